@@ -1,0 +1,158 @@
+/**
+ * InstancePlan: everything one SEI instance is, as plain data. Constructs
+ * translate it into resources and the capacity report sums it; neither computes
+ * a size or a name of its own. No cdktf import here.
+ */
+import type { Phase, TierId } from "./schema/municipality.ts";
+import type { HelmValues } from "./helm-values.ts";
+
+export interface ComputeAmount {
+  readonly cpuMillicores: number;
+  readonly memoryBytes: number;
+}
+
+export interface ComputeResources {
+  readonly requests: ComputeAmount;
+  readonly limits: ComputeAmount;
+}
+
+/** The SEI parts that run as pods (DESIGN.md section 3), plus the platform's own jobs. */
+export type ComponentName =
+  | "app"
+  | "scheduler"
+  | "updater"
+  | "solr"
+  | "memcached"
+  | "jod"
+  | "database"
+  | "backup";
+
+/**
+ * One kind of pod and how many of it may run at once. `maxReplicas` counts
+ * every pod that can coexist, including the extra pod of a rolling update and
+ * job pods, so the quota is the sum over workloads of resources × maxReplicas.
+ */
+export interface WorkloadPlan {
+  readonly component: ComponentName;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly resources: ComputeResources;
+}
+
+export type VolumeKind = "database" | "documents" | "solr" | "backup";
+
+/** A data volume: its own claim, created by Terraform, never replaced (DESIGN.md section 7). */
+export interface VolumePlan {
+  readonly kind: VolumeKind;
+  readonly claimName: string;
+  readonly storageBytes: number;
+  readonly storageClass: string;
+  readonly accessMode: "ReadWriteOnce" | "ReadWriteMany";
+}
+
+export interface DatabasePlan {
+  readonly engine: "mariadb" | "mysql";
+  readonly image: string;
+  readonly statefulSetName: string;
+  readonly serviceName: string;
+  readonly port: number;
+  /** 0 when the phase stops compute (suspended, decommissioned keep the data only). */
+  readonly replicas: number;
+  readonly seiDatabase: string;
+  readonly sipDatabase: string;
+  readonly seiUser: string;
+  readonly sipUser: string;
+  readonly bufferPoolBytes: number;
+  readonly maxConnections: number;
+  readonly resources: ComputeResources;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Engine settings written to the server configuration file, already rendered. */
+  readonly serverConfig: string;
+}
+
+export interface BackupPlan {
+  readonly cronJobName: string;
+  readonly schedule: string;
+  readonly retentionDays: number;
+  readonly image: string;
+  readonly resources: ComputeResources;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface SecretsPlan {
+  /** Database credentials: root, sei and sip users. */
+  readonly database: string;
+  /** SEI/SIP access keys and the Solr password. */
+  readonly app: string;
+}
+
+export interface QuotaPlan {
+  readonly requests: ComputeAmount;
+  readonly limits: ComputeAmount;
+  readonly storageBytes: number;
+  readonly persistentVolumeClaims: number;
+  readonly pods: number;
+}
+
+export interface LimitRangePlan {
+  readonly defaultRequest: ComputeAmount;
+  readonly defaultLimit: ComputeAmount;
+  readonly max: ComputeAmount;
+}
+
+/** Who may talk to whom inside the namespace (DESIGN.md section 6), by component label. */
+export interface NetworkPlan {
+  readonly componentLabel: string;
+  readonly ingressControllerNamespace: string;
+  readonly appComponents: readonly ComponentName[];
+  readonly ports: Readonly<Record<"app" | "database" | "solr" | "memcached" | "jod", number>>;
+  readonly mail: { readonly cidr: string; readonly port: number };
+}
+
+export interface ReleasePlan {
+  readonly name: string;
+  readonly chartPath: string;
+  readonly values: HelmValues;
+  readonly wait: boolean;
+  readonly timeoutSeconds: number;
+}
+
+export interface StateBackendPlan {
+  readonly type: "local" | "pg" | "s3" | "kubernetes";
+  /** Backend settings with one state per municipality already applied. */
+  readonly settings: Readonly<Record<string, string>>;
+}
+
+export interface InstancePlan {
+  readonly municipality: {
+    readonly name: string;
+    readonly ibgeCode: string;
+    readonly displayName: string;
+    readonly population: number;
+    readonly tier: TierId;
+    readonly phase: Phase;
+    readonly domain: string;
+    readonly sourceFile: string;
+  };
+  readonly stackName: string;
+  readonly url: string;
+  readonly cluster: { readonly name: string; readonly kubeconfigPath: string; readonly context: string };
+  readonly stateBackend: StateBackendPlan;
+  readonly namespace: {
+    readonly name: string;
+    readonly labels: Readonly<Record<string, string>>;
+  };
+  readonly serviceAccountName: string;
+  readonly workloads: readonly WorkloadPlan[];
+  readonly quota: QuotaPlan;
+  readonly limitRange: LimitRangePlan;
+  readonly network: NetworkPlan;
+  readonly volumes: Readonly<Record<VolumeKind, VolumePlan>>;
+  readonly secrets: SecretsPlan;
+  readonly database: DatabasePlan;
+  /** Null outside production: backups come with production (DESIGN.md section 5). */
+  readonly backup: BackupPlan | null;
+  /** Null once decommissioned: the release goes, the data stays. */
+  readonly release: ReleasePlan | null;
+  readonly waitForWorkloads: boolean;
+}

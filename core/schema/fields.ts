@@ -1,0 +1,67 @@
+/**
+ * Field types shared by the municipality, tier and platform schemas.
+ * Quantities are parsed here, at the edge, into numbers with units in their names.
+ */
+import { z } from "zod";
+import { parseBytes, parseCpuMillicores, QuantityError } from "../quantity.ts";
+
+/** A Kubernetes CPU quantity ("250m", "2" or 2), parsed into millicores. */
+export const cpuQuantity = z
+  .union([z.string(), z.number()])
+  .transform((value, ctx) => parseQuantity(String(value), parseCpuMillicores, ctx))
+  .meta({ description: 'CPU quantity: millicores ("250m") or cores ("2")' });
+
+/** A Kubernetes memory or storage quantity ("512Mi", "20Gi"), parsed into bytes. */
+export const byteQuantity = z
+  .string()
+  .transform((value, ctx) => parseQuantity(value, parseBytes, ctx))
+  .meta({ description: 'Size with a binary unit, such as "512Mi", "20Gi" or "2Ti"' });
+
+/** A byte quantity that must lie within [min, max] (both given as quantity strings, for messages). */
+export function boundedByteQuantity(min: string, max: string) {
+  const low = parseBytes(min);
+  const high = parseBytes(max);
+  return byteQuantity.refine((bytes) => bytes >= low && bytes <= high, {
+    message: `must be between ${min} and ${max}`,
+  });
+}
+
+function parseQuantity(text: string, parse: (text: string) => number, ctx: z.RefinementCtx): number {
+  try {
+    return parse(text);
+  } catch (error) {
+    if (!(error instanceof QuantityError)) throw error;
+    ctx.addIssue({ code: "custom", message: error.message });
+    return z.NEVER;
+  }
+}
+
+/** A calendar date written as YYYY-MM-DD that exists (no 2026-02-30). */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: "must be a date written as YYYY-MM-DD" })
+  .refine(isRealDate, { message: "is not a real calendar date" })
+  .meta({ description: "Date as YYYY-MM-DD" });
+
+function isRealDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+/** A Kubernetes DNS-1123 label of at most `max` characters. */
+export function dnsLabel(max: number) {
+  return z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+      message: "must be lower-case letters, digits and hyphens, starting and ending with a letter or digit",
+    });
+}
+
+/** The common header of every document this project reads. */
+export function header<K extends string>(kind: K) {
+  return {
+    apiVersion: z.literal("sei.mg.gov.br/v1", { message: 'must be "sei.mg.gov.br/v1"' }),
+    kind: z.literal(kind, { message: `must be "${kind}"` }),
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * The shape of one municipality file (municipalities/<name>.yaml): the contract
+ * engineers edit. Cross-field and fleet-wide rules live in core/rules/.
+ */
+import { z } from "zod";
+import { boundedByteQuantity, dnsLabel, header, isoDate } from "./fields.ts";
+
+export const TIER_IDS = ["pequeno-i", "pequeno-ii", "medio", "grande", "metropole"] as const;
+export type TierId = (typeof TIER_IDS)[number];
+
+/** Onboarding steps in order (DESIGN.md section 5). */
+export const PHASES = ["contracted", "provisioning", "training", "production", "suspended", "decommissioned"] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Only a contract published on the PNCP is formalized; only then is anything deployed. */
+export function isFormalized(phase: Phase): boolean {
+  return phase !== "contracted";
+}
+
+const person = z.strictObject({
+  name: z.string().trim().min(1, { message: "must not be empty" }),
+  email: z.email({ message: "must be an e-mail address" }),
+});
+
+/**
+ * Sizes a municipality may raise or lower against its tier, within bounds that
+ * keep one contract from eating a cluster. Volumes may grow, never shrink: the
+ * capacity diff refuses a shrink between revisions.
+ */
+export const overridesSchema = z.strictObject({
+  documentsStorage: boundedByteQuantity("10Gi", "20Ti")
+    .optional()
+    .meta({ description: "Document repository size (ReadWriteMany), 10Gi to 20Ti" }),
+  databaseStorage: boundedByteQuantity("5Gi", "2Ti")
+    .optional()
+    .meta({ description: "Database volume size, 5Gi to 2Ti" }),
+  solrStorage: boundedByteQuantity("5Gi", "1Ti").optional().meta({ description: "Solr index volume size, 5Gi to 1Ti" }),
+});
+export type Overrides = z.output<typeof overridesSchema>;
+
+export const municipalitySchema = z.strictObject({
+  ...header("Municipality"),
+  metadata: z.strictObject({
+    name: dnsLabel(40).meta({ description: "Slug of the municipality; equals the file name without .yaml" }),
+  }),
+  spec: z.strictObject({
+    ibgeCode: z
+      .string({ message: 'must be a string of 7 digits, quoted ("3170206")' })
+      .regex(/^\d{7}$/, { message: "must be 7 digits" })
+      .meta({ description: "7-digit IBGE code of a Minas Gerais municipality" }),
+    displayName: z.string().min(1).meta({ description: "Official IBGE name of the municipality, exactly" }),
+    population: z.int().positive().meta({ description: "Latest IBGE population figure; checked against the tier band" }),
+    tier: z.enum(TIER_IDS, { message: `must be one of ${TIER_IDS.join(", ")}` }),
+    phase: z.enum(PHASES, { message: `must be one of ${PHASES.join(", ")}` }),
+    contract: z.strictObject({
+      number: z
+        .string({ message: 'must be a string such as "123/2026"' })
+        .regex(/^\d{1,6}\/\d{4}$/, { message: 'must look like "123/2026" (number/year)' }),
+      signedOn: isoDate,
+      pncpId: z
+        .string()
+        .optional()
+        .meta({ description: "PNCP control number CNPJ-[12]-sequence/year; required once phase is past contracted" }),
+    }),
+    goLiveOn: isoDate.optional().meta({ description: "Planned or actual launch date; not before contract.signedOn" }),
+    domain: z.string().meta({ description: "Public host name of the instance, under an allowed suffix" }),
+    cluster: z.string().optional().meta({ description: "Cluster name from platform.yaml; the platform default if absent" }),
+    team: z.strictObject({
+      projectManager: person,
+      businessLead: person,
+      itLead: person,
+    }),
+    overrides: overridesSchema.optional(),
+  }),
+});
+
+export type MunicipalityInput = z.input<typeof municipalitySchema>;
+export type Municipality = z.output<typeof municipalitySchema>;

@@ -1,0 +1,87 @@
+/**
+ * The shape of platform.yaml: settings shared by every instance (clusters,
+ * storage classes, ingress, images, state backend, allowed domains).
+ */
+import { z } from "zod";
+import { byteQuantity, cpuQuantity, dnsLabel, header } from "./fields.ts";
+
+const image = z.strictObject({
+  repository: z.string().min(1),
+  tag: z.string().min(1),
+});
+
+const cluster = z.strictObject({
+  name: dnsLabel(40),
+  kubeconfig: z.strictObject({ path: z.string().min(1), context: z.string().min(1) }),
+  allocatable: z
+    .strictObject({ cpu: cpuQuantity, memory: byteQuantity, storage: byteQuantity })
+    .meta({ description: "What the cluster can give SEI instances, for capacity planning" }),
+});
+
+const stateBackend = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("local"),
+    directory: z.string().default("terraform-state").meta({ description: "Folder of the per-stack state files" }),
+  }),
+  z.strictObject({
+    type: z.literal("pg"),
+    connectionStringEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .meta({ description: "Environment variable that holds the PostgreSQL connection string (never the string itself)" }),
+  }),
+  z.strictObject({
+    type: z.literal("s3"),
+    bucket: z.string().min(1),
+    region: z.string().min(1),
+    keyPrefix: z.string().default("sei"),
+    endpoint: z.string().optional(),
+  }),
+  z.strictObject({
+    type: z.literal("kubernetes"),
+    namespace: z.string().min(1),
+    configPath: z.string().optional(),
+  }),
+]);
+
+export const platformSchema = z.strictObject({
+  ...header("Platform"),
+  spec: z.strictObject({
+    domainSuffixes: z.array(z.string().regex(/^[a-z0-9.-]+$/)).min(1),
+    defaultCluster: z.string(),
+    clusters: z.array(cluster).min(1),
+    storageClasses: z.strictObject({
+      readWriteOnce: z.string().min(1).meta({ description: "For database, Solr and backup volumes" }),
+      readWriteMany: z.string().min(1).meta({ description: "For the document repository shared by app and scheduler" }),
+    }),
+    ingress: z.strictObject({
+      className: z.string().min(1),
+      clusterIssuer: z.string().min(1).meta({ description: "cert-manager ClusterIssuer for the TLS certificate" }),
+      controllerNamespace: z.string().min(1).meta({ description: "Namespace of the ingress controller, allowed into the app" }),
+    }),
+    registry: z.string().min(1).meta({ description: "Private registry of the SEI images (the SEI source is not redistributable)" }),
+    imagePullSecret: z.string().optional(),
+    images: z.strictObject({
+      app: image,
+      solr: image,
+      memcached: image,
+      jod: image,
+      database: image,
+    }),
+    database: z.strictObject({ engine: z.enum(["mariadb", "mysql"]) }),
+    mail: z.strictObject({
+      host: z.string().min(1),
+      port: z.int().min(1).max(65535),
+      security: z.enum(["", "TLS", "SSL"]),
+      cidr: z.string().meta({ description: "Network of the SMTP relay, the only mail egress allowed" }),
+    }),
+    stateBackend,
+    deploy: z.strictObject({
+      waitForWorkloads: z.boolean().meta({ description: "Wait for rollouts and pods; false where no workload runs" }),
+      timeoutSeconds: z.int().min(60).max(3600),
+    }),
+  }),
+});
+
+export type PlatformInput = z.input<typeof platformSchema>;
+export type Platform = z.output<typeof platformSchema>;

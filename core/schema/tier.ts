@@ -1,0 +1,64 @@
+/**
+ * The shape of one tier file (tiers/<id>.yaml). A tier fixes every size of one
+ * SEI instance; the namespace quota and limit range are derived from it in
+ * core/resolve, never written by hand.
+ */
+import { z } from "zod";
+import { byteQuantity, cpuQuantity, header } from "./fields.ts";
+import { TIER_IDS } from "./municipality.ts";
+
+const computeAmount = z.strictObject({ cpu: cpuQuantity, memory: byteQuantity });
+
+/** Requests and limits of one container; limits may not be below requests. */
+export const resourcesSchema = z
+  .strictObject({ requests: computeAmount, limits: computeAmount })
+  .refine((r) => r.limits.cpu >= r.requests.cpu, { message: "limits.cpu must not be below requests.cpu", path: ["limits", "cpu"] })
+  .refine((r) => r.limits.memory >= r.requests.memory, {
+    message: "limits.memory must not be below requests.memory",
+    path: ["limits", "memory"],
+  });
+export type ResourcesInput = z.input<typeof resourcesSchema>;
+
+const component = z.strictObject({ resources: resourcesSchema });
+
+export const tierSchema = z.strictObject({
+  ...header("Tier"),
+  metadata: z.strictObject({ name: z.enum(TIER_IDS) }),
+  spec: z.strictObject({
+    description: z.string().min(1),
+    population: z
+      .strictObject({ min: z.int().nonnegative(), max: z.int().positive().optional() })
+      .meta({ description: "Inclusive population band; no max means unbounded" }),
+    app: z
+      .strictObject({
+        replicas: z
+          .strictObject({ min: z.int().min(1), max: z.int().min(1) })
+          .refine((r) => r.max >= r.min, { message: "max must not be below min", path: ["max"] }),
+        autoscalingTargetCpuPercent: z.int().min(10).max(95),
+        podDisruptionBudget: z.boolean(),
+        memcachedSessions: z.boolean().meta({ description: "PHP sessions in memcached (SEI 5) instead of sticky sessions" }),
+        resources: resourcesSchema,
+      }),
+    scheduler: component,
+    updater: component,
+    solr: z.strictObject({ heap: byteQuantity, storage: byteQuantity, resources: resourcesSchema }),
+    memcached: z.strictObject({ cacheSize: byteQuantity, resources: resourcesSchema }),
+    jod: z.strictObject({ enabled: z.boolean(), resources: resourcesSchema }),
+    database: z.strictObject({
+      bufferPool: byteQuantity,
+      maxConnections: z.int().min(20).max(2000),
+      storage: byteQuantity,
+      resources: resourcesSchema,
+    }),
+    documents: z.strictObject({ storage: byteQuantity }),
+    backup: z.strictObject({
+      schedule: z.string().regex(/^(\S+\s+){4}\S+$/, { message: "must be a five-field cron expression" }),
+      retentionDays: z.int().min(1).max(365),
+      storage: byteQuantity,
+      resources: resourcesSchema,
+    }),
+  }),
+});
+
+export type TierInput = z.input<typeof tierSchema>;
+export type Tier = z.output<typeof tierSchema>;

@@ -1,0 +1,58 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/tools/*.sh and scripts/e2e/*.sh. Source it, do not run it.
+#
+# Everything built or downloaded lives in the cache, outside the repository:
+#   SEI_TOOLS_CACHE   (default: $HOME/.cache/sei-infra)
+# Logs go to stderr; scripts print only their result on stdout.
+
+SEI_CACHE="${SEI_TOOLS_CACHE:-$HOME/.cache/sei-infra}"
+
+sei_log() { printf '[%s] %s\n' "$(basename "${0}")" "$*" >&2; }
+sei_die() { sei_log "ERROR: $*"; exit 1; }
+
+# Go environment for reproducible, offline-friendly builds:
+# - GOTOOLCHAIN=local: never download another Go; the modules below build with go1.26.
+# - GOFLAGS: no VCS stamping (module zips have no .git), and no -mod override.
+# - CGO off unless a build asks for it (all binaries here are pure Go).
+sei_go_env() {
+  command -v go >/dev/null 2>&1 || sei_die "go is not on PATH (need go >= 1.26)"
+  export GOTOOLCHAIN=local
+  export GOFLAGS="-buildvcs=false"
+  export CGO_ENABLED="${CGO_ENABLED:-0}"
+  # Build with the default GOMAXPROCS / -p (= cores); no extra parallelism.
+}
+
+# sei_go_build_flags: common flags for release-like, small binaries.
+SEI_GO_BUILD_FLAGS=(-trimpath -ldflags "-s -w")
+
+# sei_timed LABEL CMD...: run CMD, log its wall time to stderr and append to $SEI_CACHE/timings.log.
+sei_timed() {
+  local label="$1"; shift
+  local start end
+  start=$(date +%s.%N)
+  "$@"
+  end=$(date +%s.%N)
+  local secs
+  secs=$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.1f", b-a}')
+  sei_log "built ${label} in ${secs}s"
+  mkdir -p "$SEI_CACHE"
+  printf '%s\t%s\t%ss\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$label" "$secs" >>"$SEI_CACHE/timings.log"
+}
+
+# sei_lock NAME: serialise concurrent runs of the same build (flock on a cache file).
+sei_lock() {
+  mkdir -p "$SEI_CACHE/locks"
+  exec {SEI_LOCK_FD}>"$SEI_CACHE/locks/$1.lock"
+  flock "$SEI_LOCK_FD"
+}
+
+# sei_go_mod_dir MODULE@VERSION: download a module zip via the Go module proxy, print its directory.
+sei_go_mod_dir() {
+  local json
+  json=$(go mod download -json "$1") || sei_die "go mod download $1 failed: $json"
+  printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p'
+}
+
+# One Kubernetes release for everything: the OpenAPI spec used by unit tests and the
+# kube-apiserver / kube-controller-manager / kubectl of the e2e cluster.
+SEI_KUBE_VERSION="${SEI_KUBE_VERSION:-v1.37.2}"

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    exclude: ["test/e2e/**", "node_modules/**"],
+    // Synthesis tests build real cdktf apps; give them room on a shared two-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
