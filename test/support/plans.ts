@@ -1,0 +1,53 @@
+/**
+ * Plans for tests: the repository's real platform.yaml and tier files, with a
+ * synthetic municipality whose tier and phase a test chooses.
+ */
+import { fileURLToPath } from "node:url";
+import { loadFleet } from "../../core/fleet.ts";
+import type { InstancePlan } from "../../core/plan.ts";
+import { resolve } from "../../core/resolve.ts";
+import { TIER_IDS, type Municipality, type Phase, type TierId } from "../../core/schema/municipality.ts";
+import { workingTree } from "../../core/source.ts";
+
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+const fleet = loadFleet({ source: workingTree(REPO_ROOT) });
+
+export { TIER_IDS };
+
+export interface ExampleOptions {
+  readonly tier: TierId;
+  readonly phase?: Phase;
+  readonly name?: string;
+  readonly overrides?: Municipality["spec"]["overrides"];
+}
+
+export function exampleMunicipality({ tier, phase = "production", name = "exemplo", overrides }: ExampleOptions): Municipality {
+  return {
+    apiVersion: "sei.mg.gov.br/v1",
+    kind: "Municipality",
+    metadata: { name },
+    spec: {
+      ibgeCode: "3170206",
+      displayName: "Uberlândia",
+      population: 713224,
+      tier,
+      phase,
+      contract: { number: "1/2026", signedOn: "2026-01-10", pncpId: "11222333000181-2-000001/2026" },
+      domain: `sei.${name}.mg.gov.br`,
+      team: {
+        projectManager: { name: "Ana", email: "ana@example.org" },
+        businessLead: { name: "Bia", email: "bia@example.org" },
+        itLead: { name: "Caio", email: "caio@example.org" },
+      },
+      ...(overrides ? { overrides } : {}),
+    },
+  };
+}
+
+/** The plan a municipality of this tier and phase gets from the repository's tiers and platform. */
+export function examplePlan(options: ExampleOptions): InstancePlan {
+  const tier = fleet.tiers.get(options.tier);
+  if (!tier || !fleet.platform) throw new Error(`repository tiers/platform did not load: ${JSON.stringify(fleet.diagnostics)}`);
+  return resolve({ municipality: exampleMunicipality(options), tier, platform: fleet.platform, sourceFile: "test" });
+}
