@@ -55,6 +55,8 @@ export interface DatabasePlan {
   readonly image: string;
   readonly statefulSetName: string;
   readonly serviceName: string;
+  /** ConfigMap holding the server configuration and the init script that creates the databases. */
+  readonly configMapName: string;
   readonly port: number;
   /** 0 when the phase stops compute (suspended, decommissioned keep the data only). */
   readonly replicas: number;
@@ -72,6 +74,8 @@ export interface DatabasePlan {
 
 export interface BackupPlan {
   readonly cronJobName: string;
+  /** ConfigMap holding the backup script. */
+  readonly scriptConfigMapName: string;
   readonly schedule: string;
   readonly retentionDays: number;
   readonly image: string;
@@ -87,6 +91,7 @@ export interface SecretsPlan {
 }
 
 export interface QuotaPlan {
+  readonly name: string;
   readonly requests: ComputeAmount;
   readonly limits: ComputeAmount;
   readonly storageBytes: number;
@@ -95,14 +100,32 @@ export interface QuotaPlan {
 }
 
 export interface LimitRangePlan {
+  readonly name: string;
   readonly defaultRequest: ComputeAmount;
   readonly defaultLimit: ComputeAmount;
   readonly max: ComputeAmount;
 }
 
+/** The NetworkPolicies of a namespace: a default deny and one policy per allow of DESIGN.md section 6. */
+export type NetworkPolicyRule =
+  | "defaultDeny"
+  | "dnsEgress"
+  | "ingressControllerToApp"
+  | "appEgress"
+  | "databaseIngress"
+  | "solrIngress"
+  | "memcachedIngress"
+  | "jodIngress"
+  | "backupEgress"
+  | "mailEgress";
+
 /** Who may talk to whom inside the namespace (DESIGN.md section 6), by component label. */
 export interface NetworkPlan {
   readonly componentLabel: string;
+  /** Name of the NetworkPolicy that carries each rule. */
+  readonly policyNames: Readonly<Record<NetworkPolicyRule, string>>;
+  /** Where the cluster DNS runs: every pod may reach it. */
+  readonly dns: { readonly namespace: string; readonly port: number };
   readonly ingressControllerNamespace: string;
   readonly appComponents: readonly ComponentName[];
   readonly ports: Readonly<Record<"app" | "database" | "solr" | "memcached" | "jod", number>>;

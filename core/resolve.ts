@@ -112,6 +112,7 @@ export function resolve({ municipality, tier, platform, sourceFile }: ResolveInp
     image: image(p.images.database),
     statefulSetName: "sei-database",
     serviceName: "sei-database",
+    configMapName: "sei-database-config",
     port: PORTS.database,
     replicas: running(1),
     seiDatabase: "sei",
@@ -230,6 +231,19 @@ export function resolve({ municipality, tier, platform, sourceFile }: ResolveInp
     limitRange: limitRangeFor(workloads),
     network: {
       componentLabel: LABEL.component,
+      policyNames: {
+        defaultDeny: "default-deny-all",
+        dnsEgress: "allow-dns-egress",
+        ingressControllerToApp: "allow-ingress-controller-to-app",
+        appEgress: "allow-app-egress",
+        databaseIngress: "allow-database-ingress",
+        solrIngress: "allow-solr-ingress",
+        memcachedIngress: "allow-memcached-ingress",
+        jodIngress: "allow-jod-ingress",
+        backupEgress: "allow-backup-egress",
+        mailEgress: "allow-mail-egress",
+      },
+      dns: { namespace: "kube-system", port: 53 },
       ingressControllerNamespace: p.ingress.controllerNamespace,
       appComponents: ["app", "scheduler", "updater"],
       ports: PORTS,
@@ -241,6 +255,7 @@ export function resolve({ municipality, tier, platform, sourceFile }: ResolveInp
     backup: production
       ? {
           cronJobName: "sei-backup",
+          scriptConfigMapName: "sei-backup-script",
           schedule: t.backup.schedule,
           retentionDays: t.backup.retentionDays,
           image: database.image,
@@ -299,6 +314,7 @@ export function sumWorkloads(workloads: readonly WorkloadPlan[], at: "minReplica
 function quotaFor(workloads: readonly WorkloadPlan[], volumes: readonly VolumePlan[]): QuotaPlan {
   const atMax = sumWorkloads(workloads, "maxReplicas");
   return {
+    name: "sei-quota",
     requests: atMax.requests,
     limits: atMax.limits,
     storageBytes: volumes.reduce((sum, v) => sum + v.storageBytes, 0),
@@ -316,6 +332,7 @@ function limitRangeFor(workloads: readonly WorkloadPlan[]): LimitRangePlan {
   const all = workloads.map((w) => w.resources);
   const smallest = all.reduce((a, b) => (b.limits.memoryBytes < a.limits.memoryBytes ? b : a));
   return {
+    name: "sei-limits",
     defaultRequest: smallest.requests,
     defaultLimit: smallest.limits,
     max: {
