@@ -1,0 +1,43 @@
+#!/bin/sh
+# SEI updater: runs the SIP and SEI version-update scripts with the database
+# administrator's credentials, as a Helm pre-install/pre-upgrade hook, so a new
+# image only starts serving after its database is at its version.
+#
+# The scripts read the administrator's user and password on stdin. Run against a
+# database already at the image's version, they stop with "JA ESTA INSTALADA" or
+# "NAO CORRESPONDE COM A ULTIMA VERSAO" and a non-zero status: that counts as done,
+# which makes every run of this Job idempotent.
+set -eu
+
+: "${APP_DB_ROOT_USERNAME:?}" "${APP_DB_ROOT_PASSWORD:?}"
+SIP_UPDATE=${SIP_UPDATE:-/opt/sip/scripts/atualizar_versao_sip.php}
+SEI_UPDATE=${SEI_UPDATE:-/opt/sei/scripts/atualizar_versao_sei.php}
+SEI_RESOURCES=${SEI_RESOURCES:-/opt/sip/scripts/atualizar_recursos_sei.php}
+OUT=/tmp/updater.out
+
+echo "updater: waiting for the SIP database at ${APP_DB_HOST:-?}:${APP_DB_PORTA:-?}"
+until php -r "require_once '/opt/sip/web/Sip.php'; \$c = BancoSip::getInstance(); \$c->abrirConexao(); \$c->executarSql('select sigla from sistema');" >/dev/null 2>&1; do
+  # The Job's activeDeadlineSeconds bounds this wait.
+  sleep 5
+done
+
+run() {
+  echo "updater: running $1"
+  status=0
+  printf '%s\n%s\n' "$APP_DB_ROOT_USERNAME" "$APP_DB_ROOT_PASSWORD" | php "$1" >"$OUT" 2>&1 || status=$?
+  cat "$OUT"
+  if [ "$status" -ne 0 ]; then
+    if grep -Eq 'JA ESTA INSTALADA|NAO CORRESPONDE COM A ULTIMA VERSAO' "$OUT"; then
+      echo "updater: $1 is already at this version"
+    else
+      echo "updater: $1 failed with status $status" >&2
+      exit "$status"
+    fi
+  fi
+}
+
+# SIP first: SEI's update registers its resources in SIP.
+run "$SIP_UPDATE"
+run "$SEI_UPDATE"
+run "$SEI_RESOURCES"
+echo "updater: done"
