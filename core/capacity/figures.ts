@@ -1,0 +1,117 @@
+/**
+ * The capacity figures of one instance, and how figures add up.
+ *
+ * Every figure is read from the resolved InstancePlan (DESIGN.md section 2):
+ * compute comes from `sumWorkloads`, the same function that sizes the
+ * namespace quota, and storage from the plan's volumes. Nothing here knows a
+ * tier number, so the report cannot disagree with what deploys.
+ */
+import type { ComputeAmount, InstancePlan, VolumeKind } from "../plan.ts";
+import { sumWorkloads } from "../resolve.ts";
+
+/** Volume kinds in the order reports show them. */
+export const VOLUME_KINDS = ["database", "documents", "solr", "backup"] as const satisfies readonly VolumeKind[];
+
+/** Compute of every pod of an instance at its minimum and at its maximum replica count. */
+export interface ReplicaRange {
+  readonly atMinReplicas: ComputeAmount;
+  readonly atMaxReplicas: ComputeAmount;
+}
+
+/** Storage requested by the data volumes, in bytes, by kind and in total. */
+export type StorageBytes = Readonly<Record<VolumeKind | "total", number>>;
+
+export interface Figures {
+  readonly requests: ReplicaRange;
+  readonly limits: ReplicaRange;
+  readonly storageBytes: StorageBytes;
+}
+
+const ZERO_AMOUNT: ComputeAmount = { cpuMillicores: 0, memoryBytes: 0 };
+
+export const ZERO_FIGURES: Figures = {
+  requests: { atMinReplicas: ZERO_AMOUNT, atMaxReplicas: ZERO_AMOUNT },
+  limits: { atMinReplicas: ZERO_AMOUNT, atMaxReplicas: ZERO_AMOUNT },
+  storageBytes: { database: 0, documents: 0, solr: 0, backup: 0, total: 0 },
+};
+
+/** What one instance asks of its cluster, exactly as its plan deploys it. */
+export function figuresOf(plan: InstancePlan): Figures {
+  const atMin = sumWorkloads(plan.workloads, "minReplicas");
+  const atMax = sumWorkloads(plan.workloads, "maxReplicas");
+  const storage = (kind: VolumeKind) => plan.volumes[kind].storageBytes;
+  return {
+    requests: { atMinReplicas: atMin.requests, atMaxReplicas: atMax.requests },
+    limits: { atMinReplicas: atMin.limits, atMaxReplicas: atMax.limits },
+    storageBytes: {
+      database: storage("database"),
+      documents: storage("documents"),
+      solr: storage("solr"),
+      backup: storage("backup"),
+      total: VOLUME_KINDS.reduce((sum, kind) => sum + storage(kind), 0),
+    },
+  };
+}
+
+/** Applies `op` to every pair of matching numbers of two figures. */
+function combine(a: Figures, b: Figures, op: (x: number, y: number) => number): Figures {
+  const amount = (x: ComputeAmount, y: ComputeAmount): ComputeAmount => ({
+    cpuMillicores: op(x.cpuMillicores, y.cpuMillicores),
+    memoryBytes: op(x.memoryBytes, y.memoryBytes),
+  });
+  const range = (x: ReplicaRange, y: ReplicaRange): ReplicaRange => ({
+    atMinReplicas: amount(x.atMinReplicas, y.atMinReplicas),
+    atMaxReplicas: amount(x.atMaxReplicas, y.atMaxReplicas),
+  });
+  const s = (key: keyof StorageBytes) => op(a.storageBytes[key], b.storageBytes[key]);
+  return {
+    requests: range(a.requests, b.requests),
+    limits: range(a.limits, b.limits),
+    storageBytes: { database: s("database"), documents: s("documents"), solr: s("solr"), backup: s("backup"), total: s("total") },
+  };
+}
+
+export function addFigures(a: Figures, b: Figures): Figures {
+  return combine(a, b, (x, y) => x + y);
+}
+
+export function subtractFigures(a: Figures, b: Figures): Figures {
+  return combine(a, b, (x, y) => x - y);
+}
+
+export function sumFigures(all: Iterable<Figures>): Figures {
+  let total = ZERO_FIGURES;
+  for (const figures of all) total = addFigures(total, figures);
+  return total;
+}
+
+export function sameFigures(a: Figures, b: Figures): boolean {
+  let same = true;
+  combine(a, b, (x, y) => {
+    if (x !== y) same = false;
+    return 0;
+  });
+  return same;
+}
+
+/**
+ * Every figure with a stable name, in report order: the one list that text,
+ * markdown, csv and the change tables iterate, so no format forgets a figure.
+ */
+export const FIGURE_COLUMNS = [
+  { key: "cpuRequestsMin", label: "CPU req min", unit: "cpu", read: (f: Figures) => f.requests.atMinReplicas.cpuMillicores },
+  { key: "cpuRequestsMax", label: "CPU req max", unit: "cpu", read: (f: Figures) => f.requests.atMaxReplicas.cpuMillicores },
+  { key: "cpuLimitsMin", label: "CPU lim min", unit: "cpu", read: (f: Figures) => f.limits.atMinReplicas.cpuMillicores },
+  { key: "cpuLimitsMax", label: "CPU lim max", unit: "cpu", read: (f: Figures) => f.limits.atMaxReplicas.cpuMillicores },
+  { key: "memoryRequestsMin", label: "Mem req min", unit: "bytes", read: (f: Figures) => f.requests.atMinReplicas.memoryBytes },
+  { key: "memoryRequestsMax", label: "Mem req max", unit: "bytes", read: (f: Figures) => f.requests.atMaxReplicas.memoryBytes },
+  { key: "memoryLimitsMin", label: "Mem lim min", unit: "bytes", read: (f: Figures) => f.limits.atMinReplicas.memoryBytes },
+  { key: "memoryLimitsMax", label: "Mem lim max", unit: "bytes", read: (f: Figures) => f.limits.atMaxReplicas.memoryBytes },
+  { key: "storageDatabase", label: "Database", unit: "bytes", read: (f: Figures) => f.storageBytes.database },
+  { key: "storageDocuments", label: "Documents", unit: "bytes", read: (f: Figures) => f.storageBytes.documents },
+  { key: "storageSolr", label: "Solr", unit: "bytes", read: (f: Figures) => f.storageBytes.solr },
+  { key: "storageBackup", label: "Backup", unit: "bytes", read: (f: Figures) => f.storageBytes.backup },
+  { key: "storageTotal", label: "Storage", unit: "bytes", read: (f: Figures) => f.storageBytes.total },
+] as const;
+
+export type FigureColumn = (typeof FIGURE_COLUMNS)[number];

@@ -1,0 +1,30 @@
+/**
+ * The machine-readable report. CPU is in millicores, memory and storage in
+ * bytes, percentages in percent; keys are stable and documented in
+ * docs/capacity.md. `schemaVersion` changes only when a key changes meaning
+ * or goes away.
+ */
+import type { CapacityResult } from "../analyse.ts";
+
+export const JSON_SCHEMA_VERSION = 1;
+
+const UNITS = { cpu: "millicores", memory: "bytes", storage: "bytes", headroom: "percent" } as const;
+
+export function renderJson(result: CapacityResult): string {
+  const common = { schemaVersion: JSON_SCHEMA_VERSION, mode: result.mode, units: UNITS };
+  const document =
+    result.mode === "report"
+      ? { ...common, report: result.report, diagnostics: result.diagnostics }
+      : {
+          ...common,
+          base: result.diff.base,
+          head: result.diff.head,
+          changes: result.diff.changes,
+          totals: result.diff.totals,
+          pipeline: result.diff.pipeline,
+          tiers: result.diff.tiers,
+          clusters: result.diff.clusters,
+          diagnostics: result.diagnostics,
+        };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

@@ -1,0 +1,33 @@
+/** The title and the one-paragraph summary every people-facing format opens with. */
+import type { CapacityResult } from "../analyse.ts";
+import type { Group } from "../report.ts";
+import { bytes, change, cores, count, plural } from "./units.ts";
+
+export function title(result: CapacityResult): string {
+  return result.mode === "report"
+    ? `SEI capacity: ${result.report.source}`
+    : `SEI capacity change: ${result.diff.base.source} → ${result.diff.head.source}`;
+}
+
+export function summary(result: CapacityResult): string {
+  if (result.mode === "report") {
+    const { totals, pipeline } = result.report;
+    return (
+      `${plural(totals.municipalities, "active municipality", "active municipalities")} and ${count(pipeline.municipalities)} in the pipeline. ` +
+      `Active fleet: ${need(totals)}.`
+    );
+  }
+  const { changes, totals } = result.diff;
+  const what = changes.length === 1 ? "1 municipality changes" : `${plural(changes.length, "municipality", "municipalities")} change`;
+  return `${what}. Active fleet: ${need(totals.before, totals.after)}.`;
+}
+
+/** Requests at maximum replicas and storage: what the clusters must hold. */
+function need(before: Group, after: Group = before): string {
+  const show = (pick: (g: Group) => string) => change(pick(before), pick(after));
+  return (
+    `${show((g) => cores(g.figures.requests.atMaxReplicas.cpuMillicores))} cores and ` +
+    `${show((g) => bytes(g.figures.requests.atMaxReplicas.memoryBytes))} requested at maximum replicas, ` +
+    `${show((g) => bytes(g.figures.storageBytes.total))} of storage`
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * A table of already formatted cells, rendered as aligned text for a terminal
+ * or as a GitHub markdown table. Sections build a Table once; each format only
+ * decides how to draw it.
+ */
+export type Align = "left" | "right";
+
+export interface Table {
+  readonly headers: readonly string[];
+  /** Per column; text left, figures right. */
+  readonly align: readonly Align[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+export function textTable({ headers, align, rows }: Table): string {
+  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => pad(cell, widths[i]!, align[i] ?? "left"))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+export function markdownTable({ headers, align, rows }: Table): string {
+  const line = (cells: readonly string[]) => `| ${cells.map(escapeCell).join(" | ")} |`;
+  const rule = `|${align.map((a) => (a === "right" ? "---:" : ":---")).join("|")}|`;
+  return [line(headers), rule, ...rows.map(line)].join("\n");
+}
+
+function escapeCell(cell: string): string {
+  return cell.replaceAll("|", "\\|");
+}
+
+/** Code points, not UTF-16 units, so "→" and accented names line up. */
+function width(text: string): number {
+  return [...text].length;
+}
+
+function pad(text: string, to: number, align: Align): string {
+  const fill = " ".repeat(Math.max(0, to - width(text)));
+  return align === "right" ? fill + text : text + fill;
+}

@@ -1,0 +1,175 @@
+/**
+ * The rules capacity enforces, as a small table per mode. A diff rule sees both
+ * revisions; errors fail the command (exit 1), warnings are printed and pass.
+ *
+ * - A data volume never shrinks: the kubernetes provider replaces a claim whose
+ *   size goes down, and the data goes with it (DESIGN.md sections 6 and 7).
+ * - A change may not push a cluster past its allocatable capacity; a cluster
+ *   that is already past it and does not grow is only a warning, so an old
+ *   problem does not block an unrelated change.
+ * - A tier should match the population band it is defined for.
+ */
+import type { Diagnostic } from "../diagnostics.ts";
+import { describeBytes, describeCpu, formatBytes } from "../quantity.ts";
+import type { Tier } from "../schema/tier.ts";
+import type { Dimension } from "./clusters.ts";
+import { AMOUNT_KEY } from "./clusters.ts";
+import type { CapacityDiff } from "./diff.ts";
+import { VOLUME_KINDS } from "./figures.ts";
+import type { CapacityReport, ClusterRow } from "./report.ts";
+import type { Entry, Snapshot } from "./snapshot.ts";
+
+export interface ReportRuleInput {
+  readonly snapshot: Snapshot;
+  readonly report: CapacityReport;
+}
+
+export interface DiffRuleInput {
+  readonly base: Snapshot;
+  readonly head: Snapshot;
+  readonly diff: CapacityDiff;
+}
+
+type Rule<I> = (input: I) => Diagnostic[];
+
+const REPORT_RULES: readonly Rule<ReportRuleInput>[] = [
+  ({ report }) => report.clusters.flatMap((c) => overcommitDiagnostics(c, null, "warning")),
+  ({ snapshot }) => tierBandWarnings(snapshot.entries, snapshot),
+];
+
+const DIFF_RULES: readonly Rule<DiffRuleInput>[] = [volumesNeverShrink, clustersStayWithinAllocatable, tiersStillMatchBands, removalKeepsData];
+
+export function checkReport(input: ReportRuleInput): Diagnostic[] {
+  return REPORT_RULES.flatMap((rule) => rule(input));
+}
+
+export function checkDiff(input: DiffRuleInput): Diagnostic[] {
+  return DIFF_RULES.flatMap((rule) => rule(input));
+}
+
+function volumesNeverShrink({ base, head }: DiffRuleInput): Diagnostic[] {
+  const before = entriesByName(base);
+  return head.entries.flatMap((now) => {
+    const was = before.get(now.municipality.metadata.name);
+    // A pipeline municipality has no volume yet, so nothing can be lost.
+    if (!was || was.status !== "active") return [];
+    return VOLUME_KINDS.filter((kind) => now.plan.volumes[kind].storageBytes < was.plan.volumes[kind].storageBytes).map(
+      (kind): Diagnostic => {
+        const from = was.plan.volumes[kind].storageBytes;
+        const to = now.plan.volumes[kind].storageBytes;
+        return {
+          severity: "error",
+          file: now.file,
+          line: 0,
+          column: 0,
+          path: overridePath(kind, now) ?? "spec.tier",
+          message:
+            `${now.municipality.metadata.name}: volume ${kind} (claim ${now.plan.volumes[kind].claimName}) would shrink ` +
+            `from ${formatBytes(from)} to ${formatBytes(to)}; a volume cannot shrink without losing its data, keep it at ${formatBytes(from)} or more`,
+        };
+      },
+    );
+  });
+}
+
+function overridePath(kind: string, entry: Entry): string | undefined {
+  const key = `${kind}Storage` as const;
+  const overrides: Readonly<Record<string, unknown>> = entry.municipality.spec.overrides ?? {};
+  return key in overrides ? `spec.overrides.${key}` : undefined;
+}
+
+function clustersStayWithinAllocatable({ diff }: DiffRuleInput): Diagnostic[] {
+  return diff.clusters.flatMap(({ before, after }) => (after ? overcommitDiagnostics(after, before, "error") : []));
+}
+
+const DIMENSION_TEXT: Readonly<Record<Dimension, { what: string; show: (n: number) => string }>> = {
+  cpu: { what: "CPU requests at maximum replicas", show: describeCpu },
+  memory: { what: "memory requests at maximum replicas", show: describeBytes },
+  storage: { what: "storage", show: describeBytes },
+};
+
+/**
+ * One diagnostic per overcommitted dimension of a cluster. With a `before`, the
+ * severity is `grown` only when the change adds to that dimension.
+ */
+function overcommitDiagnostics(after: ClusterRow, before: ClusterRow | null, grown: Diagnostic["severity"]): Diagnostic[] {
+  return after.overcommitted.map((d): Diagnostic => {
+    const key = AMOUNT_KEY[d];
+    const was = before?.usage[key] ?? 0;
+    const added = after.usage[key] - was;
+    const text = DIMENSION_TEXT[d];
+    const change = before === null ? "" : ` (${added >= 0 ? "+" : "−"}${text.show(Math.abs(added))} in this change)`;
+    return {
+      severity: before !== null && added > 0 ? grown : "warning",
+      file: "platform.yaml",
+      line: 0,
+      column: 0,
+      path: `spec.clusters.${after.name}.allocatable.${d}`,
+      message: `cluster ${after.name}: ${text.what} ${verb(before)} ${text.show(after.usage[key])}, past the ${text.show(after.allocatable[key])} allocatable${change}`,
+    };
+  });
+}
+
+function verb(before: ClusterRow | null): string {
+  return before === null ? "are" : "would be";
+}
+
+function tiersStillMatchBands({ base, head }: DiffRuleInput): Diagnostic[] {
+  const before = entriesByName(base);
+  // Only what this change breaks: a mismatch already there in the base is not news.
+  const fresh = head.entries.filter((now) => {
+    const was = before.get(now.municipality.metadata.name);
+    return !was || bandProblem(was, base) === undefined;
+  });
+  return tierBandWarnings(fresh, head);
+}
+
+function tierBandWarnings(entries: readonly Entry[], snapshot: Snapshot): Diagnostic[] {
+  return entries.flatMap((entry): Diagnostic[] => {
+    const problem = bandProblem(entry, snapshot);
+    return problem ? [{ severity: "warning", file: entry.file, line: 0, column: 0, path: "spec.tier", message: problem }] : [];
+  });
+}
+
+function bandProblem(entry: Entry, snapshot: Snapshot): string | undefined {
+  const { population, tier } = entry.municipality.spec;
+  const band = snapshot.tiers.get(tier)?.spec.population;
+  if (!band || inBand(population, band)) return undefined;
+  const fitting = [...snapshot.tiers.values()].find((t) => inBand(population, t.spec.population));
+  const hint = fitting ? `; its band is ${fitting.metadata.name}` : "";
+  return `${entry.municipality.metadata.name}: population ${population} is outside the ${tier} band (${bandText(band)})${hint}`;
+}
+
+type Band = Tier["spec"]["population"];
+
+function inBand(population: number, band: Band): boolean {
+  return population >= band.min && (band.max === undefined || population <= band.max);
+}
+
+function bandText(band: Band): string {
+  return band.max === undefined ? `${band.min} or more` : `${band.min} to ${band.max}`;
+}
+
+/** Deleting a formalized municipality's file stops synthesizing its stack; its data stays in the cluster. */
+function removalKeepsData({ diff }: DiffRuleInput): Diagnostic[] {
+  return diff.changes.flatMap(({ name, before, after }): Diagnostic[] =>
+    after === null && before?.status === "active"
+      ? [
+          {
+            severity: "warning",
+            file: before.file,
+            line: 0,
+            column: 0,
+            path: "",
+            message:
+              `${name}: the file of a formalized municipality is removed; its volumes are retained and keep using ` +
+              `${describeBytes(before.figures.storageBytes.total)} of storage (set phase decommissioned to keep them counted)`,
+          },
+        ]
+      : [],
+  );
+}
+
+function entriesByName(snapshot: Snapshot): Map<string, Entry> {
+  return new Map(snapshot.entries.map((e) => [e.municipality.metadata.name, e]));
+}

@@ -1,0 +1,124 @@
+/**
+ * FileSources over git revisions. The capacity diff reads an old revision's
+ * municipality, tier and platform files as data (blobs), never checks it out
+ * and never runs its code.
+ *
+ * Reading costs a fixed number of git processes whatever the fleet's size: one
+ * `git rev-parse` for all the revisions, one `git ls-tree -r` per revision and
+ * one `git cat-file --batch` for the prefetched blobs of all of them (a blob
+ * both revisions share is read once). A file outside the prefetched folders is
+ * still readable, at one `git cat-file` each, so a loader that reads more than
+ * expected stays correct, only slower.
+ */
+import { execFileSync } from "node:child_process";
+import { posix } from "node:path";
+import type { FileSource } from "./source.ts";
+
+/** A revision that does not exist, a folder outside a git work tree, or git itself failing. */
+export class GitError extends Error {}
+
+export interface GitRevisionsOptions {
+  /** Folder whose files the sources show, inside a git work tree; paths are relative to it. */
+  readonly root: string;
+  readonly revisions: readonly string[];
+  /** Files and folders (relative to root) read up front in the one `cat-file --batch`. */
+  readonly prefetch: readonly string[];
+}
+
+interface TreeEntry {
+  readonly oid: string;
+  readonly path: string;
+}
+
+/** One FileSource per revision, in the order given. */
+export function gitRevisions({ root, revisions, prefetch }: GitRevisionsOptions): FileSource[] {
+  for (const rev of revisions) {
+    if (rev === "" || rev.startsWith("-")) throw new GitError(`"${rev}" is not a git revision`);
+  }
+  if (revisions.length === 0) return [];
+  const commits = git(root, ["rev-parse", ...revisions.map((r) => `${r}^{commit}`)]).toString("utf8").trim().split("\n");
+  const trees = commits.map((commit) => listTree(root, commit));
+  const wanted = prefetch.map(normalize);
+  const isWanted = (path: string) => wanted.some((w) => path === w || path.startsWith(`${w}/`));
+  const oids = new Set(trees.flatMap((tree) => [...tree.values()].filter((e) => isWanted(e.path)).map((e) => e.oid)));
+  const blobs = catFileBatch(root, [...oids]);
+  return trees.map((tree, i) => treeSource(root, `${revisions[i]} (${commits[i]!.slice(0, 10)})`, tree, blobs));
+}
+
+function treeSource(root: string, label: string, tree: ReadonlyMap<string, TreeEntry>, blobs: Map<string, Buffer>): FileSource {
+  const paths = [...tree.keys()];
+  return {
+    label,
+    read(path) {
+      const entry = tree.get(normalize(path));
+      if (!entry) return undefined;
+      let blob = blobs.get(entry.oid);
+      if (!blob) {
+        blob = git(root, ["cat-file", "blob", entry.oid]);
+        blobs.set(entry.oid, blob);
+      }
+      return blob;
+    },
+    list(dir) {
+      const prefix = normalize(dir) === "." ? "" : `${normalize(dir)}/`;
+      const names = new Set<string>();
+      for (const path of paths) {
+        if (path.startsWith(prefix)) names.add(path.slice(prefix.length).split("/")[0]!);
+      }
+      return [...names].sort();
+    },
+  };
+}
+
+/** Regular files of a commit, by path relative to root (git lists paths relative to its working directory). */
+function listTree(root: string, commit: string): Map<string, TreeEntry> {
+  const tree = new Map<string, TreeEntry>();
+  for (const record of git(root, ["ls-tree", "-r", "-z", commit]).toString("utf8").split("\0")) {
+    // "<mode> SP <type> SP <oid> TAB <path>"; links (120000) and submodules are not files to read.
+    const tab = record.indexOf("\t");
+    if (tab < 0) continue;
+    const [mode, type, oid] = record.slice(0, tab).split(" ");
+    if (type !== "blob" || mode === "120000" || !oid) continue;
+    const path = record.slice(tab + 1);
+    tree.set(path, { oid, path });
+  }
+  return tree;
+}
+
+/** Reads many blobs in one process: each answer is "<oid> blob <size>\n<bytes>\n". */
+function catFileBatch(root: string, oids: readonly string[]): Map<string, Buffer> {
+  const blobs = new Map<string, Buffer>();
+  if (oids.length === 0) return blobs;
+  const out = git(root, ["cat-file", "--batch"], `${oids.join("\n")}\n`);
+  let at = 0;
+  while (at < out.length) {
+    const eol = out.indexOf(0x0a, at);
+    if (eol < 0) break;
+    const [oid, type, size] = out.subarray(at, eol).toString("utf8").split(" ");
+    if (type !== "blob" || !oid || size === undefined) throw new GitError(`git cat-file: unexpected answer "${out.subarray(at, eol).toString("utf8")}"`);
+    const start = eol + 1;
+    const end = start + Number(size);
+    blobs.set(oid, out.subarray(start, end));
+    at = end + 1;
+  }
+  return blobs;
+}
+
+function git(cwd: string, args: readonly string[], input?: string): Buffer {
+  try {
+    return execFileSync("git", args, {
+      cwd,
+      input,
+      maxBuffer: 2 ** 30,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { stderr?: Buffer };
+    const detail = e.stderr?.toString("utf8").trim() || e.message;
+    throw new GitError(`git ${args[0]} failed: ${detail.split("\n")[0]}`);
+  }
+}
+
+function normalize(path: string): string {
+  return posix.normalize(path.replaceAll("\\", "/")).replace(/\/+$/, "");
+}
