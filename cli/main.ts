@@ -7,7 +7,8 @@
  * missing argument) exit 1 by default, so they are mapped to 2 here.
  */
 import { Command, CommanderError } from "commander";
-import { EXIT } from "./exit.ts";
+import { register as registerCapacity } from "./capacity.ts";
+import { EXIT, UsageError } from "./exit.ts";
 import { register as registerNew } from "./new.ts";
 import { register as registerValidate } from "./validate.ts";
 
@@ -18,6 +19,7 @@ export function createProgram(): Command {
     .exitOverride();
   registerValidate(program);
   registerNew(program);
+  registerCapacity(program);
   return program;
 }
 
@@ -33,7 +35,9 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
       // Help and version are not failures; every other commander error is a usage error.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // Usage errors and I/O failures (an unreadable file) alike: a one-line message, exit 2.
     process.stderr.write(`sei-infra: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (!(error instanceof UsageError) && process.env.SEI_INFRA_DEBUG) process.stderr.write(`${(error as Error).stack ?? ""}\n`);
     return EXIT.usage;
   }
 }

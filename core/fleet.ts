@@ -1,22 +1,27 @@
 /**
  * The fleet: platform settings, tiers and every municipality file, loaded and
- * validated together, then resolved into one InstancePlan per formalized
- * municipality.
+ * validated together (schemas, then the fleet rules of core/rules/), then
+ * resolved into one InstancePlan per formalized municipality.
  *
- * PROVISIONAL minimal loader (no source positions yet): the loader with
- * positions, fleet rules and the validate command replace its internals
- * behind this same API.
+ * All file access goes through a FileSource, so the same code validates the
+ * working tree and, for the capacity diff, an old git revision.
  */
-import { parse } from "yaml";
-import type { z } from "zod";
+import { posix } from "node:path";
 import type { Diagnostic } from "./diagnostics.ts";
 import { hasErrors } from "./diagnostics.ts";
+import { loadOfficialList } from "./ibge.ts";
+import { loadDocument, type LoadedDocument } from "./load/index.ts";
 import type { InstancePlan } from "./plan.ts";
 import { resolve } from "./resolve.ts";
+import { runRules, type Located } from "./rules/index.ts";
 import { isFormalized, municipalitySchema, type Municipality, type TierId } from "./schema/municipality.ts";
 import { platformSchema, type Platform } from "./schema/platform.ts";
 import { tierSchema, type Tier } from "./schema/tier.ts";
 import type { FileSource } from "./source.ts";
+
+export const PLATFORM_FILE = "platform.yaml";
+export const TIERS_DIR = "tiers";
+export const MUNICIPALITIES_DIR = "municipalities";
 
 export interface LoadedMunicipality {
   readonly file: string;
@@ -26,36 +31,70 @@ export interface LoadedMunicipality {
 export interface Fleet {
   readonly platform: Platform | undefined;
   readonly tiers: ReadonlyMap<TierId, Tier>;
-  /** Municipalities whose own file is valid (fleet-wide errors may still name them). */
+  /** Municipalities whose own file is valid (fleet-wide errors may still name them); only the selected files when `files` was given. */
   readonly municipalities: readonly LoadedMunicipality[];
+  /** Sorted by file, line and column; with `files`, only those files' problems plus platform, tier and official-list problems. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Every file whose problems are reported: platform.yaml, the tier files, and the (selected) municipality files. */
+  readonly checkedFiles: readonly string[];
 }
 
 export interface LoadFleetOptions {
   readonly source: FileSource;
-  /** Folder of the municipality files, relative to the source root. */
+  /** Folder of the municipality files, relative to the source root. @default "municipalities" */
   readonly municipalitiesDir?: string;
   /** Validate only these municipality files (paths relative to the source root); the rest of the folder still counts for uniqueness. */
   readonly files?: readonly string[];
-  /** Warnings become errors. */
+  /** Warnings become errors. @default false */
   readonly strict?: boolean;
 }
 
-export function loadFleet({ source, municipalitiesDir = "municipalities" }: LoadFleetOptions): Fleet {
-  const diagnostics: Diagnostic[] = [];
-  const platform = parseFile(source, "platform.yaml", platformSchema, diagnostics);
-  const tiers = new Map<TierId, Tier>();
-  for (const name of source.list("tiers").filter((n) => n.endsWith(".yaml"))) {
-    const tier = parseFile(source, `tiers/${name}`, tierSchema, diagnostics);
-    if (tier) tiers.set(tier.metadata.name, tier);
-  }
-  const municipalities: LoadedMunicipality[] = [];
-  for (const name of source.list(municipalitiesDir).filter((n) => n.endsWith(".yaml"))) {
-    const file = `${municipalitiesDir}/${name}`;
-    const municipality = parseFile(source, file, municipalitySchema, diagnostics);
-    if (municipality) municipalities.push({ file, municipality });
-  }
-  return { platform, tiers, municipalities, diagnostics };
+export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, files, strict = false }: LoadFleetOptions): Fleet {
+  const platform = loadDocument(source, PLATFORM_FILE, platformSchema);
+  const tiers = source
+    .list(TIERS_DIR)
+    .filter((name) => name.endsWith(".yaml"))
+    .map((name) => loadDocument(source, posix.join(TIERS_DIR, name), tierSchema));
+  const official = loadOfficialList(source);
+
+  const dir = posix.normalize(municipalitiesDir);
+  const names = source.list(dir);
+  const selected = files?.map((file) => posix.normalize(file));
+  const municipalityFiles = [...new Set([...names.filter((n) => n.endsWith(".yaml")).map((n) => posix.join(dir, n)), ...(selected ?? [])])];
+  const municipalities = municipalityFiles.map((file) => loadDocument(source, file, municipalitySchema));
+
+  const ruleDiagnostics = runRules({
+    platform: located(platform),
+    tiers: tiers.flatMap((doc) => located(doc) ?? []),
+    municipalities: municipalities.flatMap((doc) => located(doc) ?? []),
+    officialList: official.list,
+  });
+  const misnamed = names.filter((n) => n.endsWith(".yml")).map((n) => wrongExtension(posix.join(dir, n)));
+
+  const reported = new Set(selected ?? municipalityFiles);
+  const isReported = (file: string) => reported.has(file) || !municipalityFiles.includes(file);
+  const diagnostics = [
+    ...platform.diagnostics,
+    ...tiers.flatMap((doc) => doc.diagnostics),
+    ...official.diagnostics,
+    ...(selected ? [] : misnamed),
+    ...municipalities.flatMap((doc) => doc.diagnostics),
+    ...ruleDiagnostics,
+  ]
+    .filter((d) => isReported(d.file))
+    .map((d): Diagnostic => (strict && d.severity === "warning" ? { ...d, severity: "error" } : d))
+    .sort(byPosition);
+
+  const tierMap = new Map<TierId, Tier>();
+  for (const { value } of tiers) if (value) tierMap.set(value.metadata.name, value);
+
+  return {
+    platform: platform.value,
+    tiers: tierMap,
+    municipalities: municipalities.flatMap(({ file, value }) => (value && reported.has(file) ? [{ file, municipality: value }] : [])),
+    diagnostics,
+    checkedFiles: [PLATFORM_FILE, ...tiers.map((t) => t.file), ...municipalityFiles.filter((f) => reported.has(f))],
+  };
 }
 
 /** One plan per formalized municipality; throws if the fleet has errors (callers report them first). */
@@ -73,16 +112,15 @@ export function planFleet(fleet: Fleet): InstancePlan[] {
     });
 }
 
-function parseFile<S extends z.ZodType>(source: FileSource, file: string, schema: S, diagnostics: Diagnostic[]): z.output<S> | undefined {
-  const bytes = source.read(file);
-  if (!bytes) {
-    diagnostics.push({ severity: "error", file, line: 0, column: 0, path: "", message: "file not found" });
-    return undefined;
-  }
-  const result = schema.safeParse(parse(bytes.toString("utf8")));
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    diagnostics.push({ severity: "error", file, line: 0, column: 0, path: issue.path.join("."), message: issue.message });
-  }
-  return undefined;
+function located<T>(doc: LoadedDocument<T>): Located<T> | undefined {
+  return doc.value !== undefined && doc.locator ? { file: doc.file, value: doc.value, locator: doc.locator } : undefined;
+}
+
+/** A .yml file would be skipped silently; say so instead. */
+function wrongExtension(file: string): Diagnostic {
+  return { severity: "error", file, line: 0, column: 0, path: "", message: `municipality files end in .yaml; rename to ${posix.basename(file, ".yml")}.yaml` };
+}
+
+function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column;
 }

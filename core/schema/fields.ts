@@ -2,6 +2,7 @@
  * Field types shared by the municipality, tier and platform schemas.
  * Quantities are parsed here, at the edge, into numbers with units in their names.
  */
+import { isValidCnpj } from "@brazilian-utils/brazilian-utils/is-valid-cnpj";
 import { z } from "zod";
 import { parseBytes, parseCpuMillicores, QuantityError } from "../quantity.ts";
 
@@ -65,3 +66,28 @@ export function header<K extends string>(kind: K) {
     kind: z.literal(kind, { message: `must be "${kind}"` }),
   };
 }
+
+/**
+ * A PNCP control number ("número de controle PNCP") of a contract:
+ * CNPJ of the contracting body (14 digits), 1 or 2, a 6-digit sequence and the
+ * year. The CNPJ check digits are verified with @brazilian-utils (a maintained
+ * library) rather than by hand, so a mistyped digit is caught here, not at the PNCP.
+ */
+export const pncpControlNumber = z
+  .string({ message: 'must be a string such as "11222333000181-2-000045/2026"' })
+  .regex(/^\d{14}-[12]-\d{6}\/\d{4}$/, {
+    message:
+      'must be a PNCP control number CNPJ-[1|2]-sequence/year such as "11222333000181-2-000045/2026" (14-digit CNPJ, 1 or 2, 6-digit sequence, 4-digit year)',
+    abort: true,
+  })
+  .refine((id) => isValidCnpj(id.slice(0, 14)), {
+    message: "the CNPJ (the first 14 digits) has wrong check digits",
+  });
+
+/** A lower-case fully qualified host name ("sei.uberlandia.mg.gov.br"). */
+export const hostName = z
+  .string()
+  .refine((name) => name === name.toLowerCase(), { message: "must be lower case", abort: true })
+  .regex(/^(?=.{4,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    message: "must be a host name of dot-separated labels (letters, digits, hyphens), such as sei.uberlandia.mg.gov.br",
+  });

@@ -3,7 +3,7 @@
  * engineers edit. Cross-field and fleet-wide rules live in core/rules/.
  */
 import { z } from "zod";
-import { boundedByteQuantity, dnsLabel, header, isoDate } from "./fields.ts";
+import { boundedByteQuantity, dnsLabel, header, hostName, isoDate, pncpControlNumber } from "./fields.ts";
 
 export const TIER_IDS = ["pequeno-i", "pequeno-ii", "medio", "grande", "metropole"] as const;
 export type TierId = (typeof TIER_IDS)[number];
@@ -57,14 +57,13 @@ export const municipalitySchema = z.strictObject({
         .string({ message: 'must be a string such as "123/2026"' })
         .regex(/^\d{1,6}\/\d{4}$/, { message: 'must look like "123/2026" (number/year)' }),
       signedOn: isoDate,
-      pncpId: z
-        .string()
+      pncpId: pncpControlNumber
         .optional()
         .meta({ description: "PNCP control number CNPJ-[12]-sequence/year; required once phase is past contracted" }),
     }),
     goLiveOn: isoDate.optional().meta({ description: "Planned or actual launch date; not before contract.signedOn" }),
-    domain: z.string().meta({ description: "Public host name of the instance, under an allowed suffix" }),
-    cluster: z.string().optional().meta({ description: "Cluster name from platform.yaml; the platform default if absent" }),
+    domain: hostName.meta({ description: "Public host name of the instance (lower case), under an allowed suffix from platform.yaml" }),
+    cluster: dnsLabel(40).optional().meta({ description: "Cluster name from platform.yaml; the platform default if absent" }),
     team: z.strictObject({
       projectManager: person,
       businessLead: person,

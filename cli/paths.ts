@@ -1,0 +1,27 @@
+/**
+ * Command-line paths → FileSource paths. The working tree source is rooted at
+ * the current directory (where platform.yaml and tiers/ are), and reads paths
+ * relative to it; a path the user typed may be absolute or contain "./".
+ */
+import { statSync } from "node:fs";
+import { relative, resolve, sep } from "node:path";
+import { UsageError } from "./exit.ts";
+
+/** `path` relative to `root`, with "/" separators, as FileSource and diagnostics use. */
+export function sourcePath(root: string, path: string): string {
+  return relative(root, resolve(root, path)).split(sep).join("/") || ".";
+}
+
+export function isFile(root: string, path: string): boolean {
+  return statSync(resolve(root, path), { throwIfNoEntry: false })?.isFile() === true;
+}
+
+export function requireFile(root: string, path: string, what: string): string {
+  if (!isFile(root, path)) throw new UsageError(`${what} ${path}: no such file`);
+  return sourcePath(root, path);
+}
+
+export function requireDirectory(root: string, path: string, what: string): string {
+  if (!statSync(resolve(root, path), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${what} ${path}: no such folder`);
+  return sourcePath(root, path);
+}

@@ -1,0 +1,5 @@
+export { loadDocument, validateBytes, type LoadedDocument } from "./load-document.ts";
+export { MAX_ALIASES, MAX_FILE_BYTES } from "./limits.ts";
+export type { FieldPath, Locator, Position } from "./locate.ts";
+export { closest, didYouMean } from "./suggest.ts";
+export { dottedPath } from "./zod-issues.ts";

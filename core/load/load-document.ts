@@ -1,0 +1,45 @@
+/**
+ * One input file → typed value, with every problem positioned. Municipality,
+ * tier and platform files all come through here, so they report errors alike.
+ */
+import type { z } from "zod";
+import type { Diagnostic } from "../diagnostics.ts";
+import type { FileSource } from "../source.ts";
+import type { Locator } from "./locate.ts";
+import { parseYaml } from "./parse-yaml.ts";
+import { plainMessages } from "./plain-messages.ts";
+import { issuesToDiagnostics } from "./zod-issues.ts";
+
+export interface LoadedDocument<T> {
+  /** Path as read from the source, used in every diagnostic. */
+  readonly file: string;
+  /** The validated value; undefined when the file has errors of its own. */
+  readonly value: T | undefined;
+  /** Positions of fields, for rules that check the value later; undefined when the YAML did not parse. */
+  readonly locator: Locator | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Reads `file` from `source` and validates it against `schema`. A missing file
+ * is a diagnostic; other read failures (permissions, a folder in the file's
+ * place) are thrown, because they are not problems of the data.
+ */
+export function loadDocument<S extends z.ZodType>(source: FileSource, file: string, schema: S): LoadedDocument<z.output<S>> {
+  const bytes = source.read(file);
+  if (!bytes) {
+    const diagnostic: Diagnostic = { severity: "error", file, line: 0, column: 0, path: "", message: "file not found" };
+    return { file, value: undefined, locator: undefined, diagnostics: [diagnostic] };
+  }
+  return validateBytes(bytes, file, schema);
+}
+
+/** Like loadDocument, for bytes already in hand. */
+export function validateBytes<S extends z.ZodType>(bytes: Uint8Array, file: string, schema: S): LoadedDocument<z.output<S>> {
+  const parsed = parseYaml(bytes, file);
+  if (!parsed.locator) return { file, value: undefined, locator: undefined, diagnostics: parsed.diagnostics };
+  const result = schema.safeParse(parsed.data, { error: plainMessages });
+  if (result.success) return { file, value: result.data, locator: parsed.locator, diagnostics: parsed.diagnostics };
+  const issues = issuesToDiagnostics(result.error.issues, { file, schema, data: parsed.data, locator: parsed.locator });
+  return { file, value: undefined, locator: parsed.locator, diagnostics: [...parsed.diagnostics, ...issues] };
+}

@@ -1,0 +1,120 @@
+/**
+ * Bytes → one YAML document with source positions, or clear diagnostics.
+ *
+ * Every way a file can be unreadable (too large, not UTF-8, empty, several
+ * documents, duplicate keys, too many aliases, syntax errors, nesting deep
+ * enough to exhaust the stack) becomes a positioned error here, never an
+ * exception: one bad file must not stop the validation of 852 others.
+ */
+import { LineCounter, parseAllDocuments, visit, type Document, type YAMLError, type YAMLWarning } from "yaml";
+import type { Diagnostic } from "../diagnostics.ts";
+import { MAX_ALIASES, MAX_FILE_BYTES } from "./limits.ts";
+import { createLocator, type Locator, type Position } from "./locate.ts";
+import { bytePosition, firstInvalidUtf8Byte } from "./utf8.ts";
+
+export interface ParsedYaml {
+  /** Plain data of the document; undefined when the file could not be parsed. */
+  readonly data: unknown;
+  /** Positions of fields; undefined when the file could not be parsed. */
+  readonly locator: Locator | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function parseYaml(bytes: Uint8Array, file: string): ParsedYaml {
+  const diagnostics: Diagnostic[] = [];
+  const fail = (message: string, at: Position | undefined = undefined, path = ""): ParsedYaml => {
+    diagnostics.push({ severity: "error", file, line: at?.line ?? 0, column: at?.column ?? 0, path, message });
+    return { data: undefined, locator: undefined, diagnostics };
+  };
+
+  if (bytes.length > MAX_FILE_BYTES) {
+    return fail(`file is ${Math.ceil(bytes.length / 1024)} KiB; files over ${MAX_FILE_BYTES / 1024} KiB are refused (a municipality file is about 1 KiB)`);
+  }
+  if (bytes.length === 0) return fail("file is empty");
+  const invalid = firstInvalidUtf8Byte(bytes);
+  if (invalid >= 0) {
+    const byte = bytes[invalid]!.toString(16).toUpperCase().padStart(2, "0");
+    return fail(
+      `byte 0x${byte} is not valid UTF-8; save the file as UTF-8 (an editor using Latin-1 or Windows-1252 writes accents this way)`,
+      bytePosition(bytes, invalid),
+    );
+  }
+
+  const text = new TextDecoder("utf-8").decode(bytes);
+  const lineCounter = new LineCounter();
+  const at = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+
+  let documents: Document.Parsed[];
+  try {
+    const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    documents = Array.isArray(parsed) ? parsed : [];
+  } catch (error) {
+    return fail(`could not be read as YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  const [document, second] = documents;
+  if (!document) return fail("file has no content (only blank lines or comments)");
+  if (second) {
+    return fail(
+      `file holds ${documents.length} YAML documents; it must hold exactly one (remove the "---" separator and what follows it)`,
+      at(second.range[0]),
+    );
+  }
+
+  for (const error of document.errors) {
+    diagnostics.push({ severity: "error", file, ...at(error.pos[0]), path: "", message: yamlErrorMessage(error, text) });
+  }
+  for (const warning of document.warnings) {
+    diagnostics.push({ severity: "warning", file, ...at(warning.pos[0]), path: "", message: yamlErrorMessage(warning, text) });
+  }
+  if (document.errors.length > 0) return { data: undefined, locator: undefined, diagnostics };
+  if (document.contents === null) return fail("file has no content (only blank lines or comments)");
+
+  let aliases = 0;
+  let tooMany: Position | undefined;
+  visit(document, {
+    Alias(_key, node) {
+      aliases++;
+      if (aliases > MAX_ALIASES && !tooMany) {
+        tooMany = node.range ? at(node.range[0]) : undefined;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (tooMany) {
+    return fail(`file uses more than ${MAX_ALIASES} YAML aliases (*name); write the values out instead`, tooMany);
+  }
+
+  try {
+    // The alias limit above already holds; maxAliasCount is a second guard on expansion.
+    const data: unknown = document.toJS({ maxAliasCount: MAX_ALIASES * 10 });
+    return { data, locator: createLocator(document, lineCounter), diagnostics };
+  } catch (error) {
+    return fail(`could not be read as YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** yaml's messages, in plainer words for the common cases. */
+function yamlErrorMessage(error: YAMLError | YAMLWarning, text: string): string {
+  switch (error.code) {
+    case "DUPLICATE_KEY":
+      return `key "${text.slice(error.pos[0], error.pos[1]).trim()}" appears more than once in the same mapping`;
+    case "TAB_AS_INDENT":
+      return "tabs are not allowed for indentation in YAML; indent with spaces";
+    case "RESOURCE_EXHAUSTION":
+      return "the YAML is nested too deeply to read";
+    case "TAG_RESOLVE_FAILED":
+      return `${firstLine(error.message)} (these files use no YAML tags)`;
+    default:
+      return `YAML syntax: ${firstLine(error.message)}`;
+  }
+}
+
+/** The message without yaml's " at line L, column C" suffix and source excerpt (we report positions ourselves). */
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}

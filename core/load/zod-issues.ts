@@ -1,0 +1,75 @@
+/**
+ * zod issues → positioned diagnostics. Unknown keys point at the key and
+ * suggest the closest allowed one; missing fields say "is required" whatever
+ * message the schema gave for a wrong value; one message per field.
+ */
+import type { z } from "zod";
+import type { Diagnostic } from "../diagnostics.ts";
+import { knownKeys } from "./known-keys.ts";
+import type { FieldPath, Locator } from "./locate.ts";
+import { closest } from "./suggest.ts";
+
+export interface IssueContext {
+  readonly file: string;
+  readonly schema: z.core.$ZodType;
+  readonly data: unknown;
+  readonly locator: Locator;
+}
+
+export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], context: IssueContext): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
+  const push = (path: FieldPath, message: string, target: "key" | "value") => {
+    const dotted = dottedPath(path);
+    // zod runs every check of a field; the first failure is the one worth reading.
+    if (reported.has(dotted)) return;
+    reported.add(dotted);
+    const at = target === "key" ? context.locator.key(path) : context.locator.value(path);
+    diagnostics.push({ severity: "error", file: context.file, line: at.line, column: at.column, path: dotted, message });
+  };
+
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys") {
+      const allowed = knownKeys(context.schema, issue.path, context.data);
+      const present = new Set(Object.keys(valueAt(context.data, issue.path) ?? {}));
+      // Suggest only keys not already written, so "tier" is not offered twice.
+      const free = allowed.filter((key) => !present.has(key));
+      for (const key of issue.keys) {
+        const match = closest(key, free);
+        const hint = match ? `did you mean "${match}"?` : `allowed here: ${allowed.join(", ")}`;
+        push([...issue.path, key], `unknown field "${key}"; ${hint}`, "key");
+      }
+    } else if (isMissing(context.data, issue.path)) {
+      // zod reports a missing field as a wrong type or a wrong enum value; say what it is.
+      push(issue.path, "is required", "value");
+    } else {
+      push(issue.path, issue.message, "value");
+    }
+  }
+  return diagnostics;
+}
+
+/** "spec.contract.pncpId", with list indexes as "clusters[1].name". */
+export function dottedPath(path: FieldPath): string {
+  let out = "";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += out ? `.${String(segment)}` : String(segment);
+  }
+  return out;
+}
+
+function valueAt(data: unknown, path: FieldPath): object | undefined {
+  let value = data;
+  for (const segment of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return typeof value === "object" && value !== null ? value : undefined;
+}
+
+function isMissing(data: unknown, path: FieldPath): boolean {
+  if (path.length === 0) return data === undefined;
+  const parent = valueAt(data, path.slice(0, -1));
+  return parent !== undefined && !Object.hasOwn(parent, path[path.length - 1]!);
+}

@@ -1,0 +1,28 @@
+/**
+ * Diagnostics as GitHub Actions workflow commands
+ * (`::error file=…,line=…,col=…,title=…::message`), which the runner turns into
+ * annotations on the pull request's changed lines.
+ */
+import type { Diagnostic } from "../diagnostics.ts";
+
+export function formatGithub(diagnostics: readonly Diagnostic[], fileCount: number): string {
+  const lines = diagnostics.map((d) => {
+    const properties = [`file=${escapeProperty(d.file)}`];
+    if (d.line > 0) properties.push(`line=${d.line}`, `col=${d.column}`);
+    properties.push(`title=${escapeProperty(d.path || "sei-infra validate")}`);
+    return `::${d.severity} ${properties.join(",")}::${escapeData(d.message)}`;
+  });
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  lines.push(`sei-infra validate: ${errors} error(s), ${diagnostics.length - errors} warning(s) in ${fileCount} file(s)`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Escaping of a workflow command's message, as the runner (actions/toolkit) unescapes it. */
+function escapeData(text: string): string {
+  return text.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+}
+
+/** Property values also escape ":" and ",", which separate properties. */
+function escapeProperty(text: string): string {
+  return escapeData(text).replaceAll(":", "%3A").replaceAll(",", "%2C");
+}

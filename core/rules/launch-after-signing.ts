@@ -1,0 +1,16 @@
+/** A launch before the contract was signed is a typo in one of the two dates. */
+import type { Rule } from "./rule.ts";
+import { finding } from "./rule.ts";
+
+export const launchAfterSigning: Rule = {
+  id: "launch-after-signing",
+  description: "spec.goLiveOn is not before spec.contract.signedOn.",
+  check({ municipalities }) {
+    return municipalities.flatMap((doc) => {
+      const { goLiveOn, contract } = doc.value.spec;
+      // Both are validated YYYY-MM-DD strings, whose text order is date order.
+      if (goLiveOn === undefined || goLiveOn >= contract.signedOn) return [];
+      return [finding(doc, { path: ["spec", "goLiveOn"], message: `${goLiveOn} is before the contract was signed (contract.signedOn ${contract.signedOn})` })];
+    });
+  },
+};

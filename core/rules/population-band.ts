@@ -1,0 +1,46 @@
+/**
+ * The tier follows the municipality's population (DESIGN.md section 4). A
+ * mismatch is a warning, not an error: a municipality may knowingly buy a
+ * larger tier, or outgrow its band between censuses. `--strict` makes it an error.
+ */
+import type { Diagnostic } from "../diagnostics.ts";
+import type { Tier } from "../schema/tier.ts";
+import type { Rule } from "./rule.ts";
+import { finding } from "./rule.ts";
+
+export const populationBand: Rule = {
+  id: "population-band",
+  description: "spec.population lies in the population band of spec.tier (a warning; an error with --strict); the tier has a file in tiers/.",
+  check({ municipalities, tiers }) {
+    if (tiers.length === 0) return [];
+    const diagnostics: Diagnostic[] = [];
+    for (const doc of municipalities) {
+      const { tier: tierId, population } = doc.value.spec;
+      const tier = tiers.find((t) => t.value.metadata.name === tierId)?.value;
+      if (!tier) {
+        diagnostics.push(finding(doc, { path: ["spec", "tier"], message: `tier "${tierId}" has no valid file tiers/${tierId}.yaml` }));
+        continue;
+      }
+      if (inBand(tier, population)) continue;
+      const fitting = tiers.find((t) => inBand(t.value, population))?.value.metadata.name;
+      diagnostics.push(
+        finding(doc, {
+          path: ["spec", "population"],
+          severity: "warning",
+          message: `${population} is outside the band of tier ${tierId} (${band(tier)})${fitting ? `; tier ${fitting} fits` : ""}`,
+        }),
+      );
+    }
+    return diagnostics;
+  },
+};
+
+function inBand(tier: Tier, population: number): boolean {
+  const { min, max } = tier.spec.population;
+  return population >= min && (max === undefined || population <= max);
+}
+
+function band(tier: Tier): string {
+  const { min, max } = tier.spec.population;
+  return max === undefined ? `${min} or more inhabitants` : `${min} to ${max} inhabitants`;
+}

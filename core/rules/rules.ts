@@ -1,0 +1,35 @@
+/**
+ * The fleet rules, as one table: adding a rule is one file and one line here.
+ * Shape checks of a single field live in the zod schemas (core/schema/).
+ */
+import type { Diagnostic } from "../diagnostics.ts";
+import { domainSuffix } from "./domain-suffix.ts";
+import { fileName, tierFileName } from "./file-name.ts";
+import { formalizedNeedsPncp } from "./formalized-needs-pncp.ts";
+import { defaultClusterDefined, knownCluster } from "./known-cluster.ts";
+import { launchAfterSigning } from "./launch-after-signing.ts";
+import { officialMunicipality } from "./official-municipality.ts";
+import { populationBand } from "./population-band.ts";
+import type { FleetFacts, Rule } from "./rule.ts";
+import { uniqueContractNumber, uniqueDomain, uniqueIbgeCode, uniqueName, uniquePncpId } from "./unique.ts";
+
+export const FLEET_RULES: readonly Rule[] = [
+  fileName,
+  uniqueName,
+  uniqueIbgeCode,
+  uniqueDomain,
+  uniqueContractNumber,
+  uniquePncpId,
+  officialMunicipality,
+  formalizedNeedsPncp,
+  launchAfterSigning,
+  populationBand,
+  domainSuffix,
+  knownCluster,
+  defaultClusterDefined,
+  tierFileName,
+];
+
+export function runRules(facts: FleetFacts, rules: readonly Rule[] = FLEET_RULES): Diagnostic[] {
+  return rules.flatMap((rule) => rule.check(facts));
+}

@@ -1,0 +1,40 @@
+/**
+ * Fields that identify one contract and so must differ between files: two
+ * files with one domain would fight over a certificate and a host name, two
+ * with one IBGE code would give a municipality two instances.
+ */
+import type { Diagnostic } from "../diagnostics.ts";
+import type { FieldPath } from "../load/locate.ts";
+import type { Municipality } from "../schema/municipality.ts";
+import { finding, where, type Located, type Rule } from "./rule.ts";
+
+function uniqueField(id: string, path: FieldPath, pick: (m: Municipality) => string | undefined): Rule {
+  const label = (path[0] === "spec" ? path.slice(1) : path).join(".");
+  return {
+    id,
+    description: `No two municipality files share ${label}.`,
+    check({ municipalities }) {
+      const byValue = new Map<string, Located<Municipality>[]>();
+      for (const doc of municipalities) {
+        const value = pick(doc.value);
+        if (value === undefined) continue;
+        byValue.set(value, [...(byValue.get(value) ?? []), doc]);
+      }
+      const diagnostics: Diagnostic[] = [];
+      for (const [value, docs] of byValue) {
+        if (docs.length < 2) continue;
+        for (const doc of docs) {
+          const others = docs.filter((other) => other !== doc).map((other) => where(other, path));
+          diagnostics.push(finding(doc, { path, message: `${label} ${JSON.stringify(value)} is also used by ${others.join(" and ")}` }));
+        }
+      }
+      return diagnostics;
+    },
+  };
+}
+
+export const uniqueName = uniqueField("unique-name", ["metadata", "name"], (m) => m.metadata.name);
+export const uniqueIbgeCode = uniqueField("unique-ibge-code", ["spec", "ibgeCode"], (m) => m.spec.ibgeCode);
+export const uniqueDomain = uniqueField("unique-domain", ["spec", "domain"], (m) => m.spec.domain);
+export const uniqueContractNumber = uniqueField("unique-contract-number", ["spec", "contract", "number"], (m) => m.spec.contract.number);
+export const uniquePncpId = uniqueField("unique-pncp-id", ["spec", "contract", "pncpId"], (m) => m.spec.contract.pncpId);
