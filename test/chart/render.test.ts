@@ -1,0 +1,420 @@
+/**
+ * `helm template` of charts/sei with the values the plan gives every tier in
+ * every phase that has a release; the manifests are checked against the
+ * Kubernetes API schemas (strictly) and against the rules that matter here.
+ * Each tier/phase is rendered once, in beforeAll.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { HelmResources, HelmValues } from "../../core/helm-values.ts";
+import { LABEL, SECRET_KEYS } from "../../core/naming.ts";
+import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
+import { TIER_IDS, examplePlan } from "../support/plans.ts";
+import {
+  KubernetesSchemas,
+  allContainers,
+  find,
+  get,
+  helmTemplate,
+  helmTools,
+  podTemplate,
+  workloads,
+  type Container,
+  type Manifest,
+} from "./support.ts";
+
+/** Component label values the namespace's NetworkPolicies (made by Terraform) select. */
+const COMPONENTS = ["app", "scheduler", "updater", "solr", "memcached", "jod"] as const;
+type Component = (typeof COMPONENTS)[number];
+
+/** Phases that deploy a release: formalized (past contracted) and not decommissioned. */
+const RELEASE_PHASES = PHASES.filter(isFormalized);
+
+/** DESIGN.md section 3: settings in the ConfigMap, secrets by reference. */
+const CONFIG_NAMES = [
+  "APP_PROTOCOLO",
+  "APP_HOST",
+  "APP_ORGAO",
+  "APP_ORGAO_DESCRICAO",
+  "APP_DB_TIPO",
+  "APP_DB_HOST",
+  "APP_DB_PORTA",
+  "APP_DB_SEI_BASE",
+  "APP_DB_SEI_USERNAME",
+  "APP_DB_SIP_BASE",
+  "APP_DB_SIP_USERNAME",
+  "APP_DB_ROOT_USERNAME",
+  "APP_SOLR_CORE_PROTOCOLOS",
+  "APP_SOLR_CORE_BASES_CONHECIMENTO",
+  "APP_SOLR_CORE_PUBLICACOES",
+  "APP_MEMCACHED_HOST",
+  "APP_MEMCACHED_SESSION",
+  "APP_MAIL_SERVIDOR",
+  "APP_MAIL_PORTA",
+  "APP_MAIL_SEGURANCA",
+];
+
+interface Case {
+  readonly tier: (typeof TIER_IDS)[number];
+  readonly phase: (typeof PHASES)[number];
+  readonly values: HelmValues;
+}
+
+const cases: Case[] = TIER_IDS.flatMap((tier) =>
+  RELEASE_PHASES.flatMap((phase) => {
+    const release = examplePlan({ tier, phase }).release;
+    return release ? [{ tier, phase, values: release.values }] : [];
+  }),
+);
+const name = (c: Case) => `${c.tier}/${c.phase}`;
+const running = cases.filter((c) => c.phase !== "suspended");
+const suspended = cases.filter((c) => c.phase === "suspended");
+
+const rendered = new Map<string, Manifest[]>();
+const manifestsOf = (c: Case): Manifest[] => rendered.get(name(c))!;
+
+beforeAll(async () => {
+  helmTools();
+  const all = await Promise.all(cases.map(async (c) => [name(c), await helmTemplate(c.values)] as const));
+  for (const [key, manifests] of all) rendered.set(key, manifests);
+}, 900_000);
+
+const componentOf = (workload: Manifest): Component => podTemplate(workload).metadata.labels[LABEL.component] as Component;
+
+function expectedResources(values: HelmValues, component: Component): HelmResources {
+  return values[component].resources;
+}
+
+function envOf(container: Container, envName: string) {
+  return container.env?.find((e) => e.name === envName);
+}
+
+describe("which phases have a release", () => {
+  it("renders provisioning, training, production and suspended for every tier", () => {
+    expect(new Set(cases.map((c) => c.phase))).toEqual(new Set(["provisioning", "training", "production", "suspended"]));
+    expect(cases).toHaveLength(TIER_IDS.length * 4);
+  });
+});
+
+describe("Kubernetes API schemas (strict)", () => {
+  let schemas: KubernetesSchemas;
+  beforeAll(() => {
+    schemas = new KubernetesSchemas(helmTools().openApiDir);
+  });
+
+  it.each(cases.map((c) => [name(c), c] as const))("%s: every object is valid", (_, c) => {
+    expect(manifestsOf(c).flatMap((m) => schemas.validate(m))).toEqual([]);
+  });
+});
+
+describe("resources", () => {
+  it.each(cases.map((c) => [name(c), c] as const))("%s: every container and init container has the values' requests and limits", (_, c) => {
+    for (const workload of workloads(manifestsOf(c))) {
+      const expected = expectedResources(c.values, componentOf(workload));
+      for (const container of allContainers(workload)) {
+        expect(container.resources, `${workload.metadata.name}/${container.name}`).toEqual(expected);
+      }
+    }
+  });
+});
+
+describe("restricted Pod Security", () => {
+  it.each(cases.map((c) => [name(c), c] as const))("%s: every pod and container", (_, c) => {
+    for (const workload of workloads(manifestsOf(c))) {
+      const { spec } = podTemplate(workload);
+      const where = workload.metadata.name;
+      expect(spec.serviceAccountName, where).toBe(c.values.serviceAccountName);
+      expect(spec.automountServiceAccountToken, where).toBe(false);
+      expect(spec.securityContext, where).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      expect(spec.securityContext?.runAsUser, where).toBeGreaterThan(0);
+      for (const keyName of ["hostNetwork", "hostPID", "hostIPC"]) expect(spec, where).not.toHaveProperty(keyName);
+      for (const volume of spec.volumes ?? []) {
+        const types = Object.keys(volume).filter((k) => k !== "name");
+        expect(types, `${where} volume ${volume.name}`).toEqual([expect.stringMatching(/^(configMap|emptyDir|persistentVolumeClaim|secret)$/)]);
+      }
+      for (const container of allContainers(workload)) {
+        expect(container.securityContext, `${where}/${container.name}`).toEqual({
+          runAsNonRoot: true,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+          seccompProfile: { type: "RuntimeDefault" },
+        });
+      }
+    }
+  });
+});
+
+describe("labels and selectors", () => {
+  it.each(cases.map((c) => [name(c), c] as const))("%s: narrow selectors that the NetworkPolicies and Services match", (_, c) => {
+    const manifests = manifestsOf(c);
+    const podLabels = workloads(manifests).map((w) => ({ component: componentOf(w), labels: podTemplate(w).metadata.labels }));
+    for (const workload of workloads(manifests)) {
+      const labels = podTemplate(workload).metadata.labels;
+      expect(COMPONENTS, workload.metadata.name).toContain(labels[LABEL.component]);
+      expect(labels[LABEL.instance]).toBe("sei");
+      expect(labels[LABEL.name]).toBe("sei");
+      // Tier and phase label objects, never pods: a phase change alone restarts nothing.
+      expect(Object.keys(labels).filter((k) => k.startsWith("sei.mg.gov.br/"))).toEqual([]);
+      if (workload.kind === "Job") continue;
+      const selector = (workload.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+      expect(Object.keys(selector).sort()).toEqual([LABEL.component, LABEL.instance, LABEL.name].sort());
+      expect(labels).toMatchObject(selector);
+    }
+    expect(new Set(podLabels.map((p) => p.component)).size).toBe(podLabels.length);
+    for (const service of manifests.filter((m) => m.kind === "Service")) {
+      const selector = (service.spec as { selector: Record<string, string> }).selector;
+      expect(Object.keys(selector).sort()).toEqual([LABEL.component, LABEL.instance, LABEL.name].sort());
+      const matched = podLabels.filter((p) => Object.entries(selector).every(([k, v]) => p.labels[k] === v));
+      expect(matched.map((m) => m.component), service.metadata.name).toHaveLength(1);
+    }
+    for (const m of manifests) {
+      expect(m.metadata.labels, `${m.kind}/${m.metadata.name}`).toMatchObject({
+        "sei.mg.gov.br/municipality": c.values.municipality.name,
+        "sei.mg.gov.br/tier": c.tier,
+        "sei.mg.gov.br/phase": c.phase,
+      });
+      expect(m.metadata.name.length).toBeLessThanOrEqual(63);
+    }
+  });
+});
+
+describe("app", () => {
+  it.each(cases.map((c) => [name(c), c] as const))("%s: replicas, autoscaler, disruption budget, rolling update", (_, c) => {
+    const manifests = manifestsOf(c);
+    const app = get(manifests, "Deployment", "sei-app");
+    const spec = app.spec as { replicas?: number; strategy: unknown; selector: unknown };
+    const { autoscaling, podDisruptionBudget } = c.values.app;
+    const hpa = find(manifests, "HorizontalPodAutoscaler", "sei-app");
+    if (autoscaling.enabled) {
+      expect(spec).not.toHaveProperty("replicas");
+      expect(hpa?.spec).toMatchObject({
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "sei-app" },
+        minReplicas: autoscaling.minReplicas,
+        maxReplicas: autoscaling.maxReplicas,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: autoscaling.targetCpuPercent } } }],
+      });
+    } else {
+      expect(spec.replicas).toBe(c.values.app.replicas);
+      expect(hpa).toBeUndefined();
+    }
+    const pdb = find(manifests, "PodDisruptionBudget", "sei-app");
+    if (podDisruptionBudget.enabled) {
+      expect(pdb?.spec).toMatchObject({ minAvailable: podDisruptionBudget.minAvailable, selector: spec.selector });
+    } else {
+      expect(pdb).toBeUndefined();
+    }
+    expect(spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+
+    const container = podTemplate(app).spec.containers[0]!;
+    expect(container.image).toBe(`${c.values.app.image.repository}:${c.values.app.image.tag}`);
+    expect(container).toMatchObject({ ports: [{ name: "http", containerPort: c.values.app.port }] });
+    expect(container).toHaveProperty("startupProbe.httpGet.path", "/sei/");
+    expect(container).toHaveProperty("readinessProbe.httpGet.path", "/sei/");
+    expect(container).toHaveProperty("livenessProbe");
+  });
+
+  it("autoscales and keeps a disruption budget in production only where the tier says so", () => {
+    const metropole = cases.find((c) => c.tier === "metropole" && c.phase === "production")!;
+    expect(find(manifestsOf(metropole), "HorizontalPodAutoscaler", "sei-app")).toBeDefined();
+    expect(find(manifestsOf(metropole), "PodDisruptionBudget", "sei-app")).toBeDefined();
+    const small = cases.find((c) => c.tier === "pequeno-i" && c.phase === "production")!;
+    expect(find(manifestsOf(small), "HorizontalPodAutoscaler", "sei-app")).toBeUndefined();
+    expect(find(manifestsOf(small), "PodDisruptionBudget", "sei-app")).toBeUndefined();
+  });
+});
+
+describe("environment", () => {
+  it.each(cases.map((c) => [name(c), c] as const))("%s: APP_* settings from the ConfigMap, secrets by reference only", (_, c) => {
+    const manifests = manifestsOf(c);
+    const config = get(manifests, "ConfigMap", "sei-env").data!;
+    expect(Object.keys(config)).toEqual(expect.arrayContaining(CONFIG_NAMES));
+    expect(config).toMatchObject({
+      APP_PROTOCOLO: "https",
+      APP_HOST: c.values.host,
+      APP_DB_TIPO: c.values.database.type,
+      APP_DB_HOST: c.values.database.host,
+      APP_DB_PORTA: String(c.values.database.port),
+      APP_DB_SEI_USERNAME: c.values.database.seiUsername,
+      APP_DB_ROOT_USERNAME: c.values.database.rootUsername,
+      APP_SOLR_CORE_PROTOCOLOS: c.values.solr.cores.protocolos,
+      APP_SOLR_CORE_BASES_CONHECIMENTO: c.values.solr.cores.basesConhecimento,
+      APP_SOLR_CORE_PUBLICACOES: c.values.solr.cores.publicacoes,
+      APP_MEMCACHED_HOST: "sei-memcached",
+      APP_MEMCACHED_SESSION: String(c.values.memcached.sessions),
+      APP_MAIL_SERVIDOR: c.values.mail.host,
+      APP_MAIL_PORTA: String(c.values.mail.port),
+    });
+
+    const db = c.values.database.secretName;
+    const app = c.values.secrets.appSecretName;
+    const secretRefs: Record<string, { name: string; key: string }> = {
+      APP_DB_SEI_PASSWORD: { name: db, key: SECRET_KEYS.database.seiPassword },
+      APP_DB_SIP_PASSWORD: { name: db, key: SECRET_KEYS.database.sipPassword },
+      APP_SEI_CHAVE_ACESSO: { name: app, key: SECRET_KEYS.app.seiAccessKey },
+      APP_SIP_CHAVE_ACESSO: { name: app, key: SECRET_KEYS.app.sipAccessKey },
+      SOLR_PASSWORD: { name: app, key: SECRET_KEYS.app.solrPassword },
+    };
+    const seiWorkloads = workloads(manifests).filter((w) => ["app", "scheduler", "updater"].includes(componentOf(w)));
+    expect(seiWorkloads.length).toBeGreaterThanOrEqual(2);
+    for (const workload of seiWorkloads) {
+      const container = podTemplate(workload).spec.containers[0]!;
+      const where = workload.metadata.name;
+      for (const [envName, ref] of Object.entries(secretRefs)) {
+        expect(envOf(container, envName), `${where} ${envName}`).toEqual({ name: envName, valueFrom: { secretKeyRef: ref } });
+      }
+      // Credentials reach Solr through the URL Kubernetes expands at start; the manifest holds no password.
+      expect(envOf(container, "APP_SOLR_URL")?.value).toBe(`http://sei:$(SOLR_PASSWORD)@sei-solr:${c.values.solr.port}/solr`);
+      const rootPassword = envOf(container, "APP_DB_ROOT_PASSWORD");
+      if (componentOf(workload) === "updater") {
+        expect(rootPassword?.valueFrom?.secretKeyRef).toEqual({ name: db, key: SECRET_KEYS.database.rootPassword });
+        // A hook runs before the ConfigMap exists: the same settings are inline.
+        for (const [key, value] of Object.entries(config)) expect(envOf(container, key)?.value, `${where} ${key}`).toBe(value);
+      } else {
+        expect(rootPassword, `${where} must not get the database root password`).toBeUndefined();
+        expect(container.envFrom).toEqual([{ configMapRef: { name: "sei-env" } }]);
+      }
+    }
+    for (const workload of workloads(manifests)) {
+      for (const container of allContainers(workload)) {
+        for (const entry of container.env ?? []) {
+          if (/PASSWORD|CHAVE/.test(entry.name)) expect(entry, `${workload.metadata.name} ${entry.name}`).not.toHaveProperty("value");
+        }
+      }
+    }
+  });
+});
+
+describe("scheduler", () => {
+  it.each(running.map((c) => [name(c), c] as const))("%s: exactly one replica, never two at once, sharing the documents", (_, c) => {
+    const scheduler = get(manifestsOf(c), "Deployment", "sei-scheduler");
+    expect(scheduler.spec).toMatchObject({ replicas: 1, strategy: { type: "Recreate" } });
+    const { spec } = podTemplate(scheduler);
+    expect(spec.volumes).toContainEqual({ name: "documents", persistentVolumeClaim: { claimName: c.values.documents.existingClaim } });
+    expect(spec.containers[0]!.volumeMounts).toContainEqual({ name: "documents", mountPath: c.values.documents.mountPath });
+    expect(spec.containers[0]!.image).toBe(`${c.values.app.image.repository}:${c.values.app.image.tag}`);
+  });
+
+  it("the app mounts the same ReadWriteMany documents claim", () => {
+    for (const c of running) {
+      const { spec } = podTemplate(get(manifestsOf(c), "Deployment", "sei-app"));
+      expect(spec.volumes).toContainEqual({ name: "documents", persistentVolumeClaim: { claimName: c.values.documents.existingClaim } });
+      expect(spec.containers[0]!.volumeMounts).toContainEqual({ name: "documents", mountPath: c.values.documents.mountPath });
+    }
+  });
+});
+
+describe("updater", () => {
+  it.each(running.map((c) => [name(c), c] as const))("%s: a pre-install/pre-upgrade hook Job", (_, c) => {
+    const job = get(manifestsOf(c), "Job", "sei-updater");
+    expect(job.metadata.annotations).toMatchObject({
+      "helm.sh/hook": "pre-install,pre-upgrade",
+      "helm.sh/hook-weight": expect.stringMatching(/^-?\d+$/),
+      "helm.sh/hook-delete-policy": "before-hook-creation",
+    });
+    const spec = job.spec as { backoffLimit: number; activeDeadlineSeconds: number; template: { spec: { restartPolicy: string } } };
+    expect(spec.activeDeadlineSeconds).toBe(c.values.updater.activeDeadlineSeconds);
+    expect(spec.backoffLimit).toBeLessThanOrEqual(2);
+    expect(spec.template.spec.restartPolicy).toBe("Never");
+    expect(spec).not.toHaveProperty("ttlSecondsAfterFinished");
+  });
+});
+
+describe("Solr", () => {
+  it.each(running.map((c) => [name(c), c] as const))("%s: its own Terraform claim, heap, cores, auth", (_, c) => {
+    const manifests = manifestsOf(c);
+    const solr = get(manifests, "StatefulSet", "sei-solr");
+    expect(solr.spec).toMatchObject({ replicas: c.values.solr.replicas, serviceName: "sei-solr-headless" });
+    expect(solr.spec).not.toHaveProperty("volumeClaimTemplates");
+    const { spec } = podTemplate(solr);
+    expect(spec.volumes).toContainEqual({ name: "data", persistentVolumeClaim: { claimName: c.values.solr.existingClaim } });
+    const main = spec.containers[0]!;
+    expect(envOf(main, "SOLR_HEAP")?.value).toBe(`${c.values.solr.heapMegabytes}m`);
+    const init = spec.initContainers![0]!;
+    const { cores } = c.values.solr;
+    expect(envOf(init, "SEI_SOLR_CORES")?.value).toBe(`${cores.protocolos} ${cores.basesConhecimento} ${cores.publicacoes}`);
+    expect(envOf(init, "SOLR_PASSWORD")?.valueFrom?.secretKeyRef).toEqual({ name: c.values.secrets.appSecretName, key: SECRET_KEYS.app.solrPassword });
+    expect(get(manifests, "Service", "sei-solr-headless").spec).toMatchObject({ clusterIP: "None" });
+    expect(get(manifests, "Service", "sei-solr").spec).toMatchObject({ ports: [{ port: c.values.solr.port }] });
+  });
+});
+
+describe("memcached and JOD", () => {
+  it.each(cases.map((c) => [name(c), c] as const))("%s: cache size, JOD only where enabled, one pod each", (_, c) => {
+    const manifests = manifestsOf(c);
+    const memcached = get(manifests, "Deployment", "sei-memcached");
+    expect(memcached.spec).toMatchObject({ replicas: c.values.memcached.replicas, strategy: { type: "Recreate" } });
+    const args = podTemplate(memcached).spec.containers[0]!.args!;
+    expect(args[args.indexOf("-m") + 1]).toBe(String(c.values.memcached.cacheMegabytes));
+    const jod = find(manifests, "Deployment", "sei-jod");
+    if (c.values.jod.enabled) {
+      expect(jod?.spec).toMatchObject({ replicas: c.values.jod.replicas, strategy: { type: "Recreate" } });
+      expect(find(manifests, "Service", "sei-jod")).toBeDefined();
+    } else {
+      expect(jod).toBeUndefined();
+      expect(find(manifests, "Service", "sei-jod")).toBeUndefined();
+    }
+  });
+});
+
+describe("Ingress", () => {
+  it.each(cases.map((c) => [name(c), c] as const))("%s: TLS, 510m bodies, affinity only without memcached sessions", (_, c) => {
+    const ingress = get(manifestsOf(c), "Ingress", "sei-app");
+    const annotations = ingress.metadata.annotations!;
+    expect(annotations["nginx.ingress.kubernetes.io/proxy-body-size"]).toBe(c.values.ingress.bodySize);
+    expect(c.values.ingress.bodySize).toBe("510m");
+    expect(annotations["cert-manager.io/cluster-issuer"]).toBe(c.values.ingress.clusterIssuer);
+    const affinity = Object.keys(annotations).filter((k) => /affinity|session-cookie/.test(k));
+    if (c.values.ingress.stickySessions) {
+      expect(annotations).toMatchObject({
+        "nginx.ingress.kubernetes.io/affinity": "cookie",
+        "nginx.ingress.kubernetes.io/session-cookie-path": "/",
+      });
+    } else {
+      expect(affinity).toEqual([]);
+    }
+    expect(c.values.ingress.stickySessions).toBe(!c.values.memcached.sessions);
+    expect(ingress.spec).toMatchObject({
+      ingressClassName: c.values.ingress.className,
+      tls: [{ hosts: [c.values.host], secretName: c.values.ingress.tlsSecretName }],
+    });
+    const rules = (ingress.spec as { rules: { host: string; http: { paths: { path: string; pathType: string; backend: unknown }[] } }[] }).rules;
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.host).toBe(c.values.host);
+    expect(rules[0]!.http.paths.map((p) => p.path)).toEqual(["/sei", "/sip", "/infra_css", "/infra_js"]);
+    for (const p of rules[0]!.http.paths) {
+      expect(p).toMatchObject({ pathType: "Prefix", backend: { service: { name: "sei-app", port: { name: "http" } } } });
+    }
+  });
+
+  it("sticky sessions on the small tier, none where sessions are in memcached", () => {
+    const affinity = (tier: string) =>
+      get(manifestsOf(cases.find((c) => c.tier === tier && c.phase === "production")!), "Ingress", "sei-app").metadata.annotations![
+        "nginx.ingress.kubernetes.io/affinity"
+      ];
+    expect(affinity("pequeno-i")).toBe("cookie");
+    expect(affinity("metropole")).toBeUndefined();
+  });
+});
+
+describe("suspended", () => {
+  it.each(suspended.map((c) => [name(c), c] as const))("%s: zero pods, every object kept for a cheap restore", (_, c) => {
+    const manifests = manifestsOf(c);
+    for (const workload of manifests.filter((m) => m.kind === "Deployment" || m.kind === "StatefulSet")) {
+      expect((workload.spec as { replicas?: number }).replicas, workload.metadata.name).toBe(0);
+    }
+    expect(manifests.filter((m) => ["Job", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(m.kind))).toEqual([]);
+    const training = manifestsOf(cases.find((t) => t.tier === c.tier && t.phase === "training")!);
+    const kept = (ms: Manifest[]) =>
+      ms
+        .filter((m) => !["Job", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(m.kind))
+        .map((m) => `${m.kind}/${m.metadata.name}`)
+        .sort();
+    expect(kept(manifests)).toEqual(kept(training));
+  });
+});
+
+describe("snapshot", () => {
+  it("medio in production renders as reviewed", () => {
+    expect(manifestsOf(cases.find((c) => c.tier === "medio" && c.phase === "production")!)).toMatchSnapshot();
+  });
+});

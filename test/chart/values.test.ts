@@ -1,0 +1,100 @@
+/**
+ * The chart's values contract: values.schema.json accepts exactly the HelmValues
+ * the plan produces (every tier, every phase with a release) and rejects a
+ * misspelt or mistyped value; values.yaml has the same shape; the ci values
+ * files are what the plan gives today; helm itself refuses bad values.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { HelmValues } from "../../core/helm-values.ts";
+import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
+import { chartCiValueFiles, staleCiValueFiles } from "../../scripts/chart-ci-values.ts";
+import { TIER_IDS, examplePlan } from "../support/plans.ts";
+import { CHART_DIR, helmTemplate, valuesSchemaValidator } from "./support.ts";
+
+const validate = valuesSchemaValidator();
+const errorsOf = (values: unknown): string[] =>
+  validate(values) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+
+const planValues = (tier: (typeof TIER_IDS)[number], phase: (typeof PHASES)[number] = "production"): HelmValues => {
+  const release = examplePlan({ tier, phase }).release;
+  if (!release) throw new Error(`${tier}/${phase} has no release`);
+  return release.values;
+};
+
+const cases = TIER_IDS.flatMap((tier) => PHASES.filter(isFormalized).flatMap((phase) => (examplePlan({ tier, phase }).release ? [{ tier, phase }] : [])));
+
+/** Every key path of a JSON value, arrays collapsed to "[]". */
+function keyPaths(value: unknown, prefix = ""): string[] {
+  if (Array.isArray(value)) return value.length === 0 ? [`${prefix}[]`] : value.flatMap((v) => keyPaths(v, `${prefix}[]`));
+  if (value === null || typeof value !== "object") return [prefix];
+  return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
+}
+
+describe("values.schema.json", () => {
+  it.each(cases.map((c) => [`${c.tier}/${c.phase}`, c] as const))("accepts the plan's values for %s", (_, c) => {
+    expect(errorsOf(planValues(c.tier, c.phase))).toEqual([]);
+  });
+
+  it("accepts values.yaml, whose keys are exactly the HelmValues keys", () => {
+    const defaults: unknown = parse(readFileSync(join(CHART_DIR, "values.yaml"), "utf8"));
+    expect(errorsOf(defaults)).toEqual([]);
+    const uniq = (paths: string[]) => [...new Set(paths.map((p) => p.replace(/\[\]\..*$/, "[]")))].sort();
+    expect(uniq(keyPaths(defaults))).toEqual(uniq(keyPaths(planValues("metropole"))));
+  });
+
+  // Each case breaks one value of a valid object; the schema must name the place.
+  const broken: [string, (v: HelmValues & Record<string, unknown>) => void, string][] = [
+    ["an unknown top-level key", (v) => void (v.replicas = 2), "must NOT have additional properties"],
+    ["a misspelt nested key", (v) => void ((v.app as Record<string, unknown>).replica = (v.app as { replicas: number }).replicas), "must NOT have additional properties"],
+    ["a missing key", (v) => void delete (v.solr as Partial<HelmValues["solr"]>).existingClaim, "must have required property 'existingClaim'"],
+    ["replicas as a string", (v) => void ((v.app as Record<string, unknown>).replicas = "2"), "/app/replicas must be integer"],
+    ["a CPU quantity with a space", (v) => void (v.app.resources.requests.cpu = "250 m"), "/app/resources/requests/cpu must match pattern"],
+    ["a memory quantity in millis", (v) => void (v.memcached.resources.limits.memory = "128m"), "/memcached/resources/limits/memory must match pattern"],
+    ["an unknown tier", (v) => void (v.municipality.tier = "enorme"), "/municipality/tier must be equal to one of the allowed values"],
+    ["the contracted phase (nothing deploys)", (v) => void (v.municipality.phase = "contracted"), "/municipality/phase must be equal to one of the allowed values"],
+    ["two Solr replicas on one claim", (v) => void (v.solr.replicas = 2), "/solr/replicas must be <= 1"],
+    ["another component label key", (v) => void (v.componentLabel = "component"), "/componentLabel must be equal to one of the allowed values"],
+    ["a body size with a space", (v) => void (v.ingress.bodySize = "510 m"), "/ingress/bodySize must match pattern"],
+    ["an upper-case host", (v) => void (v.host = "SEI.Exemplo.mg.gov.br"), "/host must match pattern"],
+    ["an unknown database type", (v) => void ((v.database as { type: string }).type = "Sqlite"), "/database/type must be equal to one of the allowed values"],
+    ["an IBGE code as a number", (v) => void ((v.municipality as Record<string, unknown>).ibgeCode = 3170206), "/municipality/ibgeCode must be string"],
+    ["a pull secret with an extra key", (v) => void (v.imagePullSecrets = [{ name: "x", namespace: "y" } as { name: string }]), "/imagePullSecrets/0 must NOT have additional properties"],
+  ];
+
+  it.each(broken)("rejects %s", (_, breakIt, message) => {
+    const values = structuredClone(planValues("medio")) as HelmValues & Record<string, unknown>;
+    breakIt(values);
+    expect(errorsOf(values).join("\n")).toContain(message);
+  });
+});
+
+describe("ci/<tier>-values.yaml", () => {
+  it("exist for every tier and equal what scripts/chart-ci-values.ts generates from the plan", () => {
+    const files = chartCiValueFiles();
+    expect(files.map((f) => f.tier)).toEqual([...TIER_IDS]);
+    expect(staleCiValueFiles(files).map((f) => f.path), "stale: run npx tsx scripts/chart-ci-values.ts").toEqual([]);
+  });
+});
+
+describe("helm enforces the contract", () => {
+  it("refuses to render a misspelt value", async () => {
+    const values = structuredClone(planValues("pequeno-i")) as HelmValues & Record<string, unknown>;
+    (values.ingress as Record<string, unknown>).stickySesions = true;
+    await expect(helmTemplate(values)).rejects.toThrow(/stickySesions/);
+  });
+
+  it("refuses a disruption budget that would block every drain", async () => {
+    const values = structuredClone(planValues("medio"));
+    values.app.podDisruptionBudget.minAvailable = values.app.autoscaling.minReplicas;
+    await expect(helmTemplate(values)).rejects.toThrow(/minAvailable .* must be below/);
+  });
+
+  it("refuses an autoscaler whose maximum is below its minimum", async () => {
+    const values = structuredClone(planValues("grande"));
+    values.app.autoscaling.maxReplicas = 1;
+    await expect(helmTemplate(values)).rejects.toThrow(/maxReplicas \(1\) must be at least/);
+  });
+});
