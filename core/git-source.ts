@@ -36,7 +36,7 @@ export function gitRevisions({ root, revisions, prefetch }: GitRevisionsOptions)
     if (rev === "" || rev.startsWith("-")) throw new GitError(`"${rev}" is not a git revision`);
   }
   if (revisions.length === 0) return [];
-  const commits = git(root, ["rev-parse", ...revisions.map((r) => `${r}^{commit}`)]).toString("utf8").trim().split("\n");
+  const commits = revParse(root, revisions);
   const trees = commits.map((commit) => listTree(root, commit));
   const wanted = prefetch.map(normalize);
   const isWanted = (path: string) => wanted.some((w) => path === w || path.startsWith(`${w}/`));
@@ -68,6 +68,16 @@ function treeSource(root: string, label: string, tree: ReadonlyMap<string, TreeE
       return [...names].sort();
     },
   };
+}
+
+/** The commit of each revision; an unknown one is named in the error. */
+function revParse(root: string, revisions: readonly string[]): string[] {
+  try {
+    return git(root, ["rev-parse", ...revisions.map((r) => `${r}^{commit}`)]).toString("utf8").trim().split("\n");
+  } catch (error) {
+    const unknown = error instanceof GitError ? /'(.+)\^\{commit\}': unknown revision/.exec(error.message) : null;
+    throw unknown ? new GitError(`unknown revision "${unknown[1]}"`) : error;
+  }
 }
 
 /** Regular files of a commit, by path relative to root (git lists paths relative to its working directory). */

@@ -4,7 +4,7 @@
  * fleet. Both revisions are resolved by the same (current) code, so a change
  * in the figures comes from the data alone.
  */
-import { TIER_IDS } from "../schema/municipality.ts";
+import { TIER_IDS, type TierId } from "../schema/municipality.ts";
 import type { Figures } from "./figures.ts";
 import { ZERO_FIGURES, sameFigures, subtractFigures } from "./figures.ts";
 import type { CapacityReport, ClusterRow, Group, MunicipalityRow, TierRow } from "./report.ts";
@@ -65,9 +65,11 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): CapacityDiff {
   const before = byName(base.entries);
   const after = byName(head.entries);
   const names = [...new Set([...before.keys(), ...after.keys()])].sort();
+  // Compared once per tier, not once per municipality.
+  const tierChanged = new Map(TIER_IDS.map((t) => [t, !sameData(base.tiers.get(t)?.spec, head.tiers.get(t)?.spec)]));
   const changes: Change[] = [];
   for (const name of names) {
-    const change = changeOf(name, before.get(name), after.get(name), base, head);
+    const change = changeOf(name, before.get(name), after.get(name), (t) => tierChanged.get(t) ?? true);
     if (change) changes.push(change);
   }
   const delta = <T extends Group>(b: T, a: T): Delta<T> => ({ before: b, after: a, delta: subtractFigures(a.figures, b.figures) });
@@ -87,34 +89,35 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): CapacityDiff {
   };
 }
 
-function changeOf(name: string, b: Entry | undefined, a: Entry | undefined, base: Snapshot, head: Snapshot): Change | undefined {
-  const reasons = reasonsOf(b, a, base, head);
-  if (b && a) {
-    const moved =
-      !sameFigures(b.figures, a.figures) ||
-      b.status !== a.status ||
-      b.municipality.spec.tier !== a.municipality.spec.tier ||
-      b.municipality.spec.phase !== a.municipality.spec.phase ||
-      b.plan.cluster.name !== a.plan.cluster.name;
-    if (!moved) return undefined;
-  }
+function changeOf(name: string, b: Entry | undefined, a: Entry | undefined, tierChanged: (tier: TierId) => boolean): Change | undefined {
+  if (b && a && !moved(b, a)) return undefined;
   return {
     name,
-    reasons,
+    reasons: reasonsOf(b, a, tierChanged),
     before: b ? rowOf(b) : null,
     after: a ? rowOf(a) : null,
     delta: subtractFigures(consumed(a), consumed(b)),
   };
 }
 
-function reasonsOf(b: Entry | undefined, a: Entry | undefined, base: Snapshot, head: Snapshot): Reason[] {
+function moved(b: Entry, a: Entry): boolean {
+  return (
+    !sameFigures(b.figures, a.figures) ||
+    b.status !== a.status ||
+    b.municipality.spec.tier !== a.municipality.spec.tier ||
+    b.municipality.spec.phase !== a.municipality.spec.phase ||
+    b.plan.cluster.name !== a.plan.cluster.name
+  );
+}
+
+function reasonsOf(b: Entry | undefined, a: Entry | undefined, tierChanged: (tier: TierId) => boolean): Reason[] {
   if (!b) return ["added"];
   if (!a) return ["removed"];
   const was = b.municipality.spec;
   const is = a.municipality.spec;
   const reasons: Reason[] = [];
   if (was.tier !== is.tier) reasons.push("tier changed");
-  else if (!sameData(base.tiers.get(was.tier)?.spec, head.tiers.get(is.tier)?.spec)) reasons.push("tier definition changed");
+  else if (tierChanged(is.tier)) reasons.push("tier definition changed");
   if (!sameData(was.overrides ?? {}, is.overrides ?? {})) reasons.push("override changed");
   if (was.phase !== is.phase) reasons.push("phase changed");
   if (b.plan.cluster.name !== a.plan.cluster.name) reasons.push("cluster changed");

@@ -1,0 +1,128 @@
+/**
+ * `sei-infra capacity`: what the fleet asks of its clusters, and with --base
+ * what a change costs. Old revisions are read from git as data; the code that
+ * resolves both revisions is the one checked out now.
+ *
+ * Exit codes (cli/exit.ts): 0 ok (warnings allowed); 1 invalid input files or
+ * a rule error (a volume shrinks, a change overcommits a cluster); 2 usage, I/O
+ * or git error (an unknown revision).
+ */
+import { writeFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
+import type { Command } from "commander";
+import { Option } from "commander";
+import type { CapacityResult } from "../core/capacity/analyse.ts";
+import { analyseChange, analyseFleet } from "../core/capacity/analyse.ts";
+import { renderChart } from "../core/capacity/chart.ts";
+import type { Format } from "../core/capacity/format/render.ts";
+import { FORMATS, render } from "../core/capacity/format/render.ts";
+import type { Snapshot } from "../core/capacity/snapshot.ts";
+import { snapshotOf } from "../core/capacity/snapshot.ts";
+import { formatDiagnostic, hasErrors } from "../core/diagnostics.ts";
+import { loadFleet, MUNICIPALITIES_DIR, PLATFORM_FILE, TIERS_DIR } from "../core/fleet.ts";
+import { GitError, gitRevisions } from "../core/git-source.ts";
+import { OFFICIAL_LIST_PATH } from "../core/ibge.ts";
+import { formatText } from "../core/report/index.ts";
+import type { FileSource } from "../core/source.ts";
+import { workingTree } from "../core/source.ts";
+import { EXIT, UsageError } from "./exit.ts";
+import { isFile, requireDirectory } from "./paths.ts";
+
+export interface CapacityOptions {
+  readonly municipalities: string;
+  readonly format: Format;
+  readonly base?: string;
+  readonly head?: string;
+  readonly output?: string;
+  readonly chart?: string;
+}
+
+/** Where the command runs and writes; the CLI passes the process's own, tests their collectors. */
+export interface CapacityIo {
+  /** The project root, where platform.yaml is. */
+  readonly cwd: string;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const PROCESS_IO: CapacityIo = {
+  cwd: process.cwd(),
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+export function register(program: Command): void {
+  program
+    .command("capacity")
+    .description("CPU, memory and storage per municipality, tier and cluster; with --base, what the change since that revision costs")
+    .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR)
+    .addOption(new Option("--format <format>", "output format").choices(Object.keys(FORMATS)).default("text"))
+    .option("--base <rev>", "git revision to compare against (e.g. origin/main)")
+    .option("--head <rev>", "git revision to compare (default: the working tree); needs --base")
+    .option("--output <file>", "write the report to this file instead of standard output")
+    .option("--chart <file.svg>", "also draw requested CPU, memory and storage per tier as a self-contained SVG")
+    .action((options: CapacityOptions) => {
+      process.exitCode = runCapacity(options, { ...PROCESS_IO, cwd: process.cwd() });
+    });
+}
+
+/** Runs the command and returns the exit code. */
+export function runCapacity(options: CapacityOptions, io: CapacityIo = PROCESS_IO): number {
+  const { cwd } = io;
+  try {
+    const result = analyse(options, io);
+    if (!result) return EXIT.invalid;
+    for (const d of result.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
+    const text = render(result, options.format);
+    if (options.output) write(resolvePath(cwd, options.output), text);
+    else io.out(text);
+    if (options.chart) write(resolvePath(cwd, options.chart), renderChart(result));
+    return hasErrors(result.diagnostics) ? EXIT.invalid : EXIT.ok;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof GitError) {
+      io.err(`sei-infra capacity: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+/** The result, or undefined when an input file is invalid (its diagnostics are printed). */
+function analyse(options: CapacityOptions, { cwd, err }: CapacityIo): CapacityResult | undefined {
+  if (!isFile(cwd, PLATFORM_FILE)) throw new UsageError(`no ${PLATFORM_FILE} in ${cwd}: run sei-infra from the repository root`);
+  const dir = requireDirectory(cwd, options.municipalities, "municipalities folder");
+  // Git paths cannot leave the project: the folder must be inside it.
+  if (dir === ".." || dir.startsWith("../")) throw new UsageError(`--municipalities ${options.municipalities}: the folder must be inside ${cwd}`);
+  if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
+  if (options.base === undefined) {
+    const head = snapshot(workingTree(cwd), dir, "", err);
+    return head && analyseFleet(head);
+  }
+  const revisions = options.head === undefined ? [options.base] : [options.base, options.head];
+  // Everything a fleet load reads, in one git batch.
+  const prefetch = [PLATFORM_FILE, TIERS_DIR, OFFICIAL_LIST_PATH, dir];
+  const [baseSource, headSource = workingTree(cwd)] = gitRevisions({ root: cwd, revisions, prefetch });
+  const base = snapshot(baseSource!, dir, `${options.base}:`, err);
+  const head = snapshot(headSource, dir, options.head === undefined ? "" : `${options.head}:`, err);
+  return base && head && analyseChange(base, head);
+}
+
+/** Loads and resolves one revision; prints its diagnostics and returns undefined when it has errors. */
+function snapshot(source: FileSource, dir: string, prefix: string, err: (text: string) => void): Snapshot | undefined {
+  const fleet = loadFleet({ source, municipalitiesDir: dir });
+  if (hasErrors(fleet.diagnostics)) {
+    // Printed as validate prints them; files of a git revision are named "REV:path", as git names them.
+    const diagnostics = fleet.diagnostics.map((d) => ({ ...d, file: `${prefix}${d.file}` }));
+    err(formatText(diagnostics, { fileCount: fleet.checkedFiles.length }));
+    return undefined;
+  }
+  return snapshotOf(fleet, source.label);
+}
+
+function write(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Real, small git repositories for the capacity tests and benchmark: the
+ * project's platform.yaml, tiers/ and official IBGE list, plus municipality
+ * files the test writes, committed revision by revision. Nothing is mocked:
+ * the command under test reads these repositories with git.
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Phase, TierId } from "../../core/schema/municipality.ts";
+
+export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const OFFICIAL_LIST = "data/ibge/minas-gerais.csv";
+
+export interface Official {
+  readonly code: string;
+  readonly name: string;
+  readonly population: number;
+}
+
+/** The 853 official municipalities (code, name, 2022 census population). */
+export function officialList(): Official[] {
+  const [, ...rows] = readFileSync(join(REPO_ROOT, OFFICIAL_LIST), "utf8").trim().split("\n");
+  return rows.map((row) => {
+    const [code = "", name = "", population = "0"] = row.split(",");
+    return { code, name, population: Number(population) };
+  });
+}
+
+export function official(name: string): Official {
+  const found = officialList().find((o) => o.name === name);
+  if (!found) throw new Error(`${name} is not in ${OFFICIAL_LIST}`);
+  return found;
+}
+
+/** DESIGN.md section 4: the population bands of the tiers. */
+export function tierForPopulation(population: number): TierId {
+  if (population <= 20_000) return "pequeno-i";
+  if (population <= 50_000) return "pequeno-ii";
+  if (population <= 100_000) return "medio";
+  if (population <= 900_000) return "grande";
+  return "metropole";
+}
+
+/** "São João del-Rei" → "sao-joao-del-rei": the file and metadata name. */
+export function slugOf(name: string): string {
+  return name
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
+}
+
+export interface MunicipalityFixture {
+  readonly official: Official;
+  readonly tier: TierId;
+  /** @default "production" */
+  readonly phase?: Phase;
+  readonly cluster?: string;
+  readonly overrides?: { readonly documentsStorage?: string; readonly databaseStorage?: string; readonly solrStorage?: string };
+  /** Makes the contract number and PNCP id unique across the fleet. */
+  readonly sequence: number;
+  /** Population written in the file. @default the official figure */
+  readonly population?: number;
+}
+
+/** A valid municipality file; the PNCP id uses a CNPJ with valid check digits. */
+export function municipalityYaml(m: MunicipalityFixture): string {
+  const name = slugOf(m.official.name);
+  const phase = m.phase ?? "production";
+  const seq = String(m.sequence).padStart(6, "0");
+  const lines = [
+    "apiVersion: sei.mg.gov.br/v1",
+    "kind: Municipality",
+    "metadata:",
+    `  name: ${name}`,
+    "spec:",
+    `  ibgeCode: "${m.official.code}"`,
+    `  displayName: ${JSON.stringify(m.official.name)}`,
+    `  population: ${m.population ?? m.official.population}`,
+    `  tier: ${m.tier}`,
+    `  phase: ${phase}`,
+    "  contract:",
+    `    number: "${m.sequence}/2026"`,
+    "    signedOn: 2026-01-10",
+    ...(phase === "contracted" ? [] : [`    pncpId: "11222333000181-2-${seq}/2026"`]),
+    `  domain: sei.${name}.mg.gov.br`,
+    ...(m.cluster ? [`  cluster: ${m.cluster}`] : []),
+    "  team:",
+    "    projectManager: { name: Ana Souza, email: ana@example.org }",
+    "    businessLead: { name: Bruno Lima, email: bruno@example.org }",
+    "    itLead: { name: Carla Dias, email: carla@example.org }",
+  ];
+  const overrides = Object.entries(m.overrides ?? {});
+  if (overrides.length) lines.push("  overrides:", ...overrides.map(([key, value]) => `    ${key}: ${value}`));
+  return `${lines.join("\n")}\n`;
+}
+
+/** A git repository in a temporary folder with the project's platform, tiers and official list. */
+export class FixtureRepo {
+  readonly root = mkdtempSync(join(tmpdir(), "sei-capacity-"));
+
+  constructor() {
+    for (const path of ["platform.yaml", "tiers", OFFICIAL_LIST]) {
+      cpSync(join(REPO_ROOT, path), join(this.root, path), { recursive: true });
+    }
+    mkdirSync(join(this.root, "municipalities"), { recursive: true });
+    this.git("init", "-q", "-b", "main");
+    this.git("config", "user.email", "capacity-test@example.org");
+    this.git("config", "user.name", "capacity test");
+    this.git("config", "commit.gpgsign", "false");
+  }
+
+  write(path: string, text: string): this {
+    mkdirSync(dirname(join(this.root, path)), { recursive: true });
+    writeFileSync(join(this.root, path), text);
+    return this;
+  }
+
+  read(path: string): string {
+    return readFileSync(join(this.root, path), "utf8");
+  }
+
+  /** Replaces `from` with `to` in a file, failing loudly when `from` is not there. */
+  edit(path: string, from: string | RegExp, to: string): this {
+    const text = this.read(path);
+    const next = text.replace(from, to);
+    if (next === text) throw new Error(`${path}: ${String(from)} not found`);
+    return this.write(path, next);
+  }
+
+  municipality(m: MunicipalityFixture): this {
+    return this.write(`municipalities/${slugOf(m.official.name)}.yaml`, municipalityYaml(m));
+  }
+
+  remove(path: string): this {
+    rmSync(join(this.root, path));
+    return this;
+  }
+
+  /** Commits everything and returns the commit id. */
+  commit(message: string): string {
+    this.git("add", "-A");
+    this.git("commit", "-q", "-m", message);
+    return this.git("rev-parse", "HEAD").trim();
+  }
+
+  git(...args: string[]): string {
+    return execFileSync("git", args, { cwd: this.root, encoding: "utf8" });
+  }
+
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
