@@ -43,9 +43,9 @@ const PANELS: readonly Panel[] = [
 ];
 
 const WIDTH = 900;
-const HEIGHT = 480;
-const TOP = 96;
-const BOTTOM = 400;
+const HEIGHT = 500;
+const TOP = 112;
+const BOTTOM = 416;
 const PANEL_WIDTH = WIDTH / PANELS.length;
 const AXIS = 56;
 const FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif\"";
@@ -73,7 +73,7 @@ export function renderChart(result: CapacityResult): string {
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
     `<text x="${WIDTH / 2}" y="28" text-anchor="middle" font-size="17" font-weight="600">SEI capacity: what the active fleet requests, per tier</text>`,
     `<text x="${WIDTH / 2}" y="48" text-anchor="middle" fill="#555">${xml(subtitle)}</text>`,
-    `<text x="${WIDTH / 2}" y="64" text-anchor="middle" fill="#555">CPU and memory requests at maximum replicas (what the quotas reserve); dashed line: allocatable on all clusters</text>`,
+    `<text x="${WIDTH / 2}" y="66" text-anchor="middle" fill="#555">CPU and memory requests at maximum replicas (what the quotas reserve); dashed line: allocatable on all clusters</text>`,
     body,
     legend(),
     "</svg>",

@@ -3,10 +3,11 @@
  * change at a time, with the expected figures worked out from the tier files
  * (test/capacity/expected.ts).
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { addFigures, subtractFigures, sumFigures } from "../../core/capacity/figures.ts";
 import { PEQUENO_I_PRODUCTION, PEQUENO_I_PROVISIONING, PEQUENO_II_PRODUCTION, Gi, Mi, ZERO, figures } from "./expected.ts";
-import { FixtureRepo, official, type MunicipalityFixture } from "./fixtures.ts";
+import { official, type FixtureRepo, type MunicipalityFixture } from "./fixtures.ts";
+import { repoPerTest } from "./per-test.ts";
 import { capacity } from "./run.ts";
 
 const ABADIA: MunicipalityFixture = { official: official("Abadia dos Dourados"), tier: "pequeno-i", sequence: 1 };
@@ -14,15 +15,11 @@ const ABAETE: MunicipalityFixture = { official: official("Abaeté"), tier: "pequ
 const ACAIACA: MunicipalityFixture = { official: official("Acaiaca"), tier: "pequeno-i", sequence: 3 };
 const ABRE_CAMPO: MunicipalityFixture = { official: official("Abre Campo"), tier: "pequeno-i", phase: "contracted", sequence: 4 };
 
-const repos: FixtureRepo[] = [];
-afterEach(() => {
-  for (const repo of repos.splice(0)) repo.dispose();
-});
+const newRepo = repoPerTest();
 
 /** Three active municipalities (two pequeno-i, one pequeno-ii) and one contracted, committed. */
 function baseRepo(): FixtureRepo {
-  const repo = new FixtureRepo();
-  repos.push(repo);
+  const repo = newRepo();
   for (const m of [ABADIA, ABAETE, ACAIACA, ABRE_CAMPO]) repo.municipality(m);
   repo.commit("base");
   return repo;

@@ -9,53 +9,40 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadFleet } from "../../core/fleet.ts";
+import { loadOfficialList, OFFICIAL_LIST_PATH, slugOf, type OfficialMunicipality } from "../../core/ibge.ts";
 import type { Phase, TierId } from "../../core/schema/municipality.ts";
+import type { Tier } from "../../core/schema/tier.ts";
+import { workingTree } from "../../core/source.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const OFFICIAL_LIST = "data/ibge/minas-gerais.csv";
-
-export interface Official {
-  readonly code: string;
-  readonly name: string;
-  readonly population: number;
+/** The 853 official municipalities (code, name, 2022 census population), as the loader reads them. */
+export function officialList(): readonly OfficialMunicipality[] {
+  const { list } = loadOfficialList(workingTree(REPO_ROOT));
+  if (!list) throw new Error(`${OFFICIAL_LIST_PATH} did not load`);
+  return list.all;
 }
 
-/** The 853 official municipalities (code, name, 2022 census population). */
-export function officialList(): Official[] {
-  const [, ...rows] = readFileSync(join(REPO_ROOT, OFFICIAL_LIST), "utf8").trim().split("\n");
-  return rows.map((row) => {
-    const [code = "", name = "", population = "0"] = row.split(",");
-    return { code, name, population: Number(population) };
-  });
-}
-
-export function official(name: string): Official {
+export function official(name: string): OfficialMunicipality {
   const found = officialList().find((o) => o.name === name);
-  if (!found) throw new Error(`${name} is not in ${OFFICIAL_LIST}`);
+  if (!found) throw new Error(`${name} is not in ${OFFICIAL_LIST_PATH}`);
   return found;
 }
 
-/** DESIGN.md section 4: the population bands of the tiers. */
-export function tierForPopulation(population: number): TierId {
-  if (population <= 20_000) return "pequeno-i";
-  if (population <= 50_000) return "pequeno-ii";
-  if (population <= 100_000) return "medio";
-  if (population <= 900_000) return "grande";
-  return "metropole";
-}
+let tiers: readonly Tier[] | undefined;
 
-/** "São João del-Rei" → "sao-joao-del-rei": the file and metadata name. */
-export function slugOf(name: string): string {
-  return name
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "");
+/** The tier whose population band (tiers/*.yaml) holds this population. */
+export function tierForPopulation(population: number): TierId {
+  tiers ??= [...loadFleet({ source: workingTree(REPO_ROOT) }).tiers.values()];
+  const tier = tiers.find(
+    ({ spec: { population: band } }) => population >= band.min && (band.max === undefined || population <= band.max),
+  );
+  if (!tier) throw new Error(`no tier band holds ${population}`);
+  return tier.metadata.name;
 }
 
 export interface MunicipalityFixture {
-  readonly official: Official;
+  readonly official: OfficialMunicipality;
   readonly tier: TierId;
   /** @default "production" */
   readonly phase?: Phase;
@@ -104,7 +91,7 @@ export class FixtureRepo {
   readonly root = mkdtempSync(join(tmpdir(), "sei-capacity-"));
 
   constructor() {
-    for (const path of ["platform.yaml", "tiers", OFFICIAL_LIST]) {
+    for (const path of ["platform.yaml", "tiers", OFFICIAL_LIST_PATH]) {
       cpSync(join(REPO_ROOT, path), join(this.root, path), { recursive: true });
     }
     mkdirSync(join(this.root, "municipalities"), { recursive: true });

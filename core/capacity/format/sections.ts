@@ -3,8 +3,8 @@
  * text and markdown formats alike.
  */
 import type { Figures } from "../figures.ts";
-import type { CapacityDiff, ClusterDelta } from "../diff.ts";
-import type { CapacityReport, ClusterRow, MunicipalityRow, TierRow } from "../report.ts";
+import type { CapacityDiff, ClusterDelta, Delta } from "../diff.ts";
+import type { CapacityReport, ClusterRow, Group, MunicipalityRow, TierRow } from "../report.ts";
 import type { FigureCell } from "./columns.ts";
 import { COMPACT, FULL } from "./columns.ts";
 import type { Align, Table } from "./table.ts";
@@ -77,8 +77,11 @@ function clusterCells(before: ClusterRow | null, after: ClusterRow | null, name 
   ];
 }
 
-/** One line of a diff table: who it is on each side, and the figures on each side. */
+/** One line of a diff table: who it is, what it is on each side, and the figures on each side. */
 interface DeltaLine {
+  /** Cells shown once (name, reasons). */
+  readonly key: readonly string[];
+  /** Cells that may differ between the sides (tier, phase...); null for a side that does not exist. */
   readonly before: readonly string[] | null;
   readonly after: readonly string[] | null;
   readonly beforeFigures: Figures | null;
@@ -87,80 +90,93 @@ interface DeltaLine {
   readonly delta: Figures;
 }
 
+interface DeltaHeaders {
+  readonly key: readonly string[];
+  readonly sides: readonly string[];
+}
+
 /**
  * `full`: a "before", an "after" and a delta row per line, every figure.
- * `compact`: one row per line with "before → after (Δ)" cells.
+ * `compact`: one row per line with "before → after (Δ)" cells; a side that
+ * does not exist (an added or removed municipality) shows the other alone.
  */
-function deltaTable(
-  identity: readonly string[],
-  lines: readonly DeltaLine[],
-  columns: readonly FigureCell[],
-  layout: Layout,
-  deltaLabel = "Δ",
-): Table {
-  const dash = identity.map(() => "—");
+function deltaTable(headers: DeltaHeaders, lines: readonly DeltaLine[], columns: readonly FigureCell[], layout: Layout, deltaLabel = "Δ"): Table {
+  const ids = [...headers.key, ...headers.sides];
+  const blank = (n: number) => Array.from({ length: n }, () => "");
   if (layout === "compact") {
     return {
-      headers: [...identity, ...columns.map((c) => c.header)],
-      align: [...left(identity.length), ...right(columns.length)],
+      headers: [...ids, ...columns.map((c) => c.header)],
+      align: [...left(ids.length), ...right(columns.length)],
       rows: lines.map((l) => [
-        ...identity.map((_, i) => change(l.before?.[i], l.after?.[i])),
+        ...l.key,
+        ...headers.sides.map((_, i) => present(l.before?.[i], l.after?.[i])),
         ...columns.map((c) => {
-          const moved = change(l.beforeFigures ? c.show(l.beforeFigures) : undefined, l.afterFigures ? c.show(l.afterFigures) : undefined);
+          const moved = present(l.beforeFigures ? c.show(l.beforeFigures) : undefined, l.afterFigures ? c.show(l.afterFigures) : undefined);
           const delta = c.showDelta(l.delta);
           return delta === "0" ? moved : `${moved} (${delta})`;
         }),
       ]),
     };
   }
-  const side = (label: string, ids: readonly string[], f: Figures | null) => [...ids, label, ...columns.map((c) => (f ? c.show(f) : "—"))];
+  const figures = (f: Figures | null) => columns.map((c) => (f ? c.show(f) : "—"));
   return {
-    headers: [...identity, "", ...columns.map((c) => c.header)],
-    align: [...left(identity.length + 1), ...right(columns.length)],
+    headers: [...ids, "", ...columns.map((c) => c.header)],
+    align: [...left(ids.length + 1), ...right(columns.length)],
     rows: lines.flatMap((l) => {
-      const before = l.before ?? dash;
+      const before = l.before ?? headers.sides.map(() => "—");
       // The after row repeats only what changed, so the eye finds it.
-      const after = (l.after ?? dash).map((cell, i) => (i === 0 || cell === before[i] ? "" : cell));
+      const after = (l.after ?? headers.sides.map(() => "—")).map((cell, i) => (cell === before[i] ? "" : cell));
       return [
-        side("before", before, l.beforeFigures),
-        side("after", after, l.afterFigures),
-        [...identity.map(() => ""), deltaLabel, ...columns.map((c) => c.showDelta(l.delta))],
+        [...l.key, ...before, "before", ...figures(l.beforeFigures)],
+        [...blank(l.key.length), ...after, "after", ...figures(l.afterFigures)],
+        [...blank(ids.length), deltaLabel, ...columns.map((c) => c.showDelta(l.delta))],
       ];
     }),
   };
 }
 
+/** "a → b", or the one side there is. */
+function present(before: string | undefined, after: string | undefined): string {
+  if (before === undefined) return after ?? "";
+  if (after === undefined) return before;
+  return change(before, after);
+}
+
 function changesTable(diff: CapacityDiff, layout: Layout, columns: readonly FigureCell[] = FULL): Table {
-  const lines = diff.changes.map((c): DeltaLine => {
-    const ids = (r: MunicipalityRow | null) => (r ? [c.name, c.reasons.join(", "), r.tier, r.phase, r.cluster] : null);
-    return { before: ids(c.before), after: ids(c.after), beforeFigures: c.before?.figures ?? null, afterFigures: c.after?.figures ?? null, delta: c.delta };
-  });
+  const sides = (r: MunicipalityRow | null) => (r ? [r.tier, r.phase, r.cluster] : null);
+  const lines = diff.changes.map(
+    (c): DeltaLine => ({
+      key: [c.name, c.reasons.join(", ")],
+      before: sides(c.before),
+      after: sides(c.after),
+      beforeFigures: c.before?.figures ?? null,
+      afterFigures: c.after?.figures ?? null,
+      delta: c.delta,
+    }),
+  );
   // A pipeline municipality consumes nothing: its delta row says what the fleet gains, not how its figures moved.
-  return deltaTable(["Municipality", "Change", "Tier", "Phase", "Cluster"], lines, columns, layout, "Δ fleet");
+  return deltaTable({ key: ["Municipality", "Change"], sides: ["Tier", "Phase", "Cluster"] }, lines, columns, layout, "Δ fleet");
 }
 
-function tierDeltaTable(diff: CapacityDiff, layout: Layout, columns: readonly FigureCell[] = FULL): Table {
-  const lines = diff.tiers
-    .filter((t) => t.before.municipalities > 0 || t.after.municipalities > 0)
-    .map((t): DeltaLine => ({
-      before: [t.tier, count(t.before.municipalities)],
-      after: [t.tier, count(t.after.municipalities)],
-      beforeFigures: t.before.figures,
-      afterFigures: t.after.figures,
-      delta: t.delta,
-    }));
-  return deltaTable(["Tier", "Municipalities"], lines, columns, layout);
-}
-
-function totalsDeltaTable(diff: CapacityDiff, layout: Layout, columns: readonly FigureCell[] = FULL): Table {
-  const line = (label: string, d: CapacityDiff["totals"]): DeltaLine => ({
-    before: [label, count(d.before.municipalities)],
-    after: [label, count(d.after.municipalities)],
+function groupLine(label: string, d: Delta<Group>): DeltaLine {
+  return {
+    key: [label],
+    before: [count(d.before.municipalities)],
+    after: [count(d.after.municipalities)],
     beforeFigures: d.before.figures,
     afterFigures: d.after.figures,
     delta: d.delta,
-  });
-  return deltaTable(["Fleet", "Municipalities"], [line("Active", diff.totals), line("Pipeline (contracted)", diff.pipeline)], columns, layout);
+  };
+}
+
+function tierDeltaTable(diff: CapacityDiff, layout: Layout, columns: readonly FigureCell[] = FULL): Table {
+  const lines = diff.tiers.filter((t) => t.before.municipalities > 0 || t.after.municipalities > 0).map((t) => groupLine(t.tier, t));
+  return deltaTable({ key: ["Tier"], sides: ["Municipalities"] }, lines, columns, layout);
+}
+
+function totalsDeltaTable(diff: CapacityDiff, layout: Layout, columns: readonly FigureCell[] = FULL): Table {
+  const lines = [groupLine("Active", diff.totals), groupLine("Pipeline (contracted)", diff.pipeline)];
+  return deltaTable({ key: ["Fleet"], sides: ["Municipalities"] }, lines, columns, layout);
 }
 
 /** Every table of a fleet report, for the formats to arrange. */

@@ -1,0 +1,116 @@
+/** `sei-infra capacity` as a real child process: formats, files it writes, exit codes. */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FixtureRepo, REPO_ROOT, official, type MunicipalityFixture } from "./fixtures.ts";
+
+const BIN = join(REPO_ROOT, "bin", "sei-infra.js");
+const ABAETE: MunicipalityFixture = { official: official("Abaeté"), tier: "pequeno-ii", sequence: 2 };
+
+let repo: FixtureRepo;
+
+/** Base: two municipalities; HEAD: Abaeté moves up to medio, one more is contracted. */
+beforeAll(() => {
+  repo = new FixtureRepo();
+  repo.municipality({ official: official("Abadia dos Dourados"), tier: "pequeno-i", sequence: 1 });
+  repo.municipality(ABAETE).commit("base");
+  repo.municipality({ ...ABAETE, tier: "medio" });
+  repo.municipality({ official: official("Abre Campo"), tier: "pequeno-i", phase: "contracted", sequence: 3 }).commit("head");
+});
+
+afterAll(() => repo.dispose());
+
+function run(args: string[], cwd = repo.root) {
+  const result = spawnSync(process.execPath, [BIN, "capacity", ...args], { cwd, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("sei-infra capacity", () => {
+  it("prints the fleet as aligned text by default", () => {
+    const { code, stdout } = run([]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^SEI capacity: working tree\n2 active municipalities and 1 in the pipeline\./);
+    const header = stdout.split("\n").find((l) => l.startsWith("Municipality "))!;
+    const abaete = stdout.split("\n").find((l) => l.startsWith("abaete "))!;
+    // Aligned: each figure column ends where its header ends.
+    expect(abaete.length).toBe(header.length);
+    expect(abaete).toMatch(/^abaete\s+medio\s+production\s+prodemge-bh-1\s/);
+  });
+
+  it("writes a markdown diff with the changes first and the totals after", () => {
+    const { code, stdout } = run(["--base", "HEAD~1", "--head", "HEAD", "--format", "markdown"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^## SEI capacity change: HEAD~1 \([0-9a-f]{10}\) → HEAD \([0-9a-f]{10}\)/);
+    const order = ["### Changes", "| abaete | tier changed |", "| abre-campo | added |", "### Fleet", "### Clusters", "### Tiers"].map((s) => stdout.indexOf(s));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(stdout).not.toContain("abadia-dos-dourados");
+    // Abaeté moved to medio while its population (22,675) belongs to pequeno-ii: a warning, shown in the comment.
+    expect(stdout).toMatch(/> \[!WARNING\]\n> - municipalities\/abaete\.yaml: warning: spec\.tier: abaete: population 22675 is outside the medio band/);
+  });
+
+  it("compares the working tree with --base alone", () => {
+    repo.write("municipalities/abaete.yaml", readFileSync(join(repo.root, "municipalities/abaete.yaml"), "utf8").replace("tier: medio", "tier: grande"));
+    try {
+      const { code, stdout } = run(["--base", "HEAD", "--format", "csv"]);
+      expect(code).toBe(0);
+      const lines = stdout.trim().split("\n");
+      expect(lines[0]).toMatch(/^scope,side,name,tier,phase,cluster,status,municipalities,reasons,cpu_requests_min_millicores,/);
+      expect(lines.filter((l) => l.startsWith("municipality,"))).toEqual([
+        expect.stringMatching(/^municipality,base,abaete,medio,production,prodemge-bh-1,active,,tier changed,/),
+        expect.stringMatching(/^municipality,head,abaete,grande,production,prodemge-bh-1,active,,tier changed,/),
+        expect.stringMatching(/^municipality,delta,abaete,,,,,,tier changed,/),
+      ]);
+    } finally {
+      repo.git("checkout", "--", "municipalities/abaete.yaml");
+    }
+  });
+
+  it("writes --output and --chart files, and nothing on standard output", () => {
+    const { code, stdout } = run(["--base", "HEAD~1", "--head", "HEAD", "--format", "json", "--output", "report.json", "--chart", "fleet.svg"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe("");
+    const json = JSON.parse(readFileSync(join(repo.root, "report.json"), "utf8")) as { schemaVersion: number; mode: string; units: object };
+    expect(json).toMatchObject({ schemaVersion: 1, mode: "diff", units: { cpu: "millicores", memory: "bytes", storage: "bytes" } });
+    const svg = readFileSync(join(repo.root, "fleet.svg"), "utf8");
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    // Self-contained: no script, no link to anything outside the file.
+    expect(svg).not.toMatch(/<script|href=|@import|url\(/);
+    expect(svg).toContain(">base</text>");
+    expect(svg).toContain(">head</text>");
+  });
+
+  it("exits 1 and prints positioned diagnostics for an invalid municipality file", () => {
+    repo.write("municipalities/broken.yaml", "apiVersion: sei.mg.gov.br/v1\nkind: Municipality\nmetadata:\n  name: broken\nspec:\n  tier: huge\n");
+    try {
+      const { code, stdout, stderr } = run([]);
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(/^municipalities\/broken\.yaml:\d+:\d+: error: /m);
+    } finally {
+      repo.remove("municipalities/broken.yaml");
+    }
+  });
+
+  it("exits 1 when a volume would shrink", () => {
+    repo.municipality({ ...ABAETE, tier: "pequeno-i" });
+    try {
+      const { code, stderr } = run(["--base", "HEAD"]);
+      expect(code).toBe(1);
+      expect(stderr).toContain("municipalities/abaete.yaml: error: spec.tier: abaete: volume database (claim sei-database-data) would shrink from 60Gi to 10Gi");
+    } finally {
+      repo.git("checkout", "--", "municipalities/abaete.yaml");
+    }
+  });
+
+  it("exits 2 on usage, I/O and git errors", () => {
+    expect(run(["--base", "no-such-revision"])).toMatchObject({ code: 2, stderr: 'sei-infra capacity: unknown revision "no-such-revision"\n' });
+    expect(run(["--head", "HEAD"])).toMatchObject({ code: 2, stderr: "sei-infra capacity: --head needs --base\n" });
+    expect(run(["--format", "yaml"]).code).toBe(2);
+    expect(run(["--municipalities", "nowhere"]).code).toBe(2);
+    expect(run(["--output", "no/such/folder/report.txt"]).code).toBe(2);
+    expect(run([], join(repo.root, "tiers")).code).toBe(2);
+    expect(existsSync(join(repo.root, "no"))).toBe(false);
+  });
+});
