@@ -149,7 +149,7 @@ function readWithPositions(text: string, file: string): ParsedYaml {
 function yamlErrorMessage(error: YAMLError | YAMLWarning, text: string): string {
   switch (error.code) {
     case "DUPLICATE_KEY":
-      return `key "${text.slice(error.pos[0], error.pos[1]).trim()}" appears more than once in the same mapping`;
+      return `key ${keyAt(text, error.pos[0])} appears more than once in the same mapping`;
     case "TAB_AS_INDENT":
       return "tabs are not allowed for indentation in YAML; indent with spaces";
     case "RESOURCE_EXHAUSTION":
@@ -159,6 +159,12 @@ function yamlErrorMessage(error: YAMLError | YAMLWarning, text: string): string 
     default:
       return `YAML syntax: ${firstLine(error.message)}`;
   }
+}
+
+/** The key written at `offset` (yaml marks only its first character), quoted for a message. */
+function keyAt(text: string, offset: number): string {
+  const key = /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:\n]*?)\s*:/.exec(text.slice(offset))?.[1] ?? text.slice(offset, offset + 1);
+  return /^["']/.test(key) ? key : `"${key}"`;
 }
 
 /** The message without yaml's " at line L, column C" suffix and source excerpt (we report positions ourselves). */

@@ -1,0 +1,120 @@
+/**
+ * Schema problems, positioned: every zod issue maps back to the line and column
+ * a person edits, in plain words. Municipality, tier and platform files alike.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { validateBytes } from "../../core/load/index.ts";
+import { municipalitySchema } from "../../core/schema/municipality.ts";
+import { platformSchema } from "../../core/schema/platform.ts";
+import { tierSchema } from "../../core/schema/tier.ts";
+import { edit, lines, REPO_ROOT, TIRADENTES } from "./support.ts";
+
+const check = (text: string) => lines(validateBytes(Buffer.from(text), "t.yaml", municipalitySchema).diagnostics);
+
+describe("municipality schema, positioned", () => {
+  it("passes a good file", () => {
+    expect(check(TIRADENTES)).toEqual([]);
+  });
+
+  it("points at a misspelt key and suggests the known one", () => {
+    expect(check(edit(TIRADENTES, "tier:", "tir: pequeno-i"))).toEqual([
+      "error t.yaml:5:1 spec.tier: is required",
+      'error t.yaml:9:3 spec.tir: unknown field "tir"; did you mean "tier"?',
+    ]);
+  });
+
+  it("lists the allowed keys when no known key is near", () => {
+    expect(check(edit(TIRADENTES, "itLead:", "itLead: { name: Vítor Lopes, email: vitor.lopes@example.org, phone: 1 }"))).toEqual([
+      'error t.yaml:20:66 spec.team.itLead.phone: unknown field "phone"; allowed here: name, email',
+    ]);
+  });
+
+  it("points at the parent mapping of a missing field", () => {
+    expect(check(edit(TIRADENTES, "signedOn:", ""))).toEqual(["error t.yaml:11:3 spec.contract.signedOn: is required"]);
+  });
+
+  it("says what a wrong value is and what is expected", () => {
+    expect(check(edit(TIRADENTES, "population:", "population: about 7000"))).toEqual([
+      'error t.yaml:8:15 spec.population: must be a number, not the text "about 7000"',
+    ]);
+    expect(check(edit(TIRADENTES, "population:", "population: 0"))).toEqual(["error t.yaml:8:15 spec.population: must be more than 0"]);
+    expect(check(edit(TIRADENTES, "tier:", "tier: pequeno"))).toEqual([
+      "error t.yaml:9:9 spec.tier: must be one of pequeno-i, pequeno-ii, medio, grande, metropole",
+    ]);
+  });
+
+  it("asks for the IBGE code as a quoted string", () => {
+    expect(check(edit(TIRADENTES, "ibgeCode:", "ibgeCode: 3168804"))).toEqual([
+      'error t.yaml:6:13 spec.ibgeCode: must be a string of 7 digits, quoted ("3170206")',
+    ]);
+  });
+
+  it("checks dates are real calendar dates", () => {
+    expect(check(edit(TIRADENTES, "signedOn:", "signedOn: 2026-02-30"))).toEqual(["error t.yaml:13:15 spec.contract.signedOn: is not a real calendar date"]);
+    expect(check(edit(TIRADENTES, "goLiveOn:", "goLiveOn: 1/6/2026"))).toEqual(["error t.yaml:15:13 spec.goLiveOn: must be a date written as YYYY-MM-DD"]);
+  });
+
+  it("checks the PNCP control number's format", () => {
+    expect(check(edit(TIRADENTES, "pncpId:", 'pncpId: "18002372000112-3-9/2026"'))).toEqual([
+      'error t.yaml:14:13 spec.contract.pncpId: must be a PNCP control number CNPJ-[1|2]-sequence/year such as "11222333000181-2-000045/2026" (14-digit CNPJ, 1 or 2, 6-digit sequence, 4-digit year)',
+    ]);
+  });
+
+  it("checks the CNPJ check digits of the PNCP control number", () => {
+    expect(check(edit(TIRADENTES, "pncpId:", 'pncpId: "18002372000113-2-000009/2026"'))).toEqual([
+      "error t.yaml:14:13 spec.contract.pncpId: the CNPJ (the first 14 digits) has wrong check digits",
+    ]);
+    expect(check(edit(TIRADENTES, "pncpId:", 'pncpId: "00000000000000-2-000009/2026"'))).toEqual([
+      "error t.yaml:14:13 spec.contract.pncpId: the CNPJ (the first 14 digits) has wrong check digits",
+    ]);
+  });
+
+  it("wants the domain as a lower-case host name", () => {
+    expect(check(edit(TIRADENTES, "domain:", "domain: SEI.tiradentes.mg.gov.br"))).toEqual(["error t.yaml:16:11 spec.domain: must be lower case"]);
+    expect(check(edit(TIRADENTES, "domain:", "domain: https://sei.tiradentes.mg.gov.br"))).toEqual([
+      "error t.yaml:16:11 spec.domain: must be a host name of dot-separated labels (letters, digits, hyphens), such as sei.uberlandia.mg.gov.br",
+    ]);
+  });
+
+  it("parses override sizes as quantities and checks their bounds", () => {
+    expect(check(`${TIRADENTES}  overrides:\n    documentsStorage: 800GB\n    databaseStorage: 1Gi\n`)).toEqual([
+      'error t.yaml:22:23 spec.overrides.documentsStorage: "800GB" is not a size; use a number with a unit such as "512Mi", "20Gi" or "1Ti"',
+      "error t.yaml:23:22 spec.overrides.databaseStorage: must be between 5Gi and 2Ti",
+    ]);
+  });
+
+  it("reports every problem of a file, not only the first", () => {
+    const bad = edit(edit(edit(TIRADENTES, "tier:", "tier: big"), "phase:", "phase: live"), "projectManager:", "projectManager: { name: T, email: nope }");
+    expect(check(bad).map((l) => l.split(" ")[2])).toEqual(["spec.tier:", "spec.phase:", "spec.team.projectManager.email:"]);
+  });
+
+  it("says what a document that is not a mapping is", () => {
+    expect(check("just text\n")).toEqual(['error t.yaml:1:1 : must be a mapping of fields, not the text "just text"']);
+  });
+});
+
+describe("tier and platform files go through the same loader", () => {
+  const read = (path: string) => readFileSync(join(REPO_ROOT, path), "utf8");
+
+  it("points into a tier file", () => {
+    const text = read("tiers/pequeno-i.yaml").replace("retentionDays: 7", "retentionDays: 700").replace("bufferPool: 256Mi", "bufferPol: 256Mi");
+    const problems = lines(validateBytes(Buffer.from(text), "tiers/pequeno-i.yaml", tierSchema).diagnostics);
+    expect(problems).toEqual([
+      expect.stringMatching(/^error tiers\/pequeno-i\.yaml:\d+:\d+ spec\.database\.bufferPool: is required$/),
+      expect.stringMatching(/^error tiers\/pequeno-i\.yaml:\d+:5 spec\.database\.bufferPol: unknown field "bufferPol"; did you mean "bufferPool"\?$/),
+      expect.stringMatching(/^error tiers\/pequeno-i\.yaml:\d+:20 spec\.backup\.retentionDays: must be at most 365$/),
+    ]);
+  });
+
+  it("follows list indexes and the state backend's chosen type in a platform file", () => {
+    const text = read("platform.yaml")
+      .replace("    - name: prodemge-bh-2 ", "    - name: Prodemge_BH_2 ")
+      .replace("directory: terraform-state", "dir: terraform-state");
+    expect(lines(validateBytes(Buffer.from(text), "platform.yaml", platformSchema).diagnostics)).toEqual([
+      "error platform.yaml:14:13 spec.clusters[1].name: must be lower-case letters, digits and hyphens, starting and ending with a letter or digit",
+      'error platform.yaml:41:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory',
+    ]);
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * Every fleet rule: a bad file with the exact message and position, and a good
+ * file that passes. Files are inline (see test/load/support.ts for line numbers).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { FLEET_RULES } from "../../core/rules/index.ts";
+import { DIAMANTINA, edit, fleetOf, lines, REPO_ROOT, TIRADENTES } from "../load/support.ts";
+
+const tested = new Set<string>();
+/** A describe block per rule id, so the last test can check every rule has one. */
+function rule(id: string, body: () => void) {
+  tested.add(id);
+  describe(id, body);
+}
+
+describe("good fleet", () => {
+  it("two valid files give no diagnostic", () => {
+    const fleet = fleetOf({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": DIAMANTINA });
+    expect(lines(fleet.diagnostics)).toEqual([]);
+    expect(fleet.municipalities.map((m) => m.file)).toEqual(["m/diamantina.yaml", "m/tiradentes.yaml"]);
+  });
+});
+
+rule("file-name", () => {
+  it("names the file and metadata.name when they differ", () => {
+    expect(lines(fleetOf({ "tiradentes-mg.yaml": TIRADENTES }).diagnostics)).toEqual([
+      'error m/tiradentes-mg.yaml:4:9 metadata.name: is "tiradentes" but the file is tiradentes-mg.yaml; the name must equal the file name without .yaml (rename one of them)',
+    ]);
+  });
+});
+
+rule("unique-name", () => {
+  it("names the other file when a file outside the folder reuses a name", () => {
+    const elsewhere = edit(DIAMANTINA, "name: diamantina", "name: tiradentes");
+    const fleet = fleetOf({ "tiradentes.yaml": TIRADENTES, "x/tiradentes.yaml": elsewhere }, { files: ["x/tiradentes.yaml"] });
+    expect(lines(fleet.diagnostics)).toEqual(['error x/tiradentes.yaml:4:9 metadata.name: metadata.name "tiradentes" is also used by m/tiradentes.yaml:4']);
+  });
+});
+
+/** Diamantina's file with one identifying line taken from Tiradentes: both files get the error. */
+describe.each([
+  ["unique-ibge-code", 'ibgeCode: "3168804"', "6:13 spec.ibgeCode", 'ibgeCode "3168804"', 6],
+  ["unique-domain", "domain: sei.tiradentes.mg.gov.br", "15:11 spec.domain", 'domain "sei.tiradentes.mg.gov.br"', 16],
+  ["unique-contract-number", 'number: "9/2026"', "12:13 spec.contract.number", 'contract.number "9/2026"', 12],
+  ["unique-pncp-id", 'pncpId: "18002372000112-2-000009/2026"', "14:13 spec.contract.pncpId", 'contract.pncpId "18002372000112-2-000009/2026"', 14],
+])("%s", (id, line, diamantinaAt, what, tiradentesLine) => {
+  tested.add(id);
+  it("reports the value on both files, each naming the other", () => {
+    const field = line.split(":")[0]!;
+    const diamantina = edit(DIAMANTINA, `${field}:`, line);
+    const all = lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": diamantina }).diagnostics).filter((l) => l.includes("also used"));
+    const [at = "", path = ""] = diamantinaAt.split(" ");
+    expect(all).toEqual([
+      `error m/diamantina.yaml:${at} ${path}: ${what} is also used by m/tiradentes.yaml:${tiradentesLine}`,
+      expect.stringMatching(new RegExp(`^error m/tiradentes\\.yaml:${tiradentesLine}:\\d+ ${path.replaceAll(".", "\\.")}: .* is also used by m/diamantina\\.yaml:${at.split(":")[0]}$`)),
+    ]);
+  });
+  it("reports only the selected file when FILES are given, still comparing with the whole folder", () => {
+    const field = line.split(":")[0]!;
+    const diamantina = edit(DIAMANTINA, `${field}:`, line);
+    const fleet = fleetOf({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": diamantina }, { files: ["m/diamantina.yaml"] });
+    expect(fleet.diagnostics.filter((d) => d.message.includes("also used")).map((d) => d.file)).toEqual(["m/diamantina.yaml"]);
+  });
+});
+
+rule("official-municipality", () => {
+  it("refuses a code that is not on the official list, pointing to the right one by name", () => {
+    const bad = edit(TIRADENTES, "ibgeCode:", 'ibgeCode: "3168805"');
+    expect(lines(fleetOf({ "tiradentes.yaml": bad }).diagnostics)).toEqual([
+      'error m/tiradentes.yaml:6:13 spec.ibgeCode: "3168805" is not the IBGE code of a Minas Gerais municipality (see data/ibge/minas-gerais.csv); the code of Tiradentes is "3168804"',
+    ]);
+  });
+  it("requires the official name exactly and suggests it", () => {
+    const bad = edit(TIRADENTES, "displayName:", "displayName: Tiradêntes");
+    expect(lines(fleetOf({ "tiradentes.yaml": bad }).diagnostics)).toEqual([
+      'error m/tiradentes.yaml:7:16 spec.displayName: must be the official IBGE name of 3168804, "Tiradentes", not "Tiradêntes"',
+    ]);
+  });
+  it("accepts the real codes that break the IBGE check digit (Cônego Marinho, Ponto Chique)", () => {
+    const conego = TIRADENTES.replace('"3168804"', '"3117836"').replace("displayName: Tiradentes", "displayName: Cônego Marinho").replace("population: 7744", "population: 7183");
+    expect(lines(fleetOf({ "tiradentes.yaml": conego }).diagnostics)).toEqual([]);
+  });
+});
+
+rule("formalized-needs-pncp", () => {
+  it("needs a PNCP id past contracted, pointing at the contract", () => {
+    const bad = edit(TIRADENTES, "pncpId:", "");
+    expect(lines(fleetOf({ "tiradentes.yaml": bad }).diagnostics)).toEqual([
+      'error m/tiradentes.yaml:11:3 spec.contract.pncpId: is required when phase is "production": a contract is formalized, and anything deployed, only once it is published on the PNCP (keep phase "contracted" until then)',
+    ]);
+  });
+  it("lets a contracted municipality go without one", () => {
+    const good = edit(edit(TIRADENTES, "pncpId:", ""), "phase:", "phase: contracted");
+    expect(lines(fleetOf({ "tiradentes.yaml": good }).diagnostics)).toEqual([]);
+  });
+});
+
+rule("launch-after-signing", () => {
+  it("refuses a launch before the signature", () => {
+    const bad = edit(TIRADENTES, "goLiveOn:", "goLiveOn: 2026-01-18");
+    expect(lines(fleetOf({ "tiradentes.yaml": bad }).diagnostics)).toEqual([
+      "error m/tiradentes.yaml:15:13 spec.goLiveOn: 2026-01-18 is before the contract was signed (contract.signedOn 2026-01-19)",
+    ]);
+  });
+  it("accepts a launch on the signing day", () => {
+    expect(lines(fleetOf({ "tiradentes.yaml": edit(TIRADENTES, "goLiveOn:", "goLiveOn: 2026-01-19") }).diagnostics)).toEqual([]);
+  });
+});
+
+rule("population-band", () => {
+  const big = edit(TIRADENTES, "tier:", "tier: pequeno-ii");
+  it("warns when the population is outside the tier's band and names the tier that fits", () => {
+    const fleet = fleetOf({ "tiradentes.yaml": big });
+    expect(lines(fleet.diagnostics)).toEqual([
+      "warning m/tiradentes.yaml:8:15 spec.population: 7744 is outside the band of tier pequeno-ii (20001 to 50000 inhabitants); tier pequeno-i fits",
+    ]);
+  });
+  it("makes it an error with strict", () => {
+    expect(fleetOf({ "tiradentes.yaml": big }, { strict: true }).diagnostics.map((d) => d.severity)).toEqual(["error"]);
+  });
+  it("reports a tier whose file is not valid", () => {
+    const fleet = fleetOf({ "tiradentes.yaml": TIRADENTES, "tiers/pequeno-i.yaml": "apiVersion: sei.mg.gov.br/v1\nkind: Tier\n" });
+    expect(lines(fleet.diagnostics).filter((l) => l.startsWith("error m/"))).toEqual([
+      'error m/tiradentes.yaml:9:9 spec.tier: tier "pequeno-i" has no valid file tiers/pequeno-i.yaml',
+    ]);
+  });
+});
+
+rule("domain-suffix", () => {
+  it("refuses a domain outside platform.yaml's suffixes and shows the default", () => {
+    const bad = edit(TIRADENTES, "domain:", "domain: sei.tiradentes.gov.br");
+    expect(lines(fleetOf({ "tiradentes.yaml": bad }).diagnostics)).toEqual([
+      'error m/tiradentes.yaml:16:11 spec.domain: "sei.tiradentes.gov.br" is not under an allowed domain suffix (mg.gov.br, from platform.yaml); the default is sei.tiradentes.mg.gov.br',
+    ]);
+  });
+  it("refuses the bare suffix itself", () => {
+    const bad = edit(TIRADENTES, "domain:", "domain: mg.gov.br");
+    expect(fleetOf({ "tiradentes.yaml": bad }).diagnostics.map((d) => d.path)).toEqual(["spec.domain"]);
+  });
+});
+
+rule("known-cluster", () => {
+  it("refuses a cluster platform.yaml does not define, suggesting the closest", () => {
+    const bad = `${TIRADENTES}  cluster: prodemge-bh-3\n`;
+    expect(lines(fleetOf({ "tiradentes.yaml": bad }).diagnostics)).toEqual([
+      'error m/tiradentes.yaml:21:12 spec.cluster: "prodemge-bh-3" is not a cluster of platform.yaml (prodemge-bh-1, prodemge-bh-2); did you mean "prodemge-bh-1"?',
+    ]);
+  });
+  it("accepts a defined cluster", () => {
+    expect(lines(fleetOf({ "tiradentes.yaml": `${TIRADENTES}  cluster: prodemge-bh-2\n` }).diagnostics)).toEqual([]);
+  });
+});
+
+rule("default-cluster-defined", () => {
+  it("refuses a platform default cluster that is not in its list", () => {
+    const platform = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8").replace("defaultCluster: prodemge-bh-1", "defaultCluster: prodemge-bh1");
+    expect(lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "./platform.yaml": platform }).diagnostics)).toEqual([
+      'error platform.yaml:9:19 spec.defaultCluster: "prodemge-bh1" is not one of spec.clusters (prodemge-bh-1, prodemge-bh-2); did you mean "prodemge-bh-1"?',
+    ]);
+  });
+});
+
+rule("tier-file-name", () => {
+  it("refuses a tier file named after another tier", () => {
+    const tier = readFileSync(join(REPO_ROOT, "tiers/pequeno-i.yaml"), "utf8");
+    expect(lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "tiers/pequeno.yaml": tier }).diagnostics)).toEqual([
+      'error tiers/pequeno.yaml:12:9 metadata.name: is "pequeno-i" but the file is pequeno.yaml; the name must equal the file name without .yaml (rename one of them)',
+    ]);
+  });
+});
+
+afterAll(() => {
+  // Runs after every block above: a rule added to the table without a test fails here.
+  expect([...tested].sort()).toEqual(FLEET_RULES.map((r) => r.id).sort());
+});
