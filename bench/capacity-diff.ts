@@ -16,7 +16,7 @@
  * Run: npm run bench:capacity [-- --runs N] [-- --keep]. Target: median under 2 s.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { FixtureRepo, officialList, REPO_ROOT, tierForPopulation, type MunicipalityFixture } from "../test/capacity/fixtures.ts";
@@ -71,7 +71,10 @@ try {
   console.log(`fleet: ${fleet.length} municipalities; ${TIER_CHANGES} tier changes + 1 tier definition change → ${changed} municipalities in the report`);
   console.log(`runs: ${seconds.map((s) => s.toFixed(2)).join(" ")} s`);
   console.log(`median: ${median.toFixed(2)} s wall (target < ${TARGET_SECONDS} s): ${median < TARGET_SECONDS ? "met" : "MISSED"}`);
-  console.log(`machine: ${cpus().length} CPUs (nproc ${execFileSync("nproc", { encoding: "utf8" }).trim()}), ${cpus()[0]?.model ?? "unknown CPU"}, node ${process.version}`);
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+  console.log(`machine: nproc ${execFileSync("nproc", { encoding: "utf8" }).trim()}, ${cpus()[0]?.model ?? "unknown CPU"}, node ${process.version}, load average ${load}`);
   if (keep) console.log(`repository kept: ${repo.root}`);
 } finally {
   if (!keep) repo.dispose();

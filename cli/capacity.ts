@@ -19,7 +19,7 @@ import { FORMATS, render } from "../core/capacity/format/render.ts";
 import type { Snapshot } from "../core/capacity/snapshot.ts";
 import { snapshotOf } from "../core/capacity/snapshot.ts";
 import { formatDiagnostic, hasErrors } from "../core/diagnostics.ts";
-import { loadFleet, MUNICIPALITIES_DIR, PLATFORM_FILE, TIERS_DIR } from "../core/fleet.ts";
+import { loadFleet, MUNICIPALITIES_DIR, PLATFORM_FILE, TIERS_DIR, type DocumentCache } from "../core/fleet.ts";
 import { GitError, gitRevisions } from "../core/git-source.ts";
 import { OFFICIAL_LIST_PATH } from "../core/ibge.ts";
 import { formatText } from "../core/report/index.ts";
@@ -95,21 +95,23 @@ function analyse(options: CapacityOptions, { cwd, err }: CapacityIo): CapacityRe
   if (dir === ".." || dir.startsWith("../")) throw new UsageError(`--municipalities ${options.municipalities}: the folder must be inside ${cwd}`);
   if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
   if (options.base === undefined) {
-    const head = snapshot(workingTree(cwd), dir, "", err);
+    const head = snapshot(workingTree(cwd), dir, "", err, new Map());
     return head && analyseFleet(head);
   }
   const revisions = options.head === undefined ? [options.base] : [options.base, options.head];
   // Everything a fleet load reads, in one git batch.
   const prefetch = [PLATFORM_FILE, TIERS_DIR, OFFICIAL_LIST_PATH, dir];
   const [baseSource, headSource = workingTree(cwd)] = gitRevisions({ root: cwd, revisions, prefetch });
-  const base = snapshot(baseSource!, dir, `${options.base}:`, err);
-  const head = snapshot(headSource, dir, options.head === undefined ? "" : `${options.head}:`, err);
+  // One cache for both loads: files the change did not touch are parsed and validated once.
+  const cache: DocumentCache = new Map();
+  const base = snapshot(baseSource!, dir, `${options.base}:`, err, cache);
+  const head = snapshot(headSource, dir, options.head === undefined ? "" : `${options.head}:`, err, cache);
   return base && head && analyseChange(base, head);
 }
 
 /** Loads and resolves one revision; prints its diagnostics and returns undefined when it has errors. */
-function snapshot(source: FileSource, dir: string, prefix: string, err: (text: string) => void): Snapshot | undefined {
-  const fleet = loadFleet({ source, municipalitiesDir: dir });
+function snapshot(source: FileSource, dir: string, prefix: string, err: (text: string) => void, cache: DocumentCache): Snapshot | undefined {
+  const fleet = loadFleet({ source, municipalitiesDir: dir, cache });
   if (hasErrors(fleet.diagnostics)) {
     // Printed as validate prints them; files of a git revision are named "REV:path", as git names them.
     const diagnostics = fleet.diagnostics.map((d) => ({ ...d, file: `${prefix}${d.file}` }));

@@ -10,7 +10,7 @@ import { posix } from "node:path";
 import type { Diagnostic } from "./diagnostics.ts";
 import { hasErrors } from "./diagnostics.ts";
 import { loadOfficialList } from "./ibge.ts";
-import { loadDocument, type LoadedDocument } from "./load/index.ts";
+import { loadDocument, validateBytes, type LoadedDocument } from "./load/index.ts";
 import type { InstancePlan } from "./plan.ts";
 import { resolve } from "./resolve.ts";
 import { runRules, type Located } from "./rules/index.ts";
@@ -47,9 +47,19 @@ export interface LoadFleetOptions {
   readonly files?: readonly string[];
   /** Warnings become errors. @default false */
   readonly strict?: boolean;
+  /** Documents of an earlier load to reuse where a file's bytes are unchanged. @default none */
+  readonly cache?: DocumentCache;
 }
 
-export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, files, strict = false }: LoadFleetOptions): Fleet {
+/**
+ * Validated documents by path, with the bytes they came from. The capacity
+ * diff loads two revisions that share most files; with one cache for both,
+ * each distinct file is parsed and validated once instead of twice.
+ */
+export type DocumentCache = Map<string, { readonly bytes: Uint8Array; readonly schema: unknown; readonly document: LoadedDocument<unknown> }>;
+
+export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, files, strict = false, cache }: LoadFleetOptions): Fleet {
+  const loadDocument = cachedLoader(cache);
   const platform = loadDocument(source, PLATFORM_FILE, platformSchema);
   const tiers = source
     .list(TIERS_DIR)
@@ -110,6 +120,20 @@ export function planFleet(fleet: Fleet): InstancePlan[] {
       if (!tier) throw new Error(`${file}: tier ${municipality.spec.tier} is not loaded`);
       return resolve({ municipality, tier, platform, sourceFile: file });
     });
+}
+
+/** loadDocument, through the cache when there is one. */
+function cachedLoader(cache: DocumentCache | undefined): typeof loadDocument {
+  if (!cache) return loadDocument;
+  return (source, file, schema) => {
+    const bytes = source.read(file);
+    if (!bytes) return loadDocument(source, file, schema);
+    const hit = cache.get(file);
+    if (hit && hit.schema === schema && Buffer.compare(hit.bytes, bytes) === 0) return hit.document as ReturnType<typeof loadDocument<typeof schema>>;
+    const document = validateBytes(bytes, file, schema);
+    cache.set(file, { bytes, schema, document });
+    return document;
+  };
 }
 
 function located<T>(doc: LoadedDocument<T>): Located<T> | undefined {
