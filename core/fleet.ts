@@ -77,6 +77,7 @@ export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, file
     platform: located(platform),
     tiers: tiers.flatMap((doc) => located(doc) ?? []),
     municipalities: municipalities.flatMap((doc) => located(doc) ?? []),
+    drafts: municipalities.flatMap(({ file, data, locator }) => (locator ? [{ file, value: data, locator }] : [])),
     officialList: official.list,
   });
   const misnamed = names.filter((n) => n.endsWith(".yml")).map((n) => wrongExtension(posix.join(dir, n)));

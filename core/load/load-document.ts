@@ -15,6 +15,8 @@ export interface LoadedDocument<T> {
   readonly file: string;
   /** The validated value; undefined when the file has errors of its own. */
   readonly value: T | undefined;
+  /** The plain YAML data before validation, for rules that also look at invalid files; undefined when the YAML did not parse. */
+  readonly data: unknown;
   /** Positions of fields, for rules that check the value later; undefined when the YAML did not parse. */
   readonly locator: Locator | undefined;
   readonly diagnostics: readonly Diagnostic[];
@@ -29,7 +31,7 @@ export function loadDocument<S extends z.ZodType>(source: FileSource, file: stri
   const bytes = source.read(file);
   if (!bytes) {
     const diagnostic: Diagnostic = { severity: "error", file, line: 0, column: 0, path: "", message: "file not found" };
-    return { file, value: undefined, locator: undefined, diagnostics: [diagnostic] };
+    return { file, value: undefined, data: undefined, locator: undefined, diagnostics: [diagnostic] };
   }
   return validateBytes(bytes, file, schema);
 }
@@ -37,9 +39,10 @@ export function loadDocument<S extends z.ZodType>(source: FileSource, file: stri
 /** Like loadDocument, for bytes already in hand. */
 export function validateBytes<S extends z.ZodType>(bytes: Uint8Array, file: string, schema: S): LoadedDocument<z.output<S>> {
   const parsed = parseYaml(bytes, file);
-  if (!parsed.locator) return { file, value: undefined, locator: undefined, diagnostics: parsed.diagnostics };
-  const result = schema.safeParse(parsed.data, { error: plainMessages });
-  if (result.success) return { file, value: result.data, locator: parsed.locator, diagnostics: parsed.diagnostics };
-  const issues = issuesToDiagnostics(result.error.issues, { file, schema, data: parsed.data, locator: parsed.locator });
-  return { file, value: undefined, locator: parsed.locator, diagnostics: [...parsed.diagnostics, ...issues] };
+  const { data, locator } = parsed;
+  if (!locator) return { file, value: undefined, data: undefined, locator: undefined, diagnostics: parsed.diagnostics };
+  const result = schema.safeParse(data, { error: plainMessages });
+  if (result.success) return { file, value: result.data, data, locator, diagnostics: parsed.diagnostics };
+  const issues = issuesToDiagnostics(result.error.issues, { file, schema, data, locator });
+  return { file, value: undefined, data, locator, diagnostics: [...parsed.diagnostics, ...issues] };
 }

@@ -18,11 +18,17 @@ export interface Located<T> {
   readonly locator: Locator;
 }
 
-/** Everything the rules may look at. Files with errors of their own are absent. */
+/** Everything the rules may look at. Files with errors of their own are absent, except from `drafts`. */
 export interface FleetFacts {
   readonly platform: Located<Platform> | undefined;
   readonly tiers: readonly Located<Tier>[];
   readonly municipalities: readonly Located<Municipality>[];
+  /**
+   * Every municipality file that is readable YAML, valid or not, as plain data.
+   * Uniqueness is checked on these: a duplicate domain must not hide behind an
+   * unrelated typo in the other file.
+   */
+  readonly drafts: readonly Located<unknown>[];
   readonly officialList: OfficialList | undefined;
 }
 

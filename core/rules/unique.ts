@@ -5,18 +5,18 @@
  */
 import type { Diagnostic } from "../diagnostics.ts";
 import type { FieldPath } from "../load/locate.ts";
-import type { Municipality } from "../schema/municipality.ts";
 import { finding, where, type Located, type Rule } from "./rule.ts";
 
-function uniqueField(id: string, path: FieldPath, pick: (m: Municipality) => string | undefined): Rule {
+/** Checked on every readable file (drafts), so the value is read from plain data, when it is text. */
+function uniqueField(id: string, path: FieldPath): Rule {
   const label = (path[0] === "spec" ? path.slice(1) : path).join(".");
   return {
     id,
     description: `No two municipality files share ${label}.`,
-    check({ municipalities }) {
-      const byValue = new Map<string, Located<Municipality>[]>();
-      for (const doc of municipalities) {
-        const value = pick(doc.value);
+    check({ drafts }) {
+      const byValue = new Map<string, Located<unknown>[]>();
+      for (const doc of drafts) {
+        const value = textAt(doc.value, path);
         if (value === undefined) continue;
         byValue.set(value, [...(byValue.get(value) ?? []), doc]);
       }
@@ -33,8 +33,17 @@ function uniqueField(id: string, path: FieldPath, pick: (m: Municipality) => str
   };
 }
 
-export const uniqueName = uniqueField("unique-name", ["metadata", "name"], (m) => m.metadata.name);
-export const uniqueIbgeCode = uniqueField("unique-ibge-code", ["spec", "ibgeCode"], (m) => m.spec.ibgeCode);
-export const uniqueDomain = uniqueField("unique-domain", ["spec", "domain"], (m) => m.spec.domain);
-export const uniqueContractNumber = uniqueField("unique-contract-number", ["spec", "contract", "number"], (m) => m.spec.contract.number);
-export const uniquePncpId = uniqueField("unique-pncp-id", ["spec", "contract", "pncpId"], (m) => m.spec.contract.pncpId);
+function textAt(data: unknown, path: FieldPath): string | undefined {
+  let value = data;
+  for (const segment of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return typeof value === "string" ? value : undefined;
+}
+
+export const uniqueName = uniqueField("unique-name", ["metadata", "name"]);
+export const uniqueIbgeCode = uniqueField("unique-ibge-code", ["spec", "ibgeCode"]);
+export const uniqueDomain = uniqueField("unique-domain", ["spec", "domain"]);
+export const uniqueContractNumber = uniqueField("unique-contract-number", ["spec", "contract", "number"]);
+export const uniquePncpId = uniqueField("unique-pncp-id", ["spec", "contract", "pncpId"]);

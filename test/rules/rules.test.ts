@@ -65,6 +65,17 @@ describe.each([
   });
 });
 
+describe("uniqueness with an invalid file", () => {
+  it("still reports the duplicate when the other file has an unrelated error", () => {
+    const broken = edit(TIRADENTES, "tier:", "tir: pequeno-i");
+    const diamantina = edit(DIAMANTINA, "domain:", "domain: sei.tiradentes.mg.gov.br");
+    const fleet = fleetOf({ "tiradentes.yaml": broken, "diamantina.yaml": diamantina }, { files: ["m/diamantina.yaml"] });
+    expect(lines(fleet.diagnostics)).toEqual([
+      'error m/diamantina.yaml:15:11 spec.domain: domain "sei.tiradentes.mg.gov.br" is also used by m/tiradentes.yaml:16',
+    ]);
+  });
+});
+
 rule("official-municipality", () => {
   it("refuses a code that is not on the official list, pointing to the right one by name", () => {
     const bad = edit(TIRADENTES, "ibgeCode:", 'ibgeCode: "3168805"');

@@ -1,0 +1,132 @@
+/** `sei-infra validate` end to end: exit codes, the three formats, FILES, usage and I/O errors. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { seiInfra } from "./run.ts";
+
+const FIXTURES = "test/fixtures/municipalities";
+const INVALID = `${FIXTURES}/invalid`;
+const TIERS_AND_PLATFORM = ["platform.yaml", "tiers/grande.yaml", "tiers/medio.yaml", "tiers/metropole.yaml", "tiers/pequeno-i.yaml", "tiers/pequeno-ii.yaml"];
+const PNCP_MESSAGE =
+  'must be a PNCP control number CNPJ-[1|2]-sequence/year such as "11222333000181-2-000045/2026" (14-digit CNPJ, 1 or 2, 6-digit sequence, 4-digit year)';
+
+describe("sei-infra validate", () => {
+  it("exits 0 on the repository's own files", () => {
+    const run = seiInfra(["validate"]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toMatch(/^\d+ files valid\n$/);
+    expect(run.status).toBe(0);
+  });
+
+  it("exits 0 on valid files and counts platform.yaml and the tiers as checked", () => {
+    const run = seiInfra(["validate", "--municipalities", `${FIXTURES}/valid`]);
+    expect([run.status, run.stdout]).toEqual([0, "8 files valid\n"]);
+  });
+
+  it("exits 0 with warnings, and 1 with --strict", () => {
+    const warning = `${FIXTURES}/warning/tiradentes.yaml:10:15: warning: spec.population: 7744 is outside the band of tier pequeno-ii (20001 to 50000 inhabitants); tier pequeno-i fits`;
+    const run = seiInfra(["validate", "--municipalities", `${FIXTURES}/warning`]);
+    expect([run.status, run.stdout]).toEqual([0, `${warning}\n1 warning in 7 files checked: valid\n`]);
+    const strict = seiInfra(["validate", "--municipalities", `${FIXTURES}/warning`, "--strict"]);
+    expect([strict.status, strict.stdout]).toEqual([1, `${warning.replace("warning:", "error:")}\n1 error in 7 files checked: invalid\n`]);
+  });
+
+  it("exits 1 and prints every error of every file, for people", () => {
+    const run = seiInfra(["validate", "--municipalities", INVALID]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe(
+      [
+        `${INVALID}/diamantina.yaml:17:11: error: spec.domain: domain "sei.tiradentes.mg.gov.br" is also used by ${INVALID}/tiradentes.yaml:18`,
+        `${INVALID}/tiradentes.yaml:7:1: error: spec.tier: is required`,
+        `${INVALID}/tiradentes.yaml:11:3: error: spec.tir: unknown field "tir"; did you mean "tier"?`,
+        `${INVALID}/tiradentes.yaml:16:13: error: spec.contract.pncpId: ${PNCP_MESSAGE}`,
+        `${INVALID}/tiradentes.yaml:18:11: error: spec.domain: domain "sei.tiradentes.mg.gov.br" is also used by ${INVALID}/diamantina.yaml:17`,
+        "5 errors in 8 files checked: invalid",
+        "",
+      ].join("\n"),
+    );
+    expect(run.stdout).not.toContain("\u001b[");
+  });
+
+  it("prints { ok, files, errors, warnings } with --format json", () => {
+    const run = seiInfra(["validate", "--municipalities", INVALID, "--format", "json", `${INVALID}/tiradentes.yaml`]);
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({
+      ok: false,
+      files: [...TIERS_AND_PLATFORM, `${INVALID}/tiradentes.yaml`],
+      errors: [
+        { file: `${INVALID}/tiradentes.yaml`, line: 7, column: 1, path: "spec.tier", message: "is required" },
+        { file: `${INVALID}/tiradentes.yaml`, line: 11, column: 3, path: "spec.tir", message: 'unknown field "tir"; did you mean "tier"?' },
+        { file: `${INVALID}/tiradentes.yaml`, line: 16, column: 13, path: "spec.contract.pncpId", message: PNCP_MESSAGE },
+        {
+          file: `${INVALID}/tiradentes.yaml`,
+          line: 18,
+          column: 11,
+          path: "spec.domain",
+          message: `domain "sei.tiradentes.mg.gov.br" is also used by ${INVALID}/diamantina.yaml:17`,
+        },
+      ],
+      warnings: [],
+    });
+  });
+
+  it("prints GitHub workflow commands with --format github", () => {
+    const run = seiInfra(["validate", "--municipalities", INVALID, "--format", "github", `${INVALID}/diamantina.yaml`]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe(
+      [
+        `::error file=${INVALID}/diamantina.yaml,line=17,col=11,title=spec.domain::domain "sei.tiradentes.mg.gov.br" is also used by ${INVALID}/tiradentes.yaml:18`,
+        "sei-infra validate: 1 error(s), 0 warning(s) in 7 file(s)",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("reports only the FILES given, while the rest of the folder counts for uniqueness", () => {
+    const run = seiInfra(["validate", "--municipalities", INVALID, `${INVALID}/diamantina.yaml`]);
+    expect(run.status).toBe(1);
+    expect(run.stdout.split("\n").filter(Boolean)).toEqual([
+      `${INVALID}/diamantina.yaml:17:11: error: spec.domain: domain "sei.tiradentes.mg.gov.br" is also used by ${INVALID}/tiradentes.yaml:18`,
+      "1 error in 7 files checked: invalid",
+    ]);
+  });
+
+  it("gives the same report through the tsx fallback as through the bundle", () => {
+    const args = ["validate", "--municipalities", INVALID, "--format", "json"];
+    const viaTsx = seiInfra(args, { env: { SEI_INFRA_LOADER: "tsx" } });
+    expect(viaTsx).toEqual(seiInfra(args));
+  });
+});
+
+describe("sei-infra validate usage and I/O errors exit 2", () => {
+  const temporary = mkdtempSync(join(tmpdir(), "sei-validate-"));
+  afterAll(() => rmSync(temporary, { recursive: true, force: true }));
+
+  it.each([
+    [["validate", "--format", "xml"], /argument 'xml' is invalid. Allowed choices are text, json, github/],
+    [["validate", "--bogus"], /unknown option '--bogus'/],
+    [["validate", "municipalities/nowhere.yaml"], /^sei-infra: municipality file municipalities\/nowhere.yaml: no such file\n$/],
+    [["validate", "--municipalities", "nowhere"], /^sei-infra: municipalities folder nowhere: no such folder\n$/],
+    [["frobnicate"], /unknown command 'frobnicate'/],
+  ])("%j", (args, message) => {
+    const run = seiInfra(args);
+    expect(run.stderr).toMatch(message);
+    expect(run.status).toBe(2);
+  });
+
+  it("outside a repository (no platform.yaml)", () => {
+    const run = seiInfra(["validate"], { cwd: temporary });
+    expect(run.stderr).toBe(`sei-infra: no platform.yaml in ${temporary}: run sei-infra from the repository root\n`);
+    expect(run.status).toBe(2);
+  });
+
+  it("when a file cannot be read (a folder named like a municipality file)", () => {
+    const folder = join(temporary, "unreadable");
+    mkdirSync(join(folder, "x.yaml"), { recursive: true });
+    writeFileSync(join(folder, "keep"), "");
+    const run = seiInfra(["validate", "--municipalities", folder]);
+    expect(run.stderr).toMatch(/^sei-infra: EISDIR: illegal operation on a directory/);
+    expect(run.status).toBe(2);
+  });
+});
