@@ -87,12 +87,13 @@ function drawPanel(panel: Panel, bars: readonly Bar[], x0: number): string {
   // The allocatable line is drawn only when it fits the scale; far above the bars it would flatten them.
   const showAllocatable = allocatable > 0 && allocatable <= 2 * Math.max(...totals, 1);
   const unit = panel.unit(Math.max(...totals, showAllocatable ? allocatable : 0, 1));
-  const top = niceCeiling(Math.max(...totals, showAllocatable ? allocatable : 0) / unit.size);
+  // A tenth more than the tallest bar leaves room for its label under the panel title.
+  const top = niceCeiling((1.1 * Math.max(...totals, showAllocatable ? allocatable : 0)) / unit.size);
   const scale = (v: number) => ((v / unit.size) * (BOTTOM - TOP)) / top;
   const left = x0 + AXIS;
   const right = x0 + PANEL_WIDTH - 16;
   const out: string[] = [
-    `<text x="${(left + right) / 2}" y="${TOP - 14}" text-anchor="middle" font-weight="600">${panel.title} (${unit.name})</text>`,
+    `<text x="${(left + right) / 2}" y="${TOP - 22}" text-anchor="middle" font-weight="600">${panel.title} (${unit.name})</text>`,
   ];
   for (const tick of ticks(top)) {
     const y = BOTTOM - (tick * (BOTTOM - TOP)) / top;
@@ -113,8 +114,11 @@ function drawPanel(panel: Panel, bars: readonly Bar[], x0: number): string {
       const tip = `${bar.label}, ${tier.tier}: ${number(panel.value(tier.figures) / unit.size)} ${unit.name} (${count(tier.municipalities)} municipalities)`;
       out.push(`<rect x="${r(x)}" y="${r(y)}" width="${r(barWidth)}" height="${r(h)}" fill="${TIER_COLOURS[tier.tier]}"><title>${xml(tip)}</title></rect>`);
     }
+    // The head bar also says how much it moved from the base.
+    const moved = i > 0 ? totals[i]! - totals[0]! : 0;
+    const change = moved === 0 ? "" : ` (${moved > 0 ? "+" : "−"}${number(Math.abs(moved) / unit.size)})`;
     out.push(
-      `<text x="${r(x + barWidth / 2)}" y="${r(y - 6)}" text-anchor="middle" font-weight="600">${number(totals[i]! / unit.size)}</text>`,
+      `<text x="${r(x + barWidth / 2)}" y="${r(y - 6)}" text-anchor="middle" font-weight="600">${number(totals[i]! / unit.size)}${change}</text>`,
       `<text x="${r(x + barWidth / 2)}" y="${BOTTOM + 18}" text-anchor="middle">${xml(bar.label)}</text>`,
     );
   });
