@@ -95,23 +95,23 @@ export function sameFigures(a: Figures, b: Figures): boolean {
 }
 
 /**
- * Every figure with a stable name, in report order: the one list that text,
- * markdown, csv and the change tables iterate, so no format forgets a figure.
+ * Every figure with a stable name and its unit, in report order, for the flat
+ * formats (CSV columns): iterating one list means no column forgets a figure.
  */
 export const FIGURE_COLUMNS = [
-  { key: "cpuRequestsMin", label: "CPU req min", unit: "cpu", read: (f: Figures) => f.requests.atMinReplicas.cpuMillicores },
-  { key: "cpuRequestsMax", label: "CPU req max", unit: "cpu", read: (f: Figures) => f.requests.atMaxReplicas.cpuMillicores },
-  { key: "cpuLimitsMin", label: "CPU lim min", unit: "cpu", read: (f: Figures) => f.limits.atMinReplicas.cpuMillicores },
-  { key: "cpuLimitsMax", label: "CPU lim max", unit: "cpu", read: (f: Figures) => f.limits.atMaxReplicas.cpuMillicores },
-  { key: "memoryRequestsMin", label: "Mem req min", unit: "bytes", read: (f: Figures) => f.requests.atMinReplicas.memoryBytes },
-  { key: "memoryRequestsMax", label: "Mem req max", unit: "bytes", read: (f: Figures) => f.requests.atMaxReplicas.memoryBytes },
-  { key: "memoryLimitsMin", label: "Mem lim min", unit: "bytes", read: (f: Figures) => f.limits.atMinReplicas.memoryBytes },
-  { key: "memoryLimitsMax", label: "Mem lim max", unit: "bytes", read: (f: Figures) => f.limits.atMaxReplicas.memoryBytes },
-  { key: "storageDatabase", label: "Database", unit: "bytes", read: (f: Figures) => f.storageBytes.database },
-  { key: "storageDocuments", label: "Documents", unit: "bytes", read: (f: Figures) => f.storageBytes.documents },
-  { key: "storageSolr", label: "Solr", unit: "bytes", read: (f: Figures) => f.storageBytes.solr },
-  { key: "storageBackup", label: "Backup", unit: "bytes", read: (f: Figures) => f.storageBytes.backup },
-  { key: "storageTotal", label: "Storage", unit: "bytes", read: (f: Figures) => f.storageBytes.total },
+  { key: "cpuRequestsMin", unit: "cpu", read: (f: Figures) => f.requests.atMinReplicas.cpuMillicores },
+  { key: "cpuRequestsMax", unit: "cpu", read: (f: Figures) => f.requests.atMaxReplicas.cpuMillicores },
+  { key: "cpuLimitsMin", unit: "cpu", read: (f: Figures) => f.limits.atMinReplicas.cpuMillicores },
+  { key: "cpuLimitsMax", unit: "cpu", read: (f: Figures) => f.limits.atMaxReplicas.cpuMillicores },
+  { key: "memoryRequestsMin", unit: "bytes", read: (f: Figures) => f.requests.atMinReplicas.memoryBytes },
+  { key: "memoryRequestsMax", unit: "bytes", read: (f: Figures) => f.requests.atMaxReplicas.memoryBytes },
+  { key: "memoryLimitsMin", unit: "bytes", read: (f: Figures) => f.limits.atMinReplicas.memoryBytes },
+  { key: "memoryLimitsMax", unit: "bytes", read: (f: Figures) => f.limits.atMaxReplicas.memoryBytes },
+  { key: "storageDatabase", unit: "bytes", read: (f: Figures) => f.storageBytes.database },
+  { key: "storageDocuments", unit: "bytes", read: (f: Figures) => f.storageBytes.documents },
+  { key: "storageSolr", unit: "bytes", read: (f: Figures) => f.storageBytes.solr },
+  { key: "storageBackup", unit: "bytes", read: (f: Figures) => f.storageBytes.backup },
+  { key: "storageTotal", unit: "bytes", read: (f: Figures) => f.storageBytes.total },
 ] as const;
 
 export type FigureColumn = (typeof FIGURE_COLUMNS)[number];
