@@ -55,24 +55,43 @@ try {
   else rmSync(dir, { recursive: true, force: true });
 }
 
-/** Wall times in ms of `runs` runs, after one untimed run that also builds the bundle if needed. */
-function timeRuns(command: readonly string[], env: Record<string, string>, count: number): number[] {
-  const run = () => {
+interface Timing {
+  readonly wallMs: number;
+  /** User + system CPU of the child, from /proc (Linux); NaN elsewhere. Less sensitive than wall time to other load. */
+  readonly cpuMs: number;
+}
+
+/** Timings of `count` runs, after one untimed run that also builds the bundle if needed. */
+function timeRuns(command: readonly string[], env: Record<string, string>, count: number): Timing[] {
+  const run = (): Timing => {
+    const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
     const result = spawnSync(process.execPath, [BIN, ...command], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     const report = result.status === 0 ? (JSON.parse(result.stdout) as { ok: boolean; files: string[] }) : undefined;
     if (!report?.ok) throw new Error(`validate failed (exit ${result.status}): ${result.stdout.slice(0, 2000)}${result.stderr}`);
-    return ms;
+    return { wallMs, cpuMs: childrenCpuMs() - cpuBefore };
   };
   run();
   return Array.from({ length: count }, run);
 }
 
-function summary(times: readonly number[]): string {
-  const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  return `median ${median.toFixed(0)} ms, min ${sorted[0]!.toFixed(0)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms (${times.length} runs)`;
+/** CPU time of this process's waited-for children (cutime + cstime of /proc/self/stat), in ms. */
+function childrenCpuMs(): number {
+  try {
+    const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+    // Fields 16 and 17 of stat(5), counted from "state" (field 3); clock ticks are 1/100 s on Linux.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function summary(timings: readonly Timing[]): string {
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const wall = timings.map((t) => t.wallMs).sort((a, b) => a - b);
+  const cpu = median(timings.map((t) => t.cpuMs));
+  return `wall median ${median([...wall]).toFixed(0)} ms, min ${wall[0]!.toFixed(0)} ms, max ${wall[wall.length - 1]!.toFixed(0)} ms; CPU median ${cpu.toFixed(0)} ms (${timings.length} runs)`;
 }
 
 /** A plausible file for municipality number `index` of the official list. */

@@ -14,5 +14,3 @@ export const MAX_FILE_BYTES = 64 * 1024;
  */
 export const MAX_ALIASES = 10;
 
-/** Nesting depth js-yaml reads before giving the file to `yaml`; our files nest four levels. */
-export const MAX_DEPTH = 32;

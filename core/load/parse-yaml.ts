@@ -7,20 +7,23 @@
  * exception: one bad file must not stop the validation of 852 others.
  *
  * Two parsers, one meaning. The `yaml` package keeps source positions and
- * gives the precise syntax errors, but building its document model costs
- * about 1 ms per municipality file (measured: ~850 ms of CPU for the 853-file
- * fleet, most of the 1 s budget). js-yaml 5 reads the same YAML 1.2 core
- * schema (same scalars: "yes" and "0b11" stay strings, 012 is 12) about twice
- * as fast, without positions. So every file is read by js-yaml first; the
- * `yaml` document is built only when a position is needed (a schema or rule
- * problem) or when js-yaml refuses the file, in which case `yaml` decides and
- * reports. A file is never accepted with data that `yaml` would read differently
- * on the probes in test/load; a file only `yaml` rejects would pass.
+ * gives precise syntax errors, but building its document model costs about
+ * 1 ms per municipality file (measured: ~850 ms of CPU for the 853-file fleet,
+ * most of the 1 s budget). js-yaml reads the same YAML 1.2 core schema without
+ * positions, 5-8 times faster (4.x; the 5.x rewrite is only 2-3 times faster).
+ * So js-yaml reads every file first, and the `yaml` document is built only
+ * when a position is needed (a schema or rule problem), or when js-yaml refuses
+ * the file or the file is one js-yaml might read differently; then `yaml`
+ * decides and reports. Those are: any alias (`*`, so the alias limit below
+ * applies and js-yaml's shared references never reach zod) and any `0b` (js-yaml
+ * reads 0b11 as 3, `yaml` as text). test/load checks both read every other
+ * scalar form alike. A file only `yaml` rejects (odd indentation of a flow
+ * collection, say) passes here; an editor's YAML support would still flag it.
  */
-import { load as fastLoad } from "js-yaml";
+import { CORE_SCHEMA, load as fastLoad } from "js-yaml";
 import { LineCounter, parseAllDocuments, parseDocument, visit, type Document, type YAMLError, type YAMLWarning } from "yaml";
 import type { Diagnostic } from "../diagnostics.ts";
-import { MAX_ALIASES, MAX_DEPTH, MAX_FILE_BYTES } from "./limits.ts";
+import { MAX_ALIASES, MAX_FILE_BYTES } from "./limits.ts";
 import { createLocator, type Locator, type Position } from "./locate.ts";
 import { bytePosition, firstInvalidUtf8Byte } from "./utf8.ts";
 
@@ -58,12 +61,17 @@ export function parseYaml(bytes: Uint8Array, file: string): ParsedYaml {
   return readWithPositions(text, file);
 }
 
-/** The data as js-yaml reads it, or undefined when it refuses the text or finds no mapping, list or scalar. */
+/** Texts js-yaml might read unlike `yaml`, or expand without a limit: left to `yaml`. */
+const NOT_FOR_FAST_PATH = /\*|0b/;
+
+/** The data as js-yaml reads it, or undefined when the text is left to `yaml`, refused, or empty. */
 function readFast(text: string): unknown {
+  if (NOT_FOR_FAST_PATH.test(text)) return undefined;
   try {
-    const data = fastLoad(text, { maxAliases: MAX_ALIASES, maxDepth: MAX_DEPTH });
+    const data: unknown = fastLoad(text, { schema: CORE_SCHEMA });
     return data === null ? undefined : data;
   } catch {
+    // Including a stack overflow on absurd nesting: `yaml` then reports it.
     return undefined;
   }
 }

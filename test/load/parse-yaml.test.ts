@@ -3,6 +3,7 @@
  * error, never an exception or a hang.
  */
 import { describe, expect, it } from "vitest";
+import { CORE_SCHEMA, load as fastLoad } from "js-yaml";
 import { parse } from "yaml";
 import { MAX_FILE_BYTES } from "../../core/load/index.ts";
 import { parseYaml } from "../../core/load/parse-yaml.ts";
@@ -93,13 +94,20 @@ describe("parseYaml", () => {
    * js-yaml reads the files first and `yaml` only when positions are needed
    * (see parse-yaml.ts): both must read every scalar form alike.
    */
-  it("reads scalars exactly as the yaml package does", () => {
+  it("js-yaml reads scalars exactly as the yaml package does", () => {
     const probes = [
-      "yes", "no", "on", "True", "FALSE", "null", "Null", "~", "", "012", "0o17", "0x1F", "0b11", "1_000", "+12", "-0",
+      "yes", "no", "on", "True", "FALSE", "null", "Null", "~", "", "012", "0o17", "0x1F", "1_000", "+12", "-12",
       ".5", "1e3", "1.5e-3", ".inf", "-.Inf", ".NaN", "2026-03-10", "2026-03-10T10:00:00Z", "1:20", "3170206", '"3170206"',
       "'quoted'", "800Gi", "250m", "sei.mg.gov.br", "a@example.org", "Uberlândia", "Pingo-d'Água", "[1, two]", "{ a: 1 }",
+      "&anchor value", "!!str 12", "'it''s'", '"tab\\there"', "|\n  two\n  lines", ">-\n  folded\n  text",
     ];
     const text = probes.map((value, i) => `k${i}: ${value}`).join("\n");
+    expect(fastLoad(text, { schema: CORE_SCHEMA })).toEqual(parse(text));
     expect(parseYaml(Buffer.from(text), "f.yaml").data).toEqual(parse(text));
+  });
+
+  it("leaves binary-looking numbers to yaml, which reads them as text", () => {
+    expect(fastLoad("a: 0b11", { schema: CORE_SCHEMA })).toEqual({ a: 3 });
+    expect(parseYaml(Buffer.from("a: 0b11"), "f.yaml").data).toEqual({ a: "0b11" });
   });
 });
