@@ -1,0 +1,166 @@
+/**
+ * Benchmark (not a timed test): synthesizes the whole fleet of 853 Minas
+ * Gerais municipalities, then one municipality alone, with the real app
+ * (the cdktf.json command), and reports wall time and peak memory.
+ *
+ *   npm run bench:synth
+ *
+ * The fleet comes from data/ibge/minas-gerais.csv: every municipality in
+ * production, its tier chosen by population band from tiers/. Everything is
+ * written to a temporary folder, deleted afterwards.
+ * Targets (issue 3): fleet < 15 s and < 1.5 GB peak; one municipality < 2 s.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parse } from "yaml";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const TARGETS = { fleetSeconds: 15, fleetPeakBytes: 1.5e9, oneSeconds: 2 };
+
+interface Band {
+  readonly tier: string;
+  readonly min: number;
+  readonly max: number;
+}
+
+function tierBands(): Band[] {
+  return readdirSync(join(root, "tiers"))
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => {
+      const tier = parse(readFileSync(join(root, "tiers", f), "utf8")) as {
+        metadata: { name: string };
+        spec: { population: { min?: number; max?: number } };
+      };
+      return { tier: tier.metadata.name, min: tier.spec.population.min ?? 0, max: tier.spec.population.max ?? Infinity };
+    });
+}
+
+/** "São João del-Rei" → "sao-joao-del-rei": the file and metadata name. */
+function slug(name: string): string {
+  return name
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 40)
+    .replace(/-$/, "");
+}
+
+function municipalityYaml(index: number, code: string, name: string, population: number, tier: string): string {
+  const seq = String(index + 1).padStart(6, "0");
+  return [
+    "apiVersion: sei.mg.gov.br/v1",
+    "kind: Municipality",
+    `metadata: { name: ${slug(name)} }`,
+    "spec:",
+    `  ibgeCode: "${code}"`,
+    `  displayName: ${JSON.stringify(name)}`,
+    `  population: ${population}`,
+    `  tier: ${tier}`,
+    "  phase: production",
+    `  contract: { number: "${index + 1}/2026", signedOn: 2026-01-15, pncpId: "18715615000160-2-${seq}/2026" }`,
+    `  domain: sei.${slug(name)}.mg.gov.br`,
+    "  team:",
+    "    projectManager: { name: Ana Souza, email: ana.souza@example.org }",
+    "    businessLead: { name: Bruno Lima, email: bruno.lima@example.org }",
+    "    itLead: { name: Carla Dias, email: carla.dias@example.org }",
+    "",
+  ].join("\n");
+}
+
+/** Writes one production municipality file per IBGE row into `dir`. */
+export function writeFleet(dir: string): { count: number; byTier: Record<string, number>; first: string } {
+  const bands = tierBands();
+  const rows = readFileSync(join(root, "data/ibge/minas-gerais.csv"), "utf8").trim().split("\n").slice(1);
+  const byTier: Record<string, number> = {};
+  let first = "";
+  rows.forEach((row, index) => {
+    const [code, name, population] = row.split(",") as [string, string, string];
+    const people = Number(population);
+    const band = bands.find((b) => people >= b.min && people <= b.max);
+    if (!band) throw new Error(`no tier band holds ${name} (${people})`);
+    byTier[band.tier] = (byTier[band.tier] ?? 0) + 1;
+    writeFileSync(join(dir, `${slug(name)}.yaml`), municipalityYaml(index, code, name, people, band.tier));
+    first ||= slug(name);
+  });
+  return { count: rows.length, byTier, first };
+}
+
+interface Run {
+  readonly seconds: number;
+  readonly peakBytes: number;
+  readonly stdout: string;
+}
+
+/** Runs the app as cdktf.json does; measures with /usr/bin/time -v, else the child's own maxRSS. */
+function runApp(env: Record<string, string>, rssFile: string): Run {
+  const app = JSON.parse(readFileSync(join(root, "cdktf.json"), "utf8")).app as string;
+  const timeBinary = "/usr/bin/time";
+  const useTime = existsSync(timeBinary);
+  const command = useTime ? `${timeBinary} -v ${app}` : app;
+  const childEnv = {
+    ...process.env,
+    ...env,
+    // Fallback meter: the app's process reports its own peak RSS on exit.
+    ...(useTime ? {} : { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${join(root, "bench/max-rss.js")}`.trim(), SEI_BENCH_RSS_FILE: rssFile }),
+  };
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, { cwd: root, env: childEnv, shell: true, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (result.status !== 0) {
+    throw new Error(`app failed (exit ${result.status}):\n${result.stderr}`);
+  }
+  const peakBytes = useTime
+    ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr)?.[1] ?? NaN) * 1024
+    : Number(readFileSync(rssFile, "utf8")) * 1024;
+  return { seconds, peakBytes, stdout: result.stdout };
+}
+
+function machine(): string {
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
+  const nproc = spawnSync("nproc", { encoding: "utf8" }).stdout.trim() || String(cpus().length);
+  const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  return `${cpu}, nproc ${nproc}, node ${process.version}, load average ${load}`;
+}
+
+function main(): void {
+  const work = mkdtempSync(join(tmpdir(), "sei-bench-synth-"));
+  try {
+    const municipalities = join(work, "municipalities");
+    mkdirSync(municipalities);
+    const fleet = writeFleet(municipalities);
+    const out = (name: string) => join(work, name);
+    const rss = join(work, "max-rss");
+    const env = { SEI_MUNICIPALITIES_DIR: municipalities, CHECKPOINT_DISABLE: "1" };
+
+    const all = runApp({ ...env, CDKTF_OUTDIR: out("fleet.out") }, rss);
+    const stacks = readdirSync(join(out("fleet.out"), "stacks")).length;
+    const one = runApp({ ...env, CDKTF_OUTDIR: out("one.out"), SEI_ONLY: fleet.first }, rss);
+
+    const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+    const verdict = (ok: boolean) => (ok ? "meets target" : "MISSES target");
+    const tiers = Object.entries(fleet.byTier)
+      .map(([t, n]) => `${t} ${n}`)
+      .join(", ");
+    console.log(`machine: ${machine()}`);
+    console.log(`fleet: ${fleet.count} municipalities (${tiers}), ${stacks} stacks written`);
+    console.log(
+      `  whole fleet: ${all.seconds.toFixed(2)} s, peak ${mb(all.peakBytes)}  ` +
+        `(${verdict(all.seconds < TARGETS.fleetSeconds && all.peakBytes < TARGETS.fleetPeakBytes)}: < ${TARGETS.fleetSeconds} s, < ${mb(TARGETS.fleetPeakBytes)})`,
+    );
+    console.log(
+      `  one (SEI_ONLY=${fleet.first}): ${one.seconds.toFixed(2)} s, peak ${mb(one.peakBytes)}  ` +
+        `(${verdict(one.seconds < TARGETS.oneSeconds)}: < ${TARGETS.oneSeconds} s)`,
+    );
+    const summary = all.stdout.trim().split("\n").at(-1);
+    console.log(`  app summary: ${summary}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

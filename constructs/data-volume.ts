@@ -1,0 +1,59 @@
+/**
+ * DataVolume: one data volume of an instance (database, documents, Solr,
+ * backups) as its own PersistentVolumeClaim, created by Terraform and never
+ * replaced (DESIGN.md section 7).
+ *
+ * - `prevent_destroy`: Terraform refuses any plan that would delete the claim,
+ *   whatever the reason (tier, phase or version change, a shrink, `destroy`).
+ * - Growing the storage request resizes the claim in place (the storage class
+ *   must allow volume expansion); a shrink is refused by validation earlier.
+ * - `wait_until_bound: false`: WaitForFirstConsumer classes bind only when a
+ *   pod mounts the claim, and a bare API server never binds it.
+ * - Reclaim policy: a dynamically provisioned volume takes the reclaim policy
+ *   of its storage class, and the kubernetes provider cannot set it on the
+ *   claim. The `storageClassGuard` precondition makes the plan fail unless the
+ *   class exists with `reclaimPolicy: Retain`, so deleting a claim outside
+ *   Terraform still keeps the volume.
+ */
+import { Construct, PersistentVolumeClaimV1, type Precondition } from "./cdktf.ts";
+import type { VolumePlan } from "../core/plan.ts";
+import { formatBytes } from "../core/quantity.ts";
+
+export interface DataVolumeProps {
+  /** Namespace of the claim. */
+  readonly namespace: string;
+  /** Claim name, size, storage class and access mode. */
+  readonly volume: VolumePlan;
+  /**
+   * Conditions Terraform checks before creating or changing the claim.
+   * @default - none
+   */
+  readonly preconditions?: readonly Precondition[];
+}
+
+export class DataVolume extends Construct {
+  public readonly resource: PersistentVolumeClaimV1;
+
+  constructor(scope: Construct, id: string, props: DataVolumeProps) {
+    super(scope, id);
+    const { volume } = props;
+    this.resource = new PersistentVolumeClaimV1(this, "Resource", {
+      metadata: { name: volume.claimName, namespace: props.namespace },
+      spec: {
+        accessModes: [volume.accessMode],
+        storageClassName: volume.storageClass,
+        resources: { requests: { storage: formatBytes(volume.storageBytes) } },
+      },
+      waitUntilBound: false,
+      lifecycle: {
+        preventDestroy: true,
+        ...(props.preconditions?.length ? { precondition: [...props.preconditions] } : {}),
+      },
+    });
+  }
+
+  /** The claim name, as a reference that orders dependents after the claim. */
+  public get claimName(): string {
+    return this.resource.metadata.name;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * DatabaseBackup: the nightly backup of a production instance, one dated set
+ * per run on the backup claim: both databases, then a hard-linked snapshot of
+ * the document repository; sets older than the retention are deleted
+ * (script in database-scripts.ts).
+ */
+import { ConfigMapV1, Construct, CronJobV1 } from "./cdktf.ts";
+import type { BackupPlan, DatabasePlan } from "../core/plan.ts";
+import { BACKUP_MOUNTS, BACKUP_SCRIPT_KEY, backupScript } from "./database-scripts.ts";
+import { renderResources, terraformLiteral } from "./render.ts";
+import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security.ts";
+
+export interface DatabaseBackupProps {
+  /** Namespace of the CronJob. */
+  readonly namespace: string;
+  /** Schedule, retention, image, resources and names. */
+  readonly backup: BackupPlan;
+  /** The database to dump: service, port and database names. */
+  readonly database: DatabasePlan;
+  /** Secret holding the root password, and its key. */
+  readonly credentialsSecretName: string;
+  readonly rootPasswordKey: string;
+  /** Claim the sets are written to. */
+  readonly backupClaimName: string;
+  /** Claim of the document repository, mounted read-only. */
+  readonly documentsClaimName: string;
+  /** ServiceAccount of the pods. */
+  readonly serviceAccountName: string;
+}
+
+/** A run that has not started this long after its time is skipped; the next night's run takes over. */
+const STARTING_DEADLINE_SECONDS = 3600;
+
+export class DatabaseBackup extends Construct {
+  public readonly resource: CronJobV1;
+
+  constructor(scope: Construct, id: string, props: DatabaseBackupProps) {
+    super(scope, id);
+    const { namespace, backup, database } = props;
+
+    const script = new ConfigMapV1(this, "Script", {
+      metadata: { name: backup.scriptConfigMapName, namespace, labels: { ...backup.labels } },
+      data: { [BACKUP_SCRIPT_KEY]: terraformLiteral(backupScript()) },
+    });
+
+    const env = (name: string, value: string | number) => ({ name, value: String(value) });
+
+    this.resource = new CronJobV1(this, "Resource", {
+      metadata: { name: backup.cronJobName, namespace, labels: { ...backup.labels } },
+      spec: {
+        schedule: backup.schedule,
+        concurrencyPolicy: "Forbid",
+        startingDeadlineSeconds: STARTING_DEADLINE_SECONDS,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          metadata: { labels: { ...backup.labels } },
+          spec: {
+            backoffLimit: 1,
+            template: {
+              metadata: { labels: { ...backup.labels } },
+              spec: {
+                restartPolicy: "Never",
+                serviceAccountName: props.serviceAccountName,
+                automountServiceAccountToken: false,
+                enableServiceLinks: false,
+                securityContext: restrictedPodSecurityContext(MYSQL_UID),
+                container: [
+                  {
+                    name: "backup",
+                    image: backup.image,
+                    command: ["/bin/bash", `/scripts/${BACKUP_SCRIPT_KEY}`],
+                    env: [
+                      env("DB_HOST", database.serviceName),
+                      env("DB_PORT", database.port),
+                      env("SEI_DATABASE", database.seiDatabase),
+                      env("SIP_DATABASE", database.sipDatabase),
+                      env("RETENTION_DAYS", backup.retentionDays),
+                      // The client reads MYSQL_PWD, so the password never appears in a process list.
+                      { name: "MYSQL_PWD", valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key: props.rootPasswordKey } } },
+                    ],
+                    resources: renderResources(backup.resources),
+                    securityContext: restrictedContainerSecurityContext(),
+                    volumeMount: [
+                      { name: "backups", mountPath: BACKUP_MOUNTS.backups },
+                      { name: "documents", mountPath: BACKUP_MOUNTS.documents, readOnly: true },
+                      { name: "scripts", mountPath: "/scripts", readOnly: true },
+                      { name: "tmp", mountPath: "/tmp" },
+                    ],
+                  },
+                ],
+                volume: [
+                  { name: "backups", persistentVolumeClaim: { claimName: props.backupClaimName } },
+                  { name: "documents", persistentVolumeClaim: { claimName: props.documentsClaimName, readOnly: true } },
+                  { name: "scripts", configMap: { name: script.metadata.name } },
+                  { name: "tmp", emptyDir: {} },
+                ],
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Shell scripts the database pods run, as text. Names come from the plan;
+ * passwords only ever arrive through environment variables read from the
+ * Secret, so no password is part of the text (nor of cdktf.out).
+ */
+
+/** File name of the init script inside /docker-entrypoint-initdb.d. */
+export const INIT_SCRIPT_KEY = "create-databases.sh";
+/** File name of the server configuration inside /etc/mysql/conf.d. */
+export const SERVER_CONFIG_KEY = "sei.cnf";
+/** File name of the backup script. */
+export const BACKUP_SCRIPT_KEY = "backup.sh";
+
+export interface InitScriptNames {
+  readonly seiDatabase: string;
+  readonly sipDatabase: string;
+  readonly seiUser: string;
+  readonly sipUser: string;
+  /** Environment variables that carry the two users' passwords. */
+  readonly seiPasswordEnv: string;
+  readonly sipPasswordEnv: string;
+}
+
+/**
+ * Creates the `sei` and `sip` databases (latin1, as SEI requires), each with
+ * its own user that may use only its own database. The MariaDB and MySQL
+ * images source `*.sh` files of /docker-entrypoint-initdb.d once, on an empty
+ * data directory, with `docker_process_sql` connected as root.
+ * Identifiers are plain SQL names from the plan: no backquotes, which an
+ * unquoted here-document would run as commands.
+ */
+export function initScript(n: InitScriptNames): string {
+  const database = (name: string, user: string, passwordEnv: string) => [
+    `CREATE DATABASE IF NOT EXISTS ${name} CHARACTER SET latin1 COLLATE latin1_swedish_ci;`,
+    `CREATE USER IF NOT EXISTS '${user}'@'%' IDENTIFIED BY '\${${passwordEnv}}';`,
+    `GRANT ALL PRIVILEGES ON ${name}.* TO '${user}'@'%';`,
+  ];
+  return [
+    "#!/bin/bash",
+    "# Sourced by the image entrypoint on first start: SEI and SIP databases, each with its own user.",
+    "# Passwords are alphanumeric (random_password, special = false), so quoting them in SQL is safe.",
+    `: "\${${n.seiPasswordEnv}:?is not set}" "\${${n.sipPasswordEnv}:?is not set}"`,
+    "docker_process_sql --database=mysql <<EOSQL",
+    ...database(n.seiDatabase, n.seiUser, n.seiPasswordEnv),
+    ...database(n.sipDatabase, n.sipUser, n.sipPasswordEnv),
+    "FLUSH PRIVILEGES;",
+    "EOSQL",
+    "",
+  ].join("\n");
+}
+
+/** Mount points of the backup pod. */
+export const BACKUP_MOUNTS = { backups: "/backup", documents: "/documents" } as const;
+
+/**
+ * One dated backup set per run (DESIGN.md section 3): both databases first,
+ * then the document repository, so a restore uses one day's pair.
+ *
+ * The document snapshot is a hard-link farm on the backup volume: the newest
+ * set is hard-linked (`cp -al`, cheap and on one file system), then files new
+ * or changed since are copied over it; `--remove-destination` replaces a
+ * changed file by a new inode, so older sets keep their version. A file
+ * deleted from the repository stays in the next sets (SEI never deletes
+ * documents in normal operation). Sets are built in a `.partial-` folder and
+ * renamed when complete; sets older than the retention are deleted, the
+ * newest complete set never.
+ *
+ * Environment: DB_HOST, DB_PORT, MYSQL_PWD (root password), SEI_DATABASE,
+ * SIP_DATABASE, RETENTION_DAYS.
+ */
+export function backupScript(): string {
+  const { backups, documents } = BACKUP_MOUNTS;
+  return `#!/bin/bash
+set -euo pipefail
+sets="${backups}/sets"
+today="$(date -u +%Y-%m-%d)"
+work="$sets/.partial-$today"
+mkdir -p "$sets"
+rm -rf "$sets"/.partial-*
+mkdir "$work"
+
+dump="$(command -v mariadb-dump || command -v mysqldump)"
+for database in "$SEI_DATABASE" "$SIP_DATABASE"; do
+  "$dump" --host="$DB_HOST" --port="$DB_PORT" --user=root \\
+    --single-transaction --quick --routines --triggers --events \\
+    --default-character-set=latin1 --databases "$database" | gzip -6 > "$work/$database.sql.gz"
+done
+
+previous="$(find "$sets" -mindepth 1 -maxdepth 1 -type d -name '2*' | sort | tail -n 1)"
+if [ -n "$previous" ] && [ -d "$previous/documents" ]; then
+  cp -al "$previous/documents" "$work/documents"
+fi
+mkdir -p "$work/documents"
+cp -dR --preserve=mode,timestamps --update --remove-destination "${documents}/." "$work/documents/"
+
+rm -rf "\${sets:?}/$today"
+mv "$work" "$sets/$today"
+echo "backup set $sets/$today complete"
+
+cutoff="$(date -u -d "-$RETENTION_DAYS days" +%Y-%m-%d)"
+find "$sets" -mindepth 1 -maxdepth 1 -type d -name '2*' | sort | head -n -1 | while read -r set; do
+  if [[ "$(basename "$set")" < "$cutoff" ]]; then
+    echo "deleting $set (older than $RETENTION_DAYS days)"
+    rm -rf "$set"
+  fi
+done
+`;
+}

@@ -1,0 +1,176 @@
+/**
+ * Database: the MariaDB/MySQL server of one SEI instance (DESIGN.md section 3)
+ * and the secrets SEI needs.
+ *
+ * - Passwords are generated at deploy time into two Secrets: database
+ *   credentials (root, sei, sip; never replaced) and application secrets
+ *   (SEI/SIP access keys, Solr password). Keys are the `APP_*` names the SEI
+ *   images read (core/naming.ts).
+ * - A ConfigMap carries the engine settings (latin1, 128M packets, buffer
+ *   pool) and the init script that creates the `sei` and `sip` databases with
+ *   their own users.
+ * - A one-replica StatefulSet mounts the database claim created by Terraform
+ *   (never a volumeClaimTemplate, whose size can never grow), with the
+ *   restricted security context, and a Service in front.
+ * - In production, a backup CronJob (see DatabaseBackup).
+ */
+import { ConfigMapV1, Construct, ServiceV1, StatefulSetV1 } from "./cdktf.ts";
+import type { BackupPlan, DatabasePlan, SecretsPlan } from "../core/plan.ts";
+import { SECRET_KEYS } from "../core/naming.ts";
+import { DatabaseBackup } from "./database-backup.ts";
+import { INIT_SCRIPT_KEY, SERVER_CONFIG_KEY, initScript } from "./database-scripts.ts";
+import { GeneratedSecret } from "./generated-secret.ts";
+import { renderResources, terraformLiteral } from "./render.ts";
+import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security.ts";
+
+export interface DatabaseProps {
+  /** Namespace of every object. */
+  readonly namespace: string;
+  /** Engine, image, names, replicas, resources and engine settings. */
+  readonly database: DatabasePlan;
+  /** Names of the two generated Secrets. */
+  readonly secrets: SecretsPlan;
+  /** Claim holding the data directory. */
+  readonly dataClaimName: string;
+  /** ServiceAccount of the pods. */
+  readonly serviceAccountName: string;
+  /** Wait for the StatefulSet rollout on apply (false where no workload runs). */
+  readonly waitForRollout: boolean;
+  /**
+   * The backup schedule and retention, with the claims it reads and writes.
+   * @default - no backup (before production)
+   */
+  readonly backup?: {
+    readonly plan: BackupPlan;
+    readonly backupClaimName: string;
+    readonly documentsClaimName: string;
+  };
+}
+
+const DATA_DIR = "/var/lib/mysql";
+
+export class Database extends Construct {
+  /** The StatefulSet. */
+  public readonly resource: StatefulSetV1;
+  /** Database credentials; prevent_destroy: losing them orphans the data. */
+  public readonly credentials: GeneratedSecret;
+  /** SEI/SIP access keys and the Solr password. */
+  public readonly appSecrets: GeneratedSecret;
+  public readonly service: ServiceV1;
+  public readonly backup?: DatabaseBackup;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const { namespace, database } = props;
+    const keys = SECRET_KEYS.database;
+
+    this.credentials = new GeneratedSecret(this, "Credentials", {
+      namespace,
+      name: props.secrets.database,
+      keys: { ...SECRET_KEYS.database },
+      preventDestroy: true,
+    });
+    this.appSecrets = new GeneratedSecret(this, "AppSecrets", {
+      namespace,
+      name: props.secrets.app,
+      keys: { ...SECRET_KEYS.app },
+    });
+    const credentials = this.credentials.secretName;
+
+    const config = new ConfigMapV1(this, "Config", {
+      metadata: { name: database.configMapName, namespace, labels: { ...database.labels } },
+      data: {
+        [SERVER_CONFIG_KEY]: database.serverConfig,
+        [INIT_SCRIPT_KEY]: terraformLiteral(
+          initScript({
+            seiDatabase: database.seiDatabase,
+            sipDatabase: database.sipDatabase,
+            seiUser: database.seiUser,
+            sipUser: database.sipUser,
+            seiPasswordEnv: keys.seiPassword,
+            sipPasswordEnv: keys.sipPassword,
+          }),
+        ),
+      },
+    });
+
+    const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: credentials, key } } });
+    const probe = { tcpSocket: [{ port: String(database.port) }], periodSeconds: 10, timeoutSeconds: 5 };
+
+    this.resource = new StatefulSetV1(this, "Resource", {
+      metadata: { name: database.statefulSetName, namespace, labels: { ...database.labels } },
+      spec: {
+        replicas: String(database.replicas),
+        serviceName: database.serviceName,
+        selector: { matchLabels: { ...database.labels } },
+        template: {
+          metadata: { labels: { ...database.labels } },
+          spec: {
+            serviceAccountName: props.serviceAccountName,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            terminationGracePeriodSeconds: 60,
+            securityContext: restrictedPodSecurityContext(MYSQL_UID),
+            container: [
+              {
+                name: "database",
+                image: database.image,
+                port: [{ name: "mysql", containerPort: database.port }],
+                env: [
+                  // Both images read MYSQL_ROOT_PASSWORD; the init script reads the users' passwords.
+                  fromSecret("MYSQL_ROOT_PASSWORD", keys.rootPassword),
+                  fromSecret(keys.seiPassword, keys.seiPassword),
+                  fromSecret(keys.sipPassword, keys.sipPassword),
+                ],
+                resources: renderResources(database.resources),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMount: [
+                  { name: "data", mountPath: DATA_DIR },
+                  { name: "config", mountPath: "/etc/mysql/conf.d", readOnly: true },
+                  { name: "initdb", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+                  { name: "run", mountPath: "/run/mysqld" },
+                  { name: "tmp", mountPath: "/tmp" },
+                ],
+                // A cold InnoDB start on a large volume can take minutes: generous start-up.
+                startupProbe: { ...probe, failureThreshold: 60 },
+                readinessProbe: { ...probe, failureThreshold: 3 },
+                livenessProbe: { ...probe, failureThreshold: 6 },
+              },
+            ],
+            volume: [
+              { name: "data", persistentVolumeClaim: { claimName: props.dataClaimName } },
+              { name: "config", configMap: { name: config.metadata.name, items: [{ key: SERVER_CONFIG_KEY, path: SERVER_CONFIG_KEY }] } },
+              { name: "initdb", configMap: { name: config.metadata.name, items: [{ key: INIT_SCRIPT_KEY, path: INIT_SCRIPT_KEY }] } },
+              { name: "run", emptyDir: {} },
+              { name: "tmp", emptyDir: {} },
+            ],
+          },
+        },
+      },
+      waitForRollout: props.waitForRollout,
+    });
+
+    this.service = new ServiceV1(this, "Service", {
+      metadata: { name: database.serviceName, namespace, labels: { ...database.labels } },
+      spec: {
+        type: "ClusterIP",
+        selector: { ...database.labels },
+        port: [{ name: "mysql", port: database.port, targetPort: "mysql" }],
+      },
+      waitForLoadBalancer: false,
+    });
+
+    if (props.backup) {
+      this.backup = new DatabaseBackup(this, "Backup", {
+        namespace,
+        backup: props.backup.plan,
+        database,
+        credentialsSecretName: credentials,
+        rootPasswordKey: keys.rootPassword,
+        backupClaimName: props.backup.backupClaimName,
+        documentsClaimName: props.backup.documentsClaimName,
+        serviceAccountName: props.serviceAccountName,
+      });
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The NetworkPolicies of one namespace (DESIGN.md section 6): deny everything,
+ * then allow exactly DNS, ingress controller → app, app → database, Solr,
+ * memcached and JOD, backup → database, and app → SMTP relay.
+ *
+ * A connection needs both an egress allow on the client and an ingress allow
+ * on the server, since the default deny covers both directions.
+ * Every policy exists in every instance (JOD's too, when the tier runs no JOD),
+ * so a tier change never adds or removes one.
+ */
+import { Construct, NetworkPolicyV1, type NetworkPolicyV1Spec } from "./cdktf.ts";
+import type { ComponentName, NetworkPlan, NetworkPolicyRule } from "../core/plan.ts";
+
+export interface NetworkPoliciesProps {
+  /** Namespace the policies apply to. */
+  readonly namespace: string;
+  /** Component label, allowed peers, ports, policy names. */
+  readonly network: NetworkPlan;
+}
+
+/** Label of the namespace name, set by Kubernetes on every namespace. */
+const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+type Backend = "database" | "solr" | "memcached" | "jod";
+
+export class NetworkPolicies extends Construct {
+  public readonly resources: readonly NetworkPolicyV1[];
+
+  constructor(scope: Construct, id: string, { namespace, network }: NetworkPoliciesProps) {
+    super(scope, id);
+    const { ports } = network;
+    const pods = (components: readonly ComponentName[]) => ({
+      matchExpressions: [{ key: network.componentLabel, operator: "In", values: [...components] }],
+    });
+    const tcp = (port: number) => ({ port: String(port), protocol: "TCP" });
+    const appComponents = network.appComponents;
+    const backends: readonly Backend[] = ["database", "solr", "memcached", "jod"];
+    const clientsOf = (backend: Backend): readonly ComponentName[] =>
+      backend === "database" ? [...appComponents, "backup"] : appComponents;
+
+    const specs: Record<NetworkPolicyRule, NetworkPolicyV1Spec> = {
+      defaultDeny: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      dnsEgress: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: network.dns.namespace } } }],
+            ports: [
+              { port: String(network.dns.port), protocol: "UDP" },
+              tcp(network.dns.port),
+            ],
+          },
+        ],
+      },
+      ingressControllerToApp: {
+        podSelector: pods(["app"]),
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: network.ingressControllerNamespace } } }],
+            ports: [tcp(ports.app)],
+          },
+        ],
+      },
+      appEgress: {
+        podSelector: pods(appComponents),
+        policyTypes: ["Egress"],
+        egress: backends.map((backend) => ({ to: [{ podSelector: pods([backend]) }], ports: [tcp(ports[backend])] })),
+      },
+      databaseIngress: ingressTo("database"),
+      solrIngress: ingressTo("solr"),
+      memcachedIngress: ingressTo("memcached"),
+      jodIngress: ingressTo("jod"),
+      backupEgress: {
+        podSelector: pods(["backup"]),
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ podSelector: pods(["database"]) }], ports: [tcp(ports.database)] }],
+      },
+      mailEgress: {
+        podSelector: pods(appComponents),
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ ipBlock: { cidr: network.mail.cidr } }], ports: [tcp(network.mail.port)] }],
+      },
+    };
+
+    function ingressTo(backend: Backend): NetworkPolicyV1Spec {
+      return {
+        podSelector: pods([backend]),
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ podSelector: pods(clientsOf(backend)) }], ports: [tcp(ports[backend])] }],
+      };
+    }
+
+    // Construct ids are the rule names: fixed, never derived from sizes or versions.
+    this.resources = (Object.keys(specs) as NetworkPolicyRule[]).map(
+      (rule) =>
+        new NetworkPolicyV1(this, rule, {
+          metadata: { name: network.policyNames[rule], namespace },
+          spec: specs[rule],
+        }),
+    );
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * MunicipalityStack: everything one municipality's SEI instance is, as one
+ * Terraform stack `sei-<name>` with its own state (DESIGN.md section 2).
+ *
+ * The stack only wires constructs to the resolved plan; the phase is already
+ * in the plan: `suspended` has zero replicas everywhere and keeps every
+ * object; `decommissioned` has no release (plan.release is null) and keeps
+ * the namespace, volumes, Secrets and the stopped database. No phase removes
+ * a data-bearing resource, and no construct id depends on tier, size, phase
+ * or version, so the Terraform addresses never change.
+ */
+import { resolve } from "node:path";
+import { HelmProvider, KubernetesProvider, RandomProvider, TerraformElement, TerraformOutput, TerraformStack, type Construct } from "../constructs/cdktf.ts";
+import type { InstancePlan, VolumePlan } from "../core/plan.ts";
+import { DataVolume } from "../constructs/data-volume.ts";
+import { Database } from "../constructs/database.ts";
+import { DocumentStorage } from "../constructs/document-storage.ts";
+import { SeiRelease } from "../constructs/sei-release.ts";
+import { StorageClassGuard } from "../constructs/storage-class-guard.ts";
+import { Tenancy } from "../constructs/tenancy.ts";
+import { pruneElementsUnder } from "./prune.ts";
+import { StateBackend, backendAttributes } from "./state-backend.ts";
+
+export interface MunicipalityStackProps {
+  /** The resolved plan of the municipality: every name, size and value. */
+  readonly plan: InstancePlan;
+  /**
+   * Repository root: anchors the chart folder and a local state folder, so
+   * the stack is the same whatever the working directory.
+   */
+  readonly root: string;
+}
+
+export class MunicipalityStack extends TerraformStack {
+  public readonly plan: InstancePlan;
+
+  constructor(scope: Construct, props: MunicipalityStackProps) {
+    const { plan } = props;
+    super(scope, plan.stackName);
+    this.plan = plan;
+
+    new StateBackend(this, backendAttributes(plan.stateBackend, props.root), plan.stateBackend.type);
+
+    const kubeconfig = { configPath: plan.cluster.kubeconfigPath, configContext: plan.cluster.context };
+    new KubernetesProvider(this, "kubernetes", kubeconfig);
+    new HelmProvider(this, "helm", { kubernetes: kubeconfig });
+    new RandomProvider(this, "random", {});
+
+    const tenancy = new Tenancy(this, "Tenancy", {
+      namespace: plan.namespace.name,
+      labels: plan.namespace.labels,
+      quota: plan.quota,
+      limitRange: plan.limitRange,
+      network: plan.network,
+      serviceAccountName: plan.serviceAccountName,
+    });
+    const namespace = tenancy.namespaceName;
+
+    // One guard per storage class, shared by the volumes on it; its id names the access mode the
+    // platform gives the class (one class per mode), never the class name, which platform.yaml may change.
+    const guards = new Map<string, StorageClassGuard>();
+    const retains = (v: VolumePlan) => {
+      let guard = guards.get(v.storageClass);
+      if (!guard) {
+        guard = new StorageClassGuard(this, `StorageClass${v.accessMode}`, { storageClassName: v.storageClass });
+        guards.set(v.storageClass, guard);
+      }
+      return [guard.retains];
+    };
+    const { volumes } = plan;
+    const volume = (id: string, v: VolumePlan) => new DataVolume(this, id, { namespace, volume: v, preconditions: retains(v) });
+    const databaseVolume = volume("DatabaseVolume", volumes.database);
+    const documents = new DocumentStorage(this, "DocumentStorage", {
+      namespace,
+      volume: { ...volumes.documents, kind: "documents" },
+      preconditions: retains(volumes.documents),
+    });
+    const solrVolume = volume("SolrVolume", volumes.solr);
+    const backupVolume = volume("BackupVolume", volumes.backup);
+
+    const database = new Database(this, "Database", {
+      namespace,
+      database: plan.database,
+      secrets: plan.secrets,
+      dataClaimName: databaseVolume.claimName,
+      serviceAccountName: plan.serviceAccountName,
+      waitForRollout: plan.waitForWorkloads,
+      ...(plan.backup
+        ? { backup: { plan: plan.backup, backupClaimName: backupVolume.claimName, documentsClaimName: documents.claimName } }
+        : {}),
+    });
+
+    if (plan.release) {
+      new SeiRelease(this, "Release", {
+        namespace,
+        release: plan.release,
+        chartDirectory: resolve(props.root, plan.release.chartPath),
+        dependsOn: [
+          ...tenancy.dependables,
+          database.credentials.resource,
+          database.appSecrets.resource,
+          database.service,
+          databaseVolume.resource,
+          documents.resource,
+          solrVolume.resource,
+        ],
+      });
+    }
+
+    new TerraformOutput(this, "url", { value: plan.url, description: "Public address of the SEI instance" });
+    new TerraformOutput(this, "namespace", { value: namespace, description: "Kubernetes namespace of the instance" });
+    new TerraformOutput(this, "database_service", {
+      value: `${plan.database.serviceName}.${plan.namespace.name}.svc:${plan.database.port}`,
+      description: "In-cluster address of the database",
+    });
+    new TerraformOutput(this, "documents_volume", {
+      value: documents.claimName,
+      description: "PersistentVolumeClaim of the document repository",
+    });
+  }
+
+  /**
+   * Runs once before synthesis. Two shortcuts, same output (the synthesis
+   * tests compare with cdktf's own path):
+   * - cdktf resolves every element a first time only to discover cross-stack
+   *   references (and add the outputs and remote states they need); a
+   *   municipality stack never refers to another stack, so that pass, a third
+   *   of the fleet's synthesis time, is skipped;
+   * - unset attributes are pruned before resolution (stacks/prune.ts).
+   */
+  public override prepareStack(): void {
+    this.ensureBackendExists();
+    pruneElementsUnder(this, (c) => TerraformElement.isTerraformElement(c));
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The Terraform backend of one municipality's stack, from platform.yaml
+ * (one state per municipality: the plan already carries the per-stack path,
+ * key, schema or secret suffix).
+ *
+ * One small backend class for the four kinds, rather than cdktf's per-kind
+ * classes: cdktf 0.21 has no kubernetes backend class, its pg class requires
+ * `conn_str`, and its s3 class lacks `use_lockfile`.
+ *
+ * - local: an absolute path under the repository (cdktf's own default is
+ *   absolute too). A relative path would resolve against the stack's folder
+ *   inside cdktf.out, and the state would vanish with the next clean synth.
+ * - pg: `conn_str` is left unset on purpose. Terraform's pg backend reads
+ *   the `PG_CONN_STR` environment variable, so a password in the connection
+ *   string never reaches cdktf.out.
+ * - s3: state encrypted at rest and locked with a lock file (Terraform and
+ *   OpenTofu ≥ 1.10); a custom endpoint (Ceph RGW, MinIO) is addressed
+ *   path-style, which every S3-compatible store accepts.
+ * - kubernetes: a Secret per municipality, `tfstate-default-<suffix>`.
+ */
+import { isAbsolute, resolve } from "node:path";
+import { TerraformBackend, type Construct, type TerraformRemoteState } from "../constructs/cdktf.ts";
+import type { StateBackendPlan } from "../core/plan.ts";
+
+export class StateBackend extends TerraformBackend {
+  constructor(
+    scope: Construct,
+    private readonly attributes: Readonly<Record<string, unknown>>,
+    type: StateBackendPlan["type"],
+  ) {
+    super(scope, "backend", type);
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { ...this.attributes };
+  }
+
+  protected override synthesizeHclAttributes(): Record<string, unknown> {
+    return { ...this.attributes };
+  }
+
+  public getRemoteStateDataSource(): TerraformRemoteState {
+    throw new Error("municipality stacks never read each other's state");
+  }
+}
+
+/** Terraform's pg backend reads the connection string from this variable when `conn_str` is unset. */
+export const PG_CONN_STR = "PG_CONN_STR";
+
+/** The backend attributes for a plan's state backend; `root` anchors a relative local path. */
+export function backendAttributes(backend: StateBackendPlan, root: string): Record<string, unknown> {
+  const s = backend.settings;
+  switch (backend.type) {
+    case "local": {
+      const path = required(s, "path", backend.type);
+      return { path: isAbsolute(path) ? path : resolve(root, path) };
+    }
+    case "pg":
+      return { schema_name: required(s, "schemaName", backend.type) };
+    case "s3":
+      return {
+        bucket: required(s, "bucket", backend.type),
+        key: required(s, "key", backend.type),
+        region: required(s, "region", backend.type),
+        encrypt: true,
+        use_lockfile: true,
+        ...(s.endpoint ? { endpoints: { s3: s.endpoint }, use_path_style: true } : {}),
+      };
+    case "kubernetes":
+      return {
+        secret_suffix: required(s, "secretSuffix", backend.type),
+        namespace: required(s, "namespace", backend.type),
+        ...(s.configPath ? { config_path: s.configPath } : {}),
+      };
+  }
+}
+
+function required(settings: Readonly<Record<string, string>>, key: string, type: string): string {
+  const value = settings[key];
+  if (value === undefined) throw new Error(`state backend ${type}: the plan has no "${key}" setting`);
+  return value;
+}

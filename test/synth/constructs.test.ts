@@ -1,0 +1,183 @@
+/**
+ * Each construct alone (Testing.synthScope), with the plan of a real tier:
+ * the fields that matter, asserted explicitly.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { Testing } from "cdktf";
+import { describe, expect, it } from "vitest";
+import { SECRET_KEYS } from "../../core/naming.ts";
+import { DataVolume } from "../../constructs/data-volume.ts";
+import { Database } from "../../constructs/database.ts";
+import { DocumentStorage } from "../../constructs/document-storage.ts";
+import { SeiRelease } from "../../constructs/sei-release.ts";
+import { StorageClassGuard } from "../../constructs/storage-class-guard.ts";
+import { Tenancy } from "../../constructs/tenancy.ts";
+import { examplePlan } from "../support/plans.ts";
+import { REPO_ROOT, type StackJson } from "./support.ts";
+
+const plan = examplePlan({ tier: "medio", phase: "production" });
+const parse = (text: string) => JSON.parse(text) as StackJson;
+const resources = (json: StackJson, type: string) => Object.values(json.resource?.[type] ?? {});
+const one = <T>(block: T | T[]): T => (Array.isArray(block) ? block[0]! : block);
+
+// cdktf's matchers compare partially: every expected key must match, other keys are ignored.
+
+describe("Tenancy", () => {
+  const text = Testing.synthScope((scope) => {
+    new Tenancy(scope, "Tenancy", {
+      namespace: plan.namespace.name,
+      labels: plan.namespace.labels,
+      quota: plan.quota,
+      limitRange: plan.limitRange,
+      network: plan.network,
+      serviceAccountName: plan.serviceAccountName,
+    });
+  });
+  const json = parse(text);
+
+  it("labels the namespace, Pod Security admission included, and never deletes it", () => {
+    expect(
+      Testing.toHaveResourceWithProperties(text, "kubernetes_namespace_v1", {
+        metadata: { name: "sei-exemplo", labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+        lifecycle: { prevent_destroy: true },
+      }),
+    ).toBe(true);
+  });
+
+  it("sets every quota the plan fixes, as Kubernetes quantities", () => {
+    const hard = one(one(resources(json, "kubernetes_resource_quota_v1")[0]!.spec as object[]) as { hard: Record<string, string> }).hard;
+    expect(Object.keys(hard).sort()).toEqual(
+      ["limits.cpu", "limits.memory", "persistentvolumeclaims", "pods", "requests.cpu", "requests.memory", "requests.storage"].sort(),
+    );
+    expect(hard.persistentvolumeclaims).toBe("4");
+  });
+
+  it("gives the ServiceAccount no token", () => {
+    expect(
+      Testing.toHaveResourceWithProperties(text, "kubernetes_service_account_v1", {
+        metadata: { name: "sei" },
+        automount_service_account_token: false,
+      }),
+    ).toBe(true);
+  });
+
+  it("denies all traffic, then allows DNS over UDP and TCP and the explicit paths", () => {
+    const policies = resources(json, "kubernetes_network_policy_v1") as { metadata: { name: string }; spec: Record<string, unknown> }[];
+    expect(policies.map((p) => one(p.metadata).name).sort()).toEqual(Object.values(plan.network.policyNames).sort());
+    const byName = new Map(policies.map((p) => [one(p.metadata).name, one(p.spec as never) as Record<string, unknown>]));
+    expect(byName.get("default-deny-all")).toEqual({ pod_selector: {}, policy_types: ["Ingress", "Egress"] });
+    const dns = JSON.stringify(byName.get("allow-dns-egress"));
+    expect(dns).toContain('"protocol":"UDP"');
+    expect(dns).toContain('"protocol":"TCP"');
+    expect(dns).toContain('"kubernetes.io/metadata.name":"kube-system"');
+    expect(JSON.stringify(byName.get("allow-mail-egress"))).toContain(plan.network.mail.cidr);
+    expect(JSON.stringify(byName.get("allow-database-ingress"))).toContain('"backup"');
+  });
+});
+
+describe("DataVolume and DocumentStorage", () => {
+  it("creates a claim that never waits for binding and is never destroyed", () => {
+    const text = Testing.synthScope((scope) => {
+      const guard = new StorageClassGuard(scope, "Guard", { storageClassName: plan.volumes.database.storageClass });
+      new DataVolume(scope, "DatabaseVolume", { namespace: "sei-exemplo", volume: plan.volumes.database, preconditions: [guard.retains] });
+    });
+    expect(
+      Testing.toHaveResourceWithProperties(text, "kubernetes_persistent_volume_claim_v1", {
+        wait_until_bound: false,
+        metadata: { name: "sei-database-data", namespace: "sei-exemplo" },
+        spec: { access_modes: ["ReadWriteOnce"], storage_class_name: plan.volumes.database.storageClass },
+      }),
+    ).toBe(true);
+    const claim = resources(parse(text), "kubernetes_persistent_volume_claim_v1")[0] as { lifecycle: Record<string, unknown> };
+    expect(claim.lifecycle.prevent_destroy).toBe(true);
+    expect(JSON.stringify(claim.lifecycle.precondition)).toContain('reclaim_policy == \\"Retain\\"');
+    expect(Testing.toHaveDataSourceWithProperties(text, "kubernetes_storage_class_v1", { metadata: { name: plan.volumes.database.storageClass } })).toBe(
+      true,
+    );
+  });
+
+  it("refuses a document repository that is not ReadWriteMany", () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        new DocumentStorage(scope, "Documents", {
+          namespace: "sei-exemplo",
+          volume: { ...plan.volumes.documents, kind: "documents", accessMode: "ReadWriteOnce" },
+        });
+      }),
+    ).toThrow(/ReadWriteMany/);
+  });
+});
+
+describe("Database", () => {
+  const text = Testing.synthScope((scope) => {
+    new Database(scope, "Database", {
+      namespace: "sei-exemplo",
+      database: plan.database,
+      secrets: plan.secrets,
+      dataClaimName: "sei-database-data",
+      serviceAccountName: "sei",
+      waitForRollout: false,
+      backup: { plan: plan.backup!, backupClaimName: "sei-backups", documentsClaimName: "sei-documents" },
+    });
+  });
+  const json = parse(text);
+
+  it("fills both Secrets with generated passwords only, under the keys the chart reads", () => {
+    const secrets = resources(json, "kubernetes_secret_v1") as { metadata: { name: string }; data: Record<string, string> }[];
+    const byName = new Map(secrets.map((s) => [one(s.metadata).name, s.data]));
+    expect(Object.keys(byName.get(plan.secrets.database)!).sort()).toEqual(Object.values(SECRET_KEYS.database).sort());
+    expect(Object.keys(byName.get(plan.secrets.app)!).sort()).toEqual(Object.values(SECRET_KEYS.app).sort());
+    for (const data of byName.values()) {
+      for (const value of Object.values(data)) expect(value).toMatch(/^\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
+    }
+  });
+
+  it("runs the database from the Terraform claim, never a claim template, without waiting when asked", () => {
+    const sts = resources(json, "kubernetes_stateful_set_v1")[0] as Record<string, unknown>;
+    expect(sts.wait_for_rollout).toBe(false);
+    const spec = one(sts.spec as object) as Record<string, unknown>;
+    expect(spec.volume_claim_template).toBeUndefined();
+    expect(JSON.stringify(spec)).toContain('"claim_name":"sei-database-data"');
+    expect(spec.replicas).toBe("1");
+  });
+
+  it("ships engine settings and an init script that creates both databases with their own users", () => {
+    const config = resources(json, "kubernetes_config_map_v1").find((c) => JSON.stringify(c).includes(plan.database.configMapName)) as {
+      data: Record<string, string>;
+    };
+    expect(config.data["sei.cnf"]).toContain("character-set-server = latin1");
+    expect(config.data["sei.cnf"]).toContain("max_allowed_packet = 128M");
+    const script = config.data["create-databases.sh"]!;
+    expect(script).toContain("CREATE DATABASE IF NOT EXISTS sei CHARACTER SET latin1");
+    expect(script).toContain("CREATE USER IF NOT EXISTS 'sip_user'@'%' IDENTIFIED BY '$${APP_DB_SIP_PASSWORD}'");
+    // Terraform turns "$${" back into "${": the pod sees a shell variable, never a password.
+    const shell = script.replaceAll("$${", "${");
+    execFileSync("bash", ["-n"], { input: shell });
+  });
+
+  it("backs up in production on the tier's schedule", () => {
+    expect(
+      Testing.toHaveResourceWithProperties(text, "kubernetes_cron_job_v1", {
+        metadata: { name: plan.backup!.cronJobName },
+        spec: { schedule: plan.backup!.schedule, concurrency_policy: "Forbid" },
+      }),
+    ).toBe(true);
+    expect(text).toContain(`"value": "${plan.backup!.retentionDays}"`);
+  });
+});
+
+describe("SeiRelease", () => {
+  it("installs the in-repo chart with the plan's values and waiting as planned", () => {
+    const release = plan.release!;
+    const chartDirectory = join(REPO_ROOT, release.chartPath);
+    const text = Testing.synthScope((scope) => {
+      new SeiRelease(scope, "Release", { namespace: "sei-exemplo", release: { ...release, wait: false }, chartDirectory });
+    });
+    const helm = resources(parse(text), "helm_release")[0] as Record<string, unknown>;
+    expect(helm).toMatchObject({ name: "sei", namespace: "sei-exemplo", chart: chartDirectory, wait: false, wait_for_jobs: false });
+    expect(existsSync(join(helm.chart as string, "Chart.yaml"))).toBe(true);
+    expect(JSON.parse((helm.values as string[])[0]!)).toEqual(release.values);
+  });
+});

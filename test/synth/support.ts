@@ -1,0 +1,82 @@
+/**
+ * Synthesis helpers for the tests: real stacks built exactly as the app
+ * builds them (buildFleetApp, our prepareStack), read back as JSON, and the
+ * app itself run as a child process the way cdktf.json runs it.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Testing } from "cdktf";
+import type { InstancePlan } from "../../core/plan.ts";
+import { buildFleetApp } from "../../stacks/fleet-app.ts";
+import type { MunicipalityStack } from "../../stacks/municipality-stack.ts";
+import { REPO_ROOT } from "../support/plans.ts";
+
+export { REPO_ROOT };
+
+/** A synthesized stack, as Terraform JSON (without cdktf's "//" metadata). */
+export interface StackJson {
+  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  readonly output?: Record<string, { value: unknown }>;
+  readonly provider?: Record<string, unknown[]>;
+  readonly terraform?: { backend?: Record<string, Record<string, unknown>> };
+}
+
+const scratch: string[] = [];
+
+/** A temporary folder removed by `cleanScratch` (call it in afterAll). */
+export function scratchDir(prefix = "sei-synth-test-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+export function cleanScratch(): void {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Builds one stack as the app does and returns it with its JSON. */
+export function synthStack(plan: InstancePlan): { stack: MunicipalityStack; text: string; json: StackJson } {
+  const { stacks } = buildFleetApp([plan], { root: REPO_ROOT, outdir: scratchDir() });
+  const stack = stacks[0]!;
+  stack.prepareStack();
+  const text = Testing.synth(stack);
+  return { stack, text, json: JSON.parse(text) as StackJson };
+}
+
+/** Resources of one type, by Terraform name. */
+export function resourcesOf(json: StackJson, type: string): Record<string, Record<string, unknown>> {
+  return json.resource?.[type] ?? {};
+}
+
+/** The one resource of a type; fails when there are none or several. */
+export function onlyResource(json: StackJson, type: string): Record<string, unknown> {
+  const all = Object.values(resourcesOf(json, type));
+  if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
+  return all[0]!;
+}
+
+/** Replaces machine-specific absolute paths so snapshots hold on any checkout. */
+export function portable(text: string): string {
+  return text.replaceAll(REPO_ROOT.replace(/\/$/, ""), "<repo>");
+}
+
+export interface AppRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the cdktf app exactly as cdktf.json says, with extra environment. */
+export function runApp(env: Record<string, string>): AppRun {
+  const app = (JSON.parse(readFileSync(join(REPO_ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  // The tests' own runner variables must not leak into the app.
+  for (const key of ["SEI_ONLY", "SEI_MUNICIPALITIES_DIR", "CDKTF_OUTDIR", "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS"]) {
+    if (!(key in env)) delete childEnv[key];
+  }
+  const result = spawnSync(app, { cwd: REPO_ROOT, env: childEnv, shell: true, encoding: "utf8", timeout: 120_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}

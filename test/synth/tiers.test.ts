@@ -1,0 +1,97 @@
+/**
+ * For every tier, the stack of a production municipality: resources on every
+ * container, a quota that holds everything at maximum replicas, data that
+ * cannot be destroyed, identities a tier change cannot touch, and one
+ * snapshot per tier.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
+import { TIER_IDS, examplePlan } from "../support/plans.ts";
+import { cleanScratch, onlyResource, portable, resourcesOf, synthStack } from "./support.ts";
+import { dataBearing, podsOf, totalsOf } from "./workloads.ts";
+
+afterAll(cleanScratch);
+
+const stacks = new Map(TIER_IDS.map((tier) => [tier, synthStack(examplePlan({ tier, phase: "production" }))]));
+const one = <T>(block: T | T[]): T => (Array.isArray(block) ? block[0]! : block);
+
+describe.each(TIER_IDS)("tier %s in production", (tier) => {
+  const { json, text, stack } = stacks.get(tier)!;
+  const plan = stack.plan;
+
+  it("matches its snapshot", () => {
+    expect(portable(text)).toMatchSnapshot();
+  });
+
+  it("gives every container requests and limits for CPU and memory", () => {
+    const containers = podsOf(json).flatMap((pod) => pod.containers.map((c) => ({ where: `${pod.source}/${c.name}`, r: c.resources })));
+    expect(containers.length).toBeGreaterThanOrEqual(8);
+    for (const { where, r } of containers) {
+      expect({ where, cpu: r?.requests?.cpu, memory: r?.requests?.memory }).toEqual({ where, cpu: expect.any(String), memory: expect.any(String) });
+      expect({ where, cpu: r?.limits?.cpu, memory: r?.limits?.memory }).toEqual({ where, cpu: expect.any(String), memory: expect.any(String) });
+    }
+  });
+
+  it("has a ResourceQuota covering every pod at its maximum count, and room for every claim", () => {
+    const hard = one(onlyResource(json, "kubernetes_resource_quota_v1").spec as { hard: Record<string, string> }[]).hard;
+    const totals = totalsOf(podsOf(json));
+    expect(totals.requestsCpu).toBeGreaterThan(0);
+    expect(parseCpuMillicores(hard["requests.cpu"]!)).toBeGreaterThanOrEqual(totals.requestsCpu);
+    expect(parseBytes(hard["requests.memory"]!)).toBeGreaterThanOrEqual(totals.requestsMemory);
+    expect(parseCpuMillicores(hard["limits.cpu"]!)).toBeGreaterThanOrEqual(totals.limitsCpu);
+    expect(parseBytes(hard["limits.memory"]!)).toBeGreaterThanOrEqual(totals.limitsMemory);
+    expect(Number(hard.pods)).toBeGreaterThanOrEqual(totals.pods);
+
+    const claims = Object.values(resourcesOf(json, "kubernetes_persistent_volume_claim_v1"));
+    const storage = claims.reduce((sum, c) => {
+      const spec = one(c.spec as { resources: { requests: { storage: string } } }[]);
+      return sum + parseBytes(one(spec.resources).requests.storage);
+    }, 0);
+    expect(Number(hard.persistentvolumeclaims)).toBeGreaterThanOrEqual(claims.length);
+    expect(parseBytes(hard["requests.storage"]!)).toBeGreaterThanOrEqual(storage);
+  });
+
+  it("keeps every container within the LimitRange maximum", () => {
+    const limit = one(one(onlyResource(json, "kubernetes_limit_range_v1").spec as { limit: { max: Record<string, string> }[] }[]).limit);
+    // A component the tier switches off (JOD in the small tiers) runs no pod and may exceed it.
+    for (const pod of podsOf(json).filter((p) => p.maxCount > 0)) {
+      for (const c of pod.containers) {
+        expect(parseCpuMillicores(c.resources!.limits!.cpu), `${pod.source}/${c.name}`).toBeLessThanOrEqual(parseCpuMillicores(limit.max.cpu!));
+        expect(parseBytes(c.resources!.limits!.memory), `${pod.source}/${c.name}`).toBeLessThanOrEqual(parseBytes(limit.max.memory!));
+      }
+    }
+  });
+
+  it("protects every data-bearing resource with prevent_destroy", () => {
+    const data = dataBearing(json, plan.secrets.database);
+    const kinds = data.map((d) => d.identity.type);
+    expect(kinds.filter((k) => k === "kubernetes_persistent_volume_claim_v1")).toHaveLength(4);
+    expect(kinds).toContain("kubernetes_namespace_v1");
+    expect(data.filter((d) => d.identity.type === "kubernetes_secret_v1").map((d) => d.identity.name)).toEqual([plan.secrets.database]);
+    expect(kinds.filter((k) => k === "random_password")).toHaveLength(3);
+    for (const { identity, resource } of data) {
+      expect({ ...identity, lifecycle: resource.lifecycle }).toMatchObject({ lifecycle: { prevent_destroy: true } });
+    }
+  });
+});
+
+describe("a tier change of one municipality", () => {
+  const identities = (tier: (typeof TIER_IDS)[number]) => {
+    const { json, stack } = stacks.get(tier)!;
+    return dataBearing(json, stack.plan.secrets.database).map((d) => d.identity);
+  };
+  const addresses = (tier: (typeof TIER_IDS)[number]) =>
+    Object.entries(stacks.get(tier)!.json.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs).map((a) => `${type}.${a}`)).sort();
+
+  it.each(TIER_IDS.slice(1).map((to, i) => [TIER_IDS[i]!, to] as const))("%s → %s keeps type, address and name of every data-bearing resource", (from, to) => {
+    expect(identities(to)).toEqual(identities(from));
+  });
+
+  it("changes no Terraform address at all, only sizes", () => {
+    for (const tier of TIER_IDS) expect(addresses(tier)).toEqual(addresses("pequeno-i"));
+    const claimSizes = TIER_IDS.map((tier) =>
+      Object.values(resourcesOf(stacks.get(tier)!.json, "kubernetes_persistent_volume_claim_v1")).map((c) => JSON.stringify(c.spec)),
+    );
+    expect(new Set(claimSizes.map((s) => s.join())).size).toBeGreaterThan(1);
+  });
+});
