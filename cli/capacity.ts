@@ -45,11 +45,9 @@ export interface CapacityIo {
   readonly err: (text: string) => void;
 }
 
-const PROCESS_IO: CapacityIo = {
-  cwd: process.cwd(),
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+function processIo(): CapacityIo {
+  return { cwd: process.cwd(), out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+}
 
 export function register(program: Command): void {
   program
@@ -62,12 +60,12 @@ export function register(program: Command): void {
     .option("--output <file>", "write the report to this file instead of standard output")
     .option("--chart <file.svg>", "also draw requested CPU, memory and storage per tier as a self-contained SVG")
     .action((options: CapacityOptions) => {
-      process.exitCode = runCapacity(options, { ...PROCESS_IO, cwd: process.cwd() });
+      process.exitCode = runCapacity(options, processIo());
     });
 }
 
 /** Runs the command and returns the exit code. */
-export function runCapacity(options: CapacityOptions, io: CapacityIo = PROCESS_IO): number {
+export function runCapacity(options: CapacityOptions, io: CapacityIo = processIo()): number {
   const { cwd } = io;
   try {
     const result = analyse(options, io);
@@ -95,7 +93,7 @@ function analyse(options: CapacityOptions, { cwd, err }: CapacityIo): CapacityRe
   if (dir === ".." || dir.startsWith("../")) throw new UsageError(`--municipalities ${options.municipalities}: the folder must be inside ${cwd}`);
   if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
   if (options.base === undefined) {
-    const head = snapshot(workingTree(cwd), dir, "", err, new Map());
+    const head = snapshot(workingTree(cwd), dir, "", err);
     return head && analyseFleet(head);
   }
   const revisions = options.head === undefined ? [options.base] : [options.base, options.head];
@@ -110,8 +108,8 @@ function analyse(options: CapacityOptions, { cwd, err }: CapacityIo): CapacityRe
 }
 
 /** Loads and resolves one revision; prints its diagnostics and returns undefined when it has errors. */
-function snapshot(source: FileSource, dir: string, prefix: string, err: (text: string) => void, cache: DocumentCache): Snapshot | undefined {
-  const fleet = loadFleet({ source, municipalitiesDir: dir, cache });
+function snapshot(source: FileSource, dir: string, prefix: string, err: (text: string) => void, cache?: DocumentCache): Snapshot | undefined {
+  const fleet = loadFleet({ source, municipalitiesDir: dir, ...(cache ? { cache } : {}) });
   if (hasErrors(fleet.diagnostics)) {
     // Printed as validate prints them; files of a git revision are named "REV:path", as git names them.
     const diagnostics = fleet.diagnostics.map((d) => ({ ...d, file: `${prefix}${d.file}` }));
