@@ -182,6 +182,13 @@ rule("tier-file-name", () => {
   });
 });
 
+describe("docs/validate.md", () => {
+  it("documents every rule of the table", () => {
+    const docs = readFileSync(join(REPO_ROOT, "docs/validate.md"), "utf8");
+    expect(FLEET_RULES.map((r) => r.id).filter((id) => !docs.includes(`\`${id}\``))).toEqual([]);
+  });
+});
+
 afterAll(() => {
   // Runs after every block above: a rule added to the table without a test fails here.
   expect([...tested].sort()).toEqual(FLEET_RULES.map((r) => r.id).sort());
