@@ -21,7 +21,7 @@ const cacheDir = join(root, "node_modules", ".cache", "sei-infra");
 const bundlePath = join(cacheDir, "cli.mjs");
 const manifestPath = join(cacheDir, "cli.inputs.json");
 /** Bump when the build options below change, so old bundles are rebuilt. */
-const BUILD_ID = 2;
+const BUILD_ID = 3;
 
 async function loadCli() {
   if (process.env.SEI_INFRA_LOADER !== "tsx") {
@@ -66,6 +66,23 @@ const englishOnlyZod = {
   },
 };
 
+/**
+ * In the bundle, import.meta.url is the bundle's own location, not the source
+ * file's: a project file that uses it to find data would read the wrong path.
+ * Such a file fails the build, so the CLI runs through tsx, slower but right.
+ */
+const noImportMeta = {
+  name: "no-import-meta",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (args.path.includes(`${join("node_modules", "")}`)) return undefined;
+      const contents = readFileSync(args.path, "utf8");
+      if (contents.includes("import.meta")) throw new Error(`${args.path} uses import.meta, which the bundle would change`);
+      return { contents, loader: "ts" };
+    });
+  },
+};
+
 async function buildBundle() {
   const { build } = await import("esbuild");
   const started = Date.now();
@@ -82,7 +99,7 @@ async function buildBundle() {
     // Less source for V8 to parse on every start; names are kept for readable stack traces.
     minifyWhitespace: true,
     minifySyntax: true,
-    plugins: [englishOnlyZod],
+    plugins: [englishOnlyZod, noImportMeta],
     // Bundled CommonJS packages (commander) call require() for Node built-ins.
     banner: { js: 'import { createRequire as __seiCreateRequire } from "node:module"; const require = __seiCreateRequire(import.meta.url);' },
   });
