@@ -1,0 +1,163 @@
+/**
+ * The capacity report equals what deploys: for municipalities of several tiers
+ * and phases, the figures the report prints are summed again, independently,
+ * from the synthesized Terraform stack: the containers of the Kubernetes
+ * resources Terraform creates (database StatefulSet, backup CronJob) and the
+ * Helm values of the release (app, scheduler, updater hook, Solr, memcached,
+ * JOD), plus the claims' storage and the namespace quota.
+ *
+ * How pods come and go, as the chart and the resources define them (each
+ * checked below or in the chart's own tests): the app Deployment surges one
+ * extra pod during a rolling update (maxSurge 1) and autoscales between the
+ * HPA bounds; the scheduler runs one pod with the Recreate strategy; the
+ * updater is a Helm hook Job (a pod only during an upgrade); the backup is a
+ * CronJob (a pod only while it runs). Solr's init container asks what Solr
+ * asks, so it adds nothing to the pod's request.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Testing } from "cdktf";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Figures } from "../../core/capacity/figures.ts";
+import type { MunicipalityRow } from "../../core/capacity/report.ts";
+import { loadFleet, planFleet } from "../../core/fleet.ts";
+import type { InstancePlan } from "../../core/plan.ts";
+import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
+import { workingTree } from "../../core/source.ts";
+import { MunicipalityStack } from "../../stacks/municipality-stack.ts";
+import { FixtureRepo, REPO_ROOT, official, type MunicipalityFixture } from "./fixtures.ts";
+import { capacity, type ReportJson } from "./run.ts";
+
+const CASES: readonly MunicipalityFixture[] = [
+  { official: official("Acaiaca"), tier: "pequeno-i", sequence: 1 },
+  { official: official("Abaeté"), tier: "pequeno-ii", sequence: 2 },
+  { official: official("Alfenas"), tier: "medio", sequence: 3 },
+  { official: official("Araguari"), tier: "grande", phase: "training", sequence: 4 },
+  { official: official("Abadia dos Dourados"), tier: "pequeno-i", phase: "suspended", sequence: 5 },
+  { official: official("Águas Formosas"), tier: "pequeno-i", phase: "decommissioned", sequence: 6 },
+];
+
+let repo: FixtureRepo;
+let rows: Map<string, MunicipalityRow>;
+let plans: Map<string, InstancePlan>;
+
+beforeAll(() => {
+  repo = new FixtureRepo();
+  for (const m of CASES) repo.municipality(m);
+  const report = capacity<ReportJson>(repo).json!.report;
+  rows = new Map(report.municipalities.map((r) => [r.name, r]));
+  plans = new Map(planFleet(loadFleet({ source: workingTree(repo.root) })).map((p) => [p.municipality.name, p]));
+});
+
+afterAll(() => repo.dispose());
+
+type Json = Record<string, unknown>;
+
+interface Container {
+  readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+}
+
+/** Resources × pods at the minimum and at the maximum, as Figures without storage. */
+class Tally {
+  private readonly sums = { requests: { min: [0, 0], max: [0, 0] }, limits: { min: [0, 0], max: [0, 0] } };
+
+  add(container: Container, minPods: number, maxPods: number): void {
+    for (const kind of ["requests", "limits"] as const) {
+      const cpu = parseCpuMillicores(container.resources[kind].cpu);
+      const memory = parseBytes(container.resources[kind].memory);
+      const sum = this.sums[kind];
+      sum.min = [sum.min[0]! + cpu * minPods, sum.min[1]! + memory * minPods];
+      sum.max = [sum.max[0]! + cpu * maxPods, sum.max[1]! + memory * maxPods];
+    }
+  }
+
+  compute(): Pick<Figures, "requests" | "limits"> {
+    const amount = ([cpuMillicores, memoryBytes]: number[]) => ({ cpuMillicores: cpuMillicores!, memoryBytes: memoryBytes! });
+    const range = (r: { min: number[]; max: number[] }) => ({ atMinReplicas: amount(r.min), atMaxReplicas: amount(r.max) });
+    return { requests: range(this.sums.requests), limits: range(this.sums.limits) };
+  }
+}
+
+function synthesize(plan: InstancePlan): Record<string, Record<string, Json>> {
+  const stack = new MunicipalityStack(Testing.app(), { plan, root: REPO_ROOT });
+  return (JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Json>> }).resource;
+}
+
+function only(resources: Record<string, Json> | undefined): Json[] {
+  return Object.values(resources ?? {});
+}
+
+/** Compute requested by the synthesized stack, summed from its resources and Helm values. */
+function tallyStack(resources: Record<string, Record<string, Json>>): Pick<Figures, "requests" | "limits"> {
+  const tally = new Tally();
+  type PodSpec = { container: Container[] };
+  for (const set of only(resources.kubernetes_stateful_set_v1) as { spec: { replicas: string; template: { spec: PodSpec } } }[]) {
+    const replicas = Number(set.spec.replicas);
+    for (const c of set.spec.template.spec.container) tally.add(c, replicas, replicas);
+  }
+  for (const cron of only(resources.kubernetes_cron_job_v1) as { spec: { job_template: { spec: { template: { spec: PodSpec } } } } }[]) {
+    for (const c of cron.spec.job_template.spec.template.spec.container) tally.add(c, 0, 1);
+  }
+  // No other workload kind may appear unnoticed.
+  expect(Object.keys(resources).filter((t) => /deployment|daemon_set|_job_|pod_v1|replication/.test(t) && t !== "kubernetes_cron_job_v1")).toEqual([]);
+
+  for (const release of only(resources.helm_release) as { values: string[] }[]) {
+    const values = JSON.parse(release.values[0]!.replaceAll("$${", "${").replaceAll("%%{", "%{")) as HelmValues;
+    const app = values.app;
+    const appMin = app.autoscaling.enabled ? app.autoscaling.minReplicas : app.replicas;
+    const appMax = app.autoscaling.enabled ? app.autoscaling.maxReplicas : app.replicas;
+    tally.add(app, appMin, appMax > 0 ? appMax + 1 : 0);
+    tally.add(values.scheduler, values.scheduler.enabled ? 1 : 0, values.scheduler.enabled ? 1 : 0);
+    tally.add(values.updater, 0, values.updater.enabled ? 1 : 0);
+    tally.add(values.solr, values.solr.replicas, values.solr.replicas);
+    tally.add(values.memcached, values.memcached.replicas, values.memcached.replicas);
+    const jod = values.jod.enabled ? values.jod.replicas : 0;
+    tally.add(values.jod, jod, jod);
+  }
+  return tally.compute();
+}
+
+interface HelmValues {
+  app: Container & { replicas: number; autoscaling: { enabled: boolean; minReplicas: number; maxReplicas: number } };
+  scheduler: Container & { enabled: boolean };
+  updater: Container & { enabled: boolean };
+  solr: Container & { replicas: number };
+  memcached: Container & { replicas: number };
+  jod: Container & { enabled: boolean; replicas: number };
+}
+
+describe("the capacity report against the synthesized stack", () => {
+  it("relies on the chart facts the tally assumes", () => {
+    const chart = (file: string) => readFileSync(join(REPO_ROOT, "charts/sei/templates", file), "utf8");
+    expect(chart("deployment-app.yaml")).toMatch(/maxSurge: 1\b/);
+    expect(chart("deployment-scheduler.yaml")).toMatch(/type: Recreate/);
+    expect(chart("job-updater.yaml")).toMatch(/helm\.sh\/hook: pre-install,pre-upgrade/);
+  });
+
+  it.each(CASES.map((c) => [`${c.tier} ${c.phase ?? "production"}`, c] as const))("%s: requests, limits and storage are what the stack deploys", (_label, m) => {
+    const row = [...rows.values()].find((r) => r.displayName === m.official.name)!;
+    const plan = plans.get(row.name)!;
+    const resources = synthesize(plan);
+
+    expect(row.figures).toMatchObject(tallyStack(resources));
+
+    const claims = new Map(
+      (only(resources.kubernetes_persistent_volume_claim_v1) as { metadata: { name: string }; spec: { resources: { requests: { storage: string } } } }[]).map((c) => [
+        c.metadata.name,
+        parseBytes(c.spec.resources.requests.storage),
+      ]),
+    );
+    expect(claims.size).toBe(4);
+    for (const kind of ["database", "documents", "solr", "backup"] as const) {
+      expect(claims.get(plan.volumes[kind].claimName)).toBe(row.figures.storageBytes[kind]);
+    }
+
+    // The namespace quota reserves exactly the report's maximum.
+    const [quota] = only(resources.kubernetes_resource_quota_v1) as { spec: { hard: Record<string, string> } }[];
+    expect(parseCpuMillicores(quota!.spec.hard["requests.cpu"]!)).toBe(row.figures.requests.atMaxReplicas.cpuMillicores);
+    expect(parseBytes(quota!.spec.hard["requests.memory"]!)).toBe(row.figures.requests.atMaxReplicas.memoryBytes);
+    expect(parseCpuMillicores(quota!.spec.hard["limits.cpu"]!)).toBe(row.figures.limits.atMaxReplicas.cpuMillicores);
+    expect(parseBytes(quota!.spec.hard["limits.memory"]!)).toBe(row.figures.limits.atMaxReplicas.memoryBytes);
+    expect(parseBytes(quota!.spec.hard["requests.storage"]!)).toBe(row.figures.storageBytes.total);
+  });
+});
