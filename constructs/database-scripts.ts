@@ -68,8 +68,8 @@ export const BACKUP_MOUNTS = { backups: "/backup", documents: "/documents" } as 
  * Environment: DB_HOST, DB_PORT, MYSQL_PWD (root password), SEI_DATABASE,
  * SIP_DATABASE, RETENTION_DAYS.
  */
-export function backupScript(): string {
-  const { backups, documents } = BACKUP_MOUNTS;
+export function backupScript(mounts: { readonly backups: string; readonly documents: string } = BACKUP_MOUNTS): string {
+  const { backups, documents } = mounts;
   return `#!/bin/bash
 set -euo pipefail
 sets="${backups}/sets"

@@ -6,19 +6,20 @@
  *   SEI_ONLY                comma-separated names: synthesize only these
  *   CDKTF_OUTDIR            output folder (`cdktf synth --output DIR` sets it; default cdktf.out)
  *
- * An invalid fleet stops before any stack exists, with the messages the
- * validate command prints, and writes nothing. A failing synthesis leaves the
- * previous output folder as it was (stacks/output-dir.ts).
+ * An invalid municipality file (with SEI_ONLY, an invalid selected file) stops
+ * before any stack exists, with the messages the validate command prints, and
+ * writes nothing. A failing synthesis leaves the previous output folder as it
+ * was (stacks/output-dir.ts).
  */
 import "./runtime.ts";
-import { relative, resolve } from "node:path";
+import { posix, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatDiagnostic, hasErrors } from "../core/diagnostics.ts";
 import { loadFleet, planFleet } from "../core/fleet.ts";
 import { workingTree } from "../core/source.ts";
 import { formatSummary } from "./fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "./output-dir.ts";
-import { selectPlans } from "./selection.ts";
+import { parseOnly, selectPlans, unknownNames } from "./selection.ts";
 import { synthesizeFleet } from "./synthesize.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -32,7 +33,14 @@ async function main(): Promise<void> {
   const env = process.env;
   // The loader reads paths relative to the repository root; an absolute folder (a benchmark's temp dir) works too.
   const municipalitiesDir = relative(root, resolve(root, env.SEI_MUNICIPALITIES_DIR ?? "municipalities"));
-  const fleet = loadFleet({ source: workingTree(root), municipalitiesDir });
+  const source = workingTree(root);
+  const only = parseOnly(env.SEI_ONLY);
+  if (only) {
+    const unknown = unknownNames(only, source.list(municipalitiesDir));
+    if (unknown.length) fail([...unknown, "synthesis stopped: nothing was written"]);
+  }
+
+  const fleet = loadFleet({ source, municipalitiesDir, files: only?.map((name) => posix.join(municipalitiesDir, `${name}.yaml`)) });
   for (const d of fleet.diagnostics) if (d.severity === "warning") process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (hasErrors(fleet.diagnostics)) {
     fail([
@@ -41,15 +49,19 @@ async function main(): Promise<void> {
     ]);
   }
 
-  const known = new Map(fleet.municipalities.map(({ municipality: m }) => [m.metadata.name, m.spec.phase]));
-  const selection = selectPlans(planFleet(fleet), env.SEI_ONLY, known);
-  if (selection.errors.length) fail([...selection.errors, "synthesis stopped: nothing was written"]);
+  let plans = planFleet(fleet);
+  if (only) {
+    const phases = new Map(fleet.municipalities.map(({ municipality: m }) => [m.metadata.name, m.spec.phase]));
+    const selection = selectPlans(plans, only, (name) => phases.get(name));
+    if (selection.errors.length) fail([...selection.errors, "synthesis stopped: nothing was written"]);
+    plans = selection.plans;
+  }
 
   const outdir = resolve(env.CDKTF_OUTDIR ?? "cdktf.out");
   removeStaleStaging(outdir);
   const staging = stagingFor(outdir);
   try {
-    const rows = await synthesizeFleet(selection.plans, { root, outdir: staging });
+    const rows = await synthesizeFleet(plans, { root, outdir: staging });
     // cdktf-cli sets CDKTF_OUTDIR and cleans up orphaned stack folders itself afterwards.
     publish(staging, outdir, { leaveOrphanStacks: env.CDKTF_OUTDIR !== undefined && env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined });
     process.stdout.write(`${formatSummary(rows)}\n`);

@@ -24,9 +24,14 @@ export interface SynthesizeOptions {
    * @default SEI_SYNTH_WORKERS, else the number of cores, at most 4
    */
   readonly workers?: number;
+  /**
+   * Fewest stacks worth a worker: below this a worker's start-up (loading
+   * cdktf, about a second) costs more than it saves.
+   * @default 100
+   */
+  readonly stacksPerWorker?: number;
 }
 
-/** Below this many stacks a worker's start-up (loading cdktf, ~1 s) costs more than it saves. */
 const STACKS_PER_WORKER = 100;
 const MAX_WORKERS = 4;
 
@@ -47,7 +52,7 @@ export function synthesizeHere({ plans, root, outdir }: WorkerInput): SummaryRow
 
 export async function synthesizeFleet(plans: readonly InstancePlan[], options: SynthesizeOptions): Promise<SummaryRow[]> {
   const wanted = options.workers ?? defaultWorkers();
-  const workers = Math.max(1, Math.min(wanted, Math.floor(plans.length / STACKS_PER_WORKER)));
+  const workers = Math.max(1, Math.min(wanted, Math.floor(plans.length / (options.stacksPerWorker ?? STACKS_PER_WORKER))));
   if (workers === 1) return synthesizeHere({ plans, root: options.root, outdir: options.outdir });
 
   const shards = Array.from({ length: workers }, (_, i) => plans.filter((_, index) => index % workers === i));

@@ -1,0 +1,113 @@
+/**
+ * The synthesis machinery of stacks/: the shortcuts give cdktf's own output,
+ * sharding over worker threads gives one App's output, and the output folder
+ * is replaced all at once or not at all.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { Testing, TerraformStack } from "cdktf";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildFleetApp } from "../../stacks/fleet-app.ts";
+import { discard, publish, removeStaleStaging, stagingFor } from "../../stacks/output-dir.ts";
+import { synthesizeFleet } from "../../stacks/synthesize.ts";
+import { TIER_IDS, examplePlan } from "../support/plans.ts";
+import { REPO_ROOT, cleanScratch, scratchDir } from "./support.ts";
+
+afterAll(cleanScratch);
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else out[relative(dir, path)] = readFileSync(path, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("MunicipalityStack.prepareStack", () => {
+  it.each(["production", "suspended", "decommissioned"] as const)(
+    "gives the output of cdktf's own preparation (%s): no cross-stack pass, pruned attributes",
+    (phase) => {
+      const plan = examplePlan({ tier: "grande", phase });
+      const ours = buildFleetApp([plan], { root: REPO_ROOT, outdir: scratchDir() }).stacks[0]!;
+      ours.prepareStack();
+      const theirs = buildFleetApp([plan], { root: REPO_ROOT, outdir: scratchDir() }).stacks[0]!;
+      TerraformStack.prototype.prepareStack.call(theirs);
+      expect(Testing.synth(ours)).toEqual(Testing.synth(theirs));
+    },
+  );
+});
+
+describe("synthesizeFleet", () => {
+  it("writes on three shards (two in worker threads) exactly what one App writes", async () => {
+    const plans = Array.from({ length: 30 }, (_, i) =>
+      examplePlan({ tier: TIER_IDS[i % TIER_IDS.length]!, phase: i % 7 === 0 ? "suspended" : "production", name: `m${String(i).padStart(3, "0")}` }),
+    );
+    const one = scratchDir();
+    const two = scratchDir();
+    const rowsOne = await synthesizeFleet(plans, { root: REPO_ROOT, outdir: one, workers: 1 });
+    const rowsTwo = await synthesizeFleet(plans, { root: REPO_ROOT, outdir: two, workers: 3, stacksPerWorker: 10 });
+    expect(rowsTwo).toEqual(rowsOne);
+    const a = tree(one);
+    const b = tree(two);
+    expect(JSON.parse(b["manifest.json"]!)).toEqual(JSON.parse(a["manifest.json"]!));
+    delete a["manifest.json"];
+    delete b["manifest.json"];
+    expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+    expect(Object.keys(a).filter((f) => f.endsWith("cdk.tf.json"))).toHaveLength(30);
+    for (const file of Object.keys(a)) expect(b[file], file).toBe(a[file]);
+    expect(readdirSync(two).sort()).toEqual(["manifest.json", "stacks"]);
+  });
+});
+
+describe("the output folder", () => {
+  const previous = () => {
+    const parent = scratchDir();
+    const outdir = join(parent, "cdktf.out");
+    mkdirSync(join(outdir, "stacks", "sei-a"), { recursive: true });
+    mkdirSync(join(outdir, "stacks", "sei-b"), { recursive: true });
+    writeFileSync(join(outdir, "manifest.json"), "previous");
+    return { parent, outdir, staging: stagingFor(outdir) };
+  };
+
+  it("is replaced whole by a successful synthesis", () => {
+    const { parent, outdir, staging } = previous();
+    mkdirSync(join(staging, "stacks", "sei-a"), { recursive: true });
+    writeFileSync(join(staging, "manifest.json"), "new");
+    publish(staging, outdir);
+    expect(readFileSync(join(outdir, "manifest.json"), "utf8")).toBe("new");
+    expect(readdirSync(join(outdir, "stacks"))).toEqual(["sei-a"]);
+    expect(readdirSync(parent)).toEqual(["cdktf.out"]);
+  });
+
+  it("is left as it was by a failed one", () => {
+    const { parent, outdir, staging } = previous();
+    mkdirSync(join(staging, "stacks", "sei-half"), { recursive: true });
+    discard(staging);
+    expect(readFileSync(join(outdir, "manifest.json"), "utf8")).toBe("previous");
+    expect(readdirSync(parent)).toEqual(["cdktf.out"]);
+  });
+
+  it("keeps orphaned stack folders for cdktf-cli, which deletes them itself", () => {
+    const { outdir, staging } = previous();
+    mkdirSync(join(staging, "stacks", "sei-a"), { recursive: true });
+    writeFileSync(join(staging, "manifest.json"), "new");
+    publish(staging, outdir, { leaveOrphanStacks: true });
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["sei-a", "sei-b"]);
+  });
+
+  it("loses the leftovers of a killed synthesis at the next run, never a running one's", () => {
+    const { parent, outdir } = previous();
+    const dead = join(parent, ".cdktf.out.staging-999999999");
+    const running = join(parent, `.cdktf.out.staging-${process.pid}`);
+    mkdirSync(dead);
+    mkdirSync(running);
+    removeStaleStaging(outdir);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(running)).toBe(true);
+  });
+});
