@@ -14,9 +14,9 @@
  * So js-yaml reads every file first, and the `yaml` document is built only
  * when a position is needed (a schema or rule problem), or when js-yaml refuses
  * the file or the file is one js-yaml might read differently; then `yaml`
- * decides and reports. Those are: any alias (`*`, so the alias limit below
- * applies and js-yaml's shared references never reach zod) and any `0b` (js-yaml
- * reads 0b11 as 3, `yaml` as text). test/load checks both read every other
+ * decides and reports. Those are: any alias (so the alias limit below applies
+ * and js-yaml's shared references never reach zod) and any binary-looking
+ * number (js-yaml reads 0b11 as 3, `yaml` as text). test/load checks both read every other
  * scalar form alike. A file only `yaml` rejects (odd indentation of a flow
  * collection, say) passes here; an editor's YAML support would still flag it.
  */
@@ -61,19 +61,36 @@ export function parseYaml(bytes: Uint8Array, file: string): ParsedYaml {
   return readWithPositions(text, file);
 }
 
-/** Texts js-yaml might read unlike `yaml`, or expand without a limit: left to `yaml`. */
-const NOT_FOR_FAST_PATH = /\*|0b/;
+/**
+ * Texts js-yaml might read unlike `yaml`, or expand without a limit, are left
+ * to `yaml`: an alias (`*name` where a node starts; a cron "* * *" is none) and
+ * a binary-looking number. Matches in comments or strings only cost speed.
+ */
+const NOT_FOR_FAST_PATH = /(?:^|[\s[{,])\*[^\s,[\]{}"']|(?:^|[^\w.])[-+]?0b[01_]/m;
 
 /** The data as js-yaml reads it, or undefined when the text is left to `yaml`, refused, or empty. */
 function readFast(text: string): unknown {
   if (NOT_FOR_FAST_PATH.test(text)) return undefined;
+  let data: unknown;
   try {
-    const data: unknown = fastLoad(text, { schema: CORE_SCHEMA });
-    return data === null ? undefined : data;
+    data = fastLoad(text, { schema: CORE_SCHEMA });
   } catch {
     // Including a stack overflow on absurd nesting: `yaml` then reports it.
     return undefined;
   }
+  // An alias the pattern missed shows as a shared object; `yaml` counts and limits those.
+  return data === null || data === undefined || hasSharedObjects(data) ? undefined : data;
+}
+
+function hasSharedObjects(root: unknown): boolean {
+  const seen = new Set<object>();
+  const visit = (value: unknown): boolean => {
+    if (typeof value !== "object" || value === null) return false;
+    if (seen.has(value)) return true;
+    seen.add(value);
+    return Object.values(value).some(visit);
+  };
+  return visit(root);
 }
 
 /** Builds the `yaml` document of `text` on first use. */

@@ -44,9 +44,12 @@ export const isoDate = z
   .refine(isRealDate, { message: "is not a real calendar date" })
   .meta({ description: "Date as YYYY-MM-DD" });
 
+/** Builds the date from its numbers (no string parsing, which is slow when 853 files are checked) and checks nothing rolled over. */
 function isRealDate(text: string): boolean {
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+  const [year = NaN, month = NaN, day = NaN] = text.split("-").map(Number);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /** A Kubernetes DNS-1123 label of at most `max` characters. */

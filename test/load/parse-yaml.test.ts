@@ -70,6 +70,15 @@ describe("parseYaml", () => {
     expect(problems(text)).toEqual(["error f.yaml:2:48 : file uses more than 10 YAML aliases (*name); write the values out instead"]);
   });
 
+  it("limits aliases whose names hide them from the fast path's pattern", () => {
+    const text = `p: &"p [1]\nlist: [${Array(11).fill('*"p').join(", ")}]\n`;
+    expect(problems(text)).toEqual(["error f.yaml:2:58 : file uses more than 10 YAML aliases (*name); write the values out instead"]);
+  });
+
+  it("reads a quoted cron schedule, which is no alias", () => {
+    expect(parseYaml(Buffer.from('schedule: "*/5 * * * *"\n'), "f.yaml").data).toEqual({ schedule: "*/5 * * * *" });
+  });
+
   it("stops a billion-laughs document at once", () => {
     const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
     for (let i = 1; i < 9; i++) levels.push(`${"abcdefghi"[i]}: &${"abcdefghi"[i]} [${Array(9).fill(`*${"abcdefghi"[i - 1]}`).join(", ")}]`);
