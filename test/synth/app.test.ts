@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../core/diagnostics.ts";
 import { loadFleet } from "../../core/fleet.ts";
 import { workingTree } from "../../core/source.ts";
-import { REPO_ROOT, cleanScratch, runApp, scratchDir, type AppRun } from "./support.ts";
+import { REPO_ROOT, cleanScratch, runApp, scratchDir, tree, type AppRun } from "./support.ts";
 
 afterAll(cleanScratch);
 
@@ -26,20 +26,6 @@ const SENTINELS = {
 };
 
 const stackNames = (outdir: string) => Object.keys((JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: object }).stacks).sort();
-
-/** Every file below a folder, with its content. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out[relative(dir, path)] = readFileSync(path, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** A copy of the example municipalities, optionally edited. */
 function municipalitiesCopy(edit?: (dir: string) => void): string {

@@ -4,9 +4,9 @@
  * app itself run as a child process the way cdktf.json runs it.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { Testing } from "cdktf";
 import type { InstancePlan } from "../../core/plan.ts";
 import { buildFleetApp } from "../../stacks/fleet-app.ts";
@@ -79,4 +79,18 @@ export function runApp(env: Record<string, string>): AppRun {
   }
   const result = spawnSync(app, { cwd: REPO_ROOT, env: childEnv, shell: true, encoding: "utf8", timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every file below a folder, by relative path, with its content. */
+export function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else out[relative(dir, path)] = readFileSync(path, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
 }

@@ -4,29 +4,16 @@
  * is replaced all at once or not at all.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildFleetApp } from "../../stacks/fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "../../stacks/output-dir.ts";
 import { synthesizeFleet } from "../../stacks/synthesize.ts";
 import { TIER_IDS, examplePlan } from "../support/plans.ts";
-import { REPO_ROOT, cleanScratch, scratchDir } from "./support.ts";
+import { REPO_ROOT, cleanScratch, scratchDir, tree } from "./support.ts";
 
 afterAll(cleanScratch);
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out[relative(dir, path)] = readFileSync(path, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe("MunicipalityStack.prepareStack", () => {
   it.each(["production", "suspended", "decommissioned"] as const)(
