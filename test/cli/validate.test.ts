@@ -1,9 +1,10 @@
 /** `sei-infra validate` end to end: exit codes, the three formats, FILES, usage and I/O errors. */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { seiInfra } from "./run.ts";
+import { REPO_ROOT, seiInfra } from "./run.ts";
 
 const FIXTURES = "test/fixtures/municipalities";
 const INVALID = `${FIXTURES}/invalid`;
@@ -90,6 +91,16 @@ describe("sei-infra validate", () => {
       `${INVALID}/diamantina.yaml:17:11: error: spec.domain: domain "sei.tiradentes.mg.gov.br" is also used by ${INVALID}/tiradentes.yaml:18`,
       "1 error in 7 files checked: invalid",
     ]);
+  });
+
+  // `script` (util-linux) gives the command a terminal; without it the colour path cannot be run for real.
+  const script = spawnSync("script", ["--version"]).status === 0;
+  it.skipIf(!script)("colours the text format on a terminal only, and not with NO_COLOR", () => {
+    const command = `${JSON.stringify(process.execPath)} bin/sei-infra.js validate --municipalities ${FIXTURES}/warning`;
+    const onTerminal = (env: Record<string, string>) =>
+      spawnSync("script", ["-qc", command, "/dev/null"], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: "utf8" }).stdout;
+    expect(onTerminal({})).toContain("\u001b[33mwarning:\u001b[0m");
+    expect(onTerminal({ NO_COLOR: "1" })).not.toContain("\u001b[");
   });
 
   it("gives the same report through the tsx fallback as through the bundle", () => {
