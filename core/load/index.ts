@@ -2,4 +2,4 @@ export { loadDocument, validateBytes, type LoadedDocument } from "./load-documen
 export { MAX_ALIASES, MAX_FILE_BYTES } from "./limits.ts";
 export type { FieldPath, Locator, Position } from "./locate.ts";
 export { closest, didYouMean } from "./suggest.ts";
-export { dottedPath } from "./zod-issues.ts";
+export { dottedPath, valueAt } from "./field-path.ts";

@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import type { Diagnostic } from "../diagnostics.ts";
+import { dottedPath, valueAt } from "./field-path.ts";
 import { knownKeys } from "./known-keys.ts";
 import type { FieldPath, Locator } from "./locate.ts";
 import { closest } from "./suggest.ts";
@@ -31,7 +32,7 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], context
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       const allowed = knownKeys(context.schema, issue.path, context.data);
-      const present = new Set(Object.keys(valueAt(context.data, issue.path) ?? {}));
+      const present = new Set(Object.keys(objectAt(context.data, issue.path) ?? {}));
       // Suggest only keys not already written, so "tier" is not offered twice.
       const free = allowed.filter((key) => !present.has(key));
       for (const key of issue.keys) {
@@ -49,27 +50,13 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], context
   return diagnostics;
 }
 
-/** "spec.contract.pncpId", with list indexes as "clusters[1].name". */
-export function dottedPath(path: FieldPath): string {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += out ? `.${String(segment)}` : String(segment);
-  }
-  return out;
-}
-
-function valueAt(data: unknown, path: FieldPath): object | undefined {
-  let value = data;
-  for (const segment of path) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[segment];
-  }
+function objectAt(data: unknown, path: FieldPath): object | undefined {
+  const value = valueAt(data, path);
   return typeof value === "object" && value !== null ? value : undefined;
 }
 
 function isMissing(data: unknown, path: FieldPath): boolean {
   if (path.length === 0) return data === undefined;
-  const parent = valueAt(data, path.slice(0, -1));
+  const parent = objectAt(data, path.slice(0, -1));
   return parent !== undefined && !Object.hasOwn(parent, path[path.length - 1]!);
 }

@@ -4,6 +4,7 @@
  * with one IBGE code would give a municipality two instances.
  */
 import type { Diagnostic } from "../diagnostics.ts";
+import { valueAt } from "../load/field-path.ts";
 import type { FieldPath } from "../load/locate.ts";
 import { finding, where, type Located, type Rule } from "./rule.ts";
 
@@ -16,7 +17,8 @@ function uniqueField(id: string, path: FieldPath): Rule {
     check({ drafts }) {
       const byValue = new Map<string, Located<unknown>[]>();
       for (const doc of drafts) {
-        const value = textAt(doc.value, path);
+        const found = valueAt(doc.value, path);
+        const value = typeof found === "string" ? found : undefined;
         if (value === undefined) continue;
         byValue.set(value, [...(byValue.get(value) ?? []), doc]);
       }
@@ -31,15 +33,6 @@ function uniqueField(id: string, path: FieldPath): Rule {
       return diagnostics;
     },
   };
-}
-
-function textAt(data: unknown, path: FieldPath): string | undefined {
-  let value = data;
-  for (const segment of path) {
-    if (typeof value !== "object" || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[segment];
-  }
-  return typeof value === "string" ? value : undefined;
 }
 
 export const uniqueName = uniqueField("unique-name", ["metadata", "name"]);
