@@ -2,7 +2,6 @@
  * Where input files come from: the working tree, or a git revision (for the
  * capacity diff, which reads old revisions as data and never runs old code).
  */
-import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
