@@ -1,6 +1,6 @@
-/** Worker thread of stacks/synthesize.ts: synthesizes one shard of plans. */
+/** Worker thread of stacks/synthesize.ts: claims and synthesizes batches of plans. */
 import "./runtime.ts";
 import { parentPort, workerData } from "node:worker_threads";
-import { synthesizeHere, type WorkerInput } from "./synthesize.ts";
+import { synthesizeClaimed, type WorkerInput } from "./synthesize.ts";
 
-parentPort!.postMessage(synthesizeHere(workerData as WorkerInput));
+parentPort!.postMessage(synthesizeClaimed(workerData as WorkerInput));

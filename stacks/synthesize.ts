@@ -1,10 +1,13 @@
 /**
  * Synthesizes a set of plans into an output folder, on several cores when
- * the set is large. cdktf synthesis is single-threaded and CPU-bound (about
- * 20 ms per stack); the fleet's 853 stacks are split into shards, each
- * synthesized by its own cdktf App (one in this thread, the others in worker
- * threads) into a shard folder, then merged: stack folders moved, manifests joined. Stack folders and
- * manifest entries are exactly what one App would write.
+ * the set is large. cdktf synthesis is single-threaded and CPU-bound (15 to
+ * 20 ms per stack), so the fleet's 853 stacks are shared between this thread
+ * and worker threads: each claims the next batch of plans from a shared
+ * counter, synthesizes it with its own cdktf App into a batch folder, and
+ * claims again, so a thread that starts late or runs slower simply does fewer
+ * batches. The batch folders are then merged: stack folders moved, manifests
+ * joined. Stack folders and manifest entries are exactly what one App over
+ * all the plans would write (a test compares them).
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -20,13 +23,13 @@ export interface SynthesizeOptions {
   /** Folder to write manifest.json and stacks/ into. */
   readonly outdir: string;
   /**
-   * Worker threads for a large set; 1 synthesizes in this thread.
+   * Threads for a large set, this one included; 1 synthesizes in this thread only.
    * @default SEI_SYNTH_WORKERS, else the number of cores, at most 4
    */
   readonly workers?: number;
   /**
-   * Fewest stacks worth a worker: below this a worker's start-up (loading
-   * cdktf, about a second) costs more than it saves.
+   * Fewest stacks worth a worker thread: below this its start-up (loading
+   * cdktf, about a second of CPU) costs more than it saves.
    * @default 100
    */
   readonly stacksPerWorker?: number;
@@ -34,43 +37,56 @@ export interface SynthesizeOptions {
 
 const STACKS_PER_WORKER = 100;
 const MAX_WORKERS = 4;
+/** Plans per claim: small enough to even out the threads' finish, large enough that Apps are few. */
+const BATCH = 16;
 
 export interface WorkerInput {
   readonly plans: readonly InstancePlan[];
   readonly root: string;
+  /** Parent of the batch folders. */
   readonly outdir: string;
+  /** Index of the next unclaimed plan, shared by all threads (Int32Array over a SharedArrayBuffer). */
+  readonly next: Int32Array;
 }
 
-/** One App over the plans, synthesized in this thread. */
-export function synthesizeHere({ plans, root, outdir }: WorkerInput): SummaryRow[] {
+/** Claims batches until none is left; each batch becomes one App in `outdir/.batch-<first index>`. */
+export function synthesizeClaimed({ plans, root, outdir, next }: WorkerInput): SummaryRow[] {
   return withoutStackTraces(() => {
-    const { app, stacks } = buildFleetApp(plans, { root, outdir });
-    app.synth();
-    return summarize(stacks);
+    const rows: SummaryRow[] = [];
+    for (let start = Atomics.add(next, 0, BATCH); start < plans.length; start = Atomics.add(next, 0, BATCH)) {
+      const { app, stacks } = buildFleetApp(plans.slice(start, start + BATCH), { root, outdir: batchDir(outdir, start) });
+      app.synth();
+      rows.push(...summarize(stacks));
+    }
+    return rows;
   });
 }
 
 export async function synthesizeFleet(plans: readonly InstancePlan[], options: SynthesizeOptions): Promise<SummaryRow[]> {
   const wanted = options.workers ?? defaultWorkers();
-  const workers = Math.max(1, Math.min(wanted, Math.floor(plans.length / (options.stacksPerWorker ?? STACKS_PER_WORKER))));
-  if (workers === 1) return synthesizeHere({ plans, root: options.root, outdir: options.outdir });
+  const threads = Math.max(1, Math.min(wanted, Math.floor(plans.length / (options.stacksPerWorker ?? STACKS_PER_WORKER))));
+  if (threads === 1) {
+    return withoutStackTraces(() => {
+      const { app, stacks } = buildFleetApp(plans, { root: options.root, outdir: options.outdir });
+      app.synth();
+      return summarize(stacks);
+    });
+  }
 
-  const shards = Array.from({ length: workers }, (_, i) => plans.filter((_, index) => index % workers === i));
-  const shardDir = (i: number) => join(options.outdir, `.shard-${i}`);
   mkdirSync(options.outdir, { recursive: true });
-  // Shards 1.. go to worker threads; this thread, which has cdktf loaded already, takes shard 0.
-  const inWorkers = shards.slice(1).map((shard, i) => runWorker({ plans: shard, root: options.root, outdir: shardDir(i + 1) }));
-  const here = (() => {
-    try {
-      return synthesizeHere({ plans: shards[0]!, root: options.root, outdir: shardDir(0) });
-    } catch (error) {
-      // Let the workers finish (their rejections are awaited below) before reporting.
-      return Promise.allSettled(inWorkers).then(() => Promise.reject(error));
-    }
-  })();
-  const results = [await here, ...(await Promise.all(inWorkers))];
-  mergeShards(shards.map((_, i) => shardDir(i)), options.outdir);
-  const byStack = new Map(results.flat().map((row) => [row.stack, row]));
+  const input: WorkerInput = { plans, root: options.root, outdir: options.outdir, next: new Int32Array(new SharedArrayBuffer(4)) };
+  const workers = Array.from({ length: threads - 1 }, () => runWorker(input));
+  // This thread has cdktf loaded already and starts claiming while the workers load it.
+  let here: SummaryRow[];
+  try {
+    here = synthesizeClaimed(input);
+  } catch (error) {
+    await Promise.allSettled(workers);
+    throw error;
+  }
+  const rows = [...here, ...(await Promise.all(workers)).flat()];
+  mergeBatches(options.outdir);
+  const byStack = new Map(rows.map((row) => [row.stack, row]));
   return plans.map((plan) => byStack.get(plan.stackName)!);
 }
 
@@ -78,6 +94,10 @@ function defaultWorkers(): number {
   const fromEnv = Number(process.env.SEI_SYNTH_WORKERS);
   if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
   return Math.min(availableParallelism(), MAX_WORKERS);
+}
+
+function batchDir(outdir: string, start: number): string {
+  return join(outdir, `.batch-${start}`);
 }
 
 /**
@@ -106,17 +126,18 @@ interface ManifestFile {
   readonly stacks: Record<string, unknown>;
 }
 
-/** Moves every shard's stack folders into `outdir` and writes one manifest listing them all. */
-function mergeShards(shardDirs: readonly string[], outdir: string): void {
+/** Moves every batch's stack folders into `outdir` and writes one manifest listing them all. */
+function mergeBatches(outdir: string): void {
   const stacksDir = join(outdir, "stacks");
   mkdirSync(stacksDir, { recursive: true });
   const stacks: Record<string, unknown> = {};
   let version = "";
-  for (const dir of shardDirs) {
+  for (const name of readdirSync(outdir).filter((n) => n.startsWith(".batch-"))) {
+    const dir = join(outdir, name);
     const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as ManifestFile;
     version = manifest.version;
     Object.assign(stacks, manifest.stacks);
-    for (const name of readdirSync(join(dir, "stacks"))) renameSync(join(dir, "stacks", name), join(stacksDir, name));
+    for (const stack of readdirSync(join(dir, "stacks"))) renameSync(join(dir, "stacks", stack), join(stacksDir, stack));
     rmSync(dir, { recursive: true, force: true });
   }
   const sorted = Object.fromEntries(Object.keys(stacks).sort().map((name) => [name, stacks[name]]));
