@@ -29,9 +29,11 @@ export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, { namespace, network }: NetworkPoliciesProps) {
     super(scope, id);
     const { ports } = network;
-    const pods = (components: readonly ComponentName[]) => ({
-      matchExpressions: [{ key: network.componentLabel, operator: "In", values: [...components] }],
-    });
+    // One component: a plain label match; several: an In expression.
+    const pods = (components: readonly ComponentName[]) =>
+      components.length === 1
+        ? { matchLabels: { [network.componentLabel]: components[0]! } }
+        : { matchExpressions: [{ key: network.componentLabel, operator: "In", values: [...components] }] };
     const tcp = (port: number) => ({ port: String(port), protocol: "TCP" });
     const appComponents = network.appComponents;
     const backends: readonly Backend[] = ["database", "solr", "memcached", "jod"];
