@@ -40,6 +40,7 @@ export class SeiRelease extends Construct {
       values: [terraformLiteral(JSON.stringify(release.values))],
       wait: release.wait,
       waitForJobs: release.wait,
+      disableWebhooks: !release.runHooks,
       timeout: release.timeoutSeconds,
       // A failed upgrade keeps the previous release running rather than rolling back data migrations.
       atomic: false,

@@ -137,6 +137,12 @@ export interface ReleasePlan {
   readonly chartPath: string;
   readonly values: HelmValues;
   readonly wait: boolean;
+  /**
+   * Whether Helm runs the chart's hooks (the updater Job). Helm always waits
+   * for a hook Job to finish, so where no workload can run (a bare API server)
+   * hooks are off, like every other wait.
+   */
+  readonly runHooks: boolean;
   readonly timeoutSeconds: number;
 }
 

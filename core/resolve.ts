@@ -269,6 +269,7 @@ export function resolve({ municipality, tier, platform, sourceFile }: ResolveInp
           chartPath: CHART_PATH,
           values,
           wait: p.deploy.waitForWorkloads,
+          runHooks: p.deploy.waitForWorkloads,
           timeoutSeconds: p.deploy.timeoutSeconds,
         }
       : null,
