@@ -16,7 +16,7 @@ if [[ ! -f "$dest/.complete" ]]; then
   sei_lock "k8s-openapi-$SEI_KUBE_VERSION"
   if [[ ! -f "$dest/.complete" ]]; then
     sei_go_env
-    sei_log "downloading k8s.io/kubernetes@$SEI_KUBE_VERSION from the Go module proxy (large zip, once)"
+    sei_log "downloading k8s.io/kubernetes@$SEI_KUBE_VERSION from the Go module proxy (about 21 MB, once)"
     src="$(sei_go_mod_dir "k8s.io/kubernetes@$SEI_KUBE_VERSION")"
     [[ -d "$src/api/openapi-spec/v3" ]] || sei_die "no api/openapi-spec/v3 in $src"
     rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"

@@ -22,7 +22,8 @@ sei_go_env() {
   # Build with the default GOMAXPROCS / -p (= cores); no extra parallelism.
 }
 
-# sei_go_build_flags: common flags for release-like, small binaries.
+# Common flags for release-like, small binaries (used by scripts/e2e/toolchain.sh).
+# shellcheck disable=SC2034
 SEI_GO_BUILD_FLAGS=(-trimpath -ldflags "-s -w")
 
 # sei_timed LABEL CMD...: run CMD, log its wall time to stderr and append to $SEI_CACHE/timings.log.
