@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# npm run test:e2e: build (once) the toolchain, start a private Kubernetes control plane and
+# PostgreSQL on loopback, run the deploy test against them, and stop everything on exit.
+#
+# The first run builds helm, the Terraform providers, kube-apiserver, kube-controller-manager
+# and etcd from Go modules into ${SEI_TOOLS_CACHE:-$HOME/.cache/sei-infra} (about 40 minutes
+# on two cores); later runs reuse them and take a few minutes.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+eval "$("$here/toolchain.sh")"
+
+# A fresh control plane and state database for every run, so no run depends on an earlier one.
+export SEI_E2E_WORK="$(mktemp -d /tmp/sei-e2e.XXXXXX)"
+chmod 755 "$SEI_E2E_WORK" # PostgreSQL refuses to run as root; its own user must reach its folder
+cleanup() {
+  "$here/cluster.sh" stop >&2 || true
+  [[ "${SEI_E2E_KEEP:-}" == 1 ]] || rm -rf "$SEI_E2E_WORK"
+}
+trap cleanup EXIT
+
+start=$SECONDS
+"$here/cluster.sh" start >&2
+echo "e2e: control plane and PostgreSQL up in $((SECONDS - start)) s ($SEI_E2E_WORK)" >&2
+eval "$("$here/cluster.sh" env)"
+
+cd "$root"
+npx vitest run --config vitest.e2e.config.ts "$@"

@@ -1,0 +1,131 @@
+/**
+ * Helpers of the end-to-end suite: a workspace (a copy of the project whose
+ * platform.yaml points at the local control plane), and thin wrappers around
+ * the real cdktf CLI, terraform and kubectl.
+ */
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
+import { REPO_ROOT } from "../support/plans.ts";
+
+/** What a deploy needs from the project: code, chart, tiers, data; municipalities are chosen per test. */
+const PROJECT_ENTRIES = ["cdktf.json", "package.json", "tsconfig.json", "core", "constructs", "stacks", "charts", "tiers", "data"];
+
+export const STORAGE_CLASSES = { readWriteOnce: "e2e-rwo", readWriteMany: "e2e-rwx" } as const;
+
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the end-to-end suite with \`npm run test:e2e\``);
+  return value;
+}
+
+/**
+ * A copy of the project, as a platform engineer's checkout would be, with
+ * platform.yaml set for the local control plane: its kubeconfig, the pg state
+ * backend, storage classes the test creates, and no waiting for workloads —
+ * this API server has no kubelet, so no pod ever runs.
+ */
+export function createWorkspace(municipalities: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "sei-e2e-ws-"));
+  for (const entry of PROJECT_ENTRIES) cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  for (const name of municipalities) {
+    cpSync(join(REPO_ROOT, "municipalities", `${name}.yaml`), join(dir, "municipalities", `${name}.yaml`));
+  }
+  const platform = parseDocument(readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8"));
+  platform.setIn(["spec", "defaultCluster"], "e2e");
+  platform.setIn(["spec", "clusters"], [
+    {
+      name: "e2e",
+      kubeconfig: { path: requireEnv("KUBECONFIG"), context: "sei-e2e" },
+      allocatable: { cpu: "64", memory: "256Gi", storage: "100Ti" },
+    },
+  ]);
+  platform.setIn(["spec", "storageClasses"], { ...STORAGE_CLASSES });
+  platform.setIn(["spec", "stateBackend"], { type: "pg", connectionStringEnv: "PG_CONN_STR" });
+  platform.setIn(["spec", "deploy", "waitForWorkloads"], false);
+  writeFileSync(join(dir, "platform.yaml"), platform.toString());
+  return dir;
+}
+
+/** Copies a workspace (a second engineer's checkout of the same configuration and state). */
+export function cloneWorkspace(source: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "sei-e2e-ws-"));
+  for (const entry of [...PROJECT_ENTRIES, "platform.yaml", "municipalities"]) {
+    cpSync(join(source, entry), join(dir, entry), { recursive: true });
+  }
+  symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+/** Edits one municipality file of a workspace as an engineer would, keeping its comments. */
+export function editMunicipality(workspace: string, name: string, path: readonly string[], value: unknown): void {
+  const file = join(workspace, "municipalities", `${name}.yaml`);
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  doc.setIn(path, value);
+  writeFileSync(file, doc.toString());
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs a program to completion, collecting stdout and stderr together; never throws on exit codes. */
+export function run(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string } ): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolvePromise({ code: code ?? -1, output }));
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** `cdktf deploy` of one municipality: the command a platform engineer runs per contract. */
+export function deploy(workspace: string, name: string): Promise<RunResult> {
+  return run("npx", ["cdktf", "deploy", `sei-${name}`, "--auto-approve", "--skip-provider-lock", "--no-color"], {
+    cwd: workspace,
+    env: { SEI_ONLY: name, CI: "1" },
+  });
+}
+
+export function destroy(workspace: string, name: string): Promise<RunResult> {
+  return run("npx", ["cdktf", "destroy", `sei-${name}`, "--auto-approve", "--skip-provider-lock", "--no-color"], {
+    cwd: workspace,
+    env: { SEI_ONLY: name, CI: "1" },
+  });
+}
+
+/** The synthesized stack folder, initialized by an earlier deploy. */
+export function stackDir(workspace: string, name: string): string {
+  return join(workspace, "cdktf.out", "stacks", `sei-${name}`);
+}
+
+/** `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes, 1 = error. */
+export function planExitCode(workspace: string, name: string): Promise<RunResult> {
+  return run(requireEnv("SEI_E2E_TERRAFORM"), ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { cwd: stackDir(workspace, name) });
+}
+
+export async function kubectl(args: readonly string[], input?: string): Promise<string> {
+  const result = await run("kubectl", args, { cwd: REPO_ROOT, ...(input ? { input } : {}) });
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed (${result.code}):\n${result.output}`);
+  return result.output;
+}
+
+/** A Kubernetes object as JSON. */
+export async function get<T = KubeObject>(kind: string, name: string, namespace?: string): Promise<T> {
+  return JSON.parse(await kubectl(["get", kind, name, "-o", "json", ...(namespace ? ["-n", namespace] : [])])) as T;
+}
+
+export async function list(kind: string, namespace: string): Promise<KubeObject[]> {
+  return (JSON.parse(await kubectl(["get", kind, "-o", "json", "-n", namespace])) as { items: KubeObject[] }).items;
+}
+
+// Kubernetes objects are read loosely: the test asserts on the few fields it names.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KubeObject = { metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; status?: any };
