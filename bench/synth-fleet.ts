@@ -93,6 +93,8 @@ export function writeFleet(dir: string): { count: number; byTier: Record<string,
 interface Run {
   readonly seconds: number;
   readonly peakBytes: number;
+  /** User + system CPU time: unlike wall time, it hardly depends on what else the machine runs. */
+  readonly cpuSeconds: number;
   readonly stdout: string;
 }
 
@@ -114,10 +116,17 @@ function runApp(env: Record<string, string>, rssFile: string): Run {
   if (result.status !== 0) {
     throw new Error(`app failed (exit ${result.status}):\n${result.stderr}`);
   }
-  const peakBytes = useTime
-    ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(result.stderr)?.[1] ?? NaN) * 1024
-    : Number(readFileSync(rssFile, "utf8")) * 1024;
-  return { seconds, peakBytes, stdout: result.stdout };
+  if (useTime) {
+    const field = (label: string) => Number(new RegExp(`${label}: ([\\d.]+)`).exec(result.stderr)?.[1] ?? NaN);
+    return {
+      seconds,
+      peakBytes: field("Maximum resident set size \\(kbytes\\)") * 1024,
+      cpuSeconds: field("User time \\(seconds\\)") + field("System time \\(seconds\\)"),
+      stdout: result.stdout,
+    };
+  }
+  const usage = JSON.parse(readFileSync(rssFile, "utf8")) as { maxRSS: number; userCPUTime: number; systemCPUTime: number };
+  return { seconds, peakBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, stdout: result.stdout };
 }
 
 function machine(): string {
@@ -149,11 +158,11 @@ function main(): void {
     console.log(`machine: ${machine()}`);
     console.log(`fleet: ${fleet.count} municipalities (${tiers}), ${stacks} stacks written`);
     console.log(
-      `  whole fleet: ${all.seconds.toFixed(2)} s, peak ${mb(all.peakBytes)}  ` +
+      `  whole fleet: ${all.seconds.toFixed(2)} s, peak ${mb(all.peakBytes)}, CPU ${all.cpuSeconds.toFixed(1)} s  ` +
         `(${verdict(all.seconds < TARGETS.fleetSeconds && all.peakBytes < TARGETS.fleetPeakBytes)}: < ${TARGETS.fleetSeconds} s, < ${mb(TARGETS.fleetPeakBytes)})`,
     );
     console.log(
-      `  one (SEI_ONLY=${fleet.first}): ${one.seconds.toFixed(2)} s, peak ${mb(one.peakBytes)}  ` +
+      `  one (SEI_ONLY=${fleet.first}): ${one.seconds.toFixed(2)} s, peak ${mb(one.peakBytes)}, CPU ${one.cpuSeconds.toFixed(1)} s  ` +
         `(${verdict(one.seconds < TARGETS.oneSeconds)}: < ${TARGETS.oneSeconds} s)`,
     );
     const summary = all.stdout.trim().split("\n").at(-1);
