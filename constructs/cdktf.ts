@@ -48,6 +48,7 @@ export const { KubernetesProvider } = load("@cdktf/provider-kubernetes/lib/provi
 export const { NamespaceV1 } = load("@cdktf/provider-kubernetes/lib/namespace-v1") as typeof NamespaceModule;
 export type NamespaceV1 = NamespaceModule.NamespaceV1;
 export const { ResourceQuotaV1 } = load("@cdktf/provider-kubernetes/lib/resource-quota-v1") as typeof ResourceQuotaModule;
+export type ResourceQuotaV1 = ResourceQuotaModule.ResourceQuotaV1;
 export const { LimitRangeV1 } = load("@cdktf/provider-kubernetes/lib/limit-range-v1") as typeof LimitRangeModule;
 export const { NetworkPolicyV1 } = load("@cdktf/provider-kubernetes/lib/network-policy-v1") as typeof NetworkPolicyModule;
 export type NetworkPolicyV1 = NetworkPolicyModule.NetworkPolicyV1;

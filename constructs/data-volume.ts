@@ -15,7 +15,7 @@
  *   class exists with `reclaimPolicy: Retain`, so deleting a claim outside
  *   Terraform still keeps the volume.
  */
-import { Construct, PersistentVolumeClaimV1, type Precondition } from "./cdktf.ts";
+import { Construct, PersistentVolumeClaimV1, type ITerraformDependable, type Precondition } from "./cdktf.ts";
 import type { VolumePlan } from "../core/plan.ts";
 import { formatBytes } from "../core/quantity.ts";
 
@@ -29,6 +29,13 @@ export interface DataVolumeProps {
    * @default - none
    */
   readonly preconditions?: readonly Precondition[];
+  /**
+   * What must be applied before the claim is created or grown: the namespace
+   * ResourceQuota, which counts requested storage, so that a larger tier's
+   * quota is in place before its volumes grow into it.
+   * @default - none
+   */
+  readonly dependsOn?: readonly ITerraformDependable[];
 }
 
 export class DataVolume extends Construct {
@@ -45,6 +52,7 @@ export class DataVolume extends Construct {
         resources: { requests: { storage: formatBytes(volume.storageBytes) } },
       },
       waitUntilBound: false,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
       lifecycle: {
         preventDestroy: true,
         ...(props.preconditions?.length ? { precondition: [...props.preconditions] } : {}),

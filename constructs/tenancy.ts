@@ -28,6 +28,8 @@ export interface TenancyProps {
 export class Tenancy extends Construct {
   /** The namespace; other constructs place their objects in `namespaceName`. */
   public readonly resource: NamespaceV1;
+  /** The namespace ResourceQuota; volumes are ordered after it so that they grow within it. */
+  public readonly quota: ResourceQuotaV1;
   /** Everything a workload needs before it starts: namespace, quota, limits, policies, account. */
   public readonly dependables: readonly ITerraformDependable[];
 
@@ -42,7 +44,7 @@ export class Tenancy extends Construct {
     });
     const namespace = this.resource.metadata.name;
 
-    const quota = new ResourceQuotaV1(this, "Quota", {
+    const quota = (this.quota = new ResourceQuotaV1(this, "Quota", {
       metadata: { name: props.quota.name, namespace },
       spec: {
         hard: {
@@ -55,7 +57,7 @@ export class Tenancy extends Construct {
           pods: String(props.quota.pods),
         },
       },
-    });
+    }));
 
     const limitRange = new LimitRangeV1(this, "LimitRange", {
       metadata: { name: props.limitRange.name, namespace },

@@ -68,12 +68,15 @@ export class MunicipalityStack extends TerraformStack {
       return [guard.retains];
     };
     const { volumes } = plan;
-    const volume = (id: string, v: VolumePlan) => new DataVolume(this, id, { namespace, volume: v, preconditions: retains(v) });
+    // Volumes after the quota: a tier change raises the storage quota before the claims grow into it.
+    const dependsOn = [tenancy.quota];
+    const volume = (id: string, v: VolumePlan) => new DataVolume(this, id, { namespace, volume: v, preconditions: retains(v), dependsOn });
     const databaseVolume = volume("DatabaseVolume", volumes.database);
     const documents = new DocumentStorage(this, "DocumentStorage", {
       namespace,
       volume: { ...volumes.documents, kind: "documents" },
       preconditions: retains(volumes.documents),
+      dependsOn,
     });
     const solrVolume = volume("SolrVolume", volumes.solr);
     const backupVolume = volume("BackupVolume", volumes.backup);
