@@ -20,6 +20,7 @@ import { workingTree } from "../core/source.ts";
 import { formatSummary } from "./fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "./output-dir.ts";
 import { parseOnly, selectPlans, unknownNames } from "./selection.ts";
+import { backendNotes } from "./state-backend.ts";
 import { synthesizeFleet } from "./synthesize.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     if (selection.errors.length) fail([...selection.errors, "synthesis stopped: nothing was written"]);
     plans = selection.plans;
   }
+  for (const note of backendNotes(plans)) process.stderr.write(`${note}\n`);
 
   const outdir = resolve(env.CDKTF_OUTDIR ?? "cdktf.out");
   removeStaleStaging(outdir);

@@ -20,7 +20,7 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { TerraformBackend, type Construct, type TerraformRemoteState } from "../constructs/cdktf.ts";
-import type { StateBackendPlan } from "../core/plan.ts";
+import type { InstancePlan, StateBackendPlan } from "../core/plan.ts";
 
 export class StateBackend extends TerraformBackend {
   constructor(
@@ -79,4 +79,18 @@ function required(settings: Readonly<Record<string, string>>, key: string, type:
   const value = settings[key];
   if (value === undefined) throw new Error(`state backend ${type}: the plan has no "${key}" setting`);
   return value;
+}
+
+/**
+ * What the operator must know before deploying with these plans' backends:
+ * platform.yaml may name another variable for the pg connection string, but
+ * Terraform reads only PG_CONN_STR (and conn_str is never synthesized).
+ */
+export function backendNotes(plans: readonly InstancePlan[]): string[] {
+  const names = new Set(
+    plans.flatMap((p) => (p.stateBackend.type === "pg" ? [p.stateBackend.settings.connectionStringEnv] : [])).filter((n) => n && n !== PG_CONN_STR),
+  );
+  return [...names].map(
+    (name) => `note: the pg state backend reads its connection string from ${PG_CONN_STR}; platform.yaml keeps it in ${name}: export ${PG_CONN_STR}="$${name}" before cdktf deploy`,
+  );
 }

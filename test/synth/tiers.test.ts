@@ -23,6 +23,10 @@ describe.each(TIER_IDS)("tier %s in production", (tier) => {
     expect(portable(text)).toMatchSnapshot();
   });
 
+  it("passes cdktf's construct validations, which the app skips for speed", () => {
+    expect(() => stack.runAllValidations()).not.toThrow();
+  });
+
   it("gives every container requests and limits for CPU and memory", () => {
     const containers = podsOf(json).flatMap((pod) => pod.containers.map((c) => ({ where: `${pod.source}/${c.name}`, r: c.resources })));
     expect(containers.length).toBeGreaterThanOrEqual(8);

@@ -1,0 +1,44 @@
+/**
+ * The backend of each stack: one state per municipality, and nothing secret
+ * in the synthesized configuration.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import type { InstancePlan, StateBackendPlan } from "../../core/plan.ts";
+import { backendNotes } from "../../stacks/state-backend.ts";
+import { examplePlan } from "../support/plans.ts";
+import { REPO_ROOT, cleanScratch, synthStack } from "./support.ts";
+
+afterAll(cleanScratch);
+
+const withBackend = (stateBackend: StateBackendPlan): InstancePlan => ({ ...examplePlan({ tier: "medio" }), stateBackend });
+const backendOf = (plan: InstancePlan) => synthStack(plan).json.terraform!.backend!;
+
+describe("state backends", () => {
+  it("local: an absolute path under the repository, never inside cdktf.out", () => {
+    const backend = backendOf(withBackend({ type: "local", settings: { path: "terraform-state/sei-exemplo.tfstate" } }));
+    expect(backend).toEqual({ local: { path: `${REPO_ROOT.replace(/\/$/, "")}/terraform-state/sei-exemplo.tfstate` } });
+  });
+
+  it("pg: a schema per municipality and no conn_str (Terraform reads PG_CONN_STR)", () => {
+    const plan = withBackend({ type: "pg", settings: { connectionStringEnv: "SEI_STATE_PG", schemaName: "sei_exemplo" } });
+    expect(backendOf(plan)).toEqual({ pg: { schema_name: "sei_exemplo" } });
+    expect(backendNotes([plan])).toEqual([expect.stringContaining('export PG_CONN_STR="$SEI_STATE_PG"')]);
+    expect(backendNotes([withBackend({ type: "pg", settings: { connectionStringEnv: "PG_CONN_STR", schemaName: "s" } })])).toEqual([]);
+  });
+
+  it("s3: a key per municipality, encrypted and locked, path-style on a custom endpoint", () => {
+    const settings = { bucket: "sei-state", region: "sa-east-1", key: "sei/sei-exemplo.tfstate" };
+    expect(backendOf(withBackend({ type: "s3", settings }))).toEqual({
+      s3: { ...settings, encrypt: true, use_lockfile: true },
+    });
+    expect(backendOf(withBackend({ type: "s3", settings: { ...settings, endpoint: "https://rgw.example" } }))).toEqual({
+      s3: { ...settings, encrypt: true, use_lockfile: true, endpoints: { s3: "https://rgw.example" }, use_path_style: true },
+    });
+  });
+
+  it("kubernetes: a Secret suffix per municipality", () => {
+    expect(backendOf(withBackend({ type: "kubernetes", settings: { namespace: "terraform-state", secretSuffix: "sei-exemplo" } }))).toEqual({
+      kubernetes: { namespace: "terraform-state", secret_suffix: "sei-exemplo" },
+    });
+  });
+});
