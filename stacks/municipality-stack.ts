@@ -102,6 +102,8 @@ export class MunicipalityStack extends TerraformStack {
           ...tenancy.dependables,
           database.credentials.resource,
           database.appSecrets.resource,
+          // The updater hook migrates the databases: with waiting on, the server is up first.
+          database.resource,
           database.service,
           databaseVolume.resource,
           documents.resource,
