@@ -38,8 +38,8 @@ export class Tenancy extends Construct {
 
     this.resource = new NamespaceV1(this, "Resource", {
       metadata: { name: props.namespace, labels: { ...props.labels } },
-      // Deleting a namespace deletes its claims; the volumes' own prevent_destroy guards them,
-      // and the namespace must outlive a decommissioned instance for the data to stay reachable.
+      // Deleting a namespace deletes every claim in it, whatever Terraform thinks of the claims:
+      // it is data-bearing too, and outlives a decommissioned instance with its data.
       lifecycle: { preventDestroy: true },
     });
     const namespace = this.resource.metadata.name;
