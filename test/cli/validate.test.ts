@@ -97,8 +97,14 @@ describe("sei-infra validate", () => {
   const script = spawnSync("script", ["--version"]).status === 0;
   it.skipIf(!script)("colours the text format on a terminal only, and not with NO_COLOR", () => {
     const command = `${JSON.stringify(process.execPath)} bin/sei-infra.js validate --municipalities ${FIXTURES}/warning`;
+    // A colour terminal as people have one: Node reports no colours under CI=… or TERM=dumb.
+    const interactive = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "CI"));
     const onTerminal = (env: Record<string, string>) =>
-      spawnSync("script", ["-qc", command, "/dev/null"], { cwd: REPO_ROOT, env: { ...process.env, ...env }, encoding: "utf8" }).stdout;
+      spawnSync("script", ["-qc", command, "/dev/null"], {
+        cwd: REPO_ROOT,
+        env: { ...interactive, TERM: "xterm-256color", ...env },
+        encoding: "utf8",
+      }).stdout;
     expect(onTerminal({})).toContain("\u001b[33mwarning:\u001b[0m");
     expect(onTerminal({ NO_COLOR: "1" })).not.toContain("\u001b[");
   });
