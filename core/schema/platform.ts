@@ -73,7 +73,10 @@ export const platformSchema = z.strictObject({
       host: z.string().min(1),
       port: z.int().min(1).max(65535),
       security: z.enum(["", "TLS", "SSL"]),
-      cidr: z.string().meta({ description: "Network of the SMTP relay, the only mail egress allowed" }),
+      // Checked here: Kubernetes would only refuse a malformed ipBlock at deploy time, in every stack at once.
+      cidr: z
+        .union([z.cidrv4(), z.cidrv6()], { error: 'must be a network in CIDR notation, such as "10.20.30.40/32"' })
+        .meta({ description: "Network of the SMTP relay, the only mail egress allowed" }),
     }),
     stateBackend,
     deploy: z.strictObject({

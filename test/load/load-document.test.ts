@@ -117,4 +117,14 @@ describe("tier and platform files go through the same loader", () => {
       'error platform.yaml:41:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory',
     ]);
   });
+
+  it("refuses a mail network that is not in CIDR notation, which Kubernetes would only reject at deploy time", () => {
+    const platform = read("platform.yaml");
+    const check = (cidr: string) =>
+      lines(validateBytes(Buffer.from(platform.replace("cidr: 10.20.30.40/32", `cidr: ${cidr}`)), "platform.yaml", platformSchema).diagnostics);
+    const refused = [expect.stringMatching(new RegExp(`^error platform\\.yaml:\\d+:11 spec\\.mail\\.cidr: must be a network in CIDR notation`))];
+    expect(check("10.20.30.0/24")).toEqual([]);
+    expect(check('"2001:db8::/64"')).toEqual([]);
+    for (const cidr of ["smtp.prodemge.mg.gov.br", "10.20.30.40", "10.20.30.400/32", '""']) expect(check(cidr), cidr).toEqual(refused);
+  });
 });
