@@ -2,6 +2,7 @@
  * The backend of each stack: one state per municipality, and nothing secret
  * in the synthesized configuration.
  */
+import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import type { InstancePlan, StateBackendPlan } from "../../core/plan.ts";
 import { backendNotes } from "../../stacks/state-backend.ts";
@@ -17,6 +18,13 @@ describe("state backends", () => {
   it("local: an absolute path under the repository, never inside cdktf.out", () => {
     const backend = backendOf(withBackend({ type: "local", settings: { path: "terraform-state/sei-exemplo.tfstate" } }));
     expect(backend).toEqual({ local: { path: `${REPO_ROOT.replace(/\/$/, "")}/terraform-state/sei-exemplo.tfstate` } });
+  });
+
+  it("local: state files stay out of git in whatever folder platform.yaml names (they hold the generated passwords)", () => {
+    const ignored = (path: string) => spawnSync("git", ["check-ignore", "--quiet", "--no-index", path], { cwd: REPO_ROOT }).status === 0;
+    for (const path of ["terraform-state/sei-exemplo.tfstate", "state/sei-exemplo.tfstate", "state/sei-exemplo.tfstate.backup", "terraform.sei-exemplo.tfstate"]) {
+      expect({ path, ignored: ignored(path) }).toEqual({ path, ignored: true });
+    }
   });
 
   it("pg: a schema per municipality and no conn_str (Terraform reads PG_CONN_STR)", () => {
