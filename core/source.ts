@@ -22,7 +22,8 @@ export function workingTree(root: string): FileSource {
         return readFileSync(join(root, path));
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw error;
+        // Node's message ("EISDIR: illegal operation on a directory, read") does not say which file.
+        throw new Error(`${path}: cannot read: ${(error as Error).message}`, { cause: error });
       }
     },
     list(dir) {

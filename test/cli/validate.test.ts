@@ -143,7 +143,8 @@ describe("sei-infra validate usage and I/O errors exit 2", () => {
     mkdirSync(join(folder, "x.yaml"), { recursive: true });
     writeFileSync(join(folder, "keep"), "");
     const run = seiInfra(["validate", "--municipalities", folder]);
-    expect(run.stderr).toMatch(/^sei-infra: EISDIR: illegal operation on a directory/);
+    // The message names the file, so a person knows which one to look at.
+    expect(run.stderr).toMatch(/^sei-infra: \S*unreadable\/x\.yaml: cannot read: EISDIR: illegal operation on a directory/);
     expect(run.status).toBe(2);
   });
 });
