@@ -64,6 +64,7 @@ export class DatabaseBackup extends Construct {
                 serviceAccountName: props.serviceAccountName,
                 automountServiceAccountToken: false,
                 enableServiceLinks: false,
+                imagePullSecrets: database.imagePullSecrets.map((name) => ({ name })),
                 securityContext: restrictedPodSecurityContext(MYSQL_UID),
                 container: [
                   {

@@ -109,6 +109,7 @@ export class Database extends Construct {
             serviceAccountName: props.serviceAccountName,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
+            imagePullSecrets: database.imagePullSecrets.map((name) => ({ name })),
             terminationGracePeriodSeconds: 60,
             securityContext: restrictedPodSecurityContext(MYSQL_UID),
             container: [

@@ -53,6 +53,8 @@ export interface VolumePlan {
 export interface DatabasePlan {
   readonly engine: "mariadb" | "mysql";
   readonly image: string;
+  /** Pull secrets of the private registry the image comes from (platform.yaml imagePullSecret), used by the backup too. */
+  readonly imagePullSecrets: readonly string[];
   readonly statefulSetName: string;
   readonly serviceName: string;
   /** ConfigMap holding the server configuration and the init script that creates the databases. */

@@ -110,6 +110,7 @@ export function resolve({ municipality, tier, platform, sourceFile }: ResolveInp
   const database = {
     engine: p.database.engine,
     image: image(p.images.database),
+    imagePullSecrets: p.imagePullSecret ? [p.imagePullSecret] : [],
     statefulSetName: "sei-database",
     serviceName: "sei-database",
     configMapName: "sei-database-config",

@@ -166,6 +166,16 @@ describe("Database", () => {
     ).toBe(true);
     expect(text).toContain(`"value": "${plan.backup!.retentionDays}"`);
   });
+
+  it("pulls the database and backup images with the platform's pull secret, as the chart's pods do", () => {
+    // The database image comes from the private registry too; a namespace pull secret the pod does not name is never used.
+    expect(plan.release!.values.imagePullSecrets).toEqual([{ name: "prodemge-registry" }]);
+    const sts = one((resources(json, "kubernetes_stateful_set_v1")[0] as { spec: object }).spec) as { template: object };
+    const template = one(sts.template) as { spec: object };
+    expect(one(template.spec)).toMatchObject({ image_pull_secrets: [{ name: "prodemge-registry" }] });
+    const cron = JSON.stringify(resources(json, "kubernetes_cron_job_v1")[0]);
+    expect(cron).toContain('"image_pull_secrets":[{"name":"prodemge-registry"}]');
+  });
 });
 
 describe("SeiRelease", () => {
