@@ -83,11 +83,17 @@ export function resolve({ municipality, tier, platform, sourceFile }: ResolveInp
   if (production) workloads.push(workload("backup", 0, 1, res.backup));
 
   const overrides = spec.overrides ?? {};
+  const databaseStorage = overrides.databaseStorage ?? t.database.storage;
+  const documentsStorage = overrides.documentsStorage ?? t.documents.storage;
+  // A backup set holds a copy of the documents and dumps of the database, so the tier's backup
+  // room grows by whatever an override adds to either; it never drops below the tier's.
+  const backupStorage =
+    t.backup.storage + Math.max(0, documentsStorage - t.documents.storage) + Math.max(0, databaseStorage - t.database.storage);
   const volumes: Record<VolumeKind, VolumePlan> = {
-    database: volume("database", "sei-database-data", overrides.databaseStorage ?? t.database.storage, p.storageClasses.readWriteOnce, "ReadWriteOnce"),
-    documents: volume("documents", "sei-documents", overrides.documentsStorage ?? t.documents.storage, p.storageClasses.readWriteMany, "ReadWriteMany"),
+    database: volume("database", "sei-database-data", databaseStorage, p.storageClasses.readWriteOnce, "ReadWriteOnce"),
+    documents: volume("documents", "sei-documents", documentsStorage, p.storageClasses.readWriteMany, "ReadWriteMany"),
     solr: volume("solr", "sei-solr-data", overrides.solrStorage ?? t.solr.storage, p.storageClasses.readWriteOnce, "ReadWriteOnce"),
-    backup: volume("backup", "sei-backups", t.backup.storage, p.storageClasses.readWriteOnce, "ReadWriteOnce"),
+    backup: volume("backup", "sei-backups", backupStorage, p.storageClasses.readWriteOnce, "ReadWriteOnce"),
   };
 
   const cluster = p.clusters.find((c) => c.name === (spec.cluster ?? p.defaultCluster));

@@ -63,17 +63,17 @@ describe("capacity diff", () => {
     expect(stderr).toContain("warning");
   });
 
-  it("override changed: only the documents volume grows", () => {
+  it("override changed: the documents volume grows, and the backup room with it", () => {
     const repo = baseRepo();
     repo.municipality({ ...ABAETE, overrides: { documentsStorage: "300Gi" } }).commit("abaete needs more room for documents");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(0);
     expect(json!.changes.map((c) => [c.name, c.reasons])).toEqual([["abaete", ["override changed"]]]);
-    // 300Gi instead of the tier's 150Gi; compute unchanged.
+    // 300Gi instead of the tier's 150Gi; a backup set copies the documents, so its volume grows by the same 150Gi; compute unchanged.
     expect(json!.changes[0]!.delta).toEqual(
-      figures({ requests: { min: [0, 0], max: [0, 0] }, limits: { min: [0, 0], max: [0, 0] }, storageGi: { database: 0, documents: 150, solr: 0, backup: 0 } }),
+      figures({ requests: { min: [0, 0], max: [0, 0] }, limits: { min: [0, 0], max: [0, 0] }, storageGi: { database: 0, documents: 150, solr: 0, backup: 150 } }),
     );
-    expect(json!.totals.after.figures.storageBytes.total).toBe(BASE_ACTIVE.storageBytes.total + 150 * Gi);
+    expect(json!.totals.after.figures.storageBytes.total).toBe(BASE_ACTIVE.storageBytes.total + 300 * Gi);
   });
 
   it("tier definition changed: every municipality of the tier, the pipeline one with no fleet delta", () => {
@@ -147,10 +147,13 @@ describe("capacity diff", () => {
     repo.municipality({ ...ABAETE, overrides: { documentsStorage: "200Gi" } }).commit("shrink");
     const { code, json, stderr } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(1);
+    // The backup room follows the documents override (pequeno-ii: 180Gi + 300Gi − 150Gi = 330Gi), so it would shrink too.
     expect(json!.diagnostics).toEqual([
       expect.objectContaining({ severity: "error", file: "municipalities/abaete.yaml", path: "spec.overrides.documentsStorage" }),
+      expect.objectContaining({ severity: "error", file: "municipalities/abaete.yaml" }),
     ]);
     expect(json!.diagnostics[0]!.message).toMatch(/abaete: volume documents \(claim sei-documents\) would shrink from 300Gi to 200Gi/);
+    expect(json!.diagnostics[1]!.message).toMatch(/abaete: volume backup \(claim sei-backups\) would shrink from 330Gi to 230Gi/);
     expect(stderr).toMatch(/error: .*abaete: volume documents/);
   });
 
