@@ -4,6 +4,7 @@
  *
  * - A data volume never shrinks: the kubernetes provider replaces a claim whose
  *   size goes down, and the data goes with it (DESIGN.md sections 6 and 7).
+ * - A deployed municipality never changes cluster: its volumes cannot follow.
  * - A change may not push a cluster past its allocatable capacity; a cluster
  *   that is already past it and does not grow is only a warning, so an old
  *   problem does not block an unrelated change.
@@ -37,7 +38,13 @@ const REPORT_RULES: readonly Rule<ReportRuleInput>[] = [
   ({ snapshot }) => tierBandWarnings(snapshot.entries, snapshot),
 ];
 
-const DIFF_RULES: readonly Rule<DiffRuleInput>[] = [volumesNeverShrink, clustersStayWithinAllocatable, tiersStillMatchBands, removalKeepsData];
+const DIFF_RULES: readonly Rule<DiffRuleInput>[] = [
+  volumesNeverShrink,
+  dataStaysOnItsCluster,
+  clustersStayWithinAllocatable,
+  tiersStillMatchBands,
+  removalKeepsData,
+];
 
 export function checkReport(input: ReportRuleInput): Diagnostic[] {
   return REPORT_RULES.flatMap((rule) => rule(input));
@@ -69,6 +76,31 @@ function volumesNeverShrink({ base, head }: DiffRuleInput): Diagnostic[] {
         };
       },
     );
+  });
+}
+
+/**
+ * A deployed instance's volumes live on its cluster. Pointing the municipality
+ * at another cluster would make the next deploy build an empty instance there
+ * and leave the data behind, so it is an error until the data is migrated.
+ */
+function dataStaysOnItsCluster({ base, head }: DiffRuleInput): Diagnostic[] {
+  const before = entriesByName(base);
+  return head.entries.flatMap((now): Diagnostic[] => {
+    const was = before.get(now.municipality.metadata.name);
+    if (!was || was.status !== "active" || was.plan.cluster.name === now.plan.cluster.name) return [];
+    return [
+      {
+        severity: "error",
+        file: now.file,
+        line: 0,
+        column: 0,
+        path: "spec.cluster",
+        message:
+          `${now.municipality.metadata.name}: would move from cluster ${was.plan.cluster.name} to ${now.plan.cluster.name}; ` +
+          `its database, document, Solr and backup volumes stay on ${was.plan.cluster.name}, so the next deploy would start an empty instance. Migrate the data first`,
+      },
+    ];
   });
 }
 

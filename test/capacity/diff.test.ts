@@ -191,10 +191,33 @@ describe("capacity diff", () => {
     expect(small.after!.overcommitted).toEqual(["cpu"]);
     // (1500 − 2300) / 1500 = −53.3 %
     expect(small.after!.headroomPercent.cpu).toBe(-53.3);
+    // Moving a deployed municipality is an error of its own (next test); the overcommit is the other one.
     expect(json!.diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", file: "municipalities/abadia-dos-dourados.yaml", path: "spec.cluster" }),
       expect.objectContaining({ severity: "error", file: "platform.yaml", path: "spec.clusters.prodemge-bh-2.allocatable.cpu" }),
     ]);
-    expect(json!.diagnostics[0]!.message).toContain("cluster prodemge-bh-2: CPU requests at maximum replicas would be 2.3 cores, past the 1.5 cores allocatable (+0.88 cores in this change)");
+    expect(json!.diagnostics[1]!.message).toContain("cluster prodemge-bh-2: CPU requests at maximum replicas would be 2.3 cores, past the 1.5 cores allocatable (+0.88 cores in this change)");
+  });
+
+  it("moving a deployed municipality to another cluster is an error: its volumes stay behind", () => {
+    const repo = baseRepo();
+    repo.municipality({ ...ABAETE, cluster: "prodemge-bh-2" }).commit("abaete to the second cluster");
+    const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
+    expect(code).toBe(1);
+    expect(json!.diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", file: "municipalities/abaete.yaml", path: "spec.cluster" }),
+    ]);
+    expect(json!.diagnostics[0]!.message).toBe(
+      "abaete: would move from cluster prodemge-bh-1 to prodemge-bh-2; its database, document, Solr and backup volumes stay on prodemge-bh-1, so the next deploy would start an empty instance. Migrate the data first",
+    );
+  });
+
+  it("a pipeline municipality may be placed on another cluster: it has no volume yet", () => {
+    const repo = baseRepo();
+    repo.municipality({ ...ABRE_CAMPO, cluster: "prodemge-bh-2" }).commit("abre campo will start on the second cluster");
+    const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
+    expect(code).toBe(0);
+    expect(json!.diagnostics.filter((d) => d.path === "spec.cluster")).toEqual([]);
   });
 
   it("an overcommitted cluster that this change does not grow is only a warning", () => {
