@@ -74,6 +74,28 @@ describe("Tenancy", () => {
     expect(dns).toContain('"kubernetes.io/metadata.name":"kube-system"');
     expect(JSON.stringify(byName.get("allow-mail-egress"))).toContain(plan.network.mail.cidr);
     expect(JSON.stringify(byName.get("allow-database-ingress"))).toContain('"backup"');
+
+    // Only the ingress controller's namespace reaches the app, and only on the app port.
+    const component = plan.network.componentLabel;
+    expect(byName.get("allow-ingress-controller-to-app")).toEqual({
+      pod_selector: { match_labels: { [component]: "app" } },
+      policy_types: ["Ingress"],
+      ingress: [
+        {
+          from: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": plan.network.ingressControllerNamespace } } }],
+          ports: [{ port: String(plan.network.ports.app), protocol: "TCP" }],
+        },
+      ],
+    });
+    // The app, scheduler and updater reach each backend on its own port, nothing else.
+    const appEgress = byName.get("allow-app-egress") as { pod_selector: unknown; egress: { to: unknown[]; ports: unknown[] }[] };
+    expect(appEgress.pod_selector).toEqual({ match_expressions: [{ key: component, operator: "In", values: ["app", "scheduler", "updater"] }] });
+    expect(appEgress.egress).toEqual(
+      (["database", "solr", "memcached", "jod"] as const).map((backend) => ({
+        to: [{ pod_selector: { match_labels: { [component]: backend } } }],
+        ports: [{ port: String(plan.network.ports[backend]), protocol: "TCP" }],
+      })),
+    );
   });
 });
 
