@@ -43,10 +43,15 @@ export interface PublishOptions {
 export function publish(staging: string, outdir: string, options: PublishOptions = {}): void {
   const out = resolve(outdir);
   const retired = join(dirname(out), `.${basename(out)}.retired-${process.pid}`);
-  if (existsSync(out)) {
-    renameSync(out, retired);
+  const hadOutput = existsSync(out);
+  if (hadOutput) renameSync(out, retired);
+  try {
+    renameSync(staging, out);
+  } catch (error) {
+    // Put the previous output back: a failed swap must not leave no output at all.
+    if (hadOutput) renameSync(retired, out);
+    throw error;
   }
-  renameSync(staging, out);
   if (options.leaveOrphanStacks && existsSync(retired)) {
     const stacks = (dir: string) => (existsSync(join(dir, "stacks")) ? readdirSync(join(dir, "stacks")) : []);
     const current = new Set(stacks(out));

@@ -79,6 +79,14 @@ describe("the output folder", () => {
     expect(readdirSync(parent)).toEqual(["cdktf.out"]);
   });
 
+  it("keeps the previous output when the swap itself fails", () => {
+    const { parent, outdir, staging } = previous();
+    // No staging folder: the rename into place fails after the old output was moved aside.
+    expect(() => publish(staging, outdir)).toThrow(/ENOENT/);
+    expect(readFileSync(join(outdir, "manifest.json"), "utf8")).toBe("previous");
+    expect(readdirSync(parent)).toEqual(["cdktf.out"]);
+  });
+
   it("keeps orphaned stack folders for cdktf-cli, which deletes them itself", () => {
     const { outdir, staging } = previous();
     mkdirSync(join(staging, "stacks", "sei-a"), { recursive: true });
