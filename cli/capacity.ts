@@ -13,6 +13,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import type { CapacityResult } from "../core/capacity/analyse.ts";
 import { analyseChange, analyseFleet } from "../core/capacity/analyse.ts";
+import { positionDiagnostics } from "../core/capacity/positions.ts";
 import { renderChart } from "../core/capacity/chart.ts";
 import type { Format } from "../core/capacity/format/render.ts";
 import { FORMATS, render } from "../core/capacity/format/render.ts";
@@ -93,8 +94,9 @@ function analyse(options: CapacityOptions, { cwd, err }: CapacityIo): CapacityRe
   if (dir === ".." || dir.startsWith("../")) throw new UsageError(`--municipalities ${options.municipalities}: the folder must be inside ${cwd}`);
   if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
   if (options.base === undefined) {
-    const head = snapshot(workingTree(cwd), dir, "", err);
-    return head && analyseFleet(head);
+    const source = workingTree(cwd);
+    const head = snapshot(source, dir, "", err);
+    return head && positioned(analyseFleet(head), source);
   }
   const revisions = options.head === undefined ? [options.base] : [options.base, options.head];
   // Everything a fleet load reads, in one git batch.
@@ -104,7 +106,12 @@ function analyse(options: CapacityOptions, { cwd, err }: CapacityIo): CapacityRe
   const cache: DocumentCache = new Map();
   const base = snapshot(baseSource!, dir, `${options.base}:`, err, cache);
   const head = snapshot(headSource, dir, options.head === undefined ? "" : `${options.head}:`, err, cache);
-  return base && head && analyseChange(base, head);
+  return base && head && positioned(analyseChange(base, head), headSource);
+}
+
+/** Rule diagnostics located in the files of the revision they judge (the head). */
+function positioned(result: CapacityResult, source: FileSource): CapacityResult {
+  return { ...result, diagnostics: positionDiagnostics(result.diagnostics, source) };
 }
 
 /** Loads and resolves one revision; prints its diagnostics and returns undefined when it has errors. */

@@ -47,7 +47,7 @@ describe("sei-infra capacity", () => {
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(stdout).not.toContain("abadia-dos-dourados");
     // Abaeté moved to medio while its population (22,675) belongs to pequeno-ii: a warning, shown in the comment.
-    expect(stdout).toMatch(/> \[!WARNING\]\n> - municipalities\/abaete\.yaml: warning: spec\.tier: abaete: population 22675 is outside the medio band/);
+    expect(stdout).toMatch(/> \[!WARNING\]\n> - municipalities\/abaete\.yaml:9:9: warning: spec\.tier: abaete: population 22675 is outside the medio band/);
   });
 
   it("compares the working tree with --base alone", () => {
@@ -98,7 +98,7 @@ describe("sei-infra capacity", () => {
     try {
       const { code, stderr } = run(["--base", "HEAD"]);
       expect(code).toBe(1);
-      expect(stderr).toContain("municipalities/abaete.yaml: error: spec.tier: abaete: volume database (claim sei-database-data) would shrink from 60Gi to 10Gi");
+      expect(stderr).toContain("municipalities/abaete.yaml:9:9: error: spec.tier: abaete: volume database (claim sei-database-data) would shrink from 60Gi to 10Gi");
     } finally {
       repo.git("checkout", "--", "municipalities/abaete.yaml");
     }

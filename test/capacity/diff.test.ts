@@ -205,7 +205,7 @@ describe("capacity diff", () => {
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(1);
     expect(json!.diagnostics).toEqual([
-      expect.objectContaining({ severity: "error", file: "municipalities/abaete.yaml", path: "spec.cluster" }),
+      expect.objectContaining({ severity: "error", file: "municipalities/abaete.yaml", path: "spec.cluster", line: 16, column: 12 }), // "  cluster: prodemge-bh-2" in the fixture
     ]);
     expect(json!.diagnostics[0]!.message).toBe(
       "abaete: would move from cluster prodemge-bh-1 to prodemge-bh-2; its database, document, Solr and backup volumes stay on prodemge-bh-1, so the next deploy would start an empty instance. Migrate the data first",
