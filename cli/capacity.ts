@@ -27,7 +27,7 @@ import { formatText } from "../core/report/index.ts";
 import type { FileSource } from "../core/source.ts";
 import { workingTree } from "../core/source.ts";
 import { EXIT, UsageError } from "./exit.ts";
-import { isFile, requireDirectory } from "./paths.ts";
+import { requireDirectory, requireProjectRoot } from "./paths.ts";
 
 export interface CapacityOptions {
   readonly municipalities: string;
@@ -88,7 +88,7 @@ export function runCapacity(options: CapacityOptions, io: CapacityIo = processIo
 
 /** The result, or undefined when an input file is invalid (its diagnostics are printed). */
 function analyse(options: CapacityOptions, { cwd, err }: CapacityIo): CapacityResult | undefined {
-  if (!isFile(cwd, PLATFORM_FILE)) throw new UsageError(`no ${PLATFORM_FILE} in ${cwd}: run sei-infra from the repository root`);
+  requireProjectRoot(cwd);
   const dir = requireDirectory(cwd, options.municipalities, "municipalities folder");
   // Git paths cannot leave the project: the folder must be inside it.
   if (dir === ".." || dir.startsWith("../")) throw new UsageError(`--municipalities ${options.municipalities}: the folder must be inside ${cwd}`);

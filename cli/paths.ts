@@ -5,6 +5,7 @@
  */
 import { statSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
+import { PLATFORM_FILE } from "../core/fleet.ts";
 import { UsageError } from "./exit.ts";
 
 /** `path` relative to `root`, with "/" separators, as FileSource and diagnostics use. */
@@ -24,4 +25,9 @@ export function requireFile(root: string, path: string, what: string): string {
 export function requireDirectory(root: string, path: string, what: string): string {
   if (!statSync(resolve(root, path), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${what} ${path}: no such folder`);
   return sourcePath(root, path);
+}
+
+/** Every command reads platform.yaml and tiers/ from the folder it runs in. */
+export function requireProjectRoot(root: string): void {
+  if (!isFile(root, PLATFORM_FILE)) throw new UsageError(`no ${PLATFORM_FILE} in ${root}: run sei-infra from the repository root`);
 }

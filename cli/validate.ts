@@ -5,11 +5,11 @@
  */
 import { Option, type Command } from "commander";
 import { hasErrors } from "../core/diagnostics.ts";
-import { loadFleet, MUNICIPALITIES_DIR, PLATFORM_FILE } from "../core/fleet.ts";
+import { loadFleet, MUNICIPALITIES_DIR } from "../core/fleet.ts";
 import { formatGithub, formatJson, formatText } from "../core/report/index.ts";
 import { workingTree } from "../core/source.ts";
-import { EXIT, UsageError } from "./exit.ts";
-import { isFile, requireDirectory, requireFile } from "./paths.ts";
+import { EXIT } from "./exit.ts";
+import { requireDirectory, requireFile, requireProjectRoot } from "./paths.ts";
 
 export const FORMATS = ["text", "json", "github"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -30,7 +30,7 @@ export interface ValidateOptions {
 /** Validates and writes the report; returns the exit code (0 valid, 1 invalid; usage problems throw UsageError). */
 export function runValidate(options: ValidateOptions): number {
   const { root } = options;
-  if (!isFile(root, PLATFORM_FILE)) throw new UsageError(`no ${PLATFORM_FILE} in ${root}: run sei-infra from the repository root`);
+  requireProjectRoot(root);
   const municipalitiesDir = requireDirectory(root, options.municipalities, "municipalities folder");
   const files = options.files.map((file) => requireFile(root, file, "municipality file"));
 
