@@ -25,6 +25,8 @@ import type { InstancePlan } from "../../core/plan.ts";
 import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
 import { workingTree } from "../../core/source.ts";
 import { MunicipalityStack } from "../../stacks/municipality-stack.ts";
+import type { StackJson } from "../synth/support.ts";
+import { podsOf, totalsOf } from "../synth/workloads.ts";
 import { FixtureRepo, REPO_ROOT, official, type MunicipalityFixture } from "./fixtures.ts";
 import { capacity, type ReportJson } from "./run.ts";
 
@@ -53,77 +55,29 @@ afterAll(() => repo.dispose());
 
 type Json = Record<string, unknown>;
 
-interface Container {
-  readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
-}
-
-/** Resources × pods at the minimum and at the maximum, as Figures without storage. */
-class Tally {
-  private readonly sums = { requests: { min: [0, 0], max: [0, 0] }, limits: { min: [0, 0], max: [0, 0] } };
-
-  add(container: Container, minPods: number, maxPods: number): void {
-    for (const kind of ["requests", "limits"] as const) {
-      const cpu = parseCpuMillicores(container.resources[kind].cpu);
-      const memory = parseBytes(container.resources[kind].memory);
-      const sum = this.sums[kind];
-      sum.min = [sum.min[0]! + cpu * minPods, sum.min[1]! + memory * minPods];
-      sum.max = [sum.max[0]! + cpu * maxPods, sum.max[1]! + memory * maxPods];
-    }
-  }
-
-  compute(): Pick<Figures, "requests" | "limits"> {
-    const amount = ([cpuMillicores, memoryBytes]: number[]) => ({ cpuMillicores: cpuMillicores!, memoryBytes: memoryBytes! });
-    const range = (r: { min: number[]; max: number[] }) => ({ atMinReplicas: amount(r.min), atMaxReplicas: amount(r.max) });
-    return { requests: range(this.sums.requests), limits: range(this.sums.limits) };
-  }
-}
-
-function synthesize(plan: InstancePlan): Record<string, Record<string, Json>> {
+function synthesize(plan: InstancePlan): StackJson {
   const stack = new MunicipalityStack(Testing.app(), { plan, root: REPO_ROOT });
-  return (JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Json>> }).resource;
+  return JSON.parse(Testing.synth(stack)) as StackJson;
 }
 
 function only(resources: Record<string, Json> | undefined): Json[] {
   return Object.values(resources ?? {});
 }
 
-/** Compute requested by the synthesized stack, summed from its resources and Helm values. */
-function tallyStack(resources: Record<string, Record<string, Json>>): Pick<Figures, "requests" | "limits"> {
-  const tally = new Tally();
-  type PodSpec = { container: Container[] };
-  for (const set of only(resources.kubernetes_stateful_set_v1) as { spec: { replicas: string; template: { spec: PodSpec } } }[]) {
-    const replicas = Number(set.spec.replicas);
-    for (const c of set.spec.template.spec.container) tally.add(c, replicas, replicas);
-  }
-  for (const cron of only(resources.kubernetes_cron_job_v1) as { spec: { job_template: { spec: { template: { spec: PodSpec } } } } }[]) {
-    for (const c of cron.spec.job_template.spec.template.spec.container) tally.add(c, 0, 1);
-  }
-  // No other workload kind may appear unnoticed.
-  expect(Object.keys(resources).filter((t) => /deployment|daemon_set|_job_|pod_v1|replication/.test(t) && t !== "kubernetes_cron_job_v1")).toEqual([]);
-
-  for (const release of only(resources.helm_release) as { values: string[] }[]) {
-    const values = JSON.parse(release.values[0]!.replaceAll("$${", "${").replaceAll("%%{", "%{")) as HelmValues;
-    const app = values.app;
-    const appMin = app.autoscaling.enabled ? app.autoscaling.minReplicas : app.replicas;
-    const appMax = app.autoscaling.enabled ? app.autoscaling.maxReplicas : app.replicas;
-    tally.add(app, appMin, appMax > 0 ? appMax + 1 : 0);
-    tally.add(values.scheduler, values.scheduler.enabled ? 1 : 0, values.scheduler.enabled ? 1 : 0);
-    tally.add(values.updater, 0, values.updater.enabled ? 1 : 0);
-    tally.add(values.solr, values.solr.replicas, values.solr.replicas);
-    tally.add(values.memcached, values.memcached.replicas, values.memcached.replicas);
-    const jod = values.jod.enabled ? values.jod.replicas : 0;
-    tally.add(values.jod, jod, jod);
-  }
-  return tally.compute();
-}
-
-interface HelmValues {
-  app: Container & { replicas: number; autoscaling: { enabled: boolean; minReplicas: number; maxReplicas: number } };
-  scheduler: Container & { enabled: boolean };
-  updater: Container & { enabled: boolean };
-  solr: Container & { replicas: number };
-  memcached: Container & { replicas: number };
-  jod: Container & { enabled: boolean; replicas: number };
+/** Compute requested by the synthesized stack, summed from its resources and Helm values (test/synth/workloads.ts). */
+function tallyStack(json: StackJson): Pick<Figures, "requests" | "limits"> {
+  const pods = podsOf(json);
+  const [min, max] = [totalsOf(pods, "minCount"), totalsOf(pods, "maxCount")];
+  return {
+    requests: {
+      atMinReplicas: { cpuMillicores: min.requestsCpu, memoryBytes: min.requestsMemory },
+      atMaxReplicas: { cpuMillicores: max.requestsCpu, memoryBytes: max.requestsMemory },
+    },
+    limits: {
+      atMinReplicas: { cpuMillicores: min.limitsCpu, memoryBytes: min.limitsMemory },
+      atMaxReplicas: { cpuMillicores: max.limitsCpu, memoryBytes: max.limitsMemory },
+    },
+  };
 }
 
 describe("the capacity report against the synthesized stack", () => {
@@ -137,9 +91,10 @@ describe("the capacity report against the synthesized stack", () => {
   it.each(CASES.map((c) => [`${c.tier} ${c.phase ?? "production"}`, c] as const))("%s: requests, limits and storage are what the stack deploys", (_label, m) => {
     const row = [...rows.values()].find((r) => r.displayName === m.official.name)!;
     const plan = plans.get(row.name)!;
-    const resources = synthesize(plan);
+    const json = synthesize(plan);
+    const resources = json.resource ?? {};
 
-    expect(row.figures).toMatchObject(tallyStack(resources));
+    expect(row.figures).toMatchObject(tallyStack(json));
 
     const claims = new Map(
       (only(resources.kubernetes_persistent_volume_claim_v1) as { metadata: { name: string }; spec: { resources: { requests: { storage: string } } } }[]).map((c) => [

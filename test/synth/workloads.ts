@@ -11,6 +11,8 @@ import type { StackJson } from "./support.ts";
 export interface Pod {
   /** Where the pod comes from, for messages. */
   readonly source: string;
+  /** How many of it run when nothing scales up or rolls out. */
+  readonly minCount: number;
   /** How many of it can exist at once. */
   readonly maxCount: number;
   readonly containers: readonly { name: string; resources: Partial<HelmResources> | undefined }[];
@@ -32,13 +34,20 @@ export function releaseValues(json: StackJson): HelmValues | undefined {
   return JSON.parse((release.values as string[])[0]!.replaceAll("$${", "${")) as HelmValues;
 }
 
-/** Every pod the stack can run, at its maximum count. */
+/** Every pod the stack can run, with its minimum and maximum count. */
 export function podsOf(json: StackJson): Pod[] {
+  // Only the workload kinds counted below may appear; a new one must be counted, not missed.
+  const uncounted = Object.keys(json.resource ?? {}).filter(
+    (type) => /deployment|daemon_set|_job_|pod_v1|replication/.test(type) && type !== "kubernetes_cron_job_v1",
+  );
+  if (uncounted.length) throw new Error(`workload kinds not counted: ${uncounted.join(", ")}`);
+
   const pods: Pod[] = [];
   for (const [name, sts] of Object.entries(json.resource?.kubernetes_stateful_set_v1 ?? {})) {
     const spec = one(sts.spec as Json | Json[])!;
     const podSpec = one(one(spec.template as Json | Json[])!.spec as Json | Json[])!;
-    pods.push({ source: `StatefulSet ${name}`, maxCount: Number(spec.replicas), containers: podSpecContainers(podSpec) });
+    const replicas = Number(spec.replicas);
+    pods.push({ source: `StatefulSet ${name}`, minCount: replicas, maxCount: replicas, containers: podSpecContainers(podSpec) });
   }
   for (const [name, cron] of Object.entries(json.resource?.kubernetes_cron_job_v1 ?? {})) {
     const spec = one(cron.spec as Json | Json[])!;
@@ -46,22 +55,23 @@ export function podsOf(json: StackJson): Pod[] {
     if (spec.concurrency_policy !== "Forbid") throw new Error(`CronJob ${name} may run concurrently; count its pods`);
     const job = one(one(spec.job_template as Json | Json[])!.spec as Json | Json[])!;
     const podSpec = one(one(job.template as Json | Json[])!.spec as Json | Json[])!;
-    pods.push({ source: `CronJob ${name}`, maxCount: 1, containers: podSpecContainers(podSpec) });
+    pods.push({ source: `CronJob ${name}`, minCount: 0, maxCount: 1, containers: podSpecContainers(podSpec) });
   }
   const values = releaseValues(json);
   if (values) {
-    const chart = (component: string, maxCount: number, resources: HelmResources) =>
-      pods.push({ source: `chart ${component}`, maxCount, containers: [{ name: component, resources }] });
+    const chart = (component: string, minCount: number, maxCount: number, resources: HelmResources) =>
+      pods.push({ source: `chart ${component}`, minCount, maxCount, containers: [{ name: component, resources }] });
+    const same = (count: number) => [count, count] as const;
     const app = values.app;
-    const appReplicas = app.autoscaling.enabled ? app.autoscaling.maxReplicas : app.replicas;
+    const [appMin, appMax] = app.autoscaling.enabled ? [app.autoscaling.minReplicas, app.autoscaling.maxReplicas] : same(app.replicas);
     // The app Deployment rolls with maxSurge 1: one extra pod while it updates.
-    chart("app", appReplicas > 0 ? appReplicas + 1 : 0, app.resources);
-    chart("scheduler", values.scheduler.enabled ? 1 : 0, values.scheduler.resources);
+    chart("app", appMin, appMax > 0 ? appMax + 1 : 0, app.resources);
+    chart("scheduler", ...same(values.scheduler.enabled ? 1 : 0), values.scheduler.resources);
     // The updater hook Job runs beside the old pods during an upgrade.
-    chart("updater", values.updater.enabled ? 1 : 0, values.updater.resources);
-    chart("solr", values.solr.replicas, values.solr.resources);
-    chart("memcached", values.memcached.replicas, values.memcached.resources);
-    chart("jod", values.jod.enabled ? values.jod.replicas : 0, values.jod.resources);
+    chart("updater", 0, values.updater.enabled ? 1 : 0, values.updater.resources);
+    chart("solr", ...same(values.solr.replicas), values.solr.resources);
+    chart("memcached", ...same(values.memcached.replicas), values.memcached.resources);
+    chart("jod", ...same(values.jod.enabled ? values.jod.replicas : 0), values.jod.resources);
   }
   return pods;
 }
@@ -74,16 +84,17 @@ export interface Totals {
   pods: number;
 }
 
-/** Sum of requests and limits over every pod at its maximum count (millicores, bytes). */
-export function totalsOf(pods: readonly Pod[]): Totals {
+/** Sum of requests and limits over every pod at its maximum count, or at its minimum (millicores, bytes). */
+export function totalsOf(pods: readonly Pod[], at: "minCount" | "maxCount" = "maxCount"): Totals {
   const t: Totals = { requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0, pods: 0 };
   for (const pod of pods) {
-    t.pods += pod.maxCount;
+    const count = pod[at];
+    t.pods += count;
     for (const { resources: r } of pod.containers) {
-      t.requestsCpu += parseCpuMillicores(r!.requests!.cpu) * pod.maxCount;
-      t.requestsMemory += parseBytes(r!.requests!.memory) * pod.maxCount;
-      t.limitsCpu += parseCpuMillicores(r!.limits!.cpu) * pod.maxCount;
-      t.limitsMemory += parseBytes(r!.limits!.memory) * pod.maxCount;
+      t.requestsCpu += parseCpuMillicores(r!.requests!.cpu) * count;
+      t.requestsMemory += parseBytes(r!.requests!.memory) * count;
+      t.limitsCpu += parseCpuMillicores(r!.limits!.cpu) * count;
+      t.limitsMemory += parseBytes(r!.limits!.memory) * count;
     }
   }
   return t;
