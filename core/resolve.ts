@@ -8,8 +8,9 @@
  * keeps the data. Volumes exist in every formalized phase, so no phase change
  * can ever remove one.
  */
-import { formatBytes, formatCpu, toMebibytes } from "./quantity.ts";
-import type { HelmResources, HelmValues } from "./helm-values.ts";
+import { toMebibytes } from "./quantity.ts";
+import { renderResources } from "./render-resources.ts";
+import type { HelmValues } from "./helm-values.ts";
 import { CHART_PATH, LABEL, RELEASE_NAME, namespaceName, stackName } from "./naming.ts";
 import type {
   ComponentName,
@@ -149,16 +150,16 @@ export function resolve({ municipality, tier, platform, sourceFile }: ResolveInp
         targetCpuPercent: t.app.autoscalingTargetCpuPercent,
       },
       podDisruptionBudget: { enabled: runs && production && t.app.podDisruptionBudget, minAvailable: 1 },
-      resources: helmResources(res.app),
+      resources: renderResources(res.app),
       port: PORTS.app,
     },
-    scheduler: { enabled: runs, resources: helmResources(res.scheduler) },
-    updater: { enabled: runs, resources: helmResources(res.updater), activeDeadlineSeconds: UPDATER_DEADLINE_SECONDS },
+    scheduler: { enabled: runs, resources: renderResources(res.scheduler) },
+    updater: { enabled: runs, resources: renderResources(res.updater), activeDeadlineSeconds: UPDATER_DEADLINE_SECONDS },
     solr: {
       image: { repository: `${p.registry}/${p.images.solr.repository}`, tag: p.images.solr.tag },
       replicas: running(1),
       heapMegabytes: toMebibytes(t.solr.heap),
-      resources: helmResources(res.solr),
+      resources: renderResources(res.solr),
       port: PORTS.solr,
       existingClaim: volumes.solr.claimName,
       cores: { protocolos: "sei-protocolos", basesConhecimento: "sei-bases-conhecimento", publicacoes: "sei-publicacoes" },
@@ -168,14 +169,14 @@ export function resolve({ municipality, tier, platform, sourceFile }: ResolveInp
       replicas: running(1),
       cacheMegabytes: toMebibytes(t.memcached.cacheSize),
       sessions: t.app.memcachedSessions,
-      resources: helmResources(res.memcached),
+      resources: renderResources(res.memcached),
       port: PORTS.memcached,
     },
     jod: {
       enabled: t.jod.enabled,
       image: { repository: `${p.registry}/${p.images.jod.repository}`, tag: p.images.jod.tag },
       replicas: running(1),
-      resources: helmResources(res.jod),
+      resources: renderResources(res.jod),
       port: PORTS.jod,
     },
     database: {
@@ -296,13 +297,6 @@ function computeResources(r: TierResources): ComputeResources {
   return {
     requests: { cpuMillicores: r.requests.cpu, memoryBytes: r.requests.memory },
     limits: { cpuMillicores: r.limits.cpu, memoryBytes: r.limits.memory },
-  };
-}
-
-function helmResources(c: ComputeResources): HelmResources {
-  return {
-    requests: { cpu: formatCpu(c.requests.cpuMillicores), memory: formatBytes(c.requests.memoryBytes) },
-    limits: { cpu: formatCpu(c.limits.cpuMillicores), memory: formatBytes(c.limits.memoryBytes) },
   };
 }
 
