@@ -249,9 +249,15 @@ fi
 # 3. Kubernetes control plane and etcd
 
 kube_dir="$BIN/kubernetes-$SEI_KUBE_VERSION"
-if [[ ! -x "$kube_dir/kube-apiserver" || ! -x "$kube_dir/kube-controller-manager" || ! -x "$kube_dir/kubectl" ]]; then
+# The control plane plus what a node needs (kubelet, kube-proxy) and the scheduler that places pods on it.
+KUBE_COMMANDS=(kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubelet kubectl)
+kube_built() {
+  local c
+  for c in "${KUBE_COMMANDS[@]}"; do [[ -x "$kube_dir/$c" ]] || return 1; done
+}
+if ! kube_built; then
   sei_lock kubernetes
-  if [[ ! -x "$kube_dir/kube-apiserver" || ! -x "$kube_dir/kube-controller-manager" || ! -x "$kube_dir/kubectl" ]]; then
+  if ! kube_built; then
     sei_go_env
     # Staging modules k8s.io/api etc. are published as v0.<minor>.<patch> for release v1.<minor>.<patch>.
     staging_version="v0.${SEI_KUBE_VERSION#v1.}"
@@ -261,9 +267,9 @@ if [[ ! -x "$kube_dir/kube-apiserver" || ! -x "$kube_dir/kube-controller-manager
     kv_pkg="k8s.io/component-base/version"
     minor="${SEI_KUBE_VERSION#v1.}"; minor="${minor%%.*}"
     SEI_GO_BUILD_FLAGS=(-trimpath -ldflags "-s -w -X $kv_pkg.gitVersion=$SEI_KUBE_VERSION -X $kv_pkg.gitMajor=1 -X $kv_pkg.gitMinor=$minor -X $kv_pkg.gitTreeState=clean -X $kv_pkg.buildDate=1970-01-01T00:00:00Z")
-    sei_timed "kubernetes $SEI_KUBE_VERSION (kube-apiserver, kube-controller-manager, kubectl)" \
+    sei_timed "kubernetes $SEI_KUBE_VERSION (${KUBE_COMMANDS[*]})" \
       build_go_mains "kubernetes-$SEI_KUBE_VERSION" k8s.io/kubernetes "$SEI_KUBE_VERSION" "$staging_version" "$kube_dir.tmp" \
-      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl
+      "${KUBE_COMMANDS[@]/#/k8s.io/kubernetes/cmd/}"
     SEI_GO_BUILD_FLAGS=(-trimpath -ldflags "-s -w")
     rm -rf "$kube_dir" && mv "$kube_dir.tmp" "$kube_dir"
   fi
@@ -285,7 +291,7 @@ if [[ ! -x "$etcd_dir/etcd" ]]; then
 fi
 
 # One folder with stable names for PATH.
-for f in "$kube_dir/kube-apiserver" "$kube_dir/kube-controller-manager" "$kube_dir/kubectl" "$etcd_dir/etcd"; do
+for f in "${KUBE_COMMANDS[@]/#/$kube_dir/}" "$etcd_dir/etcd"; do
   ln -sfn "$f" "$BIN/$(basename "$f")"
 done
 if [[ "$tf_name" != terraform ]]; then ln -sfn "$tf_bin" "$BIN/tofu"; fi
