@@ -12,7 +12,7 @@ import { hasErrors } from "./diagnostics.ts";
 import { loadOfficialList } from "./ibge.ts";
 import { loadDocument, validateBytes, type LoadedDocument } from "./load/index.ts";
 import type { InstancePlan } from "./plan.ts";
-import { resolve } from "./resolve.ts";
+import { planInstance } from "./resolve/instance.ts";
 import { runRules, type Located } from "./rules/index.ts";
 import { isFormalized, municipalitySchema, type Municipality, type TierId } from "./schema/municipality.ts";
 import { platformSchema, type Platform } from "./schema/platform.ts";
@@ -119,7 +119,7 @@ export function planFleet(fleet: Fleet): InstancePlan[] {
     .map(({ file, municipality }) => {
       const tier = fleet.tiers.get(municipality.spec.tier);
       if (!tier) throw new Error(`${file}: tier ${municipality.spec.tier} is not loaded`);
-      return resolve({ municipality, tier, platform, sourceFile: file });
+      return planInstance({ municipality, tier, platform, sourceFile: file });
     });
 }
 

@@ -3,9 +3,27 @@
  * contract between Terraform resources, the chart and the network policies:
  * renaming one here renames it everywhere at once.
  */
+import type { ComponentName } from "./plan.ts";
 
 export const RELEASE_NAME = "sei";
 export const CHART_PATH = "charts/sei";
+
+/** The `app.kubernetes.io/part-of` value of every object. */
+export const PART_OF = "sei-municipios";
+
+/** The ServiceAccount every SEI pod runs as. */
+export const SERVICE_ACCOUNT_NAME = "sei";
+
+/** Ports the components listen on: the chart's Services and the network policies use the same. */
+export const PORTS = { app: 8000, database: 3306, solr: 8983, memcached: 11211, jod: 8080 } as const;
+
+/** Names of the two Secrets Terraform generates and the chart reads. */
+export const SECRET_NAMES = {
+  /** Database credentials: root, sei and sip users. */
+  database: "sei-database-credentials",
+  /** SEI/SIP access keys and the Solr password. */
+  app: "sei-app-secrets",
+} as const;
 
 export const LABEL = {
   name: "app.kubernetes.io/name",
@@ -32,6 +50,16 @@ export const SECRET_KEYS = {
     solrPassword: "SOLR_PASSWORD",
   },
 } as const;
+
+/** The labels of one component's pods; the chart's selector labels are the same. */
+export function componentLabels(component: ComponentName): Readonly<Record<string, string>> {
+  return {
+    [LABEL.name]: "sei",
+    [LABEL.instance]: RELEASE_NAME,
+    [LABEL.component]: component,
+    [LABEL.partOf]: PART_OF,
+  };
+}
 
 export function stackName(municipality: string): string {
   return `sei-${municipality}`;

@@ -7,7 +7,7 @@
  * tier number, so the report cannot disagree with what deploys.
  */
 import type { ComputeAmount, InstancePlan, VolumeKind } from "../plan.ts";
-import { sumWorkloads } from "../resolve.ts";
+import { sumWorkloads } from "../resolve/quota.ts";
 
 /** Volume kinds in the order reports show them. */
 export const VOLUME_KINDS = ["database", "documents", "solr", "backup"] as const satisfies readonly VolumeKind[];

@@ -5,7 +5,7 @@
 import { fileURLToPath } from "node:url";
 import { loadFleet } from "../../core/fleet.ts";
 import type { InstancePlan } from "../../core/plan.ts";
-import { resolve } from "../../core/resolve.ts";
+import { planInstance } from "../../core/resolve/instance.ts";
 import { TIER_IDS, type Municipality, type Phase, type TierId } from "../../core/schema/municipality.ts";
 import { workingTree } from "../../core/source.ts";
 
@@ -49,5 +49,5 @@ export function exampleMunicipality({ tier, phase = "production", name = "exempl
 export function examplePlan(options: ExampleOptions): InstancePlan {
   const tier = fleet.tiers.get(options.tier);
   if (!tier || !fleet.platform) throw new Error(`repository tiers/platform did not load: ${JSON.stringify(fleet.diagnostics)}`);
-  return resolve({ municipality: exampleMunicipality(options), tier, platform: fleet.platform, sourceFile: "test" });
+  return planInstance({ municipality: exampleMunicipality(options), tier, platform: fleet.platform, sourceFile: "test" });
 }

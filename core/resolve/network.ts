@@ -1,0 +1,28 @@
+/** Who may talk to whom inside the namespace (DESIGN.md section 6): policy names, peers and ports. */
+import { LABEL, PORTS } from "../naming.ts";
+import type { NetworkPlan } from "../plan.ts";
+import type { Platform } from "../schema/platform.ts";
+
+export function networkOf(platform: Platform): NetworkPlan {
+  const p = platform.spec;
+  return {
+    componentLabel: LABEL.component,
+    policyNames: {
+      defaultDeny: "default-deny-all",
+      dnsEgress: "allow-dns-egress",
+      ingressControllerToApp: "allow-ingress-controller-to-app",
+      appEgress: "allow-app-egress",
+      databaseIngress: "allow-database-ingress",
+      solrIngress: "allow-solr-ingress",
+      memcachedIngress: "allow-memcached-ingress",
+      jodIngress: "allow-jod-ingress",
+      backupEgress: "allow-backup-egress",
+      mailEgress: "allow-mail-egress",
+    },
+    dns: { namespace: "kube-system", port: 53 },
+    ingressControllerNamespace: p.ingress.controllerNamespace,
+    appComponents: ["app", "scheduler", "updater"],
+    ports: PORTS,
+    mail: { cidr: p.mail.cidr, port: p.mail.port },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The Helm release of the in-repo SEI chart (charts/sei) and the values it
+ * gets: every value the chart reads is decided here, from the tier, the
+ * platform and the names the Terraform side shares (core/naming.ts).
+ * Null once decommissioned: the release goes, the data stays.
+ */
+import type { HelmValues } from "../helm-values.ts";
+import { CHART_PATH, LABEL, PORTS, RELEASE_NAME, SECRET_NAMES, SERVICE_ACCOUNT_NAME } from "../naming.ts";
+import type { DatabasePlan, ReleasePlan, VolumePlan, VolumeKind } from "../plan.ts";
+import { toMebibytes } from "../quantity.ts";
+import { renderResources } from "../render-resources.ts";
+import type { Municipality } from "../schema/municipality.ts";
+import type { Platform } from "../schema/platform.ts";
+import type { Tier } from "../schema/tier.ts";
+import { image } from "./images.ts";
+import type { PhaseFacts } from "./phase.ts";
+import { appReplicas, type ComponentResources } from "./workloads.ts";
+
+/** How long the updater (version-update scripts) may run before Helm gives up on the upgrade. */
+const UPDATER_DEADLINE_SECONDS = 1800;
+
+export interface ReleaseInput {
+  readonly municipality: Municipality;
+  readonly tier: Tier;
+  readonly platform: Platform;
+  readonly phase: PhaseFacts;
+  readonly resources: ComponentResources;
+  readonly database: DatabasePlan;
+  readonly volumes: Readonly<Record<VolumeKind, VolumePlan>>;
+}
+
+export function releaseOf(input: ReleaseInput): ReleasePlan | null {
+  if (!input.phase.released) return null;
+  const { deploy } = input.platform.spec;
+  return {
+    name: RELEASE_NAME,
+    chartPath: CHART_PATH,
+    values: helmValuesOf(input),
+    wait: deploy.waitForWorkloads,
+    runHooks: deploy.waitForWorkloads,
+    timeoutSeconds: deploy.timeoutSeconds,
+  };
+}
+
+function helmValuesOf({ municipality, tier, platform, phase, resources: res, database, volumes }: ReleaseInput): HelmValues {
+  const { name } = municipality.metadata;
+  const spec = municipality.spec;
+  const t = tier.spec;
+  const p = platform.spec;
+  const { runs, running } = phase;
+  const replicas = appReplicas(tier, phase);
+  const autoscaling = phase.production && replicas.max > replicas.min;
+  return {
+    municipality: { name, ibgeCode: spec.ibgeCode, displayName: spec.displayName, tier: tier.metadata.name, phase: spec.phase },
+    host: spec.domain,
+    serviceAccountName: SERVICE_ACCOUNT_NAME,
+    imagePullSecrets: p.imagePullSecret ? [{ name: p.imagePullSecret }] : [],
+    componentLabel: LABEL.component,
+    app: {
+      image: image(platform, "app"),
+      replicas: running(replicas.min),
+      autoscaling: {
+        enabled: runs && autoscaling,
+        minReplicas: replicas.min,
+        maxReplicas: replicas.max,
+        targetCpuPercent: t.app.autoscalingTargetCpuPercent,
+      },
+      podDisruptionBudget: { enabled: runs && phase.production && t.app.podDisruptionBudget, minAvailable: 1 },
+      resources: renderResources(res.app),
+      port: PORTS.app,
+    },
+    scheduler: { enabled: runs, resources: renderResources(res.scheduler) },
+    updater: { enabled: runs, resources: renderResources(res.updater), activeDeadlineSeconds: UPDATER_DEADLINE_SECONDS },
+    solr: {
+      image: image(platform, "solr"),
+      replicas: running(1),
+      heapMegabytes: toMebibytes(t.solr.heap),
+      resources: renderResources(res.solr),
+      port: PORTS.solr,
+      existingClaim: volumes.solr.claimName,
+      cores: { protocolos: "sei-protocolos", basesConhecimento: "sei-bases-conhecimento", publicacoes: "sei-publicacoes" },
+    },
+    memcached: {
+      image: image(platform, "memcached"),
+      replicas: running(1),
+      cacheMegabytes: toMebibytes(t.memcached.cacheSize),
+      sessions: t.app.memcachedSessions,
+      resources: renderResources(res.memcached),
+      port: PORTS.memcached,
+    },
+    jod: {
+      enabled: t.jod.enabled,
+      image: image(platform, "jod"),
+      replicas: running(1),
+      resources: renderResources(res.jod),
+      port: PORTS.jod,
+    },
+    database: {
+      type: "MySql",
+      host: database.serviceName,
+      port: database.port,
+      seiDatabase: database.seiDatabase,
+      sipDatabase: database.sipDatabase,
+      seiUsername: database.seiUser,
+      sipUsername: database.sipUser,
+      rootUsername: "root",
+      secretName: SECRET_NAMES.database,
+    },
+    documents: { existingClaim: volumes.documents.claimName, mountPath: "/var/sei/arquivos" },
+    secrets: { appSecretName: SECRET_NAMES.app },
+    ingress: {
+      className: p.ingress.className,
+      clusterIssuer: p.ingress.clusterIssuer,
+      tlsSecretName: "sei-tls",
+      bodySize: "510m",
+      // With PHP sessions in memcached any replica can serve any request.
+      stickySessions: !t.app.memcachedSessions,
+    },
+    mail: { host: p.mail.host, port: p.mail.port, security: p.mail.security },
+  };
+}
