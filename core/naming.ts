@@ -37,7 +37,10 @@ export const LABEL = {
   phase: "sei.mg.gov.br/phase",
 } as const;
 
-/** Keys of the Secrets Terraform generates; the chart reads the same keys (values.schema.json documents them). */
+/**
+ * Keys of the Secrets Terraform generates. The chart reads the same keys: a chart
+ * test checks it reads exactly these, and values.schema.json names them (generated).
+ */
 export const SECRET_KEYS = {
   database: {
     rootPassword: "APP_DB_ROOT_PASSWORD",

@@ -4,7 +4,7 @@
  * a size or a name of its own. No cdktf import here.
  */
 import type { Phase, TierId } from "./schema/municipality.ts";
-import type { HelmValues } from "./helm-values.ts";
+import type { HelmValues } from "./schema/helm-values.ts";
 
 export interface ComputeAmount {
   readonly cpuMillicores: number;

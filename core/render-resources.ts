@@ -6,12 +6,12 @@
  */
 import type { ComputeAmount, ComputeResources } from "./plan.ts";
 import { formatBytes, formatCpu } from "./quantity.ts";
+import type { RenderedResources } from "./schema/helm-values.ts";
 
-// Type aliases, not interfaces: provider blocks take `{ [key: string]: string }`, which only a type literal satisfies.
-export type RenderedAmount = { cpu: string; memory: string };
+export type { RenderedResources };
 
-/** A container's `resources` block: requests and limits as Kubernetes quantities. */
-export type RenderedResources = { requests: RenderedAmount; limits: RenderedAmount };
+/** CPU and memory as Kubernetes quantities; the shape the chart's values contract gives requests and limits. */
+export type RenderedAmount = RenderedResources["requests"];
 
 export function renderAmount(amount: ComputeAmount): RenderedAmount {
   return { cpu: formatCpu(amount.cpuMillicores), memory: formatBytes(amount.memoryBytes) };

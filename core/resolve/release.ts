@@ -4,12 +4,12 @@
  * platform and the names the Terraform side shares (core/naming.ts).
  * Null once decommissioned: the release goes, the data stays.
  */
-import type { HelmValues } from "../helm-values.ts";
+import type { HelmValues, ReleasedPhase } from "../schema/helm-values.ts";
 import { CHART_PATH, LABEL, PORTS, RELEASE_NAME, SECRET_NAMES, SERVICE_ACCOUNT_NAME } from "../naming.ts";
 import type { DatabasePlan, ReleasePlan, VolumePlan, VolumeKind } from "../plan.ts";
 import { toMebibytes } from "../quantity.ts";
 import { renderResources } from "../render-resources.ts";
-import type { Municipality } from "../schema/municipality.ts";
+import type { Municipality, Phase } from "../schema/municipality.ts";
 import type { Platform } from "../schema/platform.ts";
 import type { Tier } from "../schema/tier.ts";
 import { image } from "./images.ts";
@@ -51,7 +51,7 @@ function helmValuesOf({ municipality, tier, platform, phase, resources: res, dat
   const replicas = appReplicas(tier, phase);
   const autoscaling = phase.production && replicas.max > replicas.min;
   return {
-    municipality: { name, ibgeCode: spec.ibgeCode, displayName: spec.displayName, tier: tier.metadata.name, phase: spec.phase },
+    municipality: { name, ibgeCode: spec.ibgeCode, displayName: spec.displayName, tier: tier.metadata.name, phase: releasedPhase(spec.phase) },
     host: spec.domain,
     serviceAccountName: SERVICE_ACCOUNT_NAME,
     imagePullSecrets: p.imagePullSecret ? [{ name: p.imagePullSecret }] : [],
@@ -118,4 +118,10 @@ function helmValuesOf({ municipality, tier, platform, phase, resources: res, dat
     },
     mail: { host: p.mail.host, port: p.mail.port, security: p.mail.security },
   };
+}
+
+/** The values contract has no contracted phase: nothing deploys before the contract is on the PNCP. */
+function releasedPhase(phase: Phase): ReleasedPhase {
+  if (phase === "contracted" || phase === "decommissioned") throw new Error(`a municipality in phase ${phase} has no release`);
+  return phase;
 }

@@ -5,7 +5,7 @@
  * Each tier/phase is rendered once, in beforeAll.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { HelmResources, HelmValues } from "../../core/helm-values.ts";
+import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
 import { LABEL, SECRET_KEYS } from "../../core/naming.ts";
 import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
 import { TIER_IDS, examplePlan } from "../support/plans.ts";
@@ -80,7 +80,7 @@ beforeAll(async () => {
 
 const componentOf = (workload: Manifest): Component => podTemplate(workload).metadata.labels[LABEL.component] as Component;
 
-function expectedResources(values: HelmValues, component: Component): HelmResources {
+function expectedResources(values: HelmValues, component: Component): RenderedResources {
   return values[component].resources;
 }
 
@@ -281,6 +281,25 @@ describe("environment", () => {
         }
       }
     }
+  });
+
+  // SECRET_KEYS (core/naming.ts) names the keys Terraform generates; the chart must read those and no others.
+  it.each(running.map((c) => [name(c), c] as const))("%s: reads exactly the Secret keys Terraform generates", (_, c) => {
+    const generated = new Map<string, Readonly<Record<string, string>>>([
+      [c.values.database.secretName, SECRET_KEYS.database],
+      [c.values.secrets.appSecretName, SECRET_KEYS.app],
+    ]);
+    const read = new Map<string, Set<string>>();
+    for (const workload of workloads(manifestsOf(c))) {
+      for (const container of allContainers(workload)) {
+        for (const entry of container.env ?? []) {
+          const ref = entry.valueFrom?.secretKeyRef;
+          if (ref) read.set(ref.name, (read.get(ref.name) ?? new Set<string>()).add(ref.key));
+        }
+      }
+    }
+    expect([...read.keys()].sort()).toEqual([...generated.keys()].sort());
+    for (const [secret, keys] of generated) expect([...read.get(secret)!].sort(), secret).toEqual(Object.values(keys).sort());
   });
 });
 

@@ -12,6 +12,7 @@ import { promisify } from "node:util";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 import { CHART_DIR } from "../../scripts/chart-ci-values.ts";
+import { compileSchema } from "../support/ajv.ts";
 import { REPO_ROOT } from "../support/plans.ts";
 
 export { CHART_DIR };
@@ -88,7 +89,7 @@ export async function helmLint(valuesFile: string): Promise<string> {
 /** The chart's values.schema.json, compiled. */
 export function valuesSchemaValidator(): ValidateFunction {
   const schema = JSON.parse(readFileSync(join(CHART_DIR, "values.schema.json"), "utf8")) as object;
-  return new Ajv({ allErrors: true, strict: true }).compile(schema);
+  return compileSchema(schema, { strict: true });
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

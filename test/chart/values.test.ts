@@ -1,6 +1,6 @@
 /**
- * The chart's values contract: values.schema.json accepts exactly the HelmValues
- * the plan produces (every tier, every phase with a release) and rejects a
+ * The chart's values contract (core/schema/helm-values.ts): the generated
+ * values.schema.json accepts exactly the HelmValues the plan produces (every tier, every phase with a release) and rejects a
  * misspelt or mistyped value; values.yaml has the same shape; the ci values
  * files are what the plan gives today; helm itself refuses bad values.
  */
@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { HelmValues } from "../../core/helm-values.ts";
+import { helmValuesSchema, type HelmValues } from "../../core/schema/helm-values.ts";
 import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
 import { chartCiValueFiles, staleCiValueFiles } from "../../scripts/chart-ci-values.ts";
 import { TIER_IDS, examplePlan } from "../support/plans.ts";
@@ -41,6 +41,8 @@ describe("values.schema.json", () => {
   it("accepts values.yaml, whose keys are exactly the HelmValues keys", () => {
     const defaults: unknown = parse(readFileSync(join(CHART_DIR, "values.yaml"), "utf8"));
     expect(errorsOf(defaults)).toEqual([]);
+    // The zod contract itself, not only the JSON Schema generated from it.
+    expect(helmValuesSchema.safeParse(defaults).error?.issues ?? []).toEqual([]);
     const uniq = (paths: string[]) => [...new Set(paths.map((p) => p.replace(/\[\]\..*$/, "[]")))].sort();
     expect(uniq(keyPaths(defaults))).toEqual(uniq(keyPaths(planValues("metropole"))));
   });
@@ -53,10 +55,10 @@ describe("values.schema.json", () => {
     ["replicas as a string", (v) => void ((v.app as Record<string, unknown>).replicas = "2"), "/app/replicas must be integer"],
     ["a CPU quantity with a space", (v) => void (v.app.resources.requests.cpu = "250 m"), "/app/resources/requests/cpu must match pattern"],
     ["a memory quantity in millis", (v) => void (v.memcached.resources.limits.memory = "128m"), "/memcached/resources/limits/memory must match pattern"],
-    ["an unknown tier", (v) => void (v.municipality.tier = "enorme"), "/municipality/tier must be equal to one of the allowed values"],
-    ["the contracted phase (nothing deploys)", (v) => void (v.municipality.phase = "contracted"), "/municipality/phase must be equal to one of the allowed values"],
+    ["an unknown tier", (v) => void ((v.municipality as Record<string, unknown>).tier = "enorme"), "/municipality/tier must be equal to one of the allowed values"],
+    ["the contracted phase (nothing deploys)", (v) => void ((v.municipality as Record<string, unknown>).phase = "contracted"), "/municipality/phase must be equal to one of the allowed values"],
     ["two Solr replicas on one claim", (v) => void (v.solr.replicas = 2), "/solr/replicas must be <= 1"],
-    ["another component label key", (v) => void (v.componentLabel = "component"), "/componentLabel must be equal to one of the allowed values"],
+    ["another component label key", (v) => void ((v as Record<string, unknown>).componentLabel = "component"), "/componentLabel must be equal to one of the allowed values"],
     ["a body size with a space", (v) => void (v.ingress.bodySize = "510 m"), "/ingress/bodySize must match pattern"],
     ["an upper-case host", (v) => void (v.host = "SEI.Exemplo.mg.gov.br"), "/host must match pattern"],
     ["an unknown database type", (v) => void ((v.database as { type: string }).type = "Sqlite"), "/database/type must be equal to one of the allowed values"],

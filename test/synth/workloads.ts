@@ -4,7 +4,7 @@
  * pods the chart creates from the helm_release values. Computed independently
  * of the plan's own arithmetic, so a test comparing it with the quota can fail.
  */
-import type { HelmResources, HelmValues } from "../../core/helm-values.ts";
+import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
 import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
 import type { StackJson } from "./support.ts";
 
@@ -15,7 +15,7 @@ export interface Pod {
   readonly minCount: number;
   /** How many of it can exist at once. */
   readonly maxCount: number;
-  readonly containers: readonly { name: string; resources: Partial<HelmResources> | undefined }[];
+  readonly containers: readonly { name: string; resources: Partial<RenderedResources> | undefined }[];
 }
 
 const one = <T>(block: T | T[] | undefined): T | undefined => (Array.isArray(block) ? block[0] : block);
@@ -24,7 +24,7 @@ type Json = Record<string, unknown>;
 
 function podSpecContainers(podSpec: Json): Pod["containers"] {
   const containers = [...((podSpec.container as Json[]) ?? []), ...((podSpec.init_container as Json[]) ?? [])];
-  return containers.map((c) => ({ name: String(c.name), resources: one(c.resources as HelmResources | undefined) }));
+  return containers.map((c) => ({ name: String(c.name), resources: one(c.resources as RenderedResources | undefined) }));
 }
 
 /** The Helm values of the stack's release, or undefined when it has none. */
@@ -59,7 +59,7 @@ export function podsOf(json: StackJson): Pod[] {
   }
   const values = releaseValues(json);
   if (values) {
-    const chart = (component: string, minCount: number, maxCount: number, resources: HelmResources) =>
+    const chart = (component: string, minCount: number, maxCount: number, resources: RenderedResources) =>
       pods.push({ source: `chart ${component}`, minCount, maxCount, containers: [{ name: component, resources }] });
     const same = (count: number) => [count, count] as const;
     const app = values.app;

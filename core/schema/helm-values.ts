@@ -1,0 +1,187 @@
+/**
+ * The values contract of the in-repo SEI chart (charts/sei): exactly the object
+ * the resolved plan passes to Helm (core/resolve/release.ts), every key
+ * required, no other key allowed. This zod schema is the one source of the
+ * contract: the `HelmValues` type is inferred from it, and
+ * charts/sei/values.schema.json is generated from it (`npm run schema`; a test
+ * fails when the file is stale), so the chart refuses what the plan could not
+ * produce. Quantities here are already Kubernetes strings: this is the
+ * rendering edge.
+ */
+import { z } from "zod";
+import { LABEL, SECRET_KEYS } from "../naming.ts";
+import type { Phase } from "./municipality.ts";
+import { TIER_IDS } from "./municipality.ts";
+
+/** Phases that have a release: contracted deploys nothing, decommissioned removes the release. */
+export const RELEASED_PHASES = ["provisioning", "training", "production", "suspended"] as const satisfies readonly Phase[];
+export type ReleasedPhase = (typeof RELEASED_PHASES)[number];
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const dnsLabel = z.string().max(63).regex(DNS_LABEL);
+/** A Kubernetes object name (DNS subdomain). */
+const objectName = z.string().max(253).regex(DNS_SUBDOMAIN);
+const dnsName = z.string().max(253).regex(DNS_SUBDOMAIN);
+const sqlName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/);
+const sqlUser = z.string().regex(/^[A-Za-z0-9_]{1,32}$/);
+const count = (max: number, min = 0) => z.int().min(min).max(max);
+
+const port = z.int().min(1).max(65535).meta({ id: "port" });
+
+const image = z
+  .strictObject({
+    repository: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/)
+      .meta({ description: "Registry and repository, without tag" }),
+    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/),
+  })
+  .meta({ id: "image" });
+
+const amount = z
+  .strictObject({
+    cpu: z
+      .string()
+      .regex(/^([1-9][0-9]*m|[0-9]+(\.[0-9]{1,3})?)$/)
+      .meta({ description: 'CPU quantity: "250m" or "2"' }),
+    memory: z
+      .string()
+      .regex(/^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/)
+      .meta({ description: 'Memory quantity: "512Mi", "2Gi"' }),
+  })
+  .meta({ id: "amount" });
+
+/** A container's `resources` block: requests and limits as Kubernetes quantities. */
+export const renderedResourcesSchema = z.strictObject({ requests: amount, limits: amount }).meta({ id: "resources" });
+
+const keyList = (keys: Readonly<Record<string, string>>) => Object.values(keys).join(", ");
+
+export const helmValuesSchema = z
+  .strictObject({
+    municipality: z
+      .strictObject({
+        name: dnsLabel.max(40).meta({ description: "Slug of the municipality (municipalities/<name>.yaml)" }),
+        ibgeCode: z
+          .string()
+          .regex(/^[0-9]{7}$/)
+          .meta({ description: "7-digit IBGE code, as a string" }),
+        displayName: z.string().min(1).max(100).meta({ description: "Official IBGE name" }),
+        tier: z.enum(TIER_IDS),
+        phase: z.enum(RELEASED_PHASES).meta({ description: "Phases that have a release (contracted deploys nothing; decommissioned removes the release)" }),
+      })
+      .meta({ description: "Who the instance is for; labels objects and fills APP_ORGAO / APP_ORGAO_DESCRICAO" }),
+    host: dnsName.meta({ description: "Public host name: Ingress rule, TLS certificate and APP_HOST" }),
+    serviceAccountName: objectName.meta({ description: "ServiceAccount Terraform creates; its token is never mounted" }),
+    imagePullSecrets: z.array(z.strictObject({ name: objectName })).meta({ description: "Pull secrets of the private registry" }),
+    componentLabel: z.enum([LABEL.component]).meta({
+      description: "Label key the namespace's NetworkPolicies select components by; part of every selector, so fixed",
+    }),
+    app: z
+      .strictObject({
+        image,
+        replicas: count(100).meta({ description: "Replicas when autoscaling is off; 0 suspends" }),
+        autoscaling: z.strictObject({
+          enabled: z.boolean().meta({ description: "Render a HorizontalPodAutoscaler; the Deployment then has no replicas field" }),
+          minReplicas: count(100, 1),
+          maxReplicas: count(100, 1),
+          targetCpuPercent: count(100, 1).meta({ description: "Average CPU utilization (of requests) to scale at" }),
+        }),
+        podDisruptionBudget: z.strictObject({
+          enabled: z.boolean().meta({ description: "Render a PodDisruptionBudget" }),
+          minAvailable: count(100, 1),
+        }),
+        resources: renderedResourcesSchema,
+        port,
+      })
+      .meta({ description: "SEI + SIP (Apache + PHP)" }),
+    scheduler: z
+      .strictObject({
+        enabled: z.boolean().meta({ description: "One scheduler replica when true, zero when false (the Deployment stays)" }),
+        resources: renderedResourcesSchema,
+      })
+      .meta({ description: "The scheduler (agendador)" }),
+    updater: z
+      .strictObject({
+        enabled: z.boolean().meta({ description: "Render the pre-install/pre-upgrade Job" }),
+        resources: renderedResourcesSchema,
+        activeDeadlineSeconds: count(86400, 60).meta({ description: "How long the version update may run" }),
+      })
+      .meta({ description: "The version-update Job, a Helm hook" }),
+    solr: z
+      .strictObject({
+        image,
+        replicas: count(1).meta({ description: "One standalone Solr on one claim; 0 suspends" }),
+        heapMegabytes: count(65536, 128).meta({ description: "SOLR_HEAP in MiB" }),
+        resources: renderedResourcesSchema,
+        port,
+        existingClaim: objectName.meta({ description: "Solr data claim created by Terraform" }),
+        cores: z.strictObject({ protocolos: dnsLabel, basesConhecimento: dnsLabel, publicacoes: dnsLabel }),
+      })
+      .meta({ description: "Solr with SEI's three cores" }),
+    memcached: z
+      .strictObject({
+        image,
+        replicas: count(1).meta({ description: "A single memcached: SEI knows one cache host; 0 suspends" }),
+        cacheMegabytes: count(65536, 16).meta({ description: "memcached -m, in MiB" }),
+        sessions: z.boolean().meta({ description: "PHP sessions in memcached (SEI 5): APP_MEMCACHED_SESSION" }),
+        resources: renderedResourcesSchema,
+        port,
+      })
+      .meta({ description: "memcached (cache, and sessions where enabled)" }),
+    jod: z
+      .strictObject({
+        enabled: z.boolean().meta({ description: "Render the document converter" }),
+        image,
+        replicas: count(10),
+        resources: renderedResourcesSchema,
+        port,
+      })
+      .meta({ description: "JODConverter + LibreOffice" }),
+    database: z
+      .strictObject({
+        type: z.enum(["MySql"]).meta({ description: "APP_DB_TIPO; the platform runs MariaDB or MySQL" }),
+        host: dnsName.meta({ description: "Database Service Terraform creates" }),
+        port,
+        seiDatabase: sqlName,
+        sipDatabase: sqlName,
+        seiUsername: sqlUser,
+        sipUsername: sqlUser,
+        rootUsername: sqlUser,
+        secretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.database)}` }),
+      })
+      .meta({ description: "The database Terraform runs" }),
+    documents: z
+      .strictObject({
+        existingClaim: objectName.meta({ description: "ReadWriteMany claim created by Terraform" }),
+        mountPath: z
+          .string()
+          .regex(/^(\/[A-Za-z0-9._-]+)+$/)
+          .meta({ description: "Where app and scheduler mount it" }),
+      })
+      .meta({ description: "The document repository" }),
+    secrets: z
+      .strictObject({ appSecretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.app)}` }) })
+      .meta({ description: "Secrets Terraform generates" }),
+    ingress: z.strictObject({
+      className: objectName,
+      clusterIssuer: objectName.meta({ description: "cert-manager ClusterIssuer" }),
+      tlsSecretName: objectName,
+      bodySize: z
+        .string()
+        .regex(/^[1-9][0-9]*[kKmMgG]?$/)
+        .meta({ description: "nginx proxy-body-size, e.g. 510m" }),
+      stickySessions: z.boolean().meta({ description: "Cookie session affinity (when PHP sessions are not in memcached)" }),
+    }),
+    mail: z.strictObject({ host: dnsName, port, security: z.enum(["", "TLS", "SSL"]) }).meta({ description: "The SMTP relay" }),
+  })
+  .meta({
+    description:
+      "Exactly the values object the resolved plan produces (core/schema/helm-values.ts). Every key is required and no other key is allowed. " +
+      `The Secrets named here are created by Terraform: database.secretName holds ${keyList(SECRET_KEYS.database)}; ` +
+      `secrets.appSecretName holds ${keyList(SECRET_KEYS.app)}.`,
+  });
+
+export type HelmValues = z.output<typeof helmValuesSchema>;
+export type RenderedResources = z.output<typeof renderedResourcesSchema>;
