@@ -19,7 +19,7 @@ import { loadOfficialList, slugOf, type OfficialMunicipality } from "../core/ibg
 import { loadDocument } from "../core/load/index.ts";
 import { PHASES, type Phase } from "../core/schema/municipality.ts";
 import { tierSchema, type Tier } from "../core/schema/tier.ts";
-import { workingTree } from "../core/source.ts";
+import { workingTree } from "../sources/working-tree.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "sei-infra.js");

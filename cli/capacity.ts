@@ -14,18 +14,19 @@ import { Option } from "commander";
 import type { CapacityResult } from "../core/capacity/analyse.ts";
 import { analyseChange, analyseFleet } from "../core/capacity/analyse.ts";
 import { positionDiagnostics } from "../core/capacity/positions.ts";
-import { renderChart } from "../core/capacity/chart.ts";
-import type { Format } from "../core/capacity/format/render.ts";
-import { FORMATS, render } from "../core/capacity/format/render.ts";
+import { renderChart } from "../report/capacity/chart.ts";
+import type { Format } from "../report/capacity/render.ts";
+import { FORMATS, render } from "../report/capacity/render.ts";
 import type { Snapshot } from "../core/capacity/snapshot.ts";
 import { snapshotOf } from "../core/capacity/snapshot.ts";
-import { formatDiagnostic, hasErrors } from "../core/diagnostics.ts";
+import { hasErrors } from "../core/diagnostics.ts";
+import { formatDiagnostic } from "../report/diagnostics/text.ts";
 import { loadFleet, MUNICIPALITIES_DIR, PLATFORM_FILE, TIERS_DIR, type DocumentCache } from "../core/fleet.ts";
-import { GitError, gitRevisions } from "../core/git-source.ts";
+import { GitError, gitRevisions } from "../sources/git-revisions.ts";
 import { OFFICIAL_LIST_PATH } from "../core/ibge.ts";
-import { formatText } from "../core/report/index.ts";
+import { formatText } from "../report/diagnostics/index.ts";
 import type { FileSource } from "../core/source.ts";
-import { workingTree } from "../core/source.ts";
+import { workingTree } from "../sources/working-tree.ts";
 import { EXIT, UsageError } from "./exit.ts";
 import { requireDirectory, requireProjectRoot } from "./paths.ts";
 
@@ -109,7 +110,7 @@ function analyse(options: CapacityOptions, { cwd, err }: CapacityIo): CapacityRe
   return base && head && positioned(analyseChange(base, head), headSource);
 }
 
-/** Rule diagnostics located in the files of the revision they judge (the head). */
+/** Check diagnostics located in the files of the revision they judge (the head). */
 function positioned(result: CapacityResult, source: FileSource): CapacityResult {
   return { ...result, diagnostics: positionDiagnostics(result.diagnostics, source) };
 }

@@ -11,7 +11,7 @@ import { MUNICIPALITIES_DIR, PLATFORM_FILE } from "../core/fleet.ts";
 import { loadDocument } from "../core/load/index.ts";
 import { TIER_IDS, type TierId } from "../core/schema/municipality.ts";
 import { platformSchema } from "../core/schema/platform.ts";
-import { workingTree } from "../core/source.ts";
+import { workingTree } from "../sources/working-tree.ts";
 import { UsageError } from "./exit.ts";
 import { requireDirectory } from "./paths.ts";
 import { scaffoldMunicipality } from "./scaffold.ts";

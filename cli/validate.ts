@@ -6,8 +6,8 @@
 import { Option, type Command } from "commander";
 import { hasErrors } from "../core/diagnostics.ts";
 import { loadFleet, MUNICIPALITIES_DIR } from "../core/fleet.ts";
-import { formatGithub, formatJson, formatText } from "../core/report/index.ts";
-import { workingTree } from "../core/source.ts";
+import { formatGithub, formatJson, formatText } from "../report/diagnostics/index.ts";
+import { workingTree } from "../sources/working-tree.ts";
 import { EXIT } from "./exit.ts";
 import { requireDirectory, requireFile, requireProjectRoot } from "./paths.ts";
 

@@ -14,10 +14,3 @@ export interface Diagnostic {
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }
-
-/** "file:line:column: path: message", the form editors and CI logs link to. */
-export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
-  const field = d.path ? `${d.path}: ` : "";
-  return `${where}: ${d.severity}: ${field}${d.message}`;
-}

@@ -13,7 +13,7 @@ import { loadOfficialList } from "./ibge.ts";
 import { loadDocument, validateBytes, type LoadedDocument } from "./load/index.ts";
 import type { InstancePlan } from "./plan.ts";
 import { planInstance } from "./resolve/instance.ts";
-import { runRules, type Located } from "./rules/index.ts";
+import { runFleetRules, type Located } from "./rules/index.ts";
 import { isFormalized, municipalitySchema, type Municipality, type TierId } from "./schema/municipality.ts";
 import { platformSchema, type Platform } from "./schema/platform.ts";
 import { tierSchema, type Tier } from "./schema/tier.ts";
@@ -73,7 +73,7 @@ export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, file
   const municipalityFiles = [...new Set([...names.filter((n) => n.endsWith(".yaml")).map((n) => posix.join(dir, n)), ...(selected ?? [])])];
   const municipalities = municipalityFiles.map((file) => loadDocument(source, file, municipalitySchema));
 
-  const ruleDiagnostics = runRules({
+  const ruleDiagnostics = runFleetRules({
     platform: located(platform),
     tiers: tiers.flatMap((doc) => located(doc) ?? []),
     municipalities: municipalities.flatMap((doc) => located(doc) ?? []),

@@ -1,6 +1,6 @@
 /**
  * Plan amounts as Kubernetes quantity strings, the one rendering of container
- * resources: the Helm values (core/resolve.ts) and the Terraform resources
+ * resources: the Helm values (core/resolve/release.ts) and the Terraform resources
  * (constructs/) both use it, so a chart pod and a Terraform-made pod of the
  * same size read the same.
  */

@@ -1,9 +1,9 @@
 /**
- * Where input files come from: the working tree, or a git revision (for the
- * capacity diff, which reads old revisions as data and never runs old code).
+ * Where input files come from. The core reads every file through a FileSource
+ * and never touches the disk or git itself: sources/ provides the working tree
+ * and git revisions (for the capacity diff, which reads old revisions as data
+ * and never runs old code).
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 
 export interface FileSource {
   /** Human label used in messages ("working tree", "origin/main"). */
@@ -12,27 +12,4 @@ export interface FileSource {
   read(path: string): Buffer | undefined;
   /** Names (not paths) of the files directly inside a folder, sorted; [] when it does not exist. */
   list(dir: string): string[];
-}
-
-export function workingTree(root: string): FileSource {
-  return {
-    label: "working tree",
-    read(path) {
-      try {
-        return readFileSync(join(root, path));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        // Node's message ("EISDIR: illegal operation on a directory, read") does not say which file.
-        throw new Error(`${path}: cannot read: ${(error as Error).message}`, { cause: error });
-      }
-    },
-    list(dir) {
-      try {
-        return readdirSync(join(root, dir)).sort();
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-        throw error;
-      }
-    },
-  };
 }

@@ -14,9 +14,10 @@
 import "./preload.ts";
 import { posix, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { formatDiagnostic, hasErrors } from "../core/diagnostics.ts";
+import { hasErrors } from "../core/diagnostics.ts";
+import { formatDiagnostic } from "../report/diagnostics/text.ts";
 import { loadFleet, planFleet } from "../core/fleet.ts";
-import { workingTree } from "../core/source.ts";
+import { workingTree } from "../sources/working-tree.ts";
 import { formatSummary } from "./fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "./output-dir.ts";
 import { parseOnly, selectPlans, unknownNames } from "./selection.ts";

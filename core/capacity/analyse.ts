@@ -7,7 +7,7 @@ import type { CapacityDiff } from "./diff.ts";
 import { diffSnapshots } from "./diff.ts";
 import type { CapacityReport } from "./report.ts";
 import { buildReport } from "./report.ts";
-import { checkDiff, checkReport } from "./rules.ts";
+import { checkDiff, checkReport } from "./checks.ts";
 import type { Snapshot } from "./snapshot.ts";
 
 export type CapacityResult =

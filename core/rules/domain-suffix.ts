@@ -1,8 +1,8 @@
 /** Only domains PRODEMGE may issue certificates and DNS records for; the list is in platform.yaml. */
-import type { Rule } from "./rule.ts";
-import { finding } from "./rule.ts";
+import type { FleetRule } from "./fleet-rule.ts";
+import { finding } from "./fleet-rule.ts";
 
-export const domainSuffix: Rule = {
+export const domainSuffix: FleetRule = {
   id: "domain-suffix",
   description: "spec.domain is a host name under one of platform.yaml's spec.domainSuffixes.",
   check({ municipalities, platform }) {

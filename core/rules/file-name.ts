@@ -5,14 +5,14 @@
  */
 import { basename } from "node:path";
 import type { Diagnostic } from "../diagnostics.ts";
-import type { FleetFacts, Located, Rule } from "./rule.ts";
-import { finding } from "./rule.ts";
+import type { FleetFacts, Located, FleetRule } from "./fleet-rule.ts";
+import { finding } from "./fleet-rule.ts";
 
 function nameMatchesFile(
   id: string,
   description: string,
   docs: (facts: FleetFacts) => readonly Located<{ readonly metadata: { readonly name: string } }>[],
-): Rule {
+): FleetRule {
   return {
     id,
     description,

@@ -4,10 +4,10 @@
  * deploys, so it needs the PNCP control number.
  */
 import { isFormalized } from "../schema/municipality.ts";
-import type { Rule } from "./rule.ts";
-import { finding } from "./rule.ts";
+import type { FleetRule } from "./fleet-rule.ts";
+import { finding } from "./fleet-rule.ts";
 
-export const formalizedNeedsPncp: Rule = {
+export const formalizedNeedsPncp: FleetRule = {
   id: "formalized-needs-pncp",
   description: "A phase past contracted requires spec.contract.pncpId.",
   check({ municipalities }) {

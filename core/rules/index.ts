@@ -1,2 +1,2 @@
-export { FLEET_RULES, runRules } from "./rules.ts";
-export type { FleetFacts, Located, Rule } from "./rule.ts";
+export { FLEET_RULES, runFleetRules } from "./fleet-rules.ts";
+export type { FleetFacts, Located, FleetRule } from "./fleet-rule.ts";

@@ -1,10 +1,10 @@
 /** A municipality may be placed on a named cluster; the name must be one platform.yaml defines. */
 import { didYouMean } from "../load/suggest.ts";
 import type { Diagnostic } from "../diagnostics.ts";
-import type { Rule } from "./rule.ts";
-import { finding } from "./rule.ts";
+import type { FleetRule } from "./fleet-rule.ts";
+import { finding } from "./fleet-rule.ts";
 
-export const knownCluster: Rule = {
+export const knownCluster: FleetRule = {
   id: "known-cluster",
   description: "spec.cluster, when set, names a cluster of platform.yaml.",
   check({ municipalities, platform }) {
@@ -25,7 +25,7 @@ export const knownCluster: Rule = {
   },
 };
 
-export const defaultClusterDefined: Rule = {
+export const defaultClusterDefined: FleetRule = {
   id: "default-cluster-defined",
   description: "platform.yaml's spec.defaultCluster is one of its spec.clusters.",
   check({ platform }) {

@@ -1,8 +1,8 @@
 /** A launch before the contract was signed is a typo in one of the two dates. */
-import type { Rule } from "./rule.ts";
-import { finding } from "./rule.ts";
+import type { FleetRule } from "./fleet-rule.ts";
+import { finding } from "./fleet-rule.ts";
 
-export const launchAfterSigning: Rule = {
+export const launchAfterSigning: FleetRule = {
   id: "launch-after-signing",
   description: "spec.goLiveOn is not before spec.contract.signedOn.",
   check({ municipalities }) {

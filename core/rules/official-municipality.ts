@@ -4,10 +4,10 @@
  * the SEI instance itself, and a near-miss name hides a wrong code.
  */
 import type { Diagnostic } from "../diagnostics.ts";
-import type { Rule } from "./rule.ts";
-import { finding } from "./rule.ts";
+import type { FleetRule } from "./fleet-rule.ts";
+import { finding } from "./fleet-rule.ts";
 
-export const officialMunicipality: Rule = {
+export const officialMunicipality: FleetRule = {
   id: "official-municipality",
   description: "spec.ibgeCode is an official Minas Gerais code and spec.displayName its official IBGE name.",
   check({ municipalities, officialList }) {

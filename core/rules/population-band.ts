@@ -5,10 +5,10 @@
  */
 import type { Diagnostic } from "../diagnostics.ts";
 import type { Tier } from "../schema/tier.ts";
-import type { Rule } from "./rule.ts";
-import { finding } from "./rule.ts";
+import type { FleetRule } from "./fleet-rule.ts";
+import { finding } from "./fleet-rule.ts";
 
-export const populationBand: Rule = {
+export const populationBand: FleetRule = {
   id: "population-band",
   description: "spec.population lies in the population band of spec.tier (a warning; an error with --strict); the tier has a file in tiers/.",
   check({ municipalities, tiers }) {

@@ -6,10 +6,10 @@
 import type { Diagnostic } from "../diagnostics.ts";
 import { valueAt } from "../load/field-path.ts";
 import type { FieldPath } from "../load/locate.ts";
-import { finding, where, type Located, type Rule } from "./rule.ts";
+import { finding, where, type Located, type FleetRule } from "./fleet-rule.ts";
 
 /** Checked on every readable file (drafts), so the value is read from plain data, when it is text. */
-function uniqueField(id: string, path: FieldPath): Rule {
+function uniqueField(id: string, path: FieldPath): FleetRule {
   const label = (path[0] === "spec" ? path.slice(1) : path).join(".");
   return {
     id,

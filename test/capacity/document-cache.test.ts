@@ -1,7 +1,7 @@
 /** loadFleet's document cache, which the capacity diff shares between its two revisions. */
 import { describe, expect, it } from "vitest";
 import { loadFleet, type DocumentCache } from "../../core/fleet.ts";
-import { gitRevisions } from "../../core/git-source.ts";
+import { gitRevisions } from "../../sources/git-revisions.ts";
 import { official } from "./fixtures.ts";
 import { repoPerTest } from "./per-test.ts";
 

@@ -13,7 +13,7 @@ import { loadFleet } from "../../core/fleet.ts";
 import { loadOfficialList, OFFICIAL_LIST_PATH, slugOf, type OfficialMunicipality } from "../../core/ibge.ts";
 import type { Phase, TierId } from "../../core/schema/municipality.ts";
 import type { Tier } from "../../core/schema/tier.ts";
-import { workingTree } from "../../core/source.ts";
+import { workingTree } from "../../sources/working-tree.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** The 853 official municipalities (code, name, 2022 census population), as the loader reads them. */

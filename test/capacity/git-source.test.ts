@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { GitError, gitRevisions } from "../../core/git-source.ts";
+import { GitError, gitRevisions } from "../../sources/git-revisions.ts";
 import { repoPerTest } from "./per-test.ts";
 
 const repo = repoPerTest();

@@ -23,7 +23,7 @@ import type { MunicipalityRow } from "../../core/capacity/report.ts";
 import { loadFleet, planFleet } from "../../core/fleet.ts";
 import type { InstancePlan } from "../../core/plan.ts";
 import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
-import { workingTree } from "../../core/source.ts";
+import { workingTree } from "../../sources/working-tree.ts";
 import { MunicipalityStack } from "../../stacks/municipality-stack.ts";
 import type { StackJson } from "../synth/support.ts";
 import { podsOf, totalsOf } from "../synth/workloads.ts";

@@ -7,7 +7,8 @@ import { posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadFleet, type Fleet } from "../../core/fleet.ts";
 import type { Diagnostic } from "../../core/diagnostics.ts";
-import { workingTree, type FileSource } from "../../core/source.ts";
+import { type FileSource } from "../../core/source.ts";
+import { workingTree } from "../../sources/working-tree.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const repo = workingTree(REPO_ROOT);

@@ -7,7 +7,7 @@ import { loadFleet } from "../../core/fleet.ts";
 import type { InstancePlan } from "../../core/plan.ts";
 import { planInstance } from "../../core/resolve/instance.ts";
 import { TIER_IDS, type Municipality, type Phase, type TierId } from "../../core/schema/municipality.ts";
-import { workingTree } from "../../core/source.ts";
+import { workingTree } from "../../sources/working-tree.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 

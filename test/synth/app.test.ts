@@ -7,9 +7,9 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatDiagnostic } from "../../core/diagnostics.ts";
+import { formatDiagnostic } from "../../report/diagnostics/text.ts";
 import { loadFleet } from "../../core/fleet.ts";
-import { workingTree } from "../../core/source.ts";
+import { workingTree } from "../../sources/working-tree.ts";
 import { REPO_ROOT, cleanScratch, runApp, scratchDir, tree, type AppRun } from "./support.ts";
 
 afterAll(cleanScratch);

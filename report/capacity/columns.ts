@@ -3,8 +3,8 @@
  * (min/max pairs share a cell); `COMPACT` shows what a cluster must hold
  * (requests at maximum replicas and storage), for summaries.
  */
-import type { ComputeAmount } from "../../plan.ts";
-import type { Figures, ReplicaRange, StorageBytes } from "../figures.ts";
+import type { ComputeAmount } from "../../core/plan.ts";
+import type { Figures, ReplicaRange, StorageBytes } from "../../core/capacity/figures.ts";
 import { bytes, cores, signed } from "./units.ts";
 
 export interface FigureCell {

@@ -12,7 +12,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { posix } from "node:path";
-import type { FileSource } from "./source.ts";
+import type { FileSource } from "../core/source.ts";
 
 /** A revision that does not exist, a folder outside a git work tree, or git itself failing. */
 export class GitError extends Error {}

@@ -3,7 +3,7 @@
  * `{ file, line, column, path, message }`. The shape is a contract with CI
  * tooling; add fields, never rename them.
  */
-import type { Diagnostic } from "../diagnostics.ts";
+import type { Diagnostic } from "../../core/diagnostics.ts";
 
 export interface JsonProblem {
   readonly file: string;

@@ -5,12 +5,12 @@
  * and can be attached to a pull request as it is. Hovering a segment shows its
  * exact figure (an SVG <title>).
  */
-import { TIER_IDS, type TierId } from "../schema/municipality.ts";
-import type { CapacityResult } from "./analyse.ts";
-import type { Amounts } from "./clusters.ts";
-import type { Figures } from "./figures.ts";
-import type { CapacityReport } from "./report.ts";
-import { count } from "./format/units.ts";
+import { TIER_IDS, type TierId } from "../../core/schema/municipality.ts";
+import type { CapacityResult } from "../../core/capacity/analyse.ts";
+import type { Amounts } from "../../core/capacity/clusters.ts";
+import type { Figures } from "../../core/capacity/figures.ts";
+import type { CapacityReport } from "../../core/capacity/report.ts";
+import { count } from "./units.ts";
 
 /** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. */
 const TIER_COLOURS: Readonly<Record<TierId, string>> = {

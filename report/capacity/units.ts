@@ -2,7 +2,7 @@
  * Figures as people read them. Exact numbers (millicores, bytes) stay in JSON
  * and CSV; tables show cores and binary units.
  */
-import { describeBytes } from "../../quantity.ts";
+import { describeBytes } from "../../core/quantity.ts";
 
 /** Millicores as cores, exact to the millicore: 875 → "0.875", 12500 → "12.5". */
 export function cores(millicores: number): string {

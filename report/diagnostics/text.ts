@@ -3,7 +3,7 @@
  * each (the form editors and terminals turn into links), then a summary.
  * The cdktf app prints the same text when it refuses to synthesize.
  */
-import { formatDiagnostic, type Diagnostic } from "../diagnostics.ts";
+import type { Diagnostic } from "../../core/diagnostics.ts";
 
 export interface TextOptions {
   /** ANSI colours; only when writing to a terminal. @default false */
@@ -13,6 +13,13 @@ export interface TextOptions {
 }
 
 const ANSI = { red: "\u001b[31m", yellow: "\u001b[33m", green: "\u001b[32m", bold: "\u001b[1m", dim: "\u001b[2m", reset: "\u001b[0m" };
+
+/** "file:line:column: severity: path: message", the form editors and CI logs link to. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
+  const field = d.path ? `${d.path}: ` : "";
+  return `${where}: ${d.severity}: ${field}${d.message}`;
+}
 
 export function formatText(diagnostics: readonly Diagnostic[], { colour = false, fileCount }: TextOptions): string {
   const paint = (style: keyof typeof ANSI, text: string) => (colour ? `${ANSI[style]}${text}${ANSI.reset}` : text);

@@ -4,7 +4,7 @@
  * docs/capacity.md. `schemaVersion` changes only when a key changes meaning
  * or goes away.
  */
-import type { CapacityResult } from "../analyse.ts";
+import type { CapacityResult } from "../../core/capacity/analyse.ts";
 
 export const JSON_SCHEMA_VERSION = 1;
 

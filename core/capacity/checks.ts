@@ -1,5 +1,6 @@
 /**
- * The rules capacity enforces, as a small table per mode. A diff rule sees both
+ * The checks capacity enforces, as a small table per mode (fleet rules, which
+ * judge files, are in core/rules/; these judge resolved plans). A diff check sees both
  * revisions; errors fail the command (exit 1), warnings are printed and pass.
  *
  * - A data volume never shrinks: the kubernetes provider replaces a claim whose
@@ -20,25 +21,25 @@ import { VOLUME_KINDS } from "./figures.ts";
 import type { CapacityReport, ClusterRow } from "./report.ts";
 import type { Entry, Snapshot } from "./snapshot.ts";
 
-export interface ReportRuleInput {
+export interface ReportCheckInput {
   readonly snapshot: Snapshot;
   readonly report: CapacityReport;
 }
 
-export interface DiffRuleInput {
+export interface DiffCheckInput {
   readonly base: Snapshot;
   readonly head: Snapshot;
   readonly diff: CapacityDiff;
 }
 
-type Rule<I> = (input: I) => Diagnostic[];
+type Check<I> = (input: I) => Diagnostic[];
 
-const REPORT_RULES: readonly Rule<ReportRuleInput>[] = [
+const REPORT_CHECKS: readonly Check<ReportCheckInput>[] = [
   ({ report }) => report.clusters.flatMap((c) => overcommitDiagnostics(c, null, "warning")),
   ({ snapshot }) => tierBandWarnings(snapshot.entries, snapshot),
 ];
 
-const DIFF_RULES: readonly Rule<DiffRuleInput>[] = [
+const DIFF_CHECKS: readonly Check<DiffCheckInput>[] = [
   volumesNeverShrink,
   dataStaysOnItsCluster,
   clustersStayWithinAllocatable,
@@ -46,15 +47,15 @@ const DIFF_RULES: readonly Rule<DiffRuleInput>[] = [
   removalKeepsData,
 ];
 
-export function checkReport(input: ReportRuleInput): Diagnostic[] {
-  return REPORT_RULES.flatMap((rule) => rule(input));
+export function checkReport(input: ReportCheckInput): Diagnostic[] {
+  return REPORT_CHECKS.flatMap((check) => check(input));
 }
 
-export function checkDiff(input: DiffRuleInput): Diagnostic[] {
-  return DIFF_RULES.flatMap((rule) => rule(input));
+export function checkDiff(input: DiffCheckInput): Diagnostic[] {
+  return DIFF_CHECKS.flatMap((check) => check(input));
 }
 
-function volumesNeverShrink({ base, head }: DiffRuleInput): Diagnostic[] {
+function volumesNeverShrink({ base, head }: DiffCheckInput): Diagnostic[] {
   const before = entriesByName(base);
   return head.entries.flatMap((now) => {
     const was = before.get(now.municipality.metadata.name);
@@ -84,7 +85,7 @@ function volumesNeverShrink({ base, head }: DiffRuleInput): Diagnostic[] {
  * at another cluster would make the next deploy build an empty instance there
  * and leave the data behind, so it is an error until the data is migrated.
  */
-function dataStaysOnItsCluster({ base, head }: DiffRuleInput): Diagnostic[] {
+function dataStaysOnItsCluster({ base, head }: DiffCheckInput): Diagnostic[] {
   const before = entriesByName(base);
   return head.entries.flatMap((now): Diagnostic[] => {
     const was = before.get(now.municipality.metadata.name);
@@ -110,7 +111,7 @@ function overridePath(kind: string, entry: Entry): string | undefined {
   return key in overrides ? `spec.overrides.${key}` : undefined;
 }
 
-function clustersStayWithinAllocatable({ diff }: DiffRuleInput): Diagnostic[] {
+function clustersStayWithinAllocatable({ diff }: DiffCheckInput): Diagnostic[] {
   return diff.clusters.flatMap(({ before, after }) => (after ? overcommitDiagnostics(after, before, "error") : []));
 }
 
@@ -146,7 +147,7 @@ function verb(before: ClusterRow | null): string {
   return before === null ? "are" : "would be";
 }
 
-function tiersStillMatchBands({ base, head }: DiffRuleInput): Diagnostic[] {
+function tiersStillMatchBands({ base, head }: DiffCheckInput): Diagnostic[] {
   const before = entriesByName(base);
   // Only what this change breaks: a mismatch already there in the base is not news.
   const fresh = head.entries.filter((now) => {
@@ -183,7 +184,7 @@ function bandText(band: Band): string {
 }
 
 /** Deleting a formalized municipality's file stops synthesizing its stack; its data stays in the cluster. */
-function removalKeepsData({ diff }: DiffRuleInput): Diagnostic[] {
+function removalKeepsData({ diff }: DiffCheckInput): Diagnostic[] {
   return diff.changes.flatMap(({ name, before, after }): Diagnostic[] =>
     after === null && before?.status === "active"
       ? [

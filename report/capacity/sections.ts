@@ -2,12 +2,12 @@
  * The tables of a capacity report and of a diff, built once and drawn by the
  * text and markdown formats alike.
  */
-import type { Figures } from "../figures.ts";
-import type { CapacityDiff, ClusterDelta, Delta } from "../diff.ts";
-import type { CapacityReport, ClusterRow, Group, MunicipalityRow, TierRow } from "../report.ts";
+import type { Figures } from "../../core/capacity/figures.ts";
+import type { CapacityDiff, ClusterDelta, Delta } from "../../core/capacity/diff.ts";
+import type { CapacityReport, ClusterRow, Group, MunicipalityRow, TierRow } from "../../core/capacity/report.ts";
 import type { FigureCell } from "./columns.ts";
 import { COMPACT, FULL } from "./columns.ts";
-import type { Align, Table } from "./table.ts";
+import type { Align, Table } from "../table.ts";
 import { bytes, change, cores, count, percent } from "./units.ts";
 
 export type Layout = "full" | "compact";

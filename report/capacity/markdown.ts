@@ -2,12 +2,12 @@
  * A pull-request comment: problems first, then what changes, then the totals.
  * Long tables fold into <details> so the comment stays readable.
  */
-import type { Diagnostic } from "../../diagnostics.ts";
-import { formatDiagnostic } from "../../diagnostics.ts";
-import type { CapacityResult } from "../analyse.ts";
+import type { Diagnostic } from "../../core/diagnostics.ts";
+import { formatDiagnostic } from "../diagnostics/text.ts";
+import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import { diffTables, reportTables } from "./sections.ts";
 import { summary, title } from "./summary.ts";
-import { markdownTable } from "./table.ts";
+import { markdownTable } from "../table.ts";
 
 export function renderMarkdown(result: CapacityResult): string {
   const parts = [`## ${title(result)}`, summary(result), ...problems(result.diagnostics)];

@@ -1,8 +1,8 @@
 /** Aligned tables for a terminal; the diagnostics go to standard error, not here. */
-import type { CapacityResult } from "../analyse.ts";
+import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import { diffTables, reportTables } from "./sections.ts";
 import { summary, title } from "./summary.ts";
-import { textTable } from "./table.ts";
+import { textTable } from "../table.ts";
 
 const CLUSTERS = "Clusters (requests at maximum replicas against allocatable)";
 

@@ -10,10 +10,10 @@ import { defaultClusterDefined, knownCluster } from "./known-cluster.ts";
 import { launchAfterSigning } from "./launch-after-signing.ts";
 import { officialMunicipality } from "./official-municipality.ts";
 import { populationBand } from "./population-band.ts";
-import type { FleetFacts, Rule } from "./rule.ts";
+import type { FleetFacts, FleetRule } from "./fleet-rule.ts";
 import { uniqueContractNumber, uniqueDomain, uniqueIbgeCode, uniqueName, uniquePncpId } from "./unique.ts";
 
-export const FLEET_RULES: readonly Rule[] = [
+export const FLEET_RULES: readonly FleetRule[] = [
   fileName,
   uniqueName,
   uniqueIbgeCode,
@@ -30,6 +30,6 @@ export const FLEET_RULES: readonly Rule[] = [
   tierFileName,
 ];
 
-export function runRules(facts: FleetFacts, rules: readonly Rule[] = FLEET_RULES): Diagnostic[] {
+export function runFleetRules(facts: FleetFacts, rules: readonly FleetRule[] = FLEET_RULES): Diagnostic[] {
   return rules.flatMap((rule) => rule.check(facts));
 }

@@ -4,10 +4,10 @@
  * municipality and each total. Exact units (millicores, bytes) in every
  * figure column, named in its header.
  */
-import type { CapacityResult } from "../analyse.ts";
-import type { Figures } from "../figures.ts";
-import { FIGURE_COLUMNS } from "../figures.ts";
-import type { Group, MunicipalityRow } from "../report.ts";
+import type { CapacityResult } from "../../core/capacity/analyse.ts";
+import type { Figures } from "../../core/capacity/figures.ts";
+import { FIGURE_COLUMNS } from "../../core/capacity/figures.ts";
+import type { Group, MunicipalityRow } from "../../core/capacity/report.ts";
 
 const HEADERS = [
   "scope",

@@ -3,7 +3,7 @@
  * (`::error file=…,line=…,col=…,title=…::message`), which the runner turns into
  * annotations on the pull request's changed lines.
  */
-import type { Diagnostic } from "../diagnostics.ts";
+import type { Diagnostic } from "../../core/diagnostics.ts";
 
 export function formatGithub(diagnostics: readonly Diagnostic[], fileCount: number): string {
   const lines = diagnostics.map((d) => {

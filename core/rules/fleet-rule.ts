@@ -32,7 +32,7 @@ export interface FleetFacts {
   readonly officialList: OfficialList | undefined;
 }
 
-export interface Rule {
+export interface FleetRule {
   /** Stable id, used in tests and docs ("unique-domain"). */
   readonly id: string;
   /** What the rule guarantees, in one sentence. */

@@ -1,5 +1,5 @@
 /** The output formats of `sei-infra capacity`, by name. */
-import type { CapacityResult } from "../analyse.ts";
+import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import { renderCsv } from "./csv.ts";
 import { renderJson } from "./json.ts";
 import { renderMarkdown } from "./markdown.ts";

@@ -1,6 +1,6 @@
 /** The title and the one-paragraph summary every people-facing format opens with. */
-import type { CapacityResult } from "../analyse.ts";
-import type { Group } from "../report.ts";
+import type { CapacityResult } from "../../core/capacity/analyse.ts";
+import type { Group } from "../../core/capacity/report.ts";
 import { bytes, change, cores, count, plural } from "./units.ts";
 
 export function title(result: CapacityResult): string {
