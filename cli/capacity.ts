@@ -9,78 +9,63 @@
  */
 import { writeFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
-import type { Command } from "commander";
-import { Option } from "commander";
 import type { CapacityResult } from "../core/capacity/analyse.ts";
 import { analyseChange, analyseFleet } from "../core/capacity/analyse.ts";
 import { positionDiagnostics } from "../core/capacity/positions.ts";
-import { renderChart } from "../report/capacity/chart.ts";
-import type { Format } from "../report/capacity/render.ts";
-import { FORMATS, render } from "../report/capacity/render.ts";
 import type { Snapshot } from "../core/capacity/snapshot.ts";
 import { snapshotOf } from "../core/capacity/snapshot.ts";
 import { hasErrors } from "../core/diagnostics.ts";
-import { formatDiagnostic } from "../report/diagnostics/text.ts";
 import { loadFleet, MUNICIPALITIES_DIR, PLATFORM_FILE, TIERS_DIR, type DocumentCache } from "../core/fleet.ts";
-import { GitError, gitRevisions } from "../sources/git-revisions.ts";
 import { OFFICIAL_LIST_PATH } from "../core/ibge.ts";
-import { formatText } from "../report/diagnostics/index.ts";
 import type { FileSource } from "../core/source.ts";
+import { renderChart } from "../report/capacity/chart.ts";
+import { formatDiagnostic, formatText } from "../report/diagnostics/text.ts";
+import { FORMATS, type CapacityFormat } from "../report/formats.ts";
+import { GitError, gitRevisions } from "../sources/git-revisions.ts";
 import { workingTree } from "../sources/working-tree.ts";
+import type { CommandSpec, Io } from "./command.ts";
 import { EXIT, UsageError } from "./exit.ts";
+import { formatOption } from "./format-option.ts";
 import { requireDirectory, requireProjectRoot } from "./paths.ts";
 
-export interface CapacityOptions {
+export interface CapacityArgs {
   readonly municipalities: string;
-  readonly format: Format;
+  readonly format: CapacityFormat;
   readonly base?: string;
   readonly head?: string;
   readonly output?: string;
   readonly chart?: string;
 }
 
-/** Where the command runs and writes; the CLI passes the process's own, tests their collectors. */
-export interface CapacityIo {
-  /** The project root, where platform.yaml is. */
-  readonly cwd: string;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
-
-function processIo(): CapacityIo {
-  return { cwd: process.cwd(), out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
-}
-
-export function register(program: Command): void {
-  program
-    .command("capacity")
-    .description("CPU, memory and storage per municipality, tier and cluster; with --base, what the change since that revision costs")
-    .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR)
-    .addOption(new Option("--format <format>", "output format").choices(Object.keys(FORMATS)).default("text"))
-    .option("--base <rev>", "git revision to compare against (e.g. origin/main)")
-    .option("--head <rev>", "git revision to compare (default: the working tree); needs --base")
-    .option("--output <file>", "write the report to this file instead of standard output")
-    .option("--chart <file.svg>", "also draw requested CPU, memory and storage per tier as a self-contained SVG")
-    .action((options: CapacityOptions) => {
-      process.exitCode = runCapacity(options, processIo());
-    });
-}
+export const capacity: CommandSpec<CapacityArgs> = {
+  name: "capacity",
+  description: "CPU, memory and storage per municipality, tier and cluster; with --base, what the change since that revision costs",
+  define: (command) =>
+    command
+      .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR)
+      .addOption(formatOption(FORMATS.capacity, "text"))
+      .option("--base <rev>", "git revision to compare against (e.g. origin/main)")
+      .option("--head <rev>", "git revision to compare (default: the working tree); needs --base")
+      .option("--output <file>", "write the report to this file instead of standard output")
+      .option("--chart <file.svg>", "also draw requested CPU, memory and storage per tier as a self-contained SVG"),
+  run: runCapacity,
+};
 
 /** Runs the command and returns the exit code. */
-export function runCapacity(options: CapacityOptions, io: CapacityIo = processIo()): number {
+export function runCapacity(args: CapacityArgs, io: Io): number {
   const { cwd } = io;
   try {
-    const result = analyse(options, io);
+    const result = analyse(args, io);
     if (!result) return EXIT.invalid;
-    for (const d of result.diagnostics) io.err(`${formatDiagnostic(d)}\n`);
-    const text = render(result, options.format);
-    if (options.output) write(resolvePath(cwd, options.output), text);
-    else io.out(text);
-    if (options.chart) write(resolvePath(cwd, options.chart), renderChart(result));
+    for (const d of result.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+    const text = FORMATS.capacity[args.format](result);
+    if (args.output) write(resolvePath(cwd, args.output), text);
+    else io.stdout(text);
+    if (args.chart) write(resolvePath(cwd, args.chart), renderChart(result));
     return hasErrors(result.diagnostics) ? EXIT.invalid : EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError || error instanceof GitError) {
-      io.err(`sei-infra capacity: ${error.message}\n`);
+      io.stderr(`sei-infra capacity: ${error.message}\n`);
       return EXIT.usage;
     }
     throw error;
@@ -88,7 +73,7 @@ export function runCapacity(options: CapacityOptions, io: CapacityIo = processIo
 }
 
 /** The result, or undefined when an input file is invalid (its diagnostics are printed). */
-function analyse(options: CapacityOptions, { cwd, err }: CapacityIo): CapacityResult | undefined {
+function analyse(options: CapacityArgs, { cwd, stderr }: Io): CapacityResult | undefined {
   requireProjectRoot(cwd);
   const dir = requireDirectory(cwd, options.municipalities, "municipalities folder");
   // Git paths cannot leave the project: the folder must be inside it.
@@ -96,7 +81,7 @@ function analyse(options: CapacityOptions, { cwd, err }: CapacityIo): CapacityRe
   if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
   if (options.base === undefined) {
     const source = workingTree(cwd);
-    const head = snapshot(source, dir, "", err);
+    const head = snapshot(source, dir, "", stderr);
     return head && positioned(analyseFleet(head), source);
   }
   const revisions = options.head === undefined ? [options.base] : [options.base, options.head];
@@ -105,8 +90,8 @@ function analyse(options: CapacityOptions, { cwd, err }: CapacityIo): CapacityRe
   const [baseSource, headSource = workingTree(cwd)] = gitRevisions({ root: cwd, revisions, prefetch });
   // One cache for both loads: files the change did not touch are parsed and validated once.
   const cache: DocumentCache = new Map();
-  const base = snapshot(baseSource!, dir, `${options.base}:`, err, cache);
-  const head = snapshot(headSource, dir, options.head === undefined ? "" : `${options.head}:`, err, cache);
+  const base = snapshot(baseSource!, dir, `${options.base}:`, stderr, cache);
+  const head = snapshot(headSource, dir, options.head === undefined ? "" : `${options.head}:`, stderr, cache);
   return base && head && positioned(analyseChange(base, head), headSource);
 }
 

@@ -1,43 +1,68 @@
 /**
- * The `sei-infra` command line: one commander program, each subcommand
- * registered from its own file so a new command is one import and one line.
+ * The `sei-infra` command line: one commander program built from the
+ * CommandSpecs registered below.
  *
  * Exit codes are a contract with CI: 0 valid (warnings allowed), 1 invalid
  * input, 2 usage or I/O error. Commander's own usage errors (unknown option,
  * missing argument) exit 1 by default, so they are mapped to 2 here.
  */
 import { Command, CommanderError } from "commander";
-import { register as registerCapacity } from "./capacity.ts";
+import { capacity } from "./capacity.ts";
+import { processIo, type AnyCommandSpec, type Io } from "./command.ts";
 import { EXIT, UsageError } from "./exit.ts";
-import { register as registerNew } from "./new.ts";
-import { register as registerValidate } from "./validate.ts";
+import { newMunicipality } from "./new.ts";
+import { validate } from "./validate.ts";
 
-export function createProgram(): Command {
+/**
+ * Every command, in help order. Adding one: write cli/<name>.ts exporting a
+ * CommandSpec (cli/command.ts: name, description, define(command) for its
+ * arguments and options, run(args, io) → exit code), and list it here. A
+ * command with subcommands, such as `sei-infra fleet plan|apply|drift|emit`,
+ * is a CommandSpec with `subcommands: [plan, apply, drift, emit]` (one file
+ * each, e.g. cli/fleet/plan.ts) and no run of its own.
+ */
+const COMMANDS: readonly AnyCommandSpec[] = [validate, newMunicipality, capacity];
+
+export function createProgram(io: Io, setExitCode: (code: number) => void, commands: readonly AnyCommandSpec[] = COMMANDS): Command {
   const program = new Command("sei-infra")
     .description("Infrastructure of SEI! Municípios: validate municipality files, scaffold new ones, plan capacity")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError()
     .exitOverride();
-  registerValidate(program);
-  registerNew(program);
-  registerCapacity(program);
+  for (const spec of commands) register(program, spec, io, setExitCode);
   return program;
 }
 
+/** Adds `spec` (and its subcommands) to `parent`; its action passes options and named arguments to run(). */
+function register(parent: Command, spec: AnyCommandSpec, io: Io, setExitCode: (code: number) => void): void {
+  const command = parent.command(spec.name).description(spec.description);
+  // Subcommands inherit the settings that make usage errors exit 2 and keep output on io.
+  command.copyInheritedSettings(parent);
+  spec.define?.(command);
+  for (const sub of spec.subcommands ?? []) register(command, sub, io, setExitCode);
+  const run = spec.run;
+  if (!run) return;
+  command.action(async (...params: unknown[]) => {
+    const named = Object.fromEntries(command.registeredArguments.map((argument, i) => [argument.name(), params[i]]));
+    setExitCode(await run({ ...command.opts(), ...named }, io));
+  });
+}
+
 /** Runs the command line and returns the process exit code (never calls process.exit). */
-export async function main(argv: readonly string[] = process.argv): Promise<number> {
-  const program = createProgram();
-  process.exitCode = undefined;
+export async function main(argv: readonly string[] = process.argv, io: Io = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = createProgram(io, (code) => (exitCode = code));
   try {
     await program.parseAsync([...argv]);
-    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and version are not failures; every other commander error is a usage error.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     // Usage errors and I/O failures (an unreadable file) alike: a one-line message, exit 2.
-    process.stderr.write(`sei-infra: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (!(error instanceof UsageError) && process.env.SEI_INFRA_DEBUG) process.stderr.write(`${(error as Error).stack ?? ""}\n`);
+    io.stderr(`sei-infra: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (!(error instanceof UsageError) && io.env.SEI_INFRA_DEBUG) io.stderr(`${(error as Error).stack ?? ""}\n`);
     return EXIT.usage;
   }
 }

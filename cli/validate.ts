@@ -3,76 +3,50 @@
  * tiers/ and reports every problem of every file in one run, for people (text),
  * programs (json) or GitHub Actions annotations (github).
  */
-import { Option, type Command } from "commander";
 import { hasErrors } from "../core/diagnostics.ts";
 import { loadFleet, MUNICIPALITIES_DIR } from "../core/fleet.ts";
-import { formatGithub, formatJson, formatText } from "../report/diagnostics/index.ts";
+import { FORMATS, type DiagnosticFormat } from "../report/formats.ts";
 import { workingTree } from "../sources/working-tree.ts";
+import type { CommandSpec, Io } from "./command.ts";
 import { EXIT } from "./exit.ts";
+import { formatOption } from "./format-option.ts";
 import { requireDirectory, requireFile, requireProjectRoot } from "./paths.ts";
 
-export const FORMATS = ["text", "json", "github"] as const;
-export type Format = (typeof FORMATS)[number];
-
-export interface ValidateOptions {
-  /** Folder with platform.yaml and tiers/; paths are relative to it. */
-  readonly root: string;
+export interface ValidateArgs {
   /** Municipality files to report on; all files of the folder when empty. */
   readonly files: readonly string[];
   readonly municipalities: string;
-  readonly format: Format;
+  readonly format: DiagnosticFormat;
   readonly strict: boolean;
-  /** Colour the text format. */
-  readonly colour: boolean;
-  readonly write: (text: string) => void;
 }
 
+export const validate: CommandSpec<ValidateArgs> = {
+  name: "validate",
+  description: "Validate municipality files, platform.yaml and tiers/; every file of the folder counts for the uniqueness rules",
+  define: (command) =>
+    command
+      .argument("[files...]", "municipality files to report on (default: every file in the folder)")
+      .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR)
+      .addOption(formatOption(FORMATS.diagnostics, "text"))
+      .option("--strict", "warnings (population outside the tier's band) become errors", false),
+  run: runValidate,
+};
+
 /** Validates and writes the report; returns the exit code (0 valid, 1 invalid; usage problems throw UsageError). */
-export function runValidate(options: ValidateOptions): number {
-  const { root } = options;
+export function runValidate(args: ValidateArgs, io: Io): number {
+  const root = io.cwd;
   requireProjectRoot(root);
-  const municipalitiesDir = requireDirectory(root, options.municipalities, "municipalities folder");
-  const files = options.files.map((file) => requireFile(root, file, "municipality file"));
+  const municipalitiesDir = requireDirectory(root, args.municipalities, "municipalities folder");
+  const files = args.files.map((file) => requireFile(root, file, "municipality file"));
 
   const fleet = loadFleet({
     source: workingTree(root),
     municipalitiesDir,
     ...(files.length > 0 ? { files } : {}),
-    strict: options.strict,
+    strict: args.strict,
   });
 
   const { diagnostics, checkedFiles } = fleet;
-  switch (options.format) {
-    case "json":
-      options.write(formatJson(diagnostics, checkedFiles));
-      break;
-    case "github":
-      options.write(formatGithub(diagnostics, checkedFiles.length));
-      break;
-    case "text":
-      options.write(formatText(diagnostics, { colour: options.colour, fileCount: checkedFiles.length }));
-      break;
-  }
+  io.stdout(FORMATS.diagnostics[args.format]({ diagnostics, files: checkedFiles, colour: args.format === "text" && io.colour }));
   return hasErrors(diagnostics) ? EXIT.invalid : EXIT.ok;
-}
-
-export function register(program: Command): void {
-  program
-    .command("validate")
-    .description("Validate municipality files, platform.yaml and tiers/; every file of the folder counts for the uniqueness rules")
-    .argument("[files...]", "municipality files to report on (default: every file in the folder)")
-    .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR)
-    .addOption(new Option("--format <format>", "output format").choices(FORMATS).default("text"))
-    .option("--strict", "warnings (population outside the tier's band) become errors", false)
-    .action((files: string[], opts: { municipalities: string; format: Format; strict: boolean }) => {
-      process.exitCode = runValidate({
-        root: process.cwd(),
-        files,
-        municipalities: opts.municipalities,
-        format: opts.format,
-        strict: opts.strict,
-        colour: opts.format === "text" && process.stdout.isTTY === true && process.stdout.hasColors(),
-        write: (text) => process.stdout.write(text),
-      });
-    });
 }

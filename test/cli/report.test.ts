@@ -1,7 +1,9 @@
 /** The report formats on their own: colour only when asked, GitHub escaping, the JSON shape. */
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../core/diagnostics.ts";
-import { formatGithub, formatText, jsonReport } from "../../report/diagnostics/index.ts";
+import { formatGithub } from "../../report/diagnostics/github.ts";
+import { jsonReport } from "../../report/diagnostics/json.ts";
+import { formatText } from "../../report/diagnostics/text.ts";
 
 const error: Diagnostic = { severity: "error", file: "m/a,b.yaml", line: 3, column: 5, path: "spec.tier", message: "100% wrong:\nsee docs" };
 const warning: Diagnostic = { severity: "warning", file: "m/x.yaml", line: 0, column: 0, path: "", message: "whole file" };
