@@ -8,7 +8,7 @@ import { ConfigMapV1, Construct, CronJobV1 } from "./cdktf.ts";
 import type { BackupPlan, DatabasePlan } from "../core/plan.ts";
 import { BACKUP_MOUNTS, BACKUP_SCRIPT_KEY, backupScript } from "./database-scripts.ts";
 import { renderResources, terraformLiteral } from "./render.ts";
-import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security.ts";
+import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSpec } from "./security.ts";
 
 export interface DatabaseBackupProps {
   /** Namespace of the CronJob. */
@@ -61,11 +61,7 @@ export class DatabaseBackup extends Construct {
               metadata: { labels: { ...backup.labels } },
               spec: {
                 restartPolicy: "Never",
-                serviceAccountName: props.serviceAccountName,
-                automountServiceAccountToken: false,
-                enableServiceLinks: false,
-                imagePullSecrets: database.imagePullSecrets.map((name) => ({ name })),
-                securityContext: restrictedPodSecurityContext(MYSQL_UID),
+                ...restrictedPodSpec({ serviceAccountName: props.serviceAccountName, imagePullSecrets: database.imagePullSecrets, uid: MYSQL_UID }),
                 container: [
                   {
                     name: "backup",

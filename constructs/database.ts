@@ -21,7 +21,7 @@ import { DatabaseBackup } from "./database-backup.ts";
 import { INIT_SCRIPT_KEY, SERVER_CONFIG_KEY, initScript } from "./database-scripts.ts";
 import { GeneratedSecret } from "./generated-secret.ts";
 import { renderResources, terraformLiteral } from "./render.ts";
-import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./security.ts";
+import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSpec } from "./security.ts";
 
 export interface DatabaseProps {
   /** Namespace of every object. */
@@ -106,12 +106,8 @@ export class Database extends Construct {
         template: {
           metadata: { labels: { ...database.labels } },
           spec: {
-            serviceAccountName: props.serviceAccountName,
-            automountServiceAccountToken: false,
-            enableServiceLinks: false,
-            imagePullSecrets: database.imagePullSecrets.map((name) => ({ name })),
+            ...restrictedPodSpec({ serviceAccountName: props.serviceAccountName, imagePullSecrets: database.imagePullSecrets, uid: MYSQL_UID }),
             terminationGracePeriodSeconds: 60,
-            securityContext: restrictedPodSecurityContext(MYSQL_UID),
             container: [
               {
                 name: "database",

@@ -28,3 +28,23 @@ export function restrictedContainerSecurityContext() {
     seccompProfile: { type: "RuntimeDefault" },
   };
 }
+
+export interface RestrictedPodProps {
+  /** ServiceAccount of the pod; its token is never mounted. */
+  readonly serviceAccountName: string;
+  /** Pull secrets of the private registry. */
+  readonly imagePullSecrets: readonly string[];
+  /** User and group the pod runs as. */
+  readonly uid: number;
+}
+
+/** The pod-level fields every pod Terraform creates shares: no API token, no service links, the restricted context. */
+export function restrictedPodSpec({ serviceAccountName, imagePullSecrets, uid }: RestrictedPodProps) {
+  return {
+    serviceAccountName,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    imagePullSecrets: imagePullSecrets.map((name) => ({ name })),
+    securityContext: restrictedPodSecurityContext(uid),
+  };
+}

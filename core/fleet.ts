@@ -8,7 +8,7 @@
  */
 import { posix } from "node:path";
 import type { Diagnostic } from "./diagnostics.ts";
-import { hasErrors } from "./diagnostics.ts";
+import { fileDiagnostic, hasErrors } from "./diagnostics.ts";
 import { loadOfficialList } from "./ibge.ts";
 import { loadDocument, validateBytes, type LoadedDocument } from "./load/index.ts";
 import type { InstancePlan } from "./plan.ts";
@@ -143,7 +143,7 @@ function located<T>(doc: LoadedDocument<T>): Located<T> | undefined {
 
 /** A .yml file would be skipped silently; say so instead. */
 function wrongExtension(file: string): Diagnostic {
-  return { severity: "error", file, line: 0, column: 0, path: "", message: `municipality files end in .yaml; rename to ${posix.basename(file, ".yml")}.yaml` };
+  return fileDiagnostic(file, `municipality files end in .yaml; rename to ${posix.basename(file, ".yml")}.yaml`);
 }
 
 function byPosition(a: Diagnostic, b: Diagnostic): number {

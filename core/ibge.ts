@@ -7,7 +7,7 @@
  * Read through the same FileSource as the fleet, so an old git revision is
  * checked against the list of its own time.
  */
-import type { Diagnostic } from "./diagnostics.ts";
+import { fileDiagnostic, type Diagnostic } from "./diagnostics.ts";
 import type { FileSource } from "./source.ts";
 
 export const OFFICIAL_LIST_PATH = "data/ibge/minas-gerais.csv";
@@ -33,7 +33,7 @@ const HEADER = "code,name,population";
 /** Parses the CSV; a malformed list is a diagnostic on the list file, never a crash. */
 export function parseOfficialList(text: string, file: string): { list?: OfficialList; diagnostics: Diagnostic[] } {
   const problem = (line: number, message: string) => ({
-    diagnostics: [{ severity: "error" as const, file, line, column: line > 0 ? 1 : 0, path: "", message }],
+    diagnostics: [fileDiagnostic(file, message, { at: { line, column: 1 } })],
   });
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   if (lines[0] !== HEADER) return problem(1, `official list must start with the header "${HEADER}"`);
@@ -54,9 +54,7 @@ export function parseOfficialList(text: string, file: string): { list?: Official
 export function loadOfficialList(source: FileSource, file = OFFICIAL_LIST_PATH): { list?: OfficialList; diagnostics: Diagnostic[] } {
   const bytes = source.read(file);
   if (!bytes) {
-    return {
-      diagnostics: [{ severity: "error", file, line: 0, column: 0, path: "", message: "official list of municipalities not found" }],
-    };
+    return { diagnostics: [fileDiagnostic(file, "official list of municipalities not found")] };
   }
   return parseOfficialList(bytes.toString("utf8"), file);
 }

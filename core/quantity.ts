@@ -83,16 +83,19 @@ export function toMebibytes(bytes: number): number {
   return Math.floor(bytes / BINARY_SUFFIXES.Mi!);
 }
 
-/** Human figure for reports: "1.5 TiB", "512 MiB", "2.25 cores". */
+const BINARY_UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"] as const;
+
+/** The largest binary unit that `bytes` (in absolute value) fills at least once: 1536 → KiB, 512 → B. */
+export function binaryUnit(bytes: number): { readonly name: string; readonly size: number } {
+  let i = 0;
+  while (i < BINARY_UNITS.length - 1 && Math.abs(bytes) >= 1024 ** (i + 1)) i++;
+  return { name: BINARY_UNITS[i]!, size: 1024 ** i };
+}
+
+/** Human figure for reports: "1.5 TiB", "512 MiB". */
 export function describeBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number(value.toFixed(2))} ${units[unit]}`;
+  const unit = binaryUnit(bytes);
+  return `${Number((bytes / unit.size).toFixed(2))} ${unit.name}`;
 }
 
 export function describeCpu(millicores: number): string {

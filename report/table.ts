@@ -1,7 +1,8 @@
 /**
  * A table of already formatted cells, rendered as aligned text for a terminal
- * or as a GitHub markdown table. Sections build a Table once; each format only
- * decides how to draw it.
+ * or as a GitHub markdown table: the capacity report and the synthesis
+ * summary both draw their tables here. A report builds a Table once; each
+ * format only decides how to draw it.
  */
 export type Align = "left" | "right";
 
@@ -12,14 +13,19 @@ export interface Table {
   readonly rows: readonly (readonly string[])[];
 }
 
-export function textTable({ headers, align, rows }: Table): string {
+export interface TextTableOptions {
+  /** A line of dashes under the headers. @default true */
+  readonly underline?: boolean;
+}
+
+export function textTable({ headers, align, rows }: Table, { underline = true }: TextTableOptions = {}): string {
   const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => pad(cell, widths[i]!, align[i] ?? "left"))
       .join("  ")
       .trimEnd();
-  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  return [line(headers), ...(underline ? [line(widths.map((w) => "-".repeat(w)))] : []), ...rows.map(line)].join("\n");
 }
 
 export function markdownTable({ headers, align, rows }: Table): string {

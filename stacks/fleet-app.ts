@@ -5,6 +5,7 @@
  */
 import { App, TerraformResource } from "../constructs/cdktf.ts";
 import type { InstancePlan } from "../core/plan.ts";
+import { textTable } from "../report/table.ts";
 import { MunicipalityStack } from "./municipality-stack.ts";
 
 export interface FleetAppOptions {
@@ -44,13 +45,16 @@ export function summarize(stacks: readonly MunicipalityStack[]): SummaryRow[] {
   }));
 }
 
-/** A fixed-width table for the terminal. */
+/** A fixed-width table for the terminal, then the totals. */
 export function formatSummary(rows: readonly SummaryRow[]): string {
-  const header = ["municipality", "tier", "phase", "stack", "resources"];
-  const lines = [header, ...rows.map((r) => [r.municipality, r.tier, r.phase, r.stack, String(r.resources)])];
-  const widths = header.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  const render = (cells: string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  const table = textTable(
+    {
+      headers: ["municipality", "tier", "phase", "stack", "resources"],
+      align: ["left", "left", "left", "left", "right"],
+      rows: rows.map((r) => [r.municipality, r.tier, r.phase, r.stack, String(r.resources)]),
+    },
+    { underline: false },
+  );
   const total = rows.reduce((sum, r) => sum + r.resources, 0);
-  return [...lines.map(render), `${rows.length} stack(s), ${total} resources`].join("\n");
+  return `${table}\n${rows.length} stack(s), ${total} resources`;
 }

@@ -11,9 +11,10 @@
  *   problem does not block an unrelated change.
  * - A tier should match the population band it is defined for.
  */
-import type { Diagnostic } from "../diagnostics.ts";
+import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
+import { PLATFORM_FILE } from "../fleet.ts";
 import { describeBytes, describeCpu, formatBytes } from "../quantity.ts";
-import type { Tier } from "../schema/tier.ts";
+import { describeBand, inBand, tierForPopulation } from "../population-band.ts";
 import type { Dimension } from "./clusters.ts";
 import { AMOUNT_KEY } from "./clusters.ts";
 import type { CapacityDiff } from "./diff.ts";
@@ -65,16 +66,12 @@ function volumesNeverShrink({ base, head }: DiffCheckInput): Diagnostic[] {
       (kind): Diagnostic => {
         const from = was.plan.volumes[kind].storageBytes;
         const to = now.plan.volumes[kind].storageBytes;
-        return {
-          severity: "error",
-          file: now.file,
-          line: 0,
-          column: 0,
-          path: overridePath(kind, now) ?? "spec.tier",
-          message:
-            `${now.municipality.metadata.name}: volume ${kind} (claim ${now.plan.volumes[kind].claimName}) would shrink ` +
+        return fileDiagnostic(
+          now.file,
+          `${now.municipality.metadata.name}: volume ${kind} (claim ${now.plan.volumes[kind].claimName}) would shrink ` +
             `from ${formatBytes(from)} to ${formatBytes(to)}; a volume cannot shrink without losing its data, keep it at ${formatBytes(from)} or more`,
-        };
+          { path: overridePath(kind, now) ?? "spec.tier" },
+        );
       },
     );
   });
@@ -91,16 +88,12 @@ function dataStaysOnItsCluster({ base, head }: DiffCheckInput): Diagnostic[] {
     const was = before.get(now.municipality.metadata.name);
     if (!was || was.status !== "active" || was.plan.cluster.name === now.plan.cluster.name) return [];
     return [
-      {
-        severity: "error",
-        file: now.file,
-        line: 0,
-        column: 0,
-        path: "spec.cluster",
-        message:
-          `${now.municipality.metadata.name}: would move from cluster ${was.plan.cluster.name} to ${now.plan.cluster.name}; ` +
+      fileDiagnostic(
+        now.file,
+        `${now.municipality.metadata.name}: would move from cluster ${was.plan.cluster.name} to ${now.plan.cluster.name}; ` +
           `its database, document, Solr and backup volumes stay on ${was.plan.cluster.name}, so the next deploy would start an empty instance. Migrate the data first`,
-      },
+        { path: "spec.cluster" },
+      ),
     ];
   });
 }
@@ -132,14 +125,11 @@ function overcommitDiagnostics(after: ClusterRow, before: ClusterRow | null, gro
     const added = after.usage[key] - was;
     const text = DIMENSION_TEXT[d];
     const change = before === null ? "" : ` (${added >= 0 ? "+" : "−"}${text.show(Math.abs(added))} in this change)`;
-    return {
-      severity: before !== null && added > 0 ? grown : "warning",
-      file: "platform.yaml",
-      line: 0,
-      column: 0,
-      path: `spec.clusters.${after.name}.allocatable.${d}`,
-      message: `cluster ${after.name}: ${text.what} ${verb(before)} ${text.show(after.usage[key])}, past the ${text.show(after.allocatable[key])} allocatable${change}`,
-    };
+    return fileDiagnostic(
+      PLATFORM_FILE,
+      `cluster ${after.name}: ${text.what} ${verb(before)} ${text.show(after.usage[key])}, past the ${text.show(after.allocatable[key])} allocatable${change}`,
+      { severity: before !== null && added > 0 ? grown : "warning", path: `spec.clusters.${after.name}.allocatable.${d}` },
+    );
   });
 }
 
@@ -160,7 +150,7 @@ function tiersStillMatchBands({ base, head }: DiffCheckInput): Diagnostic[] {
 function tierBandWarnings(entries: readonly Entry[], snapshot: Snapshot): Diagnostic[] {
   return entries.flatMap((entry): Diagnostic[] => {
     const problem = bandProblem(entry, snapshot);
-    return problem ? [{ severity: "warning", file: entry.file, line: 0, column: 0, path: "spec.tier", message: problem }] : [];
+    return problem ? [fileDiagnostic(entry.file, problem, { severity: "warning", path: "spec.tier" })] : [];
   });
 }
 
@@ -168,19 +158,9 @@ function bandProblem(entry: Entry, snapshot: Snapshot): string | undefined {
   const { population, tier } = entry.municipality.spec;
   const band = snapshot.tiers.get(tier)?.spec.population;
   if (!band || inBand(population, band)) return undefined;
-  const fitting = [...snapshot.tiers.values()].find((t) => inBand(population, t.spec.population));
+  const fitting = tierForPopulation(population, snapshot.tiers.values());
   const hint = fitting ? `; its band is ${fitting.metadata.name}` : "";
-  return `${entry.municipality.metadata.name}: population ${population} is outside the ${tier} band (${bandText(band)})${hint}`;
-}
-
-type Band = Tier["spec"]["population"];
-
-function inBand(population: number, band: Band): boolean {
-  return population >= band.min && (band.max === undefined || population <= band.max);
-}
-
-function bandText(band: Band): string {
-  return band.max === undefined ? `${band.min} or more` : `${band.min} to ${band.max}`;
+  return `${entry.municipality.metadata.name}: population ${population} is outside the ${tier} band (${describeBand(band)})${hint}`;
 }
 
 /** Deleting a formalized municipality's file stops synthesizing its stack; its data stays in the cluster. */
@@ -188,16 +168,12 @@ function removalKeepsData({ diff }: DiffCheckInput): Diagnostic[] {
   return diff.changes.flatMap(({ name, before, after }): Diagnostic[] =>
     after === null && before?.status === "active"
       ? [
-          {
-            severity: "warning",
-            file: before.file,
-            line: 0,
-            column: 0,
-            path: "",
-            message:
-              `${name}: the file of a formalized municipality is removed; its volumes are retained and keep using ` +
+          fileDiagnostic(
+            before.file,
+            `${name}: the file of a formalized municipality is removed; its volumes are retained and keep using ` +
               `${describeBytes(before.figures.storageBytes.total)} of storage (set phase decommissioned to keep them counted)`,
-          },
+            { severity: "warning" },
+          ),
         ]
       : [],
   );

@@ -3,7 +3,7 @@
  * tier and platform files all come through here, so they report errors alike.
  */
 import type { z } from "zod";
-import type { Diagnostic } from "../diagnostics.ts";
+import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
 import type { FileSource } from "../source.ts";
 import type { Locator } from "./locate.ts";
 import { parseYaml } from "./parse-yaml.ts";
@@ -30,8 +30,7 @@ export interface LoadedDocument<T> {
 export function loadDocument<S extends z.ZodType>(source: FileSource, file: string, schema: S): LoadedDocument<z.output<S>> {
   const bytes = source.read(file);
   if (!bytes) {
-    const diagnostic: Diagnostic = { severity: "error", file, line: 0, column: 0, path: "", message: "file not found" };
-    return { file, value: undefined, data: undefined, locator: undefined, diagnostics: [diagnostic] };
+    return { file, value: undefined, data: undefined, locator: undefined, diagnostics: [fileDiagnostic(file, "file not found")] };
   }
   return validateBytes(bytes, file, schema);
 }

@@ -22,7 +22,7 @@
  */
 import { CORE_SCHEMA, load as fastLoad } from "js-yaml";
 import { LineCounter, parseAllDocuments, parseDocument, visit, type Document, type YAMLError, type YAMLWarning } from "yaml";
-import type { Diagnostic } from "../diagnostics.ts";
+import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
 import { MAX_ALIASES, MAX_FILE_BYTES } from "./limits.ts";
 import { createLocator, type Locator, type Position } from "./locate.ts";
 import { bytePosition, firstInvalidUtf8Byte } from "./utf8.ts";
@@ -37,10 +37,7 @@ export interface ParsedYaml {
 
 export function parseYaml(bytes: Uint8Array, file: string): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
-  const fail = (message: string, at: Position | undefined = undefined, path = ""): ParsedYaml => {
-    diagnostics.push({ severity: "error", file, line: at?.line ?? 0, column: at?.column ?? 0, path, message });
-    return { data: undefined, locator: undefined, diagnostics };
-  };
+  const fail = failure(file, diagnostics);
 
   if (bytes.length > MAX_FILE_BYTES) {
     return fail(`file is ${Math.ceil(bytes.length / 1024)} KiB; files over ${MAX_FILE_BYTES / 1024} KiB are refused (a municipality file is about 1 KiB)`);
@@ -109,10 +106,7 @@ function lazyLocator(text: string): Locator {
 /** The `yaml` reading, with every problem positioned; the authority when js-yaml refuses a file. */
 function readWithPositions(text: string, file: string): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
-  const fail = (message: string, at: Position | undefined = undefined, path = ""): ParsedYaml => {
-    diagnostics.push({ severity: "error", file, line: at?.line ?? 0, column: at?.column ?? 0, path, message });
-    return { data: undefined, locator: undefined, diagnostics };
-  };
+  const fail = failure(file, diagnostics);
   const lineCounter = new LineCounter();
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
@@ -168,6 +162,14 @@ function readWithPositions(text: string, file: string): ParsedYaml {
   } catch (error) {
     return fail(`could not be read as YAML: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** Records an error that stops the reading (positioned when `at` is known) and returns the failed result. */
+function failure(file: string, diagnostics: Diagnostic[]) {
+  return (message: string, at?: Position): ParsedYaml => {
+    diagnostics.push(fileDiagnostic(file, message, at ? { at } : {}));
+    return { data: undefined, locator: undefined, diagnostics };
+  };
 }
 
 /** yaml's messages, in plainer words for the common cases. */

@@ -4,7 +4,7 @@
  * larger tier, or outgrow its band between censuses. `--strict` makes it an error.
  */
 import type { Diagnostic } from "../diagnostics.ts";
-import type { Tier } from "../schema/tier.ts";
+import { describeBand, inBand, tierForPopulation } from "../population-band.ts";
 import type { FleetRule } from "./fleet-rule.ts";
 import { finding } from "./fleet-rule.ts";
 
@@ -21,26 +21,16 @@ export const populationBand: FleetRule = {
         diagnostics.push(finding(doc, { path: ["spec", "tier"], message: `tier "${tierId}" has no valid file tiers/${tierId}.yaml` }));
         continue;
       }
-      if (inBand(tier, population)) continue;
-      const fitting = tiers.find((t) => inBand(t.value, population))?.value.metadata.name;
+      if (inBand(population, tier.spec.population)) continue;
+      const fitting = tierForPopulation(population, tiers.map((t) => t.value))?.metadata.name;
       diagnostics.push(
         finding(doc, {
           path: ["spec", "population"],
           severity: "warning",
-          message: `${population} is outside the band of tier ${tierId} (${band(tier)})${fitting ? `; tier ${fitting} fits` : ""}`,
+          message: `${population} is outside the band of tier ${tierId} (${describeBand(tier.spec.population)} inhabitants)${fitting ? `; tier ${fitting} fits` : ""}`,
         }),
       );
     }
     return diagnostics;
   },
 };
-
-function inBand(tier: Tier, population: number): boolean {
-  const { min, max } = tier.spec.population;
-  return population >= min && (max === undefined || population <= max);
-}
-
-function band(tier: Tier): string {
-  const { min, max } = tier.spec.population;
-  return max === undefined ? `${min} or more inhabitants` : `${min} to ${max} inhabitants`;
-}

@@ -5,6 +5,7 @@
  * and can be attached to a pull request as it is. Hovering a segment shows its
  * exact figure (an SVG <title>).
  */
+import { binaryUnit } from "../../core/quantity.ts";
 import { TIER_IDS, type TierId } from "../../core/schema/municipality.ts";
 import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import type { Amounts } from "../../core/capacity/clusters.ts";
@@ -29,17 +30,11 @@ interface Panel {
 }
 
 const cpuUnit = () => ({ name: "cores", size: 1000 });
-const byteUnit = (max: number) => {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-  let i = 0;
-  while (i < units.length - 1 && max >= 1024 ** (i + 1)) i++;
-  return { name: units[i]!, size: 1024 ** i };
-};
 
 const PANELS: readonly Panel[] = [
   { title: "CPU requests", value: (f) => f.requests.atMaxReplicas.cpuMillicores, allocatable: (a) => a.cpuMillicores, unit: cpuUnit },
-  { title: "Memory requests", value: (f) => f.requests.atMaxReplicas.memoryBytes, allocatable: (a) => a.memoryBytes, unit: byteUnit },
-  { title: "Storage", value: (f) => f.storageBytes.total, allocatable: (a) => a.storageBytes, unit: byteUnit },
+  { title: "Memory requests", value: (f) => f.requests.atMaxReplicas.memoryBytes, allocatable: (a) => a.memoryBytes, unit: binaryUnit },
+  { title: "Storage", value: (f) => f.storageBytes.total, allocatable: (a) => a.storageBytes, unit: binaryUnit },
 ];
 
 const WIDTH = 900;

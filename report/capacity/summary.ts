@@ -1,7 +1,8 @@
 /** The title and the one-paragraph summary every people-facing format opens with. */
 import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import type { Group } from "../../core/capacity/report.ts";
-import { bytes, change, cores, count, plural } from "./units.ts";
+import { plural } from "../plural.ts";
+import { bytes, change, cores, count } from "./units.ts";
 
 export function title(result: CapacityResult): string {
   return result.mode === "report"
@@ -13,12 +14,12 @@ export function summary(result: CapacityResult): string {
   if (result.mode === "report") {
     const { totals, pipeline } = result.report;
     return (
-      `${plural(totals.municipalities, "active municipality", "active municipalities")} and ${count(pipeline.municipalities)} in the pipeline. ` +
+      `${plural(totals.municipalities, "active municipality", "active municipalities", count)} and ${count(pipeline.municipalities)} in the pipeline. ` +
       `Active fleet: ${need(totals)}.`
     );
   }
   const { changes, totals } = result.diff;
-  const what = changes.length === 1 ? "1 municipality changes" : `${plural(changes.length, "municipality", "municipalities")} change`;
+  const what = changes.length === 1 ? "1 municipality changes" : `${plural(changes.length, "municipality", "municipalities", count)} change`;
   return `${what}. Active fleet: ${need(totals.before, totals.after)}.`;
 }
 

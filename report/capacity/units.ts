@@ -14,11 +14,6 @@ export function bytes(value: number): string {
   return value === 0 ? "0" : describeBytes(value);
 }
 
-/** "1 municipality", "3 municipalities". */
-export function plural(n: number, one: string, many: string): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
-}
-
 /** A delta with its sign; zero stays "0" so an unchanged figure reads as such. */
 export function signed(value: number, show: (n: number) => string): string {
   if (value === 0) return "0";

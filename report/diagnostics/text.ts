@@ -4,6 +4,7 @@
  * The cdktf app prints the same text when it refuses to synthesize.
  */
 import type { Diagnostic } from "../../core/diagnostics.ts";
+import { plural } from "../plural.ts";
 
 export interface TextOptions {
   /** ANSI colours; only when writing to a terminal. @default false */
@@ -42,8 +43,4 @@ function summary(diagnostics: readonly Diagnostic[], fileCount: number, paint: (
   const counts = [errors > 0 ? paint("red", plural(errors, "error")) : "", warnings > 0 ? paint("yellow", plural(warnings, "warning")) : ""];
   const verdict = errors > 0 ? "invalid" : "valid";
   return `${counts.filter(Boolean).join(", ")} in ${files} checked: ${verdict}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -1,9 +1,0 @@
-export { DataVolume, type DataVolumeProps } from "./data-volume.ts";
-export { Database, type DatabaseProps } from "./database.ts";
-export { DatabaseBackup, type DatabaseBackupProps } from "./database-backup.ts";
-export { DocumentStorage, type DocumentStorageProps } from "./document-storage.ts";
-export { GeneratedSecret, type GeneratedSecretProps } from "./generated-secret.ts";
-export { NetworkPolicies, type NetworkPoliciesProps } from "./network-policies.ts";
-export { SeiRelease, type SeiReleaseProps } from "./sei-release.ts";
-export { StorageClassGuard, type StorageClassGuardProps } from "./storage-class-guard.ts";
-export { Tenancy, type TenancyProps } from "./tenancy.ts";
