@@ -19,7 +19,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { FixtureRepo, officialList, REPO_ROOT, tierForPopulation, type MunicipalityFixture } from "../test/capacity/fixtures.ts";
+import { FixtureRepo, officialList, REPO_ROOT, fittingTier, type MunicipalityFixture } from "../scripts/lib/fleet-repo.ts";
 import { TIER_IDS } from "../core/schema/municipality.ts";
 
 const TARGET_SECONDS = 2;
@@ -44,7 +44,7 @@ try {
 
   const fleet: MunicipalityFixture[] = officialList().map((official, i) => ({
     official,
-    tier: tierForPopulation(official.population),
+    tier: fittingTier(official.population),
     phase: i % 10 === 9 ? "contracted" : i % 10 === 8 ? "training" : "production",
     ...(i % 3 === 2 ? { cluster: "prodemge-bh-2" } : {}),
     sequence: i + 1,

@@ -5,8 +5,9 @@
  *
  *   npm run bench:synth
  *
- * The fleet comes from data/ibge/minas-gerais.csv: every municipality in
- * production, its tier chosen by population band from tiers/. Everything is
+ * The fleet comes from data/ibge/minas-gerais.csv (scripts/lib/fleet-repo.ts,
+ * the capacity tests' generator): every municipality in production, its tier
+ * chosen by population band from tiers/. Everything is
  * written to a temporary folder, deleted afterwards.
  * Targets (issue 3): fleet < 15 s and < 1.5 GB peak; one municipality < 2 s.
  */
@@ -15,79 +16,22 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { parse } from "yaml";
+import { slugOf } from "../core/ibge.ts";
+import { fittingTier, municipalityYaml, officialList } from "../scripts/lib/fleet-repo.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const TARGETS = { fleetSeconds: 15, fleetPeakBytes: 1.5e9, oneSeconds: 2 };
 
-interface Band {
-  readonly tier: string;
-  readonly min: number;
-  readonly max: number;
-}
-
-function tierBands(): Band[] {
-  return readdirSync(join(root, "tiers"))
-    .filter((f) => f.endsWith(".yaml"))
-    .map((f) => {
-      const tier = parse(readFileSync(join(root, "tiers", f), "utf8")) as {
-        metadata: { name: string };
-        spec: { population: { min?: number; max?: number } };
-      };
-      return { tier: tier.metadata.name, min: tier.spec.population.min ?? 0, max: tier.spec.population.max ?? Infinity };
-    });
-}
-
-/** "São João del-Rei" → "sao-joao-del-rei": the file and metadata name. */
-function slug(name: string): string {
-  return name
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-|-$/g, "")
-    .slice(0, 40)
-    .replace(/-$/, "");
-}
-
-function municipalityYaml(index: number, code: string, name: string, population: number, tier: string): string {
-  const seq = String(index + 1).padStart(6, "0");
-  return [
-    "apiVersion: sei.mg.gov.br/v1",
-    "kind: Municipality",
-    `metadata: { name: ${slug(name)} }`,
-    "spec:",
-    `  ibgeCode: "${code}"`,
-    `  displayName: ${JSON.stringify(name)}`,
-    `  population: ${population}`,
-    `  tier: ${tier}`,
-    "  phase: production",
-    `  contract: { number: "${index + 1}/2026", signedOn: 2026-01-15, pncpId: "18715615000160-2-${seq}/2026" }`,
-    `  domain: sei.${slug(name)}.mg.gov.br`,
-    "  team:",
-    "    projectManager: { name: Ana Souza, email: ana.souza@example.org }",
-    "    businessLead: { name: Bruno Lima, email: bruno.lima@example.org }",
-    "    itLead: { name: Carla Dias, email: carla.dias@example.org }",
-    "",
-  ].join("\n");
-}
-
-/** Writes one production municipality file per IBGE row into `dir`. */
+/** Writes one production municipality file per official municipality into `dir`, its tier by population band. */
 export function writeFleet(dir: string): { count: number; byTier: Record<string, number>; first: string } {
-  const bands = tierBands();
-  const rows = readFileSync(join(root, "data/ibge/minas-gerais.csv"), "utf8").trim().split("\n").slice(1);
   const byTier: Record<string, number> = {};
-  let first = "";
-  rows.forEach((row, index) => {
-    const [code, name, population] = row.split(",") as [string, string, string];
-    const people = Number(population);
-    const band = bands.find((b) => people >= b.min && people <= b.max);
-    if (!band) throw new Error(`no tier band holds ${name} (${people})`);
-    byTier[band.tier] = (byTier[band.tier] ?? 0) + 1;
-    writeFileSync(join(dir, `${slug(name)}.yaml`), municipalityYaml(index, code, name, people, band.tier));
-    first ||= slug(name);
+  const fleet = officialList();
+  fleet.forEach((official, index) => {
+    const tier = fittingTier(official.population);
+    byTier[tier] = (byTier[tier] ?? 0) + 1;
+    writeFileSync(join(dir, `${slugOf(official.name)}.yaml`), municipalityYaml({ official, tier, phase: "production", sequence: index + 1 }));
   });
-  return { count: rows.length, byTier, first };
+  return { count: fleet.length, byTier, first: slugOf(fleet[0]!.name) };
 }
 
 interface Run {

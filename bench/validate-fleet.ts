@@ -2,8 +2,9 @@
  * `npm run bench:validate`: how long `sei-infra validate` takes on a fleet of
  * all 853 Minas Gerais municipalities (target: under 1 s wall time, node start
  * included). The fleet is generated from the official list into a temporary
- * folder: the tier each population band calls for, a mix of phases, PNCP ids
- * with valid CNPJ check digits. Then the real command runs several times as a
+ * folder by scripts/lib/fleet-repo.ts (the capacity tests' generator): the
+ * tier each population band calls for, every phase in rotation, PNCP ids with
+ * valid CNPJ check digits. Then the real command runs several times as a
  * child process, through the bundled start-up path and through tsx for
  * comparison. A benchmark, not a test: it prints figures and the machine.
  *
@@ -14,12 +15,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isValidCnpj } from "@brazilian-utils/brazilian-utils/is-valid-cnpj";
-import { loadOfficialList, slugOf, type OfficialMunicipality } from "../core/ibge.ts";
-import { loadDocument } from "../core/load/index.ts";
-import { PHASES, type Phase } from "../core/schema/municipality.ts";
-import { tierSchema, type Tier } from "../core/schema/tier.ts";
-import { workingTree } from "../sources/working-tree.ts";
+import { slugOf } from "../core/ibge.ts";
+import { PHASES } from "../core/schema/municipality.ts";
+import { fittingTier, municipalityYaml, officialList } from "../scripts/lib/fleet-repo.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "sei-infra.js");
@@ -28,19 +26,22 @@ const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf("--runs") + 1]) || 10;
 const keep = args.includes("--keep");
 
-const source = workingTree(ROOT);
-const official = loadOfficialList(source).list;
-if (!official) throw new Error("data/ibge/minas-gerais.csv did not load");
-const tiers = source
-  .list("tiers")
-  .filter((name) => name.endsWith(".yaml"))
-  .map((name) => loadDocument(source, `tiers/${name}`, tierSchema).value)
-  .filter((tier): tier is Tier => tier !== undefined);
+const official = officialList();
 
 const dir = mkdtempSync(join(tmpdir(), "sei-fleet-"));
 try {
-  official.all.forEach((m, index) => writeFileSync(join(dir, `${slugOf(m.name)}.yaml`), municipalityFile(m, index)));
-  console.log(`generated ${official.all.length} municipality files in ${dir}`);
+  official.forEach((m, index) => {
+    // Every phase in rotation; a larger document repository on one file in ten.
+    const file = municipalityYaml({
+      official: m,
+      tier: fittingTier(m.population),
+      phase: PHASES[index % PHASES.length]!,
+      sequence: index + 1,
+      ...(index % 10 === 0 ? { overrides: { documentsStorage: "100Gi" } } : {}),
+    });
+    writeFileSync(join(dir, `${slugOf(m.name)}.yaml`), file);
+  });
+  console.log(`generated ${official.length} municipality files in ${dir}`);
 
   const command = ["validate", "--municipalities", dir, "--format", "json"];
   const bundled = timeRuns(command, {}, runs);
@@ -48,8 +49,8 @@ try {
 
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
   console.log(`machine: ${availableParallelism()} CPUs (${cpu}), node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  console.log(`sei-infra validate, ${official.all.length} files, bundled start-up: ${summary(bundled)}`);
-  console.log(`sei-infra validate, ${official.all.length} files, tsx loader:        ${summary(viaTsx)}`);
+  console.log(`sei-infra validate, ${official.length} files, bundled start-up: ${summary(bundled)}`);
+  console.log(`sei-infra validate, ${official.length} files, tsx loader:        ${summary(viaTsx)}`);
 } finally {
   if (keep) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });
@@ -92,46 +93,4 @@ function summary(timings: readonly Timing[]): string {
   const wall = timings.map((t) => t.wallMs).sort((a, b) => a - b);
   const cpu = median(timings.map((t) => t.cpuMs));
   return `wall median ${median([...wall]).toFixed(0)} ms, min ${wall[0]!.toFixed(0)} ms, max ${wall[wall.length - 1]!.toFixed(0)} ms; CPU median ${cpu.toFixed(0)} ms (${timings.length} runs)`;
-}
-
-/** A plausible file for municipality number `index` of the official list. */
-function municipalityFile(m: OfficialMunicipality, index: number): string {
-  const slug = slugOf(m.name);
-  const tier = tiers.find((t) => m.population >= t.spec.population.min && m.population <= (t.spec.population.max ?? Infinity));
-  if (!tier) throw new Error(`no tier for ${m.name} (${m.population})`);
-  const phase: Phase = PHASES[index % PHASES.length]!;
-  const pncp = phase === "contracted" ? "" : `\n    pncpId: "${cnpj(index)}-2-${String(index + 1).padStart(6, "0")}/2026"`;
-  const person = (role: string) => `{ name: ${role} ${index}, email: ${role}.${index}@example.org }`;
-  return `# yaml-language-server: $schema=../schema/municipality.schema.json
-# Generated by bench/validate-fleet.ts: contract, PNCP and team data are invented.
-apiVersion: sei.mg.gov.br/v1
-kind: Municipality
-metadata:
-  name: ${slug}
-spec:
-  ibgeCode: "${m.code}"
-  displayName: "${m.name}"
-  population: ${m.population}
-  tier: ${tier.metadata.name}
-  phase: ${phase}
-  contract:
-    number: "${index + 1}/2026"
-    signedOn: 2026-03-10${pncp}
-  goLiveOn: 2026-09-01
-  domain: sei.${slug}.mg.gov.br
-  team:
-    projectManager: ${person("gerente")}
-    businessLead: ${person("negocio")}
-    itLead: ${person("ti")}
-${index % 10 === 0 ? "  overrides:\n    documentsStorage: 100Gi\n" : ""}`;
-}
-
-/** A CNPJ with valid check digits, different for each index (the check digits are searched, not computed by hand). */
-function cnpj(index: number): string {
-  const base = `18${String(index).padStart(6, "0")}0001`;
-  for (let digits = 0; digits < 100; digits++) {
-    const candidate = `${base}${String(digits).padStart(2, "0")}`;
-    if (isValidCnpj(candidate)) return candidate;
-  }
-  throw new Error(`no valid CNPJ for ${base}`);
 }

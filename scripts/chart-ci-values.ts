@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { stringify } from "yaml";
-import { REPO_ROOT, TIER_IDS, examplePlan } from "../test/support/plans.ts";
+import { REPO_ROOT, TIER_IDS, examplePlan } from "./lib/example-plan.ts";
 import type { TierId } from "../core/schema/municipality.ts";
 
 export const CHART_DIR = join(REPO_ROOT, "charts", "sei");

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FixtureRepo, REPO_ROOT, official, type MunicipalityFixture } from "./fixtures.ts";
+import { FixtureRepo, REPO_ROOT, official, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
 
 const BIN = join(REPO_ROOT, "bin", "sei-infra.js");
 const ABAETE: MunicipalityFixture = { official: official("Abaeté"), tier: "pequeno-ii", sequence: 2 };

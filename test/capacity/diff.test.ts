@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { addFigures, subtractFigures, sumFigures } from "../../core/capacity/figures.ts";
 import { PEQUENO_I_PRODUCTION, PEQUENO_I_PROVISIONING, PEQUENO_II_PRODUCTION, Gi, Mi, ZERO, figures } from "./expected.ts";
-import { official, type FixtureRepo, type MunicipalityFixture } from "./fixtures.ts";
+import { official, type FixtureRepo, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
 import { repoPerTest } from "./per-test.ts";
 import { capacity } from "./run.ts";
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { loadFleet, type DocumentCache } from "../../core/fleet.ts";
 import { gitRevisions } from "../../sources/git-revisions.ts";
-import { official } from "./fixtures.ts";
+import { official } from "../../scripts/lib/fleet-repo.ts";
 import { repoPerTest } from "./per-test.ts";
 
 const newRepo = repoPerTest();

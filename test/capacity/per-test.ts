@@ -1,6 +1,6 @@
-/** Fixture repositories that live for one test (kept apart from fixtures.ts, which the benchmark imports without vitest). */
+/** Fixture repositories that live for one test (kept apart from scripts/lib/fleet-repo.ts, which the benchmarks import without vitest). */
 import { afterEach } from "vitest";
-import { FixtureRepo } from "./fixtures.ts";
+import { FixtureRepo } from "../../scripts/lib/fleet-repo.ts";
 
 /** Returns a maker of FixtureRepos; each is deleted after the test that made it. */
 export function repoPerTest(): () => FixtureRepo {

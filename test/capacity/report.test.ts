@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sumFigures } from "../../core/capacity/figures.ts";
 import { Gi, Mi, PEQUENO_I_PRODUCTION, PEQUENO_I_PROVISIONING, PEQUENO_II_PRODUCTION, ZERO } from "./expected.ts";
-import { FixtureRepo, official } from "./fixtures.ts";
+import { FixtureRepo, official } from "../../scripts/lib/fleet-repo.ts";
 import { capacity, type ReportJson } from "./run.ts";
 
 let repo: FixtureRepo;

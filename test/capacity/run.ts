@@ -9,7 +9,7 @@ import type { CapacityDiff } from "../../core/capacity/diff.ts";
 import type { CapacityReport } from "../../core/capacity/report.ts";
 import type { Diagnostic } from "../../core/diagnostics.ts";
 import { runCapacity } from "../../cli/capacity.ts";
-import type { FixtureRepo } from "./fixtures.ts";
+import type { FixtureRepo } from "../../scripts/lib/fleet-repo.ts";
 
 export interface DiffJson extends Omit<CapacityDiff, "base" | "head"> {
   readonly mode: "diff";

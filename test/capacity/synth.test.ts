@@ -27,7 +27,7 @@ import { workingTree } from "../../sources/working-tree.ts";
 import { MunicipalityStack } from "../../stacks/municipality-stack.ts";
 import type { StackJson } from "../synth/support.ts";
 import { podsOf, totalsOf } from "../synth/workloads.ts";
-import { FixtureRepo, REPO_ROOT, official, type MunicipalityFixture } from "./fixtures.ts";
+import { FixtureRepo, REPO_ROOT, official, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
 import { capacity, type ReportJson } from "./run.ts";
 
 const CASES: readonly MunicipalityFixture[] = [

@@ -1,7 +1,7 @@
 /** `helm lint --strict` of charts/sei with each tier's ci values and with its own defaults. */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { TIER_IDS } from "../support/plans.ts";
+import { TIER_IDS } from "../../scripts/lib/example-plan.ts";
 import { CHART_DIR, helmLint } from "./support.ts";
 
 describe("helm lint --strict", () => {

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
 import { LABEL, SECRET_KEYS } from "../../core/naming.ts";
 import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
-import { TIER_IDS, examplePlan } from "../support/plans.ts";
+import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import {
   KubernetesSchemas,
   allContainers,

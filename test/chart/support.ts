@@ -13,7 +13,7 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 import { CHART_DIR } from "../../scripts/chart-ci-values.ts";
 import { compileSchema } from "../support/ajv.ts";
-import { REPO_ROOT } from "../support/plans.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 
 export { CHART_DIR };
 

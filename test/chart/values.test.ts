@@ -11,7 +11,7 @@ import { parse } from "yaml";
 import { helmValuesSchema, type HelmValues } from "../../core/schema/helm-values.ts";
 import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
 import { chartCiValueFiles, staleCiValueFiles } from "../../scripts/chart-ci-values.ts";
-import { TIER_IDS, examplePlan } from "../support/plans.ts";
+import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import { CHART_DIR, helmTemplate, valuesSchemaValidator } from "./support.ts";
 
 const validate = valuesSchemaValidator();

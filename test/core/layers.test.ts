@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve as resolvePath } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../support/plans.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 
 const CORE = join(REPO_ROOT, "core");
 const ALLOWED_NODE = new Set(["node:path", "node:buffer"]);

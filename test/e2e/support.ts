@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { REPO_ROOT } from "../support/plans.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 
 /** What a deploy needs from the project: code, chart, tiers, data; municipalities are chosen per test. */
 const PROJECT_ENTRIES = ["cdktf.json", "package.json", "tsconfig.json", "core", "constructs", "stacks", "charts", "tiers", "data"];

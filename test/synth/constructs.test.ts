@@ -14,7 +14,7 @@ import { DocumentStorage } from "../../constructs/document-storage.ts";
 import { SeiRelease } from "../../constructs/sei-release.ts";
 import { StorageClassGuard } from "../../constructs/storage-class-guard.ts";
 import { Tenancy } from "../../constructs/tenancy.ts";
-import { examplePlan } from "../support/plans.ts";
+import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { REPO_ROOT, type StackJson } from "./support.ts";
 
 const plan = examplePlan({ tier: "medio", phase: "production" });

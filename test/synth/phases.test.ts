@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Phase } from "../../core/schema/municipality.ts";
-import { examplePlan } from "../support/plans.ts";
+import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { cleanScratch, resourcesOf, synthStack, type StackJson } from "./support.ts";
 import { dataBearing, podsOf, releaseValues } from "./workloads.ts";
 

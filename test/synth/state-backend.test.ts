@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import type { InstancePlan, StateBackendPlan } from "../../core/plan.ts";
 import { backendNotes } from "../../stacks/state-backend.ts";
-import { examplePlan } from "../support/plans.ts";
+import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { REPO_ROOT, cleanScratch, synthStack } from "./support.ts";
 
 afterAll(cleanScratch);

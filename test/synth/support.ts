@@ -11,7 +11,7 @@ import { Testing } from "cdktf";
 import type { InstancePlan } from "../../core/plan.ts";
 import { buildFleetApp } from "../../stacks/fleet-app.ts";
 import type { MunicipalityStack } from "../../stacks/municipality-stack.ts";
-import { REPO_ROOT } from "../support/plans.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 
 export { REPO_ROOT };
 

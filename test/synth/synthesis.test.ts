@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildFleetApp } from "../../stacks/fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "../../stacks/output-dir.ts";
 import { synthesizeFleet } from "../../stacks/synthesize.ts";
-import { TIER_IDS, examplePlan } from "../support/plans.ts";
+import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import { REPO_ROOT, cleanScratch, scratchDir, tree } from "./support.ts";
 
 afterAll(cleanScratch);

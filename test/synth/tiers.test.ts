@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
-import { TIER_IDS, examplePlan } from "../support/plans.ts";
+import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import { cleanScratch, onlyResource, portable, resourcesOf, synthStack } from "./support.ts";
 import { dataBearing, podsOf, totalsOf } from "./workloads.ts";
 

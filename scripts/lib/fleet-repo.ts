@@ -1,5 +1,5 @@
 /**
- * Real, small git repositories for the capacity tests and benchmark: the
+ * Real, small git repositories for the capacity tests and the benchmarks: the
  * project's platform.yaml, tiers/ and official IBGE list, plus municipality
  * files the test writes, committed revision by revision. Nothing is mocked:
  * the command under test reads these repositories with git.
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadFleet } from "../../core/fleet.ts";
+import { tierForPopulation } from "../../core/population-band.ts";
 import { loadOfficialList, OFFICIAL_LIST_PATH, slugOf, type OfficialMunicipality } from "../../core/ibge.ts";
 import type { Phase, TierId } from "../../core/schema/municipality.ts";
 import type { Tier } from "../../core/schema/tier.ts";
@@ -31,12 +32,10 @@ export function official(name: string): OfficialMunicipality {
 
 let tiers: readonly Tier[] | undefined;
 
-/** The tier whose population band (tiers/*.yaml) holds this population. */
-export function tierForPopulation(population: number): TierId {
+/** The repository's tier (tiers/*.yaml) whose population band holds this population. */
+export function fittingTier(population: number): TierId {
   tiers ??= [...loadFleet({ source: workingTree(REPO_ROOT) }).tiers.values()];
-  const tier = tiers.find(
-    ({ spec: { population: band } }) => population >= band.min && (band.max === undefined || population <= band.max),
-  );
+  const tier = tierForPopulation(population, tiers);
   if (!tier) throw new Error(`no tier band holds ${population}`);
   return tier.metadata.name;
 }

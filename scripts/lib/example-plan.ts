@@ -1,6 +1,7 @@
 /**
- * Plans for tests: the repository's real platform.yaml and tier files, with a
- * synthetic municipality whose tier and phase a test chooses.
+ * Example plans, for tests and scripts/chart-ci-values.ts: the repository's real
+ * platform.yaml and tier files, with a synthetic municipality whose tier and
+ * phase the caller chooses.
  */
 import { fileURLToPath } from "node:url";
 import { loadFleet } from "../../core/fleet.ts";
