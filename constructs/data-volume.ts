@@ -15,7 +15,7 @@
  *   class exists with `reclaimPolicy: Retain`, so deleting a claim outside
  *   Terraform still keeps the volume.
  */
-import { Construct, PersistentVolumeClaimV1, type ITerraformDependable, type Precondition } from "./cdktf.ts";
+import { Construct, PersistentVolumeClaimV1, type ITerraformDependable, type Precondition } from "../runtime/cdktf.ts";
 import type { VolumePlan } from "../core/plan.ts";
 import { formatBytes } from "../core/quantity.ts";
 

@@ -4,7 +4,7 @@
  * the document repository; sets older than the retention are deleted
  * (script in database-scripts.ts).
  */
-import { ConfigMapV1, Construct, CronJobV1 } from "./cdktf.ts";
+import { ConfigMapV1, Construct, CronJobV1 } from "../runtime/cdktf.ts";
 import type { BackupPlan, DatabasePlan } from "../core/plan.ts";
 import { BACKUP_MOUNTS, BACKUP_SCRIPT_KEY, backupScript } from "./database-scripts.ts";
 import { renderResources, terraformLiteral } from "./render.ts";

@@ -14,7 +14,7 @@
  *   restricted security context, and a Service in front.
  * - In production, a backup CronJob (see DatabaseBackup).
  */
-import { ConfigMapV1, Construct, ServiceV1, StatefulSetV1 } from "./cdktf.ts";
+import { ConfigMapV1, Construct, ServiceV1, StatefulSetV1 } from "../runtime/cdktf.ts";
 import type { BackupPlan, DatabasePlan, SecretsPlan } from "../core/plan.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { DatabaseBackup } from "./database-backup.ts";

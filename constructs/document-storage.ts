@@ -4,7 +4,7 @@
  * shared by every app replica, the scheduler and the backup (DESIGN.md section 3),
  * sized by tier or by the municipality's override.
  */
-import type { Construct } from "./cdktf.ts";
+import type { Construct } from "../runtime/cdktf.ts";
 import type { VolumePlan } from "../core/plan.ts";
 import { DataVolume, type DataVolumeProps } from "./data-volume.ts";
 

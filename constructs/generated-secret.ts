@@ -4,7 +4,7 @@
  * Terraform state and the Secret; the synthesized configuration holds
  * `${random_password.<id>.result}` references, never a value.
  */
-import { Construct, Password, SecretV1 } from "./cdktf.ts";
+import { Construct, Password, SecretV1 } from "../runtime/cdktf.ts";
 
 export interface GeneratedSecretProps {
   /** Namespace of the Secret. */

@@ -8,7 +8,7 @@
  * Every policy exists in every instance (JOD's too, when the tier runs no JOD),
  * so a tier change never adds or removes one.
  */
-import { Construct, NetworkPolicyV1, type NetworkPolicyV1Spec } from "./cdktf.ts";
+import { Construct, NetworkPolicyV1, type NetworkPolicyV1Spec } from "../runtime/cdktf.ts";
 import type { ComponentName, NetworkPlan, NetworkPolicyRule } from "../core/plan.ts";
 
 export interface NetworkPoliciesProps {

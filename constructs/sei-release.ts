@@ -3,7 +3,7 @@
  * memcached, JOD, ingress) as a `helm_release` of the in-repo chart
  * `charts/sei`, with the values the plan resolved.
  */
-import { Construct, Release, type ITerraformDependable } from "./cdktf.ts";
+import { Construct, Release, type ITerraformDependable } from "../runtime/cdktf.ts";
 import type { ReleasePlan } from "../core/plan.ts";
 import { terraformLiteral } from "./render.ts";
 

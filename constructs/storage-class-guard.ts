@@ -5,7 +5,7 @@
  * with `Delete`, removing the claim would delete the data, so the plan stops
  * before any claim is created on such a class.
  */
-import { Construct, DataKubernetesStorageClassV1, Op, type Precondition } from "./cdktf.ts";
+import { Construct, DataKubernetesStorageClassV1, Op, type Precondition } from "../runtime/cdktf.ts";
 
 export interface StorageClassGuardProps {
   /** Name of the storage class to check. */

@@ -3,7 +3,7 @@
  * into a folder. Used by stacks/main.ts and by the synthesis tests, so both
  * build exactly the same stacks.
  */
-import { App, TerraformResource } from "../constructs/cdktf.ts";
+import { App, TerraformResource } from "../runtime/cdktf.ts";
 import type { InstancePlan } from "../core/plan.ts";
 import { textTable } from "../report/table.ts";
 import { MunicipalityStack } from "./municipality-stack.ts";

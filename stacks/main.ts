@@ -11,7 +11,7 @@
  * writes nothing. A failing synthesis leaves the previous output folder as it
  * was (stacks/output-dir.ts).
  */
-import "./preload.ts";
+import "../runtime/preload.ts";
 import { posix, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hasErrors } from "../core/diagnostics.ts";

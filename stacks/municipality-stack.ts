@@ -10,7 +10,7 @@
  * or version, so the Terraform addresses never change.
  */
 import { resolve } from "node:path";
-import { HelmProvider, KubernetesProvider, RandomProvider, TerraformElement, TerraformOutput, TerraformStack, type Construct } from "../constructs/cdktf.ts";
+import { HelmProvider, KubernetesProvider, RandomProvider, TerraformOutput, TerraformStack, type Construct } from "../runtime/cdktf.ts";
 import type { InstancePlan, VolumePlan } from "../core/plan.ts";
 import { DataVolume } from "../constructs/data-volume.ts";
 import { Database } from "../constructs/database.ts";
@@ -18,7 +18,7 @@ import { DocumentStorage } from "../constructs/document-storage.ts";
 import { SeiRelease } from "../constructs/sei-release.ts";
 import { StorageClassGuard } from "../constructs/storage-class-guard.ts";
 import { Tenancy } from "../constructs/tenancy.ts";
-import { pruneElementsUnder } from "./prune.ts";
+import { prepareStandaloneStack } from "../runtime/prepare-stack.ts";
 import { StateBackend, backendAttributes } from "./state-backend.ts";
 
 export interface MunicipalityStackProps {
@@ -124,17 +124,8 @@ export class MunicipalityStack extends TerraformStack {
     });
   }
 
-  /**
-   * Runs once before synthesis. Two shortcuts, same output (the synthesis
-   * tests compare with cdktf's own path):
-   * - cdktf resolves every element a first time only to discover cross-stack
-   *   references (and add the outputs and remote states they need); a
-   *   municipality stack never refers to another stack, so that pass, a third
-   *   of the fleet's synthesis time, is skipped;
-   * - unset attributes are pruned before resolution (stacks/prune.ts).
-   */
+  /** Runs once before synthesis: cdktf's preparation without its cross-stack pass (runtime/prepare-stack.ts). */
   public override prepareStack(): void {
-    this.ensureBackendExists();
-    pruneElementsUnder(this, (c) => TerraformElement.isTerraformElement(c));
+    prepareStandaloneStack(this);
   }
 }

@@ -19,7 +19,7 @@
  * - kubernetes: a Secret per municipality, `tfstate-default-<suffix>`.
  */
 import { isAbsolute, resolve } from "node:path";
-import { TerraformBackend, type Construct, type TerraformRemoteState } from "../constructs/cdktf.ts";
+import { TerraformBackend, type Construct, type TerraformRemoteState } from "../runtime/cdktf.ts";
 import type { InstancePlan, StateBackendPlan } from "../core/plan.ts";
 
 export class StateBackend extends TerraformBackend {

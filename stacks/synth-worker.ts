@@ -1,5 +1,5 @@
 /** Worker thread of stacks/synthesize.ts: claims and synthesizes batches of plans. */
-import "./preload.ts";
+import "../runtime/preload.ts";
 import { parentPort, workerData } from "node:worker_threads";
 import { synthesizeClaimed, type WorkerInput } from "./synthesize.ts";
 

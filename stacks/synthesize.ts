@@ -1,8 +1,8 @@
 /**
  * Synthesizes a set of plans into an output folder, on several cores when
- * the set is large. cdktf synthesis is single-threaded and CPU-bound (15 to
- * 20 ms per stack), so the fleet's 853 stacks are shared between this thread
- * and worker threads: each claims the next batch of plans from a shared
+ * the set is large. cdktf synthesis is single-threaded and CPU-bound, so the
+ * fleet's 853 stacks are shared between this thread and worker threads
+ * (runtime/worker-pool.ts): each claims the next batch of plans from a shared
  * counter, synthesizes it with its own cdktf App into a batch folder, and
  * claims again, so a thread that starts late or runs slower simply does fewer
  * batches. The batch folders are then merged: stack folders moved, manifests
@@ -12,10 +12,10 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Worker } from "node:worker_threads";
 import type { InstancePlan } from "../core/plan.ts";
 import { buildFleetApp, summarize, type SummaryRow } from "./fleet-app.ts";
-import { withoutStackTraces } from "./runtime.ts";
+import { withoutStackTraces } from "../runtime/stack-traces.ts";
+import { runTsxWorker } from "../runtime/worker-pool.ts";
 
 export interface SynthesizeOptions {
   /** Repository root (chart folder, local state folder). */
@@ -29,7 +29,7 @@ export interface SynthesizeOptions {
   readonly workers?: number;
   /**
    * Fewest stacks worth a worker thread: below this its start-up (loading
-   * cdktf, about a second of CPU) costs more than it saves.
+   * cdktf) costs more than it saves.
    * @default 100
    */
   readonly stacksPerWorker?: number;
@@ -100,25 +100,8 @@ function batchDir(outdir: string, start: number): string {
   return join(outdir, `.batch-${start}`);
 }
 
-/**
- * Workers start without the parent's module hooks (Node 20), so each one
- * registers tsx itself before importing the TypeScript worker module.
- */
-const WORKER_BOOTSTRAP = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(
-  new URL("./synth-worker.ts", import.meta.url).href,
-)}); }).catch((error) => { throw error; });`;
-
 function runWorker(input: WorkerInput): Promise<SummaryRow[]> {
-  return new Promise((resolvePromise, reject) => {
-    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: input });
-    let rows: SummaryRow[] | undefined;
-    worker.once("message", (message: SummaryRow[]) => (rows = message));
-    worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (code === 0 && rows) resolvePromise(rows);
-      else reject(new Error(`synthesis worker exited with code ${code}`));
-    });
-  });
+  return runTsxWorker<SummaryRow[]>(new URL("./synth-worker.ts", import.meta.url), input, "synthesis worker");
 }
 
 interface ManifestFile {

@@ -6,26 +6,18 @@
  * enough to exhaust the stack) becomes a positioned error here, never an
  * exception: one bad file must not stop the validation of 852 others.
  *
- * Two parsers, one meaning. The `yaml` package keeps source positions and
- * gives precise syntax errors, but building its document model costs about
- * 1 ms per municipality file (measured: ~850 ms of CPU for the 853-file fleet,
- * most of the 1 s budget). js-yaml reads the same YAML 1.2 core schema without
- * positions, 5-8 times faster (4.x; the 5.x rewrite is only 2-3 times faster).
- * So js-yaml reads every file first, and the `yaml` document is built only
- * when a position is needed (a schema or rule problem), or when js-yaml refuses
- * the file or the file is one js-yaml might read differently; then `yaml`
- * decides and reports. Those are: any alias (so the alias limit below applies
- * and js-yaml's shared references never reach zod) and any binary-looking
- * number (js-yaml reads 0b11 as 3, `yaml` as text). test/load checks both read every other
- * scalar form alike. A file only `yaml` rejects (odd indentation of a flow
- * collection, say) passes here; an editor's YAML support would still flag it.
+ * Two parsers, one meaning: js-yaml reads every file first, without positions
+ * (runtime/fast-yaml.ts, which says when and why), and the `yaml` package
+ * builds its positioned document only when a position is needed (a schema or
+ * rule problem), or when the fast reader declines the file; then `yaml`
+ * decides and reports.
  */
-import { CORE_SCHEMA, load as fastLoad } from "js-yaml";
 import { LineCounter, parseAllDocuments, parseDocument, visit, type Document, type YAMLError, type YAMLWarning } from "yaml";
 import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
 import { MAX_ALIASES, MAX_FILE_BYTES } from "./limits.ts";
 import { createLocator, type Locator, type Position } from "./locate.ts";
 import { bytePosition, firstInvalidUtf8Byte } from "./utf8.ts";
+import { readFast } from "../../runtime/fast-yaml.ts";
 
 export interface ParsedYaml {
   /** Plain data of the document; undefined when the file could not be parsed. */
@@ -56,38 +48,6 @@ export function parseYaml(bytes: Uint8Array, file: string): ParsedYaml {
   const data = readFast(text);
   if (data !== undefined) return { data, locator: lazyLocator(text), diagnostics };
   return readWithPositions(text, file);
-}
-
-/**
- * Texts js-yaml might read unlike `yaml`, or expand without a limit, are left
- * to `yaml`: an alias (`*name` where a node starts; a cron "* * *" is none) and
- * a binary-looking number. Matches in comments or strings only cost speed.
- */
-const NOT_FOR_FAST_PATH = /(?:^|[\s[{,])\*[^\s,[\]{}"']|(?:^|[^\w.])[-+]?0b[01_]/m;
-
-/** The data as js-yaml reads it, or undefined when the text is left to `yaml`, refused, or empty. */
-function readFast(text: string): unknown {
-  if (NOT_FOR_FAST_PATH.test(text)) return undefined;
-  let data: unknown;
-  try {
-    data = fastLoad(text, { schema: CORE_SCHEMA });
-  } catch {
-    // Including a stack overflow on absurd nesting: `yaml` then reports it.
-    return undefined;
-  }
-  // An alias the pattern missed shows as a shared object; `yaml` counts and limits those.
-  return data === null || data === undefined || hasSharedObjects(data) ? undefined : data;
-}
-
-function hasSharedObjects(root: unknown): boolean {
-  const seen = new Set<object>();
-  const visit = (value: unknown): boolean => {
-    if (typeof value !== "object" || value === null) return false;
-    if (seen.has(value)) return true;
-    seen.add(value);
-    return Object.values(value).some(visit);
-  };
-  return visit(root);
 }
 
 /** Builds the `yaml` document of `text` on first use. */

@@ -9,6 +9,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildFleetApp } from "../../stacks/fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "../../stacks/output-dir.ts";
+import { keepStackTraces } from "../../runtime/stack-traces.ts";
 import { synthesizeFleet } from "../../stacks/synthesize.ts";
 import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import { REPO_ROOT, cleanScratch, scratchDir, tree } from "./support.ts";
@@ -48,6 +49,16 @@ describe("synthesizeFleet", () => {
     expect(Object.keys(a).filter((f) => f.endsWith("cdk.tf.json"))).toHaveLength(30);
     for (const file of Object.keys(a)) expect(b[file], file).toBe(a[file]);
     expect(readdirSync(two).sort()).toEqual(["manifest.json", "stacks"]);
+  });
+
+  it("synthesizes without stack traces exactly what cdktf writes with them", async () => {
+    const plans = TIER_IDS.map((tier) => examplePlan({ tier, name: `m-${tier}` }));
+    const without = scratchDir();
+    await synthesizeFleet(plans, { root: REPO_ROOT, outdir: without, workers: 1 });
+    const withTraces = scratchDir();
+    expect(keepStackTraces).toBe(false);
+    buildFleetApp(plans, { root: REPO_ROOT, outdir: withTraces }).app.synth();
+    expect(tree(without)).toEqual(tree(withTraces));
   });
 });
 

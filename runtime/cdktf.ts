@@ -4,12 +4,18 @@
  *
  * - A later move to the community fork (CDK Terrain) or to other provider
  *   versions changes this file, not every construct (DESIGN.md section 7).
- * - Provider classes are loaded by deep path (never a provider's barrel,
- *   which loads every resource it has) and through `require`: importing
- *   these CommonJS packages from ES modules makes Node scan their exports,
- *   megabytes of generated code, which cost more than half a second per run.
+ * - Speed trick: provider classes are loaded by deep path (never a
+ *   provider's barrel, which loads every resource it has) and through
+ *   `require`: importing these CommonJS packages from ES modules makes Node
+ *   scan their exports, megabytes of generated code (start-up figures in
+ *   BENCHMARKS.md).
  *
  * Types come from the same deep paths with `import type`, erased at run time.
+ *
+ * Relies on: the prebuilt providers' file layout (`lib/<resource>/index.js`
+ * exporting the class) and cdktf being CommonJS.
+ * Proved unchanged by: the type-check (each class is typed from the module it
+ * is loaded from) and every synthesis test and snapshot.
  */
 import { createRequire } from "node:module";
 import type * as CdktfModule from "cdktf";
