@@ -11,7 +11,7 @@ import { parseDocument } from "yaml";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 
 /** What a deploy needs from the project: code, chart, tiers, data; municipalities are chosen per test. */
-const PROJECT_ENTRIES = ["cdktf.json", "package.json", "tsconfig.json", "core", "constructs", "stacks", "charts", "tiers", "data"];
+const PROJECT_ENTRIES = ["cdktf.json", "package.json", "tsconfig.json", "core", "sources", "report", "runtime", "constructs", "stacks", "charts", "tiers", "data"];
 
 export const STORAGE_CLASSES = { readWriteOnce: "e2e-rwo", readWriteMany: "e2e-rwx" } as const;
 
