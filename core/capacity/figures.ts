@@ -113,5 +113,3 @@ export const FIGURE_COLUMNS = [
   { key: "storageBackup", unit: "bytes", read: (f: Figures) => f.storageBytes.backup },
   { key: "storageTotal", unit: "bytes", read: (f: Figures) => f.storageBytes.total },
 ] as const;
-
-export type FigureColumn = (typeof FIGURE_COLUMNS)[number];

@@ -36,7 +36,6 @@ export const overridesSchema = z.strictObject({
     .meta({ description: "Database volume size, 5Gi to 2Ti" }),
   solrStorage: boundedByteQuantity("5Gi", "1Ti").optional().meta({ description: "Solr index volume size, 5Gi to 1Ti" }),
 });
-export type Overrides = z.output<typeof overridesSchema>;
 
 export const municipalitySchema = z.strictObject({
   ...header("Municipality"),

@@ -17,7 +17,6 @@ export const resourcesSchema = z
     message: "limits.memory must not be below requests.memory",
     path: ["limits", "memory"],
   });
-export type ResourcesInput = z.input<typeof resourcesSchema>;
 
 const component = z.strictObject({ resources: resourcesSchema });
 
