@@ -23,7 +23,7 @@ export interface Io {
   readonly now: () => Date;
 }
 
-export interface CommandSpec<A = never> {
+export interface CommandSpec<A = unknown> {
   readonly name: string;
   readonly description: string;
   /** Declares the arguments and options on the commander command. @default none */

@@ -35,9 +35,8 @@ export function createProgram(io: Io, setExitCode: (code: number) => void, comma
 
 /** Adds `spec` (and its subcommands) to `parent`; its action passes options and named arguments to run(). */
 function register(parent: Command, spec: AnyCommandSpec, io: Io, setExitCode: (code: number) => void): void {
+  // command() copies the parent's settings: usage errors exit 2 and output goes to io, at every level.
   const command = parent.command(spec.name).description(spec.description);
-  // Subcommands inherit the settings that make usage errors exit 2 and keep output on io.
-  command.copyInheritedSettings(parent);
   spec.define?.(command);
   for (const sub of spec.subcommands ?? []) register(command, sub, io, setExitCode);
   const run = spec.run;
