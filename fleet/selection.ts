@@ -1,0 +1,84 @@
+/**
+ * Which stacks a fleet command runs on: the resolved plans of the formalized
+ * municipalities, narrowed by --only, --tier, --phase and --cluster. Every
+ * name, tier and cluster comes from the plans (core/): nothing is computed
+ * here.
+ */
+import type { InstancePlan } from "../core/plan.ts";
+import { PHASES, TIER_IDS, isFormalized, type Phase, type TierId } from "../core/schema/municipality.ts";
+import { FleetUsageError } from "./errors.ts";
+
+/** One stack as the fleet commands see it. */
+export interface FleetStack {
+  /** The Terraform stack and its folder in the synthesized output: `sei-<municipality>`. */
+  readonly name: string;
+  readonly municipality: string;
+  readonly tier: TierId;
+  readonly phase: Phase;
+  readonly cluster: string;
+  /** Chooses the canary of a tier: the fewest people affected if it goes wrong. */
+  readonly population: number;
+}
+
+export interface Selection {
+  /** Stack or municipality names (`sei-tiradentes` or `tiradentes`). */
+  readonly only?: readonly string[];
+  readonly tiers?: readonly string[];
+  readonly phases?: readonly string[];
+  readonly clusters?: readonly string[];
+}
+
+export function fleetStack(plan: InstancePlan): FleetStack {
+  const m = plan.municipality;
+  return { name: plan.stackName, municipality: m.name, tier: m.tier, phase: m.phase, cluster: plan.cluster.name, population: m.population };
+}
+
+/** "a,b" and repeated flags alike → names, blanks dropped, duplicates removed, order kept. */
+export function listOption(values: readonly string[] | string | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const names = [values].flat().flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  return [...new Set(names)];
+}
+
+/**
+ * The selected stacks, sorted by name. `clusters` are the cluster names of
+ * platform.yaml; `phaseOf` gives the phase of a municipality that has no plan
+ * (contracted), for a useful message. Throws FleetUsageError for an unknown
+ * name, tier, phase or cluster, and for a selection that matches nothing.
+ */
+export function selectStacks(
+  plans: readonly InstancePlan[],
+  selection: Selection,
+  context: { readonly clusters: readonly string[]; readonly phaseOf: (municipality: string) => string | undefined },
+): FleetStack[] {
+  const known = (flag: string, values: readonly string[] | undefined, allowed: readonly string[]) => {
+    for (const value of values ?? []) {
+      if (!allowed.includes(value)) throw new FleetUsageError(`${flag} ${value}: not one of ${allowed.join(", ")}`);
+    }
+    return values && values.length > 0 ? new Set(values) : undefined;
+  };
+  const tiers = known("--tier", selection.tiers, TIER_IDS);
+  const phases = known("--phase", selection.phases, PHASES);
+  const clusters = known("--cluster", selection.clusters, context.clusters);
+  for (const phase of phases ?? []) {
+    if (!isFormalized(phase as Phase)) throw new FleetUsageError(`--phase ${phase}: nothing is deployed before the contract is published on the PNCP`);
+  }
+
+  let stacks = plans.map(fleetStack);
+  if (selection.only && selection.only.length > 0) {
+    const byName = new Map(stacks.flatMap((s) => [[s.name, s] as const, [s.municipality, s] as const]));
+    stacks = selection.only.map((name) => {
+      const stack = byName.get(name);
+      if (stack) return stack;
+      const phase = context.phaseOf(name) ?? context.phaseOf(name.replace(/^sei-/, ""));
+      if (phase) throw new FleetUsageError(`--only ${name}: the municipality is ${phase}; nothing is deployed before the contract is published on the PNCP`);
+      throw new FleetUsageError(`--only ${name}: no municipality or stack of that name`);
+    });
+    stacks = [...new Map(stacks.map((s) => [s.name, s])).values()];
+  }
+  const selected = stacks
+    .filter((s) => (!tiers || tiers.has(s.tier)) && (!phases || phases.has(s.phase)) && (!clusters || clusters.has(s.cluster)))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (selected.length === 0) throw new FleetUsageError("the selection matches no stack: check --only, --tier, --phase and --cluster");
+  return selected;
+}
