@@ -1,0 +1,97 @@
+/**
+ * A GitHub Actions workflow for a rollout: one job per wave, each a matrix
+ * over its stacks (GitHub allows 256 entries per matrix, so a larger wave is
+ * split into parts), `fail-fast: false` so a failed stack does not cancel the
+ * others, `max-parallel` from --concurrency, and a concurrency group per
+ * stack so two runs never apply one stack at once. A gate job before each
+ * later wave fails past the failure budget; the report job always runs and
+ * merges the per-stack reports into one, also written to the job summary.
+ */
+import { stringify } from "yaml";
+import { GENERATED, LOGS_DIR, MERGED, REPORTS_DIR, applyCommand, gateCommand, gateId, mergeCommand, waveId, type EmitOptions } from "./jobs.ts";
+
+export const GITHUB_FILE = "sei-fleet-rollout.yml";
+/** GitHub's limit of jobs one matrix may generate. */
+export const MATRIX_LIMIT = 256;
+
+const ARTIFACT_PREFIX = "fleet-report-";
+
+export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): string {
+  const setup = [
+    { uses: "actions/checkout@v4" },
+    { uses: "actions/setup-node@v4", with: { "node-version": 20, cache: "npm" } },
+    ...options.setup.map((run) => ({ run })),
+  ];
+  const download = {
+    uses: "actions/download-artifact@v4",
+    with: { pattern: `${ARTIFACT_PREFIX}*`, path: REPORTS_DIR, "merge-multiple": true },
+  };
+  const jobs: Record<string, unknown> = {};
+  let previous: string[] = [];
+  options.waves.forEach((wave, i) => {
+    let needs = previous;
+    if (i > 0) {
+      jobs[gateId(i)] = {
+        name: `gate before wave ${i + 1} (${wave.name})`,
+        needs: previous,
+        // Runs after failed stacks too; it is the gate that decides.
+        if: "${{ !cancelled() }}",
+        "runs-on": runsOn,
+        steps: [...setup, download, { run: gateCommand(options) }],
+      };
+      needs = [gateId(i)];
+    }
+    const parts = chunk(wave.stacks.map((s) => s.name), MATRIX_LIMIT);
+    previous = parts.map((stacks, p) => {
+      const id = parts.length > 1 ? `${waveId(i)}-part-${p + 1}` : waveId(i);
+      jobs[id] = {
+        name: `wave ${i + 1} (${wave.name})${parts.length > 1 ? ` part ${p + 1}/${parts.length}` : ""}: \${{ matrix.stack }}`,
+        ...(needs.length > 0 ? { needs } : {}),
+        "runs-on": runsOn,
+        ...(options.image ? { container: options.image } : {}),
+        concurrency: { group: "sei-fleet-${{ matrix.stack }}", "cancel-in-progress": false },
+        strategy: { "fail-fast": false, "max-parallel": options.concurrency, matrix: { stack: stacks } },
+        steps: [
+          ...setup,
+          { name: "fleet apply", run: applyCommand("${{ matrix.stack }}") },
+          {
+            if: "${{ always() }}",
+            uses: "actions/upload-artifact@v4",
+            with: {
+              name: `${ARTIFACT_PREFIX}\${{ matrix.stack }}`,
+              path: `${REPORTS_DIR}/\${{ matrix.stack }}.json\n${LOGS_DIR}/\${{ matrix.stack }}.log\n`,
+              "if-no-files-found": "ignore",
+            },
+          },
+        ],
+      };
+      return id;
+    });
+  });
+  jobs.report = {
+    name: "fleet report",
+    needs: Object.keys(jobs),
+    if: "${{ always() }}",
+    "runs-on": runsOn,
+    steps: [
+      ...setup,
+      download,
+      { run: `${mergeCommand(options)}; status=$?; cat ${MERGED.summary} >> "$GITHUB_STEP_SUMMARY"; exit $status`, shell: "bash {0}" },
+      { if: "${{ always() }}", uses: "actions/upload-artifact@v4", with: { name: "fleet-report", path: `${MERGED.report}\n${MERGED.summary}\n${MERGED.junit}\n` } },
+    ],
+  };
+  const workflow = {
+    name: "SEI fleet rollout",
+    on: { workflow_dispatch: {} },
+    permissions: { contents: "read" },
+    ...(options.pgConnectionEnv ? { env: { PG_CONN_STR: `\${{ secrets.${options.pgConnectionEnv} }}` } } : {}),
+    jobs,
+  };
+  return `# ${GENERATED}\n# Waves: ${options.waves.map((w, i) => `${waveId(i)} ${w.name} (${w.stacks.length})`).join(", ")}.\n${stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size));
+  return parts;
+}

@@ -1,0 +1,165 @@
+/**
+ * Kubernetes Jobs for a rollout: per wave, one Indexed Job whose pod number i
+ * applies the i-th stack of the wave's list (a ConfigMap, one stack per line),
+ * with `parallelism` from --concurrency, `backoffLimitPerIndex: 0` (a failed
+ * apply is looked at, not retried blindly) and `maxFailedIndexes` from the
+ * failure budget, so the Job fails once more stacks failed than allowed.
+ * Kubernetes knows no order between Jobs: rollout.sh, emitted beside them,
+ * applies one wave at a time and stops at the first failed Job. The reports
+ * go to a shared claim; the last Job merges them.
+ *
+ * The pods need what any `fleet apply` needs: the project (the image), the
+ * engine and providers, kubeconfigs of the target clusters and the state
+ * backend's credentials (the Secret named by --env-secret, as environment).
+ */
+import { stringify } from "yaml";
+import { GENERATED, MERGED, SEI_INFRA, applyCommand, mergeCommand, waveId, type EmitOptions } from "./jobs.ts";
+
+export interface K8sJobOptions {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Secret whose keys become the pods' environment (PG_CONN_STR, KUBECONFIG, …). */
+  readonly envSecret: string;
+  /** ReadWriteMany claim the stack pods write their reports and logs to. */
+  readonly reportsClaim: string;
+}
+
+export const K8S_DEFAULTS: K8sJobOptions = { namespace: "sei-fleet", serviceAccount: "sei-fleet", envSecret: "sei-fleet-env", reportsClaim: "sei-fleet-reports" };
+
+const WORKDIR = "/work";
+const STACKS_MOUNT = "/etc/sei-fleet";
+const PLAN_MOUNT = "/etc/sei-fleet-plan";
+const REPORTS_MOUNT = `${WORKDIR}/fleet-out`;
+const LABELS = { "app.kubernetes.io/name": "sei-fleet", "app.kubernetes.io/managed-by": "sei-infra" };
+
+/** File name → content: one manifest file per wave, the merge Job, and the script that runs them in order. */
+export function emitK8sJobs(options: EmitOptions, planText: string, k8s: K8sJobOptions = K8S_DEFAULTS): Map<string, string> {
+  if (!options.image) throw new Error("the k8s-job engine needs --image: the container image with the project, the engine and the providers");
+  const files = new Map<string, string>();
+  options.waves.forEach((wave, i) => {
+    const name = `sei-fleet-${waveId(i)}`;
+    const configMap = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name, namespace: k8s.namespace, labels: LABELS },
+      data: { stacks: `${wave.stacks.map((s) => s.name).join("\n")}\n` },
+    };
+    const script = [
+      'stack="$(sed -n "$((JOB_COMPLETION_INDEX + 1))p" ' + `${STACKS_MOUNT}/stacks)"`,
+      'test -n "$stack"',
+      `exec ${applyCommand('"$stack"', `${REPORTS_MOUNT}/reports`, `${REPORTS_MOUNT}/logs`)}`,
+    ].join("\n");
+    const job = {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name, namespace: k8s.namespace, labels: { ...LABELS, "sei.mg.gov.br/fleet-wave": wave.name.replace("%", "pct") } },
+      spec: {
+        completionMode: "Indexed",
+        completions: wave.stacks.length,
+        parallelism: Math.min(options.concurrency, wave.stacks.length),
+        backoffLimitPerIndex: 0,
+        maxFailedIndexes: Math.min(options.failuresAllowed, wave.stacks.length),
+        ttlSecondsAfterFinished: 7 * 24 * 3600,
+        template: podTemplate(options.image!, k8s, ["/bin/sh", "-ec", script], { name: "stacks", mountPath: STACKS_MOUNT, configMap: { name } }),
+      },
+    };
+    files.set(`${waveId(i)}.yaml`, manifests(`wave ${i + 1} of ${options.waves.length} (${wave.name}): ${wave.stacks.length} stack(s)`, [configMap, job]));
+  });
+  const plan = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "sei-fleet-plan", namespace: k8s.namespace, labels: LABELS },
+    data: { "fleet-plan.json": planText },
+  };
+  const merge = {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: "sei-fleet-report", namespace: k8s.namespace, labels: LABELS },
+    spec: {
+      backoffLimit: 0,
+      ttlSecondsAfterFinished: 7 * 24 * 3600,
+      template: podTemplate(
+        options.image,
+        k8s,
+        ["/bin/sh", "-ec", `cd ${REPORTS_MOUNT}\n${mergeCommand({ ...options, planFile: `${PLAN_MOUNT}/fleet-plan.json` }, "reports")} || test $? -eq 1\ncat ${MERGED.summary}`],
+        { name: "plan", mountPath: PLAN_MOUNT, configMap: { name: "sei-fleet-plan" } },
+      ),
+    },
+  };
+  files.set("report.yaml", manifests("merges the reports of every wave", [plan, merge]));
+  files.set("rollout.sh", rolloutScript(options, k8s));
+  return files;
+}
+
+/** A ConfigMap mounted read-only into the pod. */
+interface ConfigVolume {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly configMap: { readonly name: string };
+}
+
+function podTemplate(image: string, k8s: K8sJobOptions, command: string[], config: ConfigVolume) {
+  return {
+    metadata: { labels: LABELS },
+    spec: {
+      restartPolicy: "Never",
+      serviceAccountName: k8s.serviceAccount,
+      automountServiceAccountToken: false,
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [
+        {
+          name: "fleet",
+          image,
+          workingDir: WORKDIR,
+          command,
+          envFrom: [{ secretRef: { name: k8s.envSecret } }],
+          env: [{ name: "CI", value: "true" }],
+          resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+          volumeMounts: [
+            { name: "reports", mountPath: REPORTS_MOUNT },
+            { name: config.name, mountPath: config.mountPath, readOnly: true },
+          ],
+        },
+      ],
+      volumes: [
+        { name: "reports", persistentVolumeClaim: { claimName: k8s.reportsClaim } },
+        { name: config.name, configMap: config.configMap },
+      ],
+    },
+  };
+}
+
+function manifests(what: string, objects: readonly object[]): string {
+  return `# ${GENERATED}\n# ${what}\n${objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false })).join("---\n")}`;
+}
+
+function rolloutScript(options: EmitOptions, k8s: K8sJobOptions): string {
+  const waves = options.waves.map((_, i) => waveId(i)).join(" ");
+  return `#!/bin/sh
+# ${GENERATED}
+# Applies one wave's Job at a time and waits for it; stops at the first Job that fails
+# (more failed stacks than maxFailedIndexes), then runs the report Job in any case.
+#   sh rollout.sh    (kubectl pointed at the cluster that runs the Jobs)
+set -u
+here="$(cd "$(dirname "$0")" && pwd)"
+ns=${k8s.namespace}
+status=0
+for wave in ${waves}; do
+  kubectl apply -f "$here/$wave.yaml" || { status=2; break; }
+  while :; do
+    state="$(kubectl -n "$ns" get job "sei-fleet-$wave" -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type}{" "}{end}')"
+    case "$state" in
+      *Complete*) echo "$wave: complete"; break ;;
+      *Failed*) echo "$wave: failed; later waves are held" >&2; status=1; break ;;
+    esac
+    sleep 10
+  done
+  [ "$status" -eq 0 ] || break
+done
+kubectl apply -f "$here/report.yaml"
+kubectl -n "$ns" wait --for=condition=Complete job/sei-fleet-report --timeout=10m && kubectl -n "$ns" logs job/sei-fleet-report
+exit "$status"
+# Each pod runs: ${SEI_INFRA} fleet apply --only <stack of its index>
+`;
+}

@@ -1,0 +1,174 @@
+/**
+ * The emitted pipelines: GitLab's structure, GitHub's workflow checked by the
+ * real actionlint (built from its Go module, scripts/tools/actionlint.sh), and
+ * the Jobs checked against the Kubernetes v1.37 OpenAPI schemas, as the chart's
+ * manifests are. The GitLab pipeline is also run for real by gitlab-ci-local
+ * in the end-to-end suite.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, parseAllDocuments } from "yaml";
+import { describe, expect, it } from "vitest";
+import { emitGithub, MATRIX_LIMIT } from "../../fleet/emit/github.ts";
+import { emitGitlab } from "../../fleet/emit/gitlab.ts";
+import type { EmitOptions } from "../../fleet/emit/jobs.ts";
+import { emitK8sJobs } from "../../fleet/emit/k8s-job.ts";
+import { formatRolloutPlan, rolloutPlan } from "../../fleet/rollout-plan.ts";
+import type { Wave } from "../../fleet/waves.ts";
+import { parseFailureBudget } from "../../fleet/waves.ts";
+import { helmTools, KubernetesSchemas, type Manifest } from "../chart/support.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
+import { stack } from "./support.ts";
+
+const waves: Wave[] = [
+  { name: "canary", stacks: [stack("a"), stack("b", "medio")] },
+  { name: "50%", stacks: [stack("c"), stack("d")] },
+  { name: "rest", stacks: [stack("e"), stack("f"), stack("g")] },
+];
+
+function options(overrides: Partial<EmitOptions> = {}): EmitOptions {
+  return {
+    waves,
+    concurrency: 4,
+    budget: parseFailureBudget("1"),
+    failuresAllowed: 1,
+    planFile: "fleet/fleet-plan.json",
+    setup: ["npm ci --no-audit --no-fund"],
+    ...overrides,
+  };
+}
+
+type Job = { stage?: string; resource_group?: string; script?: string[]; extends?: string; when?: string; artifacts?: { paths: string[]; reports?: { junit: string } } };
+
+describe("GitLab child pipeline", () => {
+  const pipeline = parse(emitGitlab(options())) as Record<string, Job> & { stages: string[] };
+
+  it("one stage per wave, a gate before each later wave, the report last", () => {
+    expect(pipeline.stages).toEqual(["wave-1", "gate-2", "wave-2", "gate-3", "wave-3", "report"]);
+  });
+
+  it("one job per stack, named after it, serialized by a resource group of its own, keeping its report and log", () => {
+    for (const [i, wave] of waves.entries()) {
+      for (const { name } of wave.stacks) {
+        expect(pipeline[name]).toEqual({
+          extends: ".sei-fleet-stack",
+          stage: `wave-${i + 1}`,
+          resource_group: name,
+          script: [`npx sei-infra fleet apply --only ${name} --report fleet-reports/${name}.json --logs fleet-logs`],
+          artifacts: { when: "always", expire_in: "30 days", paths: [`fleet-reports/${name}.json`, `fleet-logs/${name}.log`] },
+        });
+      }
+    }
+    // A failed stack does not stop its wave: the gate decides.
+    expect(pipeline[".sei-fleet-stack"]).toEqual({ allow_failure: true });
+  });
+
+  it("gates check the budget; the final job always merges every report", () => {
+    expect(pipeline["gate-2"]).toEqual({ stage: "gate-2", script: ["npx sei-infra fleet report gate fleet-reports --plan fleet/fleet-plan.json --max-failures 1"] });
+    expect(pipeline["fleet-report"]).toMatchObject({
+      stage: "report",
+      when: "always",
+      script: ["npx sei-infra fleet report merge fleet-reports --plan fleet/fleet-plan.json --report fleet-report.json --summary fleet-report.md --junit fleet-report.junit.xml"],
+      artifacts: { reports: { junit: "fleet-report.junit.xml" } },
+    });
+    expect((pipeline as unknown as { default: unknown }).default).toEqual({ before_script: ["npm ci --no-audit --no-fund"] });
+  });
+});
+
+describe("GitHub Actions workflow", () => {
+  const actionlint = execFileSync("bash", [join(REPO_ROOT, "scripts/tools/actionlint.sh")], { encoding: "utf8", timeout: 600_000 }).trim();
+  const lint = (text: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "sei-fleet-gh-"));
+    writeFileSync(join(dir, "rollout.yml"), text);
+    return spawnSync(actionlint, ["-no-color", "-shellcheck=", "-pyflakes=", "rollout.yml"], { cwd: dir, encoding: "utf8" });
+  };
+
+  it("passes actionlint", () => {
+    const result = lint(emitGithub(options({ pgConnectionEnv: "SEI_PG_CONN" })));
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  it("actionlint does fail a broken workflow (the check can fail)", () => {
+    const broken = emitGithub(options()).replace("fail-fast: false", "fail-fast: maybe");
+    expect(lint(broken).status).toBe(1);
+  });
+
+  it("a job per wave: a matrix of its stacks, fail-fast off, max-parallel, one concurrency group per stack", () => {
+    const workflow = parse(emitGithub(options())) as { jobs: Record<string, { needs?: string[]; if?: string; strategy?: { "fail-fast": boolean; "max-parallel": number; matrix: { stack: string[] } }; concurrency?: unknown }> };
+    expect(Object.keys(workflow.jobs)).toEqual(["wave-1", "gate-2", "wave-2", "gate-3", "wave-3", "report"]);
+    expect(workflow.jobs["wave-2"]).toMatchObject({
+      needs: ["gate-2"],
+      strategy: { "fail-fast": false, "max-parallel": 4, matrix: { stack: ["sei-c", "sei-d"] } },
+      concurrency: { group: "sei-fleet-${{ matrix.stack }}", "cancel-in-progress": false },
+    });
+    expect(workflow.jobs["gate-2"]).toMatchObject({ needs: ["wave-1"], if: "${{ !cancelled() }}" });
+    expect(workflow.jobs.report).toMatchObject({ needs: ["wave-1", "gate-2", "wave-2", "gate-3", "wave-3"], if: "${{ always() }}" });
+  });
+
+  it("splits a wave larger than 256 stacks into matrix parts", () => {
+    const big: Wave[] = [{ name: "rest", stacks: Array.from({ length: 600 }, (_, i) => stack(`m${String(i).padStart(3, "0")}`)) }];
+    const text = emitGithub(options({ waves: big }));
+    const workflow = parse(text) as { jobs: Record<string, { strategy?: { matrix: { stack: string[] } } }> };
+    const parts = Object.entries(workflow.jobs).filter(([id]) => id.startsWith("wave-1"));
+    expect(parts.map(([id, job]) => [id, job.strategy!.matrix.stack.length])).toEqual([
+      ["wave-1-part-1", MATRIX_LIMIT],
+      ["wave-1-part-2", MATRIX_LIMIT],
+      ["wave-1-part-3", 600 - 2 * MATRIX_LIMIT],
+    ]);
+    expect(lint(text).status).toBe(0);
+  });
+});
+
+describe("Kubernetes Indexed Jobs", () => {
+  const plan = formatRolloutPlan(rolloutPlan(waves, "1"));
+  const files = emitK8sJobs(options({ image: "registry.example.org/sei/fleet:1" }), plan);
+  const objects = (name: string) => parseAllDocuments(files.get(name)!).map((d) => d.toJS() as Manifest);
+
+  it("pass the Kubernetes OpenAPI schemas, strictly", () => {
+    const schemas = new KubernetesSchemas(helmTools().openApiDir);
+    const all = [...files.keys()].filter((f) => f.endsWith(".yaml")).flatMap(objects);
+    expect(all.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      "ConfigMap/sei-fleet-wave-1",
+      "Job/sei-fleet-wave-1",
+      "ConfigMap/sei-fleet-wave-2",
+      "Job/sei-fleet-wave-2",
+      "ConfigMap/sei-fleet-wave-3",
+      "Job/sei-fleet-wave-3",
+      "ConfigMap/sei-fleet-plan",
+      "Job/sei-fleet-report",
+    ]);
+    expect(all.flatMap((o) => schemas.validate(o))).toEqual([]);
+    // The schemas do catch a wrong field.
+    expect(schemas.validate({ ...all[1]!, spec: { ...(all[1]!.spec as object), maxFailedIndex: 1 } })).not.toEqual([]);
+  });
+
+  it("one Indexed Job per wave: the stack list by index, per-index backoff, the failure budget", () => {
+    const [configMap, job] = objects("wave-3.yaml") as [Manifest, Manifest];
+    expect(configMap.data).toEqual({ stacks: "sei-e\nsei-f\nsei-g\n" });
+    expect(job.spec).toMatchObject({ completionMode: "Indexed", completions: 3, parallelism: 3, backoffLimitPerIndex: 0, maxFailedIndexes: 1 });
+    const script = (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0]!.command[2]!;
+    expect(script).toContain('sed -n "$((JOB_COMPLETION_INDEX + 1))p" /etc/sei-fleet/stacks');
+    expect(script).toContain('npx sei-infra fleet apply --only "$stack"');
+  });
+
+  it("the index script picks the stack of each index", () => {
+    const [configMap, job] = objects("wave-3.yaml") as [Manifest, Manifest];
+    const dir = mkdtempSync(join(tmpdir(), "sei-fleet-k8s-"));
+    writeFileSync(join(dir, "stacks"), configMap.data!.stacks!);
+    const script = (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0]!.command[2]!;
+    // Run the script up to the exec, with the ConfigMap's file in place of the mount.
+    const pick = script.split("\n").slice(0, 2).join("\n").replace("/etc/sei-fleet/stacks", join(dir, "stacks")) + '\necho "$stack"';
+    const picked = [0, 1, 2].map((i) => execFileSync("sh", ["-ec", pick], { env: { ...process.env, JOB_COMPLETION_INDEX: String(i) }, encoding: "utf8" }).trim());
+    expect(picked).toEqual(["sei-e", "sei-f", "sei-g"]);
+    expect(spawnSync("sh", ["-ec", pick], { env: { ...process.env, JOB_COMPLETION_INDEX: "3" } }).status).not.toBe(0);
+  });
+
+  it("rollout.sh is valid shell and applies the waves in order", () => {
+    const script = files.get("rollout.sh")!;
+    expect(spawnSync("sh", ["-n"], { input: script }).status).toBe(0);
+    expect(script).toContain("for wave in wave-1 wave-2 wave-3; do");
+  });
+});
