@@ -90,30 +90,39 @@ export type DriftState =
   | { readonly state: "pending"; readonly counts: ChangeCounts };
 
 /**
- * The drift state of a stack from a refresh-only plan: resource_drift lists
- * the objects that changed outside Terraform; without any, resource_changes
- * tells whether the configuration differs from the state (a change waiting
- * for `fleet apply`).
+ * Addresses changed outside Terraform that the plan would set back: those of
+ * resource_drift that resource_changes also acts on. resource_drift alone is
+ * not enough: Terraform lists every object whose refreshed state differs in
+ * any attribute (23 resources of a stack where kubectl changed two: recorded
+ * in test/fleet/fixtures/plans/terraform-drift.json), OpenTofu only the two.
+ * So drift is read from a normal plan: a refresh-only plan's resource_changes
+ * is empty on both engines, whatever the drift or the configuration.
  */
+export function driftedAddresses(plan: PlanJson): string[] {
+  const changing = new Set(managed(plan.resource_changes).filter(acts).map((c) => c.address));
+  const drifted = managed(plan.resource_drift)
+    .filter((c) => acts(c) && changing.has(c.address))
+    .map((c) => c.address);
+  return [...new Set(drifted)].sort();
+}
+
+/** The drift state of a stack: drifted (with the addresses), else a configuration change not yet applied (pending), else in sync. */
 export function classifyDrift(plan: PlanJson): DriftState {
-  const addresses = managed(plan.resource_drift)
-    .filter(acts)
-    .map((c) => c.address)
-    .sort();
-  if (addresses.length > 0) return { state: "drifted", addresses: [...new Set(addresses)] };
+  const addresses = driftedAddresses(plan);
+  if (addresses.length > 0) return { state: "drifted", addresses };
   if (hasChanges(plan)) return { state: "pending", counts: countChanges(plan) };
   return { state: "in-sync" };
 }
 
 /**
- * Addresses the engine refused to destroy because of lifecycle.prevent_destroy.
- * Both engines say "Resource <address> has lifecycle.prevent_destroy set"
- * in the error's detail (their summaries differ: "Instance cannot be
- * destroyed" against "Resource instance cannot be destroyed"); the text may
- * be wrapped, so any whitespace may separate the words.
+ * Addresses the engine refused to destroy because of prevent_destroy. The
+ * engines word it differently (recorded in test/fleet/fixtures/plans):
+ *   Terraform: "Resource <address> has lifecycle.prevent_destroy set, …"
+ *   OpenTofu:  "Resource instance <address> has prevent_destroy set, …"
+ * and wrap the text, so any whitespace may separate the words.
  */
 export function engineRefusals(log: string): string[] {
-  const found = [...log.matchAll(/Resource\s+(\S+)\s+has\s+lifecycle\.prevent_destroy\s+set/g)].map((m) => m[1]!);
+  const found = [...log.matchAll(/Resource(?:\s+instance)?\s+(\S+)\s+has\s+(?:lifecycle\.)?prevent_destroy\s+set/g)].map((m) => m[1]!);
   return [...new Set(found)].sort();
 }
 
