@@ -10,6 +10,7 @@ import { Command, CommanderError } from "commander";
 import { capacity } from "./capacity.ts";
 import { processIo, type AnyCommandSpec, type Io } from "./command.ts";
 import { EXIT, UsageError } from "./exit.ts";
+import { fleet } from "./fleet.ts";
 import { newMunicipality } from "./new.ts";
 import { validate } from "./validate.ts";
 
@@ -18,14 +19,14 @@ import { validate } from "./validate.ts";
  * CommandSpec (cli/command.ts: name, description, define(command) for its
  * arguments and options, run(args, io) → exit code), and list it here. A
  * command with subcommands, such as `sei-infra fleet plan|apply|drift|emit`,
- * is a CommandSpec with `subcommands: [plan, apply, drift, emit]` (one file
- * each, e.g. cli/fleet/plan.ts) and no run of its own.
+ * is a CommandSpec with `subcommands: [plan, apply, drift, emit, …]`
+ * (cli/fleet.ts) and no run of its own.
  */
-const COMMANDS: readonly AnyCommandSpec[] = [validate, newMunicipality, capacity];
+const COMMANDS: readonly AnyCommandSpec[] = [validate, newMunicipality, capacity, fleet];
 
 export function createProgram(io: Io, setExitCode: (code: number) => void, commands: readonly AnyCommandSpec[] = COMMANDS): Command {
   const program = new Command("sei-infra")
-    .description("Infrastructure of SEI! Municípios: validate municipality files, scaffold new ones, plan capacity")
+    .description("Infrastructure of SEI! Municípios: validate municipality files, scaffold new ones, plan capacity, roll changes over the fleet")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError()
     .exitOverride();

@@ -1,0 +1,178 @@
+/**
+ * `sei-infra fleet …`: the command-line face of fleet/ (plan, apply, drift,
+ * emit, report merge|gate). Only option declarations live here; fleet/ does
+ * the work, through FleetIo, made from the command's Io.
+ */
+import { Option, type Command } from "commander";
+import { DEFAULTS, fleetRun, type ApplyOptions, type RunOptions } from "../fleet/command.ts";
+import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/index.ts";
+import type { FleetIo } from "../fleet/io.ts";
+import type { FleetCommand } from "../fleet/report.ts";
+import { fleetGate, fleetMerge } from "../fleet/report-commands.ts";
+import { listOption } from "../fleet/selection.ts";
+import type { CommandSpec, Io } from "./command.ts";
+
+/** The live progress line goes to standard error; it is drawn where the output is a terminal and not CI. */
+function fleetIo(io: Io): FleetIo {
+  return { cwd: io.cwd, env: io.env, out: io.stdout, err: io.stderr, live: io.colour && !io.env.CI };
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const integer = (value: string) => (/^\d+$/.test(value) ? Number(value) : NaN);
+
+interface SelectArgs {
+  readonly only?: string[];
+  readonly tier?: string[];
+  readonly phase?: string[];
+  readonly cluster?: string[];
+  readonly municipalities: string;
+}
+
+function defineSelect(command: Command): Command {
+  return command
+    .option("--only <names>", "stacks or municipalities, comma-separated (repeatable)", collect)
+    .option("--tier <tiers>", "only these tiers (repeatable)", collect)
+    .option("--phase <phases>", "only these phases (repeatable)", collect)
+    .option("--cluster <clusters>", "only these clusters of platform.yaml (repeatable)", collect)
+    .option("--municipalities <dir>", "folder of the municipality files", DEFAULTS.municipalities);
+}
+
+function selection(args: SelectArgs) {
+  const [only, tiers, phases, clusters] = [args.only, args.tier, args.phase, args.cluster].map(listOption);
+  return { municipalities: args.municipalities, ...(only ? { only } : {}), ...(tiers ? { tiers } : {}), ...(phases ? { phases } : {}), ...(clusters ? { clusters } : {}) };
+}
+
+interface RunArgs extends SelectArgs {
+  readonly concurrency: number;
+  readonly report?: string;
+  readonly summary?: string;
+  readonly junit?: string;
+  readonly logs?: string;
+  readonly workDir: string;
+  readonly lockTimeout: string;
+}
+
+function defineRun(command: Command): Command {
+  return defineSelect(command)
+    .option("--concurrency <n>", "stacks at once", integer, DEFAULTS.concurrency)
+    .option("--report <file.json>", "write the JSON report")
+    .option("--summary <file.md>", "write a markdown summary (for a pull request)")
+    .option("--junit <file.xml>", "write JUnit XML (for CI test views)")
+    .option("--logs <dir>", "folder of the per-stack logs (default: under the work folder)")
+    .option("--work-dir <dir>", "per-stack engine data, synthesized output and logs", DEFAULTS.workDir)
+    .option("--lock-timeout <duration>", "how long to wait for a state lock", DEFAULTS.lockTimeout);
+}
+
+function runOptions(args: RunArgs): RunOptions {
+  const { concurrency, report, summary, junit, logs, workDir, lockTimeout } = args;
+  return { ...selection(args), concurrency, workDir, lockTimeout, ...(report ? { report } : {}), ...(summary ? { summary } : {}), ...(junit ? { junit } : {}), ...(logs ? { logs } : {}) };
+}
+
+function defineWaves(command: Command): Command {
+  return command
+    .option("--waves <waves>", "canary, cumulative percentages, rest", DEFAULTS.waves)
+    .option("--max-failures <n|p%>", "failed or refused stacks tolerated before later waves are held", DEFAULTS.maxFailures);
+}
+
+function runCommand(name: Exclude<FleetCommand, "apply">, description: string): CommandSpec<RunArgs> {
+  return { name, description, define: defineRun, run: (args, io) => fleetRun(name, runOptions(args), fleetIo(io)) };
+}
+
+interface ApplyArgs extends RunArgs {
+  readonly waves: string;
+  readonly maxFailures: string;
+  readonly dryRun: boolean;
+}
+
+const apply: CommandSpec<ApplyArgs> = {
+  name: "apply",
+  description: "Plan and apply the selected stacks in waves, applying exactly each reviewed plan",
+  define: (command) => defineWaves(defineRun(command)).option("--dry-run", "print the waves and run nothing", false),
+  run: (args, io) => {
+    const options: ApplyOptions = { ...runOptions(args), waves: args.waves, maxFailures: args.maxFailures, dryRun: args.dryRun };
+    return fleetRun("apply", options, fleetIo(io));
+  },
+};
+
+interface EmitArgs extends SelectArgs {
+  readonly engine: CiEngine;
+  readonly output: string;
+  readonly waves: string;
+  readonly maxFailures: string;
+  readonly concurrency: number;
+  readonly setup?: string[];
+  readonly image?: string;
+  readonly runsOn: string;
+  readonly namespace?: string;
+  readonly serviceAccount?: string;
+  readonly envSecret?: string;
+  readonly reportsClaim?: string;
+}
+
+const emit: CommandSpec<EmitArgs> = {
+  name: "emit",
+  description: "Write the rollout as a GitLab child pipeline, a GitHub Actions workflow or Kubernetes Jobs",
+  define: (command) =>
+    defineWaves(defineSelect(command))
+      .addOption(new Option("--engine <engine>", "the CI engine").choices(CI_ENGINES).makeOptionMandatory())
+      .requiredOption("--output <dir>", "folder to write the pipeline and fleet-plan.json into")
+      .option("--concurrency <n>", "stack jobs at once (GitHub max-parallel, Job parallelism)", integer, DEFAULTS.concurrency)
+      .option("--setup <command>", "shell command every job runs first (repeatable; default: npm ci)", collect)
+      .option("--image <image>", "container image of the jobs (required for k8s-job)")
+      .option("--runs-on <label>", "GitHub runner label", "ubuntu-latest")
+      .option("--namespace <ns>", "k8s-job: namespace of the Jobs")
+      .option("--service-account <name>", "k8s-job: service account of the pods")
+      .option("--env-secret <name>", "k8s-job: Secret whose keys become the pods' environment")
+      .option("--reports-claim <name>", "k8s-job: ReadWriteMany claim for reports and logs"),
+  run: (args, io) => fleetEmit({ ...args, ...selection(args) }, fleetIo(io)),
+};
+
+interface MergeArgs {
+  readonly files: string[];
+  readonly plan?: string;
+  readonly report?: string;
+  readonly summary?: string;
+  readonly junit?: string;
+}
+
+const merge: CommandSpec<MergeArgs> = {
+  name: "merge",
+  description: "Merge per-stack reports (files or folders of them) into one, with its summary and JUnit",
+  define: (command) =>
+    command
+      .argument("<files...>", "reports, or folders of them")
+      .option("--plan <file>", "the fleet-plan.json the pipeline was emitted with")
+      .option("--report <file.json>", "write the merged JSON report")
+      .option("--summary <file.md>", "write a markdown summary")
+      .option("--junit <file.xml>", "write JUnit XML"),
+  run: (args, io) => fleetMerge(args, fleetIo(io)),
+};
+
+interface GateArgs {
+  readonly files: string[];
+  readonly plan?: string;
+  readonly maxFailures: string;
+}
+
+const gate: CommandSpec<GateArgs> = {
+  name: "gate",
+  description: "Exit 1 when the reports so far hold more failed or refused stacks than --max-failures (holds the next wave)",
+  define: (command) =>
+    command
+      .argument("<files...>", "reports so far, or folders of them")
+      .option("--plan <file>", "the fleet-plan.json the pipeline was emitted with")
+      .requiredOption("--max-failures <n|p%>", "failed or refused stacks tolerated"),
+  run: (args, io) => fleetGate(args, fleetIo(io)),
+};
+
+export const fleet: CommandSpec = {
+  name: "fleet",
+  description: "Plan, apply in waves and check for drift across many stacks; emit CI pipelines that do the same",
+  subcommands: [
+    runCommand("plan", "Plan every selected stack (no change is made)"),
+    apply,
+    runCommand("drift", "Find stacks changed outside Terraform (and configuration changes not yet applied)"),
+    emit,
+    { name: "report", description: "Merge the reports of a CI rollout, or gate its next wave", subcommands: [merge, gate] },
+  ],
+};

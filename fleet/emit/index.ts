@@ -1,0 +1,78 @@
+/**
+ * `sei-infra fleet emit --engine gitlab|github|k8s-job`: the rollout as a
+ * pipeline of an existing CI engine, for when one machine is not enough
+ * (DESIGN.md section 8). Writes the pipeline and, beside it, the rollout plan
+ * (fleet-plan.json) that its gate and report jobs read.
+ */
+import { join, relative, resolve } from "node:path";
+import { FleetUsageError } from "../errors.ts";
+import { FLEET_EXIT, guarded, writeOutput, type FleetIo } from "../io.ts";
+import { loadSelection, type SelectOptions } from "../load.ts";
+import { formatRolloutPlan, rolloutPlan } from "../rollout-plan.ts";
+import { failuresAllowed, parseFailureBudget, parseWaves, planWaves } from "../waves.ts";
+import { GITHUB_FILE, emitGithub } from "./github.ts";
+import { GITLAB_FILE, emitGitlab } from "./gitlab.ts";
+import type { EmitOptions } from "./jobs.ts";
+import { K8S_DEFAULTS, emitK8sJobs, type K8sJobOptions } from "./k8s-job.ts";
+
+export const CI_ENGINES = ["gitlab", "github", "k8s-job"] as const;
+export type CiEngine = (typeof CI_ENGINES)[number];
+
+export const PLAN_FILE = "fleet-plan.json";
+export const DEFAULT_SETUP = "npm ci --no-audit --no-fund";
+
+export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions> {
+  readonly engine: CiEngine;
+  readonly output: string;
+  readonly waves: string;
+  readonly maxFailures: string;
+  readonly concurrency: number;
+  /** Commands every job runs first. @default [DEFAULT_SETUP] */
+  readonly setup?: readonly string[];
+  readonly image?: string;
+  /** GitHub runner label. @default "ubuntu-latest" */
+  readonly runsOn?: string;
+}
+
+export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<number> {
+  return guarded(io, () => {
+    if (!CI_ENGINES.includes(options.engine)) throw new FleetUsageError(`--engine ${options.engine}: not one of ${CI_ENGINES.join(", ")}`);
+    if (options.engine === "k8s-job" && !options.image) throw new FleetUsageError("--engine k8s-job needs --image: the container image with the project, the engine and the providers");
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new FleetUsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
+    const steps = parseWaves(options.waves);
+    const budget = parseFailureBudget(options.maxFailures);
+    const loaded = loadSelection(io.cwd, options, io.err);
+    if (!loaded.ok) return FLEET_EXIT.failed;
+
+    const waves = planWaves(loaded.stacks, steps);
+    const backend = loaded.platform.spec.stateBackend;
+    const outDir = resolve(io.cwd, options.output);
+    const planFile = relative(io.cwd, join(outDir, PLAN_FILE));
+    const plan = formatRolloutPlan(rolloutPlan(waves, options.maxFailures));
+    const emit: EmitOptions = {
+      waves,
+      concurrency: options.concurrency,
+      budget,
+      failuresAllowed: failuresAllowed(budget, loaded.stacks.length),
+      planFile,
+      setup: options.setup && options.setup.length > 0 ? options.setup : [DEFAULT_SETUP],
+      ...(options.image ? { image: options.image } : {}),
+      ...(backend.type === "pg" ? { pgConnectionEnv: backend.connectionStringEnv } : {}),
+    };
+    const files = new Map<string, string>([[PLAN_FILE, plan]]);
+    if (options.engine === "gitlab") files.set(GITLAB_FILE, emitGitlab(emit));
+    else if (options.engine === "github") files.set(GITHUB_FILE, emitGithub(emit, options.runsOn));
+    else {
+      const k8s: K8sJobOptions = {
+        namespace: options.namespace ?? K8S_DEFAULTS.namespace,
+        serviceAccount: options.serviceAccount ?? K8S_DEFAULTS.serviceAccount,
+        envSecret: options.envSecret ?? K8S_DEFAULTS.envSecret,
+        reportsClaim: options.reportsClaim ?? K8S_DEFAULTS.reportsClaim,
+      };
+      for (const [name, text] of emitK8sJobs(emit, plan, k8s)) files.set(name, text);
+    }
+    for (const [name, text] of files) writeOutput(outDir, name, text);
+    io.out(`${options.engine}: ${loaded.stacks.length} stack(s) in ${waves.length} wave(s) → ${[...files.keys()].map((f) => relative(io.cwd, join(outDir, f))).join(", ")}\n`);
+    return FLEET_EXIT.ok;
+  });
+}

@@ -1,0 +1,43 @@
+/** Where a fleet command runs and writes; the CLI passes the process's own, tests their collectors. */
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { FleetUsageError } from "./errors.ts";
+
+export interface FleetIo {
+  /** The project root, where platform.yaml is; relative paths are relative to it. */
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Draw a live progress line (standard error is a terminal, not CI). */
+  readonly live: boolean;
+}
+
+/** Exit codes of the fleet commands. */
+export const FLEET_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Writes a file whole or not at all (a temporary file renamed into place), creating its folder. */
+export function writeOutput(cwd: string, file: string, text: string): void {
+  const path = resolve(cwd, file);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    throw new FleetUsageError(`cannot write ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Runs a command body; a FleetUsageError becomes its message and exit code 2. */
+export async function guarded(io: FleetIo, body: () => Promise<number> | number): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof FleetUsageError) {
+      io.err(`sei-infra fleet: ${error.message}\n`);
+      return FLEET_EXIT.usage;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The selection as every fleet command starts it: platform.yaml, tiers and
+ * municipality files loaded and validated by core, resolved into plans, then
+ * narrowed by the selection flags. With --only, only the named files are
+ * validated (the others still count for the fleet rules), as the app does
+ * with SEI_ONLY: one municipality's broken file never blocks another's rollout.
+ */
+import { existsSync, statSync } from "node:fs";
+import { join, posix, relative, resolve, sep } from "node:path";
+import { hasErrors } from "../core/diagnostics.ts";
+import { loadFleet, planFleet, PLATFORM_FILE } from "../core/fleet.ts";
+import type { Platform } from "../core/schema/platform.ts";
+import { formatDiagnostic } from "../report/diagnostics/text.ts";
+import { workingTree } from "../sources/working-tree.ts";
+import { FleetUsageError } from "./errors.ts";
+import { selectStacks, type FleetStack, type Selection } from "./selection.ts";
+
+export interface SelectOptions extends Selection {
+  /** Folder of the municipality files, relative to the project root. */
+  readonly municipalities: string;
+}
+
+export type Loaded = { readonly ok: true; readonly stacks: FleetStack[]; readonly platform: Platform } | { readonly ok: false };
+
+/** Loads and selects; an invalid input file prints its diagnostics through `err` and gives { ok: false } (exit 1). */
+export function loadSelection(cwd: string, options: SelectOptions, err: (text: string) => void): Loaded {
+  if (!existsSync(join(cwd, PLATFORM_FILE))) throw new FleetUsageError(`no ${PLATFORM_FILE} in ${cwd}: run sei-infra from the repository root`);
+  const dirPath = resolve(cwd, options.municipalities);
+  if (!statSync(dirPath, { throwIfNoEntry: false })?.isDirectory()) throw new FleetUsageError(`municipalities folder ${options.municipalities}: no such folder`);
+  const dir = relative(cwd, dirPath).split(sep).join("/") || ".";
+
+  const files = options.only?.map((name) => {
+    const candidates = [name, name.replace(/^sei-/, "")].map((n) => posix.join(dir, `${n}.yaml`));
+    const file = candidates.find((f) => existsSync(join(cwd, f)));
+    if (!file) throw new FleetUsageError(`--only ${name}: no municipality or stack of that name in ${dir}/`);
+    return file;
+  });
+  const fleet = loadFleet({ source: workingTree(cwd), municipalitiesDir: dir, ...(files ? { files } : {}) });
+  for (const d of fleet.diagnostics) if (d.severity === "warning") err(`${formatDiagnostic(d)}\n`);
+  if (hasErrors(fleet.diagnostics) || !fleet.platform) {
+    for (const d of fleet.diagnostics) if (d.severity === "error") err(`${formatDiagnostic(d)}\n`);
+    err("sei-infra fleet: stopped: fix the errors above; nothing ran\n");
+    return { ok: false };
+  }
+  const phases = new Map(fleet.municipalities.map(({ municipality: m }) => [m.metadata.name, m.spec.phase]));
+  const stacks = selectStacks(planFleet(fleet), options, {
+    clusters: fleet.platform.spec.clusters.map((c) => c.name),
+    phaseOf: (name) => phases.get(name),
+  });
+  return { ok: true, stacks, platform: fleet.platform };
+}

@@ -1,0 +1,61 @@
+/**
+ * `sei-infra fleet report merge|gate`: what the jobs of an emitted pipeline
+ * run between and after the stack jobs.
+ *
+ * - merge: per-stack reports (files, or folders of them) → one report, plus
+ *   its markdown and JUnit; exits like the run it sums up (1 if anything
+ *   failed, was refused, drifted or was skipped).
+ * - gate: exits 1 when the reports so far count more failed or refused stacks
+ *   than --max-failures, which stops the later waves of the pipeline.
+ */
+import { writeReports, type OutputOptions } from "./command.ts";
+import { FleetUsageError } from "./errors.ts";
+import { FLEET_EXIT, guarded, type FleetIo } from "./io.ts";
+import { mergeReports, summaryLine, type NamedReport } from "./merge.ts";
+import { jsonFilesOf, readJsonFile } from "./read-json.ts";
+import { exitCodeOf, failureCount, reportSchema } from "./report.ts";
+import { rolloutPlanSchema, type RolloutPlan } from "./rollout-plan.ts";
+import { failuresAllowed, parseFailureBudget } from "./waves.ts";
+
+export interface ReportInputs {
+  /** Report files, or folders searched for *.json. */
+  readonly files: readonly string[];
+  /** The rollout plan the pipeline was emitted from. */
+  readonly plan?: string;
+}
+
+function readInputs(inputs: ReportInputs, io: FleetIo): { reports: NamedReport[]; plan: RolloutPlan | undefined } {
+  const plan = inputs.plan ? readJsonFile(io.cwd, inputs.plan, rolloutPlanSchema, "rollout plan") : undefined;
+  const files = jsonFilesOf(io.cwd, inputs.files, plan !== undefined);
+  const reports = files.map((file) => ({ file, report: readJsonFile(io.cwd, file, reportSchema, "fleet report") }));
+  return { reports, plan };
+}
+
+export function fleetMerge(options: ReportInputs & OutputOptions, io: FleetIo): Promise<number> {
+  return guarded(io, () => {
+    if (!options.report && !options.summary && !options.junit) throw new FleetUsageError("report merge: give --report, --summary or --junit (where to write)");
+    const { reports, plan } = readInputs(options, io);
+    const merged = mergeReports(reports, plan);
+    writeReports(merged, options, io);
+    io.out(`merged ${reports.length} report(s): ${summaryLine(merged)}\n`);
+    return exitCodeOf(merged.stacks);
+  });
+}
+
+export function fleetGate(options: ReportInputs & { readonly maxFailures: string }, io: FleetIo): Promise<number> {
+  return guarded(io, () => {
+    const budget = parseFailureBudget(options.maxFailures);
+    const { reports, plan } = readInputs(options, io);
+    if (budget.kind === "percent" && !plan) throw new FleetUsageError(`--max-failures ${options.maxFailures}: a percentage needs --plan (the size of the rollout)`);
+    const stacks = reports.length > 0 ? mergeReports(reports).stacks : [];
+    const failures = failureCount(stacks);
+    const allowed = failuresAllowed(budget, plan ? plan.stacks.length : stacks.length);
+    if (failures > allowed) {
+      io.err(`gate: ${failures} stack(s) failed or were refused, more than --max-failures ${options.maxFailures} (${allowed}): later waves are held\n`);
+      for (const s of stacks.filter((x) => x.status === "failed" || x.status === "refused")) io.err(`  ${s.name}: ${s.status}: ${s.error ?? ""}\n`);
+      return FLEET_EXIT.failed;
+    }
+    io.out(`gate: ${failures} failed or refused stack(s) of ${stacks.length} reported; --max-failures ${options.maxFailures} (${allowed}): the next wave may start\n`);
+    return FLEET_EXIT.ok;
+  });
+}
