@@ -152,6 +152,7 @@ interface GateArgs {
   readonly files: string[];
   readonly plan?: string;
   readonly maxFailures: string;
+  readonly wave?: number;
 }
 
 const gate: CommandSpec<GateArgs> = {
@@ -161,7 +162,8 @@ const gate: CommandSpec<GateArgs> = {
     command
       .argument("<files...>", "reports so far, or folders of them")
       .option("--plan <file>", "the fleet-plan.json the pipeline was emitted with")
-      .requiredOption("--max-failures <n|p%>", "failed or refused stacks tolerated"),
+      .requiredOption("--max-failures <n|p%>", "failed or refused stacks tolerated")
+      .option("--wave <n>", "the wave about to start (with --plan: a stack of an earlier wave without a report counts as failed)", integer),
   run: (args, io) => fleetGate(args, fleetIo(io)),
 };
 

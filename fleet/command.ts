@@ -78,6 +78,7 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
     const runDir = join(workDir, "runs", `${startedAt.toISOString().replace(/[:.]/g, "-")}-${command}-${process.pid}`);
     const logDir = options.logs ? resolve(io.cwd, options.logs) : join(runDir, "logs");
     const outdir = join(runDir, "out");
+    mkdirSync(runDir, { recursive: true });
     mkdirSync(logDir, { recursive: true });
     mkdirSync(join(workDir, "data", engine.name), { recursive: true, mode: 0o700 });
     io.err(`sei-infra fleet ${command}: ${stacks.length} stack(s)${apply ? ` in ${waves.length} wave(s)` : ""}, ${engineLabel(engine)}, concurrency ${options.concurrency}\n`);

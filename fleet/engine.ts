@@ -83,6 +83,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-export function engineLabel(engine: Pick<Engine, "name" | "version">): string {
+export function engineLabel(engine: Pick<Engine, "name" | "version"> | null): string {
+  if (!engine) return "engine unknown (no stack reported)";
   return `${engine.name === "opentofu" ? "OpenTofu" : "Terraform"} ${engine.version}`;
 }

@@ -9,7 +9,7 @@
  * its wave did (its job died before writing a report).
  */
 import { FleetUsageError } from "./errors.ts";
-import { STATUSES, stackReportOf, summarize, type FleetReport, type StackReport } from "./report.ts";
+import { REPORT_VERSION, STATUSES, stackReportOf, summarize, type FleetReport, type StackReport } from "./report.ts";
 import type { RolloutPlan } from "./rollout-plan.ts";
 
 export interface NamedReport {
@@ -18,13 +18,14 @@ export interface NamedReport {
 }
 
 export function mergeReports(inputs: readonly NamedReport[], plan?: RolloutPlan): FleetReport {
-  if (inputs.length === 0) throw new FleetUsageError("no report to merge");
+  // With a rollout plan, no report at all still makes a report: every job died before writing one.
+  if (inputs.length === 0 && !plan) throw new FleetUsageError("no report to merge");
   const commands = [...new Set(inputs.map((i) => i.report.command))];
   if (commands.length > 1) {
     throw new FleetUsageError(`reports of different commands cannot be merged: ${inputs.map((i) => `${i.file} (${i.report.command})`).join(", ")}`);
   }
   const ordered = [...inputs].sort((a, b) => a.report.startedAt.localeCompare(b.report.startedAt) || a.file.localeCompare(b.file));
-  const first = ordered[0]!.report;
+  const first = ordered[0]?.report;
 
   // A stack reported twice (a retried job): the later run counts.
   const byStack = new Map<string, StackReport>();
@@ -51,7 +52,7 @@ export function mergeReports(inputs: readonly NamedReport[], plan?: RolloutPlan)
         const s = identity.get(name);
         if (!s) throw new FleetUsageError(`the rollout plan lists ${name} in wave ${wave.name} but not among its stacks`);
         return stackReportOf(s, wave.name, reported ? "failed" : "skipped", {
-          error: reported ? "no report: the stack's job did not finish" : "no report: the wave did not run (held or cancelled)",
+          error: reported ? "no report: the stack's job did not finish" : "no report: the wave did not run (held or cancelled), or all its jobs died first",
         });
       });
     });
@@ -65,15 +66,17 @@ export function mergeReports(inputs: readonly NamedReport[], plan?: RolloutPlan)
   }
 
   const only = [...new Set(ordered.flatMap(({ report }) => report.selection.only ?? []))].sort();
+  const now = new Date().toISOString();
   return {
-    schemaVersion: first.schemaVersion,
-    command: first.command,
-    selection: { municipalities: first.selection.municipalities, ...(only.length > 0 ? { only } : {}) },
-    engine: first.engine,
-    startedAt: ordered.map((i) => i.report.startedAt).sort()[0]!,
-    finishedAt: ordered.map((i) => i.report.finishedAt).sort().at(-1)!,
-    concurrency: Math.max(...ordered.map((i) => i.report.concurrency)),
-    maxFailures: plan?.maxFailures ?? first.maxFailures,
+    schemaVersion: REPORT_VERSION,
+    // Emitted pipelines (the only source of a rollout plan) apply.
+    command: first?.command ?? "apply",
+    selection: { municipalities: first?.selection.municipalities ?? "municipalities", ...(only.length > 0 ? { only } : {}) },
+    engine: first?.engine ?? null,
+    startedAt: ordered.map((i) => i.report.startedAt).sort()[0] ?? now,
+    finishedAt: ordered.map((i) => i.report.finishedAt).sort().at(-1) ?? now,
+    concurrency: Math.max(1, ...ordered.map((i) => i.report.concurrency)),
+    maxFailures: plan?.maxFailures ?? first?.maxFailures ?? null,
     waves,
     summary: summarize(stacks),
     stacks,

@@ -6,14 +6,16 @@
  *   its markdown and JUnit; exits like the run it sums up (1 if anything
  *   failed, was refused, drifted or was skipped).
  * - gate: exits 1 when the reports so far count more failed or refused stacks
- *   than --max-failures, which stops the later waves of the pipeline.
+ *   than --max-failures, which stops the later waves of the pipeline. With
+ *   --plan and --wave N, every stack of the waves before N counts, and one
+ *   without a report is a failure: its job died before it could write one.
  */
 import { writeReports, type OutputOptions } from "./command.ts";
 import { FleetUsageError } from "./errors.ts";
 import { FLEET_EXIT, guarded, type FleetIo } from "./io.ts";
 import { mergeReports, summaryLine, type NamedReport } from "./merge.ts";
 import { jsonFilesOf, readJsonFile } from "./read-json.ts";
-import { exitCodeOf, failureCount, reportSchema } from "./report.ts";
+import { FAILURE_STATUSES, exitCodeOf, reportSchema } from "./report.ts";
 import { rolloutPlanSchema, type RolloutPlan } from "./rollout-plan.ts";
 import { failuresAllowed, parseFailureBudget } from "./waves.ts";
 
@@ -42,20 +44,34 @@ export function fleetMerge(options: ReportInputs & OutputOptions, io: FleetIo): 
   });
 }
 
-export function fleetGate(options: ReportInputs & { readonly maxFailures: string }, io: FleetIo): Promise<number> {
+export interface GateOptions extends ReportInputs {
+  readonly maxFailures: string;
+  /** The wave about to start (1-based); needs the plan. */
+  readonly wave?: number;
+}
+
+export function fleetGate(options: GateOptions, io: FleetIo): Promise<number> {
   return guarded(io, () => {
     const budget = parseFailureBudget(options.maxFailures);
     const { reports, plan } = readInputs(options, io);
     if (budget.kind === "percent" && !plan) throw new FleetUsageError(`--max-failures ${options.maxFailures}: a percentage needs --plan (the size of the rollout)`);
-    const stacks = reports.length > 0 ? mergeReports(reports).stacks : [];
-    const failures = failureCount(stacks);
-    const allowed = failuresAllowed(budget, plan ? plan.stacks.length : stacks.length);
-    if (failures > allowed) {
-      io.err(`gate: ${failures} stack(s) failed or were refused, more than --max-failures ${options.maxFailures} (${allowed}): later waves are held\n`);
-      for (const s of stacks.filter((x) => x.status === "failed" || x.status === "refused")) io.err(`  ${s.name}: ${s.status}: ${s.error ?? ""}\n`);
+    if (options.wave !== undefined && (!plan || !Number.isInteger(options.wave) || options.wave < 2 || options.wave > plan.waves.length)) {
+      throw new FleetUsageError(`--wave ${options.wave}: give the wave about to start, 2 to the number of waves of --plan`);
+    }
+    const reported = new Map((reports.length > 0 ? mergeReports(reports).stacks : []).map((s) => [s.name, s]));
+    const counted = plan && options.wave !== undefined ? plan.waves.slice(0, options.wave - 1).flatMap((w) => w.stacks) : [...reported.keys()];
+    const failures = counted.flatMap((name) => {
+      const stack = reported.get(name);
+      if (!stack) return [`${name}: no report: its job died before writing one`];
+      return FAILURE_STATUSES.includes(stack.status) ? [`${name}: ${stack.status}: ${stack.error ?? ""}`] : [];
+    });
+    const allowed = failuresAllowed(budget, plan ? plan.stacks.length : reported.size);
+    if (failures.length > allowed) {
+      io.err(`gate: ${failures.length} stack(s) failed or were refused, more than --max-failures ${options.maxFailures} (${allowed}): later waves are held\n`);
+      for (const line of failures) io.err(`  ${line}\n`);
       return FLEET_EXIT.failed;
     }
-    io.out(`gate: ${failures} failed or refused stack(s) of ${stacks.length} reported; --max-failures ${options.maxFailures} (${allowed}): the next wave may start\n`);
+    io.out(`gate: ${failures.length} failed or refused stack(s) of ${counted.length}; --max-failures ${options.maxFailures} (${allowed}): the next wave may start\n`);
     return FLEET_EXIT.ok;
   });
 }

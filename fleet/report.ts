@@ -70,7 +70,8 @@ export const reportSchema = z.strictObject({
     phases: z.array(z.string()).optional(),
     clusters: z.array(z.string()).optional(),
   }),
-  engine: z.strictObject({ name: z.enum(["opentofu", "terraform"]), version: z.string(), path: z.string() }),
+  /** Null only in a merged report no stack job wrote a report for. */
+  engine: z.strictObject({ name: z.enum(["opentofu", "terraform"]), version: z.string(), path: z.string() }).nullable(),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
   concurrency: z.number().int().positive(),

@@ -37,7 +37,7 @@ export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): stri
         // Runs after failed stacks too; it is the gate that decides.
         if: "${{ !cancelled() }}",
         "runs-on": runsOn,
-        steps: [...setup, download, { run: gateCommand(options) }],
+        steps: [...setup, download, { run: gateCommand(options, i) }],
       };
       needs = [gateId(i)];
     }

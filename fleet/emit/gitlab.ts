@@ -34,7 +34,7 @@ export function emitGitlab(options: EmitOptions): string {
     if (i > 0) {
       pipeline[gateId(i)] = {
         stage: gateId(i),
-        script: [gateCommand(options)],
+        script: [gateCommand(options, i)],
       };
     }
     for (const stack of wave.stacks) {

@@ -28,16 +28,17 @@ export const REPORTS_DIR = "fleet-reports";
 export const LOGS_DIR = "fleet-logs";
 export const MERGED = { report: "fleet-report.json", summary: "fleet-report.md", junit: "fleet-report.junit.xml" } as const;
 
-export const SEI_INFRA = "npx sei-infra";
+/** The project's own CLI; --no: never fetch a package of that name from a registry when the checkout lacks it. */
+export const SEI_INFRA = "npx --no sei-infra";
 
 /** Applies one stack; the report and log land where the job's artifacts pick them up. */
 export function applyCommand(stack: string, reportsDir = REPORTS_DIR, logsDir = LOGS_DIR): string {
   return `${SEI_INFRA} fleet apply --only ${stack} --report ${reportsDir}/${stack}.json --logs ${logsDir}`;
 }
 
-/** Fails (exit 1) when the reports so far count more failed or refused stacks than the budget. */
-export function gateCommand(options: EmitOptions, reportsDir = REPORTS_DIR): string {
-  return `${SEI_INFRA} fleet report gate ${reportsDir} --plan ${options.planFile} --max-failures ${formatBudget(options.budget)}`;
+/** Before wave `index` (0-based): fails (exit 1) when the waves before it count more failed, refused or unreported stacks than the budget. */
+export function gateCommand(options: EmitOptions, index: number, reportsDir = REPORTS_DIR): string {
+  return `${SEI_INFRA} fleet report gate ${reportsDir} --plan ${options.planFile} --wave ${index + 1} --max-failures ${formatBudget(options.budget)}`;
 }
 
 export function mergeCommand(options: EmitOptions, reportsDir = REPORTS_DIR): string {

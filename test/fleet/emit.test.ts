@@ -56,7 +56,7 @@ describe("GitLab child pipeline", () => {
           extends: ".sei-fleet-stack",
           stage: `wave-${i + 1}`,
           resource_group: name,
-          script: [`npx sei-infra fleet apply --only ${name} --report fleet-reports/${name}.json --logs fleet-logs`],
+          script: [`npx --no sei-infra fleet apply --only ${name} --report fleet-reports/${name}.json --logs fleet-logs`],
           artifacts: { when: "always", expire_in: "30 days", paths: [`fleet-reports/${name}.json`, `fleet-logs/${name}.log`] },
         });
       }
@@ -66,11 +66,11 @@ describe("GitLab child pipeline", () => {
   });
 
   it("gates check the budget; the final job always merges every report", () => {
-    expect(pipeline["gate-2"]).toEqual({ stage: "gate-2", script: ["npx sei-infra fleet report gate fleet-reports --plan fleet/fleet-plan.json --max-failures 1"] });
+    expect(pipeline["gate-2"]).toEqual({ stage: "gate-2", script: ["npx --no sei-infra fleet report gate fleet-reports --plan fleet/fleet-plan.json --wave 2 --max-failures 1"] });
     expect(pipeline["fleet-report"]).toMatchObject({
       stage: "report",
       when: "always",
-      script: ["npx sei-infra fleet report merge fleet-reports --plan fleet/fleet-plan.json --report fleet-report.json --summary fleet-report.md --junit fleet-report.junit.xml"],
+      script: ["npx --no sei-infra fleet report merge fleet-reports --plan fleet/fleet-plan.json --report fleet-report.json --summary fleet-report.md --junit fleet-report.junit.xml"],
       artifacts: { reports: { junit: "fleet-report.junit.xml" } },
     });
     expect((pipeline as unknown as { default: unknown }).default).toEqual({ before_script: ["npm ci --no-audit --no-fund"] });
@@ -151,7 +151,7 @@ describe("Kubernetes Indexed Jobs", () => {
     expect(job.spec).toMatchObject({ completionMode: "Indexed", completions: 3, parallelism: 3, backoffLimitPerIndex: 0, maxFailedIndexes: 1 });
     const script = (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0]!.command[2]!;
     expect(script).toContain('sed -n "$((JOB_COMPLETION_INDEX + 1))p" /etc/sei-fleet/stacks');
-    expect(script).toContain('npx sei-infra fleet apply --only "$stack"');
+    expect(script).toContain('npx --no sei-infra fleet apply --only "$stack"');
   });
 
   it("the index script picks the stack of each index", () => {

@@ -53,7 +53,7 @@ describe("merging the reports of a CI rollout", () => {
       // Its wave never ran (held by the gate): skipped.
       ["sei-d", "rest", "skipped"],
     ]);
-    expect(merged.stacks[3]!.error).toBe("no report: the wave did not run (held or cancelled)");
+    expect(merged.stacks[3]!.error).toBe("no report: the wave did not run (held or cancelled), or all its jobs died first");
     expect(merged.waves).toEqual(plan.waves);
     expect(merged.summary).toMatchObject({ applied: 1, "no-changes": 1, failed: 1, skipped: 1, drifted: 0 });
     expect([merged.startedAt, merged.finishedAt, merged.concurrency, merged.maxFailures]).toEqual(["2026-05-04T10:00:00.000Z", "2026-05-04T10:03:00.000Z", 3, "1"]);
@@ -93,7 +93,15 @@ describe("merging the reports of a CI rollout", () => {
     );
     const stranger = stackReport(stack("zzz"), "applied");
     expect(() => mergeReports([{ file: "z.json", report: report([stranger]) }], plan)).toThrow("reports for stacks the rollout plan does not list: sei-zzz");
-    expect(() => mergeReports([], plan)).toThrow("no report to merge");
+    expect(() => mergeReports([])).toThrow("no report to merge");
+  });
+
+  it("with a rollout plan, no report at all still gives a report: every stack unaccounted for", () => {
+    const merged = mergeReports([], plan);
+    expect(merged.stacks.map((s) => s.status)).toEqual(["skipped", "skipped", "skipped", "skipped"]);
+    expect([merged.command, merged.engine]).toEqual(["apply", null]);
+    expect(reportSchema.parse(merged)).toEqual(merged);
+    expect(renderMarkdown(merged)).toContain("engine unknown (no stack reported)");
   });
 });
 
