@@ -5,8 +5,10 @@
 #   eval "$(scripts/e2e/toolchain.sh)"          # or: scripts/e2e/toolchain.sh >/dev/null && . "$CACHE/e2e/env.sh"
 #
 # Exported by env.sh:
-#   TERRAFORM_BINARY_NAME   terraform (if on PATH) or the absolute path of an OpenTofu build; cdktf honours it
-#   SEI_E2E_TERRAFORM       absolute path of that CLI
+#   TERRAFORM_BINARY_NAME   the engine: as the caller set it (`terraform`, a path), else the absolute path of
+#                           the OpenTofu build (the default engine); cdktf and `sei-infra fleet` honour it
+#   SEI_E2E_TERRAFORM       absolute path of that engine
+#   SEI_E2E_TOFU            absolute path of the OpenTofu build, whichever engine is chosen
 #   TF_CLI_CONFIG_FILE      CLI config: providers only from the filesystem mirror below, never the registry
 #   SEI_E2E_PROVIDER_MIRROR the mirror (registry.terraform.io/hashicorp/{kubernetes,helm,random}/<version>/linux_amd64/,
 #                           same files under registry.opentofu.org/ for OpenTofu)
@@ -22,8 +24,9 @@
 #   - kube-apiserver, kube-controller-manager, kubectl from k8s.io/kubernetes@$SEI_KUBE_VERSION through a
 #     wrapper module that replaces each k8s.io staging module with its published v0.X.Y.
 #   - etcd from go.etcd.io/etcd/server/v3 through a wrapper module (its go.mod replaces ../api etc.).
-#   - OpenTofu from github.com/opentofu/opentofu/cmd/tofu, ONLY when no `terraform` is on PATH (or
-#     SEI_E2E_FORCE_TOFU=1), through a wrapper module carrying opentofu's own replace directives.
+#   - OpenTofu $SEI_TOFU_VERSION (default below) from github.com/opentofu/opentofu/cmd/tofu, always (the
+#     default engine), through a wrapper module carrying opentofu's own replace directives.
+#     TERRAFORM_BINARY_NAME=terraform picks the `terraform` on PATH instead.
 #   - PostgreSQL: Debian's `postgresql` package (apt-get install) when initdb/pg_ctl are missing.
 # Re-runs only check marker files and rewrite env.sh (about a second).
 set -euo pipefail
@@ -133,31 +136,29 @@ EOF
 }
 
 # ---------------------------------------------------------------------------------------------
-# 1. Terraform CLI (or OpenTofu)
+# 1. Engine: OpenTofu, always built (the default engine); Terraform when TERRAFORM_BINARY_NAME asks for it
 
-tf_bin=""
-tf_name=""
-if [[ "${SEI_E2E_FORCE_TOFU:-0}" != 1 ]] && command -v terraform >/dev/null 2>&1; then
-  tf_bin="$(command -v terraform)"
-  tf_name="terraform"
-else
-  # OpenTofu: `go install` refuses modules whose go.mod has replace directives (opentofu replaces
-  # hashicorp/hcl/v2 with its fork), so build_go_mains uses a wrapper module carrying them.
-  tofu_dir="$BIN/tofu-$TOFU_VERSION"
+# `go install` refuses modules whose go.mod has replace directives (opentofu replaces hashicorp/hcl/v2
+# with its fork), so build_go_mains uses a wrapper module carrying them.
+tofu_dir="$BIN/tofu-$TOFU_VERSION"
+if [[ ! -x "$tofu_dir/tofu" ]]; then
+  sei_lock tofu
   if [[ ! -x "$tofu_dir/tofu" ]]; then
-    sei_lock tofu
-    if [[ ! -x "$tofu_dir/tofu" ]]; then
-      sei_go_env
-      sei_log "building OpenTofu $TOFU_VERSION (no terraform on PATH, or SEI_E2E_FORCE_TOFU=1; 5-12 min)"
-      sei_timed "opentofu $TOFU_VERSION" build_go_mains "tofu-$TOFU_VERSION" github.com/opentofu/opentofu \
-        "$TOFU_VERSION" "" "$tofu_dir.tmp" github.com/opentofu/opentofu/cmd/tofu
-      rm -rf "$tofu_dir" && mv "$tofu_dir.tmp" "$tofu_dir"
-    fi
+    sei_go_env
+    sei_log "building OpenTofu $TOFU_VERSION (5-12 min)"
+    sei_timed "opentofu $TOFU_VERSION" build_go_mains "tofu-$TOFU_VERSION" github.com/opentofu/opentofu \
+      "$TOFU_VERSION" "" "$tofu_dir.tmp" github.com/opentofu/opentofu/cmd/tofu
+    rm -rf "$tofu_dir" && mv "$tofu_dir.tmp" "$tofu_dir"
   fi
-  tf_bin="$tofu_dir/tofu"
-  # cdktf runs "$TERRAFORM_BINARY_NAME"; an absolute path needs no PATH change.
-  tf_name="$tf_bin"
 fi
+tofu_bin="$tofu_dir/tofu"
+# The engine this run verifies the mirror with; env.sh decides again from the environment it is sourced in.
+case "${TERRAFORM_BINARY_NAME:-}" in
+  "" | tofu) tf_bin="$tofu_bin" ;;
+  */*) tf_bin="$TERRAFORM_BINARY_NAME" ;;
+  *) tf_bin="$(command -v "$TERRAFORM_BINARY_NAME" || true)" ;;
+esac
+[[ -n "$tf_bin" && -x "$tf_bin" ]] || sei_die "TERRAFORM_BINARY_NAME=$TERRAFORM_BINARY_NAME: no such program"
 
 # ---------------------------------------------------------------------------------------------
 # 2. Providers -> filesystem mirror + CLI config
@@ -294,7 +295,7 @@ fi
 for f in "${KUBE_COMMANDS[@]/#/$kube_dir/}" "$etcd_dir/etcd"; do
   ln -sfn "$f" "$BIN/$(basename "$f")"
 done
-if [[ "$tf_name" != terraform ]]; then ln -sfn "$tf_bin" "$BIN/tofu"; fi
+ln -sfn "$tofu_bin" "$BIN/tofu"
 
 # ---------------------------------------------------------------------------------------------
 # 4. PostgreSQL (server binaries for a private instance; Debian package)
@@ -326,8 +327,10 @@ env_file="$E2E/env.sh"
 env_tmp="$env_file.$$"
 cat >"$env_tmp" <<EOF
 # Written by scripts/e2e/toolchain.sh; source it.
-export TERRAFORM_BINARY_NAME='$tf_name'
-export SEI_E2E_TERRAFORM='$tf_bin'
+export SEI_E2E_TOFU='$tofu_bin'
+# The engine: the caller's TERRAFORM_BINARY_NAME (terraform, a path), else OpenTofu.
+if [ -z "\${TERRAFORM_BINARY_NAME:-}" ] || [ "\$TERRAFORM_BINARY_NAME" = tofu ]; then export TERRAFORM_BINARY_NAME='$tofu_bin'; fi
+SEI_E2E_TERRAFORM="\$(command -v "\$TERRAFORM_BINARY_NAME")"; export SEI_E2E_TERRAFORM
 export TF_CLI_CONFIG_FILE='$tfrc'
 export SEI_E2E_PROVIDER_MIRROR='$MIRROR'
 export SEI_E2E_BIN='$BIN'

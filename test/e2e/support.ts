@@ -15,6 +15,19 @@ const PROJECT_ENTRIES = ["cdktf.json", "package.json", "tsconfig.json", "core", 
 
 export const STORAGE_CLASSES = { readWriteOnce: "e2e-rwo", readWriteMany: "e2e-rwx" } as const;
 
+/** The storage classes a platform provides (Retain, expandable), as manifests for `kubectl apply -f -`. */
+export function storageClassManifests(): string[] {
+  return Object.values(STORAGE_CLASSES).map(
+    (name) => `apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: { name: ${name} }
+provisioner: kubernetes.io/no-provisioner
+reclaimPolicy: Retain
+allowVolumeExpansion: true
+volumeBindingMode: Immediate`,
+  );
+}
+
 export function requireEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run the end-to-end suite with \`npm run test:e2e\``);
