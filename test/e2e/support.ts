@@ -8,60 +8,11 @@ import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
+import { PROJECT_ENTRIES, requireEnv } from "../../scripts/lib/e2e-workspace.ts";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 
-/** What a deploy needs from the project: code, chart, tiers, data; municipalities are chosen per test. */
-const PROJECT_ENTRIES = ["cdktf.json", "package.json", "tsconfig.json", "core", "sources", "report", "runtime", "constructs", "stacks", "charts", "tiers", "data"];
-
-export const STORAGE_CLASSES = { readWriteOnce: "e2e-rwo", readWriteMany: "e2e-rwx" } as const;
-
-/** The storage classes a platform provides (Retain, expandable), as manifests for `kubectl apply -f -`. */
-export function storageClassManifests(): string[] {
-  return Object.values(STORAGE_CLASSES).map(
-    (name) => `apiVersion: storage.k8s.io/v1
-kind: StorageClass
-metadata: { name: ${name} }
-provisioner: kubernetes.io/no-provisioner
-reclaimPolicy: Retain
-allowVolumeExpansion: true
-volumeBindingMode: Immediate`,
-  );
-}
-
-export function requireEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the end-to-end suite with \`npm run test:e2e\``);
-  return value;
-}
-
-/**
- * A copy of the project, as a platform engineer's checkout would be, with
- * platform.yaml set for the local control plane: its kubeconfig, the pg state
- * backend, storage classes the test creates, and no waiting for workloads —
- * this API server has no kubelet, so no pod ever runs.
- */
-export function createWorkspace(municipalities: readonly string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "sei-e2e-ws-"));
-  for (const entry of PROJECT_ENTRIES) cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
-  symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-  for (const name of municipalities) {
-    cpSync(join(REPO_ROOT, "municipalities", `${name}.yaml`), join(dir, "municipalities", `${name}.yaml`));
-  }
-  const platform = parseDocument(readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8"));
-  platform.setIn(["spec", "defaultCluster"], "e2e");
-  platform.setIn(["spec", "clusters"], [
-    {
-      name: "e2e",
-      kubeconfig: { path: requireEnv("KUBECONFIG"), context: "sei-e2e" },
-      allocatable: { cpu: "64", memory: "256Gi", storage: "100Ti" },
-    },
-  ]);
-  platform.setIn(["spec", "storageClasses"], { ...STORAGE_CLASSES });
-  platform.setIn(["spec", "stateBackend"], { type: "pg", connectionStringEnv: "PG_CONN_STR" });
-  platform.setIn(["spec", "deploy", "waitForWorkloads"], false);
-  writeFileSync(join(dir, "platform.yaml"), platform.toString());
-  return dir;
-}
+// The workspace itself is shared with the fleet benchmark, which never imports from test/.
+export { STORAGE_CLASSES, createWorkspace, requireEnv, storageClassManifests } from "../../scripts/lib/e2e-workspace.ts";
 
 /** Copies a workspace (a second engineer's checkout of the same configuration and state). */
 export function cloneWorkspace(source: string): string {

@@ -1,0 +1,147 @@
+/**
+ * End to end: `sei-infra fleet` over twelve municipalities of mixed tiers on
+ * two cluster entries (both the local API server), with the real engine
+ * (OpenTofu unless TERRAFORM_BINARY_NAME names another), real providers and
+ * state in the real PostgreSQL. One municipality is made to fail: its
+ * namespace already exists, made by someone else.
+ */
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { XMLParser } from "fast-xml-parser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reportSchema, type FleetReport, type StackReport } from "../../fleet/report.ts";
+import { rolloutPlanSchema, type RolloutPlan } from "../../fleet/rollout-plan.ts";
+import { createFleetWorkspace, type FleetMunicipality } from "../../scripts/lib/e2e-workspace.ts";
+import { fleet } from "./fleet-support.ts";
+import { get, kubectl, list, requireEnv, storageClassManifests } from "./support.ts";
+
+const WAVES = ["--waves", "canary,50%,rest", "--concurrency", "4"];
+let dir: string;
+let municipalities: FleetMunicipality[];
+let plan: RolloutPlan;
+/** The municipality whose namespace someone else made: a canary, so the first run holds every later wave. */
+let failing: string;
+
+const readReport = (file: string): FleetReport => reportSchema.parse(JSON.parse(readFileSync(join(dir, file), "utf8")));
+const byName = (report: FleetReport) => new Map(report.stacks.map((s) => [s.name, s]));
+const statuses = (stacks: readonly StackReport[]) => [...new Set(stacks.map((s) => s.status))];
+const waveOf = (name: string) => plan.waves.find((w) => w.stacks.includes(`sei-${name}`))!.name;
+
+describe("sei-infra fleet against a local Kubernetes API server", () => {
+  beforeAll(async () => {
+    requireEnv("PG_CONN_STR");
+    ({ dir, municipalities } = createFleetWorkspace({ "pequeno-i": 8, "pequeno-ii": 3, medio: 1 }));
+    await kubectl(["apply", "-f", "-"], storageClassManifests().join("\n---\n"));
+  });
+
+  afterAll(() => {
+    if (process.env.SEI_E2E_KEEP !== "1") rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("1. --dry-run prints the waves and writes them; nothing runs", async () => {
+    const result = await fleet(dir, ["apply", ...WAVES, "--dry-run", "--report", "waves.json"]);
+    expect(result.code, result.output).toBe(0);
+    plan = rolloutPlanSchema.parse(JSON.parse(readFileSync(join(dir, "waves.json"), "utf8")));
+    // Canary: one per tier and cluster (pequeno-i and pequeno-ii on both clusters, the one medio); up to half; the rest.
+    expect(plan.waves.map((w) => [w.name, w.stacks.length])).toEqual([
+      ["canary", 5],
+      ["50%", 1],
+      ["rest", 6],
+    ]);
+    expect(plan.waves.flatMap((w) => w.stacks).sort()).toEqual(municipalities.map((m) => `sei-${m.name}`).sort());
+    const canaries = plan.stacks.filter((s) => plan.waves[0]!.stacks.includes(s.name));
+    expect(new Set(canaries.map((s) => `${s.tier}/${s.cluster}`)).size).toBe(canaries.length);
+    expect(new Set(canaries.map((s) => s.cluster))).toEqual(new Set(["e2e-a", "e2e-b"]));
+    expect(result.output).toContain("nothing was run");
+    expect(existsSync(join(dir, ".sei-fleet", "runs"))).toBe(false);
+  });
+
+  it("2. a failed canary: the rest of its wave applies, the failure is reported with its log, --max-failures 0 holds the later waves", async () => {
+    failing = plan.waves[0]!.stacks[1]!.slice("sei-".length);
+    await kubectl(["create", "namespace", `sei-${failing}`]);
+    await kubectl(["label", "namespace", `sei-${failing}`, "app.kubernetes.io/managed-by=someone-else"]);
+
+    const result = await fleet(dir, ["apply", ...WAVES, "--max-failures", "0", "--report", "run1.json", "--summary", "run1.md", "--junit", "run1.xml"]);
+    expect(result.code, result.output).toBe(1);
+    const report = readReport("run1.json");
+    // The engine the suite runs: OpenTofu unless TERRAFORM_BINARY_NAME names Terraform.
+    const engine = /terraform$/.test(process.env.TERRAFORM_BINARY_NAME ?? "") ? "terraform" : "opentofu";
+    expect(report).toMatchObject({ command: "apply", concurrency: 4, maxFailures: "0", engine: { name: engine } });
+
+    const stacks = byName(report);
+    const failed = stacks.get(`sei-${failing}`)!;
+    expect(failed).toMatchObject({ status: "failed", wave: "canary" });
+    expect(failed.error).toMatch(/already exists/);
+    expect(readFileSync(join(dir, failed.log!), "utf8")).toMatch(/namespaces "sei-[a-z-]+" already exists/);
+
+    const canary = plan.waves[0]!.stacks.filter((s) => s !== `sei-${failing}`);
+    expect(statuses(canary.map((s) => stacks.get(s)!))).toEqual(["applied"]);
+    for (const name of canary) expect((await get("namespace", name)).metadata.labels?.["sei.mg.gov.br/municipality"]).toBe(name.slice(4));
+    const held = plan.waves.slice(1).flatMap((w) => w.stacks.map((s) => stacks.get(s)!));
+    expect(statuses(held)).toEqual(["skipped"]);
+    expect(held[0]!.error).toMatch(/^held: 1 stack\(s\) failed or were refused by the end of wave canary, more than --max-failures 0/);
+    for (const stack of held) expect((await kubectl(["get", "namespace", stack.name, "--ignore-not-found"])).trim()).toBe("");
+
+    // The summary and the JUnit XML name the failure and where its log is.
+    expect(readFileSync(join(dir, "run1.md"), "utf8")).toContain(`| sei-${failing} |`);
+    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(readFileSync(join(dir, "run1.xml"), "utf8")) as {
+      testsuites: { failures: string; skipped: string };
+    };
+    expect([junit.testsuites.failures, junit.testsuites.skipped]).toEqual(["1", String(held.length)]);
+  });
+
+  it("3. with room in the budget the later waves go ahead; the failure stays a failure", async () => {
+    const result = await fleet(dir, ["apply", ...WAVES, "--max-failures", "1", "--report", "run2.json"]);
+    expect(result.code, result.output).toBe(1);
+    const stacks = byName(readReport("run2.json"));
+    expect(stacks.get(`sei-${failing}`)!.status).toBe("failed");
+    for (const { name } of municipalities.filter((m) => m.name !== failing)) {
+      expect(stacks.get(`sei-${name}`)!.status, name).toBe(waveOf(name) === "canary" ? "no-changes" : "applied");
+    }
+  });
+
+  it("4. once the foreign namespace is gone, the failed municipality applies; a further apply changes nothing anywhere", async () => {
+    await kubectl(["delete", "namespace", `sei-${failing}`, "--wait=true", "--timeout=120s"]);
+    const fixed = await fleet(dir, ["apply", ...WAVES, "--report", "run3.json"]);
+    expect(fixed.code, fixed.output).toBe(0);
+    const stacks = byName(readReport("run3.json"));
+    expect(stacks.get(`sei-${failing}`)!.status).toBe("applied");
+
+    const again = await fleet(dir, ["apply", ...WAVES, "--report", "run4.json"]);
+    expect(again.code, again.output).toBe(0);
+    const report = readReport("run4.json");
+    expect(report.stacks).toHaveLength(12);
+    expect(statuses(report.stacks)).toEqual(["no-changes"]);
+    expect(report.summary).toMatchObject({ "no-changes": 12, applied: 0, failed: 0 });
+  });
+
+  it("5. a quota and a label changed with kubectl: drift reports exactly those stacks and addresses", async () => {
+    const [labelled, quoted] = [municipalities.find((m) => m.cluster === "e2e-a")!, municipalities.find((m) => m.cluster === "e2e-b")!];
+    await kubectl(["label", "namespace", `sei-${labelled.name}`, "sei.mg.gov.br/tier=metropole", "--overwrite"]);
+    const [quota] = await list("resourcequota", `sei-${quoted.name}`);
+    await kubectl(["patch", "resourcequota", quota!.metadata.name, "-n", `sei-${quoted.name}`, "--type=merge", "-p", '{"spec":{"hard":{"pods":"999"}}}']);
+
+    const result = await fleet(dir, ["drift", "--concurrency", "4", "--report", "drift.json"]);
+    expect(result.code, result.output).toBe(1);
+    const report = readReport("drift.json");
+    const drifted = report.stacks.filter((s) => s.status === "drifted").map((s) => [s.name, s.drifted]);
+    expect(drifted.sort()).toEqual(
+      [
+        [`sei-${labelled.name}`, [expect.stringMatching(/^kubernetes_namespace_v1\.Tenancy_\w+$/)]],
+        [`sei-${quoted.name}`, [expect.stringMatching(/^kubernetes_resource_quota_v1\.Tenancy_Quota_\w+$/)]],
+      ].sort(),
+    );
+    expect(report.summary).toMatchObject({ drifted: 2, "no-changes": 10 });
+    expect(report.stacks.every((s) => s.wave === null)).toBe(true);
+
+    // A plan of just those two shows the changes that would set them back.
+    const planned = await fleet(dir, ["plan", "--only", `${labelled.name},sei-${quoted.name}`, "--report", "plan.json"]);
+    expect(planned.code, planned.output).toBe(0);
+    expect(readReport("plan.json").stacks.map((s) => [s.name, s.status, s.change])).toEqual(
+      [
+        [`sei-${labelled.name}`, "changes", 1],
+        [`sei-${quoted.name}`, "changes", 1],
+      ].sort(),
+    );
+  });
+});
