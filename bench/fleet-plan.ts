@@ -1,0 +1,183 @@
+/**
+ * Benchmark (not a timed test): `sei-infra fleet plan` of 50 deployed
+ * municipalities on the local cluster at concurrency 1, 2 and 4 — stacks per
+ * minute, peak memory of the whole process tree (sei-infra, engines,
+ * providers) — and where one stack's time goes.
+ *
+ *   npm run bench:fleet                 # 50 stacks, concurrency 1,2,4
+ *   npm run bench:fleet -- 20 1,4       # other sizes
+ *
+ * It builds (once) and starts its own control plane and PostgreSQL
+ * (scripts/e2e/toolchain.sh, cluster.sh with a private SEI_E2E_WORK), deploys
+ * the municipalities with `fleet apply` (timed too), then plans them all with
+ * no change, as a platform change over a deployed fleet begins. The engine is
+ * OpenTofu unless TERRAFORM_BINARY_NAME names another. The municipalities are
+ * real ones of the official list, in the fleet's tier proportions.
+ * Target (issue 10): at least 20 stacks a minute on two cores.
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { reportSchema, type FleetReport } from "../fleet/report.ts";
+// The end-to-end suite's workspace: the same project copy, platform.yaml and municipalities.
+import { createFleetWorkspace, storageClassManifests } from "../scripts/lib/e2e-workspace.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const TARGET_PER_MINUTE = 20;
+const FLEET = 750;
+/** The fleet's tier shares (bench:synth's 853 municipalities by population band). */
+const SHARES: Record<string, number> = { "pequeno-i": 667, "pequeno-ii": 114, medio: 38, grande: 33, metropole: 1 };
+
+interface Measured {
+  readonly seconds: number;
+  /** Highest sum of the resident memory of the process and all its descendants, sampled every 100 ms. */
+  readonly peakTreeBytes: number;
+  /** User + system CPU of the process and every descendant it waited for (/usr/bin/time). */
+  readonly cpuSeconds: number;
+  readonly code: number;
+}
+
+/** Resident bytes of `pid` and its descendants, from /proc. */
+function treeRss(pid: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ppid = Number(fields[1]);
+      rss.set(Number(entry), Number(fields[21]) * 4096);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let total = 0;
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.pop()!;
+    total += rss.get(next) ?? 0;
+    queue.push(...(children.get(next) ?? []));
+  }
+  return total;
+}
+
+function measure(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Measured> {
+  return new Promise((resolvePromise, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn("/usr/bin/time", ["-f", "%U %S", process.execPath, join(root, "bin", "sei-infra.js"), ...args], { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    let peak = 0;
+    const timer = setInterval(() => (peak = Math.max(peak, treeRss(child.pid!))), 100);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearInterval(timer);
+      const [user, sys] = stderr.trim().split("\n").at(-1)!.split(" ").map(Number);
+      resolvePromise({ seconds: Number(process.hrtime.bigint() - started) / 1e9, peakTreeBytes: peak, cpuSeconds: (user ?? NaN) + (sys ?? NaN), code: code ?? -1 });
+    });
+  });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+
+/** Where one stack's plan goes: the engine alone, the engine with its providers, a plan without and with refresh, show -json. */
+function breakdown(dir: string, stack: string, engine: string, env: NodeJS.ProcessEnv): Record<string, number> {
+  const out = join(mkdtempSync(join(tmpdir(), "sei-bench-one-")), "out");
+  execFileSync("sh", ["-c", JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app], { cwd: dir, env: { ...env, SEI_ONLY: stack.slice(4), CDKTF_OUTDIR: out }, stdio: "ignore" });
+  const cwd = join(out, "stacks", stack);
+  const dataEnv = { ...env, TF_DATA_DIR: join(dir, ".sei-fleet", "data", engine.includes("tofu") ? "opentofu" : "terraform", stack), TF_IN_AUTOMATION: "1" };
+  const time = (args: string[]) => {
+    const runs = [0, 1, 2].map(() => {
+      const started = process.hrtime.bigint();
+      const result = spawnSync(engine, args, { cwd, env: dataEnv, stdio: "ignore" });
+      if (result.status !== 0) throw new Error(`${engine} ${args.join(" ")} failed (${result.status})`);
+      return Number(process.hrtime.bigint() - started) / 1e9;
+    });
+    return median(runs);
+  };
+  const plan = join(cwd, "bench.tfplan");
+  const result = {
+    "engine start (version)": time(["version"]),
+    init: time(["init", "-input=false", "-no-color"]),
+    "engine + 3 providers start (providers schema -json)": time(["providers", "schema", "-json"]),
+    "plan without refresh": time(["plan", "-refresh=false", "-input=false", "-no-color", `-out=${plan}`]),
+    "plan with refresh": time(["plan", "-input=false", "-no-color", `-out=${plan}`]),
+    "show -json": time(["show", "-json", plan]),
+  };
+  rmSync(join(out, ".."), { recursive: true, force: true });
+  return result;
+}
+
+async function main(): Promise<void> {
+  const size = Number(process.argv[2] ?? 50);
+  const concurrencies = (process.argv[3] ?? "1,2,4").split(",").map(Number);
+  const work = mkdtempSync(join(tmpdir(), "sei-bench-fleet-"));
+  execFileSync("chmod", ["755", work]);
+  const env: NodeJS.ProcessEnv = { ...process.env, SEI_E2E_WORK: work, CI: "1" };
+  const sh = (script: string) => execFileSync("bash", ["-c", script], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  sh("scripts/e2e/toolchain.sh >/dev/null && scripts/e2e/cluster.sh start >&2");
+  // The cluster's environment (kubeconfig, PG_CONN_STR, engine, provider mirror), as run.sh sets it.
+  for (const line of sh('eval "$(scripts/e2e/toolchain.sh)"; eval "$(scripts/e2e/cluster.sh env)"; env -0').split("\0")) {
+    const at = line.indexOf("=");
+    if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
+  }
+  // The workspace helpers and kubectl read the process environment.
+  Object.assign(process.env, env);
+  let dir = "";
+  try {
+    const total = Object.values(SHARES).reduce((a, b) => a + b, 0);
+    const counts = Object.fromEntries(Object.entries(SHARES).map(([tier, n]) => [tier, Math.round((size * n) / total)]));
+    counts["pequeno-i"]! += size - Object.values(counts).reduce((a, b) => a + b, 0);
+    ({ dir } = createFleetWorkspace(counts));
+    execFileSync("kubectl", ["apply", "-f", "-"], { input: storageClassManifests().join("\n---\n"), env, stdio: ["pipe", "ignore", "inherit"] });
+
+    console.log(`machine: ${cpus()[0]?.model ?? "?"}, nproc ${spawnSync("nproc", { encoding: "utf8" }).stdout.trim()}, node ${process.version}, load average ${load()}`);
+    console.log(`engine: ${spawnSync(env.TERRAFORM_BINARY_NAME!, ["version"], { encoding: "utf8" }).stdout.split("\n")[0]}`);
+    console.log(`fleet: ${size} municipalities (${Object.entries(counts).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(", ")}), two cluster entries`);
+
+    const report = (file: string): FleetReport => reportSchema.parse(JSON.parse(readFileSync(join(dir, file), "utf8")));
+    const row = (label: string, m: Measured, r: FleetReport) => {
+      const perMinute = (size / m.seconds) * 60;
+      const t = (key: "initMs" | "planMs" | "showMs" | "applyMs") => {
+        const values = r.stacks.flatMap((s) => (s.timings[key] === undefined ? [] : [s.timings[key]!]));
+        return values.length ? `${(mean(values) / 1000).toFixed(1)} s` : "-";
+      };
+      console.log(
+        `  ${label}: ${m.seconds.toFixed(1)} s, ${perMinute.toFixed(1)} stacks/min, peak ${Math.round(m.peakTreeBytes / 1e6)} MB (process tree), CPU ${m.cpuSeconds.toFixed(0)} s; ` +
+          `per stack init ${t("initMs")}, plan ${t("planMs")}, show ${t("showMs")}, apply ${t("applyMs")}; ${JSON.stringify(r.summary)}; load ${load()}`,
+      );
+      return perMinute;
+    };
+
+    const deploy = await measure(dir, ["fleet", "apply", "--waves", "rest", "--concurrency", "4", "--report", "apply.json"], env);
+    if (deploy.code !== 0) throw new Error(`fleet apply failed (${deploy.code}); see ${dir}/apply.json`);
+    row("apply (first deploy), concurrency 4", deploy, report("apply.json"));
+
+    const rates: number[] = [];
+    for (const concurrency of concurrencies) {
+      const m = await measure(dir, ["fleet", "plan", "--concurrency", String(concurrency), "--report", `plan-${concurrency}.json`], env);
+      if (m.code !== 0) throw new Error(`fleet plan failed (${m.code})`);
+      rates.push(row(`plan, concurrency ${concurrency}`, m, report(`plan-${concurrency}.json`)));
+    }
+    const best = Math.max(...rates);
+    console.log(
+      `projection: ${FLEET} stacks at ${best.toFixed(1)} stacks/min ≈ ${(FLEET / best).toFixed(0)} min on this machine ` +
+        `(${best >= TARGET_PER_MINUTE ? "meets" : "MISSES"} target: ≥ ${TARGET_PER_MINUTE} stacks/min); memory stays at the concurrency's peak`,
+    );
+    const first = `sei-${readdirSync(join(dir, "municipalities"))[0]!.slice(0, -".yaml".length)}`;
+    console.log(`where one stack's time goes (${first}, alone, median of 3):`);
+    for (const [what, seconds] of Object.entries(breakdown(dir, first, env.TERRAFORM_BINARY_NAME!, env))) console.log(`  ${what}: ${seconds.toFixed(2)} s`);
+  } finally {
+    sh("scripts/e2e/cluster.sh stop >&2 || true");
+    rmSync(work, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
