@@ -18,21 +18,27 @@ export function renderMarkdown(report: FleetReport): string {
     `${engineLabel(report.engine)} · ${report.stacks.length} stack(s)${waves} · concurrency ${report.concurrency}${budget} · ${report.startedAt} → ${report.finishedAt} (${duration(elapsed)})`,
     "",
   ];
-  const attention = report.stacks.filter((s) => BAD_STATUSES.includes(s.status));
+  // Plan and drift have no waves: no column for them.
+  const waved = report.stacks.some((s) => s.wave !== null);
+  const wave = (s: StackReport) => (waved ? [s.wave ?? ""] : []);
+  const attention = report.stacks.filter((s) => BAD_STATUSES.includes(s.status) && s.status !== "skipped");
   if (attention.length > 0) {
-    lines.push("### Needs attention", "", "| Stack | Tier | Cluster | Wave | Status | Detail | Log |", "|:---|:---|:---|:---|:---|:---|:---|");
+    lines.push("### Needs attention", "", header(["Stack", "Tier", "Cluster", ...(waved ? ["Wave"] : []), "Status", "Detail", "Log"], 0));
     for (const s of attention) {
-      lines.push(row([s.name, s.tier, s.cluster, s.wave ?? "", s.status, detail(s), s.log ? `\`${s.log}\`` : ""]));
+      lines.push(row([s.name, s.tier, s.cluster, ...wave(s), s.status, detail(s), s.log ? `\`${s.log}\`` : ""]));
     }
     lines.push("");
   }
+  // Skipped stacks share their reason (a held wave, an interruption): one line per reason.
+  const skipped = new Map<string, string[]>();
+  for (const s of report.stacks.filter((x) => x.status === "skipped")) skipped.set(s.error ?? "skipped", [...(skipped.get(s.error ?? "skipped") ?? []), s.name]);
+  for (const [reason, names] of skipped) lines.push(`**Skipped** (${names.length}): ${reason} — ${names.join(", ")}`, "");
   lines.push(
     `<details><summary>All ${report.stacks.length} stack(s)</summary>`,
     "",
-    "| Stack | Municipality | Tier | Cluster | Wave | Status | Add | Change | Destroy | Time |",
-    "|:---|:---|:---|:---|:---|:---|---:|---:|---:|---:|",
+    header(["Stack", "Municipality", "Tier", "Cluster", ...(waved ? ["Wave"] : []), "Status", "Add", "Change", "Destroy", "Time"], 4),
     ...report.stacks.map((s) =>
-      row([s.name, s.municipality, s.tier, s.cluster, s.wave ?? "", s.status, String(s.add), String(s.change), String(s.destroy), duration(s.durationMs)]),
+      row([s.name, s.municipality, s.tier, s.cluster, ...wave(s), s.status, String(s.add), String(s.change), String(s.destroy), duration(s.durationMs)]),
     ),
     "",
     "</details>",
@@ -44,6 +50,12 @@ export function renderMarkdown(report: FleetReport): string {
 function detail(s: StackReport): string {
   if (s.status === "drifted") return `changed outside Terraform: ${s.drifted.map((a) => `\`${a}\``).join(", ")}`;
   return s.error ?? "";
+}
+
+/** A header row and its alignment row; the last `numeric` columns are right-aligned. */
+function header(titles: readonly string[], numeric: number): string {
+  const align = titles.map((_, i) => (i >= titles.length - numeric ? "---:" : ":---"));
+  return `${row(titles)}\n| ${align.join(" | ")} |`;
 }
 
 function row(cells: readonly string[]): string {

@@ -141,7 +141,17 @@ describe("rendering", () => {
     expect(md).toContain('| sei-b | medio | bh-1 | canary | failed | apply: namespaces "sei-b" already exists | `logs/sei-b.log` |');
     expect(md).toContain("| sei-c | pequeno-i | bh-2 | 50% | drifted | changed outside Terraform: `kubernetes_namespace_v1.Tenancy_X`, `kubernetes_resource_quota_v1.Tenancy_Quota_Y` |");
     expect(md).toContain("| sei-a | a | pequeno-i | bh-1 | canary | applied | 2 | 1 | 0 | 1.0 s |");
+    expect(md).toContain("**Skipped** (1): held: 1 stack(s) failed — sei-d");
+    expect(md).not.toContain("| sei-d | pequeno-i | bh-1 | rest | skipped |");
     expect(md).not.toMatch(/\| sei-a \| pequeno-i \| bh-1 \| canary \| applied \|/);
+  });
+
+  it("markdown of plan and drift: no wave column (they have none)", () => {
+    const drift = report([stackReport(a!, "no-changes"), stackReport(c!, "drifted", { drifted: ["kubernetes_namespace_v1.Tenancy_X"] })], { command: "drift", maxFailures: null, waves: [] });
+    const md = renderMarkdown(drift);
+    expect(md).toContain("| Stack | Tier | Cluster | Status | Detail | Log |");
+    expect(md).toContain("| sei-c | pequeno-i | bh-2 | drifted | changed outside Terraform: `kubernetes_namespace_v1.Tenancy_X` | `logs/sei-c.log` |");
+    expect(md).not.toContain("Wave");
   });
 
   it("JUnit: well-formed XML, a suite per wave, failures with their log, skipped stacks skipped", () => {
