@@ -139,16 +139,23 @@ EOF
 # 1. Engine: OpenTofu, always built (the default engine); Terraform when TERRAFORM_BINARY_NAME asks for it
 
 # `go install` refuses modules whose go.mod has replace directives (opentofu replaces hashicorp/hcl/v2
-# with its fork), so build_go_mains uses a wrapper module carrying them.
+# with its fork), so build_go_mains uses a wrapper module carrying them. The release stamp is set as
+# OpenTofu's own release build sets it (.goreleaser.yaml); without it the binary calls itself
+# "v1.12.6-dev", and so would every fleet report. An unstamped build of an earlier toolchain is
+# rebuilt and renamed over in place (a running tofu keeps its file).
 tofu_dir="$BIN/tofu-$TOFU_VERSION"
-if [[ ! -x "$tofu_dir/tofu" ]]; then
+tofu_stamped() { [[ -x "$tofu_dir/tofu" ]] && ! "$tofu_dir/tofu" version 2>/dev/null | grep -q '^OpenTofu v.*-dev$'; }
+if ! tofu_stamped; then
   sei_lock tofu
-  if [[ ! -x "$tofu_dir/tofu" ]]; then
+  if ! tofu_stamped; then
     sei_go_env
     sei_log "building OpenTofu $TOFU_VERSION (5-12 min)"
+    SEI_GO_BUILD_FLAGS=(-trimpath -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no")
+    rm -rf "$tofu_dir.tmp"
     sei_timed "opentofu $TOFU_VERSION" build_go_mains "tofu-$TOFU_VERSION" github.com/opentofu/opentofu \
       "$TOFU_VERSION" "" "$tofu_dir.tmp" github.com/opentofu/opentofu/cmd/tofu
-    rm -rf "$tofu_dir" && mv "$tofu_dir.tmp" "$tofu_dir"
+    SEI_GO_BUILD_FLAGS=(-trimpath -ldflags "-s -w")
+    mkdir -p "$tofu_dir" && mv -f "$tofu_dir.tmp/tofu" "$tofu_dir/tofu" && rm -rf "$tofu_dir.tmp"
   fi
 fi
 tofu_bin="$tofu_dir/tofu"
