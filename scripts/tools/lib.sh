@@ -47,6 +47,28 @@ sei_lock() {
   flock "$SEI_LOCK_FD"
 }
 
+# sei_go_tool NAME VERSION PACKAGE VERSION_VAR: print the path of NAME, a command built once with
+# `go install PACKAGE@VERSION` into $SEI_CACHE/NAME/VERSION/NAME (locked, so concurrent callers wait),
+# its version stamped into the Go variable VERSION_VAR as the project's own release build does.
+sei_go_tool() {
+  local name="$1" version="$2" package="$3" version_var="$4"
+  local dest="$SEI_CACHE/$name/$version"
+  local bin="$dest/$name"
+  if [[ ! -x "$bin" ]]; then
+    sei_lock "$name-$version"
+    if [[ ! -x "$bin" ]]; then
+      sei_go_env
+      mkdir -p "$dest"
+      sei_log "building $name $version (go install $package@$version)"
+      sei_timed "$name $version" env GOBIN="$dest.tmp" go install -trimpath \
+        -ldflags "-s -w -X $version_var=$version" "$package@$version"
+      mv -f "$dest.tmp/$name" "$bin"
+      rmdir "$dest.tmp" 2>/dev/null || true
+    fi
+  fi
+  printf '%s\n' "$bin"
+}
+
 # sei_go_mod_dir MODULE@VERSION: download a module zip via the Go module proxy, print its directory.
 sei_go_mod_dir() {
   local json
