@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A throwaway Kubernetes control plane and PostgreSQL for the end-to-end deploy test, loopback only.
+# A throwaway Kubernetes cluster (control plane and one node) and PostgreSQL for the end-to-end tests,
+# reachable from this machine only.
 #
 #   scripts/e2e/cluster.sh start    # idempotent: starts what is not running, waits for /readyz
 #   eval "$(scripts/e2e/cluster.sh env)"
@@ -9,22 +10,23 @@
 # `start` waits at most SEI_E2E_START_TIMEOUT (120) s per step; on failure it prints the log tail,
 # exits 1 and leaves what it started running: call `stop` (or `clean`).
 #
-# Work dir: ${SEI_E2E_WORK:-/tmp/sei-e2e} (pki/, etcd/, pg/, logs/, pids/, kubeconfig).
-# Ports (127.0.0.1 only): SEI_E2E_API_PORT=56443, SEI_E2E_ETCD_PORT=52379 (peer +1),
-# SEI_E2E_KCM_PORT=50257, SEI_E2E_PG_PORT=55432. A default port that is taken when `start` starts from
-# nothing (e.g. another work dir's cluster) is moved to a free one; the ports of a work dir are kept in
+# Work dir: ${SEI_E2E_WORK:-/tmp/sei-e2e} (pki/, etcd/, pg/, node/, logs/, pids/, kubeconfig).
+# Ports: SEI_E2E_API_PORT=56443 (on the node network's 10.213.N.1, see node.sh; 127.0.0.1 with
+# SEI_E2E_NODE=0), and on 127.0.0.1 SEI_E2E_ETCD_PORT=52379 (peer +1), SEI_E2E_KCM_PORT=50257,
+# SEI_E2E_PG_PORT=55432. A default port that is taken when `start` starts from nothing (e.g. another
+# work dir's cluster) is moved to a free one; the ports and the node slot of a work dir are kept in
 # $WORK/ports.env and used by `env`. Several clusters can run at once with different SEI_E2E_WORK.
 #
 # What runs: etcd, kube-apiserver (RBAC,Node authorization; NamespaceLifecycle, LimitRanger,
 # ServiceAccount, ResourceQuota, PodSecurity and the other default admission plugins),
 # kube-controller-manager (namespace deletion, resource quota status, service accounts and their
-# tokens, garbage collection, kube-root-ca.crt, ...) and a private PostgreSQL with database
-# terraform_backend (trust auth on 127.0.0.1) for the Terraform `pg` backend.
-# What does not: no scheduler, no kubelet, no container runtime, no network plugin, no storage
-# provisioner. Pods stay Pending and are never run, PVCs stay Pending (use wait_until_bound=false),
-# Deployments/StatefulSets never become ready (don't wait for rollouts), Services get no endpoints.
-# The `kubernetes` Service in `default` has no endpoints either (--endpoint-reconciler-type=none,
-# as the Endpoints API rejects a loopback address).
+# tokens, garbage collection, kube-root-ca.crt, ...), kube-scheduler, a private PostgreSQL with
+# database terraform_backend (trust auth on 127.0.0.1) for the Terraform `pg` backend, and one node
+# (node.sh: containerd, kubelet, kube-proxy, CoreDNS, NetworkPolicy enforcement, images built here).
+# Pods run; images come only from scripts/e2e/images (`images.sh ref NAME` names them). What does not
+# run: a storage provisioner (volumes are PersistentVolumes the tests create, e.g. hostPath) and an
+# ingress controller. SEI_E2E_NODE=0 starts the control plane without the node (and without root):
+# then pods stay Pending and Services get no endpoints.
 #
 # `env` prints: KUBECONFIG and KUBE_CONFIG_PATH (read by the Terraform kubernetes/helm providers),
 # KUBE_CTX=sei-e2e, SEI_E2E_PG_CONN and PG_CONN_STR (read by the Terraform pg backend), SEI_E2E_WORK,
@@ -38,7 +40,7 @@ WORK="${SEI_E2E_WORK:-/tmp/sei-e2e}"
 PORTS_FILE="$WORK/ports.env"   # ports of this work dir's instance, written by `start`
 # Port precedence: SEI_E2E_*_PORT from the environment, else $PORTS_FILE, else the default; `start`
 # moves a default (not an explicit) port that is taken to the next free one and records it.
-rec_api="" rec_etcd="" rec_kcm="" rec_pg=""
+rec_api="" rec_etcd="" rec_kcm="" rec_pg="" rec_slot=""
 # shellcheck disable=SC1090
 if [[ -f "$PORTS_FILE" ]]; then . "$PORTS_FILE"; fi
 API_PORT="${SEI_E2E_API_PORT:-${rec_api:-56443}}"
@@ -52,7 +54,14 @@ PIDS="$WORK/pids"
 KUBECONFIG_FILE="$WORK/kubeconfig"
 PG_DB=terraform_backend
 pg_conn() { echo "postgres://postgres@127.0.0.1:$PG_PORT/$PG_DB?sslmode=disable"; }
-SERVICE_CIDR=10.0.0.0/24   # only ClusterIP allocation in API objects; nothing routes there
+SERVICE_CIDR=10.0.0.0/24   # ClusterIPs; kube-proxy on the node routes them
+NODE_ENABLED="${SEI_E2E_NODE:-1}"
+
+# shellcheck source=node.sh
+. "$here/node.sh"
+if [[ -n "$rec_slot" ]]; then node_addresses "$rec_slot"; fi
+# The API server's address: the node network's when there is a node (pods and kubelet reach it there).
+api_addr() { if [[ "$NODE_ENABLED" == 1 && -n "$NODE_SLOT" ]]; then echo "$HOST_IP"; else echo 127.0.0.1; fi; }
 
 toolchain_env() {
   # Fast when built (only marker checks); builds everything on first use.
@@ -86,12 +95,16 @@ alive() {
 }
 
 # launch NAME BINARY ARGS...: start in the background in its own session (survives this shell),
-# log to $LOGS/NAME.log, record its pid. LAUNCH_AS=user runs it as that user (setpriv execs, same pid).
+# log to $LOGS/NAME.log, record its pid. LAUNCH_AS=user runs it as that user (setpriv execs, same pid);
+# LAUNCH_NETNS=name runs it in that network namespace (nsenter execs, same pid).
 launch() {
   local name="$1" bin="$2"; shift 2
   local prefix=()
   if [[ -n "${LAUNCH_AS:-}" ]]; then
     prefix=(setpriv --reuid="$LAUNCH_AS" --regid="$(id -g "$LAUNCH_AS")" --clear-groups --)
+  fi
+  if [[ -n "${LAUNCH_NETNS:-}" ]]; then
+    prefix=(nsenter --net="/run/netns/$LAUNCH_NETNS" --)
   fi
   mkdir -p "$LOGS" "$PIDS"
   rm -f "$PIDS/$name.pid"
@@ -129,21 +142,23 @@ wait_for() {
   done
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 
 # choose_ports: when nothing of this work dir runs, move each port that was not set explicitly and is
 # taken (another work dir's cluster, another service) to the next free one; record them in $PORTS_FILE.
 choose_ports() {
   local n any=0
-  for n in postgres etcd kube-apiserver kube-controller-manager; do alive "$n" && any=1; done
+  for n in postgres etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy; do
+    alive "$n" && any=1
+  done
   if [[ $any == 0 ]]; then
-    free_port() { # VAR EXPLICIT WIDTH: bump ${!VAR} until WIDTH consecutive ports are free
-      local var="$1" explicit="$2" width="$3" p i ok
+    free_port() { # VAR EXPLICIT WIDTH [HOST]: bump ${!VAR} until WIDTH consecutive ports are free
+      local var="$1" explicit="$2" width="$3" host="${4:-127.0.0.1}" p i ok
       p="${!var}"
       [[ -n "$explicit" ]] && return 0
       for ((i = 0; i < 200; i++, p += 2)); do
         ok=1
-        for ((n = 0; n < width; n++)); do port_open $((p + n)) && ok=0; done
+        for ((n = 0; n < width; n++)); do port_open $((p + n)) "$host" && ok=0; done
         [[ $ok == 1 ]] && break
       done
       [[ "$p" != "${!var}" ]] && sei_log "port ${!var} is taken: using $p for $var"
@@ -151,10 +166,10 @@ choose_ports() {
     }
     free_port PG_PORT "${SEI_E2E_PG_PORT:-}" 1
     free_port ETCD_PORT "${SEI_E2E_ETCD_PORT:-}" 2
-    free_port API_PORT "${SEI_E2E_API_PORT:-}" 1
+    free_port API_PORT "${SEI_E2E_API_PORT:-}" 1 "$(api_addr)"
     free_port KCM_PORT "${SEI_E2E_KCM_PORT:-}" 1
   fi
-  printf 'rec_api=%s\nrec_etcd=%s\nrec_kcm=%s\nrec_pg=%s\n' "$API_PORT" "$ETCD_PORT" "$KCM_PORT" "$PG_PORT" >"$PORTS_FILE"
+  printf 'rec_api=%s\nrec_etcd=%s\nrec_kcm=%s\nrec_pg=%s\nrec_slot=%s\n' "$API_PORT" "$ETCD_PORT" "$KCM_PORT" "$PG_PORT" "$NODE_SLOT" >"$PORTS_FILE"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -173,9 +188,11 @@ gen_pki() {
     openssl ecparam -name prime256v1 -genkey -noout -out sa.key 2>/dev/null
     openssl ec -in sa.key -pubout -out sa.pub 2>/dev/null
   fi
-  # cert NAME SUBJECT EXTENSIONS
+  # cert NAME SUBJECT EXTENSIONS [IP]: (re)made when missing, or when it does not name IP.
   cert() {
-    [[ -f "$1.crt" ]] && return 0
+    if [[ -f "$1.crt" ]] && { [[ -z "${4:-}" ]] || openssl x509 -in "$1.crt" -noout -checkip "$4" | grep -q 'does match'; }; then
+      return 0
+    fi
     openssl ecparam -name prime256v1 -genkey -noout -out "$1.key" 2>/dev/null
     openssl req -new -key "$1.key" -subj "$2" -out "$1.csr"
     printf '%s\n' "$3" >"$1.ext"
@@ -186,13 +203,24 @@ gen_pki() {
   cert apiserver "/CN=kube-apiserver" "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.0.0.1"
+subjectAltName=IP:127.0.0.1,IP:$(api_addr),DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.0.0.1" "$(api_addr)"
   cert admin "/O=system:masters/CN=sei-e2e-admin" "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
-  cert kcm "/CN=system:kube-controller-manager" "basicConstraints=CA:FALSE
+  local client="basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
+  cert kcm "/CN=system:kube-controller-manager" "$client"
+  cert scheduler "/CN=system:kube-scheduler" "$client"
+  if [[ "$NODE_ENABLED" == 1 ]]; then
+    cert node "/O=system:nodes/CN=system:node:$NODE_NAME" "$client"
+    cert kube-proxy "/CN=system:kube-proxy" "$client"
+    cert apiserver-kubelet-client "/O=system:masters/CN=kube-apiserver-kubelet-client" "$client"
+    cert kubelet "/CN=$NODE_NAME" "basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+subjectAltName=IP:$NODE_IP,DNS:$NODE_NAME" "$NODE_IP"
+  fi
   chmod 600 ./*.key
   cd - >/dev/null
 }
@@ -206,7 +234,7 @@ kind: Config
 clusters:
 - name: sei-e2e
   cluster:
-    server: https://127.0.0.1:$API_PORT
+    server: https://$(api_addr):$API_PORT
     certificate-authority-data: $(base64 -w0 "$PKI/ca.crt")
 users:
 - name: $user
@@ -241,9 +269,18 @@ start_etcd() {
 
 start_apiserver() {
   alive kube-apiserver && return 0
-  port_open "$API_PORT" && sei_die "127.0.0.1:$API_PORT is taken by another process (set SEI_E2E_API_PORT)"
+  local addr
+  addr="$(api_addr)"
+  port_open "$API_PORT" "$addr" && sei_die "$addr:$API_PORT is taken by another process (set SEI_E2E_API_PORT)"
+  local node_flags=(--endpoint-reconciler-type=none) # no node: the Endpoints API rejects a loopback address
+  if [[ "$NODE_ENABLED" == 1 ]]; then
+    # The `kubernetes` Service points at $addr (pods reach it through kube-proxy); the API server dials
+    # the kubelet at the node's InternalIP and checks its certificate.
+    node_flags=(--kubelet-preferred-address-types=InternalIP --kubelet-certificate-authority="$PKI/ca.crt"
+      --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" --kubelet-client-key="$PKI/apiserver-kubelet-client.key")
+  fi
   launch kube-apiserver "$SEI_E2E_BIN/kube-apiserver" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
+    --bind-address="$addr" --advertise-address="$addr" --secure-port="$API_PORT" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
     --client-ca-file="$PKI/ca.crt" \
@@ -255,7 +292,7 @@ start_apiserver() {
     --service-cluster-ip-range="$SERVICE_CIDR" \
     --authorization-mode=RBAC,Node \
     --enable-admission-plugins=NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota,PodSecurity \
-    --endpoint-reconciler-type=none \
+    "${node_flags[@]}" \
     --allow-privileged=true --profiling=false --v=1
 }
 
@@ -271,6 +308,15 @@ start_kcm() {
     --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
     --service-cluster-ip-range="$SERVICE_CIDR" \
     --profiling=false --v=1
+}
+
+start_scheduler() {
+  alive kube-scheduler && return 0
+  # --secure-port=0: no health endpoint, so no port to share with other clusters on this machine.
+  launch kube-scheduler "$SEI_E2E_BIN/kube-scheduler" \
+    --kubeconfig="$WORK/scheduler.kubeconfig" \
+    --authentication-kubeconfig="$WORK/scheduler.kubeconfig" --authorization-kubeconfig="$WORK/scheduler.kubeconfig" \
+    --secure-port=0 --leader-elect=false --profiling=false --v=1
 }
 
 # PostgreSQL refuses to run as root: as root, run it as the `postgres` (else `nobody`) user.
@@ -327,10 +373,16 @@ cmd_start() {
   # Serialise concurrent `start`s. launch closes this fd for the daemons, or they would hold the lock.
   exec {lockfd}>"$WORK/.lock"
   flock "$lockfd"
+  if [[ "$NODE_ENABLED" == 1 ]]; then node_network_up; fi
   choose_ports
   gen_pki
   write_kubeconfig "$KUBECONFIG_FILE" admin
   write_kubeconfig "$WORK/kcm.kubeconfig" kcm
+  write_kubeconfig "$WORK/scheduler.kubeconfig" scheduler
+  if [[ "$NODE_ENABLED" == 1 ]]; then
+    write_kubeconfig "$WORK/kubelet.kubeconfig" node
+    write_kubeconfig "$WORK/kube-proxy.kubeconfig" kube-proxy
+  fi
 
   start_postgres
   start_etcd
@@ -341,7 +393,9 @@ cmd_start() {
   # The service-account controller of kube-controller-manager creates `default` in each namespace.
   wait_for "kube-controller-manager (serviceaccount default/default)" kube-controller-manager \
     kubectl_ -n default get serviceaccount default
+  start_scheduler
   ensure_pg_db
+  if [[ "$NODE_ENABLED" == 1 ]]; then node_start; fi
   sei_log "cluster ready in $((SECONDS - t0))s: KUBECONFIG=$KUBECONFIG_FILE, $(pg_conn)"
 }
 
@@ -364,6 +418,8 @@ stop_one() {
 
 cmd_stop() {
   [[ -d "$PIDS" ]] || return 0
+  node_stop
+  stop_one kube-scheduler
   stop_one kube-controller-manager
   stop_one kube-apiserver
   stop_one etcd
@@ -372,9 +428,10 @@ cmd_stop() {
 
 cmd_status() {
   local n rc=0
-  for n in postgres etcd kube-apiserver kube-controller-manager; do
+  for n in postgres etcd kube-apiserver kube-controller-manager kube-scheduler; do
     if alive "$n"; then echo "$n running (pid $(pid_of "$n"))"; else echo "$n stopped"; rc=1; fi
   done
+  if [[ "$NODE_ENABLED" == 1 ]]; then node_status || rc=1; fi
   return $rc
 }
 
@@ -388,6 +445,7 @@ export KUBE_CONFIG_PATH='$KUBECONFIG_FILE'
 export KUBE_CTX='sei-e2e'
 export SEI_E2E_PG_CONN='$(pg_conn)'
 export PG_CONN_STR='$(pg_conn)'
+export SEI_E2E_NODE_SOCK='$NODE_SOCK'
 EOF
 }
 

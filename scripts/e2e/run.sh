@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# npm run test:e2e: build (once) the toolchain, start a private Kubernetes control plane and
-# PostgreSQL on loopback, run the deploy test against them, and stop everything on exit.
+# npm run test:e2e: build (once) the toolchain, start a private Kubernetes cluster (control plane and
+# one node, see cluster.sh) and PostgreSQL, run the deploy test against them, and stop everything on exit.
 #
-# The first run builds helm, the Terraform providers, kube-apiserver, kube-controller-manager
-# and etcd from Go modules into ${SEI_TOOLS_CACHE:-$HOME/.cache/sei-infra} (about 40 minutes
-# on two cores); later runs reuse them and take a few minutes.
+# The first run builds helm, the Terraform providers, Kubernetes, etcd, containerd, runc, CNI plugins,
+# CoreDNS and kube-network-policies from Go modules and the node's images from Debian packages into
+# ${SEI_TOOLS_CACHE:-$HOME/.cache/sei-infra} (see BENCHMARKS.md for the times on two cores); later runs
+# reuse them and take a few minutes.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -22,7 +23,7 @@ trap cleanup EXIT
 
 start=$SECONDS
 "$here/cluster.sh" start >&2
-echo "e2e: control plane and PostgreSQL up in $((SECONDS - start)) s ($SEI_E2E_WORK)" >&2
+echo "e2e: cluster and PostgreSQL up in $((SECONDS - start)) s ($SEI_E2E_WORK)" >&2
 eval "$("$here/cluster.sh" env)"
 
 cd "$root"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Smoke check of the e2e toolchain and local cluster (not a unit test; takes ~1 min when built):
+# Smoke check of the e2e toolchain and local cluster (not a unit test; takes ~2 min when built):
 #  1. `helm lint` + `helm template` of a trivial chart;
 #  2. plain Terraform config with the `pg` backend (PostgreSQL of cluster.sh) and the kubernetes, helm
 #     and random providers from the offline mirror: a namespace, a PVC (wait_until_bound = false),
-#     a helm_release of a local chart (wait = false) and a random_pet; apply, check, destroy.
+#     a helm_release of a local chart (wait = false) and a random_pet; apply, check, destroy;
+#  3. the node (skipped with SEI_E2E_NODE=0): node-smoke.sh — Ready, a pod of every local image
+#     Running under the "restricted" Pod Security level, DNS, NetworkPolicy enforced both ways.
 # Starts the cluster if it is not running (and leaves it running; `cluster.sh stop` stops it).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -93,4 +95,10 @@ tf destroy -auto-approve >"$dir/destroy.log" 2>&1 || { cat "$dir/destroy.log" >&
 if kubectl get namespace "$ns" >/dev/null 2>&1; then sei_die "namespace $ns still exists after destroy"; fi
 "$SEI_E2E_PG_BINDIR/psql" "$SEI_E2E_PG_CONN" -qc "drop schema sei_smoke_$$ cascade" >/dev/null
 sei_log "terraform init/apply/destroy ok in $((SECONDS - t0))s"
-echo "smoke: 2 passed, 0 failed"
+
+if [[ "${SEI_E2E_NODE:-1}" == 1 ]]; then
+  "$here/node-smoke.sh"
+  echo "smoke: 3 passed, 0 failed"
+else
+  echo "smoke: 2 passed, 0 failed"
+fi

@@ -12,10 +12,13 @@
 #   TF_CLI_CONFIG_FILE      CLI config: providers only from the filesystem mirror below, never the registry
 #   SEI_E2E_PROVIDER_MIRROR the mirror (registry.terraform.io/hashicorp/{kubernetes,helm,random}/<version>/linux_amd64/,
 #                           same files under registry.opentofu.org/ for OpenTofu)
-#   SEI_E2E_BIN             kube-apiserver, kube-controller-manager, kubectl, etcd (also prepended to PATH)
+#   SEI_E2E_BIN             kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, kubectl, etcd (on PATH)
 #   SEI_E2E_PG_BINDIR       PostgreSQL server binaries (initdb, pg_ctl, postgres)
 #   SEI_HELM, SEI_K8S_OPENAPI  from scripts/tools/helm.sh and scripts/tools/k8s-openapi.sh
 #   SEI_KUBE_VERSION        the Kubernetes release of the control plane and the OpenAPI spec
+#   SEI_E2E_CNI_BIN         CNI plugins of the node (ptp, host-local, loopback, portmap)
+#   SEI_E2E_COREDNS, SEI_E2E_KUBE_NETWORK_POLICIES  binaries that scripts/e2e/images.sh puts in images
+#   (containerd, containerd-shim-runc-v2, ctr and runc are in SEI_E2E_BIN too)
 #
 # What it builds (Go module proxy only, go1.26, -trimpath -ldflags "-s -w", serial):
 #   - providers hashicorp/kubernetes, hashicorp/helm, hashicorp/random, installed under the exact
@@ -28,6 +31,8 @@
 #     default engine), through a wrapper module carrying opentofu's own replace directives.
 #     TERRAFORM_BINARY_NAME=terraform picks the `terraform` on PATH instead.
 #   - PostgreSQL: Debian's `postgresql` package (apt-get install) when initdb/pg_ctl are missing.
+#   - kubelet, kube-proxy, kube-scheduler (with the control plane above) and what else a node needs:
+#     containerd, runc, CNI plugins, CoreDNS, kube-network-policies (node-toolchain.sh says which and why).
 # Re-runs only check marker files and rewrite env.sh (about a second).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -305,6 +310,12 @@ done
 ln -sfn "$tofu_bin" "$BIN/tofu"
 
 # ---------------------------------------------------------------------------------------------
+# 3b. The node: container runtime, CNI plugins, cluster DNS, NetworkPolicy enforcement
+
+# shellcheck source=node-toolchain.sh
+. "$here/node-toolchain.sh"
+
+# ---------------------------------------------------------------------------------------------
 # 4. PostgreSQL (server binaries for a private instance; Debian package)
 
 pg_bindir=""
@@ -345,6 +356,9 @@ export SEI_E2E_PG_BINDIR='$pg_bindir'
 export SEI_HELM='$helm_bin'
 export SEI_K8S_OPENAPI='$openapi_dir'
 export SEI_KUBE_VERSION='$SEI_KUBE_VERSION'
+export SEI_E2E_CNI_BIN='$cni_dir'
+export SEI_E2E_COREDNS='$coredns_dir/coredns'
+export SEI_E2E_KUBE_NETWORK_POLICIES='$knp_dir/kube-network-policies'
 export CHECKPOINT_DISABLE=1
 case ":\$PATH:" in *":$BIN:"*) ;; *) export PATH='$BIN':"\$PATH" ;; esac
 EOF

@@ -39,8 +39,8 @@ export function requireEnv(name: string): string {
 /**
  * A copy of the project with platform.yaml set for the local control plane:
  * its kubeconfig under each cluster name given, the pg state backend, the
- * storage classes above, and no waiting for workloads — this API server has
- * no kubelet, so no pod ever runs. `municipalities` are copied from the
+ * storage classes above, and no waiting for workloads (the SEI images of
+ * platform.yaml are not on the local node, so those pods never start). `municipalities` are copied from the
  * repository's examples.
  */
 export function createWorkspace(municipalities: readonly string[], clusters: readonly string[] = ["e2e"]): string {

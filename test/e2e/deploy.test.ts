@@ -1,14 +1,16 @@
 /**
  * End to end: the project's own `cdktf deploy`, real Terraform, real providers
- * and a real kube-apiserver with etcd and kube-controller-manager, started on
- * loopback by scripts/e2e/run.sh, with state in a real PostgreSQL (pg backend).
+ * and a real Kubernetes cluster (control plane and one node, scripts/e2e/cluster.sh)
+ * started by scripts/e2e/run.sh, with state in a real PostgreSQL (pg backend).
  *
- * There is no kubelet: pods never run. platform.yaml of the workspace sets
+ * These steps check what the API holds: platform.yaml of the workspace sets
  * deploy.waitForWorkloads: false, so neither Terraform nor Helm waits for a
- * rollout or a hook Job; everything else (admission, quotas, Pod Security,
+ * rollout or a hook Job (the SEI images of platform.yaml are not on the node, so
+ * those pods never start); everything else (admission, quotas, Pod Security,
  * volume binding, Helm's release bookkeeping, state locking) is the real thing.
  */
-import { rmSync } from "node:fs";
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -40,11 +42,19 @@ const DATA_CLAIMS = ["sei-database-data", "sei-documents", "sei-solr-data", "sei
 let workspace: string;
 const workspaces: string[] = [];
 
-/** Storage the platform would provide: Retain classes that allow expansion, and volumes pre-bound to each claim. */
+/**
+ * Storage the platform would provide: Retain classes that allow expansion, and volumes pre-bound to each claim.
+ * The volumes are folders of this run's work dir (pods do run on the node: no run may see another's data),
+ * open to every uid, since Kubernetes applies no fsGroup to hostPath volumes.
+ */
 function storageManifest(names: readonly string[]): string {
+  const root = join(requireEnv("SEI_E2E_WORK"), "volumes");
   const volumes = names.flatMap((name) =>
     DATA_CLAIMS.map((claim) => {
       const shared = claim === "sei-documents";
+      const path = join(root, name, claim);
+      mkdirSync(path, { recursive: true });
+      chmodSync(path, 0o777);
       return `apiVersion: v1
 kind: PersistentVolume
 metadata: { name: ${ns(name)}-${claim} }
@@ -53,7 +63,7 @@ spec:
   accessModes: [${shared ? "ReadWriteMany" : "ReadWriteOnce"}]
   storageClassName: ${shared ? STORAGE_CLASSES.readWriteMany : STORAGE_CLASSES.readWriteOnce}
   persistentVolumeReclaimPolicy: Retain
-  hostPath: { path: /srv/sei-e2e/${name}/${claim} }
+  hostPath: { path: ${path}, type: Directory }
   claimRef: { namespace: ${ns(name)}, name: ${claim} }`;
     }),
   );
@@ -80,7 +90,7 @@ async function waitUntilBound(name: string): Promise<void> {
 
 const storageOf = (claim: KubeObject | undefined) => claim?.spec.resources.requests.storage as string;
 
-describe("deploying SEI instances to a local Kubernetes API server (no kubelet: pods never run, deploys do not wait for workloads)", () => {
+describe("deploying SEI instances to a local Kubernetes cluster (deploys do not wait for workloads)", () => {
   beforeAll(async () => {
     requireEnv("PG_CONN_STR");
     workspace = createWorkspace([SMALL, LARGER]);

@@ -1,0 +1,92 @@
+"""Stand-in for Solr's HTTP interface (scripts/e2e/images/solr/recipe.sh says what it is not).
+
+Serves, on SOLR_PORT (8983) of SOLR_JETTY_HOST (0.0.0.0):
+  GET /solr/admin/info/system                  version information (open, like the chart's probe rule)
+  GET /solr/admin/cores?action=STATUS[&core=C] the cores found in SOLR_HOME (directories with core.properties)
+  GET /solr/CORE/admin/ping                    {"status": "OK"} when CORE exists, else 404 (open)
+Everything else answers 404. When SOLR_HOME/security.json exists, every path but the two probes
+needs HTTP basic auth checked against it (Solr's Sha256AuthenticationProvider hash format).
+"""
+
+import base64
+import hashlib
+import json
+import os
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+HOME = os.environ.get("SOLR_HOME", "/var/solr/data")
+VERSION = "9.4.1-standin"
+
+
+def cores():
+    if not os.path.isdir(HOME):
+        return []
+    return sorted(n for n in os.listdir(HOME) if os.path.isfile(os.path.join(HOME, n, "core.properties")))
+
+
+def credentials():
+    try:
+        with open(os.path.join(HOME, "security.json"), encoding="utf-8") as f:
+            return json.load(f)["authentication"]["credentials"]
+    except FileNotFoundError:
+        return None
+
+
+def password_matches(password, stored):
+    hashed, salt = (base64.b64decode(p) for p in stored.split(" "))
+    first = hashlib.sha256(salt + password.encode()).digest()
+    return hashlib.sha256(first).digest() == hashed
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "solr-standin"
+
+    def reply(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def authorized(self):
+        users = credentials()
+        if users is None:
+            return True
+        header = self.headers.get("Authorization", "")
+        if not header.startswith("Basic "):
+            return False
+        user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+        return user in users and password_matches(password, users[user])
+
+    def do_GET(self):
+        url = urlparse(self.path)
+        parts = [p for p in url.path.split("/") if p]
+        query = parse_qs(url.query)
+        if parts == ["solr", "admin", "info", "system"]:
+            return self.reply(200, {"lucene": {"solr-spec-version": VERSION}, "mode": "std", "standin": True})
+        if len(parts) == 4 and parts[0] == "solr" and parts[2:] == ["admin", "ping"]:
+            if parts[1] in cores():
+                return self.reply(200, {"status": "OK"})
+            return self.reply(404, {"error": {"msg": f"no such core: {parts[1]}"}})
+        if not self.authorized():
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="solr"')
+            self.send_header("Content-Length", "0")
+            return self.end_headers()
+        if parts == ["solr", "admin", "cores"] and query.get("action", ["STATUS"])[0] == "STATUS":
+            wanted = query.get("core")
+            names = [c for c in cores() if not wanted or c in wanted]
+            return self.reply(200, {"status": {c: {"name": c, "instanceDir": os.path.join(HOME, c)} for c in names}})
+        return self.reply(404, {"error": {"msg": "not served by the Solr stand-in"}})
+
+    def log_message(self, fmt, *args):
+        sys.stderr.write("solr-standin: " + (fmt % args) + "\n")
+
+
+if __name__ == "__main__":
+    address = (os.environ.get("SOLR_JETTY_HOST", "0.0.0.0"), int(os.environ.get("SOLR_PORT", "8983")))
+    print(f"solr-standin: serving {HOME} on {address[0]}:{address[1]}", file=sys.stderr, flush=True)
+    ThreadingHTTPServer(address, Handler).serve_forever()
