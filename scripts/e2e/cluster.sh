@@ -71,7 +71,8 @@ toolchain_env() {
 # ---------------------------------------------------------------------------------------------
 # processes
 
-lockfd=""  # set by cmd_start
+lockfd=""        # set by cmd_start: this work dir's start lock
+ports_lockfd=""  # set by cmd_start: the machine-wide lock held while ports are chosen and bound
 
 pid_of() { cat "$PIDS/$1.pid" 2>/dev/null || true; }
 
@@ -112,7 +113,7 @@ launch() {
   # The inner shell writes its own pid, then execs (through setpriv) into the binary: same pid.
   # shellcheck disable=SC2016
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PIDS/$name.pid" "${prefix[@]}" "$bin" "$@" \
-    >>"$LOGS/$name.log" 2>&1 </dev/null {lockfd}>&- &
+    >>"$LOGS/$name.log" 2>&1 </dev/null {lockfd}>&- {ports_lockfd}>&- &
   local i
   for ((i = 0; i < 50; i++)); do [[ -s "$PIDS/$name.pid" ]] && break; sleep 0.1; done
   [[ -s "$PIDS/$name.pid" ]] || sei_die "could not start $name"
@@ -373,6 +374,10 @@ cmd_start() {
   # Serialise concurrent `start`s. launch closes this fd for the daemons, or they would hold the lock.
   exec {lockfd}>"$WORK/.lock"
   flock "$lockfd"
+  # Clusters of other work dirs: one chooses and binds its ports at a time, or two would take the same.
+  mkdir -p "$SEI_CACHE/locks"
+  exec {ports_lockfd}>"$SEI_CACHE/locks/e2e-cluster-ports.lock"
+  flock "$ports_lockfd"
   if [[ "$NODE_ENABLED" == 1 ]]; then node_network_up; fi
   choose_ports
   gen_pki
@@ -393,6 +398,7 @@ cmd_start() {
   # The service-account controller of kube-controller-manager creates `default` in each namespace.
   wait_for "kube-controller-manager (serviceaccount default/default)" kube-controller-manager \
     kubectl_ -n default get serviceaccount default
+  exec {ports_lockfd}>&-
   start_scheduler
   ensure_pg_db
   if [[ "$NODE_ENABLED" == 1 ]]; then node_start; fi

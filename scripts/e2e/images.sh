@@ -122,6 +122,9 @@ build_one() {
       # Downloaded packages are kept in $DEBS and offered to the next build (apt checks their hashes
       # against the fresh index and downloads only what is missing or newer); one build at a time.
       mkdir -p "$DEBS"
+      # This machine's Debian sources (mirror, security and updates suites); else mmdebstrap's default mirror.
+      local sources=()
+      if [[ -f "$DEBIAN_SOURCES" ]]; then sources=("$DEBIAN_SOURCES"); fi
       sei_lock image-debs
       # shellcheck disable=SC2016 # $1 is mmdebstrap's: the hooks get the root directory as $1
       mmdebstrap --quiet --variant=essential --dpkgopt=force-unsafe-io --include="$(IFS=,; echo "${DEBIAN_PACKAGES[*]}")" \
@@ -134,7 +137,7 @@ build_one() {
         --dpkgopt='path-exclude=/usr/share/info/*' \
         --customize-hook='chroot "$1" dpkg-query -W -f "\${Package} \${Version}\n" > "$1/.packages"' \
         --customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/* "$1"/var/log/*.log "$1"/var/log/apt' \
-        "$DEBIAN_SUITE" "$ROOTFS" "$DEBIAN_SOURCES" >&2
+        "$DEBIAN_SUITE" "$ROOTFS" "${sources[@]}" >&2
       mv "$ROOTFS/.packages" "$work/packages"
     else
       mkdir -p "$ROOTFS"

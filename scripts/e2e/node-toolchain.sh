@@ -9,8 +9,6 @@
 #   runc        v1.5.3  github.com/opencontainers/runc, CGO on with libseccomp (Debian libseccomp-dev):
 #                       the "restricted" Pod Security level requires the RuntimeDefault seccomp profile.
 #                       Debian's runc (1.1.5) predates the 2025 container-escape fixes.
-#   crictl      v1.37.0 sigs.k8s.io/cri-tools: cluster.sh stops the pods through the CRI, so that their
-#                       network namespaces and mounts are released, before it stops containerd.
 #   CNI plugins v1.10.0 github.com/containernetworking/plugins: ptp, host-local, loopback, portmap.
 #                       ptp (a routed veth per pod, no bridge) makes every pod packet cross the node's
 #                       IP netfilter hooks, where the policy engine below sees it.
@@ -34,7 +32,6 @@ RUNC_VERSION="${SEI_RUNC_VERSION:-v1.5.3}"
 CNI_PLUGINS_VERSION="${SEI_CNI_PLUGINS_VERSION:-v1.10.0}"
 COREDNS_VERSION="${SEI_COREDNS_VERSION:-v1.15.0}"
 KNP_VERSION="${SEI_KNP_VERSION:-v0.8.0}"
-CRICTL_VERSION="${SEI_CRICTL_VERSION:-v1.37.0}"
 
 # Debian packages: command -> package.
 node_debian_packages() {
@@ -87,12 +84,6 @@ build_runc() {
   local SEI_GO_BUILD_FLAGS=(-trimpath -tags "seccomp urfave_cli_no_docs" -ldflags "-s -w -X main.version=${v#v}")
   local -x CGO_ENABLED=1
   build_go_mains "runc-$v" github.com/opencontainers/runc "$v" "" "$out" github.com/opencontainers/runc
-}
-
-build_crictl() {
-  local v="$1" out="$2"
-  local SEI_GO_BUILD_FLAGS=(-trimpath -ldflags "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$v")
-  build_go_mains "crictl-$v" sigs.k8s.io/cri-tools "$v" "" "$out" sigs.k8s.io/cri-tools/cmd/crictl
 }
 
 build_cni_plugins() {
@@ -182,14 +173,12 @@ EOF
 node_debian_packages
 containerd_dir="$BIN/containerd-$CONTAINERD_VERSION"
 runc_dir="$BIN/runc-$RUNC_VERSION"
-crictl_dir="$BIN/crictl-$CRICTL_VERSION"
 cni_dir="$BIN/cni-plugins-$CNI_PLUGINS_VERSION"
 coredns_dir="$BIN/coredns-$COREDNS_VERSION"
 knp_dir="$BIN/kube-network-policies-$KNP_VERSION"
 node_build "containerd $CONTAINERD_VERSION" "$containerd_dir" containerd containerd-shim-runc-v2 ctr -- \
   build_containerd "$CONTAINERD_VERSION" "$containerd_dir.tmp"
 node_build "runc $RUNC_VERSION" "$runc_dir" runc -- build_runc "$RUNC_VERSION" "$runc_dir.tmp"
-node_build "crictl $CRICTL_VERSION" "$crictl_dir" crictl -- build_crictl "$CRICTL_VERSION" "$crictl_dir.tmp"
 node_build "CNI plugins $CNI_PLUGINS_VERSION" "$cni_dir" ptp loopback host-local portmap -- \
   build_cni_plugins "$CNI_PLUGINS_VERSION" "$cni_dir.tmp"
 node_build "CoreDNS $COREDNS_VERSION" "$coredns_dir" coredns -- build_coredns "$COREDNS_VERSION" "$coredns_dir.tmp"
@@ -197,6 +186,6 @@ node_build "kube-network-policies $KNP_VERSION" "$knp_dir" kube-network-policies
   build_kube_network_policies "$KNP_VERSION" "$knp_dir.tmp"
 
 # Stable names on PATH (containerd also finds its shim there).
-for f in "$containerd_dir"/{containerd,containerd-shim-runc-v2,ctr} "$runc_dir/runc" "$crictl_dir/crictl"; do
+for f in "$containerd_dir"/{containerd,containerd-shim-runc-v2,ctr} "$runc_dir/runc"; do
   ln -sfn "$f" "$BIN/$(basename "$f")"
 done

@@ -21,7 +21,9 @@
 #               sandbox image sei-e2e.local/pause (scripts/e2e/images/pause)
 #   kubelet     v1.37, settings in kubelet_config below
 #   kube-proxy  iptables mode
-# and as pods: CoreDNS and kube-network-policies (scripts/e2e/addons/). kube-scheduler runs with the
+# and as pods: CoreDNS and kube-network-policies (scripts/e2e/addons/).
+# The kubelet sets the kernel settings every node has (vm.overcommit_memory=1, kernel.panic=10,
+# kernel.panic_on_oops=1): they are machine-wide, and stay after the node stops. kube-scheduler runs with the
 # control plane (cluster.sh). Images: every recipe of scripts/e2e/images is built when missing and
 # imported into this node's containerd (SEI_E2E_NODE_IMAGES="pause coredns ..." limits the list).
 
@@ -301,18 +303,11 @@ node_start() {
   sei_log "node $NODE_NAME ($NODE_IP, pods $POD_CIDR) ready in $((SECONDS - t0))s"
 }
 
-# Every pod through the CRI (stops containers, releases their network namespaces and mounts).
-remove_pods() {
-  alive containerd || return 0
-  "${SEI_E2E_BIN:-$SEI_CACHE/e2e/bin}/crictl" --runtime-endpoint "unix://$NODE_SOCK" --timeout 60s rmp --all --force >>"$LOGS/crictl.log" 2>&1 ||
-    sei_log "crictl rmp failed ($LOGS/crictl.log); the leftovers are cleaned below"
-}
-
-# Processes still in this node's cgroups (containers whose shim is gone) are this node's: kill them.
+# Processes still in this node's cgroups (the containers, once their shims are gone) are this node's.
 kill_node_processes() {
   local procs i
   for ((i = 0; i < 50; i++)); do
-    procs="$(find "/sys/fs/cgroup/pids$CGROUP_PARENT" -name cgroup.procs -exec cat {} + 2>/dev/null)"
+    procs="$(find "/sys/fs/cgroup/pids$CGROUP_PARENT" -name cgroup.procs -exec cat {} + 2>/dev/null || true)"
     [[ -n "$procs" ]] || return 0
     # shellcheck disable=SC2086
     kill -KILL $procs 2>/dev/null || true
@@ -339,11 +334,13 @@ unmount_node_dir() {
   done
 }
 
+# No pod is stopped one by one: the node goes down as a machine would. Its containers are killed with
+# their cgroups, their network namespaces (under containerd's state dir) and volumes are unmounted with
+# the work dir's mounts, and their veths go with the node's network namespace.
 node_stop() {
   [[ -n "$NODE_SLOT" ]] || return 0
   stop_one kube-proxy
   stop_one kubelet
-  remove_pods
   stop_one containerd
   kill_shims
   kill_node_processes
