@@ -1,0 +1,253 @@
+/**
+ * The image contract of an SEI instance, written once: for each container image
+ * (app, Solr, JOD, memcached, database, bootstrap) its port, user, writable
+ * paths, the environment it reads, its probes, what must be baked in and the
+ * fixed names it expects; and the one SEI version the app image, the reference
+ * dumps and the updater must agree on.
+ *
+ * docs/images.md explains every entry and where each fact comes from;
+ * images/<name>/Containerfile builds an image that meets it;
+ * test/images/contract.test.ts fails when the document, the Containerfiles and
+ * this module disagree. Plain data: the chart and the plan read it, nothing here
+ * decides a size.
+ */
+import { crc32 } from "node:zlib";
+
+/**
+ * The SEI version of the platform. The app image is built from this SEI source
+ * tree, the bootstrap image bakes the reference dumps of this version, and the
+ * updater (SEI's own scripts in the app image) brings the database to it.
+ */
+export const SEI_VERSION = "5.1.0";
+
+/**
+ * The SIP version the reference dumps of SEI_VERSION carry
+ * (`infra_parametro.SIP_VERSAO` of `sip_5_1_0_BD_Ref_Exec.sql`).
+ */
+export const SIP_VERSION = "3.2.0";
+
+/** File name of a reference dump in spbgovbr/sei-db-ref-executivo (`mysql/v<version>/`). */
+export function referenceDumpFile(database: "sei" | "sip", seiVersion: string = SEI_VERSION): string {
+  return `${database}_${seiVersion.replaceAll(".", "_")}_BD_Ref_Exec.sql`;
+}
+
+/** Where the bootstrap image keeps the two reference dumps. */
+export const REFERENCE_DUMPS_DIR = "/opt/sei-bootstrap/dumps";
+
+/**
+ * The two systems SIP authenticates, as the reference dumps define them
+ * (`sip.sistema`, ids also in `sip.infra_parametro` ID_SISTEMA_SIP / ID_SISTEMA_SEI),
+ * and the Secret key that holds each one's access key.
+ */
+export const SIP_SYSTEMS = {
+  sip: { sigla: "SIP", idSistema: 100000099, keyVariable: "APP_SIP_CHAVE_ACESSO" },
+  sei: { sigla: "SEI", idSistema: 100000100, keyVariable: "APP_SEI_CHAVE_ACESSO" },
+} as const;
+
+/**
+ * SIP's access keys (SipUtilWS::validarAcessoServico, SistemaRN::gerarChaveAcesso):
+ * a key is 72 characters of [0-9a-z]; its first 8 are the `crc` column of its
+ * `sistema` row, which SIP sets to crc32b of the row's id; the `chave_acesso`
+ * column is bcrypt(md5(the other 64 characters)), cost 12, `$2a$`.
+ */
+export const ACCESS_KEY = {
+  length: 72,
+  crcLength: 8,
+  pattern: /^[0-9a-z]{72}$/,
+  bcryptCost: 12,
+  bcryptPrefix: "$2a$",
+} as const;
+
+/** The `crc` SIP stores for a system: crc32b of its decimal id, 8 lowercase hex digits. */
+export function accessKeyCrc(idSistema: number): string {
+  return crc32(String(idSistema)).toString(16).padStart(8, "0");
+}
+
+/** An HTTP probe: GET `path` on the image's port; `bodyContains` when a status is not proof enough. */
+export interface HttpProbe {
+  readonly path: string;
+  readonly bodyContains?: string;
+}
+
+export interface ImageContract {
+  /** What the image runs. */
+  readonly role: string;
+  /** Directory under images/ with its Containerfile. */
+  readonly recipe: string;
+  /** TCP port it listens on (none for a Job). */
+  readonly port: number | null;
+  /** Numeric user and group it runs as (runAsNonRoot needs numbers). */
+  readonly uid: number;
+  readonly gid: number;
+  /** The only paths it writes; every other path may be a read-only root filesystem. */
+  readonly writablePaths: readonly string[];
+  /** Environment variables it reads. */
+  readonly env: readonly string[];
+  /** Readiness (and startup) probe; liveness is the TCP port where there is one. */
+  readonly probe: HttpProbe | { readonly exec: readonly string[] } | { readonly tcp: number } | null;
+  /** What must be in the image when it is built. */
+  readonly bakedIn: readonly string[];
+  /** Host names it calls that no variable can change: the Services must carry them. */
+  readonly calls: readonly string[];
+}
+
+/** The document repository, shared by every app replica and the scheduler (ConfiguracaoSEI `RepositorioArquivos`). */
+export const DOCUMENTS_PATH = "/var/sei/arquivos";
+
+/** Service names the SEI and SIP configuration hard-codes (one namespace per municipality makes them safe). */
+export const FIXED_SERVICE_NAMES = { jod: "jod", memcached: "memcached" } as const;
+
+/** SEI 5 calls JODConverter 4.4.8 here (ConfiguracaoSEI `JODConverter`/`Servidor`). */
+export const JOD_CONVERSION_URL = `http://${FIXED_SERVICE_NAMES.jod}:8080/conversion?format=pdf`;
+
+/** SIP's login form: SEI sends every browser here, so a page with the password field proves SEI, SIP and the database answer. */
+export const LOGIN_FORM = { path: "/sip/login.php", marker: 'id="pwdSenha"' } as const;
+
+/** Variables the SEI images (app, scheduler, updater) read; DESIGN.md section 3 plus what the entrypoints require. */
+export const SEI_APP_ENV = [
+  "APP_PROTOCOLO",
+  "APP_HOST",
+  "APP_ORGAO",
+  "APP_ORGAO_DESCRICAO",
+  "APP_NOMECOMPLEMENTO",
+  "APP_SEI_CHAVE_ACESSO",
+  "APP_SIP_CHAVE_ACESSO",
+  "APP_DB_TIPO",
+  "APP_DB_HOST",
+  "APP_DB_PORTA",
+  "APP_DB_SEI_BASE",
+  "APP_DB_SEI_USERNAME",
+  "APP_DB_SEI_PASSWORD",
+  "APP_DB_SIP_BASE",
+  "APP_DB_SIP_USERNAME",
+  "APP_DB_SIP_PASSWORD",
+  "APP_SOLR_URL",
+  "APP_SOLR_CORE_PROTOCOLOS",
+  "APP_SOLR_CORE_BASECONHECIMENTO",
+  "APP_SOLR_CORE_PUBLICACOES",
+  "APP_SOLR_TEMPO_COMMIT_PROTOCOLOS",
+  "APP_SOLR_TEMPO_COMMIT_BASECONHECIMENTO",
+  "APP_SOLR_TEMPO_COMMIT_PUBLICACOES",
+  "SOLR_USERNAME",
+  "SOLR_PASSWORD",
+  "APP_MEMCACHED_HOST",
+  "APP_MEMCACHED_SESSION",
+  "APP_MAIL_TIPO",
+  "APP_MAIL_SERVIDOR",
+  "APP_MAIL_PORTA",
+  "APP_MAIL_SEGURANCA",
+] as const;
+
+/** What the updater adds: SEI's version scripts read the administrator's credentials on stdin. */
+export const UPDATER_ENV = ["APP_DB_ROOT_USERNAME", "APP_DB_ROOT_PASSWORD"] as const;
+
+/** The first-install Job: the database variables, the organisation, the host and the two access keys. */
+export const BOOTSTRAP_ENV = [
+  "APP_PROTOCOLO",
+  "APP_HOST",
+  "APP_ORGAO",
+  "APP_ORGAO_DESCRICAO",
+  "APP_DB_HOST",
+  "APP_DB_PORTA",
+  "APP_DB_SEI_BASE",
+  "APP_DB_SIP_BASE",
+  "APP_DB_ROOT_USERNAME",
+  "APP_DB_ROOT_PASSWORD",
+  "APP_SEI_CHAVE_ACESSO",
+  "APP_SIP_CHAVE_ACESSO",
+] as const;
+
+/** The SEI Solr cores; each needs its full `conf/` in the Solr image. */
+export const SOLR_CORES = ["sei-protocolos", "sei-bases-conhecimento", "sei-publicacoes"] as const;
+
+export const IMAGES = {
+  app: {
+    role: "SEI and SIP under Apache + PHP 8.2 (mod_php); also runs the scheduler and the updater",
+    recipe: "images/app",
+    port: 8000,
+    uid: 33,
+    gid: 33,
+    writablePaths: ["/tmp", "/run", "/opt/sei/temp", "/opt/sip/temp", DOCUMENTS_PATH],
+    env: [...SEI_APP_ENV, ...UPDATER_ENV],
+    probe: { path: LOGIN_FORM.path, bodyContains: LOGIN_FORM.marker },
+    bakedIn: [
+      `SEI ${SEI_VERSION} source tree: /opt/sei, /opt/sip, /opt/infra`,
+      "ConfiguracaoSEI.php and ConfiguracaoSip.php reading the variables above",
+      "Apache on port 8000 as www-data, logs to stdout/stderr, pid and locks in /run",
+      "PHP 8.2: mysqli, curl, gd, mbstring, xml, soap, zip, intl, ldap, bcmath, memcache, memcached, uploadprogress",
+      "PHP sessions in memcached or files chosen from APP_MEMCACHED_SESSION at start (ini with ${} variables, no file written)",
+      "Java (sei/bin/pdfboxmerge.jar), wkhtmltopdf, the pt_BR ISO-8859-1 locale",
+      "php, sh, find on the PATH (scheduler and updater scripts)",
+    ],
+    calls: [FIXED_SERVICE_NAMES.jod, FIXED_SERVICE_NAMES.memcached],
+  },
+  solr: {
+    role: "Solr 9 standalone with SEI's three cores",
+    recipe: "images/solr",
+    port: 8983,
+    uid: 8983,
+    gid: 8983,
+    writablePaths: ["/var/solr", "/tmp"],
+    env: ["SOLR_HEAP", "SOLR_USERNAME", "SOLR_PASSWORD", "SEI_SOLR_CORES"],
+    probe: { path: "/solr/admin/info/system" },
+    bakedIn: [
+      "the official solr:9 image (bash, init-var-solr, precreate-core)",
+      ...SOLR_CORES.map((core) => `/opt/solr/server/solr/configsets/${core}/conf: SEI ${SEI_VERSION}'s full conf/ for ${core}`),
+    ],
+    calls: [],
+  },
+  jod: {
+    role: "JODConverter 4.4.8 REST service with LibreOffice",
+    recipe: "images/jod",
+    port: 8080,
+    uid: 1000,
+    gid: 1000,
+    writablePaths: ["/tmp"],
+    env: ["HOME", "JAVA_TOOL_OPTIONS"],
+    probe: { tcp: 8080 },
+    bakedIn: ["jodconverter 4.4.8 REST jar", "LibreOffice", "fonts (DejaVu, Liberation, Noto)", "HOME=/tmp"],
+    calls: [],
+  },
+  memcached: {
+    role: "memcached: SEI cache (CacheSEI), SIP cache (CacheSip) and, when enabled, PHP sessions",
+    recipe: "images/memcached",
+    port: 11211,
+    uid: 11211,
+    gid: 11211,
+    writablePaths: [],
+    env: [],
+    probe: { tcp: 11211 },
+    bakedIn: ["the official memcached image"],
+    calls: [],
+  },
+  database: {
+    role: "MariaDB 10.11 holding the sei and sip databases (latin1)",
+    recipe: "images/database",
+    port: 3306,
+    uid: 999,
+    gid: 999,
+    writablePaths: ["/var/lib/mysql", "/run/mysqld", "/tmp"],
+    env: ["MYSQL_ROOT_PASSWORD", "APP_DB_SEI_PASSWORD", "APP_DB_SIP_PASSWORD"],
+    probe: { tcp: 3306 },
+    bakedIn: ["the official mariadb:10.11 image; databases and users come from the init script, data from the bootstrap"],
+    calls: [],
+  },
+  bootstrap: {
+    role: "first-install Job: loads the reference dumps into an empty sei/sip and applies the first-install settings",
+    recipe: "images/bootstrap",
+    port: null,
+    uid: 65532,
+    gid: 65532,
+    writablePaths: ["/tmp"],
+    env: BOOTSTRAP_ENV,
+    probe: null,
+    bakedIn: [
+      `${REFERENCE_DUMPS_DIR}/${referenceDumpFile("sei")} and ${referenceDumpFile("sip")}`,
+      "the bootstrap scripts (charts/sei/files/bootstrap) at /opt/sei-bootstrap",
+      "mariadb client, bash, php-cli (crc32b and bcrypt exactly as SIP computes them)",
+    ],
+    calls: [],
+  },
+} as const satisfies Record<string, ImageContract>;
+
+export type ImageName = keyof typeof IMAGES;

@@ -1,0 +1,129 @@
+/**
+ * A private MariaDB server for one test file: Debian's mariadbd (10.11 on
+ * bookworm) started as a plain process on 127.0.0.1 with its own data
+ * directory, socket and port, as scripts/e2e/cluster.sh runs PostgreSQL.
+ * scripts/tools/debian-packages.sh (npm pretest) installs it on a clean machine.
+ *
+ * The server is configured like the instance's database (latin1, 128M
+ * packets); an administrator `sei_admin`@127.0.0.1 stands for the root account
+ * the bootstrap Job uses.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const MARIADBD = "/usr/sbin/mariadbd";
+const INSTALL_DB = "/usr/bin/mariadb-install-db";
+
+export interface MariaDb {
+  readonly host: "127.0.0.1";
+  readonly port: number;
+  readonly adminUser: string;
+  readonly adminPassword: string;
+  /** Runs SQL as the administrator; returns tab-separated rows without a header. */
+  query(sql: string, database?: string): string;
+  /** mysqldump-style text of the databases, without the dump date, for byte comparisons. */
+  dump(...databases: string[]): string;
+  stop(): Promise<void>;
+}
+
+export async function startMariaDb(): Promise<MariaDb> {
+  for (const binary of [MARIADBD, INSTALL_DB]) {
+    if (!existsSync(binary)) throw new Error(`${binary} is missing: run scripts/tools/debian-packages.sh (npm test does, in pretest)`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), "sei-mariadb-"));
+  const datadir = join(dir, "data");
+  const socket = join(dir, "mariadb.sock");
+  // mariadbd refuses to run as root unless told to; the tests run as root on CI.
+  const asUser = process.getuid?.() === 0 ? ["--user=root"] : [];
+  execFileSync(INSTALL_DB, ["--no-defaults", `--datadir=${datadir}`, "--auth-root-authentication-method=normal", "--skip-test-db", ...asUser], {
+    stdio: "pipe",
+  });
+  const port = await freePort();
+  const server = spawn(
+    MARIADBD,
+    [
+      "--no-defaults",
+      `--datadir=${datadir}`,
+      `--socket=${socket}`,
+      `--port=${port}`,
+      "--bind-address=127.0.0.1",
+      `--pid-file=${join(dir, "mariadbd.pid")}`,
+      "--skip-name-resolve",
+      "--character-set-server=latin1",
+      "--collation-server=latin1_swedish_ci",
+      "--max-allowed-packet=128M",
+      "--innodb-buffer-pool-size=32M",
+      "--innodb-log-file-size=16M",
+      "--innodb-flush-log-at-trx-commit=2",
+      ...asUser,
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let log = "";
+  server.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+
+  const viaSocket = (sql: string) =>
+    execFileSync("mariadb", ["--no-defaults", `--socket=${socket}`, "--user=root", "--batch", "--skip-column-names", "-e", sql], { encoding: "utf8", stdio: "pipe" });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      viaSocket("SELECT 1");
+      break;
+    } catch {
+      if (server.exitCode !== null || Date.now() > deadline) {
+        server.kill("SIGKILL");
+        rmSync(dir, { recursive: true, force: true });
+        throw new Error(`mariadbd did not start on 127.0.0.1:${port}:\n${log}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  const adminUser = "sei_admin";
+  const adminPassword = "Adm1nTestPassword";
+  viaSocket(`CREATE USER '${adminUser}'@'127.0.0.1' IDENTIFIED BY '${adminPassword}'; GRANT ALL PRIVILEGES ON *.* TO '${adminUser}'@'127.0.0.1' WITH GRANT OPTION;`);
+
+  const client = (args: readonly string[], input?: string) =>
+    execFileSync("mariadb", ["--no-defaults", "--host=127.0.0.1", `--port=${port}`, `--user=${adminUser}`, "--default-character-set=utf8mb4", ...args], {
+      encoding: "utf8",
+      env: { ...process.env, MYSQL_PWD: adminPassword },
+      ...(input === undefined ? {} : { input }),
+    });
+
+  return {
+    host: "127.0.0.1",
+    port,
+    adminUser,
+    adminPassword,
+    query: (sql, database) => client(["--batch", "--skip-column-names", ...(database ? [`--database=${database}`] : []), "-e", sql]),
+    dump: (...databases) =>
+      execFileSync(
+        "mariadb-dump",
+        ["--no-defaults", "--host=127.0.0.1", `--port=${port}`, `--user=${adminUser}`, "--skip-dump-date", "--default-character-set=latin1", "--databases", ...databases],
+        { encoding: "latin1", env: { ...process.env, MYSQL_PWD: adminPassword }, maxBuffer: 64 * 1024 * 1024 },
+      ),
+    async stop() {
+      if (server.exitCode === null) {
+        server.kill("SIGTERM");
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A TCP port the kernel just had free on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
