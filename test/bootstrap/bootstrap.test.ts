@@ -6,19 +6,17 @@
  * The stored access keys are checked with an implementation written here
  * (bcryptjs, node's md5 and crc32), not with the script's own PHP.
  */
-import { spawnSync } from "node:child_process";
 import { createHash, randomInt } from "node:crypto";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ACCESS_KEY, SEI_VERSION, SIP_SYSTEMS, referenceDumpFile } from "../../core/image-contract.ts";
+import { FIXTURE_DUMPS, runBootstrapJob } from "../support/bootstrap-job.ts";
 import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
 
-const SCRIPT = resolve("charts/sei/files/bootstrap/bootstrap.sh");
-const FIXTURE_DUMPS = resolve("test/fixtures/reference-dumps");
 const DESCRICAO = "Prefeitura Municipal de Olhos-d'Água";
 
 /** SIP's verification, written independently: crc = crc32b(id) = key prefix, bcrypt(md5(rest)) = stored hash. */
@@ -57,32 +55,7 @@ function freshDatabases() {
 
 const keys = { sei: newKey(SIP_SYSTEMS.sei.idSistema), sip: newKey(SIP_SYSTEMS.sip.idSistema) };
 
-function jobEnv(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    APP_PROTOCOLO: "https",
-    APP_HOST: "sei.olhosdagua.mg.gov.br",
-    APP_ORGAO: "OLHOS-DAGUA",
-    APP_ORGAO_DESCRICAO: DESCRICAO,
-    APP_DB_HOST: db.host,
-    APP_DB_PORTA: String(db.port),
-    APP_DB_SEI_BASE: "sei",
-    APP_DB_SIP_BASE: "sip",
-    APP_DB_ROOT_USERNAME: db.adminUser,
-    APP_DB_ROOT_PASSWORD: db.adminPassword,
-    APP_SEI_CHAVE_ACESSO: keys.sei,
-    APP_SIP_CHAVE_ACESSO: keys.sip,
-    SEI_VERSION,
-    SEI_BOOTSTRAP_DUMPS: FIXTURE_DUMPS,
-    SEI_BOOTSTRAP_WAIT_SECONDS: "10",
-    ...overrides,
-  };
-}
-
-function runJob(overrides: Record<string, string> = {}) {
-  const result = spawnSync("bash", [SCRIPT], { env: jobEnv(overrides), encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, log: result.stdout + result.stderr };
-}
+const runJob = (overrides: Record<string, string> = {}) => runBootstrapJob(db, keys, overrides);
 
 const tables = (database: string) => db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = '${database}' ORDER BY 1`).trim();
 const databases = () => db.query("SHOW DATABASES").trim().split("\n");

@@ -1,0 +1,50 @@
+<?php
+/*
+ * THE STAND-IN APP. THIS IS NOT SEI.
+ *
+ * A small PHP program that runs in the SEI app image's runtime (Apache + PHP 8.2
+ * from Debian, images/app/runtime) and makes, with the same environment, the
+ * calls the image contract says SEI makes (docs/images.md): the databases as
+ * the app users with latin1, memcached (APP_MEMCACHED_HOST and SIP's fixed
+ * name), Solr with its credentials, JOD at its fixed URL, SIP's web service
+ * through APP_HOST with SEI's access key, and a write to the document
+ * repository. It lets the chart, the probes and the network policies be tested
+ * where the SEI source (not redistributable) is absent.
+ *
+ * Overrides used only where the fixed names cannot resolve (tests on loopback):
+ * STANDIN_SIP_MEMCACHED_HOST, STANDIN_MEMCACHED_PORT, STANDIN_JOD_URL.
+ */
+
+const STANDIN_NOTICE = 'Stand-in app: this is NOT SEI. It only proves the image contract.';
+
+function standinEnv(string $name, ?string $default = null): string {
+  $value = getenv($name);
+  if ($value === false || $value === '') {
+    if ($default === null) throw new RuntimeException("$name is not set");
+    return $default;
+  }
+  return $value;
+}
+
+/** A connection as SEI or SIP makes it: its own user, its own database, latin1. */
+function standinDatabase(string $which): mysqli {
+  mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
+  [$user, $password, $base] = $which === 'sei'
+    ? ['APP_DB_SEI_USERNAME', 'APP_DB_SEI_PASSWORD', 'APP_DB_SEI_BASE']
+    : ['APP_DB_SIP_USERNAME', 'APP_DB_SIP_PASSWORD', 'APP_DB_SIP_BASE'];
+  $db = new mysqli(standinEnv('APP_DB_HOST'), standinEnv($user), standinEnv($password), standinEnv($base), (int) standinEnv('APP_DB_PORTA'));
+  $db->set_charset('latin1');
+  return $db;
+}
+
+/** SIP's check of an access key: the crc picks the system, bcrypt(md5(rest)) must match. */
+function standinSystemForKey(mysqli $sip, string $key): ?string {
+  if (strlen($key) !== 72 || preg_match('/[^0-9a-z]/', $key)) return null;
+  $row = $sip->execute_query('SELECT sigla, chave_acesso FROM sistema WHERE crc = ?', [substr($key, 0, 8)])->fetch_row();
+  if ($row === null || $row[1] === null) return null;
+  return hash_equals($row[1], crypt(md5(substr($key, 8)), $row[1])) ? $row[0] : null;
+}
+
+function standinBaseUrl(): string {
+  return standinEnv('APP_PROTOCOLO') . '://' . standinEnv('APP_HOST');
+}

@@ -1,0 +1,29 @@
+<?php
+// Stand-in for SIP's login page (NOT SEI): the form renders only when SIP's
+// database answers, so a probe that finds the password field proves the app,
+// its configuration and the database, not merely a redirect.
+require __DIR__ . '/../../lib/standin.php';
+header('Content-Type: text/html; charset=ISO-8859-1');
+try {
+  $orgaos = standinDatabase('sip')->query("SELECT sigla FROM orgao WHERE sin_ativo = 'S' ORDER BY sigla")->fetch_all();
+} catch (Throwable $e) {
+  http_response_code(503);
+  echo '<p>' . htmlspecialchars(STANDIN_NOTICE, ENT_QUOTES, 'ISO-8859-1') . '</p><p>SIP database unavailable.</p>';
+  exit;
+}
+$sistema = htmlspecialchars($_GET['sigla_sistema'] ?? 'SIP', ENT_QUOTES, 'ISO-8859-1');
+?>
+<!DOCTYPE html>
+<html lang="pt-BR"><head><meta charset="ISO-8859-1"><title>Stand-in (not SEI) - <?= $sistema ?></title></head>
+<body>
+<p><strong><?= htmlspecialchars(STANDIN_NOTICE, ENT_QUOTES, 'ISO-8859-1') ?></strong></p>
+<form id="frmLogin" method="post" action="login.php">
+  <label for="txtUsuario">Usuario</label> <input type="text" id="txtUsuario" name="txtUsuario">
+  <label for="pwdSenha">Senha</label> <input type="password" id="pwdSenha" name="pwdSenha">
+  <select id="selOrgao" name="selOrgao">
+<?php foreach ($orgaos as [$sigla]) { ?>    <option><?= htmlspecialchars($sigla, ENT_QUOTES, 'ISO-8859-1') ?></option>
+<?php } ?>
+  </select>
+  <button type="submit" id="sbmAcessar">Acessar</button>
+</form>
+</body></html>

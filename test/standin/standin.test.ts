@@ -1,0 +1,223 @@
+/**
+ * The stand-in app (images/standin, NOT SEI) in the SEI app image's runtime
+ * (images/app/runtime: the entrypoint, Apache config and php.ini the app image
+ * uses), run as www-data (33) like the pod, against real processes on
+ * loopback: MariaDB 10.11 installed by the project's bootstrap script and
+ * memcached. Solr and JOD cannot run here (no distribution in the reachable
+ * registries), so a small HTTP server in this test answers for them and checks
+ * what the stand-in sends (basic auth, core paths, a multipart document);
+ * their real images are exercised in the cluster end-to-end suite.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, chownSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { crc32 } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOGIN_FORM, SIP_SYSTEMS } from "../../core/image-contract.ts";
+import { runBootstrapJob } from "../support/bootstrap-job.ts";
+import { freePort, startMariaDb, type MariaDb } from "../support/mariadb.ts";
+
+const RUNTIME = resolve("images/app/runtime");
+const WEB = resolve("images/standin/web");
+const WWW_DATA = 33;
+const asRoot = process.getuid?.() === 0;
+
+const key = (id: number, fill: string) => crc32(String(id)).toString(16).padStart(8, "0") + fill.repeat(64);
+const keys = { sei: key(SIP_SYSTEMS.sei.idSistema, "s"), sip: key(SIP_SYSTEMS.sip.idSistema, "p") };
+const solr = { user: "sei", password: "SolrPassword42" };
+
+let db: MariaDb;
+let work: string;
+let memcached: ChildProcess;
+let memcachedPort: number;
+let fakes: Server;
+let fakesPort: number;
+let apache: ChildProcess;
+let apachePort: number;
+const seen = { solrCores: new Set<string>(), jodBodies: [] as string[] };
+
+/** Runs as the pod does: user 33, its output to a file. */
+function runAsWwwData(command: string, args: string[], env: Record<string, string>, logFile: string): ChildProcess {
+  const wrapped = asRoot ? ["setpriv", [`--reuid=${WWW_DATA}`, `--regid=${WWW_DATA}`, "--clear-groups", "--", command, ...args]] : [command, args];
+  const log = openSync(logFile, "a");
+  try {
+    return spawn(wrapped[0] as string, wrapped[1] as string[], { env, stdio: ["ignore", log, log] });
+  } finally {
+    closeSync(log);
+  }
+}
+
+async function waitFor(what: string, ready: () => Promise<boolean>, log: () => string) {
+  const deadline = Date.now() + 30_000;
+  while (!(await ready().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} did not start:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function standinEnv(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    // The image's entrypoint, pointed at the stand-in and at this test's ports and folders.
+    SEI_APACHE_CONF: join(RUNTIME, "apache.conf"),
+    SEI_RUN_DIR: join(work, "run"),
+    SEI_HTTP_PORT: String(apachePort),
+    SEI_HTTP_WORKERS: "4",
+    SEI_WEB_ROOT: WEB,
+    SEI_WEB_ROOT_SEI: join(WEB, "sei"),
+    SEI_WEB_ROOT_SIP: join(WEB, "sip"),
+    SEI_WEB_ROOT_INFRA_CSS: join(WEB, "infra_css"),
+    SEI_WEB_ROOT_INFRA_JS: join(WEB, "infra_js"),
+    PHP_INI_SCAN_DIR: `:${RUNTIME}`,
+    // The contract's variables, as the chart sets them.
+    APP_PROTOCOLO: "http",
+    APP_HOST: `127.0.0.1:${apachePort}`,
+    APP_ORGAO: "OLHOS-DAGUA",
+    APP_ORGAO_DESCRICAO: "Prefeitura Municipal de Olhos-d'Água",
+    APP_DB_TIPO: "MySql",
+    APP_DB_HOST: db.host,
+    APP_DB_PORTA: String(db.port),
+    APP_DB_SEI_BASE: "sei",
+    APP_DB_SEI_USERNAME: "sei_user",
+    APP_DB_SEI_PASSWORD: "SeiUserPassword1",
+    APP_DB_SIP_BASE: "sip",
+    APP_DB_SIP_USERNAME: "sip_user",
+    APP_DB_SIP_PASSWORD: "SipUserPassword1",
+    APP_SEI_CHAVE_ACESSO: keys.sei,
+    APP_SIP_CHAVE_ACESSO: keys.sip,
+    APP_SOLR_URL: `http://127.0.0.1:${fakesPort}/solr`,
+    APP_SOLR_CORE_PROTOCOLOS: "sei-protocolos",
+    APP_SOLR_CORE_BASECONHECIMENTO: "sei-bases-conhecimento",
+    APP_SOLR_CORE_PUBLICACOES: "sei-publicacoes",
+    SOLR_USERNAME: solr.user,
+    SOLR_PASSWORD: solr.password,
+    APP_MEMCACHED_HOST: "127.0.0.1",
+    APP_MEMCACHED_SESSION: "true",
+    STANDIN_SIP_MEMCACHED_HOST: "127.0.0.1",
+    STANDIN_MEMCACHED_PORT: String(memcachedPort),
+    STANDIN_JOD_URL: `http://127.0.0.1:${fakesPort}/conversion?format=pdf`,
+    SEI_DOCUMENTS_PATH: join(work, "arquivos"),
+  };
+}
+
+beforeAll(async () => {
+  db = await startMariaDb();
+  work = mkdtempSync(join(tmpdir(), "sei-standin-"));
+  chmodSync(work, 0o755);
+  for (const dir of ["run", "arquivos"]) {
+    mkdirSync(join(work, dir));
+    if (asRoot) chownSync(join(work, dir), WWW_DATA, WWW_DATA);
+  }
+
+  // The databases as the init script and the project's bootstrap leave them.
+  db.query(
+    "CREATE DATABASE sei CHARACTER SET latin1; CREATE DATABASE sip CHARACTER SET latin1;" +
+      "CREATE USER 'sei_user'@'%' IDENTIFIED BY 'SeiUserPassword1'; GRANT ALL PRIVILEGES ON sei.* TO 'sei_user'@'%';" +
+      "CREATE USER 'sip_user'@'%' IDENTIFIED BY 'SipUserPassword1'; GRANT ALL PRIVILEGES ON sip.* TO 'sip_user'@'%';",
+  );
+  const bootstrap = runBootstrapJob(db, keys, { APP_PROTOCOLO: "http", APP_HOST: "127.0.0.1" });
+  if (bootstrap.status !== 0) throw new Error(`bootstrap failed:\n${bootstrap.log}`);
+
+  memcachedPort = await freePort();
+  memcached = spawn("memcached", ["-l", "127.0.0.1", "-p", String(memcachedPort), "-U", "0", "-m", "16", ...(asRoot ? ["-u", "nobody"] : [])], { stdio: "ignore" });
+
+  // Answers for Solr and JOD (see the file comment), recording what the stand-in sent.
+  fakes = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString("latin1")));
+    request.on("end", () => {
+      const url = new URL(request.url ?? "/", "http://fakes");
+      const core = /^\/solr\/([^/]+)\/select$/.exec(url.pathname)?.[1];
+      if (core) {
+        const expected = `Basic ${Buffer.from(`${solr.user}:${solr.password}`).toString("base64")}`;
+        if (request.headers.authorization !== expected) return void response.writeHead(401).end();
+        seen.solrCores.add(core);
+        return void response.writeHead(200, { "content-type": "application/json" }).end('{"response":{"numFound":0}}');
+      }
+      if (request.method === "POST" && url.pathname === "/conversion" && url.searchParams.get("format") === "pdf") {
+        seen.jodBodies.push(body);
+        return void response.writeHead(200, { "content-type": "application/pdf" }).end("%PDF-1.4\n%%EOF\n");
+      }
+      response.writeHead(404).end();
+    });
+  });
+  fakesPort = await new Promise<number>((done) => fakes.listen(0, "127.0.0.1", () => done((fakes.address() as { port: number }).port)));
+
+  apachePort = await freePort();
+  const apacheLog = join(work, "apache.log");
+  apache = runAsWwwData(join(RUNTIME, "entrypoint.sh"), [], standinEnv(), apacheLog);
+  await waitFor("Apache with the stand-in", async () => (await fetch(`http://127.0.0.1:${apachePort}/infra_css/standin.css`)).ok, () => readFileSync(apacheLog, "utf8"));
+}, 120_000);
+
+afterAll(async () => {
+  for (const child of [apache, memcached]) child?.kill("SIGTERM");
+  await new Promise<void>((done) => (fakes ? fakes.close(() => done()) : done()));
+  await db?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const get = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${apachePort}${path}`, { redirect: "manual", ...init });
+
+describe("stand-in app in the app image's runtime (not SEI)", () => {
+  it("reports every dependency of the contract reachable, machine-readably", async () => {
+    const response = await get("/standin/dependencies.php");
+    const report = (await response.json()) as { ok: boolean; standIn: string; checks: Record<string, { ok: boolean; detail: string }> };
+    expect(report.standIn).toContain("NOT SEI");
+    expect(Object.entries(report.checks).filter(([, c]) => !c.ok)).toEqual([]);
+    expect(Object.keys(report.checks).sort()).toEqual(["database-sei", "database-sip", "documents", "jod", "memcached", "memcached-sip", "sip", "solr"]);
+    expect(report.ok).toBe(true);
+    expect(response.status).toBe(200);
+    expect(report.checks["database-sip"]?.detail).toBe("connected as its app user, latin1, 1 organisation(s)");
+    expect(report.checks.sip?.detail).toContain("accepted SEI's access key");
+    expect([...seen.solrCores].sort()).toEqual(["sei-bases-conhecimento", "sei-protocolos", "sei-publicacoes"]);
+    expect(seen.jodBodies.at(-1)).toContain('name="data"; filename="standin.txt"');
+    // The write check cleans up after itself.
+    expect(readdirSync(join(work, "arquivos"))).toEqual([]);
+  });
+
+  it("serves the login form the app probe looks for, and SEI's redirect to it", async () => {
+    const login = await get(`${LOGIN_FORM.path}?sigla_orgao_sistema=OLHOS-DAGUA&sigla_sistema=SEI`);
+    expect(login.status).toBe(200);
+    expect(login.headers.get("content-type")).toContain("ISO-8859-1");
+    const page = await login.text();
+    expect(page).toContain(LOGIN_FORM.marker);
+    expect(page).toContain("<option>OLHOS-DAGUA</option>");
+    const sei = await get("/sei/");
+    expect(sei.status).toBe(302);
+    expect(sei.headers.get("location")).toBe(`http://127.0.0.1:${apachePort}/sip/login.php?sigla_orgao_sistema=OLHOS-DAGUA&sigla_sistema=SEI`);
+  });
+
+  it("keeps PHP sessions in memcached when APP_MEMCACHED_SESSION is true, without writing a file", () => {
+    const viaEntrypoint = spawnSync(join(RUNTIME, "entrypoint.sh"), ["php", "-r", 'echo ini_get("session.save_handler"), " ", ini_get("session.save_path");'], {
+      encoding: "utf8",
+      env: standinEnv(),
+    });
+    expect(viaEntrypoint.stdout).toBe("memcached 127.0.0.1:11211");
+    const files = spawnSync(join(RUNTIME, "entrypoint.sh"), ["php", "-r", 'echo ini_get("session.save_handler"), " ", ini_get("session.save_path");'], {
+      encoding: "utf8",
+      env: { ...standinEnv(), APP_MEMCACHED_SESSION: "false" },
+    });
+    expect(files.stdout).toBe("files /tmp");
+  });
+
+  it("refuses a key SIP did not store, as SIP does", async () => {
+    const wrong = createHash("sha256").update("not the key").digest("hex").slice(0, 64);
+    const response = await get("/sip/controlador_ws.php?servico=sip", { method: "POST", body: new URLSearchParams({ chave: `7babf862${wrong}` }) });
+    expect(response.status).toBe(403);
+  });
+
+  it("says which dependency is down, with HTTP 503", async () => {
+    memcached.kill("SIGTERM");
+    await new Promise((r) => memcached.once("exit", r));
+    const response = await get("/standin/dependencies.php");
+    const report = (await response.json()) as { ok: boolean; checks: Record<string, { ok: boolean; detail: string }> };
+    expect(response.status).toBe(503);
+    expect(report.ok).toBe(false);
+    expect(report.checks.memcached?.ok).toBe(false);
+    expect(report.checks["memcached-sip"]?.ok).toBe(false);
+    expect(report.checks["database-sei"]?.ok).toBe(true);
+  });
+});
