@@ -243,8 +243,9 @@ export const IMAGES = {
     probe: null,
     bakedIn: [
       `${REFERENCE_DUMPS_DIR}/${referenceDumpFile("sei")} and ${referenceDumpFile("sip")}`,
-      "the bootstrap scripts (charts/sei/files/bootstrap) at /opt/sei-bootstrap",
-      "mariadb client, bash, php-cli (crc32b and bcrypt exactly as SIP computes them)",
+      "SEI_VERSION and SEI_BOOTSTRAP_DUMPS set to the above",
+      "mariadb client, bash, php-cli with mysqli (crc32b and bcrypt exactly as SIP computes them)",
+      "not the scripts: the chart's charts/sei/files/bootstrap are mounted at run time",
     ],
     calls: [],
   },
