@@ -4,6 +4,7 @@
 #   php8.2-*        the bootstrap's first-install.php and the stand-in app
 #   apache2, libapache2-mod-php8.2, memcached  the stand-in app's tests
 #   ShellCheck      the shell-script lint test (package shellcheck)
+#   python3-venv    the virtualenv scripts/tools/hadolint.sh installs hadolint into
 # npm test runs this in pretest, so a clean machine's CI installs them; a warm one
 # only runs dpkg-query (well under a second). Needs root and apt-get (Debian 12).
 # Services are not started: the tests run their own processes.
@@ -13,7 +14,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
 
 packages=(mariadb-server mariadb-client memcached php8.2-cli php8.2-mysql php8.2-memcached php8.2-curl
-  apache2 libapache2-mod-php8.2 shellcheck)
+  apache2 libapache2-mod-php8.2 shellcheck python3-venv)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -7,7 +7,7 @@
  * (bcryptjs, node's md5 and crc32), not with the script's own PHP.
  */
 import { createHash, randomInt } from "node:crypto";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
@@ -185,6 +185,21 @@ describe("bootstrap refuses bad input and installs nothing", () => {
       const missing = runJob({ SEI_BOOTSTRAP_DUMPS: dir });
       expect(missing.status).toBe(1);
       expect(missing.stderr).toContain(`${referenceDumpFile("sei")} is missing`);
+      expectNothingInstalled();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses dumps with objects it cannot move, before moving anything", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sei-dumps-"));
+    try {
+      copyFileSync(join(FIXTURE_DUMPS, referenceDumpFile("sei")), join(dir, referenceDumpFile("sei")));
+      const sip = readFileSync(join(FIXTURE_DUMPS, referenceDumpFile("sip")), "utf8");
+      writeFileSync(join(dir, referenceDumpFile("sip")), `${sip}\nCREATE VIEW sistema_ativo AS SELECT sigla FROM sistema WHERE sin_ativo = 'S';\n`);
+      const job = runJob({ SEI_BOOTSTRAP_DUMPS: dir });
+      expect(job.status).toBe(1);
+      expect(job.stderr).toContain("the reference dumps define views, triggers or routines (sistema_ativo), which this bootstrap cannot move; nothing was installed");
       expectNothingInstalled();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -100,6 +100,13 @@ loaded_version="$(sql --database="$stage_sei" -e "SELECT valor FROM infra_parame
 
 first_install apply "$stage_sei" "$stage_sip"
 
+# RENAME TABLE moves base tables only; say so plainly rather than fail half-way through it.
+others="$(sql -e "SELECT CONCAT_WS(', ',
+    (SELECT GROUP_CONCAT(table_name) FROM information_schema.views WHERE table_schema IN ('$stage_sei', '$stage_sip')),
+    (SELECT GROUP_CONCAT(trigger_name) FROM information_schema.triggers WHERE trigger_schema IN ('$stage_sei', '$stage_sip')),
+    (SELECT GROUP_CONCAT(routine_name) FROM information_schema.routines WHERE routine_schema IN ('$stage_sei', '$stage_sip')))")"
+[[ -z "$others" ]] || fail "the reference dumps define views, triggers or routines ($others), which this bootstrap cannot move; nothing was installed"
+
 # One statement moves every table; it fails as a whole if a table of that name appeared meanwhile.
 renames="$(sql -e "SELECT GROUP_CONCAT(CONCAT('\`', table_schema, '\`.\`', table_name, '\` TO \`',
     IF(table_schema = '$stage_sei', '$sei', '$sip'), '\`.\`', table_name, '\`') SEPARATOR ', ')
