@@ -43,7 +43,7 @@ done
 export MYSQL_PWD="$APP_DB_ROOT_PASSWORD"
 sql() {
   mariadb --no-defaults --host="$APP_DB_HOST" --port="$APP_DB_PORTA" --user="$APP_DB_ROOT_USERNAME" \
-    --default-character-set=utf8mb4 --batch --skip-column-names "$@"
+    --default-character-set=utf8mb4 --max-allowed-packet=128M --batch --skip-column-names "$@"
 }
 first_install() { php "$here/first-install.php" "$@"; }
 
