@@ -11,8 +11,6 @@
  * this module disagree. Plain data: the chart and the plan read it, nothing here
  * decides a size.
  */
-import { crc32 } from "node:zlib";
-
 /**
  * The SEI version of the platform. The app image is built from this SEI source
  * tree, the bootstrap image bakes the reference dumps of this version, and the
@@ -36,12 +34,13 @@ export const REFERENCE_DUMPS_DIR = "/opt/sei-bootstrap/dumps";
 
 /**
  * The two systems SIP authenticates, as the reference dumps define them
- * (`sip.sistema`, ids also in `sip.infra_parametro` ID_SISTEMA_SIP / ID_SISTEMA_SEI),
- * and the Secret key that holds each one's access key.
+ * (`sip.sistema`, ids also in `sip.infra_parametro` ID_SISTEMA_SIP / ID_SISTEMA_SEI):
+ * the `crc` SIP stores for each (crc32b of the decimal id, which every access key
+ * of that system begins with) and the Secret key that holds its access key.
  */
 export const SIP_SYSTEMS = {
-  sip: { sigla: "SIP", idSistema: 100000099, keyVariable: "APP_SIP_CHAVE_ACESSO" },
-  sei: { sigla: "SEI", idSistema: 100000100, keyVariable: "APP_SEI_CHAVE_ACESSO" },
+  sip: { sigla: "SIP", idSistema: 100000099, crc: "d27791b8", keyVariable: "APP_SIP_CHAVE_ACESSO" },
+  sei: { sigla: "SEI", idSistema: 100000100, crc: "7babf862", keyVariable: "APP_SEI_CHAVE_ACESSO" },
 } as const;
 
 /**
@@ -57,11 +56,6 @@ export const ACCESS_KEY = {
   bcryptCost: 12,
   bcryptPrefix: "$2a$",
 } as const;
-
-/** The `crc` SIP stores for a system: crc32b of its decimal id, 8 lowercase hex digits. */
-export function accessKeyCrc(idSistema: number): string {
-  return crc32(String(idSistema)).toString(16).padStart(8, "0");
-}
 
 /** An HTTP probe: GET `path` on the image's port; `bodyContains` when a status is not proof enough. */
 export interface HttpProbe {
@@ -177,7 +171,7 @@ export const IMAGES = {
       "PHP 8.2: mysqli, curl, gd, mbstring, xml, soap, zip, intl, ldap, bcmath, memcache, memcached, uploadprogress",
       "PHP sessions in memcached or files chosen from APP_MEMCACHED_SESSION at start (ini with ${} variables, no file written)",
       "Java (sei/bin/pdfboxmerge.jar), wkhtmltopdf, the pt_BR ISO-8859-1 locale",
-      "php, sh, find on the PATH (scheduler and updater scripts)",
+      "php, sh, find on the PATH (scheduler and updater scripts); curl and grep (the app probe)",
     ],
     calls: [FIXED_SERVICE_NAMES.jod, FIXED_SERVICE_NAMES.memcached],
   },
