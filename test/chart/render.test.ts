@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
 import { LABEL, SECRET_KEYS } from "../../core/naming.ts";
+import { FIXED_SERVICE_NAMES, LOGIN_FORM } from "../../core/image-contract.ts";
 import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
 import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import {
@@ -35,6 +36,7 @@ const CONFIG_NAMES = [
   "APP_HOST",
   "APP_ORGAO",
   "APP_ORGAO_DESCRICAO",
+  "APP_NOMECOMPLEMENTO",
   "APP_DB_TIPO",
   "APP_DB_HOST",
   "APP_DB_PORTA",
@@ -43,14 +45,20 @@ const CONFIG_NAMES = [
   "APP_DB_SIP_BASE",
   "APP_DB_SIP_USERNAME",
   "APP_DB_ROOT_USERNAME",
+  "APP_SOLR_URL",
   "APP_SOLR_CORE_PROTOCOLOS",
-  "APP_SOLR_CORE_BASES_CONHECIMENTO",
+  "APP_SOLR_CORE_BASECONHECIMENTO",
   "APP_SOLR_CORE_PUBLICACOES",
+  "APP_SOLR_TEMPO_COMMIT_PROTOCOLOS",
+  "APP_SOLR_TEMPO_COMMIT_BASECONHECIMENTO",
+  "APP_SOLR_TEMPO_COMMIT_PUBLICACOES",
   "APP_MEMCACHED_HOST",
   "APP_MEMCACHED_SESSION",
+  "APP_MAIL_TIPO",
   "APP_MAIL_SERVIDOR",
   "APP_MAIL_PORTA",
   "APP_MAIL_SEGURANCA",
+  "SOLR_USERNAME",
 ];
 
 interface Case {
@@ -208,9 +216,13 @@ describe("app", () => {
     const container = podTemplate(app).spec.containers[0]!;
     expect(container.image).toBe(`${c.values.app.image.repository}:${c.values.app.image.tag}`);
     expect(container).toMatchObject({ ports: [{ name: "http", containerPort: c.values.app.port }] });
-    expect(container).toHaveProperty("startupProbe.httpGet.path", "/sei/");
-    expect(container).toHaveProperty("readinessProbe.httpGet.path", "/sei/");
-    expect(container).toHaveProperty("livenessProbe");
+    // Startup and readiness look for SIP's login form (docs/images.md); liveness is the port only.
+    for (const probe of [container.startupProbe, container.readinessProbe]) {
+      const script = probe?.exec?.command.join(" ") ?? "";
+      expect(script).toContain(`http://127.0.0.1:${c.values.app.port}${LOGIN_FORM.path}?sigla_orgao_sistema=\${APP_ORGAO}&sigla_sistema=SEI`);
+      expect(script).toContain(`grep -q '${LOGIN_FORM.marker}'`);
+    }
+    expect(container).toHaveProperty("livenessProbe.tcpSocket.port", "http");
   });
 
   it("autoscales and keeps a disruption budget in production only where the tier says so", () => {
@@ -227,7 +239,7 @@ describe("environment", () => {
   it.each(cases.map((c) => [name(c), c] as const))("%s: APP_* settings from the ConfigMap, secrets by reference only", (_, c) => {
     const manifests = manifestsOf(c);
     const config = get(manifests, "ConfigMap", "sei-env").data!;
-    expect(Object.keys(config)).toEqual(expect.arrayContaining(CONFIG_NAMES));
+    expect(Object.keys(config).sort()).toEqual([...CONFIG_NAMES].sort());
     expect(config).toMatchObject({
       APP_PROTOCOLO: "https",
       APP_HOST: c.values.host,
@@ -236,10 +248,16 @@ describe("environment", () => {
       APP_DB_PORTA: String(c.values.database.port),
       APP_DB_SEI_USERNAME: c.values.database.seiUsername,
       APP_DB_ROOT_USERNAME: c.values.database.rootUsername,
+      APP_NOMECOMPLEMENTO: c.values.municipality.displayName,
+      // Credentials reach Solr as SOLR_USERNAME/SOLR_PASSWORD (ConfiguracaoSEI Solr Usuario/Senha), never in the URL.
+      APP_SOLR_URL: `http://sei-solr:${c.values.solr.port}/solr`,
       APP_SOLR_CORE_PROTOCOLOS: c.values.solr.cores.protocolos,
-      APP_SOLR_CORE_BASES_CONHECIMENTO: c.values.solr.cores.basesConhecimento,
+      APP_SOLR_CORE_BASECONHECIMENTO: c.values.solr.cores.basesConhecimento,
       APP_SOLR_CORE_PUBLICACOES: c.values.solr.cores.publicacoes,
-      APP_MEMCACHED_HOST: "sei-memcached",
+      APP_SOLR_TEMPO_COMMIT_PROTOCOLOS: "300",
+      APP_SOLR_TEMPO_COMMIT_BASECONHECIMENTO: "60",
+      APP_SOLR_TEMPO_COMMIT_PUBLICACOES: "60",
+      APP_MEMCACHED_HOST: FIXED_SERVICE_NAMES.memcached,
       APP_MEMCACHED_SESSION: String(c.values.memcached.sessions),
       APP_MAIL_SERVIDOR: c.values.mail.host,
       APP_MAIL_PORTA: String(c.values.mail.port),
@@ -262,8 +280,6 @@ describe("environment", () => {
       for (const [envName, ref] of Object.entries(secretRefs)) {
         expect(envOf(container, envName), `${where} ${envName}`).toEqual({ name: envName, valueFrom: { secretKeyRef: ref } });
       }
-      // Credentials reach Solr through the URL Kubernetes expands at start; the manifest holds no password.
-      expect(envOf(container, "APP_SOLR_URL")?.value).toBe(`http://sei:$(SOLR_PASSWORD)@sei-solr:${c.values.solr.port}/solr`);
       const rootPassword = envOf(container, "APP_DB_ROOT_PASSWORD");
       if (componentOf(workload) === "updater") {
         expect(rootPassword?.valueFrom?.secretKeyRef).toEqual({ name: db, key: SECRET_KEYS.database.rootPassword });
@@ -336,6 +352,14 @@ describe("updater", () => {
     expect(spec.template.spec.restartPolicy).toBe("Never");
     expect(spec).not.toHaveProperty("ttlSecondsAfterFinished");
   });
+
+  it("runs SIP's update, then SEI's resources, then SEI's update (the public entrypoint's order)", () => {
+    const job = get(manifestsOf(running[0]!), "Job", "sei-updater");
+    const script = podTemplate(job).spec.containers[0]!.command!.at(-1)!;
+    const runs = [...script.matchAll(/^run "\$(\w+)"$/gm)].map((m) => m[1]);
+    expect(runs).toEqual(["SIP_UPDATE", "SEI_RESOURCES", "SEI_UPDATE"]);
+    expect(script).toContain("SEI_RESOURCES=${SEI_RESOURCES:-/opt/sip/scripts/atualizar_recursos_sei.php}");
+  });
 });
 
 describe("Solr", () => {
@@ -367,11 +391,14 @@ describe("memcached and JOD", () => {
     const jod = find(manifests, "Deployment", "sei-jod");
     if (c.values.jod.enabled) {
       expect(jod?.spec).toMatchObject({ replicas: c.values.jod.replicas, strategy: { type: "Recreate" } });
-      expect(find(manifests, "Service", "sei-jod")).toBeDefined();
+      // The fixed name SEI 5 calls (docs/images.md, "Fixed names").
+      expect(get(manifests, "Service", FIXED_SERVICE_NAMES.jod).spec).toMatchObject({ ports: [{ port: 8080 }] });
     } else {
       expect(jod).toBeUndefined();
-      expect(find(manifests, "Service", "sei-jod")).toBeUndefined();
+      expect(find(manifests, "Service", FIXED_SERVICE_NAMES.jod)).toBeUndefined();
     }
+    expect(get(manifests, "Service", FIXED_SERVICE_NAMES.memcached).spec).toMatchObject({ ports: [{ port: 11211 }] });
+    expect(find(manifests, "Service", "sei-memcached")).toBeUndefined();
   });
 });
 

@@ -170,10 +170,20 @@ export class KubernetesSchemas {
 
 // ---- reading rendered objects ----
 
+export interface Probe {
+  exec?: { command: string[] };
+  httpGet?: { path: string; port: string | number };
+  tcpSocket?: { port: string | number };
+}
+
 export interface Container {
   name: string;
   image?: string;
+  command?: string[];
   args?: string[];
+  startupProbe?: Probe;
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
   env?: { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
   envFrom?: { configMapRef?: { name: string } }[];
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };

@@ -19,6 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOGIN_FORM, SIP_SYSTEMS } from "../../core/image-contract.ts";
 import { runBootstrapJob } from "../support/bootstrap-job.ts";
 import { freePort, startMariaDb, type MariaDb } from "../support/mariadb.ts";
+import { examplePlan } from "../../scripts/lib/example-plan.ts";
+import { get as getManifest, helmTemplate, podTemplate } from "../chart/support.ts";
 
 const RUNTIME = resolve("images/app/runtime");
 const WEB = resolve("images/standin/web");
@@ -203,6 +205,14 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
     expect(files.stdout).toBe("files /tmp");
   });
 
+  it("passes the app probe the chart renders, the same command the kubelet runs", async () => {
+    const manifests = await helmTemplate(valuesWithAppPort(apachePort));
+    const probe = podTemplate(getManifest(manifests, "Deployment", "sei-app")).spec.containers[0]!.readinessProbe!.exec!.command;
+    const run = spawnSync(probe[0]!, probe.slice(1), { encoding: "utf8", env: { PATH: process.env.PATH ?? "", APP_ORGAO: "OLHOS-DAGUA" } });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+  });
+
   it("refuses a key SIP did not store, as SIP does", async () => {
     const wrong = createHash("sha256").update("not the key").digest("hex").slice(0, 64);
     const response = await get("/sip/controlador_ws.php?servico=sip", { method: "POST", body: new URLSearchParams({ chave: `7babf862${wrong}` }) });
@@ -220,4 +230,19 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
     expect(report.checks["memcached-sip"]?.ok).toBe(false);
     expect(report.checks["database-sei"]?.ok).toBe(true);
   });
+
+  it("fails the app probe once SIP's database is down", async () => {
+    const manifests = await helmTemplate(valuesWithAppPort(apachePort));
+    const probe = podTemplate(getManifest(manifests, "Deployment", "sei-app")).spec.containers[0]!.readinessProbe!.exec!.command;
+    await db.stop();
+    const run = spawnSync(probe[0]!, probe.slice(1), { encoding: "utf8", env: { PATH: process.env.PATH ?? "", APP_ORGAO: "OLHOS-DAGUA" } });
+    expect(run.status).not.toBe(0);
+    expect((await get(LOGIN_FORM.path)).status).toBe(503);
+  });
 });
+
+/** The chart's values of an example instance, with the app on this test's port. */
+function valuesWithAppPort(port: number) {
+  const values = examplePlan({ tier: "pequeno-i", phase: "production" }).release!.values;
+  return { ...values, app: { ...values.app, port } };
+}

@@ -36,8 +36,9 @@ run() {
   fi
 }
 
-# SIP first: SEI's update registers its resources in SIP.
+# The public SEI entrypoint's order (entrypoint-atualizador.sh): SIP's version,
+# then SEI's resources registered in SIP, then SEI's version.
 run "$SIP_UPDATE"
-run "$SEI_UPDATE"
 run "$SEI_RESOURCES"
+run "$SEI_UPDATE"
 echo "updater: done"

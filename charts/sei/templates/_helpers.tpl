@@ -132,6 +132,27 @@ users of their official images; JOD runs as an unprivileged 1000 with HOME in /t
 {{- define "sei.uid.memcached" -}}11211{{- end -}}
 {{- define "sei.uid.jod" -}}1000{{- end -}}
 
+{{/*
+Service names the SEI and SIP configuration hard-codes (docs/images.md, "Fixed
+names"): SEI 5 calls http://jod:8080/conversion?format=pdf and SIP's cache is
+memcached:11211. One namespace per municipality makes the plain names safe.
+*/}}
+{{- define "sei.serviceName.jod" -}}jod{{- end -}}
+{{- define "sei.serviceName.memcached" -}}memcached{{- end -}}
+
+{{/*
+The app probe: SIP's login form, found by its password field, which renders
+only when SEI, SIP and the database answer (a redirect from /sei/ proves none
+of them). An exec probe, because an HTTP probe checks the status only.
+*/}}
+{{- define "sei.app.loginProbe" -}}
+exec:
+  command:
+    - /bin/sh
+    - -c
+    - curl -fsS --max-time 5 "http://127.0.0.1:{{ .Values.app.port }}/sip/login.php?sigla_orgao_sistema=${APP_ORGAO}&sigla_sistema=SEI" | grep -q 'id="pwdSenha"'
+{{- end -}}
+
 {{/* The Solr user SEI authenticates as (basic auth); its password is SOLR_PASSWORD of the app Secret. */}}
 {{- define "sei.solr.username" -}}sei{{- end -}}
 
@@ -153,6 +174,8 @@ APP_PROTOCOLO: https
 APP_HOST: {{ $v.host | quote }}
 APP_ORGAO: {{ $v.municipality.name | upper | trunc 30 | trimSuffix "-" | quote }}
 APP_ORGAO_DESCRICAO: {{ printf "Prefeitura Municipal de %s" $v.municipality.displayName | quote }}
+# Shown beside "SEI" in the page header.
+APP_NOMECOMPLEMENTO: {{ $v.municipality.displayName | quote }}
 APP_DB_TIPO: {{ $v.database.type | quote }}
 APP_DB_HOST: {{ $v.database.host | quote }}
 APP_DB_PORTA: {{ $v.database.port | quote }}
@@ -162,11 +185,16 @@ APP_DB_SIP_BASE: {{ $v.database.sipDatabase | quote }}
 APP_DB_SIP_USERNAME: {{ $v.database.sipUsername | quote }}
 APP_DB_ROOT_USERNAME: {{ $v.database.rootUsername | quote }}
 APP_SOLR_CORE_PROTOCOLOS: {{ $v.solr.cores.protocolos | quote }}
-APP_SOLR_CORE_BASES_CONHECIMENTO: {{ $v.solr.cores.basesConhecimento | quote }}
-# The public SEI images' ConfiguracaoSEI.php reads this spelling; both are set.
 APP_SOLR_CORE_BASECONHECIMENTO: {{ $v.solr.cores.basesConhecimento | quote }}
 APP_SOLR_CORE_PUBLICACOES: {{ $v.solr.cores.publicacoes | quote }}
-APP_MEMCACHED_HOST: {{ include "sei.componentName" (list . "memcached") | quote }}
+# Seconds between Solr commits per core: the public entrypoint's defaults.
+APP_SOLR_TEMPO_COMMIT_PROTOCOLOS: "300"
+APP_SOLR_TEMPO_COMMIT_BASECONHECIMENTO: "60"
+APP_SOLR_TEMPO_COMMIT_PUBLICACOES: "60"
+# The Solr server without credentials: ConfiguracaoSEI.php passes SOLR_USERNAME
+# and SOLR_PASSWORD as its Solr Usuario and Senha.
+APP_SOLR_URL: {{ printf "http://%s:%d/solr" (include "sei.componentName" (list . "solr")) (int $v.solr.port) | quote }}
+APP_MEMCACHED_HOST: {{ include "sei.serviceName.memcached" . | quote }}
 APP_MEMCACHED_SESSION: {{ $v.memcached.sessions | quote }}
 # 2 = SMTP (1 would be the local sendmail, which the image does not have).
 APP_MAIL_TIPO: "2"
@@ -186,11 +214,10 @@ SOLR_USERNAME: {{ include "sei.solr.username" . | quote }}
 {{- end -}}
 
 {{/*
-Secret env of the SEI image: database passwords and access keys by reference to
-the two Secrets Terraform generates (core/naming.ts SECRET_KEYS), then the Solr
-URL with the basic-auth credentials, which Kubernetes expands from SOLR_PASSWORD
-at container start (the manifest holds only "$(SOLR_PASSWORD)"). Call with
-(list $ withRoot): only the updater gets the database root password.
+Secret env of the SEI image: database passwords, access keys and the Solr
+password by reference to the two Secrets Terraform generates (core/naming.ts
+SECRET_KEYS). Call with (list $ withRoot): only the updater gets the database
+root password.
 */}}
 {{- define "sei.appSecretEnv" -}}
 {{- $root := index . 0 -}}
@@ -205,8 +232,6 @@ at container start (the manifest holds only "$(SOLR_PASSWORD)"). Call with
 {{ include "sei.secretEnv" (list "APP_SEI_CHAVE_ACESSO" $app "APP_SEI_CHAVE_ACESSO") }}
 {{ include "sei.secretEnv" (list "APP_SIP_CHAVE_ACESSO" $app "APP_SIP_CHAVE_ACESSO") }}
 {{ include "sei.secretEnv" (list "SOLR_PASSWORD" $app "SOLR_PASSWORD") }}
-- name: APP_SOLR_URL
-  value: {{ printf "http://%s:$(SOLR_PASSWORD)@%s:%d/solr" (include "sei.solr.username" $root) (include "sei.componentName" (list $root "solr")) (int $v.solr.port) | quote }}
 {{- end -}}
 
 {{/*
