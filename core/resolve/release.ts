@@ -12,12 +12,11 @@ import { renderResources } from "../render-resources.ts";
 import type { Municipality, Phase } from "../schema/municipality.ts";
 import type { Platform } from "../schema/platform.ts";
 import type { Tier } from "../schema/tier.ts";
+import { hookDeadlineSeconds } from "../release-timing.ts";
 import { image } from "./images.ts";
 import type { PhaseFacts } from "./phase.ts";
 import { appReplicas, type ComponentResources } from "./workloads.ts";
 
-/** How long the updater (version-update scripts) may run before Helm gives up on the upgrade. */
-const UPDATER_DEADLINE_SECONDS = 1800;
 
 export interface ReleaseInput {
   readonly municipality: Municipality;
@@ -70,7 +69,7 @@ function helmValuesOf({ municipality, tier, platform, phase, resources: res, dat
       port: PORTS.app,
     },
     scheduler: { enabled: runs, resources: renderResources(res.scheduler) },
-    updater: { enabled: runs, resources: renderResources(res.updater), activeDeadlineSeconds: UPDATER_DEADLINE_SECONDS },
+    updater: { enabled: runs, resources: renderResources(res.updater), activeDeadlineSeconds: hookDeadlineSeconds(p.deploy.timeoutSeconds) },
     solr: {
       image: image(platform, "solr"),
       replicas: running(1),

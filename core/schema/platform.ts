@@ -3,6 +3,7 @@
  * storage classes, ingress, images, state backend, allowed domains).
  */
 import { z } from "zod";
+import { HOOK_MARGIN_SECONDS, MAX_RELEASE_TIMEOUT_SECONDS, MIN_RELEASE_TIMEOUT_SECONDS, MIN_UPDATER_SECONDS } from "../release-timing.ts";
 import { byteQuantity, cpuQuantity, dnsLabel, header } from "./fields.ts";
 
 const image = z.strictObject({
@@ -81,7 +82,13 @@ export const platformSchema = z.strictObject({
     stateBackend,
     deploy: z.strictObject({
       waitForWorkloads: z.boolean().meta({ description: "Wait for rollouts and pods; false where no workload runs" }),
-      timeoutSeconds: z.int().min(60).max(3600),
+      timeoutSeconds: z
+        .int()
+        .min(MIN_RELEASE_TIMEOUT_SECONDS, {
+          error: `must be at least ${MIN_RELEASE_TIMEOUT_SECONDS}: Helm waits this long for each hook Job, the updater's deadline is ${HOOK_MARGIN_SECONDS} s shorter, and it needs at least ${MIN_UPDATER_SECONDS} s`,
+        })
+        .max(MAX_RELEASE_TIMEOUT_SECONDS)
+        .meta({ description: "Seconds Helm waits for the release and for each hook Job (the updater's deadline is 60 s shorter)" }),
     }),
   }),
 });

@@ -118,6 +118,13 @@ describe("tier and platform files go through the same loader", () => {
     ]);
   });
 
+  it("refuses a release timeout that leaves the updater no room, at the field's position", () => {
+    const platform = read("platform.yaml").replace("timeoutSeconds: 900", "timeoutSeconds: 300");
+    expect(lines(validateBytes(Buffer.from(platform), "platform.yaml", platformSchema).diagnostics)).toEqual([
+      expect.stringMatching(/^error platform\.yaml:\d+:21 spec\.deploy\.timeoutSeconds: must be at least 660: Helm waits this long for each hook Job/),
+    ]);
+  });
+
   it("refuses a mail network that is not in CIDR notation, which Kubernetes would only reject at deploy time", () => {
     const platform = read("platform.yaml");
     const check = (cidr: string) =>
