@@ -16,6 +16,7 @@
  */
 import { ConfigMapV1, Construct, ServiceV1, StatefulSetV1 } from "../runtime/cdktf.ts";
 import type { BackupPlan, DatabasePlan, SecretsPlan } from "../core/plan.ts";
+import { SIP_SYSTEMS, accessKeyShape } from "../core/image-contract.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { DatabaseBackup } from "./database-backup.ts";
 import { INIT_SCRIPT_KEY, SERVER_CONFIG_KEY, initScript } from "./database-scripts.ts";
@@ -73,7 +74,12 @@ export class Database extends Construct {
     this.appSecrets = new GeneratedSecret(this, "AppSecrets", {
       namespace,
       name: props.secrets.app,
-      keys: { ...SECRET_KEYS.app },
+      keys: {
+        // SIP accepts only keys of its own shape (docs/images.md, "Access keys").
+        seiAccessKey: accessKeyShape(SIP_SYSTEMS.sei),
+        sipAccessKey: accessKeyShape(SIP_SYSTEMS.sip),
+        solrPassword: SECRET_KEYS.app.solrPassword,
+      },
     });
     const credentials = this.credentials.secretName;
 

@@ -1,8 +1,9 @@
 /**
  * GeneratedSecret: a Kubernetes Secret whose every value is a password the
- * random provider generates at deploy time. The values live only in the
- * Terraform state and the Secret; the synthesized configuration holds
- * `${random_password.<id>.result}` references, never a value.
+ * random provider generates at deploy time (after a fixed prefix, where a
+ * value must have one). The values live only in the Terraform state and the
+ * Secret; the synthesized configuration holds `${random_password.<id>.result}`
+ * references, never a value.
  */
 import { Construct, Password, SecretV1 } from "../runtime/cdktf.ts";
 
@@ -12,16 +13,29 @@ export interface GeneratedSecretProps {
   /** Name of the Secret. */
   readonly name: string;
   /**
-   * Construct id of each password → Secret key it fills. The ids are a
-   * contract: changing one replaces that password.
+   * Construct id of each password → the Secret key it fills, or that key with
+   * the shape its value must have. The ids are a contract: changing one (or a
+   * shape) replaces that password.
    */
-  readonly keys: Readonly<Record<string, string>>;
+  readonly keys: Readonly<Record<string, string | SecretValueShape>>;
   /**
    * Refuse to delete or replace the Secret and its passwords: for database
    * credentials, a new password would lock the application out of its data.
    * @default false
    */
   readonly preventDestroy?: boolean;
+}
+
+/** A value that a program reads with rules of its own: a fixed prefix, then `length` random characters. */
+export interface SecretValueShape {
+  /** The Secret key. */
+  readonly key: string;
+  /** Fixed text before the random part. @default "" */
+  readonly prefix?: string;
+  /** Length of the random part. @default 32 */
+  readonly length?: number;
+  /** Lower-case letters and digits only. @default false (mixed case) */
+  readonly lowerCase?: boolean;
 }
 
 /**
@@ -37,8 +51,15 @@ export class GeneratedSecret extends Construct {
     super(scope, id);
     const lifecycle = props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {};
     const data: Record<string, string> = {};
-    for (const [passwordId, key] of Object.entries(props.keys)) {
-      data[key] = new Password(this, passwordId, { ...PASSWORD, ...lifecycle }).result;
+    for (const [passwordId, value] of Object.entries(props.keys)) {
+      const shape: SecretValueShape = typeof value === "string" ? { key: value } : value;
+      const password = new Password(this, passwordId, {
+        ...PASSWORD,
+        ...(shape.length === undefined ? {} : { length: shape.length }),
+        ...(shape.lowerCase ? { upper: false } : {}),
+        ...lifecycle,
+      });
+      data[shape.key] = `${shape.prefix ?? ""}${password.result}`;
     }
     this.resource = new SecretV1(this, "Resource", {
       metadata: { name: props.name, namespace: props.namespace },

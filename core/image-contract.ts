@@ -11,6 +11,8 @@
  * this module disagree. Plain data: the chart and the plan read it, nothing here
  * decides a size.
  */
+import { SECRET_KEYS } from "./naming.ts";
+
 /**
  * The SEI version of the platform. The app image is built from this SEI source
  * tree, the bootstrap image bakes the reference dumps of this version, and the
@@ -39,8 +41,8 @@ export const REFERENCE_DUMPS_DIR = "/opt/sei-bootstrap/dumps";
  * of that system begins with) and the Secret key that holds its access key.
  */
 export const SIP_SYSTEMS = {
-  sip: { sigla: "SIP", idSistema: 100000099, crc: "d27791b8", keyVariable: "APP_SIP_CHAVE_ACESSO" },
-  sei: { sigla: "SEI", idSistema: 100000100, crc: "7babf862", keyVariable: "APP_SEI_CHAVE_ACESSO" },
+  sip: { sigla: "SIP", idSistema: 100000099, crc: "d27791b8", keyVariable: SECRET_KEYS.app.sipAccessKey },
+  sei: { sigla: "SEI", idSistema: 100000100, crc: "7babf862", keyVariable: SECRET_KEYS.app.seiAccessKey },
 } as const;
 
 /**
@@ -56,6 +58,19 @@ export const ACCESS_KEY = {
   bcryptCost: 12,
   bcryptPrefix: "$2a$",
 } as const;
+
+/**
+ * The shape of a system's access key in the instance's Secret, as Terraform
+ * generates it: the system's crc, then 64 random lower-case letters and digits.
+ */
+export function accessKeyShape(system: (typeof SIP_SYSTEMS)[keyof typeof SIP_SYSTEMS]) {
+  return {
+    key: system.keyVariable,
+    prefix: system.crc,
+    length: ACCESS_KEY.length - ACCESS_KEY.crcLength,
+    lowerCase: true,
+  } as const;
+}
 
 /** An HTTP probe: GET `path` on the image's port; `bodyContains` when a status is not proof enough. */
 export interface HttpProbe {

@@ -15,6 +15,7 @@ import { spawn } from "node:child_process";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineRefusals } from "../../fleet/classify.ts";
+import { SIP_SYSTEMS } from "../../core/image-contract.ts";
 import {
   STORAGE_CLASSES,
   cloneWorkspace,
@@ -139,6 +140,11 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
         const values = Object.values(secret.data ?? {}).map((v) => Buffer.from(v, "base64").toString());
         expect(values.length).toBeGreaterThanOrEqual(3);
         for (const value of values) expect(value.length).toBeGreaterThanOrEqual(16);
+      }
+      // The random provider's access keys have the shape SIP accepts (docs/images.md, "Access keys").
+      const appSecret = (await get("secret", "sei-app-secrets", ns(name))).data ?? {};
+      for (const system of Object.values(SIP_SYSTEMS)) {
+        expect(Buffer.from(appSecret[system.keyVariable] ?? "", "base64").toString()).toMatch(new RegExp(`^${system.crc}[0-9a-z]{64}$`));
       }
 
       const database = await get("statefulset", "sei-database", ns(name));

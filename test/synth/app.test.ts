@@ -92,7 +92,8 @@ describe("the example fleet", () => {
       const secrets = Object.values(stack.resource.kubernetes_secret_v1 ?? {});
       expect(secrets).toHaveLength(2);
       for (const secret of secrets) {
-        for (const value of Object.values(secret.data ?? {})) expect(value).toMatch(/^\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
+        // Only generated values; the access keys carry their system's crc (a constant of the reference dumps) first.
+        for (const value of Object.values(secret.data ?? {})) expect(value).toMatch(/^(d27791b8|7babf862)?\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
       }
     }
   });

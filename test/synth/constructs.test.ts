@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
+import { ACCESS_KEY, SIP_SYSTEMS } from "../../core/image-contract.ts";
 import { SECRET_KEYS } from "../../core/naming.ts";
 import { DataVolume } from "../../constructs/data-volume.ts";
 import { Database } from "../../constructs/database.ts";
@@ -152,8 +153,22 @@ describe("Database", () => {
     expect(Object.keys(byName.get(plan.secrets.database)!).sort()).toEqual(Object.values(SECRET_KEYS.database).sort());
     expect(Object.keys(byName.get(plan.secrets.app)!).sort()).toEqual(Object.values(SECRET_KEYS.app).sort());
     for (const data of byName.values()) {
-      for (const value of Object.values(data)) expect(value).toMatch(/^\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
+      for (const value of Object.values(data)) expect(value).toMatch(/^(d27791b8|7babf862)?\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
     }
+  });
+
+  it("generates access keys of SIP's shape: the system's crc, then 64 random lower-case letters and digits", () => {
+    const app = (resources(json, "kubernetes_secret_v1") as { metadata: unknown; data: Record<string, string> }[]).find(
+      (s) => (one(s.metadata) as { name: string }).name === plan.secrets.app,
+    )!.data;
+    const passwords = (json.resource?.random_password ?? {}) as Record<string, { length: number; upper?: boolean; special: boolean }>;
+    for (const system of Object.values(SIP_SYSTEMS)) {
+      const value = app[system.keyVariable]!;
+      const [, prefix, id] = /^([0-9a-f]{8})\$\{random_password\.([A-Za-z0-9_]+)\.result\}$/.exec(value) ?? [];
+      expect(prefix).toBe(system.crc);
+      expect(passwords[id!]).toMatchObject({ length: ACCESS_KEY.length - ACCESS_KEY.crcLength, upper: false, special: false });
+    }
+    expect(app[SECRET_KEYS.app.solrPassword]).toMatch(/^\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
   });
 
   it("runs the database from the Terraform claim, never a claim template, without waiting when asked", () => {
