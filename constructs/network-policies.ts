@@ -1,7 +1,7 @@
 /**
  * The NetworkPolicies of one namespace (DESIGN.md section 6): deny everything,
  * then allow exactly DNS, ingress controller → app, app → database, Solr,
- * memcached and JOD, backup → database, and app → SMTP relay.
+ * memcached and JOD, backup → database, bootstrap → database, and app → SMTP relay.
  *
  * A connection needs both an egress allow on the client and an ingress allow
  * on the server, since the default deny covers both directions.
@@ -38,7 +38,7 @@ export class NetworkPolicies extends Construct {
     const appComponents = network.appComponents;
     const backends: readonly Backend[] = ["database", "solr", "memcached", "jod"];
     const clientsOf = (backend: Backend): readonly ComponentName[] =>
-      backend === "database" ? [...appComponents, "backup"] : appComponents;
+      backend === "database" ? [...appComponents, "backup", "bootstrap"] : appComponents;
 
     const specs: Record<NetworkPolicyRule, NetworkPolicyV1Spec> = {
       defaultDeny: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
@@ -76,6 +76,12 @@ export class NetworkPolicies extends Construct {
       jodIngress: ingressTo("jod"),
       backupEgress: {
         podSelector: pods(["backup"]),
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ podSelector: pods(["database"]) }], ports: [tcp(ports.database)] }],
+      },
+      // The first-install Job (a Helm hook) loads the reference dumps: the database only.
+      bootstrapEgress: {
+        podSelector: pods(["bootstrap"]),
         policyTypes: ["Egress"],
         egress: [{ to: [{ podSelector: pods(["database"]) }], ports: [tcp(ports.database)] }],
       },

@@ -25,7 +25,8 @@ export type ComponentName =
   | "memcached"
   | "jod"
   | "database"
-  | "backup";
+  | "backup"
+  | "bootstrap";
 
 /**
  * One kind of pod and how many of it may run at once. `maxReplicas` counts
@@ -119,6 +120,7 @@ export type NetworkPolicyRule =
   | "memcachedIngress"
   | "jodIngress"
   | "backupEgress"
+  | "bootstrapEgress"
   | "mailEgress";
 
 /** Who may talk to whom inside the namespace (DESIGN.md section 6), by component label. */

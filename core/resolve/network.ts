@@ -17,6 +17,7 @@ export function networkOf(platform: Platform): NetworkPlan {
       memcachedIngress: "allow-memcached-ingress",
       jodIngress: "allow-jod-ingress",
       backupEgress: "allow-backup-egress",
+      bootstrapEgress: "allow-bootstrap-egress",
       mailEgress: "allow-mail-egress",
     },
     dns: { namespace: "kube-system", port: 53 },

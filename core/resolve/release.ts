@@ -70,6 +70,8 @@ function helmValuesOf({ municipality, tier, platform, phase, resources: res, dat
     },
     scheduler: { enabled: runs, resources: renderResources(res.scheduler) },
     updater: { enabled: runs, resources: renderResources(res.updater), activeDeadlineSeconds: hookDeadlineSeconds(p.deploy.timeoutSeconds) },
+    // Runs before the updater, never beside it: it takes the updater's slot of the quota.
+    bootstrap: { enabled: runs, image: image(platform, "bootstrap"), activeDeadlineSeconds: hookDeadlineSeconds(p.deploy.timeoutSeconds) },
     solr: {
       image: image(platform, "solr"),
       replicas: running(1),

@@ -17,6 +17,8 @@ export function componentResources(tier: Tier): ComponentResources {
     app: computeResources(t.app.resources),
     scheduler: computeResources(t.scheduler.resources),
     updater: computeResources(t.updater.resources),
+    // The first-install hook runs before the updater, never beside it, in the updater's slot of the quota.
+    bootstrap: computeResources(t.updater.resources),
     solr: computeResources(t.solr.resources),
     memcached: computeResources(t.memcached.resources),
     jod: computeResources(t.jod.resources),

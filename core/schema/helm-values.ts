@@ -109,6 +109,13 @@ export const helmValuesSchema = z
         activeDeadlineSeconds: count(86400, 60).meta({ description: "How long the version update may run" }),
       })
       .meta({ description: "The version-update Job, a Helm hook" }),
+    bootstrap: z
+      .strictObject({
+        enabled: z.boolean().meta({ description: "Render the first-install hook Job (before the updater)" }),
+        image,
+        activeDeadlineSeconds: count(86400, 60).meta({ description: "How long the first install may run" }),
+      })
+      .meta({ description: "The first-install Job, a Helm hook before the updater; it runs with the updater's resources" }),
     solr: z
       .strictObject({
         image,

@@ -3,6 +3,7 @@
  * storage classes, ingress, images, state backend, allowed domains).
  */
 import { z } from "zod";
+import { SEI_VERSION } from "../image-contract.ts";
 import { HOOK_MARGIN_SECONDS, MAX_RELEASE_TIMEOUT_SECONDS, MIN_RELEASE_TIMEOUT_SECONDS, MIN_UPDATER_SECONDS } from "../release-timing.ts";
 import { byteQuantity, cpuQuantity, dnsLabel, header } from "./fields.ts";
 
@@ -68,6 +69,20 @@ export const platformSchema = z.strictObject({
       memcached: image,
       jod: image,
       database: image,
+      // The first-install Job: tools and the reference dumps of the pinned SEI version (docs/images.md).
+      bootstrap: image,
+    }).superRefine((images, ctx) => {
+      // The app image, the reference dumps and the updater must be one SEI version: the pinned one.
+      for (const name of ["app", "bootstrap"] as const) {
+        const { tag } = images[name];
+        if (tag !== SEI_VERSION && !tag.startsWith(`${SEI_VERSION}-`)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [name, "tag"],
+            message: `must be SEI ${SEI_VERSION} (or ${SEI_VERSION}-<build>), the version core/image-contract.ts pins for the app, the reference dumps and the updater`,
+          });
+        }
+      }
     }),
     database: z.strictObject({ engine: z.enum(["mariadb", "mysql"]) }),
     mail: z.strictObject({

@@ -4,10 +4,11 @@
  * Kubernetes API schemas (strictly) and against the rules that matter here.
  * Each tier/phase is rendered once, in beforeAll.
  */
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
 import { LABEL, SECRET_KEYS } from "../../core/naming.ts";
-import { FIXED_SERVICE_NAMES, LOGIN_FORM } from "../../core/image-contract.ts";
+import { BOOTSTRAP_ENV, FIXED_SERVICE_NAMES, IMAGES, LOGIN_FORM } from "../../core/image-contract.ts";
 import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
 import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import {
@@ -24,7 +25,7 @@ import {
 } from "./support.ts";
 
 /** Component label values the namespace's NetworkPolicies (made by Terraform) select. */
-const COMPONENTS = ["app", "scheduler", "updater", "solr", "memcached", "jod"] as const;
+const COMPONENTS = ["app", "scheduler", "updater", "bootstrap", "solr", "memcached", "jod"] as const;
 type Component = (typeof COMPONENTS)[number];
 
 /** Phases that deploy a release: formalized (past contracted) and not decommissioned. */
@@ -89,7 +90,8 @@ beforeAll(async () => {
 const componentOf = (workload: Manifest): Component => podTemplate(workload).metadata.labels[LABEL.component] as Component;
 
 function expectedResources(values: HelmValues, component: Component): RenderedResources {
-  return values[component].resources;
+  // The first-install hook runs before the updater, never beside it, in the updater's slot of the quota.
+  return component === "bootstrap" ? values.updater.resources : values[component].resources;
 }
 
 function envOf(container: Container, envName: string) {
@@ -362,6 +364,45 @@ describe("updater", () => {
   });
 });
 
+describe("bootstrap", () => {
+  it.each(running.map((c) => [name(c), c] as const))("%s: a hook Job before the updater, its scripts in a hook ConfigMap before it", (_, c) => {
+    const manifests = manifestsOf(c);
+    const job = get(manifests, "Job", "sei-bootstrap");
+    const scripts = get(manifests, "ConfigMap", "sei-bootstrap");
+    const updater = get(manifests, "Job", "sei-updater");
+    const weight = (m: Manifest) => Number(m.metadata.annotations?.["helm.sh/hook-weight"]);
+    for (const hook of [job, scripts]) {
+      expect(hook.metadata.annotations).toMatchObject({ "helm.sh/hook": "pre-install,pre-upgrade", "helm.sh/hook-delete-policy": "before-hook-creation" });
+    }
+    expect(weight(scripts)).toBeLessThan(weight(job));
+    expect(weight(job)).toBeLessThan(weight(updater));
+    expect((job.spec as { activeDeadlineSeconds: number }).activeDeadlineSeconds).toBe(c.values.bootstrap.activeDeadlineSeconds);
+    // The chart's files, byte for byte: the tests run these very scripts against MariaDB.
+    expect((scripts as { data: Record<string, string> }).data).toEqual({
+      "bootstrap.sh": readFileSync("charts/sei/files/bootstrap/bootstrap.sh", "utf8"),
+      "first-install.php": readFileSync("charts/sei/files/bootstrap/first-install.php", "utf8"),
+    });
+    const { spec } = podTemplate(job);
+    const container = spec.containers[0]!;
+    expect(container.image).toBe(`${c.values.bootstrap.image.repository}:${c.values.bootstrap.image.tag}`);
+    expect(container.command).toEqual(["bash", "/opt/sei-bootstrap/bin/bootstrap.sh"]);
+    expect(spec.securityContext?.runAsUser).toBe(IMAGES.bootstrap.uid);
+    // Exactly the bootstrap image's variables (docs/images.md), secrets by reference only.
+    expect((container.env ?? []).map((e) => e.name).sort()).toEqual([...BOOTSTRAP_ENV].sort());
+    const config = get(manifests, "ConfigMap", "sei-env").data!;
+    for (const entry of container.env ?? []) {
+      if (entry.valueFrom) expect(entry.name).toMatch(/PASSWORD|CHAVE/);
+      else expect(entry.value, entry.name).toBe(config[entry.name]);
+    }
+  });
+
+  it("is not rendered for a suspended instance", () => {
+    const suspended = cases.find((c) => c.phase === "suspended")!;
+    expect(find(manifestsOf(suspended), "Job", "sei-bootstrap")).toBeUndefined();
+    expect(find(manifestsOf(suspended), "ConfigMap", "sei-bootstrap")).toBeUndefined();
+  });
+});
+
 describe("Solr", () => {
   it.each(running.map((c) => [name(c), c] as const))("%s: its own Terraform claim, heap, cores, auth", (_, c) => {
     const manifests = manifestsOf(c);
@@ -450,9 +491,11 @@ describe("suspended", () => {
     }
     expect(manifests.filter((m) => ["Job", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(m.kind))).toEqual([]);
     const training = manifestsOf(cases.find((t) => t.tier === c.tier && t.phase === "training")!);
+    // Hooks (the bootstrap's scripts) are not the release's objects: Helm keeps them apart.
     const kept = (ms: Manifest[]) =>
       ms
         .filter((m) => !["Job", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(m.kind))
+        .filter((m) => !m.metadata.annotations?.["helm.sh/hook"])
         .map((m) => `${m.kind}/${m.metadata.name}`)
         .sort();
     expect(kept(manifests)).toEqual(kept(training));

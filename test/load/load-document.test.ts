@@ -114,7 +114,19 @@ describe("tier and platform files go through the same loader", () => {
       .replace("directory: terraform-state", "dir: terraform-state");
     expect(lines(validateBytes(Buffer.from(text), "platform.yaml", platformSchema).diagnostics)).toEqual([
       "error platform.yaml:14:13 spec.clusters[1].name: must be lower-case letters, digits and hyphens, starting and ending with a letter or digit",
-      'error platform.yaml:41:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory',
+      'error platform.yaml:42:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory',
+    ]);
+  });
+
+  it("refuses app and bootstrap images of another SEI version than the pinned one", () => {
+    const platform = read("platform.yaml");
+    const check = (from: string, to: string) => lines(validateBytes(Buffer.from(platform.replace(from, to)), "platform.yaml", platformSchema).diagnostics);
+    expect(check('sei-app, tag: "5.1.0"', 'sei-app, tag: "5.1.0-r2"')).toEqual([]);
+    expect(check('sei-app, tag: "5.1.0"', 'sei-app, tag: "5.0.3"')).toEqual([
+      expect.stringMatching(/^error platform\.yaml:\d+:\d+ spec\.images\.app\.tag: must be SEI 5\.1\.0 \(or 5\.1\.0-<build>\), the version core\/image-contract\.ts pins/),
+    ]);
+    expect(check('sei-bootstrap, tag: "5.1.0"', 'sei-bootstrap, tag: "5.1.1"')).toEqual([
+      expect.stringMatching(/^error platform\.yaml:\d+:\d+ spec\.images\.bootstrap\.tag: must be SEI 5\.1\.0/),
     ]);
   });
 

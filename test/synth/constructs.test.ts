@@ -75,6 +75,13 @@ describe("Tenancy", () => {
     expect(dns).toContain('"kubernetes.io/metadata.name":"kube-system"');
     expect(JSON.stringify(byName.get("allow-mail-egress"))).toContain(plan.network.mail.cidr);
     expect(JSON.stringify(byName.get("allow-database-ingress"))).toContain('"backup"');
+    // The first-install Job reaches the database and nothing else.
+    expect(JSON.stringify(byName.get("allow-database-ingress"))).toContain('"bootstrap"');
+    expect(byName.get("allow-bootstrap-egress")).toEqual({
+      pod_selector: { match_labels: { [plan.network.componentLabel]: "bootstrap" } },
+      policy_types: ["Egress"],
+      egress: [{ to: [{ pod_selector: { match_labels: { [plan.network.componentLabel]: "database" } } }], ports: [{ port: String(plan.network.ports.database), protocol: "TCP" }] }],
+    });
 
     // Only the ingress controller's namespace reaches the app, and only on the app port.
     const component = plan.network.componentLabel;

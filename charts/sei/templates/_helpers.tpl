@@ -131,6 +131,7 @@ users of their official images; JOD runs as an unprivileged 1000 with HOME in /t
 {{- define "sei.uid.solr" -}}8983{{- end -}}
 {{- define "sei.uid.memcached" -}}11211{{- end -}}
 {{- define "sei.uid.jod" -}}1000{{- end -}}
+{{- define "sei.uid.bootstrap" -}}65532{{- end -}}
 
 {{/*
 Service names the SEI and SIP configuration hard-codes (docs/images.md, "Fixed
