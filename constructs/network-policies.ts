@@ -1,7 +1,9 @@
 /**
  * The NetworkPolicies of one namespace (DESIGN.md section 6): deny everything,
  * then allow exactly DNS, ingress controller → app, app → database, Solr,
- * memcached and JOD, backup → database, bootstrap → database, and app → SMTP relay.
+ * memcached and JOD, backup → database, bootstrap → database, app → the
+ * ingress controller (SEI and SIP call each other at https://<domain>), and
+ * app → SMTP relay.
  *
  * A connection needs both an egress allow on the client and an ingress allow
  * on the server, since the default deny covers both directions.
@@ -84,6 +86,18 @@ export class NetworkPolicies extends Construct {
         podSelector: pods(["bootstrap"]),
         policyTypes: ["Egress"],
         egress: [{ to: [{ podSelector: pods(["database"]) }], ports: [tcp(ports.database)] }],
+      },
+      // SEI calls SIP's web service (SipWsdl) and SIP calls SEI's (sistema.web_service) at
+      // https://<domain>: through the Ingress, with its real certificate (docs/images.md).
+      appToIngressController: {
+        podSelector: pods(appComponents),
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: network.ingressControllerNamespace } } }],
+            ports: [tcp(network.ingressControllerHttpsPort)],
+          },
+        ],
       },
       mailEgress: {
         podSelector: pods(appComponents),

@@ -121,6 +121,7 @@ export type NetworkPolicyRule =
   | "jodIngress"
   | "backupEgress"
   | "bootstrapEgress"
+  | "appToIngressController"
   | "mailEgress";
 
 /** Who may talk to whom inside the namespace (DESIGN.md section 6), by component label. */
@@ -131,6 +132,11 @@ export interface NetworkPlan {
   /** Where the cluster DNS runs: every pod may reach it. */
   readonly dns: { readonly namespace: string; readonly port: number };
   readonly ingressControllerNamespace: string;
+  /**
+   * Port of the ingress controller's pods for HTTPS: SEI and SIP call each
+   * other's web services at https://<domain>, through the Ingress.
+   */
+  readonly ingressControllerHttpsPort: number;
   readonly appComponents: readonly ComponentName[];
   readonly ports: Readonly<Record<"app" | "database" | "solr" | "memcached" | "jod", number>>;
   readonly mail: { readonly cidr: string; readonly port: number };

@@ -18,10 +18,14 @@ export function networkOf(platform: Platform): NetworkPlan {
       jodIngress: "allow-jod-ingress",
       backupEgress: "allow-backup-egress",
       bootstrapEgress: "allow-bootstrap-egress",
+      appToIngressController: "allow-app-egress-to-ingress",
       mailEgress: "allow-mail-egress",
     },
     dns: { namespace: "kube-system", port: 53 },
     ingressControllerNamespace: p.ingress.controllerNamespace,
+    // The controller pods' HTTPS port: a call to the Ingress's address from inside the
+    // cluster reaches them there (kube-proxy sends load-balancer addresses to the endpoints).
+    ingressControllerHttpsPort: 443,
     appComponents: ["app", "scheduler", "updater"],
     ports: PORTS,
     mail: { cidr: p.mail.cidr, port: p.mail.port },

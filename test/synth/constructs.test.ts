@@ -75,6 +75,17 @@ describe("Tenancy", () => {
     expect(dns).toContain('"kubernetes.io/metadata.name":"kube-system"');
     expect(JSON.stringify(byName.get("allow-mail-egress"))).toContain(plan.network.mail.cidr);
     expect(JSON.stringify(byName.get("allow-database-ingress"))).toContain('"backup"');
+    // SEI and SIP reach each other's web services through the Ingress, on HTTPS only.
+    expect(byName.get("allow-app-egress-to-ingress")).toEqual({
+      pod_selector: { match_expressions: [{ key: plan.network.componentLabel, operator: "In", values: ["app", "scheduler", "updater"] }] },
+      policy_types: ["Egress"],
+      egress: [
+        {
+          to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": plan.network.ingressControllerNamespace } } }],
+          ports: [{ port: "443", protocol: "TCP" }],
+        },
+      ],
+    });
     // The first-install Job reaches the database and nothing else.
     expect(JSON.stringify(byName.get("allow-database-ingress"))).toContain('"bootstrap"');
     expect(byName.get("allow-bootstrap-egress")).toEqual({
