@@ -171,6 +171,9 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
     // The updater hook's Job definition is recorded in the Helm release; hooks only run where workloads run.
     const hooks = await releaseHooks(ns(SMALL));
     expect(hooks).toContainEqual(expect.objectContaining({ kind: "Job", name: "sei-updater", events: ["pre-install", "pre-upgrade"] }));
+    // The first install before it, with its scripts (docs/chart.md, "The first install").
+    expect(hooks).toContainEqual(expect.objectContaining({ kind: "Job", name: "sei-bootstrap", events: ["pre-install", "pre-upgrade"] }));
+    expect(hooks).toContainEqual(expect.objectContaining({ kind: "ConfigMap", name: "sei-bootstrap", events: ["pre-install", "pre-upgrade"] }));
     // Backups come with production only.
     expect((await list("cronjob", ns(SMALL))).map((c) => c.metadata.name)).toEqual(["sei-backup"]);
     expect(await list("cronjob", ns(LARGER))).toEqual([]);
