@@ -131,6 +131,8 @@ describe("the Containerfiles build what the contract says", () => {
     expect(instructions("memcached")[0]?.args).toBe(`docker.io/library/memcached:${images.memcached?.tag}`);
     expect(instructions("database")[0]?.args).toBe(`docker.io/library/mariadb:${images.database?.tag}`);
     expect(argDefault("jod", "JODCONVERTER_VERSION")).toBe(images.jod?.tag);
+    // Solr's tag names both versions it is built from: Solr's and the SEI cores'.
+    expect(images.solr?.tag).toBe(`${argDefault("solr", "SOLR_VERSION")}-sei${SEI_VERSION}`);
   });
 
   it("the stand-in runs the app image's runtime files", () => {
