@@ -15,6 +15,7 @@ import { positionDiagnostics } from "../core/capacity/positions.ts";
 import type { Snapshot } from "../core/capacity/snapshot.ts";
 import { snapshotOf } from "../core/capacity/snapshot.ts";
 import { hasErrors } from "../core/diagnostics.ts";
+import { printable } from "../core/printable.ts";
 import { loadFleet, MUNICIPALITIES_DIR, PLATFORM_FILE, TIERS_DIR, type DocumentCache } from "../core/fleet.ts";
 import { OFFICIAL_LIST_PATH } from "../core/ibge.ts";
 import type { FileSource } from "../core/source.ts";
@@ -65,7 +66,7 @@ export function runCapacity(args: CapacityArgs, io: Io): number {
     return hasErrors(result.diagnostics) ? EXIT.invalid : EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError || error instanceof GitError) {
-      io.stderr(`sei-infra capacity: ${error.message}\n`);
+      io.stderr(`sei-infra capacity: ${printable(error.message)}\n`);
       return EXIT.usage;
     }
     throw error;

@@ -7,6 +7,7 @@
  * missing argument) exit 1 by default, so they are mapped to 2 here.
  */
 import { Command, CommanderError } from "commander";
+import { printable } from "../core/printable.ts";
 import { capacity } from "./capacity.ts";
 import { processIo, type AnyCommandSpec, type Io } from "./command.ts";
 import { EXIT, UsageError } from "./exit.ts";
@@ -61,7 +62,8 @@ export async function main(argv: readonly string[] = process.argv, io: Io = proc
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     // Usage errors and I/O failures (an unreadable file) alike: a one-line message, exit 2.
-    io.stderr(`sei-infra: ${error instanceof Error ? error.message : String(error)}\n`);
+    // A path or revision the user typed may hold control characters; print it escaped.
+    io.stderr(`sei-infra: ${printable(error instanceof Error ? error.message : String(error))}\n`);
     if (!(error instanceof UsageError) && io.env.SEI_INFRA_DEBUG) io.stderr(`${(error as Error).stack ?? ""}\n`);
     return EXIT.usage;
   }

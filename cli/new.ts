@@ -9,6 +9,7 @@ import { Option } from "commander";
 import { loadOfficialList, slugOf } from "../core/ibge.ts";
 import { MUNICIPALITIES_DIR, PLATFORM_FILE } from "../core/fleet.ts";
 import { loadDocument } from "../core/load/index.ts";
+import { printable } from "../core/printable.ts";
 import { TIER_IDS, type TierId } from "../core/schema/municipality.ts";
 import { platformSchema } from "../core/schema/platform.ts";
 import { workingTree } from "../sources/working-tree.ts";
@@ -56,7 +57,8 @@ function runNew(args: NewArgs, io: Io): number {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UsageError(`${file} already exists; sei-infra new never overwrites a file`);
     throw error;
   }
-  io.stdout(`wrote ${file}: replace the TODO placeholders, then run sei-infra validate ${file}\n`);
+  const shown = printable(file);
+  io.stdout(`wrote ${shown}: replace the TODO placeholders, then run sei-infra validate ${shown}\n`);
   return runValidate({ files: [file], municipalities: dir, format: "text", strict: false }, { ...io, colour: false });
 }
 

@@ -8,6 +8,7 @@
  * checked against the list of its own time.
  */
 import { fileDiagnostic, type Diagnostic } from "./diagnostics.ts";
+import { quoted } from "./printable.ts";
 import type { FileSource } from "./source.ts";
 
 export const OFFICIAL_LIST_PATH = "data/ibge/minas-gerais.csv";
@@ -42,7 +43,7 @@ export function parseOfficialList(text: string, file: string): { list?: Official
     if (index === 0 || line === "") continue;
     const [code, name, population, extra] = line.split(",");
     if (extra !== undefined || !code || !name || !population || !/^31\d{5}$/.test(code) || !/^\d+$/.test(population)) {
-      return problem(index + 1, `official list line is not "code,name,population" with a 7-digit MG code: ${JSON.stringify(line)}`);
+      return problem(index + 1, `official list line is not "code,name,population" with a 7-digit MG code: ${quoted(line)}`);
     }
     all.push({ code, name, population: Number(population) });
   }

@@ -6,6 +6,7 @@
  * numbers; a quantity string is produced again only when rendering a resource.
  * Comparing "800Gi" with "1Ti" as text is the bug this file exists to prevent.
  */
+import { quoted } from "./printable.ts";
 
 const BINARY_SUFFIXES: Record<string, number> = {
   Ki: 2 ** 10,
@@ -33,12 +34,12 @@ export class QuantityError extends Error {}
 export function parseCpuMillicores(text: string): number {
   const match = QUANTITY.exec(text.trim());
   if (!match) {
-    throw new QuantityError(`"${text}" is not a CPU quantity; use millicores such as "250m" or cores such as "2"`);
+    throw new QuantityError(`${quoted(text)} is not a CPU quantity; use millicores such as "250m" or cores such as "2"`);
   }
   const [, amount, suffix = ""] = match;
   if (suffix === "m") return checkWhole(Number(amount), text, "millicore");
   if (suffix !== "") {
-    throw new QuantityError(`"${text}" is not a CPU quantity; CPU takes only the "m" suffix (e.g. "500m") or none`);
+    throw new QuantityError(`${quoted(text)} is not a CPU quantity; CPU takes only the "m" suffix (e.g. "500m") or none`);
   }
   return checkWhole(Number(amount) * 1000, text, "millicore");
 }
@@ -47,19 +48,19 @@ export function parseCpuMillicores(text: string): number {
 export function parseBytes(text: string): number {
   const match = QUANTITY.exec(text.trim());
   if (!match) {
-    throw new QuantityError(`"${text}" is not a size; use a number with a unit such as "512Mi", "20Gi" or "1Ti"`);
+    throw new QuantityError(`${quoted(text)} is not a size; use a number with a unit such as "512Mi", "20Gi" or "1Ti"`);
   }
   const [, amount, suffix = ""] = match;
   const factor = BINARY_SUFFIXES[suffix] ?? DECIMAL_SUFFIXES[suffix];
   if (factor === undefined) {
-    throw new QuantityError(`"${text}" is not a size; "m" (milli) makes no sense for bytes, use Ki, Mi, Gi or Ti`);
+    throw new QuantityError(`${quoted(text)} is not a size; "m" (milli) makes no sense for bytes, use Ki, Mi, Gi or Ti`);
   }
   return checkWhole(Number(amount) * factor, text, "byte");
 }
 
 function checkWhole(value: number, text: string, unit: string): number {
   if (!Number.isSafeInteger(value)) {
-    throw new QuantityError(`"${text}" is not a whole number of ${unit}s`);
+    throw new QuantityError(`${quoted(text)} is not a whole number of ${unit}s`);
   }
   return value;
 }

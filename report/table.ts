@@ -2,8 +2,11 @@
  * A table of already formatted cells, rendered as aligned text for a terminal
  * or as a GitHub markdown table: the capacity report and the synthesis
  * summary both draw their tables here. A report builds a Table once; each
- * format only decides how to draw it.
+ * format only decides how to draw it. Cells are made printable
+ * (core/printable.ts) before they are measured and drawn.
  */
+import { printable } from "../core/printable.ts";
+
 export type Align = "left" | "right";
 
 export interface Table {
@@ -18,7 +21,8 @@ export interface TextTableOptions {
   readonly underline?: boolean;
 }
 
-export function textTable({ headers, align, rows }: Table, { underline = true }: TextTableOptions = {}): string {
+export function textTable(table: Table, { underline = true }: TextTableOptions = {}): string {
+  const { headers, align, rows } = printableTable(table);
   const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
   const line = (cells: readonly string[]) =>
     cells
@@ -28,10 +32,15 @@ export function textTable({ headers, align, rows }: Table, { underline = true }:
   return [line(headers), ...(underline ? [line(widths.map((w) => "-".repeat(w)))] : []), ...rows.map(line)].join("\n");
 }
 
-export function markdownTable({ headers, align, rows }: Table): string {
+export function markdownTable(table: Table): string {
+  const { headers, align, rows } = printableTable(table);
   const line = (cells: readonly string[]) => `| ${cells.map(escapeCell).join(" | ")} |`;
   const rule = `|${align.map((a) => (a === "right" ? "---:" : ":---")).join("|")}|`;
   return [line(headers), rule, ...rows.map(line)].join("\n");
+}
+
+function printableTable({ headers, align, rows }: Table): Table {
+  return { headers: headers.map((h) => printable(h)), align, rows: rows.map((row) => row.map((cell) => printable(cell))) };
 }
 
 function escapeCell(cell: string): string {

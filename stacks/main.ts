@@ -15,6 +15,7 @@ import "../runtime/preload.ts";
 import { posix, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { hasErrors } from "../core/diagnostics.ts";
+import { printable } from "../core/printable.ts";
 import { formatDiagnostic } from "../report/diagnostics/text.ts";
 import { loadFleet, planFleet } from "../core/fleet.ts";
 import { workingTree } from "../sources/working-tree.ts";
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
   const only = parseOnly(env.SEI_ONLY);
   if (only) {
     const unknown = unknownNames(only, source.list(municipalitiesDir));
-    if (unknown.length) fail([...unknown, "synthesis stopped: nothing was written"]);
+    // SEI_ONLY and the file names are printed escaped (core/printable.ts), like every diagnostic.
+    if (unknown.length) fail([...unknown.map((message) => printable(message)), "synthesis stopped: nothing was written"]);
   }
 
   const fleet = loadFleet({ source, municipalitiesDir, files: only?.map((name) => posix.join(municipalitiesDir, `${name}.yaml`)) });
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${formatSummary(rows)}\n`);
   } catch (error) {
     discard(staging);
-    fail([`synthesis failed: ${error instanceof Error ? error.message : String(error)}`, "the previous output folder was left as it was"]);
+    fail([`synthesis failed: ${printable(error instanceof Error ? error.message : String(error))}`, "the previous output folder was left as it was"]);
   }
 }
 

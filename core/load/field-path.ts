@@ -1,12 +1,16 @@
 /** Field paths (["spec", "contract", "pncpId"]) over plain YAML data, and how messages write them. */
+import { EXCERPT_LENGTH, printable } from "../printable.ts";
 import type { FieldPath } from "./locate.ts";
 
-/** "spec.contract.pncpId", with list indexes as "clusters[1].name". */
+/** "spec.contract.pncpId", with list indexes as "clusters[1].name"; a key from the file is escaped and cut (core/printable.ts). */
 export function dottedPath(path: FieldPath): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else out += out ? `.${String(segment)}` : String(segment);
+    else {
+      const key = printable(String(segment), EXCERPT_LENGTH);
+      out += out ? `.${key}` : key;
+    }
   }
   return out;
 }

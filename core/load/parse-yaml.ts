@@ -18,6 +18,10 @@ import { MAX_ALIASES, MAX_FILE_BYTES } from "./limits.ts";
 import { createLocator, type Locator, type Position } from "./locate.ts";
 import { bytePosition, firstInvalidUtf8Byte } from "./utf8.ts";
 import { readFast } from "../../runtime/fast-yaml.ts";
+import { EXCERPT_LENGTH, printable } from "../printable.ts";
+
+/** yaml's own messages are short; one that quotes the source is cut here. */
+const YAML_MESSAGE_LENGTH = 200;
 
 export interface ParsedYaml {
   /** Plain data of the document; undefined when the file could not be parsed. */
@@ -78,7 +82,7 @@ function readWithPositions(text: string, file: string): ParsedYaml {
     const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
     documents = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
-    return fail(`could not be read as YAML: ${error instanceof Error ? error.message : String(error)}`);
+    return fail(`could not be read as YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`);
   }
 
   const [document, second] = documents;
@@ -120,7 +124,7 @@ function readWithPositions(text: string, file: string): ParsedYaml {
     const data: unknown = document.toJS({ maxAliasCount: MAX_ALIASES * 10 });
     return { data, locator: createLocator(document, lineCounter), diagnostics };
   } catch (error) {
-    return fail(`could not be read as YAML: ${error instanceof Error ? error.message : String(error)}`);
+    return fail(`could not be read as YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`);
   }
 }
 
@@ -148,13 +152,17 @@ function yamlErrorMessage(error: YAMLError | YAMLWarning, text: string): string 
   }
 }
 
-/** The key written at `offset` (yaml marks only its first character), quoted for a message. */
+/** The key written at `offset` (yaml marks only its first character), quoted for a message, cut like any excerpt. */
 function keyAt(text: string, offset: number): string {
   const key = /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:\n]*?)\s*:/.exec(text.slice(offset))?.[1] ?? text.slice(offset, offset + 1);
-  return /^["']/.test(key) ? key : `"${key}"`;
+  return printable(/^["']/.test(key) ? key : `"${key}"`, EXCERPT_LENGTH);
 }
 
-/** The message without yaml's " at line L, column C" suffix and source excerpt (we report positions ourselves). */
+/**
+ * The message without yaml's " at line L, column C" suffix and source excerpt
+ * (we report positions ourselves); cut, since some messages quote the source
+ * (an unresolved tag).
+ */
 function firstLine(message: string): string {
-  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+  return printable(message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""), YAML_MESSAGE_LENGTH);
 }

@@ -4,6 +4,7 @@
  * Passed per parse, so schema-level messages still win.
  */
 import type { z } from "zod";
+import { quoted } from "../printable.ts";
 
 export const plainMessages: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
@@ -24,7 +25,7 @@ export const plainMessages: z.core.$ZodErrorMap = (issue) => {
     case "not_multiple_of":
       return `must be a multiple of ${String(issue.divisor)}`;
     case "unrecognized_keys":
-      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => quoted(k)).join(", ")}`;
     default:
       return undefined;
   }
@@ -53,7 +54,7 @@ function typeName(expected: string): string {
 export function describe(value: unknown): string {
   if (value === undefined) return "missing";
   if (value === null) return "empty (null)";
-  if (typeof value === "string") return `the text ${JSON.stringify(value)}`;
+  if (typeof value === "string") return `the text ${quoted(value)}`;
   if (typeof value === "number") return Number.isInteger(value) ? `the whole number ${value}` : `the number ${value}`;
   if (typeof value === "boolean") return String(value);
   if (Array.isArray(value)) return "a list";

@@ -9,6 +9,7 @@ import { dottedPath, valueAt } from "./field-path.ts";
 import { knownKeys } from "./known-keys.ts";
 import type { FieldPath, Locator } from "./locate.ts";
 import { closest } from "./suggest.ts";
+import { codePointName, EXCERPT_LENGTH, quotedAscii } from "../printable.ts";
 
 export interface IssueContext {
   readonly file: string;
@@ -35,11 +36,7 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], context
       const present = new Set(Object.keys(objectAt(context.data, issue.path) ?? {}));
       // Suggest only keys not already written, so "tier" is not offered twice.
       const free = allowed.filter((key) => !present.has(key));
-      for (const key of issue.keys) {
-        const match = closest(key, free);
-        const hint = match ? `did you mean "${match}"?` : `allowed here: ${allowed.join(", ")}`;
-        push([...issue.path, key], `unknown field "${key}"; ${hint}`, "key");
-      }
+      for (const key of issue.keys) push([...issue.path, key], unknownField(key, allowed, free), "key");
     } else if (isMissing(context.data, issue.path)) {
       // zod reports a missing field as a wrong type or a wrong enum value; say what it is.
       push(issue.path, "is required", "value");
@@ -48,6 +45,25 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], context
     }
   }
   return diagnostics;
+}
+
+/**
+ * Why a key is unknown, and what to write instead. Field names are plain
+ * ASCII: a key with any other character (a Cyrillic "і" in "tіer") is shown
+ * with that character escaped and named, so it does not read as the very key
+ * it imitates. A key too long to be a field name is not repeated (the field
+ * path shows its start) and gets no suggestion.
+ */
+function unknownField(key: string, allowed: readonly string[], free: readonly string[]): string {
+  const list = `allowed here: ${allowed.join(", ")}`;
+  if (key.length > EXCERPT_LENGTH) return `unknown field, ${[...key].length} characters long (the field path shows its start); ${list}`;
+  const match = closest(key, free);
+  const hint = match ? `did you mean "${match}"?` : list;
+  const foreign = [...new Set(key.match(/[^\x20-\x7e]/gu) ?? [])];
+  if (foreign.length === 0) return `unknown field "${key}"; ${hint}`;
+  const which = foreign.slice(0, 3).map(codePointName).join(", ") + (foreign.length > 3 ? ", …" : "");
+  const what = foreign.length > 1 ? "not printable ASCII characters" : "not a printable ASCII character";
+  return `unknown field ${quotedAscii(key)}: it has ${which}, ${what}, and field names are plain ASCII; ${hint}`;
 }
 
 function objectAt(data: unknown, path: FieldPath): object | undefined {

@@ -4,6 +4,7 @@
  * the SEI instance itself, and a near-miss name hides a wrong code.
  */
 import type { Diagnostic } from "../diagnostics.ts";
+import { quoted } from "../printable.ts";
 import type { FleetRule } from "./fleet-rule.ts";
 import { finding } from "./fleet-rule.ts";
 
@@ -18,18 +19,18 @@ export const officialMunicipality: FleetRule = {
       const official = officialList.byCode.get(ibgeCode);
       if (!official) {
         const byName = officialList.byName.get(displayName);
-        const hint = byName ? `; the code of ${byName.name} is "${byName.code}"` : "";
+        const hint = byName ? `; the code of ${byName.name} is ${quoted(byName.code)}` : "";
         diagnostics.push(
           finding(doc, {
             path: ["spec", "ibgeCode"],
-            message: `"${ibgeCode}" is not the IBGE code of a Minas Gerais municipality (see ${officialList.file})${hint}`,
+            message: `${quoted(ibgeCode)} is not the IBGE code of a Minas Gerais municipality (see ${officialList.file})${hint}`,
           }),
         );
       } else if (displayName !== official.name) {
         diagnostics.push(
           finding(doc, {
             path: ["spec", "displayName"],
-            message: `must be the official IBGE name of ${ibgeCode}, "${official.name}", not "${displayName}"`,
+            message: `must be the official IBGE name of ${ibgeCode}, ${quoted(official.name)}, not ${quoted(displayName)}`,
           }),
         );
       }

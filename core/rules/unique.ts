@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from "../diagnostics.ts";
 import { valueAt } from "../load/field-path.ts";
+import { quoted } from "../printable.ts";
 import type { FieldPath } from "../load/locate.ts";
 import { finding, where, type Located, type FleetRule } from "./fleet-rule.ts";
 
@@ -27,7 +28,7 @@ function uniqueField(id: string, path: FieldPath): FleetRule {
         if (docs.length < 2) continue;
         for (const doc of docs) {
           const others = docs.filter((other) => other !== doc).map((other) => where(other, path));
-          diagnostics.push(finding(doc, { path, message: `${label} ${JSON.stringify(value)} is also used by ${others.join(" and ")}` }));
+          diagnostics.push(finding(doc, { path, message: `${label} ${quoted(value)} is also used by ${others.join(" and ")}` }));
         }
       }
       return diagnostics;

@@ -11,6 +11,7 @@ import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import type { Amounts } from "../../core/capacity/clusters.ts";
 import type { Figures } from "../../core/capacity/figures.ts";
 import type { CapacityReport } from "../../core/capacity/report.ts";
+import { printable } from "../../core/printable.ts";
 import { count } from "./units.ts";
 
 /** Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. */
@@ -159,5 +160,5 @@ function r(value: number): number {
 }
 
 function xml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+  return printable(text).replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 }

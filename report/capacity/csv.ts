@@ -8,6 +8,7 @@ import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import type { Figures } from "../../core/capacity/figures.ts";
 import { FIGURE_COLUMNS } from "../../core/capacity/figures.ts";
 import type { Group, MunicipalityRow } from "../../core/capacity/report.ts";
+import { printable } from "../../core/printable.ts";
 
 const HEADERS = [
   "scope",
@@ -85,8 +86,10 @@ function cells(line: Line): string[] {
   ];
 }
 
-function quote(cell: string): string {
-  return /[",\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
+/** A cell as RFC 4180 writes it; printable first (core/printable.ts), so no line break can start a row. */
+function quote(text: string): string {
+  const cell = printable(text);
+  return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
 function snake(key: string): string {

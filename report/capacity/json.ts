@@ -5,6 +5,7 @@
  * or goes away.
  */
 import type { CapacityResult } from "../../core/capacity/analyse.ts";
+import { printable } from "../../core/printable.ts";
 
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -26,5 +27,6 @@ export function renderJson(result: CapacityResult): string {
           clusters: result.diff.clusters,
           diagnostics: result.diagnostics,
         };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  // Every text as the other formats print it (core/printable.ts); keys are the report's own.
+  return `${JSON.stringify(document, (_key, value: unknown) => (typeof value === "string" ? printable(value) : value), 2)}\n`;
 }

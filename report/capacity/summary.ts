@@ -1,13 +1,17 @@
 /** The title and the one-paragraph summary every people-facing format opens with. */
 import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import type { Group } from "../../core/capacity/report.ts";
+import { printable } from "../../core/printable.ts";
 import { plural } from "../plural.ts";
 import { bytes, change, cores, count } from "./units.ts";
 
+/** The sources name revisions the user typed; printed escaped (core/printable.ts). */
 export function title(result: CapacityResult): string {
-  return result.mode === "report"
-    ? `SEI capacity: ${result.report.source}`
-    : `SEI capacity change: ${result.diff.base.source} → ${result.diff.head.source}`;
+  return printable(
+    result.mode === "report"
+      ? `SEI capacity: ${result.report.source}`
+      : `SEI capacity change: ${result.diff.base.source} → ${result.diff.head.source}`,
+  );
 }
 
 export function summary(result: CapacityResult): string {

@@ -4,6 +4,7 @@
  * The cdktf app prints the same text when it refuses to synthesize.
  */
 import type { Diagnostic } from "../../core/diagnostics.ts";
+import { printable } from "../../core/printable.ts";
 import { plural } from "../plural.ts";
 
 export interface TextOptions {
@@ -15,11 +16,12 @@ export interface TextOptions {
 
 const ANSI = { red: "\u001b[31m", yellow: "\u001b[33m", green: "\u001b[32m", bold: "\u001b[1m", dim: "\u001b[2m", reset: "\u001b[0m" };
 
-/** "file:line:column: severity: path: message", the form editors and CI logs link to. */
+/** "file:line:column: severity: path: message", the form editors and CI logs link to; one line, whatever the file holds (core/printable.ts). */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
-  const field = d.path ? `${d.path}: ` : "";
-  return `${where}: ${d.severity}: ${field}${d.message}`;
+  const file = printable(d.file);
+  const where = d.line > 0 ? `${file}:${d.line}:${d.column}` : file;
+  const field = d.path ? `${printable(d.path)}: ` : "";
+  return `${where}: ${d.severity}: ${field}${printable(d.message)}`;
 }
 
 export function formatText(diagnostics: readonly Diagnostic[], { colour = false, fileCount }: TextOptions): string {
