@@ -7,7 +7,7 @@
  * a rule error (a volume shrinks, a change overcommits a cluster); 2 usage, I/O
  * or git error (an unknown revision).
  */
-import { writeFileSync } from "node:fs";
+import { closeSync, constants, openSync, writeFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import type { CapacityResult } from "../core/capacity/analyse.ts";
 import { analyseChange, analyseFleet } from "../core/capacity/analyse.ts";
@@ -113,10 +113,25 @@ function snapshot(source: FileSource, dir: string, prefix: string, err: (text: s
   return snapshotOf(fleet, source.label);
 }
 
+/**
+ * Writes a report file, never through a link and never into a FIFO: in CI the
+ * report is written inside a pull request's checkout, where a committed link
+ * named capacity.md could otherwise point anywhere the job may write.
+ */
 function write(file: string, text: string): void {
   try {
-    writeFileSync(file, text);
+    // writeFileSync takes its flags as text only; these need the numbers.
+    const fd = openSync(file, WRITE_FLAGS, 0o666);
+    try {
+      writeFileSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
-    throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ELOOP" ? "it is a symbolic link, which is not written through" : code === "ENXIO" ? "it is a FIFO" : (error as Error).message;
+    throw new UsageError(`cannot write ${file}: ${reason}`);
   }
 }
+
+const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);

@@ -2,9 +2,9 @@
 export const EXIT = {
   /** Everything valid; warnings allowed. */
   ok: 0,
-  /** At least one input file is invalid. */
+  /** At least one input file is invalid, or one the loader refuses or cannot open. */
   invalid: 1,
-  /** Bad command line, or a file or folder that cannot be read. */
+  /** Bad command line, a named file or folder that does not exist, a git or write error. */
   usage: 2,
 } as const;
 

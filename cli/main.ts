@@ -61,7 +61,7 @@ export async function main(argv: readonly string[] = process.argv, io: Io = proc
       // Help and version are not failures; every other commander error is a usage error.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    // Usage errors and I/O failures (an unreadable file) alike: a one-line message, exit 2.
+    // Usage errors and unexpected failures alike: a one-line message, exit 2 (a file the loader refuses is an error of that file, not this).
     // A path or revision the user typed may hold control characters; print it escaped.
     io.stderr(`sei-infra: ${printable(error instanceof Error ? error.message : String(error))}\n`);
     if (!(error instanceof UsageError) && io.env.SEI_INFRA_DEBUG) io.stderr(`${(error as Error).stack ?? ""}\n`);

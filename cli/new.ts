@@ -12,7 +12,8 @@ import { loadDocument } from "../core/load/index.ts";
 import { printable } from "../core/printable.ts";
 import { TIER_IDS, type TierId } from "../core/schema/municipality.ts";
 import { platformSchema } from "../core/schema/platform.ts";
-import { workingTree } from "../sources/working-tree.ts";
+import { RefusedPath } from "../core/source.ts";
+import { realFolderInside, workingTree } from "../sources/working-tree.ts";
 import type { CommandSpec, Io } from "./command.ts";
 import { UsageError } from "./exit.ts";
 import { requireDirectory } from "./paths.ts";
@@ -46,6 +47,13 @@ function runNew(args: NewArgs, io: Io): number {
   if (!official) throw new UsageError(`"${args.ibge}" is not the IBGE code of a Minas Gerais municipality (see ${list.file})`);
 
   const dir = requireDirectory(root, args.municipalities, "municipalities folder");
+  try {
+    // The new file is written there: never through a link out of the project.
+    realFolderInside(root, resolvePath(root, dir));
+  } catch (error) {
+    if (error instanceof RefusedPath) throw new UsageError(`municipalities folder ${args.municipalities}: ${error.message}`);
+    throw error;
+  }
   const file = `${dir}/${slugOf(official.name)}.yaml`;
   const suffix = loadDocument(source, PLATFORM_FILE, platformSchema).value?.spec.domainSuffixes[0] ?? "mg.gov.br";
   const schemaPath = relative(dirname(resolvePath(root, file)), join(root, "schema", "municipality.schema.json")).split(sep).join("/");

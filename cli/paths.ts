@@ -3,7 +3,7 @@
  * the current directory (where platform.yaml and tiers/ are), and reads paths
  * relative to it; a path the user typed may be absolute or contain "./".
  */
-import { statSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import { relative, resolve, sep } from "node:path";
 import { PLATFORM_FILE } from "../core/fleet.ts";
 import { UsageError } from "./exit.ts";
@@ -13,12 +13,14 @@ export function sourcePath(root: string, path: string): string {
   return relative(root, resolve(root, path)).split(sep).join("/") || ".";
 }
 
-export function isFile(root: string, path: string): boolean {
-  return statSync(resolve(root, path), { throwIfNoEntry: false })?.isFile() === true;
+/** Whether anything is at `path`, a link included (not followed): what it is, the loader judges and reports. */
+function exists(root: string, path: string): boolean {
+  return lstatSync(resolve(root, path), { throwIfNoEntry: false }) !== undefined;
 }
 
+/** A file the user named; a link, a folder or a FIFO there is an error of that file (the loader's), not a usage error. */
 export function requireFile(root: string, path: string, what: string): string {
-  if (!isFile(root, path)) throw new UsageError(`${what} ${path}: no such file`);
+  if (!exists(root, path)) throw new UsageError(`${what} ${path}: no such file`);
   return sourcePath(root, path);
 }
 
@@ -29,5 +31,5 @@ export function requireDirectory(root: string, path: string, what: string): stri
 
 /** Every command reads platform.yaml and tiers/ from the folder it runs in. */
 export function requireProjectRoot(root: string): void {
-  if (!isFile(root, PLATFORM_FILE)) throw new UsageError(`no ${PLATFORM_FILE} in ${root}: run sei-infra from the repository root`);
+  if (!exists(root, PLATFORM_FILE)) throw new UsageError(`no ${PLATFORM_FILE} in ${root}: run sei-infra from the repository root`);
 }

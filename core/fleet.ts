@@ -17,7 +17,7 @@ import { runFleetRules, type Located } from "./rules/index.ts";
 import { isFormalized, municipalitySchema, type Municipality, type TierId } from "./schema/municipality.ts";
 import { platformSchema, type Platform } from "./schema/platform.ts";
 import { tierSchema, type Tier } from "./schema/tier.ts";
-import type { FileSource } from "./source.ts";
+import { listFolder, readInput, type FileSource } from "./source.ts";
 
 export const PLATFORM_FILE = "platform.yaml";
 export const TIERS_DIR = "tiers";
@@ -61,14 +61,13 @@ export type DocumentCache = Map<string, { readonly bytes: Uint8Array; readonly s
 export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, files, strict = false, cache }: LoadFleetOptions): Fleet {
   const loadDocument = cachedLoader(cache);
   const platform = loadDocument(source, PLATFORM_FILE, platformSchema);
-  const tiers = source
-    .list(TIERS_DIR)
-    .filter((name) => name.endsWith(".yaml"))
-    .map((name) => loadDocument(source, posix.join(TIERS_DIR, name), tierSchema));
+  const tierFolder = listFolder(source, TIERS_DIR);
+  const tiers = tierFolder.names.filter((name) => name.endsWith(".yaml")).map((name) => loadDocument(source, posix.join(TIERS_DIR, name), tierSchema));
   const official = loadOfficialList(source);
 
   const dir = posix.normalize(municipalitiesDir);
-  const names = source.list(dir);
+  const folder = listFolder(source, dir);
+  const names = folder.names;
   const selected = files?.map((file) => posix.normalize(file));
   const municipalityFiles = [...new Set([...names.filter((n) => n.endsWith(".yaml")).map((n) => posix.join(dir, n)), ...(selected ?? [])])];
   const municipalities = municipalityFiles.map((file) => loadDocument(source, file, municipalitySchema));
@@ -86,6 +85,8 @@ export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, file
   const isReported = (file: string) => reported.has(file) || !municipalityFiles.includes(file);
   const diagnostics = [
     ...platform.diagnostics,
+    ...tierFolder.diagnostics,
+    ...folder.diagnostics,
     ...tiers.flatMap((doc) => doc.diagnostics),
     ...official.diagnostics,
     ...(selected ? [] : misnamed),
@@ -127,7 +128,8 @@ export function planFleet(fleet: Fleet): InstancePlan[] {
 function cachedLoader(cache: DocumentCache | undefined): typeof loadDocument {
   if (!cache) return loadDocument;
   return (source, file, schema) => {
-    const bytes = source.read(file);
+    // A missing or refused file: loadDocument reports it.
+    const { bytes } = readInput(source, file, "");
     if (!bytes) return loadDocument(source, file, schema);
     const hit = cache.get(file);
     if (hit && hit.schema === schema && Buffer.compare(hit.bytes, bytes) === 0) return hit.document as ReturnType<typeof loadDocument<typeof schema>>;

@@ -9,7 +9,7 @@
  */
 import { fileDiagnostic, type Diagnostic } from "./diagnostics.ts";
 import { quoted } from "./printable.ts";
-import type { FileSource } from "./source.ts";
+import { readInput, type FileSource } from "./source.ts";
 
 export const OFFICIAL_LIST_PATH = "data/ibge/minas-gerais.csv";
 
@@ -53,11 +53,8 @@ export function parseOfficialList(text: string, file: string): { list?: Official
 }
 
 export function loadOfficialList(source: FileSource, file = OFFICIAL_LIST_PATH): { list?: OfficialList; diagnostics: Diagnostic[] } {
-  const bytes = source.read(file);
-  if (!bytes) {
-    return { diagnostics: [fileDiagnostic(file, "official list of municipalities not found")] };
-  }
-  return parseOfficialList(bytes.toString("utf8"), file);
+  const { bytes, diagnostic } = readInput(source, file, "official list of municipalities not found");
+  return bytes ? parseOfficialList(bytes.toString("utf8"), file) : { diagnostics: [diagnostic] };
 }
 
 /**

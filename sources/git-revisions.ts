@@ -9,10 +9,16 @@
  * both revisions share is read once). A file outside the prefetched folders is
  * still readable, at one `git cat-file` each, so a loader that reads more than
  * expected stays correct, only slower.
+ *
+ * A revision is read under the working tree's rules (sources/working-tree.ts):
+ * a symbolic link or a submodule at a path is refused, never followed, and so
+ * is a folder where a file is expected; a blob over MAX_FILE_BYTES is refused
+ * by the size `git ls-tree -l` gives, and never read.
  */
 import { execFileSync } from "node:child_process";
 import { posix } from "node:path";
-import type { FileSource } from "../core/source.ts";
+import { MAX_FILE_BYTES, tooLarge } from "../core/load/index.ts";
+import { RefusedPath, type FileSource } from "../core/source.ts";
 
 /** A revision that does not exist, a folder outside a git work tree, or git itself failing. */
 export class GitError extends Error {}
@@ -25,9 +31,15 @@ export interface GitRevisionsOptions {
   readonly prefetch: readonly string[];
 }
 
+const LINK = "is a symbolic link in this revision; links are not followed, whatever they point to";
+
 interface TreeEntry {
   readonly oid: string;
   readonly path: string;
+  /** What git stores at the path; only a "file" is read. */
+  readonly kind: "file" | "link" | "submodule";
+  /** Bytes of a blob; 0 for a submodule. */
+  readonly size: number;
 }
 
 /** One FileSource per revision, in the order given. */
@@ -40,7 +52,8 @@ export function gitRevisions({ root, revisions, prefetch }: GitRevisionsOptions)
   const trees = commits.map((commit) => listTree(root, commit));
   const wanted = prefetch.map(normalize);
   const isWanted = (path: string) => wanted.some((w) => path === w || path.startsWith(`${w}/`));
-  const oids = new Set(trees.flatMap((tree) => [...tree.values()].filter((e) => isWanted(e.path)).map((e) => e.oid)));
+  const readable = (e: TreeEntry) => e.kind === "file" && e.size <= MAX_FILE_BYTES && isWanted(e.path);
+  const oids = new Set(trees.flatMap((tree) => [...tree.values()].filter(readable).map((e) => e.oid)));
   const blobs = catFileBatch(root, [...oids]);
   return trees.map((tree, i) => treeSource(root, `${revisions[i]} (${commits[i]!.slice(0, 10)})`, tree, blobs));
 }
@@ -50,8 +63,15 @@ function treeSource(root: string, label: string, tree: ReadonlyMap<string, TreeE
   return {
     label,
     read(path) {
-      const entry = tree.get(normalize(path));
-      if (!entry) return undefined;
+      const wanted = normalize(path);
+      const entry = tree.get(wanted);
+      if (!entry) {
+        if (paths.some((p) => p.startsWith(`${wanted}/`))) throw new RefusedPath("is a folder, not a file");
+        return undefined;
+      }
+      if (entry.kind === "link") throw new RefusedPath(LINK);
+      if (entry.kind === "submodule") throw new RefusedPath("is a submodule in this revision, not a file");
+      if (entry.size > MAX_FILE_BYTES) throw new RefusedPath(tooLarge(entry.size));
       let blob = blobs.get(entry.oid);
       if (!blob) {
         blob = git(root, ["cat-file", "blob", entry.oid]);
@@ -60,6 +80,8 @@ function treeSource(root: string, label: string, tree: ReadonlyMap<string, TreeE
       return blob;
     },
     list(dir) {
+      const kind = tree.get(normalize(dir))?.kind;
+      if (kind === "link") throw new RefusedPath(LINK);
       const prefix = normalize(dir) === "." ? "" : `${normalize(dir)}/`;
       const names = new Set<string>();
       for (const path of paths) {
@@ -80,17 +102,18 @@ function revParse(root: string, revisions: readonly string[]): string[] {
   }
 }
 
-/** Regular files of a commit, by path relative to root (git lists paths relative to its working directory). */
+/** Files, links and submodules of a commit, by path relative to root (git lists paths relative to its working directory). */
 function listTree(root: string, commit: string): Map<string, TreeEntry> {
   const tree = new Map<string, TreeEntry>();
-  for (const record of git(root, ["ls-tree", "-r", "-z", commit]).toString("utf8").split("\0")) {
-    // "<mode> SP <type> SP <oid> TAB <path>"; links (120000) and submodules are not files to read.
+  for (const record of git(root, ["ls-tree", "-r", "-l", "-z", commit]).toString("utf8").split("\0")) {
+    // "<mode> SP <type> SP <oid> SP+ <size> TAB <path>"; the size is "-" for a submodule.
     const tab = record.indexOf("\t");
     if (tab < 0) continue;
-    const [mode, type, oid] = record.slice(0, tab).split(" ");
-    if (type !== "blob" || mode === "120000" || !oid) continue;
+    const [mode, type, oid, size] = record.slice(0, tab).split(/ +/);
+    if (!oid) continue;
+    const kind = type === "commit" ? "submodule" : mode === "120000" ? "link" : "file";
     const path = record.slice(tab + 1);
-    tree.set(path, { oid, path });
+    tree.set(path, { oid, path, kind, size: Number(size) || 0 });
   }
   return tree;
 }

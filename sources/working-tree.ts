@@ -1,27 +1,156 @@
-/** The FileSource of files on disk, under a root folder (the repository checked out). */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { FileSource } from "../core/source.ts";
+/**
+ * The FileSource of files on disk, under the project root (the folder with
+ * platform.yaml). What it reads, and how:
+ *
+ * - Only regular files. A symbolic link (whatever it points to, a loop
+ *   included), a folder, a FIFO, a socket or a device is refused by its lstat,
+ *   before anything opens it. The file is then opened with O_NOFOLLOW and
+ *   O_NONBLOCK and its descriptor checked with fstat, so a file swapped for a
+ *   link or a FIFO in between is refused too, and nothing ever blocks.
+ * - At most MAX_FILE_BYTES + 1 bytes. A larger file is refused by its size
+ *   before a byte is read; one that grows while it is read, at the limit.
+ * - Never outside the project through a link: a path inside the project whose
+ *   folder is really elsewhere (a linked `municipalities/` or `data/`) is
+ *   refused. A folder the user names outside the project
+ *   (`--municipalities /tmp/fleet`) is read as named, under the same rules.
+ *
+ * A refusal is a RefusedPath with the reason in plain words (never content);
+ * the loader reports it as an error of that file and reads the others.
+ */
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, type Stats } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { MAX_FILE_BYTES, tooLarge } from "../core/load/index.ts";
+import { RefusedPath, type FileSource } from "../core/source.ts";
+
+/** Open for reading; never follow a final link, never wait on a FIFO, never take a terminal. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
 export function workingTree(root: string): FileSource {
+  const folders = new Map<string, string | undefined>();
+  const realFolder = (folder: string) => {
+    if (!folders.has(folder)) folders.set(folder, realFolderInside(root, folder));
+    return folders.get(folder);
+  };
   return {
     label: "working tree",
     read(path) {
-      try {
-        return readFileSync(join(root, path));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        // Node's message ("EISDIR: illegal operation on a directory, read") does not say which file.
-        throw new Error(`${path}: cannot read: ${(error as Error).message}`, { cause: error });
-      }
+      const absolute = resolve(root, path);
+      const folder = realFolder(dirname(absolute));
+      return folder === undefined ? undefined : readRegularFile(join(folder, basename(absolute)));
     },
     list(dir) {
+      const folder = realFolder(resolve(root, dir));
+      if (folder === undefined) return [];
       try {
-        return readdirSync(join(root, dir)).sort();
+        return readdirSync(folder).sort();
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-        throw error;
+        if (code(error) === "ENOENT") return [];
+        throw refusal(error);
       }
     },
   };
+}
+
+/**
+ * The real path of `folder`, or undefined when it does not exist. Refused when
+ * the folder is inside the project by name but really elsewhere (a link on its
+ * path leads out), or when its path cannot be followed (a link loop).
+ */
+export function realFolderInside(root: string, folder: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync.native(folder);
+  } catch (error) {
+    if (code(error) === "ENOENT" || code(error) === "ENOTDIR") return undefined;
+    throw refusal(error);
+  }
+  if (isInside(resolve(root), resolve(folder)) && !isInside(realpathSync.native(root), real)) {
+    throw new RefusedPath("is reached through a symbolic link that leads outside the project; links are not followed out of it");
+  }
+  return real;
+}
+
+/** The bytes of a regular file, at most MAX_FILE_BYTES of them; undefined when there is none. */
+function readRegularFile(file: string): Buffer | undefined {
+  let seen: Stats;
+  try {
+    seen = lstatSync(file);
+  } catch (error) {
+    if (code(error) === "ENOENT" || code(error) === "ENOTDIR") return undefined;
+    throw refusal(error);
+  }
+  refuseUnlessRegular(seen);
+  let fd: number;
+  try {
+    fd = openSync(file, OPEN_FLAGS);
+  } catch (error) {
+    throw refusal(error);
+  }
+  try {
+    const opened = fstatSync(fd);
+    refuseUnlessRegular(opened);
+    if (opened.ino !== seen.ino || opened.dev !== seen.dev) throw new RefusedPath("changed while it was being read; run again");
+    return readAtMost(fd, opened.size);
+  } catch (error) {
+    throw error instanceof RefusedPath ? error : refusal(error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function refuseUnlessRegular(stat: Stats): void {
+  if (stat.isFile()) {
+    if (stat.size > MAX_FILE_BYTES) throw new RefusedPath(tooLarge(stat.size));
+    return;
+  }
+  if (stat.isSymbolicLink()) throw new RefusedPath("is a symbolic link; links are not followed, whatever they point to (put the file itself here)");
+  if (stat.isDirectory()) throw new RefusedPath("is a folder, not a file");
+  const kind = stat.isFIFO() ? "a FIFO (named pipe)" : stat.isSocket() ? "a socket" : "a device";
+  throw new RefusedPath(`is ${kind}, not a regular file; it is not read`);
+}
+
+/** Reads to the end, but never more than MAX_FILE_BYTES + 1 bytes: one read for a file of the size fstat gave. */
+function readAtMost(fd: number, expected: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let want = expected + 1;
+  while (total <= MAX_FILE_BYTES) {
+    const chunk = Buffer.allocUnsafe(Math.min(want, MAX_FILE_BYTES + 1 - total));
+    const read = readSync(fd, chunk, 0, chunk.length, null);
+    chunks.push(chunk.subarray(0, read));
+    total += read;
+    // A short read of a regular file is its end.
+    if (read < chunk.length) break;
+    want = 4096;
+  }
+  if (total > MAX_FILE_BYTES) throw new RefusedPath(`${tooLarge(total)}; it grew while it was being read`);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
+function isInside(parent: string, path: string): boolean {
+  const rel = relative(parent, path);
+  return rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+function code(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException).code;
+}
+
+/** An operating-system error in plain words, without paths or content. */
+function refusal(error: unknown): RefusedPath {
+  switch (code(error)) {
+    case "EACCES":
+    case "EPERM":
+      return new RefusedPath("cannot be opened: permission denied");
+    case "ELOOP":
+      return new RefusedPath("is a symbolic link, or a link loop is on its path; links are not followed");
+    case "ENAMETOOLONG":
+      return new RefusedPath("cannot be read: its path is too long");
+    case "ENOTDIR":
+      return new RefusedPath("is not a folder");
+    case "EIO":
+      return new RefusedPath("cannot be read: input/output error");
+    default:
+      return new RefusedPath(`cannot be read (${code(error) ?? (error instanceof Error ? error.name : "unknown error")})`);
+  }
 }

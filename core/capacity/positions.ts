@@ -7,13 +7,13 @@
 import type { Diagnostic } from "../diagnostics.ts";
 import type { Locator } from "../load/index.ts";
 import { parseYaml } from "../load/parse-yaml.ts";
-import type { FileSource } from "../source.ts";
+import { readInput, type FileSource } from "../source.ts";
 
 export function positionDiagnostics(diagnostics: readonly Diagnostic[], source: FileSource): Diagnostic[] {
   const locators = new Map<string, Locator | undefined>();
   const locatorOf = (file: string) => {
     if (!locators.has(file)) {
-      const bytes = source.read(file);
+      const { bytes } = readInput(source, file, "");
       locators.set(file, bytes ? parseYaml(bytes, file).locator : undefined);
     }
     return locators.get(file);

@@ -1,5 +1,5 @@
 export { loadDocument, validateBytes, type LoadedDocument } from "./load-document.ts";
-export { MAX_ALIASES, MAX_FILE_BYTES } from "./limits.ts";
+export { MAX_ALIASES, MAX_FILE_BYTES, tooLarge } from "./limits.ts";
 export type { FieldPath, Locator, Position } from "./locate.ts";
 export { closest, didYouMean } from "./suggest.ts";
 export { dottedPath, valueAt } from "./field-path.ts";

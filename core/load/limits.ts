@@ -4,8 +4,17 @@
  * loader's time and memory bounded (no "billion laughs", no pathological input).
  */
 
-/** Larger files are refused before parsing. */
+/**
+ * Larger files are refused before parsing, and sources never read more than
+ * this plus one byte of any file (municipality, tier, platform.yaml and the
+ * official list, whose 853 lines take 23 KiB).
+ */
 export const MAX_FILE_BYTES = 64 * 1024;
+
+/** The message for a file over MAX_FILE_BYTES, wherever it is found out. */
+export function tooLarge(bytes: number): string {
+  return `file is ${Math.ceil(bytes / 1024)} KiB; files over ${MAX_FILE_BYTES / 1024} KiB are refused (a municipality file is about 1 KiB)`;
+}
 
 /**
  * YAML aliases (`*name`) allowed in one file. Our files need none; a few are

@@ -3,8 +3,8 @@
  * tier and platform files all come through here, so they report errors alike.
  */
 import type { z } from "zod";
-import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
-import type { FileSource } from "../source.ts";
+import type { Diagnostic } from "../diagnostics.ts";
+import { readInput, type FileSource } from "../source.ts";
 import type { Locator } from "./locate.ts";
 import { parseYaml } from "./parse-yaml.ts";
 import { plainMessages } from "./plain-messages.ts";
@@ -23,15 +23,13 @@ export interface LoadedDocument<T> {
 }
 
 /**
- * Reads `file` from `source` and validates it against `schema`. A missing file
- * is a diagnostic; other read failures (permissions, a folder in the file's
- * place) are thrown, because they are not problems of the data.
+ * Reads `file` from `source` and validates it against `schema`. A missing file,
+ * and one the source refuses (a link, a folder, a FIFO, too large, not
+ * permitted), is an error of that file: the others are still read.
  */
 export function loadDocument<S extends z.ZodType>(source: FileSource, file: string, schema: S): LoadedDocument<z.output<S>> {
-  const bytes = source.read(file);
-  if (!bytes) {
-    return { file, value: undefined, data: undefined, locator: undefined, diagnostics: [fileDiagnostic(file, "file not found")] };
-  }
+  const { bytes, diagnostic } = readInput(source, file, "file not found");
+  if (!bytes) return { file, value: undefined, data: undefined, locator: undefined, diagnostics: [diagnostic] };
   return validateBytes(bytes, file, schema);
 }
 

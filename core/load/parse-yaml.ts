@@ -14,7 +14,7 @@
  */
 import { LineCounter, parseAllDocuments, parseDocument, visit, type Document, type YAMLError, type YAMLWarning } from "yaml";
 import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
-import { MAX_ALIASES, MAX_FILE_BYTES } from "./limits.ts";
+import { MAX_ALIASES, MAX_FILE_BYTES, tooLarge } from "./limits.ts";
 import { createLocator, type Locator, type Position } from "./locate.ts";
 import { bytePosition, firstInvalidUtf8Byte } from "./utf8.ts";
 import { readFast } from "../../runtime/fast-yaml.ts";
@@ -35,9 +35,7 @@ export function parseYaml(bytes: Uint8Array, file: string): ParsedYaml {
   const diagnostics: Diagnostic[] = [];
   const fail = failure(file, diagnostics);
 
-  if (bytes.length > MAX_FILE_BYTES) {
-    return fail(`file is ${Math.ceil(bytes.length / 1024)} KiB; files over ${MAX_FILE_BYTES / 1024} KiB are refused (a municipality file is about 1 KiB)`);
-  }
+  if (bytes.length > MAX_FILE_BYTES) return fail(tooLarge(bytes.length));
   if (bytes.length === 0) return fail("file is empty");
   const invalid = firstInvalidUtf8Byte(bytes);
   if (invalid >= 0) {

@@ -1,6 +1,7 @@
 /** `sei-infra capacity` as a real child process: formats, files it writes, exit codes. */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixtureRepo, REPO_ROOT, official, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
@@ -112,5 +113,21 @@ describe("sei-infra capacity", () => {
     expect(run(["--output", "no/such/folder/report.txt"]).code).toBe(2);
     expect(run([], join(repo.root, "tiers")).code).toBe(2);
     expect(existsSync(join(repo.root, "no"))).toBe(false);
+  });
+
+  it("never writes a report through a link (a committed capacity.md → ~/.bashrc)", () => {
+    const outside = mkdtempSync(join(tmpdir(), "sei-capacity-outside-"));
+    const target = join(outside, "bashrc");
+    writeFileSync(target, "original\n");
+    symlinkSync(target, join(repo.root, "capacity.md"));
+    try {
+      const { code, stderr } = run(["--format", "markdown", "--output", "capacity.md"]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^sei-infra capacity: cannot write \S+capacity\.md: it is a symbolic link, which is not written through$/m);
+      expect(readFileSync(target, "utf8")).toBe("original\n");
+    } finally {
+      repo.remove("capacity.md");
+      rmSync(outside, { recursive: true });
+    }
   });
 });

@@ -1,7 +1,9 @@
-/** Git revisions read as data, in real repositories. */
-import { mkdirSync } from "node:fs";
+/** Git revisions read as data, in real repositories: under the working tree's rules (no links, no folders, nothing over the size limit). */
+import { mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MAX_FILE_BYTES } from "../../core/load/index.ts";
+import { RefusedPath } from "../../core/source.ts";
 import { GitError, gitRevisions } from "../../sources/git-revisions.ts";
 import { repoPerTest } from "./per-test.ts";
 
@@ -50,5 +52,24 @@ describe("gitRevisions", () => {
       new GitError('unknown revision "no-such-branch"'),
     );
     expect(() => gitRevisions({ root: r.root, revisions: ["--all"], prefetch: [] })).toThrow(GitError);
+  });
+
+  it("refuses a link, a folder where a file is expected, and a blob over the limit, without reading them", () => {
+    const r = repo();
+    mkdirSync(join(r.root, "municipalities", "folder.yaml"));
+    r.write("municipalities/folder.yaml/inner", "x\n");
+    r.write("municipalities/limit.yaml", "x".repeat(MAX_FILE_BYTES));
+    r.write("municipalities/over.yaml", "x".repeat(MAX_FILE_BYTES + 1));
+    symlinkSync("/etc/passwd", join(r.root, "municipalities", "link.yaml"));
+    symlinkSync("municipalities", join(r.root, "linked"));
+    r.commit("hostile entries");
+    rmSync(join(r.root, "municipalities"), { recursive: true });
+    const [head] = gitRevisions({ root: r.root, revisions: ["HEAD"], prefetch: ["municipalities"] });
+    expect(head!.list("municipalities")).toEqual(["folder.yaml", "limit.yaml", "link.yaml", "over.yaml"]);
+    expect(head!.read("municipalities/limit.yaml")).toHaveLength(MAX_FILE_BYTES);
+    expect(() => head!.read("municipalities/link.yaml")).toThrow(new RefusedPath("is a symbolic link in this revision; links are not followed, whatever they point to"));
+    expect(() => head!.read("municipalities/folder.yaml")).toThrow(new RefusedPath("is a folder, not a file"));
+    expect(() => head!.read("municipalities/over.yaml")).toThrow(new RefusedPath("file is 65 KiB; files over 64 KiB are refused (a municipality file is about 1 KiB)"));
+    expect(() => head!.list("linked")).toThrow(RefusedPath);
   });
 });

@@ -1,8 +1,9 @@
 /** `sei-infra new` end to end: the file it writes validates, and it never overwrites. */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { FixtureRepo } from "../../scripts/lib/fleet-repo.ts";
 import { REPO_ROOT, seiInfra } from "./run.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "sei-new-"));
@@ -57,5 +58,19 @@ describe("sei-infra new", () => {
     const run = seiInfra([...args, "--municipalities", folder]);
     expect(run.stderr).toMatch(message);
     expect(run.status).toBe(2);
+  });
+
+  it("never writes through a link out of the project (exit 2)", () => {
+    const project = new FixtureRepo();
+    try {
+      rmSync(join(project.root, "municipalities"), { recursive: true });
+      symlinkSync(folder, join(project.root, "municipalities"));
+      const run = seiInfra(["new", "--ibge", "3127107", "--tier", "pequeno-i"], { cwd: project.root });
+      expect(run.stderr).toBe("sei-infra: municipalities folder municipalities: is reached through a symbolic link that leads outside the project; links are not followed out of it\n");
+      expect(run.status).toBe(2);
+      expect(existsSync(join(folder, "frutal.yaml"))).toBe(false);
+    } finally {
+      project.dispose();
+    }
   });
 });
