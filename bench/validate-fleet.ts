@@ -6,7 +6,9 @@
  * tier each population band calls for, every phase in rotation, PNCP ids with
  * valid CNPJ check digits. Then the real command runs several times as a
  * child process, through the bundled start-up path and through tsx for
- * comparison. A benchmark, not a test: it prints figures and the machine.
+ * comparison; and once more with the fleet committed in a git checkout, where
+ * validate also compares it with HEAD (renames, removals, shrinking volumes).
+ * A benchmark, not a test: it prints figures and the machine.
  *
  * Options: --runs N (default 10), --keep (leave the generated folder).
  */
@@ -17,7 +19,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { slugOf } from "../core/ibge.ts";
 import { PHASES } from "../core/schema/municipality.ts";
-import { fittingTier, municipalityYaml, officialList } from "../scripts/lib/fleet-repo.ts";
+import { FixtureRepo, fittingTier, municipalityYaml, officialList } from "../scripts/lib/fleet-repo.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "sei-infra.js");
@@ -29,6 +31,7 @@ const keep = args.includes("--keep");
 const official = officialList();
 
 const dir = mkdtempSync(join(tmpdir(), "sei-fleet-"));
+const checkout = new FixtureRepo();
 try {
   official.forEach((m, index) => {
     // Every phase in rotation; a larger document repository on one file in ten.
@@ -40,20 +43,27 @@ try {
       ...(index % 10 === 0 ? { overrides: { documentsStorage: "100Gi" } } : {}),
     });
     writeFileSync(join(dir, `${slugOf(m.name)}.yaml`), file);
+    checkout.write(`municipalities/${slugOf(m.name)}.yaml`, file);
   });
+  checkout.commit("853 municipalities");
   console.log(`generated ${official.length} municipality files in ${dir}`);
 
   const command = ["validate", "--municipalities", dir, "--format", "json"];
   const bundled = timeRuns(command, {}, runs);
   const viaTsx = timeRuns(command, { SEI_INFRA_LOADER: "tsx" }, Math.max(3, Math.ceil(runs / 3)));
+  const inCheckout = timeRuns(["validate", "--format", "json"], {}, runs, checkout.root);
 
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
   console.log(`machine: ${availableParallelism()} CPUs (${cpu}), node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(`sei-infra validate, ${official.length} files, bundled start-up: ${summary(bundled)}`);
   console.log(`sei-infra validate, ${official.length} files, tsx loader:        ${summary(viaTsx)}`);
+  console.log(`sei-infra validate, ${official.length} files, git checkout:      ${summary(inCheckout)} (compared with HEAD)`);
 } finally {
-  if (keep) console.log(`kept ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
+  if (keep) console.log(`kept ${dir} and ${checkout.root}`);
+  else {
+    rmSync(dir, { recursive: true, force: true });
+    checkout.dispose();
+  }
 }
 
 interface Timing {
@@ -63,11 +73,11 @@ interface Timing {
 }
 
 /** Timings of `count` runs, after one untimed run that also builds the bundle if needed. */
-function timeRuns(command: readonly string[], env: Record<string, string>, count: number): Timing[] {
+function timeRuns(command: readonly string[], env: Record<string, string>, count: number, cwd = ROOT): Timing[] {
   const run = (): Timing => {
     const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [BIN, ...command], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8" });
+    const result = spawnSync(process.execPath, [BIN, ...command], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     const report = result.status === 0 ? (JSON.parse(result.stdout) as { ok: boolean; files: string[] }) : undefined;
     if (!report?.ok) throw new Error(`validate failed (exit ${result.status}): ${result.stdout.slice(0, 2000)}${result.stderr}`);

@@ -16,8 +16,7 @@ import type { Snapshot } from "../core/capacity/snapshot.ts";
 import { snapshotOf } from "../core/capacity/snapshot.ts";
 import { hasErrors } from "../core/diagnostics.ts";
 import { printable } from "../core/printable.ts";
-import { loadFleet, MUNICIPALITIES_DIR, PLATFORM_FILE, TIERS_DIR, type DocumentCache } from "../core/fleet.ts";
-import { OFFICIAL_LIST_PATH } from "../core/ibge.ts";
+import { fleetPaths, loadFleet, MUNICIPALITIES_DIR, type DocumentCache } from "../core/fleet.ts";
 import type { FileSource } from "../core/source.ts";
 import { renderChart } from "../report/capacity/chart.ts";
 import { formatDiagnostic, formatText } from "../report/diagnostics/text.ts";
@@ -27,7 +26,7 @@ import { workingTree } from "../sources/working-tree.ts";
 import type { CommandSpec, Io } from "./command.ts";
 import { EXIT, UsageError } from "./exit.ts";
 import { formatOption } from "./format-option.ts";
-import { requireDirectory, requireProjectRoot } from "./paths.ts";
+import { isInsideProject, requireDirectory, requireProjectRoot } from "./paths.ts";
 
 export interface CapacityArgs {
   readonly municipalities: string;
@@ -78,7 +77,7 @@ function analyse(options: CapacityArgs, { cwd, stderr }: Io): CapacityResult | u
   requireProjectRoot(cwd);
   const dir = requireDirectory(cwd, options.municipalities, "municipalities folder");
   // Git paths cannot leave the project: the folder must be inside it.
-  if (dir === ".." || dir.startsWith("../")) throw new UsageError(`--municipalities ${options.municipalities}: the folder must be inside ${cwd}`);
+  if (!isInsideProject(dir)) throw new UsageError(`--municipalities ${options.municipalities}: the folder must be inside ${cwd}`);
   if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
   if (options.base === undefined) {
     const source = workingTree(cwd);
@@ -87,8 +86,7 @@ function analyse(options: CapacityArgs, { cwd, stderr }: Io): CapacityResult | u
   }
   const revisions = options.head === undefined ? [options.base] : [options.base, options.head];
   // Everything a fleet load reads, in one git batch.
-  const prefetch = [PLATFORM_FILE, TIERS_DIR, OFFICIAL_LIST_PATH, dir];
-  const [baseSource, headSource = workingTree(cwd)] = gitRevisions({ root: cwd, revisions, prefetch });
+  const [baseSource, headSource = workingTree(cwd)] = gitRevisions({ root: cwd, revisions, prefetch: fleetPaths(dir) });
   // One cache for both loads: files the change did not touch are parsed and validated once.
   const cache: DocumentCache = new Map();
   const base = snapshot(baseSource!, dir, `${options.base}:`, stderr, cache);

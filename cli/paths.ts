@@ -4,7 +4,7 @@
  * relative to it; a path the user typed may be absolute or contain "./".
  */
 import { lstatSync, statSync } from "node:fs";
-import { relative, resolve, sep } from "node:path";
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { PLATFORM_FILE } from "../core/fleet.ts";
 import { UsageError } from "./exit.ts";
 
@@ -22,6 +22,11 @@ function exists(root: string, path: string): boolean {
 export function requireFile(root: string, path: string, what: string): string {
   if (!exists(root, path)) throw new UsageError(`${what} ${path}: no such file`);
   return sourcePath(root, path);
+}
+
+/** Whether a path as sourcePath gives it stays inside the project (git revisions see only the project). */
+export function isInsideProject(path: string): boolean {
+  return path !== ".." && !path.startsWith("../") && !isAbsolute(path);
 }
 
 export function requireDirectory(root: string, path: string, what: string): string {

@@ -2,15 +2,22 @@
  * `sei-infra validate [FILES...]`: checks municipality files, platform.yaml and
  * tiers/ and reports every problem of every file in one run, for people (text),
  * programs (json) or GitHub Actions annotations (github).
+ *
+ * It also compares the fleet with an earlier revision when there is one: the
+ * revision `--base` names, or else git HEAD when the project is a git checkout
+ * (core/history/compare.ts: a deployed municipality renamed or gone is an
+ * error, a shrinking volume a warning). Without git there is nothing to compare.
  */
 import { hasErrors } from "../core/diagnostics.ts";
-import { loadFleet, MUNICIPALITIES_DIR } from "../core/fleet.ts";
+import { fleetPaths, loadFleet, MUNICIPALITIES_DIR } from "../core/fleet.ts";
+import type { FileSource } from "../core/source.ts";
 import { FORMATS, type DiagnosticFormat } from "../report/formats.ts";
+import { GitError, gitRevisions } from "../sources/git-revisions.ts";
 import { workingTree } from "../sources/working-tree.ts";
 import type { CommandSpec, Io } from "./command.ts";
-import { EXIT } from "./exit.ts";
+import { EXIT, UsageError } from "./exit.ts";
 import { formatOption } from "./format-option.ts";
-import { requireDirectory, requireFile, requireProjectRoot } from "./paths.ts";
+import { isInsideProject, requireDirectory, requireFile, requireProjectRoot } from "./paths.ts";
 
 export interface ValidateArgs {
   /** Municipality files to report on; all files of the folder when empty. */
@@ -18,6 +25,8 @@ export interface ValidateArgs {
   readonly municipalities: string;
   readonly format: DiagnosticFormat;
   readonly strict: boolean;
+  /** Git revision to compare with. @default HEAD, in a git checkout */
+  readonly base?: string;
 }
 
 export const validate: CommandSpec<ValidateArgs> = {
@@ -28,7 +37,8 @@ export const validate: CommandSpec<ValidateArgs> = {
       .argument("[files...]", "municipality files to report on (default: every file in the folder)")
       .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR)
       .addOption(formatOption(FORMATS.diagnostics, "text"))
-      .option("--strict", "warnings (population outside the tier's band) become errors", false),
+      .option("--strict", "warnings (population outside the tier's band) become errors", false)
+      .option("--base <rev>", "git revision to compare with: a deployed municipality renamed or removed is an error, a shrinking volume a warning (default: HEAD in a git checkout)"),
   run: runValidate,
 };
 
@@ -39,14 +49,40 @@ export function runValidate(args: ValidateArgs, io: Io): number {
   const municipalitiesDir = requireDirectory(root, args.municipalities, "municipalities folder");
   const files = args.files.map((file) => requireFile(root, file, "municipality file"));
 
+  const base = baseRevision(root, municipalitiesDir, args.base);
   const fleet = loadFleet({
     source: workingTree(root),
     municipalitiesDir,
     ...(files.length > 0 ? { files } : {}),
     strict: args.strict,
+    ...(base ? { base } : {}),
   });
 
   const { diagnostics, checkedFiles } = fleet;
   io.stdout(FORMATS.diagnostics[args.format]({ diagnostics, files: checkedFiles, colour: args.format === "text" && io.colour }));
   return hasErrors(diagnostics) ? EXIT.invalid : EXIT.ok;
+}
+
+/**
+ * The revision to compare with: `--base` (an unknown one is a usage error), or
+ * HEAD when the municipalities folder is inside the project and the project is
+ * a git checkout with a commit; else none.
+ */
+function baseRevision(root: string, municipalitiesDir: string, base: string | undefined): FileSource | undefined {
+  const read = (revision: string) => gitRevisions({ root, revisions: [revision], prefetch: fleetPaths(municipalitiesDir) })[0];
+  if (base !== undefined) {
+    try {
+      return read(base);
+    } catch (error) {
+      if (error instanceof GitError) throw new UsageError(`--base: ${error.message}`);
+      throw error;
+    }
+  }
+  if (!isInsideProject(municipalitiesDir)) return undefined;
+  try {
+    return read("HEAD");
+  } catch (error) {
+    if (error instanceof GitError) return undefined;
+    throw error;
+  }
 }

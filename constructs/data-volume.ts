@@ -6,7 +6,10 @@
  * - `prevent_destroy`: Terraform refuses any plan that would delete the claim,
  *   whatever the reason (tier, phase or version change, a shrink, `destroy`).
  * - Growing the storage request resizes the claim in place (the storage class
- *   must allow volume expansion); a shrink is refused by validation earlier.
+ *   must allow volume expansion). A shrink would make the provider replace the
+ *   claim: `sei-infra capacity --base` refuses it (the CI gate), `validate`
+ *   warns when it can compare with an earlier revision (HEAD or --base), and
+ *   if one still reaches a plan, prevent_destroy refuses it here.
  * - `wait_until_bound: false`: WaitForFirstConsumer classes bind only when a
  *   pod mounts the claim, and a bare API server never binds it.
  * - Reclaim policy: a dynamically provisioned volume takes the reclaim policy

@@ -9,7 +9,8 @@
 import { posix } from "node:path";
 import type { Diagnostic } from "./diagnostics.ts";
 import { fileDiagnostic, hasErrors } from "./diagnostics.ts";
-import { loadOfficialList } from "./ibge.ts";
+import { compareRevisions } from "./history/compare.ts";
+import { loadOfficialList, OFFICIAL_LIST_PATH } from "./ibge.ts";
 import { loadDocument, validateBytes, type LoadedDocument } from "./load/index.ts";
 import type { InstancePlan } from "./plan.ts";
 import { planInstance } from "./resolve/instance.ts";
@@ -49,6 +50,17 @@ export interface LoadFleetOptions {
   readonly strict?: boolean;
   /** Documents of an earlier load to reuse where a file's bytes are unchanged. @default none */
   readonly cache?: DocumentCache;
+  /**
+   * An earlier revision to compare with (core/history/compare.ts): a deployed
+   * municipality renamed or gone is an error, a volume that would shrink a
+   * warning. @default none: one revision cannot tell
+   */
+  readonly base?: FileSource;
+}
+
+/** Everything a fleet load reads, relative to the source root: what to prefetch from git. */
+export function fleetPaths(municipalitiesDir: string): string[] {
+  return [PLATFORM_FILE, TIERS_DIR, OFFICIAL_LIST_PATH, municipalitiesDir];
 }
 
 /**
@@ -58,11 +70,15 @@ export interface LoadFleetOptions {
  */
 export type DocumentCache = Map<string, { readonly bytes: Uint8Array; readonly schema: unknown; readonly document: LoadedDocument<unknown> }>;
 
-export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, files, strict = false, cache }: LoadFleetOptions): Fleet {
+export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, files, strict = false, cache, base }: LoadFleetOptions): Fleet {
+  // Both revisions share one cache: an unchanged file is parsed and validated once.
+  if (base && !cache) cache = new Map();
   const loadDocument = cachedLoader(cache);
   const platform = loadDocument(source, PLATFORM_FILE, platformSchema);
   const tierFolder = listFolder(source, TIERS_DIR);
   const tiers = tierFolder.names.filter((name) => name.endsWith(".yaml")).map((name) => loadDocument(source, posix.join(TIERS_DIR, name), tierSchema));
+  const tierMap = new Map<TierId, Tier>();
+  for (const { value } of tiers) if (value) tierMap.set(value.metadata.name, value);
   const official = loadOfficialList(source);
 
   const dir = posix.normalize(municipalitiesDir);
@@ -71,6 +87,7 @@ export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, file
   const selected = files?.map((file) => posix.normalize(file));
   const municipalityFiles = [...new Set([...names.filter((n) => n.endsWith(".yaml")).map((n) => posix.join(dir, n)), ...(selected ?? [])])];
   const municipalities = municipalityFiles.map((file) => loadDocument(source, file, municipalitySchema));
+  const valid = municipalities.flatMap(({ file, value }) => (value ? [{ file, municipality: value }] : []));
 
   const ruleDiagnostics = runFleetRules({
     platform: located(platform),
@@ -80,6 +97,8 @@ export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, file
     officialList: official.list,
   });
   const misnamed = names.filter((n) => n.endsWith(".yml")).map((n) => wrongExtension(posix.join(dir, n)));
+  const now = { municipalities: valid, platform: platform.value, tiers: tierMap };
+  const history = base ? positioned(compareRevisions(loadFleet({ source: base, municipalitiesDir: dir, cache }), now), municipalities) : [];
 
   const reported = new Set(selected ?? municipalityFiles);
   const isReported = (file: string) => reported.has(file) || !municipalityFiles.includes(file);
@@ -92,18 +111,16 @@ export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, file
     ...(selected ? [] : misnamed),
     ...municipalities.flatMap((doc) => doc.diagnostics),
     ...ruleDiagnostics,
+    ...history,
   ]
     .filter((d) => isReported(d.file))
     .map((d): Diagnostic => (strict && d.severity === "warning" ? { ...d, severity: "error" } : d))
     .sort(byPosition);
 
-  const tierMap = new Map<TierId, Tier>();
-  for (const { value } of tiers) if (value) tierMap.set(value.metadata.name, value);
-
   return {
     platform: platform.value,
     tiers: tierMap,
-    municipalities: municipalities.flatMap(({ file, value }) => (value && reported.has(file) ? [{ file, municipality: value }] : [])),
+    municipalities: valid.filter(({ file }) => reported.has(file)),
     diagnostics,
     checkedFiles: [PLATFORM_FILE, ...tiers.map((t) => t.file), ...municipalityFiles.filter((f) => reported.has(f))],
   };
@@ -122,6 +139,15 @@ export function planFleet(fleet: Fleet): InstancePlan[] {
       if (!tier) throw new Error(`${file}: tier ${municipality.spec.tier} is not loaded`);
       return planInstance({ municipality, tier, platform, sourceFile: file });
     });
+}
+
+/** Diagnostics that name a field, positioned in the documents they judge (a removed file has none: it stays whole-file). */
+function positioned(diagnostics: readonly Diagnostic[], documents: readonly LoadedDocument<unknown>[]): Diagnostic[] {
+  const locators = new Map(documents.map((doc) => [doc.file, doc.locator]));
+  return diagnostics.map((d) => {
+    const locator = locators.get(d.file);
+    return locator && d.path ? { ...d, ...locator.value(d.path.split(".")) } : d;
+  });
 }
 
 /** loadDocument, through the cache when there is one. */

@@ -4,7 +4,10 @@
  * revisions; errors fail the command (exit 1), warnings are printed and pass.
  *
  * - A data volume never shrinks: the kubernetes provider replaces a claim whose
- *   size goes down, and the data goes with it (DESIGN.md sections 6 and 7).
+ *   size goes down, and the data goes with it (core/history/volumes.ts).
+ * - A deployed municipality keeps its name and does not leave the fleet unless
+ *   decommissioned (core/history/identity.ts); a decommissioned one that leaves
+ *   is a warning, since its volumes are retained.
  * - A deployed municipality never changes cluster: its volumes cannot follow.
  * - A change may not push a cluster past its allocatable capacity; a cluster
  *   that is already past it and does not grow is only a warning, so an old
@@ -13,12 +16,13 @@
  */
 import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
 import { PLATFORM_FILE } from "../fleet.ts";
-import { describeBytes, describeCpu, formatBytes } from "../quantity.ts";
+import { identityChanges } from "../history/identity.ts";
+import { shrinkingVolumes } from "../history/volumes.ts";
+import { describeBytes, describeCpu } from "../quantity.ts";
 import { describeBand, inBand, tierForPopulation } from "../population-band.ts";
 import type { Dimension } from "./clusters.ts";
 import { AMOUNT_KEY } from "./clusters.ts";
 import type { CapacityDiff } from "./diff.ts";
-import { VOLUME_KINDS } from "./figures.ts";
 import type { CapacityReport, ClusterRow } from "./report.ts";
 import type { Entry, Snapshot } from "./snapshot.ts";
 
@@ -42,10 +46,11 @@ const REPORT_CHECKS: readonly Check<ReportCheckInput>[] = [
 
 const DIFF_CHECKS: readonly Check<DiffCheckInput>[] = [
   volumesNeverShrink,
+  ({ base, head }) => identityChanges(base.entries, head.entries),
   dataStaysOnItsCluster,
   clustersStayWithinAllocatable,
   tiersStillMatchBands,
-  removalKeepsData,
+  decommissionedRemovalKeepsData,
 ];
 
 export function checkReport(input: ReportCheckInput): Diagnostic[] {
@@ -62,18 +67,7 @@ function volumesNeverShrink({ base, head }: DiffCheckInput): Diagnostic[] {
     const was = before.get(now.municipality.metadata.name);
     // A pipeline municipality has no volume yet, so nothing can be lost.
     if (!was || was.status !== "active") return [];
-    return VOLUME_KINDS.filter((kind) => now.plan.volumes[kind].storageBytes < was.plan.volumes[kind].storageBytes).map(
-      (kind): Diagnostic => {
-        const from = was.plan.volumes[kind].storageBytes;
-        const to = now.plan.volumes[kind].storageBytes;
-        return fileDiagnostic(
-          now.file,
-          `${now.municipality.metadata.name}: volume ${kind} (claim ${now.plan.volumes[kind].claimName}) would shrink ` +
-            `from ${formatBytes(from)} to ${formatBytes(to)}; a volume cannot shrink without losing its data, keep it at ${formatBytes(from)} or more`,
-          { path: overridePath(kind, now) ?? "spec.tier" },
-        );
-      },
-    );
+    return shrinkingVolumes(now, was.plan.volumes, now.plan.volumes, "error");
   });
 }
 
@@ -96,12 +90,6 @@ function dataStaysOnItsCluster({ base, head }: DiffCheckInput): Diagnostic[] {
       ),
     ];
   });
-}
-
-function overridePath(kind: string, entry: Entry): string | undefined {
-  const key = `${kind}Storage` as const;
-  const overrides: Readonly<Record<string, unknown>> = entry.municipality.spec.overrides ?? {};
-  return key in overrides ? `spec.overrides.${key}` : undefined;
 }
 
 function clustersStayWithinAllocatable({ diff }: DiffCheckInput): Diagnostic[] {
@@ -163,15 +151,15 @@ function bandProblem(entry: Entry, snapshot: Snapshot): string | undefined {
   return `${entry.municipality.metadata.name}: population ${population} is outside the ${tier} band (${describeBand(band)})${hint}`;
 }
 
-/** Deleting a formalized municipality's file stops synthesizing its stack; its data stays in the cluster. */
-function removalKeepsData({ diff }: DiffCheckInput): Diagnostic[] {
+/** Deleting a decommissioned municipality's file stops synthesizing its stack; its data stays in the cluster (any other phase is an identity error). */
+function decommissionedRemovalKeepsData({ diff }: DiffCheckInput): Diagnostic[] {
   return diff.changes.flatMap(({ name, before, after }): Diagnostic[] =>
-    after === null && before?.status === "active"
+    after === null && before?.phase === "decommissioned"
       ? [
           fileDiagnostic(
             before.file,
-            `${name}: the file of a formalized municipality is removed; its volumes are retained and keep using ` +
-              `${describeBytes(before.figures.storageBytes.total)} of storage (set phase decommissioned to keep them counted)`,
+            `${name}: the file of a decommissioned municipality is removed; its volumes are retained and keep using ` +
+              `${describeBytes(before.figures.storageBytes.total)} of storage, no longer counted here (keep the file to keep them counted)`,
             { severity: "warning" },
           ),
         ]

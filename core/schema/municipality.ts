@@ -25,7 +25,8 @@ const person = z.strictObject({
 /**
  * Sizes a municipality may raise or lower against its tier, within bounds that
  * keep one contract from eating a cluster. Volumes may grow, never shrink: the
- * capacity diff refuses a shrink between revisions.
+ * capacity diff refuses a shrink between revisions, and validate warns of one
+ * (core/history/volumes.ts).
  */
 export const overridesSchema = z.strictObject({
   documentsStorage: boundedByteQuantity("10Gi", "20Ti")

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { addFigures, subtractFigures, sumFigures } from "../../core/capacity/figures.ts";
 import { PEQUENO_I_PRODUCTION, PEQUENO_I_PROVISIONING, PEQUENO_II_PRODUCTION, Gi, Mi, ZERO, figures } from "./expected.ts";
-import { official, type FixtureRepo, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
+import { municipalityYaml, official, type FixtureRepo, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
 import { repoPerTest } from "./per-test.ts";
 import { capacity } from "./run.ts";
 
@@ -104,7 +104,8 @@ describe("capacity diff", () => {
     repo.remove("municipalities/acaiaca.yaml");
     repo.municipality({ official: official("Águas Formosas"), tier: "pequeno-i", sequence: 5 }).commit("one in, one out");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
-    expect(code).toBe(0);
+    // The figures are reported; removing a deployed municipality's file is an error (below).
+    expect(code).toBe(1);
     expect(json!.changes.map((c) => [c.name, c.reasons])).toEqual([
       ["acaiaca", ["removed"]],
       ["aguas-formosas", ["added"]],
@@ -114,8 +115,58 @@ describe("capacity diff", () => {
     expect(removed!.delta).toEqual(subtractFigures(ZERO, PEQUENO_I_PRODUCTION));
     expect(added).toMatchObject({ before: null, after: { figures: PEQUENO_I_PRODUCTION }, delta: PEQUENO_I_PRODUCTION });
     expect(json!.totals.delta).toEqual(ZERO);
-    // Deleting a formalized municipality's file leaves its volumes behind: say so.
-    expect(json!.diagnostics).toEqual([expect.objectContaining({ severity: "warning", file: "municipalities/acaiaca.yaml" })]);
+    // Deleting a deployed municipality's file would leave its stack and volumes unmanaged: refused, with the safe way.
+    expect(json!.diagnostics).toEqual([
+      {
+        severity: "error",
+        file: "municipalities/acaiaca.yaml",
+        line: 0,
+        column: 0,
+        path: "",
+        message:
+          "the file of acaiaca (phase production) is removed: its stack sei-acaiaca would no longer be synthesized, and its namespace, volumes and " +
+          'Terraform state would be left unmanaged; set phase decommissioned and deploy it first, then remove the file (see "Renaming or removing a municipality" in docs/validate.md)',
+      },
+    ]);
+  });
+
+  it("removing a decommissioned municipality's file only warns: its volumes are retained, no longer counted", () => {
+    const repo = baseRepo();
+    repo.municipality({ ...ACAIACA, phase: "decommissioned" }).commit("acaiaca decommissioned");
+    repo.remove("municipalities/acaiaca.yaml").commit("acaiaca gone");
+    const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
+    expect(code).toBe(0);
+    expect(json!.diagnostics).toEqual([
+      expect.objectContaining({ severity: "warning", file: "municipalities/acaiaca.yaml", message: expect.stringMatching(/^acaiaca: the file of a decommissioned municipality is removed; its volumes are retained and keep using 130 GiB of storage/) }),
+    ]);
+  });
+
+  it("renaming a deployed municipality is an error at its new name: a new, empty instance would be built", () => {
+    const repo = baseRepo();
+    repo.remove("municipalities/acaiaca.yaml");
+    repo.write("municipalities/acaiaca-mg.yaml", municipalityYaml(ACAIACA).replace("name: acaiaca", "name: acaiaca-mg")).commit("rename");
+    const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
+    expect(code).toBe(1);
+    expect(json!.changes.map((c) => [c.name, c.reasons])).toEqual([
+      ["acaiaca", ["removed"]],
+      ["acaiaca-mg", ["added"]],
+    ]);
+    // The rename is said once, where the new name is written ("  name: acaiaca-mg", line 4); not again as a removal.
+    expect(json!.diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", file: "municipalities/acaiaca-mg.yaml", path: "metadata.name", line: 4, column: 9 }),
+    ]);
+    expect(json!.diagnostics[0]!.message).toMatch(/^renames acaiaca \(IBGE 3100401, phase production\) to acaiaca-mg: .* keep the name acaiaca \(/);
+  });
+
+  it("a deployed municipality back to contracted is an error at its phase: its stack would no longer be synthesized", () => {
+    const repo = baseRepo();
+    repo.municipality({ ...ACAIACA, phase: "contracted" }).commit("acaiaca back to contracted");
+    const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
+    expect(code).toBe(1);
+    expect(json!.diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", file: "municipalities/acaiaca.yaml", path: "spec.phase", line: 10, column: 10 }),
+    ]);
+    expect(json!.diagnostics[0]!.message).toMatch(/^acaiaca goes back from production to contracted: .* set phase decommissioned instead/);
   });
 
   it("phase changed: a published contract moves from the pipeline into the fleet", () => {
@@ -223,7 +274,7 @@ describe("capacity diff", () => {
   it("an overcommitted cluster that this change does not grow is only a warning", () => {
     const repo = baseRepo();
     repo.edit("platform.yaml", 'allocatable: { cpu: "256", memory: 1Ti, storage: 100Ti }', 'allocatable: { cpu: "1", memory: 1Ti, storage: 100Ti }').commit("tiny cluster");
-    repo.remove("municipalities/acaiaca.yaml").commit("one less");
+    repo.municipality({ ...ACAIACA, phase: "decommissioned" }).commit("one less running");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(0);
     expect(json!.diagnostics.map((d) => [d.severity, d.path])).toContainEqual(["warning", "spec.clusters.prodemge-bh-1.allocatable.cpu"]);

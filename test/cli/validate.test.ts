@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { FixtureRepo, municipalityYaml, official, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
 import { REPO_ROOT, seiInfra } from "./run.ts";
 
 const FIXTURES = "test/fixtures/municipalities";
@@ -148,3 +149,51 @@ describe("sei-infra validate: usage and I/O errors exit 2, a file it will not re
     expect(run.status).toBe(1);
   });
 });
+
+describe("sei-infra validate compares with an earlier revision", () => {
+  const TIRADENTES: MunicipalityFixture = { official: official("Tiradentes"), tier: "pequeno-i", sequence: 1 };
+  const renamed = municipalityYaml(TIRADENTES).replace("name: tiradentes", "name: tiradentes-mg");
+  const RENAME = /^municipalities\/tiradentes-mg\.yaml:4:9: error: metadata\.name: renames tiradentes \(IBGE 3168804, phase production\) to tiradentes-mg: /m;
+  const repos: FixtureRepo[] = [];
+  const project = () => {
+    const repo = new FixtureRepo();
+    repos.push(repo);
+    return repo.municipality(TIRADENTES);
+  };
+  afterAll(() => repos.forEach((r) => r.dispose()));
+
+  it("against HEAD by default, in a git checkout: a rename in the working tree is an error", () => {
+    const repo = project();
+    repo.commit("tiradentes deployed");
+    repo.remove("municipalities/tiradentes.yaml").write("municipalities/tiradentes-mg.yaml", renamed);
+    const run = seiInfra(["validate"], { cwd: repo.root });
+    expect(run.stdout).toMatch(RENAME);
+    expect(run.status).toBe(1);
+  });
+
+  it("against --base, for a rename already committed (what CI passes: the pull request's base)", () => {
+    const repo = project();
+    repo.commit("tiradentes deployed");
+    repo.remove("municipalities/tiradentes.yaml").write("municipalities/tiradentes-mg.yaml", renamed).commit("renamed");
+    expect(seiInfra(["validate"], { cwd: repo.root }).status).toBe(0);
+    const run = seiInfra(["validate", "--base", "HEAD~1", "--format", "github"], { cwd: repo.root });
+    expect(run.stdout).toMatch(/^::error file=municipalities\/tiradentes-mg\.yaml,line=4,col=9,title=metadata\.name::renames tiradentes/m);
+    expect(run.status).toBe(1);
+  });
+
+  it("not at all without a commit to compare with: one revision cannot tell", () => {
+    const repo = project();
+    repo.remove("municipalities/tiradentes.yaml").write("municipalities/tiradentes-mg.yaml", renamed);
+    expect(seiInfra(["validate"], { cwd: repo.root })).toMatchObject({ status: 0, stdout: "7 files valid\n" });
+  });
+
+  it("an unknown --base is a usage error (exit 2)", () => {
+    const repo = project();
+    repo.commit("one");
+    expect(seiInfra(["validate", "--base", "no-such-branch"], { cwd: repo.root })).toMatchObject({
+      status: 2,
+      stderr: 'sei-infra: --base: unknown revision "no-such-branch"\n',
+    });
+  });
+});
+

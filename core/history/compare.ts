@@ -1,0 +1,43 @@
+/**
+ * What `validate` tells by comparing the fleet with an earlier revision of it
+ * (git HEAD in a checkout, or `--base REV`): a deployed municipality renamed or
+ * gone is an error (identity.ts), and a volume that would shrink is a warning
+ * (volumes.ts; `capacity --base` makes it an error).
+ *
+ * One revision alone cannot tell any of this: a rename or a removal leaves no
+ * trace in the files that remain, `cdktf.out` is a build output that may be
+ * stale or absent, and the Terraform state, which does know what is deployed,
+ * sits behind credentials validate neither has nor needs.
+ */
+import type { Diagnostic } from "../diagnostics.ts";
+import { volumesOf } from "../resolve/volumes.ts";
+import { isFormalized, type TierId } from "../schema/municipality.ts";
+import type { Platform } from "../schema/platform.ts";
+import type { Tier } from "../schema/tier.ts";
+import { identityChanges, type Member } from "./identity.ts";
+import { shrinkingVolumes } from "./volumes.ts";
+
+/** One revision (a loaded Fleet is one): its municipality files that are valid on their own, its platform and tiers. */
+export interface Revision {
+  readonly municipalities: readonly Member[];
+  readonly platform: Platform | undefined;
+  readonly tiers: ReadonlyMap<TierId, Tier>;
+}
+
+export function compareRevisions(before: Revision, after: Revision): Diagnostic[] {
+  return [...identityChanges(before.municipalities, after.municipalities), ...shrinkWarnings(before, after)];
+}
+
+function shrinkWarnings(before: Revision, after: Revision): Diagnostic[] {
+  const was = new Map(before.municipalities.map((m) => [m.municipality.metadata.name, m]));
+  return after.municipalities.flatMap((now) => {
+    const old = was.get(now.municipality.metadata.name);
+    // A pipeline municipality has no volume yet, so nothing can be lost.
+    if (!old || !isFormalized(old.municipality.spec.phase)) return [];
+    const oldTier = before.tiers.get(old.municipality.spec.tier);
+    const newTier = after.tiers.get(now.municipality.spec.tier);
+    if (!before.platform || !after.platform || !oldTier || !newTier) return [];
+    const volumes = (member: Member, tier: Tier, platform: Platform) => volumesOf(member.municipality, tier, platform);
+    return shrinkingVolumes(now, volumes(old, oldTier, before.platform), volumes(now, newTier, after.platform), "warning");
+  });
+}

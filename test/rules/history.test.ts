@@ -1,0 +1,97 @@
+/**
+ * The fleet compared with an earlier revision (what `validate` does against
+ * HEAD or --base): a deployed municipality renamed or gone is an error, a
+ * volume that would shrink a warning. Files are inline, as in rules.test.ts;
+ * the git side is tested in test/cli/validate.test.ts and test/capacity/.
+ */
+import { describe, expect, it } from "vitest";
+import { loadFleet } from "../../core/fleet.ts";
+import { DIAMANTINA, edit, lines, overlay, repo, TIRADENTES } from "../load/support.ts";
+
+/** Loads `now` compared with `before`, each a set of municipality files in "m/". */
+function compare(before: Record<string, string>, now: Record<string, string>, options: { strict?: boolean; files?: string[] } = {}) {
+  const inFolder = (files: Record<string, string>) => overlay(repo, Object.fromEntries(Object.entries(files).map(([name, text]) => [`m/${name}`, text])));
+  return lines(loadFleet({ source: inFolder(now), base: inFolder(before), municipalitiesDir: "m", ...options }).diagnostics);
+}
+
+const DOCS = 'see "Renaming or removing a municipality" in docs/validate.md';
+const renamed = edit(TIRADENTES, "name:", "name: tiradentes-mg");
+
+describe("compared with an earlier revision", () => {
+  it("says nothing when nothing moved", () => {
+    expect(compare({ "tiradentes.yaml": TIRADENTES }, { "tiradentes.yaml": TIRADENTES })).toEqual([]);
+  });
+
+  it("refuses a deployed municipality under a new name, at the new name", () => {
+    expect(compare({ "tiradentes.yaml": TIRADENTES }, { "tiradentes-mg.yaml": renamed })).toEqual([
+      "error m/tiradentes-mg.yaml:4:9 metadata.name: renames tiradentes (IBGE 3168804, phase production) to tiradentes-mg: " +
+        "the stack, its state, the namespace and the volumes are named after metadata.name, so this would build a new, empty instance " +
+        `on sei.tiradentes.mg.gov.br and leave the data in namespace sei-tiradentes unmanaged; keep the name tiradentes (${DOCS})`,
+    ]);
+  });
+
+  it("refuses it for a decommissioned one too: its data is kept under the old name", () => {
+    const decommissioned = edit(TIRADENTES, "phase:", "phase: decommissioned");
+    expect(compare({ "tiradentes.yaml": decommissioned }, { "tiradentes-mg.yaml": edit(renamed, "phase:", "phase: decommissioned") })).toEqual([
+      expect.stringMatching(/^error m\/tiradentes-mg\.yaml:4:9 metadata\.name: renames tiradentes \(IBGE 3168804, phase decommissioned\)/),
+    ]);
+  });
+
+  it("lets a contracted municipality be renamed: nothing is deployed yet", () => {
+    const contracted = edit(edit(TIRADENTES, "phase:", "phase: contracted"), "pncpId:", "");
+    expect(compare({ "tiradentes.yaml": contracted }, { "tiradentes-mg.yaml": edit(contracted, "name:", "name: tiradentes-mg") })).toEqual([]);
+  });
+
+  it("refuses the removal of a deployed municipality's file, naming the file", () => {
+    expect(compare({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": DIAMANTINA }, { "tiradentes.yaml": TIRADENTES })).toEqual([
+      "error m/diamantina.yaml:0:0 : the file of diamantina (phase provisioning) is removed: its stack sei-diamantina would no longer be synthesized, " +
+        `and its namespace, volumes and Terraform state would be left unmanaged; set phase decommissioned and deploy it first, then remove the file (${DOCS})`,
+    ]);
+  });
+
+  it("lets a decommissioned municipality's file go", () => {
+    const decommissioned = edit(DIAMANTINA, "phase:", "phase: decommissioned");
+    expect(compare({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": decommissioned }, { "tiradentes.yaml": TIRADENTES })).toEqual([]);
+  });
+
+  it("refuses a deployed municipality back to contracted, which orphans it the same way", () => {
+    const back = edit(edit(TIRADENTES, "phase:", "phase: contracted"), "pncpId:", "");
+    expect(compare({ "tiradentes.yaml": TIRADENTES }, { "tiradentes.yaml": back })).toEqual([
+      "error m/tiradentes.yaml:10:10 spec.phase: tiradentes goes back from production to contracted: its stack sei-tiradentes would no longer be synthesized, " +
+        `and its namespace, volumes and Terraform state would be left unmanaged; set phase decommissioned instead (${DOCS})`,
+    ]);
+  });
+
+  it("warns that a smaller tier would shrink every volume, at the tier; --strict makes it an error", () => {
+    const smaller = edit(DIAMANTINA, "tier:", "tier: pequeno-i");
+    const shrink = (kind: string, claim: string, from: string, to: string) =>
+      `m/diamantina.yaml:9:9 spec.tier: diamantina: volume ${kind} (claim ${claim}) would shrink from ${from} to ${to}; a volume cannot shrink without losing its data, keep it at ${from} or more`;
+    const expected = [
+      shrink("database", "sei-database-data", "25Gi", "10Gi"),
+      shrink("documents", "sei-documents", "150Gi", "50Gi"),
+      shrink("solr", "sei-solr-data", "20Gi", "10Gi"),
+      shrink("backup", "sei-backups", "180Gi", "60Gi"),
+    ];
+    const found = compare({ "diamantina.yaml": DIAMANTINA }, { "diamantina.yaml": smaller });
+    expect(found.filter((l) => l.includes("shrink"))).toEqual(expected.map((l) => `warning ${l}`));
+    const strict = compare({ "diamantina.yaml": DIAMANTINA }, { "diamantina.yaml": smaller }, { strict: true });
+    expect(strict.filter((l) => l.includes("shrink"))).toEqual(expected.map((l) => `error ${l}`));
+  });
+
+  it("warns at the override that shrinks a volume, and not for a larger one", () => {
+    const grown = `${DIAMANTINA}  overrides:\n    documentsStorage: 300Gi\n`;
+    const shrunk = `${DIAMANTINA}  overrides:\n    documentsStorage: 200Gi\n`;
+    expect(compare({ "diamantina.yaml": DIAMANTINA }, { "diamantina.yaml": grown })).toEqual([]);
+    // The backup room follows the documents override; no key of the file sets it, so it points at the tier.
+    expect(compare({ "diamantina.yaml": grown }, { "diamantina.yaml": shrunk })).toEqual([
+      "warning m/diamantina.yaml:9:9 spec.tier: diamantina: volume backup (claim sei-backups) would shrink from 330Gi to 230Gi; a volume cannot shrink without losing its data, keep it at 330Gi or more",
+      "warning m/diamantina.yaml:21:23 spec.overrides.documentsStorage: diamantina: volume documents (claim sei-documents) would shrink from 300Gi to 200Gi; a volume cannot shrink without losing its data, keep it at 300Gi or more",
+    ]);
+  });
+
+  it("with FILES, still reports a removed file: it is no other file's problem", () => {
+    expect(compare({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": DIAMANTINA }, { "tiradentes.yaml": TIRADENTES }, { files: ["m/tiradentes.yaml"] })).toEqual([
+      expect.stringMatching(/^error m\/diamantina\.yaml:0:0 : the file of diamantina \(phase provisioning\) is removed/),
+    ]);
+  });
+});
