@@ -34,7 +34,7 @@ export const TEXT_LIMIT = 1000;
 const SHORT_ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /** `\u001b`, `\u202e`, `\u{e0001}`: how one character is written as an escape. */
-export function escapeCodePoint(character: string): string {
+function escapeCodePoint(character: string): string {
   const short = SHORT_ESCAPES[character];
   if (short) return short;
   const code = character.codePointAt(0)!;
@@ -64,11 +64,6 @@ export function quoted(value: string, limit = EXCERPT_LENGTH): string {
 /** Like quoted, with every character outside printable ASCII escaped: shows a look-alike letter for what it is. */
 export function quotedAscii(value: string, limit = EXCERPT_LENGTH): string {
   return cut(value, limit, (part) => JSON.stringify(part).replace(NON_ASCII_ALL, escapeCodePoint));
-}
-
-/** Whether printing `text` as it is could act on a terminal or hide what it says. */
-export function hasUnsafeCharacters(text: string): boolean {
-  return UNSAFE.test(text);
 }
 
 /** The first `limit` characters rendered by `render`, then "… (N characters)" when there were more. */

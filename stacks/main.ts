@@ -18,6 +18,7 @@ import { hasErrors } from "../core/diagnostics.ts";
 import { printable } from "../core/printable.ts";
 import { formatDiagnostic } from "../report/diagnostics/text.ts";
 import { loadFleet, planFleet } from "../core/fleet.ts";
+import { listFolder } from "../core/source.ts";
 import { workingTree } from "../sources/working-tree.ts";
 import { formatSummary } from "./fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "./output-dir.ts";
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
   const source = workingTree(root);
   const only = parseOnly(env.SEI_ONLY);
   if (only) {
-    const unknown = unknownNames(only, source.list(municipalitiesDir));
+    // A folder the source refuses lists nothing here; loadFleet reports why.
+    const unknown = unknownNames(only, listFolder(source, municipalitiesDir).names);
     // SEI_ONLY and the file names are printed escaped (core/printable.ts), like every diagnostic.
     if (unknown.length) fail([...unknown.map((message) => printable(message)), "synthesis stopped: nothing was written"]);
   }

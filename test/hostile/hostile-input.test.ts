@@ -7,7 +7,8 @@
  * test asserts:
  *
  * - the exit code (1: a file is invalid; never a crash, a hang or exit 2);
- * - an error naming the file, in every format;
+ * - an error naming the file, in every format, while the other files are
+ *   still checked;
  * - no secret and no file content in any output: a unique marker planted in
  *   the target (or in the child's environment, for /proc/self/environ) never
  *   appears, and no raw control or bidi character reaches the output;
@@ -20,7 +21,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RAW_CONTROL } from "../support/raw-control.ts";
@@ -278,7 +279,7 @@ describe("hostile input", () => {
     for (const p of projects) p.dispose();
   });
 
-  it.each(CASES.map((c) => [c.name, c]))("%s", (_name, hostile: HostileCase) => {
+  it.each(CASES.map((c) => [c.name, c]))("%s", async (_name, hostile: HostileCase) => {
     const p = new HostileProject();
     projects.push(p);
     p.write("municipalities/tiradentes.yaml", VALID);
@@ -286,43 +287,41 @@ describe("hostile input", () => {
     hostile.build(p);
     const options = { cwd: p.root, env: { SEI_HOSTILE_MARKER: MARKER }, withoutPermissionOverride: hostile.withoutPermissionOverride ?? false };
 
-    const outputs: Output[] = [];
-    const record = (label: string, run: BoundedRun, files: readonly string[] = []) => {
-      const written = files.map((f) => {
-        try {
-          return readFileSync(join(p.root, f), "utf8");
-        } catch {
-          return "";
-        }
-      });
-      const text = [run.stdout, run.stderr, ...written].join("\n");
-      outputs.push({ label, run, text });
-      expect(run.seconds, `${label} took ${run.seconds} s`).toBeLessThan(SECONDS);
-      expect(run.peakMegabytes, `${label} used ${run.peakMegabytes} MB`).toBeLessThan(MEGABYTES);
-      expect(text.includes(MARKER), `${label} printed the secret or the file's content`).toBe(false);
-      expect(RAW_CONTROL.exec(text)?.[0], `${label} printed a raw control character`).toBeUndefined();
-      return run;
-    };
-
+    // Every command and format of the case, run at once; `errors` says where its errors are printed.
+    const jobs: { label: string; args: string[]; files: string[]; errors: "text" | "json" | "github" | "stderr" }[] = [];
     if (hostile.validateArgs !== null) {
       for (const format of VALIDATE_FORMATS) {
-        const run = record(`validate --format ${format}`, boundedSeiInfra(["validate", "--format", format, ...(hostile.validateArgs ?? [])], options));
-        expect(run.status, `validate --format ${format}: ${run.stderr}`).toBe(1);
-        expectNamed(format, run, hostile);
+        jobs.push({ label: `validate --format ${format}`, args: ["validate", "--format", format, ...(hostile.validateArgs ?? [])], files: [], errors: format });
       }
     }
     if (hostile.capacityArgs !== null) {
       for (const format of CAPACITY_FORMATS) {
-        const files = [`report.${format}`, "chart.svg"];
-        rmSync(join(p.root, files[0]!), { force: true });
-        rmSync(join(p.root, files[1]!), { force: true });
+        const files = [`report.${format}`, `chart.${format}.svg`];
         const args = ["capacity", "--format", format, "--output", files[0]!, "--chart", files[1]!, ...(hostile.capacityArgs ?? [])];
-        const run = record(`capacity --format ${format}`, boundedSeiInfra(args, options), files);
-        expect(run.status, `capacity --format ${format}: ${run.stderr}`).toBe(1);
-        expectNamed("text", { ...run, stdout: run.stderr }, hostile);
+        jobs.push({ label: `capacity --format ${format}`, args, files, errors: "stderr" });
       }
     }
+    const runs = await Promise.all(jobs.map((job) => boundedSeiInfra(job.args, options)));
 
+    const outputs: Output[] = jobs.map(({ label, files }, i) => {
+      const run = runs[i]!;
+      const written = files.map((f) => (existsSync(join(p.root, f)) ? readFileSync(join(p.root, f), "utf8") : ""));
+      return { label, run, text: [run.stdout, run.stderr, ...written].join("\n") };
+    });
+    for (const [i, { label, run, text }] of outputs.entries()) {
+      expect(run.seconds, `${label} took ${run.seconds} s`).toBeLessThan(SECONDS);
+      expect(run.peakMegabytes, `${label} used ${run.peakMegabytes} MB`).toBeLessThan(MEGABYTES);
+      expect(text.includes(MARKER), `${label} printed the secret or the file's content`).toBe(false);
+      expect(RAW_CONTROL.exec(text)?.[0], `${label} printed a raw control character`).toBeUndefined();
+      expect(run.status, `${label}: ${run.stderr}`).toBe(1);
+      const errors = jobs[i]!.errors;
+      expectNamed(errors === "stderr" ? "text" : errors, errors === "stderr" ? { ...run, stdout: run.stderr } : run, hostile);
+    }
+    // One bad entry never stops the others: the valid neighbour is still read and checked.
+    const json = outputs.find((o) => o.label === "validate --format json");
+    if (json && !hostile.validateArgs && hostile.file !== "municipalities") {
+      expect((JSON.parse(json.run.stdout) as { files: string[] }).files).toContain("municipalities/tiradentes.yaml");
+    }
     hostile.also?.(outputs);
   });
 });

@@ -9,7 +9,7 @@
  * before the loader was fixed), and GNU time (`/usr/bin/time`) reports the
  * child's peak resident set size and wall time.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,23 +40,29 @@ export interface RunOptions {
   readonly withoutPermissionOverride?: boolean;
 }
 
-/** `sei-infra ARGS` as a child process, killed past the bound, with its time and peak memory. */
-export function boundedSeiInfra(args: readonly string[], { cwd, env = {}, withoutPermissionOverride = false }: RunOptions): BoundedRun {
+/** `sei-infra ARGS` as a child process, killed past the bound, with its time and peak memory; several may run at once. */
+export async function boundedSeiInfra(args: readonly string[], { cwd, env = {}, withoutPermissionOverride = false }: RunOptions): Promise<BoundedRun> {
   const scratch = mkdtempSync(join(tmpdir(), "sei-hostile-run-"));
   const stats = join(scratch, "time");
   try {
     const node = [process.execPath, BIN, ...args];
     const dropped = withoutPermissionOverride ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search", ...node] : node;
-    const result = spawnSync("/usr/bin/time", ["-f", "%M %e", "-o", stats, "timeout", "-s", "KILL", String(KILL_AFTER_SECONDS), ...dropped], {
+    const child = spawn("/usr/bin/time", ["-f", "%M %e", "-o", stats, "timeout", "-s", "KILL", String(KILL_AFTER_SECONDS), ...dropped], {
       cwd,
       env: { ...process.env, NO_COLOR: "1", ...env },
-      encoding: "utf8",
-      maxBuffer: 256 * 2 ** 20,
     });
-    if (result.error) throw result.error;
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    const status = await new Promise<number | null>((done, fail) => {
+      child.on("error", fail);
+      child.on("close", done);
+    });
     // GNU time writes "Command exited with non-zero status N" first when the child failed.
     const [kilobytes, seconds] = readFileSync(stats, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr, seconds: seconds!, peakMegabytes: kilobytes! / 1024 };
+    const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString("utf8");
+    return { status, stdout: text(stdout), stderr: text(stderr), seconds: seconds!, peakMegabytes: kilobytes! / 1024 };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
