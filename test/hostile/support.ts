@@ -7,7 +7,7 @@
  *
  * Bounds: `timeout -s KILL` stops a child that hangs (a FIFO read forever
  * before the loader was fixed), and GNU time (`/usr/bin/time`) reports the
- * child's peak resident set size and wall time.
+ * child's peak resident set size, wall time and CPU time.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -25,7 +25,10 @@ export interface BoundedRun {
   readonly status: number | null;
   readonly stdout: string;
   readonly stderr: string;
+  /** Wall time: a hang shows here (and as exit 137). */
   readonly seconds: number;
+  /** User and system CPU time: work done, whatever else the shared machine runs. */
+  readonly cpuSeconds: number;
   readonly peakMegabytes: number;
 }
 
@@ -47,7 +50,7 @@ export async function boundedSeiInfra(args: readonly string[], { cwd, env = {}, 
   try {
     const node = [process.execPath, BIN, ...args];
     const dropped = withoutPermissionOverride ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search", ...node] : node;
-    const child = spawn("/usr/bin/time", ["-f", "%M %e", "-o", stats, "timeout", "-s", "KILL", String(KILL_AFTER_SECONDS), ...dropped], {
+    const child = spawn("/usr/bin/time", ["-f", "%M %e %U %S", "-o", stats, "timeout", "-s", "KILL", String(KILL_AFTER_SECONDS), ...dropped], {
       cwd,
       env: { ...process.env, NO_COLOR: "1", ...env },
     });
@@ -60,9 +63,9 @@ export async function boundedSeiInfra(args: readonly string[], { cwd, env = {}, 
       child.on("close", done);
     });
     // GNU time writes "Command exited with non-zero status N" first when the child failed.
-    const [kilobytes, seconds] = readFileSync(stats, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
+    const [kilobytes, seconds, user, system] = readFileSync(stats, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
     const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString("utf8");
-    return { status, stdout: text(stdout), stderr: text(stderr), seconds: seconds!, peakMegabytes: kilobytes! / 1024 };
+    return { status, stdout: text(stdout), stderr: text(stderr), seconds: seconds!, cpuSeconds: user! + system!, peakMegabytes: kilobytes! / 1024 };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
