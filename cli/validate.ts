@@ -12,7 +12,7 @@ import { hasErrors } from "../core/diagnostics.ts";
 import { fleetPaths, loadFleet, MUNICIPALITIES_DIR } from "../core/fleet.ts";
 import type { FileSource } from "../core/source.ts";
 import { FORMATS, type DiagnosticFormat } from "../report/formats.ts";
-import { GitError, gitRevisions } from "../sources/git-revisions.ts";
+import { differsFromWorkingTree, GitError, gitRevisions } from "../sources/git-revisions.ts";
 import { workingTree } from "../sources/working-tree.ts";
 import type { CommandSpec, Io } from "./command.ts";
 import { EXIT, UsageError } from "./exit.ts";
@@ -65,11 +65,14 @@ export function runValidate(args: ValidateArgs, io: Io): number {
 
 /**
  * The revision to compare with: `--base` (an unknown one is a usage error), or
- * HEAD when the municipalities folder is inside the project and the project is
- * a git checkout with a commit; else none.
+ * HEAD when the municipalities folder is inside the project, the project is a
+ * git checkout with a commit, and the fleet's files differ from it (when they
+ * do not, there is nothing to find, and one `git diff` is all it costs);
+ * else none.
  */
 function baseRevision(root: string, municipalitiesDir: string, base: string | undefined): FileSource | undefined {
-  const read = (revision: string) => gitRevisions({ root, revisions: [revision], prefetch: fleetPaths(municipalitiesDir) })[0];
+  const paths = fleetPaths(municipalitiesDir);
+  const read = (revision: string) => gitRevisions({ root, revisions: [revision], prefetch: paths })[0];
   if (base !== undefined) {
     try {
       return read(base);
@@ -80,7 +83,7 @@ function baseRevision(root: string, municipalitiesDir: string, base: string | un
   }
   if (!isInsideProject(municipalitiesDir)) return undefined;
   try {
-    return read("HEAD");
+    return differsFromWorkingTree(root, "HEAD", paths) ? read("HEAD") : undefined;
   } catch (error) {
     if (error instanceof GitError) return undefined;
     throw error;

@@ -9,7 +9,7 @@
 import { posix } from "node:path";
 import type { Diagnostic } from "./diagnostics.ts";
 import { fileDiagnostic, hasErrors } from "./diagnostics.ts";
-import { compareRevisions } from "./history/compare.ts";
+import { compareRevisions, type Revision } from "./history/compare.ts";
 import { loadOfficialList, OFFICIAL_LIST_PATH } from "./ibge.ts";
 import { loadDocument, validateBytes, type LoadedDocument } from "./load/index.ts";
 import type { InstancePlan } from "./plan.ts";
@@ -73,21 +73,11 @@ export type DocumentCache = Map<string, { readonly bytes: Uint8Array; readonly s
 export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, files, strict = false, cache, base }: LoadFleetOptions): Fleet {
   // Both revisions share one cache: an unchanged file is parsed and validated once.
   if (base && !cache) cache = new Map();
-  const loadDocument = cachedLoader(cache);
-  const platform = loadDocument(source, PLATFORM_FILE, platformSchema);
-  const tierFolder = listFolder(source, TIERS_DIR);
-  const tiers = tierFolder.names.filter((name) => name.endsWith(".yaml")).map((name) => loadDocument(source, posix.join(TIERS_DIR, name), tierSchema));
-  const tierMap = new Map<TierId, Tier>();
-  for (const { value } of tiers) if (value) tierMap.set(value.metadata.name, value);
-  const official = loadOfficialList(source);
-
   const dir = posix.normalize(municipalitiesDir);
-  const folder = listFolder(source, dir);
-  const names = folder.names;
   const selected = files?.map((file) => posix.normalize(file));
-  const municipalityFiles = [...new Set([...names.filter((n) => n.endsWith(".yaml")).map((n) => posix.join(dir, n)), ...(selected ?? [])])];
-  const municipalities = municipalityFiles.map((file) => loadDocument(source, file, municipalitySchema));
-  const valid = municipalities.flatMap(({ file, value }) => (value ? [{ file, municipality: value }] : []));
+  const { platform, tierFolder, tiers, folder, municipalityFiles, municipalities, revision } = readRevision(source, dir, cache, selected);
+  const names = folder.names;
+  const official = loadOfficialList(source);
 
   const ruleDiagnostics = runFleetRules({
     platform: located(platform),
@@ -97,8 +87,8 @@ export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, file
     officialList: official.list,
   });
   const misnamed = names.filter((n) => n.endsWith(".yml")).map((n) => wrongExtension(posix.join(dir, n)));
-  const now = { municipalities: valid, platform: platform.value, tiers: tierMap };
-  const history = base ? positioned(compareRevisions(loadFleet({ source: base, municipalitiesDir: dir, cache }), now), municipalities) : [];
+  // The earlier revision is only compared with: its own problems are not this one's, so no rules run on it.
+  const history = base ? positioned(compareRevisions(readRevision(base, dir, cache).revision, revision), municipalities) : [];
 
   const reported = new Set(selected ?? municipalityFiles);
   const isReported = (file: string) => reported.has(file) || !municipalityFiles.includes(file);
@@ -118,9 +108,9 @@ export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, file
     .sort(byPosition);
 
   return {
-    platform: platform.value,
-    tiers: tierMap,
-    municipalities: valid.filter(({ file }) => reported.has(file)),
+    platform: revision.platform,
+    tiers: revision.tiers,
+    municipalities: revision.municipalities.filter(({ file }) => reported.has(file)),
     diagnostics,
     checkedFiles: [PLATFORM_FILE, ...tiers.map((t) => t.file), ...municipalityFiles.filter((f) => reported.has(f))],
   };
@@ -139,6 +129,22 @@ export function planFleet(fleet: Fleet): InstancePlan[] {
       if (!tier) throw new Error(`${file}: tier ${municipality.spec.tier} is not loaded`);
       return planInstance({ municipality, tier, platform, sourceFile: file });
     });
+}
+
+/** The documents of one revision: platform.yaml, the tiers and the municipality files (the folder's, and `selected`). */
+function readRevision(source: FileSource, dir: string, cache: DocumentCache | undefined, selected: readonly string[] = []) {
+  const loadDocument = cachedLoader(cache);
+  const platform = loadDocument(source, PLATFORM_FILE, platformSchema);
+  const tierFolder = listFolder(source, TIERS_DIR);
+  const tiers = tierFolder.names.filter((name) => name.endsWith(".yaml")).map((name) => loadDocument(source, posix.join(TIERS_DIR, name), tierSchema));
+  const tierMap = new Map<TierId, Tier>();
+  for (const { value } of tiers) if (value) tierMap.set(value.metadata.name, value);
+  const folder = listFolder(source, dir);
+  const municipalityFiles = [...new Set([...folder.names.filter((n) => n.endsWith(".yaml")).map((n) => posix.join(dir, n)), ...selected])];
+  const municipalities = municipalityFiles.map((file) => loadDocument(source, file, municipalitySchema));
+  const valid = municipalities.flatMap(({ file, value }) => (value ? [{ file, municipality: value }] : []));
+  const revision: Revision = { municipalities: valid, platform: platform.value, tiers: tierMap };
+  return { platform, tierFolder, tiers, folder, municipalityFiles, municipalities, revision };
 }
 
 /** Diagnostics that name a field, positioned in the documents they judge (a removed file has none: it stays whole-file). */

@@ -15,7 +15,7 @@
  * is a folder where a file is expected; a blob over MAX_FILE_BYTES is refused
  * by the size `git ls-tree -l` gives, and never read.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { posix } from "node:path";
 import { MAX_FILE_BYTES, tooLarge } from "../core/load/index.ts";
 import { RefusedPath, type FileSource } from "../core/source.ts";
@@ -90,6 +90,19 @@ function treeSource(root: string, label: string, tree: ReadonlyMap<string, TreeE
       return [...names].sort();
     },
   };
+}
+
+/**
+ * Whether any tracked file under `paths` differs between `revision` and the
+ * working tree (one `git diff --quiet`). A file that is only in the working
+ * tree (new, not yet added) is not counted: alone it cannot rename, remove or
+ * shrink anything.
+ */
+export function differsFromWorkingTree(root: string, revision: string, paths: readonly string[]): boolean {
+  const result = spawnSync("git", ["diff", "--quiet", "--no-ext-diff", revision, "--", ...paths], { cwd: root, stdio: "ignore" });
+  if (result.status === 0) return false;
+  if (result.status === 1) return true;
+  throw new GitError(`git diff ${revision} failed (not a git checkout, or no such revision)`);
 }
 
 /** The commit of each revision; an unknown one is named in the error. */
