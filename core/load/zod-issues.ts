@@ -9,7 +9,7 @@ import { dottedPath, valueAt } from "./field-path.ts";
 import { knownKeys } from "./known-keys.ts";
 import type { FieldPath, Locator } from "./locate.ts";
 import { closest } from "./suggest.ts";
-import { codePointName, EXCERPT_LENGTH, quotedAscii } from "../printable.ts";
+import { codePointName, EXCERPT_LENGTH, quoted, quotedAscii } from "../printable.ts";
 
 export interface IssueContext {
   readonly file: string;
@@ -60,7 +60,7 @@ function unknownField(key: string, allowed: readonly string[], free: readonly st
   const match = closest(key, free);
   const hint = match ? `did you mean "${match}"?` : list;
   const foreign = [...new Set(key.match(/[^\x20-\x7e]/gu) ?? [])];
-  if (foreign.length === 0) return `unknown field "${key}"; ${hint}`;
+  if (foreign.length === 0) return `unknown field ${quoted(key)}; ${hint}`;
   const which = foreign.slice(0, 3).map(codePointName).join(", ") + (foreign.length > 3 ? ", …" : "");
   const what = foreign.length > 1 ? "not printable ASCII characters" : "not a printable ASCII character";
   return `unknown field ${quotedAscii(key)}: it has ${which}, ${what}, and field names are plain ASCII; ${hint}`;
