@@ -3,39 +3,53 @@
  * the core loader accepts (up to its size limit) get its positioned messages
  * (`file:line:column: error: field: message`); a larger merged report is
  * checked the same way with field paths only.
+ *
+ * Reports come from CI artifacts, which anyone who can push a branch shapes:
+ * they are read like input files (regular files only, never through a link,
+ * bounded in size), and no message quotes their content.
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { z } from "zod";
 import { formatDiagnostic } from "../report/diagnostics/text.ts";
 import { MAX_FILE_BYTES, validateBytes } from "../core/load/index.ts";
+import { printable } from "../core/printable.ts";
+import { RefusedPath } from "../core/source.ts";
+import { readRegularFile } from "../sources/working-tree.ts";
 import { FleetUsageError } from "./errors.ts";
+
+/** A merged report of the whole fleet is about 1 KiB a stack: 16 MiB is room for ten thousand. */
+export const MAX_REPORT_BYTES = 16 * 1024 * 1024;
 
 export function readJsonFile<S extends z.ZodType>(cwd: string, file: string, schema: S, what: string): z.output<S> {
   const path = resolve(cwd, file);
-  let bytes: Buffer;
+  const name = printable(file);
+  let bytes: Buffer | undefined;
   try {
-    bytes = readFileSync(path);
+    bytes = readRegularFile(path, MAX_REPORT_BYTES);
   } catch (error) {
-    throw new FleetUsageError(`${file}: cannot read the ${what}: ${(error as Error).message}`);
+    if (!(error instanceof RefusedPath)) throw error;
+    throw new FleetUsageError(`${name}: cannot read the ${what}: ${error.message}`);
   }
+  if (bytes === undefined) throw new FleetUsageError(`${name}: cannot read the ${what}: no such file`);
   if (bytes.length <= MAX_FILE_BYTES) {
     const loaded = validateBytes(bytes, file, schema);
     if (loaded.value === undefined || loaded.diagnostics.some((d) => d.severity === "error")) {
-      throw new FleetUsageError(`${file} is not a valid ${what}:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
+      throw new FleetUsageError(`${name} is not a valid ${what}:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
     }
     return loaded.value;
   }
   let data: unknown;
   try {
     data = JSON.parse(bytes.toString("utf8"));
-  } catch (error) {
-    throw new FleetUsageError(`${file}: error: not JSON: ${(error as Error).message}`);
+  } catch {
+    // JSON.parse's own message quotes the text around the fault: say where only.
+    throw new FleetUsageError(`${name}: error: the ${what} is not valid JSON`);
   }
   const result = schema.safeParse(data);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `${file}: error: ${i.path.join(".") || "(document)"}: ${i.message}`);
-    throw new FleetUsageError(`${file} is not a valid ${what}:\n${lines.join("\n")}`);
+    const lines = result.error.issues.map((i) => `${name}: error: ${printable(i.path.join(".")) || "(document)"}: ${printable(i.message)}`);
+    throw new FleetUsageError(`${name} is not a valid ${what}:\n${lines.join("\n")}`);
   }
   return result.data;
 }

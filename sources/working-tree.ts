@@ -73,8 +73,12 @@ export function realFolderInside(root: string, folder: string): string | undefin
   return real;
 }
 
-/** The bytes of a regular file, at most MAX_FILE_BYTES of them; undefined when there is none. */
-function readRegularFile(file: string): Buffer | undefined {
+/**
+ * The bytes of a regular file, at most `limit` of them; undefined when there is
+ * none. Links, folders, FIFOs, sockets and devices are refused (RefusedPath).
+ * Input files use MAX_FILE_BYTES; other readers (fleet reports) pass their own.
+ */
+export function readRegularFile(file: string, limit = MAX_FILE_BYTES): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(file, OPEN_FLAGS);
@@ -85,8 +89,8 @@ function readRegularFile(file: string): Buffer | undefined {
   }
   try {
     const opened = fstatSync(fd);
-    refuseUnlessRegular(opened);
-    return readAtMost(fd, opened.size);
+    refuseUnlessRegular(opened, limit);
+    return readAtMost(fd, opened.size, limit);
   } catch (error) {
     throw error instanceof RefusedPath ? error : refusal(error);
   } finally {
@@ -96,9 +100,9 @@ function readRegularFile(file: string): Buffer | undefined {
 
 const LINK = "is a symbolic link; links are not followed, whatever they point to (put the file itself here)";
 
-function refuseUnlessRegular(stat: Stats): void {
+function refuseUnlessRegular(stat: Stats, limit: number): void {
   if (stat.isFile()) {
-    if (stat.size > MAX_FILE_BYTES) throw new RefusedPath(tooLarge(stat.size));
+    if (stat.size > limit) throw new RefusedPath(tooLarge(stat.size, limit));
     return;
   }
   if (stat.isDirectory()) throw new RefusedPath("is a folder, not a file");
@@ -106,13 +110,13 @@ function refuseUnlessRegular(stat: Stats): void {
   throw new RefusedPath(`is ${kind}, not a regular file; it is not read`);
 }
 
-/** Reads to the end, but never more than MAX_FILE_BYTES + 1 bytes: one read for a file of the size fstat gave. */
-function readAtMost(fd: number, expected: number): Buffer {
+/** Reads to the end, but never more than `limit` + 1 bytes: one read for a file of the size fstat gave. */
+function readAtMost(fd: number, expected: number, limit: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
   let want = expected + 1;
-  while (total <= MAX_FILE_BYTES) {
-    const chunk = Buffer.allocUnsafe(Math.min(want, MAX_FILE_BYTES + 1 - total));
+  while (total <= limit) {
+    const chunk = Buffer.allocUnsafe(Math.min(want, limit + 1 - total));
     const read = readSync(fd, chunk, 0, chunk.length, null);
     chunks.push(chunk.subarray(0, read));
     total += read;
@@ -120,7 +124,7 @@ function readAtMost(fd: number, expected: number): Buffer {
     if (read < chunk.length) break;
     want = 4096;
   }
-  if (total > MAX_FILE_BYTES) throw new RefusedPath(`${tooLarge(total)}; it grew while it was being read`);
+  if (total > limit) throw new RefusedPath(`${tooLarge(total, limit)}; it grew while it was being read`);
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 

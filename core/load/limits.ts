@@ -11,9 +11,10 @@
  */
 export const MAX_FILE_BYTES = 64 * 1024;
 
-/** The message for a file over MAX_FILE_BYTES, wherever it is found out. */
-export function tooLarge(bytes: number): string {
-  return `file is ${Math.ceil(bytes / 1024)} KiB; files over ${MAX_FILE_BYTES / 1024} KiB are refused (a municipality file is about 1 KiB)`;
+/** The message for a file over its limit (MAX_FILE_BYTES for input files), wherever it is found out. */
+export function tooLarge(bytes: number, limit = MAX_FILE_BYTES): string {
+  const note = limit === MAX_FILE_BYTES ? " (the project's input files are a few KiB)" : "";
+  return `file is ${Math.ceil(bytes / 1024)} KiB; files over ${limit / 1024} KiB are refused${note}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { FixtureRepo, municipalityYaml, official, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
 import { REPO_ROOT, seiInfra } from "./run.ts";
+import { RAW_CONTROL } from "../support/raw-control.ts";
 
 const FIXTURES = "test/fixtures/municipalities";
 const INVALID = `${FIXTURES}/invalid`;
@@ -127,9 +128,13 @@ describe("sei-infra validate: usage and I/O errors exit 2, a file it will not re
     [["validate", "municipalities/nowhere.yaml"], /^sei-infra: municipality file municipalities\/nowhere.yaml: no such file\n$/],
     [["validate", "--municipalities", "nowhere"], /^sei-infra: municipalities folder nowhere: no such folder\n$/],
     [["frobnicate"], /unknown command 'frobnicate'/],
+    // Commander quotes what was typed: a control character in it is printed escaped, never raw.
+    [["validate", "--format", "\u001b]0;pwned\u0007"], /argument '\\u001b\]0;pwned\\u0007' is invalid/],
+    [["validate", "--b\u001b[2Jogus"], /unknown option '--b\\u001b\[2Jogus'/],
   ])("%j", (args, message) => {
     const run = seiInfra(args);
     expect(run.stderr).toMatch(message);
+    expect(run.stderr).not.toMatch(RAW_CONTROL);
     expect(run.status).toBe(2);
   });
 

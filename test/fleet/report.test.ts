@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
@@ -122,6 +122,25 @@ describe("reading a report back", () => {
     writeFileSync(join(dir, "broken.json"), '{ "schemaVersion": 1,');
     expect(() => readJsonFile(dir, "broken.json", reportSchema, "fleet report")).toThrow(/broken\.json:\d+:\d+: error/);
     expect(() => readJsonFile(dir, "missing.json", reportSchema, "fleet report")).toThrow("missing.json: cannot read the fleet report");
+  });
+
+  it("reads an artifact like an input file: never through a link, never quoting its content", () => {
+    const secret = join(dir, "secret.txt");
+    writeFileSync(secret, "SECRET-MARKER-7f3a");
+    symlinkSync(secret, join(dir, "linked.json"));
+    const message = (file: string) => {
+      try {
+        readJsonFile(dir, file, reportSchema, "fleet report");
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error(`${file} was accepted`);
+    };
+    expect(message("linked.json")).toMatch(/^linked\.json: cannot read the fleet report: is a symbolic link/);
+    // Past the loader's 64 KiB, JSON.parse reads it: its own message would quote the text around the fault.
+    writeFileSync(join(dir, "large.json"), `{"schemaVersion": 1, "x": "${"a".repeat(70_000)}SECRET-MARKER-7f3a}`);
+    expect(message("large.json")).toBe("large.json: error: the fleet report is not valid JSON");
+    for (const file of ["linked.json", "large.json"]) expect(message(file)).not.toContain("SECRET-MARKER");
   });
 });
 

@@ -14,7 +14,7 @@ const problems = (content: string | Uint8Array) => lines(parseYaml(Buffer.from(c
 describe("parseYaml", () => {
   it("refuses a file over 64 KiB before parsing it", () => {
     expect(problems(`a: "${"x".repeat(MAX_FILE_BYTES)}"\n`)).toEqual([
-      "error f.yaml:0:0 : file is 65 KiB; files over 64 KiB are refused (a municipality file is about 1 KiB)",
+      "error f.yaml:0:0 : file is 65 KiB; files over 64 KiB are refused (the project's input files are a few KiB)",
     ]);
   });
 
