@@ -2,9 +2,9 @@
  * Database: the MariaDB/MySQL server of one SEI instance (DESIGN.md section 3)
  * and the secrets SEI needs.
  *
- * - Passwords are generated at deploy time into two Secrets: database
- *   credentials (root, sei, sip; never replaced) and application secrets
- *   (SEI/SIP access keys, Solr password). Keys are the `APP_*` names the SEI
+ * - Passwords are generated at deploy time into two Secrets, never replaced:
+ *   database credentials (root, sei, sip) and application secrets (SEI/SIP
+ *   access keys, Solr password). Keys are the `APP_*` names the SEI
  *   images read (core/naming.ts).
  * - A ConfigMap carries the engine settings (latin1, 128M packets, buffer
  *   pool) and the init script that creates the `sei` and `sip` databases with
@@ -53,9 +53,9 @@ const DATA_DIR = "/var/lib/mysql";
 export class Database extends Construct {
   /** The StatefulSet. */
   public readonly resource: StatefulSetV1;
-  /** Database credentials; prevent_destroy: losing them orphans the data. */
+  /** Database credentials; prevent_destroy (as every generated Secret): losing them orphans the data. */
   public readonly credentials: GeneratedSecret;
-  /** SEI/SIP access keys and the Solr password. */
+  /** SEI/SIP access keys and the Solr password; prevent_destroy: new keys break SEI↔SIP. */
   public readonly appSecrets: GeneratedSecret;
   public readonly service: ServiceV1;
   public readonly backup?: DatabaseBackup;
@@ -69,7 +69,6 @@ export class Database extends Construct {
       namespace,
       name: props.secrets.database,
       keys: { ...SECRET_KEYS.database },
-      preventDestroy: true,
     });
     this.appSecrets = new GeneratedSecret(this, "AppSecrets", {
       namespace,

@@ -4,6 +4,11 @@
  * value must have one). The values live only in the Terraform state and the
  * Secret; the synthesized configuration holds `${random_password.<id>.result}`
  * references, never a value.
+ *
+ * Every password and the Secret carry `prevent_destroy`: a regenerated
+ * credential locks the application out of its data (database passwords) or
+ * breaks SEI↔SIP (access keys) and Solr, and nothing asks before it happens.
+ * A plan that would delete or replace one fails.
  */
 import { Construct, Password, SecretV1 } from "../runtime/cdktf.ts";
 
@@ -18,12 +23,6 @@ export interface GeneratedSecretProps {
    * shape) replaces that password.
    */
   readonly keys: Readonly<Record<string, string | SecretValueShape>>;
-  /**
-   * Refuse to delete or replace the Secret and its passwords: for database
-   * credentials, a new password would lock the application out of its data.
-   * @default false
-   */
-  readonly preventDestroy?: boolean;
 }
 
 /** A value that a program reads with rules of its own: a fixed prefix, then `length` random characters. */
@@ -49,7 +48,7 @@ export class GeneratedSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: GeneratedSecretProps) {
     super(scope, id);
-    const lifecycle = props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {};
+    const lifecycle = { lifecycle: { preventDestroy: true } };
     const data: Record<string, string> = {};
     for (const [passwordId, value] of Object.entries(props.keys)) {
       const shape: SecretValueShape = typeof value === "string" ? { key: value } : value;

@@ -27,9 +27,10 @@ export type Action = "no-op" | "create" | "read" | "update" | "delete" | "forget
  * Resource types whose deletion or replacement loses data or locks the
  * application out of it: the volume claims, the namespace (deleting it
  * deletes its claims), the database StatefulSet, the Secrets and the
- * generated passwords they hold. The stacks also put prevent_destroy on most
- * of these (docs/synth.md); this guard holds for every one of them, whatever
- * a later construct forgets.
+ * generated passwords they hold. The stacks put prevent_destroy on every one
+ * of these but the StatefulSet (replacing it restarts the database on the same
+ * claim: an outage, not a loss; test/synth/tiers.test.ts keeps the two lists
+ * in step); this guard holds whatever a later construct forgets.
  */
 export const DATA_BEARING_TYPES: readonly string[] = [
   "kubernetes_persistent_volume_claim_v1",

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
 import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import { cleanScratch, onlyResource, portable, resourcesOf, synthStack } from "./support.ts";
-import { dataBearing, podsOf, totalsOf } from "./workloads.ts";
+import { DATA_BEARING_TYPES } from "../../fleet/classify.ts";
+import { PROTECTED_TYPES, dataBearing, podsOf, totalsOf } from "./workloads.ts";
 
 afterAll(cleanScratch);
 
@@ -66,23 +67,32 @@ describe.each(TIER_IDS)("tier %s in production", (tier) => {
     }
   });
 
-  it("protects every data-bearing resource with prevent_destroy", () => {
-    const data = dataBearing(json, plan.secrets.database);
+  it("protects every data-bearing resource and every generated credential with prevent_destroy", () => {
+    const data = dataBearing(json);
     const kinds = data.map((d) => d.identity.type);
     expect(kinds.filter((k) => k === "kubernetes_persistent_volume_claim_v1")).toHaveLength(4);
     expect(kinds).toContain("kubernetes_namespace_v1");
-    expect(data.filter((d) => d.identity.type === "kubernetes_secret_v1").map((d) => d.identity.name)).toEqual([plan.secrets.database]);
-    expect(kinds.filter((k) => k === "random_password")).toHaveLength(3);
+    expect(data.filter((d) => d.identity.type === "kubernetes_secret_v1").map((d) => d.identity.name).sort()).toEqual(
+      [plan.secrets.app, plan.secrets.database].sort(),
+    );
+    // Database root, sei, sip; SEI and SIP access keys; the Solr password.
+    expect(kinds.filter((k) => k === "random_password")).toHaveLength(6);
     for (const { identity, resource } of data) {
       expect({ ...identity, lifecycle: resource.lifecycle }).toMatchObject({ lifecycle: { prevent_destroy: true } });
     }
+  });
+
+  it("protects with prevent_destroy what the fleet refuses to delete, but the database StatefulSet", () => {
+    const guarded = Object.keys(json.resource ?? {}).filter((type) => DATA_BEARING_TYPES.includes(type));
+    expect(guarded.filter((type) => !PROTECTED_TYPES.includes(type))).toEqual(["kubernetes_stateful_set_v1"]);
+    expect(PROTECTED_TYPES.filter((type) => !DATA_BEARING_TYPES.includes(type))).toEqual([]);
   });
 });
 
 describe("a tier change of one municipality", () => {
   const identities = (tier: (typeof TIER_IDS)[number]) => {
-    const { json, stack } = stacks.get(tier)!;
-    return dataBearing(json, stack.plan.secrets.database).map((d) => d.identity);
+    const { json } = stacks.get(tier)!;
+    return dataBearing(json).map((d) => d.identity);
   };
   const addresses = (tier: (typeof TIER_IDS)[number]) =>
     Object.entries(stacks.get(tier)!.json.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs).map((a) => `${type}.${a}`)).sort();

@@ -107,18 +107,19 @@ export interface Identity {
   readonly name: string;
 }
 
-const DATA_BEARING_TYPES = ["kubernetes_persistent_volume_claim_v1", "kubernetes_secret_v1", "kubernetes_namespace_v1", "random_password"];
+/**
+ * The resources whose loss loses data: claims, the namespace, every Secret and password
+ * Terraform generates. The fleet refuses a plan that deletes any of these types
+ * (fleet/classify.ts DATA_BEARING_TYPES) and also the database StatefulSet, which has no
+ * prevent_destroy: replacing it restarts the database on the same claim, an outage, not a loss.
+ */
+export const PROTECTED_TYPES = ["kubernetes_persistent_volume_claim_v1", "kubernetes_secret_v1", "kubernetes_namespace_v1", "random_password"];
 
-/** The resources whose loss loses data: claims, the namespace, Secrets and the passwords in them. */
-export function dataBearing(json: StackJson, databaseSecretName: string): { identity: Identity; resource: Json }[] {
+export function dataBearing(json: StackJson): { identity: Identity; resource: Json }[] {
   const out: { identity: Identity; resource: Json }[] = [];
-  for (const type of DATA_BEARING_TYPES) {
+  for (const type of PROTECTED_TYPES) {
     for (const [address, resource] of Object.entries(json.resource?.[type] ?? {})) {
       const name = String(one(resource.metadata as Json | Json[] | undefined)?.name ?? "");
-      const isDatabaseSecret = type === "kubernetes_secret_v1" && name === databaseSecretName;
-      const isDatabasePassword = type === "random_password" && address.startsWith("Database_Credentials_");
-      if (type === "kubernetes_secret_v1" && !isDatabaseSecret) continue;
-      if (type === "random_password" && !isDatabasePassword) continue;
       out.push({ identity: { type, address, name }, resource });
     }
   }
