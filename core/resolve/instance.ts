@@ -72,7 +72,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     url: `https://${spec.domain}/sei`,
     cluster: { name: cluster.name, kubeconfigPath: cluster.kubeconfig.path, context: cluster.kubeconfig.context },
     stateBackend: stateBackendOf(platform, name),
-    namespace: namespaceOf(municipality, tier),
+    namespace: namespaceOf(municipality, tier, platform),
     serviceAccountName: SERVICE_ACCOUNT_NAME,
     workloads,
     quota: quotaFor(workloads, Object.values(volumes)),

@@ -46,9 +46,18 @@ const stateBackend = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** A Kubernetes minor release, quoted: unquoted, YAML reads 1.30 as the number 1.3. */
+const kubernetesMinor = z
+  .string({ error: 'must be a quoted Kubernetes minor release such as "1.37" (unquoted, YAML reads 1.30 as the number 1.3)' })
+  .regex(/^1\.(0|[1-9][0-9]*)$/, { error: 'must be a Kubernetes minor release such as "1.37"' });
+
 export const platformSchema = z.strictObject({
   ...header("Platform"),
   spec: z.strictObject({
+    kubernetesVersion: kubernetesMinor.meta({
+      description:
+        "Kubernetes minor release the clusters run (the oldest while an upgrade rolls): the Pod Security standard version every namespace enforces",
+    }),
     domainSuffixes: z.array(z.string().regex(/^[a-z0-9.-]+$/)).min(1),
     defaultCluster: z.string(),
     clusters: z.array(cluster).min(1),

@@ -118,6 +118,7 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
         "sei.mg.gov.br/tier": tier,
         "sei.mg.gov.br/phase": phase,
         "pod-security.kubernetes.io/enforce": "restricted",
+        "pod-security.kubernetes.io/enforce-version": "v1.37",
       });
 
       const [quota] = await list("resourcequota", ns(name));

@@ -113,8 +113,8 @@ describe("tier and platform files go through the same loader", () => {
       .replace("    - name: prodemge-bh-2 ", "    - name: Prodemge_BH_2 ")
       .replace("directory: terraform-state", "dir: terraform-state");
     expect(lines(validateBytes(Buffer.from(text), "platform.yaml", platformSchema).diagnostics)).toEqual([
-      "error platform.yaml:14:13 spec.clusters[1].name: must be lower-case letters, digits and hyphens, starting and ending with a letter or digit",
-      'error platform.yaml:42:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory',
+      "error platform.yaml:17:13 spec.clusters[1].name: must be lower-case letters, digits and hyphens, starting and ending with a letter or digit",
+      'error platform.yaml:45:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory',
     ]);
   });
 
@@ -128,6 +128,18 @@ describe("tier and platform files go through the same loader", () => {
     expect(check('sei-bootstrap, tag: "5.1.0"', 'sei-bootstrap, tag: "5.1.1"')).toEqual([
       expect.stringMatching(/^error platform\.yaml:\d+:\d+ spec\.images\.bootstrap\.tag: must be SEI 5\.1\.0/),
     ]);
+  });
+
+  it("takes the Kubernetes release as a quoted minor version, which pins the Pod Security standard", () => {
+    const check = (version: string) =>
+      lines(validateBytes(Buffer.from(read("platform.yaml").replace('kubernetesVersion: "1.37"', `kubernetesVersion: ${version}`)), "platform.yaml", platformSchema).diagnostics);
+    expect(check('"1.30"')).toEqual([]);
+    expect(check("1.30")).toEqual([
+      'error platform.yaml:10:22 spec.kubernetesVersion: must be a quoted Kubernetes minor release such as "1.37" (unquoted, YAML reads 1.30 as the number 1.3)',
+    ]);
+    for (const version of ['"latest"', '"v1.37"', '"1.37.2"']) {
+      expect(check(version), version).toEqual(['error platform.yaml:10:22 spec.kubernetesVersion: must be a Kubernetes minor release such as "1.37"']);
+    }
   });
 
   it("refuses a release timeout that leaves the updater no room, at the field's position", () => {

@@ -168,7 +168,7 @@ rule("default-cluster-defined", () => {
   it("refuses a platform default cluster that is not in its list", () => {
     const platform = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8").replace("defaultCluster: prodemge-bh-1", "defaultCluster: prodemge-bh1");
     expect(lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "./platform.yaml": platform }).diagnostics)).toEqual([
-      'error platform.yaml:9:19 spec.defaultCluster: "prodemge-bh1" is not one of spec.clusters (prodemge-bh-1, prodemge-bh-2); did you mean "prodemge-bh-1"?',
+      'error platform.yaml:12:19 spec.defaultCluster: "prodemge-bh1" is not one of spec.clusters (prodemge-bh-1, prodemge-bh-2); did you mean "prodemge-bh-1"?',
     ]);
   });
 });

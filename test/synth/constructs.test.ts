@@ -41,7 +41,16 @@ describe("Tenancy", () => {
   it("labels the namespace, Pod Security admission included, and never deletes it", () => {
     expect(
       Testing.toHaveResourceWithProperties(text, "kubernetes_namespace_v1", {
-        metadata: { name: "sei-exemplo", labels: { "pod-security.kubernetes.io/enforce": "restricted" } },
+        metadata: {
+          name: "sei-exemplo",
+          labels: {
+            "pod-security.kubernetes.io/enforce": "restricted",
+            // The standard of the release platform.yaml names, never `latest`.
+            "pod-security.kubernetes.io/enforce-version": "v1.37",
+            "pod-security.kubernetes.io/audit-version": "v1.37",
+            "pod-security.kubernetes.io/warn-version": "v1.37",
+          },
+        },
         lifecycle: { prevent_destroy: true },
       }),
     ).toBe(true);
