@@ -1,6 +1,6 @@
 /**
  * The NetworkPolicies of one namespace (DESIGN.md section 6): deny everything,
- * then allow exactly DNS, ingress controller → app, app → database, Solr,
+ * then allow exactly DNS (to the cluster DNS pods only), ingress controller → app, app → database, Solr,
  * memcached and JOD, backup → database, bootstrap → database, app → the
  * ingress controller (SEI and SIP call each other at https://<domain>), and
  * app → SMTP relay.
@@ -49,7 +49,13 @@ export class NetworkPolicies extends Construct {
         policyTypes: ["Egress"],
         egress: [
           {
-            to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: network.dns.namespace } } }],
+            // Namespace and pod selector in one peer: only the DNS pods, not every pod of their namespace.
+            to: [
+              {
+                namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: network.dns.namespace } },
+                podSelector: { matchLabels: { ...network.dns.podLabels } },
+              },
+            ],
             ports: [
               { port: String(network.dns.port), protocol: "UDP" },
               tcp(network.dns.port),

@@ -129,8 +129,8 @@ export interface NetworkPlan {
   readonly componentLabel: string;
   /** Name of the NetworkPolicy that carries each rule. */
   readonly policyNames: Readonly<Record<NetworkPolicyRule, string>>;
-  /** Where the cluster DNS runs: every pod may reach it. */
-  readonly dns: { readonly namespace: string; readonly port: number };
+  /** The cluster DNS pods (namespace and labels): every pod may reach them, and nothing else of their namespace. */
+  readonly dns: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
   readonly ingressControllerNamespace: string;
   /**
    * Port of the ingress controller's pods for HTTPS: SEI and SIP call each

@@ -21,7 +21,7 @@ export function networkOf(platform: Platform): NetworkPlan {
       appToIngressController: "allow-app-egress-to-ingress",
       mailEgress: "allow-mail-egress",
     },
-    dns: { namespace: "kube-system", port: 53 },
+    dns: { namespace: p.clusterDns.namespace, podLabels: { ...p.clusterDns.podLabels }, port: 53 },
     ingressControllerNamespace: p.ingress.controllerNamespace,
     // The controller pods' HTTPS port: a call to the Ingress's address from inside the
     // cluster reaches them there (kube-proxy sends load-balancer addresses to the endpoints).

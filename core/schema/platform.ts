@@ -20,6 +20,25 @@ const cluster = z.strictObject({
     .meta({ description: "What the cluster can give SEI instances, for capacity planning" }),
 });
 
+/** Kubernetes label keys and values (prefix/name = value), as a selector's matchLabels takes them. */
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, { error: "must be a Kubernetes label value" });
+// Keys are checked here rather than by a key schema, so the message names the key and says what is wrong.
+const labels = z.record(z.string(), labelValue).superRefine((map, ctx) => {
+  for (const key of Object.keys(map)) {
+    if (!LABEL_KEY.test(key)) ctx.addIssue({ code: "custom", path: [key], message: "is not a Kubernetes label key; use one such as k8s-app or app.kubernetes.io/name" });
+  }
+});
+
+/** Where the cluster DNS runs; the default is what kubeadm, kOps and most distributions deploy (CoreDNS as kube-dns). */
+const clusterDns = z
+  .strictObject({
+    namespace: dnsLabel(63),
+    podLabels: labels.refine((labels) => Object.keys(labels).length > 0, { error: "must name at least one label: an empty selector would allow every pod of the namespace" }),
+  })
+  .default({ namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } })
+  .meta({ description: "The cluster DNS pods: the only peers every pod may send DNS queries to (port 53, UDP and TCP)" });
+
 const stateBackend = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("local"),
@@ -70,6 +89,7 @@ export const platformSchema = z.strictObject({
       clusterIssuer: z.string().min(1).meta({ description: "cert-manager ClusterIssuer for the TLS certificate" }),
       controllerNamespace: z.string().min(1).meta({ description: "Namespace of the ingress controller, allowed into the app" }),
     }),
+    clusterDns,
     registry: z.string().min(1).meta({ description: "Private registry of the SEI images (the SEI source is not redistributable)" }),
     imagePullSecret: z.string().optional(),
     images: z.strictObject({

@@ -114,7 +114,7 @@ describe("tier and platform files go through the same loader", () => {
       .replace("directory: terraform-state", "dir: terraform-state");
     expect(lines(validateBytes(Buffer.from(text), "platform.yaml", platformSchema).diagnostics)).toEqual([
       "error platform.yaml:17:13 spec.clusters[1].name: must be lower-case letters, digits and hyphens, starting and ending with a letter or digit",
-      'error platform.yaml:45:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory',
+      'error platform.yaml:48:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory',
     ]);
   });
 
@@ -140,6 +140,23 @@ describe("tier and platform files go through the same loader", () => {
     for (const version of ['"latest"', '"v1.37"', '"1.37.2"']) {
       expect(check(version), version).toEqual(['error platform.yaml:10:22 spec.kubernetesVersion: must be a Kubernetes minor release such as "1.37"']);
     }
+  });
+
+  it("takes the cluster DNS pods as a namespace and labels, never an empty selector", () => {
+    const platform = read("platform.yaml");
+    const check = (labels: string) =>
+      lines(validateBytes(Buffer.from(platform.replace("podLabels: { k8s-app: kube-dns }", `podLabels: ${labels}`)), "platform.yaml", platformSchema).diagnostics);
+    expect(check("{ app.kubernetes.io/name: coredns }")).toEqual([]);
+    expect(check("{}")).toEqual([
+      expect.stringMatching(/^error platform\.yaml:\d+:16 spec\.clusterDns\.podLabels: must name at least one label: an empty selector would allow every pod of the namespace$/),
+    ]);
+    expect(check('{ "k8s app": kube-dns }')).toEqual([
+      expect.stringMatching(/^error platform\.yaml:\d+:\d+ spec\.clusterDns\.podLabels\.k8s app: is not a Kubernetes label key; use one such as k8s-app/),
+    ]);
+    // Absent, it is CoreDNS as kubeadm and most distributions deploy it.
+    const without = platform.replace(/ {2}clusterDns:.*\n.*\n.*\n/, "");
+    expect(without).not.toContain("clusterDns");
+    expect(validateBytes(Buffer.from(without), "platform.yaml", platformSchema).value?.spec.clusterDns).toEqual({ namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } });
   });
 
   it("refuses a release timeout that leaves the updater no room, at the field's position", () => {

@@ -73,15 +73,25 @@ describe("Tenancy", () => {
     ).toBe(true);
   });
 
-  it("denies all traffic, then allows DNS over UDP and TCP and the explicit paths", () => {
+  it("denies all traffic, then allows DNS over UDP and TCP to the DNS pods, and the explicit paths", () => {
     const policies = resources(json, "kubernetes_network_policy_v1") as { metadata: { name: string }; spec: Record<string, unknown> }[];
     expect(policies.map((p) => one(p.metadata).name).sort()).toEqual(Object.values(plan.network.policyNames).sort());
     const byName = new Map(policies.map((p) => [one(p.metadata).name, one(p.spec as never) as Record<string, unknown>]));
     expect(byName.get("default-deny-all")).toEqual({ pod_selector: {}, policy_types: ["Ingress", "Egress"] });
-    const dns = JSON.stringify(byName.get("allow-dns-egress"));
-    expect(dns).toContain('"protocol":"UDP"');
-    expect(dns).toContain('"protocol":"TCP"');
-    expect(dns).toContain('"kubernetes.io/metadata.name":"kube-system"');
+    // DNS to the cluster DNS pods only (platform.yaml clusterDns), not to every pod of kube-system.
+    expect(byName.get("allow-dns-egress")).toEqual({
+      pod_selector: {},
+      policy_types: ["Egress"],
+      egress: [
+        {
+          to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } }, pod_selector: { match_labels: { "k8s-app": "kube-dns" } } }],
+          ports: [
+            { port: "53", protocol: "UDP" },
+            { port: "53", protocol: "TCP" },
+          ],
+        },
+      ],
+    });
     expect(JSON.stringify(byName.get("allow-mail-egress"))).toContain(plan.network.mail.cidr);
     expect(JSON.stringify(byName.get("allow-database-ingress"))).toContain('"backup"');
     // SEI and SIP reach each other's web services through the Ingress, on HTTPS only.
