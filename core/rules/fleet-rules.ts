@@ -6,6 +6,7 @@ import type { Diagnostic } from "../diagnostics.ts";
 import { domainSuffix } from "./domain-suffix.ts";
 import { fileName, tierFileName } from "./file-name.ts";
 import { formalizedNeedsPncp } from "./formalized-needs-pncp.ts";
+import { imageDigests } from "./image-digests.ts";
 import { defaultClusterDefined, knownCluster } from "./known-cluster.ts";
 import { launchAfterSigning } from "./launch-after-signing.ts";
 import { officialMunicipality } from "./official-municipality.ts";
@@ -28,6 +29,7 @@ export const FLEET_RULES: readonly FleetRule[] = [
   knownCluster,
   defaultClusterDefined,
   tierFileName,
+  imageDigests,
 ];
 
 export function runFleetRules(facts: FleetFacts, rules: readonly FleetRule[] = FLEET_RULES): Diagnostic[] {

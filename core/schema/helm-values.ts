@@ -37,6 +37,10 @@ const image = z
       .regex(/^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/)
       .meta({ description: "Registry and repository, without tag" }),
     tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/),
+    digest: z
+      .string()
+      .regex(/^(sha256:[0-9a-f]{64})?$/)
+      .meta({ description: 'Pins the image ("sha256:" and 64 hex digits): rendered repository:tag@digest; empty: tag only' }),
   })
   .meta({ id: "image" });
 

@@ -7,9 +7,20 @@ import { SEI_VERSION } from "../image-contract.ts";
 import { HOOK_MARGIN_SECONDS, MAX_RELEASE_TIMEOUT_SECONDS, MIN_RELEASE_TIMEOUT_SECONDS, MIN_UPDATER_SECONDS } from "../release-timing.ts";
 import { byteQuantity, cpuQuantity, dnsLabel, header } from "./fields.ts";
 
+/** "sha256:" and 64 lower-case hex digits: what `podman push --digestfile`, `skopeo inspect` and `crane digest` print. */
+export const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
 const image = z.strictObject({
   repository: z.string().min(1),
-  tag: z.string().min(1),
+  tag: z
+    .string()
+    .refine((tag) => !tag.includes("@"), { error: 'holds a digest: write the tag here and the digest in "digest" (digest: sha256:…)', abort: true })
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: "must be an image tag: letters, digits, '_', '.' and '-', at most 128 characters" }),
+  digest: z
+    .string()
+    .regex(IMAGE_DIGEST, { error: 'must be an image digest: "sha256:" followed by 64 lower-case hexadecimal digits, as `skopeo inspect` or `crane digest` prints it' })
+    .optional()
+    .meta({ description: "Pins the image: every node runs exactly this build, whatever the tag points at later" }),
 });
 
 const cluster = z.strictObject({

@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
 import { LABEL, SECRET_KEYS } from "../../core/naming.ts";
 import { BOOTSTRAP_ENV, FIXED_SERVICE_NAMES, IMAGES, LOGIN_FORM } from "../../core/image-contract.ts";
+import { imageReference } from "../../core/resolve/images.ts";
 import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
 import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import {
@@ -216,7 +217,9 @@ describe("app", () => {
     expect(spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
 
     const container = podTemplate(app).spec.containers[0]!;
-    expect(container.image).toBe(`${c.values.app.image.repository}:${c.values.app.image.tag}`);
+    // Pinned by digest: the very reference the Terraform-made pods get (core/resolve/images.ts).
+    expect(container.image).toBe(imageReference(c.values.app.image));
+    expect(container.image).toMatch(/^[^@]+:5\.1\.0@sha256:[0-9a-f]{64}$/);
     expect(container).toMatchObject({ ports: [{ name: "http", containerPort: c.values.app.port }] });
     // Startup and readiness look for SIP's login form (docs/images.md); liveness is the port only.
     for (const probe of [container.startupProbe, container.readinessProbe]) {
@@ -328,7 +331,7 @@ describe("scheduler", () => {
     const { spec } = podTemplate(scheduler);
     expect(spec.volumes).toContainEqual({ name: "documents", persistentVolumeClaim: { claimName: c.values.documents.existingClaim } });
     expect(spec.containers[0]!.volumeMounts).toContainEqual({ name: "documents", mountPath: c.values.documents.mountPath });
-    expect(spec.containers[0]!.image).toBe(`${c.values.app.image.repository}:${c.values.app.image.tag}`);
+    expect(spec.containers[0]!.image).toBe(imageReference(c.values.app.image));
   });
 
   it("the app mounts the same ReadWriteMany documents claim", () => {
@@ -384,7 +387,7 @@ describe("bootstrap", () => {
     });
     const { spec } = podTemplate(job);
     const container = spec.containers[0]!;
-    expect(container.image).toBe(`${c.values.bootstrap.image.repository}:${c.values.bootstrap.image.tag}`);
+    expect(container.image).toBe(imageReference(c.values.bootstrap.image));
     expect(container.command).toEqual(["bash", "/opt/sei-bootstrap/bin/bootstrap.sh"]);
     expect(spec.securityContext?.runAsUser).toBe(IMAGES.bootstrap.uid);
     // Exactly the bootstrap image's variables (docs/images.md), secrets by reference only.

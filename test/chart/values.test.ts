@@ -12,7 +12,7 @@ import { helmValuesSchema, type HelmValues } from "../../core/schema/helm-values
 import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
 import { chartCiValueFiles, staleCiValueFiles } from "../../scripts/chart-ci-values.ts";
 import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
-import { CHART_DIR, helmTemplate, valuesSchemaValidator } from "./support.ts";
+import { CHART_DIR, allContainers, helmTemplate, valuesSchemaValidator, workloads } from "./support.ts";
 
 const validate = valuesSchemaValidator();
 const errorsOf = (values: unknown): string[] =>
@@ -63,6 +63,8 @@ describe("values.schema.json", () => {
     ["an upper-case host", (v) => void (v.host = "SEI.Exemplo.mg.gov.br"), "/host must match pattern"],
     ["an unknown database type", (v) => void ((v.database as { type: string }).type = "Sqlite"), "/database/type must be equal to one of the allowed values"],
     ["an IBGE code as a number", (v) => void ((v.municipality as Record<string, unknown>).ibgeCode = 3170206), "/municipality/ibgeCode must be string"],
+    ["a digest without its algorithm", (v) => void (v.solr.image.digest = v.solr.image.digest.replace("sha256:", "")), "/solr/image/digest must match pattern"],
+    ["a digest written into the tag", (v) => void (v.jod.image.tag = `${v.jod.image.tag}@${v.jod.image.digest}`), "/jod/image/tag must match pattern"],
     ["a pull secret with an extra key", (v) => void (v.imagePullSecrets = [{ name: "x", namespace: "y" } as { name: string }]), "/imagePullSecrets/0 must NOT have additional properties"],
   ];
 
@@ -86,6 +88,15 @@ describe("helm enforces the contract", () => {
     const values = structuredClone(planValues("pequeno-i")) as HelmValues & Record<string, unknown>;
     (values.ingress as Record<string, unknown>).stickySesions = true;
     await expect(helmTemplate(values)).rejects.toThrow(/stickySesions/);
+  });
+
+  it("renders repository:tag@digest for a pinned image and repository:tag for a tag-only one", async () => {
+    const values = structuredClone(planValues("medio"));
+    values.memcached.image.digest = "";
+    const images = workloads(await helmTemplate(values)).flatMap((m) => allContainers(m)).map((c) => c.image);
+    const { repository, tag, digest } = values.jod.image;
+    expect(images).toContain(`${repository}:${tag}@${digest}`);
+    expect(images).toContain(`${values.memcached.image.repository}:${values.memcached.image.tag}`);
   });
 
   it("refuses a disruption budget that would block every drain", async () => {

@@ -114,18 +114,20 @@ describe("tier and platform files go through the same loader", () => {
       .replace("directory: terraform-state", "dir: terraform-state");
     expect(lines(validateBytes(Buffer.from(text), "platform.yaml", platformSchema).diagnostics)).toEqual([
       "error platform.yaml:17:13 spec.clusters[1].name: must be lower-case letters, digits and hyphens, starting and ending with a letter or digit",
-      'error platform.yaml:48:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory',
+      `error platform.yaml:${text.split("\n").indexOf("    dir: terraform-state") + 1}:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory`,
     ]);
   });
 
   it("refuses app and bootstrap images of another SEI version than the pinned one", () => {
     const platform = read("platform.yaml");
     const check = (from: string, to: string) => lines(validateBytes(Buffer.from(platform.replace(from, to)), "platform.yaml", platformSchema).diagnostics);
-    expect(check('sei-app, tag: "5.1.0"', 'sei-app, tag: "5.1.0-r2"')).toEqual([]);
-    expect(check('sei-app, tag: "5.1.0"', 'sei-app, tag: "5.0.3"')).toEqual([
+    const app = 'repository: sei-app\n      tag: "5.1.0"';
+    const bootstrap = 'repository: sei-bootstrap\n      tag: "5.1.0"';
+    expect(check(app, 'repository: sei-app\n      tag: "5.1.0-r2"')).toEqual([]);
+    expect(check(app, 'repository: sei-app\n      tag: "5.0.3"')).toEqual([
       expect.stringMatching(/^error platform\.yaml:\d+:\d+ spec\.images\.app\.tag: must be SEI 5\.1\.0 \(or 5\.1\.0-<build>\), the version core\/image-contract\.ts pins/),
     ]);
-    expect(check('sei-bootstrap, tag: "5.1.0"', 'sei-bootstrap, tag: "5.1.1"')).toEqual([
+    expect(check(bootstrap, 'repository: sei-bootstrap\n      tag: "5.1.1"')).toEqual([
       expect.stringMatching(/^error platform\.yaml:\d+:\d+ spec\.images\.bootstrap\.tag: must be SEI 5\.1\.0/),
     ]);
   });
@@ -157,6 +159,28 @@ describe("tier and platform files go through the same loader", () => {
     const without = platform.replace(/ {2}clusterDns:.*\n.*\n.*\n/, "");
     expect(without).not.toContain("clusterDns");
     expect(validateBytes(Buffer.from(without), "platform.yaml", platformSchema).value?.spec.clusterDns).toEqual({ namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } });
+  });
+
+  it("pins images by digest, refusing a malformed digest and a digest written into the tag, at the field", () => {
+    const platform = read("platform.yaml");
+    const digest = platform.match(/repository: mariadb\n {6}tag: "10.11"\n {6}digest: (\S+)/)![1]!;
+    const check = (to: string) => lines(validateBytes(Buffer.from(platform.replace(`digest: ${digest}`, to)), "platform.yaml", platformSchema).diagnostics);
+    expect(check(`digest: ${digest}`)).toEqual([]);
+    // A digest is optional: a tag alone is valid (validate warns once a formalized municipality runs it).
+    expect(check("")).toEqual([]);
+    const malformed = (column: number) => [
+      expect.stringMatching(
+        new RegExp(`^error platform\\.yaml:\\d+:${column} spec\\.images\\.database\\.digest: must be an image digest: "sha256:" followed by 64 lower-case hexadecimal digits`),
+      ),
+    ];
+    expect(check(`digest: ${digest.toUpperCase().replace("SHA256", "sha256")}`)).toEqual(malformed(15));
+    expect(check(`digest: ${digest.slice(0, -1)}`)).toEqual(malformed(15));
+    expect(check(`digest: sha512:${digest.slice(7)}`)).toEqual(malformed(15));
+    expect(check(`digest: "${digest.slice(7)}"`)).toEqual(malformed(15));
+    const inTag = platform.replace('tag: "10.11"\n', `tag: "10.11@${digest}"\n`).replace(`      digest: ${digest}\n`, "");
+    expect(lines(validateBytes(Buffer.from(inTag), "platform.yaml", platformSchema).diagnostics)).toEqual([
+      expect.stringMatching(/^error platform\.yaml:\d+:12 spec\.images\.database\.tag: holds a digest: write the tag here and the digest in "digest"/),
+    ]);
   });
 
   it("refuses a release timeout that leaves the updater no room, at the field's position", () => {

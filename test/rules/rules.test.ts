@@ -182,6 +182,25 @@ rule("tier-file-name", () => {
   });
 });
 
+rule("image-digests", () => {
+  const platform = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8");
+  const tagOnly = platform.replace(/\n {6}digest: sha256:[0-9a-f]{64}(?=\n {4}jod:|\n {4}bootstrap:)/g, "");
+  it("warns on each tag-only image once a municipality is formalized, naming who runs it", () => {
+    const at = (name: string) => tagOnly.split("\n").indexOf(`    ${name}:`) + 1;
+    const message =
+      'is pinned by tag only while formalized municipalities run it (tiradentes): add its digest (digest: sha256:…, README "Pinning images by digest") so that every node runs the same build';
+    expect(lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "./platform.yaml": tagOnly }).diagnostics)).toEqual([
+      `warning platform.yaml:${at("memcached")}:5 spec.images.memcached: ${message}`,
+      `warning platform.yaml:${at("database")}:5 spec.images.database: ${message}`,
+    ]);
+    expect(lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "./platform.yaml": tagOnly }, { strict: true }).diagnostics)[0]).toMatch(/^error platform\.yaml/);
+  });
+  it("accepts tag-only images while no municipality is formalized, and pinned images always", () => {
+    expect(lines(fleetOf({ "tiradentes.yaml": edit(edit(TIRADENTES, "phase:", "phase: contracted"), "pncpId:", ""), "./platform.yaml": tagOnly }).diagnostics)).toEqual([]);
+    expect(lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "./platform.yaml": platform }).diagnostics)).toEqual([]);
+  });
+});
+
 describe("docs/validate.md", () => {
   it("documents every rule of the table", () => {
     const docs = readFileSync(join(REPO_ROOT, "docs/validate.md"), "utf8");

@@ -67,9 +67,13 @@ sei.mg.gov.br/tier: {{ $root.Values.municipality.tier }}
 sei.mg.gov.br/phase: {{ $root.Values.municipality.phase }}
 {{- end -}}
 
-{{/* "repository:tag" of an image value. */}}
+{{/* "repository:tag" of an image value, "repository:tag@sha256:…" when it is pinned by digest. */}}
 {{- define "sei.image" -}}
+{{- if .digest -}}
+{{- printf "%s:%s@%s" .repository .tag .digest -}}
+{{- else -}}
 {{- printf "%s:%s" .repository .tag -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
