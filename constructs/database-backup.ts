@@ -6,6 +6,7 @@
  */
 import { ConfigMapV1, Construct, CronJobV1 } from "../runtime/cdktf.ts";
 import type { BackupPlan, DatabasePlan } from "../core/plan.ts";
+import { formatBytes } from "../core/quantity.ts";
 import { BACKUP_MOUNTS, BACKUP_SCRIPT_KEY, backupScript } from "./database-scripts.ts";
 import { renderResources, terraformLiteral } from "./render.ts";
 import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSpec } from "./security.ts";
@@ -90,7 +91,8 @@ export class DatabaseBackup extends Construct {
                   { name: "backups", persistentVolumeClaim: { claimName: props.backupClaimName } },
                   { name: "documents", persistentVolumeClaim: { claimName: props.documentsClaimName, readOnly: true } },
                   { name: "scripts", configMap: { name: script.metadata.name } },
-                  { name: "tmp", emptyDir: {} },
+                  // Dumps stream to the backup claim; /tmp only holds the tools' stray files.
+                  { name: "tmp", emptyDir: { sizeLimit: formatBytes(backup.tmpBytes) } },
                 ],
               },
             },

@@ -18,6 +18,7 @@ import { ConfigMapV1, Construct, ServiceV1, StatefulSetV1 } from "../runtime/cdk
 import type { BackupPlan, DatabasePlan, SecretsPlan } from "../core/plan.ts";
 import { SIP_SYSTEMS, accessKeyShape } from "../core/image-contract.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
+import { formatBytes } from "../core/quantity.ts";
 import { DatabaseBackup } from "./database-backup.ts";
 import { INIT_SCRIPT_KEY, SERVER_CONFIG_KEY, initScript } from "./database-scripts.ts";
 import { GeneratedSecret } from "./generated-secret.ts";
@@ -49,6 +50,8 @@ export interface DatabaseProps {
 }
 
 const DATA_DIR = "/var/lib/mysql";
+/** /run/mysqld: the server's socket and pid file. */
+const RUN_SIZE = "16Mi";
 
 export class Database extends Construct {
   /** The StatefulSet. */
@@ -143,8 +146,10 @@ export class Database extends Construct {
               { name: "data", persistentVolumeClaim: { claimName: props.dataClaimName } },
               { name: "config", configMap: { name: config.metadata.name, items: [{ key: SERVER_CONFIG_KEY, path: SERVER_CONFIG_KEY }] } },
               { name: "initdb", configMap: { name: config.metadata.name, items: [{ key: INIT_SCRIPT_KEY, path: INIT_SCRIPT_KEY }] } },
-              { name: "run", emptyDir: {} },
-              { name: "tmp", emptyDir: {} },
+              // Socket and pid file, in memory: a few kilobytes, never on the node's disk.
+              { name: "run", emptyDir: { medium: "Memory", sizeLimit: RUN_SIZE } },
+              // MariaDB's tmpdir, on the node's disk: the tier's ephemeral-storage limit less log room.
+              { name: "tmp", emptyDir: { sizeLimit: formatBytes(database.tmpBytes) } },
             ],
           },
         },

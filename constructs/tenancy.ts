@@ -52,6 +52,9 @@ export class Tenancy extends Construct {
           "requests.memory": formatBytes(props.quota.requests.memoryBytes),
           "limits.cpu": formatCpu(props.quota.limits.cpuMillicores),
           "limits.memory": formatBytes(props.quota.limits.memoryBytes),
+          // Node-local disk (logs, emptyDir scratch): with these set, every pod must declare it too.
+          "requests.ephemeral-storage": formatBytes(props.quota.requests.ephemeralStorageBytes),
+          "limits.ephemeral-storage": formatBytes(props.quota.limits.ephemeralStorageBytes),
           "requests.storage": formatBytes(props.quota.storageBytes),
           persistentvolumeclaims: String(props.quota.persistentVolumeClaims),
           pods: String(props.quota.pods),

@@ -6,9 +6,15 @@
 import type { Phase, TierId } from "./schema/municipality.ts";
 import type { HelmValues } from "./schema/helm-values.ts";
 
-export interface ComputeAmount {
+/** CPU and memory: what the capacity report sums against what a cluster can give. */
+export interface CpuMemory {
   readonly cpuMillicores: number;
   readonly memoryBytes: number;
+}
+
+/** What a container asks for or may use: CPU, memory, and node-local disk (Kubernetes ephemeral-storage). */
+export interface ComputeAmount extends CpuMemory {
+  readonly ephemeralStorageBytes: number;
 }
 
 export interface ComputeResources {
@@ -73,6 +79,8 @@ export interface DatabasePlan {
   readonly labels: Readonly<Record<string, string>>;
   /** Engine settings written to the server configuration file, already rendered. */
   readonly serverConfig: string;
+  /** Size limit of the server's /tmp emptyDir (its tmpdir): the container's ephemeral-storage limit less room for logs. */
+  readonly tmpBytes: number;
 }
 
 export interface BackupPlan {
@@ -84,6 +92,8 @@ export interface BackupPlan {
   readonly image: string;
   readonly resources: ComputeResources;
   readonly labels: Readonly<Record<string, string>>;
+  /** Size limit of the job's /tmp emptyDir: the container's ephemeral-storage limit less room for logs. */
+  readonly tmpBytes: number;
 }
 
 export interface SecretsPlan {

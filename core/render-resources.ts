@@ -10,11 +10,11 @@ import type { RenderedResources } from "./schema/helm-values.ts";
 
 export type { RenderedResources };
 
-/** CPU and memory as Kubernetes quantities; the shape the chart's values contract gives requests and limits. */
+/** CPU, memory and ephemeral storage as Kubernetes quantities; the shape the chart's values contract gives requests and limits. */
 export type RenderedAmount = RenderedResources["requests"];
 
 export function renderAmount(amount: ComputeAmount): RenderedAmount {
-  return { cpu: formatCpu(amount.cpuMillicores), memory: formatBytes(amount.memoryBytes) };
+  return { cpu: formatCpu(amount.cpuMillicores), memory: formatBytes(amount.memoryBytes), ephemeralStorage: formatBytes(amount.ephemeralStorageBytes) };
 }
 
 export function renderResources(resources: ComputeResources): RenderedResources {

@@ -6,7 +6,7 @@
  * namespace quota, and storage from the plan's volumes. Nothing here knows a
  * tier number, so the report cannot disagree with what deploys.
  */
-import type { ComputeAmount, InstancePlan, VolumeKind } from "../plan.ts";
+import type { ComputeAmount, CpuMemory, InstancePlan, VolumeKind } from "../plan.ts";
 import { sumWorkloads } from "../resolve/quota.ts";
 
 /** Volume kinds in the order reports show them. */
@@ -14,8 +14,8 @@ export const VOLUME_KINDS = ["database", "documents", "solr", "backup"] as const
 
 /** Compute of every pod of an instance at its minimum and at its maximum replica count. */
 export interface ReplicaRange {
-  readonly atMinReplicas: ComputeAmount;
-  readonly atMaxReplicas: ComputeAmount;
+  readonly atMinReplicas: CpuMemory;
+  readonly atMaxReplicas: CpuMemory;
 }
 
 /** Storage requested by the data volumes, in bytes, by kind and in total. */
@@ -27,7 +27,14 @@ export interface Figures {
   readonly storageBytes: StorageBytes;
 }
 
-const ZERO_AMOUNT: ComputeAmount = { cpuMillicores: 0, memoryBytes: 0 };
+const ZERO_AMOUNT: CpuMemory = { cpuMillicores: 0, memoryBytes: 0 };
+
+/**
+ * CPU and memory of a plan amount. Node-local ephemeral storage is left out of
+ * capacity figures (core/resolve/quota.ts says why); copying the two fields
+ * keeps it out of every report format too.
+ */
+const cpuMemory = ({ cpuMillicores, memoryBytes }: ComputeAmount): CpuMemory => ({ cpuMillicores, memoryBytes });
 
 export const ZERO_FIGURES: Figures = {
   requests: { atMinReplicas: ZERO_AMOUNT, atMaxReplicas: ZERO_AMOUNT },
@@ -41,8 +48,8 @@ export function figuresOf(plan: InstancePlan): Figures {
   const atMax = sumWorkloads(plan.workloads, "maxReplicas");
   const storage = (kind: VolumeKind) => plan.volumes[kind].storageBytes;
   return {
-    requests: { atMinReplicas: atMin.requests, atMaxReplicas: atMax.requests },
-    limits: { atMinReplicas: atMin.limits, atMaxReplicas: atMax.limits },
+    requests: { atMinReplicas: cpuMemory(atMin.requests), atMaxReplicas: cpuMemory(atMax.requests) },
+    limits: { atMinReplicas: cpuMemory(atMin.limits), atMaxReplicas: cpuMemory(atMax.limits) },
     storageBytes: {
       database: storage("database"),
       documents: storage("documents"),
@@ -55,7 +62,7 @@ export function figuresOf(plan: InstancePlan): Figures {
 
 /** Applies `op` to every pair of matching numbers of two figures. */
 function combine(a: Figures, b: Figures, op: (x: number, y: number) => number): Figures {
-  const amount = (x: ComputeAmount, y: ComputeAmount): ComputeAmount => ({
+  const amount = (x: CpuMemory, y: CpuMemory): CpuMemory => ({
     cpuMillicores: op(x.cpuMillicores, y.cpuMillicores),
     memoryBytes: op(x.memoryBytes, y.memoryBytes),
   });

@@ -5,6 +5,7 @@
 import { componentLabels, PORTS } from "../naming.ts";
 import type { BackupPlan, DatabasePlan } from "../plan.ts";
 import { toMebibytes } from "../quantity.ts";
+import { scratchBytes } from "../scratch.ts";
 import type { Platform } from "../schema/platform.ts";
 import type { Tier } from "../schema/tier.ts";
 import { image, imageReference } from "./images.ts";
@@ -32,6 +33,7 @@ export function databaseOf(tier: Tier, platform: Platform, phase: PhaseFacts, re
     resources: res.database,
     labels: componentLabels("database"),
     serverConfig: mysqlServerConfig(t.bufferPool, t.maxConnections),
+    tmpBytes: scratchBytes(res.database.limits.ephemeralStorageBytes),
   };
 }
 
@@ -46,6 +48,7 @@ export function backupOf(tier: Tier, phase: PhaseFacts, database: DatabasePlan, 
     image: database.image,
     resources: res.backup,
     labels: componentLabels("backup"),
+    tmpBytes: scratchBytes(res.backup.limits.ephemeralStorageBytes),
   };
 }
 

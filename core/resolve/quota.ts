@@ -3,6 +3,11 @@
  * namespace ResourceQuota and LimitRange are derived here, and the capacity
  * report sums the very same way (core/capacity/figures.ts imports
  * `sumWorkloads`), so the report cannot disagree with what the quota allows.
+ *
+ * Ephemeral storage (node-local disk: logs and emptyDir scratch) is in the
+ * quota and the limit range like CPU and memory; the capacity report leaves
+ * it out: it is each node's own disk, which the scheduler already accounts
+ * per node, not a pool of the cluster like the storage classes' volumes.
  */
 import type { ComputeAmount, ComputeResources, LimitRangePlan, QuotaPlan, VolumePlan, WorkloadPlan } from "../plan.ts";
 
@@ -13,8 +18,9 @@ export function sumWorkloads(workloads: readonly WorkloadPlan[], at: "minReplica
       (total, w) => ({
         cpuMillicores: total.cpuMillicores + pick(w).cpuMillicores * w[at],
         memoryBytes: total.memoryBytes + pick(w).memoryBytes * w[at],
+        ephemeralStorageBytes: total.ephemeralStorageBytes + pick(w).ephemeralStorageBytes * w[at],
       }),
-      { cpuMillicores: 0, memoryBytes: 0 },
+      { cpuMillicores: 0, memoryBytes: 0, ephemeralStorageBytes: 0 },
     );
   return { requests: add((w) => w.resources.requests), limits: add((w) => w.resources.limits) };
 }
@@ -47,6 +53,7 @@ export function limitRangeFor(workloads: readonly WorkloadPlan[]): LimitRangePla
     max: {
       cpuMillicores: Math.max(...all.map((r) => r.limits.cpuMillicores)),
       memoryBytes: Math.max(...all.map((r) => r.limits.memoryBytes)),
+      ephemeralStorageBytes: Math.max(...all.map((r) => r.limits.ephemeralStorageBytes)),
     },
   };
 }

@@ -56,7 +56,7 @@ function workload(component: ComponentName, minReplicas: number, maxReplicas: nu
 
 function computeResources(r: TierResources): ComputeResources {
   return {
-    requests: { cpuMillicores: r.requests.cpu, memoryBytes: r.requests.memory },
-    limits: { cpuMillicores: r.limits.cpu, memoryBytes: r.limits.memory },
+    requests: { cpuMillicores: r.requests.cpu, memoryBytes: r.requests.memory, ephemeralStorageBytes: r.requests.ephemeralStorage },
+    limits: { cpuMillicores: r.limits.cpu, memoryBytes: r.limits.memory, ephemeralStorageBytes: r.limits.ephemeralStorage },
   };
 }

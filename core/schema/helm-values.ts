@@ -54,6 +54,10 @@ const amount = z
       .string()
       .regex(/^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/)
       .meta({ description: 'Memory quantity: "512Mi", "2Gi"' }),
+    ephemeralStorage: z
+      .string()
+      .regex(/^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/)
+      .meta({ description: 'Node-local disk (Kubernetes ephemeral-storage): logs and emptyDir scratch, "512Mi", "5Gi"' }),
   })
   .meta({ id: "amount" });
 

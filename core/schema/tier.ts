@@ -4,10 +4,18 @@
  * core/resolve, never written by hand.
  */
 import { z } from "zod";
+import { parseBytes } from "../quantity.ts";
+import { LOG_ROOM } from "../scratch.ts";
 import { byteQuantity, cpuQuantity, header } from "./fields.ts";
 import { TIER_IDS } from "./municipality.ts";
 
-const computeAmount = z.strictObject({ cpu: cpuQuantity, memory: byteQuantity });
+const computeAmount = z.strictObject({
+  cpu: cpuQuantity,
+  memory: byteQuantity,
+  ephemeralStorage: byteQuantity.meta({
+    description: "Node-local disk: the container's logs and its pod's emptyDir scratch volumes (Kubernetes ephemeral-storage)",
+  }),
+});
 
 /** Requests and limits of one container; limits may not be below requests. */
 export const resourcesSchema = z
@@ -16,9 +24,26 @@ export const resourcesSchema = z
   .refine((r) => r.limits.memory >= r.requests.memory, {
     message: "limits.memory must not be below requests.memory",
     path: ["limits", "memory"],
+  })
+  .refine((r) => r.limits.ephemeralStorage >= r.requests.ephemeralStorage, {
+    message: "limits.ephemeralStorage must not be below requests.ephemeralStorage",
+    path: ["limits", "ephemeralStorage"],
   });
 
 const component = z.strictObject({ resources: resourcesSchema });
+
+/**
+ * Resources of a pod Terraform makes (database, backup): its /tmp emptyDir gets the
+ * ephemeral-storage limit less room for logs (core/scratch.ts), so the limit must
+ * leave some.
+ */
+function terraformPodResources(least: string, scratch: string) {
+  const bytes = parseBytes(least);
+  return resourcesSchema.refine((r) => r.limits.ephemeralStorage >= bytes, {
+    message: `limits.ephemeralStorage must be at least ${least}: ${scratch} gets this limit less ${LOG_ROOM} for logs`,
+    path: ["limits", "ephemeralStorage"],
+  });
+}
 
 export const tierSchema = z.strictObject({
   ...header("Tier"),
@@ -47,14 +72,14 @@ export const tierSchema = z.strictObject({
       bufferPool: byteQuantity,
       maxConnections: z.int().min(20).max(2000),
       storage: byteQuantity,
-      resources: resourcesSchema,
+      resources: terraformPodResources("512Mi", "MariaDB's tmpdir"),
     }),
     documents: z.strictObject({ storage: byteQuantity }),
     backup: z.strictObject({
       schedule: z.string().regex(/^(\S+\s+){4}\S+$/, { message: "must be a five-field cron expression" }),
       retentionDays: z.int().min(1).max(365),
       storage: byteQuantity,
-      resources: resourcesSchema,
+      resources: terraformPodResources("128Mi", "the job's /tmp"),
     }),
   }),
 });

@@ -3,7 +3,7 @@
  * (min/max pairs share a cell); `COMPACT` shows what a cluster must hold
  * (requests at maximum replicas and storage), for summaries.
  */
-import type { ComputeAmount } from "../../core/plan.ts";
+import type { CpuMemory } from "../../core/plan.ts";
 import type { Figures, ReplicaRange, StorageBytes } from "../../core/capacity/figures.ts";
 import { bytes, cores, signed } from "./units.ts";
 
@@ -13,7 +13,7 @@ export interface FigureCell {
   readonly showDelta: (d: Figures) => string;
 }
 
-function range(header: string, pick: (f: Figures) => ReplicaRange, amount: (a: ComputeAmount) => number, unit: (n: number) => string): FigureCell {
+function range(header: string, pick: (f: Figures) => ReplicaRange, amount: (a: CpuMemory) => number, unit: (n: number) => string): FigureCell {
   const pair = (f: Figures, show: (n: number) => string) => `${show(amount(pick(f).atMinReplicas))} / ${show(amount(pick(f).atMaxReplicas))}`;
   return { header: `${header} min / max`, show: (f) => pair(f, unit), showDelta: (d) => pair(d, (n) => signed(n, unit)) };
 }
@@ -22,8 +22,8 @@ function single(header: string, read: (f: Figures) => number, unit: (n: number) 
   return { header, show: (f) => unit(read(f)), showDelta: (d) => signed(read(d), unit) };
 }
 
-const cpu = (a: ComputeAmount) => a.cpuMillicores;
-const memory = (a: ComputeAmount) => a.memoryBytes;
+const cpu = (a: CpuMemory) => a.cpuMillicores;
+const memory = (a: CpuMemory) => a.memoryBytes;
 const storage = (kind: keyof StorageBytes) => (f: Figures) => f.storageBytes[kind];
 
 export const FULL: readonly FigureCell[] = [

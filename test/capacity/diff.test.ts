@@ -78,7 +78,7 @@ describe("capacity diff", () => {
 
   it("tier definition changed: every municipality of the tier, the pipeline one with no fleet delta", () => {
     const repo = baseRepo();
-    repo.edit("tiers/pequeno-i.yaml", "requests: { cpu: 200m, memory: 512Mi }", "requests: { cpu: 200m, memory: 640Mi }").commit("more app memory");
+    repo.edit("tiers/pequeno-i.yaml", "requests: { cpu: 200m, memory: 512Mi,", "requests: { cpu: 200m, memory: 640Mi,").commit("more app memory");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(0);
     expect(json!.changes.map((c) => [c.name, c.reasons, c.after!.status])).toEqual([

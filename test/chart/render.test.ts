@@ -9,7 +9,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
 import { LABEL, SECRET_KEYS } from "../../core/naming.ts";
 import { BOOTSTRAP_ENV, FIXED_SERVICE_NAMES, IMAGES, LOGIN_FORM } from "../../core/image-contract.ts";
+import { parseBytes } from "../../core/quantity.ts";
 import { imageReference } from "../../core/resolve/images.ts";
+import { LOG_ROOM_BYTES } from "../../core/scratch.ts";
 import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
 import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import {
@@ -90,9 +92,11 @@ beforeAll(async () => {
 
 const componentOf = (workload: Manifest): Component => podTemplate(workload).metadata.labels[LABEL.component] as Component;
 
-function expectedResources(values: HelmValues, component: Component): RenderedResources {
+function expectedResources(values: HelmValues, component: Component): Container["resources"] {
   // The first-install hook runs before the updater, never beside it, in the updater's slot of the quota.
-  return component === "bootstrap" ? values.updater.resources : values[component].resources;
+  const { requests, limits } = component === "bootstrap" ? values.updater.resources : values[component].resources;
+  const kubernetes = ({ cpu, memory, ephemeralStorage }: RenderedResources["requests"]) => ({ cpu, memory, "ephemeral-storage": ephemeralStorage });
+  return { requests: kubernetes(requests), limits: kubernetes(limits) };
 }
 
 function envOf(container: Container, envName: string) {
@@ -124,6 +128,22 @@ describe("resources", () => {
       for (const container of allContainers(workload)) {
         expect(container.resources, `${workload.metadata.name}/${container.name}`).toEqual(expected);
       }
+    }
+  });
+});
+
+describe("node-local disk", () => {
+  it.each(cases.map((c) => [name(c), c] as const))("%s: every emptyDir has a sizeLimit, and the pod's ephemeral-storage limit holds them and the logs", (_, c) => {
+    for (const workload of workloads(manifestsOf(c))) {
+      const { spec } = podTemplate(workload);
+      const where = workload.metadata.name;
+      const emptyDirs = (spec.volumes ?? []).filter((v) => v.emptyDir);
+      for (const v of emptyDirs) expect(v.emptyDir?.sizeLimit, `${where}: emptyDir ${v.name}`).toMatch(/^[1-9][0-9]*(Mi|Gi)$/);
+      // Past a sizeLimit, or past the pod's limit (its containers' limits summed), the kubelet evicts
+      // the pod: scratch on the node's disk and the logs must fit the limit, or eviction comes first.
+      const onDisk = emptyDirs.filter((v) => v.emptyDir?.medium !== "Memory").reduce((sum, v) => sum + parseBytes(v.emptyDir!.sizeLimit!), 0);
+      const limit = spec.containers.reduce((sum, container) => sum + parseBytes(container.resources!.limits!["ephemeral-storage"]!), 0);
+      expect(onDisk + LOG_ROOM_BYTES * spec.containers.length, where).toBeLessThanOrEqual(limit);
     }
   });
 });

@@ -197,7 +197,7 @@ export interface PodSpec {
   securityContext?: Record<string, unknown>;
   serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
-  volumes?: { name: string; persistentVolumeClaim?: { claimName: string }; emptyDir?: object; configMap?: object }[];
+  volumes?: { name: string; persistentVolumeClaim?: { claimName: string }; emptyDir?: { medium?: string; sizeLimit?: string }; configMap?: object }[];
 }
 
 export interface PodTemplate {

@@ -108,6 +108,25 @@ describe("tier and platform files go through the same loader", () => {
     ]);
   });
 
+  it("wants ephemeral storage of every component, within its limit, and scratch room for the database", () => {
+    const tier = read("tiers/pequeno-i.yaml");
+    const check = (from: string, to: string) => lines(validateBytes(Buffer.from(tier.replace(from, to)), "tiers/pequeno-i.yaml", tierSchema).diagnostics);
+    expect(check("requests: { cpu: 25m, memory: 96Mi, ephemeralStorage: 32Mi }", "requests: { cpu: 25m, memory: 96Mi }")).toEqual([
+      expect.stringMatching(/^error tiers\/pequeno-i\.yaml:\d+:\d+ spec\.memcached\.resources\.requests\.ephemeralStorage: is required$/),
+    ]);
+    expect(check("requests: { cpu: 25m, memory: 96Mi, ephemeralStorage: 32Mi }", "requests: { cpu: 25m, memory: 96Mi, ephemeralStorage: 1Gi }")).toEqual([
+      expect.stringMatching(/^error tiers\/pequeno-i\.yaml:\d+:\d+ spec\.memcached\.resources\.limits\.ephemeralStorage: limits\.ephemeralStorage must not be below requests\.ephemeralStorage$/),
+    ]);
+    const smallScratch = tier
+      .replace("requests: { cpu: 100m, memory: 512Mi, ephemeralStorage: 512Mi }", "requests: { cpu: 100m, memory: 512Mi, ephemeralStorage: 256Mi }")
+      .replace('limits: { cpu: "1", memory: 768Mi, ephemeralStorage: 2Gi }', 'limits: { cpu: "1", memory: 768Mi, ephemeralStorage: 256Mi }');
+    expect(check(tier, smallScratch)).toEqual([
+      expect.stringMatching(
+        /^error tiers\/pequeno-i\.yaml:\d+:\d+ spec\.database\.resources\.limits\.ephemeralStorage: limits\.ephemeralStorage must be at least 512Mi: MariaDB's tmpdir gets this limit less 64Mi for logs$/,
+      ),
+    ]);
+  });
+
   it("follows list indexes and the state backend's chosen type in a platform file", () => {
     const text = read("platform.yaml")
       .replace("    - name: prodemge-bh-2 ", "    - name: Prodemge_BH_2 ")

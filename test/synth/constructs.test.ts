@@ -59,7 +59,17 @@ describe("Tenancy", () => {
   it("sets every quota the plan fixes, as Kubernetes quantities", () => {
     const hard = one(one(resources(json, "kubernetes_resource_quota_v1")[0]!.spec as object[]) as { hard: Record<string, string> }).hard;
     expect(Object.keys(hard).sort()).toEqual(
-      ["limits.cpu", "limits.memory", "persistentvolumeclaims", "pods", "requests.cpu", "requests.memory", "requests.storage"].sort(),
+      [
+        "limits.cpu",
+        "limits.memory",
+        "limits.ephemeral-storage",
+        "persistentvolumeclaims",
+        "pods",
+        "requests.cpu",
+        "requests.memory",
+        "requests.ephemeral-storage",
+        "requests.storage",
+      ].sort(),
     );
     expect(hard.persistentvolumeclaims).toBe("4");
   });

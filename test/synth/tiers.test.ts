@@ -6,6 +6,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
+import { LOG_ROOM_BYTES } from "../../core/scratch.ts";
 import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import { cleanScratch, onlyResource, portable, resourcesOf, synthStack } from "./support.ts";
 import { DATA_BEARING_TYPES } from "../../fleet/classify.ts";
@@ -28,12 +29,25 @@ describe.each(TIER_IDS)("tier %s in production", (tier) => {
     expect(() => stack.runAllValidations()).not.toThrow();
   });
 
-  it("gives every container requests and limits for CPU and memory", () => {
-    const containers = podsOf(json).flatMap((pod) => pod.containers.map((c) => ({ where: `${pod.source}/${c.name}`, r: c.resources })));
+  it("gives every container requests and limits for CPU, memory and ephemeral storage", () => {
+    const containers = podsOf(json).flatMap((pod) => [...pod.containers, ...pod.initContainers].map((c) => ({ where: `${pod.source}/${c.name}`, r: c.resources })));
     expect(containers.length).toBeGreaterThanOrEqual(8);
+    const all = { cpu: expect.any(String), memory: expect.any(String), ephemeralStorage: expect.any(String) };
     for (const { where, r } of containers) {
-      expect({ where, cpu: r?.requests?.cpu, memory: r?.requests?.memory }).toEqual({ where, cpu: expect.any(String), memory: expect.any(String) });
-      expect({ where, cpu: r?.limits?.cpu, memory: r?.limits?.memory }).toEqual({ where, cpu: expect.any(String), memory: expect.any(String) });
+      expect({ where, ...r?.requests }).toEqual({ where, ...all });
+      expect({ where, ...r?.limits }).toEqual({ where, ...all });
+    }
+  });
+
+  it("gives every emptyDir of the pods Terraform makes a sizeLimit that, with the logs, fits the pod's ephemeral-storage limit", () => {
+    const terraformPods = podsOf(json).filter((pod) => !pod.source.startsWith("chart"));
+    expect(terraformPods.map((pod) => pod.source)).toEqual([expect.stringMatching(/^StatefulSet /), expect.stringMatching(/^CronJob /)]);
+    for (const pod of terraformPods) {
+      expect(pod.emptyDirs.length, pod.source).toBeGreaterThan(0);
+      for (const dir of pod.emptyDirs) expect(dir.sizeLimit, `${pod.source}: emptyDir ${dir.name}`).toMatch(/^[1-9][0-9]*(Mi|Gi)$/);
+      const onDisk = pod.emptyDirs.filter((d) => d.medium !== "Memory").reduce((sum, d) => sum + parseBytes(d.sizeLimit!), 0);
+      const limit = pod.containers.reduce((sum, c) => sum + parseBytes(c.resources!.limits!.ephemeralStorage!), 0);
+      expect(onDisk + LOG_ROOM_BYTES * pod.containers.length, pod.source).toBeLessThanOrEqual(limit);
     }
   });
 
@@ -45,6 +59,9 @@ describe.each(TIER_IDS)("tier %s in production", (tier) => {
     expect(parseBytes(hard["requests.memory"]!)).toBeGreaterThanOrEqual(totals.requestsMemory);
     expect(parseCpuMillicores(hard["limits.cpu"]!)).toBeGreaterThanOrEqual(totals.limitsCpu);
     expect(parseBytes(hard["limits.memory"]!)).toBeGreaterThanOrEqual(totals.limitsMemory);
+    expect(totals.requestsEphemeral).toBeGreaterThan(0);
+    expect(parseBytes(hard["requests.ephemeral-storage"]!)).toBeGreaterThanOrEqual(totals.requestsEphemeral);
+    expect(parseBytes(hard["limits.ephemeral-storage"]!)).toBeGreaterThanOrEqual(totals.limitsEphemeral);
     expect(Number(hard.pods)).toBeGreaterThanOrEqual(totals.pods);
 
     const claims = Object.values(resourcesOf(json, "kubernetes_persistent_volume_claim_v1"));
@@ -60,9 +77,10 @@ describe.each(TIER_IDS)("tier %s in production", (tier) => {
     const limit = one(one(onlyResource(json, "kubernetes_limit_range_v1").spec as { limit: { max: Record<string, string> }[] }[]).limit);
     // A component the tier switches off (JOD in the small tiers) runs no pod and may exceed it.
     for (const pod of podsOf(json).filter((p) => p.maxCount > 0)) {
-      for (const c of pod.containers) {
-        expect(parseCpuMillicores(c.resources!.limits!.cpu), `${pod.source}/${c.name}`).toBeLessThanOrEqual(parseCpuMillicores(limit.max.cpu!));
-        expect(parseBytes(c.resources!.limits!.memory), `${pod.source}/${c.name}`).toBeLessThanOrEqual(parseBytes(limit.max.memory!));
+      for (const c of [...pod.containers, ...pod.initContainers]) {
+        expect(parseCpuMillicores(c.resources!.limits!.cpu!), `${pod.source}/${c.name}`).toBeLessThanOrEqual(parseCpuMillicores(limit.max.cpu!));
+        expect(parseBytes(c.resources!.limits!.memory!), `${pod.source}/${c.name}`).toBeLessThanOrEqual(parseBytes(limit.max.memory!));
+        expect(parseBytes(c.resources!.limits!.ephemeralStorage!), `${pod.source}/${c.name}`).toBeLessThanOrEqual(parseBytes(limit.max["ephemeral-storage"]!));
       }
     }
   });

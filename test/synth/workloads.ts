@@ -8,6 +8,9 @@ import type { RenderedResources, HelmValues } from "../../core/schema/helm-value
 import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
 import type { StackJson } from "./support.ts";
 
+/** requests or limits of a container, under the names of the values contract. */
+type Amount = Partial<RenderedResources["requests"]>;
+
 export interface Pod {
   /** Where the pod comes from, for messages. */
   readonly source: string;
@@ -15,16 +18,36 @@ export interface Pod {
   readonly minCount: number;
   /** How many of it can exist at once. */
   readonly maxCount: number;
-  readonly containers: readonly { name: string; resources: Partial<RenderedResources> | undefined }[];
+  readonly containers: readonly { name: string; resources: { requests?: Amount; limits?: Amount } | undefined }[];
+  /** Init containers run before the others, one at a time: a pod asks the most of the two (Kubernetes' effective request). */
+  readonly initContainers: readonly { name: string; resources: { requests?: Amount; limits?: Amount } | undefined }[];
+  /** The emptyDirs of a pod Terraform makes (the chart's are checked on the rendered manifests, test/chart). */
+  readonly emptyDirs: readonly { name: string; medium?: string; sizeLimit?: string }[];
 }
 
 const one = <T>(block: T | T[] | undefined): T | undefined => (Array.isArray(block) ? block[0] : block);
 
 type Json = Record<string, unknown>;
 
-function podSpecContainers(podSpec: Json): Pod["containers"] {
-  const containers = [...((podSpec.container as Json[]) ?? []), ...((podSpec.init_container as Json[]) ?? [])];
-  return containers.map((c) => ({ name: String(c.name), resources: one(c.resources as RenderedResources | undefined) }));
+/** A Terraform resource list (Kubernetes names) under the values contract's names. */
+function amountOf(list: Record<string, string> | undefined): Amount | undefined {
+  return list && { cpu: list.cpu, memory: list.memory, ephemeralStorage: list["ephemeral-storage"] };
+}
+
+function containersOf(list: Json[] | undefined): Pod["containers"] {
+  return (list ?? []).map((c) => {
+    const r = one(c.resources as { requests?: Record<string, string>; limits?: Record<string, string> } | undefined);
+    return { name: String(c.name), resources: r && { requests: amountOf(r.requests), limits: amountOf(r.limits) } };
+  });
+}
+
+function terraformPod(source: string, minCount: number, maxCount: number, podSpec: Json): Pod {
+  const volumes = (podSpec.volume as Json[] | undefined) ?? [];
+  const emptyDirs = volumes.flatMap((v) => {
+    const dir = one(v.empty_dir as Json | Json[] | undefined);
+    return dir ? [{ name: String(v.name), medium: dir.medium as string | undefined, sizeLimit: dir.size_limit as string | undefined }] : [];
+  });
+  return { source, minCount, maxCount, containers: containersOf(podSpec.container as Json[]), initContainers: containersOf(podSpec.init_container as Json[]), emptyDirs };
 }
 
 /** The Helm values of the stack's release, or undefined when it has none. */
@@ -47,7 +70,7 @@ export function podsOf(json: StackJson): Pod[] {
     const spec = one(sts.spec as Json | Json[])!;
     const podSpec = one(one(spec.template as Json | Json[])!.spec as Json | Json[])!;
     const replicas = Number(spec.replicas);
-    pods.push({ source: `StatefulSet ${name}`, minCount: replicas, maxCount: replicas, containers: podSpecContainers(podSpec) });
+    pods.push(terraformPod(`StatefulSet ${name}`, replicas, replicas, podSpec));
   }
   for (const [name, cron] of Object.entries(json.resource?.kubernetes_cron_job_v1 ?? {})) {
     const spec = one(cron.spec as Json | Json[])!;
@@ -55,12 +78,12 @@ export function podsOf(json: StackJson): Pod[] {
     if (spec.concurrency_policy !== "Forbid") throw new Error(`CronJob ${name} may run concurrently; count its pods`);
     const job = one(one(spec.job_template as Json | Json[])!.spec as Json | Json[])!;
     const podSpec = one(one(job.template as Json | Json[])!.spec as Json | Json[])!;
-    pods.push({ source: `CronJob ${name}`, minCount: 0, maxCount: 1, containers: podSpecContainers(podSpec) });
+    pods.push(terraformPod(`CronJob ${name}`, 0, 1, podSpec));
   }
   const values = releaseValues(json);
   if (values) {
     const chart = (component: string, minCount: number, maxCount: number, resources: RenderedResources) =>
-      pods.push({ source: `chart ${component}`, minCount, maxCount, containers: [{ name: component, resources }] });
+      pods.push({ source: `chart ${component}`, minCount, maxCount, containers: [{ name: component, resources }], initContainers: [], emptyDirs: [] });
     const same = (count: number) => [count, count] as const;
     const app = values.app;
     const [appMin, appMax] = app.autoscaling.enabled ? [app.autoscaling.minReplicas, app.autoscaling.maxReplicas] : same(app.replicas);
@@ -79,23 +102,31 @@ export function podsOf(json: StackJson): Pod[] {
 export interface Totals {
   requestsCpu: number;
   requestsMemory: number;
+  requestsEphemeral: number;
   limitsCpu: number;
   limitsMemory: number;
+  limitsEphemeral: number;
   pods: number;
+}
+
+/** One pod's effective amount of one resource: its containers summed, or its largest init container if that is more. */
+function effective(pod: Pod, pick: (r: NonNullable<Pod["containers"][number]["resources"]>) => number): number {
+  const sum = pod.containers.reduce((total, c) => total + pick(c.resources!), 0);
+  return Math.max(sum, ...pod.initContainers.map((c) => pick(c.resources!)));
 }
 
 /** Sum of requests and limits over every pod at its maximum count, or at its minimum (millicores, bytes). */
 export function totalsOf(pods: readonly Pod[], at: "minCount" | "maxCount" = "maxCount"): Totals {
-  const t: Totals = { requestsCpu: 0, requestsMemory: 0, limitsCpu: 0, limitsMemory: 0, pods: 0 };
+  const t: Totals = { requestsCpu: 0, requestsMemory: 0, requestsEphemeral: 0, limitsCpu: 0, limitsMemory: 0, limitsEphemeral: 0, pods: 0 };
   for (const pod of pods) {
     const count = pod[at];
     t.pods += count;
-    for (const { resources: r } of pod.containers) {
-      t.requestsCpu += parseCpuMillicores(r!.requests!.cpu) * count;
-      t.requestsMemory += parseBytes(r!.requests!.memory) * count;
-      t.limitsCpu += parseCpuMillicores(r!.limits!.cpu) * count;
-      t.limitsMemory += parseBytes(r!.limits!.memory) * count;
-    }
+    t.requestsCpu += effective(pod, (r) => parseCpuMillicores(r.requests!.cpu!)) * count;
+    t.requestsMemory += effective(pod, (r) => parseBytes(r.requests!.memory!)) * count;
+    t.requestsEphemeral += effective(pod, (r) => parseBytes(r.requests!.ephemeralStorage!)) * count;
+    t.limitsCpu += effective(pod, (r) => parseCpuMillicores(r.limits!.cpu!)) * count;
+    t.limitsMemory += effective(pod, (r) => parseBytes(r.limits!.memory!)) * count;
+    t.limitsEphemeral += effective(pod, (r) => parseBytes(r.limits!.ephemeralStorage!)) * count;
   }
   return t;
 }

@@ -115,15 +115,21 @@ securityContext:
     type: RuntimeDefault
 {{- end -}}
 
-{{/* requests and limits from a HelmResources value. */}}
+{{/*
+requests and limits from a HelmResources value. ephemeral-storage is the node-local
+disk a container may fill: its logs, and the emptyDirs of its pod (each with its own
+sizeLimit below); the namespace quota counts it, so every container declares it.
+*/}}
 {{- define "sei.resources" -}}
 resources:
   requests:
     cpu: {{ .requests.cpu | quote }}
     memory: {{ .requests.memory | quote }}
+    ephemeral-storage: {{ .requests.ephemeralStorage | quote }}
   limits:
     cpu: {{ .limits.cpu | quote }}
     memory: {{ .limits.memory | quote }}
+    ephemeral-storage: {{ .limits.ephemeralStorage | quote }}
 {{- end -}}
 
 {{/*
