@@ -18,9 +18,9 @@ export interface DatabaseBackupProps {
   readonly backup: BackupPlan;
   /** The database to dump: service, port and database names. */
   readonly database: DatabasePlan;
-  /** Secret holding the root password, and its key. */
+  /** Secret holding the backup account's password, and its key. */
   readonly credentialsSecretName: string;
-  readonly rootPasswordKey: string;
+  readonly passwordKey: string;
   /** Claim the sets are written to. */
   readonly backupClaimName: string;
   /** Claim of the document repository, mounted read-only. */
@@ -71,11 +71,13 @@ export class DatabaseBackup extends Construct {
                     env: [
                       env("DB_HOST", database.serviceName),
                       env("DB_PORT", database.port),
+                      // Its own read-only account, never root (constructs/database-scripts.ts, backupGrants).
+                      env("DB_USER", database.backupUser),
                       env("SEI_DATABASE", database.seiDatabase),
                       env("SIP_DATABASE", database.sipDatabase),
                       env("RETENTION_DAYS", backup.retentionDays),
                       // The client reads MYSQL_PWD, so the password never appears in a process list.
-                      { name: "MYSQL_PWD", valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key: props.rootPasswordKey } } },
+                      { name: "MYSQL_PWD", valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key: props.passwordKey } } },
                     ],
                     resources: renderResources(backup.resources),
                     securityContext: restrictedContainerSecurityContext(),

@@ -10,6 +10,13 @@ export const INIT_SCRIPT_KEY = "create-databases.sh";
 export const SERVER_CONFIG_KEY = "sei.cnf";
 /** File name of the backup script. */
 export const BACKUP_SCRIPT_KEY = "backup.sh";
+/** File name of the script that writes the accounts SQL the server runs at every start. */
+export const ACCOUNTS_SCRIPT_KEY = "accounts.sh";
+/**
+ * The SQL the server runs at every start (`--init-file`), written by the accounts
+ * script into /run/mysqld, which is in memory: the password in it never touches a disk.
+ */
+export const ACCOUNTS_SQL_FILE = "/run/mysqld/sei-accounts.sql";
 
 export interface InitScriptNames {
   readonly seiDatabase: string;
@@ -49,6 +56,68 @@ export function initScript(n: InitScriptNames): string {
   ].join("\n");
 }
 
+export interface BackupAccount {
+  readonly engine: "mariadb" | "mysql";
+  /** The backup's user, and the databases it dumps. */
+  readonly user: string;
+  readonly databases: readonly string[];
+  /** Environment variable that carries its password. */
+  readonly passwordEnv: string;
+}
+
+/**
+ * What `mariadb-dump --single-transaction --routines --triggers --events` needs,
+ * and nothing more, as checked against a real MariaDB 10.11
+ * (test/synth/backup-account.test.ts takes each one away in turn):
+ * - SELECT: the rows (and views' columns); SHOW VIEW: view definitions;
+ * - TRIGGER: without it the dump silently leaves the triggers out; EVENT: `SHOW EVENTS`;
+ * - routines: MariaDB 10.11 has no SHOW CREATE ROUTINE privilege (11.3 adds one), so
+ *   SELECT on mysql.proc, read-only, without which the dump silently leaves them out;
+ *   MySQL 8 has no mysql.proc and asks SHOW_ROUTINE instead (untested here: no MySQL
+ *   server on this machine).
+ * Not LOCK TABLES (a single-transaction dump takes no lock), not PROCESS (tablespaces
+ * are not dumped: `--no-tablespaces`), never RELOAD, FILE or any write.
+ */
+function backupGrants({ engine, user, databases }: BackupAccount): string[] {
+  const account = `'${user}'@'%'`;
+  return [
+    ...databases.map((database) => `GRANT SELECT, SHOW VIEW, TRIGGER, EVENT ON ${database}.* TO ${account};`),
+    engine === "mariadb" ? `GRANT SELECT ON mysql.proc TO ${account};` : `GRANT SHOW_ROUTINE ON *.* TO ${account};`,
+  ];
+}
+
+/**
+ * Writes the accounts SQL the server runs at every start (`--init-file`, as the
+ * server itself: no root password needed), so the backup account exists with
+ * exactly its privileges on a new database, on one created before it existed,
+ * and after anyone changed it by hand: created if missing, its password set
+ * from the Secret, every privilege revoked and the dump's granted again.
+ * One statement per line (older servers read the file line by line); MariaDB
+ * logs a failing statement and starts anyway, skipping the rest of the file.
+ * Runs in an init container of the database pod with the database image.
+ */
+export function accountsScript(account: BackupAccount, sqlFile: string = ACCOUNTS_SQL_FILE): string {
+  const { user, passwordEnv } = account;
+  const identified = `'${user}'@'%' IDENTIFIED BY '\${${passwordEnv}}'`;
+  return [
+    "#!/bin/bash",
+    "# Writes the SQL the database server runs at every start (--init-file): the backup's own account.",
+    "set -euo pipefail",
+    `: "\${${passwordEnv}:?is not set}"`,
+    "# random_password with special = false: letters and digits, safe inside SQL quotes. Anything else stops here.",
+    `[[ "$${passwordEnv}" =~ ^[A-Za-z0-9]+$ ]] || { echo "${passwordEnv} must be letters and digits" >&2; exit 1; }`,
+    "umask 077",
+    `cat > "${sqlFile}" <<EOSQL`,
+    `CREATE USER IF NOT EXISTS ${identified};`,
+    `ALTER USER ${identified};`,
+    `REVOKE ALL PRIVILEGES, GRANT OPTION FROM '${user}'@'%';`,
+    ...backupGrants(account),
+    "EOSQL",
+    `echo "accounts: ${sqlFile} written (${user})"`,
+    "",
+  ].join("\n");
+}
+
 /** Mount points of the backup pod. */
 export const BACKUP_MOUNTS = { backups: "/backup", documents: "/documents" } as const;
 
@@ -65,8 +134,8 @@ export const BACKUP_MOUNTS = { backups: "/backup", documents: "/documents" } as 
  * renamed when complete; sets older than the retention are deleted, the
  * newest complete set never.
  *
- * Environment: DB_HOST, DB_PORT, MYSQL_PWD (root password), SEI_DATABASE,
- * SIP_DATABASE, RETENTION_DAYS.
+ * Environment: DB_HOST, DB_PORT, DB_USER (the backup's own account),
+ * MYSQL_PWD (its password), SEI_DATABASE, SIP_DATABASE, RETENTION_DAYS.
  */
 export function backupScript(mounts: { readonly backups: string; readonly documents: string } = BACKUP_MOUNTS): string {
   const { backups, documents } = mounts;
@@ -81,8 +150,8 @@ mkdir "$work"
 
 dump="$(command -v mariadb-dump || command -v mysqldump)"
 for database in "$SEI_DATABASE" "$SIP_DATABASE"; do
-  "$dump" --host="$DB_HOST" --port="$DB_PORT" --user=root \\
-    --single-transaction --quick --routines --triggers --events \\
+  "$dump" --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" \\
+    --single-transaction --quick --routines --triggers --events --no-tablespaces \\
     --default-character-set=latin1 --databases "$database" | gzip -6 > "$work/$database.sql.gz"
 done
 

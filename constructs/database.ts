@@ -7,8 +7,11 @@
  *   access keys, Solr password). Keys are the `APP_*` names the SEI
  *   images read (core/naming.ts).
  * - A ConfigMap carries the engine settings (latin1, 128M packets, buffer
- *   pool) and the init script that creates the `sei` and `sip` databases with
- *   their own users.
+ *   pool), the init script that creates the `sei` and `sip` databases with
+ *   their own users (once, on an empty data directory), and the accounts
+ *   script: an init container writes the backup's account as SQL the server
+ *   runs at every start (`--init-file`), so an instance created before the
+ *   account existed gets it at its next start, and its privileges stay exact.
  * - A one-replica StatefulSet mounts the database claim created by Terraform
  *   (never a volumeClaimTemplate, whose size can never grow), with the
  *   restricted security context, and a Service in front.
@@ -20,7 +23,7 @@ import { SIP_SYSTEMS, accessKeyShape } from "../core/image-contract.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { formatBytes } from "../core/quantity.ts";
 import { DatabaseBackup } from "./database-backup.ts";
-import { INIT_SCRIPT_KEY, SERVER_CONFIG_KEY, initScript } from "./database-scripts.ts";
+import { ACCOUNTS_SCRIPT_KEY, ACCOUNTS_SQL_FILE, INIT_SCRIPT_KEY, SERVER_CONFIG_KEY, accountsScript, initScript } from "./database-scripts.ts";
 import { GeneratedSecret } from "./generated-secret.ts";
 import { renderResources, terraformLiteral } from "./render.ts";
 import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSpec } from "./security.ts";
@@ -99,6 +102,14 @@ export class Database extends Construct {
             sipPasswordEnv: keys.sipPassword,
           }),
         ),
+        [ACCOUNTS_SCRIPT_KEY]: terraformLiteral(
+          accountsScript({
+            engine: database.engine,
+            user: database.backupUser,
+            databases: [database.seiDatabase, database.sipDatabase],
+            passwordEnv: keys.backupPassword,
+          }),
+        ),
       },
     });
 
@@ -116,10 +127,27 @@ export class Database extends Construct {
           spec: {
             ...restrictedPodSpec({ serviceAccountName: props.serviceAccountName, imagePullSecrets: database.imagePullSecrets, uid: MYSQL_UID }),
             terminationGracePeriodSeconds: 60,
+            // Writes the accounts SQL (the backup's own account) that the server runs at every start.
+            initContainer: [
+              {
+                name: "accounts",
+                image: database.image,
+                command: ["/bin/bash", `/opt/sei-database/${ACCOUNTS_SCRIPT_KEY}`],
+                env: [fromSecret(keys.backupPassword, keys.backupPassword)],
+                resources: renderResources(database.resources),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMount: [
+                  { name: "accounts", mountPath: "/opt/sei-database", readOnly: true },
+                  { name: "run", mountPath: "/run/mysqld" },
+                ],
+              },
+            ],
             container: [
               {
                 name: "database",
                 image: database.image,
+                // The image's own entrypoint, with the server's command line: every start runs the accounts SQL.
+                args: [database.serverCommand, `--init-file=${ACCOUNTS_SQL_FILE}`],
                 port: [{ name: "mysql", containerPort: database.port }],
                 env: [
                   // Both images read MYSQL_ROOT_PASSWORD; the init script reads the users' passwords.
@@ -146,7 +174,8 @@ export class Database extends Construct {
               { name: "data", persistentVolumeClaim: { claimName: props.dataClaimName } },
               { name: "config", configMap: { name: config.metadata.name, items: [{ key: SERVER_CONFIG_KEY, path: SERVER_CONFIG_KEY }] } },
               { name: "initdb", configMap: { name: config.metadata.name, items: [{ key: INIT_SCRIPT_KEY, path: INIT_SCRIPT_KEY }] } },
-              // Socket and pid file, in memory: a few kilobytes, never on the node's disk.
+              { name: "accounts", configMap: { name: config.metadata.name, items: [{ key: ACCOUNTS_SCRIPT_KEY, path: ACCOUNTS_SCRIPT_KEY }] } },
+              // Socket, pid file and the accounts SQL (a password), in memory: never on the node's disk.
               { name: "run", emptyDir: { medium: "Memory", sizeLimit: RUN_SIZE } },
               // MariaDB's tmpdir, on the node's disk: the tier's ephemeral-storage limit less log room.
               { name: "tmp", emptyDir: { sizeLimit: formatBytes(database.tmpBytes) } },
@@ -173,7 +202,7 @@ export class Database extends Construct {
         backup: props.backup.plan,
         database,
         credentialsSecretName: credentials,
-        rootPasswordKey: keys.rootPassword,
+        passwordKey: keys.backupPassword,
         backupClaimName: props.backup.backupClaimName,
         documentsClaimName: props.backup.documentsClaimName,
         serviceAccountName: props.serviceAccountName,

@@ -236,9 +236,13 @@ export const IMAGES = {
     uid: 999,
     gid: 999,
     writablePaths: ["/var/lib/mysql", "/run/mysqld", "/tmp"],
-    env: ["MYSQL_ROOT_PASSWORD", "APP_DB_SEI_PASSWORD", "APP_DB_SIP_PASSWORD"],
+    env: ["MYSQL_ROOT_PASSWORD", "APP_DB_SEI_PASSWORD", "APP_DB_SIP_PASSWORD", SECRET_KEYS.database.backupPassword],
     probe: { tcp: 3306 },
-    bakedIn: ["the official mariadb:10.11 image; databases and users come from the init script, data from the bootstrap"],
+    bakedIn: [
+      "the official mariadb:10.11 image; databases and users come from the init script, data from the bootstrap",
+      "its entrypoint runs the command it is given when that is the server (mariadbd --init-file=…), as the official one does",
+      "bash, which the accounts init container runs (the backup's account, written into /run/mysqld)",
+    ],
     calls: [],
   },
   bootstrap: {

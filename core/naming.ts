@@ -19,7 +19,7 @@ export const PORTS = { app: 8000, database: 3306, solr: 8983, memcached: 11211, 
 
 /** Names of the two Secrets Terraform generates and the chart reads. */
 export const SECRET_NAMES = {
-  /** Database credentials: root, sei and sip users. */
+  /** Database credentials: root, sei, sip and backup users. */
   database: "sei-database-credentials",
   /** SEI/SIP access keys and the Solr password. */
   app: "sei-app-secrets",
@@ -46,6 +46,8 @@ export const SECRET_KEYS = {
     rootPassword: "APP_DB_ROOT_PASSWORD",
     seiPassword: "APP_DB_SEI_PASSWORD",
     sipPassword: "APP_DB_SIP_PASSWORD",
+    /** The backup's own read-only account (not an SEI variable: only the database and the backup read it). */
+    backupPassword: "DB_BACKUP_PASSWORD",
   },
   app: {
     seiAccessKey: "APP_SEI_CHAVE_ACESSO",

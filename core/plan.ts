@@ -73,6 +73,10 @@ export interface DatabasePlan {
   readonly sipDatabase: string;
   readonly seiUser: string;
   readonly sipUser: string;
+  /** The account the backup dumps with: read-only, only what the dump needs (constructs/database-scripts.ts). */
+  readonly backupUser: string;
+  /** The server program the image runs: the database's command line names it (mariadbd, mysqld). */
+  readonly serverCommand: "mariadbd" | "mysqld";
   readonly bufferPoolBytes: number;
   readonly maxConnections: number;
   readonly resources: ComputeResources;
@@ -97,7 +101,7 @@ export interface BackupPlan {
 }
 
 export interface SecretsPlan {
-  /** Database credentials: root, sei and sip users. */
+  /** Database credentials: root, sei, sip and backup users. */
   readonly database: string;
   /** SEI/SIP access keys and the Solr password. */
   readonly app: string;

@@ -28,6 +28,8 @@ export function databaseOf(tier: Tier, platform: Platform, phase: PhaseFacts, re
     sipDatabase: "sip",
     seiUser: "sei_user",
     sipUser: "sip_user",
+    backupUser: "sei_backup",
+    serverCommand: p.database.engine === "mariadb" ? "mariadbd" : "mysqld",
     bufferPoolBytes: t.bufferPool,
     maxConnections: t.maxConnections,
     resources: res.database,

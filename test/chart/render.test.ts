@@ -326,8 +326,10 @@ describe("environment", () => {
 
   // SECRET_KEYS (core/naming.ts) names the keys Terraform generates; the chart must read those and no others.
   it.each(running.map((c) => [name(c), c] as const))("%s: reads exactly the Secret keys Terraform generates", (_, c) => {
+    // The backup's password is for the pods Terraform makes (database, backup), never the chart's.
+    const chartDatabaseKeys = Object.fromEntries(Object.entries(SECRET_KEYS.database).filter(([id]) => id !== "backupPassword"));
     const generated = new Map<string, Readonly<Record<string, string>>>([
-      [c.values.database.secretName, SECRET_KEYS.database],
+      [c.values.database.secretName, chartDatabaseKeys],
       [c.values.secrets.appSecretName, SECRET_KEYS.app],
     ]);
     const read = new Map<string, Set<string>>();

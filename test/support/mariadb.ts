@@ -8,7 +8,7 @@
  * packets); an administrator `sei_admin`@127.0.0.1 stands for the root account
  * the bootstrap Job uses.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -26,10 +26,17 @@ export interface MariaDb {
   query(sql: string, database?: string): string;
   /** mysqldump-style text of the databases, without the dump date, for byte comparisons. */
   dump(...databases: string[]): string;
+  /** Stops the server and starts it again on the same data directory, with the same options. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startMariaDb(): Promise<MariaDb> {
+export interface MariaDbOptions {
+  /** More options of mariadbd (an --init-file, say), at every start. */
+  readonly serverArgs?: readonly string[];
+}
+
+export async function startMariaDb({ serverArgs = [] }: MariaDbOptions = {}): Promise<MariaDb> {
   for (const binary of [MARIADBD, INSTALL_DB]) {
     if (!existsSync(binary)) throw new Error(`${binary} is missing: run scripts/tools/debian-packages.sh (npm test does, in pretest)`);
   }
@@ -42,45 +49,51 @@ export async function startMariaDb(): Promise<MariaDb> {
     stdio: "pipe",
   });
   const port = await freePort();
-  const server = spawn(
-    MARIADBD,
-    [
-      "--no-defaults",
-      `--datadir=${datadir}`,
-      `--socket=${socket}`,
-      `--port=${port}`,
-      "--bind-address=127.0.0.1",
-      `--pid-file=${join(dir, "mariadbd.pid")}`,
-      "--skip-name-resolve",
-      "--character-set-server=latin1",
-      "--collation-server=latin1_swedish_ci",
-      "--max-allowed-packet=128M",
-      "--innodb-buffer-pool-size=32M",
-      "--innodb-log-file-size=16M",
-      "--innodb-flush-log-at-trx-commit=2",
-      ...asUser,
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let log = "";
-  server.stderr.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
-
+  const args = [
+    "--no-defaults",
+    `--datadir=${datadir}`,
+    `--socket=${socket}`,
+    `--port=${port}`,
+    "--bind-address=127.0.0.1",
+    `--pid-file=${join(dir, "mariadbd.pid")}`,
+    "--skip-name-resolve",
+    "--character-set-server=latin1",
+    "--collation-server=latin1_swedish_ci",
+    "--max-allowed-packet=128M",
+    "--innodb-buffer-pool-size=32M",
+    "--innodb-log-file-size=16M",
+    "--innodb-flush-log-at-trx-commit=2",
+    ...asUser,
+    ...serverArgs,
+  ];
   const viaSocket = (sql: string) =>
     execFileSync("mariadb", ["--no-defaults", `--socket=${socket}`, "--user=root", "--batch", "--skip-column-names", "-e", sql], { encoding: "utf8", stdio: "pipe" });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      viaSocket("SELECT 1");
-      break;
-    } catch {
-      if (server.exitCode !== null || Date.now() > deadline) {
-        server.kill("SIGKILL");
-        rmSync(dir, { recursive: true, force: true });
-        throw new Error(`mariadbd did not start on 127.0.0.1:${port}:\n${log}`);
+
+  let server = await launch();
+  async function launch(): Promise<ChildProcess> {
+    const child = spawn(MARIADBD, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let log = "";
+    child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        viaSocket("SELECT 1");
+        return child;
+      } catch {
+        if (child.exitCode !== null || Date.now() > deadline) {
+          child.kill("SIGKILL");
+          rmSync(dir, { recursive: true, force: true });
+          throw new Error(`mariadbd did not start on 127.0.0.1:${port}:\n${log}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }
+  async function halt(): Promise<void> {
+    if (server.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+    server.kill("SIGTERM");
+    await exited;
   }
 
   const adminUser = "sei_admin";
@@ -106,11 +119,12 @@ export async function startMariaDb(): Promise<MariaDb> {
         ["--no-defaults", "--host=127.0.0.1", `--port=${port}`, `--user=${adminUser}`, "--skip-dump-date", "--default-character-set=latin1", "--databases", ...databases],
         { encoding: "latin1", env: { ...process.env, MYSQL_PWD: adminPassword }, maxBuffer: 64 * 1024 * 1024 },
       ),
+    async restart() {
+      await halt();
+      server = await launch();
+    },
     async stop() {
-      if (server.exitCode === null) {
-        server.kill("SIGTERM");
-        await exited;
-      }
+      await halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -30,7 +30,7 @@ describe("backup.sh", () => {
   const run = () =>
     execFileSync("bash", [script], {
       encoding: "utf8",
-      env: { PATH: `${bin}:${process.env.PATH}`, DB_HOST: "sei-database", DB_PORT: "3306", SEI_DATABASE: "sei", SIP_DATABASE: "sip", RETENTION_DAYS: "7" },
+      env: { PATH: `${bin}:${process.env.PATH}`, DB_HOST: "sei-database", DB_PORT: "3306", DB_USER: "sei_backup", SEI_DATABASE: "sei", SIP_DATABASE: "sip", RETENTION_DAYS: "7" },
     });
   const today = new Date().toISOString().slice(0, 10);
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -44,6 +44,8 @@ describe("backup.sh", () => {
     const set = join(sets, today);
     expect(readdirSync(set).sort()).toEqual(["documents", "sei.sql.gz", "sip.sql.gz"]);
     expect(gunzipSync(readFileSync(join(set, "sei.sql.gz"))).toString()).toContain("--databases sei");
+    // As the backup's own account, never root (its privileges: test/synth/backup-account.test.ts).
+    expect(gunzipSync(readFileSync(join(set, "sei.sql.gz"))).toString()).toContain("--user=sei_backup");
     expect(gunzipSync(readFileSync(join(set, "sip.sql.gz"))).toString()).toContain("--default-character-set=latin1");
     expect(readFileSync(join(set, "documents", "b.pdf"), "utf8")).toBe("document b, first version");
   });

@@ -21,8 +21,8 @@ const identities = (phase: Phase) => dataBearing(json(phase)).map((d) => d.ident
 describe("every formalized phase", () => {
   it.each(phases)("%s keeps the same data-bearing resources, under the same addresses", (phase) => {
     expect(identities(phase)).toEqual(identities("production"));
-    // Four claims, the namespace, two Secrets and their six passwords.
-    expect(identities(phase)).toHaveLength(4 + 1 + 2 + 6);
+    // Four claims, the namespace, two Secrets and their seven passwords.
+    expect(identities(phase)).toHaveLength(4 + 1 + 2 + 7);
   });
 });
 

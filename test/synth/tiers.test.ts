@@ -93,8 +93,8 @@ describe.each(TIER_IDS)("tier %s in production", (tier) => {
     expect(data.filter((d) => d.identity.type === "kubernetes_secret_v1").map((d) => d.identity.name).sort()).toEqual(
       [plan.secrets.app, plan.secrets.database].sort(),
     );
-    // Database root, sei, sip; SEI and SIP access keys; the Solr password.
-    expect(kinds.filter((k) => k === "random_password")).toHaveLength(6);
+    // Database root, sei, sip and backup; SEI and SIP access keys; the Solr password.
+    expect(kinds.filter((k) => k === "random_password")).toHaveLength(7);
     for (const { identity, resource } of data) {
       expect({ ...identity, lifecycle: resource.lifecycle }).toMatchObject({ lifecycle: { prevent_destroy: true } });
     }
