@@ -170,6 +170,21 @@ export interface ReleasePlan {
   readonly timeoutSeconds: number;
 }
 
+/**
+ * OpenTofu's encryption of one stack's state and plan files: a pbkdf2 key from
+ * a passphrase in a Terraform variable (TF_VAR_<variable>, never a file), AES-GCM,
+ * enforced; while the key is rotated, or encryption turned on over states in
+ * clear, a fallback that reads the states as they were.
+ */
+export interface StateEncryptionPlan {
+  readonly keyName: string;
+  readonly passphraseVariable: string;
+  readonly previous: PreviousStateKey | null;
+}
+
+/** How the states were written before: under another key, or in clear. */
+export type PreviousStateKey = { readonly kind: "key"; readonly keyName: string; readonly passphraseVariable: string } | { readonly kind: "unencrypted" };
+
 export interface StateBackendPlan {
   readonly type: "local" | "pg" | "s3" | "kubernetes";
   /** Backend settings with one state per municipality already applied. */
@@ -191,6 +206,8 @@ export interface InstancePlan {
   readonly url: string;
   readonly cluster: { readonly name: string; readonly kubeconfigPath: string; readonly context: string };
   readonly stateBackend: StateBackendPlan;
+  /** Null when platform.yaml does not encrypt state (a Terraform engine can run the stack). */
+  readonly stateEncryption: StateEncryptionPlan | null;
   readonly namespace: {
     readonly name: string;
     readonly labels: Readonly<Record<string, string>>;

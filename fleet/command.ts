@@ -25,6 +25,8 @@ import { formatRolloutPlan, formatWaves, rolloutPlan } from "./rollout-plan.ts";
 import { runWaves } from "./rollout.ts";
 import type { FleetStack } from "./selection.ts";
 import { runStack } from "./stack-run.ts";
+import { checkStateEncryption, rewritesStates } from "./state-encryption.ts";
+import { stateEncryptionOf } from "../core/resolve/state-backend.ts";
 import { synthesize } from "./synth.ts";
 import { DEFAULT_WAVES, failuresAllowed, formatBudget, parseFailureBudget, parseWaves, planWaves, type Wave } from "./waves.ts";
 
@@ -73,6 +75,8 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
     }
 
     const engine = findEngine(io.env, io.cwd);
+    const encryption = stateEncryptionOf(loaded.platform);
+    checkStateEncryption(encryption, engine, io.env);
     const startedAt = new Date();
     const workDir = resolve(io.cwd, options.workDir);
     const runDir = join(workDir, "runs", `${startedAt.toISOString().replace(/[:.]/g, "-")}-${command}-${process.pid}`);
@@ -103,7 +107,17 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
     const allowed = budget ? failuresAllowed(budget, stacks.length) : Infinity;
     let reports: StackReport[];
     try {
-      const context = { command, engine, cwd: io.cwd, outdir, dataDir: join(workDir, "data", engine.name), logDir, lockTimeout: options.lockTimeout, env: io.env };
+      const context = {
+        command,
+        engine,
+        cwd: io.cwd,
+        outdir,
+        dataDir: join(workDir, "data", engine.name),
+        logDir,
+        lockTimeout: options.lockTimeout,
+        env: io.env,
+        rewriteStates: rewritesStates(encryption),
+      };
       reports = await runWaves(waves, {
         concurrency: options.concurrency,
         failuresAllowed: allowed,

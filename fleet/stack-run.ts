@@ -41,6 +41,11 @@ export interface StackRunContext {
   readonly logDir: string;
   readonly lockTimeout: string;
   readonly env: NodeJS.ProcessEnv;
+  /**
+   * Apply plans with no changes too: while the state key is rotated, applying
+   * the empty plan writes the state again under the new key (fleet/state-encryption.ts).
+   */
+  readonly rewriteStates: boolean;
 }
 
 type Timings = StackReport["timings"];
@@ -125,7 +130,7 @@ async function steps(call: EngineCall, context: StackRunContext, planFile: strin
     call.log.note(`# refused: the plan deletes or replaces ${refused.join(", ")}; nothing was applied`);
     return { status: "refused", counts, drifted, refused, error: refusal(refused, "the plan deletes or replaces data-bearing resources") };
   }
-  if (!hasChanges(json)) return { status: "no-changes", counts };
+  if (!hasChanges(json) && !(context.command === "apply" && context.rewriteStates)) return { status: "no-changes", counts };
   if (context.command === "plan") return { status: "changes", counts, drifted };
 
   const apply = await runEngine(call, ["apply", "-input=false", "-no-color", lock, planFile]);

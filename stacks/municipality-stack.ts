@@ -20,6 +20,7 @@ import { StorageClassGuard } from "../constructs/storage-class-guard.ts";
 import { Tenancy } from "../constructs/tenancy.ts";
 import { prepareStandaloneStack } from "../runtime/prepare-stack.ts";
 import { StateBackend, backendAttributes } from "./state-backend.ts";
+import { StateEncryption } from "./state-encryption.ts";
 
 export interface MunicipalityStackProps {
   /** The resolved plan of the municipality: every name, size and value. */
@@ -40,6 +41,7 @@ export class MunicipalityStack extends TerraformStack {
     this.plan = plan;
 
     new StateBackend(this, backendAttributes(plan.stateBackend, props.root), plan.stateBackend.type);
+    if (plan.stateEncryption) new StateEncryption(this, plan.stateEncryption);
 
     const kubeconfig = { configPath: plan.cluster.kubeconfigPath, configContext: plan.cluster.context };
     new KubernetesProvider(this, "kubernetes", kubeconfig);

@@ -12,7 +12,7 @@
  *   release.ts        the Helm release and every chart value
  *   network.ts        network policy names, peers and ports
  *   namespace.ts      namespace name and labels
- *   state-backend.ts  where the Terraform state lives
+ *   state-backend.ts  where the Terraform state lives, and its encryption
  *   images.ts         image references from the platform's registry
  *
  * Names shared with the chart and the constructs are in core/naming.ts.
@@ -28,7 +28,7 @@ import { networkOf } from "./network.ts";
 import { phaseFacts } from "./phase.ts";
 import { limitRangeFor, quotaFor } from "./quota.ts";
 import { releaseOf } from "./release.ts";
-import { stateBackendOf } from "./state-backend.ts";
+import { stateBackendOf, stateEncryptionOf } from "./state-backend.ts";
 import { volumesOf } from "./volumes.ts";
 import { componentResources, workloadsOf } from "./workloads.ts";
 
@@ -72,6 +72,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     url: `https://${spec.domain}/sei`,
     cluster: { name: cluster.name, kubeconfigPath: cluster.kubeconfig.path, context: cluster.kubeconfig.context },
     stateBackend: stateBackendOf(platform, name),
+    stateEncryption: stateEncryptionOf(platform),
     namespace: namespaceOf(municipality, tier, platform),
     serviceAccountName: SERVICE_ACCOUNT_NAME,
     workloads,

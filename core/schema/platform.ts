@@ -81,6 +81,30 @@ const kubernetesMinor = z
   .string({ error: 'must be a quoted Kubernetes minor release such as "1.37" (unquoted, YAML reads 1.30 as the number 1.3)' })
   .regex(/^1\.(0|[1-9][0-9]*)$/, { error: 'must be a Kubernetes minor release such as "1.37"' });
 
+/** previousKeyName of states written in clear: turning encryption on reads them once, then writes them encrypted. */
+export const UNENCRYPTED = "unencrypted";
+
+/** A name OpenTofu stores in each encrypted state: an HCL identifier. */
+const keyName = z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, {
+  error: "must be a key name of lower-case letters, digits and underscores, starting with a letter, such as sei_2026",
+});
+
+/**
+ * OpenTofu's state and plan encryption (the state holds every password). The
+ * passphrases come from the environment only (docs/synth.md, "State encryption").
+ */
+const stateEncryption = z
+  .strictObject({
+    keyName: keyName
+      .refine((name) => name !== UNENCRYPTED, { error: `"${UNENCRYPTED}" is reserved for previousKeyName: name the key, such as sei_2026` })
+      .meta({ description: "Names the key in every state it encrypts; a new name (with previousKeyName) rotates the key" }),
+    previousKeyName: keyName.optional().meta({
+      description: `While rotating: the key name the states were encrypted under, read with the previous passphrase; "${UNENCRYPTED}" while turning encryption on over states written in clear`,
+    }),
+  })
+  .refine((e) => e.previousKeyName !== e.keyName, { error: "must differ from keyName: a rotation gives the new key a new name", path: ["previousKeyName"] })
+  .meta({ description: "Encrypt state and plan files with OpenTofu (Terraform cannot read such a stack)" });
+
 export const platformSchema = z.strictObject({
   ...header("Platform"),
   spec: z.strictObject({
@@ -135,6 +159,7 @@ export const platformSchema = z.strictObject({
         .meta({ description: "Network of the SMTP relay, the only mail egress allowed" }),
     }),
     stateBackend,
+    stateEncryption: stateEncryption.optional(),
     deploy: z.strictObject({
       waitForWorkloads: z.boolean().meta({ description: "Wait for rollouts and pods; false where no workload runs" }),
       timeoutSeconds: z

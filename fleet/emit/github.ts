@@ -84,10 +84,23 @@ export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): stri
     name: "SEI fleet rollout",
     on: { workflow_dispatch: {} },
     permissions: { contents: "read" },
-    ...(options.pgConnectionEnv ? { env: { PG_CONN_STR: `\${{ secrets.${options.pgConnectionEnv} }}` } } : {}),
+    ...(secretEnv(options) ? { env: secretEnv(options) } : {}),
     jobs,
   };
   return `# ${GENERATED}\n# Waves: ${options.waves.map((w, i) => `${waveId(i)} ${w.name} (${w.stacks.length})`).join(", ")}.\n${stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+}
+
+/**
+ * The environment every job takes from repository secrets: the pg connection string
+ * (from the secret platform.yaml names) and the state passphrases (from secrets of
+ * their own names, upper case as GitHub shows secret names).
+ */
+function secretEnv(options: EmitOptions): Record<string, string> | undefined {
+  const env: Record<string, string> = {
+    ...(options.pgConnectionEnv ? { PG_CONN_STR: `\${{ secrets.${options.pgConnectionEnv} }}` } : {}),
+    ...Object.fromEntries((options.passphraseEnv ?? []).map((name) => [name, `\${{ secrets.${name.toUpperCase()} }}`])),
+  };
+  return Object.keys(env).length > 0 ? env : undefined;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -5,6 +5,8 @@
  * (fleet-plan.json) that its gate and report jobs read.
  */
 import { join, relative, resolve } from "node:path";
+import { stateEncryptionOf } from "../../core/resolve/state-backend.ts";
+import { passphraseVariables } from "../state-encryption.ts";
 import { FleetUsageError } from "../errors.ts";
 import { FLEET_EXIT, guarded, writeOutput, type FleetIo } from "../io.ts";
 import { loadSelection, type SelectOptions } from "../load.ts";
@@ -46,6 +48,7 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
 
     const waves = planWaves(loaded.stacks, steps);
     const backend = loaded.platform.spec.stateBackend;
+    const encryption = stateEncryptionOf(loaded.platform);
     const outDir = resolve(io.cwd, options.output);
     const planFile = relative(io.cwd, join(outDir, PLAN_FILE));
     const plan = formatRolloutPlan(rolloutPlan(waves, options.maxFailures));
@@ -58,6 +61,7 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
       setup: options.setup && options.setup.length > 0 ? options.setup : [DEFAULT_SETUP],
       ...(options.image ? { image: options.image } : {}),
       ...(backend.type === "pg" ? { pgConnectionEnv: backend.connectionStringEnv } : {}),
+      ...(encryption ? { passphraseEnv: passphraseVariables(encryption) } : {}),
     };
     const files = new Map<string, string>([[PLAN_FILE, plan]]);
     if (options.engine === "gitlab") files.set(GITLAB_FILE, emitGitlab(emit));

@@ -21,6 +21,8 @@ export interface EmitOptions {
   readonly image?: string;
   /** The variable that holds the pg state backend's connection string, when the platform uses pg. */
   readonly pgConnectionEnv?: string;
+  /** Environment variables with the state encryption passphrases (TF_VAR_…), when platform.yaml encrypts state. */
+  readonly passphraseEnv?: readonly string[];
 }
 
 /** Where jobs leave their reports and logs (relative to the repository root). */

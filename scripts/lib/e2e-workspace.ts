@@ -41,9 +41,10 @@ export function requireEnv(name: string): string {
  * its kubeconfig under each cluster name given, the pg state backend, the
  * storage classes above, and no waiting for workloads (the SEI images of
  * platform.yaml are not on the local node, so those pods never start). `municipalities` are copied from the
- * repository's examples.
+ * repository's examples. The state is not encrypted unless asked (`stateEncryption`): either engine can
+ * then run the workspace without a passphrase (test/e2e/state-encryption.test.ts asks).
  */
-export function createWorkspace(municipalities: readonly string[], clusters: readonly string[] = ["e2e"]): string {
+export function createWorkspace(municipalities: readonly string[], clusters: readonly string[] = ["e2e"], options: { stateEncryption?: boolean } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "sei-e2e-ws-"));
   for (const entry of PROJECT_ENTRIES) cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
   symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
@@ -64,6 +65,7 @@ export function createWorkspace(municipalities: readonly string[], clusters: rea
   platform.setIn(["spec", "storageClasses"], { ...STORAGE_CLASSES });
   platform.setIn(["spec", "stateBackend"], { type: "pg", connectionStringEnv: "PG_CONN_STR" });
   platform.setIn(["spec", "deploy", "waitForWorkloads"], false);
+  if (!options.stateEncryption) platform.deleteIn(["spec", "stateEncryption"]);
   writeFileSync(join(dir, "platform.yaml"), platform.toString());
   return dir;
 }

@@ -91,6 +91,15 @@ describe("GitHub Actions workflow", () => {
     expect(result.status).toBe(0);
   });
 
+  it("takes the pg connection string and the state passphrases from repository secrets", () => {
+    const text = emitGithub(options({ pgConnectionEnv: "SEI_PG_CONN", passphraseEnv: ["TF_VAR_sei_state_passphrase"] }));
+    expect((parse(text) as { env: Record<string, string> }).env).toEqual({
+      PG_CONN_STR: "${{ secrets.SEI_PG_CONN }}",
+      TF_VAR_sei_state_passphrase: "${{ secrets.TF_VAR_SEI_STATE_PASSPHRASE }}",
+    });
+    expect(lint(text).status).toBe(0);
+  });
+
   it("actionlint does fail a broken workflow (the check can fail)", () => {
     const broken = emitGithub(options()).replace("fail-fast: false", "fail-fast: maybe");
     expect(lint(broken).status).toBe(1);

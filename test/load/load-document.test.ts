@@ -202,6 +202,22 @@ describe("tier and platform files go through the same loader", () => {
     ]);
   });
 
+  it("names the state encryption key plainly; a rotation names a new one, and unencrypted only as the previous", () => {
+    const check = (encryption: string) =>
+      lines(validateBytes(Buffer.from(read("platform.yaml").replace("    keyName: sei_2026", encryption)), "platform.yaml", platformSchema).diagnostics);
+    expect(check("    keyName: sei_2027\n    previousKeyName: sei_2026")).toEqual([]);
+    expect(check("    keyName: sei_2026\n    previousKeyName: unencrypted")).toEqual([]);
+    expect(check("    keyName: SEI-2026")).toEqual([
+      expect.stringMatching(/^error platform\.yaml:\d+:14 spec\.stateEncryption\.keyName: must be a key name of lower-case letters, digits and underscores/),
+    ]);
+    expect(check("    keyName: unencrypted")).toEqual([
+      expect.stringMatching(/^error platform\.yaml:\d+:14 spec\.stateEncryption\.keyName: "unencrypted" is reserved for previousKeyName/),
+    ]);
+    expect(check("    keyName: sei_2026\n    previousKeyName: sei_2026")).toEqual([
+      expect.stringMatching(/^error platform\.yaml:\d+:22 spec\.stateEncryption\.previousKeyName: must differ from keyName: a rotation gives the new key a new name$/),
+    ]);
+  });
+
   it("refuses a release timeout that leaves the updater no room, at the field's position", () => {
     const platform = read("platform.yaml").replace("timeoutSeconds: 900", "timeoutSeconds: 300");
     expect(lines(validateBytes(Buffer.from(platform), "platform.yaml", platformSchema).diagnostics)).toEqual([

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { InstancePlan, StateBackendPlan } from "../../core/plan.ts";
 import { backendNotes } from "../../stacks/state-backend.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
-import { REPO_ROOT, cleanScratch, synthStack } from "./support.ts";
+import { REPO_ROOT, cleanScratch, synthStack, type StackJson } from "./support.ts";
 
 afterAll(cleanScratch);
 
@@ -48,5 +48,47 @@ describe("state backends", () => {
     expect(backendOf(withBackend({ type: "kubernetes", settings: { namespace: "terraform-state", secretSuffix: "sei-exemplo" } }))).toEqual({
       kubernetes: { namespace: "terraform-state", secret_suffix: "sei-exemplo" },
     });
+  });
+});
+
+describe("state encryption (OpenTofu)", () => {
+  const withEncryption = (stateEncryption: InstancePlan["stateEncryption"]) => synthStack({ ...examplePlan({ tier: "medio" }), stateEncryption }).json as StackJson & {
+    variable?: Record<string, { sensitive: boolean; nullable: boolean }>;
+  };
+  const KEY = { keyName: "sei_2026", passphraseVariable: "sei_state_passphrase", previous: null } as const;
+
+  it("none when platform.yaml has no stateEncryption: no block, no variable, either engine runs the stack", () => {
+    const json = withEncryption(null);
+    expect(json.terraform).not.toHaveProperty("encryption");
+    expect(json).not.toHaveProperty("variable");
+  });
+
+  it("a pbkdf2 key from a sensitive variable; state and plan files encrypted, both enforced", () => {
+    const json = withEncryption(KEY);
+    expect(json.terraform!.encryption).toEqual({
+      key_provider: { pbkdf2: { sei_2026: { passphrase: "${var.sei_state_passphrase}" } } },
+      method: { aes_gcm: { sei_2026: { keys: "key_provider.pbkdf2.sei_2026" } } },
+      state: { method: "method.aes_gcm.sei_2026", enforced: true },
+      plan: { method: "method.aes_gcm.sei_2026", enforced: true },
+    });
+    expect(json.variable).toEqual({ sei_state_passphrase: expect.objectContaining({ type: "string", sensitive: true, nullable: false }) });
+    expect(json.variable!.sei_state_passphrase).not.toHaveProperty("default");
+  });
+
+  it("while rotating: the previous key, from its own variable, as the state's fallback; still enforced", () => {
+    const json = withEncryption({ ...KEY, keyName: "sei_2027", previous: { kind: "key", keyName: "sei_2026", passphraseVariable: "sei_state_passphrase_previous" } });
+    const encryption = json.terraform!.encryption as Record<string, Record<string, unknown>>;
+    expect(Object.keys((encryption.key_provider as { pbkdf2: object }).pbkdf2).sort()).toEqual(["sei_2026", "sei_2027"]);
+    expect(encryption.state).toEqual({ method: "method.aes_gcm.sei_2027", enforced: true, fallback: { method: "method.aes_gcm.sei_2026" } });
+    expect(Object.keys(json.variable!).sort()).toEqual(["sei_state_passphrase", "sei_state_passphrase_previous"]);
+  });
+
+  it("while turning it on over states in clear: the unencrypted method as fallback, the state unenforced for that time only", () => {
+    const json = withEncryption({ ...KEY, previous: { kind: "unencrypted" } });
+    const encryption = json.terraform!.encryption as Record<string, Record<string, unknown>>;
+    expect(encryption.method).toEqual({ aes_gcm: { sei_2026: { keys: "key_provider.pbkdf2.sei_2026" } }, unencrypted: { unencrypted: {} } });
+    expect(encryption.state).toEqual({ method: "method.aes_gcm.sei_2026", enforced: false, fallback: { method: "method.unencrypted.unencrypted" } });
+    expect(encryption.plan).toEqual({ method: "method.aes_gcm.sei_2026", enforced: true });
+    expect(Object.keys(json.variable!)).toEqual(["sei_state_passphrase"]);
   });
 });

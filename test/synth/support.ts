@@ -21,7 +21,7 @@ export interface StackJson {
   readonly data?: Record<string, Record<string, Record<string, unknown>>>;
   readonly output?: Record<string, { value: unknown }>;
   readonly provider?: Record<string, unknown[]>;
-  readonly terraform?: { backend?: Record<string, Record<string, unknown>> };
+  readonly terraform?: { backend?: Record<string, Record<string, unknown>>; encryption?: Record<string, unknown> };
 }
 
 const scratch: string[] = [];
