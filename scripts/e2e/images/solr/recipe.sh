@@ -3,8 +3,8 @@
 # It keeps the contract of the chart's Solr pod (charts/sei): uid 8983, SOLR_PORT, SOLR_HOME
 # (/var/solr/data), the official image's `init-var-solr` and `precreate-core` commands, a configset
 # per SEI core under /opt/solr/server/solr/configsets, security.json basic auth; and it answers
-# /solr/admin/info/system, /solr/admin/cores?action=STATUS and /solr/CORE/admin/ping. It indexes
-# and searches nothing.
+# /solr/admin/info/system, /solr/admin/cores?action=STATUS, /solr/CORE/admin/ping and, with no
+# document ever, /solr/CORE/select. It indexes and searches nothing.
 IMAGE_TAG=standin-1
 DEBIAN_PACKAGES=(python3)
 IMAGE_ENTRYPOINT=(/usr/bin/python3 /opt/standin/solr.py)

@@ -4,6 +4,7 @@ Serves, on SOLR_PORT (8983) of SOLR_JETTY_HOST (0.0.0.0):
   GET /solr/admin/info/system                  version information (open, like the chart's probe rule)
   GET /solr/admin/cores?action=STATUS[&core=C] the cores found in SOLR_HOME (directories with core.properties)
   GET /solr/CORE/admin/ping                    {"status": "OK"} when CORE exists, else 404 (open)
+  GET /solr/CORE/select                        an empty result when CORE exists, else 404 (SEI's query path)
 Everything else answers 404. When SOLR_HOME/security.json exists, every path but the two probes
 needs HTTP basic auth checked against it (Solr's Sha256AuthenticationProvider hash format).
 """
@@ -12,6 +13,7 @@ import base64
 import hashlib
 import json
 import os
+import signal
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
@@ -80,6 +82,10 @@ class Handler(BaseHTTPRequestHandler):
             wanted = query.get("core")
             names = [c for c in cores() if not wanted or c in wanted]
             return self.reply(200, {"status": {c: {"name": c, "instanceDir": os.path.join(HOME, c)} for c in names}})
+        if len(parts) == 3 and parts[0] == "solr" and parts[2] == "select":
+            if parts[1] in cores():
+                return self.reply(200, {"responseHeader": {"status": 0}, "response": {"numFound": 0, "start": 0, "docs": []}})
+            return self.reply(404, {"error": {"msg": f"no such core: {parts[1]}"}})
         return self.reply(404, {"error": {"msg": "not served by the Solr stand-in"}})
 
     def log_message(self, fmt, *args):
@@ -89,4 +95,7 @@ class Handler(BaseHTTPRequestHandler):
 if __name__ == "__main__":
     address = (os.environ.get("SOLR_JETTY_HOST", "0.0.0.0"), int(os.environ.get("SOLR_PORT", "8983")))
     print(f"solr-standin: serving {HOME} on {address[0]}:{address[1]}", file=sys.stderr, flush=True)
+    # As PID 1 of its container a process ignores SIGTERM unless it handles it: stop at once, as the
+    # real server does, rather than after the pod's whole grace period.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     ThreadingHTTPServer(address, Handler).serve_forever()
