@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOGIN_FORM, SIP_SYSTEMS } from "../../core/image-contract.ts";
+import { LOGIN_FORM, SEI_VERSION, SIP_SYSTEMS, SIP_VERSION } from "../../core/image-contract.ts";
 import { runBootstrapJob } from "../support/bootstrap-job.ts";
 import { freePort, startMariaDb, type MariaDb } from "../support/mariadb.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
@@ -25,6 +25,8 @@ import { get as getManifest, helmTemplate, podTemplate } from "../chart/support.
 const RUNTIME = resolve("images/app/runtime");
 const WEB = resolve("images/standin/web");
 const WWW_DATA = 33;
+/** Where the stand-in's SEI-path scripts find its library outside the image (in the image: /opt/standin/lib). */
+const STANDIN_PATHS = { STANDIN_LIB: resolve("images/standin/lib/standin.php") };
 const asRoot = process.getuid?.() === 0;
 
 const key = (id: number, fill: string) => crc32(String(id)).toString(16).padStart(8, "0") + fill.repeat(64);
@@ -211,6 +213,35 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
     const run = spawnSync(probe[0]!, probe.slice(1), { encoding: "utf8", env: { PATH: process.env.PATH ?? "", APP_ORGAO: "OLHOS-DAGUA" } });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
+  });
+
+  it("stands in for SEI's updater (NOT SEI's): accepts a database at the image's version as the administrator, refuses any other, migrates nothing", () => {
+    const updater = (script: string, env: Record<string, string>, input = `${db.adminUser}\n${db.adminPassword}\n`) =>
+      spawnSync("php", [resolve("images/standin", script)], { input, encoding: "utf8", env: { ...standinEnv(), ...STANDIN_PATHS, ...env } });
+    const current = { STANDIN_SEI_VERSION: SEI_VERSION, STANDIN_SIP_VERSION: SIP_VERSION };
+    for (const script of ["sip/scripts/atualizar_versao_sip.php", "sip/scripts/atualizar_recursos_sei.php", "sei/scripts/atualizar_versao_sei.php"]) {
+      const ok = updater(script, current);
+      expect(ok.stdout).toMatch(/^stand-in updater \(NOT SEI's updater\): (sei|sip) says (SEI|SIP)_VERSAO=\d+\.\d+\.\d+, this image's version, as the administrator; nothing to update\n$/);
+      expect(ok.status).toBe(0);
+    }
+    const newer = updater("sei/scripts/atualizar_versao_sei.php", { ...current, STANDIN_SEI_VERSION: "5.2.0" });
+    expect(newer.stderr).toContain(`sei says SEI_VERSAO='${SEI_VERSION}', this image is 5.2.0; the stand-in migrates nothing`);
+    expect(newer.status).toBe(1);
+    const wrongPassword = updater("sip/scripts/atualizar_versao_sip.php", current, `${db.adminUser}\nnot-the-password\n`);
+    expect(wrongPassword.stderr).toContain("Access denied");
+    expect(wrongPassword.status).toBe(1);
+  });
+
+  it("stands in for SIP's connection class and the scheduled-task runners the chart's updater and scheduler call", () => {
+    const php = (args: string[]) => spawnSync("php", args, { encoding: "utf8", env: { ...standinEnv(), ...STANDIN_PATHS } });
+    // charts/sei/files/updater.sh waits with exactly this call.
+    const wait = php(["-r", `require_once '${resolve("images/standin/sip/web/Sip.php")}'; $c = BancoSip::getInstance(); $c->abrirConexao(); echo $c->executarSql('select sigla from sistema')->num_rows;`]);
+    expect(wait.stdout).toBe("2");
+    for (const runner of ["sei/scripts/AgendamentoTarefaSEI.php", "sip/scripts/AgendamentoTarefaSip.php"]) {
+      const ran = php([resolve("images/standin", runner)]);
+      expect(ran.stdout + ran.stderr).toBe("");
+      expect(ran.status).toBe(0);
+    }
   });
 
   it("refuses a key SIP did not store, as SIP does", async () => {

@@ -48,3 +48,44 @@ function standinSystemForKey(mysqli $sip, string $key): ?string {
 function standinBaseUrl(): string {
   return standinEnv('APP_PROTOCOLO') . '://' . standinEnv('APP_HOST');
 }
+
+/**
+ * Stand-in for one of SEI's update scripts (NOT SEI's updater): like them it
+ * reads the database administrator's user and password on stdin and connects
+ * with them; unlike them it migrates nothing. It succeeds only when the
+ * database already says the version this image was built for (the version of
+ * the reference dumps the bootstrap loads), and says so; any other version is
+ * an error, since only SEI's real updater can bring a database forward.
+ */
+function standinUpdater(string $which, string $parameter, string $versionVariable): int {
+  $expected = standinEnv($versionVariable);
+  $user = rtrim((string) fgets(STDIN), "\r\n");
+  $password = rtrim((string) fgets(STDIN), "\r\n");
+  $base = standinEnv($which === 'sei' ? 'APP_DB_SEI_BASE' : 'APP_DB_SIP_BASE');
+  mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
+  try {
+    $db = new mysqli(standinEnv('APP_DB_HOST'), $user, $password, $base, (int) standinEnv('APP_DB_PORTA'));
+    $db->set_charset('latin1');
+    $found = $db->execute_query('SELECT valor FROM infra_parametro WHERE nome = ?', [$parameter])->fetch_row()[0] ?? null;
+  } catch (Throwable $e) {
+    fwrite(STDERR, "stand-in updater (NOT SEI's updater): $base: {$e->getMessage()}\n");
+    return 1;
+  }
+  if ($found !== $expected) {
+    fwrite(STDERR, "stand-in updater (NOT SEI's updater): $base says $parameter=" . var_export($found, true) . ", this image is $expected; the stand-in migrates nothing (SEI's updater would)\n");
+    return 1;
+  }
+  echo "stand-in updater (NOT SEI's updater): $base says $parameter=$found, this image's version, as the administrator; nothing to update\n";
+  return 0;
+}
+
+/** Stand-in for SEI's and SIP's scheduled-task runners (NOT SEI): no task runs; a database that does not answer is an error. */
+function standinScheduledTasks(string $which): int {
+  try {
+    standinDatabase($which)->query('SELECT 1');
+    return 0;
+  } catch (Throwable $e) {
+    fwrite(STDERR, "stand-in scheduler (NOT SEI): $which database: {$e->getMessage()}\n");
+    return 1;
+  }
+}
