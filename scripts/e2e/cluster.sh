@@ -30,7 +30,8 @@
 #
 # `env` prints: KUBECONFIG and KUBE_CONFIG_PATH (read by the Terraform kubernetes/helm providers),
 # KUBE_CTX=sei-e2e, SEI_E2E_PG_CONN and PG_CONN_STR (read by the Terraform pg backend), SEI_E2E_WORK,
-# and the toolchain variables (see toolchain.sh).
+# SEI_E2E_HOST_IP (this machine's address on the node network: pods reach it, nothing else does; the
+# end-to-end suite's stand-in mail relay listens there), and the toolchain variables (see toolchain.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../tools/lib.sh
@@ -455,6 +456,7 @@ export KUBE_CTX='sei-e2e'
 export SEI_E2E_PG_CONN='$(pg_conn)'
 export PG_CONN_STR='$(pg_conn)'
 export SEI_E2E_NODE_SOCK='$NODE_SOCK'
+export SEI_E2E_HOST_IP='${HOST_IP:-}'
 EOF
 }
 

@@ -218,6 +218,12 @@ clusterDomain: cluster.local
 resolvConf: $NODE_DIR/resolv.conf
 containerRuntimeEndpoint: unix://$NODE_SOCK
 podLogsDir: $NODE_DIR/pod-logs
+# What pods may ask for: the machine's two cores and 24 GiB less what runs beside them. The kubelet,
+# containerd and kube-proxy (kubeReserved), and the control plane, PostgreSQL and the deploy tools
+# (systemReserved: etcd, kube-apiserver, Terraform or OpenTofu with three providers per stack) share
+# the machine with the pods; the scheduler places pods against the rest, as on a real node.
+kubeReserved: { cpu: 200m, memory: 512Mi }
+systemReserved: { cpu: 300m, memory: 3584Mi }
 # The disk is shared with the rest of the machine: never evict pods or collect the imported images
 # because of how full it is.
 imageGCHighThresholdPercent: 100
