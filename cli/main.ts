@@ -13,6 +13,7 @@ import { processIo, type AnyCommandSpec, type Io } from "./command.ts";
 import { EXIT, UsageError } from "./exit.ts";
 import { fleet } from "./fleet.ts";
 import { newMunicipality } from "./new.ts";
+import { restore } from "./restore.ts";
 import { validate } from "./validate.ts";
 
 /**
@@ -23,7 +24,7 @@ import { validate } from "./validate.ts";
  * is a CommandSpec with `subcommands: [plan, apply, drift, emit, …]`
  * (cli/fleet.ts) and no run of its own.
  */
-const COMMANDS: readonly AnyCommandSpec[] = [validate, newMunicipality, capacity, fleet];
+const COMMANDS: readonly AnyCommandSpec[] = [validate, newMunicipality, capacity, fleet, restore];
 
 export function createProgram(io: Io, setExitCode: (code: number) => void, commands: readonly AnyCommandSpec[] = COMMANDS): Command {
   const program = new Command("sei-infra")

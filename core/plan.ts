@@ -77,6 +77,8 @@ export interface DatabasePlan {
   readonly backupUser: string;
   /** The server program the image runs: the database's command line names it (mariadbd, mysqld). */
   readonly serverCommand: "mariadbd" | "mysqld";
+  /** The administrator: the image makes it from MYSQL_ROOT_PASSWORD; the updater, the first install and a restore use it. */
+  readonly adminUser: string;
   readonly bufferPoolBytes: number;
   readonly maxConnections: number;
   readonly resources: ComputeResources;

@@ -30,6 +30,7 @@ export function databaseOf(tier: Tier, platform: Platform, phase: PhaseFacts, re
     sipUser: "sip_user",
     backupUser: "sei_backup",
     serverCommand: p.database.engine === "mariadb" ? "mariadbd" : "mysqld",
+    adminUser: "root",
     bufferPoolBytes: t.bufferPool,
     maxConnections: t.maxConnections,
     resources: res.database,

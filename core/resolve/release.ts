@@ -104,7 +104,7 @@ function helmValuesOf({ municipality, tier, platform, phase, resources: res, dat
       sipDatabase: database.sipDatabase,
       seiUsername: database.seiUser,
       sipUsername: database.sipUser,
-      rootUsername: "root",
+      rootUsername: database.adminUser,
       secretName: SECRET_NAMES.database,
     },
     documents: { existingClaim: volumes.documents.claimName, mountPath: "/var/sei/arquivos" },

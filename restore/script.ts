@@ -1,0 +1,116 @@
+/**
+ * The restore Job's script (docs/restore.md): one backup set (DESIGN.md
+ * section 3: both databases, then the document repository, one dated set;
+ * written by backupScript in constructs/database-scripts.ts) into an instance
+ * whose databases hold no table and whose document repository is empty.
+ *
+ * Nothing is overwritten and nothing is left half-restored: the dumps load
+ * into staging databases `<db>__restore`, the documents into a hidden folder
+ * of the repository; only when both are complete does one RENAME TABLE (atomic
+ * in MariaDB) move every table into place, then the documents' top-level
+ * entries are renamed into the repository (same file system). A failed run
+ * leaves the target as it found it, apart from the staging databases and the
+ * hidden folder, which the next run drops first.
+ *
+ * It connects as the database administrator (root): it needs to create and
+ * drop databases, which no other account may. It never reads which account made
+ * the dumps: they hold the databases' tables and rows, not their users, so the
+ * instance's own users (made by its init script from its Secret) are kept.
+ *
+ * Environment: RESTORE_SET (YYYY-MM-DD), DB_HOST, DB_PORT, DB_ADMIN_USER,
+ * MYSQL_PWD, SEI_DATABASE, SIP_DATABASE, BACKUPS and DOCUMENTS (mount points).
+ */
+
+/** Hidden folder of the document repository that holds a restore in progress. */
+export const RESTORE_PARTIAL_DIR = ".sei-restore-partial";
+
+export function restoreScript(): string {
+  return `#!/bin/bash
+set -euo pipefail
+log() { printf 'restore: %s\\n' "$*"; }
+fail() { printf 'restore: ERROR: %s\\n' "$*" >&2; exit 1; }
+[[ "$RESTORE_SET" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || fail "set \\"$RESTORE_SET\\" is not a date (YYYY-MM-DD)"
+for name in "$SEI_DATABASE" "$SIP_DATABASE"; do
+  [[ "$name" =~ ^[A-Za-z0-9_]{1,50}$ ]] || fail "database name \\"$name\\" must be 1-50 letters, digits or _"
+done
+set_dir="$BACKUPS/sets/$RESTORE_SET"
+partial="$DOCUMENTS/${RESTORE_PARTIAL_DIR}"
+
+# 1. The set is complete and readable.
+if [ ! -d "$set_dir" ]; then
+  sets="$(find "$BACKUPS/sets" -mindepth 1 -maxdepth 1 -type d -name '2*' -printf '%f\\n' 2>/dev/null | sort | tr '\\n' ' ')"
+  fail "no backup set $RESTORE_SET on the backup volume; complete sets: \${sets:-none}"
+fi
+for db in "$SEI_DATABASE" "$SIP_DATABASE"; do
+  [ -s "$set_dir/$db.sql.gz" ] || fail "$set_dir/$db.sql.gz is missing: set $RESTORE_SET is incomplete"
+  gzip -t "$set_dir/$db.sql.gz" || fail "$set_dir/$db.sql.gz is damaged"
+done
+[ -d "$set_dir/documents" ] || fail "$set_dir/documents is missing: set $RESTORE_SET is incomplete"
+
+sql() {
+  mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_ADMIN_USER" --max-allowed-packet=128M --batch --skip-column-names "$@"
+}
+log "waiting for the database at $DB_HOST:$DB_PORT"
+deadline=$((SECONDS + 300))
+until sql -e 'SELECT 1' >/dev/null 2>&1; do
+  ((SECONDS < deadline)) || { sql -e 'SELECT 1' >&2 || true; fail "the database at $DB_HOST:$DB_PORT did not answer within 300 s"; }
+  sleep 2
+done
+
+# 2. The target is empty: a restore never overwrites data.
+for db in "$SEI_DATABASE" "$SIP_DATABASE"; do
+  [ "$(sql -e "SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = '$db'")" = 1 ] ||
+    fail "database $db does not exist; the database pod's init script creates it with its user"
+done
+tables="$(sql -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('$SEI_DATABASE', '$SIP_DATABASE')")"
+[ "$tables" = 0 ] ||
+  fail "$SEI_DATABASE and $SIP_DATABASE hold $tables tables: a restore never overwrites data (docs/restore.md says how to set the current data aside first); nothing was changed"
+first="$(find "$DOCUMENTS" -mindepth 1 -maxdepth 1 ! -name lost+found ! -name "${RESTORE_PARTIAL_DIR}" -print -quit)"
+[ -z "$first" ] ||
+  fail "the document repository is not empty ($first): a restore never overwrites documents; nothing was changed"
+
+# 3. Staging: the dumps into <db>__restore, the documents into the hidden folder.
+stage() { printf '%s__restore' "$1"; }
+drop_staging() { sql -e "DROP DATABASE IF EXISTS \\\`$(stage "$SEI_DATABASE")\\\`; DROP DATABASE IF EXISTS \\\`$(stage "$SIP_DATABASE")\\\`"; }
+drop_staging
+rm -rf "$partial"
+trap 'drop_staging || true; rm -rf "$partial" || true' EXIT
+for db in "$SEI_DATABASE" "$SIP_DATABASE"; do
+  log "loading $db.sql.gz of set $RESTORE_SET into $(stage "$db")"
+  sql -e "CREATE DATABASE \\\`$(stage "$db")\\\` CHARACTER SET latin1 COLLATE latin1_swedish_ci"
+  # The dump names its database (--databases): its CREATE DATABASE and USE lines go, the rest loads into staging.
+  gunzip -c "$set_dir/$db.sql.gz" | sed -e "/^CREATE DATABASE .*\\\`$db\\\`/d" -e "/^USE \\\`$db\\\`;$/d" | sql --database="$(stage "$db")"
+done
+staged="'$(stage "$SEI_DATABASE")', '$(stage "$SIP_DATABASE")'"
+others="$(sql -e "SELECT CONCAT_WS(', ',
+    (SELECT GROUP_CONCAT(table_name) FROM information_schema.views WHERE table_schema IN ($staged)),
+    (SELECT GROUP_CONCAT(trigger_name) FROM information_schema.triggers WHERE trigger_schema IN ($staged)),
+    (SELECT GROUP_CONCAT(routine_name) FROM information_schema.routines WHERE routine_schema IN ($staged)),
+    (SELECT GROUP_CONCAT(event_name) FROM information_schema.events WHERE event_schema IN ($staged)))")"
+[ -z "$others" ] || fail "the set defines views, triggers, routines or events ($others), which this restore cannot move atomically; nothing was changed"
+log "copying the documents of set $RESTORE_SET"
+mkdir "$partial"
+cp -R --preserve=mode,timestamps "$set_dir/documents/." "$partial/"
+
+# 4. Into place: every table at once, then the documents' top-level entries.
+renames="$(sql --init-command='SET SESSION group_concat_max_len = 4194304' -e "SELECT GROUP_CONCAT(CONCAT('\\\`', table_schema, '\\\`.\\\`', table_name, '\\\` TO \\\`',
+    IF(table_schema = '$(stage "$SEI_DATABASE")', '$SEI_DATABASE', '$SIP_DATABASE'), '\\\`.\\\`', table_name, '\\\`') SEPARATOR ', ')
+  FROM information_schema.tables WHERE table_schema IN ($staged)")"
+[[ -n "$renames" && "$renames" != NULL ]] || fail "set $RESTORE_SET holds no table; nothing was changed"
+sql -e "RENAME TABLE $renames"
+find "$partial" -mindepth 1 -maxdepth 1 -exec mv -t "$DOCUMENTS" {} +
+rmdir "$partial"
+trap - EXIT
+drop_staging
+
+# 5. What was restored, and a check that the documents equal the set's.
+tree_sum() { (cd "$1" && find . -path "./${RESTORE_PARTIAL_DIR}" -prune -o -path ./lost+found -prune -o -type f -print0 | sort -z | xargs -0 -r sha256sum | sha256sum | cut -d' ' -f1); }
+[ "$(tree_sum "$set_dir/documents")" = "$(tree_sum "$DOCUMENTS")" ] || fail "the restored documents differ from set $RESTORE_SET"
+files="$(find "$DOCUMENTS" -type f | wc -l)"
+for db in "$SEI_DATABASE" "$SIP_DATABASE"; do
+  log "$db: $(sql -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '$db'") tables restored"
+done
+log "documents: $files files restored, checksums equal to the set's"
+log "set $RESTORE_SET restored"
+`;
+}

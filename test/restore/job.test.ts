@@ -1,0 +1,76 @@
+/**
+ * The restore Job as `sei-infra restore` applies it (restore/job.ts), and the
+ * command's refusals that need no cluster. The Job runs for real in the
+ * end-to-end suite (test/e2e/workloads.test.ts).
+ */
+import { describe, expect, it } from "vitest";
+import { SECRET_KEYS, componentLabels } from "../../core/naming.ts";
+import { formatBytes } from "../../core/quantity.ts";
+import { restoreJob } from "../../restore/job.ts";
+import { examplePlan } from "../../scripts/lib/example-plan.ts";
+import { KubernetesSchemas, helmTools, type Manifest } from "../chart/support.ts";
+import { seiInfra } from "../cli/run.ts";
+
+const plan = examplePlan({ tier: "pequeno-i", phase: "production" });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely: the test names the fields it checks
+const job = restoreJob(plan, "2026-12-01") as any;
+const pod = job.spec.template.spec;
+const container = pod.containers[0];
+
+describe("the restore Job", () => {
+  it("is a valid Kubernetes v1.37 Job", () => {
+    const schemas = new KubernetesSchemas(helmTools().openApiDir);
+    expect(schemas.validate(job as Manifest)).toEqual([]);
+  });
+
+  it("runs as the backup component, so the namespace's policies and quota slot apply to it", () => {
+    expect(job.metadata.namespace).toBe(plan.namespace.name);
+    expect(pod.serviceAccountName).toBe(plan.serviceAccountName);
+    expect(job.spec.template.metadata.labels).toMatchObject(componentLabels("backup"));
+    expect(container.resources).toEqual({
+      requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+      limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "256Mi" },
+    });
+    // Its /tmp fits in its ephemeral storage with room for logs, as the backup's does.
+    expect(pod.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: formatBytes(plan.backup!.tmpBytes) } });
+    expect(plan.backup!.tmpBytes).toBeLessThan(plan.backup!.resources.limits.ephemeralStorageBytes);
+  });
+
+  it("meets the restricted Pod Security profile, as the app's user, without a token", () => {
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 33, runAsGroup: 33, seccompProfile: { type: "RuntimeDefault" } });
+    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+  });
+
+  it("reads the backup volume only, writes the document repository, and takes the administrator's password by reference", () => {
+    expect(pod.volumes).toContainEqual({ name: "backups", persistentVolumeClaim: { claimName: "sei-backups", readOnly: true } });
+    expect(pod.volumes).toContainEqual({ name: "documents", persistentVolumeClaim: { claimName: "sei-documents" } });
+    expect(container.volumeMounts).toContainEqual({ name: "backups", mountPath: "/backup", readOnly: true });
+    expect(container.env).toContainEqual({ name: "MYSQL_PWD", valueFrom: { secretKeyRef: { name: plan.secrets.database, key: SECRET_KEYS.database.rootPassword } } });
+    expect(container.env).toContainEqual({ name: "DB_ADMIN_USER", value: "root" });
+    expect(container.env).toContainEqual({ name: "RESTORE_SET", value: "2026-12-01" });
+    expect(job.spec.backoffLimit).toBe(0);
+  });
+
+  it("exists only for production instances, which have backups", () => {
+    expect(() => restoreJob(examplePlan({ tier: "pequeno-i", phase: "training" }), "2026-12-01")).toThrow(/phase training: backups \(and so restores\) come with production/);
+  });
+});
+
+describe("sei-infra restore refuses, before touching a cluster", () => {
+  it("a set that is not a date", () => {
+    const run = seiInfra(["restore", "tiradentes", "--set", "latest"]);
+    expect([run.status, run.stderr]).toEqual([2, "sei-infra restore: --set latest: a backup set is named by its date, YYYY-MM-DD\n"]);
+  });
+
+  it("an instance that is not in production", () => {
+    const run = seiInfra(["restore", "diamantina", "--set", "2026-12-01"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("diamantina is in phase provisioning: only a production instance has backups");
+  });
+
+  it("a municipality with no file", () => {
+    const run = seiInfra(["restore", "atlantida", "--set", "2026-12-01"]);
+    expect([run.status, run.stderr]).toEqual([1, "municipalities/atlantida.yaml: error: file not found\n"]);
+  });
+});

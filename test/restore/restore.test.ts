@@ -1,0 +1,138 @@
+/**
+ * The backup set and its restore (docs/restore.md), against a real MariaDB
+ * 10.11 on loopback: the CronJob's own backup script (constructs/
+ * database-scripts.ts) writes a set as the backup's own read-only account,
+ * and the restore Job's script (restore/script.ts) puts it back into an
+ * emptied instance as the administrator. Both run as the
+ * pods run them (bash, the mariadb client tools, coreutils), with folders for
+ * the volumes. The end-to-end suite runs the same scripts in their pods.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accountsScript, backupScript, type BackupAccount } from "../../constructs/database-scripts.ts";
+import { restoreScript } from "../../restore/script.ts";
+import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
+import { documentTree, tableChecksums } from "../support/checksums.ts";
+
+const ROOT_PASSWORD = "R00tTestPassword";
+const BACKUP_ACCOUNT: BackupAccount = { engine: "mariadb", user: "sei_backup", databases: ["sei", "sip"], passwordEnv: "DB_BACKUP_PASSWORD" };
+const BACKUP_PASSWORD = "b4ckupTestPassw0rd";
+let db: MariaDb;
+let work: string;
+const dirs = { backups: "", documents: "" };
+
+function runScript(script: string, env: Record<string, string>) {
+  const result = spawnSync("bash", ["-c", script], {
+    encoding: "utf8",
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      DB_HOST: db.host,
+      DB_PORT: String(db.port),
+      MYSQL_PWD: ROOT_PASSWORD,
+      SEI_DATABASE: "sei",
+      SIP_DATABASE: "sip",
+      ...env,
+    },
+  });
+  return { status: result.status, log: result.stdout + result.stderr };
+}
+
+/** As the CronJob runs it: its own read-only account (constructs/database-scripts.ts), never root. */
+const backup = () => runScript(backupScript(dirs), { RETENTION_DAYS: "7", DB_USER: BACKUP_ACCOUNT.user, MYSQL_PWD: BACKUP_PASSWORD });
+const restore = (set: string) => runScript(restoreScript(), { RESTORE_SET: set, DB_ADMIN_USER: "root", BACKUPS: dirs.backups, DOCUMENTS: dirs.documents });
+const today = () => new Date().toISOString().slice(0, 10);
+const checksums = async () => ({ tables: await tableChecksums((sql) => db.query(sql), ["sei", "sip"]), documents: documentTree(dirs.documents) });
+
+/** The instance as its init script and a few months of use leave it. */
+function seedInstance() {
+  db.query(`
+    CREATE DATABASE sei CHARACTER SET latin1; CREATE DATABASE sip CHARACTER SET latin1;
+    CREATE TABLE sei.protocolo (id INT PRIMARY KEY, descricao VARCHAR(200), criado DATETIME) CHARACTER SET latin1;
+    CREATE TABLE sei.documento (id INT PRIMARY KEY, id_protocolo INT, conteudo MEDIUMBLOB) CHARACTER SET latin1;
+    CREATE TABLE sip.orgao (id_orgao INT PRIMARY KEY, sigla VARCHAR(30), descricao VARCHAR(250)) CHARACTER SET latin1;
+    SET SESSION max_recursive_iterations = 100000;
+    INSERT INTO sei.protocolo WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+      SELECT i, CONCAT('Processo nº ', i, ': solicitação, ação e razão'), '2026-11-30 10:00:00' FROM n;
+    INSERT INTO sei.documento WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+      SELECT i, i, RANDOM_BYTES(1024) FROM n;
+    INSERT INTO sip.orgao VALUES (0, 'OLHOS-D-AGUA', 'Prefeitura Municipal de Olhos-d''Água');
+  `);
+  for (const [path, bytes] of [["2026/11/30/1.pdf", 5000], ["2026/11/30/2.odt", 70000], ["2026/12/01/3.pdf", 1]] as const) {
+    mkdirSync(join(dirs.documents, path, ".."), { recursive: true });
+    writeFileSync(join(dirs.documents, path), Buffer.alloc(bytes, path));
+  }
+}
+
+/** What a lost volume leaves after the database pod starts again: empty databases, an empty repository. */
+function emptyInstance() {
+  db.query("DROP DATABASE sei; DROP DATABASE sip; CREATE DATABASE sei CHARACTER SET latin1; CREATE DATABASE sip CHARACTER SET latin1;");
+  for (const entry of readdirSync(dirs.documents)) rmSync(join(dirs.documents, entry), { recursive: true });
+}
+
+beforeAll(async () => {
+  db = await startMariaDb();
+  // The administrator the backup and the restore connect as, over TCP like the pods.
+  db.query(`CREATE OR REPLACE USER 'root'@'127.0.0.1' IDENTIFIED BY '${ROOT_PASSWORD}'; GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;`);
+  work = mkdtempSync(join(tmpdir(), "sei-restore-"));
+  dirs.backups = join(work, "backups");
+  dirs.documents = join(work, "documents");
+  mkdirSync(dirs.backups);
+  mkdirSync(dirs.documents);
+  seedInstance();
+  // The backup's account, as the database pod's start makes it (the accounts script writes the SQL the server runs).
+  const accountsSql = join(work, "accounts.sql");
+  const accounts = spawnSync("bash", ["-c", accountsScript(BACKUP_ACCOUNT, accountsSql)], { encoding: "utf8", env: { PATH: process.env.PATH, DB_BACKUP_PASSWORD: BACKUP_PASSWORD } });
+  if (accounts.status !== 0) throw new Error(`the accounts script failed: ${accounts.stderr}`);
+  db.query(readFileSync(accountsSql, "utf8"));
+}, 120_000);
+
+afterAll(async () => {
+  await db?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("a backup set restored into an emptied instance", () => {
+  let before: Awaited<ReturnType<typeof checksums>>;
+
+  it("restores every table and every document exactly", async () => {
+    before = await checksums();
+    const made = backup();
+    expect(made.log).toContain(`backup set ${dirs.backups}/sets/${today()} complete`);
+    expect(made.status).toBe(0);
+
+    emptyInstance();
+    const restored = restore(today());
+    expect(restored.log).toContain(`set ${today()} restored`);
+    expect(restored.status, restored.log).toBe(0);
+    expect(await checksums()).toEqual(before);
+    expect(Object.keys(before.tables).sort()).toEqual(["sei.documento", "sei.protocolo", "sip.orgao"]);
+    expect(db.query("SELECT descricao FROM sip.orgao")).toBe("Prefeitura Municipal de Olhos-d'Água\n");
+    expect(db.query("SHOW DATABASES LIKE '%restore%'")).toBe("");
+  });
+
+  it("refuses a target that holds data, and changes nothing", async () => {
+    const dump = db.dump("sei", "sip");
+    const refused = restore(today());
+    expect(refused.status).toBe(1);
+    expect(refused.log).toMatch(/sei and sip hold 3 tables: a restore never overwrites data/);
+    expect(db.dump("sei", "sip")).toBe(dump);
+    expect(await checksums()).toEqual(before);
+  });
+
+  it("refuses documents left in the repository, and loads nothing", () => {
+    db.query("DROP DATABASE sei; DROP DATABASE sip; CREATE DATABASE sei CHARACTER SET latin1; CREATE DATABASE sip CHARACTER SET latin1;");
+    const refused = restore(today());
+    expect(refused.log).toMatch(/the document repository is not empty/);
+    expect(refused.status).toBe(1);
+    expect(db.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')")).toBe("0\n");
+  });
+
+  it("names the sets there are when asked for one that is not", () => {
+    const missing = restore("2001-01-01");
+    expect(missing.status).toBe(1);
+    expect(missing.log).toContain(`no backup set 2001-01-01 on the backup volume; complete sets: ${today()}`);
+  });
+});
