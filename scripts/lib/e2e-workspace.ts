@@ -4,13 +4,15 @@
  * platform.yaml points at the local API server. Shared by the end-to-end suite
  * and the fleet benchmark.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { slugOf } from "../../core/ibge.ts";
 import { REPO_ROOT } from "./example-plan.ts";
-import { fittingTier, municipalityYaml, officialList } from "./fleet-repo.ts";
+import type { Phase, TierId } from "../../core/schema/municipality.ts";
+import { fittingTier, municipalityYaml, official, officialList } from "./fleet-repo.ts";
 
 /** What a deploy needs from the project: code, chart, tiers, data; municipalities are chosen per workspace. */
 export const PROJECT_ENTRIES = ["cdktf.json", "package.json", "tsconfig.json", "core", "sources", "report", "runtime", "constructs", "stacks", "charts", "tiers", "data"];
@@ -36,6 +38,42 @@ export function requireEnv(name: string): string {
   return value;
 }
 
+/** The four data claims of an instance (core/resolve/volumes.ts names them). */
+export const DATA_CLAIMS = ["sei-database-data", "sei-documents", "sei-solr-data", "sei-backups"] as const;
+
+/** The folder on this machine that holds a municipality's volume: pods on the node see it as the claim. */
+export function volumePath(municipality: string, claim: string): string {
+  return join(requireEnv("SEI_E2E_WORK"), "volumes", municipality, claim);
+}
+
+/**
+ * Storage the platform would provide: Retain classes that allow expansion, and volumes pre-bound to each claim.
+ * The volumes are folders of this run's work dir (pods do run on the node: no run may see another's data),
+ * open to every uid, since Kubernetes applies no fsGroup to hostPath volumes.
+ */
+export function storageManifest(municipalities: readonly string[]): string {
+  const volumes = municipalities.flatMap((name) =>
+    DATA_CLAIMS.map((claim) => {
+      const shared = claim === "sei-documents";
+      const path = volumePath(name, claim);
+      mkdirSync(path, { recursive: true });
+      chmodSync(path, 0o777);
+      return `apiVersion: v1
+kind: PersistentVolume
+metadata: { name: sei-${name}-${claim} }
+spec:
+  capacity: { storage: 100Ti }
+  accessModes: [${shared ? "ReadWriteMany" : "ReadWriteOnce"}]
+  storageClassName: ${shared ? STORAGE_CLASSES.readWriteMany : STORAGE_CLASSES.readWriteOnce}
+  persistentVolumeReclaimPolicy: Retain
+  hostPath: { path: ${path}, type: Directory }
+  claimRef: { namespace: sei-${name}, name: ${claim} }`;
+    }),
+  );
+  return [...storageClassManifests(), ...volumes].join("\n---\n");
+}
+
+
 /**
  * A copy of the project with platform.yaml set for the local control plane:
  * its kubeconfig under each cluster name given, the pg state backend, the
@@ -44,8 +82,17 @@ export function requireEnv(name: string): string {
  * repository's examples. The state is not encrypted unless asked (`stateEncryption`): either engine can
  * then run the workspace without a passphrase (test/e2e/state-encryption.test.ts asks).
  */
-export function createWorkspace(municipalities: readonly string[], clusters: readonly string[] = ["e2e"], options: { stateEncryption?: boolean } = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), "sei-e2e-ws-"));
+export function createWorkspace(
+  municipalities: readonly string[],
+  clusters: readonly string[] = ["e2e"],
+  options: { stateEncryption?: boolean; into?: string } = {},
+): string {
+  const { into } = options;
+  const dir = into ?? mkdtempSync(join(tmpdir(), "sei-e2e-ws-"));
+  if (into) {
+    rmSync(into, { recursive: true, force: true });
+    mkdirSync(into, { recursive: true });
+  }
   for (const entry of PROJECT_ENTRIES) cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
   symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   mkdirSync(join(dir, "municipalities"), { recursive: true });
@@ -68,6 +115,78 @@ export function createWorkspace(municipalities: readonly string[], clusters: rea
   if (!options.stateEncryption) platform.deleteIn(["spec", "stateEncryption"]);
   writeFileSync(join(dir, "platform.yaml"), platform.toString());
   return dir;
+}
+
+/** The images of platform.yaml, in the order of its `images` map, and the local recipe each runs (scripts/e2e/images). */
+export const LOCAL_IMAGE_RECIPES = {
+  app: "sei-app",
+  solr: "solr",
+  memcached: "memcached",
+  jod: "jod",
+  database: "mariadb",
+  bootstrap: "sei-bootstrap",
+} as const;
+
+/** The registry of the local cluster's images: a name no registry answers to (scripts/e2e/images.sh). */
+export const LOCAL_REGISTRY = "sei-e2e.local";
+
+/** `sei-e2e.local/NAME:TAG` of a local image recipe, as scripts/e2e/images.sh names it (one source of tags). */
+export function localImage(recipe: string): string {
+  return execFileSync("bash", [join(REPO_ROOT, "scripts/e2e/images.sh"), "ref", recipe], { encoding: "utf8" }).trim();
+}
+
+/** A local image as platform.yaml names one: repository (under the registry) and tag. */
+export function localImageReference(recipe: string): { readonly repository: string; readonly tag: string } {
+  const ref = localImage(recipe);
+  const match = /^([^/]+)\/([^:]+):(.+)$/.exec(ref);
+  if (!match || match[1] !== LOCAL_REGISTRY) throw new Error(`scripts/e2e/images.sh ref ${recipe} printed "${ref}", not ${LOCAL_REGISTRY}/NAME:TAG`);
+  return { repository: match[2]!, tag: match[3]! };
+}
+
+export interface RunningWorkspaceOptions {
+  /** Where pods may send mail: this machine's address on the node network (SEI_E2E_HOST_IP) and a port listening there. */
+  readonly mail: { readonly host: string; readonly port: number };
+  /**
+   * Tiers whose JOD is turned on in this workspace only (the real pequeno tiers run none), so
+   * that one small instance exercises every dependency SEI has.
+   */
+  readonly jodOn?: readonly string[];
+  /** The folder to write it to (replaced). @default a new temporary folder */
+  readonly into?: string;
+}
+
+/**
+ * A workspace whose instances run: deploy.waitForWorkloads is true (Terraform and Helm wait for
+ * rollouts, the first-install and updater hooks run), every image of platform.yaml is a local one
+ * built by scripts/e2e/images.sh (the stand-in app, NOT SEI; the bootstrap with the reference-dump
+ * FIXTURE; real MariaDB and memcached; the Solr and JOD stand-ins), no pull secret, and the mail
+ * relay is the given host and port.
+ */
+export function createRunningWorkspace(municipalities: readonly string[], options: RunningWorkspaceOptions): string {
+  const dir = createWorkspace(municipalities, ["e2e"], { into: options.into });
+  const file = join(dir, "platform.yaml");
+  const platform = parseDocument(readFileSync(file, "utf8"));
+  platform.setIn(["spec", "deploy", "waitForWorkloads"], true);
+  platform.setIn(["spec", "registry"], LOCAL_REGISTRY);
+  platform.deleteIn(["spec", "imagePullSecret"]);
+  for (const [image, recipe] of Object.entries(LOCAL_IMAGE_RECIPES)) platform.setIn(["spec", "images", image], localImageReference(recipe));
+  platform.setIn(["spec", "mail"], { host: options.mail.host, port: options.mail.port, security: "", cidr: `${options.mail.host}/32` });
+  writeFileSync(file, platform.toString());
+  for (const tier of options.jodOn ?? []) {
+    const tierFile = join(dir, "tiers", `${tier}.yaml`);
+    const doc = parseDocument(readFileSync(tierFile, "utf8"));
+    doc.setIn(["spec", "jod", "enabled"], true);
+    writeFileSync(tierFile, doc.toString());
+  }
+  return dir;
+}
+
+/** Writes a municipality of the official list into a workspace (a valid file; `sequence` keeps its contract ids unique). */
+export function addMunicipality(dir: string, officialName: string, tier: TierId, phase: Phase, sequence: number): string {
+  const entry = official(officialName);
+  const name = slugOf(entry.name);
+  writeFileSync(join(dir, "municipalities", `${name}.yaml`), municipalityYaml({ official: entry, tier, phase, sequence }));
+  return name;
 }
 
 /** Two cluster entries of platform.yaml, both the local API server. */
@@ -109,5 +228,5 @@ export function createFleetWorkspace(
 
 /** Makes a workspace a checkout in which `npx sei-infra` runs (what an emitted CI job does). */
 export function addCommandLine(dir: string): void {
-  for (const entry of ["bin", "cli", "fleet"]) cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+  for (const entry of ["bin", "cli", "fleet", "restore"]) cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
 }

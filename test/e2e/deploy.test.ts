@@ -9,15 +9,14 @@
  * those pods never start); everything else (admission, quotas, Pod Security,
  * volume binding, Helm's release bookkeeping, state locking) is the real thing.
  */
-import { chmodSync, mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineRefusals } from "../../fleet/classify.ts";
 import { SIP_SYSTEMS } from "../../core/image-contract.ts";
 import {
-  STORAGE_CLASSES,
+  DATA_CLAIMS,
   cloneWorkspace,
   createWorkspace,
   deploy,
@@ -30,7 +29,7 @@ import {
   requireEnv,
   run,
   stackDir,
-  storageClassManifests,
+  storageManifest,
   type KubeObject,
 } from "./support.ts";
 
@@ -38,38 +37,9 @@ import {
 const SMALL = "tiradentes"; // pequeno-i, production
 const LARGER = "diamantina"; // pequeno-ii, provisioning
 const ns = (name: string) => `sei-${name}`;
-const DATA_CLAIMS = ["sei-database-data", "sei-documents", "sei-solr-data", "sei-backups"];
 
 let workspace: string;
 const workspaces: string[] = [];
-
-/**
- * Storage the platform would provide: Retain classes that allow expansion, and volumes pre-bound to each claim.
- * The volumes are folders of this run's work dir (pods do run on the node: no run may see another's data),
- * open to every uid, since Kubernetes applies no fsGroup to hostPath volumes.
- */
-function storageManifest(names: readonly string[]): string {
-  const root = join(requireEnv("SEI_E2E_WORK"), "volumes");
-  const volumes = names.flatMap((name) =>
-    DATA_CLAIMS.map((claim) => {
-      const shared = claim === "sei-documents";
-      const path = join(root, name, claim);
-      mkdirSync(path, { recursive: true });
-      chmodSync(path, 0o777);
-      return `apiVersion: v1
-kind: PersistentVolume
-metadata: { name: ${ns(name)}-${claim} }
-spec:
-  capacity: { storage: 100Ti }
-  accessModes: [${shared ? "ReadWriteMany" : "ReadWriteOnce"}]
-  storageClassName: ${shared ? STORAGE_CLASSES.readWriteMany : STORAGE_CLASSES.readWriteOnce}
-  persistentVolumeReclaimPolicy: Retain
-  hostPath: { path: ${path}, type: Directory }
-  claimRef: { namespace: ${ns(name)}, name: ${claim} }`;
-    }),
-  );
-  return [...storageClassManifests(), ...volumes].join("\n---\n");
-}
 
 async function deployed(name: string): Promise<void> {
   const result = await deploy(workspace, name);

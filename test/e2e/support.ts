@@ -3,16 +3,17 @@
  * platform.yaml points at the local control plane), and thin wrappers around
  * the real cdktf CLI, terraform and kubectl.
  */
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { PROJECT_ENTRIES, requireEnv } from "../../scripts/lib/e2e-workspace.ts";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
+import { kubectl, run, type RunResult } from "../../scripts/lib/run.ts";
 
 // The workspace itself is shared with the fleet benchmark, which never imports from test/.
-export { STORAGE_CLASSES, createWorkspace, requireEnv, storageClassManifests } from "../../scripts/lib/e2e-workspace.ts";
+export { DATA_CLAIMS, STORAGE_CLASSES, createWorkspace, requireEnv, storageClassManifests, storageManifest, volumePath } from "../../scripts/lib/e2e-workspace.ts";
+export { deploy, kubectl, run, type RunResult } from "../../scripts/lib/run.ts";
 
 /** Copies a workspace (a second engineer's checkout of the same configuration and state). */
 export function cloneWorkspace(source: string): string {
@@ -32,32 +33,6 @@ export function editMunicipality(workspace: string, name: string, path: readonly
   writeFileSync(file, doc.toString());
 }
 
-export interface RunResult {
-  readonly code: number;
-  readonly output: string;
-}
-
-/** Runs a program to completion, collecting stdout and stderr together; never throws on exit codes. */
-export function run(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; input?: string } ): Promise<RunResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolvePromise({ code: code ?? -1, output }));
-    child.stdin.end(options.input ?? "");
-  });
-}
-
-/** `cdktf deploy` of one municipality: the command a platform engineer runs per contract. */
-export function deploy(workspace: string, name: string): Promise<RunResult> {
-  return run("npx", ["cdktf", "deploy", `sei-${name}`, "--auto-approve", "--skip-provider-lock", "--no-color"], {
-    cwd: workspace,
-    env: { SEI_ONLY: name, CI: "1" },
-  });
-}
-
 export function destroy(workspace: string, name: string): Promise<RunResult> {
   return run("npx", ["cdktf", "destroy", `sei-${name}`, "--auto-approve", "--skip-provider-lock", "--no-color"], {
     cwd: workspace,
@@ -73,12 +48,6 @@ export function stackDir(workspace: string, name: string): string {
 /** `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes, 1 = error. */
 export function planExitCode(workspace: string, name: string): Promise<RunResult> {
   return run(requireEnv("SEI_E2E_TERRAFORM"), ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { cwd: stackDir(workspace, name) });
-}
-
-export async function kubectl(args: readonly string[], input?: string): Promise<string> {
-  const result = await run("kubectl", args, { cwd: REPO_ROOT, ...(input ? { input } : {}) });
-  if (result.code !== 0) throw new Error(`kubectl ${args.join(" ")} failed (${result.code}):\n${result.output}`);
-  return result.output;
 }
 
 /** A Kubernetes object as JSON. */

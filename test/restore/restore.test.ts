@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountsScript, backupScript, type BackupAccount } from "../../constructs/database-scripts.ts";
 import { restoreScript } from "../../restore/script.ts";
 import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
-import { documentTree, tableChecksums } from "../support/checksums.ts";
+import { documentTree, tableChecksums } from "../../scripts/lib/checksums.ts";
 
 const ROOT_PASSWORD = "R00tTestPassword";
 const BACKUP_ACCOUNT: BackupAccount = { engine: "mariadb", user: "sei_backup", databases: ["sei", "sip"], passwordEnv: "DB_BACKUP_PASSWORD" };

@@ -1,0 +1,308 @@
+/**
+ * End to end, with pods running: one municipality deployed with
+ * deploy.waitForWorkloads true, so Terraform waits for the database's rollout
+ * and Helm for the release's and runs its hooks (the first install, then the
+ * updater), on the local cluster's node (scripts/e2e/node.sh). Its images are
+ * the local ones (scripts/e2e/images): the STAND-IN app (NOT SEI) in the SEI
+ * app image's runtime, the bootstrap image with the reference-dump FIXTURE,
+ * real MariaDB 10.11 and memcached, and the Solr and JOD stand-ins. One deploy
+ * serves every check, in order: the database and its accounts, the first
+ * install, every dependency the app calls (SIP through APP_HOST and an
+ * ingress-controller fixture), the network policies both ways, data through
+ * a tier change, a suspension and a resume, backup then restore with
+ * `sei-infra restore`, and Pod Security.
+ *
+ * The workspace turns JOD on in the pequeno tiers (off in the real ones) so
+ * that one small instance exercises every dependency. SEI_E2E_DATA_MIB (8)
+ * sizes the rows and documents written, for timing backups and restores.
+ */
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Server } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SIP_SYSTEMS } from "../../core/image-contract.ts";
+import { addCommandLine, addMunicipality, createRunningWorkspace, localImage } from "../../scripts/lib/e2e-workspace.ts";
+import { DATA_TABLE, backupNow, loseDataVolumes, writeData } from "../../scripts/lib/instance-data.ts";
+import { installIngressFixture, removeIngressFixture, testCaCertificate } from "../../scripts/lib/ingress-fixture.ts";
+import { documentTree, tableChecksums } from "../../scripts/lib/checksums.ts";
+import {
+  connectFromApp,
+  connectsFrom,
+  eventually,
+  exec,
+  expectAllReady,
+  jobLog,
+  loginFromApp,
+  sql,
+  startMailListener,
+  waitForNoPods,
+} from "./pods.ts";
+import { createWorkspace, deploy, editMunicipality, get, kubectl, list, planExitCode, requireEnv, run, storageManifest, volumePath, type KubeObject } from "./support.ts";
+
+const INGRESS_NAMESPACE = "ingress-nginx"; // platform.yaml's ingress.controllerNamespace, kept by the workspace
+const MAIL_PORT = 2525;
+const DATA_MIB = Number(process.env.SEI_E2E_DATA_MIB ?? "8");
+const COMPONENTS = ["app", "database", "jod", "memcached", "scheduler", "solr"];
+
+let workspace: string;
+let otherWorkspace: string;
+let main: string; // pequeno-i in production, pods running
+let other: string; // another municipality, deployed without waiting (its pods need not run)
+let mail: Server;
+const ns = (name: string) => `sei-${name}`;
+const timings: string[] = [];
+
+async function timed<T>(what: string, action: () => Promise<T>): Promise<T> {
+  const start = Date.now();
+  const result = await action();
+  timings.push(`${what}: ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+async function deployed(dir: string, name: string, what: string): Promise<void> {
+  const result = await timed(what, () => deploy(dir, name));
+  expect(result.code, result.output).toBe(0);
+}
+
+async function secretValues(namespace: string, name: string): Promise<Record<string, string>> {
+  const secret = await get("secret", name, namespace);
+  return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]));
+}
+
+interface DependencyReport {
+  ok: boolean;
+  standIn: string;
+  checks: Record<string, { ok: boolean; detail: string }>;
+}
+
+/** The stand-in app's own report of every call of the image contract (images/standin). */
+async function dependencies(): Promise<DependencyReport> {
+  const result = await exec(ns(main), "deploy/sei-app", ["curl", "-sS", "--max-time", "60", "http://127.0.0.1:8000/standin/dependencies.php"]);
+  return JSON.parse(result.output) as DependencyReport;
+}
+
+/** What must survive: the rows written into sei (and every other table), and every file of the document repository. */
+async function data(): Promise<{ tables: Record<string, string>; documents: Record<string, string> }> {
+  return {
+    tables: await tableChecksums((query) => sql(ns(main), query), ["sei", "sip"]),
+    documents: documentTree(volumePath(main, "sei-documents")),
+  };
+}
+
+describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)", () => {
+  beforeAll(async () => {
+    requireEnv("PG_CONN_STR");
+    const hostIp = requireEnv("SEI_E2E_HOST_IP");
+    mail = await startMailListener(hostIp, MAIL_PORT);
+    workspace = createRunningWorkspace([], { mail: { host: hostIp, port: MAIL_PORT }, jodOn: ["pequeno-i", "pequeno-ii"] });
+    main = addMunicipality(workspace, "Olhos-d'Água", "pequeno-i", "production", 1);
+    addCommandLine(workspace);
+    otherWorkspace = createWorkspace([]);
+    other = addMunicipality(otherWorkspace, "Serra da Saudade", "pequeno-i", "provisioning", 2);
+    await kubectl(["apply", "-f", "-"], storageManifest([main, other]));
+  });
+
+  afterAll(async () => {
+    mail?.close();
+    console.log(`timings (SEI_E2E_DATA_MIB=${DATA_MIB}):\n  ${timings.join("\n  ")}`);
+    if (process.env.SEI_E2E_KEEP === "1") return;
+    // Running pods hold the node's CPU: the next test files need it.
+    await removeIngressFixture(INGRESS_NAMESPACE).catch(() => undefined);
+    for (const name of [main, other]) await kubectl(["delete", "namespace", ns(name), "--ignore-not-found", "--wait=false"]).catch(() => undefined);
+    for (const dir of [workspace, otherWorkspace]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("1. deploys with the pods running: the database is Ready with its databases and accounts, the first install and the updater ran", async () => {
+    await deployed(workspace, main, "deploy pequeno-i until every pod is Ready (cdktf deploy)");
+    expect(await expectAllReady(ns(main))).toEqual(COMPONENTS);
+
+    // sei and sip, latin1, made by the database pod's init script.
+    expect(await sql(ns(main), "SELECT schema_name, default_character_set_name FROM information_schema.schemata WHERE schema_name IN ('sei', 'sip') ORDER BY 1")).toBe(
+      "sei\tlatin1\nsip\tlatin1\n",
+    );
+
+    // The app users and the backup's account log in with the passwords in the Secrets; nothing else logs in.
+    const passwords = await secretValues(ns(main), "sei-database-credentials");
+    const backup = backupAccount(await get("cronjob", "sei-backup", ns(main)));
+    const host = "sei-database";
+    expect(await loginFromApp(ns(main), host, "sei_user", passwords.APP_DB_SEI_PASSWORD!, "sei")).toBe("ok");
+    expect(await loginFromApp(ns(main), host, "sip_user", passwords.APP_DB_SIP_PASSWORD!, "sip")).toBe("ok");
+    expect(await loginFromApp(ns(main), host, backup.user, passwords[backup.passwordKey]!, "sei")).toBe("ok");
+    for (const [user, password, database] of [
+      ["sei_user", passwords.APP_DB_SEI_PASSWORD!, "sip"], // its own database only
+      ["sip_user", passwords.APP_DB_SIP_PASSWORD!, "sei"],
+      ["sei_user", passwords.APP_DB_SIP_PASSWORD!, "sei"], // another account's password
+      ["sei_user", "", "sei"],
+      ["root", "", "sei"],
+      ["", "", "sei"], // anonymous
+      ["mariadb.sys", "", "sei"],
+      ["sei", passwords.APP_DB_SEI_PASSWORD!, "sei"], // a guessed name
+    ] as const) {
+      expect(await loginFromApp(ns(main), host, user, password, database), `${user || "(anonymous)"} on ${database}`).toMatch(/^refused: Access denied/);
+    }
+    const accounts = (await sql(ns(main), "SELECT CONCAT(user, '@', host, IF(JSON_VALUE(priv, '$.account_locked') IN ('true', '1'), ' (locked)', '')) FROM mysql.global_priv ORDER BY 1"))
+      .split("\n")
+      .filter(Boolean);
+    const expected = ["mariadb.sys@localhost (locked)", "root@%", "root@localhost", "sei_user@%", "sip_user@%", ...(backup.user === "root" ? [] : [`${backup.user}@%`])];
+    expect(accounts.sort()).toEqual(expected.sort());
+
+    // The first install loaded the reference-dump fixture and set the municipality's settings; then the updater ran.
+    const bootstrap = await jobLog(ns(main), "sei-bootstrap");
+    expect(bootstrap).toContain("installed SEI 5.1.0");
+    expect(await sql(ns(main), "SELECT sigla, descricao FROM sip.orgao WHERE id_orgao = 0")).toBe("OLHOS-D-AGUA\tPrefeitura Municipal de Olhos-d'Água\n");
+    expect(await sql(ns(main), `SELECT pagina_inicial FROM sip.sistema WHERE id_sistema = ${SIP_SYSTEMS.sip.idSistema}`)).toBe(`https://sei.${main}.mg.gov.br/sip\n`);
+    const updater = await jobLog(ns(main), "sei-updater");
+    expect(updater).toContain("stand-in updater (NOT SEI's updater): sip says SIP_VERSAO=3.2.0");
+    expect(updater).toContain("updater: done");
+  });
+
+  it("2. the stand-in app reaches every dependency: databases as the app users, memcached, Solr, JOD, SIP through APP_HOST and the Ingress, the document repository", async () => {
+    await timed("ingress fixture and DNS", () => installIngressFixture([ns(main)], INGRESS_NAMESPACE));
+    const report = await eventually(dependencies, (r) => r.ok, 30);
+    expect(report.standIn).toContain("NOT SEI");
+    expect(Object.entries(report.checks).filter(([, c]) => !c.ok)).toEqual([]);
+    expect(Object.keys(report.checks).sort()).toEqual(["database-sei", "database-sip", "documents", "jod", "memcached", "memcached-sip", "sip", "solr"]);
+    expect(report.checks.sip?.detail).toBe(`SIP at https://sei.${main}.mg.gov.br/sip/controlador_ws.php?servico=sip accepted SEI's access key`);
+    expect(report.checks.solr?.detail).toContain("with basic auth");
+    expect(report.ok).toBe(true);
+
+    // A browser's request: HTTPS to the controller, the host's certificate, routed to the app, whose login form answers.
+    const fixture = (await kubectl(["-n", INGRESS_NAMESPACE, "get", "pods", "-l", "app.kubernetes.io/name=ingress-fixture", "--field-selector=status.phase=Running", "-o", "jsonpath={.items[0].status.podIP}"])).trim();
+    const page = await run("curl", ["-sS", "--max-time", "20", "--cacert", testCaCertificate(), "--resolve", `sei.${main}.mg.gov.br:443:${fixture}`, `https://sei.${main}.mg.gov.br/sip/login.php?sigla_orgao_sistema=OLHOS-D-AGUA&sigla_sistema=SEI`], { cwd: workspace });
+    expect(page.output).toContain('id="pwdSenha"');
+  });
+
+  it("3. network: the app reaches its dependencies and the mail relay; another municipality's pod reaches none of them; only the ingress controller's namespace reaches the app", async () => {
+    const hostIp = requireEnv("SEI_E2E_HOST_IP");
+    for (const [host, port] of [["sei-database", 3306], ["memcached", 11211], ["sei-solr", 8983], ["jod", 8080]] as const) {
+      expect(await connectFromApp(ns(main), host, port), `${host}:${port}`).toBe("connected");
+    }
+    expect(await connectFromApp(ns(main), hostIp, MAIL_PORT, true)).toBe("connected: 220 sei-e2e stand-in mail relay (not a mail server)");
+
+    // Another municipality's namespace, with a pod whose own egress the test opens: only this instance's policies can refuse it.
+    await deployed(otherWorkspace, other, "deploy a second municipality without waiting");
+    await kubectl(["apply", "-f", "-"], probeManifests(ns(other), localImage("mariadb")));
+    await kubectl(["-n", ns(other), "wait", "--for=condition=Ready", "pod/e2e-probe", "--timeout=120s"]);
+    const address = async (service: string, namespace: string) => (await kubectl(["-n", namespace, "get", "service", service, "-o", "jsonpath={.spec.clusterIP}"])).trim();
+    const controller = await address("ingress-fixture", INGRESS_NAMESPACE);
+    expect(await eventually(() => connectsFrom(ns(other), "e2e-probe", controller, 443), (open) => open), "the probe's egress is open (control)").toBe(true);
+    for (const [service, port] of [["sei-database", 3306], ["sei-solr", 8983], ["memcached", 11211], ["sei-app", 8000]] as const) {
+      const target = await address(service, ns(main));
+      expect(await connectsFrom(ns(other), "e2e-probe", target, port), `${ns(other)} → ${service}:${port}`).toBe(false);
+      if (service !== "sei-app") expect(await connectFromApp(ns(main), target, port), `app → ${service} at ${target}`).toBe("connected");
+    }
+    // From the ingress controller's namespace the app answers.
+    const fromController = await exec(INGRESS_NAMESPACE, "deploy/ingress-fixture", ["python3", "-c", `import socket; socket.create_connection(("${await address("sei-app", ns(main))}", 8000), 4); print("connected")`]);
+    expect(fromController.output.trim()).toBe("connected");
+
+    // Its pods never run here (its images are not on the node); the node's CPU goes back to the instance under test.
+    await kubectl(["delete", "namespace", ns(other), "--wait=false"]);
+  });
+
+  let written: Awaited<ReturnType<typeof data>>;
+
+  it("4. rows and documents survive a move up a tier, a suspension and a resume", async () => {
+    const rows = await writeData(ns(main), DATA_MIB);
+    written = await data();
+    expect(Object.keys(written.documents)).toHaveLength(DATA_MIB);
+    // latin1: one byte a character, "º" and "ç" included.
+    expect(await sql(ns(main), `SELECT COUNT(*), SUM(texto LIKE 'Registro nº %: ação%' AND LENGTH(texto) = CHAR_LENGTH(texto)) FROM sei.${DATA_TABLE}`)).toBe(`${rows}\t${rows}\n`);
+    const claims = async () => new Map((await list("persistentvolumeclaims", ns(main))).map((c: KubeObject) => [c.metadata.name, c.metadata.uid]));
+    const claimUids = await claims();
+
+    editMunicipality(workspace, main, ["spec", "tier"], "pequeno-ii");
+    await deployed(workspace, main, "move up to pequeno-ii, every pod Ready again");
+    expect(await expectAllReady(ns(main))).toEqual(COMPONENTS);
+    expect(await jobLog(ns(main), "sei-bootstrap")).toContain("an installed instance; the reference dumps are not loaded and nothing is changed");
+    expect(await data()).toEqual(written);
+    expect(await claims()).toEqual(claimUids);
+
+    editMunicipality(workspace, main, ["spec", "phase"], "suspended");
+    await deployed(workspace, main, "suspend");
+    await timed("suspended: every pod gone", () => waitForNoPods(ns(main)));
+    // Kept on the volumes themselves: the documents, and the database's files.
+    expect(documentTree(volumePath(main, "sei-documents"))).toEqual(written.documents);
+    expect(readdirSync(join(volumePath(main, "sei-database-data"), "sei"))).toContain(`${DATA_TABLE}.ibd`);
+
+    editMunicipality(workspace, main, ["spec", "phase"], "production");
+    await deployed(workspace, main, "resume, every pod Ready again");
+    expect(await expectAllReady(ns(main))).toEqual(COMPONENTS);
+    expect(await jobLog(ns(main), "sei-bootstrap")).toContain("nothing is changed");
+    expect(await data()).toEqual(written);
+    expect(await claims()).toEqual(claimUids);
+    expect((await eventually(dependencies, (r) => r.ok, 30)).ok).toBe(true);
+  });
+
+  it("5. backup, then restore into a fresh database and a fresh document repository with sei-infra restore: every table and file equal", async () => {
+    const before = await data();
+    const set = await timed(`backup (${DATA_MIB} MiB of rows, ${DATA_MIB} MiB of documents)`, () => backupNow(ns(main), "e2e-backup"));
+
+    // The volumes are lost: the instance stops, its database and document volumes come back empty.
+    await loseDataVolumes(ns(main), main);
+    expect(await sql(ns(main), "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')")).toBe("0\n");
+
+    const restored = await timed("restore (sei-infra restore)", () => run("node", ["bin/sei-infra.js", "restore", main, "--set", set], { cwd: workspace }));
+    expect(restored.output).toContain(`restore: set ${set} restored`);
+    expect(restored.code, restored.output).toBe(0);
+    expect(await data()).toEqual(before);
+    expect(before.tables[`sei.${DATA_TABLE}`]).toBeDefined();
+    expect(await expectAllReady(ns(main))).toEqual(COMPONENTS);
+    expect((await eventually(dependencies, (r) => r.ok, 30)).ok).toBe(true);
+
+    // Terraform sees what it made: nothing to change.
+    const plan = await planExitCode(workspace, main);
+    expect(plan.code, plan.output).toBe(0);
+  });
+
+  it("6. refuses a pod that breaks the namespace's Pod Security level", async () => {
+    const refused = await run("kubectl", ["apply", "-f", "-"], {
+      cwd: workspace,
+      input: JSON.stringify({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "e2e-privileged", namespace: ns(main) },
+        spec: { containers: [{ name: "shell", image: localImage("mariadb"), command: ["sleep", "60"], securityContext: { privileged: true } }] },
+      }),
+    });
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toMatch(/violates PodSecurity "restricted:[^"]+": .*privileged/);
+    expect((await run("kubectl", ["-n", ns(main), "get", "pod", "e2e-privileged"], { cwd: workspace })).code).not.toBe(0);
+  });
+});
+
+/** The account the backup CronJob connects with: its user (root unless the job names one) and the Secret key of its password. */
+function backupAccount(cronJob: KubeObject): { user: string; passwordKey: string } {
+  const env = cronJob.spec.jobTemplate.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }[];
+  const password = env.find((e) => e.name === "MYSQL_PWD")?.valueFrom?.secretKeyRef.key;
+  if (!password) throw new Error("the backup CronJob takes no MYSQL_PWD from a Secret");
+  return { user: env.find((e) => /USER/.test(e.name))?.value ?? "root", passwordKey: password };
+}
+
+/** A restricted pod in `namespace` with its egress opened by the test, for connection checks. */
+function probeManifests(namespace: string, image: string): string {
+  const labels = { "sei-e2e/probe": "true" };
+  return [
+    { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "e2e-probe-egress", namespace }, spec: { podSelector: { matchLabels: labels }, policyTypes: ["Egress"], egress: [{}] } },
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "e2e-probe", namespace, labels },
+      spec: {
+        automountServiceAccountToken: false,
+        securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [
+          {
+            name: "probe",
+            image,
+            imagePullPolicy: "Never",
+            command: ["sleep", "3600"],
+            resources: { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+          },
+        ],
+      },
+    },
+  ]
+    .map((o) => JSON.stringify(o))
+    .join("\n");
+}
