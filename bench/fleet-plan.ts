@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import { reportSchema, type FleetReport } from "../fleet/report.ts";
 // The end-to-end suite's workspace: the same project copy, platform.yaml and municipalities.
 import { createFleetWorkspace, storageClassManifests } from "../scripts/lib/e2e-workspace.ts";
+import { startLocalCluster } from "../scripts/lib/local-cluster.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const TARGET_PER_MINUTE = 20;
@@ -117,18 +118,7 @@ function breakdown(dir: string, stack: string, engine: string, env: NodeJS.Proce
 async function main(): Promise<void> {
   const size = Number(process.argv[2] ?? 50);
   const concurrencies = (process.argv[3] ?? "1,2,4").split(",").map(Number);
-  const work = mkdtempSync(join(tmpdir(), "sei-bench-fleet-"));
-  execFileSync("chmod", ["755", work]);
-  const env: NodeJS.ProcessEnv = { ...process.env, SEI_E2E_WORK: work, CI: "1" };
-  const sh = (script: string) => execFileSync("bash", ["-c", script], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  sh("scripts/e2e/toolchain.sh >/dev/null && scripts/e2e/cluster.sh start >&2");
-  // The cluster's environment (kubeconfig, PG_CONN_STR, engine, provider mirror), as run.sh sets it.
-  for (const line of sh('eval "$(scripts/e2e/toolchain.sh)"; eval "$(scripts/e2e/cluster.sh env)"; env -0').split("\0")) {
-    const at = line.indexOf("=");
-    if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
-  }
-  // The workspace helpers and kubectl read the process environment.
-  Object.assign(process.env, env);
+  const { env, stop } = startLocalCluster("sei-bench-fleet-");
   let dir = "";
   try {
     const total = Object.values(SHARES).reduce((a, b) => a + b, 0);
@@ -174,8 +164,7 @@ async function main(): Promise<void> {
     console.log(`where one stack's time goes (${first}, alone, median of 3):`);
     for (const [what, seconds] of Object.entries(breakdown(dir, first, env.TERRAFORM_BINARY_NAME!, env))) console.log(`  ${what}: ${seconds.toFixed(2)} s`);
   } finally {
-    sh("scripts/e2e/cluster.sh stop >&2 || true");
-    rmSync(work, { recursive: true, force: true });
+    stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
 }
