@@ -6,9 +6,12 @@
 import { kubectl, run, type RunResult } from "./run.ts";
 import { REPO_ROOT } from "./example-plan.ts";
 
-/** Runs a command in a pod (or `deploy/NAME`); never throws on its exit code. */
-export function exec(namespace: string, target: string, command: readonly string[]): Promise<RunResult> {
-  return run("kubectl", ["-n", namespace, "exec", target, "--", ...command], { cwd: REPO_ROOT });
+/**
+ * Runs a command in a pod (or `deploy/NAME`), in `container` when the pod has more than one (kubectl
+ * would otherwise say which it chose, mixed into the output); never throws on its exit code.
+ */
+export function exec(namespace: string, target: string, command: readonly string[], container?: string): Promise<RunResult> {
+  return run("kubectl", ["-n", namespace, "exec", target, ...(container ? ["-c", container] : []), "--", ...command], { cwd: REPO_ROOT });
 }
 
 /** Runs SQL in the database pod as the administrator, with the password the pod itself has. */
@@ -19,7 +22,7 @@ export async function sql(namespace: string, query: string): Promise<string> {
     'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mariadb --user=root --batch --skip-column-names --default-character-set=utf8mb4 -e "$1"',
     "sql",
     query,
-  ]);
+  ], "database");
   if (result.code !== 0) throw new Error(`SQL in ${namespace} failed: ${query}\n${result.output}`);
   return result.output;
 }
