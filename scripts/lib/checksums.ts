@@ -4,8 +4,8 @@
  * storage), and the sha256 of every file of a document tree by relative path.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
+import { mapFiles } from "./file-tree.ts";
 
 /** `schema.table` → checksum. `query` runs SQL as an administrator and returns tab-separated rows. */
 export async function tableChecksums(query: (sql: string) => string | Promise<string>, databases: readonly string[]): Promise<Record<string, string>> {
@@ -23,14 +23,5 @@ export async function tableChecksums(query: (sql: string) => string | Promise<st
 
 /** Relative path → sha256 of every file under `root`. */
 export function documentTree(root: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files[relative(root, path)] = createHash("sha256").update(readFileSync(path)).digest("hex");
-    }
-  };
-  walk(root);
-  return files;
+  return mapFiles(root, (path) => createHash("sha256").update(readFileSync(path)).digest("hex"));
 }

@@ -4,14 +4,15 @@
  * app itself run as a child process the way cdktf.json runs it.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import type { InstancePlan } from "../../core/plan.ts";
 import { buildFleetApp } from "../../stacks/fleet-app.ts";
 import type { MunicipalityStack } from "../../stacks/municipality-stack.ts";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
+import { mapFiles } from "../../scripts/lib/file-tree.ts";
 
 export { REPO_ROOT };
 
@@ -83,14 +84,5 @@ export function runApp(env: Record<string, string>): AppRun {
 
 /** Every file below a folder, by relative path, with its content. */
 export function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d, { withFileTypes: true })) {
-      const path = join(d, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else out[relative(dir, path)] = readFileSync(path, "utf8");
-    }
-  };
-  walk(dir);
-  return out;
+  return mapFiles(dir, (path) => readFileSync(path, "utf8"));
 }
