@@ -13,6 +13,7 @@ import type { InstancePlan } from "../core/plan.ts";
 import { formatBytes } from "../core/quantity.ts";
 import { renderResources } from "../constructs/render.ts";
 import { BACKUP_MOUNTS } from "../constructs/database-scripts.ts";
+import { restrictedContainerSecurityContext } from "../constructs/security.ts";
 import { restoreScript } from "./script.ts";
 
 export const RESTORE_JOB_NAME = "sei-restore";
@@ -61,13 +62,7 @@ export function restoreJob(plan: InstancePlan, set: string): Record<string, unkn
                 env("DOCUMENTS", BACKUP_MOUNTS.documents),
               ],
               resources: renderResources(backup.resources),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ["ALL"] },
-                seccompProfile: { type: "RuntimeDefault" },
-              },
+              securityContext: restrictedContainerSecurityContext(),
               volumeMounts: [
                 { name: "backups", mountPath: BACKUP_MOUNTS.backups, readOnly: true },
                 { name: "documents", mountPath: BACKUP_MOUNTS.documents },
