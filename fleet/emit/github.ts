@@ -84,7 +84,7 @@ export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): stri
     name: "SEI fleet rollout",
     on: { workflow_dispatch: {} },
     permissions: { contents: "read" },
-    ...(secretEnv(options) ? { env: secretEnv(options) } : {}),
+    ...secretEnv(options),
     jobs,
   };
   return `# ${GENERATED}\n# Waves: ${options.waves.map((w, i) => `${waveId(i)} ${w.name} (${w.stacks.length})`).join(", ")}.\n${stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false })}`;
@@ -95,12 +95,12 @@ export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): stri
  * (from the secret platform.yaml names) and the state passphrases (from secrets of
  * their own names, upper case as GitHub shows secret names).
  */
-function secretEnv(options: EmitOptions): Record<string, string> | undefined {
+function secretEnv(options: EmitOptions): { env?: Record<string, string> } {
   const env: Record<string, string> = {
     ...(options.pgConnectionEnv ? { PG_CONN_STR: `\${{ secrets.${options.pgConnectionEnv} }}` } : {}),
     ...Object.fromEntries((options.passphraseEnv ?? []).map((name) => [name, `\${{ secrets.${name.toUpperCase()} }}`])),
   };
-  return Object.keys(env).length > 0 ? env : undefined;
+  return Object.keys(env).length > 0 ? { env } : {};
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
