@@ -19,7 +19,13 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { FixtureRepo, officialList, REPO_ROOT, fittingTier, type MunicipalityFixture } from "../scripts/lib/fleet-repo.ts";
+import {
+  FixtureRepo,
+  officialList,
+  REPO_ROOT,
+  fittingTier,
+  type MunicipalityFixture,
+} from "../scripts/lib/fleet-repo.ts";
 import { TIER_IDS } from "../core/schema/municipality.ts";
 
 const TARGET_SECONDS = 2;
@@ -39,8 +45,16 @@ const keep = args.includes("--keep");
 
 const repo = new FixtureRepo();
 try {
-  repo.edit("platform.yaml", 'allocatable: { cpu: "256", memory: 1Ti, storage: 100Ti }', 'allocatable: { cpu: "1024", memory: 4Ti, storage: 400Ti }');
-  repo.edit("platform.yaml", 'allocatable: { cpu: "128", memory: 512Gi, storage: 60Ti }', 'allocatable: { cpu: "512", memory: 2Ti, storage: 200Ti }');
+  repo.edit(
+    "platform.yaml",
+    'allocatable: { cpu: "256", memory: 1Ti, storage: 100Ti }',
+    'allocatable: { cpu: "1024", memory: 4Ti, storage: 400Ti }',
+  );
+  repo.edit(
+    "platform.yaml",
+    'allocatable: { cpu: "128", memory: 512Gi, storage: 60Ti }',
+    'allocatable: { cpu: "512", memory: 2Ti, storage: 200Ti }',
+  );
 
   const fleet: MunicipalityFixture[] = officialList().map((official, i) => ({
     official,
@@ -62,7 +76,17 @@ try {
   repo.edit("tiers/pequeno-ii.yaml", "storage: 150Gi ", "storage: 200Gi ");
   repo.commit(`${TIER_CHANGES} tier changes and a larger pequeno-ii`);
 
-  const command = [CPU_REPORT, join(REPO_ROOT, "bin/sei-infra.js"), "capacity", "--base", "HEAD~1", "--head", "HEAD", "--format", "markdown"];
+  const command = [
+    CPU_REPORT,
+    join(REPO_ROOT, "bin/sei-infra.js"),
+    "capacity",
+    "--base",
+    "HEAD~1",
+    "--head",
+    "HEAD",
+    "--format",
+    "markdown",
+  ];
   const seconds: number[] = [];
   const cpuSeconds: number[] = [];
   let report = "";
@@ -78,14 +102,22 @@ try {
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const changed = /(\d+) municipalities change/.exec(report)?.[1] ?? "?";
   console.log(`sei-infra capacity --base HEAD~1 --head HEAD --format markdown`);
-  console.log(`fleet: ${fleet.length} municipalities; ${TIER_CHANGES} tier changes + 1 tier definition change → ${changed} municipalities in the report`);
+  console.log(
+    `fleet: ${fleet.length} municipalities; ${TIER_CHANGES} tier changes + 1 tier definition change → ${changed} municipalities in the report`,
+  );
   console.log(`runs: ${seconds.map((s) => s.toFixed(2)).join(" ")} s`);
-  console.log(`median: ${median(seconds).toFixed(2)} s wall (target < ${TARGET_SECONDS} s): ${median(seconds) < TARGET_SECONDS ? "met" : "MISSED"}`);
-  console.log(`CPU time (user + system) of the node process, median: ${median(cpuSeconds).toFixed(2)} s (no waiting for a busy CPU; git's processes not counted)`);
+  console.log(
+    `median: ${median(seconds).toFixed(2)} s wall (target < ${TARGET_SECONDS} s): ${median(seconds) < TARGET_SECONDS ? "met" : "MISSED"}`,
+  );
+  console.log(
+    `CPU time (user + system) of the node process, median: ${median(cpuSeconds).toFixed(2)} s (no waiting for a busy CPU; git's processes not counted)`,
+  );
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
-  console.log(`machine: nproc ${execFileSync("nproc", { encoding: "utf8" }).trim()}, ${cpus()[0]?.model ?? "unknown CPU"}, node ${process.version}, load average ${load}`);
+  console.log(
+    `machine: nproc ${execFileSync("nproc", { encoding: "utf8" }).trim()}, ${cpus()[0]?.model ?? "unknown CPU"}, node ${process.version}, load average ${load}`,
+  );
   if (keep) console.log(`repository kept: ${repo.root}`);
 } finally {
   if (!keep) repo.dispose();

@@ -69,7 +69,11 @@ function treeRss(pid: number): number {
 function measure(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Measured> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn("/usr/bin/time", ["-f", "%U %S", process.execPath, join(root, "bin", "sei-infra.js"), ...args], { cwd, env, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(
+      "/usr/bin/time",
+      ["-f", "%U %S", process.execPath, join(root, "bin", "sei-infra.js"), ...args],
+      { cwd, env, stdio: ["ignore", "ignore", "pipe"] },
+    );
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     let peak = 0;
@@ -78,7 +82,12 @@ function measure(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): 
     child.on("close", (code) => {
       clearInterval(timer);
       const [user, sys] = stderr.trim().split("\n").at(-1)!.split(" ").map(Number);
-      resolvePromise({ seconds: Number(process.hrtime.bigint() - started) / 1e9, peakTreeBytes: peak, cpuSeconds: (user ?? NaN) + (sys ?? NaN), code: code ?? -1 });
+      resolvePromise({
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        peakTreeBytes: peak,
+        cpuSeconds: (user ?? NaN) + (sys ?? NaN),
+        code: code ?? -1,
+      });
     });
   });
 }
@@ -90,9 +99,17 @@ const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).
 /** Where one stack's plan goes: the engine alone, the engine with its providers, a plan without and with refresh, show -json. */
 function breakdown(dir: string, stack: string, engine: string, env: NodeJS.ProcessEnv): Record<string, number> {
   const out = join(mkdtempSync(join(tmpdir(), "sei-bench-one-")), "out");
-  execFileSync("sh", ["-c", JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app], { cwd: dir, env: { ...env, SEI_ONLY: stack.slice(4), CDKTF_OUTDIR: out }, stdio: "ignore" });
+  execFileSync("sh", ["-c", JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app], {
+    cwd: dir,
+    env: { ...env, SEI_ONLY: stack.slice(4), CDKTF_OUTDIR: out },
+    stdio: "ignore",
+  });
   const cwd = join(out, "stacks", stack);
-  const dataEnv = { ...env, TF_DATA_DIR: join(dir, ".sei-fleet", "data", engine.includes("tofu") ? "opentofu" : "terraform", stack), TF_IN_AUTOMATION: "1" };
+  const dataEnv = {
+    ...env,
+    TF_DATA_DIR: join(dir, ".sei-fleet", "data", engine.includes("tofu") ? "opentofu" : "terraform", stack),
+    TF_IN_AUTOMATION: "1",
+  };
   const time = (args: string[]) => {
     const runs = [0, 1, 2].map(() => {
       const started = process.hrtime.bigint();
@@ -122,14 +139,29 @@ async function main(): Promise<void> {
   let dir = "";
   try {
     const total = Object.values(SHARES).reduce((a, b) => a + b, 0);
-    const counts = Object.fromEntries(Object.entries(SHARES).map(([tier, n]) => [tier, Math.round((size * n) / total)]));
+    const counts = Object.fromEntries(
+      Object.entries(SHARES).map(([tier, n]) => [tier, Math.round((size * n) / total)]),
+    );
     counts["pequeno-i"]! += size - Object.values(counts).reduce((a, b) => a + b, 0);
     ({ dir } = createFleetWorkspace(counts));
-    execFileSync("kubectl", ["apply", "-f", "-"], { input: storageClassManifests().join("\n---\n"), env, stdio: ["pipe", "ignore", "inherit"] });
+    execFileSync("kubectl", ["apply", "-f", "-"], {
+      input: storageClassManifests().join("\n---\n"),
+      env,
+      stdio: ["pipe", "ignore", "inherit"],
+    });
 
-    console.log(`machine: ${cpus()[0]?.model ?? "?"}, nproc ${spawnSync("nproc", { encoding: "utf8" }).stdout.trim()}, node ${process.version}, load average ${load()}`);
-    console.log(`engine: ${spawnSync(env.TERRAFORM_BINARY_NAME!, ["version"], { encoding: "utf8" }).stdout.split("\n")[0]}`);
-    console.log(`fleet: ${size} municipalities (${Object.entries(counts).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(", ")}), two cluster entries`);
+    console.log(
+      `machine: ${cpus()[0]?.model ?? "?"}, nproc ${spawnSync("nproc", { encoding: "utf8" }).stdout.trim()}, node ${process.version}, load average ${load()}`,
+    );
+    console.log(
+      `engine: ${spawnSync(env.TERRAFORM_BINARY_NAME!, ["version"], { encoding: "utf8" }).stdout.split("\n")[0]}`,
+    );
+    console.log(
+      `fleet: ${size} municipalities (${Object.entries(counts)
+        .filter(([, n]) => n > 0)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(", ")}), two cluster entries`,
+    );
 
     const report = (file: string): FleetReport => reportSchema.parse(JSON.parse(readFileSync(join(dir, file), "utf8")));
     const row = (label: string, m: Measured, r: FleetReport) => {
@@ -145,13 +177,21 @@ async function main(): Promise<void> {
       return perMinute;
     };
 
-    const deploy = await measure(dir, ["fleet", "apply", "--waves", "rest", "--concurrency", "4", "--report", "apply.json"], env);
+    const deploy = await measure(
+      dir,
+      ["fleet", "apply", "--waves", "rest", "--concurrency", "4", "--report", "apply.json"],
+      env,
+    );
     if (deploy.code !== 0) throw new Error(`fleet apply failed (${deploy.code}); see ${dir}/apply.json`);
     row("apply (first deploy), concurrency 4", deploy, report("apply.json"));
 
     const rates: number[] = [];
     for (const concurrency of concurrencies) {
-      const m = await measure(dir, ["fleet", "plan", "--concurrency", String(concurrency), "--report", `plan-${concurrency}.json`], env);
+      const m = await measure(
+        dir,
+        ["fleet", "plan", "--concurrency", String(concurrency), "--report", `plan-${concurrency}.json`],
+        env,
+      );
       if (m.code !== 0) throw new Error(`fleet plan failed (${m.code})`);
       rates.push(row(`plan, concurrency ${concurrency}`, m, report(`plan-${concurrency}.json`)));
     }
@@ -162,7 +202,8 @@ async function main(): Promise<void> {
     );
     const first = `sei-${readdirSync(join(dir, "municipalities"))[0]!.slice(0, -".yaml".length)}`;
     console.log(`where one stack's time goes (${first}, alone, median of 3):`);
-    for (const [what, seconds] of Object.entries(breakdown(dir, first, env.TERRAFORM_BINARY_NAME!, env))) console.log(`  ${what}: ${seconds.toFixed(2)} s`);
+    for (const [what, seconds] of Object.entries(breakdown(dir, first, env.TERRAFORM_BINARY_NAME!, env)))
+      console.log(`  ${what}: ${seconds.toFixed(2)} s`);
   } finally {
     stop();
     if (dir) rmSync(dir, { recursive: true, force: true });

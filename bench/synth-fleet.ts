@@ -29,7 +29,10 @@ export function writeFleet(dir: string): { count: number; byTier: Record<string,
   fleet.forEach((official, index) => {
     const tier = fittingTier(official.population);
     byTier[tier] = (byTier[tier] ?? 0) + 1;
-    writeFileSync(join(dir, `${slugOf(official.name)}.yaml`), municipalityYaml({ official, tier, phase: "production", sequence: index + 1 }));
+    writeFileSync(
+      join(dir, `${slugOf(official.name)}.yaml`),
+      municipalityYaml({ official, tier, phase: "production", sequence: index + 1 }),
+    );
   });
   return { count: fleet.length, byTier, first: slugOf(fleet[0]!.name) };
 }
@@ -52,10 +55,21 @@ function runApp(env: Record<string, string>, rssFile: string): Run {
     ...process.env,
     ...env,
     // Fallback meter: the app's process reports its own peak RSS on exit.
-    ...(useTime ? {} : { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${join(root, "bench/max-rss.js")}`.trim(), SEI_BENCH_RSS_FILE: rssFile }),
+    ...(useTime
+      ? {}
+      : {
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${join(root, "bench/max-rss.js")}`.trim(),
+          SEI_BENCH_RSS_FILE: rssFile,
+        }),
   };
   const started = process.hrtime.bigint();
-  const result = spawnSync(command, { cwd: root, env: childEnv, shell: true, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, {
+    cwd: root,
+    env: childEnv,
+    shell: true,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) {
     throw new Error(`app failed (exit ${result.status}):\n${result.stderr}`);
@@ -69,8 +83,17 @@ function runApp(env: Record<string, string>, rssFile: string): Run {
       stdout: result.stdout,
     };
   }
-  const usage = JSON.parse(readFileSync(rssFile, "utf8")) as { maxRSS: number; userCPUTime: number; systemCPUTime: number };
-  return { seconds, peakBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, stdout: result.stdout };
+  const usage = JSON.parse(readFileSync(rssFile, "utf8")) as {
+    maxRSS: number;
+    userCPUTime: number;
+    systemCPUTime: number;
+  };
+  return {
+    seconds,
+    peakBytes: usage.maxRSS * 1024,
+    cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+    stdout: result.stdout,
+  };
 }
 
 function machine(): string {

@@ -54,10 +54,16 @@ try {
   const inCheckout = timeRuns(["validate", "--format", "json"], {}, runs, checkout.root);
 
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
-  console.log(`machine: ${availableParallelism()} CPUs (${cpu}), node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `machine: ${availableParallelism()} CPUs (${cpu}), node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   console.log(`sei-infra validate, ${official.length} files, bundled start-up: ${summary(bundled)}`);
   console.log(`sei-infra validate, ${official.length} files, tsx loader:        ${summary(viaTsx)}`);
-  console.log(`sei-infra validate, ${official.length} files, git checkout:      ${summary(inCheckout)} (compared with HEAD)`);
+  console.log(
+    `sei-infra validate, ${official.length} files, git checkout:      ${summary(inCheckout)} (compared with HEAD)`,
+  );
 } finally {
   if (keep) console.log(`kept ${dir} and ${checkout.root}`);
   else {
@@ -77,10 +83,15 @@ function timeRuns(command: readonly string[], env: Record<string, string>, count
   const run = (): Timing => {
     const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [BIN, ...command], { cwd, env: { ...process.env, ...env }, encoding: "utf8" });
+    const result = spawnSync(process.execPath, [BIN, ...command], {
+      cwd,
+      env: { ...process.env, ...env },
+      encoding: "utf8",
+    });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     const report = result.status === 0 ? (JSON.parse(result.stdout) as { ok: boolean; files: string[] }) : undefined;
-    if (!report?.ok) throw new Error(`validate failed (exit ${result.status}): ${result.stdout.slice(0, 2000)}${result.stderr}`);
+    if (!report?.ok)
+      throw new Error(`validate failed (exit ${result.status}): ${result.stdout.slice(0, 2000)}${result.stderr}`);
     return { wallMs, cpuMs: childrenCpuMs() - cpuBefore };
   };
   run();

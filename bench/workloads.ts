@@ -22,7 +22,14 @@ import { cpus, loadavg } from "node:os";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { addCommandLine, addMunicipality, createRunningWorkspace, requireEnv, storageManifest, volumePath } from "../scripts/lib/e2e-workspace.ts";
+import {
+  addCommandLine,
+  addMunicipality,
+  createRunningWorkspace,
+  requireEnv,
+  storageManifest,
+  volumePath,
+} from "../scripts/lib/e2e-workspace.ts";
 import { backupNow, loseDataVolumes, writeData } from "../scripts/lib/instance-data.ts";
 import { documentTree, tableChecksums } from "../scripts/lib/checksums.ts";
 import { startLocalCluster } from "../scripts/lib/local-cluster.ts";
@@ -33,7 +40,10 @@ const MIB = Number(process.argv[2] ?? 64);
 const GRANDE_CPU_DIVISOR = 4;
 const COMPONENTS = ["app", "scheduler", "updater", "solr", "memcached", "jod", "database", "backup"];
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(" ");
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 
 /** Divides every CPU request of a tier file (the limits stay), so that the tier fits this two-core node. */
@@ -65,40 +75,65 @@ async function deployUntilReady(workspace: string, name: string): Promise<string
 }
 
 async function main(): Promise<void> {
-  console.log(`machine: ${cpus()[0]?.model ?? "?"}, nproc ${cpus().length}, node ${process.version}, load average ${load()} (a shared machine)`);
+  console.log(
+    `machine: ${cpus()[0]?.model ?? "?"}, nproc ${cpus().length}, node ${process.version}, load average ${load()} (a shared machine)`,
+  );
   const cluster = startLocalCluster("sei-bench-workloads-");
   console.log(`cluster.sh start, new work dir, node included: ${cluster.startSeconds.toFixed(1)} s; load ${load()}`);
   try {
-    const workspace = createRunningWorkspace([], { mail: { host: requireEnv("SEI_E2E_HOST_IP"), port: 2525 }, jodOn: ["pequeno-i"] });
+    const workspace = createRunningWorkspace([], {
+      mail: { host: requireEnv("SEI_E2E_HOST_IP"), port: 2525 },
+      jodOn: ["pequeno-i"],
+    });
     addCommandLine(workspace);
     const small = addMunicipality(workspace, "Olhos-d'Água", "pequeno-i", "production", 1);
     const large = addMunicipality(workspace, "Contagem", "grande", "production", 2);
     divideCpuRequests(workspace, "grande", GRANDE_CPU_DIVISOR);
     await kubectl(["apply", "-f", "-"], storageManifest([small, large]));
 
-    console.log(`pequeno-i (JOD on): cdktf deploy until every pod is Ready: ${await deployUntilReady(workspace, small)}; load ${load()}`);
+    console.log(
+      `pequeno-i (JOD on): cdktf deploy until every pod is Ready: ${await deployUntilReady(workspace, small)}; load ${load()}`,
+    );
 
     const ns = `sei-${small}`;
-    const data = async () => ({ tables: await tableChecksums((q) => sql(ns, q), ["sei", "sip"]), documents: documentTree(volumePath(small, "sei-documents")) });
+    const data = async () => ({
+      tables: await tableChecksums((q) => sql(ns, q), ["sei", "sip"]),
+      documents: documentTree(volumePath(small, "sei-documents")),
+    });
     let started = Date.now();
     const rows = await writeData(ns, MIB);
-    console.log(`data: ${rows} rows (${MIB} MiB) into sei, ${MIB} documents of 1 MiB: written in ${seconds(started)} s`);
+    console.log(
+      `data: ${rows} rows (${MIB} MiB) into sei, ${MIB} documents of 1 MiB: written in ${seconds(started)} s`,
+    );
     const before = await data();
     started = Date.now();
     const set = await backupNow(ns, "bench-backup");
     console.log(`backup (Job from the sei-backup CronJob): ${seconds(started)} s; load ${load()}`);
     const setDir = join(volumePath(small, "sei-backups"), "sets", set);
-    const size = (path: string) => execFileSync("du", ["-sm", "--apparent-size", path], { encoding: "utf8" }).split("\t")[0];
-    const tableMib = (await sql(ns, "SELECT ROUND(SUM(data_length + index_length) / 1048576) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')")).trim();
-    console.log(`  set ${set}: sei.sql.gz ${size(join(setDir, "sei.sql.gz"))} MiB, documents ${size(join(setDir, "documents"))} MiB (tables on disk ${tableMib} MiB)`);
+    const size = (path: string) =>
+      execFileSync("du", ["-sm", "--apparent-size", path], { encoding: "utf8" }).split("\t")[0];
+    const tableMib = (
+      await sql(
+        ns,
+        "SELECT ROUND(SUM(data_length + index_length) / 1048576) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')",
+      )
+    ).trim();
+    console.log(
+      `  set ${set}: sei.sql.gz ${size(join(setDir, "sei.sql.gz"))} MiB, documents ${size(join(setDir, "documents"))} MiB (tables on disk ${tableMib} MiB)`,
+    );
     await loseDataVolumes(ns, small);
     started = Date.now();
     const restored = await run("node", ["bin/sei-infra.js", "restore", small, "--set", set], { cwd: workspace });
     if (restored.code !== 0) throw new Error(`sei-infra restore failed:\n${restored.output}`);
-    console.log(`restore (sei-infra restore: writers stopped, Job, writers Ready again): ${seconds(started)} s; load ${load()}`);
+    console.log(
+      `restore (sei-infra restore: writers stopped, Job, writers Ready again): ${seconds(started)} s; load ${load()}`,
+    );
     const after = await data();
-    if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error("the restored tables or documents differ from the backup's");
-    console.log(`restored data equal: ${Object.keys(after.tables).length} table checksums, ${Object.keys(after.documents).length} document sha256`);
+    if (JSON.stringify(after) !== JSON.stringify(before))
+      throw new Error("the restored tables or documents differ from the backup's");
+    console.log(
+      `restored data equal: ${Object.keys(after.tables).length} table checksums, ${Object.keys(after.documents).length} document sha256`,
+    );
 
     await kubectl(["delete", "namespace", ns, "--wait=false"]);
     await waitForNoPods(ns, 300);

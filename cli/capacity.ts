@@ -39,7 +39,8 @@ export interface CapacityArgs {
 
 export const capacity: CommandSpec<CapacityArgs> = {
   name: "capacity",
-  description: "CPU, memory and storage per municipality, tier and cluster; with --base, what the change since that revision costs",
+  description:
+    "CPU, memory and storage per municipality, tier and cluster; with --base, what the change since that revision costs",
   define: (command) =>
     command
       .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR)
@@ -77,7 +78,8 @@ function analyse(options: CapacityArgs, { cwd, stderr }: Io): CapacityResult | u
   requireProjectRoot(cwd);
   const dir = requireDirectory(cwd, options.municipalities, "municipalities folder");
   // Git paths cannot leave the project: the folder must be inside it.
-  if (!isInsideProject(dir)) throw new UsageError(`--municipalities ${options.municipalities}: the folder must be inside ${cwd}`);
+  if (!isInsideProject(dir))
+    throw new UsageError(`--municipalities ${options.municipalities}: the folder must be inside ${cwd}`);
   if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
   if (options.base === undefined) {
     const source = workingTree(cwd);
@@ -100,7 +102,13 @@ function positioned(result: CapacityResult, source: FileSource): CapacityResult 
 }
 
 /** Loads and resolves one revision; prints its diagnostics and returns undefined when it has errors. */
-function snapshot(source: FileSource, dir: string, prefix: string, err: (text: string) => void, cache?: DocumentCache): Snapshot | undefined {
+function snapshot(
+  source: FileSource,
+  dir: string,
+  prefix: string,
+  err: (text: string) => void,
+  cache?: DocumentCache,
+): Snapshot | undefined {
   const fleet = loadFleet({ source, municipalitiesDir: dir, ...(cache ? { cache } : {}) });
   if (hasErrors(fleet.diagnostics)) {
     // Printed as validate prints them; files of a git revision are named "REV:path", as git names them.
@@ -127,9 +135,19 @@ function write(file: string, text: string): void {
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ELOOP" ? "it is a symbolic link, which is not written through" : code === "ENXIO" ? "it is a FIFO" : (error as Error).message;
+    const reason =
+      code === "ELOOP"
+        ? "it is a symbolic link, which is not written through"
+        : code === "ENXIO"
+          ? "it is a FIFO"
+          : (error as Error).message;
     throw new UsageError(`cannot write ${file}: ${reason}`);
   }
 }
 
-const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+const WRITE_FLAGS =
+  constants.O_WRONLY |
+  constants.O_CREAT |
+  constants.O_TRUNC |
+  (constants.O_NOFOLLOW ?? 0) |
+  (constants.O_NONBLOCK ?? 0);

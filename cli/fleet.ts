@@ -39,7 +39,13 @@ function defineSelect(command: Command): Command {
 
 function selection(args: SelectArgs) {
   const [only, tiers, phases, clusters] = [args.only, args.tier, args.phase, args.cluster].map(listOption);
-  return { municipalities: args.municipalities, ...(only ? { only } : {}), ...(tiers ? { tiers } : {}), ...(phases ? { phases } : {}), ...(clusters ? { clusters } : {}) };
+  return {
+    municipalities: args.municipalities,
+    ...(only ? { only } : {}),
+    ...(tiers ? { tiers } : {}),
+    ...(phases ? { phases } : {}),
+    ...(clusters ? { clusters } : {}),
+  };
 }
 
 interface RunArgs extends SelectArgs {
@@ -65,13 +71,26 @@ function defineRun(command: Command): Command {
 
 function runOptions(args: RunArgs): RunOptions {
   const { concurrency, report, summary, junit, logs, workDir, lockTimeout } = args;
-  return { ...selection(args), concurrency, workDir, lockTimeout, ...(report ? { report } : {}), ...(summary ? { summary } : {}), ...(junit ? { junit } : {}), ...(logs ? { logs } : {}) };
+  return {
+    ...selection(args),
+    concurrency,
+    workDir,
+    lockTimeout,
+    ...(report ? { report } : {}),
+    ...(summary ? { summary } : {}),
+    ...(junit ? { junit } : {}),
+    ...(logs ? { logs } : {}),
+  };
 }
 
 function defineWaves(command: Command): Command {
   return command
     .option("--waves <waves>", "canary, cumulative percentages, rest", DEFAULTS.waves)
-    .option("--max-failures <n|p%>", "failed or refused stacks tolerated before later waves are held", DEFAULTS.maxFailures);
+    .option(
+      "--max-failures <n|p%>",
+      "failed or refused stacks tolerated before later waves are held",
+      DEFAULTS.maxFailures,
+    );
 }
 
 function runCommand(name: Exclude<FleetCommand, "apply">, description: string): CommandSpec<RunArgs> {
@@ -89,7 +108,12 @@ const apply: CommandSpec<ApplyArgs> = {
   description: "Plan and apply the selected stacks in waves, applying exactly each reviewed plan",
   define: (command) => defineWaves(defineRun(command)).option("--dry-run", "print the waves and run nothing", false),
   run: (args, io) => {
-    const options: ApplyOptions = { ...runOptions(args), waves: args.waves, maxFailures: args.maxFailures, dryRun: args.dryRun };
+    const options: ApplyOptions = {
+      ...runOptions(args),
+      waves: args.waves,
+      maxFailures: args.maxFailures,
+      dryRun: args.dryRun,
+    };
     return fleetRun("apply", options, fleetIo(io));
   },
 };
@@ -116,7 +140,12 @@ const emit: CommandSpec<EmitArgs> = {
     defineWaves(defineSelect(command))
       .addOption(new Option("--engine <engine>", "the CI engine").choices(CI_ENGINES).makeOptionMandatory())
       .requiredOption("--output <dir>", "folder to write the pipeline and fleet-plan.json into")
-      .option("--concurrency <n>", "stack jobs at once (GitHub max-parallel, Job parallelism)", integer, DEFAULTS.concurrency)
+      .option(
+        "--concurrency <n>",
+        "stack jobs at once (GitHub max-parallel, Job parallelism)",
+        integer,
+        DEFAULTS.concurrency,
+      )
       .option("--setup <command>", "shell command every job runs first (repeatable; default: npm ci)", collect)
       .option("--image <image>", "container image of the jobs (required for k8s-job)")
       .option("--runs-on <label>", "GitHub runner label", "ubuntu-latest")
@@ -157,13 +186,18 @@ interface GateArgs {
 
 const gate: CommandSpec<GateArgs> = {
   name: "gate",
-  description: "Exit 1 when the reports so far hold more failed or refused stacks than --max-failures (holds the next wave)",
+  description:
+    "Exit 1 when the reports so far hold more failed or refused stacks than --max-failures (holds the next wave)",
   define: (command) =>
     command
       .argument("<files...>", "reports so far, or folders of them")
       .option("--plan <file>", "the fleet-plan.json the pipeline was emitted with")
       .requiredOption("--max-failures <n|p%>", "failed or refused stacks tolerated")
-      .option("--wave <n>", "the wave about to start (with --plan: a stack of an earlier wave without a report counts as failed)", integer),
+      .option(
+        "--wave <n>",
+        "the wave about to start (with --plan: a stack of an earlier wave without a report counts as failed)",
+        integer,
+      ),
   run: (args, io) => fleetGate(args, fleetIo(io)),
 };
 
@@ -175,6 +209,10 @@ export const fleet: CommandSpec = {
     apply,
     runCommand("drift", "Find stacks changed outside Terraform (and configuration changes not yet applied)"),
     emit,
-    { name: "report", description: "Merge the reports of a CI rollout, or gate its next wave", subcommands: [merge, gate] },
+    {
+      name: "report",
+      description: "Merge the reports of a CI rollout, or gate its next wave",
+      subcommands: [merge, gate],
+    },
   ],
 };

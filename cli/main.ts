@@ -26,14 +26,26 @@ import { validate } from "./validate.ts";
  */
 const COMMANDS: readonly AnyCommandSpec[] = [validate, newMunicipality, capacity, fleet, restore];
 
-export function createProgram(io: Io, setExitCode: (code: number) => void, commands: readonly AnyCommandSpec[] = COMMANDS): Command {
+export function createProgram(
+  io: Io,
+  setExitCode: (code: number) => void,
+  commands: readonly AnyCommandSpec[] = COMMANDS,
+): Command {
   const program = new Command("sei-infra")
-    .description("Infrastructure of SEI! Municípios: validate municipality files, scaffold new ones, plan capacity, roll changes over the fleet")
+    .description(
+      "Infrastructure of SEI! Municípios: validate municipality files, scaffold new ones, plan capacity, roll changes over the fleet",
+    )
     .configureOutput({
       writeOut: io.stdout,
       writeErr: io.stderr,
       // Commander's errors quote what was typed ("unknown option '…'"): escape control characters line by line.
-      outputError: (text, write) => write(text.split("\n").map((line) => printable(line)).join("\n")),
+      outputError: (text, write) =>
+        write(
+          text
+            .split("\n")
+            .map((line) => printable(line))
+            .join("\n"),
+        ),
     })
     .showHelpAfterError()
     .exitOverride();

@@ -44,25 +44,36 @@ function runNew(args: NewArgs, io: Io): number {
   const { list, diagnostics } = loadOfficialList(source);
   if (!list) throw new UsageError(diagnostics.map((d) => `${d.file}: ${d.message}`).join("; "));
   const official = list.byCode.get(args.ibge);
-  if (!official) throw new UsageError(`"${args.ibge}" is not the IBGE code of a Minas Gerais municipality (see ${list.file})`);
+  if (!official)
+    throw new UsageError(`"${args.ibge}" is not the IBGE code of a Minas Gerais municipality (see ${list.file})`);
 
   const dir = requireDirectory(root, args.municipalities, "municipalities folder");
   try {
     // The new file is written there: never through a link out of the project.
     realFolderInside(root, resolvePath(root, dir));
   } catch (error) {
-    if (error instanceof RefusedPath) throw new UsageError(`municipalities folder ${args.municipalities}: ${error.message}`);
+    if (error instanceof RefusedPath)
+      throw new UsageError(`municipalities folder ${args.municipalities}: ${error.message}`);
     throw error;
   }
   const file = `${dir}/${slugOf(official.name)}.yaml`;
   const suffix = loadDocument(source, PLATFORM_FILE, platformSchema).value?.spec.domainSuffixes[0] ?? "mg.gov.br";
-  const schemaPath = relative(dirname(resolvePath(root, file)), join(root, "schema", "municipality.schema.json")).split(sep).join("/");
-  const text = scaffoldMunicipality({ official, tier: args.tier, domainSuffix: suffix, today: localDate(io.now()), schemaPath });
+  const schemaPath = relative(dirname(resolvePath(root, file)), join(root, "schema", "municipality.schema.json"))
+    .split(sep)
+    .join("/");
+  const text = scaffoldMunicipality({
+    official,
+    tier: args.tier,
+    domainSuffix: suffix,
+    today: localDate(io.now()),
+    schemaPath,
+  });
 
   try {
     writeFileSync(resolvePath(root, file), text, { flag: "wx" });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") throw new UsageError(`${file} already exists; sei-infra new never overwrites a file`);
+    if ((error as NodeJS.ErrnoException).code === "EEXIST")
+      throw new UsageError(`${file} already exists; sei-infra new never overwrites a file`);
     throw error;
   }
   const shown = printable(file);

@@ -30,11 +30,13 @@ export function isInsideProject(path: string): boolean {
 }
 
 export function requireDirectory(root: string, path: string, what: string): string {
-  if (!statSync(resolve(root, path), { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${what} ${path}: no such folder`);
+  if (!statSync(resolve(root, path), { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`${what} ${path}: no such folder`);
   return sourcePath(root, path);
 }
 
 /** Every command reads platform.yaml and tiers/ from the folder it runs in. */
 export function requireProjectRoot(root: string): void {
-  if (!exists(root, PLATFORM_FILE)) throw new UsageError(`no ${PLATFORM_FILE} in ${root}: run sei-infra from the repository root`);
+  if (!exists(root, PLATFORM_FILE))
+    throw new UsageError(`no ${PLATFORM_FILE} in ${root}: run sei-infra from the repository root`);
 }

@@ -32,7 +32,8 @@ export interface RestoreArgs {
 
 export const restore: CommandSpec<RestoreArgs> = {
   name: "restore",
-  description: "restore one backup set into a production instance whose databases and document repository are empty (docs/restore.md)",
+  description:
+    "restore one backup set into a production instance whose databases and document repository are empty (docs/restore.md)",
   define: (command) =>
     command
       .argument("<name>", "the municipality (its file name without .yaml)")
@@ -47,13 +48,17 @@ const WRITERS = `${LABEL.instance}=${RELEASE_NAME},${LABEL.component} in (app,sc
 
 export async function runRestore(args: RestoreArgs, io: Io): Promise<number> {
   try {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(args.set)) throw new UsageError(`--set ${args.set}: a backup set is named by its date, YYYY-MM-DD`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(args.set))
+      throw new UsageError(`--set ${args.set}: a backup set is named by its date, YYYY-MM-DD`);
     const timeout = Number(args.timeout);
-    if (!Number.isInteger(timeout) || timeout <= 0) throw new UsageError(`--timeout ${args.timeout}: a whole number of seconds`);
+    if (!Number.isInteger(timeout) || timeout <= 0)
+      throw new UsageError(`--timeout ${args.timeout}: a whole number of seconds`);
     const plan = planOf(args, io);
     if (!plan) return EXIT.invalid;
     if (!plan.backup || !plan.release) {
-      throw new UsageError(`${plan.municipality.name} is in phase ${plan.municipality.phase}: only a production instance has backups and runs its database; restore into it in production`);
+      throw new UsageError(
+        `${plan.municipality.name} is in phase ${plan.municipality.phase}: only a production instance has backups and runs its database; restore into it in production`,
+      );
     }
     return await restoreInto(plan, args.set, timeout, kubectlFor(plan.cluster, io.env), io);
   } catch (error) {
@@ -78,11 +83,20 @@ function planOf(args: RestoreArgs, io: Io): InstancePlan | undefined {
     return undefined;
   }
   const plan = planFleet(fleet).find((p) => p.municipality.name === args.name);
-  if (!plan) throw new UsageError(`${args.name} has no instance: nothing is deployed before the contract is published on the PNCP`);
+  if (!plan)
+    throw new UsageError(
+      `${args.name} has no instance: nothing is deployed before the contract is published on the PNCP`,
+    );
   return plan;
 }
 
-async function restoreInto(plan: InstancePlan, set: string, timeout: number, kubectl: Kubectl, io: Io): Promise<number> {
+async function restoreInto(
+  plan: InstancePlan,
+  set: string,
+  timeout: number,
+  kubectl: Kubectl,
+  io: Io,
+): Promise<number> {
   const ns = ["--namespace", plan.namespace.name];
   const say = (text: string) => io.stdout(`restore ${plan.municipality.name}: ${text}\n`);
   const values = plan.release!.values;
@@ -102,10 +116,26 @@ async function restoreInto(plan: InstancePlan, set: string, timeout: number, kub
   io.stdout(await kubectl([...ns, "logs", `job/${RESTORE_JOB_NAME}`]).catch((e: Error) => `(no log: ${e.message})\n`));
 
   say("starting the app and the scheduler again");
-  await kubectl([...ns, "scale", "deployment", "--selector", `${LABEL.instance}=${RELEASE_NAME},${LABEL.component}=app`, `--replicas=${values.app.replicas}`]);
-  await kubectl([...ns, "scale", "deployment", "--selector", `${LABEL.instance}=${RELEASE_NAME},${LABEL.component}=scheduler`, `--replicas=${values.scheduler.enabled ? 1 : 0}`]);
+  await kubectl([
+    ...ns,
+    "scale",
+    "deployment",
+    "--selector",
+    `${LABEL.instance}=${RELEASE_NAME},${LABEL.component}=app`,
+    `--replicas=${values.app.replicas}`,
+  ]);
+  await kubectl([
+    ...ns,
+    "scale",
+    "deployment",
+    "--selector",
+    `${LABEL.instance}=${RELEASE_NAME},${LABEL.component}=scheduler`,
+    `--replicas=${values.scheduler.enabled ? 1 : 0}`,
+  ]);
   if (outcome !== "Complete") {
-    io.stderr(`sei-infra restore: the restore of set ${set} ${outcome === "Failed" ? "failed" : `did not finish within ${timeout} s`}; its log is above (kubectl logs job/${RESTORE_JOB_NAME} -n ${plan.namespace.name})\n`);
+    io.stderr(
+      `sei-infra restore: the restore of set ${set} ${outcome === "Failed" ? "failed" : `did not finish within ${timeout} s`}; its log is above (kubectl logs job/${RESTORE_JOB_NAME} -n ${plan.namespace.name})\n`,
+    );
     return EXIT.invalid;
   }
   await kubectl([...ns, "wait", "--for=condition=Available", "deployment", "--selector", WRITERS, "--timeout=600s"]);
@@ -114,10 +144,16 @@ async function restoreInto(plan: InstancePlan, set: string, timeout: number, kub
 }
 
 /** Waits for the Job to complete or fail. */
-async function jobOutcome(kubectl: Kubectl, ns: readonly string[], timeout: number): Promise<"Complete" | "Failed" | "Timeout"> {
+async function jobOutcome(
+  kubectl: Kubectl,
+  ns: readonly string[],
+  timeout: number,
+): Promise<"Complete" | "Failed" | "Timeout"> {
   const deadline = Date.now() + timeout * 1000;
   while (Date.now() < deadline) {
-    const conditions = JSON.parse((await kubectl([...ns, "get", "job", RESTORE_JOB_NAME, "-o", "jsonpath={.status.conditions}"])) || "[]") as { type: string; status: string }[];
+    const conditions = JSON.parse(
+      (await kubectl([...ns, "get", "job", RESTORE_JOB_NAME, "-o", "jsonpath={.status.conditions}"])) || "[]",
+    ) as { type: string; status: string }[];
     const done = conditions.find((c) => (c.type === "Complete" || c.type === "Failed") && c.status === "True");
     if (done) return done.type as "Complete" | "Failed";
     await new Promise((r) => setTimeout(r, 2000));

@@ -31,14 +31,18 @@ export interface ValidateArgs {
 
 export const validate: CommandSpec<ValidateArgs> = {
   name: "validate",
-  description: "Validate municipality files, platform.yaml and tiers/; every file of the folder counts for the uniqueness rules",
+  description:
+    "Validate municipality files, platform.yaml and tiers/; every file of the folder counts for the uniqueness rules",
   define: (command) =>
     command
       .argument("[files...]", "municipality files to report on (default: every file in the folder)")
       .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR)
       .addOption(formatOption(FORMATS.diagnostics, "text"))
       .option("--strict", "warnings (population outside the tier's band) become errors", false)
-      .option("--base <rev>", "git revision to compare with: a deployed municipality renamed or removed is an error, a shrinking volume a warning (default: HEAD in a git checkout)"),
+      .option(
+        "--base <rev>",
+        "git revision to compare with: a deployed municipality renamed or removed is an error, a shrinking volume a warning (default: HEAD in a git checkout)",
+      ),
   run: runValidate,
 };
 
@@ -59,7 +63,9 @@ export function runValidate(args: ValidateArgs, io: Io): number {
   });
 
   const { diagnostics, checkedFiles } = fleet;
-  io.stdout(FORMATS.diagnostics[args.format]({ diagnostics, files: checkedFiles, colour: args.format === "text" && io.colour }));
+  io.stdout(
+    FORMATS.diagnostics[args.format]({ diagnostics, files: checkedFiles, colour: args.format === "text" && io.colour }),
+  );
   return hasErrors(diagnostics) ? EXIT.invalid : EXIT.ok;
 }
 

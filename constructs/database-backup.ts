@@ -62,7 +62,11 @@ export class DatabaseBackup extends Construct {
               metadata: { labels: { ...backup.labels } },
               spec: {
                 restartPolicy: "Never",
-                ...restrictedPodSpec({ serviceAccountName: props.serviceAccountName, imagePullSecrets: database.imagePullSecrets, uid: MYSQL_UID }),
+                ...restrictedPodSpec({
+                  serviceAccountName: props.serviceAccountName,
+                  imagePullSecrets: database.imagePullSecrets,
+                  uid: MYSQL_UID,
+                }),
                 container: [
                   {
                     name: "backup",
@@ -77,7 +81,10 @@ export class DatabaseBackup extends Construct {
                       env("SIP_DATABASE", database.sipDatabase),
                       env("RETENTION_DAYS", backup.retentionDays),
                       // The client reads MYSQL_PWD, so the password never appears in a process list.
-                      { name: "MYSQL_PWD", valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key: props.passwordKey } } },
+                      {
+                        name: "MYSQL_PWD",
+                        valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key: props.passwordKey } },
+                      },
                     ],
                     resources: renderResources(backup.resources),
                     securityContext: restrictedContainerSecurityContext(),

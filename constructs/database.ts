@@ -23,7 +23,14 @@ import { SIP_SYSTEMS, accessKeyShape } from "../core/image-contract.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { formatBytes } from "../core/quantity.ts";
 import { DatabaseBackup } from "./database-backup.ts";
-import { ACCOUNTS_SCRIPT_KEY, ACCOUNTS_SQL_FILE, INIT_SCRIPT_KEY, SERVER_CONFIG_KEY, accountsScript, initScript } from "./database-scripts.ts";
+import {
+  ACCOUNTS_SCRIPT_KEY,
+  ACCOUNTS_SQL_FILE,
+  INIT_SCRIPT_KEY,
+  SERVER_CONFIG_KEY,
+  accountsScript,
+  initScript,
+} from "./database-scripts.ts";
 import { GeneratedSecret } from "./generated-secret.ts";
 import { renderResources, terraformLiteral } from "./render.ts";
 import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSpec } from "./security.ts";
@@ -113,7 +120,10 @@ export class Database extends Construct {
       },
     });
 
-    const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: credentials, key } } });
+    const fromSecret = (name: string, key: string) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: credentials, key } },
+    });
     const probe = { tcpSocket: [{ port: String(database.port) }], periodSeconds: 10, timeoutSeconds: 5 };
 
     this.resource = new StatefulSetV1(this, "Resource", {
@@ -125,7 +135,11 @@ export class Database extends Construct {
         template: {
           metadata: { labels: { ...database.labels } },
           spec: {
-            ...restrictedPodSpec({ serviceAccountName: props.serviceAccountName, imagePullSecrets: database.imagePullSecrets, uid: MYSQL_UID }),
+            ...restrictedPodSpec({
+              serviceAccountName: props.serviceAccountName,
+              imagePullSecrets: database.imagePullSecrets,
+              uid: MYSQL_UID,
+            }),
             terminationGracePeriodSeconds: 60,
             // Writes the accounts SQL (the backup's own account) that the server runs at every start.
             initContainer: [
@@ -172,9 +186,21 @@ export class Database extends Construct {
             ],
             volume: [
               { name: "data", persistentVolumeClaim: { claimName: props.dataClaimName } },
-              { name: "config", configMap: { name: config.metadata.name, items: [{ key: SERVER_CONFIG_KEY, path: SERVER_CONFIG_KEY }] } },
-              { name: "initdb", configMap: { name: config.metadata.name, items: [{ key: INIT_SCRIPT_KEY, path: INIT_SCRIPT_KEY }] } },
-              { name: "accounts", configMap: { name: config.metadata.name, items: [{ key: ACCOUNTS_SCRIPT_KEY, path: ACCOUNTS_SCRIPT_KEY }] } },
+              {
+                name: "config",
+                configMap: { name: config.metadata.name, items: [{ key: SERVER_CONFIG_KEY, path: SERVER_CONFIG_KEY }] },
+              },
+              {
+                name: "initdb",
+                configMap: { name: config.metadata.name, items: [{ key: INIT_SCRIPT_KEY, path: INIT_SCRIPT_KEY }] },
+              },
+              {
+                name: "accounts",
+                configMap: {
+                  name: config.metadata.name,
+                  items: [{ key: ACCOUNTS_SCRIPT_KEY, path: ACCOUNTS_SCRIPT_KEY }],
+                },
+              },
               // Socket, pid file and the accounts SQL (a password), in memory: never on the node's disk.
               { name: "run", emptyDir: { medium: "Memory", sizeLimit: RUN_SIZE } },
               // MariaDB's tmpdir, on the node's disk: the tier's ephemeral-storage limit less log room.

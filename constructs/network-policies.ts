@@ -56,10 +56,7 @@ export class NetworkPolicies extends Construct {
                 podSelector: { matchLabels: { ...network.dns.podLabels } },
               },
             ],
-            ports: [
-              { port: String(network.dns.port), protocol: "UDP" },
-              tcp(network.dns.port),
-            ],
+            ports: [{ port: String(network.dns.port), protocol: "UDP" }, tcp(network.dns.port)],
           },
         ],
       },
@@ -68,7 +65,9 @@ export class NetworkPolicies extends Construct {
         policyTypes: ["Ingress"],
         ingress: [
           {
-            from: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: network.ingressControllerNamespace } } }],
+            from: [
+              { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: network.ingressControllerNamespace } } },
+            ],
             ports: [tcp(ports.app)],
           },
         ],
@@ -100,7 +99,9 @@ export class NetworkPolicies extends Construct {
         policyTypes: ["Egress"],
         egress: [
           {
-            to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: network.ingressControllerNamespace } } }],
+            to: [
+              { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: network.ingressControllerNamespace } } },
+            ],
             ports: [tcp(network.ingressControllerHttpsPort)],
           },
         ],

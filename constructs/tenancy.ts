@@ -4,7 +4,14 @@
  * default-deny NetworkPolicies with explicit allows, and a ServiceAccount
  * without an automounted token.
  */
-import { Construct, LimitRangeV1, NamespaceV1, ResourceQuotaV1, ServiceAccountV1, type ITerraformDependable } from "../runtime/cdktf.ts";
+import {
+  Construct,
+  LimitRangeV1,
+  NamespaceV1,
+  ResourceQuotaV1,
+  ServiceAccountV1,
+  type ITerraformDependable,
+} from "../runtime/cdktf.ts";
 import type { LimitRangePlan, NetworkPlan, QuotaPlan } from "../core/plan.ts";
 import { formatBytes, formatCpu } from "../core/quantity.ts";
 import { NetworkPolicies } from "./network-policies.ts";

@@ -25,6 +25,10 @@ export interface DiagnosticOptions {
 }
 
 /** A problem of `file`: positioned when `at` is known, else of the file as a whole. */
-export function fileDiagnostic(file: string, message: string, { severity = "error", path = "", at }: DiagnosticOptions = {}): Diagnostic {
+export function fileDiagnostic(
+  file: string,
+  message: string,
+  { severity = "error", path = "", at }: DiagnosticOptions = {},
+): Diagnostic {
   return { severity, file, line: at?.line ?? 0, column: at?.column ?? 0, path, message };
 }

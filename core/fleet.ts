@@ -68,14 +68,29 @@ export function fleetPaths(municipalitiesDir: string): string[] {
  * diff loads two revisions that share most files; with one cache for both,
  * each distinct file is parsed and validated once instead of twice.
  */
-export type DocumentCache = Map<string, { readonly bytes: Uint8Array; readonly schema: unknown; readonly document: LoadedDocument<unknown> }>;
+export type DocumentCache = Map<
+  string,
+  { readonly bytes: Uint8Array; readonly schema: unknown; readonly document: LoadedDocument<unknown> }
+>;
 
-export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, files, strict = false, cache, base }: LoadFleetOptions): Fleet {
+export function loadFleet({
+  source,
+  municipalitiesDir = MUNICIPALITIES_DIR,
+  files,
+  strict = false,
+  cache,
+  base,
+}: LoadFleetOptions): Fleet {
   // Both revisions share one cache: an unchanged file is parsed and validated once.
   if (base && !cache) cache = new Map();
   const dir = posix.normalize(municipalitiesDir);
   const selected = files?.map((file) => posix.normalize(file));
-  const { platform, tierFolder, tiers, folder, municipalityFiles, municipalities, revision } = readRevision(source, dir, cache, selected);
+  const { platform, tierFolder, tiers, folder, municipalityFiles, municipalities, revision } = readRevision(
+    source,
+    dir,
+    cache,
+    selected,
+  );
   const names = folder.names;
   const official = loadOfficialList(source);
 
@@ -88,7 +103,9 @@ export function loadFleet({ source, municipalitiesDir = MUNICIPALITIES_DIR, file
   });
   const misnamed = names.filter((n) => n.endsWith(".yml")).map((n) => wrongExtension(posix.join(dir, n)));
   // The earlier revision is only compared with: its own problems are not this one's, so no rules run on it.
-  const history = base ? positioned(compareRevisions(readRevision(base, dir, cache).revision, revision), municipalities) : [];
+  const history = base
+    ? positioned(compareRevisions(readRevision(base, dir, cache).revision, revision), municipalities)
+    : [];
 
   const reported = new Set(selected ?? municipalityFiles);
   const isReported = (file: string) => reported.has(file) || !municipalityFiles.includes(file);
@@ -132,15 +149,24 @@ export function planFleet(fleet: Fleet): InstancePlan[] {
 }
 
 /** The documents of one revision: platform.yaml, the tiers and the municipality files (the folder's, and `selected`). */
-function readRevision(source: FileSource, dir: string, cache: DocumentCache | undefined, selected: readonly string[] = []) {
+function readRevision(
+  source: FileSource,
+  dir: string,
+  cache: DocumentCache | undefined,
+  selected: readonly string[] = [],
+) {
   const loadDocument = cachedLoader(cache);
   const platform = loadDocument(source, PLATFORM_FILE, platformSchema);
   const tierFolder = listFolder(source, TIERS_DIR);
-  const tiers = tierFolder.names.filter((name) => name.endsWith(".yaml")).map((name) => loadDocument(source, posix.join(TIERS_DIR, name), tierSchema));
+  const tiers = tierFolder.names
+    .filter((name) => name.endsWith(".yaml"))
+    .map((name) => loadDocument(source, posix.join(TIERS_DIR, name), tierSchema));
   const tierMap = new Map<TierId, Tier>();
   for (const { value } of tiers) if (value) tierMap.set(value.metadata.name, value);
   const folder = listFolder(source, dir);
-  const municipalityFiles = [...new Set([...folder.names.filter((n) => n.endsWith(".yaml")).map((n) => posix.join(dir, n)), ...selected])];
+  const municipalityFiles = [
+    ...new Set([...folder.names.filter((n) => n.endsWith(".yaml")).map((n) => posix.join(dir, n)), ...selected]),
+  ];
   const municipalities = municipalityFiles.map((file) => loadDocument(source, file, municipalitySchema));
   const valid = municipalities.flatMap(({ file, value }) => (value ? [{ file, municipality: value }] : []));
   const revision: Revision = { municipalities: valid, platform: platform.value, tiers: tierMap };
@@ -164,7 +190,8 @@ function cachedLoader(cache: DocumentCache | undefined): typeof loadDocument {
     const { bytes } = readInput(source, file, "");
     if (!bytes) return loadDocument(source, file, schema);
     const hit = cache.get(file);
-    if (hit && hit.schema === schema && Buffer.compare(hit.bytes, bytes) === 0) return hit.document as ReturnType<typeof loadDocument<typeof schema>>;
+    if (hit && hit.schema === schema && Buffer.compare(hit.bytes, bytes) === 0)
+      return hit.document as ReturnType<typeof loadDocument<typeof schema>>;
     const document = validateBytes(bytes, file, schema);
     cache.set(file, { bytes, schema, document });
     return document;
@@ -172,7 +199,9 @@ function cachedLoader(cache: DocumentCache | undefined): typeof loadDocument {
 }
 
 function located<T>(doc: LoadedDocument<T>): Located<T> | undefined {
-  return doc.value !== undefined && doc.locator ? { file: doc.file, value: doc.value, locator: doc.locator } : undefined;
+  return doc.value !== undefined && doc.locator
+    ? { file: doc.file, value: doc.value, locator: doc.locator }
+    : undefined;
 }
 
 /** A .yml file would be skipped silently; say so instead. */

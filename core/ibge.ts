@@ -43,7 +43,10 @@ export function parseOfficialList(text: string, file: string): { list?: Official
     if (index === 0 || line === "") continue;
     const [code, name, population, extra] = line.split(",");
     if (extra !== undefined || !code || !name || !population || !/^31\d{5}$/.test(code) || !/^\d+$/.test(population)) {
-      return problem(index + 1, `official list line is not "code,name,population" with a 7-digit MG code: ${quoted(line)}`);
+      return problem(
+        index + 1,
+        `official list line is not "code,name,population" with a 7-digit MG code: ${quoted(line)}`,
+      );
     }
     all.push({ code, name, population: Number(population) });
   }
@@ -52,7 +55,10 @@ export function parseOfficialList(text: string, file: string): { list?: Official
   return { list: { file, all, byCode, byName }, diagnostics: [] };
 }
 
-export function loadOfficialList(source: FileSource, file = OFFICIAL_LIST_PATH): { list?: OfficialList; diagnostics: Diagnostic[] } {
+export function loadOfficialList(
+  source: FileSource,
+  file = OFFICIAL_LIST_PATH,
+): { list?: OfficialList; diagnostics: Diagnostic[] } {
   const { bytes, diagnostic } = readInput(source, file, "official list of municipalities not found");
   return bytes ? parseOfficialList(bytes.toString("utf8"), file) : { diagnostics: [diagnostic] };
 }

@@ -201,7 +201,9 @@ export const IMAGES = {
     probe: { path: "/solr/admin/info/system" },
     bakedIn: [
       "the official solr:9 image (bash, init-var-solr, precreate-core)",
-      ...SOLR_CORES.map((core) => `/opt/solr/server/solr/configsets/${core}/conf: SEI ${SEI_VERSION}'s full conf/ for ${core}`),
+      ...SOLR_CORES.map(
+        (core) => `/opt/solr/server/solr/configsets/${core}/conf: SEI ${SEI_VERSION}'s full conf/ for ${core}`,
+      ),
     ],
     calls: [],
   },

@@ -24,15 +24,7 @@ export interface ComputeResources {
 
 /** The SEI parts that run as pods (DESIGN.md section 3), plus the platform's own jobs. */
 export type ComponentName =
-  | "app"
-  | "scheduler"
-  | "updater"
-  | "solr"
-  | "memcached"
-  | "jod"
-  | "database"
-  | "backup"
-  | "bootstrap";
+  "app" | "scheduler" | "updater" | "solr" | "memcached" | "jod" | "database" | "backup" | "bootstrap";
 
 /**
  * One kind of pod and how many of it may run at once. `maxReplicas` counts
@@ -146,7 +138,11 @@ export interface NetworkPlan {
   /** Name of the NetworkPolicy that carries each rule. */
   readonly policyNames: Readonly<Record<NetworkPolicyRule, string>>;
   /** The cluster DNS pods (namespace and labels): every pod may reach them, and nothing else of their namespace. */
-  readonly dns: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
+  readonly dns: {
+    readonly namespace: string;
+    readonly podLabels: Readonly<Record<string, string>>;
+    readonly port: number;
+  };
   readonly ingressControllerNamespace: string;
   /**
    * Port of the ingress controller's pods for HTTPS: SEI and SIP call each
@@ -185,7 +181,9 @@ export interface StateEncryptionPlan {
 }
 
 /** How the states were written before: under another key, or in clear. */
-export type PreviousStateKey = { readonly kind: "key"; readonly keyName: string; readonly passphraseVariable: string } | { readonly kind: "unencrypted" };
+export type PreviousStateKey =
+  | { readonly kind: "key"; readonly keyName: string; readonly passphraseVariable: string }
+  | { readonly kind: "unencrypted" };
 
 export interface StateBackendPlan {
   readonly type: "local" | "pg" | "s3" | "kubernetes";

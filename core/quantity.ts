@@ -34,12 +34,16 @@ export class QuantityError extends Error {}
 export function parseCpuMillicores(text: string): number {
   const match = QUANTITY.exec(text.trim());
   if (!match) {
-    throw new QuantityError(`${quoted(text)} is not a CPU quantity; use millicores such as "250m" or cores such as "2"`);
+    throw new QuantityError(
+      `${quoted(text)} is not a CPU quantity; use millicores such as "250m" or cores such as "2"`,
+    );
   }
   const [, amount, suffix = ""] = match;
   if (suffix === "m") return checkWhole(Number(amount), text, "millicore");
   if (suffix !== "") {
-    throw new QuantityError(`${quoted(text)} is not a CPU quantity; CPU takes only the "m" suffix (e.g. "500m") or none`);
+    throw new QuantityError(
+      `${quoted(text)} is not a CPU quantity; CPU takes only the "m" suffix (e.g. "500m") or none`,
+    );
   }
   return checkWhole(Number(amount) * 1000, text, "millicore");
 }
@@ -53,7 +57,9 @@ export function parseBytes(text: string): number {
   const [, amount, suffix = ""] = match;
   const factor = BINARY_SUFFIXES[suffix] ?? DECIMAL_SUFFIXES[suffix];
   if (factor === undefined) {
-    throw new QuantityError(`${quoted(text)} is not a size; "m" (milli) makes no sense for bytes, use Ki, Mi, Gi or Ti`);
+    throw new QuantityError(
+      `${quoted(text)} is not a size; "m" (milli) makes no sense for bytes, use Ki, Mi, Gi or Ti`,
+    );
   }
   return checkWhole(Number(amount) * factor, text, "byte");
 }

@@ -14,7 +14,11 @@ export type { RenderedResources };
 export type RenderedAmount = RenderedResources["requests"];
 
 export function renderAmount(amount: ComputeAmount): RenderedAmount {
-  return { cpu: formatCpu(amount.cpuMillicores), memory: formatBytes(amount.memoryBytes), ephemeralStorage: formatBytes(amount.ephemeralStorageBytes) };
+  return {
+    cpu: formatCpu(amount.cpuMillicores),
+    memory: formatBytes(amount.memoryBytes),
+    ephemeralStorage: formatBytes(amount.ephemeralStorageBytes),
+  };
 }
 
 export function renderResources(resources: ComputeResources): RenderedResources {

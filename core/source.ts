@@ -31,7 +31,9 @@ export interface FileSource {
 /** Why a source will not read a path, in plain words; never any of the content. */
 export class RefusedPath extends Error {}
 
-export type InputRead = { readonly bytes: Buffer; readonly diagnostic?: undefined } | { readonly bytes?: undefined; readonly diagnostic: Diagnostic };
+export type InputRead =
+  | { readonly bytes: Buffer; readonly diagnostic?: undefined }
+  | { readonly bytes?: undefined; readonly diagnostic: Diagnostic };
 
 /** A file's bytes, or the error that reports it: `missing` when it does not exist, the reason when it is refused. */
 export function readInput(source: FileSource, file: string, missing: string): InputRead {
@@ -45,7 +47,10 @@ export function readInput(source: FileSource, file: string, missing: string): In
 }
 
 /** The names in a folder, or the error that reports a folder the source refuses. */
-export function listFolder(source: FileSource, dir: string): { readonly names: string[]; readonly diagnostics: Diagnostic[] } {
+export function listFolder(
+  source: FileSource,
+  dir: string,
+): { readonly names: string[]; readonly diagnostics: Diagnostic[] } {
   try {
     return { names: source.list(dir), diagnostics: [] };
   } catch (error) {

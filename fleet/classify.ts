@@ -51,7 +51,8 @@ export function parsePlanJson(text: string): PlanJson {
   if (typeof plan !== "object" || plan === null || typeof plan.format_version !== "string") {
     throw new Error("show -json did not print a JSON plan (no format_version)");
   }
-  if (!/^1\./.test(plan.format_version)) throw new Error(`show -json printed plan format ${plan.format_version}; this version reads 1.x`);
+  if (!/^1\./.test(plan.format_version))
+    throw new Error(`show -json printed plan format ${plan.format_version}; this version reads 1.x`);
   return plan;
 }
 
@@ -82,7 +83,10 @@ export function dataBearingDeletes(plan: PlanJson): string[] {
 
 /** True when applying the plan would change a resource or an output (outputs live in the state too). */
 export function hasChanges(plan: PlanJson): boolean {
-  return managed(plan.resource_changes).some(acts) || Object.values(plan.output_changes ?? {}).some((c) => c.actions.some((a) => a !== "no-op"));
+  return (
+    managed(plan.resource_changes).some(acts) ||
+    Object.values(plan.output_changes ?? {}).some((c) => c.actions.some((a) => a !== "no-op"))
+  );
 }
 
 export type DriftState =
@@ -100,7 +104,11 @@ export type DriftState =
  * is empty on both engines, whatever the drift or the configuration.
  */
 export function driftedAddresses(plan: PlanJson): string[] {
-  const changing = new Set(managed(plan.resource_changes).filter(acts).map((c) => c.address));
+  const changing = new Set(
+    managed(plan.resource_changes)
+      .filter(acts)
+      .map((c) => c.address),
+  );
   const drifted = managed(plan.resource_drift)
     .filter((c) => acts(c) && changing.has(c.address))
     .map((c) => c.address);
@@ -123,7 +131,9 @@ export function classifyDrift(plan: PlanJson): DriftState {
  * and wrap the text, so any whitespace may separate the words.
  */
 export function engineRefusals(log: string): string[] {
-  const found = [...log.matchAll(/Resource(?:\s+instance)?\s+(\S+)\s+has\s+(?:lifecycle\.)?prevent_destroy\s+set/g)].map((m) => m[1]!);
+  const found = [
+    ...log.matchAll(/Resource(?:\s+instance)?\s+(\S+)\s+has\s+(?:lifecycle\.)?prevent_destroy\s+set/g),
+  ].map((m) => m[1]!);
   return [...new Set(found)].sort();
 }
 

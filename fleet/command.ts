@@ -20,7 +20,17 @@ import { loadSelection, type SelectOptions } from "./load.ts";
 import { createProgress, duration, stackLine } from "./progress.ts";
 import { renderJunit } from "./render/junit.ts";
 import { renderMarkdown } from "./render/markdown.ts";
-import { BAD_STATUSES, REPORT_VERSION, exitCodeOf, formatReport, stackReportOf, summarize, type FleetCommand, type FleetReport, type StackReport } from "./report.ts";
+import {
+  BAD_STATUSES,
+  REPORT_VERSION,
+  exitCodeOf,
+  formatReport,
+  stackReportOf,
+  summarize,
+  type FleetCommand,
+  type FleetReport,
+  type StackReport,
+} from "./report.ts";
 import { formatRolloutPlan, formatWaves, rolloutPlan } from "./rollout-plan.ts";
 import { runWaves } from "./rollout.ts";
 import type { FleetStack } from "./selection.ts";
@@ -28,7 +38,15 @@ import { runStack } from "./stack-run.ts";
 import { checkStateEncryption, rewritesStates } from "./state-encryption.ts";
 import { stateEncryptionOf } from "../core/resolve/state-backend.ts";
 import { synthesize } from "./synth.ts";
-import { DEFAULT_WAVES, failuresAllowed, formatBudget, parseFailureBudget, parseWaves, planWaves, type Wave } from "./waves.ts";
+import {
+  DEFAULT_WAVES,
+  failuresAllowed,
+  formatBudget,
+  parseFailureBudget,
+  parseWaves,
+  planWaves,
+  type Wave,
+} from "./waves.ts";
 
 export interface OutputOptions {
   /** Report files to write (relative to the project root). */
@@ -53,12 +71,21 @@ export interface ApplyOptions extends RunOptions {
   readonly dryRun: boolean;
 }
 
-export const DEFAULTS = { concurrency: 4, workDir: ".sei-fleet", lockTimeout: "5m", waves: DEFAULT_WAVES, maxFailures: "0", municipalities: "municipalities" } as const;
+export const DEFAULTS = {
+  concurrency: 4,
+  workDir: ".sei-fleet",
+  lockTimeout: "5m",
+  waves: DEFAULT_WAVES,
+  maxFailures: "0",
+  municipalities: "municipalities",
+} as const;
 
 export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptions, io: FleetIo): Promise<number> {
   return guarded(io, async () => {
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new FleetUsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
-    if (!/^\d+(ms|s|m|h)$/.test(options.lockTimeout)) throw new FleetUsageError(`--lock-timeout ${options.lockTimeout}: give a duration such as 90s or 5m`);
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+      throw new FleetUsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
+    if (!/^\d+(ms|s|m|h)$/.test(options.lockTimeout))
+      throw new FleetUsageError(`--lock-timeout ${options.lockTimeout}: give a duration such as 90s or 5m`);
     const apply = command === "apply" ? (options as ApplyOptions) : undefined;
     const steps = apply ? parseWaves(apply.waves) : undefined;
     const budget = apply ? parseFailureBudget(apply.maxFailures) : undefined;
@@ -69,7 +96,9 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
     const waves: Wave[] = steps ? planWaves(stacks, steps) : [{ name: "all", stacks }];
 
     if (apply?.dryRun) {
-      io.out(`${formatWaves(waves)}\n${stacks.length} stack(s) in ${waves.length} wave(s); --max-failures ${apply.maxFailures}; nothing was run\n`);
+      io.out(
+        `${formatWaves(waves)}\n${stacks.length} stack(s) in ${waves.length} wave(s); --max-failures ${apply.maxFailures}; nothing was run\n`,
+      );
       if (options.report) writeOutput(io.cwd, options.report, formatRolloutPlan(rolloutPlan(waves, apply.maxFailures)));
       return FLEET_EXIT.ok;
     }
@@ -85,25 +114,35 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
     mkdirSync(runDir, { recursive: true });
     mkdirSync(logDir, { recursive: true });
     mkdirSync(join(workDir, "data", engine.name), { recursive: true, mode: 0o700 });
-    io.err(`sei-infra fleet ${command}: ${stacks.length} stack(s)${apply ? ` in ${waves.length} wave(s)` : ""}, ${engineLabel(engine)}, concurrency ${options.concurrency}\n`);
+    io.err(
+      `sei-infra fleet ${command}: ${stacks.length} stack(s)${apply ? ` in ${waves.length} wave(s)` : ""}, ${engineLabel(engine)}, concurrency ${options.concurrency}\n`,
+    );
 
     const synthLog = join(runDir, "synth.log");
     const synth = await synthesize(stacks, { root: io.cwd, outdir, log: synthLog, env: io.env });
     if (!synth.ok) {
-      io.err(`${readFileSync(synthLog, "utf8")}sei-infra fleet: synthesis failed (log: ${relative(io.cwd, synthLog)}); nothing ran\n`);
+      io.err(
+        `${readFileSync(synthLog, "utf8")}sei-infra fleet: synthesis failed (log: ${relative(io.cwd, synthLog)}); nothing ran\n`,
+      );
       return FLEET_EXIT.failed;
     }
     io.err(`synthesized ${stacks.length} stack(s) in ${duration(synth.ms)}\n`);
 
     let stopped = false;
     const stop = () => {
-      if (!stopped) io.err("\nsei-infra fleet: interrupted: no further stack starts; running engines stop at a safe point\n");
+      if (!stopped)
+        io.err("\nsei-infra fleet: interrupted: no further stack starts; running engines stop at a safe point\n");
       stopped = true;
       interruptEngines();
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
-    const progress = createProgress({ total: stacks.length, concurrency: options.concurrency, live: io.live, write: io.err });
+    const progress = createProgress({
+      total: stacks.length,
+      concurrency: options.concurrency,
+      live: io.live,
+      write: io.err,
+    });
     const allowed = budget ? failuresAllowed(budget, stacks.length) : Infinity;
     let reports: StackReport[];
     try {
@@ -197,7 +236,9 @@ export function finalSummary(report: FleetReport): string {
   return [
     `fleet ${report.command}: ${report.stacks.length} stack(s): ${counts.join(", ")} in ${duration(elapsed)}`,
     ...attention.map((s) => `  ${stackLine(s)}`),
-    ...(skippedCount > 0 ? [`  ${skippedCount} stack(s) skipped: ${report.stacks.find((s) => s.status === "skipped")?.error ?? ""}`] : []),
+    ...(skippedCount > 0
+      ? [`  ${skippedCount} stack(s) skipped: ${report.stacks.find((s) => s.status === "skipped")?.error ?? ""}`]
+      : []),
     "",
   ].join("\n");
 }

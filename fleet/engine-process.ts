@@ -61,9 +61,15 @@ export interface EngineResult {
 }
 
 /** Runs `engine args…` in the stack folder; stdout and stderr go to the log unless stdout is captured. */
-export function runEngine(call: EngineCall, args: readonly string[], options: { captureStdout?: boolean } = {}): Promise<EngineResult> {
+export function runEngine(
+  call: EngineCall,
+  args: readonly string[],
+  options: { captureStdout?: boolean } = {},
+): Promise<EngineResult> {
   const started = Date.now();
-  call.log.note(`\n$ ${call.engine.name === "opentofu" ? "tofu" : "terraform"} ${args.join(" ")}    # ${new Date(started).toISOString()}`);
+  call.log.note(
+    `\n$ ${call.engine.name === "opentofu" ? "tofu" : "terraform"} ${args.join(" ")}    # ${new Date(started).toISOString()}`,
+  );
   const logFd = openSync(call.log.path, "a");
   return new Promise((resolvePromise) => {
     const child = spawn(call.engine.path, args, {
@@ -86,7 +92,11 @@ export function runEngine(call: EngineCall, args: readonly string[], options: { 
       if (failure) call.log.note(failure);
       const ms = Date.now() - started;
       call.log.note(`# exit ${code} after ${(ms / 1000).toFixed(1)} s`);
-      resolvePromise({ code, ms, ...(options.captureStdout ? { stdout: Buffer.concat(chunks).toString("utf8") } : {}) });
+      resolvePromise({
+        code,
+        ms,
+        ...(options.captureStdout ? { stdout: Buffer.concat(chunks).toString("utf8") } : {}),
+      });
     };
     child.once("error", (error) => finish(-1, `could not run ${call.engine.path}: ${error.message}`));
     child.once("close", (code, signal) => finish(code ?? -1, signal ? `killed by ${signal}` : undefined));

@@ -38,7 +38,9 @@ export function findEngine(env: NodeJS.ProcessEnv, cwd: string): Engine {
   if (wanted) {
     path = wanted.includes("/") ? resolve(cwd, wanted) : onPath(wanted, env.PATH);
     if (!path || !isExecutable(path)) {
-      throw new FleetUsageError(`TERRAFORM_BINARY_NAME=${wanted}: no such program${wanted.includes("/") ? "" : " on PATH"}`);
+      throw new FleetUsageError(
+        `TERRAFORM_BINARY_NAME=${wanted}: no such program${wanted.includes("/") ? "" : " on PATH"}`,
+      );
     }
   } else {
     path = onPath("tofu", env.PATH) ?? (isExecutable(cachedTofu(env)) ? cachedTofu(env) : undefined);
@@ -53,14 +55,23 @@ export function findEngine(env: NodeJS.ProcessEnv, cwd: string): Engine {
 }
 
 function identify(path: string): Omit<Engine, "path"> {
-  const result = spawnSync(path, ["version"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" }, timeout: 30_000 });
+  const result = spawnSync(path, ["version"], {
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    timeout: 30_000,
+  });
   const match = /^(OpenTofu|Terraform) v(\d+\.\d+\.\d+\S*)/m.exec(result.stdout ?? "");
-  if (!match) throw new FleetUsageError(`${path} version: not OpenTofu or Terraform (${(result.stderr || result.stdout || String(result.error)).trim()})`);
+  if (!match)
+    throw new FleetUsageError(
+      `${path} version: not OpenTofu or Terraform (${(result.stderr || result.stdout || String(result.error)).trim()})`,
+    );
   const name = match[1] === "OpenTofu" ? "opentofu" : "terraform";
   const version = match[2]!;
   const [major = 0, minor = 0] = version.split(".").map(Number);
   if (name === "opentofu" && (major < MIN_OPENTOFU[0] || (major === MIN_OPENTOFU[0] && minor < MIN_OPENTOFU[1]))) {
-    throw new FleetUsageError(`${path} is OpenTofu ${version}; the fleet commands need ${MIN_OPENTOFU.join(".")} or later (per-schema pg locks)`);
+    throw new FleetUsageError(
+      `${path} is OpenTofu ${version}; the fleet commands need ${MIN_OPENTOFU.join(".")} or later (per-schema pg locks)`,
+    );
   }
   return { name, version };
 }

@@ -20,13 +20,16 @@ export interface SelectOptions extends Selection {
   readonly municipalities: string;
 }
 
-export type Loaded = { readonly ok: true; readonly stacks: FleetStack[]; readonly platform: Platform } | { readonly ok: false };
+export type Loaded =
+  { readonly ok: true; readonly stacks: FleetStack[]; readonly platform: Platform } | { readonly ok: false };
 
 /** Loads and selects; an invalid input file prints its diagnostics through `err` and gives { ok: false } (exit 1). */
 export function loadSelection(cwd: string, options: SelectOptions, err: (text: string) => void): Loaded {
-  if (!existsSync(join(cwd, PLATFORM_FILE))) throw new FleetUsageError(`no ${PLATFORM_FILE} in ${cwd}: run sei-infra from the repository root`);
+  if (!existsSync(join(cwd, PLATFORM_FILE)))
+    throw new FleetUsageError(`no ${PLATFORM_FILE} in ${cwd}: run sei-infra from the repository root`);
   const dirPath = resolve(cwd, options.municipalities);
-  if (!statSync(dirPath, { throwIfNoEntry: false })?.isDirectory()) throw new FleetUsageError(`municipalities folder ${options.municipalities}: no such folder`);
+  if (!statSync(dirPath, { throwIfNoEntry: false })?.isDirectory())
+    throw new FleetUsageError(`municipalities folder ${options.municipalities}: no such folder`);
   const dir = relative(cwd, dirPath).split(sep).join("/") || ".";
 
   const files = options.only?.map((name) => {

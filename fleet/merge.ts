@@ -22,9 +22,13 @@ export function mergeReports(inputs: readonly NamedReport[], plan?: RolloutPlan)
   if (inputs.length === 0 && !plan) throw new FleetUsageError("no report to merge");
   const commands = [...new Set(inputs.map((i) => i.report.command))];
   if (commands.length > 1) {
-    throw new FleetUsageError(`reports of different commands cannot be merged: ${inputs.map((i) => `${i.file} (${i.report.command})`).join(", ")}`);
+    throw new FleetUsageError(
+      `reports of different commands cannot be merged: ${inputs.map((i) => `${i.file} (${i.report.command})`).join(", ")}`,
+    );
   }
-  const ordered = [...inputs].sort((a, b) => a.report.startedAt.localeCompare(b.report.startedAt) || a.file.localeCompare(b.file));
+  const ordered = [...inputs].sort(
+    (a, b) => a.report.startedAt.localeCompare(b.report.startedAt) || a.file.localeCompare(b.file),
+  );
   const first = ordered[0]?.report;
 
   // A stack reported twice (a retried job): the later run counts.
@@ -50,15 +54,19 @@ export function mergeReports(inputs: readonly NamedReport[], plan?: RolloutPlan)
         const found = byStack.get(name);
         if (found) return { ...found, wave: wave.name };
         const s = identity.get(name);
-        if (!s) throw new FleetUsageError(`the rollout plan lists ${name} in wave ${wave.name} but not among its stacks`);
+        if (!s)
+          throw new FleetUsageError(`the rollout plan lists ${name} in wave ${wave.name} but not among its stacks`);
         return stackReportOf(s, wave.name, reported ? "failed" : "skipped", {
-          error: reported ? "no report: the stack's job did not finish" : "no report: the wave did not run (held or cancelled), or all its jobs died first",
+          error: reported
+            ? "no report: the stack's job did not finish"
+            : "no report: the wave did not run (held or cancelled), or all its jobs died first",
         });
       });
     });
     const planned = new Set(plan.stacks.map((s) => s.name));
     const extra = [...byStack.keys()].filter((name) => !planned.has(name));
-    if (extra.length > 0) throw new FleetUsageError(`reports for stacks the rollout plan does not list: ${extra.join(", ")}`);
+    if (extra.length > 0)
+      throw new FleetUsageError(`reports for stacks the rollout plan does not list: ${extra.join(", ")}`);
   } else {
     stacks = [...byStack.values()].sort((a, b) => a.name.localeCompare(b.name));
     const names = [...new Set(ordered.flatMap(({ report }) => report.waves.map((w) => w.name)))];
@@ -71,10 +79,17 @@ export function mergeReports(inputs: readonly NamedReport[], plan?: RolloutPlan)
     schemaVersion: REPORT_VERSION,
     // Emitted pipelines (the only source of a rollout plan) apply.
     command: first?.command ?? "apply",
-    selection: { municipalities: first?.selection.municipalities ?? "municipalities", ...(only.length > 0 ? { only } : {}) },
+    selection: {
+      municipalities: first?.selection.municipalities ?? "municipalities",
+      ...(only.length > 0 ? { only } : {}),
+    },
     engine: first?.engine ?? null,
     startedAt: ordered.map((i) => i.report.startedAt).sort()[0] ?? now,
-    finishedAt: ordered.map((i) => i.report.finishedAt).sort().at(-1) ?? now,
+    finishedAt:
+      ordered
+        .map((i) => i.report.finishedAt)
+        .sort()
+        .at(-1) ?? now,
     concurrency: Math.max(1, ...ordered.map((i) => i.report.concurrency)),
     maxFailures: plan?.maxFailures ?? first?.maxFailures ?? null,
     waves,

@@ -36,7 +36,10 @@ export function createProgress(options: ProgressOptions): Progress {
 
   const status = () => {
     const elapsed = now() - started;
-    const eta = finished > 0 && finished < options.total ? ` · ETA ${duration(((options.total - finished) * elapsed) / finished)}` : "";
+    const eta =
+      finished > 0 && finished < options.total
+        ? ` · ETA ${duration(((options.total - finished) * elapsed) / finished)}`
+        : "";
     return `${finished}/${options.total} done · ${running.size} running · ${failed} failed${waveLabel} · ${duration(elapsed)}${eta}`;
   };
   const clear = () => {
@@ -86,7 +89,10 @@ export function stackLine(report: StackReport): string {
   const time = report.durationMs > 0 ? `  ${duration(report.durationMs)}` : "";
   const drifted = report.drifted.length > 0 ? `  drifted: ${report.drifted.join(", ")}` : "";
   const error = report.error ? `  ${report.error}` : "";
-  const log = report.log && report.status !== "skipped" && ["failed", "refused", "drifted"].includes(report.status) ? `  (log: ${report.log})` : "";
+  const log =
+    report.log && report.status !== "skipped" && ["failed", "refused", "drifted"].includes(report.status)
+      ? `  (log: ${report.log})`
+      : "";
   return `${report.name}  ${report.status}${counts}${time}${drifted}${error}${log}`;
 }
 

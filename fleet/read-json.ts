@@ -35,7 +35,9 @@ export function readJsonFile<S extends z.ZodType>(cwd: string, file: string, sch
   if (bytes.length <= MAX_FILE_BYTES) {
     const loaded = validateBytes(bytes, file, schema);
     if (loaded.value === undefined || loaded.diagnostics.some((d) => d.severity === "error")) {
-      throw new FleetUsageError(`${name} is not a valid ${what}:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
+      throw new FleetUsageError(
+        `${name} is not a valid ${what}:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`,
+      );
     }
     return loaded.value;
   }
@@ -48,7 +50,9 @@ export function readJsonFile<S extends z.ZodType>(cwd: string, file: string, sch
   }
   const result = schema.safeParse(data);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `${name}: error: ${printable(i.path.join(".")) || "(document)"}: ${printable(i.message)}`);
+    const lines = result.error.issues.map(
+      (i) => `${name}: error: ${printable(i.path.join(".")) || "(document)"}: ${printable(i.message)}`,
+    );
     throw new FleetUsageError(`${name} is not a valid ${what}:\n${lines.join("\n")}`);
   }
   return result.data;

@@ -35,7 +35,8 @@ function readInputs(inputs: ReportInputs, io: FleetIo): { reports: NamedReport[]
 
 export function fleetMerge(options: ReportInputs & OutputOptions, io: FleetIo): Promise<number> {
   return guarded(io, () => {
-    if (!options.report && !options.summary && !options.junit) throw new FleetUsageError("report merge: give --report, --summary or --junit (where to write)");
+    if (!options.report && !options.summary && !options.junit)
+      throw new FleetUsageError("report merge: give --report, --summary or --junit (where to write)");
     const { reports, plan } = readInputs(options, io);
     const merged = mergeReports(reports, plan);
     writeReports(merged, options, io);
@@ -54,12 +55,23 @@ export function fleetGate(options: GateOptions, io: FleetIo): Promise<number> {
   return guarded(io, () => {
     const budget = parseFailureBudget(options.maxFailures);
     const { reports, plan } = readInputs(options, io);
-    if (budget.kind === "percent" && !plan) throw new FleetUsageError(`--max-failures ${options.maxFailures}: a percentage needs --plan (the size of the rollout)`);
-    if (options.wave !== undefined && (!plan || !Number.isInteger(options.wave) || options.wave < 2 || options.wave > plan.waves.length)) {
-      throw new FleetUsageError(`--wave ${options.wave}: give the wave about to start, 2 to the number of waves of --plan`);
+    if (budget.kind === "percent" && !plan)
+      throw new FleetUsageError(
+        `--max-failures ${options.maxFailures}: a percentage needs --plan (the size of the rollout)`,
+      );
+    if (
+      options.wave !== undefined &&
+      (!plan || !Number.isInteger(options.wave) || options.wave < 2 || options.wave > plan.waves.length)
+    ) {
+      throw new FleetUsageError(
+        `--wave ${options.wave}: give the wave about to start, 2 to the number of waves of --plan`,
+      );
     }
     const reported = new Map((reports.length > 0 ? mergeReports(reports).stacks : []).map((s) => [s.name, s]));
-    const counted = plan && options.wave !== undefined ? plan.waves.slice(0, options.wave - 1).flatMap((w) => w.stacks) : [...reported.keys()];
+    const counted =
+      plan && options.wave !== undefined
+        ? plan.waves.slice(0, options.wave - 1).flatMap((w) => w.stacks)
+        : [...reported.keys()];
     const failures = counted.flatMap((name) => {
       const stack = reported.get(name);
       if (!stack) return [`${name}: no report: its job died before writing one`];
@@ -67,11 +79,15 @@ export function fleetGate(options: GateOptions, io: FleetIo): Promise<number> {
     });
     const allowed = failuresAllowed(budget, plan ? plan.stacks.length : reported.size);
     if (failures.length > allowed) {
-      io.err(`gate: ${failures.length} stack(s) failed or were refused, more than --max-failures ${options.maxFailures} (${allowed}): later waves are held\n`);
+      io.err(
+        `gate: ${failures.length} stack(s) failed or were refused, more than --max-failures ${options.maxFailures} (${allowed}): later waves are held\n`,
+      );
       for (const line of failures) io.err(`  ${line}\n`);
       return FLEET_EXIT.failed;
     }
-    io.out(`gate: ${failures.length} failed or refused stack(s) of ${counted.length}; --max-failures ${options.maxFailures} (${allowed}): the next wave may start\n`);
+    io.out(
+      `gate: ${failures.length} failed or refused stack(s) of ${counted.length}; --max-failures ${options.maxFailures} (${allowed}): the next wave may start\n`,
+    );
     return FLEET_EXIT.ok;
   });
 }

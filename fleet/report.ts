@@ -95,7 +95,24 @@ export function stackReportOf(
   fields: Partial<Omit<StackReport, "name" | "municipality" | "tier" | "cluster" | "wave" | "status">> = {},
 ): StackReport {
   const { name, municipality, tier, cluster } = stack;
-  return { name, municipality, tier, cluster, wave, status, add: 0, change: 0, destroy: 0, drifted: [], refused: [], durationMs: 0, log: null, error: null, timings: {}, ...fields };
+  return {
+    name,
+    municipality,
+    tier,
+    cluster,
+    wave,
+    status,
+    add: 0,
+    change: 0,
+    destroy: 0,
+    drifted: [],
+    refused: [],
+    durationMs: 0,
+    log: null,
+    error: null,
+    timings: {},
+    ...fields,
+  };
 }
 
 export function summarize(stacks: readonly StackReport[]): Record<StackStatus, number> {

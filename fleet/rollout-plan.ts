@@ -31,7 +31,9 @@ export type RolloutPlan = z.output<typeof rolloutPlanSchema>;
 export function rolloutPlan(waves: readonly Wave[], maxFailures: string): RolloutPlan {
   return {
     waves: waves.map((w) => ({ name: w.name, stacks: w.stacks.map((s) => s.name) })),
-    stacks: waves.flatMap((w) => w.stacks.map(({ name, municipality, tier, phase, cluster }) => ({ name, municipality, tier, phase, cluster }))),
+    stacks: waves.flatMap((w) =>
+      w.stacks.map(({ name, municipality, tier, phase, cluster }) => ({ name, municipality, tier, phase, cluster })),
+    ),
     maxFailures,
   };
 }
@@ -44,7 +46,9 @@ export function formatRolloutPlan(plan: RolloutPlan): string {
 export function formatWaves(waves: readonly Wave[]): string {
   const width = Math.max(...waves.map((w) => w.name.length));
   return waves
-    .map((w, i) => `wave ${i + 1} ${w.name.padEnd(width)}  ${String(w.stacks.length).padStart(4)} stack(s): ${w.stacks.map((s) => s.name).join(", ")}`)
+    .map(
+      (w, i) =>
+        `wave ${i + 1} ${w.name.padEnd(width)}  ${String(w.stacks.length).padStart(4)} stack(s): ${w.stacks.map((s) => s.name).join(", ")}`,
+    )
     .join("\n");
 }
-

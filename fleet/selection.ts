@@ -30,13 +30,24 @@ export interface Selection {
 
 export function fleetStack(plan: InstancePlan): FleetStack {
   const m = plan.municipality;
-  return { name: plan.stackName, municipality: m.name, tier: m.tier, phase: m.phase, cluster: plan.cluster.name, population: m.population };
+  return {
+    name: plan.stackName,
+    municipality: m.name,
+    tier: m.tier,
+    phase: m.phase,
+    cluster: plan.cluster.name,
+    population: m.population,
+  };
 }
 
 /** "a,b" and repeated flags alike → names, blanks dropped, duplicates removed, order kept. */
 export function listOption(values: readonly string[] | string | undefined): string[] | undefined {
   if (values === undefined) return undefined;
-  const names = [values].flat().flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  const names = [values]
+    .flat()
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
   return [...new Set(names)];
 }
 
@@ -61,7 +72,8 @@ export function selectStacks(
   const phases = known("--phase", selection.phases, PHASES);
   const clusters = known("--cluster", selection.clusters, context.clusters);
   for (const phase of phases ?? []) {
-    if (!isFormalized(phase as Phase)) throw new FleetUsageError(`--phase ${phase}: nothing is deployed before the contract is published on the PNCP`);
+    if (!isFormalized(phase as Phase))
+      throw new FleetUsageError(`--phase ${phase}: nothing is deployed before the contract is published on the PNCP`);
   }
 
   let stacks = plans.map(fleetStack);
@@ -71,14 +83,21 @@ export function selectStacks(
       const stack = byName.get(name);
       if (stack) return stack;
       const phase = context.phaseOf(name) ?? context.phaseOf(name.replace(/^sei-/, ""));
-      if (phase) throw new FleetUsageError(`--only ${name}: the municipality is ${phase}; nothing is deployed before the contract is published on the PNCP`);
+      if (phase)
+        throw new FleetUsageError(
+          `--only ${name}: the municipality is ${phase}; nothing is deployed before the contract is published on the PNCP`,
+        );
       throw new FleetUsageError(`--only ${name}: no municipality or stack of that name`);
     });
     stacks = [...new Map(stacks.map((s) => [s.name, s])).values()];
   }
   const selected = stacks
-    .filter((s) => (!tiers || tiers.has(s.tier)) && (!phases || phases.has(s.phase)) && (!clusters || clusters.has(s.cluster)))
+    .filter(
+      (s) =>
+        (!tiers || tiers.has(s.tier)) && (!phases || phases.has(s.phase)) && (!clusters || clusters.has(s.cluster)),
+    )
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (selected.length === 0) throw new FleetUsageError("the selection matches no stack: check --only, --tier, --phase and --cluster");
+  if (selected.length === 0)
+    throw new FleetUsageError("the selection matches no stack: check --only, --tier, --phase and --cluster");
   return selected;
 }

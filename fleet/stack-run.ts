@@ -75,7 +75,9 @@ export async function runStack(stack: FleetStack, wave: string | null, context: 
   const timings: { -readonly [K in keyof Timings]: Timings[K] } = {};
   let outcome: Outcome;
   try {
-    log.note(`# sei-infra fleet ${context.command} ${stack.name} (${stack.tier}, cluster ${stack.cluster}${wave ? `, wave ${wave}` : ""})`);
+    log.note(
+      `# sei-infra fleet ${context.command} ${stack.name} (${stack.tier}, cluster ${stack.cluster}${wave ? `, wave ${wave}` : ""})`,
+    );
     outcome = await steps(call, context, planFile, timings);
   } catch (error) {
     outcome = { status: "failed", error: error instanceof Error ? error.message : String(error) };
@@ -96,7 +98,12 @@ export async function runStack(stack: FleetStack, wave: string | null, context: 
   });
 }
 
-async function steps(call: EngineCall, context: StackRunContext, planFile: string, timings: { -readonly [K in keyof Timings]: Timings[K] }): Promise<Outcome> {
+async function steps(
+  call: EngineCall,
+  context: StackRunContext,
+  planFile: string,
+  timings: { -readonly [K in keyof Timings]: Timings[K] },
+): Promise<Outcome> {
   const lock = `-lock-timeout=${context.lockTimeout}`;
   const init = await runEngine(call, ["init", "-input=false", "-no-color", lock]);
   timings.initMs = init.ms;
@@ -108,7 +115,8 @@ async function steps(call: EngineCall, context: StackRunContext, planFile: strin
   timings.planMs = plan.ms;
   if (plan.code !== 0) {
     const refused = engineRefusals(call.log.tail());
-    if (refused.length > 0) return { status: "refused", refused, error: refusal(refused, "prevent_destroy stopped the plan") };
+    if (refused.length > 0)
+      return { status: "refused", refused, error: refusal(refused, "prevent_destroy stopped the plan") };
     return failed(call.log, "plan", plan.code);
   }
 
@@ -122,15 +130,26 @@ async function steps(call: EngineCall, context: StackRunContext, planFile: strin
   if (context.command === "drift") {
     const drift = classifyDrift(json);
     call.log.note(`# drift: ${drift.state}${drift.state === "drifted" ? ` (${drift.addresses.join(", ")})` : ""}`);
-    return { status: drift.state === "drifted" ? "drifted" : drift.state === "pending" ? "changes" : "no-changes", drifted, counts };
+    return {
+      status: drift.state === "drifted" ? "drifted" : drift.state === "pending" ? "changes" : "no-changes",
+      drifted,
+      counts,
+    };
   }
 
   const refused = dataBearingDeletes(json);
   if (refused.length > 0) {
     call.log.note(`# refused: the plan deletes or replaces ${refused.join(", ")}; nothing was applied`);
-    return { status: "refused", counts, drifted, refused, error: refusal(refused, "the plan deletes or replaces data-bearing resources") };
+    return {
+      status: "refused",
+      counts,
+      drifted,
+      refused,
+      error: refusal(refused, "the plan deletes or replaces data-bearing resources"),
+    };
   }
-  if (!hasChanges(json) && !(context.command === "apply" && context.rewriteStates)) return { status: "no-changes", counts };
+  if (!hasChanges(json) && !(context.command === "apply" && context.rewriteStates))
+    return { status: "no-changes", counts };
   if (context.command === "plan") return { status: "changes", counts, drifted };
 
   const apply = await runEngine(call, ["apply", "-input=false", "-no-color", lock, planFile]);
@@ -145,5 +164,8 @@ function refusal(addresses: readonly string[], why: string): string {
 
 function failed(log: StackLog, step: string, code: number): Outcome {
   const summaries = errorSummaries(log.tail());
-  return { status: "failed", error: summaries.length > 0 ? `${step}: ${summaries.join("; ")}` : `${step} failed (exit ${code})` };
+  return {
+    status: "failed",
+    error: summaries.length > 0 ? `${step}: ${summaries.join("; ")}` : `${step} failed (exit ${code})`,
+  };
 }

@@ -23,7 +23,11 @@ export function passphraseVariables(encryption: StateEncryptionPlan): string[] {
   return [encryption.passphraseVariable, ...previous].map((v) => `TF_VAR_${v}`);
 }
 
-export function checkStateEncryption(encryption: StateEncryptionPlan | null, engine: Pick<Engine, "name">, env: NodeJS.ProcessEnv): void {
+export function checkStateEncryption(
+  encryption: StateEncryptionPlan | null,
+  engine: Pick<Engine, "name">,
+  env: NodeJS.ProcessEnv,
+): void {
   if (!encryption) return;
   if (engine.name !== "opentofu") {
     throw new FleetUsageError(
@@ -32,8 +36,14 @@ export function checkStateEncryption(encryption: StateEncryptionPlan | null, eng
   }
   for (const name of passphraseVariables(encryption)) {
     const value = env[name] ?? "";
-    if (value.length === 0) throw new FleetUsageError(`${name} is not set: platform.yaml encrypts the state with the passphrase OpenTofu reads from it (docs/synth.md, "State encryption")`);
-    if (value.length < MIN_PASSPHRASE_LENGTH) throw new FleetUsageError(`${name} is ${value.length} characters long: OpenTofu needs a passphrase of at least ${MIN_PASSPHRASE_LENGTH}`);
+    if (value.length === 0)
+      throw new FleetUsageError(
+        `${name} is not set: platform.yaml encrypts the state with the passphrase OpenTofu reads from it (docs/synth.md, "State encryption")`,
+      );
+    if (value.length < MIN_PASSPHRASE_LENGTH)
+      throw new FleetUsageError(
+        `${name} is ${value.length} characters long: OpenTofu needs a passphrase of at least ${MIN_PASSPHRASE_LENGTH}`,
+      );
   }
 }
 

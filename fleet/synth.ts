@@ -20,7 +20,10 @@ export interface SynthResult {
   readonly log: string;
 }
 
-export function synthesize(stacks: readonly FleetStack[], options: { root: string; outdir: string; log: string; env: NodeJS.ProcessEnv }): Promise<SynthResult> {
+export function synthesize(
+  stacks: readonly FleetStack[],
+  options: { root: string; outdir: string; log: string; env: NodeJS.ProcessEnv },
+): Promise<SynthResult> {
   const app = (JSON.parse(readFileSync(join(options.root, "cdktf.json"), "utf8")) as { app: string }).app;
   const started = Date.now();
   const fd = openSync(options.log, "w");

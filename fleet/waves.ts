@@ -18,7 +18,8 @@ import { TIER_IDS } from "../core/schema/municipality.ts";
 import { FleetUsageError } from "./errors.ts";
 import type { FleetStack } from "./selection.ts";
 
-export type WaveStep = { readonly kind: "canary" } | { readonly kind: "percent"; readonly percent: number } | { readonly kind: "rest" };
+export type WaveStep =
+  { readonly kind: "canary" } | { readonly kind: "percent"; readonly percent: number } | { readonly kind: "rest" };
 
 export interface Wave {
   /** The step it came from: "canary", "10%", "rest". */
@@ -34,22 +35,28 @@ export function parseWaves(spec: string): WaveStep[] {
     if (word === "canary") return { kind: "canary" };
     if (word === "rest") return { kind: "rest" };
     const percent = /^(\d{1,3}(?:\.\d+)?)%$/.exec(word);
-    if (percent && Number(percent[1]) > 0 && Number(percent[1]) <= 100) return { kind: "percent", percent: Number(percent[1]) };
+    if (percent && Number(percent[1]) > 0 && Number(percent[1]) <= 100)
+      return { kind: "percent", percent: Number(percent[1]) };
     throw new FleetUsageError(`--waves ${spec}: "${word}" is not canary, a percentage from 1% to 100%, or rest`);
   });
   steps.forEach((step, i) => {
     const previous = steps[i - 1];
-    if (step.kind === "canary" && i > 0) throw new FleetUsageError(`--waves ${spec}: canary can only be the first wave`);
+    if (step.kind === "canary" && i > 0)
+      throw new FleetUsageError(`--waves ${spec}: canary can only be the first wave`);
     if (previous?.kind === "rest" || (previous?.kind === "percent" && previous.percent === 100)) {
       throw new FleetUsageError(`--waves ${spec}: nothing can follow ${words[i - 1]}, which takes every stack left`);
     }
     if (step.kind === "percent" && previous?.kind === "percent" && step.percent <= previous.percent) {
-      throw new FleetUsageError(`--waves ${spec}: percentages are cumulative and must grow (${previous.percent}% then ${step.percent}%)`);
+      throw new FleetUsageError(
+        `--waves ${spec}: percentages are cumulative and must grow (${previous.percent}% then ${step.percent}%)`,
+      );
     }
   });
   const last = steps[steps.length - 1]!;
   if (last.kind !== "rest" && !(last.kind === "percent" && last.percent === 100)) {
-    throw new FleetUsageError(`--waves ${spec}: the last wave must be rest (or 100%), or some selected stacks would never run`);
+    throw new FleetUsageError(
+      `--waves ${spec}: the last wave must be rest (or 100%), or some selected stacks would never run`,
+    );
   }
   return steps;
 }
@@ -90,7 +97,9 @@ function canaries(stacks: readonly FleetStack[]): FleetStack[] {
     const current = chosen.get(key);
     if (!current || better(stack, current) < 0) chosen.set(key, stack);
   }
-  return [...chosen.values()].sort((a, b) => TIER_IDS.indexOf(a.tier) - TIER_IDS.indexOf(b.tier) || byName({ name: a.cluster }, { name: b.cluster }));
+  return [...chosen.values()].sort(
+    (a, b) => TIER_IDS.indexOf(a.tier) - TIER_IDS.indexOf(b.tier) || byName({ name: a.cluster }, { name: b.cluster }),
+  );
 }
 
 function byName(a: { readonly name: string }, b: { readonly name: string }): number {
@@ -98,14 +107,17 @@ function byName(a: { readonly name: string }, b: { readonly name: string }): num
 }
 
 /** --max-failures: how many failed or refused stacks a rollout tolerates before it holds the later waves. */
-export type FailureBudget = { readonly kind: "count"; readonly count: number } | { readonly kind: "percent"; readonly percent: number };
+export type FailureBudget =
+  { readonly kind: "count"; readonly count: number } | { readonly kind: "percent"; readonly percent: number };
 
 export function parseFailureBudget(text: string): FailureBudget {
   const count = /^\d+$/.exec(text);
   if (count) return { kind: "count", count: Number(text) };
   const percent = /^(\d{1,3}(?:\.\d+)?)%$/.exec(text);
   if (percent && Number(percent[1]) <= 100) return { kind: "percent", percent: Number(percent[1]) };
-  throw new FleetUsageError(`--max-failures ${text}: give a number of stacks (0, 3) or a percentage of the selection (5%)`);
+  throw new FleetUsageError(
+    `--max-failures ${text}: give a number of stacks (0, 3) or a percentage of the selection (5%)`,
+  );
 }
 
 /** The budget as a number of stacks: a percentage of the selection, rounded down. */

@@ -40,7 +40,11 @@ export function markdownTable(table: Table): string {
 }
 
 function printableTable({ headers, align, rows }: Table): Table {
-  return { headers: headers.map((h) => printable(h)), align, rows: rows.map((row) => row.map((cell) => printable(cell))) };
+  return {
+    headers: headers.map((h) => printable(h)),
+    align,
+    rows: rows.map((row) => row.map((cell) => printable(cell))),
+  };
 }
 
 function escapeCell(cell: string): string {

@@ -23,7 +23,10 @@ const DEADLINE_SECONDS = 6 * 3600;
 
 export function restoreJob(plan: InstancePlan, set: string): Record<string, unknown> {
   const { database, backup } = plan;
-  if (!backup) throw new Error(`${plan.municipality.name} is in phase ${plan.municipality.phase}: backups (and so restores) come with production`);
+  if (!backup)
+    throw new Error(
+      `${plan.municipality.name} is in phase ${plan.municipality.phase}: backups (and so restores) come with production`,
+    );
   const labels = { ...componentLabels("backup"), "sei.mg.gov.br/restore-set": set };
   const env = (name: string, value: string | number) => ({ name, value: String(value) });
   const uid = IMAGES.app.uid;
@@ -44,7 +47,12 @@ export function restoreJob(plan: InstancePlan, set: string): Record<string, unkn
           enableServiceLinks: false,
           imagePullSecrets: database.imagePullSecrets.map((name) => ({ name })),
           // No fsGroup: the backup volume is only read, and its ownership stays the backup's.
-          securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: IMAGES.app.gid, seccompProfile: { type: "RuntimeDefault" } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: uid,
+            runAsGroup: IMAGES.app.gid,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
           containers: [
             {
               name: "restore",
@@ -55,7 +63,10 @@ export function restoreJob(plan: InstancePlan, set: string): Record<string, unkn
                 env("DB_HOST", database.serviceName),
                 env("DB_PORT", database.port),
                 env("DB_ADMIN_USER", database.adminUser),
-                { name: "MYSQL_PWD", valueFrom: { secretKeyRef: { name: plan.secrets.database, key: SECRET_KEYS.database.rootPassword } } },
+                {
+                  name: "MYSQL_PWD",
+                  valueFrom: { secretKeyRef: { name: plan.secrets.database, key: SECRET_KEYS.database.rootPassword } },
+                },
                 env("SEI_DATABASE", database.seiDatabase),
                 env("SIP_DATABASE", database.sipDatabase),
                 env("BACKUPS", BACKUP_MOUNTS.backups),

@@ -16,18 +16,26 @@ function expandHome(path: string): string {
   return path === "~" || path.startsWith("~/") ? homedir() + path.slice(1) : path;
 }
 
-export function kubectlFor(cluster: InstancePlan["cluster"], env: Readonly<Record<string, string | undefined>>): Kubectl {
+export function kubectlFor(
+  cluster: InstancePlan["cluster"],
+  env: Readonly<Record<string, string | undefined>>,
+): Kubectl {
   const base = ["--kubeconfig", expandHome(cluster.kubeconfigPath), "--context", cluster.context];
   return (args, input) =>
     new Promise((resolve, reject) => {
-      const child = spawn(env.KUBECTL ?? "kubectl", [...base, ...args], { env: { ...process.env, ...env }, stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn(env.KUBECTL ?? "kubectl", [...base, ...args], {
+        env: { ...process.env, ...env },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       child.on("error", (error) => reject(new KubectlError(`kubectl could not start: ${error.message}`)));
       child.on("close", (code) =>
-        code === 0 ? resolve(stdout) : reject(new KubectlError(`kubectl ${args.slice(0, 3).join(" ")} failed: ${(stderr || stdout).trim()}`)),
+        code === 0
+          ? resolve(stdout)
+          : reject(new KubectlError(`kubectl ${args.slice(0, 3).join(" ")} failed: ${(stderr || stdout).trim()}`)),
       );
       child.stdin.end(input ?? "");
     });

@@ -44,23 +44,34 @@ export const { Construct } = load("constructs") as typeof ConstructsModule;
 export type Construct = ConstructsModule.Construct;
 export type { IConstruct } from "constructs";
 
-export const { App, Op, TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack } =
-  load("cdktf") as typeof CdktfModule;
+export const { App, Op, TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack } = load(
+  "cdktf",
+) as typeof CdktfModule;
 export type App = CdktfModule.App;
 export type TerraformStack = CdktfModule.TerraformStack;
 export type { ITerraformDependable, Precondition, TerraformRemoteState } from "cdktf";
 
-export const { KubernetesProvider } = load("@cdktf/provider-kubernetes/lib/provider") as typeof KubernetesProviderModule;
+export const { KubernetesProvider } = load(
+  "@cdktf/provider-kubernetes/lib/provider",
+) as typeof KubernetesProviderModule;
 export const { NamespaceV1 } = load("@cdktf/provider-kubernetes/lib/namespace-v1") as typeof NamespaceModule;
 export type NamespaceV1 = NamespaceModule.NamespaceV1;
-export const { ResourceQuotaV1 } = load("@cdktf/provider-kubernetes/lib/resource-quota-v1") as typeof ResourceQuotaModule;
+export const { ResourceQuotaV1 } = load(
+  "@cdktf/provider-kubernetes/lib/resource-quota-v1",
+) as typeof ResourceQuotaModule;
 export type ResourceQuotaV1 = ResourceQuotaModule.ResourceQuotaV1;
 export const { LimitRangeV1 } = load("@cdktf/provider-kubernetes/lib/limit-range-v1") as typeof LimitRangeModule;
-export const { NetworkPolicyV1 } = load("@cdktf/provider-kubernetes/lib/network-policy-v1") as typeof NetworkPolicyModule;
+export const { NetworkPolicyV1 } = load(
+  "@cdktf/provider-kubernetes/lib/network-policy-v1",
+) as typeof NetworkPolicyModule;
 export type NetworkPolicyV1 = NetworkPolicyModule.NetworkPolicyV1;
 export type { NetworkPolicyV1Spec } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-export const { ServiceAccountV1 } = load("@cdktf/provider-kubernetes/lib/service-account-v1") as typeof ServiceAccountModule;
-export const { PersistentVolumeClaimV1 } = load("@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1") as typeof ClaimModule;
+export const { ServiceAccountV1 } = load(
+  "@cdktf/provider-kubernetes/lib/service-account-v1",
+) as typeof ServiceAccountModule;
+export const { PersistentVolumeClaimV1 } = load(
+  "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1",
+) as typeof ClaimModule;
 export type PersistentVolumeClaimV1 = ClaimModule.PersistentVolumeClaimV1;
 export const { DataKubernetesStorageClassV1 } = load(
   "@cdktf/provider-kubernetes/lib/data-kubernetes-storage-class-v1",

@@ -84,7 +84,8 @@ const noImportMeta = {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
       if (args.path.includes(`${join("node_modules", "")}`)) return undefined;
       const contents = readFileSync(args.path, "utf8");
-      if (contents.includes("import.meta")) throw new Error(`${args.path} uses import.meta, which the bundle would change`);
+      if (contents.includes("import.meta"))
+        throw new Error(`${args.path} uses import.meta, which the bundle would change`);
       return { contents, loader: "ts" };
     });
   },
@@ -108,7 +109,9 @@ async function buildBundle() {
     minifySyntax: true,
     plugins: [englishOnlyZod, noImportMeta],
     // Bundled CommonJS packages (commander) call require() for Node built-ins.
-    banner: { js: 'import { createRequire as __seiCreateRequire } from "node:module"; const require = __seiCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __seiCreateRequire } from "node:module"; const require = __seiCreateRequire(import.meta.url);',
+    },
   });
   const inputs = Object.keys(result.metafile.inputs).map((path) => {
     const stat = statSync(join(root, path));

@@ -24,13 +24,19 @@ const workspace = createRunningWorkspace([NAME], {
 });
 await kubectl(["apply", "-f", "-"], storageManifest([NAME]));
 
-console.error(`demo: cdktf deploy sei-${NAME}: Terraform, then Helm (first install, updater, every pod Ready); about a minute`);
+console.error(
+  `demo: cdktf deploy sei-${NAME}: Terraform, then Helm (first install, updater, every pod Ready); about a minute`,
+);
 const started = Date.now();
-const deployed = spawnSync("npx", ["cdktf", "deploy", `sei-${NAME}`, "--auto-approve", "--skip-provider-lock", "--no-color"], {
-  cwd: workspace,
-  env: { ...process.env, SEI_ONLY: NAME, CI: "1" },
-  stdio: ["ignore", "inherit", "inherit"],
-});
+const deployed = spawnSync(
+  "npx",
+  ["cdktf", "deploy", `sei-${NAME}`, "--auto-approve", "--skip-provider-lock", "--no-color"],
+  {
+    cwd: workspace,
+    env: { ...process.env, SEI_ONLY: NAME, CI: "1" },
+    stdio: ["ignore", "inherit", "inherit"],
+  },
+);
 if (deployed.status !== 0) {
   console.error(`demo: the deploy failed (above); look with: kubectl -n ${namespace} get pods,events`);
   process.exit(1);

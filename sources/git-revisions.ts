@@ -58,7 +58,12 @@ export function gitRevisions({ root, revisions, prefetch }: GitRevisionsOptions)
   return trees.map((tree, i) => treeSource(root, `${revisions[i]} (${commits[i]!.slice(0, 10)})`, tree, blobs));
 }
 
-function treeSource(root: string, label: string, tree: ReadonlyMap<string, TreeEntry>, blobs: Map<string, Buffer>): FileSource {
+function treeSource(
+  root: string,
+  label: string,
+  tree: ReadonlyMap<string, TreeEntry>,
+  blobs: Map<string, Buffer>,
+): FileSource {
   const paths = [...tree.keys()];
   return {
     label,
@@ -99,7 +104,10 @@ function treeSource(root: string, label: string, tree: ReadonlyMap<string, TreeE
  * shrink anything.
  */
 export function differsFromWorkingTree(root: string, revision: string, paths: readonly string[]): boolean {
-  const result = spawnSync("git", ["diff", "--quiet", "--no-ext-diff", revision, "--", ...paths], { cwd: root, stdio: "ignore" });
+  const result = spawnSync("git", ["diff", "--quiet", "--no-ext-diff", revision, "--", ...paths], {
+    cwd: root,
+    stdio: "ignore",
+  });
   if (result.status === 0) return false;
   if (result.status === 1) return true;
   throw new GitError(`git diff ${revision} failed (not a git checkout, or no such revision)`);
@@ -108,7 +116,10 @@ export function differsFromWorkingTree(root: string, revision: string, paths: re
 /** The commit of each revision; an unknown one is named in the error. */
 function revParse(root: string, revisions: readonly string[]): string[] {
   try {
-    return git(root, ["rev-parse", ...revisions.map((r) => `${r}^{commit}`)]).toString("utf8").trim().split("\n");
+    return git(root, ["rev-parse", ...revisions.map((r) => `${r}^{commit}`)])
+      .toString("utf8")
+      .trim()
+      .split("\n");
   } catch (error) {
     const unknown = error instanceof GitError ? /'(.+)\^\{commit\}': unknown revision/.exec(error.message) : null;
     throw unknown ? new GitError(`unknown revision "${unknown[1]}"`) : error;
@@ -141,7 +152,8 @@ function catFileBatch(root: string, oids: readonly string[]): Map<string, Buffer
     const eol = out.indexOf(0x0a, at);
     if (eol < 0) break;
     const [oid, type, size] = out.subarray(at, eol).toString("utf8").split(" ");
-    if (type !== "blob" || !oid || size === undefined) throw new GitError(`git cat-file: unexpected answer "${out.subarray(at, eol).toString("utf8")}"`);
+    if (type !== "blob" || !oid || size === undefined)
+      throw new GitError(`git cat-file: unexpected answer "${out.subarray(at, eol).toString("utf8")}"`);
     const start = eol + 1;
     const end = start + Number(size);
     blobs.set(oid, out.subarray(start, end));

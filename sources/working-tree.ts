@@ -24,7 +24,8 @@ import { MAX_FILE_BYTES, tooLarge } from "../core/load/index.ts";
 import { RefusedPath, type FileSource } from "../core/source.ts";
 
 /** Open for reading; never follow a final link, never wait on a FIFO, never take a terminal. */
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
+const OPEN_FLAGS =
+  constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
 
 export function workingTree(root: string): FileSource {
   const folders = new Map<string, string | undefined>();
@@ -68,7 +69,9 @@ export function realFolderInside(root: string, folder: string): string | undefin
     throw refusal(error);
   }
   if (isInside(resolve(root), resolve(folder)) && !isInside(realpathSync.native(root), real)) {
-    throw new RefusedPath("is reached through a symbolic link that leads outside the project; links are not followed out of it");
+    throw new RefusedPath(
+      "is reached through a symbolic link that leads outside the project; links are not followed out of it",
+    );
   }
   return real;
 }
@@ -154,6 +157,8 @@ function refusal(error: unknown): RefusedPath {
     case "EIO":
       return new RefusedPath("cannot be read: input/output error");
     default:
-      return new RefusedPath(`cannot be read (${code(error) ?? (error instanceof Error ? error.name : "unknown error")})`);
+      return new RefusedPath(
+        `cannot be read (${code(error) ?? (error instanceof Error ? error.name : "unknown error")})`,
+      );
   }
 }

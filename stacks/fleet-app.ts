@@ -29,7 +29,10 @@ export interface SummaryRow {
   readonly resources: number;
 }
 
-export function buildFleetApp(plans: readonly InstancePlan[], options: FleetAppOptions): { app: App; stacks: MunicipalityStack[] } {
+export function buildFleetApp(
+  plans: readonly InstancePlan[],
+  options: FleetAppOptions,
+): { app: App; stacks: MunicipalityStack[] } {
   const app = new App({ outdir: options.outdir, skipValidation: !options.validate, stackTraces: false });
   const stacks = plans.map((plan) => new MunicipalityStack(app, { plan, root: options.root }));
   return { app, stacks };

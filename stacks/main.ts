@@ -43,10 +43,15 @@ async function main(): Promise<void> {
     // A folder the source refuses lists nothing here; loadFleet reports why.
     const unknown = unknownNames(only, listFolder(source, municipalitiesDir).names);
     // SEI_ONLY and the file names are printed escaped (core/printable.ts), like every diagnostic.
-    if (unknown.length) fail([...unknown.map((message) => printable(message)), "synthesis stopped: nothing was written"]);
+    if (unknown.length)
+      fail([...unknown.map((message) => printable(message)), "synthesis stopped: nothing was written"]);
   }
 
-  const fleet = loadFleet({ source, municipalitiesDir, files: only?.map((name) => posix.join(municipalitiesDir, `${name}.yaml`)) });
+  const fleet = loadFleet({
+    source,
+    municipalitiesDir,
+    files: only?.map((name) => posix.join(municipalitiesDir, `${name}.yaml`)),
+  });
   for (const d of fleet.diagnostics) if (d.severity === "warning") process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (hasErrors(fleet.diagnostics)) {
     fail([
@@ -70,11 +75,16 @@ async function main(): Promise<void> {
   try {
     const rows = await synthesizeFleet(plans, { root, outdir: staging });
     // cdktf-cli sets CDKTF_OUTDIR and cleans up orphaned stack folders itself afterwards.
-    publish(staging, outdir, { leaveOrphanStacks: env.CDKTF_OUTDIR !== undefined && env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined });
+    publish(staging, outdir, {
+      leaveOrphanStacks: env.CDKTF_OUTDIR !== undefined && env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined,
+    });
     process.stdout.write(`${formatSummary(rows)}\n`);
   } catch (error) {
     discard(staging);
-    fail([`synthesis failed: ${printable(error instanceof Error ? error.message : String(error))}`, "the previous output folder was left as it was"]);
+    fail([
+      `synthesis failed: ${printable(error instanceof Error ? error.message : String(error))}`,
+      "the previous output folder was left as it was",
+    ]);
   }
 }
 

@@ -10,7 +10,14 @@
  * or version, so the Terraform addresses never change.
  */
 import { resolve } from "node:path";
-import { HelmProvider, KubernetesProvider, RandomProvider, TerraformOutput, TerraformStack, type Construct } from "../runtime/cdktf.ts";
+import {
+  HelmProvider,
+  KubernetesProvider,
+  RandomProvider,
+  TerraformOutput,
+  TerraformStack,
+  type Construct,
+} from "../runtime/cdktf.ts";
 import type { InstancePlan, VolumePlan } from "../core/plan.ts";
 import { DataVolume } from "../constructs/data-volume.ts";
 import { Database } from "../constructs/database.ts";
@@ -72,7 +79,8 @@ export class MunicipalityStack extends TerraformStack {
     const { volumes } = plan;
     // Volumes after the quota: a tier change raises the storage quota before the claims grow into it.
     const dependsOn = [tenancy.quota];
-    const volume = (id: string, v: VolumePlan) => new DataVolume(this, id, { namespace, volume: v, preconditions: retains(v), dependsOn });
+    const volume = (id: string, v: VolumePlan) =>
+      new DataVolume(this, id, { namespace, volume: v, preconditions: retains(v), dependsOn });
     const databaseVolume = volume("DatabaseVolume", volumes.database);
     const documents = new DocumentStorage(this, "DocumentStorage", {
       namespace,
@@ -91,7 +99,13 @@ export class MunicipalityStack extends TerraformStack {
       serviceAccountName: plan.serviceAccountName,
       waitForRollout: plan.waitForWorkloads,
       ...(plan.backup
-        ? { backup: { plan: plan.backup, backupClaimName: backupVolume.claimName, documentsClaimName: documents.claimName } }
+        ? {
+            backup: {
+              plan: plan.backup,
+              backupClaimName: backupVolume.claimName,
+              documentsClaimName: documents.claimName,
+            },
+          }
         : {}),
     });
 

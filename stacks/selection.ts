@@ -11,7 +11,14 @@ import type { InstancePlan } from "../core/plan.ts";
 
 /** The names in SEI_ONLY (comma-separated), or undefined when it is unset or blank. */
 export function parseOnly(only: string | undefined): string[] | undefined {
-  const names = [...new Set((only ?? "").split(",").map((n) => n.trim()).filter((n) => n !== ""))];
+  const names = [
+    ...new Set(
+      (only ?? "")
+        .split(",")
+        .map((n) => n.trim())
+        .filter((n) => n !== ""),
+    ),
+  ];
   return names.length ? names : undefined;
 }
 
@@ -35,6 +42,9 @@ export function selectPlans(
   const byName = new Map(plans.map((p) => [p.municipality.name, p]));
   const errors = names
     .filter((name) => !byName.has(name))
-    .map((name) => `SEI_ONLY: "${name}" is in phase ${phaseOf(name) ?? "unknown"}: nothing is deployed before the contract is published on the PNCP`);
+    .map(
+      (name) =>
+        `SEI_ONLY: "${name}" is in phase ${phaseOf(name) ?? "unknown"}: nothing is deployed before the contract is published on the PNCP`,
+    );
   return { plans: errors.length ? [] : names.map((name) => byName.get(name)!), errors };
 }

@@ -88,9 +88,12 @@ function required(settings: Readonly<Record<string, string>>, key: string, type:
  */
 export function backendNotes(plans: readonly InstancePlan[]): string[] {
   const names = new Set(
-    plans.flatMap((p) => (p.stateBackend.type === "pg" ? [p.stateBackend.settings.connectionStringEnv] : [])).filter((n) => n && n !== PG_CONN_STR),
+    plans
+      .flatMap((p) => (p.stateBackend.type === "pg" ? [p.stateBackend.settings.connectionStringEnv] : []))
+      .filter((n) => n && n !== PG_CONN_STR),
   );
   return [...names].map(
-    (name) => `note: the pg state backend reads its connection string from ${PG_CONN_STR}; platform.yaml keeps it in ${name}: export ${PG_CONN_STR}="$${name}" before cdktf deploy`,
+    (name) =>
+      `note: the pg state backend reads its connection string from ${PG_CONN_STR}; platform.yaml keeps it in ${name}: export ${PG_CONN_STR}="$${name}" before cdktf deploy`,
   );
 }

@@ -43,18 +43,29 @@ export class StateEncryption extends TerraformElement {
 /** The `terraform.encryption` block and the passphrase variables, as Terraform JSON. */
 export function encryptionConfiguration(plan: StateEncryptionPlan): Record<string, unknown> {
   const previous = plan.previous;
-  const keys = [{ keyName: plan.keyName, passphraseVariable: plan.passphraseVariable }, ...(previous?.kind === "key" ? [previous] : [])];
-  const methods: Record<string, Record<string, object>> = { aes_gcm: Object.fromEntries(keys.map((k) => [k.keyName, { keys: `key_provider.pbkdf2.${k.keyName}` }])) };
+  const keys = [
+    { keyName: plan.keyName, passphraseVariable: plan.passphraseVariable },
+    ...(previous?.kind === "key" ? [previous] : []),
+  ];
+  const methods: Record<string, Record<string, object>> = {
+    aes_gcm: Object.fromEntries(keys.map((k) => [k.keyName, { keys: `key_provider.pbkdf2.${k.keyName}` }])),
+  };
   // States written in clear are read once through the `unencrypted` method, which OpenTofu allows
   // only when the state is not `enforced`: for the time of that migration, never otherwise.
   if (previous?.kind === "unencrypted") methods.unencrypted = { [UNENCRYPTED]: {} };
   const current = { method: `method.aes_gcm.${plan.keyName}`, enforced: true };
   const fallback =
-    previous === null ? null : previous.kind === "key" ? `method.aes_gcm.${previous.keyName}` : `method.unencrypted.${UNENCRYPTED}`;
+    previous === null
+      ? null
+      : previous.kind === "key"
+        ? `method.aes_gcm.${previous.keyName}`
+        : `method.unencrypted.${UNENCRYPTED}`;
   return {
     terraform: {
       encryption: {
-        key_provider: { pbkdf2: Object.fromEntries(keys.map((k) => [k.keyName, { passphrase: `\${var.${k.passphraseVariable}}` }])) },
+        key_provider: {
+          pbkdf2: Object.fromEntries(keys.map((k) => [k.keyName, { passphrase: `\${var.${k.passphraseVariable}}` }])),
+        },
         method: methods,
         // A state written under the previous key (or in clear) is read with it and written back under the new one.
         state: fallback ? { ...current, enforced: previous?.kind === "key", fallback: { method: fallback } } : current,

@@ -54,7 +54,10 @@ export function synthesizeClaimed({ plans, root, outdir, next }: WorkerInput): S
   return withoutStackTraces(() => {
     const rows: SummaryRow[] = [];
     for (let start = Atomics.add(next, 0, BATCH); start < plans.length; start = Atomics.add(next, 0, BATCH)) {
-      const { app, stacks } = buildFleetApp(plans.slice(start, start + BATCH), { root, outdir: batchDir(outdir, start) });
+      const { app, stacks } = buildFleetApp(plans.slice(start, start + BATCH), {
+        root,
+        outdir: batchDir(outdir, start),
+      });
       app.synth();
       rows.push(...summarize(stacks));
     }
@@ -62,9 +65,15 @@ export function synthesizeClaimed({ plans, root, outdir, next }: WorkerInput): S
   });
 }
 
-export async function synthesizeFleet(plans: readonly InstancePlan[], options: SynthesizeOptions): Promise<SummaryRow[]> {
+export async function synthesizeFleet(
+  plans: readonly InstancePlan[],
+  options: SynthesizeOptions,
+): Promise<SummaryRow[]> {
   const wanted = options.workers ?? defaultWorkers();
-  const threads = Math.max(1, Math.min(wanted, Math.floor(plans.length / (options.stacksPerWorker ?? STACKS_PER_WORKER))));
+  const threads = Math.max(
+    1,
+    Math.min(wanted, Math.floor(plans.length / (options.stacksPerWorker ?? STACKS_PER_WORKER))),
+  );
   if (threads === 1) {
     return withoutStackTraces(() => {
       const { app, stacks } = buildFleetApp(plans, { root: options.root, outdir: options.outdir });
@@ -74,7 +83,12 @@ export async function synthesizeFleet(plans: readonly InstancePlan[], options: S
   }
 
   mkdirSync(options.outdir, { recursive: true });
-  const input: WorkerInput = { plans, root: options.root, outdir: options.outdir, next: new Int32Array(new SharedArrayBuffer(4)) };
+  const input: WorkerInput = {
+    plans,
+    root: options.root,
+    outdir: options.outdir,
+    next: new Int32Array(new SharedArrayBuffer(4)),
+  };
   const workers = Array.from({ length: threads - 1 }, () => runWorker(input));
   // This thread has cdktf loaded already and starts claiming while the workers load it.
   let here: SummaryRow[];
@@ -120,9 +134,14 @@ function mergeBatches(outdir: string): void {
     const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as ManifestFile;
     version = manifest.version;
     Object.assign(stacks, manifest.stacks);
-    for (const stack of readdirSync(join(dir, "stacks"))) renameSync(join(dir, "stacks", stack), join(stacksDir, stack));
+    for (const stack of readdirSync(join(dir, "stacks")))
+      renameSync(join(dir, "stacks", stack), join(stacksDir, stack));
     rmSync(dir, { recursive: true, force: true });
   }
-  const sorted = Object.fromEntries(Object.keys(stacks).sort().map((name) => [name, stacks[name]]));
+  const sorted = Object.fromEntries(
+    Object.keys(stacks)
+      .sort()
+      .map((name) => [name, stacks[name]]),
+  );
   writeFileSync(join(outdir, "manifest.json"), `${JSON.stringify({ stacks: sorted, version }, null, 2)}\n`);
 }

@@ -106,7 +106,11 @@ const DIMENSION_TEXT: Readonly<Record<Dimension, { what: string; show: (n: numbe
  * One diagnostic per overcommitted dimension of a cluster. With a `before`, the
  * severity is `grown` only when the change adds to that dimension.
  */
-function overcommitDiagnostics(after: ClusterRow, before: ClusterRow | null, grown: Diagnostic["severity"]): Diagnostic[] {
+function overcommitDiagnostics(
+  after: ClusterRow,
+  before: ClusterRow | null,
+  grown: Diagnostic["severity"],
+): Diagnostic[] {
   return after.overcommitted.map((d): Diagnostic => {
     const key = AMOUNT_KEY[d];
     const was = before?.usage[key] ?? 0;
@@ -116,7 +120,10 @@ function overcommitDiagnostics(after: ClusterRow, before: ClusterRow | null, gro
     return fileDiagnostic(
       PLATFORM_FILE,
       `cluster ${after.name}: ${text.what} ${verb(before)} ${text.show(after.usage[key])}, past the ${text.show(after.allocatable[key])} allocatable${change}`,
-      { severity: before !== null && added > 0 ? grown : "warning", path: `spec.clusters.${after.name}.allocatable.${d}` },
+      {
+        severity: before !== null && added > 0 ? grown : "warning",
+        path: `spec.clusters.${after.name}.allocatable.${d}`,
+      },
     );
   });
 }

@@ -17,10 +17,11 @@ export interface Amounts {
 }
 
 /** The field of Amounts that holds each dimension. */
-export const AMOUNT_KEY = { cpu: "cpuMillicores", memory: "memoryBytes", storage: "storageBytes" } as const satisfies Record<
-  Dimension,
-  keyof Amounts
->;
+export const AMOUNT_KEY = {
+  cpu: "cpuMillicores",
+  memory: "memoryBytes",
+  storage: "storageBytes",
+} as const satisfies Record<Dimension, keyof Amounts>;
 
 export type Percentages = Readonly<Record<Dimension, number>>;
 

@@ -72,7 +72,11 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): CapacityDiff {
     const change = changeOf(name, before.get(name), after.get(name), (t) => tierChanged.get(t) ?? true);
     if (change) changes.push(change);
   }
-  const delta = <T extends Group>(b: T, a: T): Delta<T> => ({ before: b, after: a, delta: subtractFigures(a.figures, b.figures) });
+  const delta = <T extends Group>(b: T, a: T): Delta<T> => ({
+    before: b,
+    after: a,
+    delta: subtractFigures(a.figures, b.figures),
+  });
   const clusterNames = [...new Set([...headReport.clusters, ...baseReport.clusters].map((c) => c.name))];
   return {
     base: baseReport,
@@ -84,12 +88,22 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): CapacityDiff {
     clusters: clusterNames.map((name) => {
       const b = baseReport.clusters.find((c) => c.name === name) ?? null;
       const a = headReport.clusters.find((c) => c.name === name) ?? null;
-      return { name, before: b, after: a, delta: subtractFigures(a?.figures ?? ZERO_FIGURES, b?.figures ?? ZERO_FIGURES) };
+      return {
+        name,
+        before: b,
+        after: a,
+        delta: subtractFigures(a?.figures ?? ZERO_FIGURES, b?.figures ?? ZERO_FIGURES),
+      };
     }),
   };
 }
 
-function changeOf(name: string, b: Entry | undefined, a: Entry | undefined, tierChanged: (tier: TierId) => boolean): Change | undefined {
+function changeOf(
+  name: string,
+  b: Entry | undefined,
+  a: Entry | undefined,
+  tierChanged: (tier: TierId) => boolean,
+): Change | undefined {
   if (b && a && !moved(b, a)) return undefined;
   return {
     name,

@@ -74,7 +74,13 @@ function combine(a: Figures, b: Figures, op: (x: number, y: number) => number): 
   return {
     requests: range(a.requests, b.requests),
     limits: range(a.limits, b.limits),
-    storageBytes: { database: s("database"), documents: s("documents"), solr: s("solr"), backup: s("backup"), total: s("total") },
+    storageBytes: {
+      database: s("database"),
+      documents: s("documents"),
+      solr: s("solr"),
+      backup: s("backup"),
+      total: s("total"),
+    },
   };
 }
 

@@ -38,6 +38,11 @@ function shrinkWarnings(before: Revision, after: Revision): Diagnostic[] {
     const newTier = after.tiers.get(now.municipality.spec.tier);
     if (!before.platform || !after.platform || !oldTier || !newTier) return [];
     const volumes = (member: Member, tier: Tier, platform: Platform) => volumesOf(member.municipality, tier, platform);
-    return shrinkingVolumes(now, volumes(old, oldTier, before.platform), volumes(now, newTier, after.platform), "warning");
+    return shrinkingVolumes(
+      now,
+      volumes(old, oldTier, before.platform),
+      volumes(now, newTier, after.platform),
+      "warning",
+    );
   });
 }

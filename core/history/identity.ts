@@ -38,10 +38,13 @@ export function identityChanges(before: readonly Member[], after: readonly Membe
     if (!isFormalized(phase)) continue;
     const same = afterByName.get(name);
     if (same) {
-      if (!isFormalized(same.municipality.spec.phase) && phase !== "decommissioned") diagnostics.push(backToContracted(old, same));
+      if (!isFormalized(same.municipality.spec.phase) && phase !== "decommissioned")
+        diagnostics.push(backToContracted(old, same));
       continue;
     }
-    const renamed = after.find((m) => m.municipality.spec.ibgeCode === ibgeCode && !beforeByName.has(m.municipality.metadata.name));
+    const renamed = after.find(
+      (m) => m.municipality.spec.ibgeCode === ibgeCode && !beforeByName.has(m.municipality.metadata.name),
+    );
     if (renamed) diagnostics.push(rename(old, renamed));
     else if (phase !== "decommissioned") diagnostics.push(removal(old));
   }

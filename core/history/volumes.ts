@@ -14,7 +14,12 @@ import type { Member } from "./identity.ts";
 export type Volumes = Readonly<Record<VolumeKind, VolumePlan>>;
 
 /** One diagnostic per volume of `now` smaller than it `was` (the same municipality's volumes, resolved at two revisions). */
-export function shrinkingVolumes(now: Member, was: Volumes, is: Volumes, severity: Diagnostic["severity"]): Diagnostic[] {
+export function shrinkingVolumes(
+  now: Member,
+  was: Volumes,
+  is: Volumes,
+  severity: Diagnostic["severity"],
+): Diagnostic[] {
   const { name } = now.municipality.metadata;
   return VOLUME_KINDS.filter((kind) => is[kind].storageBytes < was[kind].storageBytes).map((kind) => {
     const from = formatBytes(was[kind].storageBytes);

@@ -23,4 +23,3 @@ export function tooLarge(bytes: number, limit = MAX_FILE_BYTES): string {
  * how "billion laughs" documents blow up, so the limit is small.
  */
 export const MAX_ALIASES = 10;
-

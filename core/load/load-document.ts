@@ -27,14 +27,22 @@ export interface LoadedDocument<T> {
  * and one the source refuses (a link, a folder, a FIFO, too large, not
  * permitted), is an error of that file: the others are still read.
  */
-export function loadDocument<S extends z.ZodType>(source: FileSource, file: string, schema: S): LoadedDocument<z.output<S>> {
+export function loadDocument<S extends z.ZodType>(
+  source: FileSource,
+  file: string,
+  schema: S,
+): LoadedDocument<z.output<S>> {
   const { bytes, diagnostic } = readInput(source, file, "file not found");
   if (!bytes) return { file, value: undefined, data: undefined, locator: undefined, diagnostics: [diagnostic] };
   return validateBytes(bytes, file, schema);
 }
 
 /** Like loadDocument, for bytes already in hand. */
-export function validateBytes<S extends z.ZodType>(bytes: Uint8Array, file: string, schema: S): LoadedDocument<z.output<S>> {
+export function validateBytes<S extends z.ZodType>(
+  bytes: Uint8Array,
+  file: string,
+  schema: S,
+): LoadedDocument<z.output<S>> {
   const parsed = parseYaml(bytes, file);
   const { data, locator } = parsed;
   if (!locator) return { file, value: undefined, data: undefined, locator: undefined, diagnostics: parsed.diagnostics };

@@ -12,7 +12,15 @@
  * rule problem), or when the fast reader declines the file; then `yaml`
  * decides and reports.
  */
-import { LineCounter, parseAllDocuments, parseDocument, visit, type Document, type YAMLError, type YAMLWarning } from "yaml";
+import {
+  LineCounter,
+  parseAllDocuments,
+  parseDocument,
+  visit,
+  type Document,
+  type YAMLError,
+  type YAMLWarning,
+} from "yaml";
 import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
 import { MAX_ALIASES, MAX_FILE_BYTES, tooLarge } from "./limits.ts";
 import { createLocator, type Locator, type Position } from "./locate.ts";
@@ -93,10 +101,22 @@ function readWithPositions(text: string, file: string): ParsedYaml {
   }
 
   for (const error of document.errors) {
-    diagnostics.push({ severity: "error", file, ...at(error.pos[0]), path: "", message: yamlErrorMessage(error, text) });
+    diagnostics.push({
+      severity: "error",
+      file,
+      ...at(error.pos[0]),
+      path: "",
+      message: yamlErrorMessage(error, text),
+    });
   }
   for (const warning of document.warnings) {
-    diagnostics.push({ severity: "warning", file, ...at(warning.pos[0]), path: "", message: yamlErrorMessage(warning, text) });
+    diagnostics.push({
+      severity: "warning",
+      file,
+      ...at(warning.pos[0]),
+      path: "",
+      message: yamlErrorMessage(warning, text),
+    });
   }
   if (document.errors.length > 0) return { data: undefined, locator: undefined, diagnostics };
   if (document.contents === null) return fail("file has no content (only blank lines or comments)");
@@ -152,7 +172,8 @@ function yamlErrorMessage(error: YAMLError | YAMLWarning, text: string): string 
 
 /** The key written at `offset` (yaml marks only its first character), quoted for a message, cut like any excerpt. */
 function keyAt(text: string, offset: number): string {
-  const key = /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:\n]*?)\s*:/.exec(text.slice(offset))?.[1] ?? text.slice(offset, offset + 1);
+  const key =
+    /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:\n]*?)\s*:/.exec(text.slice(offset))?.[1] ?? text.slice(offset, offset + 1);
   return printable(/^["']/.test(key) ? key : `"${key}"`, EXCERPT_LENGTH);
 }
 

@@ -17,7 +17,9 @@ export const plainMessages: z.core.$ZodErrorMap = (issue) => {
     case "invalid_value":
       return `must be ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, not ${describe(issue.input)}`;
     case "invalid_format":
-      return issue.format === "regex" ? `has the wrong format (must match ${issue.pattern ?? "the pattern"})` : `must be a valid ${issue.format}`;
+      return issue.format === "regex"
+        ? `has the wrong format (must match ${issue.pattern ?? "the pattern"})`
+        : `must be a valid ${issue.format}`;
     case "invalid_union":
       return "options" in issue && Array.isArray(issue.options)
         ? `must be one of ${issue.options.map((o: unknown) => JSON.stringify(o)).join(", ")}, not ${describe(issue.input)}`
@@ -62,7 +64,13 @@ export function describe(value: unknown): string {
   return typeof value;
 }
 
-function bound(words: string, strictWords: string, origin: string, limit: unknown, inclusive: boolean | undefined): string {
+function bound(
+  words: string,
+  strictWords: string,
+  origin: string,
+  limit: unknown,
+  inclusive: boolean | undefined,
+): string {
   const n = String(limit);
   switch (origin) {
     case "string":

@@ -27,7 +27,14 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], context
     if (reported.has(dotted)) return;
     reported.add(dotted);
     const at = target === "key" ? context.locator.key(path) : context.locator.value(path);
-    diagnostics.push({ severity: "error", file: context.file, line: at.line, column: at.column, path: dotted, message });
+    diagnostics.push({
+      severity: "error",
+      file: context.file,
+      line: at.line,
+      column: at.column,
+      path: dotted,
+      message,
+    });
   };
 
   for (const issue of issues) {
@@ -56,7 +63,8 @@ export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], context
  */
 function unknownField(key: string, allowed: readonly string[], free: readonly string[]): string {
   const list = `allowed here: ${allowed.join(", ")}`;
-  if (key.length > EXCERPT_LENGTH) return `unknown field, ${[...key].length} characters long (the field path shows its start); ${list}`;
+  if (key.length > EXCERPT_LENGTH)
+    return `unknown field, ${[...key].length} characters long (the field path shows its start); ${list}`;
   const match = closest(key, free);
   const hint = match ? `did you mean "${match}"?` : list;
   const foreign = [...new Set(key.match(/[^\x20-\x7e]/gu) ?? [])];

@@ -41,7 +41,12 @@ export function databaseOf(tier: Tier, platform: Platform, phase: PhaseFacts, re
 }
 
 /** Null outside production: backups come with production (DESIGN.md section 5). */
-export function backupOf(tier: Tier, phase: PhaseFacts, database: DatabasePlan, res: ComponentResources): BackupPlan | null {
+export function backupOf(
+  tier: Tier,
+  phase: PhaseFacts,
+  database: DatabasePlan,
+  res: ComponentResources,
+): BackupPlan | null {
   if (!phase.production) return null;
   return {
     cronJobName: "sei-backup",

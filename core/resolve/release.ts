@@ -17,7 +17,6 @@ import { image } from "./images.ts";
 import type { PhaseFacts } from "./phase.ts";
 import { appReplicas, type ComponentResources } from "./workloads.ts";
 
-
 export interface ReleaseInput {
   readonly municipality: Municipality;
   readonly tier: Tier;
@@ -41,7 +40,15 @@ export function releaseOf(input: ReleaseInput): ReleasePlan | null {
   };
 }
 
-function helmValuesOf({ municipality, tier, platform, phase, resources: res, database, volumes }: ReleaseInput): HelmValues {
+function helmValuesOf({
+  municipality,
+  tier,
+  platform,
+  phase,
+  resources: res,
+  database,
+  volumes,
+}: ReleaseInput): HelmValues {
   const { name } = municipality.metadata;
   const spec = municipality.spec;
   const t = tier.spec;
@@ -50,7 +57,13 @@ function helmValuesOf({ municipality, tier, platform, phase, resources: res, dat
   const replicas = appReplicas(tier, phase);
   const autoscaling = phase.production && replicas.max > replicas.min;
   return {
-    municipality: { name, ibgeCode: spec.ibgeCode, displayName: spec.displayName, tier: tier.metadata.name, phase: releasedPhase(spec.phase) },
+    municipality: {
+      name,
+      ibgeCode: spec.ibgeCode,
+      displayName: spec.displayName,
+      tier: tier.metadata.name,
+      phase: releasedPhase(spec.phase),
+    },
     host: spec.domain,
     serviceAccountName: SERVICE_ACCOUNT_NAME,
     imagePullSecrets: p.imagePullSecret ? [{ name: p.imagePullSecret }] : [],
@@ -69,9 +82,17 @@ function helmValuesOf({ municipality, tier, platform, phase, resources: res, dat
       port: PORTS.app,
     },
     scheduler: { enabled: runs, resources: renderResources(res.scheduler) },
-    updater: { enabled: runs, resources: renderResources(res.updater), activeDeadlineSeconds: hookDeadlineSeconds(p.deploy.timeoutSeconds) },
+    updater: {
+      enabled: runs,
+      resources: renderResources(res.updater),
+      activeDeadlineSeconds: hookDeadlineSeconds(p.deploy.timeoutSeconds),
+    },
     // Runs before the updater, never beside it: it takes the updater's slot of the quota.
-    bootstrap: { enabled: runs, image: image(platform, "bootstrap"), activeDeadlineSeconds: hookDeadlineSeconds(p.deploy.timeoutSeconds) },
+    bootstrap: {
+      enabled: runs,
+      image: image(platform, "bootstrap"),
+      activeDeadlineSeconds: hookDeadlineSeconds(p.deploy.timeoutSeconds),
+    },
     solr: {
       image: image(platform, "solr"),
       replicas: running(1),
@@ -79,7 +100,11 @@ function helmValuesOf({ municipality, tier, platform, phase, resources: res, dat
       resources: renderResources(res.solr),
       port: PORTS.solr,
       existingClaim: volumes.solr.claimName,
-      cores: { protocolos: "sei-protocolos", basesConhecimento: "sei-bases-conhecimento", publicacoes: "sei-publicacoes" },
+      cores: {
+        protocolos: "sei-protocolos",
+        basesConhecimento: "sei-bases-conhecimento",
+        publicacoes: "sei-publicacoes",
+      },
     },
     memcached: {
       image: image(platform, "memcached"),
@@ -123,6 +148,7 @@ function helmValuesOf({ municipality, tier, platform, phase, resources: res, dat
 
 /** The values contract has no contracted phase: nothing deploys before the contract is on the PNCP. */
 function releasedPhase(phase: Phase): ReleasedPhase {
-  if (phase === "contracted" || phase === "decommissioned") throw new Error(`a municipality in phase ${phase} has no release`);
+  if (phase === "contracted" || phase === "decommissioned")
+    throw new Error(`a municipality in phase ${phase} has no release`);
   return phase;
 }

@@ -4,7 +4,10 @@ import type { StateBackendPlan, StateEncryptionPlan } from "../plan.ts";
 import { UNENCRYPTED, type Platform } from "../schema/platform.ts";
 
 /** The Terraform variables that carry the passphrases: TF_VAR_sei_state_passphrase (and _previous while rotating). */
-export const STATE_PASSPHRASE_VARIABLES = { current: "sei_state_passphrase", previous: "sei_state_passphrase_previous" } as const;
+export const STATE_PASSPHRASE_VARIABLES = {
+  current: "sei_state_passphrase",
+  previous: "sei_state_passphrase_previous",
+} as const;
 
 export function stateEncryptionOf(platform: Platform): StateEncryptionPlan | null {
   const encryption = platform.spec.stateEncryption;
@@ -30,7 +33,10 @@ export function stateBackendOf(platform: Platform, name: string): StateBackendPl
       return { type: "local", settings: { path: `${backend.directory}/${stack}.tfstate` } };
     case "pg":
       // One schema per municipality: each stack locks and stores its own state.
-      return { type: "pg", settings: { connectionStringEnv: backend.connectionStringEnv, schemaName: stack.replaceAll("-", "_") } };
+      return {
+        type: "pg",
+        settings: { connectionStringEnv: backend.connectionStringEnv, schemaName: stack.replaceAll("-", "_") },
+      };
     case "s3":
       return {
         type: "s3",
@@ -44,7 +50,11 @@ export function stateBackendOf(platform: Platform, name: string): StateBackendPl
     case "kubernetes":
       return {
         type: "kubernetes",
-        settings: { namespace: backend.namespace, secretSuffix: stack, ...(backend.configPath ? { configPath: backend.configPath } : {}) },
+        settings: {
+          namespace: backend.namespace,
+          secretSuffix: stack,
+          ...(backend.configPath ? { configPath: backend.configPath } : {}),
+        },
       };
   }
 }

@@ -17,15 +17,29 @@ export function volumesOf(municipality: Municipality, tier: Tier, platform: Plat
   // A backup set holds a copy of the documents and dumps of the database, so the tier's backup
   // room grows by whatever an override adds to either; it never drops below the tier's.
   const backupStorage =
-    t.backup.storage + Math.max(0, documentsStorage - t.documents.storage) + Math.max(0, databaseStorage - t.database.storage);
+    t.backup.storage +
+    Math.max(0, documentsStorage - t.documents.storage) +
+    Math.max(0, databaseStorage - t.database.storage);
   return {
     database: volume("database", "sei-database-data", databaseStorage, storageClasses.readWriteOnce, "ReadWriteOnce"),
     documents: volume("documents", "sei-documents", documentsStorage, storageClasses.readWriteMany, "ReadWriteMany"),
-    solr: volume("solr", "sei-solr-data", overrides.solrStorage ?? t.solr.storage, storageClasses.readWriteOnce, "ReadWriteOnce"),
+    solr: volume(
+      "solr",
+      "sei-solr-data",
+      overrides.solrStorage ?? t.solr.storage,
+      storageClasses.readWriteOnce,
+      "ReadWriteOnce",
+    ),
     backup: volume("backup", "sei-backups", backupStorage, storageClasses.readWriteOnce, "ReadWriteOnce"),
   };
 }
 
-function volume(kind: VolumeKind, claimName: string, storageBytes: number, storageClass: string, accessMode: VolumePlan["accessMode"]): VolumePlan {
+function volume(
+  kind: VolumeKind,
+  claimName: string,
+  storageBytes: number,
+  storageClass: string,
+  accessMode: VolumePlan["accessMode"],
+): VolumePlan {
   return { kind, claimName, storageBytes, storageClass, accessMode };
 }

@@ -50,13 +50,26 @@ export function workloadsOf(tier: Tier, phase: PhaseFacts, res: ComponentResourc
   return workloads;
 }
 
-function workload(component: ComponentName, minReplicas: number, maxReplicas: number, resources: ComputeResources): WorkloadPlan {
+function workload(
+  component: ComponentName,
+  minReplicas: number,
+  maxReplicas: number,
+  resources: ComputeResources,
+): WorkloadPlan {
   return { component, minReplicas, maxReplicas, resources };
 }
 
 function computeResources(r: TierResources): ComputeResources {
   return {
-    requests: { cpuMillicores: r.requests.cpu, memoryBytes: r.requests.memory, ephemeralStorageBytes: r.requests.ephemeralStorage },
-    limits: { cpuMillicores: r.limits.cpu, memoryBytes: r.limits.memory, ephemeralStorageBytes: r.limits.ephemeralStorage },
+    requests: {
+      cpuMillicores: r.requests.cpu,
+      memoryBytes: r.requests.memory,
+      ephemeralStorageBytes: r.requests.ephemeralStorage,
+    },
+    limits: {
+      cpuMillicores: r.limits.cpu,
+      memoryBytes: r.limits.memory,
+      ephemeralStorageBytes: r.limits.ephemeralStorage,
+    },
   };
 }

@@ -29,5 +29,13 @@ function nameMatchesFile(
   };
 }
 
-export const fileName = nameMatchesFile("file-name", "A municipality file is named <metadata.name>.yaml.", (f) => f.municipalities);
-export const tierFileName = nameMatchesFile("tier-file-name", "A tier file is named <metadata.name>.yaml.", (f) => f.tiers);
+export const fileName = nameMatchesFile(
+  "file-name",
+  "A municipality file is named <metadata.name>.yaml.",
+  (f) => f.municipalities,
+);
+export const tierFileName = nameMatchesFile(
+  "tier-file-name",
+  "A tier file is named <metadata.name>.yaml.",
+  (f) => f.tiers,
+);

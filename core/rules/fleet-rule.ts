@@ -50,7 +50,10 @@ export interface Finding {
 }
 
 /** A diagnostic on `doc` at the field `path`. */
-export function finding(doc: Located<unknown>, { path, message, severity = "error", at = "value" }: Finding): Diagnostic {
+export function finding(
+  doc: Located<unknown>,
+  { path, message, severity = "error", at = "value" }: Finding,
+): Diagnostic {
   const position = at === "key" ? doc.locator.key(path) : doc.locator.value(path);
   return { severity, file: doc.file, line: position.line, column: position.column, path: dottedPath(path), message };
 }

@@ -15,9 +15,12 @@ export const imageDigests: FleetRule = {
   description: "Once a municipality is formalized, every image of platform.yaml is pinned by digest (a warning).",
   check({ platform, municipalities }) {
     if (!platform) return [];
-    const running = municipalities.filter((doc) => isFormalized(doc.value.spec.phase)).map((doc) => doc.value.metadata.name);
+    const running = municipalities
+      .filter((doc) => isFormalized(doc.value.spec.phase))
+      .map((doc) => doc.value.metadata.name);
     if (running.length === 0) return [];
-    const some = running.length > 3 ? `${running.slice(0, 3).join(", ")} and ${running.length - 3} more` : running.join(", ");
+    const some =
+      running.length > 3 ? `${running.slice(0, 3).join(", ")} and ${running.length - 3} more` : running.join(", ");
     return Object.entries(platform.value.spec.images)
       .filter(([, image]) => image.digest === undefined)
       .map(([name]) =>

@@ -10,7 +10,12 @@ export const launchAfterSigning: FleetRule = {
       const { goLiveOn, contract } = doc.value.spec;
       // Both are validated YYYY-MM-DD strings, whose text order is date order.
       if (goLiveOn === undefined || goLiveOn >= contract.signedOn) return [];
-      return [finding(doc, { path: ["spec", "goLiveOn"], message: `${goLiveOn} is before the contract was signed (contract.signedOn ${contract.signedOn})` })];
+      return [
+        finding(doc, {
+          path: ["spec", "goLiveOn"],
+          message: `${goLiveOn} is before the contract was signed (contract.signedOn ${contract.signedOn})`,
+        }),
+      ];
     });
   },
 };

@@ -38,4 +38,3 @@ export const officialMunicipality: FleetRule = {
     return diagnostics;
   },
 };
-

@@ -10,7 +10,8 @@ import { finding } from "./fleet-rule.ts";
 
 export const populationBand: FleetRule = {
   id: "population-band",
-  description: "spec.population lies in the population band of spec.tier (a warning; an error with --strict); the tier has a file in tiers/.",
+  description:
+    "spec.population lies in the population band of spec.tier (a warning; an error with --strict); the tier has a file in tiers/.",
   check({ municipalities, tiers }) {
     if (tiers.length === 0) return [];
     const diagnostics: Diagnostic[] = [];
@@ -18,11 +19,16 @@ export const populationBand: FleetRule = {
       const { tier: tierId, population } = doc.value.spec;
       const tier = tiers.find((t) => t.value.metadata.name === tierId)?.value;
       if (!tier) {
-        diagnostics.push(finding(doc, { path: ["spec", "tier"], message: `tier "${tierId}" has no valid file tiers/${tierId}.yaml` }));
+        diagnostics.push(
+          finding(doc, { path: ["spec", "tier"], message: `tier "${tierId}" has no valid file tiers/${tierId}.yaml` }),
+        );
         continue;
       }
       if (inBand(population, tier.spec.population)) continue;
-      const fitting = tierForPopulation(population, tiers.map((t) => t.value))?.metadata.name;
+      const fitting = tierForPopulation(
+        population,
+        tiers.map((t) => t.value),
+      )?.metadata.name;
       diagnostics.push(
         finding(doc, {
           path: ["spec", "population"],

@@ -28,7 +28,9 @@ function uniqueField(id: string, path: FieldPath): FleetRule {
         if (docs.length < 2) continue;
         for (const doc of docs) {
           const others = docs.filter((other) => other !== doc).map((other) => where(other, path));
-          diagnostics.push(finding(doc, { path, message: `${label} ${quoted(value)} is also used by ${others.join(" and ")}` }));
+          diagnostics.push(
+            finding(doc, { path, message: `${label} ${quoted(value)} is also used by ${others.join(" and ")}` }),
+          );
         }
       }
       return diagnostics;

@@ -14,7 +14,12 @@ import type { Phase } from "./municipality.ts";
 import { TIER_IDS } from "./municipality.ts";
 
 /** Phases that have a release: contracted deploys nothing, decommissioned removes the release. */
-export const RELEASED_PHASES = ["provisioning", "training", "production", "suspended"] as const satisfies readonly Phase[];
+export const RELEASED_PHASES = [
+  "provisioning",
+  "training",
+  "production",
+  "suspended",
+] as const satisfies readonly Phase[];
 export type ReleasedPhase = (typeof RELEASED_PHASES)[number];
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -40,7 +45,9 @@ const image = z
     digest: z
       .string()
       .regex(/^(sha256:[0-9a-f]{64})?$/)
-      .meta({ description: 'Pins the image ("sha256:" and 64 hex digits): rendered repository:tag@digest; empty: tag only' }),
+      .meta({
+        description: 'Pins the image ("sha256:" and 64 hex digits): rendered repository:tag@digest; empty: tag only',
+      }),
   })
   .meta({ id: "image" });
 
@@ -57,7 +64,9 @@ const amount = z
     ephemeralStorage: z
       .string()
       .regex(/^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/)
-      .meta({ description: 'Node-local disk (Kubernetes ephemeral-storage): logs and emptyDir scratch, "512Mi", "5Gi"' }),
+      .meta({
+        description: 'Node-local disk (Kubernetes ephemeral-storage): logs and emptyDir scratch, "512Mi", "5Gi"',
+      }),
   })
   .meta({ id: "amount" });
 
@@ -77,12 +86,18 @@ export const helmValuesSchema = z
           .meta({ description: "7-digit IBGE code, as a string" }),
         displayName: z.string().min(1).max(100).meta({ description: "Official IBGE name" }),
         tier: z.enum(TIER_IDS),
-        phase: z.enum(RELEASED_PHASES).meta({ description: "Phases that have a release (contracted deploys nothing; decommissioned removes the release)" }),
+        phase: z.enum(RELEASED_PHASES).meta({
+          description: "Phases that have a release (contracted deploys nothing; decommissioned removes the release)",
+        }),
       })
       .meta({ description: "Who the instance is for; labels objects and fills APP_ORGAO / APP_ORGAO_DESCRICAO" }),
     host: dnsName.meta({ description: "Public host name: Ingress rule, TLS certificate and APP_HOST" }),
-    serviceAccountName: objectName.meta({ description: "ServiceAccount Terraform creates; its token is never mounted" }),
-    imagePullSecrets: z.array(z.strictObject({ name: objectName })).meta({ description: "Pull secrets of the private registry" }),
+    serviceAccountName: objectName.meta({
+      description: "ServiceAccount Terraform creates; its token is never mounted",
+    }),
+    imagePullSecrets: z
+      .array(z.strictObject({ name: objectName }))
+      .meta({ description: "Pull secrets of the private registry" }),
     componentLabel: z.enum([LABEL.component]).meta({
       description: "Label key the namespace's NetworkPolicies select components by; part of every selector, so fixed",
     }),
@@ -91,7 +106,9 @@ export const helmValuesSchema = z
         image,
         replicas: count(100).meta({ description: "Replicas when autoscaling is off; 0 suspends" }),
         autoscaling: z.strictObject({
-          enabled: z.boolean().meta({ description: "Render a HorizontalPodAutoscaler; the Deployment then has no replicas field" }),
+          enabled: z
+            .boolean()
+            .meta({ description: "Render a HorizontalPodAutoscaler; the Deployment then has no replicas field" }),
           minReplicas: count(100, 1),
           maxReplicas: count(100, 1),
           targetCpuPercent: count(100, 1).meta({ description: "Average CPU utilization (of requests) to scale at" }),
@@ -106,7 +123,9 @@ export const helmValuesSchema = z
       .meta({ description: "SEI + SIP (Apache + PHP)" }),
     scheduler: z
       .strictObject({
-        enabled: z.boolean().meta({ description: "One scheduler replica when true, zero when false (the Deployment stays)" }),
+        enabled: z
+          .boolean()
+          .meta({ description: "One scheduler replica when true, zero when false (the Deployment stays)" }),
         resources: renderedResourcesSchema,
       })
       .meta({ description: "The scheduler (agendador)" }),
@@ -123,7 +142,9 @@ export const helmValuesSchema = z
         image,
         activeDeadlineSeconds: count(86400, 60).meta({ description: "How long the first install may run" }),
       })
-      .meta({ description: "The first-install Job, a Helm hook before the updater; it runs with the updater's resources" }),
+      .meta({
+        description: "The first-install Job, a Helm hook before the updater; it runs with the updater's resources",
+      }),
     solr: z
       .strictObject({
         image,
@@ -187,9 +208,13 @@ export const helmValuesSchema = z
         .string()
         .regex(/^[1-9][0-9]*[kKmMgG]?$/)
         .meta({ description: "nginx proxy-body-size, e.g. 510m" }),
-      stickySessions: z.boolean().meta({ description: "Cookie session affinity (when PHP sessions are not in memcached)" }),
+      stickySessions: z
+        .boolean()
+        .meta({ description: "Cookie session affinity (when PHP sessions are not in memcached)" }),
     }),
-    mail: z.strictObject({ host: dnsName, port, security: z.enum(["", "TLS", "SSL"]) }).meta({ description: "The SMTP relay" }),
+    mail: z
+      .strictObject({ host: dnsName, port, security: z.enum(["", "TLS", "SSL"]) })
+      .meta({ description: "The SMTP relay" }),
   })
   .meta({
     description:

@@ -15,9 +15,15 @@ import { tierSchema } from "./tier.ts";
 
 /** Path in the repository → the schema written there. */
 const SCHEMAS = {
-  "schema/municipality.schema.json": { schema: municipalitySchema, title: "SEI! Municípios: municipality file (municipalities/<name>.yaml)" },
+  "schema/municipality.schema.json": {
+    schema: municipalitySchema,
+    title: "SEI! Municípios: municipality file (municipalities/<name>.yaml)",
+  },
   "schema/tier.schema.json": { schema: tierSchema, title: "SEI! Municípios: tier file (tiers/<id>.yaml)" },
-  "schema/platform.schema.json": { schema: platformSchema, title: "SEI! Municípios: platform settings (platform.yaml)" },
+  "schema/platform.schema.json": {
+    schema: platformSchema,
+    title: "SEI! Municípios: platform settings (platform.yaml)",
+  },
   // The values have no transforms: what the plan produces is what Helm reads.
   "charts/sei/values.schema.json": { schema: helmValuesSchema, title: "Values of the SEI chart" },
 } as const;

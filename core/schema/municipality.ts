@@ -49,7 +49,10 @@ export const municipalitySchema = z.strictObject({
       .regex(/^\d{7}$/, { message: "must be 7 digits" })
       .meta({ description: "7-digit IBGE code of a Minas Gerais municipality" }),
     displayName: z.string().min(1).meta({ description: "Official IBGE name of the municipality, exactly" }),
-    population: z.int().positive().meta({ description: "Latest IBGE population figure; checked against the tier band" }),
+    population: z
+      .int()
+      .positive()
+      .meta({ description: "Latest IBGE population figure; checked against the tier band" }),
     tier: z.enum(TIER_IDS, { message: `must be one of ${TIER_IDS.join(", ")}` }),
     phase: z.enum(PHASES, { message: `must be one of ${PHASES.join(", ")}` }),
     contract: z.strictObject({
@@ -62,8 +65,12 @@ export const municipalitySchema = z.strictObject({
         .meta({ description: "PNCP control number CNPJ-[12]-sequence/year; required once phase is past contracted" }),
     }),
     goLiveOn: isoDate.optional().meta({ description: "Planned or actual launch date; not before contract.signedOn" }),
-    domain: hostName.meta({ description: "Public host name of the instance (lower case), under an allowed suffix from platform.yaml" }),
-    cluster: dnsLabel(40).optional().meta({ description: "Cluster name from platform.yaml; the platform default if absent" }),
+    domain: hostName.meta({
+      description: "Public host name of the instance (lower case), under an allowed suffix from platform.yaml",
+    }),
+    cluster: dnsLabel(40)
+      .optional()
+      .meta({ description: "Cluster name from platform.yaml; the platform default if absent" }),
     team: z.strictObject({
       projectManager: person,
       businessLead: person,

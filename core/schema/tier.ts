@@ -13,14 +13,18 @@ const computeAmount = z.strictObject({
   cpu: cpuQuantity,
   memory: byteQuantity,
   ephemeralStorage: byteQuantity.meta({
-    description: "Node-local disk: the container's logs and its pod's emptyDir scratch volumes (Kubernetes ephemeral-storage)",
+    description:
+      "Node-local disk: the container's logs and its pod's emptyDir scratch volumes (Kubernetes ephemeral-storage)",
   }),
 });
 
 /** Requests and limits of one container; limits may not be below requests. */
 export const resourcesSchema = z
   .strictObject({ requests: computeAmount, limits: computeAmount })
-  .refine((r) => r.limits.cpu >= r.requests.cpu, { message: "limits.cpu must not be below requests.cpu", path: ["limits", "cpu"] })
+  .refine((r) => r.limits.cpu >= r.requests.cpu, {
+    message: "limits.cpu must not be below requests.cpu",
+    path: ["limits", "cpu"],
+  })
   .refine((r) => r.limits.memory >= r.requests.memory, {
     message: "limits.memory must not be below requests.memory",
     path: ["limits", "memory"],
@@ -53,16 +57,17 @@ export const tierSchema = z.strictObject({
     population: z
       .strictObject({ min: z.int().nonnegative(), max: z.int().positive().optional() })
       .meta({ description: "Inclusive population band; no max means unbounded" }),
-    app: z
-      .strictObject({
-        replicas: z
-          .strictObject({ min: z.int().min(1), max: z.int().min(1) })
-          .refine((r) => r.max >= r.min, { message: "max must not be below min", path: ["max"] }),
-        autoscalingTargetCpuPercent: z.int().min(10).max(95),
-        podDisruptionBudget: z.boolean(),
-        memcachedSessions: z.boolean().meta({ description: "PHP sessions in memcached (SEI 5) instead of sticky sessions" }),
-        resources: resourcesSchema,
-      }),
+    app: z.strictObject({
+      replicas: z
+        .strictObject({ min: z.int().min(1), max: z.int().min(1) })
+        .refine((r) => r.max >= r.min, { message: "max must not be below min", path: ["max"] }),
+      autoscalingTargetCpuPercent: z.int().min(10).max(95),
+      podDisruptionBudget: z.boolean(),
+      memcachedSessions: z
+        .boolean()
+        .meta({ description: "PHP sessions in memcached (SEI 5) instead of sticky sessions" }),
+      resources: resourcesSchema,
+    }),
     scheduler: component,
     updater: component,
     solr: z.strictObject({ heap: byteQuantity, storage: byteQuantity, resources: resourcesSchema }),

@@ -8,7 +8,18 @@
  * merges the per-stack reports into one, also written to the job summary.
  */
 import { stringify } from "yaml";
-import { GENERATED, LOGS_DIR, MERGED, REPORTS_DIR, applyCommand, gateCommand, gateId, mergeCommand, waveId, type EmitOptions } from "./jobs.ts";
+import {
+  GENERATED,
+  LOGS_DIR,
+  MERGED,
+  REPORTS_DIR,
+  applyCommand,
+  gateCommand,
+  gateId,
+  mergeCommand,
+  waveId,
+  type EmitOptions,
+} from "./jobs.ts";
 
 export const GITHUB_FILE = "sei-fleet-rollout.yml";
 /** GitHub's limit of jobs one matrix may generate. */
@@ -41,7 +52,10 @@ export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): stri
       };
       needs = [gateId(i)];
     }
-    const parts = chunk(wave.stacks.map((s) => s.name), MATRIX_LIMIT);
+    const parts = chunk(
+      wave.stacks.map((s) => s.name),
+      MATRIX_LIMIT,
+    );
     previous = parts.map((stacks, p) => {
       const id = parts.length > 1 ? `${waveId(i)}-part-${p + 1}` : waveId(i);
       jobs[id] = {
@@ -76,8 +90,15 @@ export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): stri
     steps: [
       ...setup,
       download,
-      { run: `${mergeCommand(options)}; status=$?; cat ${MERGED.summary} >> "$GITHUB_STEP_SUMMARY"; exit $status`, shell: "bash {0}" },
-      { if: "${{ always() }}", uses: "actions/upload-artifact@v4", with: { name: "fleet-report", path: `${MERGED.report}\n${MERGED.summary}\n${MERGED.junit}\n` } },
+      {
+        run: `${mergeCommand(options)}; status=$?; cat ${MERGED.summary} >> "$GITHUB_STEP_SUMMARY"; exit $status`,
+        shell: "bash {0}",
+      },
+      {
+        if: "${{ always() }}",
+        uses: "actions/upload-artifact@v4",
+        with: { name: "fleet-report", path: `${MERGED.report}\n${MERGED.summary}\n${MERGED.junit}\n` },
+      },
     ],
   };
   const workflow = {

@@ -13,7 +13,18 @@
  *     trigger: { include: [{ local: fleet/fleet-pipeline.yml }], strategy: depend }
  */
 import { stringify } from "yaml";
-import { GENERATED, LOGS_DIR, MERGED, REPORTS_DIR, applyCommand, gateCommand, gateId, mergeCommand, waveId, type EmitOptions } from "./jobs.ts";
+import {
+  GENERATED,
+  LOGS_DIR,
+  MERGED,
+  REPORTS_DIR,
+  applyCommand,
+  gateCommand,
+  gateId,
+  mergeCommand,
+  waveId,
+  type EmitOptions,
+} from "./jobs.ts";
 
 export const GITLAB_FILE = "fleet-pipeline.yml";
 
@@ -43,7 +54,11 @@ export function emitGitlab(options: EmitOptions): string {
         stage: waveId(i),
         resource_group: stack.name,
         script: [applyCommand(stack.name)],
-        artifacts: { when: "always", expire_in: "30 days", paths: [`${REPORTS_DIR}/${stack.name}.json`, `${LOGS_DIR}/${stack.name}.log`] },
+        artifacts: {
+          when: "always",
+          expire_in: "30 days",
+          paths: [`${REPORTS_DIR}/${stack.name}.json`, `${LOGS_DIR}/${stack.name}.log`],
+        },
       };
     }
   });

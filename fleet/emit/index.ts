@@ -38,9 +38,14 @@ export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions
 
 export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<number> {
   return guarded(io, () => {
-    if (!CI_ENGINES.includes(options.engine)) throw new FleetUsageError(`--engine ${options.engine}: not one of ${CI_ENGINES.join(", ")}`);
-    if (options.engine === "k8s-job" && !options.image) throw new FleetUsageError("--engine k8s-job needs --image: the container image with the project, the engine and the providers");
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1) throw new FleetUsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
+    if (!CI_ENGINES.includes(options.engine))
+      throw new FleetUsageError(`--engine ${options.engine}: not one of ${CI_ENGINES.join(", ")}`);
+    if (options.engine === "k8s-job" && !options.image)
+      throw new FleetUsageError(
+        "--engine k8s-job needs --image: the container image with the project, the engine and the providers",
+      );
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+      throw new FleetUsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
     const steps = parseWaves(options.waves);
     const budget = parseFailureBudget(options.maxFailures);
     const loaded = loadSelection(io.cwd, options, io.err);
@@ -76,7 +81,9 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
       for (const [name, text] of emitK8sJobs(emit, plan, k8s)) files.set(name, text);
     }
     for (const [name, text] of files) writeOutput(outDir, name, text);
-    io.out(`${options.engine}: ${loaded.stacks.length} stack(s) in ${waves.length} wave(s) → ${[...files.keys()].map((f) => relative(io.cwd, join(outDir, f))).join(", ")}\n`);
+    io.out(
+      `${options.engine}: ${loaded.stacks.length} stack(s) in ${waves.length} wave(s) → ${[...files.keys()].map((f) => relative(io.cwd, join(outDir, f))).join(", ")}\n`,
+    );
     return FLEET_EXIT.ok;
   });
 }

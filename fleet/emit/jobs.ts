@@ -28,7 +28,11 @@ export interface EmitOptions {
 /** Where jobs leave their reports and logs (relative to the repository root). */
 export const REPORTS_DIR = "fleet-reports";
 export const LOGS_DIR = "fleet-logs";
-export const MERGED = { report: "fleet-report.json", summary: "fleet-report.md", junit: "fleet-report.junit.xml" } as const;
+export const MERGED = {
+  report: "fleet-report.json",
+  summary: "fleet-report.md",
+  junit: "fleet-report.junit.xml",
+} as const;
 
 /** The project's own CLI; --no: never fetch a package of that name from a registry when the checkout lacks it. */
 export const SEI_INFRA = "npx --no sei-infra";

@@ -24,7 +24,12 @@ export interface K8sJobOptions {
   readonly reportsClaim: string;
 }
 
-export const K8S_DEFAULTS: K8sJobOptions = { namespace: "sei-fleet", serviceAccount: "sei-fleet", envSecret: "sei-fleet-env", reportsClaim: "sei-fleet-reports" };
+export const K8S_DEFAULTS: K8sJobOptions = {
+  namespace: "sei-fleet",
+  serviceAccount: "sei-fleet",
+  envSecret: "sei-fleet-env",
+  reportsClaim: "sei-fleet-reports",
+};
 
 const WORKDIR = "/work";
 const STACKS_MOUNT = "/etc/sei-fleet";
@@ -33,8 +38,15 @@ const REPORTS_MOUNT = `${WORKDIR}/fleet-out`;
 const LABELS = { "app.kubernetes.io/name": "sei-fleet", "app.kubernetes.io/managed-by": "sei-infra" };
 
 /** File name → content: one manifest file per wave, the merge Job, and the script that runs them in order. */
-export function emitK8sJobs(options: EmitOptions, planText: string, k8s: K8sJobOptions = K8S_DEFAULTS): Map<string, string> {
-  if (!options.image) throw new Error("the k8s-job engine needs --image: the container image with the project, the engine and the providers");
+export function emitK8sJobs(
+  options: EmitOptions,
+  planText: string,
+  k8s: K8sJobOptions = K8S_DEFAULTS,
+): Map<string, string> {
+  if (!options.image)
+    throw new Error(
+      "the k8s-job engine needs --image: the container image with the project, the engine and the providers",
+    );
   const files = new Map<string, string>();
   options.waves.forEach((wave, i) => {
     const name = `sei-fleet-${waveId(i)}`;
@@ -52,7 +64,11 @@ export function emitK8sJobs(options: EmitOptions, planText: string, k8s: K8sJobO
     const job = {
       apiVersion: "batch/v1",
       kind: "Job",
-      metadata: { name, namespace: k8s.namespace, labels: { ...LABELS, "sei.mg.gov.br/fleet-wave": wave.name.replace("%", "pct") } },
+      metadata: {
+        name,
+        namespace: k8s.namespace,
+        labels: { ...LABELS, "sei.mg.gov.br/fleet-wave": wave.name.replace("%", "pct") },
+      },
       spec: {
         completionMode: "Indexed",
         completions: wave.stacks.length,
@@ -60,10 +76,20 @@ export function emitK8sJobs(options: EmitOptions, planText: string, k8s: K8sJobO
         backoffLimitPerIndex: 0,
         maxFailedIndexes: Math.min(options.failuresAllowed, wave.stacks.length),
         ttlSecondsAfterFinished: 7 * 24 * 3600,
-        template: podTemplate(options.image!, k8s, ["/bin/sh", "-ec", script], { name: "stacks", mountPath: STACKS_MOUNT, configMap: { name } }),
+        template: podTemplate(options.image!, k8s, ["/bin/sh", "-ec", script], {
+          name: "stacks",
+          mountPath: STACKS_MOUNT,
+          configMap: { name },
+        }),
       },
     };
-    files.set(`${waveId(i)}.yaml`, manifests(`wave ${i + 1} of ${options.waves.length} (${wave.name}): ${wave.stacks.length} stack(s)`, [configMap, job]));
+    files.set(
+      `${waveId(i)}.yaml`,
+      manifests(`wave ${i + 1} of ${options.waves.length} (${wave.name}): ${wave.stacks.length} stack(s)`, [
+        configMap,
+        job,
+      ]),
+    );
   });
   const plan = {
     apiVersion: "v1",
@@ -81,7 +107,11 @@ export function emitK8sJobs(options: EmitOptions, planText: string, k8s: K8sJobO
       template: podTemplate(
         options.image,
         k8s,
-        ["/bin/sh", "-ec", `cd ${REPORTS_MOUNT}\n${mergeCommand({ ...options, planFile: `${PLAN_MOUNT}/fleet-plan.json` }, "reports")} || test $? -eq 1\ncat ${MERGED.summary}`],
+        [
+          "/bin/sh",
+          "-ec",
+          `cd ${REPORTS_MOUNT}\n${mergeCommand({ ...options, planFile: `${PLAN_MOUNT}/fleet-plan.json` }, "reports")} || test $? -eq 1\ncat ${MERGED.summary}`,
+        ],
         { name: "plan", mountPath: PLAN_MOUNT, configMap: { name: "sei-fleet-plan" } },
       ),
     },
@@ -105,7 +135,12 @@ function podTemplate(image: string, k8s: K8sJobOptions, command: string[], confi
       restartPolicy: "Never",
       serviceAccountName: k8s.serviceAccount,
       automountServiceAccountToken: false,
-      securityContext: { runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        fsGroup: 1000,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
       containers: [
         {
           name: "fleet",

@@ -20,9 +20,13 @@ export function renderJunit(report: FleetReport, tails: LogTails = new Map()): s
     groups.set(suite, [...(groups.get(suite) ?? []), stack]);
   }
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites name="sei-infra fleet ${report.command}"${counts(report.stacks)} time="${seconds(sum(report.stacks))}">`);
+  out.push(
+    `<testsuites name="sei-infra fleet ${report.command}"${counts(report.stacks)} time="${seconds(sum(report.stacks))}">`,
+  );
   for (const [name, stacks] of groups) {
-    out.push(`  <testsuite name="${attr(name)}"${counts(stacks)} time="${seconds(sum(stacks))}" timestamp="${attr(report.startedAt)}">`);
+    out.push(
+      `  <testsuite name="${attr(name)}"${counts(stacks)} time="${seconds(sum(stacks))}" timestamp="${attr(report.startedAt)}">`,
+    );
     for (const stack of stacks) out.push(...testcase(report, stack, tails.get(stack.name)));
     out.push("  </testsuite>");
   }
@@ -32,13 +36,23 @@ export function renderJunit(report: FleetReport, tails: LogTails = new Map()): s
 
 function testcase(report: FleetReport, s: StackReport, tail: string | undefined): string[] {
   const open = `    <testcase classname="sei-infra.fleet.${report.command}" name="${attr(s.name)}" time="${seconds(s.durationMs)}"`;
-  const detail = [s.drifted.length > 0 ? `drifted: ${s.drifted.join(", ")}` : "", s.error ?? "", s.log ? `log: ${s.log}` : ""].filter(Boolean);
+  const detail = [
+    s.drifted.length > 0 ? `drifted: ${s.drifted.join(", ")}` : "",
+    s.error ?? "",
+    s.log ? `log: ${s.log}` : "",
+  ].filter(Boolean);
   const props = `      <properties><property name="tier" value="${attr(s.tier)}"/><property name="cluster" value="${attr(s.cluster)}"/><property name="status" value="${attr(s.status)}"/></properties>`;
-  if (s.status === "skipped") return [`${open}>`, props, `      <skipped message="${attr(s.error ?? "skipped")}"/>`, "    </testcase>"];
+  if (s.status === "skipped")
+    return [`${open}>`, props, `      <skipped message="${attr(s.error ?? "skipped")}"/>`, "    </testcase>"];
   if (!BAD_STATUSES.includes(s.status)) return [`${open}>`, props, "    </testcase>"];
   const message = s.status === "drifted" ? `drifted: ${s.drifted.join(", ")}` : (s.error ?? s.status);
   const body = [...detail, ...(tail ? ["", "--- end of the log ---", tail] : [])].join("\n");
-  return [`${open}>`, props, `      <failure type="${s.status}" message="${attr(message)}">${text(body)}</failure>`, "    </testcase>"];
+  return [
+    `${open}>`,
+    props,
+    `      <failure type="${s.status}" message="${attr(message)}">${text(body)}</failure>`,
+    "    </testcase>",
+  ];
 }
 
 function counts(stacks: readonly StackReport[]): string {
@@ -51,8 +65,9 @@ const sum = (stacks: readonly StackReport[]) => stacks.reduce((total, s) => tota
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /** Characters XML 1.0 cannot hold at all (C0 controls but tab, line feed, carriage return; lone surrogates; U+FFFE/U+FFFF). */
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const FORBIDDEN =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 function text(value: string): string {
   return value.replace(FORBIDDEN, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -10,7 +10,10 @@ import { BAD_STATUSES, STATUSES, type FleetReport, type StackReport } from "../r
 export function renderMarkdown(report: FleetReport): string {
   const counts = STATUSES.filter((s) => report.summary[s] > 0).map((s) => `${report.summary[s]} ${s}`);
   const elapsed = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
-  const waves = report.waves.length > 1 || report.command === "apply" ? ` in ${report.waves.length} wave(s) (${report.waves.map((w) => w.name).join(", ")})` : "";
+  const waves =
+    report.waves.length > 1 || report.command === "apply"
+      ? ` in ${report.waves.length} wave(s) (${report.waves.map((w) => w.name).join(", ")})`
+      : "";
   const budget = report.maxFailures === null ? "" : ` · max failures ${report.maxFailures}`;
   const lines = [
     `## SEI fleet ${report.command}: ${counts.join(", ") || "no stacks"}`,
@@ -23,7 +26,11 @@ export function renderMarkdown(report: FleetReport): string {
   const wave = (s: StackReport) => (waved ? [s.wave ?? ""] : []);
   const attention = report.stacks.filter((s) => BAD_STATUSES.includes(s.status) && s.status !== "skipped");
   if (attention.length > 0) {
-    lines.push("### Needs attention", "", header(["Stack", "Tier", "Cluster", ...(waved ? ["Wave"] : []), "Status", "Detail", "Log"], 0));
+    lines.push(
+      "### Needs attention",
+      "",
+      header(["Stack", "Tier", "Cluster", ...(waved ? ["Wave"] : []), "Status", "Detail", "Log"], 0),
+    );
     for (const s of attention) {
       lines.push(row([s.name, s.tier, s.cluster, ...wave(s), s.status, detail(s), s.log ? `\`${s.log}\`` : ""]));
     }
@@ -31,14 +38,41 @@ export function renderMarkdown(report: FleetReport): string {
   }
   // Skipped stacks share their reason (a held wave, an interruption): one line per reason.
   const skipped = new Map<string, string[]>();
-  for (const s of report.stacks.filter((x) => x.status === "skipped")) skipped.set(s.error ?? "skipped", [...(skipped.get(s.error ?? "skipped") ?? []), s.name]);
-  for (const [reason, names] of skipped) lines.push(`**Skipped** (${names.length}): ${reason} — ${names.join(", ")}`, "");
+  for (const s of report.stacks.filter((x) => x.status === "skipped"))
+    skipped.set(s.error ?? "skipped", [...(skipped.get(s.error ?? "skipped") ?? []), s.name]);
+  for (const [reason, names] of skipped)
+    lines.push(`**Skipped** (${names.length}): ${reason} — ${names.join(", ")}`, "");
   lines.push(
     `<details><summary>All ${report.stacks.length} stack(s)</summary>`,
     "",
-    header(["Stack", "Municipality", "Tier", "Cluster", ...(waved ? ["Wave"] : []), "Status", "Add", "Change", "Destroy", "Time"], 4),
+    header(
+      [
+        "Stack",
+        "Municipality",
+        "Tier",
+        "Cluster",
+        ...(waved ? ["Wave"] : []),
+        "Status",
+        "Add",
+        "Change",
+        "Destroy",
+        "Time",
+      ],
+      4,
+    ),
     ...report.stacks.map((s) =>
-      row([s.name, s.municipality, s.tier, s.cluster, ...wave(s), s.status, String(s.add), String(s.change), String(s.destroy), duration(s.durationMs)]),
+      row([
+        s.name,
+        s.municipality,
+        s.tier,
+        s.cluster,
+        ...wave(s),
+        s.status,
+        String(s.add),
+        String(s.change),
+        String(s.destroy),
+        duration(s.durationMs),
+      ]),
     ),
     "",
     "</details>",

@@ -33,8 +33,18 @@ interface Panel {
 const cpuUnit = () => ({ name: "cores", size: 1000 });
 
 const PANELS: readonly Panel[] = [
-  { title: "CPU requests", value: (f) => f.requests.atMaxReplicas.cpuMillicores, allocatable: (a) => a.cpuMillicores, unit: cpuUnit },
-  { title: "Memory requests", value: (f) => f.requests.atMaxReplicas.memoryBytes, allocatable: (a) => a.memoryBytes, unit: binaryUnit },
+  {
+    title: "CPU requests",
+    value: (f) => f.requests.atMaxReplicas.cpuMillicores,
+    allocatable: (a) => a.cpuMillicores,
+    unit: cpuUnit,
+  },
+  {
+    title: "Memory requests",
+    value: (f) => f.requests.atMaxReplicas.memoryBytes,
+    allocatable: (a) => a.memoryBytes,
+    unit: binaryUnit,
+  },
   { title: "Storage", value: (f) => f.storageBytes.total, allocatable: (a) => a.storageBytes, unit: binaryUnit },
 ];
 
@@ -79,7 +89,9 @@ export function renderChart(result: CapacityResult): string {
 
 function drawPanel(panel: Panel, bars: readonly Bar[], x0: number): string {
   const totals = bars.map((b) => panel.value(b.report.totals.figures));
-  const allocatable = Math.max(...bars.map((b) => b.report.clusters.reduce((sum, c) => sum + panel.allocatable(c.allocatable), 0)));
+  const allocatable = Math.max(
+    ...bars.map((b) => b.report.clusters.reduce((sum, c) => sum + panel.allocatable(c.allocatable), 0)),
+  );
   // The allocatable line is drawn only when it fits the scale; far above the bars it would flatten them.
   const showAllocatable = allocatable > 0 && allocatable <= 2 * Math.max(...totals, 1);
   const unit = panel.unit(Math.max(...totals, showAllocatable ? allocatable : 0, 1));
@@ -108,7 +120,9 @@ function drawPanel(panel: Panel, bars: readonly Bar[], x0: number): string {
       if (h <= 0) continue;
       y -= h;
       const tip = `${bar.label}, ${tier.tier}: ${number(panel.value(tier.figures) / unit.size)} ${unit.name} (${count(tier.municipalities)} municipalities)`;
-      out.push(`<rect x="${r(x)}" y="${r(y)}" width="${r(barWidth)}" height="${r(h)}" fill="${TIER_COLOURS[tier.tier]}"><title>${xml(tip)}</title></rect>`);
+      out.push(
+        `<rect x="${r(x)}" y="${r(y)}" width="${r(barWidth)}" height="${r(h)}" fill="${TIER_COLOURS[tier.tier]}"><title>${xml(tip)}</title></rect>`,
+      );
     }
     // The head bar also says how much it moved from the base.
     const moved = i > 0 ? totals[i]! - totals[0]! : 0;
@@ -125,7 +139,9 @@ function drawPanel(panel: Panel, bars: readonly Bar[], x0: number): string {
       `<text x="${right}" y="${r(y - 5)}" text-anchor="end" fill="#c0392b">allocatable ${number(allocatable / unit.size)}</text>`,
     );
   } else if (allocatable > 0) {
-    out.push(`<text x="${(left + right) / 2}" y="${BOTTOM + 36}" text-anchor="middle" fill="#555">of ${number(allocatable / unit.size)} allocatable</text>`);
+    out.push(
+      `<text x="${(left + right) / 2}" y="${BOTTOM + 36}" text-anchor="middle" fill="#555">of ${number(allocatable / unit.size)} allocatable</text>`,
+    );
   }
   return `<g>\n${out.join("\n")}\n</g>`;
 }
@@ -160,5 +176,9 @@ function r(value: number): number {
 }
 
 function xml(text: string): string {
-  return printable(text).replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+  return printable(text)
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;");
 }

@@ -13,9 +13,19 @@ export interface FigureCell {
   readonly showDelta: (d: Figures) => string;
 }
 
-function range(header: string, pick: (f: Figures) => ReplicaRange, amount: (a: CpuMemory) => number, unit: (n: number) => string): FigureCell {
-  const pair = (f: Figures, show: (n: number) => string) => `${show(amount(pick(f).atMinReplicas))} / ${show(amount(pick(f).atMaxReplicas))}`;
-  return { header: `${header} min / max`, show: (f) => pair(f, unit), showDelta: (d) => pair(d, (n) => signed(n, unit)) };
+function range(
+  header: string,
+  pick: (f: Figures) => ReplicaRange,
+  amount: (a: CpuMemory) => number,
+  unit: (n: number) => string,
+): FigureCell {
+  const pair = (f: Figures, show: (n: number) => string) =>
+    `${show(amount(pick(f).atMinReplicas))} / ${show(amount(pick(f).atMaxReplicas))}`;
+  return {
+    header: `${header} min / max`,
+    show: (f) => pair(f, unit),
+    showDelta: (d) => pair(d, (n) => signed(n, unit)),
+  };
 }
 
 function single(header: string, read: (f: Figures) => number, unit: (n: number) => string): FigureCell {

@@ -39,7 +39,8 @@ export function renderCsv(result: CapacityResult): string {
   const lines: Line[] = [];
   if (result.mode === "report") {
     const { report } = result;
-    for (const row of report.municipalities) lines.push({ scope: "municipality", side: "head", name: row.name, row, figures: row.figures });
+    for (const row of report.municipalities)
+      lines.push({ scope: "municipality", side: "head", name: row.name, row, figures: row.figures });
     for (const t of report.tiers) lines.push(group("tier", "head", t.tier, t));
     for (const c of report.clusters) lines.push(group("cluster", "head", c.name, c));
     lines.push(group("active", "head", "fleet", report.totals), group("pipeline", "head", "fleet", report.pipeline));

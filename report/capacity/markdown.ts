@@ -11,7 +11,8 @@ import { markdownTable } from "../table.ts";
 
 export function renderMarkdown(result: CapacityResult): string {
   const parts = [`## ${title(result)}`, summary(result), ...problems(result.diagnostics)];
-  const quotas = "Requests at maximum replicas (what the namespace quotas reserve) against the allocatable capacity in `platform.yaml`.";
+  const quotas =
+    "Requests at maximum replicas (what the namespace quotas reserve) against the allocatable capacity in `platform.yaml`.";
   if (result.mode === "report") {
     const t = reportTables(result.report);
     parts.push(
@@ -29,7 +30,10 @@ export function renderMarkdown(result: CapacityResult): string {
     parts.push(
       "### Changes",
       ...(t.changes
-        ? [markdownTable(t.changes.compact), details("Every figure of the changed municipalities", markdownTable(t.changes.full))]
+        ? [
+            markdownTable(t.changes.compact),
+            details("Every figure of the changed municipalities", markdownTable(t.changes.full)),
+          ]
         : ["No municipality changes."]),
       "### Fleet",
       markdownTable(t.fleet.compact),

@@ -43,13 +43,26 @@ function totalsTable(report: CapacityReport): Table {
   };
 }
 
-const CLUSTER_HEADERS = ["Cluster", "Municipalities", "CPU requests (max)", "CPU headroom", "Memory requests (max)", "Memory headroom", "Storage", "Storage headroom", "Allocatable"];
+const CLUSTER_HEADERS = [
+  "Cluster",
+  "Municipalities",
+  "CPU requests (max)",
+  "CPU headroom",
+  "Memory requests (max)",
+  "Memory headroom",
+  "Storage",
+  "Storage headroom",
+  "Allocatable",
+];
 
 function clustersTable(clusters: readonly ClusterRow[]): Table {
   return {
     headers: [...CLUSTER_HEADERS, "State"],
     align: ["left", ...right(7), "left", "left"],
-    rows: clusters.map((c) => [...clusterCells(c, c), c.overcommitted.length ? `OVER: ${c.overcommitted.join(", ")}` : "ok"]),
+    rows: clusters.map((c) => [
+      ...clusterCells(c, c),
+      c.overcommitted.length ? `OVER: ${c.overcommitted.join(", ")}` : "ok",
+    ]),
   };
 }
 
@@ -61,8 +74,13 @@ function clusterDeltaTable(clusters: readonly ClusterDelta[]): Table {
   };
 }
 
-function clusterCells(before: ClusterRow | null, after: ClusterRow | null, name = after?.name ?? before?.name ?? ""): string[] {
-  const cell = (show: (c: ClusterRow) => string) => change(before ? show(before) : undefined, after ? show(after) : undefined);
+function clusterCells(
+  before: ClusterRow | null,
+  after: ClusterRow | null,
+  name = after?.name ?? before?.name ?? "",
+): string[] {
+  const cell = (show: (c: ClusterRow) => string) =>
+    change(before ? show(before) : undefined, after ? show(after) : undefined);
   const latest = after ?? before;
   return [
     name,
@@ -73,7 +91,9 @@ function clusterCells(before: ClusterRow | null, after: ClusterRow | null, name 
     cell((c) => percent(c.headroomPercent.memory)),
     cell((c) => bytes(c.usage.storageBytes)),
     cell((c) => percent(c.headroomPercent.storage)),
-    latest ? `${cores(latest.allocatable.cpuMillicores)} cores, ${bytes(latest.allocatable.memoryBytes)}, ${bytes(latest.allocatable.storageBytes)}` : "",
+    latest
+      ? `${cores(latest.allocatable.cpuMillicores)} cores, ${bytes(latest.allocatable.memoryBytes)}, ${bytes(latest.allocatable.storageBytes)}`
+      : "",
   ];
 }
 
@@ -100,7 +120,13 @@ interface DeltaHeaders {
  * `compact`: one row per line with "before → after (Δ)" cells; a side that
  * does not exist (an added or removed municipality) shows the other alone.
  */
-function deltaTable(headers: DeltaHeaders, lines: readonly DeltaLine[], columns: readonly FigureCell[], layout: Layout, deltaLabel = "Δ"): Table {
+function deltaTable(
+  headers: DeltaHeaders,
+  lines: readonly DeltaLine[],
+  columns: readonly FigureCell[],
+  layout: Layout,
+  deltaLabel = "Δ",
+): Table {
   const ids = [...headers.key, ...headers.sides];
   const blank = (n: number) => Array.from({ length: n }, () => "");
   if (layout === "compact") {
@@ -111,7 +137,10 @@ function deltaTable(headers: DeltaHeaders, lines: readonly DeltaLine[], columns:
         ...l.key,
         ...headers.sides.map((_, i) => present(l.before?.[i], l.after?.[i])),
         ...columns.map((c) => {
-          const moved = present(l.beforeFigures ? c.show(l.beforeFigures) : undefined, l.afterFigures ? c.show(l.afterFigures) : undefined);
+          const moved = present(
+            l.beforeFigures ? c.show(l.beforeFigures) : undefined,
+            l.afterFigures ? c.show(l.afterFigures) : undefined,
+          );
           const delta = c.showDelta(l.delta);
           return delta === "0" ? moved : `${moved} (${delta})`;
         }),
@@ -144,18 +173,22 @@ function present(before: string | undefined, after: string | undefined): string 
 
 function changesTable(diff: CapacityDiff, layout: Layout, columns: readonly FigureCell[] = FULL): Table {
   const sides = (r: MunicipalityRow | null) => (r ? [r.tier, r.phase, r.cluster] : null);
-  const lines = diff.changes.map(
-    (c): DeltaLine => ({
-      key: [c.name, c.reasons.join(", ")],
-      before: sides(c.before),
-      after: sides(c.after),
-      beforeFigures: c.before?.figures ?? null,
-      afterFigures: c.after?.figures ?? null,
-      delta: c.delta,
-    }),
-  );
+  const lines = diff.changes.map((c): DeltaLine => ({
+    key: [c.name, c.reasons.join(", ")],
+    before: sides(c.before),
+    after: sides(c.after),
+    beforeFigures: c.before?.figures ?? null,
+    afterFigures: c.after?.figures ?? null,
+    delta: c.delta,
+  }));
   // A pipeline municipality consumes nothing: its delta row says what the fleet gains, not how its figures moved.
-  return deltaTable({ key: ["Municipality", "Change"], sides: ["Tier", "Phase", "Cluster"] }, lines, columns, layout, "Δ fleet");
+  return deltaTable(
+    { key: ["Municipality", "Change"], sides: ["Tier", "Phase", "Cluster"] },
+    lines,
+    columns,
+    layout,
+    "Δ fleet",
+  );
 }
 
 function groupLine(label: string, d: Delta<Group>): DeltaLine {
@@ -170,7 +203,9 @@ function groupLine(label: string, d: Delta<Group>): DeltaLine {
 }
 
 function tierDeltaTable(diff: CapacityDiff, layout: Layout, columns: readonly FigureCell[] = FULL): Table {
-  const lines = diff.tiers.filter((t) => t.before.municipalities > 0 || t.after.municipalities > 0).map((t) => groupLine(t.tier, t));
+  const lines = diff.tiers
+    .filter((t) => t.before.municipalities > 0 || t.after.municipalities > 0)
+    .map((t) => groupLine(t.tier, t));
   return deltaTable({ key: ["Tier"], sides: ["Municipalities"] }, lines, columns, layout);
 }
 

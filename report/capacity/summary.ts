@@ -23,7 +23,10 @@ export function summary(result: CapacityResult): string {
     );
   }
   const { changes, totals } = result.diff;
-  const what = changes.length === 1 ? "1 municipality changes" : `${plural(changes.length, "municipality", "municipalities", count)} change`;
+  const what =
+    changes.length === 1
+      ? "1 municipality changes"
+      : `${plural(changes.length, "municipality", "municipalities", count)} change`;
   return `${what}. Active fleet: ${need(totals.before, totals.after)}.`;
 }
 

@@ -16,7 +16,9 @@ export function formatGithub(diagnostics: readonly Diagnostic[], fileCount: numb
     return `::${d.severity} ${properties.join(",")}::${escapeData(printable(d.message))}`;
   });
   const errors = diagnostics.filter((d) => d.severity === "error").length;
-  lines.push(`sei-infra validate: ${errors} error(s), ${diagnostics.length - errors} warning(s) in ${fileCount} file(s)`);
+  lines.push(
+    `sei-infra validate: ${errors} error(s), ${diagnostics.length - errors} warning(s) in ${fileCount} file(s)`,
+  );
   return `${lines.join("\n")}\n`;
 }
 

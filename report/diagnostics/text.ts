@@ -14,7 +14,14 @@ export interface TextOptions {
   readonly fileCount: number;
 }
 
-const ANSI = { red: "\u001b[31m", yellow: "\u001b[33m", green: "\u001b[32m", bold: "\u001b[1m", dim: "\u001b[2m", reset: "\u001b[0m" };
+const ANSI = {
+  red: "\u001b[31m",
+  yellow: "\u001b[33m",
+  green: "\u001b[32m",
+  bold: "\u001b[1m",
+  dim: "\u001b[2m",
+  reset: "\u001b[0m",
+};
 
 /** "file:line:column: severity: path: message", the form editors and CI logs link to; one line, whatever the file holds (core/printable.ts). */
 export function formatDiagnostic(d: Diagnostic): string {
@@ -31,18 +38,30 @@ export function formatText(diagnostics: readonly Diagnostic[], { colour = false,
     if (!colour) return line;
     const severity = `${d.severity}:`;
     const at = line.indexOf(`: ${severity}`);
-    return paint("bold", line.slice(0, at)) + ": " + paint(d.severity === "error" ? "red" : "yellow", severity) + line.slice(at + 2 + severity.length);
+    return (
+      paint("bold", line.slice(0, at)) +
+      ": " +
+      paint(d.severity === "error" ? "red" : "yellow", severity) +
+      line.slice(at + 2 + severity.length)
+    );
   });
   lines.push(summary(diagnostics, fileCount, paint));
   return `${lines.join("\n")}\n`;
 }
 
-function summary(diagnostics: readonly Diagnostic[], fileCount: number, paint: (style: keyof typeof ANSI, text: string) => string): string {
+function summary(
+  diagnostics: readonly Diagnostic[],
+  fileCount: number,
+  paint: (style: keyof typeof ANSI, text: string) => string,
+): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
   const files = plural(fileCount, "file");
   if (errors === 0 && warnings === 0) return paint("green", `${files} valid`);
-  const counts = [errors > 0 ? paint("red", plural(errors, "error")) : "", warnings > 0 ? paint("yellow", plural(warnings, "warning")) : ""];
+  const counts = [
+    errors > 0 ? paint("red", plural(errors, "error")) : "",
+    warnings > 0 ? paint("yellow", plural(warnings, "warning")) : "",
+  ];
   const verdict = errors > 0 ? "invalid" : "valid";
   return `${counts.filter(Boolean).join(", ")} in ${files} checked: ${verdict}`;
 }

@@ -15,7 +15,20 @@ import type { Phase, TierId } from "../../core/schema/municipality.ts";
 import { fittingTier, municipalityYaml, official, officialList } from "./fleet-repo.ts";
 
 /** What a deploy needs from the project: code, chart, tiers, data; municipalities are chosen per workspace. */
-export const PROJECT_ENTRIES = ["cdktf.json", "package.json", "tsconfig.json", "core", "sources", "report", "runtime", "constructs", "stacks", "charts", "tiers", "data"];
+export const PROJECT_ENTRIES = [
+  "cdktf.json",
+  "package.json",
+  "tsconfig.json",
+  "core",
+  "sources",
+  "report",
+  "runtime",
+  "constructs",
+  "stacks",
+  "charts",
+  "tiers",
+  "data",
+];
 
 export const STORAGE_CLASSES = { readWriteOnce: "e2e-rwo", readWriteMany: "e2e-rwx" } as const;
 
@@ -72,7 +85,6 @@ spec:
   );
   return [...storageClassManifests(), ...volumes].join("\n---\n");
 }
-
 
 /**
  * A copy of the project with platform.yaml set for the local control plane:
@@ -139,7 +151,8 @@ export function localImage(recipe: string): string {
 export function localImageReference(recipe: string): { readonly repository: string; readonly tag: string } {
   const ref = localImage(recipe);
   const match = /^([^/]+)\/([^:]+):(.+)$/.exec(ref);
-  if (!match || match[1] !== LOCAL_REGISTRY) throw new Error(`scripts/e2e/images.sh ref ${recipe} printed "${ref}", not ${LOCAL_REGISTRY}/NAME:TAG`);
+  if (!match || match[1] !== LOCAL_REGISTRY)
+    throw new Error(`scripts/e2e/images.sh ref ${recipe} printed "${ref}", not ${LOCAL_REGISTRY}/NAME:TAG`);
   return { repository: match[2]!, tag: match[3]! };
 }
 
@@ -169,8 +182,14 @@ export function createRunningWorkspace(municipalities: readonly string[], option
   platform.setIn(["spec", "deploy", "waitForWorkloads"], true);
   platform.setIn(["spec", "registry"], LOCAL_REGISTRY);
   platform.deleteIn(["spec", "imagePullSecret"]);
-  for (const [image, recipe] of Object.entries(LOCAL_IMAGE_RECIPES)) platform.setIn(["spec", "images", image], localImageReference(recipe));
-  platform.setIn(["spec", "mail"], { host: options.mail.host, port: options.mail.port, security: "", cidr: `${options.mail.host}/32` });
+  for (const [image, recipe] of Object.entries(LOCAL_IMAGE_RECIPES))
+    platform.setIn(["spec", "images", image], localImageReference(recipe));
+  platform.setIn(["spec", "mail"], {
+    host: options.mail.host,
+    port: options.mail.port,
+    security: "",
+    cidr: `${options.mail.host}/32`,
+  });
   writeFileSync(file, platform.toString());
   for (const tier of options.jodOn ?? []) {
     const tierFile = join(dir, "tiers", `${tier}.yaml`);
@@ -182,10 +201,19 @@ export function createRunningWorkspace(municipalities: readonly string[], option
 }
 
 /** Writes a municipality of the official list into a workspace (a valid file; `sequence` keeps its contract ids unique). */
-export function addMunicipality(dir: string, officialName: string, tier: TierId, phase: Phase, sequence: number): string {
+export function addMunicipality(
+  dir: string,
+  officialName: string,
+  tier: TierId,
+  phase: Phase,
+  sequence: number,
+): string {
   const entry = official(officialName);
   const name = slugOf(entry.name);
-  writeFileSync(join(dir, "municipalities", `${name}.yaml`), municipalityYaml({ official: entry, tier, phase, sequence }));
+  writeFileSync(
+    join(dir, "municipalities", `${name}.yaml`),
+    municipalityYaml({ official: entry, tier, phase, sequence }),
+  );
   return name;
 }
 
@@ -220,7 +248,10 @@ export function createFleetWorkspace(
     const cluster = FLEET_CLUSTERS[(taken[tier] ?? 0) % FLEET_CLUSTERS.length]!;
     taken[tier] = (taken[tier] ?? 0) + 1;
     const name = slugOf(official.name);
-    writeFileSync(join(dir, "municipalities", `${name}.yaml`), municipalityYaml({ official, tier, cluster, sequence: index + 1 }));
+    writeFileSync(
+      join(dir, "municipalities", `${name}.yaml`),
+      municipalityYaml({ official, tier, cluster, sequence: index + 1 }),
+    );
     municipalities.push({ name, tier, cluster });
   });
   return { dir, municipalities };
@@ -228,5 +259,6 @@ export function createFleetWorkspace(
 
 /** Makes a workspace a checkout in which `npx sei-infra` runs (what an emitted CI job does). */
 export function addCommandLine(dir: string): void {
-  for (const entry of ["bin", "cli", "fleet", "restore"]) cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+  for (const entry of ["bin", "cli", "fleet", "restore"])
+    cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
 }

@@ -23,7 +23,12 @@ export interface ExampleOptions {
   readonly overrides?: Municipality["spec"]["overrides"];
 }
 
-export function exampleMunicipality({ tier, phase = "production", name = "exemplo", overrides }: ExampleOptions): Municipality {
+export function exampleMunicipality({
+  tier,
+  phase = "production",
+  name = "exemplo",
+  overrides,
+}: ExampleOptions): Municipality {
   return {
     apiVersion: "sei.mg.gov.br/v1",
     kind: "Municipality",
@@ -49,6 +54,12 @@ export function exampleMunicipality({ tier, phase = "production", name = "exempl
 /** The plan a municipality of this tier and phase gets from the repository's tiers and platform. */
 export function examplePlan(options: ExampleOptions): InstancePlan {
   const tier = fleet.tiers.get(options.tier);
-  if (!tier || !fleet.platform) throw new Error(`repository tiers/platform did not load: ${JSON.stringify(fleet.diagnostics)}`);
-  return planInstance({ municipality: exampleMunicipality(options), tier, platform: fleet.platform, sourceFile: "test" });
+  if (!tier || !fleet.platform)
+    throw new Error(`repository tiers/platform did not load: ${JSON.stringify(fleet.diagnostics)}`);
+  return planInstance({
+    municipality: exampleMunicipality(options),
+    tier,
+    platform: fleet.platform,
+    sourceFile: "test",
+  });
 }

@@ -46,7 +46,11 @@ export interface MunicipalityFixture {
   /** @default "production" */
   readonly phase?: Phase;
   readonly cluster?: string;
-  readonly overrides?: { readonly documentsStorage?: string; readonly databaseStorage?: string; readonly solrStorage?: string };
+  readonly overrides?: {
+    readonly documentsStorage?: string;
+    readonly databaseStorage?: string;
+    readonly solrStorage?: string;
+  };
   /** Makes the contract number and PNCP id unique across the fleet. */
   readonly sequence: number;
   /** Population written in the file. @default the official figure */

@@ -33,7 +33,12 @@ interface Route {
 interface IngressObject {
   metadata: { namespace: string };
   spec: {
-    rules: { host: string; http: { paths: { path: string; backend: { service: { name: string; port: { number?: number; name?: string } } } }[] } }[];
+    rules: {
+      host: string;
+      http: {
+        paths: { path: string; backend: { service: { name: string; port: { number?: number; name?: string } } } }[];
+      };
+    }[];
   };
 }
 
@@ -41,12 +46,16 @@ interface IngressObject {
 async function routesOf(namespaces: readonly string[]): Promise<Route[]> {
   const routes: Route[] = [];
   for (const namespace of namespaces) {
-    const { items } = JSON.parse(await kubectl(["-n", namespace, "get", "ingress", "-o", "json"])) as { items: IngressObject[] };
+    const { items } = JSON.parse(await kubectl(["-n", namespace, "get", "ingress", "-o", "json"])) as {
+      items: IngressObject[];
+    };
     for (const ingress of items) {
       for (const rule of ingress.spec.rules) {
         const byService = new Map<string, string[]>();
         for (const { path, backend } of rule.http.paths) {
-          const port = backend.service.port.number ?? (await servicePort(namespace, backend.service.name, backend.service.port.name ?? ""));
+          const port =
+            backend.service.port.number ??
+            (await servicePort(namespace, backend.service.name, backend.service.port.name ?? ""));
           const service = `${backend.service.name}.${namespace}.svc.cluster.local:${port}`;
           byService.set(service, [...(byService.get(service) ?? []), path]);
         }
@@ -60,7 +69,9 @@ async function routesOf(namespaces: readonly string[]): Promise<Route[]> {
 
 /** The number of a Service's port named `name`, as a controller resolves an Ingress backend's named port. */
 async function servicePort(namespace: string, service: string, name: string): Promise<number> {
-  const ports = JSON.parse(await kubectl(["-n", namespace, "get", "service", service, "-o", "jsonpath={.spec.ports}"])) as { name?: string; port: number }[];
+  const ports = JSON.parse(
+    await kubectl(["-n", namespace, "get", "service", service, "-o", "jsonpath={.spec.ports}"]),
+  ) as { name?: string; port: number }[];
   const port = ports.find((p) => p.name === name);
   if (!port) throw new Error(`Service ${namespace}/${service} has no port named "${name}"`);
   return port.port;
@@ -75,7 +86,10 @@ export function testCaCertificate(): string {
  * Serves the Ingresses of `instanceNamespaces` from `controllerNamespace` and points the cluster DNS
  * at it. Returns the fixture's Service address. Idempotent: a second call replaces the routes.
  */
-export async function installIngressFixture(instanceNamespaces: readonly string[], controllerNamespace: string): Promise<string> {
+export async function installIngressFixture(
+  instanceNamespaces: readonly string[],
+  controllerNamespace: string,
+): Promise<string> {
   const routes = await routesOf(instanceNamespaces);
   const hosts = [...new Set(routes.map((r) => r.host))];
   const certs = mkdtempSync(join(tmpdir(), "sei-ingress-fixture-"));
@@ -87,8 +101,18 @@ export async function installIngressFixture(instanceNamespaces: readonly string[
       tls[`${host}.key`] = readFileSync(join(certs, host, "tls.key")).toString("base64");
     }
     const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: controllerNamespace } };
-    const secret = { apiVersion: "v1", kind: "Secret", metadata: { name: NAME, namespace: controllerNamespace }, data: tls };
-    const config = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: NAME, namespace: controllerNamespace }, data: { "routes.json": JSON.stringify({ routes }, null, 2) } };
+    const secret = {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: NAME, namespace: controllerNamespace },
+      data: tls,
+    };
+    const config = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: NAME, namespace: controllerNamespace },
+      data: { "routes.json": JSON.stringify({ routes }, null, 2) },
+    };
     await kubectl(["apply", "-f", "-"], [namespace, secret, config].map((o) => JSON.stringify(o)).join("\n"));
     await kubectl(["apply", "-f", "-"], workloadManifest(controllerNamespace));
     // A new pod, so that it reads the routes just written (a mounted ConfigMap is refreshed only after a minute or so).
@@ -97,7 +121,9 @@ export async function installIngressFixture(instanceNamespaces: readonly string[
   } finally {
     rmSync(certs, { recursive: true, force: true });
   }
-  const address = (await kubectl(["-n", controllerNamespace, "get", "service", NAME, "-o", "jsonpath={.spec.clusterIP}"])).trim();
+  const address = (
+    await kubectl(["-n", controllerNamespace, "get", "service", NAME, "-o", "jsonpath={.spec.clusterIP}"])
+  ).trim();
   await answerInClusterDns(hosts, address);
   return address;
 }
@@ -137,7 +163,11 @@ function workloadManifest(namespace: string): string {
               ports: [{ name: "https", containerPort: 443 }],
               readinessProbe: { tcpSocket: { port: 443 }, periodSeconds: 2 },
               resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { memory: "128Mi" } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ["ALL"] },
+              },
               volumeMounts: [
                 { name: "config", mountPath: "/etc/ingress/routes.json", subPath: "routes.json", readOnly: true },
                 { name: "tls", mountPath: "/etc/ingress/tls", readOnly: true },
@@ -163,10 +193,15 @@ function workloadManifest(namespace: string): string {
 
 /** The cluster DNS (scripts/e2e/addons/coredns.yaml) answers each host with `address`, or no host at all. */
 async function answerInClusterDns(hosts: readonly string[], address: string): Promise<void> {
-  const current = JSON.parse(await kubectl(["-n", "kube-system", "get", "configmap", "coredns", "-o", "json"])) as { data: { Corefile: string } };
+  const current = JSON.parse(await kubectl(["-n", "kube-system", "get", "configmap", "coredns", "-o", "json"])) as {
+    data: { Corefile: string };
+  };
   const start = current.data.Corefile.indexOf(DNS_BEGIN);
   const end = current.data.Corefile.indexOf(DNS_END);
-  const base = start >= 0 && end > start ? current.data.Corefile.slice(0, start) + current.data.Corefile.slice(end + DNS_END.length + 1) : current.data.Corefile;
+  const base =
+    start >= 0 && end > start
+      ? current.data.Corefile.slice(0, start) + current.data.Corefile.slice(end + DNS_END.length + 1)
+      : current.data.Corefile;
   const zones = hosts.map(
     (host) => `${host}:53 {
     errors
@@ -181,7 +216,17 @@ async function answerInClusterDns(hosts: readonly string[], address: string): Pr
   );
   const corefile = zones.length ? `${base}${DNS_BEGIN}\n${zones.join("")}${DNS_END}\n` : base;
   if (corefile === current.data.Corefile) return;
-  await kubectl(["-n", "kube-system", "patch", "configmap", "coredns", "--type", "merge", "-p", JSON.stringify({ data: { Corefile: corefile } })]);
+  await kubectl([
+    "-n",
+    "kube-system",
+    "patch",
+    "configmap",
+    "coredns",
+    "--type",
+    "merge",
+    "-p",
+    JSON.stringify({ data: { Corefile: corefile } }),
+  ]);
   await kubectl(["-n", "kube-system", "rollout", "restart", "deployment/coredns"]);
   await kubectl(["-n", "kube-system", "rollout", "status", "deployment/coredns", "--timeout=120s"]);
 }

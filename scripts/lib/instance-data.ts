@@ -41,7 +41,8 @@ export async function backupNow(namespace: string, job: string): Promise<string>
   await kubectl(["-n", namespace, "create", "job", job, "--from=cronjob/sei-backup"]);
   await kubectl(["-n", namespace, "wait", "--for=condition=complete", `job/${job}`, "--timeout=1200s"]);
   const log = await jobLog(namespace, job);
-  if (!log.includes(`backup set /backup/sets/${set} complete`)) throw new Error(`the backup Job ${job} did not report set ${set}:\n${log}`);
+  if (!log.includes(`backup set /backup/sets/${set} complete`))
+    throw new Error(`the backup Job ${job} did not report set ${set}:\n${log}`);
   return set;
 }
 
@@ -52,7 +53,8 @@ export async function backupNow(namespace: string, job: string): Promise<string>
  */
 export async function loseDataVolumes(namespace: string, municipality: string): Promise<void> {
   const stopped = "app.kubernetes.io/component in (app,scheduler,database)";
-  for (const kind of ["deployment", "statefulset"]) await kubectl(["-n", namespace, "scale", kind, "--selector", stopped, "--replicas=0"]);
+  for (const kind of ["deployment", "statefulset"])
+    await kubectl(["-n", namespace, "scale", kind, "--selector", stopped, "--replicas=0"]);
   await kubectl(["-n", namespace, "wait", "--for=delete", "pod", "--selector", stopped, "--timeout=180s"]);
   for (const claim of ["sei-database-data", "sei-documents"]) {
     const path = volumePath(municipality, claim);

@@ -23,12 +23,20 @@ export function startLocalCluster(prefix: string): LocalCluster {
   const work = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(work, 0o755); // PostgreSQL runs as its own user and must reach its folder
   const env: NodeJS.ProcessEnv = { ...process.env, SEI_E2E_WORK: work, CI: "1" };
-  const sh = (script: string) => execFileSync("bash", ["-c", script], { cwd: REPO_ROOT, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const sh = (script: string) =>
+    execFileSync("bash", ["-c", script], {
+      cwd: REPO_ROOT,
+      env,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    });
   sh("scripts/e2e/toolchain.sh >/dev/null");
   const started = Date.now();
   sh("scripts/e2e/cluster.sh start >&2");
   const startSeconds = (Date.now() - started) / 1000;
-  for (const line of sh('eval "$(scripts/e2e/toolchain.sh)"; eval "$(scripts/e2e/cluster.sh env)"; env -0').split("\0")) {
+  for (const line of sh('eval "$(scripts/e2e/toolchain.sh)"; eval "$(scripts/e2e/cluster.sh env)"; env -0').split(
+    "\0",
+  )) {
     const at = line.indexOf("=");
     if (at > 0) env[line.slice(0, at)] = line.slice(at + 1);
   }

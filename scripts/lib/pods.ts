@@ -10,25 +10,42 @@ import { REPO_ROOT } from "./example-plan.ts";
  * Runs a command in a pod (or `deploy/NAME`), in `container` when the pod has more than one (kubectl
  * would otherwise say which it chose, mixed into the output); never throws on its exit code.
  */
-export function exec(namespace: string, target: string, command: readonly string[], container?: string): Promise<RunResult> {
-  return run("kubectl", ["-n", namespace, "exec", target, ...(container ? ["-c", container] : []), "--", ...command], { cwd: REPO_ROOT });
+export function exec(
+  namespace: string,
+  target: string,
+  command: readonly string[],
+  container?: string,
+): Promise<RunResult> {
+  return run("kubectl", ["-n", namespace, "exec", target, ...(container ? ["-c", container] : []), "--", ...command], {
+    cwd: REPO_ROOT,
+  });
 }
 
 /** Runs SQL in the database pod as the administrator, with the password the pod itself has. */
 export async function sql(namespace: string, query: string): Promise<string> {
-  const result = await exec(namespace, "sei-database-0", [
-    "bash",
-    "-c",
-    'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mariadb --user=root --batch --skip-column-names --default-character-set=utf8mb4 -e "$1"',
-    "sql",
-    query,
-  ], "database");
+  const result = await exec(
+    namespace,
+    "sei-database-0",
+    [
+      "bash",
+      "-c",
+      'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mariadb --user=root --batch --skip-column-names --default-character-set=utf8mb4 -e "$1"',
+      "sql",
+      query,
+    ],
+    "database",
+  );
   if (result.code !== 0) throw new Error(`SQL in ${namespace} failed: ${query}\n${result.output}`);
   return result.output;
 }
 
 export interface Pod {
-  metadata: { name: string; labels?: Record<string, string>; ownerReferences?: { kind: string }[]; deletionTimestamp?: string };
+  metadata: {
+    name: string;
+    labels?: Record<string, string>;
+    ownerReferences?: { kind: string }[];
+    deletionTimestamp?: string;
+  };
   status: { phase: string; conditions?: { type: string; status: string }[] };
 }
 
@@ -38,7 +55,9 @@ export async function pods(namespace: string): Promise<Pod[]> {
 
 /** The pods that serve the instance: not a Job's, not on their way out. */
 export async function servingPods(namespace: string): Promise<Pod[]> {
-  return (await pods(namespace)).filter((p) => !p.metadata.ownerReferences?.some((o) => o.kind === "Job") && !p.metadata.deletionTimestamp);
+  return (await pods(namespace)).filter(
+    (p) => !p.metadata.ownerReferences?.some((o) => o.kind === "Job") && !p.metadata.deletionTimestamp,
+  );
 }
 
 export function isReady(pod: Pod): boolean {
@@ -48,9 +67,13 @@ export function isReady(pod: Pod): boolean {
 /** Waits until no pod of the namespace runs or waits to run (a suspended instance); finished Job pods stay as records. */
 export async function waitForNoPods(namespace: string, seconds = 180): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
-  const live = async () => (await pods(namespace)).filter((p) => p.status.phase !== "Succeeded" && p.status.phase !== "Failed");
+  const live = async () =>
+    (await pods(namespace)).filter((p) => p.status.phase !== "Succeeded" && p.status.phase !== "Failed");
   while ((await live()).length > 0) {
-    if (Date.now() > deadline) throw new Error(`pods of ${namespace} still there after ${seconds} s: ${(await live()).map((p) => p.metadata.name).join(", ")}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `pods of ${namespace} still there after ${seconds} s: ${(await live()).map((p) => p.metadata.name).join(", ")}`,
+      );
     await new Promise((r) => setTimeout(r, 2000));
   }
 }

@@ -29,7 +29,10 @@ function sipAccepts(key: string, row: { id: number; crc: string; hash: string })
 /** A key as Terraform will generate it: the system's crc, then 64 random [0-9a-z]. */
 function newKey(idSistema: number): string {
   const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-  const rest = Array.from({ length: ACCESS_KEY.length - ACCESS_KEY.crcLength }, () => alphabet[randomInt(alphabet.length)]).join("");
+  const rest = Array.from(
+    { length: ACCESS_KEY.length - ACCESS_KEY.crcLength },
+    () => alphabet[randomInt(alphabet.length)],
+  ).join("");
   return crc32(String(idSistema)).toString(16).padStart(8, "0") + rest;
 }
 
@@ -57,10 +60,14 @@ const keys = { sei: newKey(SIP_SYSTEMS.sei.idSistema), sip: newKey(SIP_SYSTEMS.s
 
 const runJob = (overrides: Record<string, string> = {}) => runBootstrapJob(db, keys, overrides);
 
-const tables = (database: string) => db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = '${database}' ORDER BY 1`).trim();
+const tables = (database: string) =>
+  db.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = '${database}' ORDER BY 1`).trim();
 const databases = () => db.query("SHOW DATABASES").trim().split("\n");
 function systemRow(sigla: string) {
-  const [id, crc, hash] = db.query(`SELECT id_sistema, crc, chave_acesso FROM sistema WHERE sigla = '${sigla}'`, "sip").trim().split("\t");
+  const [id, crc, hash] = db
+    .query(`SELECT id_sistema, crc, chave_acesso FROM sistema WHERE sigla = '${sigla}'`, "sip")
+    .trim()
+    .split("\t");
   return { id: Number(id), crc: crc ?? "", hash: hash ?? "" };
 }
 
@@ -78,11 +85,20 @@ describe("bootstrap on a new instance", () => {
     expect(databases().filter((name) => name.includes("bootstrap"))).toEqual([]);
 
     for (const database of ["sei", "sip"]) {
-      expect(db.query("SELECT sigla, descricao FROM orgao WHERE id_orgao = 0", database).trim()).toBe(`OLHOS-DAGUA\t${DESCRICAO}`);
+      expect(db.query("SELECT sigla, descricao FROM orgao WHERE id_orgao = 0", database).trim()).toBe(
+        `OLHOS-DAGUA\t${DESCRICAO}`,
+      );
       // latin1 on disk: "Á" is the single byte C1.
-      expect(db.query("SELECT HEX(descricao) FROM orgao WHERE id_orgao = 0", database).trim()).toContain("2D6427C1677561");
+      expect(db.query("SELECT HEX(descricao) FROM orgao WHERE id_orgao = 0", database).trim()).toContain(
+        "2D6427C1677561",
+      );
     }
-    expect(db.query("SELECT sigla, pagina_inicial, IFNULL(web_service, '-') FROM sistema ORDER BY sigla", "sip").trim().split("\n")).toEqual([
+    expect(
+      db
+        .query("SELECT sigla, pagina_inicial, IFNULL(web_service, '-') FROM sistema ORDER BY sigla", "sip")
+        .trim()
+        .split("\n"),
+    ).toEqual([
       "SEI\thttps://sei.olhosdagua.mg.gov.br/sei/inicializar.php\thttps://sei.olhosdagua.mg.gov.br/sei/controlador_ws.php?servico=sip",
       "SIP\thttps://sei.olhosdagua.mg.gov.br/sip\t-",
     ]);
@@ -105,7 +121,9 @@ describe("bootstrap on a new instance", () => {
     const before = db.dump("sei", "sip");
     const job = runJob();
     expect(job.status).toBe(0);
-    expect(job.stdout).toContain("sei holds 2 tables and sip holds 3: an installed instance; the reference dumps are not loaded and nothing is changed");
+    expect(job.stdout).toContain(
+      "sei holds 2 tables and sip holds 3: an installed instance; the reference dumps are not loaded and nothing is changed",
+    );
     expect(job.stdout).toContain("access key of SEI: matches APP_SEI_CHAVE_ACESSO");
     expect(job.stdout).toContain("access key of SIP: matches APP_SIP_CHAVE_ACESSO");
     expect(db.dump("sei", "sip")).toBe(before);
@@ -125,22 +143,35 @@ describe("bootstrap never reloads or overwrites a database that holds data", () 
   beforeEach(freshDatabases);
 
   it("leaves databases with user data untouched and says so", () => {
-    db.query("CREATE TABLE protocolo (id_protocolo BIGINT PRIMARY KEY, protocolo_formatado VARCHAR(50)) CHARACTER SET latin1; INSERT INTO protocolo VALUES (1, '00001.000001/2026-01');", "sei");
-    db.query("CREATE TABLE orgao (id_orgao INT PRIMARY KEY, sigla VARCHAR(30)) CHARACTER SET latin1; INSERT INTO orgao VALUES (0, 'PMBH');", "sip");
+    db.query(
+      "CREATE TABLE protocolo (id_protocolo BIGINT PRIMARY KEY, protocolo_formatado VARCHAR(50)) CHARACTER SET latin1; INSERT INTO protocolo VALUES (1, '00001.000001/2026-01');",
+      "sei",
+    );
+    db.query(
+      "CREATE TABLE orgao (id_orgao INT PRIMARY KEY, sigla VARCHAR(30)) CHARACTER SET latin1; INSERT INTO orgao VALUES (0, 'PMBH');",
+      "sip",
+    );
     const before = db.dump("sei", "sip");
     const job = runJob();
     expect(job.status).toBe(0);
-    expect(job.stdout).toContain("sei holds 1 tables and sip holds 1: an installed instance; the reference dumps are not loaded and nothing is changed");
+    expect(job.stdout).toContain(
+      "sei holds 1 tables and sip holds 1: an installed instance; the reference dumps are not loaded and nothing is changed",
+    );
     expect(job.stdout).toContain("organisation 0 is PMBH");
     expect(db.dump("sei", "sip")).toBe(before);
   });
 
   it("stops on a half-installed instance (one database empty) and touches neither", () => {
-    db.query("CREATE TABLE protocolo (id_protocolo BIGINT PRIMARY KEY) CHARACTER SET latin1; INSERT INTO protocolo VALUES (7);", "sei");
+    db.query(
+      "CREATE TABLE protocolo (id_protocolo BIGINT PRIMARY KEY) CHARACTER SET latin1; INSERT INTO protocolo VALUES (7);",
+      "sei",
+    );
     const before = db.dump("sei", "sip");
     const job = runJob();
     expect(job.status).toBe(1);
-    expect(job.stderr).toContain("sei holds 1 tables but sip holds 0: a half-installed instance; nothing is loaded or changed");
+    expect(job.stderr).toContain(
+      "sei holds 1 tables but sip holds 0: a half-installed instance; nothing is loaded or changed",
+    );
     expect(db.dump("sei", "sip")).toBe(before);
   });
 });
@@ -155,7 +186,11 @@ describe("bootstrap refuses bad input and installs nothing", () => {
   };
 
   it("names every malformed variable before touching the database", () => {
-    const job = runJob({ APP_ORGAO: "PREFEITURA-MUNICIPAL-DE-SAO-JOAO-DEL-REI", APP_SEI_CHAVE_ACESSO: "short", APP_PROTOCOLO: "ftp" });
+    const job = runJob({
+      APP_ORGAO: "PREFEITURA-MUNICIPAL-DE-SAO-JOAO-DEL-REI",
+      APP_SEI_CHAVE_ACESSO: "short",
+      APP_PROTOCOLO: "ftp",
+    });
     expect(job.status).toBe(1);
     expect(job.stderr).toContain("APP_ORGAO must be 1-30 letters");
     expect(job.stderr).toContain("APP_SEI_CHAVE_ACESSO must be 72 characters of [0-9a-z]");
@@ -167,7 +202,9 @@ describe("bootstrap refuses bad input and installs nothing", () => {
   it("refuses a key that does not begin with its system's crc", () => {
     const job = runJob({ APP_SIP_CHAVE_ACESSO: newKey(SIP_SYSTEMS.sei.idSistema) });
     expect(job.status).toBe(1);
-    expect(job.stderr).toContain("APP_SIP_CHAVE_ACESSO must begin with d27791b8, the crc SIP derives from id_sistema 100000099");
+    expect(job.stderr).toContain(
+      "APP_SIP_CHAVE_ACESSO must begin with d27791b8, the crc SIP derives from id_sistema 100000099",
+    );
     expectNothingInstalled();
   });
 
@@ -180,7 +217,9 @@ describe("bootstrap refuses bad input and installs nothing", () => {
       }
       const job = runJob({ SEI_VERSION: "5.0.0", SEI_BOOTSTRAP_DUMPS: dir });
       expect(job.status).toBe(1);
-      expect(job.stderr).toContain('the SEI reference dump says SEI_VERSAO="5.1.0", the image was built for SEI 5.0.0; nothing was installed');
+      expect(job.stderr).toContain(
+        'the SEI reference dump says SEI_VERSAO="5.1.0", the image was built for SEI 5.0.0; nothing was installed',
+      );
       expectNothingInstalled();
       const missing = runJob({ SEI_BOOTSTRAP_DUMPS: dir });
       expect(missing.status).toBe(1);
@@ -196,10 +235,15 @@ describe("bootstrap refuses bad input and installs nothing", () => {
     try {
       copyFileSync(join(FIXTURE_DUMPS, referenceDumpFile("sei")), join(dir, referenceDumpFile("sei")));
       const sip = readFileSync(join(FIXTURE_DUMPS, referenceDumpFile("sip")), "utf8");
-      writeFileSync(join(dir, referenceDumpFile("sip")), `${sip}\nCREATE VIEW sistema_ativo AS SELECT sigla FROM sistema WHERE sin_ativo = 'S';\n`);
+      writeFileSync(
+        join(dir, referenceDumpFile("sip")),
+        `${sip}\nCREATE VIEW sistema_ativo AS SELECT sigla FROM sistema WHERE sin_ativo = 'S';\n`,
+      );
       const job = runJob({ SEI_BOOTSTRAP_DUMPS: dir });
       expect(job.status).toBe(1);
-      expect(job.stderr).toContain("the reference dumps define views, triggers or routines (sistema_ativo), which this bootstrap cannot move; nothing was installed");
+      expect(job.stderr).toContain(
+        "the reference dumps define views, triggers or routines (sistema_ativo), which this bootstrap cannot move; nothing was installed",
+      );
       expectNothingInstalled();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,9 @@ beforeAll(() => {
   repo.municipality({ official: official("Abadia dos Dourados"), tier: "pequeno-i", sequence: 1 });
   repo.municipality(ABAETE).commit("base");
   repo.municipality({ ...ABAETE, tier: "medio" });
-  repo.municipality({ official: official("Abre Campo"), tier: "pequeno-i", phase: "contracted", sequence: 3 }).commit("head");
+  repo
+    .municipality({ official: official("Abre Campo"), tier: "pequeno-i", phase: "contracted", sequence: 3 })
+    .commit("head");
 });
 
 afterAll(() => repo.dispose());
@@ -43,21 +45,35 @@ describe("sei-infra capacity", () => {
     const { code, stdout } = run(["--base", "HEAD~1", "--head", "HEAD", "--format", "markdown"]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^## SEI capacity change: HEAD~1 \([0-9a-f]{10}\) → HEAD \([0-9a-f]{10}\)/);
-    const order = ["### Changes", "| abaete | tier changed |", "| abre-campo | added |", "### Fleet", "### Clusters", "### Tiers"].map((s) => stdout.indexOf(s));
+    const order = [
+      "### Changes",
+      "| abaete | tier changed |",
+      "| abre-campo | added |",
+      "### Fleet",
+      "### Clusters",
+      "### Tiers",
+    ].map((s) => stdout.indexOf(s));
     expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(stdout).not.toContain("abadia-dos-dourados");
     // Abaeté moved to medio while its population (22,675) belongs to pequeno-ii: a warning, shown in the comment.
-    expect(stdout).toMatch(/> \[!WARNING\]\n> - municipalities\/abaete\.yaml:9:9: warning: spec\.tier: abaete: population 22675 is outside the medio band/);
+    expect(stdout).toMatch(
+      /> \[!WARNING\]\n> - municipalities\/abaete\.yaml:9:9: warning: spec\.tier: abaete: population 22675 is outside the medio band/,
+    );
   });
 
   it("compares the working tree with --base alone", () => {
-    repo.write("municipalities/abaete.yaml", readFileSync(join(repo.root, "municipalities/abaete.yaml"), "utf8").replace("tier: medio", "tier: grande"));
+    repo.write(
+      "municipalities/abaete.yaml",
+      readFileSync(join(repo.root, "municipalities/abaete.yaml"), "utf8").replace("tier: medio", "tier: grande"),
+    );
     try {
       const { code, stdout } = run(["--base", "HEAD", "--format", "csv"]);
       expect(code).toBe(0);
       const lines = stdout.trim().split("\n");
-      expect(lines[0]).toMatch(/^scope,side,name,tier,phase,cluster,status,municipalities,reasons,cpu_requests_min_millicores,/);
+      expect(lines[0]).toMatch(
+        /^scope,side,name,tier,phase,cluster,status,municipalities,reasons,cpu_requests_min_millicores,/,
+      );
       expect(lines.filter((l) => l.startsWith("municipality,"))).toEqual([
         expect.stringMatching(/^municipality,base,abaete,medio,production,prodemge-bh-1,active,,tier changed,/),
         expect.stringMatching(/^municipality,head,abaete,grande,production,prodemge-bh-1,active,,tier changed,/),
@@ -69,11 +85,30 @@ describe("sei-infra capacity", () => {
   });
 
   it("writes --output and --chart files, and nothing on standard output", () => {
-    const { code, stdout } = run(["--base", "HEAD~1", "--head", "HEAD", "--format", "json", "--output", "report.json", "--chart", "fleet.svg"]);
+    const { code, stdout } = run([
+      "--base",
+      "HEAD~1",
+      "--head",
+      "HEAD",
+      "--format",
+      "json",
+      "--output",
+      "report.json",
+      "--chart",
+      "fleet.svg",
+    ]);
     expect(code).toBe(0);
     expect(stdout).toBe("");
-    const json = JSON.parse(readFileSync(join(repo.root, "report.json"), "utf8")) as { schemaVersion: number; mode: string; units: object };
-    expect(json).toMatchObject({ schemaVersion: 1, mode: "diff", units: { cpu: "millicores", memory: "bytes", storage: "bytes" } });
+    const json = JSON.parse(readFileSync(join(repo.root, "report.json"), "utf8")) as {
+      schemaVersion: number;
+      mode: string;
+      units: object;
+    };
+    expect(json).toMatchObject({
+      schemaVersion: 1,
+      mode: "diff",
+      units: { cpu: "millicores", memory: "bytes", storage: "bytes" },
+    });
     const svg = readFileSync(join(repo.root, "fleet.svg"), "utf8");
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     // Self-contained: no script, no link to anything outside the file.
@@ -83,7 +118,10 @@ describe("sei-infra capacity", () => {
   });
 
   it("exits 1 and prints positioned diagnostics for an invalid municipality file", () => {
-    repo.write("municipalities/broken.yaml", "apiVersion: sei.mg.gov.br/v1\nkind: Municipality\nmetadata:\n  name: broken\nspec:\n  tier: huge\n");
+    repo.write(
+      "municipalities/broken.yaml",
+      "apiVersion: sei.mg.gov.br/v1\nkind: Municipality\nmetadata:\n  name: broken\nspec:\n  tier: huge\n",
+    );
     try {
       const { code, stdout, stderr } = run([]);
       expect(code).toBe(1);
@@ -99,14 +137,19 @@ describe("sei-infra capacity", () => {
     try {
       const { code, stderr } = run(["--base", "HEAD"]);
       expect(code).toBe(1);
-      expect(stderr).toContain("municipalities/abaete.yaml:9:9: error: spec.tier: abaete: volume database (claim sei-database-data) would shrink from 60Gi to 10Gi");
+      expect(stderr).toContain(
+        "municipalities/abaete.yaml:9:9: error: spec.tier: abaete: volume database (claim sei-database-data) would shrink from 60Gi to 10Gi",
+      );
     } finally {
       repo.git("checkout", "--", "municipalities/abaete.yaml");
     }
   });
 
   it("exits 2 on usage, I/O and git errors", () => {
-    expect(run(["--base", "no-such-revision"])).toMatchObject({ code: 2, stderr: 'sei-infra capacity: unknown revision "no-such-revision"\n' });
+    expect(run(["--base", "no-such-revision"])).toMatchObject({
+      code: 2,
+      stderr: 'sei-infra capacity: unknown revision "no-such-revision"\n',
+    });
     expect(run(["--head", "HEAD"])).toMatchObject({ code: 2, stderr: "sei-infra capacity: --head needs --base\n" });
     expect(run(["--format", "yaml"]).code).toBe(2);
     expect(run(["--municipalities", "nowhere"]).code).toBe(2);
@@ -123,7 +166,9 @@ describe("sei-infra capacity", () => {
     try {
       const { code, stderr } = run(["--format", "markdown", "--output", "capacity.md"]);
       expect(code).toBe(2);
-      expect(stderr).toMatch(/^sei-infra capacity: cannot write \S+capacity\.md: it is a symbolic link, which is not written through$/m);
+      expect(stderr).toMatch(
+        /^sei-infra capacity: cannot write \S+capacity\.md: it is a symbolic link, which is not written through$/m,
+      );
       expect(readFileSync(target, "utf8")).toBe("original\n");
     } finally {
       repo.remove("capacity.md");

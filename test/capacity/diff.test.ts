@@ -5,15 +5,33 @@
  */
 import { describe, expect, it } from "vitest";
 import { addFigures, subtractFigures, sumFigures } from "../../core/capacity/figures.ts";
-import { PEQUENO_I_PRODUCTION, PEQUENO_I_PROVISIONING, PEQUENO_II_PRODUCTION, Gi, Mi, ZERO, figures } from "./expected.ts";
-import { municipalityYaml, official, type FixtureRepo, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
+import {
+  PEQUENO_I_PRODUCTION,
+  PEQUENO_I_PROVISIONING,
+  PEQUENO_II_PRODUCTION,
+  Gi,
+  Mi,
+  ZERO,
+  figures,
+} from "./expected.ts";
+import {
+  municipalityYaml,
+  official,
+  type FixtureRepo,
+  type MunicipalityFixture,
+} from "../../scripts/lib/fleet-repo.ts";
 import { repoPerTest } from "./per-test.ts";
 import { capacity } from "./run.ts";
 
 const ABADIA: MunicipalityFixture = { official: official("Abadia dos Dourados"), tier: "pequeno-i", sequence: 1 };
 const ABAETE: MunicipalityFixture = { official: official("Abaeté"), tier: "pequeno-ii", sequence: 2 };
 const ACAIACA: MunicipalityFixture = { official: official("Acaiaca"), tier: "pequeno-i", sequence: 3 };
-const ABRE_CAMPO: MunicipalityFixture = { official: official("Abre Campo"), tier: "pequeno-i", phase: "contracted", sequence: 4 };
+const ABRE_CAMPO: MunicipalityFixture = {
+  official: official("Abre Campo"),
+  tier: "pequeno-i",
+  phase: "contracted",
+  sequence: 4,
+};
 
 const newRepo = repoPerTest();
 
@@ -56,29 +74,46 @@ describe("capacity diff", () => {
     expect(json!.clusters.find((c) => c.name === "prodemge-bh-1")!.delta).toEqual(change!.delta);
     const tiers = Object.fromEntries(json!.tiers.map((t) => [t.tier, t]));
     expect(tiers["pequeno-i"]!.after.municipalities).toBe(1);
-    expect(tiers["pequeno-ii"]!.after).toEqual({ tier: "pequeno-ii", municipalities: 2, figures: addFigures(PEQUENO_II_PRODUCTION, PEQUENO_II_PRODUCTION) });
+    expect(tiers["pequeno-ii"]!.after).toEqual({
+      tier: "pequeno-ii",
+      municipalities: 2,
+      figures: addFigures(PEQUENO_II_PRODUCTION, PEQUENO_II_PRODUCTION),
+    });
     expect(json!.diagnostics).toEqual([
-      expect.objectContaining({ severity: "warning", file: "municipalities/acaiaca.yaml", path: "spec.tier", message: expect.stringContaining("3909") }),
+      expect.objectContaining({
+        severity: "warning",
+        file: "municipalities/acaiaca.yaml",
+        path: "spec.tier",
+        message: expect.stringContaining("3909"),
+      }),
     ]);
     expect(stderr).toContain("warning");
   });
 
   it("override changed: the documents volume grows, and the backup room with it", () => {
     const repo = baseRepo();
-    repo.municipality({ ...ABAETE, overrides: { documentsStorage: "300Gi" } }).commit("abaete needs more room for documents");
+    repo
+      .municipality({ ...ABAETE, overrides: { documentsStorage: "300Gi" } })
+      .commit("abaete needs more room for documents");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(0);
     expect(json!.changes.map((c) => [c.name, c.reasons])).toEqual([["abaete", ["override changed"]]]);
     // 300Gi instead of the tier's 150Gi; a backup set copies the documents, so its volume grows by the same 150Gi; compute unchanged.
     expect(json!.changes[0]!.delta).toEqual(
-      figures({ requests: { min: [0, 0], max: [0, 0] }, limits: { min: [0, 0], max: [0, 0] }, storageGi: { database: 0, documents: 150, solr: 0, backup: 150 } }),
+      figures({
+        requests: { min: [0, 0], max: [0, 0] },
+        limits: { min: [0, 0], max: [0, 0] },
+        storageGi: { database: 0, documents: 150, solr: 0, backup: 150 },
+      }),
     );
     expect(json!.totals.after.figures.storageBytes.total).toBe(BASE_ACTIVE.storageBytes.total + 300 * Gi);
   });
 
   it("tier definition changed: every municipality of the tier, the pipeline one with no fleet delta", () => {
     const repo = baseRepo();
-    repo.edit("tiers/pequeno-i.yaml", "requests: { cpu: 200m, memory: 512Mi,", "requests: { cpu: 200m, memory: 640Mi,").commit("more app memory");
+    repo
+      .edit("tiers/pequeno-i.yaml", "requests: { cpu: 200m, memory: 512Mi,", "requests: { cpu: 200m, memory: 640Mi,")
+      .commit("more app memory");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(0);
     expect(json!.changes.map((c) => [c.name, c.reasons, c.after!.status])).toEqual([
@@ -94,7 +129,9 @@ describe("capacity diff", () => {
     });
     expect(json!.changes[0]!.delta).toEqual(perInstance);
     expect(json!.changes[1]!.delta).toEqual(ZERO);
-    expect(json!.changes[1]!.after!.figures.requests.atMaxReplicas.memoryBytes).toBe(PEQUENO_I_PROVISIONING.requests.atMaxReplicas.memoryBytes + 256 * Mi);
+    expect(json!.changes[1]!.after!.figures.requests.atMaxReplicas.memoryBytes).toBe(
+      PEQUENO_I_PROVISIONING.requests.atMaxReplicas.memoryBytes + 256 * Mi,
+    );
     expect(json!.totals.delta).toEqual(addFigures(perInstance, perInstance));
     expect(json!.pipeline.delta).toEqual(perInstance);
   });
@@ -102,7 +139,9 @@ describe("capacity diff", () => {
   it("added and removed municipalities", () => {
     const repo = baseRepo();
     repo.remove("municipalities/acaiaca.yaml");
-    repo.municipality({ official: official("Águas Formosas"), tier: "pequeno-i", sequence: 5 }).commit("one in, one out");
+    repo
+      .municipality({ official: official("Águas Formosas"), tier: "pequeno-i", sequence: 5 })
+      .commit("one in, one out");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     // The figures are reported; removing a deployed municipality's file is an error (below).
     expect(code).toBe(1);
@@ -113,7 +152,11 @@ describe("capacity diff", () => {
     const [removed, added] = json!.changes;
     expect(removed).toMatchObject({ before: { figures: PEQUENO_I_PRODUCTION }, after: null });
     expect(removed!.delta).toEqual(subtractFigures(ZERO, PEQUENO_I_PRODUCTION));
-    expect(added).toMatchObject({ before: null, after: { figures: PEQUENO_I_PRODUCTION }, delta: PEQUENO_I_PRODUCTION });
+    expect(added).toMatchObject({
+      before: null,
+      after: { figures: PEQUENO_I_PRODUCTION },
+      delta: PEQUENO_I_PRODUCTION,
+    });
     expect(json!.totals.delta).toEqual(ZERO);
     // Deleting a deployed municipality's file would leave its stack and volumes unmanaged: refused, with the safe way.
     expect(json!.diagnostics).toEqual([
@@ -137,14 +180,22 @@ describe("capacity diff", () => {
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(0);
     expect(json!.diagnostics).toEqual([
-      expect.objectContaining({ severity: "warning", file: "municipalities/acaiaca.yaml", message: expect.stringMatching(/^acaiaca: the file of a decommissioned municipality is removed; its volumes are retained and keep using 130 GiB of storage/) }),
+      expect.objectContaining({
+        severity: "warning",
+        file: "municipalities/acaiaca.yaml",
+        message: expect.stringMatching(
+          /^acaiaca: the file of a decommissioned municipality is removed; its volumes are retained and keep using 130 GiB of storage/,
+        ),
+      }),
     ]);
   });
 
   it("renaming a deployed municipality is an error at its new name: a new, empty instance would be built", () => {
     const repo = baseRepo();
     repo.remove("municipalities/acaiaca.yaml");
-    repo.write("municipalities/acaiaca-mg.yaml", municipalityYaml(ACAIACA).replace("name: acaiaca", "name: acaiaca-mg")).commit("rename");
+    repo
+      .write("municipalities/acaiaca-mg.yaml", municipalityYaml(ACAIACA).replace("name: acaiaca", "name: acaiaca-mg"))
+      .commit("rename");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(1);
     expect(json!.changes.map((c) => [c.name, c.reasons])).toEqual([
@@ -153,9 +204,17 @@ describe("capacity diff", () => {
     ]);
     // The rename is said once, where the new name is written ("  name: acaiaca-mg", line 4); not again as a removal.
     expect(json!.diagnostics).toEqual([
-      expect.objectContaining({ severity: "error", file: "municipalities/acaiaca-mg.yaml", path: "metadata.name", line: 4, column: 9 }),
+      expect.objectContaining({
+        severity: "error",
+        file: "municipalities/acaiaca-mg.yaml",
+        path: "metadata.name",
+        line: 4,
+        column: 9,
+      }),
     ]);
-    expect(json!.diagnostics[0]!.message).toMatch(/^renames acaiaca \(IBGE 3100401, phase production\) to acaiaca-mg: .* keep the name acaiaca \(/);
+    expect(json!.diagnostics[0]!.message).toMatch(
+      /^renames acaiaca \(IBGE 3100401, phase production\) to acaiaca-mg: .* keep the name acaiaca \(/,
+    );
   });
 
   it("a deployed municipality back to contracted is an error at its phase: its stack would no longer be synthesized", () => {
@@ -164,15 +223,25 @@ describe("capacity diff", () => {
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(1);
     expect(json!.diagnostics).toEqual([
-      expect.objectContaining({ severity: "error", file: "municipalities/acaiaca.yaml", path: "spec.phase", line: 10, column: 10 }),
+      expect.objectContaining({
+        severity: "error",
+        file: "municipalities/acaiaca.yaml",
+        path: "spec.phase",
+        line: 10,
+        column: 10,
+      }),
     ]);
-    expect(json!.diagnostics[0]!.message).toMatch(/^acaiaca goes back from production to contracted: .* set phase decommissioned instead/);
+    expect(json!.diagnostics[0]!.message).toMatch(
+      /^acaiaca goes back from production to contracted: .* set phase decommissioned instead/,
+    );
   });
 
   it("phase changed: a published contract moves from the pipeline into the fleet", () => {
     const repo = baseRepo();
     repo.municipality({ ...ABRE_CAMPO, phase: "provisioning" });
-    repo.municipality({ ...ABADIA, phase: "training" }).commit("abre-campo published on the PNCP; abadia back to training");
+    repo
+      .municipality({ ...ABADIA, phase: "training" })
+      .commit("abre-campo published on the PNCP; abadia back to training");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(0);
     expect(json!.changes.map((c) => [c.name, c.reasons, c.before!.status, c.after!.status])).toEqual([
@@ -182,7 +251,11 @@ describe("capacity diff", () => {
     const [abadia, abreCampo] = json!.changes;
     // Out of production: the backup job (100m/128Mi → 500m/256Mi at the maximum) goes.
     expect(abadia!.delta).toEqual(
-      figures({ requests: { min: [0, 0], max: [-100, -128] }, limits: { min: [0, 0], max: [-500, -256] }, storageGi: { database: 0, documents: 0, solr: 0, backup: 0 } }),
+      figures({
+        requests: { min: [0, 0], max: [-100, -128] },
+        limits: { min: [0, 0], max: [-500, -256] },
+        storageGi: { database: 0, documents: 0, solr: 0, backup: 0 },
+      }),
     );
     // Resolved as provisioning while in the pipeline, so its figures do not move; the fleet gains them.
     expect(abreCampo!.before!.figures).toEqual(PEQUENO_I_PROVISIONING);
@@ -200,11 +273,19 @@ describe("capacity diff", () => {
     expect(code).toBe(1);
     // The backup room follows the documents override (pequeno-ii: 180Gi + 300Gi − 150Gi = 330Gi), so it would shrink too.
     expect(json!.diagnostics).toEqual([
-      expect.objectContaining({ severity: "error", file: "municipalities/abaete.yaml", path: "spec.overrides.documentsStorage" }),
+      expect.objectContaining({
+        severity: "error",
+        file: "municipalities/abaete.yaml",
+        path: "spec.overrides.documentsStorage",
+      }),
       expect.objectContaining({ severity: "error", file: "municipalities/abaete.yaml" }),
     ]);
-    expect(json!.diagnostics[0]!.message).toMatch(/abaete: volume documents \(claim sei-documents\) would shrink from 300Gi to 200Gi/);
-    expect(json!.diagnostics[1]!.message).toMatch(/abaete: volume backup \(claim sei-backups\) would shrink from 330Gi to 230Gi/);
+    expect(json!.diagnostics[0]!.message).toMatch(
+      /abaete: volume documents \(claim sei-documents\) would shrink from 300Gi to 200Gi/,
+    );
+    expect(json!.diagnostics[1]!.message).toMatch(
+      /abaete: volume backup \(claim sei-backups\) would shrink from 330Gi to 230Gi/,
+    );
     expect(stderr).toMatch(/error: .*abaete: volume documents/);
   });
 
@@ -231,7 +312,11 @@ describe("capacity diff", () => {
   it("a change that pushes a cluster past its allocatable capacity is an error", () => {
     const repo = baseRepo();
     // prodemge-bh-2 can give 1.5 cores; pequeno-ii asks 1.425 at maximum replicas, pequeno-i 0.875.
-    repo.edit("platform.yaml", 'allocatable: { cpu: "128", memory: 512Gi, storage: 60Ti }', 'allocatable: { cpu: 1500m, memory: 512Gi, storage: 60Ti }');
+    repo.edit(
+      "platform.yaml",
+      'allocatable: { cpu: "128", memory: 512Gi, storage: 60Ti }',
+      "allocatable: { cpu: 1500m, memory: 512Gi, storage: 60Ti }",
+    );
     repo.municipality({ ...ABAETE, cluster: "prodemge-bh-2" }).commit("abaete on the small cluster");
     repo.municipality({ ...ABADIA, cluster: "prodemge-bh-2" }).commit("abadia joins it");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
@@ -244,10 +329,20 @@ describe("capacity diff", () => {
     expect(small.after!.headroomPercent.cpu).toBe(-53.3);
     // Moving a deployed municipality is an error of its own (next test); the overcommit is the other one.
     expect(json!.diagnostics).toEqual([
-      expect.objectContaining({ severity: "error", file: "municipalities/abadia-dos-dourados.yaml", path: "spec.cluster" }),
-      expect.objectContaining({ severity: "error", file: "platform.yaml", path: "spec.clusters.prodemge-bh-2.allocatable.cpu" }),
+      expect.objectContaining({
+        severity: "error",
+        file: "municipalities/abadia-dos-dourados.yaml",
+        path: "spec.cluster",
+      }),
+      expect.objectContaining({
+        severity: "error",
+        file: "platform.yaml",
+        path: "spec.clusters.prodemge-bh-2.allocatable.cpu",
+      }),
     ]);
-    expect(json!.diagnostics[1]!.message).toContain("cluster prodemge-bh-2: CPU requests at maximum replicas would be 2.3 cores, past the 1.5 cores allocatable (+0.88 cores in this change)");
+    expect(json!.diagnostics[1]!.message).toContain(
+      "cluster prodemge-bh-2: CPU requests at maximum replicas would be 2.3 cores, past the 1.5 cores allocatable (+0.88 cores in this change)",
+    );
   });
 
   it("moving a deployed municipality to another cluster is an error: its volumes stay behind", () => {
@@ -256,7 +351,13 @@ describe("capacity diff", () => {
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(1);
     expect(json!.diagnostics).toEqual([
-      expect.objectContaining({ severity: "error", file: "municipalities/abaete.yaml", path: "spec.cluster", line: 16, column: 12 }), // "  cluster: prodemge-bh-2" in the fixture
+      expect.objectContaining({
+        severity: "error",
+        file: "municipalities/abaete.yaml",
+        path: "spec.cluster",
+        line: 16,
+        column: 12,
+      }), // "  cluster: prodemge-bh-2" in the fixture
     ]);
     expect(json!.diagnostics[0]!.message).toBe(
       "abaete: would move from cluster prodemge-bh-1 to prodemge-bh-2; its database, document, Solr and backup volumes stay on prodemge-bh-1, so the next deploy would start an empty instance. Migrate the data first",
@@ -265,7 +366,9 @@ describe("capacity diff", () => {
 
   it("a pipeline municipality may be placed on another cluster: it has no volume yet", () => {
     const repo = baseRepo();
-    repo.municipality({ ...ABRE_CAMPO, cluster: "prodemge-bh-2" }).commit("abre campo will start on the second cluster");
+    repo
+      .municipality({ ...ABRE_CAMPO, cluster: "prodemge-bh-2" })
+      .commit("abre campo will start on the second cluster");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(0);
     expect(json!.diagnostics.filter((d) => d.path === "spec.cluster")).toEqual([]);
@@ -273,11 +376,20 @@ describe("capacity diff", () => {
 
   it("an overcommitted cluster that this change does not grow is only a warning", () => {
     const repo = baseRepo();
-    repo.edit("platform.yaml", 'allocatable: { cpu: "256", memory: 1Ti, storage: 100Ti }', 'allocatable: { cpu: "1", memory: 1Ti, storage: 100Ti }').commit("tiny cluster");
+    repo
+      .edit(
+        "platform.yaml",
+        'allocatable: { cpu: "256", memory: 1Ti, storage: 100Ti }',
+        'allocatable: { cpu: "1", memory: 1Ti, storage: 100Ti }',
+      )
+      .commit("tiny cluster");
     repo.municipality({ ...ACAIACA, phase: "decommissioned" }).commit("one less running");
     const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
     expect(code).toBe(0);
-    expect(json!.diagnostics.map((d) => [d.severity, d.path])).toContainEqual(["warning", "spec.clusters.prodemge-bh-1.allocatable.cpu"]);
+    expect(json!.diagnostics.map((d) => [d.severity, d.path])).toContainEqual([
+      "warning",
+      "spec.clusters.prodemge-bh-1.allocatable.cpu",
+    ]);
   });
 
   it("an invalid file in the base revision is reported with the revision's name, exit 1", () => {

@@ -17,7 +17,8 @@ describe("loadFleet with a document cache", () => {
     const cache: DocumentCache = new Map();
     const before = loadFleet({ source: base!, cache });
     const after = loadFleet({ source: head!, cache });
-    const find = (fleet: typeof before, name: string) => fleet.municipalities.find((m) => m.municipality.metadata.name === name)?.municipality;
+    const find = (fleet: typeof before, name: string) =>
+      fleet.municipalities.find((m) => m.municipality.metadata.name === name)?.municipality;
     expect(find(after, "acaiaca")).toBe(find(before, "acaiaca"));
     expect(find(after, "abaete")).toBeUndefined();
     expect(after.diagnostics).toEqual(loadFleet({ source: head! }).diagnostics);

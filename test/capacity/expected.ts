@@ -16,7 +16,12 @@ export const Gi = 2 ** 30;
 interface Written {
   readonly requests: { readonly min: readonly [number, number]; readonly max: readonly [number, number] };
   readonly limits: { readonly min: readonly [number, number]; readonly max: readonly [number, number] };
-  readonly storageGi: { readonly database: number; readonly documents: number; readonly solr: number; readonly backup: number };
+  readonly storageGi: {
+    readonly database: number;
+    readonly documents: number;
+    readonly solr: number;
+    readonly backup: number;
+  };
 }
 
 export function figures(w: Written): Figures {

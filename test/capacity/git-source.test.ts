@@ -67,9 +67,13 @@ describe("gitRevisions", () => {
     const [head] = gitRevisions({ root: r.root, revisions: ["HEAD"], prefetch: ["municipalities"] });
     expect(head!.list("municipalities")).toEqual(["folder.yaml", "limit.yaml", "link.yaml", "over.yaml"]);
     expect(head!.read("municipalities/limit.yaml")).toHaveLength(MAX_FILE_BYTES);
-    expect(() => head!.read("municipalities/link.yaml")).toThrow(new RefusedPath("is a symbolic link in this revision; links are not followed, whatever they point to"));
+    expect(() => head!.read("municipalities/link.yaml")).toThrow(
+      new RefusedPath("is a symbolic link in this revision; links are not followed, whatever they point to"),
+    );
     expect(() => head!.read("municipalities/folder.yaml")).toThrow(new RefusedPath("is a folder, not a file"));
-    expect(() => head!.read("municipalities/over.yaml")).toThrow(new RefusedPath("file is 65 KiB; files over 64 KiB are refused (the project's input files are a few KiB)"));
+    expect(() => head!.read("municipalities/over.yaml")).toThrow(
+      new RefusedPath("file is 65 KiB; files over 64 KiB are refused (the project's input files are a few KiB)"),
+    );
     expect(() => head!.list("linked")).toThrow(RefusedPath);
   });
 });

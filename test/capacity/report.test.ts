@@ -28,11 +28,21 @@ describe("capacity report", () => {
     expect(json.mode).toBe("report");
     const rows = Object.fromEntries(json.report.municipalities.map((m) => [m.name, m]));
     expect(Object.keys(rows)).toEqual(["abadia-dos-dourados", "abaete", "abre-campo", "acaiaca"]);
-    expect(rows["abadia-dos-dourados"]).toMatchObject({ tier: "pequeno-i", phase: "production", status: "active", cluster: "prodemge-bh-1", figures: PEQUENO_I_PRODUCTION });
+    expect(rows["abadia-dos-dourados"]).toMatchObject({
+      tier: "pequeno-i",
+      phase: "production",
+      status: "active",
+      cluster: "prodemge-bh-1",
+      figures: PEQUENO_I_PRODUCTION,
+    });
     expect(rows["abaete"]).toMatchObject({ status: "active", figures: PEQUENO_II_PRODUCTION });
     expect(rows["acaiaca"]).toMatchObject({ cluster: "prodemge-bh-2", figures: PEQUENO_I_PRODUCTION });
     // Contracted: pipeline, resolved as it will be once published (provisioning: no backup job).
-    expect(rows["abre-campo"]).toMatchObject({ phase: "contracted", status: "pipeline", figures: PEQUENO_I_PROVISIONING });
+    expect(rows["abre-campo"]).toMatchObject({
+      phase: "contracted",
+      status: "pipeline",
+      figures: PEQUENO_I_PROVISIONING,
+    });
     // The arithmetic of expected.ts, spelled out once: pequeno-i in production asks 875m and 3168Mi at most.
     expect(PEQUENO_I_PRODUCTION.requests.atMaxReplicas).toEqual({ cpuMillicores: 875, memoryBytes: 3168 * Mi });
     expect(PEQUENO_I_PRODUCTION.storageBytes.total).toBe(130 * Gi);
@@ -41,10 +51,17 @@ describe("capacity report", () => {
   it("sums active municipalities per tier and for the fleet; the pipeline apart", () => {
     const tiers = Object.fromEntries(json.report.tiers.map((t) => [t.tier, t]));
     expect(json.report.tiers.map((t) => t.tier)).toEqual(["pequeno-i", "pequeno-ii", "medio", "grande", "metropole"]);
-    expect(tiers["pequeno-i"]).toEqual({ tier: "pequeno-i", municipalities: 2, figures: sumFigures([PEQUENO_I_PRODUCTION, PEQUENO_I_PRODUCTION]) });
+    expect(tiers["pequeno-i"]).toEqual({
+      tier: "pequeno-i",
+      municipalities: 2,
+      figures: sumFigures([PEQUENO_I_PRODUCTION, PEQUENO_I_PRODUCTION]),
+    });
     expect(tiers["pequeno-ii"]).toEqual({ tier: "pequeno-ii", municipalities: 1, figures: PEQUENO_II_PRODUCTION });
     expect(tiers["medio"]).toEqual({ tier: "medio", municipalities: 0, figures: ZERO });
-    expect(json.report.totals).toEqual({ municipalities: 3, figures: sumFigures([PEQUENO_I_PRODUCTION, PEQUENO_I_PRODUCTION, PEQUENO_II_PRODUCTION]) });
+    expect(json.report.totals).toEqual({
+      municipalities: 3,
+      figures: sumFigures([PEQUENO_I_PRODUCTION, PEQUENO_I_PRODUCTION, PEQUENO_II_PRODUCTION]),
+    });
     expect(json.report.pipeline).toEqual({ municipalities: 1, figures: PEQUENO_I_PROVISIONING });
   });
 
@@ -62,14 +79,22 @@ describe("capacity report", () => {
       overcommitted: [],
     });
     // prodemge-bh-2: acaiaca alone, 875m of 128 cores: 99.32 %; 3168Mi of 512Gi: 99.40 %; 130Gi of 60Ti: 99.79 %.
-    expect(bh2).toMatchObject({ name: "prodemge-bh-2", municipalities: 1, headroomPercent: { cpu: 99.3, memory: 99.4, storage: 99.8 } });
+    expect(bh2).toMatchObject({
+      name: "prodemge-bh-2",
+      municipalities: 1,
+      headroomPercent: { cpu: 99.3, memory: 99.4, storage: 99.8 },
+    });
     expect(json.diagnostics).toEqual([]);
   });
 
   it("warns when a cluster is overcommitted and when a tier does not fit the population", () => {
     const small = new FixtureRepo();
     try {
-      small.edit("platform.yaml", 'allocatable: { cpu: "128", memory: 512Gi, storage: 60Ti }', 'allocatable: { cpu: 500m, memory: 512Gi, storage: 60Ti }');
+      small.edit(
+        "platform.yaml",
+        'allocatable: { cpu: "128", memory: 512Gi, storage: 60Ti }',
+        "allocatable: { cpu: 500m, memory: 512Gi, storage: 60Ti }",
+      );
       small.municipality({ official: official("Acaiaca"), tier: "pequeno-ii", sequence: 1, cluster: "prodemge-bh-2" });
       const run = capacity<ReportJson>(small);
       expect(run.code).toBe(0);
@@ -78,7 +103,9 @@ describe("capacity report", () => {
         ["warning", "spec.clusters.prodemge-bh-2.allocatable.cpu"],
         ["warning", "spec.tier"],
       ]);
-      expect(run.json!.diagnostics[1]!.message).toBe("acaiaca: population 3909 is outside the pequeno-ii band (20001 to 50000); its band is pequeno-i");
+      expect(run.json!.diagnostics[1]!.message).toBe(
+        "acaiaca: population 3909 is outside the pequeno-ii band (20001 to 50000); its band is pequeno-i",
+      );
     } finally {
       small.dispose();
     }

@@ -34,7 +34,14 @@ export function capacity<T = DiffJson>(repo: FixtureRepo, revisions: { base?: st
   const output = join(repo.root, ".capacity.json");
   rmSync(output, { force: true });
   const stderr: string[] = [];
-  const io = { cwd: repo.root, stdout: () => undefined, stderr: (text: string) => void stderr.push(text), env: {}, colour: false, now: () => new Date() };
+  const io = {
+    cwd: repo.root,
+    stdout: () => undefined,
+    stderr: (text: string) => void stderr.push(text),
+    env: {},
+    colour: false,
+    now: () => new Date(),
+  };
   const code = runCapacity({ municipalities: "municipalities", format: "json", output, ...revisions }, io);
   let json: T | undefined;
   try {

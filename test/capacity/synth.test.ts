@@ -88,31 +88,38 @@ describe("the capacity report against the synthesized stack", () => {
     expect(chart("job-updater.yaml")).toMatch(/helm\.sh\/hook: pre-install,pre-upgrade/);
   });
 
-  it.each(CASES.map((c) => [`${c.tier} ${c.phase ?? "production"}`, c] as const))("%s: requests, limits and storage are what the stack deploys", (_label, m) => {
-    const row = [...rows.values()].find((r) => r.displayName === m.official.name)!;
-    const plan = plans.get(row.name)!;
-    const json = synthesize(plan);
-    const resources = json.resource ?? {};
+  it.each(CASES.map((c) => [`${c.tier} ${c.phase ?? "production"}`, c] as const))(
+    "%s: requests, limits and storage are what the stack deploys",
+    (_label, m) => {
+      const row = [...rows.values()].find((r) => r.displayName === m.official.name)!;
+      const plan = plans.get(row.name)!;
+      const json = synthesize(plan);
+      const resources = json.resource ?? {};
 
-    expect(row.figures).toMatchObject(tallyStack(json));
+      expect(row.figures).toMatchObject(tallyStack(json));
 
-    const claims = new Map(
-      (only(resources.kubernetes_persistent_volume_claim_v1) as { metadata: { name: string }; spec: { resources: { requests: { storage: string } } } }[]).map((c) => [
-        c.metadata.name,
-        parseBytes(c.spec.resources.requests.storage),
-      ]),
-    );
-    expect(claims.size).toBe(4);
-    for (const kind of ["database", "documents", "solr", "backup"] as const) {
-      expect(claims.get(plan.volumes[kind].claimName)).toBe(row.figures.storageBytes[kind]);
-    }
+      const claims = new Map(
+        (
+          only(resources.kubernetes_persistent_volume_claim_v1) as {
+            metadata: { name: string };
+            spec: { resources: { requests: { storage: string } } };
+          }[]
+        ).map((c) => [c.metadata.name, parseBytes(c.spec.resources.requests.storage)]),
+      );
+      expect(claims.size).toBe(4);
+      for (const kind of ["database", "documents", "solr", "backup"] as const) {
+        expect(claims.get(plan.volumes[kind].claimName)).toBe(row.figures.storageBytes[kind]);
+      }
 
-    // The namespace quota reserves exactly the report's maximum.
-    const [quota] = only(resources.kubernetes_resource_quota_v1) as { spec: { hard: Record<string, string> } }[];
-    expect(parseCpuMillicores(quota!.spec.hard["requests.cpu"]!)).toBe(row.figures.requests.atMaxReplicas.cpuMillicores);
-    expect(parseBytes(quota!.spec.hard["requests.memory"]!)).toBe(row.figures.requests.atMaxReplicas.memoryBytes);
-    expect(parseCpuMillicores(quota!.spec.hard["limits.cpu"]!)).toBe(row.figures.limits.atMaxReplicas.cpuMillicores);
-    expect(parseBytes(quota!.spec.hard["limits.memory"]!)).toBe(row.figures.limits.atMaxReplicas.memoryBytes);
-    expect(parseBytes(quota!.spec.hard["requests.storage"]!)).toBe(row.figures.storageBytes.total);
-  });
+      // The namespace quota reserves exactly the report's maximum.
+      const [quota] = only(resources.kubernetes_resource_quota_v1) as { spec: { hard: Record<string, string> } }[];
+      expect(parseCpuMillicores(quota!.spec.hard["requests.cpu"]!)).toBe(
+        row.figures.requests.atMaxReplicas.cpuMillicores,
+      );
+      expect(parseBytes(quota!.spec.hard["requests.memory"]!)).toBe(row.figures.requests.atMaxReplicas.memoryBytes);
+      expect(parseCpuMillicores(quota!.spec.hard["limits.cpu"]!)).toBe(row.figures.limits.atMaxReplicas.cpuMillicores);
+      expect(parseBytes(quota!.spec.hard["limits.memory"]!)).toBe(row.figures.limits.atMaxReplicas.memoryBytes);
+      expect(parseBytes(quota!.spec.hard["requests.storage"]!)).toBe(row.figures.storageBytes.total);
+    },
+  );
 });

@@ -90,12 +90,17 @@ beforeAll(async () => {
   for (const [key, manifests] of all) rendered.set(key, manifests);
 }, 900_000);
 
-const componentOf = (workload: Manifest): Component => podTemplate(workload).metadata.labels[LABEL.component] as Component;
+const componentOf = (workload: Manifest): Component =>
+  podTemplate(workload).metadata.labels[LABEL.component] as Component;
 
 function expectedResources(values: HelmValues, component: Component): Container["resources"] {
   // The first-install hook runs before the updater, never beside it, in the updater's slot of the quota.
   const { requests, limits } = component === "bootstrap" ? values.updater.resources : values[component].resources;
-  const kubernetes = ({ cpu, memory, ephemeralStorage }: RenderedResources["requests"]) => ({ cpu, memory, "ephemeral-storage": ephemeralStorage });
+  const kubernetes = ({ cpu, memory, ephemeralStorage }: RenderedResources["requests"]) => ({
+    cpu,
+    memory,
+    "ephemeral-storage": ephemeralStorage,
+  });
   return { requests: kubernetes(requests), limits: kubernetes(limits) };
 }
 
@@ -105,7 +110,9 @@ function envOf(container: Container, envName: string) {
 
 describe("which phases have a release", () => {
   it("renders provisioning, training, production and suspended for every tier", () => {
-    expect(new Set(cases.map((c) => c.phase))).toEqual(new Set(["provisioning", "training", "production", "suspended"]));
+    expect(new Set(cases.map((c) => c.phase))).toEqual(
+      new Set(["provisioning", "training", "production", "suspended"]),
+    );
     expect(cases).toHaveLength(TIER_IDS.length * 4);
   });
 });
@@ -122,30 +129,42 @@ describe("Kubernetes API schemas (strict)", () => {
 });
 
 describe("resources", () => {
-  it.each(cases.map((c) => [name(c), c] as const))("%s: every container and init container has the values' requests and limits", (_, c) => {
-    for (const workload of workloads(manifestsOf(c))) {
-      const expected = expectedResources(c.values, componentOf(workload));
-      for (const container of allContainers(workload)) {
-        expect(container.resources, `${workload.metadata.name}/${container.name}`).toEqual(expected);
+  it.each(cases.map((c) => [name(c), c] as const))(
+    "%s: every container and init container has the values' requests and limits",
+    (_, c) => {
+      for (const workload of workloads(manifestsOf(c))) {
+        const expected = expectedResources(c.values, componentOf(workload));
+        for (const container of allContainers(workload)) {
+          expect(container.resources, `${workload.metadata.name}/${container.name}`).toEqual(expected);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe("node-local disk", () => {
-  it.each(cases.map((c) => [name(c), c] as const))("%s: every emptyDir has a sizeLimit, and the pod's ephemeral-storage limit holds them and the logs", (_, c) => {
-    for (const workload of workloads(manifestsOf(c))) {
-      const { spec } = podTemplate(workload);
-      const where = workload.metadata.name;
-      const emptyDirs = (spec.volumes ?? []).filter((v) => v.emptyDir);
-      for (const v of emptyDirs) expect(v.emptyDir?.sizeLimit, `${where}: emptyDir ${v.name}`).toMatch(/^[1-9][0-9]*(Mi|Gi)$/);
-      // Past a sizeLimit, or past the pod's limit (its containers' limits summed), the kubelet evicts
-      // the pod: scratch on the node's disk and the logs must fit the limit, or eviction comes first.
-      const onDisk = emptyDirs.filter((v) => v.emptyDir?.medium !== "Memory").reduce((sum, v) => sum + parseBytes(v.emptyDir!.sizeLimit!), 0);
-      const limit = spec.containers.reduce((sum, container) => sum + parseBytes(container.resources!.limits!["ephemeral-storage"]!), 0);
-      expect(onDisk + LOG_ROOM_BYTES * spec.containers.length, where).toBeLessThanOrEqual(limit);
-    }
-  });
+  it.each(cases.map((c) => [name(c), c] as const))(
+    "%s: every emptyDir has a sizeLimit, and the pod's ephemeral-storage limit holds them and the logs",
+    (_, c) => {
+      for (const workload of workloads(manifestsOf(c))) {
+        const { spec } = podTemplate(workload);
+        const where = workload.metadata.name;
+        const emptyDirs = (spec.volumes ?? []).filter((v) => v.emptyDir);
+        for (const v of emptyDirs)
+          expect(v.emptyDir?.sizeLimit, `${where}: emptyDir ${v.name}`).toMatch(/^[1-9][0-9]*(Mi|Gi)$/);
+        // Past a sizeLimit, or past the pod's limit (its containers' limits summed), the kubelet evicts
+        // the pod: scratch on the node's disk and the logs must fit the limit, or eviction comes first.
+        const onDisk = emptyDirs
+          .filter((v) => v.emptyDir?.medium !== "Memory")
+          .reduce((sum, v) => sum + parseBytes(v.emptyDir!.sizeLimit!), 0);
+        const limit = spec.containers.reduce(
+          (sum, container) => sum + parseBytes(container.resources!.limits!["ephemeral-storage"]!),
+          0,
+        );
+        expect(onDisk + LOG_ROOM_BYTES * spec.containers.length, where).toBeLessThanOrEqual(limit);
+      }
+    },
+  );
 });
 
 describe("restricted Pod Security", () => {
@@ -155,12 +174,17 @@ describe("restricted Pod Security", () => {
       const where = workload.metadata.name;
       expect(spec.serviceAccountName, where).toBe(c.values.serviceAccountName);
       expect(spec.automountServiceAccountToken, where).toBe(false);
-      expect(spec.securityContext, where).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      expect(spec.securityContext, where).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: "RuntimeDefault" },
+      });
       expect(spec.securityContext?.runAsUser, where).toBeGreaterThan(0);
       for (const keyName of ["hostNetwork", "hostPID", "hostIPC"]) expect(spec, where).not.toHaveProperty(keyName);
       for (const volume of spec.volumes ?? []) {
         const types = Object.keys(volume).filter((k) => k !== "name");
-        expect(types, `${where} volume ${volume.name}`).toEqual([expect.stringMatching(/^(configMap|emptyDir|persistentVolumeClaim|secret)$/)]);
+        expect(types, `${where} volume ${volume.name}`).toEqual([
+          expect.stringMatching(/^(configMap|emptyDir|persistentVolumeClaim|secret)$/),
+        ]);
       }
       for (const container of allContainers(workload)) {
         expect(container.securityContext, `${where}/${container.name}`).toEqual({
@@ -176,79 +200,101 @@ describe("restricted Pod Security", () => {
 });
 
 describe("labels and selectors", () => {
-  it.each(cases.map((c) => [name(c), c] as const))("%s: narrow selectors that the NetworkPolicies and Services match", (_, c) => {
-    const manifests = manifestsOf(c);
-    const podLabels = workloads(manifests).map((w) => ({ component: componentOf(w), labels: podTemplate(w).metadata.labels }));
-    for (const workload of workloads(manifests)) {
-      const labels = podTemplate(workload).metadata.labels;
-      expect(COMPONENTS, workload.metadata.name).toContain(labels[LABEL.component]);
-      expect(labels[LABEL.instance]).toBe("sei");
-      expect(labels[LABEL.name]).toBe("sei");
-      // Tier and phase label objects, never pods: a phase change alone restarts nothing.
-      expect(Object.keys(labels).filter((k) => k.startsWith("sei.mg.gov.br/"))).toEqual([]);
-      if (workload.kind === "Job") continue;
-      const selector = (workload.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
-      expect(Object.keys(selector).sort()).toEqual([LABEL.component, LABEL.instance, LABEL.name].sort());
-      expect(labels).toMatchObject(selector);
-    }
-    expect(new Set(podLabels.map((p) => p.component)).size).toBe(podLabels.length);
-    for (const service of manifests.filter((m) => m.kind === "Service")) {
-      const selector = (service.spec as { selector: Record<string, string> }).selector;
-      expect(Object.keys(selector).sort()).toEqual([LABEL.component, LABEL.instance, LABEL.name].sort());
-      const matched = podLabels.filter((p) => Object.entries(selector).every(([k, v]) => p.labels[k] === v));
-      expect(matched.map((m) => m.component), service.metadata.name).toHaveLength(1);
-    }
-    for (const m of manifests) {
-      expect(m.metadata.labels, `${m.kind}/${m.metadata.name}`).toMatchObject({
-        "sei.mg.gov.br/municipality": c.values.municipality.name,
-        "sei.mg.gov.br/tier": c.tier,
-        "sei.mg.gov.br/phase": c.phase,
-      });
-      expect(m.metadata.name.length).toBeLessThanOrEqual(63);
-    }
-  });
+  it.each(cases.map((c) => [name(c), c] as const))(
+    "%s: narrow selectors that the NetworkPolicies and Services match",
+    (_, c) => {
+      const manifests = manifestsOf(c);
+      const podLabels = workloads(manifests).map((w) => ({
+        component: componentOf(w),
+        labels: podTemplate(w).metadata.labels,
+      }));
+      for (const workload of workloads(manifests)) {
+        const labels = podTemplate(workload).metadata.labels;
+        expect(COMPONENTS, workload.metadata.name).toContain(labels[LABEL.component]);
+        expect(labels[LABEL.instance]).toBe("sei");
+        expect(labels[LABEL.name]).toBe("sei");
+        // Tier and phase label objects, never pods: a phase change alone restarts nothing.
+        expect(Object.keys(labels).filter((k) => k.startsWith("sei.mg.gov.br/"))).toEqual([]);
+        if (workload.kind === "Job") continue;
+        const selector = (workload.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+        expect(Object.keys(selector).sort()).toEqual([LABEL.component, LABEL.instance, LABEL.name].sort());
+        expect(labels).toMatchObject(selector);
+      }
+      expect(new Set(podLabels.map((p) => p.component)).size).toBe(podLabels.length);
+      for (const service of manifests.filter((m) => m.kind === "Service")) {
+        const selector = (service.spec as { selector: Record<string, string> }).selector;
+        expect(Object.keys(selector).sort()).toEqual([LABEL.component, LABEL.instance, LABEL.name].sort());
+        const matched = podLabels.filter((p) => Object.entries(selector).every(([k, v]) => p.labels[k] === v));
+        expect(
+          matched.map((m) => m.component),
+          service.metadata.name,
+        ).toHaveLength(1);
+      }
+      for (const m of manifests) {
+        expect(m.metadata.labels, `${m.kind}/${m.metadata.name}`).toMatchObject({
+          "sei.mg.gov.br/municipality": c.values.municipality.name,
+          "sei.mg.gov.br/tier": c.tier,
+          "sei.mg.gov.br/phase": c.phase,
+        });
+        expect(m.metadata.name.length).toBeLessThanOrEqual(63);
+      }
+    },
+  );
 });
 
 describe("app", () => {
-  it.each(cases.map((c) => [name(c), c] as const))("%s: replicas, autoscaler, disruption budget, rolling update", (_, c) => {
-    const manifests = manifestsOf(c);
-    const app = get(manifests, "Deployment", "sei-app");
-    const spec = app.spec as { replicas?: number; strategy: unknown; selector: unknown };
-    const { autoscaling, podDisruptionBudget } = c.values.app;
-    const hpa = find(manifests, "HorizontalPodAutoscaler", "sei-app");
-    if (autoscaling.enabled) {
-      expect(spec).not.toHaveProperty("replicas");
-      expect(hpa?.spec).toMatchObject({
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "sei-app" },
-        minReplicas: autoscaling.minReplicas,
-        maxReplicas: autoscaling.maxReplicas,
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: autoscaling.targetCpuPercent } } }],
-      });
-    } else {
-      expect(spec.replicas).toBe(c.values.app.replicas);
-      expect(hpa).toBeUndefined();
-    }
-    const pdb = find(manifests, "PodDisruptionBudget", "sei-app");
-    if (podDisruptionBudget.enabled) {
-      expect(pdb?.spec).toMatchObject({ minAvailable: podDisruptionBudget.minAvailable, selector: spec.selector });
-    } else {
-      expect(pdb).toBeUndefined();
-    }
-    expect(spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  it.each(cases.map((c) => [name(c), c] as const))(
+    "%s: replicas, autoscaler, disruption budget, rolling update",
+    (_, c) => {
+      const manifests = manifestsOf(c);
+      const app = get(manifests, "Deployment", "sei-app");
+      const spec = app.spec as { replicas?: number; strategy: unknown; selector: unknown };
+      const { autoscaling, podDisruptionBudget } = c.values.app;
+      const hpa = find(manifests, "HorizontalPodAutoscaler", "sei-app");
+      if (autoscaling.enabled) {
+        expect(spec).not.toHaveProperty("replicas");
+        expect(hpa?.spec).toMatchObject({
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "sei-app" },
+          minReplicas: autoscaling.minReplicas,
+          maxReplicas: autoscaling.maxReplicas,
+          metrics: [
+            {
+              type: "Resource",
+              resource: {
+                name: "cpu",
+                target: { type: "Utilization", averageUtilization: autoscaling.targetCpuPercent },
+              },
+            },
+          ],
+        });
+      } else {
+        expect(spec.replicas).toBe(c.values.app.replicas);
+        expect(hpa).toBeUndefined();
+      }
+      const pdb = find(manifests, "PodDisruptionBudget", "sei-app");
+      if (podDisruptionBudget.enabled) {
+        expect(pdb?.spec).toMatchObject({ minAvailable: podDisruptionBudget.minAvailable, selector: spec.selector });
+      } else {
+        expect(pdb).toBeUndefined();
+      }
+      expect(spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
 
-    const container = podTemplate(app).spec.containers[0]!;
-    // Pinned by digest: the very reference the Terraform-made pods get (core/resolve/images.ts).
-    expect(container.image).toBe(imageReference(c.values.app.image));
-    expect(container.image).toMatch(/^[^@]+:5\.1\.0@sha256:[0-9a-f]{64}$/);
-    expect(container).toMatchObject({ ports: [{ name: "http", containerPort: c.values.app.port }] });
-    // Startup and readiness look for SIP's login form (docs/images.md); liveness is the port only.
-    for (const probe of [container.startupProbe, container.readinessProbe]) {
-      const script = probe?.exec?.command.join(" ") ?? "";
-      expect(script).toContain(`http://127.0.0.1:${c.values.app.port}${LOGIN_FORM.path}?sigla_orgao_sistema=\${APP_ORGAO}&sigla_sistema=SEI`);
-      expect(script).toContain(`grep -q '${LOGIN_FORM.marker}'`);
-    }
-    expect(container).toHaveProperty("livenessProbe.tcpSocket.port", "http");
-  });
+      const container = podTemplate(app).spec.containers[0]!;
+      // Pinned by digest: the very reference the Terraform-made pods get (core/resolve/images.ts).
+      expect(container.image).toBe(imageReference(c.values.app.image));
+      expect(container.image).toMatch(/^[^@]+:5\.1\.0@sha256:[0-9a-f]{64}$/);
+      expect(container).toMatchObject({ ports: [{ name: "http", containerPort: c.values.app.port }] });
+      // Startup and readiness look for SIP's login form (docs/images.md); liveness is the port only.
+      for (const probe of [container.startupProbe, container.readinessProbe]) {
+        const script = probe?.exec?.command.join(" ") ?? "";
+        expect(script).toContain(
+          `http://127.0.0.1:${c.values.app.port}${LOGIN_FORM.path}?sigla_orgao_sistema=\${APP_ORGAO}&sigla_sistema=SEI`,
+        );
+        expect(script).toContain(`grep -q '${LOGIN_FORM.marker}'`);
+      }
+      expect(container).toHaveProperty("livenessProbe.tcpSocket.port", "http");
+    },
+  );
 
   it("autoscales and keeps a disruption budget in production only where the tier says so", () => {
     const metropole = cases.find((c) => c.tier === "metropole" && c.phase === "production")!;
@@ -261,106 +307,135 @@ describe("app", () => {
 });
 
 describe("environment", () => {
-  it.each(cases.map((c) => [name(c), c] as const))("%s: APP_* settings from the ConfigMap, secrets by reference only", (_, c) => {
-    const manifests = manifestsOf(c);
-    const config = get(manifests, "ConfigMap", "sei-env").data!;
-    expect(Object.keys(config).sort()).toEqual([...CONFIG_NAMES].sort());
-    expect(config).toMatchObject({
-      APP_PROTOCOLO: "https",
-      APP_HOST: c.values.host,
-      APP_DB_TIPO: c.values.database.type,
-      APP_DB_HOST: c.values.database.host,
-      APP_DB_PORTA: String(c.values.database.port),
-      APP_DB_SEI_USERNAME: c.values.database.seiUsername,
-      APP_DB_ROOT_USERNAME: c.values.database.rootUsername,
-      APP_NOMECOMPLEMENTO: c.values.municipality.displayName,
-      // Credentials reach Solr as SOLR_USERNAME/SOLR_PASSWORD (ConfiguracaoSEI Solr Usuario/Senha), never in the URL.
-      APP_SOLR_URL: `http://sei-solr:${c.values.solr.port}/solr`,
-      APP_SOLR_CORE_PROTOCOLOS: c.values.solr.cores.protocolos,
-      APP_SOLR_CORE_BASECONHECIMENTO: c.values.solr.cores.basesConhecimento,
-      APP_SOLR_CORE_PUBLICACOES: c.values.solr.cores.publicacoes,
-      APP_SOLR_TEMPO_COMMIT_PROTOCOLOS: "300",
-      APP_SOLR_TEMPO_COMMIT_BASECONHECIMENTO: "60",
-      APP_SOLR_TEMPO_COMMIT_PUBLICACOES: "60",
-      APP_MEMCACHED_HOST: FIXED_SERVICE_NAMES.memcached,
-      APP_MEMCACHED_SESSION: String(c.values.memcached.sessions),
-      APP_MAIL_SERVIDOR: c.values.mail.host,
-      APP_MAIL_PORTA: String(c.values.mail.port),
-    });
+  it.each(cases.map((c) => [name(c), c] as const))(
+    "%s: APP_* settings from the ConfigMap, secrets by reference only",
+    (_, c) => {
+      const manifests = manifestsOf(c);
+      const config = get(manifests, "ConfigMap", "sei-env").data!;
+      expect(Object.keys(config).sort()).toEqual([...CONFIG_NAMES].sort());
+      expect(config).toMatchObject({
+        APP_PROTOCOLO: "https",
+        APP_HOST: c.values.host,
+        APP_DB_TIPO: c.values.database.type,
+        APP_DB_HOST: c.values.database.host,
+        APP_DB_PORTA: String(c.values.database.port),
+        APP_DB_SEI_USERNAME: c.values.database.seiUsername,
+        APP_DB_ROOT_USERNAME: c.values.database.rootUsername,
+        APP_NOMECOMPLEMENTO: c.values.municipality.displayName,
+        // Credentials reach Solr as SOLR_USERNAME/SOLR_PASSWORD (ConfiguracaoSEI Solr Usuario/Senha), never in the URL.
+        APP_SOLR_URL: `http://sei-solr:${c.values.solr.port}/solr`,
+        APP_SOLR_CORE_PROTOCOLOS: c.values.solr.cores.protocolos,
+        APP_SOLR_CORE_BASECONHECIMENTO: c.values.solr.cores.basesConhecimento,
+        APP_SOLR_CORE_PUBLICACOES: c.values.solr.cores.publicacoes,
+        APP_SOLR_TEMPO_COMMIT_PROTOCOLOS: "300",
+        APP_SOLR_TEMPO_COMMIT_BASECONHECIMENTO: "60",
+        APP_SOLR_TEMPO_COMMIT_PUBLICACOES: "60",
+        APP_MEMCACHED_HOST: FIXED_SERVICE_NAMES.memcached,
+        APP_MEMCACHED_SESSION: String(c.values.memcached.sessions),
+        APP_MAIL_SERVIDOR: c.values.mail.host,
+        APP_MAIL_PORTA: String(c.values.mail.port),
+      });
 
-    const db = c.values.database.secretName;
-    const app = c.values.secrets.appSecretName;
-    const secretRefs: Record<string, { name: string; key: string }> = {
-      APP_DB_SEI_PASSWORD: { name: db, key: SECRET_KEYS.database.seiPassword },
-      APP_DB_SIP_PASSWORD: { name: db, key: SECRET_KEYS.database.sipPassword },
-      APP_SEI_CHAVE_ACESSO: { name: app, key: SECRET_KEYS.app.seiAccessKey },
-      APP_SIP_CHAVE_ACESSO: { name: app, key: SECRET_KEYS.app.sipAccessKey },
-      SOLR_PASSWORD: { name: app, key: SECRET_KEYS.app.solrPassword },
-    };
-    const seiWorkloads = workloads(manifests).filter((w) => ["app", "scheduler", "updater"].includes(componentOf(w)));
-    expect(seiWorkloads.length).toBeGreaterThanOrEqual(2);
-    for (const workload of seiWorkloads) {
-      const container = podTemplate(workload).spec.containers[0]!;
-      const where = workload.metadata.name;
-      for (const [envName, ref] of Object.entries(secretRefs)) {
-        expect(envOf(container, envName), `${where} ${envName}`).toEqual({ name: envName, valueFrom: { secretKeyRef: ref } });
-      }
-      const rootPassword = envOf(container, "APP_DB_ROOT_PASSWORD");
-      if (componentOf(workload) === "updater") {
-        expect(rootPassword?.valueFrom?.secretKeyRef).toEqual({ name: db, key: SECRET_KEYS.database.rootPassword });
-        // A hook runs before the ConfigMap exists: the same settings are inline.
-        for (const [key, value] of Object.entries(config)) expect(envOf(container, key)?.value, `${where} ${key}`).toBe(value);
-      } else {
-        expect(rootPassword, `${where} must not get the database root password`).toBeUndefined();
-        expect(container.envFrom).toEqual([{ configMapRef: { name: "sei-env" } }]);
-      }
-    }
-    for (const workload of workloads(manifests)) {
-      for (const container of allContainers(workload)) {
-        for (const entry of container.env ?? []) {
-          if (/PASSWORD|CHAVE/.test(entry.name)) expect(entry, `${workload.metadata.name} ${entry.name}`).not.toHaveProperty("value");
+      const db = c.values.database.secretName;
+      const app = c.values.secrets.appSecretName;
+      const secretRefs: Record<string, { name: string; key: string }> = {
+        APP_DB_SEI_PASSWORD: { name: db, key: SECRET_KEYS.database.seiPassword },
+        APP_DB_SIP_PASSWORD: { name: db, key: SECRET_KEYS.database.sipPassword },
+        APP_SEI_CHAVE_ACESSO: { name: app, key: SECRET_KEYS.app.seiAccessKey },
+        APP_SIP_CHAVE_ACESSO: { name: app, key: SECRET_KEYS.app.sipAccessKey },
+        SOLR_PASSWORD: { name: app, key: SECRET_KEYS.app.solrPassword },
+      };
+      const seiWorkloads = workloads(manifests).filter((w) => ["app", "scheduler", "updater"].includes(componentOf(w)));
+      expect(seiWorkloads.length).toBeGreaterThanOrEqual(2);
+      for (const workload of seiWorkloads) {
+        const container = podTemplate(workload).spec.containers[0]!;
+        const where = workload.metadata.name;
+        for (const [envName, ref] of Object.entries(secretRefs)) {
+          expect(envOf(container, envName), `${where} ${envName}`).toEqual({
+            name: envName,
+            valueFrom: { secretKeyRef: ref },
+          });
+        }
+        const rootPassword = envOf(container, "APP_DB_ROOT_PASSWORD");
+        if (componentOf(workload) === "updater") {
+          expect(rootPassword?.valueFrom?.secretKeyRef).toEqual({ name: db, key: SECRET_KEYS.database.rootPassword });
+          // A hook runs before the ConfigMap exists: the same settings are inline.
+          for (const [key, value] of Object.entries(config))
+            expect(envOf(container, key)?.value, `${where} ${key}`).toBe(value);
+        } else {
+          expect(rootPassword, `${where} must not get the database root password`).toBeUndefined();
+          expect(container.envFrom).toEqual([{ configMapRef: { name: "sei-env" } }]);
         }
       }
-    }
-  });
+      for (const workload of workloads(manifests)) {
+        for (const container of allContainers(workload)) {
+          for (const entry of container.env ?? []) {
+            if (/PASSWORD|CHAVE/.test(entry.name))
+              expect(entry, `${workload.metadata.name} ${entry.name}`).not.toHaveProperty("value");
+          }
+        }
+      }
+    },
+  );
 
   // SECRET_KEYS (core/naming.ts) names the keys Terraform generates; the chart must read those and no others.
-  it.each(running.map((c) => [name(c), c] as const))("%s: reads exactly the Secret keys Terraform generates", (_, c) => {
-    // The backup's password is for the pods Terraform makes (database, backup), never the chart's.
-    const chartDatabaseKeys = Object.fromEntries(Object.entries(SECRET_KEYS.database).filter(([id]) => id !== "backupPassword"));
-    const generated = new Map<string, Readonly<Record<string, string>>>([
-      [c.values.database.secretName, chartDatabaseKeys],
-      [c.values.secrets.appSecretName, SECRET_KEYS.app],
-    ]);
-    const read = new Map<string, Set<string>>();
-    for (const workload of workloads(manifestsOf(c))) {
-      for (const container of allContainers(workload)) {
-        for (const entry of container.env ?? []) {
-          const ref = entry.valueFrom?.secretKeyRef;
-          if (ref) read.set(ref.name, (read.get(ref.name) ?? new Set<string>()).add(ref.key));
+  it.each(running.map((c) => [name(c), c] as const))(
+    "%s: reads exactly the Secret keys Terraform generates",
+    (_, c) => {
+      // The backup's password is for the pods Terraform makes (database, backup), never the chart's.
+      const chartDatabaseKeys = Object.fromEntries(
+        Object.entries(SECRET_KEYS.database).filter(([id]) => id !== "backupPassword"),
+      );
+      const generated = new Map<string, Readonly<Record<string, string>>>([
+        [c.values.database.secretName, chartDatabaseKeys],
+        [c.values.secrets.appSecretName, SECRET_KEYS.app],
+      ]);
+      const read = new Map<string, Set<string>>();
+      for (const workload of workloads(manifestsOf(c))) {
+        for (const container of allContainers(workload)) {
+          for (const entry of container.env ?? []) {
+            const ref = entry.valueFrom?.secretKeyRef;
+            if (ref) read.set(ref.name, (read.get(ref.name) ?? new Set<string>()).add(ref.key));
+          }
         }
       }
-    }
-    expect([...read.keys()].sort()).toEqual([...generated.keys()].sort());
-    for (const [secret, keys] of generated) expect([...read.get(secret)!].sort(), secret).toEqual(Object.values(keys).sort());
-  });
+      expect([...read.keys()].sort()).toEqual([...generated.keys()].sort());
+      for (const [secret, keys] of generated)
+        expect([...read.get(secret)!].sort(), secret).toEqual(Object.values(keys).sort());
+    },
+  );
 });
 
 describe("scheduler", () => {
-  it.each(running.map((c) => [name(c), c] as const))("%s: exactly one replica, never two at once, sharing the documents", (_, c) => {
-    const scheduler = get(manifestsOf(c), "Deployment", "sei-scheduler");
-    expect(scheduler.spec).toMatchObject({ replicas: 1, strategy: { type: "Recreate" } });
-    const { spec } = podTemplate(scheduler);
-    expect(spec.volumes).toContainEqual({ name: "documents", persistentVolumeClaim: { claimName: c.values.documents.existingClaim } });
-    expect(spec.containers[0]!.volumeMounts).toContainEqual({ name: "documents", mountPath: c.values.documents.mountPath });
-    expect(spec.containers[0]!.image).toBe(imageReference(c.values.app.image));
-  });
+  it.each(running.map((c) => [name(c), c] as const))(
+    "%s: exactly one replica, never two at once, sharing the documents",
+    (_, c) => {
+      const scheduler = get(manifestsOf(c), "Deployment", "sei-scheduler");
+      expect(scheduler.spec).toMatchObject({ replicas: 1, strategy: { type: "Recreate" } });
+      const { spec } = podTemplate(scheduler);
+      expect(spec.volumes).toContainEqual({
+        name: "documents",
+        persistentVolumeClaim: { claimName: c.values.documents.existingClaim },
+      });
+      expect(spec.containers[0]!.volumeMounts).toContainEqual({
+        name: "documents",
+        mountPath: c.values.documents.mountPath,
+      });
+      expect(spec.containers[0]!.image).toBe(imageReference(c.values.app.image));
+    },
+  );
 
   it("the app mounts the same ReadWriteMany documents claim", () => {
     for (const c of running) {
       const { spec } = podTemplate(get(manifestsOf(c), "Deployment", "sei-app"));
-      expect(spec.volumes).toContainEqual({ name: "documents", persistentVolumeClaim: { claimName: c.values.documents.existingClaim } });
-      expect(spec.containers[0]!.volumeMounts).toContainEqual({ name: "documents", mountPath: c.values.documents.mountPath });
+      expect(spec.volumes).toContainEqual({
+        name: "documents",
+        persistentVolumeClaim: { claimName: c.values.documents.existingClaim },
+      });
+      expect(spec.containers[0]!.volumeMounts).toContainEqual({
+        name: "documents",
+        mountPath: c.values.documents.mountPath,
+      });
     }
   });
 });
@@ -373,7 +448,11 @@ describe("updater", () => {
       "helm.sh/hook-weight": expect.stringMatching(/^-?\d+$/),
       "helm.sh/hook-delete-policy": "before-hook-creation",
     });
-    const spec = job.spec as { backoffLimit: number; activeDeadlineSeconds: number; template: { spec: { restartPolicy: string } } };
+    const spec = job.spec as {
+      backoffLimit: number;
+      activeDeadlineSeconds: number;
+      template: { spec: { restartPolicy: string } };
+    };
     expect(spec.activeDeadlineSeconds).toBe(c.values.updater.activeDeadlineSeconds);
     expect(spec.backoffLimit).toBeLessThanOrEqual(2);
     expect(spec.template.spec.restartPolicy).toBe("Never");
@@ -390,36 +469,44 @@ describe("updater", () => {
 });
 
 describe("bootstrap", () => {
-  it.each(running.map((c) => [name(c), c] as const))("%s: a hook Job before the updater, its scripts in a hook ConfigMap before it", (_, c) => {
-    const manifests = manifestsOf(c);
-    const job = get(manifests, "Job", "sei-bootstrap");
-    const scripts = get(manifests, "ConfigMap", "sei-bootstrap");
-    const updater = get(manifests, "Job", "sei-updater");
-    const weight = (m: Manifest) => Number(m.metadata.annotations?.["helm.sh/hook-weight"]);
-    for (const hook of [job, scripts]) {
-      expect(hook.metadata.annotations).toMatchObject({ "helm.sh/hook": "pre-install,pre-upgrade", "helm.sh/hook-delete-policy": "before-hook-creation" });
-    }
-    expect(weight(scripts)).toBeLessThan(weight(job));
-    expect(weight(job)).toBeLessThan(weight(updater));
-    expect((job.spec as { activeDeadlineSeconds: number }).activeDeadlineSeconds).toBe(c.values.bootstrap.activeDeadlineSeconds);
-    // The chart's files, byte for byte: the tests run these very scripts against MariaDB.
-    expect((scripts as { data: Record<string, string> }).data).toEqual({
-      "bootstrap.sh": readFileSync("charts/sei/files/bootstrap/bootstrap.sh", "utf8"),
-      "first-install.php": readFileSync("charts/sei/files/bootstrap/first-install.php", "utf8"),
-    });
-    const { spec } = podTemplate(job);
-    const container = spec.containers[0]!;
-    expect(container.image).toBe(imageReference(c.values.bootstrap.image));
-    expect(container.command).toEqual(["bash", "/opt/sei-bootstrap/bin/bootstrap.sh"]);
-    expect(spec.securityContext?.runAsUser).toBe(IMAGES.bootstrap.uid);
-    // Exactly the bootstrap image's variables (docs/images.md), secrets by reference only.
-    expect((container.env ?? []).map((e) => e.name).sort()).toEqual([...BOOTSTRAP_ENV].sort());
-    const config = get(manifests, "ConfigMap", "sei-env").data!;
-    for (const entry of container.env ?? []) {
-      if (entry.valueFrom) expect(entry.name).toMatch(/PASSWORD|CHAVE/);
-      else expect(entry.value, entry.name).toBe(config[entry.name]);
-    }
-  });
+  it.each(running.map((c) => [name(c), c] as const))(
+    "%s: a hook Job before the updater, its scripts in a hook ConfigMap before it",
+    (_, c) => {
+      const manifests = manifestsOf(c);
+      const job = get(manifests, "Job", "sei-bootstrap");
+      const scripts = get(manifests, "ConfigMap", "sei-bootstrap");
+      const updater = get(manifests, "Job", "sei-updater");
+      const weight = (m: Manifest) => Number(m.metadata.annotations?.["helm.sh/hook-weight"]);
+      for (const hook of [job, scripts]) {
+        expect(hook.metadata.annotations).toMatchObject({
+          "helm.sh/hook": "pre-install,pre-upgrade",
+          "helm.sh/hook-delete-policy": "before-hook-creation",
+        });
+      }
+      expect(weight(scripts)).toBeLessThan(weight(job));
+      expect(weight(job)).toBeLessThan(weight(updater));
+      expect((job.spec as { activeDeadlineSeconds: number }).activeDeadlineSeconds).toBe(
+        c.values.bootstrap.activeDeadlineSeconds,
+      );
+      // The chart's files, byte for byte: the tests run these very scripts against MariaDB.
+      expect((scripts as { data: Record<string, string> }).data).toEqual({
+        "bootstrap.sh": readFileSync("charts/sei/files/bootstrap/bootstrap.sh", "utf8"),
+        "first-install.php": readFileSync("charts/sei/files/bootstrap/first-install.php", "utf8"),
+      });
+      const { spec } = podTemplate(job);
+      const container = spec.containers[0]!;
+      expect(container.image).toBe(imageReference(c.values.bootstrap.image));
+      expect(container.command).toEqual(["bash", "/opt/sei-bootstrap/bin/bootstrap.sh"]);
+      expect(spec.securityContext?.runAsUser).toBe(IMAGES.bootstrap.uid);
+      // Exactly the bootstrap image's variables (docs/images.md), secrets by reference only.
+      expect((container.env ?? []).map((e) => e.name).sort()).toEqual([...BOOTSTRAP_ENV].sort());
+      const config = get(manifests, "ConfigMap", "sei-env").data!;
+      for (const entry of container.env ?? []) {
+        if (entry.valueFrom) expect(entry.name).toMatch(/PASSWORD|CHAVE/);
+        else expect(entry.value, entry.name).toBe(config[entry.name]);
+      }
+    },
+  );
 
   it("is not rendered for a suspended instance", () => {
     const suspended = cases.find((c) => c.phase === "suspended")!;
@@ -435,13 +522,21 @@ describe("Solr", () => {
     expect(solr.spec).toMatchObject({ replicas: c.values.solr.replicas, serviceName: "sei-solr-headless" });
     expect(solr.spec).not.toHaveProperty("volumeClaimTemplates");
     const { spec } = podTemplate(solr);
-    expect(spec.volumes).toContainEqual({ name: "data", persistentVolumeClaim: { claimName: c.values.solr.existingClaim } });
+    expect(spec.volumes).toContainEqual({
+      name: "data",
+      persistentVolumeClaim: { claimName: c.values.solr.existingClaim },
+    });
     const main = spec.containers[0]!;
     expect(envOf(main, "SOLR_HEAP")?.value).toBe(`${c.values.solr.heapMegabytes}m`);
     const init = spec.initContainers![0]!;
     const { cores } = c.values.solr;
-    expect(envOf(init, "SEI_SOLR_CORES")?.value).toBe(`${cores.protocolos} ${cores.basesConhecimento} ${cores.publicacoes}`);
-    expect(envOf(init, "SOLR_PASSWORD")?.valueFrom?.secretKeyRef).toEqual({ name: c.values.secrets.appSecretName, key: SECRET_KEYS.app.solrPassword });
+    expect(envOf(init, "SEI_SOLR_CORES")?.value).toBe(
+      `${cores.protocolos} ${cores.basesConhecimento} ${cores.publicacoes}`,
+    );
+    expect(envOf(init, "SOLR_PASSWORD")?.valueFrom?.secretKeyRef).toEqual({
+      name: c.values.secrets.appSecretName,
+      key: SECRET_KEYS.app.solrPassword,
+    });
     expect(get(manifests, "Service", "sei-solr-headless").spec).toMatchObject({ clusterIP: "None" });
     expect(get(manifests, "Service", "sei-solr").spec).toMatchObject({ ports: [{ port: c.values.solr.port }] });
   });
@@ -469,62 +564,76 @@ describe("memcached and JOD", () => {
 });
 
 describe("Ingress", () => {
-  it.each(cases.map((c) => [name(c), c] as const))("%s: TLS, 510m bodies, affinity only without memcached sessions", (_, c) => {
-    const ingress = get(manifestsOf(c), "Ingress", "sei-app");
-    const annotations = ingress.metadata.annotations!;
-    expect(annotations["nginx.ingress.kubernetes.io/proxy-body-size"]).toBe(c.values.ingress.bodySize);
-    expect(c.values.ingress.bodySize).toBe("510m");
-    expect(annotations["cert-manager.io/cluster-issuer"]).toBe(c.values.ingress.clusterIssuer);
-    const affinity = Object.keys(annotations).filter((k) => /affinity|session-cookie/.test(k));
-    if (c.values.ingress.stickySessions) {
-      expect(annotations).toMatchObject({
-        "nginx.ingress.kubernetes.io/affinity": "cookie",
-        "nginx.ingress.kubernetes.io/session-cookie-path": "/",
+  it.each(cases.map((c) => [name(c), c] as const))(
+    "%s: TLS, 510m bodies, affinity only without memcached sessions",
+    (_, c) => {
+      const ingress = get(manifestsOf(c), "Ingress", "sei-app");
+      const annotations = ingress.metadata.annotations!;
+      expect(annotations["nginx.ingress.kubernetes.io/proxy-body-size"]).toBe(c.values.ingress.bodySize);
+      expect(c.values.ingress.bodySize).toBe("510m");
+      expect(annotations["cert-manager.io/cluster-issuer"]).toBe(c.values.ingress.clusterIssuer);
+      const affinity = Object.keys(annotations).filter((k) => /affinity|session-cookie/.test(k));
+      if (c.values.ingress.stickySessions) {
+        expect(annotations).toMatchObject({
+          "nginx.ingress.kubernetes.io/affinity": "cookie",
+          "nginx.ingress.kubernetes.io/session-cookie-path": "/",
+        });
+      } else {
+        expect(affinity).toEqual([]);
+      }
+      expect(c.values.ingress.stickySessions).toBe(!c.values.memcached.sessions);
+      expect(ingress.spec).toMatchObject({
+        ingressClassName: c.values.ingress.className,
+        tls: [{ hosts: [c.values.host], secretName: c.values.ingress.tlsSecretName }],
       });
-    } else {
-      expect(affinity).toEqual([]);
-    }
-    expect(c.values.ingress.stickySessions).toBe(!c.values.memcached.sessions);
-    expect(ingress.spec).toMatchObject({
-      ingressClassName: c.values.ingress.className,
-      tls: [{ hosts: [c.values.host], secretName: c.values.ingress.tlsSecretName }],
-    });
-    const rules = (ingress.spec as { rules: { host: string; http: { paths: { path: string; pathType: string; backend: unknown }[] } }[] }).rules;
-    expect(rules).toHaveLength(1);
-    expect(rules[0]!.host).toBe(c.values.host);
-    expect(rules[0]!.http.paths.map((p) => p.path)).toEqual(["/sei", "/sip", "/infra_css", "/infra_js"]);
-    for (const p of rules[0]!.http.paths) {
-      expect(p).toMatchObject({ pathType: "Prefix", backend: { service: { name: "sei-app", port: { name: "http" } } } });
-    }
-  });
+      const rules = (
+        ingress.spec as {
+          rules: { host: string; http: { paths: { path: string; pathType: string; backend: unknown }[] } }[];
+        }
+      ).rules;
+      expect(rules).toHaveLength(1);
+      expect(rules[0]!.host).toBe(c.values.host);
+      expect(rules[0]!.http.paths.map((p) => p.path)).toEqual(["/sei", "/sip", "/infra_css", "/infra_js"]);
+      for (const p of rules[0]!.http.paths) {
+        expect(p).toMatchObject({
+          pathType: "Prefix",
+          backend: { service: { name: "sei-app", port: { name: "http" } } },
+        });
+      }
+    },
+  );
 
   it("sticky sessions on the small tier, none where sessions are in memcached", () => {
     const affinity = (tier: string) =>
-      get(manifestsOf(cases.find((c) => c.tier === tier && c.phase === "production")!), "Ingress", "sei-app").metadata.annotations![
-        "nginx.ingress.kubernetes.io/affinity"
-      ];
+      get(manifestsOf(cases.find((c) => c.tier === tier && c.phase === "production")!), "Ingress", "sei-app").metadata
+        .annotations!["nginx.ingress.kubernetes.io/affinity"];
     expect(affinity("pequeno-i")).toBe("cookie");
     expect(affinity("metropole")).toBeUndefined();
   });
 });
 
 describe("suspended", () => {
-  it.each(suspended.map((c) => [name(c), c] as const))("%s: zero pods, every object kept for a cheap restore", (_, c) => {
-    const manifests = manifestsOf(c);
-    for (const workload of manifests.filter((m) => m.kind === "Deployment" || m.kind === "StatefulSet")) {
-      expect((workload.spec as { replicas?: number }).replicas, workload.metadata.name).toBe(0);
-    }
-    expect(manifests.filter((m) => ["Job", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(m.kind))).toEqual([]);
-    const training = manifestsOf(cases.find((t) => t.tier === c.tier && t.phase === "training")!);
-    // Hooks (the bootstrap's scripts) are not the release's objects: Helm keeps them apart.
-    const kept = (ms: Manifest[]) =>
-      ms
-        .filter((m) => !["Job", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(m.kind))
-        .filter((m) => !m.metadata.annotations?.["helm.sh/hook"])
-        .map((m) => `${m.kind}/${m.metadata.name}`)
-        .sort();
-    expect(kept(manifests)).toEqual(kept(training));
-  });
+  it.each(suspended.map((c) => [name(c), c] as const))(
+    "%s: zero pods, every object kept for a cheap restore",
+    (_, c) => {
+      const manifests = manifestsOf(c);
+      for (const workload of manifests.filter((m) => m.kind === "Deployment" || m.kind === "StatefulSet")) {
+        expect((workload.spec as { replicas?: number }).replicas, workload.metadata.name).toBe(0);
+      }
+      expect(
+        manifests.filter((m) => ["Job", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(m.kind)),
+      ).toEqual([]);
+      const training = manifestsOf(cases.find((t) => t.tier === c.tier && t.phase === "training")!);
+      // Hooks (the bootstrap's scripts) are not the release's objects: Helm keeps them apart.
+      const kept = (ms: Manifest[]) =>
+        ms
+          .filter((m) => !["Job", "HorizontalPodAutoscaler", "PodDisruptionBudget"].includes(m.kind))
+          .filter((m) => !m.metadata.annotations?.["helm.sh/hook"])
+          .map((m) => `${m.kind}/${m.metadata.name}`)
+          .sort();
+      expect(kept(manifests)).toEqual(kept(training));
+    },
+  );
 });
 
 describe("snapshot", () => {

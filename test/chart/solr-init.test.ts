@@ -31,11 +31,14 @@ describe("solr-init.sh", () => {
     );
   });
 
-  it.each(["s3nha-Forte_123", "çãé ünïcode", "with\"quote'and$dollar"])("hashes %j like Solr, with a salt holding zero bytes", (password) => {
-    const salt = Buffer.alloc(32, 0);
-    salt.write("\u0001salt", 7);
-    expect(call("solr_password_hash", password, salt.toString("hex"))).toBe(solrHash(password, salt));
-  });
+  it.each(["s3nha-Forte_123", "çãé ünïcode", "with\"quote'and$dollar"])(
+    "hashes %j like Solr, with a salt holding zero bytes",
+    (password) => {
+      const salt = Buffer.alloc(32, 0);
+      salt.write("\u0001salt", 7);
+      expect(call("solr_password_hash", password, salt.toString("hex"))).toBe(solrHash(password, salt));
+    },
+  );
 
   it("draws a new 32-byte salt when none is given", () => {
     const [hash, salt] = call("solr_password_hash", "x").split(" ");
@@ -46,7 +49,10 @@ describe("solr-init.sh", () => {
   it("writes a security.json with basic auth for the user and open probe paths only", () => {
     const json = JSON.parse(call("security_json", "sei", "HASH SALT")) as {
       authentication: { class: string; credentials: Record<string, string> };
-      authorization: { "user-role": Record<string, string[]>; permissions: { name: string; role: string | null; path?: string }[] };
+      authorization: {
+        "user-role": Record<string, string[]>;
+        permissions: { name: string; role: string | null; path?: string }[];
+      };
     };
     expect(json.authentication).toMatchObject({ class: "solr.BasicAuthPlugin", credentials: { sei: "HASH SALT" } });
     expect(json.authorization["user-role"]).toEqual({ sei: ["admin"] });

@@ -31,7 +31,10 @@ export interface Manifest {
 
 function tool(script: string): string {
   // The first call may build helm (minutes); later ones only check the cache.
-  return execFileSync("bash", [join(REPO_ROOT, "scripts", "tools", script)], { encoding: "utf8", timeout: 900_000 }).trim();
+  return execFileSync("bash", [join(REPO_ROOT, "scripts", "tools", script)], {
+    encoding: "utf8",
+    timeout: 900_000,
+  }).trim();
 }
 
 export interface HelmTools {
@@ -59,7 +62,9 @@ async function helmWithValues(args: readonly string[], values: unknown): Promise
   try {
     const file = join(dir, "values.json"); // JSON is YAML
     writeFileSync(file, JSON.stringify(values));
-    const { stdout } = await run(helm, [...args, "--kube-version", kubeVersion, "-f", file], { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(helm, [...args, "--kube-version", kubeVersion, "-f", file], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return stdout;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr;
@@ -106,7 +111,8 @@ function strictSchema(node: Json): Json {
   const out: { [key: string]: Json } = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === "description" || key.startsWith("x-kubernetes-")) continue;
-    if (key === "$ref" && typeof value === "string") out[key] = value.replace("#/components/schemas/", "#/definitions/");
+    if (key === "$ref" && typeof value === "string")
+      out[key] = value.replace("#/components/schemas/", "#/definitions/");
     else if (key === "properties" && value && typeof value === "object" && !Array.isArray(value)) {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, strictSchema(schema)]));
     } else out[key] = strictSchema(value);
@@ -115,14 +121,23 @@ function strictSchema(node: Json): Json {
     delete out.type;
     out.anyOf = [{ type: "integer" }, { type: "string" }];
   }
-  if (out.properties !== undefined && out.additionalProperties === undefined && node["x-kubernetes-preserve-unknown-fields"] !== true) {
+  if (
+    out.properties !== undefined &&
+    out.additionalProperties === undefined &&
+    node["x-kubernetes-preserve-unknown-fields"] !== true
+  ) {
     out.additionalProperties = false;
   }
   return out;
 }
 
 interface OpenApiDoc {
-  components?: { schemas?: Record<string, Json & { "x-kubernetes-group-version-kind"?: { group: string; version: string; kind: string }[] }> };
+  components?: {
+    schemas?: Record<
+      string,
+      Json & { "x-kubernetes-group-version-kind"?: { group: string; version: string; kind: string }[] }
+    >;
+  };
 }
 
 /** Validates rendered objects against the Kubernetes API schemas of one release, strictly. */
@@ -153,13 +168,16 @@ export class KubernetesSchemas {
     const file = group ? `apis__${group}__${version}_openapi.json` : `api__${version}_openapi.json`;
     if (!this.files.has(file)) return undefined;
     const id = `https://kubernetes.invalid/${file}`;
-    const schemas = (JSON.parse(readFileSync(join(this.openApiDir, file), "utf8")) as OpenApiDoc).components?.schemas ?? {};
+    const schemas =
+      (JSON.parse(readFileSync(join(this.openApiDir, file), "utf8")) as OpenApiDoc).components?.schemas ?? {};
     if (!this.loaded.has(id)) {
       this.ajv.addSchema({ $id: id, definitions: strictSchema(schemas as Json) }, id);
       this.loaded.add(id);
     }
     const name = Object.keys(schemas).find((n) =>
-      schemas[n]!["x-kubernetes-group-version-kind"]?.some((gvk) => gvk.group === group && gvk.version === version && gvk.kind === kind),
+      schemas[n]!["x-kubernetes-group-version-kind"]?.some(
+        (gvk) => gvk.group === group && gvk.version === version && gvk.kind === kind,
+      ),
     );
     if (!name) return undefined;
     const validator = this.ajv.compile({ $ref: `${id}#/definitions/${name}` });
@@ -197,7 +215,12 @@ export interface PodSpec {
   securityContext?: Record<string, unknown>;
   serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
-  volumes?: { name: string; persistentVolumeClaim?: { claimName: string }; emptyDir?: { medium?: string; sizeLimit?: string }; configMap?: object }[];
+  volumes?: {
+    name: string;
+    persistentVolumeClaim?: { claimName: string };
+    emptyDir?: { medium?: string; sizeLimit?: string };
+    configMap?: object;
+  }[];
 }
 
 export interface PodTemplate {
@@ -221,7 +244,8 @@ export function find(manifests: readonly Manifest[], kind: string, name: string)
 
 export function get(manifests: readonly Manifest[], kind: string, name: string): Manifest {
   const found = find(manifests, kind, name);
-  if (!found) throw new Error(`no ${kind} ${name} among ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(", ")}`);
+  if (!found)
+    throw new Error(`no ${kind} ${name} among ${manifests.map((m) => `${m.kind}/${m.metadata.name}`).join(", ")}`);
   return found;
 }
 

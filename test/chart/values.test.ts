@@ -24,11 +24,14 @@ const planValues = (tier: (typeof TIER_IDS)[number], phase: (typeof PHASES)[numb
   return release.values;
 };
 
-const cases = TIER_IDS.flatMap((tier) => PHASES.filter(isFormalized).flatMap((phase) => (examplePlan({ tier, phase }).release ? [{ tier, phase }] : [])));
+const cases = TIER_IDS.flatMap((tier) =>
+  PHASES.filter(isFormalized).flatMap((phase) => (examplePlan({ tier, phase }).release ? [{ tier, phase }] : [])),
+);
 
 /** Every key path of a JSON value, arrays collapsed to "[]". */
 function keyPaths(value: unknown, prefix = ""): string[] {
-  if (Array.isArray(value)) return value.length === 0 ? [`${prefix}[]`] : value.flatMap((v) => keyPaths(v, `${prefix}[]`));
+  if (Array.isArray(value))
+    return value.length === 0 ? [`${prefix}[]`] : value.flatMap((v) => keyPaths(v, `${prefix}[]`));
   if (value === null || typeof value !== "object") return [prefix];
   return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
 }
@@ -50,22 +53,74 @@ describe("values.schema.json", () => {
   // Each case breaks one value of a valid object; the schema must name the place.
   const broken: [string, (v: HelmValues & Record<string, unknown>) => void, string][] = [
     ["an unknown top-level key", (v) => void (v.replicas = 2), "must NOT have additional properties"],
-    ["a misspelt nested key", (v) => void ((v.app as Record<string, unknown>).replica = (v.app as { replicas: number }).replicas), "must NOT have additional properties"],
-    ["a missing key", (v) => void delete (v.solr as Partial<HelmValues["solr"]>).existingClaim, "must have required property 'existingClaim'"],
-    ["replicas as a string", (v) => void ((v.app as Record<string, unknown>).replicas = "2"), "/app/replicas must be integer"],
-    ["a CPU quantity with a space", (v) => void (v.app.resources.requests.cpu = "250 m"), "/app/resources/requests/cpu must match pattern"],
-    ["a memory quantity in millis", (v) => void (v.memcached.resources.limits.memory = "128m"), "/memcached/resources/limits/memory must match pattern"],
-    ["an unknown tier", (v) => void ((v.municipality as Record<string, unknown>).tier = "enorme"), "/municipality/tier must be equal to one of the allowed values"],
-    ["the contracted phase (nothing deploys)", (v) => void ((v.municipality as Record<string, unknown>).phase = "contracted"), "/municipality/phase must be equal to one of the allowed values"],
+    [
+      "a misspelt nested key",
+      (v) => void ((v.app as Record<string, unknown>).replica = (v.app as { replicas: number }).replicas),
+      "must NOT have additional properties",
+    ],
+    [
+      "a missing key",
+      (v) => void delete (v.solr as Partial<HelmValues["solr"]>).existingClaim,
+      "must have required property 'existingClaim'",
+    ],
+    [
+      "replicas as a string",
+      (v) => void ((v.app as Record<string, unknown>).replicas = "2"),
+      "/app/replicas must be integer",
+    ],
+    [
+      "a CPU quantity with a space",
+      (v) => void (v.app.resources.requests.cpu = "250 m"),
+      "/app/resources/requests/cpu must match pattern",
+    ],
+    [
+      "a memory quantity in millis",
+      (v) => void (v.memcached.resources.limits.memory = "128m"),
+      "/memcached/resources/limits/memory must match pattern",
+    ],
+    [
+      "an unknown tier",
+      (v) => void ((v.municipality as Record<string, unknown>).tier = "enorme"),
+      "/municipality/tier must be equal to one of the allowed values",
+    ],
+    [
+      "the contracted phase (nothing deploys)",
+      (v) => void ((v.municipality as Record<string, unknown>).phase = "contracted"),
+      "/municipality/phase must be equal to one of the allowed values",
+    ],
     ["two Solr replicas on one claim", (v) => void (v.solr.replicas = 2), "/solr/replicas must be <= 1"],
-    ["another component label key", (v) => void ((v as Record<string, unknown>).componentLabel = "component"), "/componentLabel must be equal to one of the allowed values"],
+    [
+      "another component label key",
+      (v) => void ((v as Record<string, unknown>).componentLabel = "component"),
+      "/componentLabel must be equal to one of the allowed values",
+    ],
     ["a body size with a space", (v) => void (v.ingress.bodySize = "510 m"), "/ingress/bodySize must match pattern"],
     ["an upper-case host", (v) => void (v.host = "SEI.Exemplo.mg.gov.br"), "/host must match pattern"],
-    ["an unknown database type", (v) => void ((v.database as { type: string }).type = "Sqlite"), "/database/type must be equal to one of the allowed values"],
-    ["an IBGE code as a number", (v) => void ((v.municipality as Record<string, unknown>).ibgeCode = 3170206), "/municipality/ibgeCode must be string"],
-    ["a digest without its algorithm", (v) => void (v.solr.image.digest = v.solr.image.digest.replace("sha256:", "")), "/solr/image/digest must match pattern"],
-    ["a digest written into the tag", (v) => void (v.jod.image.tag = `${v.jod.image.tag}@${v.jod.image.digest}`), "/jod/image/tag must match pattern"],
-    ["a pull secret with an extra key", (v) => void (v.imagePullSecrets = [{ name: "x", namespace: "y" } as { name: string }]), "/imagePullSecrets/0 must NOT have additional properties"],
+    [
+      "an unknown database type",
+      (v) => void ((v.database as { type: string }).type = "Sqlite"),
+      "/database/type must be equal to one of the allowed values",
+    ],
+    [
+      "an IBGE code as a number",
+      (v) => void ((v.municipality as Record<string, unknown>).ibgeCode = 3170206),
+      "/municipality/ibgeCode must be string",
+    ],
+    [
+      "a digest without its algorithm",
+      (v) => void (v.solr.image.digest = v.solr.image.digest.replace("sha256:", "")),
+      "/solr/image/digest must match pattern",
+    ],
+    [
+      "a digest written into the tag",
+      (v) => void (v.jod.image.tag = `${v.jod.image.tag}@${v.jod.image.digest}`),
+      "/jod/image/tag must match pattern",
+    ],
+    [
+      "a pull secret with an extra key",
+      (v) => void (v.imagePullSecrets = [{ name: "x", namespace: "y" } as { name: string }]),
+      "/imagePullSecrets/0 must NOT have additional properties",
+    ],
   ];
 
   it.each(broken)("rejects %s", (_, breakIt, message) => {
@@ -79,7 +134,10 @@ describe("ci/<tier>-values.yaml", () => {
   it("exist for every tier and equal what scripts/chart-ci-values.ts generates from the plan", () => {
     const files = chartCiValueFiles();
     expect(files.map((f) => f.tier)).toEqual([...TIER_IDS]);
-    expect(staleCiValueFiles(files).map((f) => f.path), "stale: run npx tsx scripts/chart-ci-values.ts").toEqual([]);
+    expect(
+      staleCiValueFiles(files).map((f) => f.path),
+      "stale: run npx tsx scripts/chart-ci-values.ts",
+    ).toEqual([]);
   });
 });
 
@@ -93,7 +151,9 @@ describe("helm enforces the contract", () => {
   it("renders repository:tag@digest for a pinned image and repository:tag for a tag-only one", async () => {
     const values = structuredClone(planValues("medio"));
     values.memcached.image.digest = "";
-    const images = workloads(await helmTemplate(values)).flatMap((m) => allContainers(m)).map((c) => c.image);
+    const images = workloads(await helmTemplate(values))
+      .flatMap((m) => allContainers(m))
+      .map((c) => c.image);
     const { repository, tag, digest } = values.jod.image;
     expect(images).toContain(`${repository}:${tag}@${digest}`);
     expect(images).toContain(`${values.memcached.image.repository}:${values.memcached.image.tag}`);

@@ -11,7 +11,16 @@ import { createProgram } from "../../cli/main.ts";
 function collectingIo(): Io & { readonly out: string[]; readonly err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
-  return { cwd: "/nowhere", stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), env: {}, colour: false, now: () => new Date(0), out, err };
+  return {
+    cwd: "/nowhere",
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    env: {},
+    colour: false,
+    now: () => new Date(0),
+    out,
+    err,
+  };
 }
 
 const plan: CommandSpec<{ names: string[]; wave: string }> = {
@@ -29,7 +38,16 @@ describe("a command with subcommands", () => {
   it("passes options and named arguments to run, and returns its exit code", async () => {
     const io = collectingIo();
     let code = -1;
-    await createProgram(io, (c) => (code = c), [fleet]).parseAsync(["node", "sei-infra", "fleet", "plan", "a", "b", "--wave", "2"]);
+    await createProgram(io, (c) => (code = c), [fleet]).parseAsync([
+      "node",
+      "sei-infra",
+      "fleet",
+      "plan",
+      "a",
+      "b",
+      "--wave",
+      "2",
+    ]);
     expect(code).toBe(1);
     expect(JSON.parse(io.out.join(""))).toEqual({ wave: "2", names: ["a", "b"] });
   });
@@ -37,7 +55,9 @@ describe("a command with subcommands", () => {
   it("reports a usage error of a subcommand on io, as a commander error main maps to exit 2", async () => {
     const io = collectingIo();
     const program = createProgram(io, () => undefined, [fleet]);
-    await expect(program.parseAsync(["node", "sei-infra", "fleet", "plan", "--bogus"])).rejects.toBeInstanceOf(CommanderError);
+    await expect(program.parseAsync(["node", "sei-infra", "fleet", "plan", "--bogus"])).rejects.toBeInstanceOf(
+      CommanderError,
+    );
     expect(io.err.join("")).toContain("unknown option '--bogus'");
   });
 });

@@ -20,7 +20,9 @@ describe("sei-infra new", () => {
     expect(run.status).toBe(0);
     const text = readFileSync(join(folder, "tiradentes.yaml"), "utf8");
     const schemaPath = /^# yaml-language-server: \$schema=(.+)$/m.exec(text)?.[1] ?? "";
-    expect(resolve(dirname(join(folder, "tiradentes.yaml")), schemaPath)).toBe(join(REPO_ROOT, "schema", "municipality.schema.json"));
+    expect(resolve(dirname(join(folder, "tiradentes.yaml")), schemaPath)).toBe(
+      join(REPO_ROOT, "schema", "municipality.schema.json"),
+    );
     expect(text).toContain("  name: tiradentes\n");
     expect(text).toContain('  ibgeCode: "3168804"\n  displayName: Tiradentes\n  population: 7744');
     expect(text).toContain("  tier: pequeno-i\n  phase: contracted\n");
@@ -39,19 +41,26 @@ describe("sei-infra new", () => {
   it("warns, through validate, when the tier does not fit the population", () => {
     const run = seiInfra(["new", "--ibge", "3121605", "--tier", "grande", "--municipalities", folder]);
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain("diamantina.yaml:14:15: warning: spec.population: 47702 is outside the band of tier grande");
+    expect(run.stdout).toContain(
+      "diamantina.yaml:14:15: warning: spec.population: 47702 is outside the band of tier grande",
+    );
   });
 
   it("refuses to overwrite a file (exit 2)", () => {
     const before = readFileSync(join(folder, "tiradentes.yaml"), "utf8");
     const run = seiInfra(["new", "--ibge", "3168804", "--tier", "medio", "--municipalities", folder]);
-    expect(run.stderr).toBe(`sei-infra: ${asGiven}/tiradentes.yaml already exists; sei-infra new never overwrites a file\n`);
+    expect(run.stderr).toBe(
+      `sei-infra: ${asGiven}/tiradentes.yaml already exists; sei-infra new never overwrites a file\n`,
+    );
     expect(run.status).toBe(2);
     expect(readFileSync(join(folder, "tiradentes.yaml"), "utf8")).toBe(before);
   });
 
   it.each([
-    [["new", "--ibge", "3168805", "--tier", "pequeno-i"], /"3168805" is not the IBGE code of a Minas Gerais municipality/],
+    [
+      ["new", "--ibge", "3168805", "--tier", "pequeno-i"],
+      /"3168805" is not the IBGE code of a Minas Gerais municipality/,
+    ],
     [["new", "--ibge", "3168804", "--tier", "small"], /argument 'small' is invalid/],
     [["new", "--tier", "pequeno-i"], /required option '--ibge <code>' not specified/],
   ])("%j exits 2", (args, message) => {
@@ -66,7 +75,9 @@ describe("sei-infra new", () => {
       rmSync(join(project.root, "municipalities"), { recursive: true });
       symlinkSync(folder, join(project.root, "municipalities"));
       const run = seiInfra(["new", "--ibge", "3127107", "--tier", "pequeno-i"], { cwd: project.root });
-      expect(run.stderr).toBe("sei-infra: municipalities folder municipalities: is reached through a symbolic link that leads outside the project; links are not followed out of it\n");
+      expect(run.stderr).toBe(
+        "sei-infra: municipalities folder municipalities: is reached through a symbolic link that leads outside the project; links are not followed out of it\n",
+      );
       expect(run.status).toBe(2);
       expect(existsSync(join(folder, "frutal.yaml"))).toBe(false);
     } finally {

@@ -5,8 +5,22 @@ import { formatGithub } from "../../report/diagnostics/github.ts";
 import { jsonReport } from "../../report/diagnostics/json.ts";
 import { formatText } from "../../report/diagnostics/text.ts";
 
-const error: Diagnostic = { severity: "error", file: "m/a,b.yaml", line: 3, column: 5, path: "spec.tier", message: "100% wrong:\nsee docs" };
-const warning: Diagnostic = { severity: "warning", file: "m/x.yaml", line: 0, column: 0, path: "", message: "whole file" };
+const error: Diagnostic = {
+  severity: "error",
+  file: "m/a,b.yaml",
+  line: 3,
+  column: 5,
+  path: "spec.tier",
+  message: "100% wrong:\nsee docs",
+};
+const warning: Diagnostic = {
+  severity: "warning",
+  file: "m/x.yaml",
+  line: 0,
+  column: 0,
+  path: "",
+  message: "whole file",
+};
 
 describe("report formats", () => {
   it("text: plain by default, coloured severity and bold position on request", () => {

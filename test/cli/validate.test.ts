@@ -10,7 +10,14 @@ import { RAW_CONTROL } from "../support/raw-control.ts";
 
 const FIXTURES = "test/fixtures/municipalities";
 const INVALID = `${FIXTURES}/invalid`;
-const TIERS_AND_PLATFORM = ["platform.yaml", "tiers/grande.yaml", "tiers/medio.yaml", "tiers/metropole.yaml", "tiers/pequeno-i.yaml", "tiers/pequeno-ii.yaml"];
+const TIERS_AND_PLATFORM = [
+  "platform.yaml",
+  "tiers/grande.yaml",
+  "tiers/medio.yaml",
+  "tiers/metropole.yaml",
+  "tiers/pequeno-i.yaml",
+  "tiers/pequeno-ii.yaml",
+];
 const PNCP_MESSAGE =
   'must be a PNCP control number CNPJ-[1|2]-sequence/year such as "11222333000181-2-000045/2026" (14-digit CNPJ, 1 or 2, 6-digit sequence, 4-digit year)';
 
@@ -32,7 +39,10 @@ describe("sei-infra validate", () => {
     const run = seiInfra(["validate", "--municipalities", `${FIXTURES}/warning`]);
     expect([run.status, run.stdout]).toEqual([0, `${warning}\n1 warning in 7 files checked: valid\n`]);
     const strict = seiInfra(["validate", "--municipalities", `${FIXTURES}/warning`, "--strict"]);
-    expect([strict.status, strict.stdout]).toEqual([1, `${warning.replace("warning:", "error:")}\n1 error in 7 files checked: invalid\n`]);
+    expect([strict.status, strict.stdout]).toEqual([
+      1,
+      `${warning.replace("warning:", "error:")}\n1 error in 7 files checked: invalid\n`,
+    ]);
   });
 
   it("exits 1 and prints every error of every file, for people", () => {
@@ -60,8 +70,20 @@ describe("sei-infra validate", () => {
       files: [...TIERS_AND_PLATFORM, `${INVALID}/tiradentes.yaml`],
       errors: [
         { file: `${INVALID}/tiradentes.yaml`, line: 7, column: 1, path: "spec.tier", message: "is required" },
-        { file: `${INVALID}/tiradentes.yaml`, line: 11, column: 3, path: "spec.tir", message: 'unknown field "tir"; did you mean "tier"?' },
-        { file: `${INVALID}/tiradentes.yaml`, line: 16, column: 13, path: "spec.contract.pncpId", message: PNCP_MESSAGE },
+        {
+          file: `${INVALID}/tiradentes.yaml`,
+          line: 11,
+          column: 3,
+          path: "spec.tir",
+          message: 'unknown field "tir"; did you mean "tier"?',
+        },
+        {
+          file: `${INVALID}/tiradentes.yaml`,
+          line: 16,
+          column: 13,
+          path: "spec.contract.pncpId",
+          message: PNCP_MESSAGE,
+        },
         {
           file: `${INVALID}/tiradentes.yaml`,
           line: 18,
@@ -125,7 +147,10 @@ describe("sei-infra validate: usage and I/O errors exit 2, a file it will not re
   it.each([
     [["validate", "--format", "xml"], /argument 'xml' is invalid. Allowed choices are text, json, github/],
     [["validate", "--bogus"], /unknown option '--bogus'/],
-    [["validate", "municipalities/nowhere.yaml"], /^sei-infra: municipality file municipalities\/nowhere.yaml: no such file\n$/],
+    [
+      ["validate", "municipalities/nowhere.yaml"],
+      /^sei-infra: municipality file municipalities\/nowhere.yaml: no such file\n$/,
+    ],
     [["validate", "--municipalities", "nowhere"], /^sei-infra: municipalities folder nowhere: no such folder\n$/],
     [["frobnicate"], /unknown command 'frobnicate'/],
     // Commander quotes what was typed: a control character in it is printed escaped, never raw.
@@ -150,7 +175,9 @@ describe("sei-infra validate: usage and I/O errors exit 2, a file it will not re
     writeFileSync(join(folder, "keep"), "");
     const run = seiInfra(["validate", "--municipalities", folder]);
     // The message names the file, so a person knows which one to look at (test/hostile/ has every kind of refusal).
-    expect(run.stdout).toMatch(/^\S*unreadable\/x\.yaml: error: is a folder, not a file\n1 error in 7 files checked: invalid\n$/);
+    expect(run.stdout).toMatch(
+      /^\S*unreadable\/x\.yaml: error: is a folder, not a file\n1 error in 7 files checked: invalid\n$/,
+    );
     expect(run.status).toBe(1);
   });
 });
@@ -158,7 +185,8 @@ describe("sei-infra validate: usage and I/O errors exit 2, a file it will not re
 describe("sei-infra validate compares with an earlier revision", () => {
   const TIRADENTES: MunicipalityFixture = { official: official("Tiradentes"), tier: "pequeno-i", sequence: 1 };
   const renamed = municipalityYaml(TIRADENTES).replace("name: tiradentes", "name: tiradentes-mg");
-  const RENAME = /^municipalities\/tiradentes-mg\.yaml:4:9: error: metadata\.name: renames tiradentes \(IBGE 3168804, phase production\) to tiradentes-mg: /m;
+  const RENAME =
+    /^municipalities\/tiradentes-mg\.yaml:4:9: error: metadata\.name: renames tiradentes \(IBGE 3168804, phase production\) to tiradentes-mg: /m;
   const repos: FixtureRepo[] = [];
   const project = () => {
     const repo = new FixtureRepo();
@@ -182,7 +210,9 @@ describe("sei-infra validate compares with an earlier revision", () => {
     repo.remove("municipalities/tiradentes.yaml").write("municipalities/tiradentes-mg.yaml", renamed).commit("renamed");
     expect(seiInfra(["validate"], { cwd: repo.root }).status).toBe(0);
     const run = seiInfra(["validate", "--base", "HEAD~1", "--format", "github"], { cwd: repo.root });
-    expect(run.stdout).toMatch(/^::error file=municipalities\/tiradentes-mg\.yaml,line=4,col=9,title=metadata\.name::renames tiradentes/m);
+    expect(run.stdout).toMatch(
+      /^::error file=municipalities\/tiradentes-mg\.yaml,line=4,col=9,title=metadata\.name::renames tiradentes/m,
+    );
     expect(run.status).toBe(1);
   });
 
@@ -201,4 +231,3 @@ describe("sei-infra validate compares with an earlier revision", () => {
     });
   });
 });
-

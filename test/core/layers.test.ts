@@ -31,15 +31,18 @@ describe("core/", () => {
   const files = sources(CORE);
   it("has files to check", () => expect(files.length).toBeGreaterThan(30));
 
-  it.each(files.map((f) => [relative(REPO_ROOT, f), f] as const))("%s imports only core, libraries and pure Node APIs", (_, file) => {
-    const outside = specifiers(file).filter((spec) => {
-      if (spec.startsWith(".")) {
-        const target = resolvePath(dirname(file), spec);
-        return !target.startsWith(`${CORE}/`) && !ALLOWED_OUTSIDE.has(target);
-      }
-      if (spec.startsWith("node:")) return !ALLOWED_NODE.has(spec);
-      return FORBIDDEN_PACKAGES.test(spec);
-    });
-    expect(outside).toEqual([]);
-  });
+  it.each(files.map((f) => [relative(REPO_ROOT, f), f] as const))(
+    "%s imports only core, libraries and pure Node APIs",
+    (_, file) => {
+      const outside = specifiers(file).filter((spec) => {
+        if (spec.startsWith(".")) {
+          const target = resolvePath(dirname(file), spec);
+          return !target.startsWith(`${CORE}/`) && !ALLOWED_OUTSIDE.has(target);
+        }
+        if (spec.startsWith("node:")) return !ALLOWED_NODE.has(spec);
+        return FORBIDDEN_PACKAGES.test(spec);
+      });
+      expect(outside).toEqual([]);
+    },
+  );
 });

@@ -19,7 +19,12 @@ const HOSTILE = "a\u001b[31mred\u0000\r\nb\u009b2J\u202eevil\u2028\u200b\u{e0041
 
 describe("printable", () => {
   it("leaves ordinary text alone, accents included", () => {
-    for (const text of ["Uberlândia", "spec.contract.pncpId", 'contract.number "9/2026" is also used', "São João del-Rei → 100%"]) {
+    for (const text of [
+      "Uberlândia",
+      "spec.contract.pncpId",
+      'contract.number "9/2026" is also used',
+      "São João del-Rei → 100%",
+    ]) {
       expect(printable(text)).toBe(text);
     }
     expect(quoted("sei.tiradentes.mg.gov.br")).toBe('"sei.tiradentes.mg.gov.br"');
@@ -49,27 +54,42 @@ describe("every output format, fed hostile text", () => {
   const fleet = loadFleet({ source: workingTree(REPO_ROOT) });
   const fair = analyseFleet(snapshotOf(fleet, "working tree"));
   if (fair.mode !== "report") throw new Error("expected a report");
-  const diagnostic: Diagnostic = { severity: "error", file: `m/${HOSTILE}.yaml`, line: 3, column: 5, path: `spec.${HOSTILE}`, message: `bad ${HOSTILE}` };
+  const diagnostic: Diagnostic = {
+    severity: "error",
+    file: `m/${HOSTILE}.yaml`,
+    line: 3,
+    column: 5,
+    path: `spec.${HOSTILE}`,
+    message: `bad ${HOSTILE}`,
+  };
   const [first, ...rest] = fair.report.municipalities;
   const hostile: CapacityResult = {
     ...fair,
-    report: { ...fair.report, source: HOSTILE, municipalities: [{ ...first!, file: HOSTILE, displayName: HOSTILE }, ...rest] },
+    report: {
+      ...fair.report,
+      source: HOSTILE,
+      municipalities: [{ ...first!, file: HOSTILE, displayName: HOSTILE }, ...rest],
+    },
     diagnostics: [diagnostic],
   };
 
-  it.each(Object.keys(FORMATS.diagnostics) as (keyof typeof FORMATS.diagnostics)[])("validate --format %s", (format) => {
-    const out = FORMATS.diagnostics[format]({ diagnostics: [diagnostic], files: [diagnostic.file], colour: false });
-    expect(RAW_CONTROL.exec(out)?.[0]).toBeUndefined();
-    // One line per problem plus the summary: no line break in the data starts another one.
-    const lines = out.trimEnd().split("\n");
-    if (format !== "json") expect(lines).toHaveLength(2);
-    expect(out).toContain("\\u001b[31mred");
-  });
+  it.each(Object.keys(FORMATS.diagnostics) as (keyof typeof FORMATS.diagnostics)[])(
+    "validate --format %s",
+    (format) => {
+      const out = FORMATS.diagnostics[format]({ diagnostics: [diagnostic], files: [diagnostic.file], colour: false });
+      expect(RAW_CONTROL.exec(out)?.[0]).toBeUndefined();
+      // One line per problem plus the summary: no line break in the data starts another one.
+      const lines = out.trimEnd().split("\n");
+      if (format !== "json") expect(lines).toHaveLength(2);
+      expect(out).toContain("\\u001b[31mred");
+    },
+  );
 
   it.each(Object.keys(FORMATS.capacity) as (keyof typeof FORMATS.capacity)[])("capacity --format %s", (format) => {
     const out = FORMATS.capacity[format](hostile);
     expect(RAW_CONTROL.exec(out)?.[0]).toBeUndefined();
-    if (format === "csv") expect(out.trimEnd().split("\n")).toHaveLength(FORMATS.capacity.csv(fair).trimEnd().split("\n").length);
+    if (format === "csv")
+      expect(out.trimEnd().split("\n")).toHaveLength(FORMATS.capacity.csv(fair).trimEnd().split("\n").length);
   });
 
   it("capacity --chart", () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { QuantityError, formatBytes, formatCpu, parseBytes, parseCpuMillicores, toMebibytes } from "../../core/quantity.ts";
+import {
+  QuantityError,
+  formatBytes,
+  formatCpu,
+  parseBytes,
+  parseCpuMillicores,
+  toMebibytes,
+} from "../../core/quantity.ts";
 
 describe("quantities", () => {
   it("parses CPU into millicores", () => {

@@ -7,7 +7,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { HOOK_MARGIN_SECONDS, MIN_RELEASE_TIMEOUT_SECONDS, MIN_UPDATER_SECONDS, hookDeadlineSeconds } from "../../core/release-timing.ts";
+import {
+  HOOK_MARGIN_SECONDS,
+  MIN_RELEASE_TIMEOUT_SECONDS,
+  MIN_UPDATER_SECONDS,
+  hookDeadlineSeconds,
+} from "../../core/release-timing.ts";
 import { planInstance } from "../../core/resolve/instance.ts";
 import { platformSchema, type Platform } from "../../core/schema/platform.ts";
 import { loadFleet } from "../../core/fleet.ts";
@@ -17,16 +22,27 @@ import { workingTree } from "../../sources/working-tree.ts";
 const fleet = loadFleet({ source: workingTree(REPO_ROOT) });
 
 describe("hook deadlines under the release timeout", () => {
-  it.each([MIN_RELEASE_TIMEOUT_SECONDS, 900, 7200])("release timeout %i s: the updater's deadline ends first", (timeoutSeconds) => {
-    const loaded = fleet.platform!;
-    const platform: Platform = { ...loaded, spec: { ...loaded.spec, deploy: { waitForWorkloads: true, timeoutSeconds } } };
-    const plan = planInstance({ municipality: exampleMunicipality({ tier: "medio", phase: "production" }), tier: fleet.tiers.get("medio")!, platform, sourceFile: "test" });
-    const updater = plan.release!.values.updater.activeDeadlineSeconds;
-    expect(plan.release!.timeoutSeconds).toBe(timeoutSeconds);
-    expect(updater).toBe(hookDeadlineSeconds(timeoutSeconds));
-    expect(timeoutSeconds - updater).toBe(HOOK_MARGIN_SECONDS);
-    expect(updater).toBeGreaterThanOrEqual(MIN_UPDATER_SECONDS);
-  });
+  it.each([MIN_RELEASE_TIMEOUT_SECONDS, 900, 7200])(
+    "release timeout %i s: the updater's deadline ends first",
+    (timeoutSeconds) => {
+      const loaded = fleet.platform!;
+      const platform: Platform = {
+        ...loaded,
+        spec: { ...loaded.spec, deploy: { waitForWorkloads: true, timeoutSeconds } },
+      };
+      const plan = planInstance({
+        municipality: exampleMunicipality({ tier: "medio", phase: "production" }),
+        tier: fleet.tiers.get("medio")!,
+        platform,
+        sourceFile: "test",
+      });
+      const updater = plan.release!.values.updater.activeDeadlineSeconds;
+      expect(plan.release!.timeoutSeconds).toBe(timeoutSeconds);
+      expect(updater).toBe(hookDeadlineSeconds(timeoutSeconds));
+      expect(timeoutSeconds - updater).toBe(HOOK_MARGIN_SECONDS);
+      expect(updater).toBeGreaterThanOrEqual(MIN_UPDATER_SECONDS);
+    },
+  );
 
   it("refuses a release timeout that leaves the updater less than its minimum", () => {
     const raw = parse(readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8")) as { spec: Record<string, unknown> };

@@ -98,13 +98,17 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
       expect(limits?.spec.limits[0].type).toBe("Container");
 
       const policies = await list("networkpolicy", ns(name));
-      const denyAll = policies.find((p) => Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress && !p.spec.egress);
+      const denyAll = policies.find(
+        (p) => Object.keys(p.spec.podSelector).length === 0 && !p.spec.ingress && !p.spec.egress,
+      );
       expect(denyAll?.spec.policyTypes).toEqual(expect.arrayContaining(["Ingress", "Egress"]));
       expect(policies.length).toBeGreaterThan(3);
 
       const account = await get("serviceaccount", "sei", ns(name));
       expect(account.spec ?? {}).not.toHaveProperty("automountServiceAccountToken", true);
-      expect((account as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken).toBe(false);
+      expect((account as unknown as { automountServiceAccountToken: boolean }).automountServiceAccountToken).toBe(
+        false,
+      );
 
       for (const secretName of ["sei-database-credentials", "sei-app-secrets"]) {
         const secret = await get("secret", secretName, ns(name));
@@ -115,11 +119,15 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
       // The random provider's access keys have the shape SIP accepts (docs/images.md, "Access keys").
       const appSecret = (await get("secret", "sei-app-secrets", ns(name))).data ?? {};
       for (const system of Object.values(SIP_SYSTEMS)) {
-        expect(Buffer.from(appSecret[system.keyVariable] ?? "", "base64").toString()).toMatch(new RegExp(`^${system.crc}[0-9a-z]{64}$`));
+        expect(Buffer.from(appSecret[system.keyVariable] ?? "", "base64").toString()).toMatch(
+          new RegExp(`^${system.crc}[0-9a-z]{64}$`),
+        );
       }
 
       const database = await get("statefulset", "sei-database", ns(name));
-      const dbVolumes = database.spec.template.spec.volumes.map((v: { persistentVolumeClaim?: { claimName: string } }) => v.persistentVolumeClaim?.claimName);
+      const dbVolumes = database.spec.template.spec.volumes.map(
+        (v: { persistentVolumeClaim?: { claimName: string } }) => v.persistentVolumeClaim?.claimName,
+      );
       expect(dbVolumes).toContain("sei-database-data");
       expect([...(await claims(name)).keys()].sort()).toEqual([...DATA_CLAIMS].sort());
       expect((await claims(name)).get("sei-documents")?.spec.accessModes).toEqual(["ReadWriteMany"]);
@@ -141,10 +149,16 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
     }
     // The updater hook's Job definition is recorded in the Helm release; hooks only run where workloads run.
     const hooks = await releaseHooks(ns(SMALL));
-    expect(hooks).toContainEqual(expect.objectContaining({ kind: "Job", name: "sei-updater", events: ["pre-install", "pre-upgrade"] }));
+    expect(hooks).toContainEqual(
+      expect.objectContaining({ kind: "Job", name: "sei-updater", events: ["pre-install", "pre-upgrade"] }),
+    );
     // The first install before it, with its scripts (docs/chart.md, "The first install").
-    expect(hooks).toContainEqual(expect.objectContaining({ kind: "Job", name: "sei-bootstrap", events: ["pre-install", "pre-upgrade"] }));
-    expect(hooks).toContainEqual(expect.objectContaining({ kind: "ConfigMap", name: "sei-bootstrap", events: ["pre-install", "pre-upgrade"] }));
+    expect(hooks).toContainEqual(
+      expect.objectContaining({ kind: "Job", name: "sei-bootstrap", events: ["pre-install", "pre-upgrade"] }),
+    );
+    expect(hooks).toContainEqual(
+      expect.objectContaining({ kind: "ConfigMap", name: "sei-bootstrap", events: ["pre-install", "pre-upgrade"] }),
+    );
     // Backups come with production only.
     expect((await list("cronjob", ns(SMALL))).map((c) => c.metadata.name)).toEqual(["sei-backup"]);
     expect(await list("cronjob", ns(LARGER))).toEqual([]);
@@ -186,7 +200,9 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
 
   it("4. suspends it: the app has zero replicas and every data object is unchanged", async () => {
     const claimsBefore = await claims(SMALL);
-    const secretsBefore = await Promise.all(["sei-database-credentials", "sei-app-secrets"].map((s) => get("secret", s, ns(SMALL))));
+    const secretsBefore = await Promise.all(
+      ["sei-database-credentials", "sei-app-secrets"].map((s) => get("secret", s, ns(SMALL))),
+    );
 
     editMunicipality(workspace, SMALL, ["spec", "phase"], "suspended");
     await deployed(SMALL);
@@ -202,7 +218,9 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
       expect(claimsAfter.get(name)?.metadata.uid, name).toBe(claim.metadata.uid);
       expect(storageOf(claimsAfter.get(name)), name).toBe(storageOf(claim));
     }
-    const secretsAfter = await Promise.all(["sei-database-credentials", "sei-app-secrets"].map((s) => get("secret", s, ns(SMALL))));
+    const secretsAfter = await Promise.all(
+      ["sei-database-credentials", "sei-app-secrets"].map((s) => get("secret", s, ns(SMALL))),
+    );
     secretsAfter.forEach((secret, i) => {
       expect(secret.metadata.uid).toBe(secretsBefore[i]!.metadata.uid);
       expect(secret.data).toEqual(secretsBefore[i]!.data);
@@ -220,7 +238,10 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
     // Their apply holds the state lock while it waits at its confirmation prompt.
     const terraform = requireEnv("SEI_E2E_TERRAFORM");
     await runOrThrow(terraform, ["init", "-input=false", "-no-color"], stackDir(other, SMALL));
-    const holder = spawn(terraform, ["apply", "-no-color"], { cwd: stackDir(other, SMALL), stdio: ["pipe", "pipe", "pipe"] });
+    const holder = spawn(terraform, ["apply", "-no-color"], {
+      cwd: stackDir(other, SMALL),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let held = "";
     holder.stdout.on("data", (chunk: Buffer) => (held += chunk.toString()));
     const finished = new Promise<number>((r) => holder.on("close", (code) => r(code ?? -1)));
@@ -251,14 +272,18 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
     expect(result.code).not.toBe(0);
     expect(result.output).toContain("encountered a problem");
     // cdktf does not repeat Terraform's reason; the same plan, asked of Terraform directly, names it.
-    const reason = await run(requireEnv("SEI_E2E_TERRAFORM"), ["plan", "-destroy", "-input=false", "-no-color"], { cwd: stackDir(workspace, LARGER) });
+    const reason = await run(requireEnv("SEI_E2E_TERRAFORM"), ["plan", "-destroy", "-input=false", "-no-color"], {
+      cwd: stackDir(workspace, LARGER),
+    });
     expect(reason.code).toBe(1);
     // The refusal and what it protects, not one engine's wording: Terraform says "Instance cannot be
     // destroyed … Resource <address> has lifecycle.prevent_destroy set", OpenTofu "Resource instance
     // cannot be destroyed … Resource instance <address> has prevent_destroy set".
     const refused = engineRefusals(reason.output);
     for (const volume of ["DatabaseVolume", "DocumentStorage", "SolrVolume", "BackupVolume"]) {
-      expect(refused).toContainEqual(expect.stringMatching(new RegExp(`^kubernetes_persistent_volume_claim_v1\\.${volume}_\\w+$`)));
+      expect(refused).toContainEqual(
+        expect.stringMatching(new RegExp(`^kubernetes_persistent_volume_claim_v1\\.${volume}_\\w+$`)),
+      );
     }
     const after = await claims(LARGER);
     for (const [name, claim] of before) expect(after.get(name)?.metadata.uid, name).toBe(claim.metadata.uid);
@@ -268,10 +293,16 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
 
 /** The hooks Helm stored with the latest release: the secret holds base64 of gzipped JSON. */
 async function releaseHooks(namespace: string): Promise<{ kind: string; name: string; events: string[] }[]> {
-  const secrets = (await list("secret", namespace)).filter((s) => s.metadata.name.startsWith("sh.helm.release.v1.sei."));
-  const latest = secrets.sort((a, b) => Number(b.metadata.name.split(".v").pop()) - Number(a.metadata.name.split(".v").pop()))[0];
+  const secrets = (await list("secret", namespace)).filter((s) =>
+    s.metadata.name.startsWith("sh.helm.release.v1.sei."),
+  );
+  const latest = secrets.sort(
+    (a, b) => Number(b.metadata.name.split(".v").pop()) - Number(a.metadata.name.split(".v").pop()),
+  )[0];
   const encoded = Buffer.from(latest!.data!.release!, "base64").toString();
-  const release = JSON.parse(gunzipSync(Buffer.from(encoded, "base64")).toString()) as { hooks: { kind: string; name: string; events: string[] }[] };
+  const release = JSON.parse(gunzipSync(Buffer.from(encoded, "base64")).toString()) as {
+    hooks: { kind: string; name: string; events: string[] }[];
+  };
   return release.hooks.map(({ kind, name, events }) => ({ kind, name, events }));
 }
 

@@ -34,9 +34,24 @@ describe("the emitted GitLab pipeline, run by gitlab-ci-local", () => {
     ({ dir, municipalities } = createFleetWorkspace({ "pequeno-i": 3 }, { "pequeno-i": 8 }));
     addCommandLine(dir);
     await kubectl(["apply", "-f", "-"], storageClassManifests().join("\n---\n"));
-    const emitted = await fleet(dir, ["emit", "--engine", "gitlab", "--output", "ci", "--waves", "canary,rest", "--max-failures", "0", "--setup", "node --version"]);
+    const emitted = await fleet(dir, [
+      "emit",
+      "--engine",
+      "gitlab",
+      "--output",
+      "ci",
+      "--waves",
+      "canary,rest",
+      "--max-failures",
+      "0",
+      "--setup",
+      "node --version",
+    ]);
     expect(emitted.code, emitted.output).toBe(0);
-    const pipeline = parse(readFileSync(join(dir, "ci", "fleet-pipeline.yml"), "utf8")) as Record<string, { stage?: string }>;
+    const pipeline = parse(readFileSync(join(dir, "ci", "fleet-pipeline.yml"), "utf8")) as Record<
+      string,
+      { stage?: string }
+    >;
     canary = Object.keys(pipeline).filter((job) => pipeline[job]!.stage === "wave-1");
     later = Object.keys(pipeline).filter((job) => pipeline[job]!.stage === "wave-2");
     expect([canary.length, later.length]).toEqual([2, 1]);
@@ -56,7 +71,9 @@ describe("the emitted GitLab pipeline, run by gitlab-ci-local", () => {
     await kubectl(["create", "namespace", failing]);
     const result = await gitlabCiLocal();
     expect(result.code, result.output).not.toBe(0);
-    expect(result.output).toMatch(new RegExp(`gate-2 +> +${failing}: failed: apply: namespaces "${failing}" already exists`));
+    expect(result.output).toMatch(
+      new RegExp(`gate-2 +> +${failing}: failed: apply: namespaces "${failing}" already exists`),
+    );
     expect(result.output).not.toMatch(new RegExp(`${later[0]} +starting`));
     // GitLab then runs the report job (when: always). gitlab-ci-local never starts a job that comes after
     // skipped ones (it waits for them to finish), so it is run by name, on the artifacts of the run above.
@@ -67,7 +84,9 @@ describe("the emitted GitLab pipeline, run by gitlab-ci-local", () => {
       ...canary.map((name) => [name, "canary", name === failing ? "failed" : "applied"]),
       ...later.map((name) => [name, "rest", "skipped"]),
     ]);
-    expect(report.stacks.find((s) => s.name === later[0])!.error).toBe("no report: the wave did not run (held or cancelled), or all its jobs died first");
+    expect(report.stacks.find((s) => s.name === later[0])!.error).toBe(
+      "no report: the wave did not run (held or cancelled), or all its jobs died first",
+    );
     expect(readFileSync(join(dir, "fleet-report.junit.xml"), "utf8")).toContain(`name="${failing}"`);
     expect(municipalities).toHaveLength(3);
     await kubectl(["delete", "namespace", failing, "--wait=true", "--timeout=120s"]);
@@ -83,6 +102,7 @@ describe("the emitted GitLab pipeline, run by gitlab-ci-local", () => {
       [later[0], "applied"],
     ]);
     expect(report.summary).toMatchObject({ applied: 2, "no-changes": 1, failed: 0, skipped: 0 });
-    for (const name of [...canary, ...later]) expect((await kubectl(["get", "namespace", name, "-o", "name"])).trim()).toBe(`namespace/${name}`);
+    for (const name of [...canary, ...later])
+      expect((await kubectl(["get", "namespace", name, "-o", "name"])).trim()).toBe(`namespace/${name}`);
   });
 });

@@ -5,5 +5,8 @@ import { run, type RunResult } from "./support.ts";
 
 /** `sei-infra fleet …` in a workspace; no terminal, CI set: plain progress lines. */
 export function fleet(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
-  return run(process.execPath, [join(REPO_ROOT, "bin", "sei-infra.js"), "fleet", ...args], { cwd: dir, env: { CI: "1", ...env } });
+  return run(process.execPath, [join(REPO_ROOT, "bin", "sei-infra.js"), "fleet", ...args], {
+    cwd: dir,
+    env: { CI: "1", ...env },
+  });
 }

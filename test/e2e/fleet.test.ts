@@ -61,7 +61,18 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
     await kubectl(["create", "namespace", `sei-${failing}`]);
     await kubectl(["label", "namespace", `sei-${failing}`, "app.kubernetes.io/managed-by=someone-else"]);
 
-    const result = await fleet(dir, ["apply", ...WAVES, "--max-failures", "0", "--report", "run1.json", "--summary", "run1.md", "--junit", "run1.xml"]);
+    const result = await fleet(dir, [
+      "apply",
+      ...WAVES,
+      "--max-failures",
+      "0",
+      "--report",
+      "run1.json",
+      "--summary",
+      "run1.md",
+      "--junit",
+      "run1.xml",
+    ]);
     expect(result.code, result.output).toBe(1);
     const report = readReport("run1.json");
     // The engine the suite runs: OpenTofu unless TERRAFORM_BINARY_NAME names Terraform.
@@ -76,15 +87,21 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
 
     const canary = plan.waves[0]!.stacks.filter((s) => s !== `sei-${failing}`);
     expect(statuses(canary.map((s) => stacks.get(s)!))).toEqual(["applied"]);
-    for (const name of canary) expect((await get("namespace", name)).metadata.labels?.["sei.mg.gov.br/municipality"]).toBe(name.slice(4));
+    for (const name of canary)
+      expect((await get("namespace", name)).metadata.labels?.["sei.mg.gov.br/municipality"]).toBe(name.slice(4));
     const held = plan.waves.slice(1).flatMap((w) => w.stacks.map((s) => stacks.get(s)!));
     expect(statuses(held)).toEqual(["skipped"]);
-    expect(held[0]!.error).toMatch(/^held: 1 stack\(s\) failed or were refused by the end of wave canary, more than --max-failures 0/);
-    for (const stack of held) expect((await kubectl(["get", "namespace", stack.name, "--ignore-not-found"])).trim()).toBe("");
+    expect(held[0]!.error).toMatch(
+      /^held: 1 stack\(s\) failed or were refused by the end of wave canary, more than --max-failures 0/,
+    );
+    for (const stack of held)
+      expect((await kubectl(["get", "namespace", stack.name, "--ignore-not-found"])).trim()).toBe("");
 
     // The summary and the JUnit XML name the failure and where its log is.
     expect(readFileSync(join(dir, "run1.md"), "utf8")).toContain(`| sei-${failing} |`);
-    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(readFileSync(join(dir, "run1.xml"), "utf8")) as {
+    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "" }).parse(
+      readFileSync(join(dir, "run1.xml"), "utf8"),
+    ) as {
       testsuites: { failures: string; skipped: string };
     };
     expect([junit.testsuites.failures, junit.testsuites.skipped]).toEqual(["1", String(held.length)]);
@@ -116,10 +133,22 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
   });
 
   it("5. a quota and a label changed with kubectl: drift reports exactly those stacks and addresses", async () => {
-    const [labelled, quoted] = [municipalities.find((m) => m.cluster === "e2e-a")!, municipalities.find((m) => m.cluster === "e2e-b")!];
+    const [labelled, quoted] = [
+      municipalities.find((m) => m.cluster === "e2e-a")!,
+      municipalities.find((m) => m.cluster === "e2e-b")!,
+    ];
     await kubectl(["label", "namespace", `sei-${labelled.name}`, "sei.mg.gov.br/tier=metropole", "--overwrite"]);
     const [quota] = await list("resourcequota", `sei-${quoted.name}`);
-    await kubectl(["patch", "resourcequota", quota!.metadata.name, "-n", `sei-${quoted.name}`, "--type=merge", "-p", '{"spec":{"hard":{"pods":"999"}}}']);
+    await kubectl([
+      "patch",
+      "resourcequota",
+      quota!.metadata.name,
+      "-n",
+      `sei-${quoted.name}`,
+      "--type=merge",
+      "-p",
+      '{"spec":{"hard":{"pods":"999"}}}',
+    ]);
 
     const result = await fleet(dir, ["drift", "--concurrency", "4", "--report", "drift.json"]);
     expect(result.code, result.output).toBe(1);
@@ -135,7 +164,13 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
     expect(report.stacks.every((s) => s.wave === null)).toBe(true);
 
     // A plan of just those two shows the changes that would set them back.
-    const planned = await fleet(dir, ["plan", "--only", `${labelled.name},sei-${quoted.name}`, "--report", "plan.json"]);
+    const planned = await fleet(dir, [
+      "plan",
+      "--only",
+      `${labelled.name},sei-${quoted.name}`,
+      "--report",
+      "plan.json",
+    ]);
     expect(planned.code, planned.output).toBe(0);
     expect(readReport("plan.json").stacks.map((s) => [s.name, s.status, s.change])).toEqual(
       [

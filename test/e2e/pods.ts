@@ -18,21 +18,45 @@ export async function connectFromApp(namespace: string, host: string, port: numb
 if (!$s) { echo "refused: $m"; exit(0); }
 if ($argv[3] === "1") { stream_set_timeout($s, 4); $l = fgets($s); echo "connected: ", $l === false ? "" : trim($l); exit(0); }
 echo "connected";`;
-  const result = await exec(namespace, "deploy/sei-app", ["php", "-r", code, "--", host, String(port), readLine ? "1" : "0"]);
+  const result = await exec(namespace, "deploy/sei-app", [
+    "php",
+    "-r",
+    code,
+    "--",
+    host,
+    String(port),
+    readLine ? "1" : "0",
+  ]);
   return result.output.trim();
 }
 
 /** A login to the database from the app's pod, over the network as SEI logs in: "ok" or "refused: …". */
-export async function loginFromApp(namespace: string, host: string, user: string, password: string, database: string): Promise<string> {
+export async function loginFromApp(
+  namespace: string,
+  host: string,
+  user: string,
+  password: string,
+  database: string,
+): Promise<string> {
   const code = `mysqli_report(MYSQLI_REPORT_OFF);
 $c = @mysqli_connect($argv[1], $argv[2], $argv[3], $argv[4], 3306);
 echo $c ? "ok" : "refused: " . mysqli_connect_error();`;
-  return (await exec(namespace, "deploy/sei-app", ["php", "-r", code, "--", host, user, password, database])).output.trim();
+  return (
+    await exec(namespace, "deploy/sei-app", ["php", "-r", code, "--", host, user, password, database])
+  ).output.trim();
 }
 
 /** A TCP connection from a pod whose image has bash (the MariaDB image): true when it connects within 4 s. */
 export async function connectsFrom(namespace: string, pod: string, host: string, port: number): Promise<boolean> {
-  const result = await exec(namespace, pod, ["timeout", "5", "bash", "-c", 'exec 3<>"/dev/tcp/$0/$1"', host, String(port)]);
+  const result = await exec(namespace, pod, [
+    "timeout",
+    "5",
+    "bash",
+    "-c",
+    'exec 3<>"/dev/tcp/$0/$1"',
+    host,
+    String(port),
+  ]);
   return result.code === 0;
 }
 

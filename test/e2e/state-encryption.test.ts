@@ -56,14 +56,19 @@ function tofu(args: readonly string[], env: NodeJS.ProcessEnv) {
 }
 
 function fleet(args: readonly string[], env: NodeJS.ProcessEnv) {
-  return run(process.execPath, [join(workspace, "bin", "sei-infra.js"), "fleet", ...args, "--only", NAME], { cwd: workspace, env });
+  return run(process.execPath, [join(workspace, "bin", "sei-infra.js"), "fleet", ...args, "--only", NAME], {
+    cwd: workspace,
+    env,
+  });
 }
 
 /** Every value of the instance's two Secrets, as the cluster holds them. */
 async function secretValues(): Promise<string[]> {
   const values: string[] = [];
   for (const name of ["sei-database-credentials", "sei-app-secrets"]) {
-    const secret = JSON.parse(await kubectl(["get", "secret", name, "-n", STACK, "-o", "json"])) as { data: Record<string, string> };
+    const secret = JSON.parse(await kubectl(["get", "secret", name, "-n", STACK, "-o", "json"])) as {
+      data: Record<string, string>;
+    };
     values.push(...Object.values(secret.data).map((v) => Buffer.from(v, "base64").toString()));
   }
   return values;
@@ -77,7 +82,9 @@ function leaks(text: string, secrets: readonly string[]): string[] {
 /** Every file of the state folder (the state and any backup OpenTofu left beside it), as one text. */
 function stateFolder(): string {
   const dir = join(workspace, "terraform-state");
-  return readdirSync(dir).map((name) => readFileSync(join(dir, name), "latin1")).join("\n");
+  return readdirSync(dir)
+    .map((name) => readFileSync(join(dir, name), "latin1"))
+    .join("\n");
 }
 
 describe("state encryption with OpenTofu", () => {
@@ -96,10 +103,14 @@ describe("state encryption with OpenTofu", () => {
   });
 
   it("turns encryption on over a state written in clear: fleet apply writes it encrypted", async () => {
-    const deploy = await run("npx", ["cdktf", "deploy", STACK, "--auto-approve", "--skip-provider-lock", "--no-color"], {
-      cwd: workspace,
-      env: { TERRAFORM_BINARY_NAME: requireEnv("SEI_E2E_TOFU"), SEI_ONLY: NAME, CI: "1" },
-    });
+    const deploy = await run(
+      "npx",
+      ["cdktf", "deploy", STACK, "--auto-approve", "--skip-provider-lock", "--no-color"],
+      {
+        cwd: workspace,
+        env: { TERRAFORM_BINARY_NAME: requireEnv("SEI_E2E_TOFU"), SEI_ONLY: NAME, CI: "1" },
+      },
+    );
     expect(deploy.code, deploy.output).toBe(0);
     const secrets = await secretValues();
     expect(secrets).toHaveLength(7);
@@ -115,15 +126,22 @@ describe("state encryption with OpenTofu", () => {
 
   it("keeps the state at rest free of any password, key, passphrase or address; OpenTofu reads them all back", async () => {
     // cdktf deploys an encrypted stack too, given OpenTofu and the passphrase.
-    const deploy = await run("npx", ["cdktf", "deploy", STACK, "--auto-approve", "--skip-provider-lock", "--no-color"], {
-      cwd: workspace,
-      env: { ...tofuEnv(FIRST), SEI_ONLY: NAME },
-    });
+    const deploy = await run(
+      "npx",
+      ["cdktf", "deploy", STACK, "--auto-approve", "--skip-provider-lock", "--no-color"],
+      {
+        cwd: workspace,
+        env: { ...tofuEnv(FIRST), SEI_ONLY: NAME },
+      },
+    );
     expect(deploy.code, deploy.output).toBe(0);
 
     const secrets = await secretValues();
     const atRest = readFileSync(stateFile, "utf8");
-    expect(JSON.parse(atRest)).toMatchObject({ meta: { "key_provider.pbkdf2.sei_2026": expect.any(String) }, encrypted_data: expect.any(String) });
+    expect(JSON.parse(atRest)).toMatchObject({
+      meta: { "key_provider.pbkdf2.sei_2026": expect.any(String) },
+      encrypted_data: expect.any(String),
+    });
     expect(leaks(stateFolder(), [...secrets, FIRST])).toEqual([]);
     expect(stateFolder()).not.toContain("random_password");
 
@@ -172,6 +190,8 @@ describe("state encryption with OpenTofu", () => {
     // The secrets themselves never changed.
     expect(await secretValues()).toEqual(secrets);
     // Nothing of a run stays in the workspace but reports and logs: no plan file.
-    expect(readdirSync(join(workspace, ".sei-fleet", "data", "opentofu", STACK)).filter((f) => f.endsWith(".tfplan"))).toEqual([]);
+    expect(
+      readdirSync(join(workspace, ".sei-fleet", "data", "opentofu", STACK)).filter((f) => f.endsWith(".tfplan")),
+    ).toEqual([]);
   });
 });

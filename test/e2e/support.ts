@@ -12,7 +12,15 @@ import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { kubectl, run, type RunResult } from "../../scripts/lib/run.ts";
 
 // The workspace itself is shared with the fleet benchmark, which never imports from test/.
-export { DATA_CLAIMS, STORAGE_CLASSES, createWorkspace, requireEnv, storageClassManifests, storageManifest, volumePath } from "../../scripts/lib/e2e-workspace.ts";
+export {
+  DATA_CLAIMS,
+  STORAGE_CLASSES,
+  createWorkspace,
+  requireEnv,
+  storageClassManifests,
+  storageManifest,
+  volumePath,
+} from "../../scripts/lib/e2e-workspace.ts";
 export { deploy, kubectl, run, type RunResult } from "../../scripts/lib/run.ts";
 
 /** Copies a workspace (a second engineer's checkout of the same configuration and state). */
@@ -47,7 +55,9 @@ export function stackDir(workspace: string, name: string): string {
 
 /** `terraform plan -detailed-exitcode`: 0 = no changes, 2 = changes, 1 = error. */
 export function planExitCode(workspace: string, name: string): Promise<RunResult> {
-  return run(requireEnv("SEI_E2E_TERRAFORM"), ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { cwd: stackDir(workspace, name) });
+  return run(requireEnv("SEI_E2E_TERRAFORM"), ["plan", "-detailed-exitcode", "-input=false", "-no-color"], {
+    cwd: stackDir(workspace, name),
+  });
 }
 
 /** A Kubernetes object as JSON. */
@@ -60,5 +70,11 @@ export async function list(kind: string, namespace: string): Promise<KubeObject[
 }
 
 // Kubernetes objects are read loosely: the test asserts on the few fields it names.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type KubeObject = { metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string>; status?: any };
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type KubeObject = {
+  metadata: { name: string; uid: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any;
+  data?: Record<string, string>;
+  status?: any;
+};
+/* eslint-enable @typescript-eslint/no-explicit-any */

@@ -21,7 +21,12 @@ import { join } from "node:path";
 import type { Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIP_SYSTEMS } from "../../core/image-contract.ts";
-import { addCommandLine, addMunicipality, createRunningWorkspace, localImage } from "../../scripts/lib/e2e-workspace.ts";
+import {
+  addCommandLine,
+  addMunicipality,
+  createRunningWorkspace,
+  localImage,
+} from "../../scripts/lib/e2e-workspace.ts";
 import { DATA_TABLE, backupNow, loseDataVolumes, writeData } from "../../scripts/lib/instance-data.ts";
 import { installIngressFixture, removeIngressFixture, testCaCertificate } from "../../scripts/lib/ingress-fixture.ts";
 import { documentTree, tableChecksums } from "../../scripts/lib/checksums.ts";
@@ -37,7 +42,20 @@ import {
   startMailListener,
   waitForNoPods,
 } from "./pods.ts";
-import { createWorkspace, deploy, editMunicipality, get, kubectl, list, planExitCode, requireEnv, run, storageManifest, volumePath, type KubeObject } from "./support.ts";
+import {
+  createWorkspace,
+  deploy,
+  editMunicipality,
+  get,
+  kubectl,
+  list,
+  planExitCode,
+  requireEnv,
+  run,
+  storageManifest,
+  volumePath,
+  type KubeObject,
+} from "./support.ts";
 
 const INGRESS_NAMESPACE = "ingress-nginx"; // platform.yaml's ingress.controllerNamespace, kept by the workspace
 const MAIL_PORT = 2525;
@@ -66,7 +84,9 @@ async function deployed(dir: string, name: string, what: string): Promise<void> 
 
 async function secretValues(namespace: string, name: string): Promise<Record<string, string>> {
   const secret = await get("secret", name, namespace);
-  return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]));
+  return Object.fromEntries(
+    Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]),
+  );
 }
 
 interface DependencyReport {
@@ -77,7 +97,13 @@ interface DependencyReport {
 
 /** The stand-in app's own report of every call of the image contract (images/standin). */
 async function dependencies(): Promise<DependencyReport> {
-  const result = await exec(ns(main), "deploy/sei-app", ["curl", "-sS", "--max-time", "60", "http://127.0.0.1:8000/standin/dependencies.php"]);
+  const result = await exec(ns(main), "deploy/sei-app", [
+    "curl",
+    "-sS",
+    "--max-time",
+    "60",
+    "http://127.0.0.1:8000/standin/dependencies.php",
+  ]);
   return JSON.parse(result.output) as DependencyReport;
 }
 
@@ -94,7 +120,10 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     requireEnv("PG_CONN_STR");
     const hostIp = requireEnv("SEI_E2E_HOST_IP");
     mail = await startMailListener(hostIp, MAIL_PORT);
-    workspace = createRunningWorkspace([], { mail: { host: hostIp, port: MAIL_PORT }, jodOn: ["pequeno-i", "pequeno-ii"] });
+    workspace = createRunningWorkspace([], {
+      mail: { host: hostIp, port: MAIL_PORT },
+      jodOn: ["pequeno-i", "pequeno-ii"],
+    });
     main = addMunicipality(workspace, "Olhos-d'Água", "pequeno-i", "production", 1);
     addCommandLine(workspace);
     otherWorkspace = createWorkspace([]);
@@ -108,7 +137,8 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     if (process.env.SEI_E2E_KEEP === "1") return;
     // Running pods hold the node's CPU: the next test files need it.
     await removeIngressFixture(INGRESS_NAMESPACE).catch(() => undefined);
-    for (const name of [main, other]) await kubectl(["delete", "namespace", ns(name), "--ignore-not-found", "--wait=false"]).catch(() => undefined);
+    for (const name of [main, other])
+      await kubectl(["delete", "namespace", ns(name), "--ignore-not-found", "--wait=false"]).catch(() => undefined);
     for (const dir of [workspace, otherWorkspace]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -117,9 +147,12 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     expect(await expectAllReady(ns(main))).toEqual(COMPONENTS);
 
     // sei and sip, latin1, made by the database pod's init script.
-    expect(await sql(ns(main), "SELECT schema_name, default_character_set_name FROM information_schema.schemata WHERE schema_name IN ('sei', 'sip') ORDER BY 1")).toBe(
-      "sei\tlatin1\nsip\tlatin1\n",
-    );
+    expect(
+      await sql(
+        ns(main),
+        "SELECT schema_name, default_character_set_name FROM information_schema.schemata WHERE schema_name IN ('sei', 'sip') ORDER BY 1",
+      ),
+    ).toBe("sei\tlatin1\nsip\tlatin1\n");
 
     // The app users and the backup's account log in with the passwords in the Secrets; nothing else logs in.
     const passwords = await secretValues(ns(main), "sei-database-credentials");
@@ -138,19 +171,38 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       ["mariadb.sys", "", "sei"],
       ["sei", passwords.APP_DB_SEI_PASSWORD!, "sei"], // a guessed name
     ] as const) {
-      expect(await loginFromApp(ns(main), host, user, password, database), `${user || "(anonymous)"} on ${database}`).toMatch(/^refused: Access denied/);
+      expect(
+        await loginFromApp(ns(main), host, user, password, database),
+        `${user || "(anonymous)"} on ${database}`,
+      ).toMatch(/^refused: Access denied/);
     }
-    const accounts = (await sql(ns(main), "SELECT CONCAT(user, '@', host, IF(JSON_VALUE(priv, '$.account_locked') IN ('true', '1'), ' (locked)', '')) FROM mysql.global_priv ORDER BY 1"))
+    const accounts = (
+      await sql(
+        ns(main),
+        "SELECT CONCAT(user, '@', host, IF(JSON_VALUE(priv, '$.account_locked') IN ('true', '1'), ' (locked)', '')) FROM mysql.global_priv ORDER BY 1",
+      )
+    )
       .split("\n")
       .filter(Boolean);
-    const expected = ["mariadb.sys@localhost (locked)", "root@%", "root@localhost", "sei_user@%", "sip_user@%", ...(backup.user === "root" ? [] : [`${backup.user}@%`])];
+    const expected = [
+      "mariadb.sys@localhost (locked)",
+      "root@%",
+      "root@localhost",
+      "sei_user@%",
+      "sip_user@%",
+      ...(backup.user === "root" ? [] : [`${backup.user}@%`]),
+    ];
     expect(accounts.sort()).toEqual(expected.sort());
 
     // The first install loaded the reference-dump fixture and set the municipality's settings; then the updater ran.
     const bootstrap = await jobLog(ns(main), "sei-bootstrap");
     expect(bootstrap).toContain("installed SEI 5.1.0");
-    expect(await sql(ns(main), "SELECT sigla, descricao FROM sip.orgao WHERE id_orgao = 0")).toBe("OLHOS-D-AGUA\tPrefeitura Municipal de Olhos-d'Água\n");
-    expect(await sql(ns(main), `SELECT pagina_inicial FROM sip.sistema WHERE id_sistema = ${SIP_SYSTEMS.sip.idSistema}`)).toBe(`https://sei.${main}.mg.gov.br/sip\n`);
+    expect(await sql(ns(main), "SELECT sigla, descricao FROM sip.orgao WHERE id_orgao = 0")).toBe(
+      "OLHOS-D-AGUA\tPrefeitura Municipal de Olhos-d'Água\n",
+    );
+    expect(
+      await sql(ns(main), `SELECT pagina_inicial FROM sip.sistema WHERE id_sistema = ${SIP_SYSTEMS.sip.idSistema}`),
+    ).toBe(`https://sei.${main}.mg.gov.br/sip\n`);
     const updater = await jobLog(ns(main), "sei-updater");
     expect(updater).toContain("stand-in updater (NOT SEI's updater): sip says SIP_VERSAO=3.2.0");
     expect(updater).toContain("updater: done");
@@ -161,38 +213,98 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     const report = await eventually(dependencies, (r) => r.ok, 30);
     expect(report.standIn).toContain("NOT SEI");
     expect(Object.entries(report.checks).filter(([, c]) => !c.ok)).toEqual([]);
-    expect(Object.keys(report.checks).sort()).toEqual(["database-sei", "database-sip", "documents", "jod", "memcached", "memcached-sip", "sip", "solr"]);
-    expect(report.checks.sip?.detail).toBe(`SIP at https://sei.${main}.mg.gov.br/sip/controlador_ws.php?servico=sip accepted SEI's access key`);
+    expect(Object.keys(report.checks).sort()).toEqual([
+      "database-sei",
+      "database-sip",
+      "documents",
+      "jod",
+      "memcached",
+      "memcached-sip",
+      "sip",
+      "solr",
+    ]);
+    expect(report.checks.sip?.detail).toBe(
+      `SIP at https://sei.${main}.mg.gov.br/sip/controlador_ws.php?servico=sip accepted SEI's access key`,
+    );
     expect(report.checks.solr?.detail).toContain("with basic auth");
     expect(report.ok).toBe(true);
 
     // A browser's request: HTTPS to the controller, the host's certificate, routed to the app, whose login form answers.
-    const fixture = (await kubectl(["-n", INGRESS_NAMESPACE, "get", "pods", "-l", "app.kubernetes.io/name=ingress-fixture", "--field-selector=status.phase=Running", "-o", "jsonpath={.items[0].status.podIP}"])).trim();
-    const page = await run("curl", ["-sS", "--max-time", "20", "--cacert", testCaCertificate(), "--resolve", `sei.${main}.mg.gov.br:443:${fixture}`, `https://sei.${main}.mg.gov.br/sip/login.php?sigla_orgao_sistema=OLHOS-D-AGUA&sigla_sistema=SEI`], { cwd: workspace });
+    const fixture = (
+      await kubectl([
+        "-n",
+        INGRESS_NAMESPACE,
+        "get",
+        "pods",
+        "-l",
+        "app.kubernetes.io/name=ingress-fixture",
+        "--field-selector=status.phase=Running",
+        "-o",
+        "jsonpath={.items[0].status.podIP}",
+      ])
+    ).trim();
+    const page = await run(
+      "curl",
+      [
+        "-sS",
+        "--max-time",
+        "20",
+        "--cacert",
+        testCaCertificate(),
+        "--resolve",
+        `sei.${main}.mg.gov.br:443:${fixture}`,
+        `https://sei.${main}.mg.gov.br/sip/login.php?sigla_orgao_sistema=OLHOS-D-AGUA&sigla_sistema=SEI`,
+      ],
+      { cwd: workspace },
+    );
     expect(page.output).toContain('id="pwdSenha"');
   });
 
   it("3. network: the app reaches its dependencies and the mail relay; another municipality's pod reaches none of them; only the ingress controller's namespace reaches the app", async () => {
     const hostIp = requireEnv("SEI_E2E_HOST_IP");
-    for (const [host, port] of [["sei-database", 3306], ["memcached", 11211], ["sei-solr", 8983], ["jod", 8080]] as const) {
+    for (const [host, port] of [
+      ["sei-database", 3306],
+      ["memcached", 11211],
+      ["sei-solr", 8983],
+      ["jod", 8080],
+    ] as const) {
       expect(await connectFromApp(ns(main), host, port), `${host}:${port}`).toBe("connected");
     }
-    expect(await connectFromApp(ns(main), hostIp, MAIL_PORT, true)).toBe("connected: 220 sei-e2e stand-in mail relay (not a mail server)");
+    expect(await connectFromApp(ns(main), hostIp, MAIL_PORT, true)).toBe(
+      "connected: 220 sei-e2e stand-in mail relay (not a mail server)",
+    );
 
     // Another municipality's namespace, with a pod whose own egress the test opens: only this instance's policies can refuse it.
     await deployed(otherWorkspace, other, "deploy a second municipality without waiting");
     await kubectl(["apply", "-f", "-"], probeManifests(ns(other), localImage("mariadb")));
     await kubectl(["-n", ns(other), "wait", "--for=condition=Ready", "pod/e2e-probe", "--timeout=120s"]);
-    const address = async (service: string, namespace: string) => (await kubectl(["-n", namespace, "get", "service", service, "-o", "jsonpath={.spec.clusterIP}"])).trim();
+    const address = async (service: string, namespace: string) =>
+      (await kubectl(["-n", namespace, "get", "service", service, "-o", "jsonpath={.spec.clusterIP}"])).trim();
     const controller = await address("ingress-fixture", INGRESS_NAMESPACE);
-    expect(await eventually(() => connectsFrom(ns(other), "e2e-probe", controller, 443), (open) => open), "the probe's egress is open (control)").toBe(true);
-    for (const [service, port] of [["sei-database", 3306], ["sei-solr", 8983], ["memcached", 11211], ["sei-app", 8000]] as const) {
+    expect(
+      await eventually(
+        () => connectsFrom(ns(other), "e2e-probe", controller, 443),
+        (open) => open,
+      ),
+      "the probe's egress is open (control)",
+    ).toBe(true);
+    for (const [service, port] of [
+      ["sei-database", 3306],
+      ["sei-solr", 8983],
+      ["memcached", 11211],
+      ["sei-app", 8000],
+    ] as const) {
       const target = await address(service, ns(main));
       expect(await connectsFrom(ns(other), "e2e-probe", target, port), `${ns(other)} → ${service}:${port}`).toBe(false);
-      if (service !== "sei-app") expect(await connectFromApp(ns(main), target, port), `app → ${service} at ${target}`).toBe("connected");
+      if (service !== "sei-app")
+        expect(await connectFromApp(ns(main), target, port), `app → ${service} at ${target}`).toBe("connected");
     }
     // From the ingress controller's namespace the app answers.
-    const fromController = await exec(INGRESS_NAMESPACE, "deploy/ingress-fixture", ["python3", "-c", `import socket; socket.create_connection(("${await address("sei-app", ns(main))}", 8000), 4); print("connected")`]);
+    const fromController = await exec(INGRESS_NAMESPACE, "deploy/ingress-fixture", [
+      "python3",
+      "-c",
+      `import socket; socket.create_connection(("${await address("sei-app", ns(main))}", 8000), 4); print("connected")`,
+    ]);
     expect(fromController.output.trim()).toBe("connected");
 
     // Its pods never run here (its images are not on the node); the node's CPU goes back to the instance under test.
@@ -206,14 +318,24 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     written = await data();
     expect(Object.keys(written.documents)).toHaveLength(DATA_MIB);
     // latin1: one byte a character, "º" and "ç" included.
-    expect(await sql(ns(main), `SELECT COUNT(*), SUM(texto LIKE 'Registro nº %: ação%' AND LENGTH(texto) = CHAR_LENGTH(texto)) FROM sei.${DATA_TABLE}`)).toBe(`${rows}\t${rows}\n`);
-    const claims = async () => new Map((await list("persistentvolumeclaims", ns(main))).map((c: KubeObject) => [c.metadata.name, c.metadata.uid]));
+    expect(
+      await sql(
+        ns(main),
+        `SELECT COUNT(*), SUM(texto LIKE 'Registro nº %: ação%' AND LENGTH(texto) = CHAR_LENGTH(texto)) FROM sei.${DATA_TABLE}`,
+      ),
+    ).toBe(`${rows}\t${rows}\n`);
+    const claims = async () =>
+      new Map(
+        (await list("persistentvolumeclaims", ns(main))).map((c: KubeObject) => [c.metadata.name, c.metadata.uid]),
+      );
     const claimUids = await claims();
 
     editMunicipality(workspace, main, ["spec", "tier"], "pequeno-ii");
     await deployed(workspace, main, "move up to pequeno-ii, every pod Ready again");
     expect(await expectAllReady(ns(main))).toEqual(COMPONENTS);
-    expect(await jobLog(ns(main), "sei-bootstrap")).toContain("an installed instance; the reference dumps are not loaded and nothing is changed");
+    expect(await jobLog(ns(main), "sei-bootstrap")).toContain(
+      "an installed instance; the reference dumps are not loaded and nothing is changed",
+    );
     expect(await data()).toEqual(written);
     expect(await claims()).toEqual(claimUids);
 
@@ -235,13 +357,19 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
 
   it("5. backup, then restore into a fresh database and a fresh document repository with sei-infra restore: every table and file equal", async () => {
     const before = await data();
-    const set = await timed(`backup (${DATA_MIB} MiB of rows, ${DATA_MIB} MiB of documents)`, () => backupNow(ns(main), "e2e-backup"));
+    const set = await timed(`backup (${DATA_MIB} MiB of rows, ${DATA_MIB} MiB of documents)`, () =>
+      backupNow(ns(main), "e2e-backup"),
+    );
 
     // The volumes are lost: the instance stops, its database and document volumes come back empty.
     await loseDataVolumes(ns(main), main);
-    expect(await sql(ns(main), "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')")).toBe("0\n");
+    expect(
+      await sql(ns(main), "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')"),
+    ).toBe("0\n");
 
-    const restored = await timed("restore (sei-infra restore)", () => run("node", ["bin/sei-infra.js", "restore", main, "--set", set], { cwd: workspace }));
+    const restored = await timed("restore (sei-infra restore)", () =>
+      run("node", ["bin/sei-infra.js", "restore", main, "--set", set], { cwd: workspace }),
+    );
     expect(restored.output).toContain(`restore: set ${set} restored`);
     expect(restored.code, restored.output).toBe(0);
     expect(await data()).toEqual(before);
@@ -261,18 +389,33 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
         apiVersion: "v1",
         kind: "Pod",
         metadata: { name: "e2e-privileged", namespace: ns(main) },
-        spec: { containers: [{ name: "shell", image: localImage("mariadb"), command: ["sleep", "60"], securityContext: { privileged: true } }] },
+        spec: {
+          containers: [
+            {
+              name: "shell",
+              image: localImage("mariadb"),
+              command: ["sleep", "60"],
+              securityContext: { privileged: true },
+            },
+          ],
+        },
       }),
     });
     expect(refused.code).not.toBe(0);
     expect(refused.output).toMatch(/violates PodSecurity "restricted:[^"]+": .*privileged/);
-    expect((await run("kubectl", ["-n", ns(main), "get", "pod", "e2e-privileged"], { cwd: workspace })).code).not.toBe(0);
+    expect((await run("kubectl", ["-n", ns(main), "get", "pod", "e2e-privileged"], { cwd: workspace })).code).not.toBe(
+      0,
+    );
   });
 });
 
 /** The account the backup CronJob connects with: its user (root unless the job names one) and the Secret key of its password. */
 function backupAccount(cronJob: KubeObject): { user: string; passwordKey: string } {
-  const env = cronJob.spec.jobTemplate.spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: { secretKeyRef: { key: string } } }[];
+  const env = cronJob.spec.jobTemplate.spec.template.spec.containers[0].env as {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef: { key: string } };
+  }[];
   const password = env.find((e) => e.name === "MYSQL_PWD")?.valueFrom?.secretKeyRef.key;
   if (!password) throw new Error("the backup CronJob takes no MYSQL_PWD from a Secret");
   return { user: env.find((e) => /USER/.test(e.name))?.value ?? "root", passwordKey: password };
@@ -282,14 +425,24 @@ function backupAccount(cronJob: KubeObject): { user: string; passwordKey: string
 function probeManifests(namespace: string, image: string): string {
   const labels = { "sei-e2e/probe": "true" };
   return [
-    { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "e2e-probe-egress", namespace }, spec: { podSelector: { matchLabels: labels }, policyTypes: ["Egress"], egress: [{}] } },
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "e2e-probe-egress", namespace },
+      spec: { podSelector: { matchLabels: labels }, policyTypes: ["Egress"], egress: [{}] },
+    },
     {
       apiVersion: "v1",
       kind: "Pod",
       metadata: { name: "e2e-probe", namespace, labels },
       spec: {
         automountServiceAccountToken: false,
-        securityContext: { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, seccompProfile: { type: "RuntimeDefault" } },
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: 999,
+          runAsGroup: 999,
+          seccompProfile: { type: "RuntimeDefault" },
+        },
         containers: [
           {
             name: "probe",
@@ -297,7 +450,11 @@ function probeManifests(namespace: string, image: string): string {
             imagePullPolicy: "Never",
             command: ["sleep", "3600"],
             resources: { requests: { cpu: "25m", memory: "32Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ["ALL"] },
+            },
           },
         ],
       },

@@ -7,26 +7,42 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { classifyDrift, countChanges, dataBearingDeletes, driftedAddresses, engineRefusals, errorSummaries, hasChanges, parsePlanJson, type PlanJson } from "../../fleet/classify.ts";
+import {
+  classifyDrift,
+  countChanges,
+  dataBearingDeletes,
+  driftedAddresses,
+  engineRefusals,
+  errorSummaries,
+  hasChanges,
+  parsePlanJson,
+  type PlanJson,
+} from "../../fleet/classify.ts";
 
 const ENGINES = ["opentofu", "terraform"] as const;
 const dir = join(import.meta.dirname, "fixtures", "plans");
 
 type Recorded = PlanJson & { _recorded: { engine: string; command: string; planLine: string } };
-const plan = (engine: string, name: string) => parsePlanJson(readFileSync(join(dir, `${engine}-${name}.json`), "utf8")) as Recorded;
+const plan = (engine: string, name: string) =>
+  parsePlanJson(readFileSync(join(dir, `${engine}-${name}.json`), "utf8")) as Recorded;
 
 const NAMESPACE = "kubernetes_namespace_v1.Tenancy_DCCC82F6";
 const QUOTA = "kubernetes_resource_quota_v1.Tenancy_Quota_929FAC5C";
 
 describe.each(ENGINES)("plans recorded from %s", (engine) => {
-  it.each(["create", "no-changes", "drift", "pending", "replace-database"])("%s: counts as the engine's own Plan line", (name) => {
-    const p = plan(engine, name);
-    const line = /^Plan: (\d+) to add, (\d+) to change, (\d+) to destroy\.$/.exec(p._recorded.planLine);
-    const expected = line ? { add: Number(line[1]), change: Number(line[2]), destroy: Number(line[3]) } : { add: 0, change: 0, destroy: 0 };
-    if (!line) expect(p._recorded.planLine).toMatch(/^No changes\./);
-    expect(countChanges(p)).toEqual(expected);
-    expect(hasChanges(p)).toBe(line !== null);
-  });
+  it.each(["create", "no-changes", "drift", "pending", "replace-database"])(
+    "%s: counts as the engine's own Plan line",
+    (name) => {
+      const p = plan(engine, name);
+      const line = /^Plan: (\d+) to add, (\d+) to change, (\d+) to destroy\.$/.exec(p._recorded.planLine);
+      const expected = line
+        ? { add: Number(line[1]), change: Number(line[2]), destroy: Number(line[3]) }
+        : { add: 0, change: 0, destroy: 0 };
+      if (!line) expect(p._recorded.planLine).toMatch(/^No changes\./);
+      expect(countChanges(p)).toEqual(expected);
+      expect(hasChanges(p)).toBe(line !== null);
+    },
+  );
 
   it("a first plan creates everything and deletes nothing", () => {
     const p = plan(engine, "create");
@@ -59,9 +75,14 @@ describe.each(ENGINES)("plans recorded from %s", (engine) => {
   it("a refresh-only plan sees the drift but never says what the configuration would change", () => {
     // Why drift is read from a normal plan: resource_changes is empty after a refresh-only plan,
     // with drift (the kubectl changes) and with a pending tier change alike.
-    expect(plan(engine, "refresh-only-drift").resource_drift?.map((c) => c.address)).toEqual(expect.arrayContaining([NAMESPACE, QUOTA]));
+    expect(plan(engine, "refresh-only-drift").resource_drift?.map((c) => c.address)).toEqual(
+      expect.arrayContaining([NAMESPACE, QUOTA]),
+    );
     for (const name of ["refresh-only-drift", "refresh-only-pending", "refresh-only-no-changes"]) {
-      expect((plan(engine, name).resource_changes ?? []).filter((c) => c.change.actions.some((a) => a !== "no-op")), name).toEqual([]);
+      expect(
+        (plan(engine, name).resource_changes ?? []).filter((c) => c.change.actions.some((a) => a !== "no-op")),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -74,17 +95,22 @@ describe.each(ENGINES)("plans recorded from %s", (engine) => {
       "kubernetes_persistent_volume_claim_v1.SolrVolume_A8519693",
       "kubernetes_secret_v1.Database_Credentials_24F58BE6",
     ]);
-    expect(errorSummaries(log)).toEqual([engine === "opentofu" ? "Resource instance cannot be destroyed" : "Instance cannot be destroyed"]);
+    expect(errorSummaries(log)).toEqual([
+      engine === "opentofu" ? "Resource instance cannot be destroyed" : "Instance cannot be destroyed",
+    ]);
   });
 });
 
 describe("drift noise", () => {
-  it.each(ENGINES)("%s: resource_drift lists objects nobody changed; the classifier keeps to what the plan sets back", (engine) => {
-    // After a first apply, a refresh rewrites attributes of almost every object of the stack.
-    const p = plan(engine, "drift");
-    expect(p.resource_drift!.length).toBeGreaterThan(10);
-    expect(driftedAddresses(p)).toEqual([NAMESPACE, QUOTA]);
-  });
+  it.each(ENGINES)(
+    "%s: resource_drift lists objects nobody changed; the classifier keeps to what the plan sets back",
+    (engine) => {
+      // After a first apply, a refresh rewrites attributes of almost every object of the stack.
+      const p = plan(engine, "drift");
+      expect(p.resource_drift!.length).toBeGreaterThan(10);
+      expect(driftedAddresses(p)).toEqual([NAMESPACE, QUOTA]);
+    },
+  );
 });
 
 describe("reading show -json", () => {

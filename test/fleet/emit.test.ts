@@ -40,7 +40,14 @@ function options(overrides: Partial<EmitOptions> = {}): EmitOptions {
   };
 }
 
-type Job = { stage?: string; resource_group?: string; script?: string[]; extends?: string; when?: string; artifacts?: { paths: string[]; reports?: { junit: string } } };
+type Job = {
+  stage?: string;
+  resource_group?: string;
+  script?: string[];
+  extends?: string;
+  when?: string;
+  artifacts?: { paths: string[]; reports?: { junit: string } };
+};
 
 describe("GitLab child pipeline", () => {
   const pipeline = parse(emitGitlab(options())) as Record<string, Job> & { stages: string[] };
@@ -56,8 +63,14 @@ describe("GitLab child pipeline", () => {
           extends: ".sei-fleet-stack",
           stage: `wave-${i + 1}`,
           resource_group: name,
-          script: [`npx --no sei-infra fleet apply --only ${name} --report fleet-reports/${name}.json --logs fleet-logs`],
-          artifacts: { when: "always", expire_in: "30 days", paths: [`fleet-reports/${name}.json`, `fleet-logs/${name}.log`] },
+          script: [
+            `npx --no sei-infra fleet apply --only ${name} --report fleet-reports/${name}.json --logs fleet-logs`,
+          ],
+          artifacts: {
+            when: "always",
+            expire_in: "30 days",
+            paths: [`fleet-reports/${name}.json`, `fleet-logs/${name}.log`],
+          },
         });
       }
     }
@@ -66,23 +79,38 @@ describe("GitLab child pipeline", () => {
   });
 
   it("gates check the budget; the final job always merges every report", () => {
-    expect(pipeline["gate-2"]).toEqual({ stage: "gate-2", script: ["npx --no sei-infra fleet report gate fleet-reports --plan fleet/fleet-plan.json --wave 2 --max-failures 1"] });
+    expect(pipeline["gate-2"]).toEqual({
+      stage: "gate-2",
+      script: [
+        "npx --no sei-infra fleet report gate fleet-reports --plan fleet/fleet-plan.json --wave 2 --max-failures 1",
+      ],
+    });
     expect(pipeline["fleet-report"]).toMatchObject({
       stage: "report",
       when: "always",
-      script: ["npx --no sei-infra fleet report merge fleet-reports --plan fleet/fleet-plan.json --report fleet-report.json --summary fleet-report.md --junit fleet-report.junit.xml"],
+      script: [
+        "npx --no sei-infra fleet report merge fleet-reports --plan fleet/fleet-plan.json --report fleet-report.json --summary fleet-report.md --junit fleet-report.junit.xml",
+      ],
       artifacts: { reports: { junit: "fleet-report.junit.xml" } },
     });
-    expect((pipeline as unknown as { default: unknown }).default).toEqual({ before_script: ["npm ci --no-audit --no-fund"] });
+    expect((pipeline as unknown as { default: unknown }).default).toEqual({
+      before_script: ["npm ci --no-audit --no-fund"],
+    });
   });
 });
 
 describe("GitHub Actions workflow", () => {
-  const actionlint = execFileSync("bash", [join(REPO_ROOT, "scripts/tools/actionlint.sh")], { encoding: "utf8", timeout: 600_000 }).trim();
+  const actionlint = execFileSync("bash", [join(REPO_ROOT, "scripts/tools/actionlint.sh")], {
+    encoding: "utf8",
+    timeout: 600_000,
+  }).trim();
   const lint = (text: string) => {
     const dir = mkdtempSync(join(tmpdir(), "sei-fleet-gh-"));
     writeFileSync(join(dir, "rollout.yml"), text);
-    return spawnSync(actionlint, ["-no-color", "-shellcheck=", "-pyflakes=", "rollout.yml"], { cwd: dir, encoding: "utf8" });
+    return spawnSync(actionlint, ["-no-color", "-shellcheck=", "-pyflakes=", "rollout.yml"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
   };
 
   it("passes actionlint", () => {
@@ -92,7 +120,9 @@ describe("GitHub Actions workflow", () => {
   });
 
   it("takes the pg connection string and the state passphrases from repository secrets", () => {
-    const text = emitGithub(options({ pgConnectionEnv: "SEI_PG_CONN", passphraseEnv: ["TF_VAR_sei_state_passphrase"] }));
+    const text = emitGithub(
+      options({ pgConnectionEnv: "SEI_PG_CONN", passphraseEnv: ["TF_VAR_sei_state_passphrase"] }),
+    );
     expect((parse(text) as { env: Record<string, string> }).env).toEqual({
       PG_CONN_STR: "${{ secrets.SEI_PG_CONN }}",
       TF_VAR_sei_state_passphrase: "${{ secrets.TF_VAR_SEI_STATE_PASSPHRASE }}",
@@ -106,7 +136,17 @@ describe("GitHub Actions workflow", () => {
   });
 
   it("a job per wave: a matrix of its stacks, fail-fast off, max-parallel, one concurrency group per stack", () => {
-    const workflow = parse(emitGithub(options())) as { jobs: Record<string, { needs?: string[]; if?: string; strategy?: { "fail-fast": boolean; "max-parallel": number; matrix: { stack: string[] } }; concurrency?: unknown }> };
+    const workflow = parse(emitGithub(options())) as {
+      jobs: Record<
+        string,
+        {
+          needs?: string[];
+          if?: string;
+          strategy?: { "fail-fast": boolean; "max-parallel": number; matrix: { stack: string[] } };
+          concurrency?: unknown;
+        }
+      >;
+    };
     expect(Object.keys(workflow.jobs)).toEqual(["wave-1", "gate-2", "wave-2", "gate-3", "wave-3", "report"]);
     expect(workflow.jobs["wave-2"]).toMatchObject({
       needs: ["gate-2"],
@@ -114,11 +154,16 @@ describe("GitHub Actions workflow", () => {
       concurrency: { group: "sei-fleet-${{ matrix.stack }}", "cancel-in-progress": false },
     });
     expect(workflow.jobs["gate-2"]).toMatchObject({ needs: ["wave-1"], if: "${{ !cancelled() }}" });
-    expect(workflow.jobs.report).toMatchObject({ needs: ["wave-1", "gate-2", "wave-2", "gate-3", "wave-3"], if: "${{ always() }}" });
+    expect(workflow.jobs.report).toMatchObject({
+      needs: ["wave-1", "gate-2", "wave-2", "gate-3", "wave-3"],
+      if: "${{ always() }}",
+    });
   });
 
   it("splits a wave larger than 256 stacks into matrix parts", () => {
-    const big: Wave[] = [{ name: "rest", stacks: Array.from({ length: 600 }, (_, i) => stack(`m${String(i).padStart(3, "0")}`)) }];
+    const big: Wave[] = [
+      { name: "rest", stacks: Array.from({ length: 600 }, (_, i) => stack(`m${String(i).padStart(3, "0")}`)) },
+    ];
     const text = emitGithub(options({ waves: big }));
     const workflow = parse(text) as { jobs: Record<string, { strategy?: { matrix: { stack: string[] } } }> };
     const parts = Object.entries(workflow.jobs).filter(([id]) => id.startsWith("wave-1"));
@@ -157,8 +202,15 @@ describe("Kubernetes Indexed Jobs", () => {
   it("one Indexed Job per wave: the stack list by index, per-index backoff, the failure budget", () => {
     const [configMap, job] = objects("wave-3.yaml") as [Manifest, Manifest];
     expect(configMap.data).toEqual({ stacks: "sei-e\nsei-f\nsei-g\n" });
-    expect(job.spec).toMatchObject({ completionMode: "Indexed", completions: 3, parallelism: 3, backoffLimitPerIndex: 0, maxFailedIndexes: 1 });
-    const script = (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0]!.command[2]!;
+    expect(job.spec).toMatchObject({
+      completionMode: "Indexed",
+      completions: 3,
+      parallelism: 3,
+      backoffLimitPerIndex: 0,
+      maxFailedIndexes: 1,
+    });
+    const script = (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec
+      .containers[0]!.command[2]!;
     expect(script).toContain('sed -n "$((JOB_COMPLETION_INDEX + 1))p" /etc/sei-fleet/stacks');
     expect(script).toContain('npx --no sei-infra fleet apply --only "$stack"');
   });
@@ -167,10 +219,18 @@ describe("Kubernetes Indexed Jobs", () => {
     const [configMap, job] = objects("wave-3.yaml") as [Manifest, Manifest];
     const dir = mkdtempSync(join(tmpdir(), "sei-fleet-k8s-"));
     writeFileSync(join(dir, "stacks"), configMap.data!.stacks!);
-    const script = (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec.containers[0]!.command[2]!;
+    const script = (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec
+      .containers[0]!.command[2]!;
     // Run the script up to the exec, with the ConfigMap's file in place of the mount.
-    const pick = script.split("\n").slice(0, 2).join("\n").replace("/etc/sei-fleet/stacks", join(dir, "stacks")) + '\necho "$stack"';
-    const picked = [0, 1, 2].map((i) => execFileSync("sh", ["-ec", pick], { env: { ...process.env, JOB_COMPLETION_INDEX: String(i) }, encoding: "utf8" }).trim());
+    const pick =
+      script.split("\n").slice(0, 2).join("\n").replace("/etc/sei-fleet/stacks", join(dir, "stacks")) +
+      '\necho "$stack"';
+    const picked = [0, 1, 2].map((i) =>
+      execFileSync("sh", ["-ec", pick], {
+        env: { ...process.env, JOB_COMPLETION_INDEX: String(i) },
+        encoding: "utf8",
+      }).trim(),
+    );
     expect(picked).toEqual(["sei-e", "sei-f", "sei-g"]);
     expect(spawnSync("sh", ["-ec", pick], { env: { ...process.env, JOB_COMPLETION_INDEX: "3" } }).status).not.toBe(0);
   });

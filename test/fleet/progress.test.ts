@@ -37,10 +37,18 @@ describe("progress", () => {
   });
 
   it("stack lines and durations", () => {
-    expect(stackLine(stackReport(stack("x"), "drifted", { change: 1, drifted: ["kubernetes_namespace_v1.Tenancy_A"], durationMs: 900 }))).toBe(
-      "sei-x  drifted  +0 ~1 -0  0.9 s  drifted: kubernetes_namespace_v1.Tenancy_A  (log: logs/sei-x.log)",
+    expect(
+      stackLine(
+        stackReport(stack("x"), "drifted", {
+          change: 1,
+          drifted: ["kubernetes_namespace_v1.Tenancy_A"],
+          durationMs: 900,
+        }),
+      ),
+    ).toBe("sei-x  drifted  +0 ~1 -0  0.9 s  drifted: kubernetes_namespace_v1.Tenancy_A  (log: logs/sei-x.log)");
+    expect(stackLine(stackReport(stack("y"), "skipped", { durationMs: 0, error: "held", log: null }))).toBe(
+      "sei-y  skipped  held",
     );
-    expect(stackLine(stackReport(stack("y"), "skipped", { durationMs: 0, error: "held", log: null }))).toBe("sei-y  skipped  held");
     expect([duration(950), duration(75_000), duration(3_725_000)]).toEqual(["0.9 s", "1m15s", "1h02m"]);
   });
 });

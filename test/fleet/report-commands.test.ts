@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { FleetIo } from "../../fleet/io.ts";
 import { fleetGate, fleetMerge } from "../../fleet/report-commands.ts";
-import { REPORT_VERSION, formatReport, reportSchema, summarize, type FleetReport, type StackReport } from "../../fleet/report.ts";
+import {
+  REPORT_VERSION,
+  formatReport,
+  reportSchema,
+  summarize,
+  type FleetReport,
+  type StackReport,
+} from "../../fleet/report.ts";
 import { formatRolloutPlan, rolloutPlan } from "../../fleet/rollout-plan.ts";
 import { stack, stackReport } from "./support.ts";
 
@@ -41,7 +48,14 @@ function ciFolder(reports: StackReport[]): { io: FleetIo & { output: () => strin
     writeFileSync(join(cwd, "reports", r.name, `${r.name}.json`), formatReport(report));
   }
   let output = "";
-  const io = { cwd, env: {}, live: false, out: (t: string) => void (output += t), err: (t: string) => void (output += t), output: () => output };
+  const io = {
+    cwd,
+    env: {},
+    live: false,
+    out: (t: string) => void (output += t),
+    err: (t: string) => void (output += t),
+    output: () => output,
+  };
   return { io };
 }
 
@@ -49,11 +63,16 @@ describe("fleet report gate", () => {
   it("lets the next wave start while the waves before it stay within the budget", async () => {
     const { io } = ciFolder([stackReport(a!, "applied"), stackReport(b!, "no-changes")]);
     expect(await fleetGate({ files: ["reports"], plan: "fleet-plan.json", wave: 2, maxFailures: "0" }, io)).toBe(0);
-    expect(io.output()).toContain("gate: 0 failed or refused stack(s) of 2; --max-failures 0 (0): the next wave may start");
+    expect(io.output()).toContain(
+      "gate: 0 failed or refused stack(s) of 2; --max-failures 0 (0): the next wave may start",
+    );
   });
 
   it("holds the next wave past the budget, naming the failures", async () => {
-    const { io } = ciFolder([stackReport(a!, "applied"), stackReport(b!, "refused", { error: "the plan deletes or replaces data-bearing resources: x" })]);
+    const { io } = ciFolder([
+      stackReport(a!, "applied"),
+      stackReport(b!, "refused", { error: "the plan deletes or replaces data-bearing resources: x" }),
+    ]);
     expect(await fleetGate({ files: ["reports"], plan: "fleet-plan.json", wave: 2, maxFailures: "0" }, io)).toBe(1);
     expect(io.output()).toContain("  sei-b: refused: the plan deletes or replaces data-bearing resources: x");
     expect(await fleetGate({ files: ["reports"], plan: "fleet-plan.json", wave: 2, maxFailures: "1" }, io)).toBe(0);
@@ -79,7 +98,16 @@ describe("fleet report gate", () => {
 describe("fleet report merge", () => {
   it("writes the merged report, summary and JUnit; exits 1 when anything failed or was skipped", async () => {
     const { io } = ciFolder([stackReport(a!, "applied"), stackReport(b!, "applied"), stackReport(c!, "failed")]);
-    const code = await fleetMerge({ files: ["reports"], plan: "fleet-plan.json", report: "out/fleet.json", summary: "out/fleet.md", junit: "out/fleet.xml" }, io);
+    const code = await fleetMerge(
+      {
+        files: ["reports"],
+        plan: "fleet-plan.json",
+        report: "out/fleet.json",
+        summary: "out/fleet.md",
+        junit: "out/fleet.xml",
+      },
+      io,
+    );
     expect(code).toBe(1);
     const merged = reportSchema.parse(JSON.parse(readFileSync(join(io.cwd, "out/fleet.json"), "utf8")));
     expect(merged.stacks.map((s) => [s.name, s.wave, s.status])).toEqual([
@@ -88,7 +116,9 @@ describe("fleet report merge", () => {
       ["sei-c", "50%", "failed"],
       ["sei-d", "rest", "skipped"],
     ]);
-    expect(readFileSync(join(io.cwd, "out/fleet.md"), "utf8")).toContain("## SEI fleet apply: 2 applied, 1 failed, 1 skipped");
+    expect(readFileSync(join(io.cwd, "out/fleet.md"), "utf8")).toContain(
+      "## SEI fleet apply: 2 applied, 1 failed, 1 skipped",
+    );
     expect(readFileSync(join(io.cwd, "out/fleet.xml"), "utf8")).toContain('<testsuite name="50%"');
     expect(io.output()).toContain("merged 3 report(s): 4 stack(s): 2 applied, 1 failed, 1 skipped");
   });

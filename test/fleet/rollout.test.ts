@@ -53,15 +53,27 @@ describe("running waves", () => {
     expect(r.started).toEqual(["a", "b", "c", "d", "e", "f"]);
     expect(reports.filter((x) => x.status === "applied").map((x) => x.municipality)).toEqual(["a", "b", "d", "e", "f"]);
     const held = reports.filter((x) => x.status === "skipped");
-    expect(held.map((x) => [x.municipality, x.wave])).toEqual([["g", "rest"], ["h", "rest"]]);
-    expect(held[0]!.error).toBe("held: 1 stack(s) failed or were refused by the end of wave 50%, more than --max-failures 0");
+    expect(held.map((x) => [x.municipality, x.wave])).toEqual([
+      ["g", "rest"],
+      ["h", "rest"],
+    ]);
+    expect(held[0]!.error).toBe(
+      "held: 1 stack(s) failed or were refused by the end of wave 50%, more than --max-failures 0",
+    );
   });
 
   it("counts refusals against the budget, and goes on while failures stay within it", async () => {
     const within = await rollout({ a: "refused", d: "failed" }, { failuresAllowed: 2, budgetLabel: "2" }).promise;
     expect(within.filter((x) => x.status === "skipped")).toEqual([]);
     const past = await rollout({ a: "refused" }, { failuresAllowed: 0, budgetLabel: "0" }).promise;
-    expect(past.filter((x) => x.status === "skipped").map((x) => x.municipality)).toEqual(["c", "d", "e", "f", "g", "h"]);
+    expect(past.filter((x) => x.status === "skipped").map((x) => x.municipality)).toEqual([
+      "c",
+      "d",
+      "e",
+      "f",
+      "g",
+      "h",
+    ]);
   });
 
   it("a failure in the last wave holds nothing (there is nothing left)", async () => {
@@ -74,7 +86,9 @@ describe("running waves", () => {
     const r = rollout({}, { stopped: () => stop, onDone: (x) => (stop ||= x.municipality === "a") });
     const reports = await r.promise;
     expect(r.started).toEqual(["a", "b"]);
-    expect(reports.filter((x) => x.status === "skipped").map((x) => x.error)).toContain("interrupted before it started");
+    expect(reports.filter((x) => x.status === "skipped").map((x) => x.error)).toContain(
+      "interrupted before it started",
+    );
     expect(reports).toHaveLength(8);
   });
 });

@@ -3,14 +3,27 @@ import type { InstancePlan } from "../../core/plan.ts";
 import { listOption, selectStacks } from "../../fleet/selection.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 
-function plan(name: string, tier: InstancePlan["municipality"]["tier"], cluster: string, phase: InstancePlan["municipality"]["phase"] = "production"): InstancePlan {
+function plan(
+  name: string,
+  tier: InstancePlan["municipality"]["tier"],
+  cluster: string,
+  phase: InstancePlan["municipality"]["phase"] = "production",
+): InstancePlan {
   const p = examplePlan({ name, tier, phase });
   return { ...p, cluster: { ...p.cluster, name: cluster } };
 }
 
-const plans = [plan("ouro-preto", "medio", "bh-2"), plan("tiradentes", "pequeno-i", "bh-1"), plan("diamantina", "pequeno-ii", "bh-1", "provisioning")];
-const context = { clusters: ["bh-1", "bh-2"], phaseOf: (name: string) => (name === "serra" ? "contracted" : undefined) };
-const names = (selection: Parameters<typeof selectStacks>[1]) => selectStacks(plans, selection, context).map((s) => s.name);
+const plans = [
+  plan("ouro-preto", "medio", "bh-2"),
+  plan("tiradentes", "pequeno-i", "bh-1"),
+  plan("diamantina", "pequeno-ii", "bh-1", "provisioning"),
+];
+const context = {
+  clusters: ["bh-1", "bh-2"],
+  phaseOf: (name: string) => (name === "serra" ? "contracted" : undefined),
+};
+const names = (selection: Parameters<typeof selectStacks>[1]) =>
+  selectStacks(plans, selection, context).map((s) => s.name);
 
 describe("selecting stacks", () => {
   it("everything by default, sorted by stack name, with the plan's tier, phase and cluster", () => {
@@ -31,9 +44,15 @@ describe("selecting stacks", () => {
 
   it.each([
     [{ only: ["nowhere"] }, "--only nowhere: no municipality or stack of that name"],
-    [{ only: ["serra"] }, "--only serra: the municipality is contracted; nothing is deployed before the contract is published on the PNCP"],
+    [
+      { only: ["serra"] },
+      "--only serra: the municipality is contracted; nothing is deployed before the contract is published on the PNCP",
+    ],
     [{ tiers: ["huge"] }, "--tier huge: not one of pequeno-i, pequeno-ii, medio, grande, metropole"],
-    [{ phases: ["contracted"] }, "--phase contracted: nothing is deployed before the contract is published on the PNCP"],
+    [
+      { phases: ["contracted"] },
+      "--phase contracted: nothing is deployed before the contract is published on the PNCP",
+    ],
     [{ clusters: ["bh-9"] }, "--cluster bh-9: not one of bh-1, bh-2"],
     [{ tiers: ["grande"] }, "the selection matches no stack"],
   ])("refuses %j", (selection, message) => {

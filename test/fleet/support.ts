@@ -2,7 +2,12 @@
 import type { StackReport, StackStatus } from "../../fleet/report.ts";
 import type { FleetStack } from "../../fleet/selection.ts";
 
-export function stack(municipality: string, tier: FleetStack["tier"] = "pequeno-i", cluster = "bh-1", population = 10_000): FleetStack {
+export function stack(
+  municipality: string,
+  tier: FleetStack["tier"] = "pequeno-i",
+  cluster = "bh-1",
+  population = 10_000,
+): FleetStack {
   return { name: `sei-${municipality}`, municipality, tier, phase: "production", cluster, population };
 }
 

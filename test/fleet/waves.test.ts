@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { FleetStack } from "../../fleet/selection.ts";
 import { failuresAllowed, parseFailureBudget, parseWaves, planWaves } from "../../fleet/waves.ts";
 
-function stack(municipality: string, tier: FleetStack["tier"], cluster = "bh-1", population = 10_000, phase: FleetStack["phase"] = "production"): FleetStack {
+function stack(
+  municipality: string,
+  tier: FleetStack["tier"],
+  cluster = "bh-1",
+  population = 10_000,
+  phase: FleetStack["phase"] = "production",
+): FleetStack {
   return { name: `sei-${municipality}`, municipality, tier, phase, cluster, population };
 }
 
@@ -16,7 +22,10 @@ describe("--waves", () => {
       { kind: "percent", percent: 50 },
       { kind: "rest" },
     ]);
-    expect(parseWaves(" 25% , 100% ")).toEqual([{ kind: "percent", percent: 25 }, { kind: "percent", percent: 100 }]);
+    expect(parseWaves(" 25% , 100% ")).toEqual([
+      { kind: "percent", percent: 25 },
+      { kind: "percent", percent: 100 },
+    ]);
   });
 
   it.each([
@@ -72,11 +81,17 @@ describe("wave selection", () => {
 
   it("without canary, percentages take stacks in name order", () => {
     const waves = planWaves(fleet, parseWaves("10%,35%,100%"));
-    expect(waves.map((w) => names(w.stacks))).toEqual([["a-small"], ["b-small", "c-small", "d-mid"], ["e-mid", "f-big", "g-small", "h-small", "i-small", "j-small"]]);
+    expect(waves.map((w) => names(w.stacks))).toEqual([
+      ["a-small"],
+      ["b-small", "c-small", "d-mid"],
+      ["e-mid", "f-big", "g-small", "h-small", "i-small", "j-small"],
+    ]);
   });
 
   it("a single stack is its own canary", () => {
-    expect(planWaves([stack("solo", "medio")], parseWaves("canary,10%,rest")).map((w) => [w.name, names(w.stacks)])).toEqual([["canary", ["solo"]]]);
+    expect(
+      planWaves([stack("solo", "medio")], parseWaves("canary,10%,rest")).map((w) => [w.name, names(w.stacks)]),
+    ).toEqual([["canary", ["solo"]]]);
   });
 });
 

@@ -21,7 +21,19 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, writeSync } from "node:fs";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RAW_CONTROL } from "../support/raw-control.ts";
@@ -167,7 +179,11 @@ const CASES: readonly HostileCase[] = [
   },
   {
     name: "a 60 KB key",
-    build: (p) => p.write("municipalities/tiradentes.yaml", VALID.replace("spec:\n", `spec:\n  hugekey-${"k".repeat(60 * 1024)}${MARKER}: 1\n`)),
+    build: (p) =>
+      p.write(
+        "municipalities/tiradentes.yaml",
+        VALID.replace("spec:\n", `spec:\n  hugekey-${"k".repeat(60 * 1024)}${MARKER}: 1\n`),
+      ),
     file: "municipalities/tiradentes.yaml",
     reason: /unknown field/,
     also: (outputs) => {
@@ -180,7 +196,11 @@ const CASES: readonly HostileCase[] = [
   },
   {
     name: "a 60 KB value",
-    build: (p) => p.write("municipalities/tiradentes.yaml", VALID.replace('displayName: "Tiradentes"', `displayName: "${"v".repeat(60 * 1024)}${MARKER}"`)),
+    build: (p) =>
+      p.write(
+        "municipalities/tiradentes.yaml",
+        VALID.replace('displayName: "Tiradentes"', `displayName: "${"v".repeat(60 * 1024)}${MARKER}"`),
+      ),
     file: "municipalities/tiradentes.yaml",
     reason: /official IBGE name/,
     also: (outputs) => {
@@ -200,7 +220,8 @@ const CASES: readonly HostileCase[] = [
     name: "a look-alike key (Cyrillic і in tіer)",
     build: (p) => p.write("municipalities/tiradentes.yaml", VALID.replace("tier:", "t\u0456er:")),
     file: "municipalities/tiradentes.yaml",
-    reason: /unknown field "t\\u0456er": it has U\+0456, not a printable ASCII character, and field names are plain ASCII; did you mean "tier"\?/,
+    reason:
+      /unknown field "t\\u0456er": it has U\+0456, not a printable ASCII character, and field names are plain ASCII; did you mean "tier"\?/,
   },
   {
     name: "platform.yaml as a symlink to a secret",
@@ -292,19 +313,38 @@ describe("hostile input", () => {
     p.write("municipalities/tiradentes.yaml", VALID);
     if (hostile.capacityArgs?.includes("--base")) p.commit("a valid fleet");
     hostile.build(p);
-    const options = { cwd: p.root, env: { SEI_HOSTILE_MARKER: MARKER }, withoutPermissionOverride: hostile.withoutPermissionOverride ?? false };
+    const options = {
+      cwd: p.root,
+      env: { SEI_HOSTILE_MARKER: MARKER },
+      withoutPermissionOverride: hostile.withoutPermissionOverride ?? false,
+    };
 
     // Every command and format of the case, run at once; `errors` says where its errors are printed.
-    const jobs: { label: string; args: string[]; files: string[]; errors: "text" | "json" | "github" | "stderr" }[] = [];
+    const jobs: { label: string; args: string[]; files: string[]; errors: "text" | "json" | "github" | "stderr" }[] =
+      [];
     if (hostile.validateArgs !== null) {
       for (const format of VALIDATE_FORMATS) {
-        jobs.push({ label: `validate --format ${format}`, args: ["validate", "--format", format, ...(hostile.validateArgs ?? [])], files: [], errors: format });
+        jobs.push({
+          label: `validate --format ${format}`,
+          args: ["validate", "--format", format, ...(hostile.validateArgs ?? [])],
+          files: [],
+          errors: format,
+        });
       }
     }
     if (hostile.capacityArgs !== null) {
       for (const format of CAPACITY_FORMATS) {
         const files = [`report.${format}`, `chart.${format}.svg`];
-        const args = ["capacity", "--format", format, "--output", files[0]!, "--chart", files[1]!, ...(hostile.capacityArgs ?? [])];
+        const args = [
+          "capacity",
+          "--format",
+          format,
+          "--output",
+          files[0]!,
+          "--chart",
+          files[1]!,
+          ...(hostile.capacityArgs ?? []),
+        ];
         jobs.push({ label: `capacity --format ${format}`, args, files, errors: "stderr" });
       }
     }
@@ -323,7 +363,11 @@ describe("hostile input", () => {
       expect(RAW_CONTROL.exec(text)?.[0], `${label} printed a raw control character`).toBeUndefined();
       expect(run.status, `${label}: ${run.stderr}`).toBe(1);
       const errors = jobs[i]!.errors;
-      expectNamed(errors === "stderr" ? "text" : errors, errors === "stderr" ? { ...run, stdout: run.stderr } : run, hostile);
+      expectNamed(
+        errors === "stderr" ? "text" : errors,
+        errors === "stderr" ? { ...run, stdout: run.stderr } : run,
+        hostile,
+      );
     }
     // One bad entry never stops the others: the valid neighbour is still read and checked.
     const json = outputs.find((o) => o.label === "validate --format json");
@@ -339,18 +383,26 @@ function expectNamed(format: "text" | "json" | "github", run: BoundedRun, hostil
   const { file, reason } = hostile;
   if (format === "json") {
     const report = JSON.parse(run.stdout) as { errors: { file: string; message: string }[] };
-    expect(report.errors.filter((e) => e.file === file).map((e) => e.message)).toContainEqual(expect.stringMatching(reason));
+    expect(report.errors.filter((e) => e.file === file).map((e) => e.message)).toContainEqual(
+      expect.stringMatching(reason),
+    );
     return;
   }
   const lines = run.stdout.split("\n");
   const prefix = format === "github" ? `::error file=${escapeProperty(file)}` : file;
   const named = lines.filter((line) => line.startsWith(prefix) && line.includes("error"));
-  expect(named.some((line) => reason.test(format === "github" ? line.replaceAll("%3A", ":").replaceAll("%2C", ",") : line)), `${format}:\n${run.stdout}`).toBe(
-    true,
-  );
+  expect(
+    named.some((line) => reason.test(format === "github" ? line.replaceAll("%3A", ":").replaceAll("%2C", ",") : line)),
+    `${format}:\n${run.stdout}`,
+  ).toBe(true);
 }
 
 /** A workflow command's property value, as the runner reads it. */
 function escapeProperty(text: string): string {
-  return text.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A").replaceAll(":", "%3A").replaceAll(",", "%2C");
+  return text
+    .replaceAll("%", "%25")
+    .replaceAll("\r", "%0D")
+    .replaceAll("\n", "%0A")
+    .replaceAll(":", "%3A")
+    .replaceAll(",", "%2C");
 }

@@ -44,16 +44,25 @@ export interface RunOptions {
 }
 
 /** `sei-infra ARGS` as a child process, killed past the bound, with its time and peak memory; several may run at once. */
-export async function boundedSeiInfra(args: readonly string[], { cwd, env = {}, withoutPermissionOverride = false }: RunOptions): Promise<BoundedRun> {
+export async function boundedSeiInfra(
+  args: readonly string[],
+  { cwd, env = {}, withoutPermissionOverride = false }: RunOptions,
+): Promise<BoundedRun> {
   const scratch = mkdtempSync(join(tmpdir(), "sei-hostile-run-"));
   const stats = join(scratch, "time");
   try {
     const node = [process.execPath, BIN, ...args];
-    const dropped = withoutPermissionOverride ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search", ...node] : node;
-    const child = spawn("/usr/bin/time", ["-f", "%M %e %U %S", "-o", stats, "timeout", "-s", "KILL", String(KILL_AFTER_SECONDS), ...dropped], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1", ...env },
-    });
+    const dropped = withoutPermissionOverride
+      ? ["setpriv", "--bounding-set=-dac_override,-dac_read_search", ...node]
+      : node;
+    const child = spawn(
+      "/usr/bin/time",
+      ["-f", "%M %e %U %S", "-o", stats, "timeout", "-s", "KILL", String(KILL_AFTER_SECONDS), ...dropped],
+      {
+        cwd,
+        env: { ...process.env, NO_COLOR: "1", ...env },
+      },
+    );
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -63,9 +72,21 @@ export async function boundedSeiInfra(args: readonly string[], { cwd, env = {}, 
       child.on("close", done);
     });
     // GNU time writes "Command exited with non-zero status N" first when the child failed.
-    const [kilobytes, seconds, user, system] = readFileSync(stats, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
+    const [kilobytes, seconds, user, system] = readFileSync(stats, "utf8")
+      .trim()
+      .split("\n")
+      .at(-1)!
+      .split(" ")
+      .map(Number);
     const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString("utf8");
-    return { status, stdout: text(stdout), stderr: text(stderr), seconds: seconds!, cpuSeconds: user! + system!, peakMegabytes: kilobytes! / 1024 };
+    return {
+      status,
+      stdout: text(stdout),
+      stderr: text(stderr),
+      seconds: seconds!,
+      cpuSeconds: user! + system!,
+      peakMegabytes: kilobytes! / 1024,
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

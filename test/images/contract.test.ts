@@ -42,9 +42,14 @@ function instructions(name: ImageName): { keyword: string; args: string }[] {
       return { keyword: keyword.toUpperCase(), args: rest.join(" ") };
     });
 }
-const last = (name: ImageName, keyword: string) => instructions(name).filter((i) => i.keyword === keyword).at(-1)?.args;
+const last = (name: ImageName, keyword: string) =>
+  instructions(name)
+    .filter((i) => i.keyword === keyword)
+    .at(-1)?.args;
 const argDefault = (name: ImageName, arg: string) =>
-  instructions(name).find((i) => i.keyword === "ARG" && i.args.startsWith(`${arg}=`))?.args.slice(arg.length + 1);
+  instructions(name)
+    .find((i) => i.keyword === "ARG" && i.args.startsWith(`${arg}=`))
+    ?.args.slice(arg.length + 1);
 
 describe("the image contract data", () => {
   it("holds the access-key crcs SIP derives from the system ids: crc32b of the decimal id", () => {
@@ -102,9 +107,11 @@ describe("docs/images.md says what the data says", () => {
 
 describe("the Containerfiles build what the contract says", () => {
   it("has one recipe per image, plus the stand-in", () => {
-    expect(readdirSync("images").filter((entry) => existsSync(join("images", entry, "Containerfile"))).sort()).toEqual(
-      [...names.map((name) => IMAGES[name].recipe.replace("images/", "")), "standin"].sort(),
-    );
+    expect(
+      readdirSync("images")
+        .filter((entry) => existsSync(join("images", entry, "Containerfile")))
+        .sort(),
+    ).toEqual([...names.map((name) => IMAGES[name].recipe.replace("images/", "")), "standin"].sort());
   });
 
   it.each(names)("%s runs as its numeric user and exposes its port", (name) => {
@@ -146,8 +153,12 @@ describe("the Containerfiles build what the contract says", () => {
 
   it("passes hadolint", () => {
     const hadolint = execFileSync("bash", ["scripts/tools/hadolint.sh"], { encoding: "utf8" }).trim();
-    const files = readdirSync("images").filter((e) => existsSync(join("images", e, "Containerfile"))).map((e) => join("images", e, "Containerfile"));
-    const result = spawnSync(hadolint, ["--no-color", "--config", "images/.hadolint.yaml", ...files], { encoding: "utf8" });
+    const files = readdirSync("images")
+      .filter((e) => existsSync(join("images", e, "Containerfile")))
+      .map((e) => join("images", e, "Containerfile"));
+    const result = spawnSync(hadolint, ["--no-color", "--config", "images/.hadolint.yaml", ...files], {
+      encoding: "utf8",
+    });
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
   });
@@ -155,22 +166,39 @@ describe("the Containerfiles build what the contract says", () => {
 
 describe("the scripts read only the contract's variables", () => {
   const variablesIn = (files: string[]) =>
-    new Set(files.flatMap((file) => [...readFileSync(file, "utf8").matchAll(/\b(APP_[A-Z_]+)\b/g)].map((m) => m[1] as string)));
+    new Set(
+      files.flatMap((file) =>
+        [...readFileSync(file, "utf8").matchAll(/\b(APP_[A-Z_]+)\b/g)].map((m) => m[1] as string),
+      ),
+    );
 
   it("the bootstrap reads exactly the bootstrap image's variables", () => {
-    const used = variablesIn(["charts/sei/files/bootstrap/bootstrap.sh", "charts/sei/files/bootstrap/first-install.php"]);
+    const used = variablesIn([
+      "charts/sei/files/bootstrap/bootstrap.sh",
+      "charts/sei/files/bootstrap/first-install.php",
+    ]);
     expect([...used].sort()).toEqual([...BOOTSTRAP_ENV].sort());
   });
 
   it("the stand-in reads only the app image's variables", () => {
-    const files = readdirSync("images/standin", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".php")).map((f) => join("images/standin", f));
+    const files = readdirSync("images/standin", { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".php"))
+      .map((f) => join("images/standin", f));
     expect(files.length).toBeGreaterThan(10);
-    const outside = [...variablesIn(files)].filter((variable) => !(IMAGES.app.env as readonly string[]).includes(variable));
+    const outside = [...variablesIn(files)].filter(
+      (variable) => !(IMAGES.app.env as readonly string[]).includes(variable),
+    );
     expect(outside).toEqual([]);
   });
 
   it("every shell script of the chart and the images passes shellcheck", () => {
-    const scripts = ["charts/sei/files/scheduler.sh", "charts/sei/files/solr-init.sh", "charts/sei/files/updater.sh", "charts/sei/files/bootstrap/bootstrap.sh", "images/app/runtime/entrypoint.sh"];
+    const scripts = [
+      "charts/sei/files/scheduler.sh",
+      "charts/sei/files/solr-init.sh",
+      "charts/sei/files/updater.sh",
+      "charts/sei/files/bootstrap/bootstrap.sh",
+      "images/app/runtime/entrypoint.sh",
+    ];
     const result = spawnSync("shellcheck", ["--format=gcc", ...scripts.map((s) => resolve(s))], { encoding: "utf8" });
     expect(result.stdout + result.stderr).toBe("");
     expect(result.status).toBe(0);
@@ -179,9 +207,18 @@ describe("the scripts read only the contract's variables", () => {
 
 describe("the app image's SEI and SIP configuration reads the contract's environment", () => {
   /** getArrConfiguracoes() of a configuration file, with SEI's base class stood in by an empty one. */
-  function configuration(file: string, className: string, env: Record<string, string>): Record<string, Record<string, unknown>> {
+  function configuration(
+    file: string,
+    className: string,
+    env: Record<string, string>,
+  ): Record<string, Record<string, unknown>> {
     const code = `class InfraConfiguracao {} require '${resolve(file)}'; echo json_encode(${className}::getInstance()->getArrConfiguracoes());`;
-    return JSON.parse(execFileSync("php", ["-d", "short_open_tag=On", "-r", code], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", ...env } }));
+    return JSON.parse(
+      execFileSync("php", ["-d", "short_open_tag=On", "-r", code], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", ...env },
+      }),
+    );
   }
   const env = {
     APP_PROTOCOLO: "https",
@@ -199,17 +236,34 @@ describe("the app image's SEI and SIP configuration reads the contract's environ
 
   it("ConfiguracaoSEI: Solr credentials, the fixed JOD address, the document repository, SEI's key", () => {
     const sei = configuration("images/app/config/ConfiguracaoSEI.php", "ConfiguracaoSEI", env);
-    expect(sei.Solr).toMatchObject({ Servidor: env.APP_SOLR_URL, Usuario: "sei", Senha: "solr-password", CoreBasesConhecimento: "sei-bases-conhecimento" });
-    expect(sei.Solr).toMatchObject({ TempoCommitProtocolos: 300, TempoCommitBasesConhecimento: 60, TempoCommitPublicacoes: 60 });
+    expect(sei.Solr).toMatchObject({
+      Servidor: env.APP_SOLR_URL,
+      Usuario: "sei",
+      Senha: "solr-password",
+      CoreBasesConhecimento: "sei-bases-conhecimento",
+    });
+    expect(sei.Solr).toMatchObject({
+      TempoCommitProtocolos: 300,
+      TempoCommitBasesConhecimento: 60,
+      TempoCommitPublicacoes: 60,
+    });
     expect(sei.JODConverter).toEqual({ Servidor: JOD_CONVERSION_URL });
     expect(sei.SEI).toMatchObject({ URL: "https://sei.exemplo.mg.gov.br/sei", RepositorioArquivos: DOCUMENTS_PATH });
-    expect(sei.SessaoSEI).toMatchObject({ SiglaSistema: "SEI", ChaveAcesso: "sei-key", SipWsdl: "https://sei.exemplo.mg.gov.br/sip/controlador_ws.php?servico=sip", https: true });
+    expect(sei.SessaoSEI).toMatchObject({
+      SiglaSistema: "SEI",
+      ChaveAcesso: "sei-key",
+      SipWsdl: "https://sei.exemplo.mg.gov.br/sip/controlador_ws.php?servico=sip",
+      https: true,
+    });
     expect(sei.CacheSEI).toEqual({ Servidor: "memcached", Porta: "11211" });
     expect(sei.InfraMail).toMatchObject({ Servidor: "smtp.exemplo" });
   });
 
   it("ConfiguracaoSip: SIP's key and the memcached Service", () => {
-    const sip = configuration("images/app/config/ConfiguracaoSip.php", "ConfiguracaoSip", { ...env, APP_MEMCACHED_HOST: "" });
+    const sip = configuration("images/app/config/ConfiguracaoSip.php", "ConfiguracaoSip", {
+      ...env,
+      APP_MEMCACHED_HOST: "",
+    });
     expect(sip.SessaoSip).toMatchObject({ SiglaSistema: "SIP", ChaveAcesso: "sip-key" });
     expect(sip.CacheSip).toEqual({ Servidor: FIXED_SERVICE_NAMES.memcached, Porta: "11211" });
     expect(sip.InfraMail).toMatchObject({ Servidor: "smtp.exemplo" });

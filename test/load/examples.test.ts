@@ -41,7 +41,9 @@ describe("example municipalities", () => {
     for (const file of fleet.checkedFiles) {
       const kind = file === "platform.yaml" ? "platform" : file.startsWith("tiers/") ? "tier" : "municipality";
       const relative = file.includes("/") ? "../schema" : "./schema";
-      expect(readFileSync(join(REPO_ROOT, file), "utf8").split("\n")[0], file).toBe(`# yaml-language-server: $schema=${relative}/${kind}.schema.json`);
+      expect(readFileSync(join(REPO_ROOT, file), "utf8").split("\n")[0], file).toBe(
+        `# yaml-language-server: $schema=${relative}/${kind}.schema.json`,
+      );
     }
   });
 });

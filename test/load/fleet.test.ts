@@ -19,7 +19,11 @@ describe("loadFleet", () => {
 
   it("reports only the given files, but loads the folder for uniqueness", () => {
     const fleet = fleetOf(
-      { "tiradentes.yaml": TIRADENTES, "diamantina.yaml": edit(DIAMANTINA, "tier:", "tier: big"), "other.yaml": "broken: [" },
+      {
+        "tiradentes.yaml": TIRADENTES,
+        "diamantina.yaml": edit(DIAMANTINA, "tier:", "tier: big"),
+        "other.yaml": "broken: [",
+      },
       { files: ["m/tiradentes.yaml"] },
     );
     expect(lines(fleet.diagnostics)).toEqual([]);
@@ -54,7 +58,9 @@ describe("loadFleet", () => {
   });
 
   it("reports a malformed official list on its line", () => {
-    const source = overlay(repo, { "data/ibge/minas-gerais.csv": "code,name,population\n3100104,Abadia dos Dourados\n" });
+    const source = overlay(repo, {
+      "data/ibge/minas-gerais.csv": "code,name,population\n3100104,Abadia dos Dourados\n",
+    });
     expect(lines(loadFleet({ source, municipalitiesDir: "none" }).diagnostics)).toEqual([
       'error data/ibge/minas-gerais.csv:2:1 : official list line is not "code,name,population" with a 7-digit MG code: "3100104,Abadia dos Dourados"',
     ]);

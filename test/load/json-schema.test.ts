@@ -30,7 +30,10 @@ describe("JSON Schemas", () => {
     for (const file of loadFleet({ source: repo }).checkedFiles) {
       const kind = file === "platform.yaml" ? "platform" : file.startsWith("tiers/") ? "tier" : "municipality";
       const validate = validators[kind];
-      expect(validate(parse(readFileSync(join(REPO_ROOT, file), "utf8"))), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      expect(
+        validate(parse(readFileSync(join(REPO_ROOT, file), "utf8"))),
+        `${file}: ${JSON.stringify(validate.errors)}`,
+      ).toBe(true);
     }
   });
 

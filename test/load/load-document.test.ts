@@ -26,9 +26,9 @@ describe("municipality schema, positioned", () => {
   });
 
   it("lists the allowed keys when no known key is near", () => {
-    expect(check(edit(TIRADENTES, "itLead:", "itLead: { name: Vítor Lopes, email: vitor.lopes@example.org, phone: 1 }"))).toEqual([
-      'error t.yaml:20:66 spec.team.itLead.phone: unknown field "phone"; allowed here: name, email',
-    ]);
+    expect(
+      check(edit(TIRADENTES, "itLead:", "itLead: { name: Vítor Lopes, email: vitor.lopes@example.org, phone: 1 }")),
+    ).toEqual(['error t.yaml:20:66 spec.team.itLead.phone: unknown field "phone"; allowed here: name, email']);
   });
 
   it("points at the parent mapping of a missing field", () => {
@@ -39,7 +39,9 @@ describe("municipality schema, positioned", () => {
     expect(check(edit(TIRADENTES, "population:", "population: about 7000"))).toEqual([
       'error t.yaml:8:15 spec.population: must be a number, not the text "about 7000"',
     ]);
-    expect(check(edit(TIRADENTES, "population:", "population: 0"))).toEqual(["error t.yaml:8:15 spec.population: must be more than 0"]);
+    expect(check(edit(TIRADENTES, "population:", "population: 0"))).toEqual([
+      "error t.yaml:8:15 spec.population: must be more than 0",
+    ]);
     expect(check(edit(TIRADENTES, "tier:", "tier: pequeno"))).toEqual([
       "error t.yaml:9:9 spec.tier: must be one of pequeno-i, pequeno-ii, medio, grande, metropole",
     ]);
@@ -52,8 +54,12 @@ describe("municipality schema, positioned", () => {
   });
 
   it("checks dates are real calendar dates", () => {
-    expect(check(edit(TIRADENTES, "signedOn:", "signedOn: 2026-02-30"))).toEqual(["error t.yaml:13:15 spec.contract.signedOn: is not a real calendar date"]);
-    expect(check(edit(TIRADENTES, "goLiveOn:", "goLiveOn: 1/6/2026"))).toEqual(["error t.yaml:15:13 spec.goLiveOn: must be a date written as YYYY-MM-DD"]);
+    expect(check(edit(TIRADENTES, "signedOn:", "signedOn: 2026-02-30"))).toEqual([
+      "error t.yaml:13:15 spec.contract.signedOn: is not a real calendar date",
+    ]);
+    expect(check(edit(TIRADENTES, "goLiveOn:", "goLiveOn: 1/6/2026"))).toEqual([
+      "error t.yaml:15:13 spec.goLiveOn: must be a date written as YYYY-MM-DD",
+    ]);
   });
 
   it("checks the PNCP control number's format", () => {
@@ -72,7 +78,9 @@ describe("municipality schema, positioned", () => {
   });
 
   it("wants the domain as a lower-case host name", () => {
-    expect(check(edit(TIRADENTES, "domain:", "domain: SEI.tiradentes.mg.gov.br"))).toEqual(["error t.yaml:16:11 spec.domain: must be lower case"]);
+    expect(check(edit(TIRADENTES, "domain:", "domain: SEI.tiradentes.mg.gov.br"))).toEqual([
+      "error t.yaml:16:11 spec.domain: must be lower case",
+    ]);
     expect(check(edit(TIRADENTES, "domain:", "domain: https://sei.tiradentes.mg.gov.br"))).toEqual([
       "error t.yaml:16:11 spec.domain: must be a host name of dot-separated labels (letters, digits, hyphens), such as sei.uberlandia.mg.gov.br",
     ]);
@@ -86,8 +94,16 @@ describe("municipality schema, positioned", () => {
   });
 
   it("reports every problem of a file, not only the first", () => {
-    const bad = edit(edit(edit(TIRADENTES, "tier:", "tier: big"), "phase:", "phase: live"), "projectManager:", "projectManager: { name: T, email: nope }");
-    expect(check(bad).map((l) => l.split(" ")[2])).toEqual(["spec.tier:", "spec.phase:", "spec.team.projectManager.email:"]);
+    const bad = edit(
+      edit(edit(TIRADENTES, "tier:", "tier: big"), "phase:", "phase: live"),
+      "projectManager:",
+      "projectManager: { name: T, email: nope }",
+    );
+    expect(check(bad).map((l) => l.split(" ")[2])).toEqual([
+      "spec.tier:",
+      "spec.phase:",
+      "spec.team.projectManager.email:",
+    ]);
   });
 
   it("says what a document that is not a mapping is", () => {
@@ -99,27 +115,49 @@ describe("tier and platform files go through the same loader", () => {
   const read = (path: string) => readFileSync(join(REPO_ROOT, path), "utf8");
 
   it("points into a tier file", () => {
-    const text = read("tiers/pequeno-i.yaml").replace("retentionDays: 7", "retentionDays: 700").replace("bufferPool: 256Mi", "bufferPol: 256Mi");
+    const text = read("tiers/pequeno-i.yaml")
+      .replace("retentionDays: 7", "retentionDays: 700")
+      .replace("bufferPool: 256Mi", "bufferPol: 256Mi");
     const problems = lines(validateBytes(Buffer.from(text), "tiers/pequeno-i.yaml", tierSchema).diagnostics);
     expect(problems).toEqual([
       expect.stringMatching(/^error tiers\/pequeno-i\.yaml:\d+:\d+ spec\.database\.bufferPool: is required$/),
-      expect.stringMatching(/^error tiers\/pequeno-i\.yaml:\d+:5 spec\.database\.bufferPol: unknown field "bufferPol"; did you mean "bufferPool"\?$/),
+      expect.stringMatching(
+        /^error tiers\/pequeno-i\.yaml:\d+:5 spec\.database\.bufferPol: unknown field "bufferPol"; did you mean "bufferPool"\?$/,
+      ),
       expect.stringMatching(/^error tiers\/pequeno-i\.yaml:\d+:20 spec\.backup\.retentionDays: must be at most 365$/),
     ]);
   });
 
   it("wants ephemeral storage of every component, within its limit, and scratch room for the database", () => {
     const tier = read("tiers/pequeno-i.yaml");
-    const check = (from: string, to: string) => lines(validateBytes(Buffer.from(tier.replace(from, to)), "tiers/pequeno-i.yaml", tierSchema).diagnostics);
-    expect(check("requests: { cpu: 25m, memory: 96Mi, ephemeralStorage: 32Mi }", "requests: { cpu: 25m, memory: 96Mi }")).toEqual([
-      expect.stringMatching(/^error tiers\/pequeno-i\.yaml:\d+:\d+ spec\.memcached\.resources\.requests\.ephemeralStorage: is required$/),
+    const check = (from: string, to: string) =>
+      lines(validateBytes(Buffer.from(tier.replace(from, to)), "tiers/pequeno-i.yaml", tierSchema).diagnostics);
+    expect(
+      check("requests: { cpu: 25m, memory: 96Mi, ephemeralStorage: 32Mi }", "requests: { cpu: 25m, memory: 96Mi }"),
+    ).toEqual([
+      expect.stringMatching(
+        /^error tiers\/pequeno-i\.yaml:\d+:\d+ spec\.memcached\.resources\.requests\.ephemeralStorage: is required$/,
+      ),
     ]);
-    expect(check("requests: { cpu: 25m, memory: 96Mi, ephemeralStorage: 32Mi }", "requests: { cpu: 25m, memory: 96Mi, ephemeralStorage: 1Gi }")).toEqual([
-      expect.stringMatching(/^error tiers\/pequeno-i\.yaml:\d+:\d+ spec\.memcached\.resources\.limits\.ephemeralStorage: limits\.ephemeralStorage must not be below requests\.ephemeralStorage$/),
+    expect(
+      check(
+        "requests: { cpu: 25m, memory: 96Mi, ephemeralStorage: 32Mi }",
+        "requests: { cpu: 25m, memory: 96Mi, ephemeralStorage: 1Gi }",
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^error tiers\/pequeno-i\.yaml:\d+:\d+ spec\.memcached\.resources\.limits\.ephemeralStorage: limits\.ephemeralStorage must not be below requests\.ephemeralStorage$/,
+      ),
     ]);
     const smallScratch = tier
-      .replace("requests: { cpu: 100m, memory: 512Mi, ephemeralStorage: 512Mi }", "requests: { cpu: 100m, memory: 512Mi, ephemeralStorage: 256Mi }")
-      .replace('limits: { cpu: "1", memory: 768Mi, ephemeralStorage: 2Gi }', 'limits: { cpu: "1", memory: 768Mi, ephemeralStorage: 256Mi }');
+      .replace(
+        "requests: { cpu: 100m, memory: 512Mi, ephemeralStorage: 512Mi }",
+        "requests: { cpu: 100m, memory: 512Mi, ephemeralStorage: 256Mi }",
+      )
+      .replace(
+        'limits: { cpu: "1", memory: 768Mi, ephemeralStorage: 2Gi }',
+        'limits: { cpu: "1", memory: 768Mi, ephemeralStorage: 256Mi }',
+      );
     expect(check(tier, smallScratch)).toEqual([
       expect.stringMatching(
         /^error tiers\/pequeno-i\.yaml:\d+:\d+ spec\.database\.resources\.limits\.ephemeralStorage: limits\.ephemeralStorage must be at least 512Mi: MariaDB's tmpdir gets this limit less 64Mi for logs$/,
@@ -139,12 +177,15 @@ describe("tier and platform files go through the same loader", () => {
 
   it("refuses app and bootstrap images of another SEI version than the pinned one", () => {
     const platform = read("platform.yaml");
-    const check = (from: string, to: string) => lines(validateBytes(Buffer.from(platform.replace(from, to)), "platform.yaml", platformSchema).diagnostics);
+    const check = (from: string, to: string) =>
+      lines(validateBytes(Buffer.from(platform.replace(from, to)), "platform.yaml", platformSchema).diagnostics);
     const app = 'repository: sei-app\n      tag: "5.1.0"';
     const bootstrap = 'repository: sei-bootstrap\n      tag: "5.1.0"';
     expect(check(app, 'repository: sei-app\n      tag: "5.1.0-r2"')).toEqual([]);
     expect(check(app, 'repository: sei-app\n      tag: "5.0.3"')).toEqual([
-      expect.stringMatching(/^error platform\.yaml:\d+:\d+ spec\.images\.app\.tag: must be SEI 5\.1\.0 \(or 5\.1\.0-<build>\), the version core\/image-contract\.ts pins/),
+      expect.stringMatching(
+        /^error platform\.yaml:\d+:\d+ spec\.images\.app\.tag: must be SEI 5\.1\.0 \(or 5\.1\.0-<build>\), the version core\/image-contract\.ts pins/,
+      ),
     ]);
     expect(check(bootstrap, 'repository: sei-bootstrap\n      tag: "5.1.1"')).toEqual([
       expect.stringMatching(/^error platform\.yaml:\d+:\d+ spec\.images\.bootstrap\.tag: must be SEI 5\.1\.0/),
@@ -153,85 +194,141 @@ describe("tier and platform files go through the same loader", () => {
 
   it("takes the Kubernetes release as a quoted minor version, which pins the Pod Security standard", () => {
     const check = (version: string) =>
-      lines(validateBytes(Buffer.from(read("platform.yaml").replace('kubernetesVersion: "1.37"', `kubernetesVersion: ${version}`)), "platform.yaml", platformSchema).diagnostics);
+      lines(
+        validateBytes(
+          Buffer.from(read("platform.yaml").replace('kubernetesVersion: "1.37"', `kubernetesVersion: ${version}`)),
+          "platform.yaml",
+          platformSchema,
+        ).diagnostics,
+      );
     expect(check('"1.30"')).toEqual([]);
     expect(check("1.30")).toEqual([
       'error platform.yaml:10:22 spec.kubernetesVersion: must be a quoted Kubernetes minor release such as "1.37" (unquoted, YAML reads 1.30 as the number 1.3)',
     ]);
     for (const version of ['"latest"', '"v1.37"', '"1.37.2"']) {
-      expect(check(version), version).toEqual(['error platform.yaml:10:22 spec.kubernetesVersion: must be a Kubernetes minor release such as "1.37"']);
+      expect(check(version), version).toEqual([
+        'error platform.yaml:10:22 spec.kubernetesVersion: must be a Kubernetes minor release such as "1.37"',
+      ]);
     }
   });
 
   it("takes the cluster DNS pods as a namespace and labels, never an empty selector", () => {
     const platform = read("platform.yaml");
     const check = (labels: string) =>
-      lines(validateBytes(Buffer.from(platform.replace("podLabels: { k8s-app: kube-dns }", `podLabels: ${labels}`)), "platform.yaml", platformSchema).diagnostics);
+      lines(
+        validateBytes(
+          Buffer.from(platform.replace("podLabels: { k8s-app: kube-dns }", `podLabels: ${labels}`)),
+          "platform.yaml",
+          platformSchema,
+        ).diagnostics,
+      );
     expect(check("{ app.kubernetes.io/name: coredns }")).toEqual([]);
     expect(check("{}")).toEqual([
-      expect.stringMatching(/^error platform\.yaml:\d+:16 spec\.clusterDns\.podLabels: must name at least one label: an empty selector would allow every pod of the namespace$/),
+      expect.stringMatching(
+        /^error platform\.yaml:\d+:16 spec\.clusterDns\.podLabels: must name at least one label: an empty selector would allow every pod of the namespace$/,
+      ),
     ]);
     expect(check('{ "k8s app": kube-dns }')).toEqual([
-      expect.stringMatching(/^error platform\.yaml:\d+:\d+ spec\.clusterDns\.podLabels\.k8s app: is not a Kubernetes label key; use one such as k8s-app/),
+      expect.stringMatching(
+        /^error platform\.yaml:\d+:\d+ spec\.clusterDns\.podLabels\.k8s app: is not a Kubernetes label key; use one such as k8s-app/,
+      ),
     ]);
     // Absent, it is CoreDNS as kubeadm and most distributions deploy it.
     const without = platform.replace(/ {2}clusterDns:.*\n.*\n.*\n/, "");
     expect(without).not.toContain("clusterDns");
-    expect(validateBytes(Buffer.from(without), "platform.yaml", platformSchema).value?.spec.clusterDns).toEqual({ namespace: "kube-system", podLabels: { "k8s-app": "kube-dns" } });
+    expect(validateBytes(Buffer.from(without), "platform.yaml", platformSchema).value?.spec.clusterDns).toEqual({
+      namespace: "kube-system",
+      podLabels: { "k8s-app": "kube-dns" },
+    });
   });
 
   it("pins images by digest, refusing a malformed digest and a digest written into the tag, at the field", () => {
     const platform = read("platform.yaml");
     const digest = platform.match(/repository: mariadb\n {6}tag: "10.11"\n {6}digest: (\S+)/)![1]!;
-    const check = (to: string) => lines(validateBytes(Buffer.from(platform.replace(`digest: ${digest}`, to)), "platform.yaml", platformSchema).diagnostics);
+    const check = (to: string) =>
+      lines(
+        validateBytes(Buffer.from(platform.replace(`digest: ${digest}`, to)), "platform.yaml", platformSchema)
+          .diagnostics,
+      );
     expect(check(`digest: ${digest}`)).toEqual([]);
     // A digest is optional: a tag alone is valid (validate warns once a formalized municipality runs it).
     expect(check("")).toEqual([]);
     const malformed = (column: number) => [
       expect.stringMatching(
-        new RegExp(`^error platform\\.yaml:\\d+:${column} spec\\.images\\.database\\.digest: must be an image digest: "sha256:" followed by 64 lower-case hexadecimal digits`),
+        new RegExp(
+          `^error platform\\.yaml:\\d+:${column} spec\\.images\\.database\\.digest: must be an image digest: "sha256:" followed by 64 lower-case hexadecimal digits`,
+        ),
       ),
     ];
     expect(check(`digest: ${digest.toUpperCase().replace("SHA256", "sha256")}`)).toEqual(malformed(15));
     expect(check(`digest: ${digest.slice(0, -1)}`)).toEqual(malformed(15));
     expect(check(`digest: sha512:${digest.slice(7)}`)).toEqual(malformed(15));
     expect(check(`digest: "${digest.slice(7)}"`)).toEqual(malformed(15));
-    const inTag = platform.replace('tag: "10.11"\n', `tag: "10.11@${digest}"\n`).replace(`      digest: ${digest}\n`, "");
+    const inTag = platform
+      .replace('tag: "10.11"\n', `tag: "10.11@${digest}"\n`)
+      .replace(`      digest: ${digest}\n`, "");
     expect(lines(validateBytes(Buffer.from(inTag), "platform.yaml", platformSchema).diagnostics)).toEqual([
-      expect.stringMatching(/^error platform\.yaml:\d+:12 spec\.images\.database\.tag: holds a digest: write the tag here and the digest in "digest"/),
+      expect.stringMatching(
+        /^error platform\.yaml:\d+:12 spec\.images\.database\.tag: holds a digest: write the tag here and the digest in "digest"/,
+      ),
     ]);
   });
 
   it("names the state encryption key plainly; a rotation names a new one, and unencrypted only as the previous", () => {
     const check = (encryption: string) =>
-      lines(validateBytes(Buffer.from(read("platform.yaml").replace("    keyName: sei_2026", encryption)), "platform.yaml", platformSchema).diagnostics);
+      lines(
+        validateBytes(
+          Buffer.from(read("platform.yaml").replace("    keyName: sei_2026", encryption)),
+          "platform.yaml",
+          platformSchema,
+        ).diagnostics,
+      );
     expect(check("    keyName: sei_2027\n    previousKeyName: sei_2026")).toEqual([]);
     expect(check("    keyName: sei_2026\n    previousKeyName: unencrypted")).toEqual([]);
     expect(check("    keyName: SEI-2026")).toEqual([
-      expect.stringMatching(/^error platform\.yaml:\d+:14 spec\.stateEncryption\.keyName: must be a key name of lower-case letters, digits and underscores/),
+      expect.stringMatching(
+        /^error platform\.yaml:\d+:14 spec\.stateEncryption\.keyName: must be a key name of lower-case letters, digits and underscores/,
+      ),
     ]);
     expect(check("    keyName: unencrypted")).toEqual([
-      expect.stringMatching(/^error platform\.yaml:\d+:14 spec\.stateEncryption\.keyName: "unencrypted" is reserved for previousKeyName/),
+      expect.stringMatching(
+        /^error platform\.yaml:\d+:14 spec\.stateEncryption\.keyName: "unencrypted" is reserved for previousKeyName/,
+      ),
     ]);
     expect(check("    keyName: sei_2026\n    previousKeyName: sei_2026")).toEqual([
-      expect.stringMatching(/^error platform\.yaml:\d+:22 spec\.stateEncryption\.previousKeyName: must differ from keyName: a rotation gives the new key a new name$/),
+      expect.stringMatching(
+        /^error platform\.yaml:\d+:22 spec\.stateEncryption\.previousKeyName: must differ from keyName: a rotation gives the new key a new name$/,
+      ),
     ]);
   });
 
   it("refuses a release timeout that leaves the updater no room, at the field's position", () => {
     const platform = read("platform.yaml").replace("timeoutSeconds: 900", "timeoutSeconds: 300");
     expect(lines(validateBytes(Buffer.from(platform), "platform.yaml", platformSchema).diagnostics)).toEqual([
-      expect.stringMatching(/^error platform\.yaml:\d+:21 spec\.deploy\.timeoutSeconds: must be at least 660: Helm waits this long for each hook Job/),
+      expect.stringMatching(
+        /^error platform\.yaml:\d+:21 spec\.deploy\.timeoutSeconds: must be at least 660: Helm waits this long for each hook Job/,
+      ),
     ]);
   });
 
   it("refuses a mail network that is not in CIDR notation, which Kubernetes would only reject at deploy time", () => {
     const platform = read("platform.yaml");
     const check = (cidr: string) =>
-      lines(validateBytes(Buffer.from(platform.replace("cidr: 10.20.30.40/32", `cidr: ${cidr}`)), "platform.yaml", platformSchema).diagnostics);
-    const refused = [expect.stringMatching(new RegExp(`^error platform\\.yaml:\\d+:11 spec\\.mail\\.cidr: must be a network in CIDR notation`))];
+      lines(
+        validateBytes(
+          Buffer.from(platform.replace("cidr: 10.20.30.40/32", `cidr: ${cidr}`)),
+          "platform.yaml",
+          platformSchema,
+        ).diagnostics,
+      );
+    const refused = [
+      expect.stringMatching(
+        new RegExp(`^error platform\\.yaml:\\d+:11 spec\\.mail\\.cidr: must be a network in CIDR notation`),
+      ),
+    ];
     expect(check("10.20.30.0/24")).toEqual([]);
     expect(check('"2001:db8::/64"')).toEqual([]);
-    for (const cidr of ["smtp.prodemge.mg.gov.br", "10.20.30.40", "10.20.30.400/32", '""']) expect(check(cidr), cidr).toEqual(refused);
+    for (const cidr of ["smtp.prodemge.mg.gov.br", "10.20.30.40", "10.20.30.400/32", '""'])
+      expect(check(cidr), cidr).toEqual(refused);
   });
 });

@@ -20,7 +20,9 @@ describe("parseYaml", () => {
 
   it("refuses an empty file and a file of comments", () => {
     expect(problems("")).toEqual(["error f.yaml:0:0 : file is empty"]);
-    expect(problems("# only a comment\n\n")).toEqual(["error f.yaml:0:0 : file has no content (only blank lines or comments)"]);
+    expect(problems("# only a comment\n\n")).toEqual([
+      "error f.yaml:0:0 : file has no content (only blank lines or comments)",
+    ]);
   });
 
   it("points at the first byte that is not UTF-8 (a Latin-1 'â')", () => {
@@ -52,7 +54,9 @@ describe("parseYaml", () => {
   });
 
   it("quotes a quoted duplicate key as written", () => {
-    expect(problems('"a b": 1\n"a b": 2\n')).toEqual(['error f.yaml:2:1 : key "a b" appears more than once in the same mapping']);
+    expect(problems('"a b": 1\n"a b": 2\n')).toEqual([
+      'error f.yaml:2:1 : key "a b" appears more than once in the same mapping',
+    ]);
   });
 
   it("refuses tabs used for indentation", () => {
@@ -67,12 +71,16 @@ describe("parseYaml", () => {
 
   it("refuses more than 10 aliases", () => {
     const text = `p: &p { name: A, email: a@example.org }\nlist: [${Array(11).fill("*p").join(", ")}]\n`;
-    expect(problems(text)).toEqual(["error f.yaml:2:48 : file uses more than 10 YAML aliases (*name); write the values out instead"]);
+    expect(problems(text)).toEqual([
+      "error f.yaml:2:48 : file uses more than 10 YAML aliases (*name); write the values out instead",
+    ]);
   });
 
   it("limits aliases whose names hide them from the fast path's pattern", () => {
     const text = `p: &"p [1]\nlist: [${Array(11).fill('*"p').join(", ")}]\n`;
-    expect(problems(text)).toEqual(["error f.yaml:2:58 : file uses more than 10 YAML aliases (*name); write the values out instead"]);
+    expect(problems(text)).toEqual([
+      "error f.yaml:2:58 : file uses more than 10 YAML aliases (*name); write the values out instead",
+    ]);
   });
 
   it("reads a quoted cron schedule, which is no alias", () => {
@@ -81,21 +89,32 @@ describe("parseYaml", () => {
 
   it("stops a billion-laughs document at once", () => {
     const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
-    for (let i = 1; i < 9; i++) levels.push(`${"abcdefghi"[i]}: &${"abcdefghi"[i]} [${Array(9).fill(`*${"abcdefghi"[i - 1]}`).join(", ")}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${"abcdefghi"[i]}: &${"abcdefghi"[i]} [${Array(9)
+          .fill(`*${"abcdefghi"[i - 1]}`)
+          .join(", ")}]`,
+      );
     const started = Date.now();
-    expect(problems(`${levels.join("\n")}\n`)).toEqual(["error f.yaml:3:12 : file uses more than 10 YAML aliases (*name); write the values out instead"]);
+    expect(problems(`${levels.join("\n")}\n`)).toEqual([
+      "error f.yaml:3:12 : file uses more than 10 YAML aliases (*name); write the values out instead",
+    ]);
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it("reports nesting deep enough to exhaust the stack as an error", () => {
     const depth = 2_000;
     const text = `a: ${"[".repeat(depth)}${"]".repeat(depth)}\n`;
-    expect(problems(text)).toEqual([expect.stringMatching(/^error f\.yaml:1:\d+ : the YAML is nested too deeply to read$/)]);
+    expect(problems(text)).toEqual([
+      expect.stringMatching(/^error f\.yaml:1:\d+ : the YAML is nested too deeply to read$/),
+    ]);
   });
 
   it("reports an unknown tag as a warning and keeps the value", () => {
     const parsed = parseYaml(Buffer.from("a: !custom x\n"), "f.yaml");
-    expect(lines(parsed.diagnostics)).toEqual(["warning f.yaml:1:4 : Unresolved tag: !custom (these files use no YAML tags)"]);
+    expect(lines(parsed.diagnostics)).toEqual([
+      "warning f.yaml:1:4 : Unresolved tag: !custom (these files use no YAML tags)",
+    ]);
     expect(parsed.data).toEqual({ a: "x" });
   });
 
@@ -105,10 +124,47 @@ describe("parseYaml", () => {
    */
   it("js-yaml reads scalars exactly as the yaml package does", () => {
     const probes = [
-      "yes", "no", "on", "True", "FALSE", "null", "Null", "~", "", "012", "0o17", "0x1F", "1_000", "+12", "-12",
-      ".5", "1e3", "1.5e-3", ".inf", "-.Inf", ".NaN", "2026-03-10", "2026-03-10T10:00:00Z", "1:20", "3170206", '"3170206"',
-      "'quoted'", "800Gi", "250m", "sei.mg.gov.br", "a@example.org", "Uberlândia", "Pingo-d'Água", "[1, two]", "{ a: 1 }",
-      "&anchor value", "!!str 12", "'it''s'", '"tab\\there"', "|\n  two\n  lines", ">-\n  folded\n  text",
+      "yes",
+      "no",
+      "on",
+      "True",
+      "FALSE",
+      "null",
+      "Null",
+      "~",
+      "",
+      "012",
+      "0o17",
+      "0x1F",
+      "1_000",
+      "+12",
+      "-12",
+      ".5",
+      "1e3",
+      "1.5e-3",
+      ".inf",
+      "-.Inf",
+      ".NaN",
+      "2026-03-10",
+      "2026-03-10T10:00:00Z",
+      "1:20",
+      "3170206",
+      '"3170206"',
+      "'quoted'",
+      "800Gi",
+      "250m",
+      "sei.mg.gov.br",
+      "a@example.org",
+      "Uberlândia",
+      "Pingo-d'Água",
+      "[1, two]",
+      "{ a: 1 }",
+      "&anchor value",
+      "!!str 12",
+      "'it''s'",
+      '"tab\\there"',
+      "|\n  two\n  lines",
+      ">-\n  folded\n  text",
     ];
     const text = probes.map((value, i) => `k${i}: ${value}`).join("\n");
     expect(fastLoad(text, { schema: CORE_SCHEMA })).toEqual(parse(text));

@@ -37,8 +37,13 @@ export function overlay(base: FileSource, given: Readonly<Record<string, string 
  * official list: a bare name is a municipality file in "m/", a path with a "/"
  * ("./platform.yaml", "tiers/x.yaml") is taken as it is, to replace or add a file elsewhere.
  */
-export function fleetOf(files: Readonly<Record<string, string>>, options: { files?: string[]; strict?: boolean } = {}): Fleet {
-  const prefixed = Object.fromEntries(Object.entries(files).map(([name, text]) => [name.includes("/") ? name : `m/${name}`, text]));
+export function fleetOf(
+  files: Readonly<Record<string, string>>,
+  options: { files?: string[]; strict?: boolean } = {},
+): Fleet {
+  const prefixed = Object.fromEntries(
+    Object.entries(files).map(([name, text]) => [name.includes("/") ? name : `m/${name}`, text]),
+  );
   return loadFleet({ source: overlay(repo, prefixed), municipalitiesDir: "m", ...options });
 }
 

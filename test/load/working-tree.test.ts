@@ -41,7 +41,9 @@ describe("workingTree", () => {
   });
 
   it("refuses, with the reason, what is not a regular file within the limit", () => {
-    expect(reason("m/over.yaml")).toBe("file is 65 KiB; files over 64 KiB are refused (the project's input files are a few KiB)");
+    expect(reason("m/over.yaml")).toBe(
+      "file is 65 KiB; files over 64 KiB are refused (the project's input files are a few KiB)",
+    );
     expect(reason("m/link.yaml")).toMatch(/^is a symbolic link; links are not followed/);
     expect(reason("m/pipe.yaml")).toBe("is a FIFO (named pipe), not a regular file; it is not read");
     expect(reason("m/inner")).toBe("is a folder, not a file");
@@ -53,7 +55,9 @@ describe("workingTree", () => {
     expect(reason("away/secret.yaml")).toMatch(/leads outside the project/);
     expect(listFolder(source, "away")).toEqual({
       names: [],
-      diagnostics: [expect.objectContaining({ file: "away", message: expect.stringMatching(/leads outside the project/) })],
+      diagnostics: [
+        expect.objectContaining({ file: "away", message: expect.stringMatching(/leads outside the project/) }),
+      ],
     });
   });
 
@@ -63,11 +67,21 @@ describe("workingTree", () => {
   });
 
   it("refuses a 1 GiB sparse file by its size, before reading it", () => {
-    expect(reason("m/sparse.yaml")).toBe("file is 1048576 KiB; files over 64 KiB are refused (the project's input files are a few KiB)");
+    expect(reason("m/sparse.yaml")).toBe(
+      "file is 1048576 KiB; files over 64 KiB are refused (the project's input files are a few KiB)",
+    );
   });
 
   it("lists a folder sorted, links and all, so each entry is judged when read", () => {
-    expect(source.list("m")).toEqual(["inner", "limit.yaml", "link.yaml", "ok.yaml", "over.yaml", "pipe.yaml", "sparse.yaml"]);
+    expect(source.list("m")).toEqual([
+      "inner",
+      "limit.yaml",
+      "link.yaml",
+      "ok.yaml",
+      "over.yaml",
+      "pipe.yaml",
+      "sparse.yaml",
+    ]);
     expect(source.list("none")).toEqual([]);
   });
 });

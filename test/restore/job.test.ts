@@ -38,29 +38,49 @@ describe("the restore Job", () => {
 
   it("meets the restricted Pod Security profile, as the app's user, without a token", () => {
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 33, runAsGroup: 33, seccompProfile: { type: "RuntimeDefault" } });
-    expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 33,
+      runAsGroup: 33,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    expect(container.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+    });
   });
 
   it("reads the backup volume only, writes the document repository, and takes the administrator's password by reference", () => {
-    expect(pod.volumes).toContainEqual({ name: "backups", persistentVolumeClaim: { claimName: "sei-backups", readOnly: true } });
+    expect(pod.volumes).toContainEqual({
+      name: "backups",
+      persistentVolumeClaim: { claimName: "sei-backups", readOnly: true },
+    });
     expect(pod.volumes).toContainEqual({ name: "documents", persistentVolumeClaim: { claimName: "sei-documents" } });
     expect(container.volumeMounts).toContainEqual({ name: "backups", mountPath: "/backup", readOnly: true });
-    expect(container.env).toContainEqual({ name: "MYSQL_PWD", valueFrom: { secretKeyRef: { name: plan.secrets.database, key: SECRET_KEYS.database.rootPassword } } });
+    expect(container.env).toContainEqual({
+      name: "MYSQL_PWD",
+      valueFrom: { secretKeyRef: { name: plan.secrets.database, key: SECRET_KEYS.database.rootPassword } },
+    });
     expect(container.env).toContainEqual({ name: "DB_ADMIN_USER", value: "root" });
     expect(container.env).toContainEqual({ name: "RESTORE_SET", value: "2026-12-01" });
     expect(job.spec.backoffLimit).toBe(0);
   });
 
   it("exists only for production instances, which have backups", () => {
-    expect(() => restoreJob(examplePlan({ tier: "pequeno-i", phase: "training" }), "2026-12-01")).toThrow(/phase training: backups \(and so restores\) come with production/);
+    expect(() => restoreJob(examplePlan({ tier: "pequeno-i", phase: "training" }), "2026-12-01")).toThrow(
+      /phase training: backups \(and so restores\) come with production/,
+    );
   });
 });
 
 describe("sei-infra restore refuses, before touching a cluster", () => {
   it("a set that is not a date", () => {
     const run = seiInfra(["restore", "tiradentes", "--set", "latest"]);
-    expect([run.status, run.stderr]).toEqual([2, "sei-infra restore: --set latest: a backup set is named by its date, YYYY-MM-DD\n"]);
+    expect([run.status, run.stderr]).toEqual([
+      2,
+      "sei-infra restore: --set latest: a backup set is named by its date, YYYY-MM-DD\n",
+    ]);
   });
 
   it("an instance that is not in production", () => {

@@ -18,7 +18,12 @@ import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
 import { documentTree, tableChecksums } from "../../scripts/lib/checksums.ts";
 
 const ROOT_PASSWORD = "R00tTestPassword";
-const BACKUP_ACCOUNT: BackupAccount = { engine: "mariadb", user: "sei_backup", databases: ["sei", "sip"], passwordEnv: "DB_BACKUP_PASSWORD" };
+const BACKUP_ACCOUNT: BackupAccount = {
+  engine: "mariadb",
+  user: "sei_backup",
+  databases: ["sei", "sip"],
+  passwordEnv: "DB_BACKUP_PASSWORD",
+};
 const BACKUP_PASSWORD = "b4ckupTestPassw0rd";
 let db: MariaDb;
 let work: string;
@@ -41,10 +46,20 @@ function runScript(script: string, env: Record<string, string>) {
 }
 
 /** As the CronJob runs it: its own read-only account (constructs/database-scripts.ts), never root. */
-const backup = () => runScript(backupScript(dirs), { RETENTION_DAYS: "7", DB_USER: BACKUP_ACCOUNT.user, MYSQL_PWD: BACKUP_PASSWORD });
-const restore = (set: string) => runScript(restoreScript(), { RESTORE_SET: set, DB_ADMIN_USER: "root", BACKUPS: dirs.backups, DOCUMENTS: dirs.documents });
+const backup = () =>
+  runScript(backupScript(dirs), { RETENTION_DAYS: "7", DB_USER: BACKUP_ACCOUNT.user, MYSQL_PWD: BACKUP_PASSWORD });
+const restore = (set: string) =>
+  runScript(restoreScript(), {
+    RESTORE_SET: set,
+    DB_ADMIN_USER: "root",
+    BACKUPS: dirs.backups,
+    DOCUMENTS: dirs.documents,
+  });
 const today = () => new Date().toISOString().slice(0, 10);
-const checksums = async () => ({ tables: await tableChecksums((sql) => db.query(sql), ["sei", "sip"]), documents: documentTree(dirs.documents) });
+const checksums = async () => ({
+  tables: await tableChecksums((sql) => db.query(sql), ["sei", "sip"]),
+  documents: documentTree(dirs.documents),
+});
 
 /** The instance as its init script and a few months of use leave it. */
 function seedInstance() {
@@ -60,7 +75,11 @@ function seedInstance() {
       SELECT i, i, RANDOM_BYTES(1024) FROM n;
     INSERT INTO sip.orgao VALUES (0, 'OLHOS-D-AGUA', 'Prefeitura Municipal de Olhos-d''Água');
   `);
-  for (const [path, bytes] of [["2026/11/30/1.pdf", 5000], ["2026/11/30/2.odt", 70000], ["2026/12/01/3.pdf", 1]] as const) {
+  for (const [path, bytes] of [
+    ["2026/11/30/1.pdf", 5000],
+    ["2026/11/30/2.odt", 70000],
+    ["2026/12/01/3.pdf", 1],
+  ] as const) {
     mkdirSync(join(dirs.documents, path, ".."), { recursive: true });
     writeFileSync(join(dirs.documents, path), Buffer.alloc(bytes, path));
   }
@@ -68,14 +87,18 @@ function seedInstance() {
 
 /** What a lost volume leaves after the database pod starts again: empty databases, an empty repository. */
 function emptyInstance() {
-  db.query("DROP DATABASE sei; DROP DATABASE sip; CREATE DATABASE sei CHARACTER SET latin1; CREATE DATABASE sip CHARACTER SET latin1;");
+  db.query(
+    "DROP DATABASE sei; DROP DATABASE sip; CREATE DATABASE sei CHARACTER SET latin1; CREATE DATABASE sip CHARACTER SET latin1;",
+  );
   for (const entry of readdirSync(dirs.documents)) rmSync(join(dirs.documents, entry), { recursive: true });
 }
 
 beforeAll(async () => {
   db = await startMariaDb();
   // The administrator the backup and the restore connect as, over TCP like the pods.
-  db.query(`CREATE OR REPLACE USER 'root'@'127.0.0.1' IDENTIFIED BY '${ROOT_PASSWORD}'; GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;`);
+  db.query(
+    `CREATE OR REPLACE USER 'root'@'127.0.0.1' IDENTIFIED BY '${ROOT_PASSWORD}'; GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;`,
+  );
   work = mkdtempSync(join(tmpdir(), "sei-restore-"));
   dirs.backups = join(work, "backups");
   dirs.documents = join(work, "documents");
@@ -84,7 +107,10 @@ beforeAll(async () => {
   seedInstance();
   // The backup's account, as the database pod's start makes it (the accounts script writes the SQL the server runs).
   const accountsSql = join(work, "accounts.sql");
-  const accounts = spawnSync("bash", ["-c", accountsScript(BACKUP_ACCOUNT, accountsSql)], { encoding: "utf8", env: { PATH: process.env.PATH, DB_BACKUP_PASSWORD: BACKUP_PASSWORD } });
+  const accounts = spawnSync("bash", ["-c", accountsScript(BACKUP_ACCOUNT, accountsSql)], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, DB_BACKUP_PASSWORD: BACKUP_PASSWORD },
+  });
   if (accounts.status !== 0) throw new Error(`the accounts script failed: ${accounts.stderr}`);
   db.query(readFileSync(accountsSql, "utf8"));
 }, 120_000);
@@ -123,7 +149,9 @@ describe("a backup set restored into an emptied instance", () => {
   });
 
   it("refuses documents left in the repository, and loads nothing", () => {
-    db.query("DROP DATABASE sei; DROP DATABASE sip; CREATE DATABASE sei CHARACTER SET latin1; CREATE DATABASE sip CHARACTER SET latin1;");
+    db.query(
+      "DROP DATABASE sei; DROP DATABASE sip; CREATE DATABASE sei CHARACTER SET latin1; CREATE DATABASE sip CHARACTER SET latin1;",
+    );
     const refused = restore(today());
     expect(refused.log).toMatch(/the document repository is not empty/);
     expect(refused.status).toBe(1);

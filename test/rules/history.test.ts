@@ -9,9 +9,16 @@ import { loadFleet } from "../../core/fleet.ts";
 import { DIAMANTINA, edit, lines, overlay, repo, TIRADENTES } from "../load/support.ts";
 
 /** Loads `now` compared with `before`, each a set of municipality files in "m/". */
-function compare(before: Record<string, string>, now: Record<string, string>, options: { strict?: boolean; files?: string[] } = {}) {
-  const inFolder = (files: Record<string, string>) => overlay(repo, Object.fromEntries(Object.entries(files).map(([name, text]) => [`m/${name}`, text])));
-  return lines(loadFleet({ source: inFolder(now), base: inFolder(before), municipalitiesDir: "m", ...options }).diagnostics);
+function compare(
+  before: Record<string, string>,
+  now: Record<string, string>,
+  options: { strict?: boolean; files?: string[] } = {},
+) {
+  const inFolder = (files: Record<string, string>) =>
+    overlay(repo, Object.fromEntries(Object.entries(files).map(([name, text]) => [`m/${name}`, text])));
+  return lines(
+    loadFleet({ source: inFolder(now), base: inFolder(before), municipalitiesDir: "m", ...options }).diagnostics,
+  );
 }
 
 const DOCS = 'see "Renaming or removing a municipality" in docs/validate.md';
@@ -32,18 +39,32 @@ describe("compared with an earlier revision", () => {
 
   it("refuses it for a decommissioned one too: its data is kept under the old name", () => {
     const decommissioned = edit(TIRADENTES, "phase:", "phase: decommissioned");
-    expect(compare({ "tiradentes.yaml": decommissioned }, { "tiradentes-mg.yaml": edit(renamed, "phase:", "phase: decommissioned") })).toEqual([
-      expect.stringMatching(/^error m\/tiradentes-mg\.yaml:4:9 metadata\.name: renames tiradentes \(IBGE 3168804, phase decommissioned\)/),
+    expect(
+      compare(
+        { "tiradentes.yaml": decommissioned },
+        { "tiradentes-mg.yaml": edit(renamed, "phase:", "phase: decommissioned") },
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^error m\/tiradentes-mg\.yaml:4:9 metadata\.name: renames tiradentes \(IBGE 3168804, phase decommissioned\)/,
+      ),
     ]);
   });
 
   it("lets a contracted municipality be renamed: nothing is deployed yet", () => {
     const contracted = edit(edit(TIRADENTES, "phase:", "phase: contracted"), "pncpId:", "");
-    expect(compare({ "tiradentes.yaml": contracted }, { "tiradentes-mg.yaml": edit(contracted, "name:", "name: tiradentes-mg") })).toEqual([]);
+    expect(
+      compare(
+        { "tiradentes.yaml": contracted },
+        { "tiradentes-mg.yaml": edit(contracted, "name:", "name: tiradentes-mg") },
+      ),
+    ).toEqual([]);
   });
 
   it("refuses the removal of a deployed municipality's file, naming the file", () => {
-    expect(compare({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": DIAMANTINA }, { "tiradentes.yaml": TIRADENTES })).toEqual([
+    expect(
+      compare({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": DIAMANTINA }, { "tiradentes.yaml": TIRADENTES }),
+    ).toEqual([
       "error m/diamantina.yaml:0:0 : the file of diamantina (phase provisioning) is removed: its stack sei-diamantina would no longer be synthesized, " +
         `and its namespace, volumes and Terraform state would be left unmanaged; set phase decommissioned and deploy it first, then remove the file (${DOCS})`,
     ]);
@@ -51,7 +72,9 @@ describe("compared with an earlier revision", () => {
 
   it("lets a decommissioned municipality's file go", () => {
     const decommissioned = edit(DIAMANTINA, "phase:", "phase: decommissioned");
-    expect(compare({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": decommissioned }, { "tiradentes.yaml": TIRADENTES })).toEqual([]);
+    expect(
+      compare({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": decommissioned }, { "tiradentes.yaml": TIRADENTES }),
+    ).toEqual([]);
   });
 
   it("refuses a deployed municipality back to contracted, which orphans it the same way", () => {
@@ -90,8 +113,16 @@ describe("compared with an earlier revision", () => {
   });
 
   it("with FILES, still reports a removed file: it is no other file's problem", () => {
-    expect(compare({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": DIAMANTINA }, { "tiradentes.yaml": TIRADENTES }, { files: ["m/tiradentes.yaml"] })).toEqual([
-      expect.stringMatching(/^error m\/diamantina\.yaml:0:0 : the file of diamantina \(phase provisioning\) is removed/),
+    expect(
+      compare(
+        { "tiradentes.yaml": TIRADENTES, "diamantina.yaml": DIAMANTINA },
+        { "tiradentes.yaml": TIRADENTES },
+        { files: ["m/tiradentes.yaml"] },
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /^error m\/diamantina\.yaml:0:0 : the file of diamantina \(phase provisioning\) is removed/,
+      ),
     ]);
   });
 });

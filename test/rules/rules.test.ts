@@ -34,8 +34,13 @@ rule("file-name", () => {
 rule("unique-name", () => {
   it("names the other file when a file outside the folder reuses a name", () => {
     const elsewhere = edit(DIAMANTINA, "name: diamantina", "name: tiradentes");
-    const fleet = fleetOf({ "tiradentes.yaml": TIRADENTES, "x/tiradentes.yaml": elsewhere }, { files: ["x/tiradentes.yaml"] });
-    expect(lines(fleet.diagnostics)).toEqual(['error x/tiradentes.yaml:4:9 metadata.name: metadata.name "tiradentes" is also used by m/tiradentes.yaml:4']);
+    const fleet = fleetOf(
+      { "tiradentes.yaml": TIRADENTES, "x/tiradentes.yaml": elsewhere },
+      { files: ["x/tiradentes.yaml"] },
+    );
+    expect(lines(fleet.diagnostics)).toEqual([
+      'error x/tiradentes.yaml:4:9 metadata.name: metadata.name "tiradentes" is also used by m/tiradentes.yaml:4',
+    ]);
   });
 });
 
@@ -44,24 +49,41 @@ describe.each([
   ["unique-ibge-code", 'ibgeCode: "3168804"', "6:13 spec.ibgeCode", 'ibgeCode "3168804"', 6],
   ["unique-domain", "domain: sei.tiradentes.mg.gov.br", "15:11 spec.domain", 'domain "sei.tiradentes.mg.gov.br"', 16],
   ["unique-contract-number", 'number: "9/2026"', "12:13 spec.contract.number", 'contract.number "9/2026"', 12],
-  ["unique-pncp-id", 'pncpId: "18002372000112-2-000009/2026"', "14:13 spec.contract.pncpId", 'contract.pncpId "18002372000112-2-000009/2026"', 14],
+  [
+    "unique-pncp-id",
+    'pncpId: "18002372000112-2-000009/2026"',
+    "14:13 spec.contract.pncpId",
+    'contract.pncpId "18002372000112-2-000009/2026"',
+    14,
+  ],
 ])("%s", (id, line, diamantinaAt, what, tiradentesLine) => {
   tested.add(id);
   it("reports the value on both files, each naming the other", () => {
     const field = line.split(":")[0]!;
     const diamantina = edit(DIAMANTINA, `${field}:`, line);
-    const all = lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": diamantina }).diagnostics).filter((l) => l.includes("also used"));
+    const all = lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": diamantina }).diagnostics).filter(
+      (l) => l.includes("also used"),
+    );
     const [at = "", path = ""] = diamantinaAt.split(" ");
     expect(all).toEqual([
       `error m/diamantina.yaml:${at} ${path}: ${what} is also used by m/tiradentes.yaml:${tiradentesLine}`,
-      expect.stringMatching(new RegExp(`^error m/tiradentes\\.yaml:${tiradentesLine}:\\d+ ${path.replaceAll(".", "\\.")}: .* is also used by m/diamantina\\.yaml:${at.split(":")[0]}$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^error m/tiradentes\\.yaml:${tiradentesLine}:\\d+ ${path.replaceAll(".", "\\.")}: .* is also used by m/diamantina\\.yaml:${at.split(":")[0]}$`,
+        ),
+      ),
     ]);
   });
   it("reports only the selected file when FILES are given, still comparing with the whole folder", () => {
     const field = line.split(":")[0]!;
     const diamantina = edit(DIAMANTINA, `${field}:`, line);
-    const fleet = fleetOf({ "tiradentes.yaml": TIRADENTES, "diamantina.yaml": diamantina }, { files: ["m/diamantina.yaml"] });
-    expect(fleet.diagnostics.filter((d) => d.message.includes("also used")).map((d) => d.file)).toEqual(["m/diamantina.yaml"]);
+    const fleet = fleetOf(
+      { "tiradentes.yaml": TIRADENTES, "diamantina.yaml": diamantina },
+      { files: ["m/diamantina.yaml"] },
+    );
+    expect(fleet.diagnostics.filter((d) => d.message.includes("also used")).map((d) => d.file)).toEqual([
+      "m/diamantina.yaml",
+    ]);
   });
 });
 
@@ -69,7 +91,10 @@ describe("uniqueness with an invalid file", () => {
   it("still reports the duplicate when the other file has an unrelated error", () => {
     const broken = edit(TIRADENTES, "tier:", "tir: pequeno-i");
     const diamantina = edit(DIAMANTINA, "domain:", "domain: sei.tiradentes.mg.gov.br");
-    const fleet = fleetOf({ "tiradentes.yaml": broken, "diamantina.yaml": diamantina }, { files: ["m/diamantina.yaml"] });
+    const fleet = fleetOf(
+      { "tiradentes.yaml": broken, "diamantina.yaml": diamantina },
+      { files: ["m/diamantina.yaml"] },
+    );
     expect(lines(fleet.diagnostics)).toEqual([
       'error m/diamantina.yaml:15:11 spec.domain: domain "sei.tiradentes.mg.gov.br" is also used by m/tiradentes.yaml:16',
     ]);
@@ -90,7 +115,9 @@ rule("official-municipality", () => {
     ]);
   });
   it("accepts the real codes that break the IBGE check digit (Cônego Marinho, Ponto Chique)", () => {
-    const conego = TIRADENTES.replace('"3168804"', '"3117836"').replace("displayName: Tiradentes", "displayName: Cônego Marinho").replace("population: 7744", "population: 7183");
+    const conego = TIRADENTES.replace('"3168804"', '"3117836"')
+      .replace("displayName: Tiradentes", "displayName: Cônego Marinho")
+      .replace("population: 7744", "population: 7183");
     expect(lines(fleetOf({ "tiradentes.yaml": conego }).diagnostics)).toEqual([]);
   });
 });
@@ -116,7 +143,9 @@ rule("launch-after-signing", () => {
     ]);
   });
   it("accepts a launch on the signing day", () => {
-    expect(lines(fleetOf({ "tiradentes.yaml": edit(TIRADENTES, "goLiveOn:", "goLiveOn: 2026-01-19") }).diagnostics)).toEqual([]);
+    expect(
+      lines(fleetOf({ "tiradentes.yaml": edit(TIRADENTES, "goLiveOn:", "goLiveOn: 2026-01-19") }).diagnostics),
+    ).toEqual([]);
   });
 });
 
@@ -132,7 +161,10 @@ rule("population-band", () => {
     expect(fleetOf({ "tiradentes.yaml": big }, { strict: true }).diagnostics.map((d) => d.severity)).toEqual(["error"]);
   });
   it("reports a tier whose file is not valid", () => {
-    const fleet = fleetOf({ "tiradentes.yaml": TIRADENTES, "tiers/pequeno-i.yaml": "apiVersion: sei.mg.gov.br/v1\nkind: Tier\n" });
+    const fleet = fleetOf({
+      "tiradentes.yaml": TIRADENTES,
+      "tiers/pequeno-i.yaml": "apiVersion: sei.mg.gov.br/v1\nkind: Tier\n",
+    });
     expect(lines(fleet.diagnostics).filter((l) => l.startsWith("error m/"))).toEqual([
       'error m/tiradentes.yaml:9:9 spec.tier: tier "pequeno-i" has no valid file tiers/pequeno-i.yaml',
     ]);
@@ -166,7 +198,10 @@ rule("known-cluster", () => {
 
 rule("default-cluster-defined", () => {
   it("refuses a platform default cluster that is not in its list", () => {
-    const platform = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8").replace("defaultCluster: prodemge-bh-1", "defaultCluster: prodemge-bh1");
+    const platform = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8").replace(
+      "defaultCluster: prodemge-bh-1",
+      "defaultCluster: prodemge-bh1",
+    );
     expect(lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "./platform.yaml": platform }).diagnostics)).toEqual([
       'error platform.yaml:12:19 spec.defaultCluster: "prodemge-bh1" is not one of spec.clusters (prodemge-bh-1, prodemge-bh-2); did you mean "prodemge-bh-1"?',
     ]);
@@ -193,10 +228,19 @@ rule("image-digests", () => {
       `warning platform.yaml:${at("memcached")}:5 spec.images.memcached: ${message}`,
       `warning platform.yaml:${at("database")}:5 spec.images.database: ${message}`,
     ]);
-    expect(lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "./platform.yaml": tagOnly }, { strict: true }).diagnostics)[0]).toMatch(/^error platform\.yaml/);
+    expect(
+      lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "./platform.yaml": tagOnly }, { strict: true }).diagnostics)[0],
+    ).toMatch(/^error platform\.yaml/);
   });
   it("accepts tag-only images while no municipality is formalized, and pinned images always", () => {
-    expect(lines(fleetOf({ "tiradentes.yaml": edit(edit(TIRADENTES, "phase:", "phase: contracted"), "pncpId:", ""), "./platform.yaml": tagOnly }).diagnostics)).toEqual([]);
+    expect(
+      lines(
+        fleetOf({
+          "tiradentes.yaml": edit(edit(TIRADENTES, "phase:", "phase: contracted"), "pncpId:", ""),
+          "./platform.yaml": tagOnly,
+        }).diagnostics,
+      ),
+    ).toEqual([]);
     expect(lines(fleetOf({ "tiradentes.yaml": TIRADENTES, "./platform.yaml": platform }).diagnostics)).toEqual([]);
   });
 });

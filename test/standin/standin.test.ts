@@ -10,7 +10,17 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -45,7 +55,9 @@ const seen = { solrCores: new Set<string>(), jodBodies: [] as string[] };
 
 /** Runs as the pod does: user 33, its output to a file. */
 function runAsWwwData(command: string, args: string[], env: Record<string, string>, logFile: string): ChildProcess {
-  const wrapped = asRoot ? ["setpriv", [`--reuid=${WWW_DATA}`, `--regid=${WWW_DATA}`, "--clear-groups", "--", command, ...args]] : [command, args];
+  const wrapped = asRoot
+    ? ["setpriv", [`--reuid=${WWW_DATA}`, `--regid=${WWW_DATA}`, "--clear-groups", "--", command, ...args]]
+    : [command, args];
   const log = openSync(logFile, "a");
   try {
     return spawn(wrapped[0] as string, wrapped[1] as string[], { env, stdio: ["ignore", log, log] });
@@ -126,7 +138,11 @@ beforeAll(async () => {
   if (bootstrap.status !== 0) throw new Error(`bootstrap failed:\n${bootstrap.log}`);
 
   memcachedPort = await freePort();
-  memcached = spawn("memcached", ["-l", "127.0.0.1", "-p", String(memcachedPort), "-U", "0", "-m", "16", ...(asRoot ? ["-u", "nobody"] : [])], { stdio: "ignore" });
+  memcached = spawn(
+    "memcached",
+    ["-l", "127.0.0.1", "-p", String(memcachedPort), "-U", "0", "-m", "16", ...(asRoot ? ["-u", "nobody"] : [])],
+    { stdio: "ignore" },
+  );
 
   // Answers for Solr and JOD (see the file comment), recording what the stand-in sent.
   fakes = createServer((request, response) => {
@@ -148,12 +164,18 @@ beforeAll(async () => {
       response.writeHead(404).end();
     });
   });
-  fakesPort = await new Promise<number>((done) => fakes.listen(0, "127.0.0.1", () => done((fakes.address() as { port: number }).port)));
+  fakesPort = await new Promise<number>((done) =>
+    fakes.listen(0, "127.0.0.1", () => done((fakes.address() as { port: number }).port)),
+  );
 
   apachePort = await freePort();
   const apacheLog = join(work, "apache.log");
   apache = runAsWwwData(join(RUNTIME, "entrypoint.sh"), [], standinEnv(), apacheLog);
-  await waitFor("Apache with the stand-in", async () => (await fetch(`http://127.0.0.1:${apachePort}/infra_css/standin.css`)).ok, () => readFileSync(apacheLog, "utf8"));
+  await waitFor(
+    "Apache with the stand-in",
+    async () => (await fetch(`http://127.0.0.1:${apachePort}/infra_css/standin.css`)).ok,
+    () => readFileSync(apacheLog, "utf8"),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -163,15 +185,29 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const get = (path: string, init?: RequestInit) => fetch(`http://127.0.0.1:${apachePort}${path}`, { redirect: "manual", ...init });
+const get = (path: string, init?: RequestInit) =>
+  fetch(`http://127.0.0.1:${apachePort}${path}`, { redirect: "manual", ...init });
 
 describe("stand-in app in the app image's runtime (not SEI)", () => {
   it("reports every dependency of the contract reachable, machine-readably", async () => {
     const response = await get("/standin/dependencies.php");
-    const report = (await response.json()) as { ok: boolean; standIn: string; checks: Record<string, { ok: boolean; detail: string }> };
+    const report = (await response.json()) as {
+      ok: boolean;
+      standIn: string;
+      checks: Record<string, { ok: boolean; detail: string }>;
+    };
     expect(report.standIn).toContain("NOT SEI");
     expect(Object.entries(report.checks).filter(([, c]) => !c.ok)).toEqual([]);
-    expect(Object.keys(report.checks).sort()).toEqual(["database-sei", "database-sip", "documents", "jod", "memcached", "memcached-sip", "sip", "solr"]);
+    expect(Object.keys(report.checks).sort()).toEqual([
+      "database-sei",
+      "database-sip",
+      "documents",
+      "jod",
+      "memcached",
+      "memcached-sip",
+      "sip",
+      "solr",
+    ]);
     expect(report.ok).toBe(true);
     expect(response.status).toBe(200);
     expect(report.checks["database-sip"]?.detail).toBe("connected as its app user, latin1, 1 organisation(s)");
@@ -191,51 +227,85 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
     expect(page).toContain("<option>OLHOS-DAGUA</option>");
     const sei = await get("/sei/");
     expect(sei.status).toBe(302);
-    expect(sei.headers.get("location")).toBe(`http://127.0.0.1:${apachePort}/sip/login.php?sigla_orgao_sistema=OLHOS-DAGUA&sigla_sistema=SEI`);
+    expect(sei.headers.get("location")).toBe(
+      `http://127.0.0.1:${apachePort}/sip/login.php?sigla_orgao_sistema=OLHOS-DAGUA&sigla_sistema=SEI`,
+    );
   });
 
   it("keeps PHP sessions in memcached when APP_MEMCACHED_SESSION is true, without writing a file", () => {
-    const viaEntrypoint = spawnSync(join(RUNTIME, "entrypoint.sh"), ["php", "-r", 'echo ini_get("session.save_handler"), " ", ini_get("session.save_path");'], {
-      encoding: "utf8",
-      env: standinEnv(),
-    });
+    const viaEntrypoint = spawnSync(
+      join(RUNTIME, "entrypoint.sh"),
+      ["php", "-r", 'echo ini_get("session.save_handler"), " ", ini_get("session.save_path");'],
+      {
+        encoding: "utf8",
+        env: standinEnv(),
+      },
+    );
     expect(viaEntrypoint.stdout).toBe("memcached 127.0.0.1:11211");
-    const files = spawnSync(join(RUNTIME, "entrypoint.sh"), ["php", "-r", 'echo ini_get("session.save_handler"), " ", ini_get("session.save_path");'], {
-      encoding: "utf8",
-      env: { ...standinEnv(), APP_MEMCACHED_SESSION: "false" },
-    });
+    const files = spawnSync(
+      join(RUNTIME, "entrypoint.sh"),
+      ["php", "-r", 'echo ini_get("session.save_handler"), " ", ini_get("session.save_path");'],
+      {
+        encoding: "utf8",
+        env: { ...standinEnv(), APP_MEMCACHED_SESSION: "false" },
+      },
+    );
     expect(files.stdout).toBe("files /tmp");
   });
 
   it("passes the app probe the chart renders, the same command the kubelet runs", async () => {
     const manifests = await helmTemplate(valuesWithAppPort(apachePort));
-    const probe = podTemplate(getManifest(manifests, "Deployment", "sei-app")).spec.containers[0]!.readinessProbe!.exec!.command;
-    const run = spawnSync(probe[0]!, probe.slice(1), { encoding: "utf8", env: { PATH: process.env.PATH ?? "", APP_ORGAO: "OLHOS-DAGUA" } });
+    const probe = podTemplate(getManifest(manifests, "Deployment", "sei-app")).spec.containers[0]!.readinessProbe!.exec!
+      .command;
+    const run = spawnSync(probe[0]!, probe.slice(1), {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", APP_ORGAO: "OLHOS-DAGUA" },
+    });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
   });
 
   it("stands in for SEI's updater (NOT SEI's): accepts a database at the image's version as the administrator, refuses any other, migrates nothing", () => {
     const updater = (script: string, env: Record<string, string>, input = `${db.adminUser}\n${db.adminPassword}\n`) =>
-      spawnSync("php", [resolve("images/standin", script)], { input, encoding: "utf8", env: { ...standinEnv(), ...STANDIN_PATHS, ...env } });
+      spawnSync("php", [resolve("images/standin", script)], {
+        input,
+        encoding: "utf8",
+        env: { ...standinEnv(), ...STANDIN_PATHS, ...env },
+      });
     const current = { STANDIN_SEI_VERSION: SEI_VERSION, STANDIN_SIP_VERSION: SIP_VERSION };
-    for (const script of ["sip/scripts/atualizar_versao_sip.php", "sip/scripts/atualizar_recursos_sei.php", "sei/scripts/atualizar_versao_sei.php"]) {
+    for (const script of [
+      "sip/scripts/atualizar_versao_sip.php",
+      "sip/scripts/atualizar_recursos_sei.php",
+      "sei/scripts/atualizar_versao_sei.php",
+    ]) {
       const ok = updater(script, current);
-      expect(ok.stdout).toMatch(/^stand-in updater \(NOT SEI's updater\): (sei|sip) says (SEI|SIP)_VERSAO=\d+\.\d+\.\d+, this image's version, as the administrator; nothing to update\n$/);
+      expect(ok.stdout).toMatch(
+        /^stand-in updater \(NOT SEI's updater\): (sei|sip) says (SEI|SIP)_VERSAO=\d+\.\d+\.\d+, this image's version, as the administrator; nothing to update\n$/,
+      );
       expect(ok.status).toBe(0);
     }
     const newer = updater("sei/scripts/atualizar_versao_sei.php", { ...current, STANDIN_SEI_VERSION: "5.2.0" });
-    expect(newer.stderr).toContain(`sei says SEI_VERSAO='${SEI_VERSION}', this image is 5.2.0; the stand-in migrates nothing`);
+    expect(newer.stderr).toContain(
+      `sei says SEI_VERSAO='${SEI_VERSION}', this image is 5.2.0; the stand-in migrates nothing`,
+    );
     expect(newer.status).toBe(1);
-    const wrongPassword = updater("sip/scripts/atualizar_versao_sip.php", current, `${db.adminUser}\nnot-the-password\n`);
+    const wrongPassword = updater(
+      "sip/scripts/atualizar_versao_sip.php",
+      current,
+      `${db.adminUser}\nnot-the-password\n`,
+    );
     expect(wrongPassword.stderr).toContain("Access denied");
     expect(wrongPassword.status).toBe(1);
   });
 
   it("stands in for SIP's connection class and the scheduled-task runners the chart's updater and scheduler call", () => {
-    const php = (args: string[]) => spawnSync("php", args, { encoding: "utf8", env: { ...standinEnv(), ...STANDIN_PATHS } });
+    const php = (args: string[]) =>
+      spawnSync("php", args, { encoding: "utf8", env: { ...standinEnv(), ...STANDIN_PATHS } });
     // charts/sei/files/updater.sh waits with exactly this call.
-    const wait = php(["-r", `require_once '${resolve("images/standin/sip/web/Sip.php")}'; $c = BancoSip::getInstance(); $c->abrirConexao(); echo $c->executarSql('select sigla from sistema')->num_rows;`]);
+    const wait = php([
+      "-r",
+      `require_once '${resolve("images/standin/sip/web/Sip.php")}'; $c = BancoSip::getInstance(); $c->abrirConexao(); echo $c->executarSql('select sigla from sistema')->num_rows;`,
+    ]);
     expect(wait.stdout).toBe("2");
     for (const runner of ["sei/scripts/AgendamentoTarefaSEI.php", "sip/scripts/AgendamentoTarefaSip.php"]) {
       const ran = php([resolve("images/standin", runner)]);
@@ -246,7 +316,10 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
 
   it("refuses a key SIP did not store, as SIP does", async () => {
     const wrong = createHash("sha256").update("not the key").digest("hex").slice(0, 64);
-    const response = await get("/sip/controlador_ws.php?servico=sip", { method: "POST", body: new URLSearchParams({ chave: `7babf862${wrong}` }) });
+    const response = await get("/sip/controlador_ws.php?servico=sip", {
+      method: "POST",
+      body: new URLSearchParams({ chave: `7babf862${wrong}` }),
+    });
     expect(response.status).toBe(403);
   });
 
@@ -264,9 +337,13 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
 
   it("fails the app probe once SIP's database is down", async () => {
     const manifests = await helmTemplate(valuesWithAppPort(apachePort));
-    const probe = podTemplate(getManifest(manifests, "Deployment", "sei-app")).spec.containers[0]!.readinessProbe!.exec!.command;
+    const probe = podTemplate(getManifest(manifests, "Deployment", "sei-app")).spec.containers[0]!.readinessProbe!.exec!
+      .command;
     await db.stop();
-    const run = spawnSync(probe[0]!, probe.slice(1), { encoding: "utf8", env: { PATH: process.env.PATH ?? "", APP_ORGAO: "OLHOS-DAGUA" } });
+    const run = spawnSync(probe[0]!, probe.slice(1), {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", APP_ORGAO: "OLHOS-DAGUA" },
+    });
     expect(run.status).not.toBe(0);
     expect((await get(LOGIN_FORM.path)).status).toBe(503);
   });

@@ -17,7 +17,11 @@ export interface AccessKeys {
   readonly sip: string;
 }
 
-export function bootstrapEnv(db: MariaDb, keys: AccessKeys, overrides: Record<string, string> = {}): Record<string, string> {
+export function bootstrapEnv(
+  db: MariaDb,
+  keys: AccessKeys,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   return {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     APP_PROTOCOLO: "https",

@@ -38,16 +38,21 @@ export interface MariaDbOptions {
 
 export async function startMariaDb({ serverArgs = [] }: MariaDbOptions = {}): Promise<MariaDb> {
   for (const binary of [MARIADBD, INSTALL_DB]) {
-    if (!existsSync(binary)) throw new Error(`${binary} is missing: run scripts/tools/debian-packages.sh (npm test does, in pretest)`);
+    if (!existsSync(binary))
+      throw new Error(`${binary} is missing: run scripts/tools/debian-packages.sh (npm test does, in pretest)`);
   }
   const dir = mkdtempSync(join(tmpdir(), "sei-mariadb-"));
   const datadir = join(dir, "data");
   const socket = join(dir, "mariadb.sock");
   // mariadbd refuses to run as root unless told to; the tests run as root on CI.
   const asUser = process.getuid?.() === 0 ? ["--user=root"] : [];
-  execFileSync(INSTALL_DB, ["--no-defaults", `--datadir=${datadir}`, "--auth-root-authentication-method=normal", "--skip-test-db", ...asUser], {
-    stdio: "pipe",
-  });
+  execFileSync(
+    INSTALL_DB,
+    ["--no-defaults", `--datadir=${datadir}`, "--auth-root-authentication-method=normal", "--skip-test-db", ...asUser],
+    {
+      stdio: "pipe",
+    },
+  );
   const port = await freePort();
   const args = [
     "--no-defaults",
@@ -67,7 +72,11 @@ export async function startMariaDb({ serverArgs = [] }: MariaDbOptions = {}): Pr
     ...serverArgs,
   ];
   const viaSocket = (sql: string) =>
-    execFileSync("mariadb", ["--no-defaults", `--socket=${socket}`, "--user=root", "--batch", "--skip-column-names", "-e", sql], { encoding: "utf8", stdio: "pipe" });
+    execFileSync(
+      "mariadb",
+      ["--no-defaults", `--socket=${socket}`, "--user=root", "--batch", "--skip-column-names", "-e", sql],
+      { encoding: "utf8", stdio: "pipe" },
+    );
 
   let server = await launch();
   async function launch(): Promise<ChildProcess> {
@@ -98,25 +107,48 @@ export async function startMariaDb({ serverArgs = [] }: MariaDbOptions = {}): Pr
 
   const adminUser = "sei_admin";
   const adminPassword = "Adm1nTestPassword";
-  viaSocket(`CREATE USER '${adminUser}'@'127.0.0.1' IDENTIFIED BY '${adminPassword}'; GRANT ALL PRIVILEGES ON *.* TO '${adminUser}'@'127.0.0.1' WITH GRANT OPTION;`);
+  viaSocket(
+    `CREATE USER '${adminUser}'@'127.0.0.1' IDENTIFIED BY '${adminPassword}'; GRANT ALL PRIVILEGES ON *.* TO '${adminUser}'@'127.0.0.1' WITH GRANT OPTION;`,
+  );
 
   const client = (args: readonly string[], input?: string) =>
-    execFileSync("mariadb", ["--no-defaults", "--host=127.0.0.1", `--port=${port}`, `--user=${adminUser}`, "--default-character-set=utf8mb4", ...args], {
-      encoding: "utf8",
-      env: { ...process.env, MYSQL_PWD: adminPassword },
-      ...(input === undefined ? {} : { input }),
-    });
+    execFileSync(
+      "mariadb",
+      [
+        "--no-defaults",
+        "--host=127.0.0.1",
+        `--port=${port}`,
+        `--user=${adminUser}`,
+        "--default-character-set=utf8mb4",
+        ...args,
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, MYSQL_PWD: adminPassword },
+        ...(input === undefined ? {} : { input }),
+      },
+    );
 
   return {
     host: "127.0.0.1",
     port,
     adminUser,
     adminPassword,
-    query: (sql, database) => client(["--batch", "--skip-column-names", ...(database ? [`--database=${database}`] : []), "-e", sql]),
+    query: (sql, database) =>
+      client(["--batch", "--skip-column-names", ...(database ? [`--database=${database}`] : []), "-e", sql]),
     dump: (...databases) =>
       execFileSync(
         "mariadb-dump",
-        ["--no-defaults", "--host=127.0.0.1", `--port=${port}`, `--user=${adminUser}`, "--skip-dump-date", "--default-character-set=latin1", "--databases", ...databases],
+        [
+          "--no-defaults",
+          "--host=127.0.0.1",
+          `--port=${port}`,
+          `--user=${adminUser}`,
+          "--skip-dump-date",
+          "--default-character-set=latin1",
+          "--databases",
+          ...databases,
+        ],
         { encoding: "latin1", env: { ...process.env, MYSQL_PWD: adminPassword }, maxBuffer: 64 * 1024 * 1024 },
       ),
     async restart() {
@@ -137,7 +169,9 @@ export function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

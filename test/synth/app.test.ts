@@ -14,7 +14,15 @@ import { REPO_ROOT, cleanScratch, runApp, scratchDir, tree, type AppRun } from "
 
 afterAll(cleanScratch);
 
-const FORMALIZED = ["belo-horizonte", "diamantina", "ouro-preto", "passa-vinte", "sao-tome-das-letras", "tiradentes", "uberlandia"];
+const FORMALIZED = [
+  "belo-horizonte",
+  "diamantina",
+  "ouro-preto",
+  "passa-vinte",
+  "sao-tome-das-letras",
+  "tiradentes",
+  "uberlandia",
+];
 const CONTRACTED = "serra-da-saudade";
 
 /** Values that must never reach cdktf.out, planted where a careless app could read them. */
@@ -25,7 +33,8 @@ const SENTINELS = {
   TF_VAR_root_password: "tfvar-SENTINEL-1d0d",
 };
 
-const stackNames = (outdir: string) => Object.keys((JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: object }).stacks).sort();
+const stackNames = (outdir: string) =>
+  Object.keys((JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: object }).stacks).sort();
 
 /** A copy of the example municipalities, optionally edited. */
 function municipalitiesCopy(edit?: (dir: string) => void): string {
@@ -44,7 +53,8 @@ function previousOutput(): { outdir: string; before: Record<string, string> } {
   return { outdir, before: tree(outdir) };
 }
 
-const leftovers = (outdir: string) => readdirSync(dirname(outdir)).filter((n) => n.includes(".staging-") || n.includes(".retired-"));
+const leftovers = (outdir: string) =>
+  readdirSync(dirname(outdir)).filter((n) => n.includes(".staging-") || n.includes(".retired-"));
 
 describe("the example fleet", () => {
   let run: AppRun;
@@ -62,7 +72,9 @@ describe("the example fleet", () => {
     expect(existsSync(join(outdir, "stacks", `sei-${CONTRACTED}`))).toBe(false);
     const lines = run.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^municipality\s+tier\s+phase\s+stack\s+resources$/);
-    expect(lines.find((l) => l.startsWith("uberlandia "))).toMatch(/^uberlandia\s+grande\s+production\s+sei-uberlandia\s+\d+$/);
+    expect(lines.find((l) => l.startsWith("uberlandia "))).toMatch(
+      /^uberlandia\s+grande\s+production\s+sei-uberlandia\s+\d+$/,
+    );
     expect(lines.at(-1)).toMatch(/^7 stack\(s\), \d+ resources$/);
     expect(leftovers(outdir)).toEqual([]);
   });
@@ -88,12 +100,15 @@ describe("the example fleet", () => {
     expect(offenders).toEqual([]);
 
     for (const name of FORMALIZED) {
-      const stack = JSON.parse(files[`stacks/sei-${name}/cdk.tf.json`]!) as { resource: Record<string, Record<string, { data?: Record<string, string> }>> };
+      const stack = JSON.parse(files[`stacks/sei-${name}/cdk.tf.json`]!) as {
+        resource: Record<string, Record<string, { data?: Record<string, string> }>>;
+      };
       const secrets = Object.values(stack.resource.kubernetes_secret_v1 ?? {});
       expect(secrets).toHaveLength(2);
       for (const secret of secrets) {
         // Only generated values; the access keys carry their system's crc (a constant of the reference dumps) first.
-        for (const value of Object.values(secret.data ?? {})) expect(value).toMatch(/^(d27791b8|7babf862)?\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
+        for (const value of Object.values(secret.data ?? {}))
+          expect(value).toMatch(/^(d27791b8|7babf862)?\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
       }
     }
   });

@@ -20,7 +20,12 @@ import { accountsScript, backupScript, type BackupAccount } from "../../construc
 import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
 import { cleanScratch, scratchDir } from "./support.ts";
 
-const ACCOUNT: BackupAccount = { engine: "mariadb", user: "sei_backup", databases: ["sei", "sip"], passwordEnv: "DB_BACKUP_PASSWORD" };
+const ACCOUNT: BackupAccount = {
+  engine: "mariadb",
+  user: "sei_backup",
+  databases: ["sei", "sip"],
+  passwordEnv: "DB_BACKUP_PASSWORD",
+};
 /** As random_password makes them: letters and digits. */
 const PASSWORD = "q7RkW2mZx9LpV4nT8bYc3sHd6fJg1aQe";
 
@@ -31,7 +36,10 @@ const script = join(root, "accounts.sh");
 let db: MariaDb;
 
 function writeAccounts(password: string) {
-  return spawnSync("bash", [script], { encoding: "utf8", env: { PATH: process.env.PATH, [ACCOUNT.passwordEnv]: password } });
+  return spawnSync("bash", [script], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, [ACCOUNT.passwordEnv]: password },
+  });
 }
 
 /** The SQL objects a dump must carry: a table with rows, a view, a trigger, a procedure, an event. */
@@ -50,7 +58,10 @@ function populate(database: string) {
 }
 
 /** Runs the backup CronJob's script as `user`; returns its exit status and the day's dumps, without their date lines. */
-function backUp(user: string, password: string): { status: number | null; stderr: string; dumps: Record<string, string> } {
+function backUp(
+  user: string,
+  password: string,
+): { status: number | null; stderr: string; dumps: Record<string, string> } {
   const backups = join(root, `backups-${user}`);
   const documents = join(root, "documents");
   rmSync(backups, { recursive: true, force: true });
@@ -76,7 +87,10 @@ function backUp(user: string, password: string): { status: number | null; stderr
   const dumps: Record<string, string> = {};
   for (const database of ["sei", "sip"]) {
     const path = day ? join(sets, day, `${database}.sql.gz`) : "";
-    if (path && existsSync(path)) dumps[database] = gunzipSync(readFileSync(path)).toString("latin1").replace(/^-- Dump completed on .*$/m, "");
+    if (path && existsSync(path))
+      dumps[database] = gunzipSync(readFileSync(path))
+        .toString("latin1")
+        .replace(/^-- Dump completed on .*$/m, "");
   }
   return { status: result.status, stderr: result.stderr, dumps };
 }
@@ -129,7 +143,13 @@ describe("the backup's database account", () => {
   it("dumps everything an administrator's dump holds: rows, views, triggers, routines, events", () => {
     const asAdmin = backUp(db.adminUser, db.adminPassword);
     expect(asAdmin.status, asAdmin.stderr).toBe(0);
-    for (const part of ["INSERT INTO `protocolo`", "VIEW `protocolo_v`", "TRIGGER sei.protocolo_t", "PROCEDURE `conta`", "EVENT `limpeza`"]) {
+    for (const part of [
+      "INSERT INTO `protocolo`",
+      "VIEW `protocolo_v`",
+      "TRIGGER sei.protocolo_t",
+      "PROCEDURE `conta`",
+      "EVENT `limpeza`",
+    ]) {
       expect(asAdmin.dumps.sei).toContain(part);
     }
     const asBackup = backUp("sei_backup", PASSWORD);
@@ -139,10 +159,23 @@ describe("the backup's database account", () => {
 
   it("writes nothing and reads nothing else", () => {
     const as = (sql: string) =>
-      spawnSync("mariadb", ["--no-defaults", `--host=${db.host}`, `--port=${db.port}`, "--user=sei_backup", "--batch", "--skip-column-names", "-e", sql], {
-        encoding: "utf8",
-        env: { ...process.env, MYSQL_PWD: PASSWORD },
-      });
+      spawnSync(
+        "mariadb",
+        [
+          "--no-defaults",
+          `--host=${db.host}`,
+          `--port=${db.port}`,
+          "--user=sei_backup",
+          "--batch",
+          "--skip-column-names",
+          "-e",
+          sql,
+        ],
+        {
+          encoding: "utf8",
+          env: { ...process.env, MYSQL_PWD: PASSWORD },
+        },
+      );
     expect(as("SELECT COUNT(*) FROM sei.protocolo").stdout.trim()).toBe("2");
     for (const sql of [
       "INSERT INTO sei.protocolo VALUES (3, 'x')",

@@ -5,7 +5,17 @@
  * and retention.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
@@ -30,7 +40,15 @@ describe("backup.sh", () => {
   const run = () =>
     execFileSync("bash", [script], {
       encoding: "utf8",
-      env: { PATH: `${bin}:${process.env.PATH}`, DB_HOST: "sei-database", DB_PORT: "3306", DB_USER: "sei_backup", SEI_DATABASE: "sei", SIP_DATABASE: "sip", RETENTION_DAYS: "7" },
+      env: {
+        PATH: `${bin}:${process.env.PATH}`,
+        DB_HOST: "sei-database",
+        DB_PORT: "3306",
+        DB_USER: "sei_backup",
+        SEI_DATABASE: "sei",
+        SIP_DATABASE: "sip",
+        RETENTION_DAYS: "7",
+      },
     });
   const today = new Date().toISOString().slice(0, 10);
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
@@ -72,7 +90,8 @@ describe("backup.sh", () => {
   });
 
   it("keeps the newest set even when every set is older than the retention", () => {
-    for (const name of readdirSync(sets)) renameSync(join(sets, name), join(sets, name === today ? "2002-02-02" : "2002-02-01"));
+    for (const name of readdirSync(sets))
+      renameSync(join(sets, name), join(sets, name === today ? "2002-02-02" : "2002-02-01"));
     // Only the retention part of the script, over the two old sets.
     const lines = backupScript({ backups, documents }).split("\n");
     const retention = lines.slice(lines.findIndex((l) => l.startsWith("cutoff=")));

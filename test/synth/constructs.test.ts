@@ -57,7 +57,9 @@ describe("Tenancy", () => {
   });
 
   it("sets every quota the plan fixes, as Kubernetes quantities", () => {
-    const hard = one(one(resources(json, "kubernetes_resource_quota_v1")[0]!.spec as object[]) as { hard: Record<string, string> }).hard;
+    const hard = one(
+      one(resources(json, "kubernetes_resource_quota_v1")[0]!.spec as object[]) as { hard: Record<string, string> },
+    ).hard;
     expect(Object.keys(hard).sort()).toEqual(
       [
         "limits.cpu",
@@ -84,9 +86,14 @@ describe("Tenancy", () => {
   });
 
   it("denies all traffic, then allows DNS over UDP and TCP to the DNS pods, and the explicit paths", () => {
-    const policies = resources(json, "kubernetes_network_policy_v1") as { metadata: { name: string }; spec: Record<string, unknown> }[];
+    const policies = resources(json, "kubernetes_network_policy_v1") as {
+      metadata: { name: string };
+      spec: Record<string, unknown>;
+    }[];
     expect(policies.map((p) => one(p.metadata).name).sort()).toEqual(Object.values(plan.network.policyNames).sort());
-    const byName = new Map(policies.map((p) => [one(p.metadata).name, one(p.spec as never) as Record<string, unknown>]));
+    const byName = new Map(
+      policies.map((p) => [one(p.metadata).name, one(p.spec as never) as Record<string, unknown>]),
+    );
     expect(byName.get("default-deny-all")).toEqual({ pod_selector: {}, policy_types: ["Ingress", "Egress"] });
     // DNS to the cluster DNS pods only (platform.yaml clusterDns), not to every pod of kube-system.
     expect(byName.get("allow-dns-egress")).toEqual({
@@ -94,7 +101,12 @@ describe("Tenancy", () => {
       policy_types: ["Egress"],
       egress: [
         {
-          to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } }, pod_selector: { match_labels: { "k8s-app": "kube-dns" } } }],
+          to: [
+            {
+              namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } },
+              pod_selector: { match_labels: { "k8s-app": "kube-dns" } },
+            },
+          ],
           ports: [
             { port: "53", protocol: "UDP" },
             { port: "53", protocol: "TCP" },
@@ -106,11 +118,21 @@ describe("Tenancy", () => {
     expect(JSON.stringify(byName.get("allow-database-ingress"))).toContain('"backup"');
     // SEI and SIP reach each other's web services through the Ingress, on HTTPS only.
     expect(byName.get("allow-app-egress-to-ingress")).toEqual({
-      pod_selector: { match_expressions: [{ key: plan.network.componentLabel, operator: "In", values: ["app", "scheduler", "updater"] }] },
+      pod_selector: {
+        match_expressions: [
+          { key: plan.network.componentLabel, operator: "In", values: ["app", "scheduler", "updater"] },
+        ],
+      },
       policy_types: ["Egress"],
       egress: [
         {
-          to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": plan.network.ingressControllerNamespace } } }],
+          to: [
+            {
+              namespace_selector: {
+                match_labels: { "kubernetes.io/metadata.name": plan.network.ingressControllerNamespace },
+              },
+            },
+          ],
           ports: [{ port: "443", protocol: "TCP" }],
         },
       ],
@@ -120,7 +142,12 @@ describe("Tenancy", () => {
     expect(byName.get("allow-bootstrap-egress")).toEqual({
       pod_selector: { match_labels: { [plan.network.componentLabel]: "bootstrap" } },
       policy_types: ["Egress"],
-      egress: [{ to: [{ pod_selector: { match_labels: { [plan.network.componentLabel]: "database" } } }], ports: [{ port: String(plan.network.ports.database), protocol: "TCP" }] }],
+      egress: [
+        {
+          to: [{ pod_selector: { match_labels: { [plan.network.componentLabel]: "database" } } }],
+          ports: [{ port: String(plan.network.ports.database), protocol: "TCP" }],
+        },
+      ],
     });
 
     // Only the ingress controller's namespace reaches the app, and only on the app port.
@@ -130,14 +157,25 @@ describe("Tenancy", () => {
       policy_types: ["Ingress"],
       ingress: [
         {
-          from: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": plan.network.ingressControllerNamespace } } }],
+          from: [
+            {
+              namespace_selector: {
+                match_labels: { "kubernetes.io/metadata.name": plan.network.ingressControllerNamespace },
+              },
+            },
+          ],
           ports: [{ port: String(plan.network.ports.app), protocol: "TCP" }],
         },
       ],
     });
     // The app, scheduler and updater reach each backend on its own port, nothing else.
-    const appEgress = byName.get("allow-app-egress") as { pod_selector: unknown; egress: { to: unknown[]; ports: unknown[] }[] };
-    expect(appEgress.pod_selector).toEqual({ match_expressions: [{ key: component, operator: "In", values: ["app", "scheduler", "updater"] }] });
+    const appEgress = byName.get("allow-app-egress") as {
+      pod_selector: unknown;
+      egress: { to: unknown[]; ports: unknown[] }[];
+    };
+    expect(appEgress.pod_selector).toEqual({
+      match_expressions: [{ key: component, operator: "In", values: ["app", "scheduler", "updater"] }],
+    });
     expect(appEgress.egress).toEqual(
       (["database", "solr", "memcached", "jod"] as const).map((backend) => ({
         to: [{ pod_selector: { match_labels: { [component]: backend } } }],
@@ -151,7 +189,11 @@ describe("DataVolume and DocumentStorage", () => {
   it("creates a claim that never waits for binding and is never destroyed", () => {
     const text = Testing.synthScope((scope) => {
       const guard = new StorageClassGuard(scope, "Guard", { storageClassName: plan.volumes.database.storageClass });
-      new DataVolume(scope, "DatabaseVolume", { namespace: "sei-exemplo", volume: plan.volumes.database, preconditions: [guard.retains] });
+      new DataVolume(scope, "DatabaseVolume", {
+        namespace: "sei-exemplo",
+        volume: plan.volumes.database,
+        preconditions: [guard.retains],
+      });
     });
     expect(
       Testing.toHaveResourceWithProperties(text, "kubernetes_persistent_volume_claim_v1", {
@@ -160,12 +202,16 @@ describe("DataVolume and DocumentStorage", () => {
         spec: { access_modes: ["ReadWriteOnce"], storage_class_name: plan.volumes.database.storageClass },
       }),
     ).toBe(true);
-    const claim = resources(parse(text), "kubernetes_persistent_volume_claim_v1")[0] as { lifecycle: Record<string, unknown> };
+    const claim = resources(parse(text), "kubernetes_persistent_volume_claim_v1")[0] as {
+      lifecycle: Record<string, unknown>;
+    };
     expect(claim.lifecycle.prevent_destroy).toBe(true);
     expect(JSON.stringify(claim.lifecycle.precondition)).toContain('reclaim_policy == \\"Retain\\"');
-    expect(Testing.toHaveDataSourceWithProperties(text, "kubernetes_storage_class_v1", { metadata: { name: plan.volumes.database.storageClass } })).toBe(
-      true,
-    );
+    expect(
+      Testing.toHaveDataSourceWithProperties(text, "kubernetes_storage_class_v1", {
+        metadata: { name: plan.volumes.database.storageClass },
+      }),
+    ).toBe(true);
   });
 
   it("refuses a document repository that is not ReadWriteMany", () => {
@@ -195,12 +241,16 @@ describe("Database", () => {
   const json = parse(text);
 
   it("fills both Secrets with generated passwords only, under the keys the chart reads", () => {
-    const secrets = resources(json, "kubernetes_secret_v1") as { metadata: { name: string }; data: Record<string, string> }[];
+    const secrets = resources(json, "kubernetes_secret_v1") as {
+      metadata: { name: string };
+      data: Record<string, string>;
+    }[];
     const byName = new Map(secrets.map((s) => [one(s.metadata).name, s.data]));
     expect(Object.keys(byName.get(plan.secrets.database)!).sort()).toEqual(Object.values(SECRET_KEYS.database).sort());
     expect(Object.keys(byName.get(plan.secrets.app)!).sort()).toEqual(Object.values(SECRET_KEYS.app).sort());
     for (const data of byName.values()) {
-      for (const value of Object.values(data)) expect(value).toMatch(/^(d27791b8|7babf862)?\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
+      for (const value of Object.values(data))
+        expect(value).toMatch(/^(d27791b8|7babf862)?\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
     }
   });
 
@@ -208,12 +258,19 @@ describe("Database", () => {
     const app = (resources(json, "kubernetes_secret_v1") as { metadata: unknown; data: Record<string, string> }[]).find(
       (s) => (one(s.metadata) as { name: string }).name === plan.secrets.app,
     )!.data;
-    const passwords = (json.resource?.random_password ?? {}) as Record<string, { length: number; upper?: boolean; special: boolean }>;
+    const passwords = (json.resource?.random_password ?? {}) as Record<
+      string,
+      { length: number; upper?: boolean; special: boolean }
+    >;
     for (const system of Object.values(SIP_SYSTEMS)) {
       const value = app[system.keyVariable]!;
       const [, prefix, id] = /^([0-9a-f]{8})\$\{random_password\.([A-Za-z0-9_]+)\.result\}$/.exec(value) ?? [];
       expect(prefix).toBe(system.crc);
-      expect(passwords[id!]).toMatchObject({ length: ACCESS_KEY.length - ACCESS_KEY.crcLength, upper: false, special: false });
+      expect(passwords[id!]).toMatchObject({
+        length: ACCESS_KEY.length - ACCESS_KEY.crcLength,
+        upper: false,
+        special: false,
+      });
     }
     expect(app[SECRET_KEYS.app.solrPassword]).toMatch(/^\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
   });
@@ -228,7 +285,9 @@ describe("Database", () => {
   });
 
   it("ships engine settings and an init script that creates both databases with their own users", () => {
-    const config = resources(json, "kubernetes_config_map_v1").find((c) => JSON.stringify(c).includes(plan.database.configMapName)) as {
+    const config = resources(json, "kubernetes_config_map_v1").find((c) =>
+      JSON.stringify(c).includes(plan.database.configMapName),
+    ) as {
       data: Record<string, string>;
     };
     expect(config.data["sei.cnf"]).toContain("character-set-server = latin1");
@@ -254,7 +313,9 @@ describe("Database", () => {
   it("pulls the database and backup images with the platform's pull secret, as the chart's pods do", () => {
     // The database image comes from the private registry too; a namespace pull secret the pod does not name is never used.
     expect(plan.release!.values.imagePullSecrets).toEqual([{ name: "prodemge-registry" }]);
-    const sts = one((resources(json, "kubernetes_stateful_set_v1")[0] as { spec: object }).spec) as { template: object };
+    const sts = one((resources(json, "kubernetes_stateful_set_v1")[0] as { spec: object }).spec) as {
+      template: object;
+    };
     const template = one(sts.template) as { spec: object };
     expect(one(template.spec)).toMatchObject({ image_pull_secrets: [{ name: "prodemge-registry" }] });
     const cron = JSON.stringify(resources(json, "kubernetes_cron_job_v1")[0]);
@@ -267,10 +328,20 @@ describe("SeiRelease", () => {
     const release = plan.release!;
     const chartDirectory = join(REPO_ROOT, release.chartPath);
     const text = Testing.synthScope((scope) => {
-      new SeiRelease(scope, "Release", { namespace: "sei-exemplo", release: { ...release, wait: false }, chartDirectory });
+      new SeiRelease(scope, "Release", {
+        namespace: "sei-exemplo",
+        release: { ...release, wait: false },
+        chartDirectory,
+      });
     });
     const helm = resources(parse(text), "helm_release")[0] as Record<string, unknown>;
-    expect(helm).toMatchObject({ name: "sei", namespace: "sei-exemplo", chart: chartDirectory, wait: false, wait_for_jobs: false });
+    expect(helm).toMatchObject({
+      name: "sei",
+      namespace: "sei-exemplo",
+      chart: chartDirectory,
+      wait: false,
+      wait_for_jobs: false,
+    });
     expect(existsSync(join(helm.chart as string, "Chart.yaml"))).toBe(true);
     expect(JSON.parse((helm.values as string[])[0]!)).toEqual(release.values);
   });

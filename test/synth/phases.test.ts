@@ -15,7 +15,8 @@ afterAll(cleanScratch);
 const phases: Phase[] = ["provisioning", "training", "production", "suspended", "decommissioned"];
 const stacks = new Map(phases.map((phase) => [phase, synthStack(examplePlan({ tier: "grande", phase }))]));
 const json = (phase: Phase): StackJson => stacks.get(phase)!.json;
-const addresses = (j: StackJson) => Object.entries(j.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs).map((a) => `${type}.${a}`));
+const addresses = (j: StackJson) =>
+  Object.entries(j.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs).map((a) => `${type}.${a}`));
 const identities = (phase: Phase) => dataBearing(json(phase)).map((d) => d.identity);
 
 describe("every formalized phase", () => {

@@ -75,7 +75,12 @@ export function runApp(env: Record<string, string>): AppRun {
   const app = (JSON.parse(readFileSync(join(REPO_ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
   // The tests' own runner variables must not leak into the app.
-  for (const key of ["SEI_ONLY", "SEI_MUNICIPALITIES_DIR", "CDKTF_OUTDIR", "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS"]) {
+  for (const key of [
+    "SEI_ONLY",
+    "SEI_MUNICIPALITIES_DIR",
+    "CDKTF_OUTDIR",
+    "CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS",
+  ]) {
     if (!(key in env)) delete childEnv[key];
   }
   const result = spawnSync(app, { cwd: REPO_ROOT, env: childEnv, shell: true, encoding: "utf8", timeout: 120_000 });

@@ -33,7 +33,11 @@ describe("MunicipalityStack.prepareStack", () => {
 describe("synthesizeFleet", () => {
   it("writes from three threads (two workers) exactly what one App writes", async () => {
     const plans = Array.from({ length: 30 }, (_, i) =>
-      examplePlan({ tier: TIER_IDS[i % TIER_IDS.length]!, phase: i % 7 === 0 ? "suspended" : "production", name: `m${String(i).padStart(3, "0")}` }),
+      examplePlan({
+        tier: TIER_IDS[i % TIER_IDS.length]!,
+        phase: i % 7 === 0 ? "suspended" : "production",
+        name: `m${String(i).padStart(3, "0")}`,
+      }),
     );
     const one = scratchDir();
     const two = scratchDir();

@@ -25,11 +25,15 @@ import { cleanScratch, runApp, scratchDir } from "./support.ts";
 afterAll(cleanScratch);
 
 const works = (program: string) => spawnSync(program, ["version"], { encoding: "utf8" }).status === 0;
-const terraformProgram = process.env.TERRAFORM_BINARY_NAME && !process.env.TERRAFORM_BINARY_NAME.includes("tofu") ? process.env.TERRAFORM_BINARY_NAME : "terraform";
+const terraformProgram =
+  process.env.TERRAFORM_BINARY_NAME && !process.env.TERRAFORM_BINARY_NAME.includes("tofu")
+    ? process.env.TERRAFORM_BINARY_NAME
+    : "terraform";
 const tofuProgram = [cachedTofu(process.env), "tofu"].find(works);
-const cliConfig = [process.env.TF_CLI_CONFIG_FILE, join(process.env.SEI_TOOLS_CACHE ?? join(homedir(), ".cache", "sei-infra"), "e2e", "terraform.rc")].find(
-  (file) => file !== undefined && existsSync(file),
-);
+const cliConfig = [
+  process.env.TF_CLI_CONFIG_FILE,
+  join(process.env.SEI_TOOLS_CACHE ?? join(homedir(), ".cache", "sei-infra"), "e2e", "terraform.rc"),
+].find((file) => file !== undefined && existsSync(file));
 const hasTofu = tofuProgram !== undefined && cliConfig !== undefined;
 const hasTerraform = works(terraformProgram) && cliConfig !== undefined;
 
@@ -41,7 +45,11 @@ const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig!, CHECKPOINT_DISABLE
 
 function validate(program: string, cwd: string) {
   const dataDir = { ...env, TF_DATA_DIR: join(cwd, `.${program.split("/").pop()}`) };
-  execFileSync(program, ["init", "-backend=false", "-input=false", "-no-color"], { cwd, env: dataDir, encoding: "utf8" });
+  execFileSync(program, ["init", "-backend=false", "-input=false", "-no-color"], {
+    cwd,
+    env: dataDir,
+    encoding: "utf8",
+  });
   const result = spawnSync(program, ["validate", "-no-color"], { cwd, env: dataDir, encoding: "utf8" });
   return result.stdout + result.stderr;
 }
@@ -50,7 +58,8 @@ describe.skipIf(!hasTofu)("OpenTofu validate", () => {
   it("has stacks to validate, every one with state encryption", () => {
     expect(synth.stderr).toBe("");
     expect(stacks.length).toBeGreaterThan(0);
-    for (const stack of stacks) expect(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")).toContain('"encryption"');
+    for (const stack of stacks)
+      expect(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")).toContain('"encryption"');
   });
 
   it.each(stacks)("accepts %s as synthesized", (stack) => {
@@ -61,7 +70,10 @@ describe.skipIf(!hasTofu)("OpenTofu validate", () => {
 describe.skipIf(!hasTerraform)("Terraform validate", () => {
   /** The stack as it is without stateEncryption in platform.yaml: no encryption block, no passphrase variables. */
   function unencrypted(stack: string): string {
-    const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as { terraform: Record<string, unknown>; variable?: unknown };
+    const json = JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as {
+      terraform: Record<string, unknown>;
+      variable?: unknown;
+    };
     delete json.terraform.encryption;
     delete json.variable;
     const dir = join(outdir, "terraform", stack);
@@ -76,7 +88,11 @@ describe.skipIf(!hasTerraform)("Terraform validate", () => {
 
   it("refuses a stack with state encryption: such a stack is OpenTofu's", () => {
     const cwd = join(outdir, "stacks", stacks[0]!);
-    const init = spawnSync(terraformProgram, ["init", "-backend=false", "-input=false", "-no-color"], { cwd, env: { ...env, TF_DATA_DIR: join(cwd, ".terraform-refused") }, encoding: "utf8" });
+    const init = spawnSync(terraformProgram, ["init", "-backend=false", "-input=false", "-no-color"], {
+      cwd,
+      env: { ...env, TF_DATA_DIR: join(cwd, ".terraform-refused") },
+      encoding: "utf8",
+    });
     expect(init.status).not.toBe(0);
     expect(init.stdout + init.stderr).toMatch(/Extraneous JSON object property[\s\S]*"encryption"/);
   });

@@ -30,7 +30,9 @@ describe.each(TIER_IDS)("tier %s in production", (tier) => {
   });
 
   it("gives every container requests and limits for CPU, memory and ephemeral storage", () => {
-    const containers = podsOf(json).flatMap((pod) => [...pod.containers, ...pod.initContainers].map((c) => ({ where: `${pod.source}/${c.name}`, r: c.resources })));
+    const containers = podsOf(json).flatMap((pod) =>
+      [...pod.containers, ...pod.initContainers].map((c) => ({ where: `${pod.source}/${c.name}`, r: c.resources })),
+    );
     expect(containers.length).toBeGreaterThanOrEqual(8);
     const all = { cpu: expect.any(String), memory: expect.any(String), ephemeralStorage: expect.any(String) };
     for (const { where, r } of containers) {
@@ -41,18 +43,26 @@ describe.each(TIER_IDS)("tier %s in production", (tier) => {
 
   it("gives every emptyDir of the pods Terraform makes a sizeLimit that, with the logs, fits the pod's ephemeral-storage limit", () => {
     const terraformPods = podsOf(json).filter((pod) => !pod.source.startsWith("chart"));
-    expect(terraformPods.map((pod) => pod.source)).toEqual([expect.stringMatching(/^StatefulSet /), expect.stringMatching(/^CronJob /)]);
+    expect(terraformPods.map((pod) => pod.source)).toEqual([
+      expect.stringMatching(/^StatefulSet /),
+      expect.stringMatching(/^CronJob /),
+    ]);
     for (const pod of terraformPods) {
       expect(pod.emptyDirs.length, pod.source).toBeGreaterThan(0);
-      for (const dir of pod.emptyDirs) expect(dir.sizeLimit, `${pod.source}: emptyDir ${dir.name}`).toMatch(/^[1-9][0-9]*(Mi|Gi)$/);
-      const onDisk = pod.emptyDirs.filter((d) => d.medium !== "Memory").reduce((sum, d) => sum + parseBytes(d.sizeLimit!), 0);
+      for (const dir of pod.emptyDirs)
+        expect(dir.sizeLimit, `${pod.source}: emptyDir ${dir.name}`).toMatch(/^[1-9][0-9]*(Mi|Gi)$/);
+      const onDisk = pod.emptyDirs
+        .filter((d) => d.medium !== "Memory")
+        .reduce((sum, d) => sum + parseBytes(d.sizeLimit!), 0);
       const limit = pod.containers.reduce((sum, c) => sum + parseBytes(c.resources!.limits!.ephemeralStorage!), 0);
       expect(onDisk + LOG_ROOM_BYTES * pod.containers.length, pod.source).toBeLessThanOrEqual(limit);
     }
   });
 
   it("has a ResourceQuota covering every pod at its maximum count, and room for every claim", () => {
-    const hard = one(onlyResource(json, "kubernetes_resource_quota_v1").spec as { hard: Record<string, string> }[]).hard;
+    const hard = one(
+      onlyResource(json, "kubernetes_resource_quota_v1").spec as { hard: Record<string, string> }[],
+    ).hard;
     const totals = totalsOf(podsOf(json));
     expect(totals.requestsCpu).toBeGreaterThan(0);
     expect(parseCpuMillicores(hard["requests.cpu"]!)).toBeGreaterThanOrEqual(totals.requestsCpu);
@@ -74,13 +84,21 @@ describe.each(TIER_IDS)("tier %s in production", (tier) => {
   });
 
   it("keeps every container within the LimitRange maximum", () => {
-    const limit = one(one(onlyResource(json, "kubernetes_limit_range_v1").spec as { limit: { max: Record<string, string> }[] }[]).limit);
+    const limit = one(
+      one(onlyResource(json, "kubernetes_limit_range_v1").spec as { limit: { max: Record<string, string> }[] }[]).limit,
+    );
     // A component the tier switches off (JOD in the small tiers) runs no pod and may exceed it.
     for (const pod of podsOf(json).filter((p) => p.maxCount > 0)) {
       for (const c of [...pod.containers, ...pod.initContainers]) {
-        expect(parseCpuMillicores(c.resources!.limits!.cpu!), `${pod.source}/${c.name}`).toBeLessThanOrEqual(parseCpuMillicores(limit.max.cpu!));
-        expect(parseBytes(c.resources!.limits!.memory!), `${pod.source}/${c.name}`).toBeLessThanOrEqual(parseBytes(limit.max.memory!));
-        expect(parseBytes(c.resources!.limits!.ephemeralStorage!), `${pod.source}/${c.name}`).toBeLessThanOrEqual(parseBytes(limit.max["ephemeral-storage"]!));
+        expect(parseCpuMillicores(c.resources!.limits!.cpu!), `${pod.source}/${c.name}`).toBeLessThanOrEqual(
+          parseCpuMillicores(limit.max.cpu!),
+        );
+        expect(parseBytes(c.resources!.limits!.memory!), `${pod.source}/${c.name}`).toBeLessThanOrEqual(
+          parseBytes(limit.max.memory!),
+        );
+        expect(parseBytes(c.resources!.limits!.ephemeralStorage!), `${pod.source}/${c.name}`).toBeLessThanOrEqual(
+          parseBytes(limit.max["ephemeral-storage"]!),
+        );
       }
     }
   });
@@ -90,9 +108,12 @@ describe.each(TIER_IDS)("tier %s in production", (tier) => {
     const kinds = data.map((d) => d.identity.type);
     expect(kinds.filter((k) => k === "kubernetes_persistent_volume_claim_v1")).toHaveLength(4);
     expect(kinds).toContain("kubernetes_namespace_v1");
-    expect(data.filter((d) => d.identity.type === "kubernetes_secret_v1").map((d) => d.identity.name).sort()).toEqual(
-      [plan.secrets.app, plan.secrets.database].sort(),
-    );
+    expect(
+      data
+        .filter((d) => d.identity.type === "kubernetes_secret_v1")
+        .map((d) => d.identity.name)
+        .sort(),
+    ).toEqual([plan.secrets.app, plan.secrets.database].sort());
     // Database root, sei, sip and backup; SEI and SIP access keys; the Solr password.
     expect(kinds.filter((k) => k === "random_password")).toHaveLength(7);
     for (const { identity, resource } of data) {
@@ -113,16 +134,23 @@ describe("a tier change of one municipality", () => {
     return dataBearing(json).map((d) => d.identity);
   };
   const addresses = (tier: (typeof TIER_IDS)[number]) =>
-    Object.entries(stacks.get(tier)!.json.resource ?? {}).flatMap(([type, rs]) => Object.keys(rs).map((a) => `${type}.${a}`)).sort();
+    Object.entries(stacks.get(tier)!.json.resource ?? {})
+      .flatMap(([type, rs]) => Object.keys(rs).map((a) => `${type}.${a}`))
+      .sort();
 
-  it.each(TIER_IDS.slice(1).map((to, i) => [TIER_IDS[i]!, to] as const))("%s → %s keeps type, address and name of every data-bearing resource", (from, to) => {
-    expect(identities(to)).toEqual(identities(from));
-  });
+  it.each(TIER_IDS.slice(1).map((to, i) => [TIER_IDS[i]!, to] as const))(
+    "%s → %s keeps type, address and name of every data-bearing resource",
+    (from, to) => {
+      expect(identities(to)).toEqual(identities(from));
+    },
+  );
 
   it("changes no Terraform address at all, only sizes", () => {
     for (const tier of TIER_IDS) expect(addresses(tier)).toEqual(addresses("pequeno-i"));
     const claimSizes = TIER_IDS.map((tier) =>
-      Object.values(resourcesOf(stacks.get(tier)!.json, "kubernetes_persistent_volume_claim_v1")).map((c) => JSON.stringify(c.spec)),
+      Object.values(resourcesOf(stacks.get(tier)!.json, "kubernetes_persistent_volume_claim_v1")).map((c) =>
+        JSON.stringify(c.spec),
+      ),
     );
     expect(new Set(claimSizes.map((s) => s.join())).size).toBeGreaterThan(1);
   });

@@ -45,9 +45,24 @@ function terraformPod(source: string, minCount: number, maxCount: number, podSpe
   const volumes = (podSpec.volume as Json[] | undefined) ?? [];
   const emptyDirs = volumes.flatMap((v) => {
     const dir = one(v.empty_dir as Json | Json[] | undefined);
-    return dir ? [{ name: String(v.name), medium: dir.medium as string | undefined, sizeLimit: dir.size_limit as string | undefined }] : [];
+    return dir
+      ? [
+          {
+            name: String(v.name),
+            medium: dir.medium as string | undefined,
+            sizeLimit: dir.size_limit as string | undefined,
+          },
+        ]
+      : [];
   });
-  return { source, minCount, maxCount, containers: containersOf(podSpec.container as Json[]), initContainers: containersOf(podSpec.init_container as Json[]), emptyDirs };
+  return {
+    source,
+    minCount,
+    maxCount,
+    containers: containersOf(podSpec.container as Json[]),
+    initContainers: containersOf(podSpec.init_container as Json[]),
+    emptyDirs,
+  };
 }
 
 /** The Helm values of the stack's release, or undefined when it has none. */
@@ -83,10 +98,19 @@ export function podsOf(json: StackJson): Pod[] {
   const values = releaseValues(json);
   if (values) {
     const chart = (component: string, minCount: number, maxCount: number, resources: RenderedResources) =>
-      pods.push({ source: `chart ${component}`, minCount, maxCount, containers: [{ name: component, resources }], initContainers: [], emptyDirs: [] });
+      pods.push({
+        source: `chart ${component}`,
+        minCount,
+        maxCount,
+        containers: [{ name: component, resources }],
+        initContainers: [],
+        emptyDirs: [],
+      });
     const same = (count: number) => [count, count] as const;
     const app = values.app;
-    const [appMin, appMax] = app.autoscaling.enabled ? [app.autoscaling.minReplicas, app.autoscaling.maxReplicas] : same(app.replicas);
+    const [appMin, appMax] = app.autoscaling.enabled
+      ? [app.autoscaling.minReplicas, app.autoscaling.maxReplicas]
+      : same(app.replicas);
     // The app Deployment rolls with maxSurge 1: one extra pod while it updates.
     chart("app", appMin, appMax > 0 ? appMax + 1 : 0, app.resources);
     chart("scheduler", ...same(values.scheduler.enabled ? 1 : 0), values.scheduler.resources);
@@ -117,7 +141,15 @@ function effective(pod: Pod, pick: (r: NonNullable<Pod["containers"][number]["re
 
 /** Sum of requests and limits over every pod at its maximum count, or at its minimum (millicores, bytes). */
 export function totalsOf(pods: readonly Pod[], at: "minCount" | "maxCount" = "maxCount"): Totals {
-  const t: Totals = { requestsCpu: 0, requestsMemory: 0, requestsEphemeral: 0, limitsCpu: 0, limitsMemory: 0, limitsEphemeral: 0, pods: 0 };
+  const t: Totals = {
+    requestsCpu: 0,
+    requestsMemory: 0,
+    requestsEphemeral: 0,
+    limitsCpu: 0,
+    limitsMemory: 0,
+    limitsEphemeral: 0,
+    pods: 0,
+  };
   for (const pod of pods) {
     const count = pod[at];
     t.pods += count;
@@ -144,7 +176,12 @@ export interface Identity {
  * (fleet/classify.ts DATA_BEARING_TYPES) and also the database StatefulSet, which has no
  * prevent_destroy: replacing it restarts the database on the same claim, an outage, not a loss.
  */
-export const PROTECTED_TYPES = ["kubernetes_persistent_volume_claim_v1", "kubernetes_secret_v1", "kubernetes_namespace_v1", "random_password"];
+export const PROTECTED_TYPES = [
+  "kubernetes_persistent_volume_claim_v1",
+  "kubernetes_secret_v1",
+  "kubernetes_namespace_v1",
+  "random_password",
+];
 
 export function dataBearing(json: StackJson): { identity: Identity; resource: Json }[] {
   const out: { identity: Identity; resource: Json }[] = [];
