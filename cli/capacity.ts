@@ -24,7 +24,7 @@ import { FORMATS, type CapacityFormat } from "../report/formats.ts";
 import { GitError, gitRevisions } from "../sources/git-revisions.ts";
 import { workingTree } from "../sources/working-tree.ts";
 import type { CommandSpec, Io } from "./command.ts";
-import { EXIT, UsageError } from "./exit.ts";
+import { EXIT, UsageError } from "../shell/exit.ts";
 import { formatOption } from "./format-option.ts";
 import { isInsideProject, requireDirectory, requireProjectRoot } from "./paths.ts";
 
@@ -57,13 +57,13 @@ export function runCapacity(args: CapacityArgs, io: Io): number {
   const { cwd } = io;
   try {
     const result = analyse(args, io);
-    if (!result) return EXIT.invalid;
+    if (!result) return EXIT.failed;
     for (const d of result.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
     const text = FORMATS.capacity[args.format](result);
     if (args.output) write(resolvePath(cwd, args.output), text);
     else io.stdout(text);
     if (args.chart) write(resolvePath(cwd, args.chart), renderChart(result));
-    return hasErrors(result.diagnostics) ? EXIT.invalid : EXIT.ok;
+    return hasErrors(result.diagnostics) ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError || error instanceof GitError) {
       io.stderr(`sei-infra capacity: ${printable(error.message)}\n`);

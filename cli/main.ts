@@ -2,15 +2,16 @@
  * The `sei-infra` command line: one commander program built from the
  * CommandSpecs registered below.
  *
- * Exit codes are a contract with CI: 0 valid (warnings allowed), 1 invalid
- * input, 2 usage or I/O error. Commander's own usage errors (unknown option,
- * missing argument) exit 1 by default, so they are mapped to 2 here.
+ * Exit codes are a contract with CI, one table for every command
+ * (shell/exit.ts), printed by each command's --help. Commander's own usage
+ * errors (unknown option, missing argument) exit 1 by default, so they are
+ * mapped to 2 here.
  */
 import { Command, CommanderError } from "commander";
 import { printable } from "../core/printable.ts";
 import { capacity } from "./capacity.ts";
 import { processIo, type AnyCommandSpec, type Io } from "./command.ts";
-import { EXIT, UsageError } from "./exit.ts";
+import { EXIT, exitCodesHelp, UsageError } from "../shell/exit.ts";
 import { fleet } from "./fleet.ts";
 import { newMunicipality } from "./new.ts";
 import { restore } from "./restore.ts";
@@ -54,11 +55,19 @@ export function createProgram(
 }
 
 /** Adds `spec` (and its subcommands) to `parent`; its action passes options and named arguments to run(). */
-function register(parent: Command, spec: AnyCommandSpec, io: Io, setExitCode: (code: number) => void): void {
+function register(
+  parent: Command,
+  spec: AnyCommandSpec,
+  io: Io,
+  setExitCode: (code: number) => void,
+  path: readonly string[] = [],
+): void {
   // command() copies the parent's settings: usage errors exit 2 and output goes to io, at every level.
   const command = parent.command(spec.name).description(spec.description);
   spec.define?.(command);
-  for (const sub of spec.subcommands ?? []) register(command, sub, io, setExitCode);
+  const exitCodes = exitCodesHelp([...path, spec.name].join(" "));
+  if (exitCodes) command.addHelpText("after", exitCodes);
+  for (const sub of spec.subcommands ?? []) register(command, sub, io, setExitCode, [...path, spec.name]);
   const run = spec.run;
   if (!run) return;
   command.action(async (...params: unknown[]) => {

@@ -15,7 +15,7 @@ import { platformSchema } from "../core/schema/platform.ts";
 import { RefusedPath } from "../core/source.ts";
 import { realFolderInside, workingTree } from "../sources/working-tree.ts";
 import type { CommandSpec, Io } from "./command.ts";
-import { UsageError } from "./exit.ts";
+import { UsageError } from "../shell/exit.ts";
 import { requireDirectory } from "./paths.ts";
 import { scaffoldMunicipality } from "./scaffold.ts";
 import { runValidate } from "./validate.ts";

@@ -6,7 +6,7 @@
 import { lstatSync, statSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { PLATFORM_FILE } from "../core/fleet.ts";
-import { UsageError } from "./exit.ts";
+import { UsageError } from "../shell/exit.ts";
 
 /** `path` relative to `root`, with "/" separators, as FileSource and diagnostics use. */
 export function sourcePath(root: string, path: string): string {

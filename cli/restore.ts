@@ -20,7 +20,7 @@ import { restoreJob, RESTORE_JOB_NAME } from "../restore/job.ts";
 import { kubectlFor, KubectlError, type Kubectl } from "../restore/kubectl.ts";
 import { workingTree } from "../sources/working-tree.ts";
 import type { CommandSpec, Io } from "./command.ts";
-import { EXIT, UsageError } from "./exit.ts";
+import { EXIT, UsageError } from "../shell/exit.ts";
 import { requireDirectory, requireProjectRoot } from "./paths.ts";
 
 export interface RestoreArgs {
@@ -54,7 +54,7 @@ export async function runRestore(args: RestoreArgs, io: Io): Promise<number> {
     if (!Number.isInteger(timeout) || timeout <= 0)
       throw new UsageError(`--timeout ${args.timeout}: a whole number of seconds`);
     const plan = planOf(args, io);
-    if (!plan) return EXIT.invalid;
+    if (!plan) return EXIT.failed;
     if (!plan.backup || !plan.release) {
       throw new UsageError(
         `${plan.municipality.name} is in phase ${plan.municipality.phase}: only a production instance has backups and runs its database; restore into it in production`,
@@ -68,7 +68,7 @@ export async function runRestore(args: RestoreArgs, io: Io): Promise<number> {
     }
     if (error instanceof KubectlError) {
       io.stderr(`sei-infra restore: ${error.message}\n`);
-      return EXIT.invalid;
+      return EXIT.failed;
     }
     throw error;
   }
@@ -136,7 +136,7 @@ async function restoreInto(
     io.stderr(
       `sei-infra restore: the restore of set ${set} ${outcome === "Failed" ? "failed" : `did not finish within ${timeout} s`}; its log is above (kubectl logs job/${RESTORE_JOB_NAME} -n ${plan.namespace.name})\n`,
     );
-    return EXIT.invalid;
+    return EXIT.failed;
   }
   await kubectl([...ns, "wait", "--for=condition=Available", "deployment", "--selector", WRITERS, "--timeout=600s"]);
   say(`set ${set} restored; the app is ready`);

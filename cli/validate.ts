@@ -15,7 +15,7 @@ import { FORMATS, type DiagnosticFormat } from "../report/formats.ts";
 import { differsFromWorkingTree, GitError, gitRevisions } from "../sources/git-revisions.ts";
 import { workingTree } from "../sources/working-tree.ts";
 import type { CommandSpec, Io } from "./command.ts";
-import { EXIT, UsageError } from "./exit.ts";
+import { EXIT, UsageError } from "../shell/exit.ts";
 import { formatOption } from "./format-option.ts";
 import { isInsideProject, requireDirectory, requireFile, requireProjectRoot } from "./paths.ts";
 
@@ -66,7 +66,7 @@ export function runValidate(args: ValidateArgs, io: Io): number {
   io.stdout(
     FORMATS.diagnostics[args.format]({ diagnostics, files: checkedFiles, colour: args.format === "text" && io.colour }),
   );
-  return hasErrors(diagnostics) ? EXIT.invalid : EXIT.ok;
+  return hasErrors(diagnostics) ? EXIT.failed : EXIT.ok;
 }
 
 /**

@@ -14,8 +14,8 @@ import { join, relative, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { findEngine, engineLabel } from "./engine.ts";
 import { interruptEngines } from "./engine-process.ts";
-import { FleetUsageError } from "./errors.ts";
-import { FLEET_EXIT, guarded, writeOutput, type FleetIo } from "./io.ts";
+import { EXIT, UsageError } from "../shell/exit.ts";
+import { guarded, writeOutput, type FleetIo } from "./io.ts";
 import { loadSelection, type SelectOptions } from "./load.ts";
 import { createProgress, duration, stackLine } from "./progress.ts";
 import { renderJunit } from "./render/junit.ts";
@@ -83,15 +83,15 @@ export const DEFAULTS = {
 export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptions, io: FleetIo): Promise<number> {
   return guarded(io, async () => {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
-      throw new FleetUsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
+      throw new UsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
     if (!/^\d+(ms|s|m|h)$/.test(options.lockTimeout))
-      throw new FleetUsageError(`--lock-timeout ${options.lockTimeout}: give a duration such as 90s or 5m`);
+      throw new UsageError(`--lock-timeout ${options.lockTimeout}: give a duration such as 90s or 5m`);
     const apply = command === "apply" ? (options as ApplyOptions) : undefined;
     const steps = apply ? parseWaves(apply.waves) : undefined;
     const budget = apply ? parseFailureBudget(apply.maxFailures) : undefined;
 
     const loaded = loadSelection(io.cwd, options, io.err);
-    if (!loaded.ok) return FLEET_EXIT.failed;
+    if (!loaded.ok) return EXIT.failed;
     const { stacks } = loaded;
     const waves: Wave[] = steps ? planWaves(stacks, steps) : [{ name: "all", stacks }];
 
@@ -100,7 +100,7 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
         `${formatWaves(waves)}\n${stacks.length} stack(s) in ${waves.length} wave(s); --max-failures ${apply.maxFailures}; nothing was run\n`,
       );
       if (options.report) writeOutput(io.cwd, options.report, formatRolloutPlan(rolloutPlan(waves, apply.maxFailures)));
-      return FLEET_EXIT.ok;
+      return EXIT.ok;
     }
 
     const engine = findEngine(io.env, io.cwd);
@@ -124,7 +124,7 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
       io.err(
         `${readFileSync(synthLog, "utf8")}sei-infra fleet: synthesis failed (log: ${relative(io.cwd, synthLog)}); nothing ran\n`,
       );
-      return FLEET_EXIT.failed;
+      return EXIT.failed;
     }
     io.err(`synthesized ${stacks.length} stack(s) in ${duration(synth.ms)}\n`);
 

@@ -15,7 +15,7 @@ import { spawnSync } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
-import { FleetUsageError } from "./errors.ts";
+import { UsageError } from "../shell/exit.ts";
 
 export interface Engine {
   readonly name: "opentofu" | "terraform";
@@ -31,21 +31,19 @@ export function cachedTofu(env: NodeJS.ProcessEnv): string {
   return join(env.SEI_TOOLS_CACHE || join(homedir(), ".cache", "sei-infra"), "e2e", "bin", "tofu");
 }
 
-/** Finds the engine and asks it its name and version; throws FleetUsageError with what to do when there is none. */
+/** Finds the engine and asks it its name and version; throws UsageError with what to do when there is none. */
 export function findEngine(env: NodeJS.ProcessEnv, cwd: string): Engine {
   const wanted = env.TERRAFORM_BINARY_NAME?.trim();
   let path: string | undefined;
   if (wanted) {
     path = wanted.includes("/") ? resolve(cwd, wanted) : onPath(wanted, env.PATH);
     if (!path || !isExecutable(path)) {
-      throw new FleetUsageError(
-        `TERRAFORM_BINARY_NAME=${wanted}: no such program${wanted.includes("/") ? "" : " on PATH"}`,
-      );
+      throw new UsageError(`TERRAFORM_BINARY_NAME=${wanted}: no such program${wanted.includes("/") ? "" : " on PATH"}`);
     }
   } else {
     path = onPath("tofu", env.PATH) ?? (isExecutable(cachedTofu(env)) ? cachedTofu(env) : undefined);
     if (!path) {
-      throw new FleetUsageError(
+      throw new UsageError(
         `no engine: OpenTofu (tofu) is not on PATH nor in ${cachedTofu(env)}. ` +
           "Build it with scripts/e2e/toolchain.sh or install OpenTofu >= 1.10, or set TERRAFORM_BINARY_NAME=terraform to use Terraform",
       );
@@ -62,14 +60,14 @@ function identify(path: string): Omit<Engine, "path"> {
   });
   const match = /^(OpenTofu|Terraform) v(\d+\.\d+\.\d+\S*)/m.exec(result.stdout ?? "");
   if (!match)
-    throw new FleetUsageError(
+    throw new UsageError(
       `${path} version: not OpenTofu or Terraform (${(result.stderr || result.stdout || String(result.error)).trim()})`,
     );
   const name = match[1] === "OpenTofu" ? "opentofu" : "terraform";
   const version = match[2]!;
   const [major = 0, minor = 0] = version.split(".").map(Number);
   if (name === "opentofu" && (major < MIN_OPENTOFU[0] || (major === MIN_OPENTOFU[0] && minor < MIN_OPENTOFU[1]))) {
-    throw new FleetUsageError(
+    throw new UsageError(
       `${path} is OpenTofu ${version}; the fleet commands need ${MIN_OPENTOFU.join(".")} or later (per-schema pg locks)`,
     );
   }

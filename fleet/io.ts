@@ -1,7 +1,7 @@
 /** Where a fleet command runs and writes; the CLI passes the process's own, tests their collectors. */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { FleetUsageError } from "./errors.ts";
+import { EXIT, UsageError } from "../shell/exit.ts";
 
 export interface FleetIo {
   /** The project root, where platform.yaml is; relative paths are relative to it. */
@@ -13,9 +13,6 @@ export interface FleetIo {
   readonly live: boolean;
 }
 
-/** Exit codes of the fleet commands. */
-export const FLEET_EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
 /** Writes a file whole or not at all (a temporary file renamed into place), creating its folder. */
 export function writeOutput(cwd: string, file: string, text: string): void {
   const path = resolve(cwd, file);
@@ -25,18 +22,18 @@ export function writeOutput(cwd: string, file: string, text: string): void {
     writeFileSync(temporary, text);
     renameSync(temporary, path);
   } catch (error) {
-    throw new FleetUsageError(`cannot write ${file}: ${(error as Error).message}`);
+    throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
   }
 }
 
-/** Runs a command body; a FleetUsageError becomes its message and exit code 2. */
+/** Runs a command body; a UsageError becomes its message and exit code 2. */
 export async function guarded(io: FleetIo, body: () => Promise<number> | number): Promise<number> {
   try {
     return await body();
   } catch (error) {
-    if (error instanceof FleetUsageError) {
+    if (error instanceof UsageError) {
       io.err(`sei-infra fleet: ${error.message}\n`);
-      return FLEET_EXIT.usage;
+      return EXIT.usage;
     }
     throw error;
   }

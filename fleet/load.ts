@@ -12,7 +12,7 @@ import { loadFleet, planFleet, PLATFORM_FILE } from "../core/fleet.ts";
 import type { Platform } from "../core/schema/platform.ts";
 import { formatDiagnostic } from "../report/diagnostics/text.ts";
 import { workingTree } from "../sources/working-tree.ts";
-import { FleetUsageError } from "./errors.ts";
+import { UsageError } from "../shell/exit.ts";
 import { selectStacks, type FleetStack, type Selection } from "./selection.ts";
 
 export interface SelectOptions extends Selection {
@@ -26,16 +26,16 @@ export type Loaded =
 /** Loads and selects; an invalid input file prints its diagnostics through `err` and gives { ok: false } (exit 1). */
 export function loadSelection(cwd: string, options: SelectOptions, err: (text: string) => void): Loaded {
   if (!existsSync(join(cwd, PLATFORM_FILE)))
-    throw new FleetUsageError(`no ${PLATFORM_FILE} in ${cwd}: run sei-infra from the repository root`);
+    throw new UsageError(`no ${PLATFORM_FILE} in ${cwd}: run sei-infra from the repository root`);
   const dirPath = resolve(cwd, options.municipalities);
   if (!statSync(dirPath, { throwIfNoEntry: false })?.isDirectory())
-    throw new FleetUsageError(`municipalities folder ${options.municipalities}: no such folder`);
+    throw new UsageError(`municipalities folder ${options.municipalities}: no such folder`);
   const dir = relative(cwd, dirPath).split(sep).join("/") || ".";
 
   const files = options.only?.map((name) => {
     const candidates = [name, name.replace(/^sei-/, "")].map((n) => posix.join(dir, `${n}.yaml`));
     const file = candidates.find((f) => existsSync(join(cwd, f)));
-    if (!file) throw new FleetUsageError(`--only ${name}: no municipality or stack of that name in ${dir}/`);
+    if (!file) throw new UsageError(`--only ${name}: no municipality or stack of that name in ${dir}/`);
     return file;
   });
   const fleet = loadFleet({ source: workingTree(cwd), municipalitiesDir: dir, ...(files ? { files } : {}) });

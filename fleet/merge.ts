@@ -8,7 +8,7 @@
  * nothing of its wave reported (the wave was held), failed when the rest of
  * its wave did (its job died before writing a report).
  */
-import { FleetUsageError } from "./errors.ts";
+import { UsageError } from "../shell/exit.ts";
 import { REPORT_VERSION, STATUSES, stackReportOf, summarize, type FleetReport, type StackReport } from "./report.ts";
 import type { RolloutPlan } from "./rollout-plan.ts";
 
@@ -19,10 +19,10 @@ export interface NamedReport {
 
 export function mergeReports(inputs: readonly NamedReport[], plan?: RolloutPlan): FleetReport {
   // With a rollout plan, no report at all still makes a report: every job died before writing one.
-  if (inputs.length === 0 && !plan) throw new FleetUsageError("no report to merge");
+  if (inputs.length === 0 && !plan) throw new UsageError("no report to merge");
   const commands = [...new Set(inputs.map((i) => i.report.command))];
   if (commands.length > 1) {
-    throw new FleetUsageError(
+    throw new UsageError(
       `reports of different commands cannot be merged: ${inputs.map((i) => `${i.file} (${i.report.command})`).join(", ")}`,
     );
   }
@@ -54,8 +54,7 @@ export function mergeReports(inputs: readonly NamedReport[], plan?: RolloutPlan)
         const found = byStack.get(name);
         if (found) return { ...found, wave: wave.name };
         const s = identity.get(name);
-        if (!s)
-          throw new FleetUsageError(`the rollout plan lists ${name} in wave ${wave.name} but not among its stacks`);
+        if (!s) throw new UsageError(`the rollout plan lists ${name} in wave ${wave.name} but not among its stacks`);
         return stackReportOf(s, wave.name, reported ? "failed" : "skipped", {
           error: reported
             ? "no report: the stack's job did not finish"
@@ -66,7 +65,7 @@ export function mergeReports(inputs: readonly NamedReport[], plan?: RolloutPlan)
     const planned = new Set(plan.stacks.map((s) => s.name));
     const extra = [...byStack.keys()].filter((name) => !planned.has(name));
     if (extra.length > 0)
-      throw new FleetUsageError(`reports for stacks the rollout plan does not list: ${extra.join(", ")}`);
+      throw new UsageError(`reports for stacks the rollout plan does not list: ${extra.join(", ")}`);
   } else {
     stacks = [...byStack.values()].sort((a, b) => a.name.localeCompare(b.name));
     const names = [...new Set(ordered.flatMap(({ report }) => report.waves.map((w) => w.name)))];

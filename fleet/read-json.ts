@@ -16,7 +16,7 @@ import { MAX_FILE_BYTES, validateBytes } from "../core/load/index.ts";
 import { printable } from "../core/printable.ts";
 import { RefusedPath } from "../core/source.ts";
 import { readRegularFile } from "../sources/working-tree.ts";
-import { FleetUsageError } from "./errors.ts";
+import { UsageError } from "../shell/exit.ts";
 
 /** A merged report of the whole fleet is about 1 KiB a stack: 16 MiB is room for ten thousand. */
 export const MAX_REPORT_BYTES = 16 * 1024 * 1024;
@@ -29,15 +29,13 @@ export function readJsonFile<S extends z.ZodType>(cwd: string, file: string, sch
     bytes = readRegularFile(path, MAX_REPORT_BYTES);
   } catch (error) {
     if (!(error instanceof RefusedPath)) throw error;
-    throw new FleetUsageError(`${name}: cannot read the ${what}: ${error.message}`);
+    throw new UsageError(`${name}: cannot read the ${what}: ${error.message}`);
   }
-  if (bytes === undefined) throw new FleetUsageError(`${name}: cannot read the ${what}: no such file`);
+  if (bytes === undefined) throw new UsageError(`${name}: cannot read the ${what}: no such file`);
   if (bytes.length <= MAX_FILE_BYTES) {
     const loaded = validateBytes(bytes, file, schema);
     if (loaded.value === undefined || loaded.diagnostics.some((d) => d.severity === "error")) {
-      throw new FleetUsageError(
-        `${name} is not a valid ${what}:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`,
-      );
+      throw new UsageError(`${name} is not a valid ${what}:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
     }
     return loaded.value;
   }
@@ -46,14 +44,14 @@ export function readJsonFile<S extends z.ZodType>(cwd: string, file: string, sch
     data = JSON.parse(bytes.toString("utf8"));
   } catch {
     // JSON.parse's own message quotes the text around the fault: say where only.
-    throw new FleetUsageError(`${name}: error: the ${what} is not valid JSON`);
+    throw new UsageError(`${name}: error: the ${what} is not valid JSON`);
   }
   const result = schema.safeParse(data);
   if (!result.success) {
     const lines = result.error.issues.map(
       (i) => `${name}: error: ${printable(i.path.join(".")) || "(document)"}: ${printable(i.message)}`,
     );
-    throw new FleetUsageError(`${name} is not a valid ${what}:\n${lines.join("\n")}`);
+    throw new UsageError(`${name} is not a valid ${what}:\n${lines.join("\n")}`);
   }
   return result.data;
 }
@@ -69,14 +67,14 @@ export function jsonFilesOf(cwd: string, paths: readonly string[], allowEmpty = 
     const stat = statSync(resolve(cwd, path), { throwIfNoEntry: false });
     if (!stat) {
       if (allowEmpty) return [];
-      throw new FleetUsageError(`${path}: no such file or folder`);
+      throw new UsageError(`${path}: no such file or folder`);
     }
     if (!stat.isDirectory()) return [path];
     const found = (readdirSync(resolve(cwd, path), { recursive: true }) as string[])
       .filter((name) => name.endsWith(".json"))
       .map((name) => relative(cwd, join(resolve(cwd, path), name)))
       .sort();
-    if (found.length === 0 && !allowEmpty) throw new FleetUsageError(`${path}: no .json report in this folder`);
+    if (found.length === 0 && !allowEmpty) throw new UsageError(`${path}: no .json report in this folder`);
     return found;
   });
 }

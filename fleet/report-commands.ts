@@ -11,8 +11,8 @@
  *   without a report is a failure: its job died before it could write one.
  */
 import { writeReports, type OutputOptions } from "./command.ts";
-import { FleetUsageError } from "./errors.ts";
-import { FLEET_EXIT, guarded, type FleetIo } from "./io.ts";
+import { EXIT, UsageError } from "../shell/exit.ts";
+import { guarded, type FleetIo } from "./io.ts";
 import { mergeReports, summaryLine, type NamedReport } from "./merge.ts";
 import { jsonFilesOf, readJsonFile } from "./read-json.ts";
 import { FAILURE_STATUSES, exitCodeOf, reportSchema } from "./report.ts";
@@ -36,7 +36,7 @@ function readInputs(inputs: ReportInputs, io: FleetIo): { reports: NamedReport[]
 export function fleetMerge(options: ReportInputs & OutputOptions, io: FleetIo): Promise<number> {
   return guarded(io, () => {
     if (!options.report && !options.summary && !options.junit)
-      throw new FleetUsageError("report merge: give --report, --summary or --junit (where to write)");
+      throw new UsageError("report merge: give --report, --summary or --junit (where to write)");
     const { reports, plan } = readInputs(options, io);
     const merged = mergeReports(reports, plan);
     writeReports(merged, options, io);
@@ -56,16 +56,14 @@ export function fleetGate(options: GateOptions, io: FleetIo): Promise<number> {
     const budget = parseFailureBudget(options.maxFailures);
     const { reports, plan } = readInputs(options, io);
     if (budget.kind === "percent" && !plan)
-      throw new FleetUsageError(
+      throw new UsageError(
         `--max-failures ${options.maxFailures}: a percentage needs --plan (the size of the rollout)`,
       );
     if (
       options.wave !== undefined &&
       (!plan || !Number.isInteger(options.wave) || options.wave < 2 || options.wave > plan.waves.length)
     ) {
-      throw new FleetUsageError(
-        `--wave ${options.wave}: give the wave about to start, 2 to the number of waves of --plan`,
-      );
+      throw new UsageError(`--wave ${options.wave}: give the wave about to start, 2 to the number of waves of --plan`);
     }
     const reported = new Map((reports.length > 0 ? mergeReports(reports).stacks : []).map((s) => [s.name, s]));
     const counted =
@@ -83,11 +81,11 @@ export function fleetGate(options: GateOptions, io: FleetIo): Promise<number> {
         `gate: ${failures.length} stack(s) failed or were refused, more than --max-failures ${options.maxFailures} (${allowed}): later waves are held\n`,
       );
       for (const line of failures) io.err(`  ${line}\n`);
-      return FLEET_EXIT.failed;
+      return EXIT.failed;
     }
     io.out(
       `gate: ${failures.length} failed or refused stack(s) of ${counted.length}; --max-failures ${options.maxFailures} (${allowed}): the next wave may start\n`,
     );
-    return FLEET_EXIT.ok;
+    return EXIT.ok;
   });
 }

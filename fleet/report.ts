@@ -7,13 +7,14 @@
  */
 import { z } from "zod";
 import { TIER_IDS } from "../core/schema/municipality.ts";
+import { EXIT, type ExitCode } from "../shell/exit.ts";
 
 export const REPORT_VERSION = 1;
 
 export const STATUSES = ["no-changes", "changes", "applied", "drifted", "refused", "failed", "skipped"] as const;
 export type StackStatus = (typeof STATUSES)[number];
 
-/** Statuses that make a command exit 1 (skipped stacks follow from a failure or an interruption). */
+/** Statuses a report shows as needing attention (skipped stacks follow from a failure or an interruption). */
 export const BAD_STATUSES: readonly StackStatus[] = ["drifted", "refused", "failed", "skipped"];
 /** Statuses that count against --max-failures. */
 export const FAILURE_STATUSES: readonly StackStatus[] = ["refused", "failed"];
@@ -122,8 +123,10 @@ export function summarize(stacks: readonly StackReport[]): Record<StackStatus, n
 }
 
 /** Exit code of a finished run: 0 all well, 1 any failure, refusal, drift or skipped stack. */
-export function exitCodeOf(stacks: readonly StackReport[]): 0 | 1 {
-  return stacks.some((s) => BAD_STATUSES.includes(s.status)) ? 1 : 0;
+/** shell/exit.ts: 1 when a stack failed, was refused or skipped; else 3 when one drifted; else 0. */
+export function exitCodeOf(stacks: readonly StackReport[]): ExitCode {
+  if (stacks.some((s) => s.status !== "drifted" && BAD_STATUSES.includes(s.status))) return EXIT.failed;
+  return stacks.some((s) => s.status === "drifted") ? EXIT.drift : EXIT.ok;
 }
 
 export function failureCount(stacks: readonly StackReport[]): number {

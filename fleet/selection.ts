@@ -6,7 +6,7 @@
  */
 import type { InstancePlan } from "../core/plan.ts";
 import { PHASES, TIER_IDS, isFormalized, type Phase, type TierId } from "../core/schema/municipality.ts";
-import { FleetUsageError } from "./errors.ts";
+import { UsageError } from "../shell/exit.ts";
 
 /** One stack as the fleet commands see it. */
 export interface FleetStack {
@@ -54,7 +54,7 @@ export function listOption(values: readonly string[] | string | undefined): stri
 /**
  * The selected stacks, sorted by name. `clusters` are the cluster names of
  * platform.yaml; `phaseOf` gives the phase of a municipality that has no plan
- * (contracted), for a useful message. Throws FleetUsageError for an unknown
+ * (contracted), for a useful message. Throws UsageError for an unknown
  * name, tier, phase or cluster, and for a selection that matches nothing.
  */
 export function selectStacks(
@@ -64,7 +64,7 @@ export function selectStacks(
 ): FleetStack[] {
   const known = (flag: string, values: readonly string[] | undefined, allowed: readonly string[]) => {
     for (const value of values ?? []) {
-      if (!allowed.includes(value)) throw new FleetUsageError(`${flag} ${value}: not one of ${allowed.join(", ")}`);
+      if (!allowed.includes(value)) throw new UsageError(`${flag} ${value}: not one of ${allowed.join(", ")}`);
     }
     return values && values.length > 0 ? new Set(values) : undefined;
   };
@@ -73,7 +73,7 @@ export function selectStacks(
   const clusters = known("--cluster", selection.clusters, context.clusters);
   for (const phase of phases ?? []) {
     if (!isFormalized(phase as Phase))
-      throw new FleetUsageError(`--phase ${phase}: nothing is deployed before the contract is published on the PNCP`);
+      throw new UsageError(`--phase ${phase}: nothing is deployed before the contract is published on the PNCP`);
   }
 
   let stacks = plans.map(fleetStack);
@@ -84,10 +84,10 @@ export function selectStacks(
       if (stack) return stack;
       const phase = context.phaseOf(name) ?? context.phaseOf(name.replace(/^sei-/, ""));
       if (phase)
-        throw new FleetUsageError(
+        throw new UsageError(
           `--only ${name}: the municipality is ${phase}; nothing is deployed before the contract is published on the PNCP`,
         );
-      throw new FleetUsageError(`--only ${name}: no municipality or stack of that name`);
+      throw new UsageError(`--only ${name}: no municipality or stack of that name`);
     });
     stacks = [...new Map(stacks.map((s) => [s.name, s])).values()];
   }
@@ -98,6 +98,6 @@ export function selectStacks(
     )
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (selected.length === 0)
-    throw new FleetUsageError("the selection matches no stack: check --only, --tier, --phase and --cluster");
+    throw new UsageError("the selection matches no stack: check --only, --tier, --phase and --cluster");
   return selected;
 }

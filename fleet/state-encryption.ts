@@ -12,7 +12,7 @@
  */
 import type { StateEncryptionPlan } from "../core/plan.ts";
 import type { Engine } from "./engine.ts";
-import { FleetUsageError } from "./errors.ts";
+import { UsageError } from "../shell/exit.ts";
 
 /** OpenTofu's pbkdf2 key provider refuses a shorter passphrase. */
 export const MIN_PASSPHRASE_LENGTH = 16;
@@ -30,18 +30,18 @@ export function checkStateEncryption(
 ): void {
   if (!encryption) return;
   if (engine.name !== "opentofu") {
-    throw new FleetUsageError(
+    throw new UsageError(
       "platform.yaml encrypts the state (stateEncryption), which only OpenTofu reads: unset TERRAFORM_BINARY_NAME (OpenTofu is the default engine)",
     );
   }
   for (const name of passphraseVariables(encryption)) {
     const value = env[name] ?? "";
     if (value.length === 0)
-      throw new FleetUsageError(
+      throw new UsageError(
         `${name} is not set: platform.yaml encrypts the state with the passphrase OpenTofu reads from it (docs/synth.md, "State encryption")`,
       );
     if (value.length < MIN_PASSPHRASE_LENGTH)
-      throw new FleetUsageError(
+      throw new UsageError(
         `${name} is ${value.length} characters long: OpenTofu needs a passphrase of at least ${MIN_PASSPHRASE_LENGTH}`,
       );
   }

@@ -15,7 +15,7 @@
  * Stacks join waves in name order; a wave left with nothing to add is dropped.
  */
 import { TIER_IDS } from "../core/schema/municipality.ts";
-import { FleetUsageError } from "./errors.ts";
+import { UsageError } from "../shell/exit.ts";
 import type { FleetStack } from "./selection.ts";
 
 export type WaveStep =
@@ -37,24 +37,23 @@ export function parseWaves(spec: string): WaveStep[] {
     const percent = /^(\d{1,3}(?:\.\d+)?)%$/.exec(word);
     if (percent && Number(percent[1]) > 0 && Number(percent[1]) <= 100)
       return { kind: "percent", percent: Number(percent[1]) };
-    throw new FleetUsageError(`--waves ${spec}: "${word}" is not canary, a percentage from 1% to 100%, or rest`);
+    throw new UsageError(`--waves ${spec}: "${word}" is not canary, a percentage from 1% to 100%, or rest`);
   });
   steps.forEach((step, i) => {
     const previous = steps[i - 1];
-    if (step.kind === "canary" && i > 0)
-      throw new FleetUsageError(`--waves ${spec}: canary can only be the first wave`);
+    if (step.kind === "canary" && i > 0) throw new UsageError(`--waves ${spec}: canary can only be the first wave`);
     if (previous?.kind === "rest" || (previous?.kind === "percent" && previous.percent === 100)) {
-      throw new FleetUsageError(`--waves ${spec}: nothing can follow ${words[i - 1]}, which takes every stack left`);
+      throw new UsageError(`--waves ${spec}: nothing can follow ${words[i - 1]}, which takes every stack left`);
     }
     if (step.kind === "percent" && previous?.kind === "percent" && step.percent <= previous.percent) {
-      throw new FleetUsageError(
+      throw new UsageError(
         `--waves ${spec}: percentages are cumulative and must grow (${previous.percent}% then ${step.percent}%)`,
       );
     }
   });
   const last = steps[steps.length - 1]!;
   if (last.kind !== "rest" && !(last.kind === "percent" && last.percent === 100)) {
-    throw new FleetUsageError(
+    throw new UsageError(
       `--waves ${spec}: the last wave must be rest (or 100%), or some selected stacks would never run`,
     );
   }
@@ -115,9 +114,7 @@ export function parseFailureBudget(text: string): FailureBudget {
   if (count) return { kind: "count", count: Number(text) };
   const percent = /^(\d{1,3}(?:\.\d+)?)%$/.exec(text);
   if (percent && Number(percent[1]) <= 100) return { kind: "percent", percent: Number(percent[1]) };
-  throw new FleetUsageError(
-    `--max-failures ${text}: give a number of stacks (0, 3) or a percentage of the selection (5%)`,
-  );
+  throw new UsageError(`--max-failures ${text}: give a number of stacks (0, 3) or a percentage of the selection (5%)`);
 }
 
 /** The budget as a number of stacks: a percentage of the selection, rounded down. */

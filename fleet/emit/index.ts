@@ -7,8 +7,8 @@
 import { join, relative, resolve } from "node:path";
 import { stateEncryptionOf } from "../../core/resolve/state-backend.ts";
 import { passphraseVariables } from "../state-encryption.ts";
-import { FleetUsageError } from "../errors.ts";
-import { FLEET_EXIT, guarded, writeOutput, type FleetIo } from "../io.ts";
+import { EXIT, UsageError } from "../../shell/exit.ts";
+import { guarded, writeOutput, type FleetIo } from "../io.ts";
 import { loadSelection, type SelectOptions } from "../load.ts";
 import { formatRolloutPlan, rolloutPlan } from "../rollout-plan.ts";
 import { failuresAllowed, parseFailureBudget, parseWaves, planWaves } from "../waves.ts";
@@ -39,17 +39,17 @@ export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions
 export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<number> {
   return guarded(io, () => {
     if (!CI_ENGINES.includes(options.engine))
-      throw new FleetUsageError(`--engine ${options.engine}: not one of ${CI_ENGINES.join(", ")}`);
+      throw new UsageError(`--engine ${options.engine}: not one of ${CI_ENGINES.join(", ")}`);
     if (options.engine === "k8s-job" && !options.image)
-      throw new FleetUsageError(
+      throw new UsageError(
         "--engine k8s-job needs --image: the container image with the project, the engine and the providers",
       );
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
-      throw new FleetUsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
+      throw new UsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
     const steps = parseWaves(options.waves);
     const budget = parseFailureBudget(options.maxFailures);
     const loaded = loadSelection(io.cwd, options, io.err);
-    if (!loaded.ok) return FLEET_EXIT.failed;
+    if (!loaded.ok) return EXIT.failed;
 
     const waves = planWaves(loaded.stacks, steps);
     const backend = loaded.platform.spec.stateBackend;
@@ -84,6 +84,6 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
     io.out(
       `${options.engine}: ${loaded.stacks.length} stack(s) in ${waves.length} wave(s) → ${[...files.keys()].map((f) => relative(io.cwd, join(outDir, f))).join(", ")}\n`,
     );
-    return FLEET_EXIT.ok;
+    return EXIT.ok;
   });
 }

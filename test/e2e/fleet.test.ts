@@ -151,7 +151,7 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
     ]);
 
     const result = await fleet(dir, ["drift", "--concurrency", "4", "--report", "drift.json"]);
-    expect(result.code, result.output).toBe(1);
+    expect(result.code, result.output).toBe(3);
     const report = readReport("drift.json");
     const drifted = report.stacks.filter((s) => s.status === "drifted").map((s) => [s.name, s.drifted]);
     expect(drifted.sort()).toEqual(

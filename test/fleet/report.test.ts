@@ -125,6 +125,12 @@ describe("merging the reports of a CI rollout", () => {
     expect(exitCodeOf(merged.stacks)).toBe(0);
   });
 
+  it("exits 3 for drift alone, 1 as soon as a stack also failed (shell/exit.ts)", () => {
+    expect(exitCodeOf([stackReport(a!, "drifted"), stackReport(b!, "no-changes")])).toBe(3);
+    expect(exitCodeOf([stackReport(a!, "drifted"), stackReport(b!, "failed")])).toBe(1);
+    expect(exitCodeOf([stackReport(a!, "no-changes"), stackReport(b!, "skipped")])).toBe(1);
+  });
+
   it("refuses reports of different commands, and stacks the plan does not list", () => {
     const drift = report([stackReport(a!, "no-changes")], { command: "drift" });
     expect(() =>

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { stateEncryptionOf } from "../../core/resolve/state-backend.ts";
 import type { StateEncryptionPlan } from "../../core/plan.ts";
-import { FleetUsageError } from "../../fleet/errors.ts";
+import { UsageError } from "../../shell/exit.ts";
 import {
   MIN_PASSPHRASE_LENGTH,
   checkStateEncryption,
@@ -35,7 +35,7 @@ const refusal = (
     checkStateEncryption(encryption, engine, env);
     return "ok";
   } catch (error) {
-    if (!(error instanceof FleetUsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     return error.message;
   }
 };

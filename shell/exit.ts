@@ -1,0 +1,76 @@
+/**
+ * The one exit-code table of every sei-infra command (cli/ and fleet/ alike); CI gates on it.
+ *
+ * A code means the same kind of outcome everywhere: 0 the work is done, 1 the work itself failed
+ * or was refused, 2 the command could not start (usage), 3 drift found. What each code means for one
+ * command is in EXIT_MEANINGS, which `--help` prints, so a new code is added here or nowhere.
+ */
+export const EXIT = {
+  /** The work is done; warnings allowed, and a plan with changes is not a failure. */
+  ok: 0,
+  /** The work failed or was refused: an invalid file, a failed or refused stack, a refused restore. */
+  failed: 1,
+  /** Bad command line, a named file or folder that does not exist, a git or write error: nothing was done. */
+  usage: 2,
+  /** `fleet drift` only: the command ran and found drift. */
+  drift: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+const USAGE = "usage: a bad option or argument, a missing file or folder; nothing was done";
+const FLEET_RUN = {
+  [EXIT.ok]: "every selected stack done (a plan with changes is not a failure)",
+  [EXIT.failed]: "a stack failed or was refused (the report says which)",
+  [EXIT.usage]: USAGE,
+} as const;
+
+/** What each exit code means, per command path as typed after `sei-infra`; `--help` prints these. */
+export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<ExitCode, string>>>>> = {
+  validate: {
+    [EXIT.ok]: "every file valid (warnings allowed)",
+    [EXIT.failed]: "a file is invalid, or one the loader refuses or cannot open",
+    [EXIT.usage]: USAGE,
+  },
+  new: { [EXIT.ok]: "the file was written", [EXIT.failed]: "the new file would be invalid", [EXIT.usage]: USAGE },
+  capacity: {
+    [EXIT.ok]: "report written",
+    [EXIT.failed]: "a file is invalid, or the change is refused (a volume would shrink)",
+    [EXIT.usage]: USAGE,
+  },
+  "fleet plan": FLEET_RUN,
+  "fleet apply": FLEET_RUN,
+  "fleet drift": {
+    [EXIT.ok]: "no drift on any selected stack",
+    [EXIT.failed]: "a stack failed or was refused (the report says which)",
+    [EXIT.usage]: USAGE,
+    [EXIT.drift]: "drift found on at least one stack, and none failed",
+  },
+  "fleet emit": { [EXIT.ok]: "pipeline written", [EXIT.failed]: "the pipeline cannot be emitted", [EXIT.usage]: USAGE },
+  "fleet report merge": {
+    [EXIT.ok]: "merged; no stack failed",
+    [EXIT.failed]: "merged; a stack failed or was refused",
+    [EXIT.usage]: USAGE,
+  },
+  "fleet report gate": {
+    [EXIT.ok]: "the next wave may start",
+    [EXIT.failed]: "more stacks failed or were refused than --max-failures: later waves are held",
+    [EXIT.usage]: USAGE,
+  },
+  restore: {
+    [EXIT.ok]: "restored",
+    [EXIT.failed]: "the restore was refused or failed (its log says why); the app was started again",
+    [EXIT.usage]: USAGE,
+  },
+};
+
+/** The "Exit codes:" paragraph of a command's help, or "" for a command with none of its own. */
+export function exitCodesHelp(commandPath: string): string {
+  const meanings = EXIT_MEANINGS[commandPath];
+  if (!meanings) return "";
+  const lines = Object.entries(meanings).map(([code, meaning]) => `  ${code}  ${meaning}`);
+  return `\nExit codes:\n${lines.join("\n")}\n`;
+}
+
+/** A bad command line or an unusable environment: the command stops with exit code 2 and this one-line message. */
+export class UsageError extends Error {}
