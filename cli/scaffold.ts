@@ -50,5 +50,7 @@ spec:
     projectManager: { name: TODO Gerente do Projeto, email: todo.gerente@example.org }  # TODO placeholder
     businessLead: { name: TODO Responsável de Negócio, email: todo.negocio@example.org }  # TODO placeholder
     itLead: { name: TODO Responsável de TI, email: todo.ti@example.org }  # TODO placeholder
+    # Before phase training, mark the one member the first install makes administrator, with their
+    # login in PRODEMGE's directory: add "login: <login>, firstAdministrator: true" to that member.
 `;
 }

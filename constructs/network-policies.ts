@@ -2,8 +2,8 @@
  * The NetworkPolicies of one namespace (DESIGN.md section 6): deny everything,
  * then allow exactly DNS (to the cluster DNS pods only), ingress controller → app, app → database, Solr,
  * memcached and JOD, backup → database, bootstrap → database, app → the
- * ingress controller (SEI and SIP call each other at https://<domain>), and
- * app → SMTP relay.
+ * ingress controller (SEI and SIP call each other at https://<domain>),
+ * app → SMTP relay, and app → the cluster's directory where platform.yaml has one.
  *
  * A connection needs both an egress allow on the client and an ingress allow
  * on the server, since the default deny covers both directions.
@@ -42,7 +42,7 @@ export class NetworkPolicies extends Construct {
     const clientsOf = (backend: Backend): readonly ComponentName[] =>
       backend === "database" ? [...appComponents, "backup", "bootstrap"] : appComponents;
 
-    const specs: Record<NetworkPolicyRule, NetworkPolicyV1Spec> = {
+    const specs: Partial<Record<NetworkPolicyRule, NetworkPolicyV1Spec>> = {
       defaultDeny: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
       dnsEgress: {
         podSelector: {},
@@ -112,6 +112,14 @@ export class NetworkPolicies extends Construct {
         egress: [{ to: [{ ipBlock: { cidr: network.mail.cidr } }], ports: [tcp(network.mail.port)] }],
       },
     };
+    // SIP binds to the directory when someone logs in: the app pods only, and only where the cluster has one.
+    if (network.directory) {
+      specs.directoryEgress = {
+        podSelector: pods(["app"]),
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ ipBlock: { cidr: network.directory.cidr } }], ports: [tcp(network.directory.port)] }],
+      };
+    }
 
     function ingressTo(backend: Backend): NetworkPolicyV1Spec {
       return {
@@ -122,11 +130,11 @@ export class NetworkPolicies extends Construct {
     }
 
     // Construct ids are the rule names: fixed, never derived from sizes or versions.
-    this.resources = (Object.keys(specs) as NetworkPolicyRule[]).map(
-      (rule) =>
+    this.resources = (Object.entries(specs) as [NetworkPolicyRule, NetworkPolicyV1Spec][]).map(
+      ([rule, spec]) =>
         new NetworkPolicyV1(this, rule, {
           metadata: { name: network.policyNames[rule], namespace },
-          spec: specs[rule],
+          spec,
         }),
     );
   }

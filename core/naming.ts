@@ -23,6 +23,8 @@ export const SECRET_NAMES = {
   database: "sei-database-credentials",
   /** SEI/SIP access keys and the Solr password. */
   app: "sei-app-secrets",
+  /** The directory's bind account (bindDn, password): a copy of platform.yaml's directory.bindSecret. */
+  directory: "sei-directory-bind",
 } as const;
 
 export const LABEL = {
@@ -53,6 +55,11 @@ export const SECRET_KEYS = {
     seiAccessKey: "APP_SEI_CHAVE_ACESSO",
     sipAccessKey: "APP_SIP_CHAVE_ACESSO",
     solrPassword: "SOLR_PASSWORD",
+  },
+  /** The directory's bind account: the keys of platform.yaml's directory.bindSecret, copied as they are. */
+  directory: {
+    bindDn: "bindDn",
+    password: "password",
   },
 } as const;
 

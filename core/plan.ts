@@ -99,6 +99,34 @@ export interface SecretsPlan {
   readonly database: string;
   /** SEI/SIP access keys and the Solr password. */
   readonly app: string;
+  /** The directory's bind account, copied from platform.yaml's directory.bindSecret. */
+  readonly directory: string;
+}
+
+/**
+ * The cluster's directory as SIP's authentication server of this instance
+ * (core/schema/directory.ts): what the first install registers in SIP.
+ */
+export interface DirectoryPlan {
+  readonly url: string;
+  readonly type: "LDAP" | "AD";
+  /** The port of the URL: SIP stores it apart (servidor_autenticacao.porta). */
+  readonly port: number;
+  /** The municipality's branch, ou=<name>,<baseDn>: SIP searches logins only there. */
+  readonly searchBase: string;
+  readonly loginAttribute: string;
+  /** PEM of the CA the directory's certificate is verified against. */
+  readonly ca: string;
+  readonly cidr: string;
+  /** The platform's Secret (bindDn, password) the stack copies into the namespace as secrets.directory. */
+  readonly bindSecretSource: { readonly namespace: string; readonly name: string };
+}
+
+/** The team member the first install makes SIP's and SEI's administrator. */
+export interface FirstAdministratorPlan {
+  readonly login: string;
+  readonly name: string;
+  readonly email: string;
 }
 
 export interface QuotaPlan {
@@ -130,7 +158,8 @@ export type NetworkPolicyRule =
   | "backupEgress"
   | "bootstrapEgress"
   | "appToIngressController"
-  | "mailEgress";
+  | "mailEgress"
+  | "directoryEgress";
 
 /** Who may talk to whom inside the namespace (DESIGN.md section 6), by component label. */
 export interface NetworkPlan {
@@ -152,6 +181,8 @@ export interface NetworkPlan {
   readonly appComponents: readonly ComponentName[];
   readonly ports: Readonly<Record<"app" | "database" | "solr" | "memcached" | "jod", number>>;
   readonly mail: { readonly cidr: string; readonly port: number };
+  /** The directory servers the app pods bind to at login; null where the cluster has no directory. */
+  readonly directory: { readonly cidr: string; readonly port: number } | null;
 }
 
 export interface ReleasePlan {
@@ -219,6 +250,10 @@ export interface InstancePlan {
   readonly network: NetworkPlan;
   readonly volumes: Readonly<Record<VolumeKind, VolumePlan>>;
   readonly secrets: SecretsPlan;
+  /** Null where the cluster has no directory: the first install then leaves no account that can log in. */
+  readonly directory: DirectoryPlan | null;
+  /** Null until the municipality file marks one (required from phase training on). */
+  readonly firstAdministrator: FirstAdministratorPlan | null;
   readonly database: DatabasePlan;
   /** Null outside production: backups come with production (DESIGN.md section 5). */
   readonly backup: BackupPlan | null;

@@ -24,6 +24,7 @@ import type * as HelmProviderModule from "@cdktf/provider-helm/lib/provider";
 import type * as HelmReleaseModule from "@cdktf/provider-helm/lib/release";
 import type * as ConfigMapModule from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import type * as CronJobModule from "@cdktf/provider-kubernetes/lib/cron-job-v1";
+import type * as SecretDataModule from "@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1";
 import type * as StorageClassDataModule from "@cdktf/provider-kubernetes/lib/data-kubernetes-storage-class-v1";
 import type * as LimitRangeModule from "@cdktf/provider-kubernetes/lib/limit-range-v1";
 import type * as NamespaceModule from "@cdktf/provider-kubernetes/lib/namespace-v1";
@@ -77,6 +78,9 @@ export const { DataKubernetesStorageClassV1 } = load(
   "@cdktf/provider-kubernetes/lib/data-kubernetes-storage-class-v1",
 ) as typeof StorageClassDataModule;
 export type DataKubernetesStorageClassV1 = StorageClassDataModule.DataKubernetesStorageClassV1;
+export const { DataKubernetesSecretV1 } = load(
+  "@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1",
+) as typeof SecretDataModule;
 export const { SecretV1 } = load("@cdktf/provider-kubernetes/lib/secret-v1") as typeof SecretModule;
 export type SecretV1 = SecretModule.SecretV1;
 export const { ConfigMapV1 } = load("@cdktf/provider-kubernetes/lib/config-map-v1") as typeof ConfigMapModule;

@@ -20,6 +20,7 @@ import {
 } from "../runtime/cdktf.ts";
 import type { InstancePlan, VolumePlan } from "../core/plan.ts";
 import { DataVolume } from "../constructs/data-volume.ts";
+import { DirectorySecret } from "../constructs/directory-secret.ts";
 import { Database } from "../constructs/database.ts";
 import { DocumentStorage } from "../constructs/document-storage.ts";
 import { SeiRelease } from "../constructs/sei-release.ts";
@@ -109,6 +110,14 @@ export class MunicipalityStack extends TerraformStack {
         : {}),
     });
 
+    const directorySecret =
+      plan.directory &&
+      new DirectorySecret(this, "DirectorySecret", {
+        namespace,
+        name: plan.secrets.directory,
+        directory: plan.directory,
+      });
+
     if (plan.release) {
       new SeiRelease(this, "Release", {
         namespace,
@@ -118,6 +127,7 @@ export class MunicipalityStack extends TerraformStack {
           ...tenancy.dependables,
           database.credentials.resource,
           database.appSecrets.resource,
+          ...(directorySecret ? [directorySecret.resource] : []),
           // The updater hook migrates the databases: with waiting on, the server is up first.
           database.resource,
           database.service,

@@ -11,6 +11,7 @@
  *   database.ts       the database server and its backup
  *   release.ts        the Helm release and every chart value
  *   network.ts        network policy names, peers and ports
+ *   directory.ts      the directory SIP authenticates against, the first administrator
  *   namespace.ts      namespace name and labels
  *   state-backend.ts  where the Terraform state lives, and its encryption
  *   images.ts         image references from the platform's registry
@@ -23,6 +24,7 @@ import type { Municipality } from "../schema/municipality.ts";
 import type { Platform } from "../schema/platform.ts";
 import type { Tier } from "../schema/tier.ts";
 import { backupOf, databaseOf } from "./database.ts";
+import { directoryOf, firstAdministratorOf } from "./directory.ts";
 import { namespaceOf } from "./namespace.ts";
 import { networkOf } from "./network.ts";
 import { phaseFacts } from "./phase.ts";
@@ -56,6 +58,8 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
   }
 
   const database = databaseOf(tier, platform, phase, resources);
+  const directory = directoryOf(cluster.directory, municipality);
+  const firstAdministrator = firstAdministratorOf(municipality);
 
   return {
     municipality: {
@@ -78,12 +82,24 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     workloads,
     quota: quotaFor(workloads, Object.values(volumes)),
     limitRange: limitRangeFor(workloads),
-    network: networkOf(platform),
+    network: networkOf(platform, directory),
     volumes,
     secrets: SECRET_NAMES,
+    directory,
+    firstAdministrator,
     database,
     backup: backupOf(tier, phase, database, resources),
-    release: releaseOf({ municipality, tier, platform, phase, resources, database, volumes }),
+    release: releaseOf({
+      municipality,
+      tier,
+      platform,
+      phase,
+      resources,
+      database,
+      volumes,
+      directory,
+      firstAdministrator,
+    }),
     waitForWorkloads: p.deploy.waitForWorkloads,
   };
 }

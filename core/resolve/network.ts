@@ -1,9 +1,9 @@
 /** Who may talk to whom inside the namespace (DESIGN.md section 6): policy names, peers and ports. */
 import { LABEL, PORTS } from "../naming.ts";
-import type { NetworkPlan } from "../plan.ts";
+import type { DirectoryPlan, NetworkPlan } from "../plan.ts";
 import type { Platform } from "../schema/platform.ts";
 
-export function networkOf(platform: Platform): NetworkPlan {
+export function networkOf(platform: Platform, directory: DirectoryPlan | null): NetworkPlan {
   const p = platform.spec;
   return {
     componentLabel: LABEL.component,
@@ -20,6 +20,7 @@ export function networkOf(platform: Platform): NetworkPlan {
       bootstrapEgress: "allow-bootstrap-egress",
       appToIngressController: "allow-app-egress-to-ingress",
       mailEgress: "allow-mail-egress",
+      directoryEgress: "allow-directory-egress",
     },
     dns: { namespace: p.clusterDns.namespace, podLabels: { ...p.clusterDns.podLabels }, port: 53 },
     ingressControllerNamespace: p.ingress.controllerNamespace,
@@ -29,5 +30,6 @@ export function networkOf(platform: Platform): NetworkPlan {
     appComponents: ["app", "scheduler", "updater"],
     ports: PORTS,
     mail: { cidr: p.mail.cidr, port: p.mail.port },
+    directory: directory && { cidr: directory.cidr, port: directory.port },
   };
 }

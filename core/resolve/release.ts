@@ -6,7 +6,14 @@
  */
 import type { HelmValues, ReleasedPhase } from "../schema/helm-values.ts";
 import { CHART_PATH, LABEL, PORTS, RELEASE_NAME, SECRET_NAMES, SERVICE_ACCOUNT_NAME } from "../naming.ts";
-import type { DatabasePlan, ReleasePlan, VolumePlan, VolumeKind } from "../plan.ts";
+import type {
+  DatabasePlan,
+  DirectoryPlan,
+  FirstAdministratorPlan,
+  ReleasePlan,
+  VolumePlan,
+  VolumeKind,
+} from "../plan.ts";
 import { toMebibytes } from "../quantity.ts";
 import { renderResources } from "../render-resources.ts";
 import type { Municipality, Phase } from "../schema/municipality.ts";
@@ -25,6 +32,8 @@ export interface ReleaseInput {
   readonly resources: ComponentResources;
   readonly database: DatabasePlan;
   readonly volumes: Readonly<Record<VolumeKind, VolumePlan>>;
+  readonly directory: DirectoryPlan | null;
+  readonly firstAdministrator: FirstAdministratorPlan | null;
 }
 
 export function releaseOf(input: ReleaseInput): ReleasePlan | null {
@@ -48,6 +57,8 @@ function helmValuesOf({
   resources: res,
   database,
   volumes,
+  directory,
+  firstAdministrator,
 }: ReleaseInput): HelmValues {
   const { name } = municipality.metadata;
   const spec = municipality.spec;
@@ -143,6 +154,16 @@ function helmValuesOf({
       stickySessions: !t.app.memcachedSessions,
     },
     mail: { host: p.mail.host, port: p.mail.port, security: p.mail.security },
+    directory: directory && {
+      url: directory.url,
+      type: directory.type,
+      port: directory.port,
+      searchBase: directory.searchBase,
+      loginAttribute: directory.loginAttribute,
+      ca: directory.ca,
+      bindSecretName: SECRET_NAMES.directory,
+    },
+    firstAdministrator,
   };
 }
 

@@ -5,6 +5,7 @@
 import type { Diagnostic } from "../diagnostics.ts";
 import { domainSuffix } from "./domain-suffix.ts";
 import { fileName, tierFileName } from "./file-name.ts";
+import { firstAdministrator } from "./first-administrator.ts";
 import { formalizedNeedsPncp } from "./formalized-needs-pncp.ts";
 import { imageDigests } from "./image-digests.ts";
 import { defaultClusterDefined, knownCluster } from "./known-cluster.ts";
@@ -23,6 +24,7 @@ export const FLEET_RULES: readonly FleetRule[] = [
   uniquePncpId,
   officialMunicipality,
   formalizedNeedsPncp,
+  firstAdministrator,
   launchAfterSigning,
   populationBand,
   domainSuffix,

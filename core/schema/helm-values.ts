@@ -215,6 +215,46 @@ export const helmValuesSchema = z
     mail: z
       .strictObject({ host: dnsName, port, security: z.enum(["", "TLS", "SSL"]) })
       .meta({ description: "The SMTP relay" }),
+    directory: z
+      .union([
+        z.strictObject({
+          url: z
+            .string()
+            .max(100)
+            .regex(/^ldaps?:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/),
+          type: z.enum(["LDAP", "AD"]).meta({ description: "SIP's server type (servidor_autenticacao.sta_tipo)" }),
+          port,
+          searchBase: z
+            .string()
+            .min(1)
+            .max(100)
+            .meta({ description: "The municipality's branch of the directory: SIP searches logins there" }),
+          loginAttribute: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,99}$/),
+          ca: z
+            .string()
+            .regex(/^-----BEGIN CERTIFICATE-----\n/)
+            .meta({ description: "PEM of the CA the directory's certificate is verified against (LDAPTLS_CACERT)" }),
+          bindSecretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.directory)}` }),
+        }),
+        z.null(),
+      ])
+      .meta({
+        description:
+          "PRODEMGE's directory, registered as SIP's authentication server by the first install; null: no directory, nobody can log in",
+      }),
+    firstAdministrator: z
+      .union([
+        z.strictObject({
+          login: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/),
+          name: z.string().min(1).max(100),
+          email: z.string().min(3).max(100),
+        }),
+        z.null(),
+      ])
+      .meta({
+        description:
+          "The team member the first install makes SIP's and SEI's administrator (logs in through the directory); null: none yet",
+      }),
   })
   .meta({
     description:

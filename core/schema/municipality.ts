@@ -17,9 +17,26 @@ export function isFormalized(phase: Phase): boolean {
   return phase !== "contracted";
 }
 
+/** The first administrator must exist from training on: then people use the instance. */
+export function needsFirstAdministrator(phase: Phase): boolean {
+  return PHASES.indexOf(phase) > PHASES.indexOf("provisioning");
+}
+
 const person = z.strictObject({
   name: z.string().trim().min(1, { message: "must not be empty" }),
   email: z.email({ message: "must be an e-mail address" }),
+  login: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/, {
+      message:
+        "must be the person's login name in the directory: lower-case letters, digits, '.', '_' or '-', at most 100 (SIP stores logins in lower case)",
+    })
+    .optional()
+    .meta({ description: "Login name in PRODEMGE's directory, under the municipality's branch" }),
+  firstAdministrator: z.literal(true, { message: "must be true, or left out" }).optional().meta({
+    description:
+      "Marks the one member the first install makes SIP's and SEI's administrator (needs a login); required from phase training on",
+  }),
 });
 
 /**
@@ -82,3 +99,13 @@ export const municipalitySchema = z.strictObject({
 
 export type MunicipalityInput = z.input<typeof municipalitySchema>;
 export type Municipality = z.output<typeof municipalitySchema>;
+
+export type TeamRole = keyof Municipality["spec"]["team"];
+export type TeamMember = Municipality["spec"]["team"][TeamRole];
+
+/** The team members marked firstAdministrator, in file order (the rules allow exactly one). */
+export function markedAdministrators(team: Municipality["spec"]["team"]): { role: TeamRole; member: TeamMember }[] {
+  return (Object.entries(team) as [TeamRole, TeamMember][])
+    .filter(([, member]) => member.firstAdministrator === true)
+    .map(([role, member]) => ({ role, member }));
+}

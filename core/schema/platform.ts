@@ -10,6 +10,7 @@ import {
   MIN_RELEASE_TIMEOUT_SECONDS,
   MIN_UPDATER_SECONDS,
 } from "../release-timing.ts";
+import { directorySchema } from "./directory.ts";
 import { byteQuantity, cpuQuantity, dnsLabel, header } from "./fields.ts";
 
 /** "sha256:" and 64 lower-case hex digits: what `podman push --digestfile`, `skopeo inspect` and `crane digest` print. */
@@ -42,6 +43,10 @@ const cluster = z.strictObject({
   allocatable: z
     .strictObject({ cpu: cpuQuantity, memory: byteQuantity, storage: byteQuantity })
     .meta({ description: "What the cluster can give SEI instances, for capacity planning" }),
+  directory: directorySchema.optional().meta({
+    description:
+      "PRODEMGE's directory the cluster's instances authenticate against (SIP's authentication server); without it the first install leaves no account that can log in",
+  }),
 });
 
 /** Kubernetes label keys and values (prefix/name = value), as a selector's matchLabels takes them. */

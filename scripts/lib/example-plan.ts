@@ -44,7 +44,7 @@ export function exampleMunicipality({
       team: {
         projectManager: { name: "Ana", email: "ana@example.org" },
         businessLead: { name: "Bia", email: "bia@example.org" },
-        itLead: { name: "Caio", email: "caio@example.org" },
+        itLead: { name: "Caio", email: "caio@example.org", login: "caio", firstAdministrator: true },
       },
       ...(overrides ? { overrides } : {}),
     },

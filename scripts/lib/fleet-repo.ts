@@ -82,7 +82,7 @@ export function municipalityYaml(m: MunicipalityFixture): string {
     "  team:",
     "    projectManager: { name: Ana Souza, email: ana@example.org }",
     "    businessLead: { name: Bruno Lima, email: bruno@example.org }",
-    "    itLead: { name: Carla Dias, email: carla@example.org }",
+    "    itLead: { name: Carla Dias, email: carla@example.org, login: carla, firstAdministrator: true }",
   ];
   const overrides = Object.entries(m.overrides ?? {});
   if (overrides.length) lines.push("  overrides:", ...overrides.map(([key, value]) => `    ${key}: ${value}`));

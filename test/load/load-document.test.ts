@@ -28,7 +28,9 @@ describe("municipality schema, positioned", () => {
   it("lists the allowed keys when no known key is near", () => {
     expect(
       check(edit(TIRADENTES, "itLead:", "itLead: { name: Vítor Lopes, email: vitor.lopes@example.org, phone: 1 }")),
-    ).toEqual(['error t.yaml:20:66 spec.team.itLead.phone: unknown field "phone"; allowed here: name, email']);
+    ).toEqual([
+      'error t.yaml:20:66 spec.team.itLead.phone: unknown field "phone"; allowed here: name, email, login, firstAdministrator',
+    ]);
   });
 
   it("points at the parent mapping of a missing field", () => {
@@ -170,7 +172,7 @@ describe("tier and platform files go through the same loader", () => {
       .replace("    - name: prodemge-bh-2 ", "    - name: Prodemge_BH_2 ")
       .replace("directory: terraform-state", "dir: terraform-state");
     expect(lines(validateBytes(Buffer.from(text), "platform.yaml", platformSchema).diagnostics)).toEqual([
-      "error platform.yaml:17:13 spec.clusters[1].name: must be lower-case letters, digits and hyphens, starting and ending with a letter or digit",
+      `error platform.yaml:${text.split("\n").indexOf("    - name: Prodemge_BH_2                   # example") + 1}:13 spec.clusters[1].name: must be lower-case letters, digits and hyphens, starting and ending with a letter or digit`,
       `error platform.yaml:${text.split("\n").indexOf("    dir: terraform-state") + 1}:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory`,
     ]);
   });
@@ -330,5 +332,38 @@ describe("tier and platform files go through the same loader", () => {
     expect(check('"2001:db8::/64"')).toEqual([]);
     for (const cidr of ["smtp.prodemge.mg.gov.br", "10.20.30.40", "10.20.30.400/32", '""'])
       expect(check(cidr), cidr).toEqual(refused);
+  });
+
+  it("takes a cluster's directory as an LDAP URL, a DN SIP can store, a bind Secret, a PEM CA and a network", () => {
+    const platform = read("platform.yaml");
+    const check = (from: string, to: string) => {
+      expect(platform).toContain(from);
+      return lines(validateBytes(Buffer.from(platform.replace(from, to)), "platform.yaml", platformSchema).diagnostics);
+    };
+    const at = (field: string, message: string) =>
+      expect.stringMatching(
+        new RegExp(`^error platform\\.yaml:\\d+:\\d+ spec\\.clusters\\[0\\]\\.directory\\.${field}: ${message}`),
+      );
+    expect(check("url: ldaps://ldap-bh1", "url: ldap://ldap-bh1")).toEqual([]);
+    for (const url of ["https://ldap.prodemge.mg.gov.br", "ldaps://ldap.prodemge.mg.gov.br/dc=x", "ldap-bh1"])
+      expect(check("url: ldaps://ldap-bh1.prodemge.mg.gov.br:636", `url: ${url}`), url).toEqual([
+        at("url", "must be an LDAP URL"),
+      ]);
+    expect(check("type: LDAP ", "type: OpenLDAP ")).toEqual([at("type", "must be LDAP")]);
+    expect(check("baseDn: ou=municipios,dc=prodemge", "baseDn: municipios.prodemge")).toEqual([
+      at("baseDn", "must be a distinguished name"),
+    ]);
+    expect(check("baseDn: ou=municipios,dc=prodemge", `baseDn: ou=${"m".repeat(60)},dc=prodemge`)).toEqual([
+      at("baseDn", "must be at most 56 characters"),
+    ]);
+    expect(check("-----BEGIN CERTIFICATE-----", "-----BEGIN PRIVATE KEY-----")).toEqual([
+      at("ca", "must be one PEM certificate"),
+    ]);
+    expect(check("cidr: 10.20.30.50/32", "cidr: ldap-bh1.prodemge.mg.gov.br")).toEqual([
+      at("cidr", "must be a network in CIDR notation"),
+    ]);
+    expect(check("bindSecret: { namespace: sei-platform,", "bindSecret: { namespace: Sei_Platform,")).toEqual([
+      at("bindSecret\\.namespace", "must be lower-case"),
+    ]);
   });
 });

@@ -77,7 +77,7 @@ spec:
   team:
     projectManager: { name: Tiago Ribeiro, email: tiago.ribeiro@example.org }
     businessLead: { name: Úrsula Pires, email: ursula.pires@example.org }
-    itLead: { name: Vítor Lopes, email: vitor.lopes@example.org }
+    itLead: { name: Vítor Lopes, email: vitor.lopes@example.org, login: vitor.lopes, firstAdministrator: true }
 `;
 
 /** A second valid file that shares nothing unique with TIRADENTES. */
@@ -99,7 +99,7 @@ spec:
   team:
     projectManager: { name: Paula Mendes, email: paula.mendes@example.org }
     businessLead: { name: Rafael Nunes, email: rafael.nunes@example.org }
-    itLead: { name: Sílvia Araújo, email: silvia.araujo@example.org }
+    itLead: { name: Sílvia Araújo, email: silvia.araujo@example.org, login: silvia.araujo, firstAdministrator: true }
 `;
 
 /** `text` with the line that starts (after indentation) with `start` replaced by `replacement` (same indentation). */

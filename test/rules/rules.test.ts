@@ -135,6 +135,47 @@ rule("formalized-needs-pncp", () => {
   });
 });
 
+rule("first-administrator", () => {
+  const noAdmin = edit(TIRADENTES, "itLead:", "itLead: { name: Vítor Lopes, email: vitor.lopes@example.org }");
+  it("refuses a municipality past provisioning without a first administrator, pointing at the team", () => {
+    expect(lines(fleetOf({ "tiradentes.yaml": noAdmin }).diagnostics)).toEqual([
+      'error m/tiradentes.yaml:17:3 spec.team: needs a first administrator when phase is "production": mark one member (with a login) firstAdministrator: true; the first install deactivates every reference account, so nobody else can administer the instance',
+    ]);
+    for (const phase of ["training", "suspended", "decommissioned"]) {
+      const diagnostics = fleetOf({ "tiradentes.yaml": edit(noAdmin, "phase:", `phase: ${phase}`) }).diagnostics;
+      expect(lines(diagnostics)).toHaveLength(1);
+    }
+  });
+  it("lets a municipality up to provisioning go without one", () => {
+    for (const phase of ["contracted", "provisioning"]) {
+      const good = edit(noAdmin, "phase:", `phase: ${phase}`);
+      expect(lines(fleetOf({ "tiradentes.yaml": good }).diagnostics)).toEqual([]);
+    }
+  });
+  it("refuses a second first administrator and one without a login", () => {
+    const two = edit(
+      TIRADENTES,
+      "projectManager:",
+      "projectManager: { name: Tiago Ribeiro, email: tiago.ribeiro@example.org, firstAdministrator: true }",
+    );
+    expect(lines(fleetOf({ "tiradentes.yaml": two }).diagnostics)).toEqual([
+      "error m/tiradentes.yaml:18:5 spec.team.projectManager: is the first administrator but has no login: give the login name the directory knows this person by",
+      "error m/tiradentes.yaml:20:106 spec.team.itLead.firstAdministrator: is also set on team.projectManager: exactly one member is the first administrator",
+    ]);
+  });
+  it("refuses a login SIP could not store and a mark other than true", () => {
+    const bad = edit(
+      TIRADENTES,
+      "itLead:",
+      "itLead: { name: Vítor Lopes, email: vitor.lopes@example.org, login: Vitor Lopes, firstAdministrator: false }",
+    );
+    const found = lines(fleetOf({ "tiradentes.yaml": bad }).diagnostics);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toContain("spec.team.itLead.login: must be the person's login name in the directory");
+    expect(found[1]).toContain("spec.team.itLead.firstAdministrator: must be true, or left out");
+  });
+});
+
 rule("launch-after-signing", () => {
   it("refuses a launch before the signature", () => {
     const bad = edit(TIRADENTES, "goLiveOn:", "goLiveOn: 2026-01-18");
