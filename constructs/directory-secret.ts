@@ -37,6 +37,8 @@ export class DirectorySecret extends Construct {
       type: "Opaque",
       data,
       lifecycle: {
+        // Every Secret of an instance is protected (the fleet refuses a plan that deletes one).
+        preventDestroy: true,
         precondition: [
           {
             condition: `\${${present}}`,

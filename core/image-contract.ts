@@ -150,7 +150,27 @@ export const SEI_APP_ENV = [
 /** What the updater adds: SEI's version scripts read the administrator's credentials on stdin. */
 export const UPDATER_ENV = ["APP_DB_ROOT_USERNAME", "APP_DB_ROOT_PASSWORD"] as const;
 
-/** The first-install Job: the database variables, the organisation, the host and the two access keys. */
+/**
+ * The first-install Job's directory (set all, or none: platform.yaml's cluster has no directory):
+ * what it registers as SIP's authentication server, the bind account from the directory Secret.
+ */
+export const BOOTSTRAP_DIRECTORY_ENV = [
+  "APP_DIRECTORY_URL",
+  "APP_DIRECTORY_TYPE",
+  "APP_DIRECTORY_PORT",
+  "APP_DIRECTORY_SEARCH_BASE",
+  "APP_DIRECTORY_LOGIN_ATTRIBUTE",
+  "APP_DIRECTORY_BIND_DN",
+  "APP_DIRECTORY_BIND_PASSWORD",
+] as const;
+
+/** The first administrator (set all, or none: the municipality file marks nobody yet). */
+export const BOOTSTRAP_ADMIN_ENV = ["APP_ADMIN_LOGIN", "APP_ADMIN_NAME", "APP_ADMIN_EMAIL"] as const;
+
+/**
+ * The first-install Job: the database variables, the organisation, the host, the two access keys,
+ * the directory and the first administrator.
+ */
 export const BOOTSTRAP_ENV = [
   "APP_PROTOCOLO",
   "APP_HOST",
@@ -164,6 +184,8 @@ export const BOOTSTRAP_ENV = [
   "APP_DB_ROOT_PASSWORD",
   "APP_SEI_CHAVE_ACESSO",
   "APP_SIP_CHAVE_ACESSO",
+  ...BOOTSTRAP_DIRECTORY_ENV,
+  ...BOOTSTRAP_ADMIN_ENV,
 ] as const;
 
 /** The SEI Solr cores; each needs its full `conf/` in the Solr image. */

@@ -14,7 +14,7 @@ import { crc32 } from "node:zlib";
 import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ACCESS_KEY, SEI_VERSION, SIP_SYSTEMS, referenceDumpFile } from "../../core/image-contract.ts";
-import { FIXTURE_DUMPS, runBootstrapJob } from "../support/bootstrap-job.ts";
+import { ADMIN_ENV, DIRECTORY_ENV, FIXTURE_DUMPS, runBootstrapJob } from "../support/bootstrap-job.ts";
 import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
 
 const DESCRICAO = "Prefeitura Municipal de Olhos-d'Água";
@@ -78,10 +78,12 @@ describe("bootstrap on a new instance", () => {
     const job = runJob();
     expect(job.stderr).toBe("");
     expect(job.status).toBe(0);
-    expect(job.stdout).toContain(`installed SEI ${SEI_VERSION}: sei holds 2 tables, sip holds 3`);
+    expect(job.stdout).toContain(`installed SEI ${SEI_VERSION}: sei holds 5 tables, sip holds 12`);
 
-    expect(tables("sei")).toBe("infra_parametro\norgao");
-    expect(tables("sip")).toBe("infra_parametro\norgao\nsistema");
+    expect(tables("sei")).toBe("contato\ninfra_parametro\norgao\nseq_contato\nusuario");
+    expect(tables("sip")).toBe(
+      "administrador_sistema\ninfra_parametro\ninfra_sequencia\norgao\nperfil\npermissao\nrel_orgao_autenticacao\nservidor_autenticacao\nsistema\ntipo_permissao\nunidade\nusuario",
+    );
     expect(databases().filter((name) => name.includes("bootstrap"))).toEqual([]);
 
     for (const database of ["sei", "sip"]) {
@@ -122,7 +124,7 @@ describe("bootstrap on a new instance", () => {
     const job = runJob();
     expect(job.status).toBe(0);
     expect(job.stdout).toContain(
-      "sei holds 2 tables and sip holds 3: an installed instance; the reference dumps are not loaded and nothing is changed",
+      "sei holds 5 tables and sip holds 12: an installed instance; the reference dumps are not loaded and nothing is changed",
     );
     expect(job.stdout).toContain("access key of SEI: matches APP_SEI_CHAVE_ACESSO");
     expect(job.stdout).toContain("access key of SIP: matches APP_SIP_CHAVE_ACESSO");
@@ -136,6 +138,180 @@ describe("bootstrap on a new instance", () => {
     expect(job.stdout).toContain("access key of SEI: does NOT match APP_SEI_CHAVE_ACESSO");
     expect(job.log).not.toContain(keys.sei);
     expect(db.dump("sei", "sip")).toBe(before);
+  });
+});
+
+/** SIP's accounts that log in with their user name as password: active, of an organisation that does not authenticate. */
+const guessable = () =>
+  db
+    .query(
+      "SELECT u.sigla FROM usuario u JOIN orgao o ON o.id_orgao = u.id_orgao WHERE u.sin_ativo = 'S' AND o.sin_autenticar = 'N' ORDER BY 1",
+      "sip",
+    )
+    .trim();
+const activeAccounts = (database: string) =>
+  db.query("SELECT sigla FROM usuario WHERE sin_ativo = 'S' ORDER BY id_usuario", database).trim().split("\n");
+/** The profiles an account holds, as "<system> <profile>". */
+const profilesOf = (login: string) =>
+  db
+    .query(
+      `SELECT CONCAT(s.sigla, ' ', f.nome) FROM permissao p JOIN usuario u ON u.id_usuario = p.id_usuario
+        JOIN perfil f ON f.id_perfil = p.id_perfil AND f.id_sistema = p.id_sistema JOIN sistema s ON s.id_sistema = p.id_sistema
+        WHERE u.sigla = '${login}' AND u.sin_ativo = 'S' ORDER BY 1`,
+      "sip",
+    )
+    .trim()
+    .split("\n");
+
+describe("bootstrap leaves no account with a known password", () => {
+  beforeAll(() => {
+    freshDatabases();
+    // The fixture's facts the checks below depend on: before the first install, teste logs in as teste/teste.
+    db.query("CREATE DATABASE reference CHARACTER SET latin1");
+  });
+  afterAll(() => db.query("DROP DATABASE IF EXISTS reference"));
+
+  it("the reference data alone lets teste in with its user name as password, as an administrator", () => {
+    const sip = readFileSync(join(FIXTURE_DUMPS, referenceDumpFile("sip")), "utf8");
+    db.query(sip, "reference");
+    const before = db
+      .query(
+        "SELECT u.sigla FROM usuario u JOIN orgao o ON o.id_orgao = u.id_orgao WHERE u.sin_ativo = 'S' AND o.sin_autenticar = 'N' ORDER BY 1",
+        "reference",
+      )
+      .trim();
+    expect(before).toBe("SIP\nteste");
+  });
+
+  it("authenticates every organisation, deactivates every person's reference account, keeps the systems' own", () => {
+    const job = runJob();
+    expect(job.stderr).toBe("");
+    expect(job.status).toBe(0);
+    expect(job.stdout).toContain("reference accounts deactivated: teste; every organisation authenticates");
+    expect(guessable()).toBe("");
+    expect(db.query("SELECT DISTINCT sin_autenticar FROM orgao", "sip").trim()).toBe("S");
+    expect(activeAccounts("sip")).toEqual(["SIP", ADMIN_ENV.APP_ADMIN_LOGIN]);
+    expect(db.query("SELECT sin_ativo FROM usuario WHERE sigla = 'teste'", "sip").trim()).toBe("N");
+    expect(db.query("SELECT sin_ativo FROM usuario WHERE sigla = 'teste'", "sei").trim()).toBe("N");
+    expect(activeAccounts("sei")).toEqual(["SEI", "SIP", ADMIN_ENV.APP_ADMIN_LOGIN]);
+    expect(job.log).not.toContain(DIRECTORY_ENV.APP_DIRECTORY_BIND_PASSWORD);
+  });
+
+  it("registers the directory as the only authentication server, linked to the organisation", () => {
+    expect(
+      db
+        .query(
+          `SELECT nome, sta_tipo, endereco, porta, usuario_pesquisa, senha_pesquisa, contexto_pesquisa,
+            atributo_filtro_pesquisa, atributo_retorno_pesquisa, versao FROM servidor_autenticacao`,
+          "sip",
+        )
+        .trim()
+        .split("\t"),
+    ).toEqual([
+      "PRODEMGE",
+      "LDAP",
+      DIRECTORY_ENV.APP_DIRECTORY_URL,
+      "636",
+      DIRECTORY_ENV.APP_DIRECTORY_BIND_DN,
+      DIRECTORY_ENV.APP_DIRECTORY_BIND_PASSWORD,
+      DIRECTORY_ENV.APP_DIRECTORY_SEARCH_BASE,
+      "uid",
+      "distinguishedName",
+      "3",
+    ]);
+    // The id comes from SIP's sequence (the reference used 1 and 2), which now stands at it.
+    expect(
+      db
+        .query(
+          "SELECT r.id_orgao, r.id_servidor_autenticacao, r.sequencia, q.num_atual FROM rel_orgao_autenticacao r, infra_sequencia q WHERE q.nome_tabela = 'servidor_autenticacao'",
+          "sip",
+        )
+        .trim(),
+    ).toBe("0\t3\t0\t3");
+  });
+
+  it("gives the first administrator SIP's and SEI's administrator profiles, SEI's replica and a contact", () => {
+    const profiles = profilesOf(ADMIN_ENV.APP_ADMIN_LOGIN);
+    expect(profiles).toEqual(expect.arrayContaining(["SIP Administrador SIP", "SEI Administrador", "SEI Básico"]));
+    const [id, nome, email] = db
+      .query(`SELECT id_usuario, nome, email FROM usuario WHERE sigla = '${ADMIN_ENV.APP_ADMIN_LOGIN}'`, "sip")
+      .trim()
+      .split("\t");
+    expect([nome, email]).toEqual([ADMIN_ENV.APP_ADMIN_NAME, ADMIN_ENV.APP_ADMIN_EMAIL]);
+    expect(id).toBe("100000002");
+    expect(db.query("SELECT num_atual FROM infra_sequencia WHERE nome_tabela = 'usuario'", "sip").trim()).toBe(id);
+    expect(
+      db.query(`SELECT id_sistema FROM administrador_sistema WHERE id_usuario = ${id} ORDER BY 1`, "sip").trim(),
+    ).toBe("100000099\n100000100");
+    expect(
+      db
+        .query(
+          `SELECT u.id_usuario, u.nome, u.idx_usuario, u.sta_tipo, c.id_contato, c.nome, c.email, c.idx_contato
+            FROM usuario u JOIN contato c ON c.id_contato = u.id_contato WHERE u.sigla = '${ADMIN_ENV.APP_ADMIN_LOGIN}'`,
+          "sei",
+        )
+        .trim()
+        .split("\t"),
+    ).toEqual([
+      id,
+      ADMIN_ENV.APP_ADMIN_NAME,
+      "joana.ti joana araujo",
+      "0",
+      "100000011",
+      ADMIN_ENV.APP_ADMIN_NAME,
+      ADMIN_ENV.APP_ADMIN_EMAIL,
+      "joana.ti joana araujo",
+    ]);
+  });
+});
+
+describe("bootstrap without a directory or a first administrator", () => {
+  beforeAll(freshDatabases);
+
+  it("still deactivates every reference account and authenticates the organisation: nobody can log in", () => {
+    const none = Object.fromEntries([...Object.keys(DIRECTORY_ENV), ...Object.keys(ADMIN_ENV)].map((k) => [k, ""]));
+    const job = runJob(none);
+    expect(job.stderr).toBe("");
+    expect(job.status).toBe(0);
+    expect(job.stdout).toContain("no directory (platform.yaml directory): nobody can log in");
+    expect(job.stdout).toContain("no first administrator");
+    expect(guessable()).toBe("");
+    expect(activeAccounts("sip")).toEqual(["SIP"]);
+    expect(db.query("SELECT COUNT(*) FROM servidor_autenticacao", "sip").trim()).toBe("0");
+    expect(db.query("SELECT COUNT(*) FROM rel_orgao_autenticacao", "sip").trim()).toBe("0");
+  });
+});
+
+describe("bootstrap refuses a bad directory or administrator and installs nothing", () => {
+  beforeEach(freshDatabases);
+
+  it("names every malformed variable before touching the database", () => {
+    const job = runJob({
+      APP_DIRECTORY_URL: "https://ldap.example.test",
+      APP_DIRECTORY_TYPE: "OpenLDAP",
+      APP_DIRECTORY_BIND_PASSWORD: "x".repeat(101),
+      APP_ADMIN_LOGIN: "Joana TI",
+      APP_ADMIN_EMAIL: "joana",
+    });
+    expect(job.status).toBe(1);
+    for (const message of [
+      "APP_DIRECTORY_URL must be an ldap:// or ldaps:// URL",
+      "APP_DIRECTORY_TYPE must be LDAP or AD",
+      "APP_DIRECTORY_BIND_PASSWORD must be 1-100 characters",
+      "APP_ADMIN_LOGIN must be a lower-case login name",
+      "APP_ADMIN_EMAIL must be an e-mail address",
+    ])
+      expect(job.stderr).toContain(message);
+    expect(job.stdout).not.toContain("waiting for the database");
+    expect(tables("sip")).toBe("");
+  });
+
+  it("refuses a first administrator with the login of a system's own account, and installs nothing", () => {
+    const job = runJob({ APP_ADMIN_LOGIN: "sip" });
+    expect(job.status).toBe(1);
+    expect(job.stderr).toContain(`APP_ADMIN_LOGIN "sip" is the login of one of the systems' own accounts`);
+    expect(tables("sei")).toBe("");
+    expect(tables("sip")).toBe("");
   });
 });
 

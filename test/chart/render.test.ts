@@ -389,6 +389,8 @@ describe("environment", () => {
       const generated = new Map<string, Readonly<Record<string, string>>>([
         [c.values.database.secretName, chartDatabaseKeys],
         [c.values.secrets.appSecretName, SECRET_KEYS.app],
+        // Not generated: Terraform's copy of the directory's bind account.
+        ...(c.values.directory ? [[c.values.directory.bindSecretName, SECRET_KEYS.directory] as const] : []),
       ]);
       const read = new Map<string, Set<string>>();
       for (const workload of workloads(manifestsOf(c))) {
@@ -501,9 +503,20 @@ describe("bootstrap", () => {
       // Exactly the bootstrap image's variables (docs/images.md), secrets by reference only.
       expect((container.env ?? []).map((e) => e.name).sort()).toEqual([...BOOTSTRAP_ENV].sort());
       const config = get(manifests, "ConfigMap", "sei-env").data!;
+      const { directory, firstAdministrator } = c.values;
+      const own: Record<string, string | undefined> = {
+        APP_DIRECTORY_URL: directory?.url,
+        APP_DIRECTORY_TYPE: directory?.type,
+        APP_DIRECTORY_PORT: directory ? String(directory.port) : undefined,
+        APP_DIRECTORY_SEARCH_BASE: directory?.searchBase,
+        APP_DIRECTORY_LOGIN_ATTRIBUTE: directory?.loginAttribute,
+        APP_ADMIN_LOGIN: firstAdministrator?.login,
+        APP_ADMIN_NAME: firstAdministrator?.name,
+        APP_ADMIN_EMAIL: firstAdministrator?.email,
+      };
       for (const entry of container.env ?? []) {
-        if (entry.valueFrom) expect(entry.name).toMatch(/PASSWORD|CHAVE/);
-        else expect(entry.value, entry.name).toBe(config[entry.name]);
+        if (entry.valueFrom) expect(entry.name).toMatch(/PASSWORD|CHAVE|BIND_DN/);
+        else expect(entry.value, entry.name).toBe(own[entry.name] ?? config[entry.name]);
       }
     },
   );

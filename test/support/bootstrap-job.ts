@@ -12,6 +12,24 @@ import type { MariaDb } from "./mariadb.ts";
 export const BOOTSTRAP_SCRIPT = resolve("charts/sei/files/bootstrap/bootstrap.sh");
 export const FIXTURE_DUMPS = resolve("test/fixtures/reference-dumps");
 
+/** The chart's directory variables (charts/sei/templates/job-bootstrap.yaml) for a test directory. */
+export const DIRECTORY_ENV = {
+  APP_DIRECTORY_URL: "ldaps://ldap.example.test:636",
+  APP_DIRECTORY_TYPE: "LDAP",
+  APP_DIRECTORY_PORT: "636",
+  APP_DIRECTORY_SEARCH_BASE: "ou=olhos-dagua,ou=municipios,dc=example,dc=test",
+  APP_DIRECTORY_LOGIN_ATTRIBUTE: "uid",
+  APP_DIRECTORY_BIND_DN: "cn=sei-sip,ou=servicos,dc=example,dc=test",
+  APP_DIRECTORY_BIND_PASSWORD: "BindPassword1",
+} as const;
+
+/** The chart's first-administrator variables. */
+export const ADMIN_ENV = {
+  APP_ADMIN_LOGIN: "joana.ti",
+  APP_ADMIN_NAME: "Joana Araújo",
+  APP_ADMIN_EMAIL: "joana.ti@olhosdagua.mg.gov.br",
+} as const;
+
 export interface AccessKeys {
   readonly sei: string;
   readonly sip: string;
@@ -39,6 +57,8 @@ export function bootstrapEnv(
     SEI_VERSION,
     SEI_BOOTSTRAP_DUMPS: FIXTURE_DUMPS,
     SEI_BOOTSTRAP_WAIT_SECONDS: "10",
+    ...DIRECTORY_ENV,
+    ...ADMIN_ENV,
     ...overrides,
   };
 }

@@ -85,7 +85,7 @@ describe("the example fleet", () => {
     for (const [name, value] of Object.entries(SENTINELS)) expect(all.includes(value), name).toBe(false);
 
     const secretLike = /(password|passwd|token|conn_str|secret_key|access_key|private_key|client_key|chave)$/i;
-    const reference = /^\$\{[a-z_]+\.[A-Za-z0-9_]+(\.[A-Za-z0-9_[\]]+)*\}$/;
+    const reference = /^\$\{[a-z_]+\.[A-Za-z0-9_]+(\.[A-Za-z0-9_[\]]+|\["[A-Za-z0-9_]+"\])*\}$/;
     const offenders: string[] = [];
     const walk = (value: unknown, path: string) => {
       if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
@@ -104,11 +104,14 @@ describe("the example fleet", () => {
         resource: Record<string, Record<string, { data?: Record<string, string> }>>;
       };
       const secrets = Object.values(stack.resource.kubernetes_secret_v1 ?? {});
-      expect(secrets).toHaveLength(2);
+      expect(secrets).toHaveLength(3);
       for (const secret of secrets) {
-        // Only generated values; the access keys carry their system's crc (a constant of the reference dumps) first.
+        // Only generated values (the access keys carry their system's crc, a constant of the reference
+        // dumps, first) or the directory's bind account read from PRODEMGE's Secret at plan time.
         for (const value of Object.values(secret.data ?? {}))
-          expect(value).toMatch(/^(d27791b8|7babf862)?\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
+          expect(value).toMatch(
+            /^((d27791b8|7babf862)?\$\{random_password\.[A-Za-z0-9_]+\.result\}|\$\{data\.kubernetes_secret_v1\.[A-Za-z0-9_]+\.data\["(bindDn|password)"\]\})$/,
+          );
       }
     }
   });

@@ -113,7 +113,7 @@ describe.each(TIER_IDS)("tier %s in production", (tier) => {
         .filter((d) => d.identity.type === "kubernetes_secret_v1")
         .map((d) => d.identity.name)
         .sort(),
-    ).toEqual([plan.secrets.app, plan.secrets.database].sort());
+    ).toEqual([plan.secrets.app, plan.secrets.database, plan.secrets.directory].sort());
     // Database root, sei, sip and backup; SEI and SIP access keys; the Solr password.
     expect(kinds.filter((k) => k === "random_password")).toHaveLength(7);
     for (const { identity, resource } of data) {

@@ -14,6 +14,19 @@
  * would store it: crc = crc32b(id_sistema), chave_acesso = bcrypt (cost 12,
  * $2a$) of md5(the key's last 64 characters).
  *
+ * apply, authentication (README, "First install"): no account may log in with a
+ * password anyone can guess. Every organisation gets sin_autenticar = 'S' (with
+ * 'N', SIP takes the user name as the password); every reference account but
+ * the systems' own (SIP's user 'SIP') is deactivated in SIP and SEI, teste
+ * among them; the example authentication servers go. With APP_DIRECTORY_URL,
+ * the cluster's directory becomes the organisations' authentication server
+ * (servidor_autenticacao, rel_orgao_autenticacao). With APP_ADMIN_LOGIN, the
+ * first administrator gets a new account in SIP and its replica in SEI (with
+ * a contact), copied from the reference administrator's rows with its own
+ * login, name and e-mail, and that administrator's profiles and system
+ * administration (SIP's "Administrador SIP", SEI's "Administrador"). Ids come
+ * from SIP's and SEI's own sequences, so SIP and SEI number on after them.
+ *
  * Values travel as bound parameters (organisation names carry apostrophes and
  * accents); the connection is utf8mb4 and the server stores latin1. Keys are
  * never printed.
@@ -24,6 +37,11 @@ mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
 const KEY_LENGTH = 72;
 const CRC_LENGTH = 8;
 const BCRYPT_COST = 12;
+const DIRECTORY_TYPES = ['LDAP', 'AD'];
+/** SIP's name of the registered directory (servidor_autenticacao.nome, varchar 50). */
+const DIRECTORY_NAME = 'PRODEMGE';
+/** The profiles that make an administrator: the first administrator must end up holding both. */
+const ADMIN_PROFILES = [['SIP', 'Administrador SIP'], ['SEI', 'Administrador']];
 const SYSTEMS = [
   ['sigla' => 'SIP', 'key' => 'APP_SIP_CHAVE_ACESSO'],
   ['sigla' => 'SEI', 'key' => 'APP_SEI_CHAVE_ACESSO'],
@@ -66,8 +84,54 @@ function validate(): void {
       $problems[] = "{$system['key']} must be " . KEY_LENGTH . ' characters of [0-9a-z] (SIP refuses any other key)';
     }
   }
+  $problems = array_merge($problems, directoryProblems(), administratorProblems());
   foreach ($problems as $problem) fwrite(STDERR, "bootstrap: ERROR: $problem\n");
   if ($problems) exit(1);
+}
+
+/** Whether SIP can store the text in a latin1 column of `$size` characters. */
+function fitsLatin1(string $value, int $size): bool {
+  $latin1 = @iconv('UTF-8', 'ISO-8859-1', $value);
+  return $value !== '' && $latin1 !== false && strlen($latin1) <= $size;
+}
+
+/** The directory's variables: all set, or none (no directory: nobody can log in until one is registered). */
+function directoryProblems(): array {
+  if ((getenv('APP_DIRECTORY_URL') ?: '') === '') return [];
+  $problems = [];
+  if (!preg_match('#^ldaps?://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$#', getenv('APP_DIRECTORY_URL')) || strlen(getenv('APP_DIRECTORY_URL')) > 100) {
+    $problems[] = 'APP_DIRECTORY_URL must be an ldap:// or ldaps:// URL of at most 100 characters (servidor_autenticacao.endereco)';
+  }
+  if (!in_array(getenv('APP_DIRECTORY_TYPE'), DIRECTORY_TYPES, true)) $problems[] = 'APP_DIRECTORY_TYPE must be LDAP or AD';
+  $port = getenv('APP_DIRECTORY_PORT') ?: '';
+  if (!preg_match('/^[1-9][0-9]{0,4}$/', $port) || (int) $port > 65535) $problems[] = 'APP_DIRECTORY_PORT must be a TCP port';
+  if (!preg_match('/^[A-Za-z][A-Za-z0-9-]{0,99}$/', getenv('APP_DIRECTORY_LOGIN_ATTRIBUTE') ?: '')) {
+    $problems[] = 'APP_DIRECTORY_LOGIN_ATTRIBUTE must be an attribute name such as uid';
+  }
+  foreach (['APP_DIRECTORY_SEARCH_BASE', 'APP_DIRECTORY_BIND_DN', 'APP_DIRECTORY_BIND_PASSWORD'] as $name) {
+    if (!fitsLatin1(getenv($name) ?: '', 100)) {
+      $problems[] = "$name must be 1-100 characters that ISO-8859-1 can hold (SIP's servidor_autenticacao column)";
+    }
+  }
+  return $problems;
+}
+
+/** The first administrator's variables: all set, or none (no administrator yet). */
+function administratorProblems(): array {
+  $login = getenv('APP_ADMIN_LOGIN') ?: '';
+  if ($login === '') return [];
+  $problems = [];
+  if (!preg_match('/^[a-z0-9][a-z0-9._-]{0,99}$/', $login)) {
+    $problems[] = "APP_ADMIN_LOGIN must be a lower-case login name of at most 100 characters (usuario.sigla)";
+  }
+  if (!fitsLatin1(getenv('APP_ADMIN_NAME') ?: '', 100)) {
+    $problems[] = 'APP_ADMIN_NAME must be 1-100 characters that ISO-8859-1 can hold (usuario.nome)';
+  }
+  $email = getenv('APP_ADMIN_EMAIL') ?: '';
+  if (strlen($email) > 100 || filter_var($email, FILTER_VALIDATE_EMAIL) === false) {
+    $problems[] = 'APP_ADMIN_EMAIL must be an e-mail address of at most 100 characters';
+  }
+  return $problems;
 }
 
 function connect(): mysqli {
@@ -101,6 +165,155 @@ function accessKeyHash(string $key): string {
 function keyMatches(string $key, ?string $crc, ?string $hash): bool {
   return $crc !== null && $hash !== null && substr($key, 0, CRC_LENGTH) === $crc
     && hash_equals($hash, crypt(md5(substr($key, CRC_LENGTH)), $hash));
+}
+
+/** The columns of a table, in order. */
+function columnsOf(mysqli $db, string $database, string $table): array {
+  $rows = $db->execute_query(
+    'SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position',
+    [trim($database, '`'), $table],
+  )->fetch_all();
+  return array_column($rows, 0);
+}
+
+/**
+ * The next id of a table from the sequence SEI's framework keeps for it: a row
+ * of infra_sequencia, or (MySQL) an auto-increment table seq_<table>. Taking
+ * the id there keeps SIP and SEI numbering after the rows written here.
+ */
+function nextId(mysqli $db, string $database, string $table): int {
+  $row = columnsOf($db, $database, 'infra_sequencia') === [] ? null
+    : $db->execute_query("SELECT qtd_incremento FROM $database.infra_sequencia WHERE nome_tabela = ? FOR UPDATE", [$table])->fetch_row();
+  if ($row !== null) {
+    $db->execute_query("UPDATE $database.infra_sequencia SET num_atual = num_atual + qtd_incremento WHERE nome_tabela = ?", [$table]);
+    return (int) $db->execute_query("SELECT num_atual FROM $database.infra_sequencia WHERE nome_tabela = ?", [$table])->fetch_row()[0];
+  }
+  if (columnsOf($db, $database, "seq_$table") !== []) {
+    $db->query("INSERT INTO $database.`seq_$table` (campo) VALUES (NULL)");
+    return (int) $db->insert_id;
+  }
+  stop("$database has no sequence for $table (infra_sequencia or seq_$table)");
+}
+
+/**
+ * Inserts a copy of one row with some columns changed: the row is copied
+ * whole, so columns this script does not know (a later SEI's) keep the
+ * reference values. A change of a column the table lacks is skipped, unless
+ * the column is one the copy cannot do without (`$required`).
+ */
+function copyRow(mysqli $db, string $database, string $table, array $where, array $changes, array $required): void {
+  $columns = columnsOf($db, $database, $table);
+  foreach ($required as $column) {
+    if (!in_array($column, $columns, true)) stop("$database.$table has no column $column");
+  }
+  $copy = "$database.bootstrap_row";
+  $condition = implode(' AND ', array_map(fn ($c) => "`$c` = ?", array_keys($where)));
+  $db->query("DROP TEMPORARY TABLE IF EXISTS $copy");
+  $db->execute_query("CREATE TEMPORARY TABLE $copy AS SELECT * FROM $database.`$table` WHERE $condition", array_values($where));
+  $changes = array_filter($changes, fn ($c) => in_array($c, $columns, true), ARRAY_FILTER_USE_KEY);
+  if ($changes) {
+    $set = implode(', ', array_map(fn ($c) => "`$c` = ?", array_keys($changes)));
+    $db->execute_query("UPDATE $copy SET $set", array_values($changes));
+  }
+  $db->query("INSERT INTO $database.`$table` SELECT * FROM $copy");
+  $db->query("DROP TEMPORARY TABLE $copy");
+}
+
+/** SEI's search text of a name: lower case, no accents ("teste usuario de testes"); no mbstring in the image. */
+function searchText(string ...$parts): string {
+  $plain = [];
+  foreach (['a' => 'áàâãäÁÀÂÃÄ', 'e' => 'éèêëÉÈÊË', 'i' => 'íìîïÍÌÎÏ', 'o' => 'óòôõöÓÒÔÕÖ', 'u' => 'úùûüÚÙÛÜ', 'c' => 'çÇ', 'n' => 'ñÑ'] as $to => $letters) {
+    foreach (preg_split('//u', $letters, -1, PREG_SPLIT_NO_EMPTY) as $letter) $plain[$letter] = $to;
+  }
+  return strtolower(strtr(implode(' ', $parts), $plain));
+}
+
+/** The settings that leave no account with a known password (see the header). */
+function authentication(mysqli $db, string $sei, string $sip): void {
+  $db->query("UPDATE $sip.orgao SET sin_autenticar = 'S'");
+
+  // The reference administrator (teste), whose profiles the first administrator takes over.
+  $template = $db->execute_query(
+    "SELECT DISTINCT p.id_usuario FROM $sip.permissao p JOIN $sip.perfil f ON f.id_perfil = p.id_perfil AND f.id_sistema = p.id_sistema
+      JOIN $sip.sistema s ON s.id_sistema = p.id_sistema WHERE s.sigla = ? AND f.nome = ?",
+    ADMIN_PROFILES[0],
+  )->fetch_all();
+
+  // Every person's account goes; the systems' own accounts (SIP signs its scripts in as 'SIP') stay.
+  $people = array_column($db->query(
+    "SELECT id_usuario, sigla FROM $sip.usuario WHERE sin_ativo = 'S' AND sigla NOT IN (SELECT sigla FROM $sip.sistema)"
+  )->fetch_all(), 1, 0);
+  foreach ($people as $id => $sigla) {
+    $db->execute_query("UPDATE $sip.usuario SET sin_ativo = 'N' WHERE id_usuario = ?", [$id]);
+    $db->execute_query("UPDATE $sei.usuario SET sin_ativo = 'N' WHERE id_usuario = ?", [$id]);
+  }
+  say('reference accounts deactivated: ' . ($people ? implode(', ', $people) : '(none)') . "; every organisation authenticates (sin_autenticar = 'S')");
+
+  // The reference's example servers go with their links: only PRODEMGE's directory may authenticate.
+  $db->query("DELETE FROM $sip.rel_orgao_autenticacao");
+  $db->query("DELETE FROM $sip.servidor_autenticacao");
+  $url = getenv('APP_DIRECTORY_URL') ?: '';
+  if ($url === '') {
+    say('no directory (platform.yaml directory): nobody can log in until PRODEMGE registers one in SIP');
+  } else {
+    $id = nextId($db, $sip, 'servidor_autenticacao');
+    $db->execute_query(
+      "INSERT INTO $sip.servidor_autenticacao (id_servidor_autenticacao, nome, sta_tipo, endereco, porta, sufixo, usuario_pesquisa,
+        senha_pesquisa, contexto_pesquisa, atributo_filtro_pesquisa, atributo_retorno_pesquisa, versao)
+       VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, 'distinguishedName', 3)",
+      [$id, DIRECTORY_NAME, env('APP_DIRECTORY_TYPE'), $url, (int) env('APP_DIRECTORY_PORT'), env('APP_DIRECTORY_BIND_DN'),
+        env('APP_DIRECTORY_BIND_PASSWORD'), env('APP_DIRECTORY_SEARCH_BASE'), env('APP_DIRECTORY_LOGIN_ATTRIBUTE')],
+    );
+    $db->execute_query("INSERT INTO $sip.rel_orgao_autenticacao (id_orgao, id_servidor_autenticacao, sequencia) SELECT id_orgao, ?, 0 FROM $sip.orgao", [$id]);
+    say('directory ' . $url . ' (' . env('APP_DIRECTORY_SEARCH_BASE') . ') registered as the authentication server of every organisation');
+  }
+
+  $login = getenv('APP_ADMIN_LOGIN') ?: '';
+  if ($login === '') {
+    say('no first administrator (the municipality file marks none yet)');
+    return;
+  }
+  if (count($template) !== 1) stop('the reference database has no single account holding "' . ADMIN_PROFILES[0][1] . '" to take the administrator profiles from');
+  $from = (int) $template[0][0];
+  $taken = $db->execute_query("SELECT COUNT(*) FROM $sip.usuario WHERE sigla = ? AND sin_ativo = 'S'", [$login])->fetch_row()[0];
+  if ($taken > 0) stop("APP_ADMIN_LOGIN \"$login\" is the login of one of the systems' own accounts; choose the person's own login");
+  $name = env('APP_ADMIN_NAME');
+  $email = env('APP_ADMIN_EMAIL');
+
+  $admin = nextId($db, $sip, 'usuario');
+  copyRow($db, $sip, 'usuario', ['id_usuario' => $from], [
+    'id_usuario' => $admin, 'sigla' => $login, 'nome' => $name, 'nome_registro_civil' => $name, 'nome_social' => null,
+    'email' => $email, 'cpf' => null, 'id_origem' => null, 'sin_ativo' => 'S', 'sin_bloqueado' => 'N',
+  ], ['id_usuario', 'sigla', 'nome', 'sin_ativo']);
+  foreach ($db->execute_query("SELECT id_perfil, id_sistema, id_unidade FROM $sip.permissao WHERE id_usuario = ?", [$from])->fetch_all() as [$perfil, $sistema, $unidade]) {
+    copyRow($db, $sip, 'permissao', ['id_usuario' => $from, 'id_perfil' => $perfil, 'id_sistema' => $sistema, 'id_unidade' => $unidade],
+      ['id_usuario' => $admin, 'dta_inicio' => date('Y-m-d 00:00:00')], ['id_usuario']);
+  }
+  $db->execute_query("INSERT INTO $sip.administrador_sistema (id_usuario, id_sistema) SELECT ?, id_sistema FROM $sip.administrador_sistema WHERE id_usuario = ?", [$admin, $from]);
+
+  // SEI's replica of the account, with its own contact (SIP replicates accounts it creates itself; this one it did not).
+  $seiRow = $db->execute_query("SELECT id_contato FROM $sei.usuario WHERE id_usuario = ?", [$from])->fetch_row();
+  if ($seiRow === null) stop("$sei.usuario has no replica of the reference administrator ($from)");
+  $contato = nextId($db, $sei, 'contato');
+  copyRow($db, $sei, 'contato', ['id_contato' => (int) $seiRow[0]], [
+    'id_contato' => $contato, 'nome' => $name, 'nome_registro_civil' => $name, 'nome_social' => null, 'sigla' => $login,
+    'email' => $email, 'idx_contato' => searchText($login, $name), 'cpf' => null, 'matricula' => null, 'sin_ativo' => 'S',
+    'dth_cadastro' => date('Y-m-d H:i:s'),
+  ], ['id_contato', 'nome']);
+  copyRow($db, $sei, 'usuario', ['id_usuario' => $from], [
+    'id_usuario' => $admin, 'id_contato' => $contato, 'sigla' => $login, 'nome' => $name, 'nome_registro_civil' => $name,
+    'nome_social' => null, 'idx_usuario' => searchText($login, $name), 'id_origem' => null, 'senha' => null, 'sin_ativo' => 'S',
+  ], ['id_usuario', 'id_contato', 'sigla', 'nome', 'sin_ativo']);
+
+  foreach (ADMIN_PROFILES as [$system, $profile]) {
+    $holds = $db->execute_query(
+      "SELECT COUNT(*) FROM $sip.permissao p JOIN $sip.perfil f ON f.id_perfil = p.id_perfil AND f.id_sistema = p.id_sistema
+        JOIN $sip.sistema s ON s.id_sistema = p.id_sistema WHERE p.id_usuario = ? AND s.sigla = ? AND f.nome = ?",
+      [$admin, $system, $profile],
+    )->fetch_row()[0];
+    if ($holds < 1) stop("the first administrator would not hold $system's profile \"$profile\"; nothing was written");
+  }
+  say("first administrator $login ($admin): SIP's and SEI's administrator profiles, logs in through the directory");
 }
 
 function apply(string $seiName, string $sipName): void {
@@ -138,6 +351,7 @@ function apply(string $seiName, string $sipName): void {
     }
     if (!keyMatches($key, $crc, $hash)) stop("the stored hash of {$system['key']} does not verify; nothing was written");
   }
+  authentication($db, $sei, $sip);
   $db->commit();
   say("first-install settings: organisation $orgao (\"$descricao\"), SIP at $base/sip, access keys of SIP and SEI set");
 }
