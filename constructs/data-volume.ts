@@ -1,7 +1,7 @@
 /**
  * DataVolume: one data volume of an instance (database, documents, Solr,
  * backups) as its own PersistentVolumeClaim, created by Terraform and never
- * replaced (DESIGN.md section 7).
+ * replaced (docs/architecture.md, "Data safety").
  *
  * - `prevent_destroy`: Terraform refuses any plan that would delete the claim,
  *   whatever the reason (tier, phase or version change, a shrink, `destroy`).

@@ -122,7 +122,7 @@ export function accountsScript(account: BackupAccount, sqlFile: string = ACCOUNT
 export const BACKUP_MOUNTS = { backups: "/backup", documents: "/documents" } as const;
 
 /**
- * One dated backup set per run (DESIGN.md section 3): both databases first,
+ * One dated backup set per run (docs/architecture.md, "Backups"): both databases first,
  * then the document repository, so a restore uses one day's pair.
  *
  * The document snapshot is a hard-link farm on the backup volume: the newest

@@ -1,5 +1,5 @@
 /**
- * Database: the MariaDB/MySQL server of one SEI instance (DESIGN.md section 3)
+ * Database: the MariaDB/MySQL server of one SEI instance (docs/architecture.md, "The SEI instance")
  * and the secrets SEI needs.
  *
  * - Passwords are generated at deploy time into two Secrets, never replaced:

@@ -1,7 +1,7 @@
 /**
  * DocumentStorage: the document repository (SEI's external-documents folder),
  * the bulk of an instance's data and public records. One ReadWriteMany claim
- * shared by every app replica, the scheduler and the backup (DESIGN.md section 3),
+ * shared by every app replica, the scheduler and the backup (docs/architecture.md, "The SEI instance"),
  * sized by tier or by the municipality's override.
  */
 import type { Construct } from "../runtime/cdktf.ts";

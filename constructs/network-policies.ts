@@ -1,5 +1,5 @@
 /**
- * The NetworkPolicies of one namespace (DESIGN.md section 6): deny everything,
+ * The NetworkPolicies of one namespace (docs/architecture.md, "Security"): deny everything,
  * then allow exactly DNS (to the cluster DNS pods only), ingress controller → app, app → database, Solr,
  * memcached and JOD, backup → database, bootstrap → database, app → the
  * ingress controller (SEI and SIP call each other at https://<domain>),

@@ -1,6 +1,6 @@
 /**
  * StorageClassGuard: reads a storage class from the cluster and offers a
- * precondition that it exists with `reclaimPolicy: Retain` (DESIGN.md section 6).
+ * precondition that it exists with `reclaimPolicy: Retain` (docs/architecture.md, "Data safety").
  * A claim's dynamically provisioned volume inherits the class's reclaim policy;
  * with `Delete`, removing the claim would delete the data, so the plan stops
  * before any claim is created on such a class.
@@ -24,7 +24,7 @@ export class StorageClassGuard extends Construct {
     });
     this.retains = {
       condition: Op.eq(this.resource.reclaimPolicy, "Retain"),
-      errorMessage: `Storage class "${props.storageClassName}" must exist with reclaimPolicy Retain, so that deleting a claim never deletes its data (DESIGN.md section 6).`,
+      errorMessage: `Storage class "${props.storageClassName}" must exist with reclaimPolicy Retain, so that deleting a claim never deletes its data (docs/architecture.md, "Data safety").`,
     };
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Tenancy: the namespace of one SEI instance and everything that fences it in
- * (DESIGN.md section 6): Pod Security labels, ResourceQuota, LimitRange,
+ * (docs/architecture.md, "Security"): Pod Security labels, ResourceQuota, LimitRange,
  * default-deny NetworkPolicies with explicit allows, and a ServiceAccount
  * without an automounted token.
  */

@@ -112,7 +112,7 @@ export const JOD_CONVERSION_URL = `http://${FIXED_SERVICE_NAMES.jod}:8080/conver
 /** SIP's login form: SEI sends every browser here, so a page with the password field proves SEI, SIP and the database answer. */
 export const LOGIN_FORM = { path: "/sip/login.php", marker: 'id="pwdSenha"' } as const;
 
-/** Variables the SEI images (app, scheduler, updater) read; DESIGN.md section 3 plus what the entrypoints require. */
+/** Variables the SEI images (app, scheduler, updater) read; docs/architecture.md, "The SEI instance" plus what the entrypoints require. */
 export const SEI_APP_ENV = [
   "APP_PROTOCOLO",
   "APP_HOST",

@@ -22,7 +22,7 @@ export interface ComputeResources {
   readonly limits: ComputeAmount;
 }
 
-/** The SEI parts that run as pods (DESIGN.md section 3), plus the platform's own jobs. */
+/** The SEI parts that run as pods (docs/architecture.md, "The SEI instance"), plus the platform's own jobs. */
 export type ComponentName =
   "app" | "scheduler" | "updater" | "solr" | "memcached" | "jod" | "database" | "backup" | "bootstrap";
 
@@ -40,7 +40,7 @@ export interface WorkloadPlan {
 
 export type VolumeKind = "database" | "documents" | "solr" | "backup";
 
-/** A data volume: its own claim, created by Terraform, never replaced (DESIGN.md section 7). */
+/** A data volume: its own claim, created by Terraform, never replaced (docs/architecture.md, "Data safety"). */
 export interface VolumePlan {
   readonly kind: VolumeKind;
   readonly claimName: string;
@@ -145,7 +145,7 @@ export interface LimitRangePlan {
   readonly max: ComputeAmount;
 }
 
-/** The NetworkPolicies of a namespace: a default deny and one policy per allow of DESIGN.md section 6. */
+/** The NetworkPolicies of a namespace: a default deny and one policy per allow of docs/architecture.md, "Security". */
 export type NetworkPolicyRule =
   | "defaultDeny"
   | "dnsEgress"
@@ -161,7 +161,7 @@ export type NetworkPolicyRule =
   | "mailEgress"
   | "directoryEgress";
 
-/** Who may talk to whom inside the namespace (DESIGN.md section 6), by component label. */
+/** Who may talk to whom inside the namespace (docs/architecture.md, "Security"), by component label. */
 export interface NetworkPlan {
   readonly componentLabel: string;
   /** Name of the NetworkPolicy that carries each rule. */
@@ -255,7 +255,7 @@ export interface InstancePlan {
   /** Null until the municipality file marks one (required from phase training on). */
   readonly firstAdministrator: FirstAdministratorPlan | null;
   readonly database: DatabasePlan;
-  /** Null outside production: backups come with production (DESIGN.md section 5). */
+  /** Null outside production: backups come with production (docs/architecture.md, "Lifecycle phases"). */
   readonly backup: BackupPlan | null;
   /** Null once decommissioned: the release goes, the data stays. */
   readonly release: ReleasePlan | null;

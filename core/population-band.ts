@@ -1,5 +1,5 @@
 /**
- * Population bands of the tiers (DESIGN.md section 4): whether a population
+ * Population bands of the tiers (docs/architecture.md, "Tiers"): whether a population
  * lies in a tier's band, which tier's band holds it, and how a band reads.
  * The fleet rules, the capacity checks, the benchmarks and the test fixtures
  * all ask through these.

@@ -1,5 +1,5 @@
 /**
- * Waves of a rollout (DESIGN.md section 8) and the failure budget that holds
+ * Waves of a rollout (docs/architecture.md, "Operating the fleet") and the failure budget that holds
  * the later ones.
  *
  *   --waves canary,10%,50%,rest

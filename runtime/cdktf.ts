@@ -3,7 +3,7 @@
  * class the project uses at run time comes through this module.
  *
  * - A later move to the community fork (CDK Terrain) or to other provider
- *   versions changes this file, not every construct (DESIGN.md section 7).
+ *   versions changes this file, not every construct (docs/architecture.md, "CDK for Terraform").
  * - Speed trick: provider classes are loaded by deep path (never a
  *   provider's barrel, which loads every resource it has) and through
  *   `require`: importing these CommonJS packages from ES modules makes Node

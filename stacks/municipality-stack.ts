@@ -1,6 +1,6 @@
 /**
  * MunicipalityStack: everything one municipality's SEI instance is, as one
- * Terraform stack `sei-<name>` with its own state (DESIGN.md section 2).
+ * Terraform stack `sei-<name>` with its own state (docs/architecture.md, "Layers and data flow").
  *
  * The stack only wires constructs to the resolved plan; the phase is already
  * in the plan: `suspended` has zero replicas everywhere and keeps every

@@ -1,6 +1,6 @@
 /**
  * SEI_ONLY: the municipalities to synthesize, so deploying one contract does
- * not synthesize 853 (DESIGN.md section 2). `cdktf synth STACK` still runs the
+ * not synthesize 853 (docs/architecture.md, "Layers and data flow"). `cdktf synth STACK` still runs the
  * whole app, which is why the selection lives in the app.
  *
  * With a selection, only the selected files are validated (the others still

@@ -1,6 +1,6 @@
 /**
  * OpenTofu's state and plan encryption for one municipality's stack
- * (DESIGN.md section 8: the state holds every password of the instance).
+ * (docs/architecture.md, "Security": the state holds every password of the instance).
  *
  *   terraform.encryption   a pbkdf2 key provider per key name, its passphrase
  *                          from a sensitive variable (TF_VAR_<name>, so it is

@@ -1,7 +1,7 @@
 /**
  * The capacity figures of one instance, and how figures add up.
  *
- * Every figure is read from the resolved InstancePlan (DESIGN.md section 2):
+ * Every figure is read from the resolved InstancePlan (docs/architecture.md, "The plan, the single source"):
  * compute comes from `sumWorkloads`, the same function that sizes the
  * namespace quota, and storage from the plan's volumes. Nothing here knows a
  * tier number, so the report cannot disagree with what deploys.

@@ -2,7 +2,7 @@
  * A fleet at one revision, resolved for capacity: every municipality with the
  * plan that deploys it and whether it consumes capacity yet.
  *
- * A `contracted` municipality deploys nothing (DESIGN.md section 5), so it is
+ * A `contracted` municipality deploys nothing (docs/architecture.md, "Lifecycle phases"), so it is
  * pipeline: the report shows what formalizing it would add. Publication on the
  * PNCP moves it to `provisioning`, so that is the phase its plan is resolved
  * at; when the file moves on, its figures become active unchanged. Production

@@ -1,8 +1,9 @@
 /**
- * A municipality's identity across two revisions of the fleet (DESIGN.md
- * section 8). Its IBGE code says who it is, but everything deployed is named
- * after `metadata.name`: the stack `sei-<name>` and its Terraform state, the
- * namespace `sei-<name>`, and the claims and data in it. So, for a
+ * A municipality's identity across two revisions of the fleet
+ * (docs/architecture.md, "Data safety"). Its IBGE code says who it is, but
+ * everything deployed is named after `metadata.name`: the stack `sei-<name>`
+ * and its Terraform state, the namespace `sei-<name>`, and the claims and data
+ * in it. So, for a
  * municipality the base revision deploys (any phase past `contracted`):
  *
  * - the same IBGE code under a new name is an error: deploying it would build

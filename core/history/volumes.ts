@@ -1,6 +1,6 @@
 /**
  * A data volume never shrinks: the kubernetes provider replaces a claim whose
- * size goes down, and the data goes with it (DESIGN.md sections 6 and 7).
+ * size goes down, and the data goes with it (docs/architecture.md, "Data safety").
  * `capacity --base` makes a shrink an error (the CI gate); `validate`, when it
  * can compare with an earlier revision, warns. Either way prevent_destroy
  * refuses the plan if one still reaches Terraform.

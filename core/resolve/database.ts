@@ -1,5 +1,5 @@
 /**
- * The database Terraform runs (DESIGN.md section 3): engine, names, users,
+ * The database Terraform runs (docs/architecture.md, "The SEI instance"): engine, names, users,
  * engine settings; and in production its nightly backup.
  */
 import { componentLabels, PORTS } from "../naming.ts";
@@ -40,7 +40,7 @@ export function databaseOf(tier: Tier, platform: Platform, phase: PhaseFacts, re
   };
 }
 
-/** Null outside production: backups come with production (DESIGN.md section 5). */
+/** Null outside production: backups come with production (docs/architecture.md, "Lifecycle phases"). */
 export function backupOf(
   tier: Tier,
   phase: PhaseFacts,
@@ -60,7 +60,7 @@ export function backupOf(
   };
 }
 
-/** SEI needs latin1 and large packets for documents stored in the database (DESIGN.md section 3). */
+/** SEI needs latin1 and large packets for documents stored in the database (docs/architecture.md, "The SEI instance"). */
 function mysqlServerConfig(bufferPoolBytes: number, maxConnections: number): string {
   return [
     "[mysqld]",

@@ -1,4 +1,4 @@
-/** Who may talk to whom inside the namespace (DESIGN.md section 6): policy names, peers and ports. */
+/** Who may talk to whom inside the namespace (docs/architecture.md, "Security"): policy names, peers and ports. */
 import { LABEL, PORTS } from "../naming.ts";
 import type { DirectoryPlan, NetworkPlan } from "../plan.ts";
 import type { Platform } from "../schema/platform.ts";

@@ -1,5 +1,5 @@
 /**
- * What a phase runs (DESIGN.md section 5): production gets the tier's high
+ * What a phase runs (docs/architecture.md, "Lifecycle phases"): production gets the tier's high
  * availability and backups; earlier phases run one app replica; suspended
  * keeps every object but runs nothing; decommissioned drops the release and
  * keeps the data. Every other resolve module reads these facts, never the phase.

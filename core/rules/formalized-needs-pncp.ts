@@ -1,6 +1,6 @@
 /**
  * A contract is formalized only once published on the PNCP, and only then does
- * PRODEMGE build anything (DESIGN.md section 5): every phase past `contracted`
+ * PRODEMGE build anything (docs/architecture.md, "Lifecycle phases"): every phase past `contracted`
  * deploys, so it needs the PNCP control number.
  */
 import { isFormalized } from "../schema/municipality.ts";

@@ -1,5 +1,5 @@
 /**
- * The tier follows the municipality's population (DESIGN.md section 4). A
+ * The tier follows the municipality's population (docs/architecture.md, "Tiers"). A
  * mismatch is a warning, not an error: a municipality may knowingly buy a
  * larger tier, or outgrow its band between censuses. `--strict` makes it an error.
  */

@@ -8,7 +8,7 @@ import { boundedByteQuantity, dnsLabel, header, hostName, isoDate, pncpControlNu
 export const TIER_IDS = ["pequeno-i", "pequeno-ii", "medio", "grande", "metropole"] as const;
 export type TierId = (typeof TIER_IDS)[number];
 
-/** Onboarding steps in order (DESIGN.md section 5). */
+/** Onboarding steps in order (docs/architecture.md, "Lifecycle phases"). */
 export const PHASES = ["contracted", "provisioning", "training", "production", "suspended", "decommissioned"] as const;
 export type Phase = (typeof PHASES)[number];
 

@@ -1,7 +1,7 @@
 /**
  * `sei-infra fleet emit --engine gitlab|github|k8s-job`: the rollout as a
  * pipeline of an existing CI engine, for when one machine is not enough
- * (DESIGN.md section 8). Writes the pipeline and, beside it, the rollout plan
+ * (docs/architecture.md, "Operating the fleet"). Writes the pipeline and, beside it, the rollout plan
  * (fleet-plan.json) that its gate and report jobs read.
  */
 import { join, relative, resolve } from "node:path";

@@ -34,7 +34,7 @@ type Component = (typeof COMPONENTS)[number];
 /** Phases that deploy a release: formalized (past contracted) and not decommissioned. */
 const RELEASE_PHASES = PHASES.filter(isFormalized);
 
-/** DESIGN.md section 3: settings in the ConfigMap, secrets by reference. */
+/** docs/architecture.md, "The SEI instance": settings in the ConfigMap, secrets by reference. */
 const CONFIG_NAMES = [
   "APP_PROTOCOLO",
   "APP_HOST",

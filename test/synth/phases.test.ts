@@ -1,5 +1,5 @@
 /**
- * The lifecycle (DESIGN.md section 5) as the stacks see it: production adds
+ * The lifecycle (docs/architecture.md, "Lifecycle phases") as the stacks see it: production adds
  * backups; suspended runs nothing and keeps every object; decommissioned
  * drops the release and keeps the data. No phase changes the address of a
  * data-bearing resource.

@@ -175,7 +175,7 @@ exec:
 {{- end -}}
 
 {{/*
-Non-secret settings of the SEI image (DESIGN.md section 3 names), as a YAML map.
+Non-secret settings of the SEI image (names: docs/architecture.md, "The SEI instance"), as a YAML map.
 The ConfigMap holds them for app and scheduler; the updater, a pre-install hook
 that runs before the ConfigMap exists, gets the same map inline.
 */}}
