@@ -3,7 +3,7 @@
  * what a change costs. Old revisions are read from git as data; the code that
  * resolves both revisions is the one checked out now.
  *
- * Exit codes (cli/exit.ts): 0 ok (warnings allowed); 1 invalid input files or
+ * Exit codes (shell/exit.ts): 0 ok (warnings allowed); 1 invalid input files or
  * a rule error (a volume shrinks, a change overcommits a cluster); 2 usage, I/O
  * or git error (an unknown revision).
  */

@@ -3,7 +3,7 @@
  *
  * A command is a CommandSpec: its name, a description, the arguments and
  * options it declares on commander, and `run(args, io)`, which returns the
- * exit code (cli/exit.ts) and touches the world only through `io`. `args` is
+ * exit code (shell/exit.ts) and touches the world only through `io`. `args` is
  * what commander parsed: the options, and each declared argument under its
  * own name (`validate [files...]` gives `args.files`). A command with
  * subcommands (`sei-infra fleet plan`) lists them in `subcommands`, each a

@@ -10,7 +10,7 @@
  *
  * Trigger it from the parent pipeline:
  *   rollout:
- *     trigger: { include: [{ local: fleet/fleet-pipeline.yml }], strategy: depend }
+ *     trigger: { include: [{ local: ci/fleet/fleet-pipeline.yml }], strategy: depend }
  */
 import { stringify } from "yaml";
 import {

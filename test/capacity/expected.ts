@@ -2,7 +2,7 @@
  * Expected figures, worked out by hand from the numbers in tiers/*.yaml, so a
  * test fails when the report's arithmetic drifts from what the tiers say.
  *
- * How resolve runs each tier (core/resolve.ts): the app has `replicas.min`
+ * How resolve runs each tier (core/resolve/workloads.ts, core/resolve/phase.ts): the app has `replicas.min`
  * pods at least and `replicas.max + 1` at most (one surge pod during a rolling
  * update); the updater hook and the backup job run only at the maximum; the
  * backup exists only in production; before production the app runs one replica.

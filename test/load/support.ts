@@ -35,7 +35,7 @@ export function overlay(base: FileSource, given: Readonly<Record<string, string 
 /**
  * Loads a fleet of the given files with the repository's platform, tiers and
  * official list: a bare name is a municipality file in "m/", a path with a "/"
- * ("./platform.yaml", "tiers/x.yaml") is taken as it is, to replace or add a file elsewhere.
+ * ("./platform.yaml", "tiers/medio.yaml") is taken as it is, to replace or add a file elsewhere.
  */
 export function fleetOf(
   files: Readonly<Record<string, string>>,
