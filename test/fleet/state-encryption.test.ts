@@ -15,6 +15,7 @@ import {
   rewritesStates,
 } from "../../fleet/state-encryption.ts";
 import { seiInfra } from "../cli/run.ts";
+import { requireTools } from "../support/tools.ts";
 
 const KEY: StateEncryptionPlan = { keyName: "sei_2026", passphraseVariable: "sei_state_passphrase", previous: null };
 const ROTATING: StateEncryptionPlan = {
@@ -94,6 +95,13 @@ describe("fleet commands over encrypted state", () => {
 
 // The real Terraform of this machine: the refusal comes before any synthesis or engine run.
 const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
+describe("Terraform", () => {
+  it("is on PATH", (ctx) =>
+    requireTools(ctx, hasTerraform ? [] : ["Terraform"], {
+      builtByCi: false,
+      why: "CI builds only OpenTofu, the default engine; this check of Terraform's refusal runs where terraform is on PATH",
+    }));
+});
 describe.skipIf(!hasTerraform)(
   "sei-infra fleet with TERRAFORM_BINARY_NAME=terraform on the repository's encrypting platform.yaml",
   () => {

@@ -8,11 +8,13 @@
  *   what a stack is when platform.yaml has no stateEncryption, and refuses
  *   the block: an encrypted stack is OpenTofu's (docs/synth.md).
  *
- * Needs the engines and a provider mirror, which CI may lack: each engine runs
- * when it is there (terraform on PATH or TERRAFORM_BINARY_NAME; OpenTofu in the
- * tools cache or on PATH) and TF_CLI_CONFIG_FILE names a CLI configuration that
- * exists, or the end-to-end toolchain's mirror (scripts/e2e/toolchain.sh) is in
- * its cache; otherwise it is skipped. Nothing is downloaded.
+ * Needs the engines and a provider mirror: each engine runs when it is there
+ * (terraform on PATH or TERRAFORM_BINARY_NAME; OpenTofu in the tools cache or
+ * on PATH) and TF_CLI_CONFIG_FILE names a CLI configuration that exists, or the
+ * end-to-end toolchain's mirror (scripts/e2e/toolchain.sh) is in its cache.
+ * Nothing is downloaded. CI builds OpenTofu and the mirror before `npm test`
+ * (.ci/run), so there the OpenTofu block fails without them; elsewhere each
+ * block skips and its first test says what is missing (test/support/tools.ts).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
@@ -20,6 +22,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cachedTofu } from "../../fleet/engine.ts";
+import { requireTools } from "../support/tools.ts";
 import { cleanScratch, runApp, scratchDir } from "./support.ts";
 
 afterAll(cleanScratch);
@@ -34,8 +37,11 @@ const cliConfig = [
   process.env.TF_CLI_CONFIG_FILE,
   join(process.env.SEI_TOOLS_CACHE ?? join(homedir(), ".cache", "sei-infra"), "e2e", "terraform.rc"),
 ].find((file) => file !== undefined && existsSync(file));
-const hasTofu = tofuProgram !== undefined && cliConfig !== undefined;
-const hasTerraform = works(terraformProgram) && cliConfig !== undefined;
+const noMirror = cliConfig === undefined ? ["a provider mirror (TF_CLI_CONFIG_FILE or the toolchain's)"] : [];
+const missingForTofu = [...(tofuProgram === undefined ? ["OpenTofu"] : []), ...noMirror];
+const missingForTerraform = [...(works(terraformProgram) ? [] : [`Terraform (${terraformProgram})`]), ...noMirror];
+const hasTofu = missingForTofu.length === 0;
+const hasTerraform = missingForTerraform.length === 0;
 
 // Vitest collects a skipped block's tests too: synthesize only when one of them will run.
 const outdir = join(scratchDir("sei-validate-"), "cdktf.out");
@@ -54,6 +60,11 @@ function validate(program: string, cwd: string) {
   return result.stdout + result.stderr;
 }
 
+describe("OpenTofu validate", () => {
+  it("has OpenTofu and the provider mirror (CI builds both)", (ctx) =>
+    requireTools(ctx, missingForTofu, { builtByCi: true, why: "bash scripts/e2e/toolchain.sh builds them" }));
+});
+
 describe.skipIf(!hasTofu)("OpenTofu validate", () => {
   it("has stacks to validate, every one with state encryption", () => {
     expect(synth.stderr).toBe("");
@@ -65,6 +76,14 @@ describe.skipIf(!hasTofu)("OpenTofu validate", () => {
   it.each(stacks)("accepts %s as synthesized", (stack) => {
     expect(validate(tofuProgram!, join(outdir, "stacks", stack))).toContain("The configuration is valid");
   });
+});
+
+describe("Terraform validate", () => {
+  it("has Terraform and the provider mirror", (ctx) =>
+    requireTools(ctx, missingForTerraform, {
+      builtByCi: false,
+      why: "CI builds only OpenTofu, the default engine; the Terraform checks run where terraform is on PATH",
+    }));
 });
 
 describe.skipIf(!hasTerraform)("Terraform validate", () => {
