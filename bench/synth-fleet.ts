@@ -10,6 +10,8 @@
  * chosen by population band from tiers/. Everything is
  * written to a temporary folder, deleted afterwards.
  * Targets (issue 3): fleet < 15 s and < 1.5 GB peak; one municipality < 2 s.
+ * `npm run bench:synth -- --size N` synthesizes the first N only; `npm test`
+ * runs benchSynth at a tiny size (test/bench/benches.test.ts) so it cannot rot.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -22,10 +24,10 @@ import { fittingTier, municipalityYaml, officialList } from "../scripts/lib/flee
 const root = fileURLToPath(new URL("..", import.meta.url));
 const TARGETS = { fleetSeconds: 15, fleetPeakBytes: 1.5e9, oneSeconds: 2 };
 
-/** Writes one production municipality file per official municipality into `dir`, its tier by population band. */
-export function writeFleet(dir: string): { count: number; byTier: Record<string, number>; first: string } {
+/** Writes one production municipality file per official municipality (the first `size`) into `dir`, its tier by population band. */
+function writeFleet(dir: string, size?: number): { count: number; byTier: Record<string, number>; first: string } {
   const byTier: Record<string, number> = {};
-  const fleet = officialList();
+  const fleet = officialList().slice(0, size);
   fleet.forEach((official, index) => {
     const tier = fittingTier(official.population);
     byTier[tier] = (byTier[tier] ?? 0) + 1;
@@ -37,7 +39,7 @@ export function writeFleet(dir: string): { count: number; byTier: Record<string,
   return { count: fleet.length, byTier, first: slugOf(fleet[0]!.name) };
 }
 
-interface Run {
+export interface Run {
   readonly seconds: number;
   readonly peakBytes: number;
   /** User + system CPU time: unlike wall time, it hardly depends on what else the machine runs. */
@@ -103,12 +105,22 @@ function machine(): string {
   return `${cpu}, nproc ${nproc}, node ${process.version}, load average ${load}`;
 }
 
-function main(): void {
+export interface SynthBenchFigures {
+  readonly municipalities: number;
+  readonly byTier: Readonly<Record<string, number>>;
+  readonly stacks: number;
+  readonly first: string;
+  readonly all: Run;
+  readonly one: Run;
+}
+
+/** Synthesizes the first `size` official municipalities (default all), then the first of them alone. */
+export function benchSynth(options: { size?: number } = {}): SynthBenchFigures {
   const work = mkdtempSync(join(tmpdir(), "sei-bench-synth-"));
   try {
     const municipalities = join(work, "municipalities");
     mkdirSync(municipalities);
-    const fleet = writeFleet(municipalities);
+    const fleet = writeFleet(municipalities, options.size);
     const out = (name: string) => join(work, name);
     const rss = join(work, "max-rss");
     const env = { SEI_MUNICIPALITIES_DIR: municipalities, CHECKPOINT_DISABLE: "1" };
@@ -116,27 +128,33 @@ function main(): void {
     const all = runApp({ ...env, CDKTF_OUTDIR: out("fleet.out") }, rss);
     const stacks = readdirSync(join(out("fleet.out"), "stacks")).length;
     const one = runApp({ ...env, CDKTF_OUTDIR: out("one.out"), SEI_ONLY: fleet.first }, rss);
-
-    const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
-    const verdict = (ok: boolean) => (ok ? "meets target" : "MISSES target");
-    const tiers = Object.entries(fleet.byTier)
-      .map(([t, n]) => `${t} ${n}`)
-      .join(", ");
-    console.log(`machine: ${machine()}`);
-    console.log(`fleet: ${fleet.count} municipalities (${tiers}), ${stacks} stacks written`);
-    console.log(
-      `  whole fleet: ${all.seconds.toFixed(2)} s, peak ${mb(all.peakBytes)}, CPU ${all.cpuSeconds.toFixed(1)} s  ` +
-        `(${verdict(all.seconds < TARGETS.fleetSeconds && all.peakBytes < TARGETS.fleetPeakBytes)}: < ${TARGETS.fleetSeconds} s, < ${mb(TARGETS.fleetPeakBytes)})`,
-    );
-    console.log(
-      `  one (SEI_ONLY=${fleet.first}): ${one.seconds.toFixed(2)} s, peak ${mb(one.peakBytes)}, CPU ${one.cpuSeconds.toFixed(1)} s  ` +
-        `(${verdict(one.seconds < TARGETS.oneSeconds)}: < ${TARGETS.oneSeconds} s)`,
-    );
-    const summary = all.stdout.trim().split("\n").at(-1);
-    console.log(`  app summary: ${summary}`);
+    return { municipalities: fleet.count, byTier: fleet.byTier, stacks, first: fleet.first, all, one };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const size = Number(args[args.indexOf("--size") + 1]) || undefined;
+  const { municipalities, byTier, stacks, first, all, one } = benchSynth({ size });
+  const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+  const verdict = (ok: boolean) => (ok ? "meets target" : "MISSES target");
+  const tiers = Object.entries(byTier)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(", ");
+  console.log(`machine: ${machine()}`);
+  console.log(`fleet: ${municipalities} municipalities (${tiers}), ${stacks} stacks written`);
+  console.log(
+    `  whole fleet: ${all.seconds.toFixed(2)} s, peak ${mb(all.peakBytes)}, CPU ${all.cpuSeconds.toFixed(1)} s  ` +
+      `(${verdict(all.seconds < TARGETS.fleetSeconds && all.peakBytes < TARGETS.fleetPeakBytes)}: < ${TARGETS.fleetSeconds} s, < ${mb(TARGETS.fleetPeakBytes)})`,
+  );
+  console.log(
+    `  one (SEI_ONLY=${first}): ${one.seconds.toFixed(2)} s, peak ${mb(one.peakBytes)}, CPU ${one.cpuSeconds.toFixed(1)} s  ` +
+      `(${verdict(one.seconds < TARGETS.oneSeconds)}: < ${TARGETS.oneSeconds} s)`,
+  );
+  const summary = all.stdout.trim().split("\n").at(-1);
+  console.log(`  app summary: ${summary}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();

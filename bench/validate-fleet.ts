@@ -10,13 +10,15 @@
  * validate also compares it with HEAD (renames, removals, shrinking volumes).
  * A benchmark, not a test: it prints figures and the machine.
  *
- * Options: --runs N (default 10), --keep (leave the generated folder).
+ * Options: --runs N (default 10), --size N (the first N of the official list;
+ * default all), --keep (leave the generated folder). `npm test` runs
+ * benchValidate at a tiny size (test/bench/benches.test.ts) so it cannot rot.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { slugOf } from "../core/ibge.ts";
 import { PHASES } from "../core/schema/municipality.ts";
 import { FixtureRepo, fittingTier, municipalityYaml, officialList } from "../scripts/lib/fleet-repo.ts";
@@ -24,55 +26,72 @@ import { FixtureRepo, fittingTier, municipalityYaml, officialList } from "../scr
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "sei-infra.js");
 
-const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf("--runs") + 1]) || 10;
-const keep = args.includes("--keep");
+export interface ValidateBenchFigures {
+  readonly files: number;
+  readonly bundled: readonly Timing[];
+  readonly viaTsx: readonly Timing[];
+  readonly inCheckout: readonly Timing[];
+}
 
-const official = officialList();
-
-const dir = mkdtempSync(join(tmpdir(), "sei-fleet-"));
-const checkout = new FixtureRepo();
-try {
-  official.forEach((m, index) => {
-    // Every phase in rotation; a larger document repository on one file in ten.
-    const file = municipalityYaml({
-      official: m,
-      tier: fittingTier(m.population),
-      phase: PHASES[index % PHASES.length]!,
-      sequence: index + 1,
-      ...(index % 10 === 0 ? { overrides: { documentsStorage: "100Gi" } } : {}),
+/** Writes the first `size` official municipalities (every phase in rotation) and times validate on them. */
+export function benchValidate(options: { runs: number; size?: number; keep?: boolean }): ValidateBenchFigures {
+  const official = officialList().slice(0, options.size);
+  const dir = mkdtempSync(join(tmpdir(), "sei-fleet-"));
+  const checkout = new FixtureRepo();
+  try {
+    official.forEach((m, index) => {
+      // Every phase in rotation; a larger document repository on one file in ten.
+      const file = municipalityYaml({
+        official: m,
+        tier: fittingTier(m.population),
+        phase: PHASES[index % PHASES.length]!,
+        sequence: index + 1,
+        ...(index % 10 === 0 ? { overrides: { documentsStorage: "100Gi" } } : {}),
+      });
+      writeFileSync(join(dir, `${slugOf(m.name)}.yaml`), file);
+      checkout.write(`municipalities/${slugOf(m.name)}.yaml`, file);
     });
-    writeFileSync(join(dir, `${slugOf(m.name)}.yaml`), file);
-    checkout.write(`municipalities/${slugOf(m.name)}.yaml`, file);
+    checkout.commit(`${official.length} municipalities`);
+    console.log(`generated ${official.length} municipality files in ${dir}`);
+
+    const command = ["validate", "--municipalities", dir, "--format", "json"];
+    return {
+      files: official.length,
+      bundled: timeRuns(command, {}, options.runs),
+      viaTsx: timeRuns(command, { SEI_INFRA_LOADER: "tsx" }, Math.max(1, Math.ceil(options.runs / 3))),
+      inCheckout: timeRuns(["validate", "--format", "json"], {}, options.runs, checkout.root),
+    };
+  } finally {
+    if (options.keep) console.log(`kept ${dir} and ${checkout.root}`);
+    else {
+      rmSync(dir, { recursive: true, force: true });
+      checkout.dispose();
+    }
+  }
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const option = (name: string) => Number(args[args.indexOf(name) + 1]) || undefined;
+  const { files, bundled, viaTsx, inCheckout } = benchValidate({
+    runs: option("--runs") ?? 10,
+    size: option("--size"),
+    keep: args.includes("--keep"),
   });
-  checkout.commit("853 municipalities");
-  console.log(`generated ${official.length} municipality files in ${dir}`);
-
-  const command = ["validate", "--municipalities", dir, "--format", "json"];
-  const bundled = timeRuns(command, {}, runs);
-  const viaTsx = timeRuns(command, { SEI_INFRA_LOADER: "tsx" }, Math.max(3, Math.ceil(runs / 3)));
-  const inCheckout = timeRuns(["validate", "--format", "json"], {}, runs, checkout.root);
-
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
   console.log(
     `machine: ${availableParallelism()} CPUs (${cpu}), node ${process.version}, load average ${loadavg()
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );
-  console.log(`sei-infra validate, ${official.length} files, bundled start-up: ${summary(bundled)}`);
-  console.log(`sei-infra validate, ${official.length} files, tsx loader:        ${summary(viaTsx)}`);
-  console.log(
-    `sei-infra validate, ${official.length} files, git checkout:      ${summary(inCheckout)} (compared with HEAD)`,
-  );
-} finally {
-  if (keep) console.log(`kept ${dir} and ${checkout.root}`);
-  else {
-    rmSync(dir, { recursive: true, force: true });
-    checkout.dispose();
-  }
+  console.log(`sei-infra validate, ${files} files, bundled start-up: ${summary(bundled)}`);
+  console.log(`sei-infra validate, ${files} files, tsx loader:        ${summary(viaTsx)}`);
+  console.log(`sei-infra validate, ${files} files, git checkout:      ${summary(inCheckout)} (compared with HEAD)`);
 }
 
-interface Timing {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
+
+export interface Timing {
   readonly wallMs: number;
   /** User + system CPU of the child, from /proc (Linux); NaN elsewhere. Less sensitive than wall time to other load. */
   readonly cpuMs: number;

@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseDocument } from "yaml";
 import { loadFleet } from "../../core/fleet.ts";
 import { tierForPopulation } from "../../core/population-band.ts";
 import { loadOfficialList, OFFICIAL_LIST_PATH, slugOf, type OfficialMunicipality } from "../../core/ibge.ts";
@@ -120,6 +121,18 @@ export class FixtureRepo {
     const next = text.replace(from, to);
     if (next === text) throw new Error(`${path}: ${String(from)} not found`);
     return this.write(path, next);
+  }
+
+  /**
+   * Sets one value of a YAML file by its key path (comments and layout kept),
+   * failing loudly when the path is not there: a benchmark that edits text
+   * breaks when a tier file is reworded, one that edits keys does not.
+   */
+  setYaml(path: string, keys: readonly (string | number)[], value: unknown): this {
+    const doc = parseDocument(this.read(path));
+    if (!doc.hasIn(keys)) throw new Error(`${path}: ${keys.join(".")} not found`);
+    doc.setIn(keys, value);
+    return this.write(path, doc.toString());
   }
 
   municipality(m: MunicipalityFixture): this {

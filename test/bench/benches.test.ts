@@ -1,0 +1,40 @@
+/**
+ * Every benchmark that needs no cluster, run at a tiny size, so that a change
+ * elsewhere (a reworded tier, a renamed option) breaks `npm test` instead of
+ * the next person who runs `npm run bench:*`. This checks that each produces
+ * its figures; it times nothing (speed is the benchmarks' own business).
+ * The cluster benchmarks (bench/fleet-plan.ts, bench/workloads.ts) start a
+ * cluster of their own and are left to their own runs.
+ */
+import { describe, expect, it } from "vitest";
+import { benchCapacity } from "../../bench/capacity-diff.ts";
+import { benchSynth } from "../../bench/synth-fleet.ts";
+import { benchValidate, type Timing } from "../../bench/validate-fleet.ts";
+
+const measured = (value: number) => Number.isFinite(value) && value > 0;
+const timed = (timings: readonly Timing[]) => timings.length > 0 && timings.every((t) => measured(t.wallMs));
+
+describe("benchmarks at a tiny size", () => {
+  it("bench:capacity reports the changed municipalities and its times", () => {
+    const figures = benchCapacity({ runs: 1, size: 30 });
+    expect(figures.municipalities).toBe(30);
+    expect(figures.tierChanges).toBeGreaterThan(0);
+    // The movers, plus the pequeno-ii municipalities the tier definition change reaches.
+    expect(figures.changed).toBeGreaterThanOrEqual(figures.tierChanges);
+    expect([measured(figures.medianSeconds), measured(figures.medianCpuSeconds)]).toEqual([true, true]);
+  }, 120_000);
+
+  it("bench:validate times the three ways of running validate", () => {
+    const figures = benchValidate({ runs: 1, size: 12 });
+    expect(figures.files).toBe(12);
+    expect([timed(figures.bundled), timed(figures.viaTsx), timed(figures.inCheckout)]).toEqual([true, true, true]);
+  }, 120_000);
+
+  it("bench:synth synthesizes the fleet and one municipality, with time and peak memory", () => {
+    const figures = benchSynth({ size: 3 });
+    expect([figures.municipalities, figures.stacks]).toEqual([3, 3]);
+    expect(figures.all.stdout).toContain("3 stack(s)");
+    for (const run of [figures.all, figures.one])
+      expect([measured(run.seconds), measured(run.peakBytes), measured(run.cpuSeconds)]).toEqual([true, true, true]);
+  }, 180_000);
+});
