@@ -5,7 +5,8 @@
 #   scripts/e2e/cluster.sh start    # idempotent: starts what is not running, waits for /readyz
 #   eval "$(scripts/e2e/cluster.sh env)"
 #   scripts/e2e/cluster.sh status
-#   scripts/e2e/cluster.sh stop     # kills exactly the recorded pids (data kept)
+#   scripts/e2e/cluster.sh stop     # kills the recorded pids, then anything naming the work dir (data kept)
+#   scripts/e2e/cluster.sh survivors  # lists processes naming the work dir; exit 1 if any
 #   scripts/e2e/cluster.sh clean    # stop, then delete the work dir
 # `start` waits at most SEI_E2E_START_TIMEOUT (120) s per step; on failure it prints the log tail,
 # exits 1 and leaves what it started running: call `stop` (or `clean`).
@@ -424,16 +425,67 @@ stop_one() {
   rm -f "$PIDS/$name.pid" "$PIDS/$name.exe"
 }
 
+# run_steps STEP...: runs every step (a command and its words) even when one fails, then fails if
+# any did. A stop that gave up at its first error left kube-controller-manager and kube-scheduler
+# running, holding the ports the next cluster wanted.
+run_steps() {
+  local step rc=0
+  for step in "$@"; do
+    # errexit does not reach into a command on the left of ||: each step runs to its end.
+    # shellcheck disable=SC2086
+    $step || { rc=1; sei_log "stop: '$step' failed; stopping the rest anyway"; }
+  done
+  return $rc
+}
+
+# The programs a cluster runs; with the work dir on their command line, a process is this cluster's.
+DAEMONS=" etcd kube-apiserver kube-controller-manager kube-scheduler postgres containerd containerd-shim-runc-v2 kubelet kube-proxy "
+
+# survivors: the cluster's daemons still running, one "pid command" a line: a process of one of the
+# DAEMONS whose command line names this work dir (every daemon takes its files from there; the
+# node's shims name its socket). A `tail -f` of a log there is not a daemon and is left alone.
+survivors() {
+  local p cmd exe
+  for p in /proc/[0-9]*; do
+    cmd="$( (tr '\0' ' ' <"$p/cmdline") 2>/dev/null)" || continue
+    [[ "$cmd" == *"$WORK/"* ]] || continue
+    exe="$(readlink "$p/exe" 2>/dev/null)" || continue
+    [[ "$DAEMONS" == *" ${exe##*/} "* ]] && running "${p#/proc/}" && echo "${p#/proc/} $cmd"
+  done
+  return 0
+}
+
+# kill_survivors: SIGKILL what a step could not stop (a lost pid file, an earlier stop cut short);
+# fails, naming them, when any is still there.
+kill_survivors() {
+  local left pid _
+  left="$(survivors)"
+  [[ -n "$left" ]] || return 0
+  sei_log "still running after the stop, killed: $left"
+  while read -r pid _; do kill -KILL "$pid" 2>/dev/null || true; done <<<"$left"
+  sleep 0.5
+  left="$(survivors)"
+  [[ -z "$left" ]] || { sei_log "still running: $left"; return 1; }
+}
+
 cmd_stop() {
   [[ -d "$PIDS" ]] || return 0
-  node_stop
-  stop_one kube-scheduler
-  stop_one kube-controller-manager
-  # Stopping, it tries to delete its identity lease through its own listener, already closed, and
-  # waits 10 s for that; its state is in etcd, so there is nothing to lose in not waiting.
-  stop_one kube-apiserver TERM 3
-  stop_one etcd
-  stop_one postgres INT   # fast shutdown
+  # Stopping, the API server tries to delete its identity lease through its own listener, already
+  # closed, and waits 10 s for that; its state is in etcd, so there is nothing to lose in not waiting.
+  run_steps node_stop \
+    "stop_one kube-scheduler" \
+    "stop_one kube-controller-manager" \
+    "stop_one kube-apiserver TERM 3" \
+    "stop_one etcd" \
+    "stop_one postgres INT" \
+    kill_survivors
+}
+
+# cmd_survivors: exit 1, listing them, when a process of this work dir runs (after `stop`: none may).
+cmd_survivors() {
+  local left
+  left="$(survivors)"
+  [[ -z "$left" ]] || { echo "$left"; return 1; }
 }
 
 cmd_status() {
@@ -463,8 +515,9 @@ EOF
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
+  survivors) cmd_survivors ;;
   status) cmd_status ;;
   env) cmd_env ;;
   clean) cmd_stop; rm -rf "$WORK" ;;
-  *) echo "usage: $0 start|stop|status|env|clean" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|survivors|status|env|clean" >&2; exit 2 ;;
 esac

@@ -88,7 +88,11 @@ node_network_down() {
   [[ -n "$NODE_SLOT" ]] || return 0
   ip route del "$POD_CIDR" 2>/dev/null || true
   if [[ -e "/run/netns/$NETNS" ]]; then ip netns del "$NETNS"; fi   # takes the veth pair with it
-  if ip link show "$VETH_HOST" >/dev/null 2>&1; then ip link del "$VETH_HOST"; fi
+  # ...but not at once: the pair may still show, then be gone by the delete ("Cannot find device").
+  # Gone is what we want; only a pair that stays is a failure.
+  if ip link show "$VETH_HOST" >/dev/null 2>&1; then
+    ip link del "$VETH_HOST" 2>/dev/null || ! ip link show "$VETH_HOST" >/dev/null 2>&1
+  fi
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -345,14 +349,8 @@ unmount_node_dir() {
 # the work dir's mounts, and their veths go with the node's network namespace.
 node_stop() {
   [[ -n "$NODE_SLOT" ]] || return 0
-  stop_one kube-proxy
-  stop_one kubelet
-  stop_one containerd
-  kill_shims
-  kill_node_processes
-  unmount_node_dir
-  node_cgroups_down
-  node_network_down
+  run_steps "stop_one kube-proxy" "stop_one kubelet" "stop_one containerd" kill_shims kill_node_processes \
+    unmount_node_dir node_cgroups_down node_network_down
 }
 
 node_status() {

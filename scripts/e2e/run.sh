@@ -15,9 +15,17 @@ eval "$("$here/toolchain.sh")"
 # A fresh control plane and state database for every run, so no run depends on an earlier one.
 export SEI_E2E_WORK="$(mktemp -d /tmp/sei-e2e.XXXXXX)"
 chmod 755 "$SEI_E2E_WORK" # PostgreSQL refuses to run as root; its own user must reach its folder
+# The stop runs every step even when one fails (cluster.sh); then no daemon of this cluster may be
+# left, or the next cluster finds its ports taken: the run fails, naming them.
 cleanup() {
-  "$here/cluster.sh" stop >&2 || true
+  local rc=$?
+  "$here/cluster.sh" stop >&2 || echo "e2e: cluster.sh stop reported a failed step (above)" >&2
+  if ! "$here/cluster.sh" survivors >&2; then
+    echo "e2e: the processes above outlived cluster.sh stop" >&2
+    rc=1
+  fi
   [[ "${SEI_E2E_KEEP:-}" == 1 ]] || rm -rf "$SEI_E2E_WORK"
+  exit "$rc"
 }
 trap cleanup EXIT
 
