@@ -1,70 +1,86 @@
 /**
- * `sei-infra new --ibge CODE --tier TIER`: writes municipalities/<slug>.yaml
- * from the official IBGE list (name, slug, population), with the default
- * domain and phase `contracted`, then validates it. Never overwrites a file.
+ * `sei-infra new --name NAME | --ibge CODE [--tier TIER]`: writes
+ * municipalities/<slug>.yaml from the official IBGE list (name, slug,
+ * population), with the tier of its population band, the default domain and
+ * phase `contracted`, then validates it. Never overwrites a file. Runs from
+ * any folder of the repository.
  */
 import { writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve as resolvePath, sep } from "node:path";
 import { Option } from "commander";
-import { loadOfficialList, slugOf } from "../core/ibge.ts";
-import { MUNICIPALITIES_DIR, PLATFORM_FILE } from "../core/fleet.ts";
-import { loadDocument } from "../core/load/index.ts";
+import { loadOfficialList, type OfficialMunicipality } from "../core/ibge.ts";
+import { slugOf } from "../core/ibge.ts";
+import { loadFleet, MUNICIPALITIES_DIR } from "../core/fleet.ts";
+import { describeBand, inBand, tierForPopulation } from "../core/population-band.ts";
 import { printable } from "../core/printable.ts";
 import { TIER_IDS, type TierId } from "../core/schema/municipality.ts";
-import { platformSchema } from "../core/schema/platform.ts";
 import { RefusedPath } from "../core/source.ts";
 import { realFolderInside, workingTree } from "../sources/working-tree.ts";
 import type { CommandSpec, Io } from "./command.ts";
 import { UsageError } from "../shell/exit.ts";
-import { requireDirectory } from "./paths.ts";
+import { officialByCode, officialByName } from "./find-official.ts";
+import { findProjectRoot, requireDirectory } from "./paths.ts";
 import { scaffoldMunicipality } from "./scaffold.ts";
 import { runValidate } from "./validate.ts";
 
 export interface NewArgs {
-  readonly ibge: string;
-  readonly tier: TierId;
-  readonly municipalities: string;
+  readonly name?: string;
+  readonly ibge?: string;
+  readonly tier?: TierId;
+  readonly force: boolean;
+  /** As typed, relative to where the command runs. @default the repository's municipalities/ */
+  readonly municipalities?: string;
 }
 
 export const newMunicipality: CommandSpec<NewArgs> = {
   name: "new",
-  description: "Write a new municipality file: official name and population, slug, default domain, phase contracted",
+  description:
+    "Write a new municipality file: official name and population, slug, tier, default domain, phase contracted",
   define: (command) =>
     command
-      .requiredOption("--ibge <code>", "7-digit IBGE code of the municipality")
-      .addOption(new Option("--tier <tier>", "size tier").choices(TIER_IDS).makeOptionMandatory())
-      .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR),
+      .option("--name <name>", 'official name; accents and case may be left out ("sao joao del rei")')
+      .option("--ibge <code>", "7-digit IBGE code of the municipality, instead of --name")
+      .addOption(
+        new Option("--tier <tier>", "size tier (default: the tier whose population band holds the population)").choices(
+          TIER_IDS,
+        ),
+      )
+      .option("--force", "write a --tier that does not fit the population (validate then warns)", false)
+      .option(
+        "--municipalities <dir>",
+        `folder of the municipality files (default: the repository's ${MUNICIPALITIES_DIR})`,
+      ),
   run: runNew,
 };
 
 /** Writes the file and validates it; returns the exit code of that validation. */
 function runNew(args: NewArgs, io: Io): number {
-  const root = io.cwd;
+  const root = findProjectRoot(io.cwd);
   const source = workingTree(root);
-  const { list, diagnostics } = loadOfficialList(source);
-  if (!list) throw new UsageError(diagnostics.map((d) => `${d.file}: ${d.message}`).join("; "));
-  const official = list.byCode.get(args.ibge);
-  if (!official)
-    throw new UsageError(`"${args.ibge}" is not the IBGE code of a Minas Gerais municipality (see ${list.file})`);
-
-  const dir = requireDirectory(root, args.municipalities, "municipalities folder");
+  const official = findOfficial(args, source);
+  const dir = requireDirectory(
+    root,
+    resolvePath(io.cwd, args.municipalities ?? join(root, MUNICIPALITIES_DIR)),
+    "municipalities folder",
+  );
   try {
     // The new file is written there: never through a link out of the project.
     realFolderInside(root, resolvePath(root, dir));
   } catch (error) {
     if (error instanceof RefusedPath)
-      throw new UsageError(`municipalities folder ${args.municipalities}: ${error.message}`);
+      throw new UsageError(`municipalities folder ${args.municipalities ?? MUNICIPALITIES_DIR}: ${error.message}`);
     throw error;
   }
+  const fleet = loadFleet({ source, municipalitiesDir: dir, files: [] });
+  const tier = chooseTier(official, args, fleet.tiers);
   const file = `${dir}/${slugOf(official.name)}.yaml`;
-  const suffix = loadDocument(source, PLATFORM_FILE, platformSchema).value?.spec.domainSuffixes[0] ?? "mg.gov.br";
   const schemaPath = relative(dirname(resolvePath(root, file)), join(root, "schema", "municipality.schema.json"))
     .split(sep)
     .join("/");
   const text = scaffoldMunicipality({
     official,
-    tier: args.tier,
-    domainSuffix: suffix,
+    tier,
+    domainSuffix: fleet.platform?.spec.domainSuffixes[0] ?? "mg.gov.br",
     today: localDate(io.now()),
     schemaPath,
   });
@@ -77,8 +93,41 @@ function runNew(args: NewArgs, io: Io): number {
     throw error;
   }
   const shown = printable(file);
-  io.stdout(`wrote ${shown}: replace the TODO placeholders, then run sei-infra validate ${shown}\n`);
-  return runValidate({ files: [file], municipalities: dir, format: "text", strict: false }, { ...io, colour: false });
+  const from = root === resolvePath(io.cwd) ? "" : ` (from ${printable(root)})`;
+  io.stdout(`wrote ${shown}: replace the values tagged !placeholder, then run sei-infra validate ${shown}${from}\n`);
+  return runValidate(
+    { files: [file], municipalities: dir, format: "text", strict: false },
+    { ...io, cwd: root, colour: false },
+  );
+}
+
+function findOfficial(args: NewArgs, source: ReturnType<typeof workingTree>): OfficialMunicipality {
+  if (args.name !== undefined && args.ibge !== undefined)
+    throw new UsageError("give either --name or --ibge, not both");
+  if (args.name === undefined && args.ibge === undefined)
+    throw new UsageError("name the municipality: --name NAME or --ibge CODE");
+  const { list, diagnostics } = loadOfficialList(source);
+  if (!list) throw new UsageError(diagnostics.map((d) => `${d.file}: ${d.message}`).join("; "));
+  return args.ibge !== undefined ? officialByCode(list, args.ibge) : officialByName(list, args.name ?? "");
+}
+
+/** `--tier`, when it fits the population or `--force` says so; else the tier of the population band. */
+function chooseTier(
+  official: OfficialMunicipality,
+  args: NewArgs,
+  tiers: ReturnType<typeof loadFleet>["tiers"],
+): TierId {
+  const fitting = tierForPopulation(official.population, tiers.values())?.metadata.name;
+  if (args.tier === undefined) {
+    if (!fitting)
+      throw new UsageError(`no tier in tiers/ has a band that holds ${official.population} inhabitants; give --tier`);
+    return fitting;
+  }
+  const band = tiers.get(args.tier)?.spec.population;
+  if (args.force || !band || inBand(official.population, band)) return args.tier;
+  throw new UsageError(
+    `tier ${args.tier} is for ${describeBand(band)} inhabitants; ${official.name} has ${official.population}, which is tier ${fitting ?? "(none)"}: leave --tier out, or give --force to write ${args.tier} anyway`,
+  );
 }
 
 /** Today's date where the command runs, as YYYY-MM-DD. */

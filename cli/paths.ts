@@ -4,7 +4,7 @@
  * relative to it; a path the user typed may be absolute or contain "./".
  */
 import { lstatSync, statSync } from "node:fs";
-import { isAbsolute, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { PLATFORM_FILE } from "../core/fleet.ts";
 import { UsageError } from "../shell/exit.ts";
 
@@ -39,4 +39,16 @@ export function requireDirectory(root: string, path: string, what: string): stri
 export function requireProjectRoot(root: string): void {
   if (!exists(root, PLATFORM_FILE))
     throw new UsageError(`no ${PLATFORM_FILE} in ${root}: run sei-infra from the repository root`);
+}
+
+/**
+ * The repository root: `cwd` or the nearest folder above it that holds
+ * platform.yaml, so a command run from docs/ or tiers/ still finds the project.
+ */
+export function findProjectRoot(cwd: string): string {
+  for (let folder = resolve(cwd); ; folder = dirname(folder)) {
+    if (exists(folder, PLATFORM_FILE)) return folder;
+    if (dirname(folder) === folder)
+      throw new UsageError(`no ${PLATFORM_FILE} in ${cwd} or any folder above it: run sei-infra inside the repository`);
+  }
 }

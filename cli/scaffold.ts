@@ -1,11 +1,14 @@
 /**
  * The text of a new municipality file. Placeholders (contract number, signing
- * date, team) are values that validate, each marked TODO in a comment, so a
- * freshly written file passes `validate` and the TODOs are plain to see in review.
+ * date, team) are values that validate, each tagged `!placeholder` (the
+ * PLACEHOLDER_TAG the loader knows), so a freshly written file passes
+ * `validate` in phase contracted, and fails it past contracted until every
+ * tagged value is replaced (core/rules/placeholders.ts).
  */
 import { stringify } from "yaml";
 import type { OfficialMunicipality } from "../core/ibge.ts";
 import { slugOf } from "../core/ibge.ts";
+import { PLACEHOLDER_TAG } from "../core/load/index.ts";
 import type { TierId } from "../core/schema/municipality.ts";
 
 export interface ScaffoldInput {
@@ -25,12 +28,15 @@ export function scaffoldMunicipality({ official, tier, domainSuffix, today, sche
   // Unique per municipality (IBGE codes differ after "3"), so two fresh files never collide on the uniqueness rule.
   const placeholderContract = `${official.code.slice(1)}/${year}`;
   const scalar = (value: string) => stringify(value).trimEnd();
+  const placeholder = (value: string) => `${PLACEHOLDER_TAG} ${scalar(value)}`;
+  const person = (role: string, name: string, mailbox: string) =>
+    `    ${role}:\n      name: ${placeholder(`TODO ${name}`)}\n      email: ${placeholder(`todo.${mailbox}@example.org`)}`;
   return `# yaml-language-server: $schema=${schemaPath}
 #
 # ${official.name} (IBGE ${official.code}), written by \`sei-infra new\` on ${today}.
-# Values marked TODO are placeholders that validate: replace them with the
-# contract's real data. Phase "contracted" deploys nothing; set the PNCP id
-# before moving it on.
+# Values tagged ${PLACEHOLDER_TAG} are placeholders: replace each with the
+# contract's real data and drop the tag. Phase "contracted" deploys nothing;
+# validate refuses placeholders and a missing PNCP id past it.
 apiVersion: sei.mg.gov.br/v1
 kind: Municipality
 metadata:
@@ -42,15 +48,15 @@ spec:
   tier: ${tier}
   phase: contracted
   contract:
-    number: "${placeholderContract}"  # TODO placeholder: the contract number
-    signedOn: ${today}  # TODO placeholder: the date the contract was signed
+    number: ${placeholder(placeholderContract)}
+    signedOn: ${placeholder(today)}
     # pncpId: "CNPJ-2-SEQUENCE/YEAR"  # required once phase is past contracted
   domain: sei.${slug}.${domainSuffix}
   team:
-    projectManager: { name: TODO Gerente do Projeto, email: todo.gerente@example.org }  # TODO placeholder
-    businessLead: { name: TODO Responsável de Negócio, email: todo.negocio@example.org }  # TODO placeholder
-    itLead: { name: TODO Responsável de TI, email: todo.ti@example.org }  # TODO placeholder
+${person("projectManager", "Gerente do Projeto", "gerente")}
+${person("businessLead", "Responsável de Negócio", "negocio")}
+${person("itLead", "Responsável de TI", "ti")}
     # Before phase training, mark the one member the first install makes administrator, with their
-    # login in PRODEMGE's directory: add "login: <login>, firstAdministrator: true" to that member.
+    # login in PRODEMGE's directory: add "login: <login>" and "firstAdministrator: true" to that member.
 `;
 }

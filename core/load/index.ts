@@ -3,3 +3,4 @@ export { MAX_ALIASES, MAX_FILE_BYTES, tooLarge } from "./limits.ts";
 export type { FieldPath, Locator, Position } from "./locate.ts";
 export { closest, didYouMean } from "./suggest.ts";
 export { dottedPath, valueAt } from "./field-path.ts";
+export { PLACEHOLDER_TAG } from "./placeholder.ts";

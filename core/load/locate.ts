@@ -3,6 +3,7 @@
  * the YAML source, so every problem found on parsed data can point back at the
  * text a person edits.
  */
+import { placeholderPaths } from "./placeholder.ts";
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from "yaml";
 
 export interface Position {
@@ -24,6 +25,8 @@ export interface Locator {
   value(path: FieldPath): Position;
   /** Where the key of the field at `path` is written (for unknown keys); falls back like `value`. */
   key(path: FieldPath): Position;
+  /** The fields whose value is tagged !placeholder (core/load/placeholder.ts). */
+  placeholders(): readonly FieldPath[];
 }
 
 const START: Position = { line: 1, column: 1 };
@@ -64,9 +67,11 @@ export function createLocator(document: Document, lineCounter: LineCounter): Loc
   const missing = (container: unknown, parentPair: Pair | undefined): Position =>
     parentPair ? at(rangeStart(parentPair.key)) : at(rangeStart(container));
 
+  let placeholders: readonly FieldPath[] | undefined;
   return {
     value: (path) => find(path, "value"),
     key: (path) => find(path, "key"),
+    placeholders: () => (placeholders ??= placeholderPaths(document)),
   };
 }
 

@@ -23,6 +23,7 @@ import {
 } from "yaml";
 import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
 import { MAX_ALIASES, MAX_FILE_BYTES, tooLarge } from "./limits.ts";
+import { placeholderTag } from "./placeholder.ts";
 import { createLocator, type Locator, type Position } from "./locate.ts";
 import { bytePosition, firstInvalidUtf8Byte } from "./utf8.ts";
 import { readFast } from "../../runtime/fast-yaml.ts";
@@ -66,11 +67,12 @@ function lazyLocator(text: string): Locator {
   const get = () => {
     if (!locator) {
       const lineCounter = new LineCounter();
-      locator = createLocator(parseDocument(text, { lineCounter }), lineCounter);
+      locator = createLocator(parseDocument(text, { lineCounter, customTags: [placeholderTag] }), lineCounter);
     }
     return locator;
   };
-  return { value: (path) => get().value(path), key: (path) => get().key(path) };
+  // The fast reader refuses tagged files (core/load/placeholder.ts): a file it read has no placeholders.
+  return { value: (path) => get().value(path), key: (path) => get().key(path), placeholders: () => [] };
 }
 
 /** The `yaml` reading, with every problem positioned; the authority when js-yaml refuses a file. */
@@ -85,7 +87,12 @@ function readWithPositions(text: string, file: string): ParsedYaml {
 
   let documents: Document.Parsed[];
   try {
-    const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const parsed = parseAllDocuments(text, {
+      lineCounter,
+      prettyErrors: false,
+      uniqueKeys: true,
+      customTags: [placeholderTag],
+    });
     documents = Array.isArray(parsed) ? parsed : [];
   } catch (error) {
     return fail(`could not be read as YAML: ${firstLine(error instanceof Error ? error.message : String(error))}`);

@@ -11,6 +11,7 @@ import { imageDigests } from "./image-digests.ts";
 import { defaultClusterDefined, knownCluster } from "./known-cluster.ts";
 import { launchAfterSigning } from "./launch-after-signing.ts";
 import { officialMunicipality } from "./official-municipality.ts";
+import { placeholdersReplaced } from "./placeholders.ts";
 import { populationBand } from "./population-band.ts";
 import type { FleetFacts, FleetRule } from "./fleet-rule.ts";
 import { uniqueContractNumber, uniqueDomain, uniqueIbgeCode, uniqueName, uniquePncpId } from "./unique.ts";
@@ -25,6 +26,7 @@ export const FLEET_RULES: readonly FleetRule[] = [
   officialMunicipality,
   formalizedNeedsPncp,
   firstAdministrator,
+  placeholdersReplaced,
   launchAfterSigning,
   populationBand,
   domainSuffix,

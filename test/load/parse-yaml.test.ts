@@ -83,6 +83,17 @@ describe("parseYaml", () => {
     ]);
   });
 
+  it("reads !placeholder as the plain value and knows where each is, also in files the fast path would read", () => {
+    const parsed = parseYaml(Buffer.from('a:\n  b: !placeholder 2026-01-01\n  c: [!placeholder "x", y]\n'), "f.yaml");
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.data).toEqual({ a: { b: "2026-01-01", c: ["x", "y"] } });
+    expect(parsed.locator?.placeholders()).toEqual([
+      ["a", "b"],
+      ["a", "c", 0],
+    ]);
+    expect(parsed.locator?.value(["a", "b"])).toEqual({ line: 2, column: 19 });
+  });
+
   it("reads a quoted cron schedule, which is no alias", () => {
     expect(parseYaml(Buffer.from('schedule: "*/5 * * * *"\n'), "f.yaml").data).toEqual({ schedule: "*/5 * * * *" });
   });

@@ -176,6 +176,25 @@ rule("first-administrator", () => {
   });
 });
 
+rule("placeholders-replaced", () => {
+  const tagged = edit(
+    edit(TIRADENTES, "number:", 'number: !placeholder "9/2026"'),
+    "businessLead:",
+    "businessLead: { name: !placeholder TODO Negócio, email: !placeholder todo.negocio@example.org }",
+  );
+  it("refuses each value tagged !placeholder past contracted, at its field", () => {
+    expect(lines(fleetOf({ "tiradentes.yaml": tagged }).diagnostics)).toEqual([
+      "error m/tiradentes.yaml:12:26 spec.contract.number: still the placeholder sei-infra new wrote (tagged !placeholder); write the real value without the tag before phase production",
+      "error m/tiradentes.yaml:19:40 spec.team.businessLead.name: still the placeholder sei-infra new wrote (tagged !placeholder); write the real value without the tag before phase production",
+      "error m/tiradentes.yaml:19:74 spec.team.businessLead.email: still the placeholder sei-infra new wrote (tagged !placeholder); write the real value without the tag before phase production",
+    ]);
+  });
+  it("lets a contracted municipality keep them", () => {
+    const contracted = edit(edit(tagged, "pncpId:", ""), "phase:", "phase: contracted");
+    expect(lines(fleetOf({ "tiradentes.yaml": contracted }).diagnostics)).toEqual([]);
+  });
+});
+
 rule("launch-after-signing", () => {
   it("refuses a launch before the signature", () => {
     const bad = edit(TIRADENTES, "goLiveOn:", "goLiveOn: 2026-01-18");
