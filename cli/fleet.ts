@@ -3,13 +3,14 @@
  * emit, report merge|gate). Only option declarations live here; fleet/ does
  * the work, through FleetIo, made from the command's Io.
  */
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
 import { DEFAULTS, fleetRun, type ApplyOptions, type RunOptions } from "../fleet/command.ts";
 import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/index.ts";
 import type { FleetIo } from "../fleet/io.ts";
 import type { FleetCommand } from "../fleet/report.ts";
 import { fleetGate, fleetMerge } from "../fleet/report-commands.ts";
 import { listOption } from "../fleet/selection.ts";
+import { choiceOption } from "./choice-option.ts";
 import type { CommandSpec, Io } from "./command.ts";
 
 /** The live progress line goes to standard error; it is drawn where the output is a terminal and not CI. */
@@ -138,7 +139,7 @@ const emit: CommandSpec<EmitArgs> = {
   description: "Write the rollout as a GitLab child pipeline, a GitHub Actions workflow or Kubernetes Jobs",
   define: (command) =>
     defineWaves(defineSelect(command))
-      .addOption(new Option("--engine <engine>", "the CI engine").choices(CI_ENGINES).makeOptionMandatory())
+      .addOption(choiceOption("--engine <engine>", "the CI engine", CI_ENGINES).makeOptionMandatory())
       .requiredOption("--output <dir>", "folder to write the pipeline and fleet-plan.json into")
       .option(
         "--concurrency <n>",

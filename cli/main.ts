@@ -8,11 +8,14 @@
  * mapped to 2 here.
  */
 import { Command, CommanderError } from "commander";
+// The version only: the bundle (runtime/cli-bundle.js) inlines this JSON, tsx reads it.
+import packageJson from "../package.json" with { type: "json" };
 import { printable } from "../core/printable.ts";
 import { capacity } from "./capacity.ts";
 import { processIo, type AnyCommandSpec, type Io } from "./command.ts";
 import { EXIT, exitCodesHelp, UsageError } from "../shell/exit.ts";
 import { fleet } from "./fleet.ts";
+import { commandHelp } from "./help-text.ts";
 import { newMunicipality } from "./new.ts";
 import { restore } from "./restore.ts";
 import { validate } from "./validate.ts";
@@ -48,6 +51,7 @@ export function createProgram(
             .join("\n"),
         ),
     })
+    .version(packageJson.version, "--version", "print the version of sei-infra")
     .showHelpAfterError()
     .exitOverride();
   for (const spec of commands) register(program, spec, io, setExitCode);
@@ -65,8 +69,9 @@ function register(
   // command() copies the parent's settings: usage errors exit 2 and output goes to io, at every level.
   const command = parent.command(spec.name).description(spec.description);
   spec.define?.(command);
-  const exitCodes = exitCodesHelp([...path, spec.name].join(" "));
-  if (exitCodes) command.addHelpText("after", exitCodes);
+  const commandPath = [...path, spec.name].join(" ");
+  const help = commandHelp(commandPath) + exitCodesHelp(commandPath);
+  if (help) command.addHelpText("after", help);
   for (const sub of spec.subcommands ?? []) register(command, sub, io, setExitCode, [...path, spec.name]);
   const run = spec.run;
   if (!run) return;

@@ -7,7 +7,6 @@
  */
 import { writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve as resolvePath, sep } from "node:path";
-import { Option } from "commander";
 import { loadOfficialList, type OfficialMunicipality } from "../core/ibge.ts";
 import { slugOf } from "../core/ibge.ts";
 import { loadFleet, MUNICIPALITIES_DIR } from "../core/fleet.ts";
@@ -16,6 +15,7 @@ import { printable } from "../core/printable.ts";
 import { TIER_IDS, type TierId } from "../core/schema/municipality.ts";
 import { RefusedPath } from "../core/source.ts";
 import { realFolderInside, workingTree } from "../sources/working-tree.ts";
+import { choiceOption } from "./choice-option.ts";
 import type { CommandSpec, Io } from "./command.ts";
 import { UsageError } from "../shell/exit.ts";
 import { officialByCode, officialByName } from "./find-official.ts";
@@ -41,7 +41,9 @@ export const newMunicipality: CommandSpec<NewArgs> = {
       .option("--name <name>", 'official name; accents and case may be left out ("sao joao del rei")')
       .option("--ibge <code>", "7-digit IBGE code of the municipality, instead of --name")
       .addOption(
-        new Option("--tier <tier>", "size tier (default: the tier whose population band holds the population)").choices(
+        choiceOption(
+          "--tier <tier>",
+          "size tier (default: the tier whose population band holds the population)",
           TIER_IDS,
         ),
       )

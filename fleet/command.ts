@@ -87,6 +87,10 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
     if (!/^\d+(ms|s|m|h)$/.test(options.lockTimeout))
       throw new UsageError(`--lock-timeout ${options.lockTimeout}: give a duration such as 90s or 5m`);
     const apply = command === "apply" ? (options as ApplyOptions) : undefined;
+    if (apply?.dryRun && (options.summary || options.junit))
+      throw new UsageError(
+        "--summary and --junit report what a run did, and --dry-run runs nothing: leave them out (--report writes the planned waves)",
+      );
     const steps = apply ? parseWaves(apply.waves) : undefined;
     const budget = apply ? parseFailureBudget(apply.maxFailures) : undefined;
 

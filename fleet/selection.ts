@@ -4,6 +4,7 @@
  * name, tier and cluster comes from the plans (core/): nothing is computed
  * here.
  */
+import { didYouMean } from "../core/load/index.ts";
 import type { InstancePlan } from "../core/plan.ts";
 import { PHASES, TIER_IDS, isFormalized, type Phase, type TierId } from "../core/schema/municipality.ts";
 import { UsageError } from "../shell/exit.ts";
@@ -64,7 +65,8 @@ export function selectStacks(
 ): FleetStack[] {
   const known = (flag: string, values: readonly string[] | undefined, allowed: readonly string[]) => {
     for (const value of values ?? []) {
-      if (!allowed.includes(value)) throw new UsageError(`${flag} ${value}: not one of ${allowed.join(", ")}`);
+      if (!allowed.includes(value))
+        throw new UsageError(`${flag} ${value}: not one of ${allowed.join(", ")}${didYouMean(value, allowed)}`);
     }
     return values && values.length > 0 ? new Set(values) : undefined;
   };

@@ -30,6 +30,13 @@ export const FORMATS = {
   capacity: { text: renderText, markdown: renderMarkdown, json: renderJson, csv: renderCsv },
 } as const satisfies { readonly diagnostics: Formats<DiagnosticReport>; readonly capacity: Formats<CapacityResult> };
 
+/** Short names people type for a format (`--format md`); each applies where its format exists. */
+export const FORMAT_ALIASES: Readonly<Record<string, string>> = {
+  md: "markdown",
+  txt: "text",
+  gh: "github",
+};
+
 /** The renderers of one report, by format name. */
 export type Formats<T> = Readonly<Record<string, (report: T) => string>>;
 

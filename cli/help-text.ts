@@ -1,0 +1,111 @@
+/**
+ * The examples and the environment of every sei-infra command, per command
+ * path as typed after `sei-infra` (like EXIT_MEANINGS in shell/exit.ts); each
+ * command's `--help` prints them. A command missing here fails
+ * test/cli/habits.test.ts.
+ */
+
+export interface CommandHelp {
+  /** Command lines as people type them, each with what it does. */
+  readonly examples: readonly (readonly [line: string, what: string])[];
+  /** The environment variables the command reads, with what for. */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** Read by every command. */
+const EVERY_COMMAND = {
+  SEI_INFRA_DEBUG: "set (to anything) to print the stack trace of an unexpected error",
+} as const;
+
+/** The commands that draw colours or a live line where the output is a terminal. */
+const TERMINAL = {
+  NO_COLOR: "set to turn colours off (FORCE_COLOR=1 turns them on where no terminal is)",
+} as const;
+
+/** fleet plan, apply and drift run the engine. */
+const ENGINE = {
+  ...EVERY_COMMAND,
+  ...TERMINAL,
+  CI: "set: no live progress line, only the per-stack lines",
+  TERRAFORM_BINARY_NAME: "the engine to run instead of OpenTofu (tofu on PATH, or the one cached by npm test)",
+  SEI_TOOLS_CACHE: "the tool cache where the cached OpenTofu is (default ~/.cache/sei-infra)",
+  "TF_VAR_<passphrase variable>": "the state passphrases, when platform.yaml encrypts the state (docs/synth.md)",
+  KUBECONFIG: "read by the providers and the engine, with every other variable (backend credentials)",
+} as const;
+
+const SELECTION = "--only tiradentes,diamantina";
+
+export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
+  validate: {
+    examples: [
+      ["sei-infra validate", "every file; compares with git HEAD"],
+      ["sei-infra validate municipalities/tiradentes.yaml --format github --base origin/main", "one file, in CI"],
+    ],
+    environment: { ...EVERY_COMMAND, ...TERMINAL },
+  },
+  new: {
+    examples: [
+      ['sei-infra new --name "São João del Rei"', "the tier of its population band"],
+      ["sei-infra new --ibge 3162500 --tier grande --force", "a larger tier than the band's, knowingly"],
+    ],
+    environment: EVERY_COMMAND,
+  },
+  capacity: {
+    examples: [
+      ["sei-infra capacity", "the fleet's CPU, memory and storage"],
+      ["sei-infra capacity --base origin/main --format md --output capacity.md", "what a pull request costs"],
+    ],
+    environment: EVERY_COMMAND,
+  },
+  "fleet plan": {
+    examples: [
+      ["sei-infra fleet plan", "plan every stack"],
+      [`sei-infra fleet plan ${SELECTION} --summary plan.md`, "two municipalities, with a summary"],
+    ],
+    environment: ENGINE,
+  },
+  "fleet apply": {
+    examples: [
+      ["sei-infra fleet apply --dry-run", "print the waves; run nothing"],
+      ["sei-infra fleet apply --max-failures 2 --report report.json", "apply in waves"],
+    ],
+    environment: ENGINE,
+  },
+  "fleet drift": {
+    examples: [["sei-infra fleet drift --tier metropole", "exit 3 when a stack drifted"]],
+    environment: ENGINE,
+  },
+  "fleet emit": {
+    examples: [["sei-infra fleet emit --engine gitlab --output pipeline", "a GitLab child pipeline"]],
+    environment: EVERY_COMMAND,
+  },
+  "fleet report merge": {
+    examples: [["sei-infra fleet report merge reports/ --summary summary.md", "one report of the pipeline's jobs"]],
+    environment: EVERY_COMMAND,
+  },
+  "fleet report gate": {
+    examples: [["sei-infra fleet report gate reports/ --plan pipeline/fleet-plan.json", "may the next wave start?"]],
+    environment: EVERY_COMMAND,
+  },
+  restore: {
+    examples: [["sei-infra restore tiradentes --set 2026-11-30", "restore that night's set"]],
+    environment: {
+      ...EVERY_COMMAND,
+      KUBECTL: "the kubectl to run (default: kubectl on PATH)",
+      KUBECONFIG: "read by kubectl, for the cluster's credentials",
+    },
+  },
+};
+
+/** The "Examples:" and "Environment:" paragraphs of a command's help, or "" for a command with none. */
+export function commandHelp(commandPath: string): string {
+  const help = COMMAND_HELP[commandPath];
+  if (!help) return "";
+  const rows = (entries: readonly (readonly [string, string])[], between: string) => {
+    const width = Math.max(...entries.map(([left]) => left.length));
+    return entries.map(([left, right]) => `  ${left.padEnd(width)}${between}${right}`).join("\n");
+  };
+  const examples = rows(help.examples, "  # ");
+  const environment = rows(Object.entries(help.environment), "  ");
+  return `\nExamples:\n${examples}\n\nEnvironment:\n${environment}\n`;
+}
