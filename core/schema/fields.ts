@@ -62,6 +62,15 @@ export function dnsLabel(max: number) {
     });
 }
 
+/** A Kubernetes DNS-1123 subdomain: the name of most objects (a StorageClass, an IngressClass, a Secret). */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** The name of a Kubernetes object that is a DNS-1123 subdomain. */
+export const dnsSubdomain = z.string().max(253, { message: "must be at most 253 characters" }).regex(DNS_SUBDOMAIN, {
+  message:
+    "must be a Kubernetes object name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
+});
+
 /** The common header of every document this project reads. */
 export function header<K extends string>(kind: K) {
   return {

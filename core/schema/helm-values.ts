@@ -12,6 +12,7 @@ import { z } from "zod";
 import { LABEL, SECRET_KEYS } from "../naming.ts";
 import type { Phase } from "./municipality.ts";
 import { TIER_IDS } from "./municipality.ts";
+import { DNS_SUBDOMAIN } from "./fields.ts";
 
 /** Phases that have a release: contracted deploys nothing, decommissioned removes the release. */
 export const RELEASED_PHASES = [
@@ -23,7 +24,6 @@ export const RELEASED_PHASES = [
 export type ReleasedPhase = (typeof RELEASED_PHASES)[number];
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const dnsLabel = z.string().max(63).regex(DNS_LABEL);
 /** A Kubernetes object name (DNS subdomain). */

@@ -11,13 +11,54 @@ import {
   MIN_UPDATER_SECONDS,
 } from "../release-timing.ts";
 import { directorySchema } from "./directory.ts";
-import { byteQuantity, cpuQuantity, dnsLabel, header } from "./fields.ts";
+import { byteQuantity, cpuQuantity, dnsLabel, dnsSubdomain, header } from "./fields.ts";
+import { cidr, isEveryAddress, isPrivateNetwork, mailPort, overlaps } from "./platform-network.ts";
+
+/*
+ * Every free-text field has a pattern: these values reach Terraform, the
+ * chart and kubectl, so a space, a quote or a newline is refused here, at its
+ * line, rather than in a rendered manifest.
+ */
+
+/** A file path (kubeconfig): no control characters or quotes. */
+const filePath = z.string().regex(/^[A-Za-z0-9 _./~@+-]+$/, {
+  error: "must be a file path of letters, digits, spaces and _ . / ~ @ + -",
+});
+
+/** A kubeconfig context name, as kubeadm, kind or EKS write them (user@cluster, ARNs). */
+const contextName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@:/-]*$/, {
+  error: "must be a kubeconfig context name: letters, digits and _ . @ : / -",
+});
+
+/** A registry host with an optional port and path ("registry.example.org:5000/sei"), no scheme. */
+const registryName = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$/, {
+    error: 'must be a registry host with an optional port and path, such as "registry.example.org/sei" (no https://)',
+  });
+
+/** An image repository path below the registry ("sei-app", "library/mariadb"), as the OCI distribution spec names them. */
+const repositoryName = z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+  error: "must be an image repository: lower-case letters and digits, separated by . _ - or /",
+});
+
+/** A host name or IPv4 address (the SMTP relay). */
+const hostOrAddress = z
+  .string()
+  .regex(/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, {
+    error: "must be a host name or an IPv4 address, such as smtp.example.org",
+  });
+
+/** A folder below the working folder: no "..", no absolute path. */
+const relativeFolder = z.string().regex(/^(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, {
+  error: 'must be a relative folder of letters, digits and _ . - (no "..")',
+});
 
 /** "sha256:" and 64 lower-case hex digits: what `podman push --digestfile`, `skopeo inspect` and `crane digest` print. */
 export const IMAGE_DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 const image = z.strictObject({
-  repository: z.string().min(1),
+  repository: repositoryName,
   tag: z
     .string()
     .refine((tag) => !tag.includes("@"), {
@@ -39,13 +80,18 @@ const image = z.strictObject({
 
 const cluster = z.strictObject({
   name: dnsLabel(40),
-  kubeconfig: z.strictObject({ path: z.string().min(1), context: z.string().min(1) }),
+  kubeconfig: z.strictObject({ path: filePath, context: contextName }),
   allocatable: z
     .strictObject({ cpu: cpuQuantity, memory: byteQuantity, storage: byteQuantity })
     .meta({ description: "What the cluster can give SEI instances, for capacity planning" }),
   directory: directorySchema.optional().meta({
     description:
       "PRODEMGE's directory the cluster's instances authenticate against (SIP's authentication server); without it the first install leaves no account that can log in",
+  }),
+  podCidr: cidr.meta({ description: "The cluster's pod network (--cluster-cidr); the mail egress must not cover it" }),
+  serviceCidr: cidr.meta({
+    description:
+      "The cluster's service network (--service-cluster-ip-range), the API server's address in it; the mail egress must not cover it",
   }),
 });
 
@@ -83,7 +129,7 @@ const clusterDns = z
 const stateBackend = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("local"),
-    directory: z.string().default("terraform-state").meta({ description: "Folder of the per-stack state files" }),
+    directory: relativeFolder.default("terraform-state").meta({ description: "Folder of the per-stack state files" }),
   }),
   z.strictObject({
     type: z.literal("pg"),
@@ -96,15 +142,15 @@ const stateBackend = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     type: z.literal("s3"),
-    bucket: z.string().min(1),
-    region: z.string().min(1),
-    keyPrefix: z.string().default("sei"),
-    endpoint: z.string().optional(),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "must be an S3 bucket name" }),
+    region: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: "must be a region such as sa-east-1" }),
+    keyPrefix: relativeFolder.default("sei"),
+    endpoint: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   }),
   z.strictObject({
     type: z.literal("kubernetes"),
-    namespace: z.string().min(1),
-    configPath: z.string().optional(),
+    namespace: dnsLabel(63),
+    configPath: filePath.optional(),
   }),
 ]);
 
@@ -148,81 +194,107 @@ const stateEncryption = z
 
 export const platformSchema = z.strictObject({
   ...header("Platform"),
-  spec: z.strictObject({
-    kubernetesVersion: kubernetesMinor.meta({
-      description:
-        "Kubernetes minor release the clusters run (the oldest while an upgrade rolls): the Pod Security standard version every namespace enforces",
-    }),
-    domainSuffixes: z.array(z.string().regex(/^[a-z0-9.-]+$/)).min(1),
-    defaultCluster: z.string(),
-    clusters: z.array(cluster).min(1),
-    storageClasses: z.strictObject({
-      readWriteOnce: z.string().min(1).meta({ description: "For database, Solr and backup volumes" }),
-      readWriteMany: z.string().min(1).meta({ description: "For the document repository shared by app and scheduler" }),
-    }),
-    ingress: z.strictObject({
-      className: z.string().min(1),
-      clusterIssuer: z.string().min(1).meta({ description: "cert-manager ClusterIssuer for the TLS certificate" }),
-      controllerNamespace: z
-        .string()
-        .min(1)
-        .meta({ description: "Namespace of the ingress controller, allowed into the app" }),
-    }),
-    clusterDns,
-    registry: z
-      .string()
-      .min(1)
-      .meta({ description: "Private registry of the SEI images (the SEI source is not redistributable)" }),
-    imagePullSecret: z.string().optional(),
-    images: z
-      .strictObject({
-        app: image,
-        solr: image,
-        memcached: image,
-        jod: image,
-        database: image,
-        // The first-install Job: tools and the reference dumps of the pinned SEI version (docs/images.md).
-        bootstrap: image,
-      })
-      .superRefine((images, ctx) => {
-        // The app image, the reference dumps and the updater must be one SEI version: the pinned one.
-        for (const name of ["app", "bootstrap"] as const) {
-          const { tag } = images[name];
-          if (tag !== SEI_VERSION && !tag.startsWith(`${SEI_VERSION}-`)) {
-            ctx.addIssue({
-              code: "custom",
-              path: [name, "tag"],
-              message: `must be SEI ${SEI_VERSION} (or ${SEI_VERSION}-<build>), the version core/image-contract.ts pins for the app, the reference dumps and the updater`,
-            });
-          }
-        }
+  spec: z
+    .strictObject({
+      kubernetesVersion: kubernetesMinor.meta({
+        description:
+          "Kubernetes minor release the clusters run (the oldest while an upgrade rolls): the Pod Security standard version every namespace enforces",
       }),
-    database: z.strictObject({ engine: z.enum(["mariadb", "mysql"]) }),
-    mail: z.strictObject({
-      host: z.string().min(1),
-      port: z.int().min(1).max(65535),
-      security: z.enum(["", "TLS", "SSL"]),
-      // Checked here: Kubernetes would only refuse a malformed ipBlock at deploy time, in every stack at once.
-      cidr: z
-        .union([z.cidrv4(), z.cidrv6()], { error: 'must be a network in CIDR notation, such as "10.20.30.40/32"' })
-        .meta({ description: "Network of the SMTP relay, the only mail egress allowed" }),
-    }),
-    stateBackend,
-    stateEncryption: stateEncryption.optional(),
-    deploy: z.strictObject({
-      waitForWorkloads: z.boolean().meta({ description: "Wait for rollouts and pods; false where no workload runs" }),
-      timeoutSeconds: z
-        .int()
-        .min(MIN_RELEASE_TIMEOUT_SECONDS, {
-          error: `must be at least ${MIN_RELEASE_TIMEOUT_SECONDS}: Helm waits this long for each hook Job, the updater's deadline is ${HOOK_MARGIN_SECONDS} s shorter, and it needs at least ${MIN_UPDATER_SECONDS} s`,
-        })
-        .max(MAX_RELEASE_TIMEOUT_SECONDS)
-        .meta({
-          description:
-            "Seconds Helm waits for the release and for each hook Job (the updater's deadline is 60 s shorter)",
+      domainSuffixes: z.array(z.string().regex(/^[a-z0-9.-]+$/)).min(1),
+      defaultCluster: dnsLabel(40),
+      clusters: z.array(cluster).min(1),
+      storageClasses: z.strictObject({
+        readWriteOnce: dnsSubdomain.meta({ description: "For database, Solr and backup volumes" }),
+        readWriteMany: dnsSubdomain.meta({ description: "For the document repository shared by app and scheduler" }),
+      }),
+      ingress: z.strictObject({
+        className: dnsSubdomain.meta({ description: "IngressClass of the ingress controller" }),
+        clusterIssuer: dnsSubdomain.meta({ description: "cert-manager ClusterIssuer for the TLS certificate" }),
+        controllerNamespace: dnsLabel(63).meta({
+          description: "Namespace of the ingress controller, allowed into the app",
         }),
+      }),
+      clusterDns,
+      registry: registryName.meta({
+        description: "Private registry of the SEI images (the SEI source is not redistributable)",
+      }),
+      imagePullSecret: dnsSubdomain.optional(),
+      images: z
+        .strictObject({
+          app: image,
+          solr: image,
+          memcached: image,
+          jod: image,
+          database: image,
+          // The first-install Job: tools and the reference dumps of the pinned SEI version (docs/images.md).
+          bootstrap: image,
+        })
+        .superRefine((images, ctx) => {
+          // The app image, the reference dumps and the updater must be one SEI version: the pinned one.
+          for (const name of ["app", "bootstrap"] as const) {
+            const { tag } = images[name];
+            if (tag !== SEI_VERSION && !tag.startsWith(`${SEI_VERSION}-`)) {
+              ctx.addIssue({
+                code: "custom",
+                path: [name, "tag"],
+                message: `must be SEI ${SEI_VERSION} (or ${SEI_VERSION}-<build>), the version core/image-contract.ts pins for the app, the reference dumps and the updater`,
+              });
+            }
+          }
+        }),
+      database: z.strictObject({ engine: z.enum(["mariadb", "mysql"]) }),
+      mail: z.strictObject({
+        host: hostOrAddress,
+        port: mailPort.meta({ description: "Port of the SMTP relay: 25, 465, 587 or 2525" }),
+        security: z.enum(["", "TLS", "SSL"]),
+        cidr: cidr
+          .refine((network) => !isEveryAddress(network), {
+            error: "is every address, the internet and the API server included: name the SMTP relay's own network",
+            abort: true,
+          })
+          .refine(isPrivateNetwork, {
+            error:
+              "must be a private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or fc00::/7 for IPv6): mail leaves only through PRODEMGE's relay",
+          })
+          .meta({
+            description:
+              "Network of the SMTP relay, the only mail egress allowed: private, covering no cluster's pod or service network",
+          }),
+      }),
+      stateBackend,
+      stateEncryption: stateEncryption.optional(),
+      deploy: z.strictObject({
+        waitForWorkloads: z.boolean().meta({ description: "Wait for rollouts and pods; false where no workload runs" }),
+        timeoutSeconds: z
+          .int()
+          .min(MIN_RELEASE_TIMEOUT_SECONDS, {
+            error: `must be at least ${MIN_RELEASE_TIMEOUT_SECONDS}: Helm waits this long for each hook Job, the updater's deadline is ${HOOK_MARGIN_SECONDS} s shorter, and it needs at least ${MIN_UPDATER_SECONDS} s`,
+          })
+          .max(MAX_RELEASE_TIMEOUT_SECONDS)
+          .meta({
+            description:
+              "Seconds Helm waits for the release and for each hook Job (the updater's deadline is 60 s shorter)",
+          }),
+      }),
+    })
+    .superRefine((spec, ctx) => {
+      // The mail NetworkPolicy's ipBlock must not reach into a cluster: its pods, or its services and API server.
+      for (const cluster of spec.clusters) {
+        const networks = [
+          [cluster.podCidr, "pod network", "pods"],
+          [cluster.serviceCidr, "service network", "services and the API server"],
+        ] as const;
+        for (const [network, what, reached] of networks) {
+          if (!overlaps(spec.mail.cidr, network)) continue;
+          ctx.addIssue({
+            code: "custom",
+            path: ["mail", "cidr"],
+            message: `covers the ${what} ${network} of cluster ${cluster.name}: egress to mail would reach ${reached}; name the relay's own network`,
+          });
+          return;
+        }
+      }
     }),
-  }),
 });
 
 export type PlatformInput = z.input<typeof platformSchema>;

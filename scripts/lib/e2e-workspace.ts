@@ -119,6 +119,9 @@ export function createWorkspace(
       name,
       kubeconfig: { path: requireEnv("KUBECONFIG"), context: "sei-e2e" },
       allocatable: { cpu: "64", memory: "256Gi", storage: "100Ti" },
+      // scripts/e2e/node.sh: each node's pods in 10.214.<slot>.0/24, services in 10.0.0.0/24.
+      podCidr: "10.214.0.0/16",
+      serviceCidr: "10.0.0.0/24",
     })),
   );
   platform.setIn(["spec", "storageClasses"], { ...STORAGE_CLASSES });

@@ -85,7 +85,7 @@ Pod Security profile. Call with (list $ UID): the image's non-root user.
 {{- define "sei.podSpecCommon" -}}
 {{- $root := index . 0 -}}
 {{- $uid := index . 1 -}}
-serviceAccountName: {{ $root.Values.serviceAccountName }}
+serviceAccountName: {{ $root.Values.serviceAccountName | quote }}
 automountServiceAccountToken: false
 enableServiceLinks: false
 {{- with $root.Values.imagePullSecrets }}
@@ -280,7 +280,7 @@ memcached), /run (Apache pid and locks) and the SEI and SIP temp folders.
 {{- define "sei.documentsVolume" -}}
 - name: documents
   persistentVolumeClaim:
-    claimName: {{ .Values.documents.existingClaim }}
+    claimName: {{ .Values.documents.existingClaim | quote }}
 {{- end -}}
 
 {{- define "sei.documentsMount" -}}

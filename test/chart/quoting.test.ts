@@ -1,0 +1,29 @@
+/**
+ * Names that come from platform.yaml reach the chart as strings and must stay
+ * strings: a valid Kubernetes name such as "1234" or "1e3", rendered unquoted,
+ * would become a number and the API server would refuse the manifest.
+ */
+import { describe, expect, it } from "vitest";
+import { examplePlan } from "../../scripts/lib/example-plan.ts";
+import { get, helmTemplate } from "./support.ts";
+
+describe("names that look like numbers", () => {
+  it("stay strings in the Ingress and the volumes", async () => {
+    const values = examplePlan({ tier: "medio", phase: "production" }).release!.values;
+    const manifests = await helmTemplate({
+      ...values,
+      ingress: { ...values.ingress, className: "1234", tlsSecretName: "1e3" },
+      solr: { ...values.solr, existingClaim: "0777" },
+      documents: { ...values.documents, existingClaim: "0778" },
+    });
+    const ingress = get(manifests, "Ingress", "sei-app").spec as {
+      ingressClassName: unknown;
+      tls: { secretName: unknown }[];
+    };
+    expect(ingress.ingressClassName).toBe("1234");
+    expect(ingress.tls[0]!.secretName).toBe("1e3");
+    const solr = JSON.stringify(get(manifests, "StatefulSet", "sei-solr"));
+    expect(solr).toContain('"claimName":"0777"');
+    expect(JSON.stringify(get(manifests, "Deployment", "sei-app"))).toContain('"claimName":"0778"');
+  }, 120_000);
+});
