@@ -8,14 +8,19 @@
  * child process, through the bundled start-up path and through tsx for
  * comparison; and once more with the fleet committed in a git checkout, where
  * validate also compares it with HEAD (renames, removals, shrinking volumes).
+ * Then the uniqueness rules at scale: folders of 800 and 5,000 files that all
+ * share one IBGE code, domain, contract number and PNCP id (each file its own
+ * name), so every uniqueness rule meets one group of every file; the time
+ * should grow linearly with the number of files, not with its square.
  * A benchmark, not a test: it prints figures and the machine.
  *
  * Options: --runs N (default 10), --size N (the first N of the official list;
- * default all), --keep (leave the generated folder). `npm test` runs
+ * default all), --sharing N,M (the sizes of the shared-values folders; default
+ * 800,5000), --keep (leave the generated folders). `npm test` runs
  * benchValidate at a tiny size (test/bench/benches.test.ts) so it cannot rot.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -31,13 +36,24 @@ export interface ValidateBenchFigures {
   readonly bundled: readonly Timing[];
   readonly viaTsx: readonly Timing[];
   readonly inCheckout: readonly Timing[];
+  /** Per folder of files sharing values: its size and the timings. */
+  readonly sharing: readonly { readonly files: number; readonly timings: readonly Timing[] }[];
 }
 
-/** Writes the first `size` official municipalities (every phase in rotation) and times validate on them. */
-export function benchValidate(options: { runs: number; size?: number; keep?: boolean }): ValidateBenchFigures {
+/**
+ * Writes the first `size` official municipalities (every phase in rotation) and times validate on them;
+ * then on each folder of `sharing` files that share their identifying values.
+ */
+export function benchValidate(options: {
+  runs: number;
+  size?: number;
+  sharing?: readonly number[];
+  keep?: boolean;
+}): ValidateBenchFigures {
   const official = officialList().slice(0, options.size);
   const dir = mkdtempSync(join(tmpdir(), "sei-fleet-"));
   const checkout = new FixtureRepo();
+  const sharing = mkdtempSync(join(tmpdir(), "sei-sharing-"));
   try {
     official.forEach((m, index) => {
       // Every phase in rotation; a larger document repository on one file in ten.
@@ -60,22 +76,53 @@ export function benchValidate(options: { runs: number; size?: number; keep?: boo
       bundled: timeRuns(command, {}, options.runs),
       viaTsx: timeRuns(command, { SEI_INFRA_LOADER: "tsx" }, Math.max(1, Math.ceil(options.runs / 3))),
       inCheckout: timeRuns(["validate", "--format", "json"], {}, options.runs, checkout.root),
+      sharing: (options.sharing ?? []).map((files) => ({
+        files,
+        timings: timeRuns(
+          ["validate", "--municipalities", sharedValuesFolder(sharing, files), "--format", "json"],
+          {},
+          Math.max(1, Math.ceil(options.runs / 3)),
+          ROOT,
+          { invalid: true, warmUp: false },
+        ),
+      })),
     };
   } finally {
-    if (options.keep) console.log(`kept ${dir} and ${checkout.root}`);
+    if (options.keep) console.log(`kept ${dir}, ${checkout.root} and ${sharing}`);
     else {
       rmSync(dir, { recursive: true, force: true });
+      rmSync(sharing, { recursive: true, force: true });
       checkout.dispose();
     }
   }
 }
 
+/**
+ * `size` files named m-00001 … that all share Tiradentes's IBGE code, domain,
+ * contract number and PNCP id: one group of `size` files for each uniqueness rule.
+ */
+function sharedValuesFolder(parent: string, size: number): string {
+  const folder = join(parent, String(size));
+  mkdirSync(folder);
+  const tiradentes = officialList().find((m) => m.name === "Tiradentes")!;
+  const text = municipalityYaml({ official: tiradentes, tier: fittingTier(tiradentes.population), sequence: 1 });
+  for (let i = 1; i <= size; i++) {
+    const name = `m-${String(i).padStart(5, "0")}`;
+    writeFileSync(join(folder, `${name}.yaml`), text.replace("  name: tiradentes\n", `  name: ${name}\n`));
+  }
+  return folder;
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const option = (name: string) => Number(args[args.indexOf(name) + 1]) || undefined;
-  const { files, bundled, viaTsx, inCheckout } = benchValidate({
+  const sharingSizes = args.includes("--sharing")
+    ? (args[args.indexOf("--sharing") + 1] ?? "").split(",").map(Number)
+    : [800, 5000];
+  const { files, bundled, viaTsx, inCheckout, sharing } = benchValidate({
     runs: option("--runs") ?? 10,
     size: option("--size"),
+    sharing: sharingSizes,
     keep: args.includes("--keep"),
   });
   const cpu = /^model name\s*:\s*(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown";
@@ -87,6 +134,8 @@ function main(): void {
   console.log(`sei-infra validate, ${files} files, bundled start-up: ${summary(bundled)}`);
   console.log(`sei-infra validate, ${files} files, tsx loader:        ${summary(viaTsx)}`);
   console.log(`sei-infra validate, ${files} files, git checkout:      ${summary(inCheckout)} (compared with HEAD)`);
+  for (const folder of sharing)
+    console.log(`sei-infra validate, ${folder.files} files sharing values: ${summary(folder.timings)}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
@@ -97,8 +146,19 @@ export interface Timing {
   readonly cpuMs: number;
 }
 
-/** Timings of `count` runs, after one untimed run that also builds the bundle if needed. */
-function timeRuns(command: readonly string[], env: Record<string, string>, count: number, cwd = ROOT): Timing[] {
+/**
+ * Timings of `count` runs, after one untimed run that also builds the bundle if needed (unless `warmUp` is false).
+ * Each run must report the folder valid; with `invalid`, it must exit 1 with nothing on standard error, and its
+ * report is not read (written to /dev/null: before the uniqueness rules named at most a few other files, the
+ * report of 5,000 files sharing values would have been gigabytes).
+ */
+function timeRuns(
+  command: readonly string[],
+  env: Record<string, string>,
+  count: number,
+  cwd = ROOT,
+  { invalid = false, warmUp = true } = {},
+): Timing[] {
   const run = (): Timing => {
     const cpuBefore = childrenCpuMs();
     const started = process.hrtime.bigint();
@@ -106,14 +166,20 @@ function timeRuns(command: readonly string[], env: Record<string, string>, count
       cwd,
       env: { ...process.env, ...env },
       encoding: "utf8",
+      stdio: ["ignore", invalid ? "ignore" : "pipe", "pipe"],
     });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    if (invalid) {
+      if (result.status !== 1 || result.stderr !== "")
+        throw new Error(`validate did not report the invalid folder (exit ${result.status}): ${result.stderr}`);
+      return { wallMs, cpuMs: childrenCpuMs() - cpuBefore };
+    }
     const report = result.status === 0 ? (JSON.parse(result.stdout) as { ok: boolean; files: string[] }) : undefined;
     if (!report?.ok)
       throw new Error(`validate failed (exit ${result.status}): ${result.stdout.slice(0, 2000)}${result.stderr}`);
     return { wallMs, cpuMs: childrenCpuMs() - cpuBefore };
   };
-  run();
+  if (warmUp) run();
   return Array.from({ length: count }, run);
 }
 

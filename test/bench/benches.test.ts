@@ -25,9 +25,10 @@ describe("benchmarks at a tiny size", () => {
   }, 120_000);
 
   it("bench:validate times the three ways of running validate", () => {
-    const figures = benchValidate({ runs: 1, size: 12 });
+    const figures = benchValidate({ runs: 1, size: 12, sharing: [5] });
     expect(figures.files).toBe(12);
     expect([timed(figures.bundled), timed(figures.viaTsx), timed(figures.inCheckout)]).toEqual([true, true, true]);
+    expect(figures.sharing.map((folder) => [folder.files, timed(folder.timings)])).toEqual([[5, true]]);
   }, 120_000);
 
   it("bench:synth synthesizes the fleet and one municipality, with time and peak memory", () => {
