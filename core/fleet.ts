@@ -108,7 +108,8 @@ export function loadFleet({
     : [];
 
   const reported = new Set(selected ?? municipalityFiles);
-  const isReported = (file: string) => reported.has(file) || !municipalityFiles.includes(file);
+  const inFolder = new Set(municipalityFiles);
+  const isReported = (file: string) => reported.has(file) || !inFolder.has(file);
   const diagnostics = [
     ...platform.diagnostics,
     ...tierFolder.diagnostics,

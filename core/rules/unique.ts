@@ -9,7 +9,14 @@ import { quoted } from "../printable.ts";
 import type { FieldPath } from "../load/locate.ts";
 import { finding, where, type Located, type FleetRule } from "./fleet-rule.ts";
 
-/** Checked on every readable file (drafts), so the value is read from plain data, when it is text. */
+/** How many of the other files sharing a value a message names; the rest are counted. */
+const NAMED = 3;
+
+/**
+ * Checked on every readable file (drafts), so the value is read from plain data, when it is text.
+ * Linear in the number of files: one pass groups them, and each message names at most NAMED
+ * others (a folder of 5,000 files sharing a value must not print 25 million names).
+ */
 function uniqueField(id: string, path: FieldPath): FleetRule {
   const label = (path[0] === "spec" ? path.slice(1) : path).join(".");
   return {
@@ -19,23 +26,38 @@ function uniqueField(id: string, path: FieldPath): FleetRule {
       const byValue = new Map<string, Located<unknown>[]>();
       for (const doc of drafts) {
         const found = valueAt(doc.value, path);
-        const value = typeof found === "string" ? found : undefined;
-        if (value === undefined) continue;
-        byValue.set(value, [...(byValue.get(value) ?? []), doc]);
+        if (typeof found !== "string") continue;
+        const group = byValue.get(found);
+        if (group) group.push(doc);
+        else byValue.set(found, [doc]);
       }
       const diagnostics: Diagnostic[] = [];
       for (const [value, docs] of byValue) {
         if (docs.length < 2) continue;
+        // The first NAMED + 1 files hold NAMED others for any file of the group.
+        const named = docs.slice(0, NAMED + 1).map((doc) => [doc, where(doc, path)] as const);
         for (const doc of docs) {
-          const others = docs.filter((other) => other !== doc).map((other) => where(other, path));
+          const others = named
+            .filter(([other]) => other !== doc)
+            .slice(0, NAMED)
+            .map(([, at]) => at);
           diagnostics.push(
-            finding(doc, { path, message: `${label} ${quoted(value)} is also used by ${others.join(" and ")}` }),
+            finding(doc, {
+              path,
+              message: `${label} ${quoted(value)} is also used by ${listed(others, docs.length - 1 - others.length)}`,
+            }),
           );
         }
       }
       return diagnostics;
     },
   };
+}
+
+/** "a", "a and b", "a, b and c", "a, b, c and 2 more files". */
+function listed(names: readonly string[], more: number): string {
+  const items = more > 0 ? [...names, `${more} more file${more === 1 ? "" : "s"}`] : names;
+  return items.length < 2 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
 export const uniqueName = uniqueField("unique-name", ["metadata", "name"]);

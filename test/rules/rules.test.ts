@@ -87,6 +87,37 @@ describe.each([
   });
 });
 
+describe("uniqueness in a large group", () => {
+  it("names at most three of the other files, and counts the rest", () => {
+    // Six files with Tiradentes's domain, each under its own name.
+    const files = Object.fromEntries(
+      ["a", "b", "c", "d", "e", "f"].map((name) => [
+        `${name}.yaml`,
+        edit(edit(DIAMANTINA, "name: diamantina", `name: ${name}`), "domain:", "domain: sei.tiradentes.mg.gov.br"),
+      ]),
+    );
+    const found = lines(fleetOf(files).diagnostics).filter((l) => l.includes("spec.domain: domain"));
+    expect(found).toHaveLength(6);
+    expect(found[0]).toBe(
+      'error m/a.yaml:15:11 spec.domain: domain "sei.tiradentes.mg.gov.br" is also used by m/b.yaml:15, m/c.yaml:15, m/d.yaml:15 and 2 more files',
+    );
+    expect(found[5]).toBe(
+      'error m/f.yaml:15:11 spec.domain: domain "sei.tiradentes.mg.gov.br" is also used by m/a.yaml:15, m/b.yaml:15, m/c.yaml:15 and 2 more files',
+    );
+  });
+  it("names all of up to three others", () => {
+    const files = Object.fromEntries(
+      ["a", "b", "c", "d"].map((name) => [
+        `${name}.yaml`,
+        edit(edit(DIAMANTINA, "name: diamantina", `name: ${name}`), "domain:", "domain: sei.tiradentes.mg.gov.br"),
+      ]),
+    );
+    expect(lines(fleetOf(files).diagnostics).filter((l) => l.includes("spec.domain: domain"))[1]).toBe(
+      'error m/b.yaml:15:11 spec.domain: domain "sei.tiradentes.mg.gov.br" is also used by m/a.yaml:15, m/c.yaml:15 and m/d.yaml:15',
+    );
+  });
+});
+
 describe("uniqueness with an invalid file", () => {
   it("still reports the duplicate when the other file has an unrelated error", () => {
     const broken = edit(TIRADENTES, "tier:", "tir: pequeno-i");
