@@ -10,7 +10,9 @@ import { renderJson } from "./capacity/json.ts";
 import { renderMarkdown } from "./capacity/markdown.ts";
 import { renderText } from "./capacity/text.ts";
 import { formatGithub } from "./diagnostics/github.ts";
+import { formatGitlab } from "./diagnostics/gitlab.ts";
 import { formatJson } from "./diagnostics/json.ts";
+import { formatJunit } from "./diagnostics/junit.ts";
 import { formatText } from "./diagnostics/text.ts";
 
 /** What `validate` reports: the diagnostics of the files it checked. */
@@ -26,6 +28,8 @@ export const FORMATS = {
     text: (r: DiagnosticReport) => formatText(r.diagnostics, { colour: r.colour, fileCount: r.files.length }),
     json: (r: DiagnosticReport) => formatJson(r.diagnostics, r.files),
     github: (r: DiagnosticReport) => formatGithub(r.diagnostics, r.files.length),
+    gitlab: (r: DiagnosticReport) => formatGitlab(r.diagnostics),
+    junit: (r: DiagnosticReport) => formatJunit(r.diagnostics, r.files),
   },
   capacity: { text: renderText, markdown: renderMarkdown, json: renderJson, csv: renderCsv },
 } as const satisfies { readonly diagnostics: Formats<DiagnosticReport>; readonly capacity: Formats<CapacityResult> };
@@ -35,6 +39,8 @@ export const FORMAT_ALIASES: Readonly<Record<string, string>> = {
   md: "markdown",
   txt: "text",
   gh: "github",
+  gl: "gitlab",
+  "code-quality": "gitlab",
 };
 
 /** The renderers of one report, by format name. */

@@ -4,10 +4,9 @@
  * failed, refused or drifted stack is a failure carrying its reason and the
  * end of its log; a skipped stack is skipped.
  *
- * Written by hand: the format is a dozen elements, and escaping is the only
- * subtle part (XML 1.0 forbids most control characters even as references,
- * and engine logs can hold them).
+ * Written by hand: the format is a dozen elements; the escaping is report/xml.ts.
  */
+import { xmlAttr as attr, xmlText as text } from "../../report/xml.ts";
 import { BAD_STATUSES, type FleetReport, type StackReport } from "../report.ts";
 
 /** Log excerpts by stack name (the end of each log), for failures. */
@@ -63,16 +62,3 @@ function counts(stacks: readonly StackReport[]): string {
 
 const sum = (stacks: readonly StackReport[]) => stacks.reduce((total, s) => total + s.durationMs, 0);
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
-
-/** Characters XML 1.0 cannot hold at all (C0 controls but tab, line feed, carriage return; lone surrogates; U+FFFE/U+FFFF). */
-const FORBIDDEN =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function text(value: string): string {
-  return value.replace(FORBIDDEN, "\uFFFD").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-function attr(value: string): string {
-  return text(value).replace(/"/g, "&quot;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
-}
