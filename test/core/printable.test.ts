@@ -78,9 +78,12 @@ describe("every output format, fed hostile text", () => {
     (format) => {
       const out = FORMATS.diagnostics[format]({ diagnostics: [diagnostic], files: [diagnostic.file], colour: false });
       expect(RAW_CONTROL.exec(out)?.[0]).toBeUndefined();
-      // One line per problem plus the summary: no line break in the data starts another one.
+      // Line formats: one line per problem plus the summary, so no line break in the data starts another one.
       const lines = out.trimEnd().split("\n");
-      if (format !== "json") expect(lines).toHaveLength(2);
+      if (format === "text" || format === "github") expect(lines).toHaveLength(2);
+      // Structured formats: the hostile text stays inside its one value.
+      if (format === "gitlab") expect(JSON.parse(out)).toHaveLength(1);
+      if (format === "junit") expect(out.match(/<failure /g)).toHaveLength(1);
       expect(out).toContain("\\u001b[31mred");
     },
   );
