@@ -238,6 +238,9 @@ export const helmValuesSchema = z
         }),
         z.null(),
       ])
+      // Optional as well as nullable: Helm deletes a key whose value is null when it merges the values, so the
+      // release's null (no directory: nobody can log in) reaches the schema as a missing key.
+      .optional()
       .meta({
         description:
           "PRODEMGE's directory, registered as SIP's authentication server by the first install; null: no directory, nobody can log in",
@@ -251,6 +254,7 @@ export const helmValuesSchema = z
         }),
         z.null(),
       ])
+      .optional() // null reaches the schema as a missing key, as for directory
       .meta({
         description:
           "The team member the first install makes SIP's and SEI's administrator (logs in through the directory); null: none yet",

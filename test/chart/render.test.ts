@@ -306,6 +306,24 @@ describe("app", () => {
   });
 });
 
+describe("a cluster without a directory", () => {
+  // The plan's null deletes values.yaml's example directory (Helm drops a null key when it merges values), and
+  // the schema must still accept the release: this is the e2e cluster's platform and any cluster before go-live.
+  it("renders, with no directory variable, CA or bind Secret", async () => {
+    const values = { ...examplePlan({ tier: "pequeno-i", phase: "production" }).release!.values };
+    const manifests = await helmTemplate({ ...values, directory: null, firstAdministrator: null });
+    // Every env entry of every container, as `NAME` or `NAME<-secret>` for a Secret reference.
+    const env = JSON.stringify(manifests).match(
+      /"name":"[A-Z_]+"(,"value(From)?":\{"secretKeyRef":\{"name":"[^"]+")?/g,
+    );
+    expect(env?.filter((e) => /APP_DIRECTORY|LDAPTLS_CACERT|sei-directory/.test(e)) ?? []).toEqual([]);
+    expect(env?.length).toBeGreaterThan(20); // the pattern does find env entries
+    expect(manifests.filter((m) => m.kind === "ConfigMap").map((m) => m.metadata.name)).not.toContain(
+      "sei-directory-ca",
+    );
+  });
+});
+
 describe("environment", () => {
   it.each(cases.map((c) => [name(c), c] as const))(
     "%s: APP_* settings from the ConfigMap, secrets by reference only",
