@@ -1,7 +1,8 @@
 /**
  * SeiRelease: the SEI application (app, scheduler, updater hook, Solr,
  * memcached, JOD, ingress) as a `helm_release` of the in-repo chart
- * `charts/sei`, with the values the plan resolved.
+ * `charts/sei`, packaged into the stack folder under a name that carries its
+ * content digest (stacks/chart-package.ts), with the values the plan resolved.
  */
 import { Construct, Release, type ITerraformDependable } from "../runtime/cdktf.ts";
 import type { ReleasePlan } from "../core/plan.ts";
@@ -13,10 +14,11 @@ export interface SeiReleaseProps {
   /** Release name, values, waiting and timeout. */
   readonly release: ReleasePlan;
   /**
-   * Chart folder as Terraform should read it: absolute, because Terraform runs
-   * in the stack's folder under cdktf.out, not in the repository.
+   * File name of the packaged chart in the stack's folder, where the engine
+   * runs: relative, so the stack holds no checkout path; named by the chart's
+   * digest, so a chart change changes `chart` and plans an upgrade.
    */
-  readonly chartDirectory: string;
+  readonly chartFile: string;
   /**
    * What must exist before the release installs: namespace, quota, policies,
    * Secrets and claims the chart refers to by name.
@@ -34,7 +36,8 @@ export class SeiRelease extends Construct {
     this.resource = new Release(this, "Resource", {
       name: release.name,
       namespace: props.namespace,
-      chart: props.chartDirectory,
+      // "./" makes Helm read a local file and never look the name up in a repository.
+      chart: `./${props.chartFile}`,
       createNamespace: false,
       // JSON is YAML: the values reach Helm exactly as the plan holds them.
       values: [terraformLiteral(JSON.stringify(release.values))],

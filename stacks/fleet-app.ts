@@ -3,16 +3,34 @@
  * into a folder. Used by stacks/main.ts and by the synthesis tests, so both
  * build exactly the same stacks.
  */
+import { writeFileSync } from "node:fs";
+import { join, relative, resolve, sep } from "node:path";
 import { App, TerraformResource } from "../runtime/cdktf.ts";
 import type { InstancePlan } from "../core/plan.ts";
 import { textTable } from "../report/table.ts";
-import { MunicipalityStack } from "./municipality-stack.ts";
+import { packageChart, type ChartPackage } from "./chart-package.ts";
+import { MunicipalityStack, chartOf, type StackInputs } from "./municipality-stack.ts";
+
+/**
+ * The stacks' inputs for a synthesis into `outdir` (the folder the stacks
+ * finally live in, under outdir/stacks/): every chart the plans name packaged
+ * once, and the way from a stack folder back to the repository `root`.
+ */
+export function stackInputs(root: string, outdir: string, plans: readonly InstancePlan[]): StackInputs {
+  const chartPaths = new Set(plans.flatMap((plan) => (plan.release ? [plan.release.chartPath] : [])));
+  const charts = new Map<string, ChartPackage>();
+  for (const path of chartPaths) charts.set(path, packageChart(resolve(root, path)));
+  const rootFromStack = relative(join(resolve(outdir), "stacks", "stack"), resolve(root))
+    .split(sep)
+    .join("/");
+  return { rootFromStack: rootFromStack || ".", charts };
+}
 
 export interface FleetAppOptions {
-  /** Repository root (chart folder, local state folder). */
-  readonly root: string;
   /** Folder cdktf writes manifest.json and stacks/ into. */
   readonly outdir: string;
+  /** Charts and the repository root as the stacks see them (stackInputs). */
+  readonly inputs: StackInputs;
   /**
    * Run cdktf's construct validations (provider presence per stack). The
    * stacks are built from validated plans, so the app skips them for speed.
@@ -34,8 +52,20 @@ export function buildFleetApp(
   options: FleetAppOptions,
 ): { app: App; stacks: MunicipalityStack[] } {
   const app = new App({ outdir: options.outdir, skipValidation: !options.validate, stackTraces: false });
-  const stacks = plans.map((plan) => new MunicipalityStack(app, { plan, root: options.root }));
+  const stacks = plans.map((plan) => new MunicipalityStack(app, { plan, inputs: options.inputs }));
   return { app, stacks };
+}
+
+/** Builds and synthesizes the app, then puts the packaged chart in the folder of every stack with a release. */
+export function synthesizeApp(plans: readonly InstancePlan[], options: FleetAppOptions): SummaryRow[] {
+  const { app, stacks } = buildFleetApp(plans, options);
+  app.synth();
+  for (const { plan } of stacks) {
+    if (!plan.release) continue;
+    const chart = chartOf(options.inputs, plan.release.chartPath);
+    writeFileSync(join(options.outdir, "stacks", plan.stackName, chart.fileName), chart.archive);
+  }
+  return summarize(stacks);
 }
 
 export function summarize(stacks: readonly MunicipalityStack[]): SummaryRow[] {

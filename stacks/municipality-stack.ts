@@ -9,7 +9,6 @@
  * a data-bearing resource, and no construct id depends on tier, size, phase
  * or version, so the Terraform addresses never change.
  */
-import { resolve } from "node:path";
 import {
   HelmProvider,
   KubernetesProvider,
@@ -27,17 +26,26 @@ import { SeiRelease } from "../constructs/sei-release.ts";
 import { StorageClassGuard } from "../constructs/storage-class-guard.ts";
 import { Tenancy } from "../constructs/tenancy.ts";
 import { prepareStandaloneStack } from "../runtime/prepare-stack.ts";
+import type { ChartPackage } from "./chart-package.ts";
 import { StateBackend, backendAttributes } from "./state-backend.ts";
 import { StateEncryption } from "./state-encryption.ts";
+
+/**
+ * What a stack refers to outside its plan, as seen from the stack's folder
+ * (where the engine runs): relative, so a stack holds no checkout path and
+ * two clones synthesize the same bytes.
+ */
+export interface StackInputs {
+  /** The repository root from a stack folder ("../../.." under cdktf.out): anchors a relative local state folder. */
+  readonly rootFromStack: string;
+  /** The packaged charts, by the chart path the plans name (each packaged once per synthesis). */
+  readonly charts: ReadonlyMap<string, ChartPackage>;
+}
 
 export interface MunicipalityStackProps {
   /** The resolved plan of the municipality: every name, size and value. */
   readonly plan: InstancePlan;
-  /**
-   * Repository root: anchors the chart folder and a local state folder, so
-   * the stack is the same whatever the working directory.
-   */
-  readonly root: string;
+  readonly inputs: StackInputs;
 }
 
 export class MunicipalityStack extends TerraformStack {
@@ -48,7 +56,7 @@ export class MunicipalityStack extends TerraformStack {
     super(scope, plan.stackName);
     this.plan = plan;
 
-    new StateBackend(this, backendAttributes(plan.stateBackend, props.root), plan.stateBackend.type);
+    new StateBackend(this, backendAttributes(plan.stateBackend, props.inputs.rootFromStack), plan.stateBackend.type);
     if (plan.stateEncryption) new StateEncryption(this, plan.stateEncryption);
 
     const kubeconfig = { configPath: plan.cluster.kubeconfigPath, configContext: plan.cluster.context };
@@ -122,7 +130,7 @@ export class MunicipalityStack extends TerraformStack {
       new SeiRelease(this, "Release", {
         namespace,
         release: plan.release,
-        chartDirectory: resolve(props.root, plan.release.chartPath),
+        chartFile: chartOf(props.inputs, plan.release.chartPath).fileName,
         dependsOn: [
           ...tenancy.dependables,
           database.credentials.resource,
@@ -154,4 +162,10 @@ export class MunicipalityStack extends TerraformStack {
   public override prepareStack(): void {
     prepareStandaloneStack(this);
   }
+}
+
+export function chartOf(inputs: StackInputs, chartPath: string): ChartPackage {
+  const chart = inputs.charts.get(chartPath);
+  if (!chart) throw new Error(`the chart ${chartPath} was not packaged for this synthesis`);
+  return chart;
 }

@@ -7,9 +7,10 @@
  * classes: cdktf 0.21 has no kubernetes backend class, its pg class requires
  * `conn_str`, and its s3 class lacks `use_lockfile`.
  *
- * - local: an absolute path under the repository (cdktf's own default is
- *   absolute too). A relative path would resolve against the stack's folder
- *   inside cdktf.out, and the state would vanish with the next clean synth.
+ * - local: platform.yaml's folder is relative to the repository; the stack
+ *   reaches it relative to its own folder (where the engine runs), so the
+ *   stack holds no checkout path and the state stays outside cdktf.out,
+ *   where it would vanish with the next clean synth.
  * - pg: `conn_str` is left unset on purpose. Terraform's pg backend reads
  *   the `PG_CONN_STR` environment variable, so a password in the connection
  *   string never reaches cdktf.out.
@@ -18,7 +19,7 @@
  *   path-style, which every S3-compatible store accepts.
  * - kubernetes: a Secret per municipality, `tfstate-default-<suffix>`.
  */
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, posix } from "node:path";
 import { TerraformBackend, type Construct, type TerraformRemoteState } from "../runtime/cdktf.ts";
 import type { InstancePlan, StateBackendPlan } from "../core/plan.ts";
 
@@ -47,13 +48,17 @@ export class StateBackend extends TerraformBackend {
 /** Terraform's pg backend reads the connection string from this variable when `conn_str` is unset. */
 export const PG_CONN_STR = "PG_CONN_STR";
 
-/** The backend attributes for a plan's state backend; `root` anchors a relative local path. */
-export function backendAttributes(backend: StateBackendPlan, root: string): Record<string, unknown> {
+/**
+ * The backend attributes for a plan's state backend; `rootFromStack` (the
+ * repository root seen from the stack folder, "../../.." under cdktf.out)
+ * anchors a relative local path.
+ */
+export function backendAttributes(backend: StateBackendPlan, rootFromStack: string): Record<string, unknown> {
   const s = backend.settings;
   switch (backend.type) {
     case "local": {
       const path = required(s, "path", backend.type);
-      return { path: isAbsolute(path) ? path : resolve(root, path) };
+      return { path: isAbsolute(path) ? path : posix.join(rootFromStack, path) };
     }
     case "pg":
       return { schema_name: required(s, "schemaName", backend.type) };

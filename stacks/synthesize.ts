@@ -13,7 +13,8 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { InstancePlan } from "../core/plan.ts";
-import { buildFleetApp, summarize, type SummaryRow } from "./fleet-app.ts";
+import { stackInputs, synthesizeApp, type SummaryRow } from "./fleet-app.ts";
+import type { StackInputs } from "./municipality-stack.ts";
 import { withoutStackTraces } from "../runtime/stack-traces.ts";
 import { runTsxWorker } from "../runtime/worker-pool.ts";
 
@@ -42,7 +43,7 @@ const BATCH = 16;
 
 export interface WorkerInput {
   readonly plans: readonly InstancePlan[];
-  readonly root: string;
+  readonly inputs: StackInputs;
   /** Parent of the batch folders. */
   readonly outdir: string;
   /** Index of the next unclaimed plan, shared by all threads (Int32Array over a SharedArrayBuffer). */
@@ -50,16 +51,11 @@ export interface WorkerInput {
 }
 
 /** Claims batches until none is left; each batch becomes one App in `outdir/.batch-<first index>`. */
-export function synthesizeClaimed({ plans, root, outdir, next }: WorkerInput): SummaryRow[] {
+export function synthesizeClaimed({ plans, inputs, outdir, next }: WorkerInput): SummaryRow[] {
   return withoutStackTraces(() => {
     const rows: SummaryRow[] = [];
     for (let start = Atomics.add(next, 0, BATCH); start < plans.length; start = Atomics.add(next, 0, BATCH)) {
-      const { app, stacks } = buildFleetApp(plans.slice(start, start + BATCH), {
-        root,
-        outdir: batchDir(outdir, start),
-      });
-      app.synth();
-      rows.push(...summarize(stacks));
+      rows.push(...synthesizeApp(plans.slice(start, start + BATCH), { inputs, outdir: batchDir(outdir, start) }));
     }
     return rows;
   });
@@ -74,18 +70,14 @@ export async function synthesizeFleet(
     1,
     Math.min(wanted, Math.floor(plans.length / (options.stacksPerWorker ?? STACKS_PER_WORKER))),
   );
-  if (threads === 1) {
-    return withoutStackTraces(() => {
-      const { app, stacks } = buildFleetApp(plans, { root: options.root, outdir: options.outdir });
-      app.synth();
-      return summarize(stacks);
-    });
-  }
+  // Computed once here, for the final folder (a batch folder sits one level deeper).
+  const inputs = stackInputs(options.root, options.outdir, plans);
+  if (threads === 1) return withoutStackTraces(() => synthesizeApp(plans, { inputs, outdir: options.outdir }));
 
   mkdirSync(options.outdir, { recursive: true });
   const input: WorkerInput = {
     plans,
-    root: options.root,
+    inputs,
     outdir: options.outdir,
     next: new Int32Array(new SharedArrayBuffer(4)),
   };

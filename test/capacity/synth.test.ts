@@ -25,7 +25,7 @@ import type { InstancePlan } from "../../core/plan.ts";
 import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
 import { workingTree } from "../../sources/working-tree.ts";
 import { MunicipalityStack } from "../../stacks/municipality-stack.ts";
-import type { StackJson } from "../synth/support.ts";
+import { appInputs, type StackJson } from "../synth/support.ts";
 import { podsOf, totalsOf } from "../synth/workloads.ts";
 import { FixtureRepo, REPO_ROOT, official, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
 import { capacity, type ReportJson } from "./run.ts";
@@ -56,7 +56,7 @@ afterAll(() => repo.dispose());
 type Json = Record<string, unknown>;
 
 function synthesize(plan: InstancePlan): StackJson {
-  const stack = new MunicipalityStack(Testing.app(), { plan, root: REPO_ROOT });
+  const stack = new MunicipalityStack(Testing.app(), { plan, inputs: appInputs() });
   return JSON.parse(Testing.synth(stack)) as StackJson;
 }
 

@@ -3,7 +3,6 @@
  * the fields that matter, asserted explicitly.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
@@ -13,6 +12,7 @@ import { DataVolume } from "../../constructs/data-volume.ts";
 import { Database } from "../../constructs/database.ts";
 import { DocumentStorage } from "../../constructs/document-storage.ts";
 import { SeiRelease } from "../../constructs/sei-release.ts";
+import { packageChart } from "../../stacks/chart-package.ts";
 import { StorageClassGuard } from "../../constructs/storage-class-guard.ts";
 import { Tenancy } from "../../constructs/tenancy.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
@@ -324,25 +324,25 @@ describe("Database", () => {
 });
 
 describe("SeiRelease", () => {
-  it("installs the in-repo chart with the plan's values and waiting as planned", () => {
+  it("installs the packaged chart the stack folder holds, with the plan's values and waiting as planned", () => {
     const release = plan.release!;
-    const chartDirectory = join(REPO_ROOT, release.chartPath);
+    const chart = packageChart(join(REPO_ROOT, release.chartPath));
     const text = Testing.synthScope((scope) => {
       new SeiRelease(scope, "Release", {
         namespace: "sei-exemplo",
         release: { ...release, wait: false },
-        chartDirectory,
+        chartFile: chart.fileName,
       });
     });
     const helm = resources(parse(text), "helm_release")[0] as Record<string, unknown>;
     expect(helm).toMatchObject({
       name: "sei",
       namespace: "sei-exemplo",
-      chart: chartDirectory,
+      // Relative to the stack folder the engine runs in; the digest in the name is what plans an update.
+      chart: `./sei-${chart.digest}.tgz`,
       wait: false,
       wait_for_jobs: false,
     });
-    expect(existsSync(join(helm.chart as string, "Chart.yaml"))).toBe(true);
     expect(JSON.parse((helm.values as string[])[0]!)).toEqual(release.values);
   });
 });

@@ -18,11 +18,18 @@ const withBackend = (stateBackend: StateBackendPlan): InstancePlan => ({
 const backendOf = (plan: InstancePlan) => synthStack(plan).json.terraform!.backend!;
 
 describe("state backends", () => {
-  it("local: an absolute path under the repository, never inside cdktf.out", () => {
+  it("local: the repository's state folder, relative to the stack folder (no checkout path), never inside cdktf.out", () => {
     const backend = backendOf(
       withBackend({ type: "local", settings: { path: "terraform-state/sei-exemplo.tfstate" } }),
     );
-    expect(backend).toEqual({ local: { path: `${REPO_ROOT.replace(/\/$/, "")}/terraform-state/sei-exemplo.tfstate` } });
+    // cdktf.out/stacks/sei-exemplo → the repository root is three folders up.
+    expect(backend).toEqual({ local: { path: "../../../terraform-state/sei-exemplo.tfstate" } });
+    expect(JSON.stringify(backend)).not.toContain(REPO_ROOT.replace(/\/$/, ""));
+  });
+
+  it("local: an absolute folder in platform.yaml stays as written", () => {
+    const backend = backendOf(withBackend({ type: "local", settings: { path: "/srv/state/sei-exemplo.tfstate" } }));
+    expect(backend).toEqual({ local: { path: "/srv/state/sei-exemplo.tfstate" } });
   });
 
   it("local: state files stay out of git in whatever folder platform.yaml names (they hold the generated passwords)", () => {

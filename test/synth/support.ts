@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Testing } from "cdktf";
 import type { InstancePlan } from "../../core/plan.ts";
-import { buildFleetApp } from "../../stacks/fleet-app.ts";
-import type { MunicipalityStack } from "../../stacks/municipality-stack.ts";
-import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
+import { buildFleetApp, stackInputs } from "../../stacks/fleet-app.ts";
+import type { MunicipalityStack, StackInputs } from "../../stacks/municipality-stack.ts";
+import { REPO_ROOT, examplePlan } from "../../scripts/lib/example-plan.ts";
 import { mapFiles } from "../../scripts/lib/file-tree.ts";
 
 export { REPO_ROOT };
@@ -38,9 +38,17 @@ export function cleanScratch(): void {
   for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+let inputs: StackInputs | undefined;
+
+/** The stacks' inputs as the app computes them for the repository's cdktf.out (the chart packaged once). */
+export function appInputs(): StackInputs {
+  inputs ??= stackInputs(REPO_ROOT, join(REPO_ROOT, "cdktf.out"), [examplePlan({ tier: "medio" })]);
+  return inputs;
+}
+
 /** Builds one stack as the app does and returns it with its JSON. */
 export function synthStack(plan: InstancePlan): { stack: MunicipalityStack; text: string; json: StackJson } {
-  const { stacks } = buildFleetApp([plan], { root: REPO_ROOT, outdir: scratchDir() });
+  const { stacks } = buildFleetApp([plan], { inputs: appInputs(), outdir: scratchDir() });
   const stack = stacks[0]!;
   stack.prepareStack();
   const text = Testing.synth(stack);
@@ -59,9 +67,9 @@ export function onlyResource(json: StackJson, type: string): Record<string, unkn
   return all[0]!;
 }
 
-/** Replaces machine-specific absolute paths so snapshots hold on any checkout. */
+/** Replaces the chart's digest, so a snapshot of the stack holds across chart edits (the digest has its own tests). */
 export function portable(text: string): string {
-  return text.replaceAll(REPO_ROOT.replace(/\/$/, ""), "<repo>");
+  return text.replace(/sei-[0-9a-f]{64}\.tgz/g, "sei-<chart digest>.tgz");
 }
 
 export interface AppRun {

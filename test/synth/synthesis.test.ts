@@ -7,12 +7,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildFleetApp } from "../../stacks/fleet-app.ts";
+import { buildFleetApp, stackInputs, synthesizeApp } from "../../stacks/fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "../../stacks/output-dir.ts";
 import { keepStackTraces } from "../../runtime/stack-traces.ts";
 import { synthesizeFleet } from "../../stacks/synthesize.ts";
 import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
-import { REPO_ROOT, cleanScratch, scratchDir, tree } from "./support.ts";
+import { packageChart } from "../../stacks/chart-package.ts";
+import { REPO_ROOT, appInputs, cleanScratch, scratchDir, tree, type StackJson } from "./support.ts";
 
 afterAll(cleanScratch);
 
@@ -21,9 +22,9 @@ describe("MunicipalityStack.prepareStack", () => {
     "gives the output of cdktf's own preparation (%s): no cross-stack pass, pruned attributes",
     (phase) => {
       const plan = examplePlan({ tier: "grande", phase });
-      const ours = buildFleetApp([plan], { root: REPO_ROOT, outdir: scratchDir() }).stacks[0]!;
+      const ours = buildFleetApp([plan], { inputs: appInputs(), outdir: scratchDir() }).stacks[0]!;
       ours.prepareStack();
-      const theirs = buildFleetApp([plan], { root: REPO_ROOT, outdir: scratchDir() }).stacks[0]!;
+      const theirs = buildFleetApp([plan], { inputs: appInputs(), outdir: scratchDir() }).stacks[0]!;
       TerraformStack.prototype.prepareStack.call(theirs);
       expect(Testing.synth(ours)).toEqual(Testing.synth(theirs));
     },
@@ -55,13 +56,36 @@ describe("synthesizeFleet", () => {
     expect(readdirSync(two).sort()).toEqual(["manifest.json", "stacks"]);
   });
 
+  it("puts the packaged chart in every stack with a release, where its helm_release looks for it", async () => {
+    const plans = (["production", "suspended", "decommissioned"] as const).map((phase) =>
+      examplePlan({ tier: "medio", phase, name: `m-${phase}` }),
+    );
+    const outdir = scratchDir();
+    await synthesizeFleet(plans, { root: REPO_ROOT, outdir, workers: 1 });
+    const chart = packageChart(join(REPO_ROOT, "charts", "sei"));
+    for (const plan of plans) {
+      const folder = join(outdir, "stacks", plan.stackName);
+      const stack = JSON.parse(readFileSync(join(folder, "cdk.tf.json"), "utf8")) as StackJson;
+      const release = Object.values(stack.resource?.helm_release ?? {})[0];
+      const archives = readdirSync(folder).filter((f) => f.endsWith(".tgz"));
+      if (plan.release) {
+        expect(release?.chart).toBe(`./${chart.fileName}`);
+        expect(archives).toEqual([chart.fileName]);
+        expect(Buffer.compare(readFileSync(join(folder, chart.fileName)), chart.archive)).toBe(0);
+      } else {
+        expect(release).toBeUndefined();
+        expect(archives).toEqual([]);
+      }
+    }
+  });
+
   it("synthesizes without stack traces exactly what cdktf writes with them", async () => {
     const plans = TIER_IDS.map((tier) => examplePlan({ tier, name: `m-${tier}` }));
     const without = scratchDir();
     await synthesizeFleet(plans, { root: REPO_ROOT, outdir: without, workers: 1 });
     const withTraces = scratchDir();
     expect(keepStackTraces).toBe(false);
-    buildFleetApp(plans, { root: REPO_ROOT, outdir: withTraces }).app.synth();
+    synthesizeApp(plans, { inputs: stackInputs(REPO_ROOT, withTraces, plans), outdir: withTraces });
     expect(tree(without)).toEqual(tree(withTraces));
   });
 });
