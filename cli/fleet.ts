@@ -27,6 +27,7 @@ interface SelectArgs {
   readonly phase?: string[];
   readonly cluster?: string[];
   readonly municipalities: string;
+  readonly changedSince?: string;
 }
 
 function defineSelect(command: Command): Command {
@@ -35,7 +36,11 @@ function defineSelect(command: Command): Command {
     .option("--tier <tiers>", "only these tiers (repeatable)", collect)
     .option("--phase <phases>", "only these phases (repeatable)", collect)
     .option("--cluster <clusters>", "only these clusters of platform.yaml (repeatable)", collect)
-    .option("--municipalities <dir>", "folder of the municipality files", DEFAULTS.municipalities);
+    .option("--municipalities <dir>", "folder of the municipality files", DEFAULTS.municipalities)
+    .option(
+      "--changed-since <rev>",
+      "only stacks whose resolved plan differs from the one at this git revision; every stack when code, the chart or dependencies changed",
+    );
 }
 
 function selection(args: SelectArgs) {
@@ -46,6 +51,7 @@ function selection(args: SelectArgs) {
     ...(tiers ? { tiers } : {}),
     ...(phases ? { phases } : {}),
     ...(clusters ? { clusters } : {}),
+    ...(args.changedSince !== undefined ? { changedSince: args.changedSince } : {}),
   };
 }
 

@@ -97,6 +97,11 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
     const loaded = loadSelection(io.cwd, options, io.err);
     if (!loaded.ok) return EXIT.failed;
     const { stacks } = loaded;
+    if (stacks.length === 0) {
+      // Only --changed-since selects nothing (the other flags refuse an empty selection): nothing to do is success.
+      io.out(`sei-infra fleet ${command}: no stack selected; nothing ran\n`);
+      return EXIT.ok;
+    }
     const waves: Wave[] = steps ? planWaves(stacks, steps) : [{ name: "all", stacks }];
 
     if (apply?.dryRun) {
@@ -189,6 +194,7 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
         ...(options.tiers ? { tiers: [...options.tiers] } : {}),
         ...(options.phases ? { phases: [...options.phases] } : {}),
         ...(options.clusters ? { clusters: [...options.clusters] } : {}),
+        ...(options.changedSince !== undefined ? { changedSince: options.changedSince } : {}),
       },
       engine,
       startedAt: startedAt.toISOString(),

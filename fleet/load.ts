@@ -8,16 +8,21 @@
 import { existsSync, statSync } from "node:fs";
 import { join, posix, relative, resolve, sep } from "node:path";
 import { hasErrors } from "../core/diagnostics.ts";
-import { loadFleet, planFleet, PLATFORM_FILE } from "../core/fleet.ts";
+import { loadFleet, planFleet, PLATFORM_FILE, type DocumentCache } from "../core/fleet.ts";
+import { printable } from "../core/printable.ts";
 import type { Platform } from "../core/schema/platform.ts";
 import { formatDiagnostic } from "../report/diagnostics/text.ts";
+import { GitError } from "../sources/git-revisions.ts";
 import { workingTree } from "../sources/working-tree.ts";
+import { changedStacks, type ChangedStacksInput } from "./changed-since.ts";
 import { UsageError } from "../shell/exit.ts";
 import { selectStacks, type FleetStack, type Selection } from "./selection.ts";
 
 export interface SelectOptions extends Selection {
   /** Folder of the municipality files, relative to the project root. */
   readonly municipalities: string;
+  /** Only the stacks a change since this git revision touches (fleet/changed-since.ts). */
+  readonly changedSince?: string;
 }
 
 export type Loaded =
@@ -38,7 +43,9 @@ export function loadSelection(cwd: string, options: SelectOptions, err: (text: s
     if (!file) throw new UsageError(`--only ${name}: no municipality or stack of that name in ${dir}/`);
     return file;
   });
-  const fleet = loadFleet({ source: workingTree(cwd), municipalitiesDir: dir, ...(files ? { files } : {}) });
+  // Shared with the load of --changed-since's revision: a file both revisions hold is parsed once.
+  const cache: DocumentCache = new Map();
+  const fleet = loadFleet({ source: workingTree(cwd), municipalitiesDir: dir, cache, ...(files ? { files } : {}) });
   for (const d of fleet.diagnostics) if (d.severity === "warning") err(`${formatDiagnostic(d)}\n`);
   if (hasErrors(fleet.diagnostics) || !fleet.platform) {
     for (const d of fleet.diagnostics) if (d.severity === "error") err(`${formatDiagnostic(d)}\n`);
@@ -46,9 +53,31 @@ export function loadSelection(cwd: string, options: SelectOptions, err: (text: s
     return { ok: false };
   }
   const phases = new Map(fleet.municipalities.map(({ municipality: m }) => [m.metadata.name, m.spec.phase]));
-  const stacks = selectStacks(planFleet(fleet), options, {
+  const plans = planFleet(fleet);
+  const stacks = selectStacks(plans, options, {
     clusters: fleet.platform.spec.clusters.map((c) => c.name),
     phaseOf: (name) => phases.get(name),
   });
-  return { ok: true, stacks, platform: fleet.platform };
+  if (options.changedSince === undefined) return { ok: true, stacks, platform: fleet.platform };
+
+  const selected = new Set(stacks.map((s) => s.name));
+  const changes = sinceRevision(options.changedSince, {
+    root: cwd,
+    municipalitiesDir: dir,
+    plans: plans.filter((plan) => selected.has(plan.stackName)),
+    cache,
+  });
+  const changed = stacks.filter((s) => changes.reasons.has(s.name));
+  const count = `--changed-since ${options.changedSince}: ${changed.length} of ${stacks.length} stack(s) selected`;
+  err([...changes.lines, count].map((line) => `${printable(line)}\n`).join(""));
+  return { ok: true, stacks: changed, platform: fleet.platform };
+}
+
+function sinceRevision(revision: string, input: Omit<ChangedStacksInput, "revision">) {
+  try {
+    return changedStacks({ ...input, revision });
+  } catch (error) {
+    if (error instanceof GitError) throw new UsageError(`--changed-since ${revision}: ${error.message}`);
+    throw error;
+  }
 }

@@ -70,6 +70,7 @@ export const reportSchema = z.strictObject({
     tiers: z.array(z.string()).optional(),
     phases: z.array(z.string()).optional(),
     clusters: z.array(z.string()).optional(),
+    changedSince: z.string().optional(),
   }),
   /** Null only in a merged report no stack job wrote a report for. */
   engine: z.strictObject({ name: z.enum(["opentofu", "terraform"]), version: z.string(), path: z.string() }).nullable(),

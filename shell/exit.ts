@@ -20,7 +20,7 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 const USAGE = "usage: a bad option or argument, a missing file or folder; nothing was done";
 const FLEET_RUN = {
-  [EXIT.ok]: "every selected stack done (a plan with changes is not a failure)",
+  [EXIT.ok]: "every selected stack done (a plan with changes is not a failure), or --changed-since selected none",
   [EXIT.failed]: "a stack failed or was refused (the report says which)",
   [EXIT.usage]: USAGE,
 } as const;
@@ -46,7 +46,11 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
     [EXIT.usage]: USAGE,
     [EXIT.drift]: "drift found on at least one stack, and none failed",
   },
-  "fleet emit": { [EXIT.ok]: "pipeline written", [EXIT.failed]: "the pipeline cannot be emitted", [EXIT.usage]: USAGE },
+  "fleet emit": {
+    [EXIT.ok]: "pipeline written, or --changed-since selected no stack and nothing was written",
+    [EXIT.failed]: "the pipeline cannot be emitted",
+    [EXIT.usage]: USAGE,
+  },
   "fleet report merge": {
     [EXIT.ok]: "merged; no stack failed",
     [EXIT.failed]: "merged; a stack failed or was refused",

@@ -44,9 +44,7 @@ interface TreeEntry {
 
 /** One FileSource per revision, in the order given. */
 export function gitRevisions({ root, revisions, prefetch }: GitRevisionsOptions): FileSource[] {
-  for (const rev of revisions) {
-    if (rev === "" || rev.startsWith("-")) throw new GitError(`"${rev}" is not a git revision`);
-  }
+  for (const rev of revisions) checkRevision(rev);
   if (revisions.length === 0) return [];
   const commits = revParse(root, revisions);
   const trees = commits.map((commit) => listTree(root, commit));
@@ -111,6 +109,26 @@ export function differsFromWorkingTree(root: string, revision: string, paths: re
   if (result.status === 0) return false;
   if (result.status === 1) return true;
   throw new GitError(`git diff ${revision} failed (not a git checkout, or no such revision)`);
+}
+
+/**
+ * Every path (relative to root, "/" separators) whose content differs between
+ * `revision` and the working tree: tracked files changed, added or removed
+ * (a rename is both), and new files git does not ignore. Paths outside root
+ * are not listed. Two git processes whatever the size of the change.
+ */
+export function changedPaths(root: string, revision: string): string[] {
+  checkRevision(revision);
+  const [commit] = revParse(root, [revision]);
+  const nul = (out: Buffer) => out.toString("utf8").split("\0").filter(Boolean);
+  const diff = git(root, ["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--relative", commit!, "--"]);
+  const untracked = git(root, ["ls-files", "-z", "--others", "--exclude-standard"]);
+  return [...new Set([...nul(diff), ...nul(untracked)])].sort();
+}
+
+/** A revision is never read as an option of git. */
+function checkRevision(rev: string): void {
+  if (rev === "" || rev.startsWith("-")) throw new GitError(`"${rev}" is not a git revision`);
 }
 
 /** The commit of each revision; an unknown one is named in the error. */

@@ -50,6 +50,11 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
     const budget = parseFailureBudget(options.maxFailures);
     const loaded = loadSelection(io.cwd, options, io.err);
     if (!loaded.ok) return EXIT.failed;
+    if (loaded.stacks.length === 0) {
+      // Only --changed-since selects nothing: no pipeline is written rather than one without jobs.
+      io.out("sei-infra fleet emit: no stack selected; nothing was written\n");
+      return EXIT.ok;
+    }
 
     const waves = planWaves(loaded.stacks, steps);
     const backend = loaded.platform.spec.stateBackend;
