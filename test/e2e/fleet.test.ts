@@ -5,7 +5,7 @@
  * state in the real PostgreSQL. One municipality is made to fail: its
  * namespace already exists, made by someone else.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -178,5 +178,37 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
         [`sei-${quoted.name}`, "changes", 1],
       ].sort(),
     );
+  });
+
+  it("6. one template line edited: every stack plans an update of its release, and the apply rolls it out", async () => {
+    // The provider never diffs a local chart's templates (terraform-provider-helm#515); the digest in the packaged chart's name does.
+    const template = join(dir, "charts", "sei", "templates", "service-app.yaml");
+    const edited = readFileSync(template, "utf8").replace(
+      /^( {2}name: .*)$/m,
+      '$1\n  annotations: { sei.mg.gov.br/e2e-chart-edit: "one line" }',
+    );
+    writeFileSync(template, edited);
+
+    const planned = await fleet(dir, ["plan", "--concurrency", "4", "--report", "chart-plan.json"]);
+    expect(planned.code, planned.output).toBe(0);
+    const report = readReport("chart-plan.json");
+    expect(report.stacks).toHaveLength(12);
+    expect(statuses(report.stacks)).toEqual(["changes"]);
+    // One in-place update per stack (the release); the two stacks of step 5 also set their drift back.
+    expect(report.stacks.map((s) => [s.name, s.add, s.destroy]).filter(([, add, destroy]) => add || destroy)).toEqual(
+      [],
+    );
+    expect(report.stacks.map((s) => s.change).sort()).toEqual([...Array<number>(10).fill(1), 2, 2]);
+
+    const applied = await fleet(dir, ["apply", ...WAVES, "--report", "chart-apply.json"]);
+    expect(applied.code, applied.output).toBe(0);
+    expect(statuses(readReport("chart-apply.json").stacks)).toEqual(["applied"]);
+    for (const { name } of municipalities) {
+      const service = await get("service", "sei-app", `sei-${name}`);
+      expect(service.metadata.annotations?.["sei.mg.gov.br/e2e-chart-edit"], name).toBe("one line");
+    }
+    const again = await fleet(dir, ["plan", "--concurrency", "4", "--report", "chart-again.json"]);
+    expect(again.code, again.output).toBe(0);
+    expect(statuses(readReport("chart-again.json").stacks)).toEqual(["no-changes"]);
   });
 });
