@@ -20,7 +20,8 @@ export function stackInputs(root: string, outdir: string, plans: readonly Instan
   const chartPaths = new Set(plans.flatMap((plan) => (plan.release ? [plan.release.chartPath] : [])));
   const charts = new Map<string, ChartPackage>();
   for (const path of chartPaths) charts.set(path, packageChart(resolve(root, path)));
-  const rootFromStack = relative(join(resolve(outdir), "stacks", "stack"), resolve(root))
+  // Every stack folder is one level below outdir/stacks, so one way back serves them all.
+  const rootFromStack = relative(join(resolve(outdir), "stacks", "any"), resolve(root))
     .split(sep)
     .join("/");
   return { rootFromStack: rootFromStack || ".", charts };
