@@ -170,7 +170,12 @@ function readRevision(
   ];
   const municipalities = municipalityFiles.map((file) => loadDocument(source, file, municipalitySchema));
   const valid = municipalities.flatMap(({ file, value }) => (value ? [{ file, municipality: value }] : []));
-  const revision: Revision = { municipalities: valid, platform: platform.value, tiers: tierMap };
+  const revision: Revision = {
+    municipalities: valid,
+    files: new Set(municipalityFiles),
+    platform: platform.value,
+    tiers: tierMap,
+  };
   return { platform, tierFolder, tiers, folder, municipalityFiles, municipalities, revision };
 }
 

@@ -20,12 +20,17 @@ import { shrinkingVolumes } from "./volumes.ts";
 /** One revision (a loaded Fleet is one): its municipality files that are valid on their own, its platform and tiers. */
 export interface Revision {
   readonly municipalities: readonly Member[];
+  /** Every municipality file of the revision, valid or not. */
+  readonly files: ReadonlySet<string>;
   readonly platform: Platform | undefined;
   readonly tiers: ReadonlyMap<TierId, Tier>;
 }
 
 export function compareRevisions(before: Revision, after: Revision): Diagnostic[] {
-  return [...identityChanges(before.municipalities, after.municipalities), ...shrinkWarnings(before, after)];
+  return [
+    ...identityChanges(before.municipalities, after.municipalities, after.files),
+    ...shrinkWarnings(before, after),
+  ];
 }
 
 function shrinkWarnings(before: Revision, after: Revision): Diagnostic[] {

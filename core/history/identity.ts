@@ -29,7 +29,16 @@ export interface Member {
 
 const HOW = 'see "Renaming or removing a municipality" in docs/validate.md';
 
-export function identityChanges(before: readonly Member[], after: readonly Member[]): Diagnostic[] {
+/**
+ * `present` is every municipality file of the later revision, valid or not: a
+ * file that is still there but fails to parse or validate is neither removed
+ * nor renamed, and its own diagnostics say what is wrong with it.
+ */
+export function identityChanges(
+  before: readonly Member[],
+  after: readonly Member[],
+  present: ReadonlySet<string> = new Set(after.map((m) => m.file)),
+): Diagnostic[] {
   const beforeByName = new Map(before.map((m) => [m.municipality.metadata.name, m]));
   const afterByName = new Map(after.map((m) => [m.municipality.metadata.name, m]));
   const diagnostics: Diagnostic[] = [];
@@ -43,6 +52,7 @@ export function identityChanges(before: readonly Member[], after: readonly Membe
         diagnostics.push(backToContracted(old, same));
       continue;
     }
+    if (present.has(old.file)) continue;
     const renamed = after.find(
       (m) => m.municipality.spec.ibgeCode === ibgeCode && !beforeByName.has(m.municipality.metadata.name),
     );

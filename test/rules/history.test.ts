@@ -70,6 +70,17 @@ describe("compared with an earlier revision", () => {
     ]);
   });
 
+  it.each([
+    ["a tier typo", edit(TIRADENTES, "tier:", "tier: pequeno-1")],
+    ["a YAML syntax error", edit(TIRADENTES, "tier:", "tier: [pequeno-i")],
+    ["a tab", edit(TIRADENTES, "tier:", "\ttier: pequeno-i")],
+  ])("reports a deployed municipality's file with %s as invalid, never as removed or renamed", (_, broken) => {
+    const found = compare({ "tiradentes.yaml": TIRADENTES }, { "tiradentes.yaml": broken });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((l) => l.startsWith("error m/tiradentes.yaml:"))).toBe(true);
+    expect(found.filter((l) => /is removed|renames/.test(l))).toEqual([]);
+  });
+
   it("lets a decommissioned municipality's file go", () => {
     const decommissioned = edit(DIAMANTINA, "phase:", "phase: decommissioned");
     expect(
