@@ -27,7 +27,7 @@ export function shrinkingVolumes(
     return fileDiagnostic(
       now.file,
       `${name}: volume ${kind} (claim ${is[kind].claimName}) would shrink from ${from} to ${to}; ` +
-        `a volume cannot shrink without losing its data, keep it at ${from} or more`,
+        `a volume cannot shrink without losing its data: keep it at ${from} or more with spec.overrides.${kind}Storage: ${from}`,
       { severity, path: overridePath(kind, now) ?? "spec.tier" },
     );
   });

@@ -14,12 +14,7 @@ export function volumesOf(municipality: Municipality, tier: Tier, platform: Plat
   const overrides = municipality.spec.overrides ?? {};
   const databaseStorage = overrides.databaseStorage ?? t.database.storage;
   const documentsStorage = overrides.documentsStorage ?? t.documents.storage;
-  // A backup set holds a copy of the documents and dumps of the database, so the tier's backup
-  // room grows by whatever an override adds to either; it never drops below the tier's.
-  const backupStorage =
-    t.backup.storage +
-    Math.max(0, documentsStorage - t.documents.storage) +
-    Math.max(0, databaseStorage - t.database.storage);
+  const backupStorage = overrides.backupStorage ?? backupRoom(municipality, tier);
   return {
     database: volume("database", "sei-database-data", databaseStorage, storageClasses.readWriteOnce, "ReadWriteOnce"),
     documents: volume("documents", "sei-documents", documentsStorage, storageClasses.readWriteMany, "ReadWriteMany"),
@@ -32,6 +27,22 @@ export function volumesOf(municipality: Municipality, tier: Tier, platform: Plat
     ),
     backup: volume("backup", "sei-backups", backupStorage, storageClasses.readWriteOnce, "ReadWriteOnce"),
   };
+}
+
+/**
+ * The backup volume a municipality needs: a backup set holds a copy of the
+ * documents and dumps of the database, so the tier's backup room grows by
+ * whatever an override adds to either; it never drops below the tier's. The
+ * backupStorage override may only be larger (core/rules/backup-room.ts).
+ */
+export function backupRoom(municipality: Municipality, tier: Tier): number {
+  const t = tier.spec;
+  const overrides = municipality.spec.overrides ?? {};
+  return (
+    t.backup.storage +
+    Math.max(0, (overrides.documentsStorage ?? t.documents.storage) - t.documents.storage) +
+    Math.max(0, (overrides.databaseStorage ?? t.database.storage) - t.database.storage)
+  );
 }
 
 function volume(

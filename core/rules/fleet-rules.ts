@@ -3,6 +3,7 @@
  * Shape checks of a single field live in the zod schemas (core/schema/).
  */
 import type { Diagnostic } from "../diagnostics.ts";
+import { backupRoomRule } from "./backup-room.ts";
 import { domainSuffix } from "./domain-suffix.ts";
 import { fileName, tierFileName } from "./file-name.ts";
 import { firstAdministrator } from "./first-administrator.ts";
@@ -29,6 +30,7 @@ export const FLEET_RULES: readonly FleetRule[] = [
   placeholdersReplaced,
   launchAfterSigning,
   populationBand,
+  backupRoomRule,
   domainSuffix,
   knownCluster,
   defaultClusterDefined,

@@ -41,7 +41,8 @@ const person = z.strictObject({
 
 /**
  * Sizes a municipality may raise or lower against its tier, within bounds that
- * keep one contract from eating a cluster. Volumes may grow, never shrink: the
+ * keep one contract from eating a cluster; with one per volume, a tier
+ * downgrade can keep every volume's size. Volumes may grow, never shrink: the
  * capacity diff refuses a shrink between revisions, and validate warns of one
  * (core/history/volumes.ts).
  */
@@ -53,6 +54,10 @@ export const overridesSchema = z.strictObject({
     .optional()
     .meta({ description: "Database volume size, 5Gi to 2Ti" }),
   solrStorage: boundedByteQuantity("5Gi", "1Ti").optional().meta({ description: "Solr index volume size, 5Gi to 1Ti" }),
+  backupStorage: boundedByteQuantity("10Gi", "30Ti").optional().meta({
+    description:
+      "Backup volume size, 10Gi to 30Ti; at least the room the tier and the other overrides give it (a tier downgrade keeps the old size with it)",
+  }),
 });
 
 export const municipalitySchema = z.strictObject({

@@ -51,6 +51,7 @@ export interface MunicipalityFixture {
     readonly documentsStorage?: string;
     readonly databaseStorage?: string;
     readonly solrStorage?: string;
+    readonly backupStorage?: string;
   };
   /** Makes the contract number and PNCP id unique across the fleet. */
   readonly sequence: number;

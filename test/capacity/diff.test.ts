@@ -302,6 +302,22 @@ describe("capacity diff", () => {
     ]);
   });
 
+  it("a tier downgrade that keeps every volume with overrides passes, and shows the saving in CPU and memory", () => {
+    const repo = baseRepo();
+    const keep = { documentsStorage: "150Gi", databaseStorage: "25Gi", solrStorage: "20Gi", backupStorage: "180Gi" };
+    repo.municipality({ ...ABAETE, tier: "pequeno-i", population: 19_000, overrides: keep }).commit("abaete down");
+    const { code, json } = capacity(repo, { base: "HEAD~1", head: "HEAD" });
+    expect(json!.diagnostics).toEqual([]);
+    expect(code).toBe(0);
+    const [change] = json!.changes;
+    expect(change).toMatchObject({ name: "abaete", reasons: ["tier changed", "override changed"] });
+    const saving = subtractFigures(PEQUENO_I_PRODUCTION, PEQUENO_II_PRODUCTION);
+    expect(change!.delta.requests).toEqual(saving.requests);
+    expect(change!.delta.limits).toEqual(saving.limits);
+    expect(change!.delta.requests.atMaxReplicas.cpuMillicores).toBeLessThan(0);
+    expect(change!.delta.storageBytes.total).toBe(0);
+  });
+
   it("a pipeline municipality may shrink: it has no volume yet", () => {
     const repo = baseRepo();
     repo.municipality({ ...ABRE_CAMPO, tier: "pequeno-ii" }).commit("bigger");

@@ -99,7 +99,7 @@ describe("compared with an earlier revision", () => {
   it("warns that a smaller tier would shrink every volume, at the tier; --strict makes it an error", () => {
     const smaller = edit(DIAMANTINA, "tier:", "tier: pequeno-i");
     const shrink = (kind: string, claim: string, from: string, to: string) =>
-      `m/diamantina.yaml:9:9 spec.tier: diamantina: volume ${kind} (claim ${claim}) would shrink from ${from} to ${to}; a volume cannot shrink without losing its data, keep it at ${from} or more`;
+      `m/diamantina.yaml:9:9 spec.tier: diamantina: volume ${kind} (claim ${claim}) would shrink from ${from} to ${to}; a volume cannot shrink without losing its data: keep it at ${from} or more with spec.overrides.${kind}Storage: ${from}`;
     const expected = [
       shrink("database", "sei-database-data", "25Gi", "10Gi"),
       shrink("documents", "sei-documents", "150Gi", "50Gi"),
@@ -118,9 +118,27 @@ describe("compared with an earlier revision", () => {
     expect(compare({ "diamantina.yaml": DIAMANTINA }, { "diamantina.yaml": grown })).toEqual([]);
     // The backup room follows the documents override; no key of the file sets it, so it points at the tier.
     expect(compare({ "diamantina.yaml": grown }, { "diamantina.yaml": shrunk })).toEqual([
-      "warning m/diamantina.yaml:9:9 spec.tier: diamantina: volume backup (claim sei-backups) would shrink from 330Gi to 230Gi; a volume cannot shrink without losing its data, keep it at 330Gi or more",
-      "warning m/diamantina.yaml:21:23 spec.overrides.documentsStorage: diamantina: volume documents (claim sei-documents) would shrink from 300Gi to 200Gi; a volume cannot shrink without losing its data, keep it at 300Gi or more",
+      "warning m/diamantina.yaml:9:9 spec.tier: diamantina: volume backup (claim sei-backups) would shrink from 330Gi to 230Gi; a volume cannot shrink without losing its data: keep it at 330Gi or more with spec.overrides.backupStorage: 330Gi",
+      "warning m/diamantina.yaml:21:23 spec.overrides.documentsStorage: diamantina: volume documents (claim sei-documents) would shrink from 300Gi to 200Gi; a volume cannot shrink without losing its data: keep it at 300Gi or more with spec.overrides.documentsStorage: 300Gi",
     ]);
+  });
+
+  describe("a tier downgrade", () => {
+    const keep = (backup?: string) =>
+      // A census that puts it below 20,000 inhabitants.
+      `${edit(edit(DIAMANTINA, "tier:", "tier: pequeno-i"), "population:", "population: 19000")}  overrides:\n    documentsStorage: 150Gi\n    databaseStorage: 25Gi\n    solrStorage: 20Gi\n` +
+      (backup ? `    backupStorage: ${backup}\n` : "");
+
+    it("with overrides for the data volumes still shrinks the backup volume, and names its override at its position", () => {
+      // pequeno-i's backup room 60Gi + (150Gi − 50Gi) + (25Gi − 10Gi) = 175Gi, below pequeno-ii's 180Gi.
+      expect(compare({ "diamantina.yaml": DIAMANTINA }, { "diamantina.yaml": keep() })).toEqual([
+        "warning m/diamantina.yaml:9:9 spec.tier: diamantina: volume backup (claim sei-backups) would shrink from 180Gi to 175Gi; a volume cannot shrink without losing its data: keep it at 180Gi or more with spec.overrides.backupStorage: 180Gi",
+      ]);
+    });
+
+    it("can be written with an override for every volume, the backup volume too", () => {
+      expect(compare({ "diamantina.yaml": DIAMANTINA }, { "diamantina.yaml": keep("180Gi") })).toEqual([]);
+    });
   });
 
   it("with FILES, still reports a removed file: it is no other file's problem", () => {

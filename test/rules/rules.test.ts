@@ -262,6 +262,22 @@ rule("population-band", () => {
   });
 });
 
+rule("backup-room", () => {
+  const withOverrides = (overrides: string) => `${TIRADENTES}  overrides:\n${overrides}`;
+  it("refuses a backup volume below the tier's room plus what the other overrides add, at the override", () => {
+    // pequeno-i: backup 60Gi, documents 50Gi; a 100Gi repository needs 60Gi + 50Gi = 110Gi of backup room.
+    const small = withOverrides("    documentsStorage: 100Gi\n    backupStorage: 100Gi\n");
+    expect(lines(fleetOf({ "tiradentes.yaml": small }).diagnostics)).toEqual([
+      "error m/tiradentes.yaml:23:20 spec.overrides.backupStorage: 100Gi is less than the room a backup set needs here, 110Gi " +
+        "(tier pequeno-i's 60Gi, plus what the documents and database overrides add): the nightly backup would run out of space",
+    ]);
+  });
+  it("accepts a backup volume at least that large", () => {
+    const fits = withOverrides("    documentsStorage: 100Gi\n    backupStorage: 110Gi\n");
+    expect(lines(fleetOf({ "tiradentes.yaml": fits }).diagnostics)).toEqual([]);
+  });
+});
+
 rule("domain-suffix", () => {
   it("refuses a domain outside platform.yaml's suffixes and shows the default", () => {
     const bad = edit(TIRADENTES, "domain:", "domain: sei.tiradentes.gov.br");
