@@ -12,10 +12,15 @@
  * leaves the target as it found it, apart from the staging databases and the
  * hidden folder, which the next run drops first.
  *
- * It connects as the database administrator (root): it needs to create and
- * drop databases, which no other account may. It never reads which account made
- * the dumps: they hold the databases' tables and rows, not their users, so the
- * instance's own users (made by its init script from its Secret) are kept.
+ * Least privilege: a set is only as trustworthy as the backup volume, so the
+ * dumps are loaded by an account of their own (\`sei_restore_load\`, a random
+ * password, made for the run and dropped before anything moves) that may write
+ * the staging databases and nothing else: no \`mysql\` schema, no other
+ * database, no GRANT, no CREATE USER. A forged dump fails there and changes
+ * nothing. The administrator (root) only creates and drops the staging
+ * databases and that account, and makes the final move. The dumps hold the
+ * databases' tables and rows, not their users, so the instance's own users
+ * (made by its init script from its Secret) are kept.
  *
  * Environment: RESTORE_SET (YYYY-MM-DD), DB_HOST, DB_PORT, DB_ADMIN_USER,
  * MYSQL_PWD, SEI_DATABASE, SIP_DATABASE, BACKUPS and DOCUMENTS (mount points).
@@ -71,16 +76,31 @@ first="$(find "$DOCUMENTS" -mindepth 1 -maxdepth 1 ! -name lost+found ! -name "$
 
 # 3. Staging: the dumps into <db>__restore, the documents into the hidden folder.
 stage() { printf '%s__restore' "$1"; }
-drop_staging() { sql -e "DROP DATABASE IF EXISTS \\\`$(stage "$SEI_DATABASE")\\\`; DROP DATABASE IF EXISTS \\\`$(stage "$SIP_DATABASE")\\\`"; }
+# In a GRANT, _ matches any character: escaped, the grant names the staging database only.
+grant_name() { printf '%s' "$1" | sed 's/_/\\\\_/g'; }
+load_user=sei_restore_load
+drop_staging() {
+  sql -e "DROP USER IF EXISTS '$load_user'@'%'; DROP DATABASE IF EXISTS \\\`$(stage "$SEI_DATABASE")\\\`; DROP DATABASE IF EXISTS \\\`$(stage "$SIP_DATABASE")\\\`"
+}
 drop_staging
 rm -rf "$partial"
 trap 'drop_staging || true; rm -rf "$partial" || true' EXIT
+load_password="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+sql -e "CREATE USER '$load_user'@'%' IDENTIFIED BY '$load_password'"
 for db in "$SEI_DATABASE" "$SIP_DATABASE"; do
-  log "loading $db.sql.gz of set $RESTORE_SET into $(stage "$db")"
-  sql -e "CREATE DATABASE \\\`$(stage "$db")\\\` CHARACTER SET latin1 COLLATE latin1_swedish_ci"
-  # The dump names its database (--databases): its CREATE DATABASE and USE lines go, the rest loads into staging.
-  gunzip -c "$set_dir/$db.sql.gz" | sed -e "/^CREATE DATABASE .*\\\`$db\\\`/d" -e "/^USE \\\`$db\\\`;$/d" | sql --database="$(stage "$db")"
+  sql -e "CREATE DATABASE \\\`$(stage "$db")\\\` CHARACTER SET latin1 COLLATE latin1_swedish_ci;
+    GRANT ALL PRIVILEGES ON \\\`$(grant_name "$(stage "$db")")\\\`.* TO '$load_user'@'%'"
 done
+load() {
+  MYSQL_PWD="$load_password" mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$load_user" --max-allowed-packet=128M --batch --database="$1"
+}
+for db in "$SEI_DATABASE" "$SIP_DATABASE"; do
+  log "loading $db.sql.gz of set $RESTORE_SET into $(stage "$db") (as $load_user, which may write only the staging databases)"
+  # The dump names its database (--databases): its CREATE DATABASE and USE lines go, the rest loads into staging.
+  gunzip -c "$set_dir/$db.sql.gz" | sed -e "/^CREATE DATABASE .*\\\`$db\\\`/d" -e "/^USE \\\`$db\\\`;$/d" | load "$(stage "$db")" ||
+    fail "$db.sql.gz of set $RESTORE_SET did not load (above); the loading account may write only the staging databases, so a dump that reaches beyond them is refused; nothing was changed"
+done
+sql -e "DROP USER '$load_user'@'%'"
 staged="'$(stage "$SEI_DATABASE")', '$(stage "$SIP_DATABASE")'"
 others="$(sql -e "SELECT CONCAT_WS(', ',
     (SELECT GROUP_CONCAT(table_name) FROM information_schema.views WHERE table_schema IN ($staged)),

@@ -11,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountsScript, backupScript, type BackupAccount } from "../../constructs/database-scripts.ts";
 import { restoreScript } from "../../restore/script.ts";
@@ -162,5 +163,46 @@ describe("a backup set restored into an emptied instance", () => {
     const missing = restore("2001-01-01");
     expect(missing.status).toBe(1);
     expect(missing.log).toContain(`no backup set 2001-01-01 on the backup volume; complete sets: ${today()}`);
+  });
+});
+
+describe("a forged set", () => {
+  /** A set whose sei dump was written by someone who can write the backup volume, not by the backup. */
+  function forgedSet(name: string, seiSql: string) {
+    const dir = join(dirs.backups, "sets", name);
+    mkdirSync(join(dir, "documents"), { recursive: true });
+    writeFileSync(join(dir, "sei.sql.gz"), gzipSync(seiSql));
+    writeFileSync(join(dir, "sip.sql.gz"), gzipSync("CREATE TABLE orgao (id_orgao INT PRIMARY KEY);\n"));
+  }
+
+  it.each([
+    [
+      "2026-01-02",
+      "a new administrator in the mysql schema",
+      "CREATE TABLE protocolo (id INT PRIMARY KEY);\nUSE mysql;\nCREATE USER 'forged'@'%' IDENTIFIED BY 'forged-Passw0rd';\nGRANT ALL PRIVILEGES ON *.* TO 'forged'@'%' WITH GRANT OPTION;\n",
+    ],
+    [
+      "2026-01-03",
+      "a grant to the loading account itself",
+      "CREATE TABLE protocolo (id INT PRIMARY KEY);\nGRANT ALL PRIVILEGES ON *.* TO CURRENT_USER() WITH GRANT OPTION;\nCREATE USER 'forged'@'%' IDENTIFIED BY 'forged-Passw0rd';\n",
+    ],
+    [
+      "2026-01-04",
+      "a table written straight into the live database",
+      "CREATE TABLE protocolo (id INT PRIMARY KEY);\nCREATE TABLE sei.forged (id INT);\nCREATE DATABASE forged;\n",
+    ],
+  ])("%s (%s) fails to load: no account, no grant, nothing outside the staging databases", (set, _, sql) => {
+    emptyInstance();
+    forgedSet(set, sql);
+    const refused = restore(set);
+    expect(refused.status, refused.log).toBe(1);
+    expect(refused.log).toMatch(/denied.*sei_restore_load/i);
+    expect(refused.log).toContain("did not load");
+    expect(db.query("SELECT COUNT(*) FROM mysql.user WHERE user = 'forged'")).toBe("0\n");
+    expect(db.query("SHOW DATABASES LIKE 'forged'")).toBe("");
+    expect(db.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')")).toBe("0\n");
+    // The staging databases and the loading account are gone with the failed run.
+    expect(db.query("SHOW DATABASES LIKE '%restore%'")).toBe("");
+    expect(db.query("SELECT COUNT(*) FROM mysql.user WHERE user LIKE 'sei_restore%'")).toBe("0\n");
   });
 });
