@@ -10,6 +10,7 @@
  * CommandSpec of the same shape, and usually has no `run` of its own.
  */
 import type { Command } from "commander";
+import { createInterface } from "node:readline";
 
 export interface Io {
   /** The folder the command runs in: the project root, where platform.yaml is. */
@@ -21,6 +22,12 @@ export interface Io {
   readonly colour: boolean;
   /** The current time (`new` writes today's date). */
   readonly now: () => Date;
+  /**
+   * Asks a person and resolves with the answer ("" when they give none, or
+   * press Ctrl-C). Absent when there is no terminal to ask on: a command that
+   * needs a confirmation then needs a flag instead (`restore --yes`).
+   */
+  readonly ask?: (question: string) => Promise<string>;
 }
 
 export interface CommandSpec<A = unknown> {
@@ -47,5 +54,18 @@ export function processIo(): Io {
     env: process.env,
     colour: process.stdout.isTTY === true && process.stdout.hasColors(),
     now: () => new Date(),
+    ...(process.stdin.isTTY && process.stderr.isTTY ? { ask: askOnTerminal } : {}),
   };
+}
+
+function askOnTerminal(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    prompt.on("SIGINT", () => prompt.close());
+    prompt.on("close", () => resolve(""));
+    prompt.question(question, (answer) => {
+      resolve(answer);
+      prompt.close();
+    });
+  });
 }

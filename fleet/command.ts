@@ -14,6 +14,7 @@ import { join, relative, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { findEngine, engineLabel } from "./engine.ts";
 import { interruptEngines } from "./engine-process.ts";
+import { DURATION_HINT, parseDuration } from "../shell/duration.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
 import { guarded, writeOutput, type FleetIo } from "./io.ts";
 import { loadSelection, type SelectOptions } from "./load.ts";
@@ -84,8 +85,8 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
   return guarded(io, async () => {
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
       throw new UsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
-    if (!/^\d+(ms|s|m|h)$/.test(options.lockTimeout))
-      throw new UsageError(`--lock-timeout ${options.lockTimeout}: give a duration such as 90s or 5m`);
+    if (parseDuration(options.lockTimeout) === undefined)
+      throw new UsageError(`--lock-timeout ${options.lockTimeout}: ${DURATION_HINT}`);
     const apply = command === "apply" ? (options as ApplyOptions) : undefined;
     if (apply?.dryRun && (options.summary || options.junit))
       throw new UsageError(

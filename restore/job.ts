@@ -1,11 +1,17 @@
 /**
- * The restore Job of one instance (docs/restore.md), from its plan: the
+ * The Jobs of a restore (docs/restore.md), from the instance's plan: the
  * database image (it has the mariadb client, gzip and coreutils), the backup
- * volume read-only, the document repository, the administrator's password by
- * Secret reference. Its pod carries the backup component's labels, so the
- * namespace's NetworkPolicies let it reach the database and nothing else, and
- * the quota's backup slot holds it. It runs as the app image's user, so the
- * restored documents belong to the user that wrote them.
+ * volume read-only, the document repository, a database password by Secret
+ * reference. Their pods carry the backup component's labels, so the
+ * namespace's NetworkPolicies let them reach the database and nothing else,
+ * and the quota's backup slot holds them. They run as the app image's user, so
+ * the restored documents belong to the user that wrote them.
+ *
+ * - `sei-restore-check` only reads (both volumes mounted read-only, the
+ *   backup's read-only database account): it lists the sets and checks one and
+ *   the target while the instance keeps running.
+ * - `sei-restore` restores one set, as the administrator (restore/script.ts
+ *   says what runs with which rights).
  */
 import { IMAGES } from "../core/image-contract.ts";
 import { SECRET_KEYS, componentLabels } from "../core/naming.ts";
@@ -14,6 +20,7 @@ import { formatBytes } from "../core/quantity.ts";
 import { renderResources } from "../constructs/render.ts";
 import { BACKUP_MOUNTS } from "../constructs/database-scripts.ts";
 import { restrictedContainerSecurityContext } from "../constructs/security.ts";
+import { inspectScript } from "./inspect-script.ts";
 import { restoreScript } from "./script.ts";
 
 export const RESTORE_JOB_NAME = "sei-restore";
@@ -21,23 +28,61 @@ export const RESTORE_JOB_NAME = "sei-restore";
 /** How long the Job may run: large document repositories take hours to copy. */
 const DEADLINE_SECONDS = 6 * 3600;
 
+export const INSPECT_JOB_NAME = "sei-restore-check";
+
+/** How long the check may run: it reads every set's size and tests one set's dumps. */
+const INSPECT_DEADLINE_SECONDS = 3600;
+
 export function restoreJob(plan: InstancePlan, set: string): Record<string, unknown> {
+  return jobOf(plan, {
+    name: RESTORE_JOB_NAME,
+    deadlineSeconds: DEADLINE_SECONDS,
+    script: restoreScript(),
+    set,
+    writesDocuments: true,
+    account: { userEnv: "DB_ADMIN_USER", user: plan.database.adminUser, key: SECRET_KEYS.database.rootPassword },
+  });
+}
+
+/** The read-only check: every set there is, and `set` (when given) and the target in depth. */
+export function inspectJob(plan: InstancePlan, set?: string): Record<string, unknown> {
+  return jobOf(plan, {
+    name: INSPECT_JOB_NAME,
+    deadlineSeconds: INSPECT_DEADLINE_SECONDS,
+    script: inspectScript(),
+    set: set ?? "",
+    writesDocuments: false,
+    account: { userEnv: "DB_USER", user: plan.database.backupUser, key: SECRET_KEYS.database.backupPassword },
+  });
+}
+
+interface JobSpec {
+  readonly name: string;
+  readonly deadlineSeconds: number;
+  readonly script: string;
+  readonly set: string;
+  readonly writesDocuments: boolean;
+  /** The database account the script connects as, and the Secret key of its password. */
+  readonly account: { readonly userEnv: string; readonly user: string; readonly key: string };
+}
+
+function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
   const { database, backup } = plan;
   if (!backup)
     throw new Error(
       `${plan.municipality.name} is in phase ${plan.municipality.phase}: backups (and so restores) come with production`,
     );
-  const labels = { ...componentLabels("backup"), "sei.mg.gov.br/restore-set": set };
+  const labels = { ...componentLabels("backup"), ...(spec.set ? { "sei.mg.gov.br/restore-set": spec.set } : {}) };
   const env = (name: string, value: string | number) => ({ name, value: String(value) });
   const uid = IMAGES.app.uid;
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: RESTORE_JOB_NAME, namespace: plan.namespace.name, labels },
+    metadata: { name: spec.name, namespace: plan.namespace.name, labels },
     spec: {
       // A failed restore is for a person to read: it changed nothing, and a retry would do the same.
       backoffLimit: 0,
-      activeDeadlineSeconds: DEADLINE_SECONDS,
+      activeDeadlineSeconds: spec.deadlineSeconds,
       template: {
         metadata: { labels },
         spec: {
@@ -57,15 +102,15 @@ export function restoreJob(plan: InstancePlan, set: string): Record<string, unkn
             {
               name: "restore",
               image: database.image,
-              command: ["/bin/bash", "-c", restoreScript()],
+              command: ["/bin/bash", "-c", spec.script],
               env: [
-                env("RESTORE_SET", set),
+                env("RESTORE_SET", spec.set),
                 env("DB_HOST", database.serviceName),
                 env("DB_PORT", database.port),
-                env("DB_ADMIN_USER", database.adminUser),
+                env(spec.account.userEnv, spec.account.user),
                 {
                   name: "MYSQL_PWD",
-                  valueFrom: { secretKeyRef: { name: plan.secrets.database, key: SECRET_KEYS.database.rootPassword } },
+                  valueFrom: { secretKeyRef: { name: plan.secrets.database, key: spec.account.key } },
                 },
                 env("SEI_DATABASE", database.seiDatabase),
                 env("SIP_DATABASE", database.sipDatabase),
@@ -76,14 +121,17 @@ export function restoreJob(plan: InstancePlan, set: string): Record<string, unkn
               securityContext: restrictedContainerSecurityContext(),
               volumeMounts: [
                 { name: "backups", mountPath: BACKUP_MOUNTS.backups, readOnly: true },
-                { name: "documents", mountPath: BACKUP_MOUNTS.documents },
+                { name: "documents", mountPath: BACKUP_MOUNTS.documents, readOnly: !spec.writesDocuments },
                 { name: "tmp", mountPath: "/tmp" },
               ],
             },
           ],
           volumes: [
             { name: "backups", persistentVolumeClaim: { claimName: plan.volumes.backup.claimName, readOnly: true } },
-            { name: "documents", persistentVolumeClaim: { claimName: plan.volumes.documents.claimName } },
+            {
+              name: "documents",
+              persistentVolumeClaim: { claimName: plan.volumes.documents.claimName, readOnly: !spec.writesDocuments },
+            },
             { name: "tmp", emptyDir: { sizeLimit: formatBytes(backup.tmpBytes) } },
           ],
         },

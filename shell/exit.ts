@@ -2,7 +2,8 @@
  * The one exit-code table of every sei-infra command (cli/ and fleet/ alike); CI gates on it.
  *
  * A code means the same kind of outcome everywhere: 0 the work is done, 1 the work itself failed
- * or was refused, 2 the command could not start (usage), 3 drift found. What each code means for one
+ * or was refused, 2 the command could not start (usage), 3 drift found, 130 interrupted (by
+ * SIGINT or SIGTERM, where a command handles them). What each code means for one
  * command is in EXIT_MEANINGS, which `--help` prints, so a new code is added here or nowhere.
  */
 export const EXIT = {
@@ -14,6 +15,8 @@ export const EXIT = {
   usage: 2,
   /** `fleet drift` only: the command ran and found drift. */
   drift: 3,
+  /** `restore` only: stopped by SIGINT or SIGTERM after it had stopped the app (which it started again). */
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -62,9 +65,12 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
     [EXIT.usage]: USAGE,
   },
   restore: {
-    [EXIT.ok]: "restored",
-    [EXIT.failed]: "the restore was refused or failed (its log says why); the app was started again",
-    [EXIT.usage]: USAGE,
+    [EXIT.ok]: "restored (or, with --list or --dry-run, every check passed)",
+    [EXIT.failed]:
+      "refused before anything was stopped (invalid file, no such set or an incomplete one, a target that holds data, not confirmed), or the restore failed: the app and scheduler were started again and the target is as it was",
+    [EXIT.usage]: `${USAGE} (also: no such municipality, a phase that cannot be restored, a set name that is not a real date, no terminal and no --yes)`,
+    [EXIT.interrupted]:
+      "interrupted by SIGINT or SIGTERM after the app was stopped: the restore Job was stopped and the app and scheduler started again",
   },
 };
 
@@ -72,7 +78,8 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
 export function exitCodesHelp(commandPath: string): string {
   const meanings = EXIT_MEANINGS[commandPath];
   if (!meanings) return "";
-  const lines = Object.entries(meanings).map(([code, meaning]) => `  ${code}  ${meaning}`);
+  const width = Math.max(...Object.keys(meanings).map((code) => code.length));
+  const lines = Object.entries(meanings).map(([code, meaning]) => `  ${code.padEnd(width)}  ${meaning}`);
   return `\nExit codes:\n${lines.join("\n")}\n`;
 }
 

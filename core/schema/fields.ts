@@ -45,7 +45,7 @@ export const isoDate = z
   .meta({ description: "Date as YYYY-MM-DD" });
 
 /** Builds the date from its numbers (no string parsing, which is slow when 853 files are checked) and checks nothing rolled over. */
-function isRealDate(text: string): boolean {
+export function isRealDate(text: string): boolean {
   const [year = NaN, month = NaN, day = NaN] = text.split("-").map(Number);
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);

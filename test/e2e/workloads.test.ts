@@ -361,16 +361,46 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       backupNow(ns(main), "e2e-backup"),
     );
 
+    const restoreCli = (...args: string[]) =>
+      run("node", ["bin/sei-infra.js", "restore", main, ...args], { cwd: workspace });
+    const appReplicas = () =>
+      kubectl(["-n", ns(main), "get", "deployment", "sei-app", "-o", "jsonpath={.spec.replicas}"]);
+    const serving = await appReplicas();
+    expect(Number(serving)).toBeGreaterThan(0);
+
+    const listed = await restoreCli("--list");
+    expect(listed.code, listed.output).toBe(0);
+    expect(listed.output).toMatch(
+      new RegExp(`^${set}  +\\d[\\d.]* [KMGT]?i?B  +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC  complete$`, "m"),
+    );
+
+    // Checked read-only while the instance serves: a target that holds data, and a set that does not exist.
+    const full = await restoreCli("--set", set, "--yes");
+    expect(full.code, full.output).toBe(1);
+    expect(full.output).toMatch(/sei and sip hold \d+ tables: a restore never overwrites data/);
+    expect(full.output).toContain("refused; nothing was stopped or changed");
+    const missing = await restoreCli("--set", "2001-01-01", "--yes");
+    expect(missing.code, missing.output).toBe(1);
+    expect(missing.output).toContain(
+      `there is no set 2001-01-01 on the backup volume sei-backups of namespace ${ns(main)}; the sets there are: ${set}`,
+    );
+    expect(await appReplicas()).toBe(serving);
+    expect(await expectAllReady(ns(main))).toEqual(COMPONENTS);
+    expect(await data()).toEqual(before);
+
     // The volumes are lost: the instance stops, its database and document volumes come back empty.
     await loseDataVolumes(ns(main), main);
+    const dryRun = await restoreCli("--set", set, "--dry-run");
+    expect(dryRun.code, dryRun.output).toBe(0);
+    expect(dryRun.output).toContain("dry run: every check passed; nothing was stopped or changed");
     expect(
       await sql(ns(main), "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')"),
     ).toBe("0\n");
 
-    const restored = await timed("restore (sei-infra restore)", () =>
-      run("node", ["bin/sei-infra.js", "restore", main, "--set", set], { cwd: workspace }),
-    );
+    const restored = await timed("restore (sei-infra restore)", () => restoreCli("--set", set, "--yes"));
     expect(restored.output).toContain(`restore: set ${set} restored`);
+    // Progress lines from the Job while it ran, and the loading account of least privilege.
+    expect(restored.output).toMatch(/ {2}restore: loading sei\.sql\.gz of set .* as sei_restore_load.*\(\d+ s\)/);
     expect(restored.code, restored.output).toBe(0);
     expect(await data()).toEqual(before);
     expect(before.tables[`sei.${DATA_TABLE}`]).toBeDefined();

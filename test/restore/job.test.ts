@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { SECRET_KEYS, componentLabels } from "../../core/naming.ts";
 import { formatBytes } from "../../core/quantity.ts";
-import { restoreJob } from "../../restore/job.ts";
+import { INSPECT_JOB_NAME, inspectJob, restoreJob } from "../../restore/job.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { KubernetesSchemas, helmTools, type Manifest } from "../chart/support.ts";
 import { seiInfra } from "../cli/run.ts";
@@ -56,7 +56,10 @@ describe("the restore Job", () => {
       name: "backups",
       persistentVolumeClaim: { claimName: "sei-backups", readOnly: true },
     });
-    expect(pod.volumes).toContainEqual({ name: "documents", persistentVolumeClaim: { claimName: "sei-documents" } });
+    expect(pod.volumes).toContainEqual({
+      name: "documents",
+      persistentVolumeClaim: { claimName: "sei-documents", readOnly: false },
+    });
     expect(container.volumeMounts).toContainEqual({ name: "backups", mountPath: "/backup", readOnly: true });
     expect(container.env).toContainEqual({
       name: "MYSQL_PWD",
@@ -65,6 +68,30 @@ describe("the restore Job", () => {
     expect(container.env).toContainEqual({ name: "DB_ADMIN_USER", value: "root" });
     expect(container.env).toContainEqual({ name: "RESTORE_SET", value: "2026-12-01" });
     expect(job.spec.backoffLimit).toBe(0);
+  });
+
+  it("has a read-only twin that checks before anything stops: both volumes read-only, the backup's read-only account", () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely, as above
+    const check = inspectJob(plan, "2026-12-01") as any;
+    const checkPod = check.spec.template.spec;
+    const checkContainer = checkPod.containers[0];
+    expect(check.metadata.name).toBe(INSPECT_JOB_NAME);
+    expect(new KubernetesSchemas(helmTools().openApiDir).validate(check as Manifest)).toEqual([]);
+    for (const claim of ["sei-backups", "sei-documents"])
+      expect(checkPod.volumes).toContainEqual(
+        expect.objectContaining({ persistentVolumeClaim: { claimName: claim, readOnly: true } }),
+      );
+    expect(
+      checkContainer.volumeMounts
+        .filter((m: { readOnly?: boolean }) => m.readOnly)
+        .map((m: { name: string }) => m.name),
+    ).toEqual(["backups", "documents"]);
+    expect(checkContainer.env).toContainEqual({ name: "DB_USER", value: plan.database.backupUser });
+    expect(checkContainer.env).toContainEqual({
+      name: "MYSQL_PWD",
+      valueFrom: { secretKeyRef: { name: plan.secrets.database, key: SECRET_KEYS.database.backupPassword } },
+    });
+    expect(JSON.stringify(check)).not.toContain(SECRET_KEYS.database.rootPassword);
   });
 
   it("exists only for production instances, which have backups", () => {
@@ -91,6 +118,43 @@ describe("sei-infra restore refuses, before touching a cluster", () => {
 
   it("a municipality with no file", () => {
     const run = seiInfra(["restore", "atlantida", "--set", "2026-12-01"]);
-    expect([run.status, run.stderr]).toEqual([1, "municipalities/atlantida.yaml: error: file not found\n"]);
+    expect([run.status, run.stderr]).toEqual([
+      2,
+      'sei-infra restore: there is no municipality "atlantida": municipalities/atlantida.yaml does not exist\n',
+    ]);
+  });
+
+  it.each([
+    ["2026-13-01", "there is no month 13"],
+    ["2026-02-30", "that month has no such day"],
+  ])("a set named by a date that does not exist (%s)", (set, why) => {
+    const run = seiInfra(["restore", "tiradentes", "--set", set]);
+    expect([run.status, run.stderr]).toEqual([
+      2,
+      `sei-infra restore: --set ${set}: not a real calendar date (${why}); a backup set is named by the day it was written, YYYY-MM-DD\n`,
+    ]);
+  });
+
+  it("a timeout that is not a duration such as fleet's (5m, 6h)", () => {
+    const run = seiInfra(["restore", "tiradentes", "--set", "2026-12-01", "--timeout", "21600"]);
+    expect([run.status, run.stderr]).toEqual([
+      2,
+      "sei-infra restore: --timeout 21600: give a duration such as 90s, 5m or 6h\n",
+    ]);
+  });
+
+  it("a restore with no terminal to confirm on and no --yes", () => {
+    const run = seiInfra(["restore", "tiradentes", "--set", "2026-12-01"]);
+    expect([run.status, run.stderr]).toEqual([
+      2,
+      "sei-infra restore: there is no terminal to confirm on: give --yes to restore without a prompt (or --dry-run to see what would happen)\n",
+    ]);
+  });
+
+  it("--list with --set, and no --set without --list", () => {
+    expect(seiInfra(["restore", "tiradentes", "--list", "--set", "2026-12-01"]).status).toBe(2);
+    expect(seiInfra(["restore", "tiradentes"]).stderr).toBe(
+      "sei-infra restore: --set YYYY-MM-DD names the set to restore (--list shows them)\n",
+    );
   });
 });
