@@ -5,6 +5,7 @@
  * 19) are another BackupSource, and `restore --list` and the checks read only
  * this interface.
  */
+import { plural } from "../report/plural.ts";
 
 /** One backup set: the databases' dumps and the document repository of one night. */
 export interface BackupSet {
@@ -45,11 +46,11 @@ export function targetProblems(target: TargetState, databases: readonly string[]
     problems.push(`${names} do not both exist: the database pod's init script creates them with their users`);
   if (target.tables > 0)
     problems.push(
-      `${names} hold ${target.tables} tables: a restore never overwrites data (docs/restore.md says how to set the current data aside first)`,
+      `${names} hold ${plural(target.tables, "table")}: a restore never overwrites data (docs/restore.md says how to set the current data aside first)`,
     );
   if (target.documentEntries > 0)
     problems.push(
-      `the document repository holds ${target.documentEntries} entries: a restore never overwrites documents (set them aside first)`,
+      `the document repository holds ${plural(target.documentEntries, "entry", "entries")}: a restore never overwrites documents (set them aside first)`,
     );
   return problems;
 }

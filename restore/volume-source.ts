@@ -29,7 +29,7 @@ const inspectionSchema = z.strictObject({
   }),
 });
 
-interface Inspection {
+export interface Inspection {
   readonly sets: readonly BackupSet[];
   readonly target: TargetState;
 }
@@ -77,18 +77,26 @@ async function inspectOnce(
     },
   });
   await kubectl(["--namespace", namespace, "delete", "job", name, "--ignore-not-found", "--wait=true"]);
-  const line = log.split("\n").find((l) => l.startsWith(INSPECTION_PREFIX));
-  if (outcome !== "Complete" || !line)
+  if (outcome !== "Complete")
     throw new KubectlError(
       `the read-only check (Job ${name}) ${outcome === "Timeout" ? "did not finish in time" : "failed"}: ${log.trim().split("\n").slice(-3).join(" / ") || "no log"}`,
     );
+  try {
+    return parseInspection(log);
+  } catch (error) {
+    throw new KubectlError(`the read-only check (Job ${name}): ${(error as Error).message}`);
+  }
+}
+
+/** The check's results from its log; throws when there are none, or they are not what the script prints. */
+export function parseInspection(log: string): Inspection {
+  const line = log.split("\n").find((l) => l.startsWith(INSPECTION_PREFIX));
+  if (!line) throw new Error("its log holds no results");
   let parsed: z.infer<typeof inspectionSchema>;
   try {
     parsed = inspectionSchema.parse(JSON.parse(line.slice(INSPECTION_PREFIX.length)));
   } catch (error) {
-    throw new KubectlError(
-      `the read-only check (Job ${name}) printed results that cannot be read: ${(error as Error).message}`,
-    );
+    throw new Error(`its results cannot be read: ${(error as Error).message}`);
   }
   return {
     sets: parsed.sets.map((s) => ({ ...s, writtenAt: new Date(s.writtenAt * 1000) })),

@@ -15,6 +15,9 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountsScript, backupScript, type BackupAccount } from "../../constructs/database-scripts.ts";
 import { restoreScript } from "../../restore/script.ts";
+import { inspectScript } from "../../restore/inspect-script.ts";
+import { parseInspection } from "../../restore/volume-source.ts";
+import { targetProblems } from "../../restore/backup-source.ts";
 import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
 import { documentTree, tableChecksums } from "../../scripts/lib/checksums.ts";
 
@@ -163,6 +166,68 @@ describe("a backup set restored into an emptied instance", () => {
     const missing = restore("2001-01-01");
     expect(missing.status).toBe(1);
     expect(missing.log).toContain(`no backup set 2001-01-01 on the backup volume; complete sets: ${today()}`);
+  });
+});
+
+describe("the read-only check (the Job sei-restore-check runs it before anything stops)", () => {
+  /** As the Job runs it: the backup's read-only account, both volumes read-only. */
+  const inspect = (set: string) => {
+    const ran = runScript(inspectScript(), {
+      RESTORE_SET: set,
+      DB_USER: BACKUP_ACCOUNT.user,
+      MYSQL_PWD: BACKUP_PASSWORD,
+      BACKUPS: dirs.backups,
+      DOCUMENTS: dirs.documents,
+    });
+    expect(ran.status, ran.log).toBe(0);
+    return parseInspection(ran.log);
+  };
+
+  it("lists the sets with their sizes and dates, and sees a full target, changing nothing", async () => {
+    // What the tests above left: empty databases but for one table, and the documents.
+    db.query("CREATE TABLE sip.left_behind (id INT)");
+    const before = await checksums();
+    const { sets, target } = inspect(today());
+    expect(sets.map((s) => [s.name, s.problem])).toEqual([[today(), ""]]);
+    expect(sets[0]!.bytes).toBeGreaterThan(70_000);
+    expect(Math.abs(sets[0]!.writtenAt.getTime() - Date.now())).toBeLessThan(3600_000);
+    expect(target).toEqual({ reachable: true, databases: 2, tables: 1, documentEntries: 1 });
+    expect(targetProblems(target, ["sei", "sip"])).toEqual([
+      "sei and sip hold 1 table: a restore never overwrites data (docs/restore.md says how to set the current data aside first)",
+      "the document repository holds 1 entry: a restore never overwrites documents (set them aside first)",
+    ]);
+    expect(await checksums()).toEqual(before);
+    db.query("DROP TABLE sip.left_behind");
+  });
+
+  it("finds a damaged dump in the set it is asked about, and a missing one in any", () => {
+    const damaged = join(dirs.backups, "sets", "2026-02-01");
+    const missing = join(dirs.backups, "sets", "2026-02-02");
+    for (const dir of [damaged, missing]) mkdirSync(join(dir, "documents"), { recursive: true });
+    writeFileSync(join(damaged, "sei.sql.gz"), "not gzip at all");
+    writeFileSync(join(damaged, "sip.sql.gz"), gzipSync("SELECT 1;"));
+    writeFileSync(join(missing, "sei.sql.gz"), gzipSync("SELECT 1;"));
+    const problems = (set: string) => Object.fromEntries(inspect(set).sets.map((s) => [s.name, s.problem]));
+    expect(problems("2026-02-01")).toMatchObject({
+      "2026-02-01": "sei.sql.gz is damaged",
+      "2026-02-02": "sip.sql.gz is missing",
+    });
+    // Reading every dump whole is for the set to restore only: the others are listed by what is there.
+    expect(problems("")).toMatchObject({ "2026-02-01": "", "2026-02-02": "sip.sql.gz is missing" });
+    rmSync(damaged, { recursive: true });
+    rmSync(missing, { recursive: true });
+  });
+
+  it("says when the database does not answer", () => {
+    const ran = runScript(inspectScript(), {
+      RESTORE_SET: "",
+      DB_USER: BACKUP_ACCOUNT.user,
+      MYSQL_PWD: "not-the-password",
+      BACKUPS: dirs.backups,
+      DOCUMENTS: dirs.documents,
+    });
+    expect(ran.status, ran.log).toBe(0);
+    expect(parseInspection(ran.log).target.reachable).toBe(false);
   });
 });
 
