@@ -229,9 +229,19 @@ async function restoreWithWritersStopped(
     await step([...ns, "rollout", "status", "statefulset", plan.database.statefulSetName, "--timeout=600s"]);
     say(`running the restore Job of set ${set}; its log follows`);
     const started = Date.now();
+    let lastOutput = started;
     const { outcome } = await runJob(step, namespace, restoreJob(plan, set), {
       timeoutMs,
-      onLine: (line) => io.stdout(`  ${line}   (${Math.round((Date.now() - started) / 1000)} s)\n`),
+      onLine: (line) => {
+        lastOutput = Date.now();
+        io.stdout(`  ${line}   (${Math.round((lastOutput - started) / 1000)} s)\n`);
+      },
+      // Loading a large dump or copying a large repository is one step of hours: say it is still going.
+      onPoll: (elapsed) => {
+        if (Date.now() - lastOutput < 60_000) return;
+        lastOutput = Date.now();
+        say(`the restore Job is still running (${Math.round(elapsed / 60_000)} min)`);
+      },
     });
     if (outcome !== "Complete") {
       io.stderr(

@@ -17,6 +17,8 @@ export interface JobRunOptions {
   readonly timeoutMs: number;
   /** Each new log line, as it appears. */
   readonly onLine: (line: string) => void;
+  /** Called at each poll with the milliseconds since the Job was applied. @default none */
+  readonly onPoll?: (elapsedMs: number) => void;
   /** Milliseconds between polls. @default 2000 */
   readonly pollMs?: number;
 }
@@ -25,7 +27,7 @@ export async function runJob(
   kubectl: Kubectl,
   namespace: string,
   manifest: Record<string, unknown>,
-  { timeoutMs, onLine, pollMs = 2000 }: JobRunOptions,
+  { timeoutMs, onLine, onPoll, pollMs = 2000 }: JobRunOptions,
 ): Promise<JobRun> {
   const name = (manifest.metadata as { name: string }).name;
   const ns = ["--namespace", namespace];
@@ -40,8 +42,10 @@ export async function runJob(
     shown = Math.max(shown, lines.length);
     return log;
   };
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  const deadline = started + timeoutMs;
   for (;;) {
+    onPoll?.(Date.now() - started);
     const conditions = JSON.parse(
       (await kubectl([...ns, "get", "job", name, "-o", "jsonpath={.status.conditions}"])) || "[]",
     ) as { type: string; status: string }[];
