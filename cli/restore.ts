@@ -155,6 +155,11 @@ function planOf(args: RestoreArgs, io: Io): InstancePlan | undefined {
     throw new UsageError(
       `${args.name} has no instance: nothing is deployed before the contract is published on the PNCP`,
     );
+  if (plan.municipality.phase === "suspended")
+    throw new UsageError(
+      `${plan.municipality.name} is suspended: its namespace's quota admits no pod, so neither its database nor a restore Job can run; ` +
+        `set phase production and deploy it first (docs/restore.md, "A suspended instance")`,
+    );
   if (!plan.backup || !plan.release)
     throw new UsageError(
       `${plan.municipality.name} is in phase ${plan.municipality.phase}: only a production instance has backups and runs its database; restore into it in production`,

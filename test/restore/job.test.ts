@@ -10,6 +10,7 @@ import { INSPECT_JOB_NAME, inspectJob, restoreJob } from "../../restore/job.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { KubernetesSchemas, helmTools, type Manifest } from "../chart/support.ts";
 import { seiInfra } from "../cli/run.ts";
+import { FixtureRepo, official } from "../../scripts/lib/fleet-repo.ts";
 
 const plan = examplePlan({ tier: "pequeno-i", phase: "production" });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely: the test names the fields it checks
@@ -114,6 +115,21 @@ describe("sei-infra restore refuses, before touching a cluster", () => {
     const run = seiInfra(["restore", "diamantina", "--set", "2026-12-01"]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("diamantina is in phase provisioning: only a production instance has backups");
+  });
+
+  it("a suspended instance, saying why and what to do", () => {
+    const repo = new FixtureRepo();
+    try {
+      repo.municipality({ official: official("Tiradentes"), tier: "pequeno-i", phase: "suspended", sequence: 1 });
+      const run = seiInfra(["restore", "tiradentes", "--set", "2026-12-01", "--yes"], { cwd: repo.root });
+      expect([run.status, run.stderr]).toEqual([
+        2,
+        "sei-infra restore: tiradentes is suspended: its namespace's quota admits no pod, so neither its database nor a restore Job can run; " +
+          'set phase production and deploy it first (docs/restore.md, "A suspended instance")\n',
+      ]);
+    } finally {
+      repo.dispose();
+    }
   });
 
   it("a municipality with no file", () => {
