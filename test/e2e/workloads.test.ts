@@ -16,6 +16,7 @@
  * that one small instance exercises every dependency. SEI_E2E_DATA_MIB (8)
  * sizes the rows and documents written, for timing backups and restores.
  */
+import { spawn } from "node:child_process";
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "node:net";
@@ -393,6 +394,39 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     const dryRun = await restoreCli("--set", set, "--dry-run");
     expect(dryRun.code, dryRun.output).toBe(0);
     expect(dryRun.output).toContain("dry run: every check passed; nothing was stopped or changed");
+
+    // Killed mid-way (SIGTERM once the Job logs): the Job is stopped, the app and scheduler are scaled back.
+    const interrupted = spawn("node", ["bin/sei-infra.js", "restore", main, "--set", set, "--yes"], { cwd: workspace });
+    let seen = "";
+    interrupted.stdout.on("data", (chunk: Buffer) => (seen += chunk.toString()));
+    interrupted.stderr.on("data", (chunk: Buffer) => (seen += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => interrupted.on("close", resolve));
+    for (let waited = 0; !/^ {2}restore: /m.test(seen); waited += 500) {
+      if (waited > 300_000) throw new Error(`the restore Job never logged:\n${seen}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    interrupted.kill("SIGTERM");
+    expect(await exited, seen).toBe(130);
+    expect(seen).toContain("starting the app and the scheduler again");
+    expect(Number(await appReplicas())).toBeGreaterThan(0);
+    expect(await run("kubectl", ["-n", ns(main), "get", "job", "sei-restore"], { cwd: workspace })).toMatchObject({
+      code: 1,
+    });
+    // Stopped again by hand, so the app does not start on the empty databases before the real restore.
+    await kubectl(["-n", ns(main), "scale", "deployment", "sei-app", "sei-scheduler", "--replicas=0"]);
+    await kubectl([
+      "-n",
+      ns(main),
+      "wait",
+      "--for=delete",
+      "pod",
+      "--selector",
+      "app.kubernetes.io/component in (app,scheduler)",
+      "--timeout=180s",
+    ]);
+    expect(
+      await sql(ns(main), "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')"),
+    ).toBe("0\n");
     expect(
       await sql(ns(main), "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')"),
     ).toBe("0\n");
