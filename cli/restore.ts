@@ -16,6 +16,7 @@ import { hasErrors } from "../core/diagnostics.ts";
 import { loadFleet, MUNICIPALITIES_DIR, planFleet } from "../core/fleet.ts";
 import type { InstancePlan } from "../core/plan.ts";
 import { describeBytes } from "../core/quantity.ts";
+import { printable, quoted } from "../core/printable.ts";
 import { isRealDate } from "../core/schema/fields.ts";
 import { formatDiagnostic } from "../report/diagnostics/text.ts";
 import { targetProblems, type BackupSet } from "../restore/backup-source.ts";
@@ -75,7 +76,8 @@ export async function runRestore(args: RestoreArgs, io: Io): Promise<number> {
       );
     const kubectl = kubectlFor(plan.cluster, io.env);
     const say = (text: string) => io.stdout(`restore ${plan.municipality.name}: ${text}\n`);
-    const source = volumeSource(plan, kubectl, { timeoutMs, onLine: (line) => io.stdout(`  ${line}\n`) });
+    // A Job's log may quote a dump's text (a forged one too): printed as printable text only.
+    const source = volumeSource(plan, kubectl, { timeoutMs, onLine: (line) => io.stdout(`  ${printable(line)}\n`) });
 
     if (args.list) {
       say(`reading the sets on ${source.where} (read-only)`);
@@ -111,11 +113,11 @@ export async function runRestore(args: RestoreArgs, io: Io): Promise<number> {
     return await restoreWithWritersStopped(plan, set, timeoutMs, kubectl, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`sei-infra restore: ${error.message}\n`);
+      io.stderr(`sei-infra restore: ${printable(error.message)}\n`);
       return EXIT.usage;
     }
     if (error instanceof KubectlError) {
-      io.stderr(`sei-infra restore: ${error.message}\nsei-infra restore: nothing was stopped or changed\n`);
+      io.stderr(`sei-infra restore: ${printable(error.message)}\nsei-infra restore: nothing was stopped or changed\n`);
       return EXIT.failed;
     }
     throw error;
@@ -143,7 +145,7 @@ function planOf(args: RestoreArgs, io: Io): InstancePlan | undefined {
   const dir = requireDirectory(io.cwd, args.municipalities, "municipalities folder");
   const file = `${dir}/${args.name}.yaml`;
   if (!/^[a-z0-9-]{1,63}$/.test(args.name) || !existsSync(join(io.cwd, file)))
-    throw new UsageError(`there is no municipality ${JSON.stringify(args.name)}: ${file} does not exist`);
+    throw new UsageError(`there is no municipality ${quoted(args.name)}: ${quoted(file)} does not exist`);
   const fleet = loadFleet({ source: workingTree(io.cwd), municipalitiesDir: dir, files: [file] });
   if (hasErrors(fleet.diagnostics)) {
     for (const d of fleet.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
@@ -239,7 +241,7 @@ async function restoreWithWritersStopped(
       timeoutMs,
       onLine: (line) => {
         lastOutput = Date.now();
-        io.stdout(`  ${line}   (${Math.round((lastOutput - started) / 1000)} s)\n`);
+        io.stdout(`  ${printable(line)}   (${Math.round((lastOutput - started) / 1000)} s)\n`);
       },
       // Loading a large dump or copying a large repository is one step of hours: say it is still going.
       onPoll: (elapsed) => {
@@ -255,7 +257,7 @@ async function restoreWithWritersStopped(
     } else code = EXIT.ok;
   } catch (error) {
     if (!(error instanceof KubectlError || error instanceof Interrupted)) throw error;
-    if (!signal) io.stderr(`sei-infra restore: ${error.message}\n`);
+    if (!signal) io.stderr(`sei-infra restore: ${printable(error.message)}\n`);
   } finally {
     if (signal) {
       code = EXIT.interrupted;
@@ -275,7 +277,7 @@ async function restoreWithWritersStopped(
       await startWriters(kubectl, plan);
     } catch (error) {
       io.stderr(
-        `sei-infra restore: could not start the app and the scheduler again: ${(error as Error).message}\n` +
+        `sei-infra restore: could not start the app and the scheduler again: ${printable((error as Error).message)}\n` +
           `sei-infra restore: start them by hand: ${startWritersByHand(plan)}\n`,
       );
       code = code === EXIT.interrupted ? code : EXIT.failed;
@@ -297,7 +299,7 @@ async function restoreWithWritersStopped(
     ]);
   } catch (error) {
     io.stderr(
-      `sei-infra restore: set ${set} is restored, but the app did not become ready: ${(error as Error).message} (kubectl -n ${namespace} get pods)\n`,
+      `sei-infra restore: set ${set} is restored, but the app did not become ready: ${printable((error as Error).message)} (kubectl -n ${namespace} get pods)\n`,
     );
     return EXIT.failed;
   }

@@ -136,7 +136,20 @@ describe("sei-infra restore refuses, before touching a cluster", () => {
     const run = seiInfra(["restore", "atlantida", "--set", "2026-12-01"]);
     expect([run.status, run.stderr]).toEqual([
       2,
-      'sei-infra restore: there is no municipality "atlantida": municipalities/atlantida.yaml does not exist\n',
+      'sei-infra restore: there is no municipality "atlantida": "municipalities/atlantida.yaml" does not exist\n',
+    ]);
+  });
+
+  it("a name or a set that holds escape sequences, printed as escapes", () => {
+    const name = seiInfra(["restore", "\u001b[2Jtiradentes", "--set", "2026-12-01"]);
+    expect([name.status, name.stderr]).toEqual([
+      2,
+      'sei-infra restore: there is no municipality "\\u001b[2Jtiradentes": "municipalities/\\u001b[2Jtiradentes.yaml" does not exist\n',
+    ]);
+    const set = seiInfra(["restore", "tiradentes", "--set", "\u001b]0;owned\u0007"]);
+    expect([set.status, set.stderr]).toEqual([
+      2,
+      "sei-infra restore: --set \\u001b]0;owned\\u0007: a backup set is named by its date, YYYY-MM-DD\n",
     ]);
   });
 
