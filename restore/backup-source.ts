@@ -26,7 +26,12 @@ export interface BackupSource {
   check(name: string): Promise<{ readonly set: BackupSet | undefined; readonly all: readonly BackupSet[] }>;
 }
 
-/** What the restore would write into: it must hold nothing (a restore never overwrites). */
+/**
+ * What the restore would write into: it must hold nothing (a restore never
+ * overwrites). It is read in the cluster whatever the source: today by the same
+ * read-only Job that reads the volume's sets (volume-source.ts), which reports
+ * the target with no set named too.
+ */
 export interface TargetState {
   /** The database answers. */
   readonly reachable: boolean;
