@@ -3,7 +3,10 @@
  * command's refusals that need no cluster. The Job runs for real in the
  * end-to-end suite (test/e2e/workloads.test.ts).
  */
+import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { inspectScript } from "../../restore/inspect-script.ts";
+import { restoreScript } from "../../restore/script.ts";
 import { SECRET_KEYS, componentLabels } from "../../core/naming.ts";
 import { formatBytes } from "../../core/quantity.ts";
 import { INSPECT_JOB_NAME, inspectJob, restoreJob } from "../../restore/job.ts";
@@ -93,6 +96,18 @@ describe("the restore Job", () => {
       valueFrom: { secretKeyRef: { name: plan.secrets.database, key: SECRET_KEYS.database.backupPassword } },
     });
     expect(JSON.stringify(check)).not.toContain(SECRET_KEYS.database.rootPassword);
+  });
+
+  it.each([
+    ["restore", restoreScript],
+    ["check", inspectScript],
+  ])("runs a %s script that passes shellcheck", (_, script) => {
+    const result = spawnSync("shellcheck", ["--format=gcc", "--shell=bash", "-"], {
+      input: script(),
+      encoding: "utf8",
+    });
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.status).toBe(0);
   });
 
   it("exists only for production instances, which have backups", () => {
