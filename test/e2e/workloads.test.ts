@@ -259,6 +259,26 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       { cwd: workspace },
     );
     expect(page.output).toContain('id="pwdSenha"');
+    // A browser that follows redirects from /sei/ reaches the form after SEI's one redirect: SIP sees HTTPS, no loop.
+    const browser = await run(
+      "curl",
+      [
+        "-sS",
+        "-L",
+        "--max-redirs",
+        "5",
+        "-w",
+        "\nredirects=%{num_redirects}",
+        "--cacert",
+        testCaCertificate(),
+        "--resolve",
+        `sei.${main}.mg.gov.br:443:${fixture}`,
+        `https://sei.${main}.mg.gov.br/sei/`,
+      ],
+      { cwd: workspace },
+    );
+    expect(browser.output).toContain('id="pwdSenha"');
+    expect(browser.output).toMatch(/\nredirects=1$/);
   });
 
   it("3. network: the app reaches its dependencies and the mail relay; another municipality's pod reaches none of them; only the ingress controller's namespace reaches the app", async () => {

@@ -145,7 +145,7 @@ describe("the Containerfiles build what the contract says", () => {
   it("the stand-in runs the app image's runtime files", () => {
     const copies = readFileSync("images/standin/Containerfile", "utf8");
     const appCopies = readFileSync("images/app/Containerfile", "utf8");
-    for (const file of ["apache.conf", "php.ini", "entrypoint.sh"]) {
+    for (const file of ["apache.conf", "php.ini", "web/session.ini", "cli/session.ini", "entrypoint.sh"]) {
       expect(copies).toContain(`app/runtime/${file}`);
       expect(appCopies).toContain(`app/runtime/${file}`);
     }

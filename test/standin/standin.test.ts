@@ -31,12 +31,13 @@ import { runBootstrapJob } from "../support/bootstrap-job.ts";
 import { freePort, startMariaDb, type MariaDb } from "../support/mariadb.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { get as getManifest, helmTemplate, podTemplate } from "../chart/support.ts";
+import { inImageLayout, phpIniScanDir } from "../support/app-runtime.ts";
 
 const RUNTIME = resolve("images/app/runtime");
 const WEB = resolve("images/standin/web");
 const WWW_DATA = 33;
-/** Where the stand-in's SEI-path scripts find its library outside the image (in the image: /opt/standin/lib). */
-const STANDIN_PATHS = { STANDIN_LIB: resolve("images/standin/lib/standin.php") };
+/** The stand-in's framework (NOT SEI's), laid out at /opt/infra as SEI's is in the image: found through include_path only. */
+const OPT = { "/opt/infra": resolve("images/standin/infra") };
 const asRoot = process.getuid?.() === 0;
 
 const key = (id: number, fill: string) => crc32(String(id)).toString(16).padStart(8, "0") + fill.repeat(64);
@@ -53,14 +54,17 @@ let apache: ChildProcess;
 let apachePort: number;
 const seen = { solrCores: new Set<string>(), jodBodies: [] as string[] };
 
-/** Runs as the pod does: user 33, its output to a file. */
+/** Runs as the pod does: the image's /opt/infra, user 33, its output to a file. */
 function runAsWwwData(command: string, args: string[], env: Record<string, string>, logFile: string): ChildProcess {
-  const wrapped = asRoot
-    ? ["setpriv", [`--reuid=${WWW_DATA}`, `--regid=${WWW_DATA}`, "--clear-groups", "--", command, ...args]]
-    : [command, args];
+  const [program, programArgs] = inImageLayout(
+    OPT,
+    ...((asRoot
+      ? ["setpriv", [`--reuid=${WWW_DATA}`, `--regid=${WWW_DATA}`, "--clear-groups", "--", command, ...args]]
+      : [command, args]) as [string, string[]]),
+  );
   const log = openSync(logFile, "a");
   try {
-    return spawn(wrapped[0] as string, wrapped[1] as string[], { env, stdio: ["ignore", log, log] });
+    return spawn(program, programArgs, { env, stdio: ["ignore", log, log] });
   } finally {
     closeSync(log);
   }
@@ -87,7 +91,7 @@ function standinEnv(): Record<string, string> {
     SEI_WEB_ROOT_SIP: join(WEB, "sip"),
     SEI_WEB_ROOT_INFRA_CSS: join(WEB, "infra_css"),
     SEI_WEB_ROOT_INFRA_JS: join(WEB, "infra_js"),
-    PHP_INI_SCAN_DIR: `:${RUNTIME}`,
+    PHP_INI_SCAN_DIR: phpIniScanDir("apache2"),
     // The contract's variables, as the chart sets them.
     APP_PROTOCOLO: "http",
     APP_HOST: `127.0.0.1:${apachePort}`,
@@ -114,6 +118,7 @@ function standinEnv(): Record<string, string> {
     APP_MEMCACHED_SESSION: "true",
     STANDIN_SIP_MEMCACHED_HOST: "127.0.0.1",
     STANDIN_MEMCACHED_PORT: String(memcachedPort),
+    SEI_MEMCACHED_PORT: String(memcachedPort),
     STANDIN_JOD_URL: `http://127.0.0.1:${fakesPort}/conversion?format=pdf`,
     SEI_DOCUMENTS_PATH: join(work, "arquivos"),
   };
@@ -187,6 +192,18 @@ afterAll(async () => {
 
 const get = (path: string, init?: RequestInit) =>
   fetch(`http://127.0.0.1:${apachePort}${path}`, { redirect: "manual", ...init });
+/** A browser's request as the Ingress forwards it after ending TLS. */
+const viaIngress = { headers: { "x-forwarded-proto": "https" } };
+
+/** PHP's CLI as the scheduler and the updater run it: the image's /opt/infra and CLI ini files, no entrypoint. */
+function phpCli(args: string[], input?: string, env: Record<string, string> = {}) {
+  const [command, commandArgs] = inImageLayout(OPT, "php", args);
+  return spawnSync(command, commandArgs, {
+    input,
+    encoding: "utf8",
+    env: { ...standinEnv(), PHP_INI_SCAN_DIR: phpIniScanDir("cli"), ...env },
+  });
+}
 
 describe("stand-in app in the app image's runtime (not SEI)", () => {
   it("reports every dependency of the contract reachable, machine-readably", async () => {
@@ -219,7 +236,7 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
   });
 
   it("serves the login form the app probe looks for, and SEI's redirect to it", async () => {
-    const login = await get(`${LOGIN_FORM.path}?sigla_orgao_sistema=OLHOS-DAGUA&sigla_sistema=SEI`);
+    const login = await get(`${LOGIN_FORM.path}?sigla_orgao_sistema=OLHOS-DAGUA&sigla_sistema=SEI`, viaIngress);
     expect(login.status).toBe(200);
     expect(login.headers.get("content-type")).toContain("ISO-8859-1");
     const page = await login.text();
@@ -232,25 +249,31 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
     );
   });
 
-  it("keeps PHP sessions in memcached when APP_MEMCACHED_SESSION is true, without writing a file", () => {
-    const viaEntrypoint = spawnSync(
-      join(RUNTIME, "entrypoint.sh"),
-      ["php", "-r", 'echo ini_get("session.save_handler"), " ", ini_get("session.save_path");'],
-      {
-        encoding: "utf8",
-        env: standinEnv(),
-      },
-    );
-    expect(viaEntrypoint.stdout).toBe("memcached 127.0.0.1:11211");
-    const files = spawnSync(
-      join(RUNTIME, "entrypoint.sh"),
-      ["php", "-r", 'echo ini_get("session.save_handler"), " ", ini_get("session.save_path");'],
-      {
-        encoding: "utf8",
-        env: { ...standinEnv(), APP_MEMCACHED_SESSION: "false" },
-      },
-    );
-    expect(files.stdout).toBe("files /tmp");
+  it("hands HTTPS=on to PHP for what the Ingress forwarded as https: SIP's login redirects anything else, its service description follows", async () => {
+    const page = `${LOGIN_FORM.path}?sigla_orgao_sistema=OLHOS-DAGUA&sigla_sistema=SEI`;
+    const plain = await get(page);
+    expect(plain.status).toBe(302);
+    expect(plain.headers.get("location")).toBe(`https://127.0.0.1:${apachePort}${page}`);
+    expect((await get(page, { headers: { "x-forwarded-proto": "http" } })).status).toBe(302);
+    expect((await get(page, viaIngress)).status).toBe(200);
+    const endpoint = async (init?: RequestInit) =>
+      /location="([^"]+)"/.exec(await (await get("/sip/controlador_ws.php?servico=sip", init)).text())?.[1];
+    expect(await endpoint(viaIngress)).toBe(`https://127.0.0.1:${apachePort}/sip/controlador_ws.php?servico=sip`);
+    expect(await endpoint()).toBe(`http://127.0.0.1:${apachePort}/sip/controlador_ws.php?servico=sip`);
+  });
+
+  it("keeps web sessions in memcached when APP_MEMCACHED_SESSION is true; the CLI's in files of its own /tmp", async () => {
+    const login = await get(`${LOGIN_FORM.path}?sigla_orgao_sistema=OLHOS-DAGUA&sigla_sistema=SEI`, viaIngress);
+    expect(login.status).toBe(200);
+    const id = /PHPSESSID=([^;]+)/.exec(login.headers.get("set-cookie") ?? "")?.[1];
+    expect(id).toBeDefined();
+    const stored = phpCli([
+      "-r",
+      `$m = new Memcached(); $m->addServer('127.0.0.1', ${memcachedPort}); echo $m->get('memc.sess.key.${id}');`,
+    ]);
+    expect(stored.stdout).toContain("login form shown");
+    const cli = phpCli(["-r", 'echo ini_get("session.save_handler"), " ", ini_get("session.save_path");']);
+    expect(cli.stdout).toBe("files /tmp");
   });
 
   it("passes the app probe the chart renders, the same command the kubelet runs", async () => {
@@ -267,11 +290,7 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
 
   it("stands in for SEI's updater (NOT SEI's): accepts a database at the image's version as the administrator, refuses any other, migrates nothing", () => {
     const updater = (script: string, env: Record<string, string>, input = `${db.adminUser}\n${db.adminPassword}\n`) =>
-      spawnSync("php", [resolve("images/standin", script)], {
-        input,
-        encoding: "utf8",
-        env: { ...standinEnv(), ...STANDIN_PATHS, ...env },
-      });
+      phpCli([resolve("images/standin", script)], input, env);
     const current = { STANDIN_SEI_VERSION: SEI_VERSION, STANDIN_SIP_VERSION: SIP_VERSION };
     for (const script of [
       "sip/scripts/atualizar_versao_sip.php",
@@ -299,8 +318,7 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
   });
 
   it("stands in for SIP's connection class and the scheduled-task runners the chart's updater and scheduler call", () => {
-    const php = (args: string[]) =>
-      spawnSync("php", args, { encoding: "utf8", env: { ...standinEnv(), ...STANDIN_PATHS } });
+    const php = (args: string[]) => phpCli(args);
     // charts/sei/files/updater.sh waits with exactly this call.
     const wait = php([
       "-r",
@@ -345,7 +363,7 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
       env: { PATH: process.env.PATH ?? "", APP_ORGAO: "OLHOS-DAGUA" },
     });
     expect(run.status).not.toBe(0);
-    expect((await get(LOGIN_FORM.path)).status).toBe(503);
+    expect((await get(LOGIN_FORM.path, viaIngress)).status).toBe(503);
   });
 });
 

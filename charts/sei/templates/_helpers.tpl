@@ -154,14 +154,16 @@ memcached:11211. One namespace per municipality makes the plain names safe.
 {{/*
 The app probe: SIP's login form, found by its password field, which renders
 only when SEI, SIP and the database answer (a redirect from /sei/ proves none
-of them). An exec probe, because an HTTP probe checks the status only.
+of them). An exec probe, because an HTTP probe checks the status only. It asks
+as the Ingress forwards a browser's request (X-Forwarded-Proto: https): SIP
+redirects any request it does not see as HTTPS.
 */}}
 {{- define "sei.app.loginProbe" -}}
 exec:
   command:
     - /bin/sh
     - -c
-    - curl -fsS --max-time 5 "http://127.0.0.1:{{ .Values.app.port }}/sip/login.php?sigla_orgao_sistema=${APP_ORGAO}&sigla_sistema=SEI" | grep -q 'id="pwdSenha"'
+    - {{ printf "curl -fsS --max-time 5 -H 'X-Forwarded-Proto: https' \"http://127.0.0.1:%v/sip/login.php?sigla_orgao_sistema=${APP_ORGAO}&sigla_sistema=SEI\" | grep -q 'id=\"pwdSenha\"'" .Values.app.port | quote }}
 {{- end -}}
 
 {{/* The Solr user SEI authenticates as (basic auth); its password is SOLR_PASSWORD of the app Secret. */}}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Entrypoint of the SEI app image (docs/images.md, "app"), shared by the stand-in
-# app. It writes nothing outside SEI_RUN_DIR: PHP reads the session settings from
-# the environment (php.ini), Apache its paths (apache.conf).
+# app. It writes nothing outside SEI_RUN_DIR: Apache's PHP reads the session
+# settings from the environment (web/session.ini), Apache its paths (apache.conf).
+# The SEI_* variables are fixed in the pod; tests on loopback move them.
 #   sei-entrypoint                 Apache in the foreground on SEI_HTTP_PORT
 #   sei-entrypoint COMMAND ARGS... that command (scheduler, updater, bootstrap checks)
 set -eu
@@ -9,7 +10,7 @@ set -eu
 if [ "${APP_MEMCACHED_SESSION:-false}" = true ]; then
   # The php-memcached handler: any app replica can serve any request.
   SEI_PHP_SESSION_HANDLER=memcached
-  SEI_PHP_SESSION_PATH="${APP_MEMCACHED_HOST:?APP_MEMCACHED_SESSION is true but APP_MEMCACHED_HOST is not set}:11211"
+  SEI_PHP_SESSION_PATH="${APP_MEMCACHED_HOST:?APP_MEMCACHED_SESSION is true but APP_MEMCACHED_HOST is not set}:${SEI_MEMCACHED_PORT:-11211}"
 else
   # Sessions in the pod's /tmp: the Ingress pins each browser to one pod.
   SEI_PHP_SESSION_HANDLER=files

@@ -6,7 +6,7 @@
  * This class answers those three calls against SIP's database, as SIP's own
  * BancoSip does: SIP's app user, latin1.
  */
-require_once getenv('STANDIN_LIB') ?: '/opt/standin/lib/standin.php';
+require_once 'Infra.php';
 
 final class BancoSip {
   private static ?BancoSip $instance = null;

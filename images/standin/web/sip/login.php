@@ -2,13 +2,21 @@
 // Stand-in for SIP's login page (NOT SEI): the form renders only when SIP's
 // database answers, so a probe that finds the password field proves the app,
 // its configuration and the database, not merely a redirect.
-require __DIR__ . '/../../lib/standin.php';
+require_once 'Infra.php';
+// As SIP's login does: any request PHP does not see as HTTPS goes to https://.
+if (($_SERVER['HTTPS'] ?? '') !== 'on') {
+  header('Location: https://' . $_SERVER['HTTP_HOST'] . $_SERVER['REQUEST_URI'], true, 302);
+  exit;
+}
 header('Content-Type: text/html; charset=ISO-8859-1');
 try {
   $orgaos = standinDatabase('sip')->query("SELECT sigla FROM orgao WHERE sin_ativo = 'S' ORDER BY sigla")->fetch_all();
+  // SIP's login page keeps its state in the session (memcached or files: web/session.ini).
+  session_start();
+  $_SESSION['standin'] = 'login form shown';
 } catch (Throwable $e) {
   http_response_code(503);
-  echo '<p>' . htmlspecialchars(STANDIN_NOTICE, ENT_QUOTES, 'ISO-8859-1') . '</p><p>SIP database unavailable.</p>';
+  echo '<p>' . htmlspecialchars(STANDIN_NOTICE, ENT_QUOTES, 'ISO-8859-1') . '</p><p>SIP database or session store unavailable.</p>';
   exit;
 }
 $sistema = htmlspecialchars($_GET['sigla_sistema'] ?? 'SIP', ENT_QUOTES, 'ISO-8859-1');

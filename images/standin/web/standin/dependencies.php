@@ -6,7 +6,7 @@
  *
  * STANDIN_REQUIRE_JOD=false skips JOD (tiers without the converter).
  */
-require __DIR__ . '/../../lib/standin.php';
+require_once 'Infra.php';
 
 /** @return array{ok: bool, detail: string} */
 function check(callable $probe): array {
@@ -76,7 +76,11 @@ if (standinEnv('STANDIN_REQUIRE_JOD', 'true') === 'true') {
   });
 }
 $checks['sip'] = check(function () {
-  $url = standinBaseUrl() . '/sip/controlador_ws.php?servico=sip';
+  // As a SOAP client does: read the description at SipWsdl, then call the endpoint it names.
+  $description = standinBaseUrl() . '/sip/controlador_ws.php?servico=sip';
+  [$status, $body] = http($description);
+  $url = preg_match('/<address location="([^"]+)"/', $body, $found) ? html_entity_decode($found[1], ENT_XML1 | ENT_QUOTES, 'ISO-8859-1') : '';
+  if ($status !== 200 || $url === '') throw new RuntimeException("$description answered HTTP $status without an endpoint");
   [$status, $body] = http($url, [CURLOPT_POST => true, CURLOPT_POSTFIELDS => ['chave' => standinEnv('APP_SEI_CHAVE_ACESSO')]]);
   $answer = json_decode($body, true);
   if ($status !== 200 || ($answer['sistema'] ?? null) !== 'SEI') throw new RuntimeException("$url refused SEI's access key (HTTP $status)");

@@ -3,7 +3,7 @@
 # Apache + PHP 8.2 from Debian 12, its entrypoint, apache.conf and php.ini), built from the same files
 # as images/standin/Containerfile, read from there (nothing is copied into this folder). It runs where
 # the chart runs SEI's image: the app, the scheduler and the updater hook. Its updater and scheduler
-# scripts are stand-ins too: they migrate and run nothing (images/standin/lib/standin.php says what
+# scripts are stand-ins too: they migrate and run nothing (images/standin/infra/infra_php/Infra.php says what
 # they check). It trusts the local cluster's test CA (scripts/e2e/test-ca.sh), as SEI's image trusts
 # the issuer of the Ingress's certificate, so its calls to SIP through APP_HOST check TLS.
 # The tag says the SEI version it stands in for (platform.yaml requires the pin in the app tag).
@@ -29,9 +29,13 @@ customize() {
   install -m 0644 "$runtime/apache.conf" "$ROOTFS/etc/apache2/sei.conf"
   install -m 0644 "$runtime/php.ini" "$ROOTFS/etc/php/8.2/apache2/conf.d/90-sei.ini"
   install -m 0644 "$runtime/php.ini" "$ROOTFS/etc/php/8.2/cli/conf.d/90-sei.ini"
+  install -m 0644 "$runtime/web/session.ini" "$ROOTFS/etc/php/8.2/apache2/conf.d/91-sei-session.ini"
+  install -m 0644 "$runtime/cli/session.ini" "$ROOTFS/etc/php/8.2/cli/conf.d/91-sei-session.ini"
   install -m 0755 "$runtime/entrypoint.sh" "$ROOTFS/usr/local/bin/sei-entrypoint"
   install -d "$ROOTFS/opt/standin"
-  cp -r --no-preserve=ownership "$standin/lib" "$standin/web" "$ROOTFS/opt/standin/"
+  cp -r --no-preserve=ownership "$standin/web" "$ROOTFS/opt/standin/"
+  # The stand-in's framework (NOT SEI's) where SEI's is: found through include_path only.
+  cp -r --no-preserve=ownership "$standin/infra" "$ROOTFS/opt/"
   cp -r --no-preserve=ownership "$standin/sei" "$standin/sip" "$ROOTFS/opt/"
   install -d -o 33 -g 33 "$ROOTFS/var/sei/arquivos" "$ROOTFS/run/apache2"
   install -m 0644 "${IMAGE_INPUTS[-1]}" "$ROOTFS/usr/local/share/ca-certificates/sei-e2e-test-ca.crt"

@@ -11,11 +11,22 @@
  * repository. It lets the chart, the probes and the network policies be tested
  * where the SEI source (not redistributable) is absent.
  *
+ * It lives where SEI's framework lives (/opt/infra/infra_php/Infra.php) and,
+ * like SEI's, every page and script loads it as `require_once 'Infra.php'`,
+ * through PHP's include_path only, and it turns every PHP warning or notice
+ * into an exception, as SEI's framework does with its error handler: a
+ * setting SEI needs that the image lacks fails here as it fails in SEI.
+ *
  * Overrides used only where the fixed names cannot resolve (tests on loopback):
  * STANDIN_SIP_MEMCACHED_HOST, STANDIN_MEMCACHED_PORT, STANDIN_JOD_URL.
  */
 
 const STANDIN_NOTICE = 'Stand-in app: this is NOT SEI. It only proves the image contract.';
+
+set_error_handler(function (int $level, string $message, string $file, int $line): bool {
+  if (!(error_reporting() & $level)) return false;
+  throw new ErrorException($message, 0, $level, $file, $line);
+});
 
 function standinEnv(string $name, ?string $default = null): string {
   $value = getenv($name);
@@ -45,6 +56,14 @@ function standinSystemForKey(mysqli $sip, string $key): ?string {
   return hash_equals($row[1], crypt(md5(substr($key, 8)), $row[1])) ? $row[0] : null;
 }
 
+/** The stand-in SIP web service's description (NOT SIP's WSDL): its endpoint with the request's scheme, as SIP's WSDL has. */
+function standinSipDescription(): string {
+  $scheme = ($_SERVER['HTTPS'] ?? '') === 'on' ? 'https' : 'http';
+  $endpoint = "$scheme://{$_SERVER['HTTP_HOST']}/sip/controlador_ws.php?servico=sip";
+  return '<definitions name="standin-not-sip"><service><port><address location="'
+    . htmlspecialchars($endpoint, ENT_XML1 | ENT_QUOTES, 'ISO-8859-1') . '"/></port></service></definitions>';
+}
+
 function standinBaseUrl(): string {
   return standinEnv('APP_PROTOCOLO') . '://' . standinEnv('APP_HOST');
 }
@@ -58,6 +77,8 @@ function standinBaseUrl(): string {
  * an error, since only SEI's real updater can bring a database forward.
  */
 function standinUpdater(string $which, string $parameter, string $versionVariable): int {
+  // SEI's update scripts open a session first; a CLI without a session handler fails here.
+  session_start();
   $expected = standinEnv($versionVariable);
   $user = rtrim((string) fgets(STDIN), "\r\n");
   $password = rtrim((string) fgets(STDIN), "\r\n");
@@ -81,6 +102,7 @@ function standinUpdater(string $which, string $parameter, string $versionVariabl
 
 /** Stand-in for SEI's and SIP's scheduled-task runners (NOT SEI): no task runs; a database that does not answer is an error. */
 function standinScheduledTasks(string $which): int {
+  session_start();
   try {
     standinDatabase($which)->query('SELECT 1');
     return 0;
