@@ -1,8 +1,10 @@
 /**
- * How the release timeout bounds the hook Jobs (the updater; the bootstrap to come).
+ * How the release timeout bounds the hook Jobs (the bootstrap and the updater).
  *
- * Helm waits up to the release timeout (platform.yaml deploy.timeoutSeconds) for
- * each hook Job. A Job still running when Helm stops waiting would fail the
+ * Helm waits up to the release timeout for each hook Job: the platform's
+ * deploy.timeoutSeconds, or longer where the tier gives the updater more time
+ * (tier updater.deadlineSeconds: a real migration of a large database takes
+ * hours, and a deadline that ends it kills it half-done). A Job still running when Helm stops waiting would fail the
  * release in the middle of a migration, and the next deploy's
  * before-hook-creation policy would delete it, migration and all. So every hook
  * Job's activeDeadlineSeconds is the timeout less a margin for the Job
@@ -23,6 +25,18 @@ export const MIN_RELEASE_TIMEOUT_SECONDS = MIN_UPDATER_SECONDS + HOOK_MARGIN_SEC
 
 /** The longest: a major SEI update of a metropole's database may take hours. */
 export const MAX_RELEASE_TIMEOUT_SECONDS = 6 * 3600;
+
+/**
+ * The updater's deadline where a tier does not set one: SEI's version scripts on
+ * a small municipality's database take minutes; an hour leaves room for a major
+ * version and a slow volume, and bounds a hang (a database that never answers).
+ */
+export const DEFAULT_UPDATER_DEADLINE_SECONDS = 3600;
+
+/** The release timeout of an instance: the platform's, or longer when its updater's deadline needs more. */
+export function releaseTimeoutSeconds(platformTimeoutSeconds: number, updaterDeadlineSeconds: number): number {
+  return Math.max(platformTimeoutSeconds, updaterDeadlineSeconds + HOOK_MARGIN_SECONDS);
+}
 
 /** activeDeadlineSeconds of a hook Job under a release timeout. */
 export function hookDeadlineSeconds(releaseTimeoutSeconds: number): number {

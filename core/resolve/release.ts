@@ -19,7 +19,7 @@ import { renderResources } from "../render-resources.ts";
 import type { Municipality, Phase } from "../schema/municipality.ts";
 import type { Platform } from "../schema/platform.ts";
 import type { Tier } from "../schema/tier.ts";
-import { hookDeadlineSeconds } from "../release-timing.ts";
+import { hookDeadlineSeconds, releaseTimeoutSeconds } from "../release-timing.ts";
 import { image } from "./images.ts";
 import type { PhaseFacts } from "./phase.ts";
 import { appReplicas, type ComponentResources } from "./workloads.ts";
@@ -39,27 +39,31 @@ export interface ReleaseInput {
 export function releaseOf(input: ReleaseInput): ReleasePlan | null {
   if (!input.phase.released) return null;
   const { deploy } = input.platform.spec;
+  const timeoutSeconds = releaseTimeoutSeconds(deploy.timeoutSeconds, input.tier.spec.updater.deadlineSeconds);
   return {
     name: RELEASE_NAME,
     chartPath: CHART_PATH,
-    values: helmValuesOf(input),
+    values: helmValuesOf(input, timeoutSeconds),
     wait: deploy.waitForWorkloads,
     runHooks: deploy.waitForWorkloads,
-    timeoutSeconds: deploy.timeoutSeconds,
+    timeoutSeconds,
   };
 }
 
-function helmValuesOf({
-  municipality,
-  tier,
-  platform,
-  phase,
-  resources: res,
-  database,
-  volumes,
-  directory,
-  firstAdministrator,
-}: ReleaseInput): HelmValues {
+function helmValuesOf(
+  {
+    municipality,
+    tier,
+    platform,
+    phase,
+    resources: res,
+    database,
+    volumes,
+    directory,
+    firstAdministrator,
+  }: ReleaseInput,
+  timeoutSeconds: number,
+): HelmValues {
   const { name } = municipality.metadata;
   const spec = municipality.spec;
   const t = tier.spec;
@@ -96,13 +100,13 @@ function helmValuesOf({
     updater: {
       enabled: runs,
       resources: renderResources(res.updater),
-      activeDeadlineSeconds: hookDeadlineSeconds(p.deploy.timeoutSeconds),
+      activeDeadlineSeconds: t.updater.deadlineSeconds,
     },
     // Runs before the updater, never beside it: it takes the updater's slot of the quota.
     bootstrap: {
       enabled: runs,
       image: image(platform, "bootstrap"),
-      activeDeadlineSeconds: hookDeadlineSeconds(p.deploy.timeoutSeconds),
+      activeDeadlineSeconds: hookDeadlineSeconds(timeoutSeconds),
     },
     solr: {
       image: image(platform, "solr"),

@@ -8,6 +8,12 @@ import { parseBytes } from "../quantity.ts";
 import { LOG_ROOM } from "../scratch.ts";
 import { byteQuantity, cpuQuantity, header } from "./fields.ts";
 import { TIER_IDS } from "./municipality.ts";
+import {
+  DEFAULT_UPDATER_DEADLINE_SECONDS,
+  HOOK_MARGIN_SECONDS,
+  MAX_RELEASE_TIMEOUT_SECONDS,
+  MIN_UPDATER_SECONDS,
+} from "../release-timing.ts";
 
 const computeAmount = z.strictObject({
   cpu: cpuQuantity,
@@ -69,7 +75,17 @@ export const tierSchema = z.strictObject({
       resources: resourcesSchema,
     }),
     scheduler: component,
-    updater: component,
+    updater: z.strictObject({
+      resources: resourcesSchema,
+      deadlineSeconds: z
+        .int()
+        .min(MIN_UPDATER_SECONDS)
+        .max(MAX_RELEASE_TIMEOUT_SECONDS - HOOK_MARGIN_SECONDS)
+        .default(DEFAULT_UPDATER_DEADLINE_SECONDS)
+        .meta({
+          description: `Seconds SEI's version update may run before it is stopped (default ${DEFAULT_UPDATER_DEADLINE_SECONDS}); the release timeout grows to fit it`,
+        }),
+    }),
     solr: z.strictObject({ heap: byteQuantity, storage: byteQuantity, resources: resourcesSchema }),
     memcached: z.strictObject({ cacheSize: byteQuantity, resources: resourcesSchema }),
     jod: z.strictObject({ enabled: z.boolean(), resources: resourcesSchema }),

@@ -470,11 +470,16 @@ describe("updater", () => {
     });
     const spec = job.spec as {
       backoffLimit: number;
+      podFailurePolicy: unknown;
       activeDeadlineSeconds: number;
       template: { spec: { restartPolicy: string } };
     };
     expect(spec.activeDeadlineSeconds).toBe(c.values.updater.activeDeadlineSeconds);
-    expect(spec.backoffLimit).toBeLessThanOrEqual(2);
+    // Never a second run over a half-done migration, unless the pod was taken away (a drain).
+    expect(spec.backoffLimit).toBe(0);
+    expect(spec.podFailurePolicy).toEqual({
+      rules: [{ action: "Ignore", onPodConditions: [{ type: "DisruptionTarget" }] }],
+    });
     expect(spec.template.spec.restartPolicy).toBe("Never");
     expect(spec).not.toHaveProperty("ttlSecondsAfterFinished");
   });

@@ -142,6 +142,11 @@ describe("the Containerfiles build what the contract says", () => {
     expect(images.solr?.tag).toBe(`${argDefault("solr", "SOLR_VERSION")}-sei${SEI_VERSION}`);
   });
 
+  it("the app image has what SEI uses to call JOD: wget (SEI 4 shells out to it; the public SEI 5 image installs it), curl and PHP's curl", () => {
+    const packages = (instructions("app").find((i) => i.args.includes("apt-get install"))?.args ?? "").split(/\s+/);
+    for (const tool of ["wget", "curl", "php8.2-curl"]) expect(packages).toContain(tool);
+  });
+
   it("the stand-in runs the app image's runtime files", () => {
     const copies = readFileSync("images/standin/Containerfile", "utf8");
     const appCopies = readFileSync("images/app/Containerfile", "utf8");
@@ -257,6 +262,18 @@ describe("the app image's SEI and SIP configuration reads the contract's environ
     });
     expect(sei.CacheSEI).toEqual({ Servidor: "memcached", Porta: "11211" });
     expect(sei.InfraMail).toMatchObject({ Servidor: "smtp.exemplo" });
+  });
+
+  it("ConfiguracaoSEI: the municipality's name (UTF-8 in the environment) in the ISO-8859-1 SEI's pages are written in", () => {
+    const code = `class InfraConfiguracao {} require '${resolve("images/app/config/ConfiguracaoSEI.php")}'; echo bin2hex(ConfiguracaoSEI::getInstance()->getArrConfiguracoes()['PaginaSEI']['NomeSistemaComplemento']);`;
+    const complement = (name: string) =>
+      execFileSync("php", ["-d", "short_open_tag=On", "-r", code], {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", ...env, APP_NOMECOMPLEMENTO: name },
+      });
+    expect(Buffer.from(complement("São João del-Rei"), "hex")).toEqual(Buffer.from("São João del-Rei", "latin1"));
+    // A character ISO-8859-1 lacks becomes its nearest, never a broken page.
+    expect(Buffer.from(complement("Olhos-d’Água"), "hex")).toEqual(Buffer.from("Olhos-d'Água", "latin1"));
   });
 
   it("ConfiguracaoSip: SIP's key and the memcached Service", () => {

@@ -3,10 +3,11 @@
  * (images/app/runtime: the entrypoint, Apache config and php.ini the app image
  * uses), run as www-data (33) like the pod, against real processes on
  * loopback: MariaDB 10.11 installed by the project's bootstrap script and
- * memcached. Solr and JOD cannot run here (no distribution in the reachable
- * registries), so a small HTTP server in this test answers for them and checks
- * what the stand-in sends (basic auth, core paths, a multipart document);
- * their real images are exercised in the cluster end-to-end suite.
+ * memcached. Solr cannot run here (no distribution in the reachable
+ * registries), so a small HTTP server in this test answers for it and checks
+ * what the stand-in sends (basic auth, core paths); JOD is the e2e cluster's
+ * JOD stand-in (scripts/e2e/images/jod/jod.py) with the JOD image's own upload
+ * limits (images/jod/application.yaml).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -52,7 +53,9 @@ let fakes: Server;
 let fakesPort: number;
 let apache: ChildProcess;
 let apachePort: number;
-const seen = { solrCores: new Set<string>(), jodBodies: [] as string[] };
+let jod: ChildProcess;
+let jodPort: number;
+const seen = { solrCores: new Set<string>() };
 
 /** Runs as the pod does: the image's /opt/infra, user 33, its output to a file. */
 function runAsWwwData(command: string, args: string[], env: Record<string, string>, logFile: string): ChildProcess {
@@ -119,7 +122,7 @@ function standinEnv(): Record<string, string> {
     STANDIN_SIP_MEMCACHED_HOST: "127.0.0.1",
     STANDIN_MEMCACHED_PORT: String(memcachedPort),
     SEI_MEMCACHED_PORT: String(memcachedPort),
-    STANDIN_JOD_URL: `http://127.0.0.1:${fakesPort}/conversion?format=pdf`,
+    STANDIN_JOD_URL: `http://127.0.0.1:${jodPort}/conversion?format=pdf`,
     SEI_DOCUMENTS_PATH: join(work, "arquivos"),
   };
 }
@@ -149,10 +152,24 @@ beforeAll(async () => {
     { stdio: "ignore" },
   );
 
-  // Answers for Solr and JOD (see the file comment), recording what the stand-in sent.
+  jodPort = await freePort();
+  jod = spawn("python3", [resolve("scripts/e2e/images/jod/jod.py")], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      JOD_PORT: String(jodPort),
+      JOD_CONFIG: resolve("images/jod/application.yaml"),
+    },
+    stdio: "ignore",
+  });
+  await waitFor(
+    "the JOD stand-in",
+    async () => (await fetch(`http://127.0.0.1:${jodPort}/actuator/health`)).ok,
+    () => "(no log)",
+  );
+
+  // Answers for Solr (see the file comment), recording what the stand-in sent.
   fakes = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString("latin1")));
+    request.resume();
     request.on("end", () => {
       const url = new URL(request.url ?? "/", "http://fakes");
       const core = /^\/solr\/([^/]+)\/select$/.exec(url.pathname)?.[1];
@@ -161,10 +178,6 @@ beforeAll(async () => {
         if (request.headers.authorization !== expected) return void response.writeHead(401).end();
         seen.solrCores.add(core);
         return void response.writeHead(200, { "content-type": "application/json" }).end('{"response":{"numFound":0}}');
-      }
-      if (request.method === "POST" && url.pathname === "/conversion" && url.searchParams.get("format") === "pdf") {
-        seen.jodBodies.push(body);
-        return void response.writeHead(200, { "content-type": "application/pdf" }).end("%PDF-1.4\n%%EOF\n");
       }
       response.writeHead(404).end();
     });
@@ -184,7 +197,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const child of [apache, memcached]) child?.kill("SIGTERM");
+  for (const child of [apache, memcached, jod]) child?.kill("SIGTERM");
   await new Promise<void>((done) => (fakes ? fakes.close(() => done()) : done()));
   await db?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
@@ -230,7 +243,10 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
     expect(report.checks["database-sip"]?.detail).toBe("connected as its app user, latin1, 1 organisation(s)");
     expect(report.checks.sip?.detail).toContain("accepted SEI's access key");
     expect([...seen.solrCores].sort()).toEqual(["sei-bases-conhecimento", "sei-protocolos", "sei-publicacoes"]);
-    expect(seen.jodBodies.at(-1)).toContain('name="data"; filename="standin.txt"');
+    // Over Spring's default 1 MB a file: only a JOD configured for SEI's documents converts it.
+    expect(report.checks.jod?.detail).toBe(
+      `converted a text file of 2 MB to PDF at http://127.0.0.1:${jodPort}/conversion?format=pdf`,
+    );
     // The write check cleans up after itself.
     expect(readdirSync(join(work, "arquivos"))).toEqual([]);
   });

@@ -27,7 +27,9 @@ class ConfiguracaoSEI extends InfraConfiguracao {
       ),
       'PaginaSEI' => array(
         'NomeSistema' => 'SEI',
-        'NomeSistemaComplemento' => getenv('APP_NOMECOMPLEMENTO'),
+        // The environment is UTF-8 (the chart's YAML); SEI's pages are ISO-8859-1.
+        // glibc's transliteration writes what Latin-1 lacks as its nearest (’ as ').
+        'NomeSistemaComplemento' => iconv('UTF-8', 'ISO-8859-1//TRANSLIT', (string) getenv('APP_NOMECOMPLEMENTO')),
         'LogoMenu' => '',
       ),
       'SessaoSEI' => array(

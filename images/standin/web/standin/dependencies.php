@@ -8,6 +8,9 @@
  */
 require_once 'Infra.php';
 
+/** The document the JOD check converts: over Spring's default 1 MB a file, as SEI's documents often are. */
+const STANDIN_JOD_DOCUMENT_BYTES = 2 * 1048576;
+
 /** @return array{ok: bool, detail: string} */
 function check(callable $probe): array {
   try {
@@ -65,14 +68,15 @@ if (standinEnv('STANDIN_REQUIRE_JOD', 'true') === 'true') {
   $checks['jod'] = check(function () {
     $url = standinEnv('STANDIN_JOD_URL', 'http://jod:8080/conversion?format=pdf');
     $document = tempnam(sys_get_temp_dir(), 'standin-');
-    file_put_contents($document, "Stand-in app (not SEI): conversion check\n");
+    $line = str_repeat('Stand-in app (not SEI): conversion check. ', 24) . "\n";
+    file_put_contents($document, str_repeat($line, intdiv(STANDIN_JOD_DOCUMENT_BYTES, strlen($line)) + 1));
     try {
       [$status, $body] = http($url, [CURLOPT_POST => true, CURLOPT_POSTFIELDS => ['data' => new CURLFile($document, 'text/plain', 'standin.txt')]]);
     } finally {
       unlink($document);
     }
     if ($status !== 200 || !str_starts_with($body, '%PDF')) throw new RuntimeException("$url answered HTTP $status without a PDF");
-    return "converted a text file to PDF at $url";
+    return 'converted a text file of ' . round(STANDIN_JOD_DOCUMENT_BYTES / 1048576, 1) . " MB to PDF at $url";
   });
 }
 $checks['sip'] = check(function () {

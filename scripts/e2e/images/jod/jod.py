@@ -3,18 +3,46 @@
   GET  /actuator/health            {"status": "UP"}
   POST /conversion?format=pdf      plain text (body, or multipart field "data") -> a PDF of that text
 Anything else: 404, or 415 for input that is not text or a format other than pdf.
+
+Like the real service it enforces Spring's multipart limits, read from the JOD image's own
+application.yaml (JOD_CONFIG, images/jod/application.yaml): spring.servlet.multipart.max-file-size
+and max-request-size, Spring's defaults (1MB, 10MB) where the file says nothing. A multipart request
+over a limit gets 413 and is not converted.
 """
 
 import email.parser
 import email.policy
 import json
 import os
+import re
 import signal
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+import yaml
+
 LINES_PER_PAGE = 60
+SPRING_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4}
+
+
+def spring_size(value):
+    """A Spring DataSize ("1024MB", "10KB", a plain number of bytes) in bytes."""
+    match = re.fullmatch(r"\s*(\d+)\s*([KMGT]?B)?\s*", str(value), re.IGNORECASE)
+    if not match:
+        raise ValueError(f"not a Spring data size: {value!r}")
+    return int(match.group(1)) * SPRING_UNITS[(match.group(2) or "B").upper()]
+
+
+def multipart_limits(path):
+    """(max-file-size, max-request-size) in bytes, as Spring Boot reads them from application.yaml."""
+    with open(path, encoding="utf-8") as f:
+        config = yaml.safe_load(f) or {}
+    multipart = ((config.get("spring") or {}).get("servlet") or {}).get("multipart") or {}
+    return spring_size(multipart.get("max-file-size", "1MB")), spring_size(multipart.get("max-request-size", "10MB"))
+
+
+MAX_FILE, MAX_REQUEST = multipart_limits(os.environ.get("JOD_CONFIG", "/opt/jod/application.yaml"))
 
 
 def pdf_of_text(text):
@@ -44,13 +72,22 @@ def pdf_of_text(text):
     return out
 
 
+class TooLarge(Exception):
+    pass
+
+
 def text_of_request(content_type, body):
     if content_type.startswith("multipart/form-data"):
+        if len(body) > MAX_REQUEST:
+            raise TooLarge(f"request of {len(body)} bytes over max-request-size {MAX_REQUEST}")
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
             b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
         for part in message.iter_parts():
             if part.get_param("name", header="content-disposition") == "data":
-                return text_of_request(part.get_content_type(), part.get_payload(decode=True))
+                data = part.get_payload(decode=True)
+                if len(data) > MAX_FILE:
+                    raise TooLarge(f"file of {len(data)} bytes over max-file-size {MAX_FILE}")
+                return text_of_request(part.get_content_type(), data)
         return None
     if content_type.startswith("text/") or content_type in ("", "application/octet-stream"):
         try:
@@ -81,7 +118,10 @@ class Handler(BaseHTTPRequestHandler):
         if url.path != "/conversion":
             return self.reply(404, {"error": "not served by the JOD stand-in"})
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        text = text_of_request(self.headers.get("Content-Type", ""), body)
+        try:
+            text = text_of_request(self.headers.get("Content-Type", ""), body)
+        except TooLarge as error:
+            return self.reply(413, {"error": f"the JOD stand-in, as Spring would: {error}"})
         if parse_qs(url.query).get("format", [""])[0] != "pdf" or text is None:
             return self.reply(415, {"error": "the JOD stand-in converts plain text to pdf only"})
         return self.reply(200, pdf_of_text(text), "application/pdf")
@@ -92,7 +132,8 @@ class Handler(BaseHTTPRequestHandler):
 
 if __name__ == "__main__":
     port = int(os.environ.get("JOD_PORT", "8080"))
-    print(f"jod-standin: listening on 0.0.0.0:{port}", file=sys.stderr, flush=True)
+    print(f"jod-standin: listening on 0.0.0.0:{port}, multipart limits {MAX_FILE} bytes a file, {MAX_REQUEST} a request",
+          file=sys.stderr, flush=True)
     # As PID 1 of its container a process ignores SIGTERM unless it handles it: stop at once, as the
     # real server does, rather than after the pod's whole grace period.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
