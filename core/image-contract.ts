@@ -145,6 +145,8 @@ export const SEI_APP_ENV = [
   "APP_MAIL_SERVIDOR",
   "APP_MAIL_PORTA",
   "APP_MAIL_SEGURANCA",
+  "APP_MAIL_USUARIO",
+  "APP_MAIL_SENHA",
 ] as const;
 
 /** What the updater adds: SEI's version scripts read the administrator's credentials on stdin. */

@@ -157,7 +157,13 @@ function helmValuesOf(
       // With PHP sessions in memcached any replica can serve any request.
       stickySessions: !t.app.memcachedSessions,
     },
-    mail: { host: p.mail.host, port: p.mail.port, security: p.mail.security },
+    mail: {
+      host: p.mail.host,
+      port: p.mail.port,
+      security: p.mail.security,
+      // The municipality's own account wins over the platform's; none: SEI sends unauthenticated.
+      authentication: spec.mail?.authentication ?? p.mail.authentication ?? null,
+    },
     directory: directory && {
       url: directory.url,
       type: directory.type,

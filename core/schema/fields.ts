@@ -71,6 +71,28 @@ export const dnsSubdomain = z.string().max(253, { message: "must be at most 253 
     "must be a Kubernetes object name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
 });
 
+/**
+ * SMTP authentication at the platform's mail relay: the account's user name,
+ * and the Secret in the instance's namespace that holds its password (put
+ * there like the registry's pull secret; the password is never in a file of
+ * this repository nor in Terraform's state).
+ */
+export const smtpAuthentication = z
+  .strictObject({
+    username: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[^\s\p{Cc}]+$/u, { message: "must have no spaces or control characters" }),
+    passwordSecret: z.strictObject({
+      name: dnsSubdomain.meta({ description: "Secret in the instance's namespace" }),
+      key: z
+        .string()
+        .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "must be a Secret key: letters, digits, '-', '_' and '.'" }),
+    }),
+  })
+  .meta({ description: "SMTP user and the Secret (name, key) with its password" });
+
 /** The common header of every document this project reads. */
 export function header<K extends string>(kind: K) {
   return {

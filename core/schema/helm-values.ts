@@ -213,7 +213,21 @@ export const helmValuesSchema = z
         .meta({ description: "Cookie session affinity (when PHP sessions are not in memcached)" }),
     }),
     mail: z
-      .strictObject({ host: dnsName, port, security: z.enum(["", "TLS", "SSL"]) })
+      .strictObject({
+        host: dnsName,
+        port,
+        security: z.enum(["", "TLS", "SSL"]),
+        authentication: z
+          .strictObject({
+            username: z.string().min(1),
+            passwordSecret: z.strictObject({ name: objectName, key: z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/) }),
+          })
+          .nullable()
+          .meta({
+            description:
+              "SMTP user and the Secret key with its password (APP_MAIL_USUARIO, APP_MAIL_SENHA); null: none",
+          }),
+      })
       .meta({ description: "The SMTP relay" }),
     directory: z
       .union([

@@ -3,7 +3,15 @@
  * engineers edit. Cross-field and fleet-wide rules live in core/rules/.
  */
 import { z } from "zod";
-import { boundedByteQuantity, dnsLabel, header, hostName, isoDate, pncpControlNumber } from "./fields.ts";
+import {
+  boundedByteQuantity,
+  dnsLabel,
+  header,
+  hostName,
+  isoDate,
+  pncpControlNumber,
+  smtpAuthentication,
+} from "./fields.ts";
 
 export const TIER_IDS = ["pequeno-i", "pequeno-ii", "medio", "grande", "metropole"] as const;
 export type TierId = (typeof TIER_IDS)[number];
@@ -99,6 +107,10 @@ export const municipalitySchema = z.strictObject({
       itLead: person,
     }),
     overrides: overridesSchema.optional(),
+    mail: z
+      .strictObject({ authentication: smtpAuthentication })
+      .optional()
+      .meta({ description: "The municipality's own account at the platform's mail relay, instead of the platform's" }),
   }),
 });
 

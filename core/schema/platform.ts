@@ -11,7 +11,7 @@ import {
   MIN_UPDATER_SECONDS,
 } from "../release-timing.ts";
 import { directorySchema } from "./directory.ts";
-import { byteQuantity, cpuQuantity, dnsLabel, dnsSubdomain, header } from "./fields.ts";
+import { byteQuantity, cpuQuantity, dnsLabel, dnsSubdomain, header, smtpAuthentication } from "./fields.ts";
 import { cidr, isEveryAddress, isPrivateNetwork, mailPort, overlaps } from "./platform-network.ts";
 
 /*
@@ -247,6 +247,8 @@ export const platformSchema = z.strictObject({
         host: hostOrAddress,
         port: mailPort.meta({ description: "Port of the SMTP relay: 25, 465, 587 or 2525" }),
         security: z.enum(["", "TLS", "SSL"]),
+        // No authentication when absent; a municipality may set its own account (spec.mail).
+        authentication: smtpAuthentication.optional(),
         cidr: cidr
           .refine((network) => !isEveryAddress(network), {
             error: "is every address, the internet and the API server included: name the SMTP relay's own network",

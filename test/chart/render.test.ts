@@ -62,6 +62,7 @@ const CONFIG_NAMES = [
   "APP_MAIL_SERVIDOR",
   "APP_MAIL_PORTA",
   "APP_MAIL_SEGURANCA",
+  "APP_MAIL_USUARIO",
   "SOLR_USERNAME",
 ];
 
@@ -352,6 +353,7 @@ describe("environment", () => {
         APP_MEMCACHED_SESSION: String(c.values.memcached.sessions),
         APP_MAIL_SERVIDOR: c.values.mail.host,
         APP_MAIL_PORTA: String(c.values.mail.port),
+        APP_MAIL_USUARIO: "",
       });
 
       const db = c.values.database.secretName;
@@ -456,6 +458,38 @@ describe("scheduler", () => {
         name: "documents",
         mountPath: c.values.documents.mountPath,
       });
+    }
+  });
+});
+
+describe("SMTP authentication", () => {
+  it("with an account, every SEI workload gets its user and its password from the Secret named, by reference", async () => {
+    const values = examplePlan({ tier: "medio", phase: "production" }).release!.values;
+    const authentication = { username: "sei-exemplo", passwordSecret: { name: "sei-mail", key: "password" } };
+    const manifests = await helmTemplate({ ...values, mail: { ...values.mail, authentication } });
+    const config = get(manifests, "ConfigMap", "sei-env").data!;
+    expect(config.APP_MAIL_USUARIO).toBe("sei-exemplo");
+    const seiWorkloads = workloads(manifests).filter((w) => ["app", "scheduler", "updater"].includes(componentOf(w)));
+    expect(seiWorkloads.map((w) => w.metadata.name).sort()).toEqual(["sei-app", "sei-scheduler", "sei-updater"]);
+    for (const workload of seiWorkloads) {
+      const container = podTemplate(workload).spec.containers[0]!;
+      expect(envOf(container, "APP_MAIL_SENHA"), workload.metadata.name).toEqual({
+        name: "APP_MAIL_SENHA",
+        valueFrom: { secretKeyRef: { name: "sei-mail", key: "password" } },
+      });
+    }
+    // The updater's inline environment carries the user too (a hook runs before the ConfigMap exists).
+    expect(envOf(podTemplate(get(manifests, "Job", "sei-updater")).spec.containers[0]!, "APP_MAIL_USUARIO")).toEqual({
+      name: "APP_MAIL_USUARIO",
+      value: "sei-exemplo",
+    });
+  });
+
+  it("without one, no workload asks for a mail password", () => {
+    const c = cases.find((x) => x.tier === "medio" && x.phase === "production")!;
+    for (const workload of workloads(manifestsOf(c))) {
+      for (const container of podTemplate(workload).spec.containers)
+        expect(envOf(container, "APP_MAIL_SENHA")).toBeUndefined();
     }
   });
 });

@@ -276,6 +276,18 @@ describe("the app image's SEI and SIP configuration reads the contract's environ
     expect(Buffer.from(complement("Olhos-d’Água"), "hex")).toEqual(Buffer.from("Olhos-d'Água", "latin1"));
   });
 
+  it("InfraMail: SMTP authentication when the chart gives a user, with the password from its Secret; none without", () => {
+    const sei = (extra: Record<string, string>) =>
+      configuration("images/app/config/ConfiguracaoSEI.php", "ConfiguracaoSEI", { ...env, ...extra }).InfraMail;
+    expect(sei({ APP_MAIL_USUARIO: "sei-exemplo", APP_MAIL_SENHA: "mail-password" })).toMatchObject({
+      Autenticar: true,
+      Usuario: "sei-exemplo",
+      Senha: "mail-password",
+    });
+    expect(sei({ APP_MAIL_USUARIO: "" })).toMatchObject({ Autenticar: false, Usuario: "", Senha: "" });
+    expect(sei({})).toMatchObject({ Autenticar: false });
+  });
+
   it("ConfiguracaoSip: SIP's key and the memcached Service", () => {
     const sip = configuration("images/app/config/ConfiguracaoSip.php", "ConfiguracaoSip", {
       ...env,

@@ -214,6 +214,8 @@ APP_MAIL_TIPO: "2"
 APP_MAIL_SERVIDOR: {{ $v.mail.host | quote }}
 APP_MAIL_PORTA: {{ $v.mail.port | quote }}
 APP_MAIL_SEGURANCA: {{ $v.mail.security | quote }}
+# Empty: no SMTP authentication; otherwise APP_MAIL_SENHA comes from its Secret.
+APP_MAIL_USUARIO: {{ with $v.mail.authentication }}{{ .username | quote }}{{ else }}""{{ end }}
 SOLR_USERNAME: {{ include "sei.solr.username" . | quote }}
 {{- end -}}
 
@@ -245,6 +247,9 @@ root password.
 {{ include "sei.secretEnv" (list "APP_SEI_CHAVE_ACESSO" $app "APP_SEI_CHAVE_ACESSO") }}
 {{ include "sei.secretEnv" (list "APP_SIP_CHAVE_ACESSO" $app "APP_SIP_CHAVE_ACESSO") }}
 {{ include "sei.secretEnv" (list "SOLR_PASSWORD" $app "SOLR_PASSWORD") }}
+{{- with $v.mail.authentication }}
+{{ include "sei.secretEnv" (list "APP_MAIL_SENHA" .passwordSecret.name .passwordSecret.key) }}
+{{- end }}
 {{- end -}}
 
 {{/*

@@ -10,9 +10,11 @@ return array(
   'Porta' => getenv('APP_MAIL_PORTA'),
   'Codificacao' => '8bit',
   'Seguranca' => getenv('APP_MAIL_SEGURANCA'),
-  'Autenticar' => false,
-  'Usuario' => '',
-  'Senha' => '',
+  // The chart sets APP_MAIL_USUARIO (empty: the relay takes mail unauthenticated)
+  // and, with a user, APP_MAIL_SENHA from its Secret.
+  'Autenticar' => getenv('APP_MAIL_USUARIO') !== '' && getenv('APP_MAIL_USUARIO') !== false,
+  'Usuario' => (string) getenv('APP_MAIL_USUARIO'),
+  'Senha' => (string) getenv('APP_MAIL_SENHA'),
   'MaxDestinatarios' => 25,
   'MaxTamAnexosMb' => 15,
   'Protegido' => '',
