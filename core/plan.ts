@@ -38,7 +38,7 @@ export interface WorkloadPlan {
   readonly resources: ComputeResources;
 }
 
-export type VolumeKind = "database" | "documents" | "solr" | "backup";
+export type VolumeKind = "database" | "documents" | "solr" | "backup" | "temp";
 
 /** A data volume: its own claim, created by Terraform, never replaced (docs/architecture.md, "Data safety"). */
 export interface VolumePlan {

@@ -99,6 +99,10 @@ export class MunicipalityStack extends TerraformStack {
     });
     const solrVolume = volume("SolrVolume", volumes.solr);
     const backupVolume = volume("BackupVolume", volumes.backup);
+    // SEI's shared temp folder is scratch, yet keeps prevent_destroy like the data volumes: a plan that
+    // replaced it (a shrink, another class) would delete a claim the running app pods mount, and the
+    // apply would hang on its pvc-protection finalizer half-way; refused up front instead, like the others.
+    const tempVolume = volume("TempVolume", volumes.temp);
 
     const database = new Database(this, "Database", {
       namespace,
@@ -142,6 +146,7 @@ export class MunicipalityStack extends TerraformStack {
           databaseVolume.resource,
           documents.resource,
           solrVolume.resource,
+          tempVolume.resource,
         ],
       });
     }

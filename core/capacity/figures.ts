@@ -10,7 +10,7 @@ import type { ComputeAmount, CpuMemory, InstancePlan, VolumeKind } from "../plan
 import { sumWorkloads } from "../resolve/quota.ts";
 
 /** Volume kinds in the order reports show them. */
-export const VOLUME_KINDS = ["database", "documents", "solr", "backup"] as const satisfies readonly VolumeKind[];
+export const VOLUME_KINDS = ["database", "documents", "solr", "backup", "temp"] as const satisfies readonly VolumeKind[];
 
 /** Compute of every pod of an instance at its minimum and at its maximum replica count. */
 export interface ReplicaRange {
@@ -39,7 +39,7 @@ const cpuMemory = ({ cpuMillicores, memoryBytes }: ComputeAmount): CpuMemory => 
 export const ZERO_FIGURES: Figures = {
   requests: { atMinReplicas: ZERO_AMOUNT, atMaxReplicas: ZERO_AMOUNT },
   limits: { atMinReplicas: ZERO_AMOUNT, atMaxReplicas: ZERO_AMOUNT },
-  storageBytes: { database: 0, documents: 0, solr: 0, backup: 0, total: 0 },
+  storageBytes: { database: 0, documents: 0, solr: 0, backup: 0, temp: 0, total: 0 },
 };
 
 /** What one instance asks of its cluster, exactly as its plan deploys it. */
@@ -55,6 +55,7 @@ export function figuresOf(plan: InstancePlan): Figures {
       documents: storage("documents"),
       solr: storage("solr"),
       backup: storage("backup"),
+      temp: storage("temp"),
       total: VOLUME_KINDS.reduce((sum, kind) => sum + storage(kind), 0),
     },
   };
@@ -79,6 +80,7 @@ function combine(a: Figures, b: Figures, op: (x: number, y: number) => number): 
       documents: s("documents"),
       solr: s("solr"),
       backup: s("backup"),
+      temp: s("temp"),
       total: s("total"),
     },
   };
@@ -124,5 +126,6 @@ export const FIGURE_COLUMNS = [
   { key: "storageDocuments", unit: "bytes", read: (f: Figures) => f.storageBytes.documents },
   { key: "storageSolr", unit: "bytes", read: (f: Figures) => f.storageBytes.solr },
   { key: "storageBackup", unit: "bytes", read: (f: Figures) => f.storageBytes.backup },
+  { key: "storageTemp", unit: "bytes", read: (f: Figures) => f.storageBytes.temp },
   { key: "storageTotal", unit: "bytes", read: (f: Figures) => f.storageBytes.total },
 ] as const;

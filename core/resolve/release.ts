@@ -148,6 +148,7 @@ function helmValuesOf(
       secretName: SECRET_NAMES.database,
     },
     documents: { existingClaim: volumes.documents.claimName, mountPath: "/var/sei/arquivos" },
+    temp: { existingClaim: volumes.temp.claimName, mountPath: "/opt/sei/temp" },
     secrets: { appSecretName: SECRET_NAMES.app },
     ingress: {
       className: p.ingress.className,

@@ -26,6 +26,10 @@ export function volumesOf(municipality: Municipality, tier: Tier, platform: Plat
       "ReadWriteOnce",
     ),
     backup: volume("backup", "sei-backups", backupStorage, storageClasses.readWriteOnce, "ReadWriteOnce"),
+    // SEI's /opt/sei/temp: an upload is written there by one request and read by a later one, which
+    // may reach another app replica, so every replica and the scheduler (which empties it) share it.
+    // Scratch: not backed up, and a backup set never grows with it.
+    temp: volume("temp", "sei-temp", t.temp.storage, storageClasses.readWriteMany, "ReadWriteMany"),
   };
 }
 

@@ -32,6 +32,14 @@ const dnsName = z.string().max(253).regex(DNS_SUBDOMAIN);
 const sqlName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/);
 const sqlUser = z.string().regex(/^[A-Za-z0-9_]{1,32}$/);
 const count = (max: number, min = 0) => z.int().min(min).max(max);
+/** A ReadWriteMany claim Terraform creates, mounted by app and scheduler (and the updater) at one path. */
+const sharedClaim = z.strictObject({
+  existingClaim: objectName.meta({ description: "ReadWriteMany claim created by Terraform" }),
+  mountPath: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._-]+)+$/)
+    .meta({ description: "Where the pods mount it" }),
+});
 
 const port = z.int().min(1).max(65535).meta({ id: "port" });
 
@@ -188,15 +196,10 @@ export const helmValuesSchema = z
         secretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.database)}` }),
       })
       .meta({ description: "The database Terraform runs" }),
-    documents: z
-      .strictObject({
-        existingClaim: objectName.meta({ description: "ReadWriteMany claim created by Terraform" }),
-        mountPath: z
-          .string()
-          .regex(/^(\/[A-Za-z0-9._-]+)+$/)
-          .meta({ description: "Where app and scheduler mount it" }),
-      })
-      .meta({ description: "The document repository" }),
+    documents: sharedClaim.meta({ description: "The document repository" }),
+    temp: sharedClaim.meta({
+      description: "SEI's temp folder, shared so any replica finds an upload; the scheduler empties it",
+    }),
     secrets: z
       .strictObject({ appSecretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.app)}` }) })
       .meta({ description: "Secrets Terraform generates" }),

@@ -96,6 +96,11 @@ export const tierSchema = z.strictObject({
       resources: terraformPodResources("512Mi", "MariaDB's tmpdir"),
     }),
     documents: z.strictObject({ storage: byteQuantity }),
+    temp: z.strictObject({
+      storage: byteQuantity.meta({
+        description: "SEI's shared temp folder (uploads between their two requests, generated files); scratch, not backed up",
+      }),
+    }),
     backup: z.strictObject({
       schedule: z.string().regex(/^(\S+\s+){4}\S+$/, { message: "must be a five-field cron expression" }),
       retentionDays: z.int().min(1).max(365),

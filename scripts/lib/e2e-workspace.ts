@@ -51,8 +51,9 @@ export function requireEnv(name: string): string {
   return value;
 }
 
-/** The four data claims of an instance (core/resolve/volumes.ts names them). */
-export const DATA_CLAIMS = ["sei-database-data", "sei-documents", "sei-solr-data", "sei-backups"] as const;
+/** The five claims of an instance (core/resolve/volumes.ts names them); the last two are ReadWriteMany. */
+export const DATA_CLAIMS = ["sei-database-data", "sei-solr-data", "sei-backups", "sei-documents", "sei-temp"] as const;
+const SHARED_CLAIMS: readonly string[] = ["sei-documents", "sei-temp"];
 
 /** The folder on this machine that holds a municipality's volume: pods on the node see it as the claim. */
 export function volumePath(municipality: string, claim: string): string {
@@ -67,7 +68,7 @@ export function volumePath(municipality: string, claim: string): string {
 export function storageManifest(municipalities: readonly string[]): string {
   const volumes = municipalities.flatMap((name) =>
     DATA_CLAIMS.map((claim) => {
-      const shared = claim === "sei-documents";
+      const shared = SHARED_CLAIMS.includes(claim);
       const path = volumePath(name, claim);
       mkdirSync(path, { recursive: true });
       chmodSync(path, 0o777);

@@ -103,7 +103,7 @@ describe("capacity diff", () => {
       figures({
         requests: { min: [0, 0], max: [0, 0] },
         limits: { min: [0, 0], max: [0, 0] },
-        storageGi: { database: 0, documents: 150, solr: 0, backup: 150 },
+        storageGi: { database: 0, documents: 150, solr: 0, backup: 150, temp: 0 },
       }),
     );
     expect(json!.totals.after.figures.storageBytes.total).toBe(BASE_ACTIVE.storageBytes.total + 300 * Gi);
@@ -125,7 +125,7 @@ describe("capacity diff", () => {
     const perInstance = figures({
       requests: { min: [0, 128], max: [0, 2 * 128] },
       limits: { min: [0, 0], max: [0, 0] },
-      storageGi: { database: 0, documents: 0, solr: 0, backup: 0 },
+      storageGi: { database: 0, documents: 0, solr: 0, backup: 0, temp: 0 },
     });
     expect(json!.changes[0]!.delta).toEqual(perInstance);
     expect(json!.changes[1]!.delta).toEqual(ZERO);
@@ -184,7 +184,7 @@ describe("capacity diff", () => {
         severity: "warning",
         file: "municipalities/acaiaca.yaml",
         message: expect.stringMatching(
-          /^acaiaca: the file of a decommissioned municipality is removed; its volumes are retained and keep using 130 GiB of storage/,
+          /^acaiaca: the file of a decommissioned municipality is removed; its volumes are retained and keep using 135 GiB of storage/,
         ),
       }),
     ]);
@@ -254,7 +254,7 @@ describe("capacity diff", () => {
       figures({
         requests: { min: [0, 0], max: [-100, -128] },
         limits: { min: [0, 0], max: [-500, -256] },
-        storageGi: { database: 0, documents: 0, solr: 0, backup: 0 },
+        storageGi: { database: 0, documents: 0, solr: 0, backup: 0, temp: 0 },
       }),
     );
     // Resolved as provisioning while in the pipeline, so its figures do not move; the fleet gains them.

@@ -21,6 +21,7 @@ interface Written {
     readonly documents: number;
     readonly solr: number;
     readonly backup: number;
+    readonly temp: number;
   };
 }
 
@@ -35,7 +36,8 @@ export function figures(w: Written): Figures {
       documents: s.documents * Gi,
       solr: s.solr * Gi,
       backup: s.backup * Gi,
-      total: (s.database + s.documents + s.solr + s.backup) * Gi,
+      temp: s.temp * Gi,
+      total: (s.database + s.documents + s.solr + s.backup + s.temp) * Gi,
     },
   };
 }
@@ -46,7 +48,7 @@ export function figures(w: Written): Figures {
  * updater 100m/256Mi → 500m/512Mi (max only); solr 100m/1Gi → 1000m/1Gi;
  * memcached 25m/96Mi → 100m/128Mi; database 100m/512Mi → 1000m/768Mi;
  * backup 100m/128Mi → 500m/256Mi (max only); no JOD.
- * Volumes: database 10Gi, documents 50Gi, solr 10Gi, backup 60Gi.
+ * Volumes: database 10Gi, documents 50Gi, solr 10Gi, backup 60Gi, temp 5Gi.
  */
 export const PEQUENO_I_PRODUCTION = figures({
   requests: {
@@ -57,7 +59,7 @@ export const PEQUENO_I_PRODUCTION = figures({
     min: [1000 + 250 + 1000 + 100 + 1000, 1024 + 256 + 1024 + 128 + 768],
     max: [2 * 1000 + 250 + 500 + 1000 + 100 + 1000 + 500, 2 * 1024 + 256 + 512 + 1024 + 128 + 768 + 256],
   },
-  storageGi: { database: 10, documents: 50, solr: 10, backup: 60 },
+  storageGi: { database: 10, documents: 50, solr: 10, backup: 60, temp: 5 },
 });
 
 /** pequeno-i before production (provisioning, training, and the pipeline): the same without the backup job. */
@@ -70,7 +72,7 @@ export const PEQUENO_I_PROVISIONING = figures({
     min: [1000 + 250 + 1000 + 100 + 1000, 1024 + 256 + 1024 + 128 + 768],
     max: [2 * 1000 + 250 + 500 + 1000 + 100 + 1000, 2 * 1024 + 256 + 512 + 1024 + 128 + 768],
   },
-  storageGi: { database: 10, documents: 50, solr: 10, backup: 60 },
+  storageGi: { database: 10, documents: 50, solr: 10, backup: 60, temp: 5 },
 });
 
 /**
@@ -78,7 +80,7 @@ export const PEQUENO_I_PROVISIONING = figures({
  * (3 pods at most); scheduler 50m/128Mi → 250m/256Mi; updater 100m/256Mi →
  * 500m/768Mi; solr 200m/1280Mi → 1500m/1280Mi; memcached 25m/160Mi →
  * 200m/192Mi; database 200m/896Mi → 1500m/1280Mi; backup 100m/128Mi →
- * 500m/256Mi. Volumes: database 25Gi, documents 150Gi, solr 20Gi, backup 180Gi.
+ * 500m/256Mi. Volumes: database 25Gi, documents 150Gi, solr 20Gi, backup 180Gi, temp 5Gi.
  */
 export const PEQUENO_II_PRODUCTION = figures({
   requests: {
@@ -89,11 +91,11 @@ export const PEQUENO_II_PRODUCTION = figures({
     min: [1500 + 250 + 1500 + 200 + 1500, 1536 + 256 + 1280 + 192 + 1280],
     max: [3 * 1500 + 250 + 500 + 1500 + 200 + 1500 + 500, 3 * 1536 + 256 + 768 + 1280 + 192 + 1280 + 256],
   },
-  storageGi: { database: 25, documents: 150, solr: 20, backup: 180 },
+  storageGi: { database: 25, documents: 150, solr: 20, backup: 180, temp: 5 },
 });
 
 export const ZERO = figures({
   requests: { min: [0, 0], max: [0, 0] },
   limits: { min: [0, 0], max: [0, 0] },
-  storageGi: { database: 0, documents: 0, solr: 0, backup: 0 },
+  storageGi: { database: 0, documents: 0, solr: 0, backup: 0, temp: 0 },
 });

@@ -45,7 +45,7 @@ describe("capacity report", () => {
     });
     // The arithmetic of expected.ts, spelled out once: pequeno-i in production asks 875m and 3168Mi at most.
     expect(PEQUENO_I_PRODUCTION.requests.atMaxReplicas).toEqual({ cpuMillicores: 875, memoryBytes: 3168 * Mi });
-    expect(PEQUENO_I_PRODUCTION.storageBytes.total).toBe(130 * Gi);
+    expect(PEQUENO_I_PRODUCTION.storageBytes.total).toBe(135 * Gi);
   });
 
   it("sums active municipalities per tier and for the fleet; the pipeline apart", () => {
@@ -67,18 +67,18 @@ describe("capacity report", () => {
 
   it("sets each cluster against its allocatable capacity", () => {
     const [bh1, bh2] = json.report.clusters;
-    // prodemge-bh-1: abadia (pequeno-i) + abaete (pequeno-ii) = 875m + 1425m, 3168Mi + 5152Mi, 130Gi + 375Gi,
+    // prodemge-bh-1: abadia (pequeno-i) + abaete (pequeno-ii) = 875m + 1425m, 3168Mi + 5152Mi, 135Gi + 380Gi,
     // against 256 cores, 1Ti and 100Ti.
     expect(bh1).toMatchObject({
       name: "prodemge-bh-1",
       municipalities: 2,
-      usage: { cpuMillicores: 2300, memoryBytes: 8320 * Mi, storageBytes: 505 * Gi },
+      usage: { cpuMillicores: 2300, memoryBytes: 8320 * Mi, storageBytes: 515 * Gi },
       allocatable: { cpuMillicores: 256_000, memoryBytes: 1024 * Gi, storageBytes: 100 * 1024 * Gi },
-      // (256000 − 2300) / 256000 = 99.10 %; (1048576Mi − 8320Mi) / 1048576Mi = 99.21 %; (102400Gi − 505Gi) / 102400Gi = 99.51 %
+      // (256000 − 2300) / 256000 = 99.10 %; (1048576Mi − 8320Mi) / 1048576Mi = 99.21 %; (102400Gi − 515Gi) / 102400Gi = 99.50 %
       headroomPercent: { cpu: 99.1, memory: 99.2, storage: 99.5 },
       overcommitted: [],
     });
-    // prodemge-bh-2: acaiaca alone, 875m of 128 cores: 99.32 %; 3168Mi of 512Gi: 99.40 %; 130Gi of 60Ti: 99.79 %.
+    // prodemge-bh-2: acaiaca alone, 875m of 128 cores: 99.32 %; 3168Mi of 512Gi: 99.40 %; 135Gi of 60Ti: 99.78 %.
     expect(bh2).toMatchObject({
       name: "prodemge-bh-2",
       municipalities: 1,

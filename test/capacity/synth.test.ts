@@ -106,8 +106,8 @@ describe("the capacity report against the synthesized stack", () => {
           }[]
         ).map((c) => [c.metadata.name, parseBytes(c.spec.resources.requests.storage)]),
       );
-      expect(claims.size).toBe(4);
-      for (const kind of ["database", "documents", "solr", "backup"] as const) {
+      expect(claims.size).toBe(5);
+      for (const kind of ["database", "documents", "solr", "backup", "temp"] as const) {
         expect(claims.get(plan.volumes[kind].claimName)).toBe(row.figures.storageBytes[kind]);
       }
 

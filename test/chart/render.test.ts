@@ -460,6 +460,28 @@ describe("scheduler", () => {
       });
     }
   });
+
+  it("app, scheduler and updater share SEI's temp folder, the ReadWriteMany claim the plan names, so an upload's second request finds its file on any replica", () => {
+    for (const c of running) {
+      expect(c.values.temp).toEqual({ existingClaim: "sei-temp", mountPath: "/opt/sei/temp" });
+      const manifests = manifestsOf(c);
+      for (const [kind, workload] of [
+        ["Deployment", "sei-app"],
+        ["Deployment", "sei-scheduler"],
+        ["Job", "sei-updater"],
+      ] as const) {
+        const { spec } = podTemplate(get(manifests, kind, workload));
+        expect(spec.volumes, workload).toContainEqual({
+          name: "sei-temp",
+          persistentVolumeClaim: { claimName: c.values.temp.existingClaim },
+        });
+        expect(spec.containers[0]!.volumeMounts, workload).toContainEqual({
+          name: "sei-temp",
+          mountPath: c.values.temp.mountPath,
+        });
+      }
+    }
+  });
 });
 
 describe("SMTP authentication", () => {

@@ -131,6 +131,7 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
       expect(dbVolumes).toContain("sei-database-data");
       expect([...(await claims(name)).keys()].sort()).toEqual([...DATA_CLAIMS].sort());
       expect((await claims(name)).get("sei-documents")?.spec.accessModes).toEqual(["ReadWriteMany"]);
+      expect((await claims(name)).get("sei-temp")?.spec.accessModes).toEqual(["ReadWriteMany"]);
 
       // The Helm release and what it made.
       const releases = await list("secret", ns(name));

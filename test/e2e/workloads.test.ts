@@ -223,12 +223,31 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       "memcached-sip",
       "sip",
       "solr",
+      "upload",
     ]);
     expect(report.checks.sip?.detail).toBe(
       `SIP at https://sei.${main}.mg.gov.br/sip/controlador_ws.php?servico=sip accepted SEI's access key`,
     );
     expect(report.checks.solr?.detail).toContain("with basic auth");
+    // Over Spring's default 1 MB: JOD runs with the JOD image's own limits.
+    expect(report.checks.jod?.detail).toContain("converted a text file of 2 MB to PDF");
     expect(report.ok).toBe(true);
+
+    // Two app replicas (the quota counts one surge pod): each upload's second request, through the Ingress,
+    // finds the first one's file in the shared temp claim, whichever replica each reaches.
+    await kubectl(["-n", ns(main), "scale", "deployment/sei-app", "--replicas=2"]);
+    await kubectl(["-n", ns(main), "rollout", "status", "deployment/sei-app", "--timeout=300s"]);
+    const spread = await eventually(
+      dependencies,
+      (r) => /served by 2 pod\(s\)$/.test(r.checks.upload?.detail ?? ""),
+      60,
+    );
+    expect(spread.checks.upload).toEqual({
+      ok: true,
+      detail: "20 two-request uploads through APP_HOST, every one found; served by 2 pod(s)",
+    });
+    await kubectl(["-n", ns(main), "scale", "deployment/sei-app", "--replicas=1"]);
+    await kubectl(["-n", ns(main), "rollout", "status", "deployment/sei-app", "--timeout=300s"]);
 
     // A browser's request: HTTPS to the controller, the host's certificate, routed to the app, whose login form answers.
     const fixture = (

@@ -124,6 +124,7 @@ function standinEnv(): Record<string, string> {
     SEI_MEMCACHED_PORT: String(memcachedPort),
     STANDIN_JOD_URL: `http://127.0.0.1:${jodPort}/conversion?format=pdf`,
     SEI_DOCUMENTS_PATH: join(work, "arquivos"),
+    SEI_TEMP_PATH: join(work, "temp"),
   };
 }
 
@@ -131,7 +132,7 @@ beforeAll(async () => {
   db = await startMariaDb();
   work = mkdtempSync(join(tmpdir(), "sei-standin-"));
   chmodSync(work, 0o755);
-  for (const dir of ["run", "arquivos"]) {
+  for (const dir of ["run", "arquivos", "temp"]) {
     mkdirSync(join(work, dir));
     if (asRoot) chownSync(join(work, dir), WWW_DATA, WWW_DATA);
   }
@@ -237,6 +238,7 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
       "memcached-sip",
       "sip",
       "solr",
+      "upload",
     ]);
     expect(report.ok).toBe(true);
     expect(response.status).toBe(200);
@@ -247,8 +249,12 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
     expect(report.checks.jod?.detail).toBe(
       `converted a text file of 2 MB to PDF at http://127.0.0.1:${jodPort}/conversion?format=pdf`,
     );
-    // The write check cleans up after itself.
+    expect(report.checks.upload?.detail).toBe(
+      "20 two-request uploads through APP_HOST, every one found; served by 1 pod(s)",
+    );
+    // The write and upload checks clean up after themselves.
     expect(readdirSync(join(work, "arquivos"))).toEqual([]);
+    expect(readdirSync(join(work, "temp"))).toEqual([]);
   });
 
   it("serves the login form the app probe looks for, and SEI's redirect to it", async () => {
@@ -346,6 +352,20 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
       expect(ran.stdout + ran.stderr).toBe("");
       expect(ran.status).toBe(0);
     }
+  });
+
+  it("loses an upload whose second request reaches a replica without the first one's file, as SEI does", async () => {
+    const form = new FormData();
+    form.append("arquivo", new Blob([new Uint8Array(1024)]), "anexo.bin");
+    const written = (await (await get("/sei/standin_upload.php", { method: "POST", body: form })).json()) as {
+      nome: string;
+    };
+    expect(readdirSync(join(work, "temp"))).toEqual([written.nome]);
+    // Another replica with a temp folder of its own: the file is not there.
+    rmSync(join(work, "temp", written.nome));
+    const read = await get(`/sei/standin_upload.php?nome=${written.nome}`);
+    expect(read.status).toBe(404);
+    expect(((await read.json()) as { erro: string }).erro).toBe(`Anexo ${written.nome} não encontrado`);
   });
 
   it("refuses a key SIP did not store, as SIP does", async () => {

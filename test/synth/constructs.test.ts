@@ -73,7 +73,7 @@ describe("Tenancy", () => {
         "requests.storage",
       ].sort(),
     );
-    expect(hard.persistentvolumeclaims).toBe("4");
+    expect(hard.persistentvolumeclaims).toBe("5");
   });
 
   it("gives the ServiceAccount no token", () => {

@@ -22,9 +22,9 @@ const identities = (phase: Phase) => dataBearing(json(phase)).map((d) => d.ident
 describe("every formalized phase", () => {
   it.each(phases)("%s keeps the same data-bearing resources, under the same addresses", (phase) => {
     expect(identities(phase)).toEqual(identities("production"));
-    // Four claims, the namespace, two generated Secrets and their seven passwords, and the copy of the
-    // directory's bind account.
-    expect(identities(phase)).toHaveLength(4 + 1 + 2 + 7 + 1);
+    // Five claims (SEI's shared temp folder among them), the namespace, two generated Secrets and their
+    // seven passwords, and the copy of the directory's bind account.
+    expect(identities(phase)).toHaveLength(5 + 1 + 2 + 7 + 1);
   });
 });
 

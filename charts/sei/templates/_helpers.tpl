@@ -253,9 +253,11 @@ root password.
 {{- end -}}
 
 {{/*
-Writable directories of the SEI image under a read-only root filesystem, each an
-emptyDir: /tmp (uploads up to ~500 MB, PHP sessions when they are not in
-memcached), /run (Apache pid and locks) and the SEI and SIP temp folders.
+Writable directories of the SEI image under a read-only root filesystem: /tmp
+(uploads up to ~500 MB, PHP sessions when they are not in memcached), /run
+(Apache pid and locks) and SIP's temp folder, each an emptyDir of the pod; and
+SEI's temp folder, the shared claim Terraform creates: an upload is written
+there by one request and read by a later one, which may reach another replica.
 */}}
 {{- define "sei.app.scratchMounts" -}}
 - name: tmp
@@ -263,7 +265,7 @@ memcached), /run (Apache pid and locks) and the SEI and SIP temp folders.
 - name: run
   mountPath: /run
 - name: sei-temp
-  mountPath: /opt/sei/temp
+  mountPath: {{ .Values.temp.mountPath }}
 - name: sip-temp
   mountPath: /opt/sip/temp
 {{- end -}}
@@ -276,8 +278,8 @@ memcached), /run (Apache pid and locks) and the SEI and SIP temp folders.
   emptyDir:
     sizeLimit: 64Mi
 - name: sei-temp
-  emptyDir:
-    sizeLimit: 2Gi
+  persistentVolumeClaim:
+    claimName: {{ .Values.temp.existingClaim }}
 - name: sip-temp
   emptyDir:
     sizeLimit: 512Mi

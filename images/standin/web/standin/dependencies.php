@@ -10,6 +10,8 @@ require_once 'Infra.php';
 
 /** The document the JOD check converts: over Spring's default 1 MB a file, as SEI's documents often are. */
 const STANDIN_JOD_DOCUMENT_BYTES = 2 * 1048576;
+/** Uploads the upload check makes: enough that two replicas without a shared temp folder miss one. */
+const STANDIN_UPLOADS = 20;
 
 /** @return array{ok: bool, detail: string} */
 function check(callable $probe): array {
@@ -89,6 +91,31 @@ $checks['sip'] = check(function () {
   $answer = json_decode($body, true);
   if ($status !== 200 || ($answer['sistema'] ?? null) !== 'SEI') throw new RuntimeException("$url refused SEI's access key (HTTP $status)");
   return "SIP at $url accepted SEI's access key";
+});
+$checks['upload'] = check(function () {
+  // As SEI uploads: two requests through APP_HOST (the Ingress and the Service pick any replica each time).
+  $url = standinBaseUrl() . '/sei/standin_upload.php';
+  $pods = [];
+  for ($i = 1; $i <= STANDIN_UPLOADS; $i++) {
+    $file = tempnam(sys_get_temp_dir(), 'standin-');
+    file_put_contents($file, random_bytes(65536));
+    $sha256 = hash_file('sha256', $file);
+    try {
+      [$status, $body] = http($url, [CURLOPT_POST => true, CURLOPT_POSTFIELDS => ['arquivo' => new CURLFile($file, 'application/octet-stream', 'anexo.bin')]]);
+    } finally {
+      unlink($file);
+    }
+    $written = json_decode($body, true);
+    if ($status !== 200 || !isset($written['nome'])) throw new RuntimeException("upload $i: $url answered HTTP $status");
+    [$status, $body] = http("$url?nome=" . rawurlencode($written['nome']));
+    $read = json_decode($body, true);
+    if ($status !== 200 || ($read['sha256'] ?? null) !== $sha256) {
+      throw new RuntimeException("upload $i: written on {$written['pod']}, then " . ($read['erro'] ?? "HTTP $status") . ' on ' . ($read['pod'] ?? '?'));
+    }
+    $pods[$written['pod']] = true;
+    $pods[$read['pod']] = true;
+  }
+  return STANDIN_UPLOADS . ' two-request uploads through APP_HOST, every one found; served by ' . count($pods) . ' pod(s)';
 });
 $checks['documents'] = check(function () {
   $directory = standinEnv('SEI_DOCUMENTS_PATH', '/var/sei/arquivos');
