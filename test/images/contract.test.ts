@@ -203,6 +203,7 @@ describe("the scripts read only the contract's variables", () => {
       "charts/sei/files/updater.sh",
       "charts/sei/files/bootstrap/bootstrap.sh",
       "images/app/runtime/entrypoint.sh",
+      "images/app/build/wkhtmltopdf-patched.sh",
     ];
     const result = spawnSync("shellcheck", ["--format=gcc", ...scripts.map((s) => resolve(s))], { encoding: "utf8" });
     expect(result.stdout + result.stderr).toBe("");
