@@ -263,6 +263,6 @@ export function createFleetWorkspace(
 
 /** Makes a workspace a checkout in which `npx sei-infra` runs (what an emitted CI job does). */
 export function addCommandLine(dir: string): void {
-  for (const entry of ["bin", "cli", "fleet", "restore"])
+  for (const entry of ["bin", "cli", "fleet", "restore", "shell"])
     cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
 }
