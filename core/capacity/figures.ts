@@ -10,7 +10,13 @@ import type { ComputeAmount, CpuMemory, InstancePlan, VolumeKind } from "../plan
 import { sumWorkloads } from "../resolve/quota.ts";
 
 /** Volume kinds in the order reports show them. */
-export const VOLUME_KINDS = ["database", "documents", "solr", "backup", "temp"] as const satisfies readonly VolumeKind[];
+export const VOLUME_KINDS = [
+  "database",
+  "documents",
+  "solr",
+  "backup",
+  "temp",
+] as const satisfies readonly VolumeKind[];
 
 /** Compute of every pod of an instance at its minimum and at its maximum replica count. */
 export interface ReplicaRange {

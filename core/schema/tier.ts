@@ -98,7 +98,8 @@ export const tierSchema = z.strictObject({
     documents: z.strictObject({ storage: byteQuantity }),
     temp: z.strictObject({
       storage: byteQuantity.meta({
-        description: "SEI's shared temp folder (uploads between their two requests, generated files); scratch, not backed up",
+        description:
+          "SEI's shared temp folder (uploads between their two requests, generated files); scratch, not backed up",
       }),
     }),
     backup: z.strictObject({
