@@ -279,7 +279,7 @@ there by one request and read by a later one, which may reach another replica.
     sizeLimit: 64Mi
 - name: sei-temp
   persistentVolumeClaim:
-    claimName: {{ .Values.temp.existingClaim }}
+    claimName: {{ .Values.temp.existingClaim | quote }}
 - name: sip-temp
   emptyDir:
     sizeLimit: 512Mi
