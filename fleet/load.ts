@@ -5,11 +5,13 @@
  * validated (the others still count for the fleet rules), as the app does
  * with SEI_ONLY: one municipality's broken file never blocks another's rollout.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, posix, relative, resolve, sep } from "node:path";
 import { hasErrors } from "../core/diagnostics.ts";
 import { loadFleet, planFleet, PLATFORM_FILE, type DocumentCache } from "../core/fleet.ts";
+import { didYouMean } from "../core/load/suggest.ts";
 import { printable } from "../core/printable.ts";
+import { STACK_PREFIX } from "../core/rules/no-stack-prefix.ts";
 import type { Platform } from "../core/schema/platform.ts";
 import { formatDiagnostic } from "../report/diagnostics/text.ts";
 import { GitError } from "../sources/git-revisions.ts";
@@ -37,12 +39,7 @@ export function loadSelection(cwd: string, options: SelectOptions, err: (text: s
     throw new UsageError(`municipalities folder ${options.municipalities}: no such folder`);
   const dir = relative(cwd, dirPath).split(sep).join("/") || ".";
 
-  const files = options.only?.map((name) => {
-    const candidates = [name, name.replace(/^sei-/, "")].map((n) => posix.join(dir, `${n}.yaml`));
-    const file = candidates.find((f) => existsSync(join(cwd, f)));
-    if (!file) throw new UsageError(`--only ${name}: no municipality or stack of that name in ${dir}/`);
-    return file;
-  });
+  const files = options.only?.map((name) => onlyFile(cwd, dir, name));
   // Shared with the load of --changed-since's revision: a file both revisions hold is parsed once.
   const cache: DocumentCache = new Map();
   const fleet = loadFleet({ source: workingTree(cwd), municipalitiesDir: dir, cache, ...(files ? { files } : {}) });
@@ -80,4 +77,20 @@ function sinceRevision(revision: string, input: Omit<ChangedStacksInput, "revisi
     if (error instanceof GitError) throw new UsageError(`--changed-since ${revision}: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * The file of an --only name, matched exactly: `sei-x` is the stack of
+ * municipality x (no municipality name starts with the stack prefix), `x` the
+ * municipality x. An unknown name gets the closest file's name as a suggestion.
+ */
+function onlyFile(cwd: string, dir: string, name: string): string {
+  const isStack = name.startsWith(STACK_PREFIX);
+  const municipality = isStack ? name.slice(STACK_PREFIX.length) : name;
+  const file = posix.join(dir, `${municipality}.yaml`);
+  if (municipality !== "" && !municipality.includes("/") && existsSync(join(cwd, file))) return file;
+  const known = readdirSync(join(cwd, dir))
+    .filter((n) => n.endsWith(".yaml"))
+    .map((n) => `${isStack ? STACK_PREFIX : ""}${n.slice(0, -".yaml".length)}`);
+  throw new UsageError(`--only ${name}: no municipality or stack of that name in ${dir}/${didYouMean(name, known)}`);
 }

@@ -7,6 +7,7 @@
 import { didYouMean } from "../core/load/index.ts";
 import type { InstancePlan } from "../core/plan.ts";
 import { PHASES, TIER_IDS, isFormalized, type Phase, type TierId } from "../core/schema/municipality.ts";
+import { STACK_PREFIX } from "../core/rules/no-stack-prefix.ts";
 import { UsageError } from "../shell/exit.ts";
 
 /** One stack as the fleet commands see it. */
@@ -22,7 +23,7 @@ export interface FleetStack {
 }
 
 export interface Selection {
-  /** Stack or municipality names (`sei-tiradentes` or `tiradentes`). */
+  /** Stack or municipality names (`sei-tiradentes` or `tiradentes`), matched exactly: a `sei-` name is a stack name. */
   readonly only?: readonly string[];
   readonly tiers?: readonly string[];
   readonly phases?: readonly string[];
@@ -80,16 +81,19 @@ export function selectStacks(
 
   let stacks = plans.map(fleetStack);
   if (selection.only && selection.only.length > 0) {
-    const byName = new Map(stacks.flatMap((s) => [[s.name, s] as const, [s.municipality, s] as const]));
+    const all = stacks;
     stacks = selection.only.map((name) => {
-      const stack = byName.get(name);
+      // Exactly: a name with the stack prefix is a stack name (no municipality name has it: core rule no-stack-prefix).
+      const isStack = name.startsWith(STACK_PREFIX);
+      const stack = all.find((s) => (isStack ? s.name : s.municipality) === name);
       if (stack) return stack;
-      const phase = context.phaseOf(name) ?? context.phaseOf(name.replace(/^sei-/, ""));
+      const phase = context.phaseOf(isStack ? name.slice(STACK_PREFIX.length) : name);
       if (phase)
         throw new UsageError(
           `--only ${name}: the municipality is ${phase}; nothing is deployed before the contract is published on the PNCP`,
         );
-      throw new UsageError(`--only ${name}: no municipality or stack of that name`);
+      const known = all.map((s) => (isStack ? s.name : s.municipality));
+      throw new UsageError(`--only ${name}: no municipality or stack of that name${didYouMean(name, known)}`);
     });
     stacks = [...new Map(stacks.map((s) => [s.name, s])).values()];
   }

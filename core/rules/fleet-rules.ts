@@ -11,6 +11,7 @@ import { formalizedNeedsPncp } from "./formalized-needs-pncp.ts";
 import { imageDigests } from "./image-digests.ts";
 import { defaultClusterDefined, knownCluster } from "./known-cluster.ts";
 import { launchAfterSigning } from "./launch-after-signing.ts";
+import { noStackPrefix } from "./no-stack-prefix.ts";
 import { officialMunicipality } from "./official-municipality.ts";
 import { placeholdersReplaced } from "./placeholders.ts";
 import { populationBand } from "./population-band.ts";
@@ -20,6 +21,7 @@ import { uniqueContractNumber, uniqueDomain, uniqueIbgeCode, uniqueName, uniqueP
 export const FLEET_RULES: readonly FleetRule[] = [
   fileName,
   uniqueName,
+  noStackPrefix,
   uniqueIbgeCode,
   uniqueDomain,
   uniqueContractNumber,

@@ -59,6 +59,24 @@ describe("selecting stacks", () => {
     expect(() => names(selection)).toThrow(message);
   });
 
+  it("--only matches exactly: a name with the stack prefix is a stack name, never a municipality's", () => {
+    // A municipality named "sei-tiradentes" (refused by the no-stack-prefix rule) has the stack sei-sei-tiradentes.
+    const colliding = [...plans, plan("sei-tiradentes", "pequeno-i", "bh-1")];
+    const only = (name: string) => selectStacks(colliding, { only: [name] }, context).map((s) => s.name);
+    expect(only("sei-tiradentes")).toEqual(["sei-tiradentes"]);
+    expect(only("tiradentes")).toEqual(["sei-tiradentes"]);
+    expect(only("sei-sei-tiradentes")).toEqual(["sei-sei-tiradentes"]);
+  });
+
+  it("an unknown --only name: did you mean the closest stack or municipality", () => {
+    expect(() => names({ only: ["tiradente"] })).toThrow(
+      '--only tiradente: no municipality or stack of that name; did you mean "tiradentes"?',
+    );
+    expect(() => names({ only: ["sei-ouro-prteo"] })).toThrow(
+      '--only sei-ouro-prteo: no municipality or stack of that name; did you mean "sei-ouro-preto"?',
+    );
+  });
+
   it("list options: comma-separated and repeated alike", () => {
     expect(listOption(["a,b", " c ", "a", ""])).toEqual(["a", "b", "c"]);
     expect(listOption(undefined)).toBeUndefined();

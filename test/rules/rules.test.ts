@@ -31,6 +31,15 @@ rule("file-name", () => {
   });
 });
 
+rule("no-stack-prefix", () => {
+  it("refuses a municipality name that starts with sei-: its stack would be named like another's", () => {
+    const named = edit(TIRADENTES, "name: tiradentes", "name: sei-tiradentes");
+    expect(lines(fleetOf({ "sei-tiradentes.yaml": named }).diagnostics).filter((l) => l.includes("sei-"))).toEqual([
+      'error m/sei-tiradentes.yaml:4:9 metadata.name: "sei-tiradentes" starts with "sei-", the prefix of stack names: its stack would be sei-sei-tiradentes, and --only sei-tiradentes names the stack of "tiradentes"; give the municipality\'s own name',
+    ]);
+  });
+});
+
 rule("unique-name", () => {
   it("names the other file when a file outside the folder reuses a name", () => {
     const elsewhere = edit(DIAMANTINA, "name: diamantina", "name: tiradentes");

@@ -1,0 +1,43 @@
+/**
+ * A copy of the repository's inputs (platform.yaml, tiers, the official list
+ * and the example municipalities) in a temporary folder: a project root the
+ * fleet commands can run in, with files a test adds or changes.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FleetIo } from "../../fleet/io.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
+
+/** platform.yaml with the pg state backend, as a CI pipeline needs (its state must outlive the runner). */
+export function pgPlatform(): string {
+  return readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8").replace(
+    /stateBackend:\n {4}type: local\n {4}directory: terraform-state\n/,
+    "stateBackend:\n    type: pg\n    connectionStringEnv: PG_CONN_STR\n",
+  );
+}
+
+/** A project root; `files` (paths relative to it) are written over the copied ones. */
+export function projectCopy(files: Readonly<Record<string, string>> = {}): string {
+  const root = mkdtempSync(join(tmpdir(), "sei-fleet-project-"));
+  for (const path of ["platform.yaml", "tiers", "data", "municipalities"])
+    cpSync(join(REPO_ROOT, path), join(root, path), { recursive: true });
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
+  return root;
+}
+
+export type CollectingIo = FleetIo & { readonly output: () => string };
+
+/** A FleetIo over `cwd` that collects standard output and error in one text. */
+export function collectingIo(cwd: string, overrides: Partial<FleetIo> = {}): CollectingIo {
+  let output = "";
+  return {
+    cwd,
+    env: {},
+    live: false,
+    out: (t: string) => void (output += t),
+    err: (t: string) => void (output += t),
+    output: () => output,
+    ...overrides,
+  };
+}
