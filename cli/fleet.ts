@@ -166,6 +166,7 @@ const emit: CommandSpec<EmitArgs> = {
 interface MergeArgs {
   readonly files: string[];
   readonly plan?: string;
+  readonly logs?: string;
   readonly report?: string;
   readonly summary?: string;
   readonly junit?: string;
@@ -180,7 +181,11 @@ const merge: CommandSpec<MergeArgs> = {
       .option("--plan <file>", "the fleet-plan.json the pipeline was emitted with")
       .option("--report <file.json>", "write the merged JSON report")
       .option("--summary <file.md>", "write a markdown summary")
-      .option("--junit <file.xml>", "write JUnit XML"),
+      .option("--junit <file.xml>", "write JUnit XML")
+      .option(
+        "--logs <dir>",
+        `the only folder whose stack logs the JUnit quotes (default: the work folder, ${DEFAULTS.workDir})`,
+      ),
   run: (args, io) => fleetMerge(args, fleetIo(io)),
 };
 

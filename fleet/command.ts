@@ -10,6 +10,7 @@
  *   .sei-fleet/runs/<run>/synth.log     the app's output
  */
 import { readFileSync, rmSync } from "node:fs";
+import { logTails } from "./log-tails.ts";
 import { join, relative, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
 import { findEngine, engineLabel } from "./engine.ts";
@@ -206,7 +207,7 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
       summary: summarize(reports),
       stacks: reports,
     };
-    writeReports(report, options, io);
+    writeReports(report, options, io, logDir);
     io.out(finalSummary(report));
     return exitCodeOf(reports);
   });
@@ -216,25 +217,15 @@ function skipped(stack: FleetStack, wave: string | null, reason: string): StackR
   return stackReportOf(stack, wave, "skipped", { error: reason });
 }
 
-/** Writes the JSON report, the markdown summary and the JUnit XML that were asked for. */
-export function writeReports(report: FleetReport, options: OutputOptions, io: FleetIo): void {
+/**
+ * Writes the JSON report, the markdown summary and the JUnit XML that were
+ * asked for. The JUnit quotes the end of the failed stacks' logs, read only
+ * under `logRoot` (absolute; fleet/log-tails.ts).
+ */
+export function writeReports(report: FleetReport, options: OutputOptions, io: FleetIo, logRoot: string): void {
   if (options.report) writeOutput(io.cwd, options.report, formatReport(report));
   if (options.summary) writeOutput(io.cwd, options.summary, renderMarkdown(report));
-  if (options.junit) writeOutput(io.cwd, options.junit, renderJunit(report, logTails(report, io.cwd)));
-}
-
-/** The last lines of the logs of the stacks that need attention, where the logs are at hand. */
-function logTails(report: FleetReport, cwd: string): Map<string, string> {
-  const tails = new Map<string, string>();
-  for (const stack of report.stacks) {
-    if (!stack.log || !BAD_STATUSES.includes(stack.status)) continue;
-    try {
-      tails.set(stack.name, readFileSync(resolve(cwd, stack.log), "utf8").split("\n").slice(-60).join("\n"));
-    } catch {
-      // A merged report's logs stay with the jobs that wrote them.
-    }
-  }
-  return tails;
+  if (options.junit) writeOutput(io.cwd, options.junit, renderJunit(report, logTails(report, io.cwd, logRoot)));
 }
 
 export function finalSummary(report: FleetReport): string {

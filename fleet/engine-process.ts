@@ -5,7 +5,8 @@
  * memory. Only `show -json` is read back, one plan at a time.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, writeSync } from "node:fs";
+import { readRegularFileTail } from "../sources/working-tree.ts";
 import type { Engine } from "./engine.ts";
 
 /** Engine processes still running, so an interrupted run can stop them gracefully. */
@@ -18,6 +19,8 @@ export function interruptEngines(): void {
 
 export interface StackLog {
   readonly path: string;
+  /** The open log (append only), which the engine's output goes to. */
+  readonly fd: number;
   /** Appends a line of our own (the command about to run, a decision). */
   note(text: string): void;
   /** The last `bytes` of the log, for error summaries. */
@@ -25,21 +28,40 @@ export interface StackLog {
   close(): void;
 }
 
+/** Append to a regular file, creating it; never through a link, never to a FIFO with no reader (ENXIO). */
+const LOG_FLAGS =
+  constants.O_WRONLY |
+  constants.O_APPEND |
+  constants.O_CREAT |
+  (constants.O_NOFOLLOW ?? 0) |
+  (constants.O_NONBLOCK ?? 0) |
+  (constants.O_NOCTTY ?? 0);
+
+/**
+ * Opens a stack's log for appending. The logs folder may be shared (--logs), so
+ * a link or a FIFO planted at the log's name is refused (an Error saying so),
+ * never written through.
+ */
 export function openStackLog(path: string): StackLog {
-  const fd = openSync(path, "a", 0o644);
+  let fd: number;
+  try {
+    fd = openSync(path, LOG_FLAGS, 0o644);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") throw new Error("the log is a symbolic link; links are not written through");
+    if (code === "ENXIO") throw new Error("the log is a FIFO, a socket or a device, not a regular file");
+    throw error;
+  }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new Error("the log is not a regular file");
+  }
   return {
     path,
+    fd,
     note: (text) => void writeSync(fd, `${text}\n`),
     tail(bytes = 256 * 1024) {
-      const read = openSync(path, "r");
-      try {
-        const size = fstatSync(read).size;
-        const buffer = Buffer.alloc(Math.min(size, bytes));
-        readSync(read, buffer, 0, buffer.length, size - buffer.length);
-        return buffer.toString("utf8");
-      } finally {
-        closeSync(read);
-      }
+      return readRegularFileTail(path, bytes)?.toString("utf8") ?? "";
     },
     close: () => closeSync(fd),
   };
@@ -70,7 +92,7 @@ export function runEngine(
   call.log.note(
     `\n$ ${call.engine.name === "opentofu" ? "tofu" : "terraform"} ${args.join(" ")}    # ${new Date(started).toISOString()}`,
   );
-  const logFd = openSync(call.log.path, "a");
+  const logFd = call.log.fd;
   return new Promise((resolvePromise) => {
     const child = spawn(call.engine.path, args, {
       cwd: call.cwd,
@@ -88,7 +110,6 @@ export function runEngine(
       if (finished) return;
       finished = true;
       running.delete(child);
-      closeSync(logFd);
       if (failure) call.log.note(failure);
       const ms = Date.now() - started;
       call.log.note(`# exit ${code} after ${(ms / 1000).toFixed(1)} s`);

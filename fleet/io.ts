@@ -1,6 +1,8 @@
 /** Where a fleet command runs and writes; the CLI passes the process's own, tests their collectors. */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { printable } from "../core/printable.ts";
+import { realFolderInside } from "../sources/working-tree.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
 
 export interface FleetIo {
@@ -13,16 +15,24 @@ export interface FleetIo {
   readonly live: boolean;
 }
 
-/** Writes a file whole or not at all (a temporary file renamed into place), creating its folder. */
+/**
+ * Writes a file whole or not at all (a temporary file renamed into place),
+ * creating its folder. The temporary file is created anew (O_EXCL), so a link
+ * planted at its predictable name is never written through, and a folder
+ * inside the project reached through a link that leads out of it is refused.
+ */
 export function writeOutput(cwd: string, file: string, text: string): void {
   const path = resolve(cwd, file);
   try {
     mkdirSync(dirname(path), { recursive: true });
+    realFolderInside(cwd, dirname(path));
     const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, text);
+    // A leftover of a killed run, or a planted link: removed (a link itself, never its target), then created anew.
+    rmSync(temporary, { force: true });
+    writeFileSync(temporary, text, { flag: "wx" });
     renameSync(temporary, path);
   } catch (error) {
-    throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
+    throw new UsageError(`cannot write ${printable(file)}: ${(error as Error).message}`);
   }
 }
 

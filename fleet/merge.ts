@@ -8,6 +8,7 @@
  * nothing of its wave reported (the wave was held), failed when the rest of
  * its wave did (its job died before writing a report).
  */
+import { printable } from "../core/printable.ts";
 import { UsageError } from "../shell/exit.ts";
 import { REPORT_VERSION, STATUSES, stackReportOf, summarize, type FleetReport, type StackReport } from "./report.ts";
 import type { RolloutPlan } from "./rollout-plan.ts";
@@ -23,7 +24,7 @@ export function mergeReports(inputs: readonly NamedReport[], plan?: RolloutPlan)
   const commands = [...new Set(inputs.map((i) => i.report.command))];
   if (commands.length > 1) {
     throw new UsageError(
-      `reports of different commands cannot be merged: ${inputs.map((i) => `${i.file} (${i.report.command})`).join(", ")}`,
+      `reports of different commands cannot be merged: ${inputs.map((i) => `${printable(i.file)} (${i.report.command})`).join(", ")}`,
     );
   }
   const ordered = [...inputs].sort(
@@ -54,7 +55,10 @@ export function mergeReports(inputs: readonly NamedReport[], plan?: RolloutPlan)
         const found = byStack.get(name);
         if (found) return { ...found, wave: wave.name };
         const s = identity.get(name);
-        if (!s) throw new UsageError(`the rollout plan lists ${name} in wave ${wave.name} but not among its stacks`);
+        if (!s)
+          throw new UsageError(
+            `the rollout plan lists ${name} in wave ${printable(wave.name)} but not among its stacks`,
+          );
         return stackReportOf(s, wave.name, reported ? "failed" : "skipped", {
           error: reported
             ? "no report: the stack's job did not finish"

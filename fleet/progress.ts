@@ -4,6 +4,7 @@
  * every second. In CI (not a terminal, or CI set): the same per-stack lines,
  * plain, one per event, nothing redrawn.
  */
+import { printable } from "../core/printable.ts";
 import type { StackReport } from "./report.ts";
 import type { FleetStack } from "./selection.ts";
 import type { Wave } from "./waves.ts";
@@ -93,7 +94,8 @@ export function stackLine(report: StackReport): string {
     report.log && report.status !== "skipped" && ["failed", "refused", "drifted"].includes(report.status)
       ? `  (log: ${report.log})`
       : "";
-  return `${report.name}  ${report.status}${counts}${time}${drifted}${error}${log}`;
+  // Reports merged from CI artifacts are anyone's text: escaped before it reaches a terminal.
+  return printable(`${report.name}  ${report.status}${counts}${time}${drifted}${error}${log}`);
 }
 
 /** 950 ms → "0.9 s", 75 s → "1m15s", 3725 s → "1h02m". */

@@ -8,7 +8,7 @@
  * they are read like input files (regular files only, never through a link,
  * bounded in size), and no message quotes their content.
  */
-import { readdirSync, statSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { z } from "zod";
 import { formatDiagnostic } from "../report/diagnostics/text.ts";
@@ -60,21 +60,35 @@ export function readJsonFile<S extends z.ZodType>(cwd: string, file: string, sch
  * Files named on the command line; a folder stands for every *.json file under
  * it (CI artifacts land in subfolders). With `allowEmpty` (a rollout plan says
  * which reports to expect) a missing or empty folder is no error: every job of
- * it may have died before writing.
+ * it may have died before writing. Artifacts are shaped by whoever pushed the
+ * branch: a symbolic link, named or found in a folder, is refused, never
+ * followed (a link to a folder would pull in reports from anywhere).
  */
 export function jsonFilesOf(cwd: string, paths: readonly string[], allowEmpty = false): string[] {
   return paths.flatMap((path) => {
-    const stat = statSync(resolve(cwd, path), { throwIfNoEntry: false });
+    const stat = lstatSync(resolve(cwd, path), { throwIfNoEntry: false });
     if (!stat) {
       if (allowEmpty) return [];
-      throw new UsageError(`${path}: no such file or folder`);
+      throw new UsageError(`${printable(path)}: no such file or folder`);
     }
+    if (stat.isSymbolicLink()) throw new UsageError(`${printable(path)}: ${LINK_REFUSED}`);
     if (!stat.isDirectory()) return [path];
-    const found = (readdirSync(resolve(cwd, path), { recursive: true }) as string[])
-      .filter((name) => name.endsWith(".json"))
-      .map((name) => relative(cwd, join(resolve(cwd, path), name)))
+    const found = jsonFilesUnder(resolve(cwd, path))
+      .map((file) => relative(cwd, file))
       .sort();
-    if (found.length === 0 && !allowEmpty) throw new UsageError(`${path}: no .json report in this folder`);
+    if (found.length === 0 && !allowEmpty) throw new UsageError(`${printable(path)}: no .json report in this folder`);
     return found;
+  });
+}
+
+const LINK_REFUSED = "is a symbolic link; links in report folders are not followed";
+
+/** The *.json files under `folder`, descending into real folders only. */
+function jsonFilesUnder(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(folder, entry.name);
+    if (entry.isSymbolicLink()) throw new UsageError(`${printable(path)}: ${LINK_REFUSED}`);
+    if (entry.isDirectory()) return jsonFilesUnder(path);
+    return entry.name.endsWith(".json") ? [path] : [];
   });
 }

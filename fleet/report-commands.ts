@@ -10,7 +10,9 @@
  *   --plan and --wave N, every stack of the waves before N counts, and one
  *   without a report is a failure: its job died before it could write one.
  */
-import { writeReports, type OutputOptions } from "./command.ts";
+import { resolve } from "node:path";
+import { DEFAULTS, writeReports, type OutputOptions } from "./command.ts";
+import { printable } from "../core/printable.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
 import { guarded, type FleetIo } from "./io.ts";
 import { mergeReports, summaryLine, type NamedReport } from "./merge.ts";
@@ -33,13 +35,18 @@ function readInputs(inputs: ReportInputs, io: FleetIo): { reports: NamedReport[]
   return { reports, plan };
 }
 
-export function fleetMerge(options: ReportInputs & OutputOptions, io: FleetIo): Promise<number> {
+export interface MergeOptions extends ReportInputs, OutputOptions {
+  /** The only folder the JUnit quotes stack logs from. @default the work folder, DEFAULTS.workDir */
+  readonly logs?: string;
+}
+
+export function fleetMerge(options: MergeOptions, io: FleetIo): Promise<number> {
   return guarded(io, () => {
     if (!options.report && !options.summary && !options.junit)
       throw new UsageError("report merge: give --report, --summary or --junit (where to write)");
     const { reports, plan } = readInputs(options, io);
     const merged = mergeReports(reports, plan);
-    writeReports(merged, options, io);
+    writeReports(merged, options, io, resolve(io.cwd, options.logs ?? DEFAULTS.workDir));
     io.out(`merged ${reports.length} report(s): ${summaryLine(merged)}\n`);
     return exitCodeOf(merged.stacks);
   });
@@ -73,7 +80,10 @@ export function fleetGate(options: GateOptions, io: FleetIo): Promise<number> {
     const failures = counted.flatMap((name) => {
       const stack = reported.get(name);
       if (!stack) return [`${name}: no report: its job died before writing one`];
-      return FAILURE_STATUSES.includes(stack.status) ? [`${name}: ${stack.status}: ${stack.error ?? ""}`] : [];
+      // A report's error is anyone's text (CI artifacts): escaped before it reaches the terminal.
+      return FAILURE_STATUSES.includes(stack.status)
+        ? [`${name}: ${stack.status}: ${printable(stack.error ?? "")}`]
+        : [];
     });
     const allowed = failuresAllowed(budget, plan ? plan.stacks.length : reported.size);
     if (failures.length > allowed) {

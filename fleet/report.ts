@@ -6,6 +6,7 @@
  * Version 1. A field is only ever added; a change of meaning gets a new version.
  */
 import { z } from "zod";
+import { dnsLabel } from "../core/schema/fields.ts";
 import { TIER_IDS } from "../core/schema/municipality.ts";
 import { EXIT, type ExitCode } from "../shell/exit.ts";
 
@@ -30,11 +31,11 @@ const timingsSchema = z.strictObject({
 });
 
 export const stackReportSchema = z.strictObject({
-  /** Stack name, `sei-<municipality>`. */
-  name: z.string().min(1),
-  municipality: z.string().min(1),
+  /** Stack name, `sei-<municipality>`. Names are DNS labels, as in the input files: a forged report cannot carry escapes in them. */
+  name: dnsLabel(63),
+  municipality: dnsLabel(63),
   tier: z.enum(TIER_IDS),
-  cluster: z.string().min(1),
+  cluster: dnsLabel(63),
   /** Name of the wave the stack ran in (apply); null for plan and drift, which have none. */
   wave: z.string().nullable(),
   status: z.enum(STATUSES),
@@ -57,7 +58,7 @@ export type StackReport = z.output<typeof stackReportSchema>;
 
 export const waveSchema = z.strictObject({
   name: z.string().min(1),
-  stacks: z.array(z.string().min(1)),
+  stacks: z.array(dnsLabel(63)),
 });
 export type WaveReport = z.output<typeof waveSchema>;
 

@@ -9,6 +9,7 @@
  *     "maxFailures": "0" }
  */
 import { z } from "zod";
+import { dnsLabel } from "../core/schema/fields.ts";
 import { PHASES, TIER_IDS } from "../core/schema/municipality.ts";
 import { waveSchema } from "./report.ts";
 import type { Wave } from "./waves.ts";
@@ -17,11 +18,11 @@ export const rolloutPlanSchema = z.strictObject({
   waves: z.array(waveSchema),
   stacks: z.array(
     z.strictObject({
-      name: z.string().min(1),
-      municipality: z.string().min(1),
+      name: dnsLabel(63),
+      municipality: dnsLabel(63),
       tier: z.enum(TIER_IDS),
       phase: z.enum(PHASES),
-      cluster: z.string().min(1),
+      cluster: dnsLabel(63),
     }),
   ),
   maxFailures: z.string(),

@@ -65,7 +65,14 @@ export async function runStack(stack: FleetStack, wave: string | null, context: 
   chmodSync(dataDir, 0o700);
   const planFile = join(dataDir, "fleet.tfplan");
   const logPath = join(context.logDir, `${stack.name}.log`);
-  const log = openStackLog(logPath);
+  let log: StackLog;
+  try {
+    log = openStackLog(logPath);
+  } catch (error) {
+    return stackReportOf(stack, wave, "failed", {
+      error: `cannot write its log ${relative(context.cwd, logPath)}: ${(error as Error).message}`,
+    });
+  }
   const call: EngineCall = {
     engine: context.engine,
     cwd: join(context.outdir, "stacks", stack.name),

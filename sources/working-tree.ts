@@ -82,6 +82,24 @@ export function realFolderInside(root: string, folder: string): string | undefin
  * Input files use MAX_FILE_BYTES; other readers (fleet reports) pass their own.
  */
 export function readRegularFile(file: string, limit = MAX_FILE_BYTES): Buffer | undefined {
+  return withRegularFile(file, limit, (fd, size) => readAtMost(fd, size, limit));
+}
+
+/**
+ * The last `bytes` bytes of a regular file of any size (an engine log), read
+ * under the same rules as readRegularFile: never through a link, never from a
+ * FIFO, a socket or a device. Undefined when there is no such file.
+ */
+export function readRegularFileTail(file: string, bytes: number): Buffer | undefined {
+  return withRegularFile(file, Infinity, (fd, size) => {
+    const buffer = Buffer.alloc(Math.min(size, bytes));
+    const read = readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    return buffer.subarray(0, read);
+  });
+}
+
+/** Opens `file` (O_NOFOLLOW, O_NONBLOCK), refuses all but a regular file of at most `limit` bytes by fstat, then reads. */
+function withRegularFile(file: string, limit: number, read: (fd: number, size: number) => Buffer): Buffer | undefined {
   let fd: number;
   try {
     fd = openSync(file, OPEN_FLAGS);
@@ -93,7 +111,7 @@ export function readRegularFile(file: string, limit = MAX_FILE_BYTES): Buffer | 
   try {
     const opened = fstatSync(fd);
     refuseUnlessRegular(opened, limit);
-    return readAtMost(fd, opened.size, limit);
+    return read(fd, opened.size);
   } catch (error) {
     throw error instanceof RefusedPath ? error : refusal(error);
   } finally {
@@ -131,7 +149,8 @@ function readAtMost(fd: number, expected: number, limit: number): Buffer {
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
-function isInside(parent: string, path: string): boolean {
+/** Whether `path` is `parent` or under it, by name (no link is resolved). */
+export function isInside(parent: string, path: string): boolean {
   const rel = relative(parent, path);
   return rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

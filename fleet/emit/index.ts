@@ -4,7 +4,7 @@
  * (docs/architecture.md, "Operating the fleet"). Writes the pipeline and, beside it, the rollout plan
  * (fleet-plan.json) that its gate and report jobs read.
  */
-import { join, relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { stateEncryptionOf } from "../../core/resolve/state-backend.ts";
 import { passphraseVariables } from "../state-encryption.ts";
 import { EXIT, UsageError } from "../../shell/exit.ts";
@@ -15,6 +15,7 @@ import { failuresAllowed, parseFailureBudget, parseWaves, planWaves } from "../w
 import { GITHUB_FILE, emitGithub } from "./github.ts";
 import { GITLAB_FILE, emitGitlab } from "./gitlab.ts";
 import type { EmitOptions } from "./jobs.ts";
+import { checkEmitOptions, outputFolder } from "./options.ts";
 import { K8S_DEFAULTS, emitK8sJobs, type K8sJobOptions } from "./k8s-job.ts";
 
 export const CI_ENGINES = ["gitlab", "github", "k8s-job"] as const;
@@ -46,6 +47,8 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
       );
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
       throw new UsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
+    checkEmitOptions(options);
+    const output = outputFolder(io.cwd, options.output);
     const steps = parseWaves(options.waves);
     const budget = parseFailureBudget(options.maxFailures);
     const loaded = loadSelection(io.cwd, options, io.err);
@@ -59,8 +62,8 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
     const waves = planWaves(loaded.stacks, steps);
     const backend = loaded.platform.spec.stateBackend;
     const encryption = stateEncryptionOf(loaded.platform);
-    const outDir = resolve(io.cwd, options.output);
-    const planFile = relative(io.cwd, join(outDir, PLAN_FILE));
+    const outDir = resolve(io.cwd, output);
+    const planFile = `${output}/${PLAN_FILE}`;
     const plan = formatRolloutPlan(rolloutPlan(waves, options.maxFailures));
     const emit: EmitOptions = {
       waves,
@@ -87,7 +90,7 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
     }
     for (const [name, text] of files) writeOutput(outDir, name, text);
     io.out(
-      `${options.engine}: ${loaded.stacks.length} stack(s) in ${waves.length} wave(s) → ${[...files.keys()].map((f) => relative(io.cwd, join(outDir, f))).join(", ")}\n`,
+      `${options.engine}: ${loaded.stacks.length} stack(s) in ${waves.length} wave(s) → ${[...files.keys()].map((f) => `${output}/${f}`).join(", ")}\n`,
     );
     return EXIT.ok;
   });

@@ -5,6 +5,7 @@
  */
 import type { FailureBudget } from "../waves.ts";
 import { formatBudget } from "../waves.ts";
+import { shellWord } from "./options.ts";
 import type { Wave } from "../waves.ts";
 
 export interface EmitOptions {
@@ -44,11 +45,12 @@ export function applyCommand(stack: string, reportsDir = REPORTS_DIR, logsDir = 
 
 /** Before wave `index` (0-based): fails (exit 1) when the waves before it count more failed, refused or unreported stacks than the budget. */
 export function gateCommand(options: EmitOptions, index: number, reportsDir = REPORTS_DIR): string {
-  return `${SEI_INFRA} fleet report gate ${reportsDir} --plan ${options.planFile} --wave ${index + 1} --max-failures ${formatBudget(options.budget)}`;
+  return `${SEI_INFRA} fleet report gate ${reportsDir} --plan ${shellWord(options.planFile)} --wave ${index + 1} --max-failures ${formatBudget(options.budget)}`;
 }
 
-export function mergeCommand(options: EmitOptions, reportsDir = REPORTS_DIR): string {
-  return `${SEI_INFRA} fleet report merge ${reportsDir} --plan ${options.planFile} --report ${MERGED.report} --summary ${MERGED.summary} --junit ${MERGED.junit}`;
+/** Merges every report; the JUnit quotes the ends of stack logs found under `logsDir`, and nowhere else. */
+export function mergeCommand(options: EmitOptions, reportsDir = REPORTS_DIR, logsDir = LOGS_DIR): string {
+  return `${SEI_INFRA} fleet report merge ${reportsDir} --plan ${shellWord(options.planFile)} --logs ${logsDir} --report ${MERGED.report} --summary ${MERGED.summary} --junit ${MERGED.junit}`;
 }
 
 /** "wave-1", "wave-2", …: the issue's stage names; the wave's own name ("canary", "10%") goes in descriptions. */

@@ -13,6 +13,7 @@
  * backend's credentials (the Secret named by --env-secret, as environment).
  */
 import { stringify } from "yaml";
+import { shellWord } from "./options.ts";
 import { GENERATED, MERGED, SEI_INFRA, applyCommand, mergeCommand, waveId, type EmitOptions } from "./jobs.ts";
 
 export interface K8sJobOptions {
@@ -110,7 +111,7 @@ export function emitK8sJobs(
         [
           "/bin/sh",
           "-ec",
-          `cd ${REPORTS_MOUNT}\n${mergeCommand({ ...options, planFile: `${PLAN_MOUNT}/fleet-plan.json` }, "reports")} || test $? -eq 1\ncat ${MERGED.summary}`,
+          `cd ${REPORTS_MOUNT}\n${mergeCommand({ ...options, planFile: `${PLAN_MOUNT}/fleet-plan.json` }, "reports", "logs")} || test $? -eq 1\ncat ${MERGED.summary}`,
         ],
         { name: "plan", mountPath: PLAN_MOUNT, configMap: { name: "sei-fleet-plan" } },
       ),
@@ -178,7 +179,7 @@ function rolloutScript(options: EmitOptions, k8s: K8sJobOptions): string {
 #   sh rollout.sh    (kubectl pointed at the cluster that runs the Jobs)
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
-ns=${k8s.namespace}
+ns=${shellWord(k8s.namespace)}
 status=0
 for wave in ${waves}; do
   kubectl apply -f "$here/$wave.yaml" || { status=2; break; }

@@ -89,7 +89,7 @@ describe("GitLab child pipeline", () => {
       stage: "report",
       when: "always",
       script: [
-        "npx --no sei-infra fleet report merge fleet-reports --plan fleet/fleet-plan.json --report fleet-report.json --summary fleet-report.md --junit fleet-report.junit.xml",
+        "npx --no sei-infra fleet report merge fleet-reports --plan fleet/fleet-plan.json --logs fleet-logs --report fleet-report.json --summary fleet-report.md --junit fleet-report.junit.xml",
       ],
       artifacts: { reports: { junit: "fleet-report.junit.xml" } },
     });
