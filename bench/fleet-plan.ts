@@ -179,7 +179,7 @@ async function main(): Promise<void> {
 
     const deploy = await measure(
       dir,
-      ["fleet", "apply", "--waves", "rest", "--concurrency", "4", "--report", "apply.json"],
+      ["fleet", "apply", "--yes", "--waves", "rest", "--concurrency", "4", "--report", "apply.json"],
       env,
     );
     if (deploy.code !== 0) throw new Error(`fleet apply failed (${deploy.code}); see ${dir}/apply.json`);

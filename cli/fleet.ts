@@ -15,7 +15,14 @@ import type { CommandSpec, Io } from "./command.ts";
 
 /** The live progress line goes to standard error; it is drawn where the output is a terminal and not CI. */
 function fleetIo(io: Io): FleetIo {
-  return { cwd: io.cwd, env: io.env, out: io.stdout, err: io.stderr, live: io.colour && !io.env.CI };
+  return {
+    cwd: io.cwd,
+    env: io.env,
+    out: io.stdout,
+    err: io.stderr,
+    live: io.colour && !io.env.CI,
+    ...(io.ask ? { ask: io.ask } : {}),
+  };
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -108,18 +115,23 @@ interface ApplyArgs extends RunArgs {
   readonly waves: string;
   readonly maxFailures: string;
   readonly dryRun: boolean;
+  readonly yes: boolean;
 }
 
 const apply: CommandSpec<ApplyArgs> = {
   name: "apply",
   description: "Plan and apply the selected stacks in waves, applying exactly each reviewed plan",
-  define: (command) => defineWaves(defineRun(command)).option("--dry-run", "print the waves and run nothing", false),
+  define: (command) =>
+    defineWaves(defineRun(command))
+      .option("--dry-run", "print the waves and run nothing", false)
+      .option("--yes", "apply more than one stack without asking (needed without a terminal)", false),
   run: (args, io) => {
     const options: ApplyOptions = {
       ...runOptions(args),
       waves: args.waves,
       maxFailures: args.maxFailures,
       dryRun: args.dryRun,
+      yes: args.yes,
     };
     return fleetRun("apply", options, fleetIo(io));
   },

@@ -10,6 +10,7 @@
  *   .sei-fleet/runs/<run>/synth.log     the app's output
  */
 import { readFileSync, rmSync } from "node:fs";
+import { approveApply } from "./approval.ts";
 import { logTails } from "./log-tails.ts";
 import { join, relative, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
@@ -71,6 +72,8 @@ export interface ApplyOptions extends RunOptions {
   readonly waves: string;
   readonly maxFailures: string;
   readonly dryRun: boolean;
+  /** Apply more than one stack without asking (needed without a terminal). */
+  readonly yes: boolean;
 }
 
 export const DEFAULTS = {
@@ -114,6 +117,8 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
       return EXIT.ok;
     }
 
+    // Asked before anything else is looked at or touched: a refusal leaves no trace.
+    if (apply && !(await approveApply(waves, { yes: apply.yes, ask: io.ask, err: io.err }))) return EXIT.failed;
     const engine = findEngine(io.env, io.cwd);
     const encryption = stateEncryptionOf(loaded.platform);
     checkStateEncryption(encryption, engine, io.env);

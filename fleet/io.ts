@@ -2,6 +2,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { printable } from "../core/printable.ts";
+import type { Ask } from "./approval.ts";
 import { realFolderInside } from "../sources/working-tree.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
 
@@ -13,6 +14,8 @@ export interface FleetIo {
   readonly err: (text: string) => void;
   /** Draw a live progress line (standard error is a terminal, not CI). */
   readonly live: boolean;
+  /** Asks on the terminal (`fleet apply`'s confirmation); absent when standard input is no terminal. */
+  readonly ask?: Ask;
 }
 
 /**

@@ -42,7 +42,11 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
     [EXIT.usage]: USAGE,
   },
   "fleet plan": FLEET_RUN,
-  "fleet apply": FLEET_RUN,
+  "fleet apply": {
+    ...FLEET_RUN,
+    [EXIT.failed]: "a stack failed or was refused (the report says which), or the rollout was not confirmed",
+    [EXIT.usage]: `${USAGE}; also more than one stack without a terminal to ask on and without --yes`,
+  },
   "fleet drift": {
     [EXIT.ok]: "no drift on any selected stack",
     [EXIT.failed]: "a stack failed or was refused (the report says which)",

@@ -38,9 +38,9 @@ export const MERGED = {
 /** The project's own CLI; --no: never fetch a package of that name from a registry when the checkout lacks it. */
 export const SEI_INFRA = "npx --no sei-infra";
 
-/** Applies one stack; the report and log land where the job's artifacts pick them up. */
+/** Applies one stack (--yes: a job has no terminal to ask on); the report and log land where the job's artifacts pick them up. */
 export function applyCommand(stack: string, reportsDir = REPORTS_DIR, logsDir = LOGS_DIR): string {
-  return `${SEI_INFRA} fleet apply --only ${stack} --report ${reportsDir}/${stack}.json --logs ${logsDir}`;
+  return `${SEI_INFRA} fleet apply --yes --only ${stack} --report ${reportsDir}/${stack}.json --logs ${logsDir}`;
 }
 
 /** Before wave `index` (0-based): fails (exit 1) when the waves before it count more failed, refused or unreported stacks than the budget. */

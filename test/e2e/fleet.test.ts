@@ -63,6 +63,7 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
 
     const result = await fleet(dir, [
       "apply",
+      "--yes",
       ...WAVES,
       "--max-failures",
       "0",
@@ -108,7 +109,7 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
   });
 
   it("3. with room in the budget the later waves go ahead; the failure stays a failure", async () => {
-    const result = await fleet(dir, ["apply", ...WAVES, "--max-failures", "1", "--report", "run2.json"]);
+    const result = await fleet(dir, ["apply", "--yes", ...WAVES, "--max-failures", "1", "--report", "run2.json"]);
     expect(result.code, result.output).toBe(1);
     const stacks = byName(readReport("run2.json"));
     expect(stacks.get(`sei-${failing}`)!.status).toBe("failed");
@@ -119,12 +120,12 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
 
   it("4. once the foreign namespace is gone, the failed municipality applies; a further apply changes nothing anywhere", async () => {
     await kubectl(["delete", "namespace", `sei-${failing}`, "--wait=true", "--timeout=120s"]);
-    const fixed = await fleet(dir, ["apply", ...WAVES, "--report", "run3.json"]);
+    const fixed = await fleet(dir, ["apply", "--yes", ...WAVES, "--report", "run3.json"]);
     expect(fixed.code, fixed.output).toBe(0);
     const stacks = byName(readReport("run3.json"));
     expect(stacks.get(`sei-${failing}`)!.status).toBe("applied");
 
-    const again = await fleet(dir, ["apply", ...WAVES, "--report", "run4.json"]);
+    const again = await fleet(dir, ["apply", "--yes", ...WAVES, "--report", "run4.json"]);
     expect(again.code, again.output).toBe(0);
     const report = readReport("run4.json");
     expect(report.stacks).toHaveLength(12);

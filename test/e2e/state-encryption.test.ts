@@ -118,7 +118,7 @@ describe("state encryption with OpenTofu", () => {
     expect(leaks(readFileSync(stateFile, "utf8"), secrets).length).toBeGreaterThanOrEqual(secrets.length);
 
     setPlatform(["spec", "stateEncryption"], { keyName: "sei_2026", previousKeyName: "unencrypted" });
-    const turnedOn = await fleet(["apply", "--waves", "rest"], tofuEnv(FIRST));
+    const turnedOn = await fleet(["apply", "--yes", "--waves", "rest"], tofuEnv(FIRST));
     expect(turnedOn.code, turnedOn.output).toBe(0);
     expect(turnedOn.output).toMatch(/sei-ouro-preto\s+applied\s+\+0 ~0 -0/);
     setPlatform(["spec", "stateEncryption"], { keyName: "sei_2026" });
@@ -172,7 +172,7 @@ describe("state encryption with OpenTofu", () => {
   it("rotates the key: fleet apply writes the state again under the new key; the old passphrase opens it no more", async () => {
     const secrets = await secretValues();
     setPlatform(["spec", "stateEncryption"], { keyName: "sei_2027", previousKeyName: "sei_2026" });
-    const rotated = await fleet(["apply", "--waves", "rest"], tofuEnv(SECOND, FIRST));
+    const rotated = await fleet(["apply", "--yes", "--waves", "rest"], tofuEnv(SECOND, FIRST));
     expect(rotated.code, rotated.output).toBe(0);
     expect(rotated.output).toMatch(/sei-ouro-preto\s+applied\s+\+0 ~0 -0/);
     const atRest = readFileSync(stateFile, "utf8");

@@ -64,7 +64,7 @@ describe("GitLab child pipeline", () => {
           stage: `wave-${i + 1}`,
           resource_group: name,
           script: [
-            `npx --no sei-infra fleet apply --only ${name} --report fleet-reports/${name}.json --logs fleet-logs`,
+            `npx --no sei-infra fleet apply --yes --only ${name} --report fleet-reports/${name}.json --logs fleet-logs`,
           ],
           artifacts: {
             when: "always",
@@ -212,7 +212,7 @@ describe("Kubernetes Indexed Jobs", () => {
     const script = (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec
       .containers[0]!.command[2]!;
     expect(script).toContain('sed -n "$((JOB_COMPLETION_INDEX + 1))p" /etc/sei-fleet/stacks');
-    expect(script).toContain('npx --no sei-infra fleet apply --only "$stack"');
+    expect(script).toContain('npx --no sei-infra fleet apply --yes --only "$stack"');
   });
 
   it("the index script picks the stack of each index", () => {
