@@ -150,6 +150,7 @@ interface EmitArgs extends SelectArgs {
   readonly serviceAccount?: string;
   readonly envSecret?: string;
   readonly reportsClaim?: string;
+  readonly check: boolean;
 }
 
 const emit: CommandSpec<EmitArgs> = {
@@ -171,7 +172,8 @@ const emit: CommandSpec<EmitArgs> = {
       .option("--namespace <ns>", "k8s-job: namespace of the Jobs")
       .option("--service-account <name>", "k8s-job: service account of the pods")
       .option("--env-secret <name>", "k8s-job: Secret whose keys become the pods' environment")
-      .option("--reports-claim <name>", "k8s-job: ReadWriteMany claim for reports and logs"),
+      .option("--reports-claim <name>", "k8s-job: ReadWriteMany claim for reports and logs")
+      .option("--check", "write nothing; exit 1 when the pipeline in --output is stale (for CI)", false),
   run: (args, io) => fleetEmit({ ...args, ...selection(args) }, fleetIo(io)),
 };
 

@@ -54,9 +54,10 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
     [EXIT.drift]: "drift found on at least one stack, and none failed",
   },
   "fleet emit": {
-    [EXIT.ok]: "pipeline written, or --changed-since selected no stack and nothing was written",
-    [EXIT.failed]: "the pipeline cannot be emitted",
-    [EXIT.usage]: USAGE,
+    [EXIT.ok]:
+      "pipeline written, or --changed-since selected no stack and nothing was written (with --check: the pipeline in --output is up to date)",
+    [EXIT.failed]: "the pipeline cannot be emitted (with --check: the pipeline in --output is stale)",
+    [EXIT.usage]: `${USAGE}; also a platform that keeps state in local files`,
   },
   "fleet report merge": {
     [EXIT.ok]: "merged; no stack failed",

@@ -67,7 +67,13 @@ export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): stri
         strategy: { "fail-fast": false, "max-parallel": options.concurrency, matrix: { stack: stacks } },
         steps: [
           ...setup,
-          { name: "fleet apply", run: applyCommand("${{ matrix.stack }}") },
+          ...engineSetup(options),
+          {
+            name: "kubeconfig",
+            env: { KUBECONFIG_DATA: `\${{ secrets.${KUBECONFIG_SECRET} }}` },
+            run: 'umask 077 && printf \'%s\' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig" && echo "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"',
+          },
+          { name: "fleet apply", ...secretEnv(options), run: applyCommand("${{ matrix.stack }}") },
           {
             if: "${{ always() }}",
             uses: "actions/upload-artifact@v4",
@@ -105,15 +111,24 @@ export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): stri
     name: "SEI fleet rollout",
     on: { workflow_dispatch: {} },
     permissions: { contents: "read" },
-    ...secretEnv(options),
     jobs,
   };
   return `# ${GENERATED}\n# Waves: ${options.waves.map((w, i) => `${waveId(i)} ${w.name} (${w.stacks.length})`).join(", ")}.\n${stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false })}`;
 }
 
+/** The repository secret holding the kubeconfig of the target clusters, written to a private file in the stack jobs. */
+export const KUBECONFIG_SECRET = "SEI_FLEET_KUBECONFIG";
+
+/** OpenTofu at the project's pinned version (scripts/e2e/toolchain.sh), without the wrapper that rewrites its output. */
+function engineSetup(options: EmitOptions): object[] {
+  if (!options.tofuVersion) return [];
+  return [{ uses: "opentofu/setup-opentofu@v1", with: { tofu_version: options.tofuVersion, tofu_wrapper: false } }];
+}
+
 /**
- * The environment every job takes from repository secrets: the pg connection string
- * (from the secret platform.yaml names) and the state passphrases (from secrets of
+ * The environment of the step that applies a stack, and of no other step or
+ * job (not npm ci's scripts, not the actions): the pg connection string (from
+ * the secret platform.yaml names) and the state passphrases (from secrets of
  * their own names, upper case as GitHub shows secret names).
  */
 function secretEnv(options: EmitOptions): { env?: Record<string, string> } {

@@ -5,6 +5,8 @@
  * (fleet-plan.json) that its gate and report jobs read.
  */
 import { resolve } from "node:path";
+import { RefusedPath } from "../../core/source.ts";
+import { readRegularFile } from "../../sources/working-tree.ts";
 import { stateEncryptionOf } from "../../core/resolve/state-backend.ts";
 import { passphraseVariables } from "../state-encryption.ts";
 import { EXIT, UsageError } from "../../shell/exit.ts";
@@ -16,6 +18,7 @@ import { GITHUB_FILE, emitGithub } from "./github.ts";
 import { GITLAB_FILE, emitGitlab } from "./gitlab.ts";
 import type { EmitOptions } from "./jobs.ts";
 import { checkEmitOptions, outputFolder } from "./options.ts";
+import { pinnedTofuVersion } from "./tofu-version.ts";
 import { K8S_DEFAULTS, emitK8sJobs, type K8sJobOptions } from "./k8s-job.ts";
 
 export const CI_ENGINES = ["gitlab", "github", "k8s-job"] as const;
@@ -35,6 +38,8 @@ export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions
   readonly image?: string;
   /** GitHub runner label. @default "ubuntu-latest" */
   readonly runsOn?: string;
+  /** Write nothing; exit 1 when the files in --output differ from what would be written (CI: the committed pipeline is stale). */
+  readonly check?: boolean;
 }
 
 export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<number> {
@@ -59,8 +64,12 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
       return EXIT.ok;
     }
 
-    const waves = planWaves(loaded.stacks, steps);
     const backend = loaded.platform.spec.stateBackend;
+    if (backend.type === "local")
+      throw new UsageError(
+        "platform.yaml keeps state in local files (stateBackend: local): a CI job's files die with its runner, and with them every stack's state. Use a shared backend (pg, s3 or kubernetes) to emit a pipeline",
+      );
+    const waves = planWaves(loaded.stacks, steps);
     const encryption = stateEncryptionOf(loaded.platform);
     const outDir = resolve(io.cwd, output);
     const planFile = `${output}/${PLAN_FILE}`;
@@ -75,6 +84,7 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
       ...(options.image ? { image: options.image } : {}),
       ...(backend.type === "pg" ? { pgConnectionEnv: backend.connectionStringEnv } : {}),
       ...(encryption ? { passphraseEnv: passphraseVariables(encryption) } : {}),
+      ...(options.engine === "github" ? { tofuVersion: pinnedTofuVersion(io.cwd) } : {}),
     };
     const files = new Map<string, string>([[PLAN_FILE, plan]]);
     if (options.engine === "gitlab") files.set(GITLAB_FILE, emitGitlab(emit));
@@ -88,10 +98,39 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
       };
       for (const [name, text] of emitK8sJobs(emit, plan, k8s)) files.set(name, text);
     }
+    if (options.check) return checkCommitted(files, output, io);
     for (const [name, text] of files) writeOutput(outDir, name, text);
     io.out(
       `${options.engine}: ${loaded.stacks.length} stack(s) in ${waves.length} wave(s) → ${[...files.keys()].map((f) => `${output}/${f}`).join(", ")}\n`,
     );
     return EXIT.ok;
   });
+}
+
+/**
+ * `--check`: the committed pipeline against what `emit` writes today. Stale
+ * after a municipality is added, removed or moved to another tier, a wave
+ * changed, or a new version of sei-infra: exit 1, naming the files.
+ */
+function checkCommitted(files: ReadonlyMap<string, string>, output: string, io: FleetIo): number {
+  const stale = [...files].flatMap(([name, text]) => {
+    let committed: Buffer | undefined;
+    try {
+      committed = readRegularFile(resolve(io.cwd, output, name), Buffer.byteLength(text));
+    } catch (error) {
+      if (!(error instanceof RefusedPath)) throw error;
+      // Larger than today's file, a link or not a file: not what emit writes.
+      return [`${output}/${name} differs`];
+    }
+    if (committed === undefined) return [`${output}/${name} is missing`];
+    return committed.toString("utf8") === text ? [] : [`${output}/${name} differs`];
+  });
+  if (stale.length === 0) {
+    io.out(`${output}: the pipeline is up to date\n`);
+    return EXIT.ok;
+  }
+  io.err(
+    `${stale.map((line) => `sei-infra fleet emit --check: ${line}`).join("\n")}\nthe committed pipeline is stale: run the same fleet emit without --check and commit ${output}/\n`,
+  );
+  return EXIT.failed;
 }

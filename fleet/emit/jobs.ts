@@ -24,6 +24,8 @@ export interface EmitOptions {
   readonly pgConnectionEnv?: string;
   /** Environment variables with the state encryption passphrases (TF_VAR_…), when platform.yaml encrypts state. */
   readonly passphraseEnv?: readonly string[];
+  /** The OpenTofu version the project pins (scripts/e2e/toolchain.sh), for the engine setup step of CI engines that need one. */
+  readonly tofuVersion?: string;
 }
 
 /** Where jobs leave their reports and logs (relative to the repository root). */

@@ -174,28 +174,46 @@ function rolloutScript(options: EmitOptions, k8s: K8sJobOptions): string {
   const waves = options.waves.map((_, i) => waveId(i)).join(" ");
   return `#!/bin/sh
 # ${GENERATED}
-# Applies one wave's Job at a time and waits for it; stops at the first Job that fails
-# (more failed stacks than maxFailedIndexes), then runs the report Job in any case.
+# Applies one wave's Job at a time and waits for it, printing its progress; stops at the first Job
+# that fails (more failed stacks than maxFailedIndexes) or that is not done within the timeout,
+# then runs the report Job in any case.
 #   sh rollout.sh    (kubectl pointed at the cluster that runs the Jobs)
+#   SEI_FLEET_WAVE_TIMEOUT  seconds a wave may take (default ${WAVE_TIMEOUT_SECONDS}: ${WAVE_TIMEOUT_SECONDS / 3600} h)
+#   SEI_FLEET_POLL_SECONDS  seconds between two looks at a wave (default 10)
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
 ns=${shellWord(k8s.namespace)}
+timeout="\${SEI_FLEET_WAVE_TIMEOUT:-${WAVE_TIMEOUT_SECONDS}}"
+poll="\${SEI_FLEET_POLL_SECONDS:-10}"
 status=0
 for wave in ${waves}; do
   kubectl apply -f "$here/$wave.yaml" || { status=2; break; }
+  started="$(date +%s)"
+  last=""
   while :; do
-    state="$(kubectl -n "$ns" get job "sei-fleet-$wave" -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type}{" "}{end}')"
-    case "$state" in
+    out="$(kubectl -n "$ns" get job "sei-fleet-$wave" -o jsonpath='{range .status.conditions[?(@.status=="True")]}{.type}{" "}{end}|{.status.succeeded}|{.status.failed}|{.status.active}|{.spec.completions}')"
+    progress="$(printf '%s\\n' "$out" | awk -F'|' '{ printf "%d/%d stacks done, %d failed, %d running", $2, $5, $3, $4 }')"
+    [ "$progress" = "$last" ] || echo "$wave: $progress"
+    last="$progress"
+    case "\${out%%|*}" in
       *Complete*) echo "$wave: complete"; break ;;
       *Failed*) echo "$wave: failed; later waves are held" >&2; status=1; break ;;
     esac
-    sleep 10
+    if [ $(($(date +%s) - started)) -ge "$timeout" ]; then
+      echo "$wave: not done after $timeout s; later waves are held (the Job goes on: kubectl -n $ns get job sei-fleet-$wave)" >&2
+      status=1
+      break
+    fi
+    sleep "$poll"
   done
   [ "$status" -eq 0 ] || break
 done
 kubectl apply -f "$here/report.yaml"
 kubectl -n "$ns" wait --for=condition=Complete job/sei-fleet-report --timeout=10m && kubectl -n "$ns" logs job/sei-fleet-report
 exit "$status"
-# Each pod runs: ${SEI_INFRA} fleet apply --only <stack of its index>
+# Each pod runs: ${SEI_INFRA} fleet apply --yes --only <stack of its index>
 `;
 }
+
+/** How long rollout.sh waits for one wave by default: a wave of hundreds of stacks at a few minutes each. */
+const WAVE_TIMEOUT_SECONDS = 6 * 3600;

@@ -3,11 +3,12 @@
  * the pipeline files are checked before anything is written, and the files
  * name their paths from the repository root.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fleetEmit, type EmitCommandOptions } from "../../fleet/emit/index.ts";
 import { shellWord } from "../../fleet/emit/options.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { collectingIo, pgPlatform, projectCopy } from "./project.ts";
 
 const base: EmitCommandOptions = {
@@ -51,6 +52,23 @@ describe("fleet emit options", () => {
     expect(existsSync(join(root, "ci"))).toBe(false);
   });
 
+  it("refuses a platform that keeps state in local files: it would die with the runner", async () => {
+    const root = projectCopy();
+    const io = collectingIo(root);
+    expect(await fleetEmit(base, io)).toBe(2);
+    expect(io.output()).toContain("platform.yaml keeps state in local files (stateBackend: local)");
+    expect(existsSync(join(root, "ci"))).toBe(false);
+  });
+
+  it("installs the OpenTofu release scripts/e2e/toolchain.sh pins in the GitHub workflow", async () => {
+    const { code, root } = await emit({ engine: "github" });
+    expect(code).toBe(0);
+    const version = /SEI_TOFU_VERSION:-v([\d.]+)/.exec(
+      readFileSync(join(REPO_ROOT, "scripts/e2e/toolchain.sh"), "utf8"),
+    )![1];
+    expect(readFileSync(join(root, "ci/fleet/sei-fleet-rollout.yml"), "utf8")).toContain(`tofu_version: ${version}\n`);
+  });
+
   it("names the plan file from the repository root, whatever --output looked like", async () => {
     const { code, root, output } = await emit({ output: "./ci//fleet/" });
     expect(code).toBe(0);
@@ -70,6 +88,31 @@ describe("fleet emit options", () => {
     });
     expect(code).toBe(0);
     expect(readFileSync(join(root, "ci/k8s/rollout.sh"), "utf8")).toContain("ns=sei-fleet\n");
+  });
+
+  it("--check: exit 0 while the committed pipeline is what emit writes, 1 once the fleet changed; writes nothing", async () => {
+    const { code, root } = await emit({});
+    expect(code).toBe(0);
+    const check = async () => {
+      const io = collectingIo(root);
+      return { code: await fleetEmit({ ...base, check: true }, io), output: io.output() };
+    };
+    expect(await check()).toEqual({ code: 0, output: "ci/fleet: the pipeline is up to date\n" });
+    // A new municipality: the committed pipeline does not apply it.
+    const tiradentes = readFileSync(join(root, "municipalities/tiradentes.yaml"), "utf8");
+    writeFileSync(
+      join(root, "municipalities/tiradentes.yaml"),
+      tiradentes.replace(/tier: \S+/, "tier: pequeno-ii").replace(/population: \d+/, "population: 12000"),
+    );
+    const stale = await check();
+    expect(stale.code, stale.output).toBe(1);
+    expect(stale.output).toContain("sei-infra fleet emit --check: ci/fleet/fleet-plan.json differs\n");
+    expect(stale.output).toContain(
+      "the committed pipeline is stale: run the same fleet emit without --check and commit ci/fleet/",
+    );
+    rmSync(join(root, "ci/fleet/fleet-pipeline.yml"));
+    expect((await check()).output).toContain("ci/fleet/fleet-pipeline.yml is missing");
+    expect(existsSync(join(root, "ci/fleet/fleet-pipeline.yml"))).toBe(false);
   });
 
   it("shell words: plain when safe, else single-quoted so that nothing in them runs", () => {

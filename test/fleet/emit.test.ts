@@ -6,7 +6,7 @@
  * in the end-to-end suite.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
@@ -119,15 +119,42 @@ describe("GitHub Actions workflow", () => {
     expect(result.status).toBe(0);
   });
 
-  it("takes the pg connection string and the state passphrases from repository secrets", () => {
+  it("gives the secrets only to the steps that apply a stack: no workflow env, none in gates or the report", () => {
     const text = emitGithub(
-      options({ pgConnectionEnv: "SEI_PG_CONN", passphraseEnv: ["TF_VAR_sei_state_passphrase"] }),
+      options({
+        pgConnectionEnv: "SEI_PG_CONN",
+        passphraseEnv: ["TF_VAR_sei_state_passphrase"],
+        tofuVersion: "1.12.6",
+      }),
     );
-    expect((parse(text) as { env: Record<string, string> }).env).toEqual({
-      PG_CONN_STR: "${{ secrets.SEI_PG_CONN }}",
-      TF_VAR_sei_state_passphrase: "${{ secrets.TF_VAR_SEI_STATE_PASSPHRASE }}",
-    });
-    expect(lint(text).status).toBe(0);
+    type Step = {
+      name?: string;
+      uses?: string;
+      run?: string;
+      env?: Record<string, string>;
+      with?: Record<string, unknown>;
+    };
+    const workflow = parse(text) as { env?: unknown; jobs: Record<string, { env?: unknown; steps: Step[] }> };
+    expect(workflow.env).toBeUndefined();
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      expect(job.env, id).toBeUndefined();
+      const withSecrets = job.steps.filter((step) => JSON.stringify(step).includes("secrets."));
+      if (!id.startsWith("wave-")) {
+        expect(withSecrets, id).toEqual([]);
+        continue;
+      }
+      expect(withSecrets.map((step) => step.name)).toEqual(["kubeconfig", "fleet apply"]);
+      expect(withSecrets[1]!.env).toEqual({
+        PG_CONN_STR: "${{ secrets.SEI_PG_CONN }}",
+        TF_VAR_sei_state_passphrase: "${{ secrets.TF_VAR_SEI_STATE_PASSPHRASE }}",
+      });
+      expect(withSecrets[0]!.env).toEqual({ KUBECONFIG_DATA: "${{ secrets.SEI_FLEET_KUBECONFIG }}" });
+      // The engine is set up before the apply, at the project's pinned version, without the wrapper script.
+      const setup = job.steps.findIndex((step) => step.uses?.startsWith("opentofu/setup-opentofu@"));
+      expect(job.steps[setup]!.with).toEqual({ tofu_version: "1.12.6", tofu_wrapper: false });
+      expect(setup).toBeLessThan(job.steps.findIndex((step) => step.name === "fleet apply"));
+    }
+    expect(lint(text).stdout).toBe("");
   });
 
   it("actionlint does fail a broken workflow (the check can fail)", () => {
@@ -235,9 +262,48 @@ describe("Kubernetes Indexed Jobs", () => {
     expect(spawnSync("sh", ["-ec", pick], { env: { ...process.env, JOB_COMPLETION_INDEX: "3" } }).status).not.toBe(0);
   });
 
-  it("rollout.sh is valid shell and applies the waves in order", () => {
+  it("rollout.sh is valid shell (shellcheck) and applies the waves in order", () => {
     const script = files.get("rollout.sh")!;
     expect(spawnSync("sh", ["-n"], { input: script }).status).toBe(0);
+    const checked = spawnSync("shellcheck", ["-s", "sh", "-"], { input: script, encoding: "utf8" });
+    expect(checked.stdout + checked.stderr).toBe("");
     expect(script).toContain("for wave in wave-1 wave-2 wave-3; do");
+  });
+
+  it("rollout.sh prints each wave's progress, and holds the later waves when one is not done in time", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sei-fleet-rollout-"));
+    for (const [name, text] of files) writeFileSync(join(dir, name), text);
+    // A kubectl that records its calls: wave 1 completes on the third look, wave 2 never finishes.
+    writeFileSync(
+      join(dir, "kubectl"),
+      `#!/bin/sh
+echo "kubectl $*" >> "${dir}/calls"
+case "$*" in
+  *"get job sei-fleet-wave-1"*)
+    n=$(($(cat "${dir}/looks" 2>/dev/null || echo 0) + 1)); echo "$n" > "${dir}/looks"
+    if [ "$n" -ge 3 ]; then echo "Complete |2||0|2"; else echo "|$((n - 1))||2|2"; fi ;;
+  *"get job sei-fleet-wave-2"*) echo "|1|1|0|2" ;;
+esac
+`,
+      { mode: 0o755 },
+    );
+    const run = spawnSync("sh", [join(dir, "rollout.sh")], {
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        PATH: `${dir}:${process.env.PATH}`,
+        SEI_FLEET_WAVE_TIMEOUT: "1",
+        SEI_FLEET_POLL_SECONDS: "0.2",
+      },
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain(
+      "wave-1: 0/2 stacks done, 0 failed, 2 running\nwave-1: 1/2 stacks done, 0 failed, 2 running\nwave-1: 2/2 stacks done, 0 failed, 0 running\nwave-1: complete\nwave-2: 1/2 stacks done, 1 failed, 0 running\n",
+    );
+    expect(run.stderr).toContain("wave-2: not done after 1 s; later waves are held");
+    const calls = readFileSync(join(dir, "calls"), "utf8");
+    expect(calls).not.toContain("wave-3.yaml");
+    expect(calls).toContain(`kubectl apply -f ${dir}/report.yaml`);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * A copy of the repository's inputs (platform.yaml, tiers, the official list
- * and the example municipalities) in a temporary folder: a project root the
+ * A copy of the repository's inputs (platform.yaml, tiers, the official list,
+ * the example municipalities and the toolchain script that pins OpenTofu) in a temporary folder: a project root the
  * fleet commands can run in, with files a test adds or changes.
  */
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -20,7 +20,7 @@ export function pgPlatform(): string {
 /** A project root; `files` (paths relative to it) are written over the copied ones. */
 export function projectCopy(files: Readonly<Record<string, string>> = {}): string {
   const root = mkdtempSync(join(tmpdir(), "sei-fleet-project-"));
-  for (const path of ["platform.yaml", "tiers", "data", "municipalities"])
+  for (const path of ["platform.yaml", "tiers", "data", "municipalities", "scripts/e2e/toolchain.sh"])
     cpSync(join(REPO_ROOT, path), join(root, path), { recursive: true });
   for (const [path, text] of Object.entries(files)) writeFileSync(join(root, path), text);
   return root;
