@@ -101,6 +101,11 @@ function defineWaves(command: Command): Command {
   return command
     .option("--waves <waves>", "canary, cumulative percentages, rest", DEFAULTS.waves)
     .option(
+      "--canary <names>",
+      "stacks or municipalities of the canary wave, comma-separated (repeatable; default: one per tier and cluster)",
+      collect,
+    )
+    .option(
       "--max-failures <n|p%>",
       "failed or refused stacks tolerated before later waves are held",
       DEFAULTS.maxFailures,
@@ -113,6 +118,7 @@ function runCommand(name: Exclude<FleetCommand, "apply">, description: string): 
 
 interface ApplyArgs extends RunArgs {
   readonly waves: string;
+  readonly canary?: string[];
   readonly maxFailures: string;
   readonly dryRun: boolean;
   readonly yes: boolean;
@@ -129,6 +135,7 @@ const apply: CommandSpec<ApplyArgs> = {
     const options: ApplyOptions = {
       ...runOptions(args),
       waves: args.waves,
+      ...(args.canary ? { canary: listOption(args.canary) ?? [] } : {}),
       maxFailures: args.maxFailures,
       dryRun: args.dryRun,
       yes: args.yes,
@@ -141,6 +148,7 @@ interface EmitArgs extends SelectArgs {
   readonly engine: CiEngine;
   readonly output: string;
   readonly waves: string;
+  readonly canary?: string[];
   readonly maxFailures: string;
   readonly concurrency: number;
   readonly setup?: string[];
@@ -174,7 +182,11 @@ const emit: CommandSpec<EmitArgs> = {
       .option("--env-secret <name>", "k8s-job: Secret whose keys become the pods' environment")
       .option("--reports-claim <name>", "k8s-job: ReadWriteMany claim for reports and logs")
       .option("--check", "write nothing; exit 1 when the pipeline in --output is stale (for CI)", false),
-  run: (args, io) => fleetEmit({ ...args, ...selection(args) }, fleetIo(io)),
+  run: (args, io) =>
+    fleetEmit(
+      { ...args, ...selection(args), ...(args.canary ? { canary: listOption(args.canary) ?? [] } : {}) },
+      fleetIo(io),
+    ),
 };
 
 interface MergeArgs {

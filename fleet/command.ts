@@ -48,6 +48,8 @@ import {
   parseFailureBudget,
   parseWaves,
   planWaves,
+  canaryChoice,
+  droppedWaves,
   type Wave,
 } from "./waves.ts";
 
@@ -70,6 +72,8 @@ export interface RunOptions extends SelectOptions, OutputOptions {
 
 export interface ApplyOptions extends RunOptions {
   readonly waves: string;
+  /** Stacks or municipalities of the canary wave, instead of the automatic choice. */
+  readonly canary?: readonly string[];
   readonly maxFailures: string;
   readonly dryRun: boolean;
   /** Apply more than one stack without asking (needed without a terminal). */
@@ -107,7 +111,10 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
       io.out(`sei-infra fleet ${command}: no stack selected; nothing ran\n`);
       return EXIT.ok;
     }
-    const waves: Wave[] = steps ? planWaves(stacks, steps) : [{ name: "all", stacks }];
+    const waves: Wave[] = steps
+      ? planWaves(stacks, steps, canaryChoice(apply?.canary, loaded.platform))
+      : [{ name: "all", stacks }];
+    for (const line of steps ? droppedWaves(stacks.length, steps, waves) : []) io.err(`sei-infra fleet: ${line}\n`);
 
     if (apply?.dryRun) {
       io.out(

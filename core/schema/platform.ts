@@ -265,6 +265,18 @@ export const platformSchema = z.strictObject({
       }),
       stateBackend,
       stateEncryption: stateEncryption.optional(),
+      fleet: z
+        .strictObject({
+          neverCanary: z
+            .array(dnsLabel(40))
+            .default([])
+            .meta({
+              description:
+                "Municipalities (metadata.name) whose stacks `fleet apply` never picks for the canary wave (an explicit --canary still may)",
+            }),
+        })
+        .optional()
+        .meta({ description: "How `sei-infra fleet` rolls changes out" }),
       deploy: z.strictObject({
         waitForWorkloads: z.boolean().meta({ description: "Wait for rollouts and pods; false where no workload runs" }),
         timeoutSeconds: z

@@ -13,7 +13,7 @@ import { EXIT, UsageError } from "../../shell/exit.ts";
 import { guarded, writeOutput, type FleetIo } from "../io.ts";
 import { loadSelection, type SelectOptions } from "../load.ts";
 import { formatRolloutPlan, rolloutPlan } from "../rollout-plan.ts";
-import { failuresAllowed, parseFailureBudget, parseWaves, planWaves } from "../waves.ts";
+import { canaryChoice, droppedWaves, failuresAllowed, parseFailureBudget, parseWaves, planWaves } from "../waves.ts";
 import { GITHUB_FILE, emitGithub } from "./github.ts";
 import { GITLAB_FILE, emitGitlab } from "./gitlab.ts";
 import type { EmitOptions } from "./jobs.ts";
@@ -31,6 +31,8 @@ export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions
   readonly engine: CiEngine;
   readonly output: string;
   readonly waves: string;
+  /** Stacks or municipalities of the canary wave, instead of the automatic choice. */
+  readonly canary?: readonly string[];
   readonly maxFailures: string;
   readonly concurrency: number;
   /** Commands every job runs first. @default [DEFAULT_SETUP] */
@@ -69,7 +71,8 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
       throw new UsageError(
         "platform.yaml keeps state in local files (stateBackend: local): a CI job's files die with its runner, and with them every stack's state. Use a shared backend (pg, s3 or kubernetes) to emit a pipeline",
       );
-    const waves = planWaves(loaded.stacks, steps);
+    const waves = planWaves(loaded.stacks, steps, canaryChoice(options.canary, loaded.platform));
+    for (const line of droppedWaves(loaded.stacks.length, steps, waves)) io.err(`sei-infra fleet: ${line}\n`);
     const encryption = stateEncryptionOf(loaded.platform);
     const outDir = resolve(io.cwd, output);
     const planFile = `${output}/${PLAN_FILE}`;

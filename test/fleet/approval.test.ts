@@ -62,7 +62,7 @@ describe("fleet apply of the project without a terminal", () => {
     const io = collectingIo(root);
     expect(await fleetRun("apply", options, io)).toBe(2);
     expect(io.output()).toMatch(
-      /^sei-infra fleet: fleet apply would touch \d+ stack\(s\) in \d+ wave\(s\): .*give --yes/,
+      /^sei-infra fleet: fleet apply would touch \d+ stack\(s\) in \d+ wave\(s\): .*give --yes/m,
     );
     expect(existsSync(join(root, DEFAULTS.workDir))).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FleetStack } from "../../fleet/selection.ts";
-import { failuresAllowed, parseFailureBudget, parseWaves, planWaves } from "../../fleet/waves.ts";
+import { droppedWaves, failuresAllowed, parseFailureBudget, parseWaves, planWaves } from "../../fleet/waves.ts";
 
 function stack(
   municipality: string,
@@ -77,6 +77,44 @@ describe("wave selection", () => {
   it("drops a wave left with nothing to add", () => {
     const waves = planWaves(fleet, parseWaves("canary,10%,30%,rest"));
     expect(waves.map((w) => w.name)).toEqual(["canary", "rest"]);
+  });
+
+  it("says why a wave was dropped: the waves before it already cover its share", () => {
+    const steps = parseWaves("canary,10%,30%,rest");
+    expect(droppedWaves(fleet.length, steps, planWaves(fleet, steps))).toEqual([
+      "10% dropped: the canary already covers 40%",
+      "30% dropped: the canary already covers 40%",
+    ]);
+    const later = parseWaves("50%,60%,rest");
+    expect(droppedWaves(3, later, planWaves(fleet.slice(0, 3), later))).toEqual([
+      "60% dropped: the waves before it already cover 66%",
+    ]);
+    const whole = parseWaves("canary,50%,rest");
+    expect(droppedWaves(fleet.length, whole, planWaves(fleet, whole))).toEqual([]);
+  });
+
+  it("--canary names the canary wave exactly, by stack or municipality name", () => {
+    const [canary, rest] = planWaves(fleet, parseWaves("canary,rest"), { chosen: ["f-big", "sei-a-small"] });
+    expect(names(canary!.stacks)).toEqual(["a-small", "f-big"]);
+    expect(rest!.stacks).toHaveLength(fleet.length - 2);
+  });
+
+  it("--canary refuses a name not in the selection (did you mean), and a rollout without a canary wave", () => {
+    expect(() => planWaves(fleet, parseWaves("canary,rest"), { chosen: ["f-bi"] })).toThrow(
+      '--canary f-bi: not a selected municipality or stack; did you mean "f-big"?',
+    );
+    expect(() => planWaves(fleet, parseWaves("50%,rest"), { chosen: ["f-big"] })).toThrow(
+      "--canary f-big: --waves 50%,rest has no canary wave",
+    );
+  });
+
+  it("platform.yaml's neverCanary: those stacks are never chosen; the next smallest of their tier and cluster is", () => {
+    const [canary] = planWaves(fleet, parseWaves("canary,rest"), { never: ["b-small", "f-big"] });
+    // b-small's place goes to a-small; f-big was alone in its tier and cluster, so that group has no canary.
+    expect(names(canary!.stacks)).toEqual(["a-small", "h-small", "e-mid"]);
+    // An explicit --canary wins over the platform's list.
+    const [chosen] = planWaves(fleet, parseWaves("canary,rest"), { chosen: ["f-big"], never: ["f-big"] });
+    expect(names(chosen!.stacks)).toEqual(["f-big"]);
   });
 
   it("without canary, percentages take stacks in name order", () => {
