@@ -10,6 +10,7 @@
  *   .sei-fleet/runs/<run>/synth.log     the app's output
  */
 import { readFileSync, rmSync } from "node:fs";
+import { printable } from "../core/printable.ts";
 import { approveApply } from "./approval.ts";
 import { logTails } from "./log-tails.ts";
 import { join, relative, resolve } from "node:path";
@@ -251,7 +252,9 @@ export function finalSummary(report: FleetReport): string {
     `fleet ${report.command}: ${report.stacks.length} stack(s): ${counts.join(", ")} in ${duration(elapsed)}`,
     ...attention.map((s) => `  ${stackLine(s)}`),
     ...(skippedCount > 0
-      ? [`  ${skippedCount} stack(s) skipped: ${report.stacks.find((s) => s.status === "skipped")?.error ?? ""}`]
+      ? [
+          `  ${skippedCount} stack(s) skipped: ${printable(report.stacks.find((s) => s.status === "skipped")?.error ?? "")}`,
+        ]
       : []),
     "",
   ].join("\n");
