@@ -267,13 +267,10 @@ export const platformSchema = z.strictObject({
       stateEncryption: stateEncryption.optional(),
       fleet: z
         .strictObject({
-          neverCanary: z
-            .array(dnsLabel(40))
-            .default([])
-            .meta({
-              description:
-                "Municipalities (metadata.name) whose stacks `fleet apply` never picks for the canary wave (an explicit --canary still may)",
-            }),
+          neverCanary: z.array(dnsLabel(40)).default([]).meta({
+            description:
+              "Municipalities (metadata.name) whose stacks `fleet apply` never picks for the canary wave (an explicit --canary still may)",
+          }),
         })
         .optional()
         .meta({ description: "How `sei-infra fleet` rolls changes out" }),
