@@ -12,6 +12,7 @@ import { loadSelection } from "../../fleet/load.ts";
 import { UsageError } from "../../shell/exit.ts";
 import { FixtureRepo, official } from "../../scripts/lib/fleet-repo.ts";
 import { seiInfra } from "../cli/run.ts";
+import { pgPlatform } from "./project.ts";
 
 let repo: FixtureRepo;
 let base: string;
@@ -24,7 +25,9 @@ beforeEach(() => {
     .municipality({ official: official("Alfenas"), tier: "medio", sequence: 3 })
     .write("package-lock.json", "{}\n")
     .write("charts/sei/templates/app.yaml", "kind: Deployment\n")
-    .write("README.md", "# fixture\n");
+    .write("README.md", "# fixture\n")
+    // A shared state backend, as fleet emit requires (a CI runner's local state dies with it).
+    .write("platform.yaml", pgPlatform());
   base = repo.commit("three municipalities");
 });
 
