@@ -201,7 +201,7 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
     );
     expect(report.stacks.map((s) => s.change).sort()).toEqual([...Array<number>(10).fill(1), 2, 2]);
 
-    const applied = await fleet(dir, ["apply", ...WAVES, "--report", "chart-apply.json"]);
+    const applied = await fleet(dir, ["apply", "--yes", ...WAVES, "--report", "chart-apply.json"]);
     expect(applied.code, applied.output).toBe(0);
     expect(statuses(readReport("chart-apply.json").stacks)).toEqual(["applied"]);
     for (const { name } of municipalities) {

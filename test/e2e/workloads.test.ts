@@ -451,21 +451,10 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     expect(await run("kubectl", ["-n", ns(main), "get", "job", "sei-restore"], { cwd: workspace })).toMatchObject({
       code: 1,
     });
-    // Stopped again by hand, so the app does not start on the empty databases before the real restore.
-    await kubectl(["-n", ns(main), "scale", "deployment", "sei-app", "sei-scheduler", "--replicas=0"]);
-    await kubectl([
-      "-n",
-      ns(main),
-      "wait",
-      "--for=delete",
-      "pod",
-      "--selector",
-      "app.kubernetes.io/component in (app,scheduler)",
-      "--timeout=180s",
-    ]);
-    expect(
-      await sql(ns(main), "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')"),
-    ).toBe("0\n");
+    // A small set loads in seconds, so the Job may have finished its move before the delete reached it:
+    // what an interruption guarantees is the writers above, not where the Job stopped. The volumes are lost
+    // once more, so the real restore below starts from an empty target, as an operator's would.
+    await loseDataVolumes(ns(main), main);
     expect(
       await sql(ns(main), "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')"),
     ).toBe("0\n");
