@@ -462,7 +462,7 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     const restored = await timed("restore (sei-infra restore)", () => restoreCli("--set", set, "--yes"));
     expect(restored.output).toContain(`restore: set ${set} restored`);
     // Progress lines from the Job while it ran, and the loading account of least privilege.
-    expect(restored.output).toMatch(/ {2}restore: loading sei\.sql\.gz of set .* as sei_restore_load.*\(\d+ s\)/);
+    expect(restored.output).toMatch(/ {2}restore: loading sei\.sql\.gz of set .* \(as sei_restore_load, .*\(\d+ s\)/);
     expect(restored.code, restored.output).toBe(0);
     expect(await data()).toEqual(before);
     expect(before.tables[`sei.${DATA_TABLE}`]).toBeDefined();
