@@ -6,6 +6,7 @@
 #   ShellCheck      the shell-script lint test (package shellcheck)
 #   python3-venv    the virtualenv scripts/tools/hadolint.sh installs hadolint into
 #   python3-yaml    the JOD stand-in's test (it reads images/jod/application.yaml)
+#   restic          the off-site backup tests (encrypted, deduplicated snapshots in the S3 store)
 # npm test runs this in pretest, so a clean machine's CI installs them; a warm one
 # only runs dpkg-query (well under a second). Needs root and apt-get (Debian 12).
 # Services are not started: the tests run their own processes.
@@ -15,7 +16,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
 
 packages=(mariadb-server mariadb-client memcached php8.2-cli php8.2-mysql php8.2-memcached php8.2-curl
-  apache2 libapache2-mod-php8.2 shellcheck python3-venv python3-yaml)
+  apache2 libapache2-mod-php8.2 shellcheck python3-venv python3-yaml restic)
 
 missing=()
 for package in "${packages[@]}"; do
