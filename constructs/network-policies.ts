@@ -11,7 +11,8 @@
  * so a tier change never adds or removes one.
  */
 import { Construct, NetworkPolicyV1, type NetworkPolicyV1Spec } from "../runtime/cdktf.ts";
-import type { ComponentName, NetworkPlan, NetworkPolicyRule } from "../core/plan.ts";
+import type { ComponentName } from "../core/components.ts";
+import type { NetworkPlan, NetworkPolicyRule } from "../core/plan.ts";
 
 export interface NetworkPoliciesProps {
   /** Namespace the policies apply to. */

@@ -3,7 +3,7 @@
  * contract between Terraform resources, the chart and the network policies:
  * renaming one here renames it everywhere at once.
  */
-import type { ComponentName } from "./plan.ts";
+import type { ComponentName } from "./components.ts";
 
 export const RELEASE_NAME = "sei";
 export const CHART_PATH = "charts/sei";

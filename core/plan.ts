@@ -3,6 +3,7 @@
  * translate it into resources and the capacity report sums it; neither computes
  * a size or a name of its own. No cdktf import here.
  */
+import type { ComponentName } from "./components.ts";
 import type { Phase, TierId } from "./schema/municipality.ts";
 import type { HelmValues } from "./schema/helm-values.ts";
 
@@ -21,10 +22,6 @@ export interface ComputeResources {
   readonly requests: ComputeAmount;
   readonly limits: ComputeAmount;
 }
-
-/** The SEI parts that run as pods (docs/architecture.md, "The SEI instance"), plus the platform's own jobs. */
-export type ComponentName =
-  "app" | "scheduler" | "updater" | "solr" | "memcached" | "jod" | "database" | "backup" | "bootstrap";
 
 /**
  * One kind of pod and how many of it may run at once. `maxReplicas` counts

@@ -1,6 +1,8 @@
 /** Field paths (["spec", "contract", "pncpId"]) over plain YAML data, and how messages write them. */
 import { EXCERPT_LENGTH, printable } from "../printable.ts";
-import type { FieldPath } from "./locate.ts";
+
+/** Keys and list indexes from the document root to one field. */
+export type FieldPath = readonly PropertyKey[];
 
 /** "spec.contract.pncpId", with list indexes as "clusters[1].name"; a key from the file is escaped and cut (core/printable.ts). */
 export function dottedPath(path: FieldPath): string {

@@ -5,7 +5,7 @@
  * union offers the keys of the branch the data selected.
  */
 import type { z } from "zod";
-import type { FieldPath } from "./locate.ts";
+import type { FieldPath } from "./field-path.ts";
 
 /** The parts of zod's definitions this walk reads; zod's own types are per kind. */
 interface Definition {

@@ -3,6 +3,7 @@
  * the YAML source, so every problem found on parsed data can point back at the
  * text a person edits.
  */
+import type { FieldPath } from "./field-path.ts";
 import { placeholderPaths } from "./placeholder.ts";
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from "yaml";
 
@@ -12,8 +13,6 @@ export interface Position {
   /** 1-based, in characters */
   readonly column: number;
 }
-
-export type FieldPath = readonly PropertyKey[];
 
 /** Positions of fields in one parsed document. */
 export interface Locator {

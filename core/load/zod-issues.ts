@@ -7,7 +7,8 @@ import type { z } from "zod";
 import type { Diagnostic } from "../diagnostics.ts";
 import { dottedPath, valueAt } from "./field-path.ts";
 import { knownKeys } from "./known-keys.ts";
-import type { FieldPath, Locator } from "./locate.ts";
+import type { FieldPath } from "./field-path.ts";
+import type { Locator } from "./locate.ts";
 import { closest } from "./suggest.ts";
 import { codePointName, EXCERPT_LENGTH, quoted, quotedAscii } from "../printable.ts";
 

@@ -3,7 +3,8 @@
  * Every container's resources are converted here once; workloads, quota,
  * database, backup and Helm values all read these.
  */
-import type { ComponentName, ComputeResources, WorkloadPlan } from "../plan.ts";
+import type { ComponentName } from "../components.ts";
+import type { ComputeResources, WorkloadPlan } from "../plan.ts";
 import type { Tier } from "../schema/tier.ts";
 import type { PhaseFacts } from "./phase.ts";
 

@@ -5,7 +5,8 @@
  */
 import type { Diagnostic } from "../diagnostics.ts";
 import type { OfficialList } from "../ibge.ts";
-import type { FieldPath, Locator } from "../load/locate.ts";
+import type { FieldPath } from "../load/field-path.ts";
+import type { Locator } from "../load/locate.ts";
 import { dottedPath } from "../load/field-path.ts";
 import type { Municipality } from "../schema/municipality.ts";
 import type { Platform } from "../schema/platform.ts";

@@ -6,7 +6,7 @@
 import type { Diagnostic } from "../diagnostics.ts";
 import { valueAt } from "../load/field-path.ts";
 import { quoted } from "../printable.ts";
-import type { FieldPath } from "../load/locate.ts";
+import type { FieldPath } from "../load/field-path.ts";
 import { finding, where, type Located, type FleetRule } from "./fleet-rule.ts";
 
 /** How many of the other files sharing a value a message names; the rest are counted. */
