@@ -35,7 +35,9 @@ export interface WorkloadPlan {
   readonly resources: ComputeResources;
 }
 
-export type VolumeKind = "database" | "documents" | "solr" | "backup" | "temp";
+/** Volume kinds, in the order reports show them. */
+export const VOLUME_KINDS = ["database", "documents", "solr", "backup", "temp"] as const;
+export type VolumeKind = (typeof VOLUME_KINDS)[number];
 
 /** A data volume: its own claim, created by Terraform, never replaced (docs/architecture.md, "Data safety"). */
 export interface VolumePlan {

@@ -6,17 +6,8 @@
  * namespace quota, and storage from the plan's volumes. Nothing here knows a
  * tier number, so the report cannot disagree with what deploys.
  */
-import type { ComputeAmount, CpuMemory, InstancePlan, VolumeKind } from "../plan.ts";
+import { VOLUME_KINDS, type ComputeAmount, type CpuMemory, type InstancePlan, type VolumeKind } from "../plan.ts";
 import { sumWorkloads } from "../resolve/quota.ts";
-
-/** Volume kinds in the order reports show them. */
-export const VOLUME_KINDS = [
-  "database",
-  "documents",
-  "solr",
-  "backup",
-  "temp",
-] as const satisfies readonly VolumeKind[];
 
 /** Compute of every pod of an instance at its minimum and at its maximum replica count. */
 export interface ReplicaRange {

@@ -6,8 +6,7 @@
  * refuses the plan if one still reaches Terraform.
  */
 import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
-import { VOLUME_KINDS } from "../capacity/figures.ts";
-import type { VolumeKind, VolumePlan } from "../plan.ts";
+import { VOLUME_KINDS, type VolumeKind, type VolumePlan } from "../plan.ts";
 import { formatBytes } from "../quantity.ts";
 import type { Member } from "./identity.ts";
 
