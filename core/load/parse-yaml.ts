@@ -7,7 +7,7 @@
  * exception: one bad file must not stop the validation of 852 others.
  *
  * Two parsers, one meaning: js-yaml reads every file first, without positions
- * (runtime/fast-yaml.ts, which says when and why), and the `yaml` package
+ * (core/load/fast-yaml.ts, which says when and why), and the `yaml` package
  * builds its positioned document only when a position is needed (a schema or
  * rule problem), or when the fast reader declines the file; then `yaml`
  * decides and reports.
@@ -26,7 +26,7 @@ import { MAX_ALIASES, MAX_FILE_BYTES, tooLarge } from "./limits.ts";
 import { placeholderTag } from "./placeholder.ts";
 import { createLocator, type Locator, type Position } from "./locate.ts";
 import { bytePosition, firstInvalidUtf8Byte } from "./utf8.ts";
-import { readFast } from "../../runtime/fast-yaml.ts";
+import { readFast } from "./fast-yaml.ts";
 import { EXCERPT_LENGTH, printable } from "../printable.ts";
 
 /** yaml's own messages are short; one that quotes the source is cut here. */

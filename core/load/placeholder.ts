@@ -6,11 +6,11 @@
  * where each tagged value is; core/rules/placeholders.ts refuses them once the
  * phase is past contracted.
  *
- * The fast reader (runtime/fast-yaml.ts) never reads a tagged file: js-yaml
+ * The fast reader (core/load/fast-yaml.ts) never reads a tagged file: js-yaml
  * refuses unknown tags, so such a file is always read by `yaml`, here.
  */
 import { isMap, isScalar, isSeq, type Document, type ScalarTag } from "yaml";
-import type { FieldPath } from "./locate.ts";
+import type { FieldPath } from "./field-path.ts";
 
 export const PLACEHOLDER_TAG = "!placeholder";
 
