@@ -17,6 +17,27 @@ export const SERVICE_ACCOUNT_NAME = "sei";
 /** Ports the components listen on: the chart's Services and the network policies use the same. */
 export const PORTS = { app: 8000, database: 3306, solr: 8983, memcached: 11211, jod: 8080 } as const;
 
+/**
+ * The NetworkPolicies of every namespace, in the order they are made: a default deny, then
+ * the policies that carry the allowed edges (core/resolve/network.ts). A key is also the
+ * policy's construct id, so its Terraform address: never rename one.
+ */
+export const NETWORK_POLICY_NAMES = {
+  defaultDeny: "default-deny-all",
+  dnsEgress: "allow-dns-egress",
+  ingressControllerToApp: "allow-ingress-controller-to-app",
+  appEgress: "allow-app-egress",
+  databaseIngress: "allow-database-ingress",
+  solrIngress: "allow-solr-ingress",
+  memcachedIngress: "allow-memcached-ingress",
+  jodIngress: "allow-jod-ingress",
+  backupEgress: "allow-backup-egress",
+  bootstrapEgress: "allow-bootstrap-egress",
+  appToIngressController: "allow-app-egress-to-ingress",
+  mailEgress: "allow-mail-egress",
+  directoryEgress: "allow-directory-egress",
+} as const;
+
 /** Names of the two Secrets Terraform generates and the chart reads. */
 export const SECRET_NAMES = {
   /** Database credentials: root, sei, sip and backup users. */

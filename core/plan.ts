@@ -4,6 +4,7 @@
  * a size or a name of its own. No cdktf import here.
  */
 import type { ComponentName } from "./components.ts";
+import type { NETWORK_POLICY_NAMES } from "./naming.ts";
 import type { Phase, TierId } from "./schema/municipality.ts";
 import type { HelmValues } from "./schema/helm-values.ts";
 
@@ -144,44 +145,72 @@ export interface LimitRangePlan {
   readonly max: ComputeAmount;
 }
 
-/** The NetworkPolicies of a namespace: a default deny and one policy per allow of docs/architecture.md, "Security". */
-export type NetworkPolicyRule =
-  | "defaultDeny"
-  | "dnsEgress"
-  | "ingressControllerToApp"
-  | "appEgress"
-  | "databaseIngress"
-  | "solrIngress"
-  | "memcachedIngress"
-  | "jodIngress"
-  | "backupEgress"
-  | "bootstrapEgress"
-  | "appToIngressController"
-  | "mailEgress"
-  | "directoryEgress";
+/** A NetworkPolicy of every namespace, by the key of its name (core/naming.ts NETWORK_POLICY_NAMES). */
+export type NetworkPolicyRule = keyof typeof NETWORK_POLICY_NAMES;
 
-/** Who may talk to whom inside the namespace (docs/architecture.md, "Security"), by component label. */
+/** Pods of the instance's own namespace: some components, or every pod. */
+export interface PodsPeer {
+  readonly kind: "pods";
+  readonly components: readonly ComponentName[] | "every pod";
+}
+
+/** Pods of another namespace of the cluster: all of them, or those with these labels. */
+export interface NamespacePeer {
+  readonly kind: "namespace";
+  /** What it is, in the words of docs/architecture.md's table ("DNS pods"). */
+  readonly name: string;
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>> | null;
+}
+
+/** Addresses outside the cluster's pods (a relay, a directory), as one CIDR block. */
+export interface AddressPeer {
+  readonly kind: "addresses";
+  /** What it is, in the words of docs/architecture.md's table ("mail relay"). */
+  readonly name: string;
+  readonly cidr: string;
+}
+
+export type NetworkProtocol = "TCP" | "UDP";
+
+interface EdgePort {
+  readonly port: number;
+  readonly protocols: readonly NetworkProtocol[];
+}
+
+/**
+ * One allowed connection. Each side in the namespace names the NetworkPolicy that carries it:
+ * `egress` on the client, `ingress` on the server; a side outside the namespace has none.
+ */
+export type NetworkEdge = EdgePort &
+  (
+    | {
+        readonly from: PodsPeer;
+        readonly to: PodsPeer;
+        readonly egress: NetworkPolicyRule;
+        readonly ingress: NetworkPolicyRule;
+      }
+    | {
+        readonly from: PodsPeer;
+        readonly to: NamespacePeer | AddressPeer;
+        readonly egress: NetworkPolicyRule;
+        readonly ingress?: never;
+      }
+    | {
+        readonly from: NamespacePeer | AddressPeer;
+        readonly to: PodsPeer;
+        readonly egress?: never;
+        readonly ingress: NetworkPolicyRule;
+      }
+  );
+
+/** Who may talk to whom (docs/architecture.md, "Security"): everything is denied but the edges. */
 export interface NetworkPlan {
+  /** The pod label that tells the components apart. */
   readonly componentLabel: string;
-  /** Name of the NetworkPolicy that carries each rule. */
+  /** Name of each NetworkPolicy, in the order they are made. */
   readonly policyNames: Readonly<Record<NetworkPolicyRule, string>>;
-  /** The cluster DNS pods (namespace and labels): every pod may reach them, and nothing else of their namespace. */
-  readonly dns: {
-    readonly namespace: string;
-    readonly podLabels: Readonly<Record<string, string>>;
-    readonly port: number;
-  };
-  readonly ingressControllerNamespace: string;
-  /**
-   * Port of the ingress controller's pods for HTTPS: SEI and SIP call each
-   * other's web services at https://<domain>, through the Ingress.
-   */
-  readonly ingressControllerHttpsPort: number;
-  readonly appComponents: readonly ComponentName[];
-  readonly ports: Readonly<Record<"app" | "database" | "solr" | "memcached" | "jod", number>>;
-  readonly mail: { readonly cidr: string; readonly port: number };
-  /** The directory servers the app pods bind to at login; null where the cluster has no directory. */
-  readonly directory: { readonly cidr: string; readonly port: number } | null;
+  readonly edges: readonly NetworkEdge[];
 }
 
 export interface ReleasePlan {

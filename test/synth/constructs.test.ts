@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Testing } from "cdktf";
 import { describe, expect, it } from "vitest";
 import { ACCESS_KEY, SIP_SYSTEMS } from "../../core/image-contract.ts";
-import { SECRET_KEYS } from "../../core/naming.ts";
+import { PORTS, SECRET_KEYS } from "../../core/naming.ts";
 import { DataVolume } from "../../constructs/data-volume.ts";
 import { Database } from "../../constructs/database.ts";
 import { DocumentStorage } from "../../constructs/document-storage.ts";
@@ -15,6 +15,8 @@ import { SeiRelease } from "../../constructs/sei-release.ts";
 import { packageChart } from "../../stacks/chart-package.ts";
 import { StorageClassGuard } from "../../constructs/storage-class-guard.ts";
 import { Tenancy } from "../../constructs/tenancy.ts";
+import { NetworkPolicies } from "../../constructs/network-policies.ts";
+import type { NetworkEdge, NetworkPlan } from "../../core/plan.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { REPO_ROOT, type StackJson } from "./support.ts";
 
@@ -114,7 +116,16 @@ describe("Tenancy", () => {
         },
       ],
     });
-    expect(JSON.stringify(byName.get("allow-mail-egress"))).toContain(plan.network.mail.cidr);
+    // The SMTP relay of platform.yaml, on its port, from SEI's own processes.
+    expect(byName.get("allow-mail-egress")).toEqual({
+      pod_selector: {
+        match_expressions: [
+          { key: plan.network.componentLabel, operator: "In", values: ["app", "scheduler", "updater"] },
+        ],
+      },
+      policy_types: ["Egress"],
+      egress: [{ to: [{ ip_block: { cidr: "10.20.30.40/32" } }], ports: [{ port: "587", protocol: "TCP" }] }],
+    });
     expect(JSON.stringify(byName.get("allow-database-ingress"))).toContain('"backup"');
     // SEI and SIP reach each other's web services through the Ingress, on HTTPS only.
     expect(byName.get("allow-app-egress-to-ingress")).toEqual({
@@ -129,7 +140,7 @@ describe("Tenancy", () => {
           to: [
             {
               namespace_selector: {
-                match_labels: { "kubernetes.io/metadata.name": plan.network.ingressControllerNamespace },
+                match_labels: { "kubernetes.io/metadata.name": "ingress-nginx" },
               },
             },
           ],
@@ -145,7 +156,7 @@ describe("Tenancy", () => {
       egress: [
         {
           to: [{ pod_selector: { match_labels: { [plan.network.componentLabel]: "database" } } }],
-          ports: [{ port: String(plan.network.ports.database), protocol: "TCP" }],
+          ports: [{ port: String(PORTS.database), protocol: "TCP" }],
         },
       ],
     });
@@ -160,11 +171,11 @@ describe("Tenancy", () => {
           from: [
             {
               namespace_selector: {
-                match_labels: { "kubernetes.io/metadata.name": plan.network.ingressControllerNamespace },
+                match_labels: { "kubernetes.io/metadata.name": "ingress-nginx" },
               },
             },
           ],
-          ports: [{ port: String(plan.network.ports.app), protocol: "TCP" }],
+          ports: [{ port: String(PORTS.app), protocol: "TCP" }],
         },
       ],
     });
@@ -179,9 +190,55 @@ describe("Tenancy", () => {
     expect(appEgress.egress).toEqual(
       (["database", "solr", "memcached", "jod"] as const).map((backend) => ({
         to: [{ pod_selector: { match_labels: { [component]: backend } } }],
-        ports: [{ port: String(plan.network.ports[backend]), protocol: "TCP" }],
+        ports: [{ port: String(PORTS[backend]), protocol: "TCP" }],
       })),
     );
+  });
+});
+
+describe("NetworkPolicies, from edges alone", () => {
+  const render = (edges: readonly NetworkEdge[]) => {
+    const network: NetworkPlan = { ...plan.network, edges };
+    const json = parse(
+      Testing.synthScope((scope) => {
+        new NetworkPolicies(scope, "NetworkPolicies", { namespace: "sei-exemplo", network });
+      }),
+    );
+    return new Map(
+      (resources(json, "kubernetes_network_policy_v1") as { metadata: { name: string }; spec: unknown }[]).map((p) => [
+        one(p.metadata).name,
+        one(p.spec as never) as Record<string, unknown>,
+      ]),
+    );
+  };
+  const backupStore: NetworkEdge = {
+    from: { kind: "pods", components: ["backup"] },
+    to: { kind: "addresses", name: "backup store", cidr: "10.9.9.9/32" },
+    port: 443,
+    protocols: ["TCP"],
+    egress: "backupEgress",
+  };
+
+  it("adds one edge as one more rule of the client's policy, and nothing else", () => {
+    const before = render(plan.network.edges);
+    const after = render([...plan.network.edges, backupStore]);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    for (const name of before.keys())
+      if (name !== "allow-backup-egress") expect(after.get(name)).toEqual(before.get(name));
+    expect(after.get("allow-backup-egress")?.egress).toEqual([
+      ...(before.get("allow-backup-egress")!.egress as unknown[]),
+      { to: [{ ip_block: { cidr: "10.9.9.9/32" } }], ports: [{ port: "443", protocol: "TCP" }] },
+    ]);
+  });
+
+  it("makes only the default deny when nothing is allowed", () => {
+    expect([...render([]).keys()]).toEqual(["default-deny-all"]);
+  });
+
+  it("refuses a policy that would select two different sets of pods", () => {
+    expect(() =>
+      render([...plan.network.edges, { ...backupStore, from: { kind: "pods", components: ["app"] as const } }]),
+    ).toThrow(/policy backupEgress would select both backup and app/);
   });
 });
 

@@ -66,7 +66,7 @@ describe("a cluster without a directory", () => {
   const bare = synthStack({
     ...plan,
     directory: null,
-    network: { ...plan.network, directory: null },
+    network: { ...plan.network, edges: plan.network.edges.filter((edge) => edge.egress !== "directoryEgress") },
     release: plan.release && {
       ...plan.release,
       values: { ...plan.release.values, directory: null },
