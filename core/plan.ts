@@ -5,7 +5,9 @@
  */
 import type { ComponentName } from "./components.ts";
 import type { NETWORK_POLICY_NAMES } from "./naming.ts";
+import type { Directory } from "./schema/directory.ts";
 import type { Phase, TierId } from "./schema/municipality.ts";
+import type { Platform } from "./schema/platform.ts";
 import type { HelmValues } from "./schema/helm-values.ts";
 
 /** CPU and memory: what the capacity report sums against what a cluster can give. */
@@ -50,7 +52,7 @@ export interface VolumePlan {
 }
 
 export interface DatabasePlan {
-  readonly engine: "mariadb" | "mysql";
+  readonly engine: Platform["spec"]["database"]["engine"];
   readonly image: string;
   /** Pull secrets of the private registry the image comes from (platform.yaml imagePullSecret), used by the backup too. */
   readonly imagePullSecrets: readonly string[];
@@ -109,7 +111,7 @@ export interface SecretsPlan {
  */
 export interface DirectoryPlan {
   readonly url: string;
-  readonly type: "LDAP" | "AD";
+  readonly type: Directory["type"];
   /** The port of the URL: SIP stores it apart (servidor_autenticacao.porta). */
   readonly port: number;
   /** The municipality's branch, ou=<name>,<baseDn>: SIP searches logins only there. */
@@ -245,7 +247,7 @@ export type PreviousStateKey =
   | { readonly kind: "unencrypted" };
 
 export interface StateBackendPlan {
-  readonly type: "local" | "pg" | "s3" | "kubernetes";
+  readonly type: Platform["spec"]["stateBackend"]["type"];
   /** Backend settings with one state per municipality already applied. */
   readonly settings: Readonly<Record<string, string>>;
 }

@@ -28,6 +28,9 @@ const distinguishedName = (max: number) =>
     .max(max, { error: `must be at most ${max} characters (SIP's column size)` })
     .regex(DN, { error: 'must be a distinguished name such as "ou=municipios,dc=prodemge,dc=mg,dc=gov,dc=br"' });
 
+/** SIP's two kinds of authentication server (servidor_autenticacao.sta_tipo). */
+export const DIRECTORY_TYPES = ["LDAP", "AD"] as const;
+
 export const directorySchema = z.strictObject({
   url: z
     .string()
@@ -37,7 +40,7 @@ export const directorySchema = z.strictObject({
       description: "ldap:// or ldaps:// URL of the directory; ldaps (TLS, verified against `ca`) in production",
     }),
   type: z
-    .enum(["LDAP", "AD"], { error: "must be LDAP (OpenLDAP and other LDAP servers) or AD (Active Directory)" })
+    .enum(DIRECTORY_TYPES, { error: "must be LDAP (OpenLDAP and other LDAP servers) or AD (Active Directory)" })
     .meta({
       description: "SIP's server type (servidor_autenticacao.sta_tipo): LDAP or AD",
     }),

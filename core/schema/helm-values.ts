@@ -12,7 +12,9 @@ import { z } from "zod";
 import { LABEL, SECRET_KEYS } from "../naming.ts";
 import type { Phase } from "./municipality.ts";
 import { TIER_IDS } from "./municipality.ts";
+import { DIRECTORY_TYPES } from "./directory.ts";
 import { DNS_SUBDOMAIN } from "./fields.ts";
+import { MAIL_SECURITY } from "./platform.ts";
 
 /** Phases that have a release: contracted deploys nothing, decommissioned removes the release. */
 export const RELEASED_PHASES = [
@@ -219,7 +221,7 @@ export const helmValuesSchema = z
       .strictObject({
         host: dnsName,
         port,
-        security: z.enum(["", "TLS", "SSL"]),
+        security: z.enum(MAIL_SECURITY),
         authentication: z
           .strictObject({
             username: z.string().min(1),
@@ -239,7 +241,7 @@ export const helmValuesSchema = z
             .string()
             .max(100)
             .regex(/^ldaps?:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/),
-          type: z.enum(["LDAP", "AD"]).meta({ description: "SIP's server type (servidor_autenticacao.sta_tipo)" }),
+          type: z.enum(DIRECTORY_TYPES).meta({ description: "SIP's server type (servidor_autenticacao.sta_tipo)" }),
           port,
           searchBase: z
             .string()

@@ -126,6 +126,12 @@ const clusterDns = z
     description: "The cluster DNS pods: the only peers every pod may send DNS queries to (port 53, UDP and TCP)",
   });
 
+/** SEI's mail security setting (APP_MAIL_SEGURANCA): none, TLS or SSL. */
+export const MAIL_SECURITY = ["", "TLS", "SSL"] as const;
+
+/** The database servers the instances may run: MariaDB, or MySQL where a cluster needs it. */
+export const DATABASE_ENGINES = ["mariadb", "mysql"] as const;
+
 const stateBackend = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("local"),
@@ -242,11 +248,11 @@ export const platformSchema = z.strictObject({
             }
           }
         }),
-      database: z.strictObject({ engine: z.enum(["mariadb", "mysql"]) }),
+      database: z.strictObject({ engine: z.enum(DATABASE_ENGINES) }),
       mail: z.strictObject({
         host: hostOrAddress,
         port: mailPort.meta({ description: "Port of the SMTP relay: 25, 465, 587 or 2525" }),
-        security: z.enum(["", "TLS", "SSL"]),
+        security: z.enum(MAIL_SECURITY),
         // No authentication when absent; a municipality may set its own account (spec.mail).
         authentication: smtpAuthentication.optional(),
         cidr: cidr
