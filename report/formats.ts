@@ -9,10 +9,10 @@ import { renderCsv } from "./capacity/csv.ts";
 import { renderJson } from "./capacity/json.ts";
 import { renderMarkdown } from "./capacity/markdown.ts";
 import { renderText } from "./capacity/text.ts";
-import { formatGithub } from "./diagnostics/github.ts";
-import { formatGitlab } from "./diagnostics/gitlab.ts";
+import { formatGithub } from "./diagnostics/github-annotations.ts";
+import { formatGitlab } from "./diagnostics/gitlab-code-quality.ts";
 import { formatJson } from "./diagnostics/json.ts";
-import { formatJunit } from "./diagnostics/junit.ts";
+import { formatJunit } from "./diagnostics/junit-diagnostics.ts";
 import { formatText } from "./diagnostics/text.ts";
 
 /** What `validate` reports: the diagnostics of the files it checked. */

@@ -23,7 +23,7 @@ import { workingTree } from "../sources/working-tree.ts";
 import { formatSummary } from "./fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "./output-dir.ts";
 import { parseOnly, selectPlans, unknownNames } from "./selection.ts";
-import { backendNotes } from "./state-backend.ts";
+import { backendNotes } from "./terraform-backend.ts";
 import { synthesizeFleet } from "./synthesize.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -27,8 +27,8 @@ import { StorageClassGuard } from "../constructs/storage-class-guard.ts";
 import { Tenancy } from "../constructs/tenancy.ts";
 import { prepareStandaloneStack } from "../runtime/prepare-stack.ts";
 import type { ChartPackage } from "./chart-package.ts";
-import { StateBackend, backendAttributes } from "./state-backend.ts";
-import { StateEncryption } from "./state-encryption.ts";
+import { StateBackend, backendAttributes } from "./terraform-backend.ts";
+import { StateEncryption } from "./terraform-encryption.ts";
 
 /**
  * What a stack refers to outside its plan, as seen from the stack's folder

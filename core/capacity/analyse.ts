@@ -5,8 +5,8 @@
 import type { Diagnostic } from "../diagnostics.ts";
 import type { CapacityDiff } from "./diff.ts";
 import { diffSnapshots } from "./diff.ts";
-import type { CapacityReport } from "./report.ts";
-import { buildReport } from "./report.ts";
+import type { CapacityReport } from "./capacity-report.ts";
+import { buildReport } from "./capacity-report.ts";
 import { checkDiff, checkReport } from "./checks.ts";
 import type { Snapshot } from "./snapshot.ts";
 

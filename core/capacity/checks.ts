@@ -23,7 +23,7 @@ import { describeBand, inBand, tierForPopulation } from "../population-band.ts";
 import type { Dimension } from "./clusters.ts";
 import { AMOUNT_KEY } from "./clusters.ts";
 import type { CapacityDiff } from "./diff.ts";
-import type { CapacityReport, ClusterRow } from "./report.ts";
+import type { CapacityReport, ClusterRow } from "./capacity-report.ts";
 import type { Entry, Snapshot } from "./snapshot.ts";
 
 export interface ReportCheckInput {

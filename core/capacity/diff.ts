@@ -7,8 +7,8 @@
 import { TIER_IDS, type TierId } from "../schema/municipality.ts";
 import type { Figures } from "./figures.ts";
 import { ZERO_FIGURES, sameFigures, subtractFigures } from "./figures.ts";
-import type { CapacityReport, ClusterRow, Group, MunicipalityRow, TierRow } from "./report.ts";
-import { buildReport, rowOf } from "./report.ts";
+import type { CapacityReport, ClusterRow, Group, MunicipalityRow, TierRow } from "./capacity-report.ts";
+import { buildReport, rowOf } from "./capacity-report.ts";
 import type { Entry, Snapshot } from "./snapshot.ts";
 
 /** Why a municipality's figures moved, in the order reports list them. */

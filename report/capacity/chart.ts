@@ -10,7 +10,7 @@ import { TIER_IDS, type TierId } from "../../core/schema/municipality.ts";
 import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import type { Amounts } from "../../core/capacity/clusters.ts";
 import type { Figures } from "../../core/capacity/figures.ts";
-import type { CapacityReport } from "../../core/capacity/report.ts";
+import type { CapacityReport } from "../../core/capacity/capacity-report.ts";
 import { printable } from "../../core/printable.ts";
 import { count } from "./units.ts";
 

@@ -7,7 +7,7 @@
 import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import type { Figures } from "../../core/capacity/figures.ts";
 import { FIGURE_COLUMNS } from "../../core/capacity/figures.ts";
-import type { Group, MunicipalityRow } from "../../core/capacity/report.ts";
+import type { Group, MunicipalityRow } from "../../core/capacity/capacity-report.ts";
 import { printable } from "../../core/printable.ts";
 
 const HEADERS = [

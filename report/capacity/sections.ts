@@ -4,7 +4,13 @@
  */
 import type { Figures } from "../../core/capacity/figures.ts";
 import type { CapacityDiff, ClusterDelta, Delta } from "../../core/capacity/diff.ts";
-import type { CapacityReport, ClusterRow, Group, MunicipalityRow, TierRow } from "../../core/capacity/report.ts";
+import type {
+  CapacityReport,
+  ClusterRow,
+  Group,
+  MunicipalityRow,
+  TierRow,
+} from "../../core/capacity/capacity-report.ts";
 import type { FigureCell } from "./columns.ts";
 import { COMPACT, FULL } from "./columns.ts";
 import type { Align, Table } from "../table.ts";

@@ -1,6 +1,6 @@
 /** The title and the one-paragraph summary every people-facing format opens with. */
 import type { CapacityResult } from "../../core/capacity/analyse.ts";
-import type { Group } from "../../core/capacity/report.ts";
+import type { Group } from "../../core/capacity/capacity-report.ts";
 import { printable } from "../../core/printable.ts";
 import { plural } from "../plural.ts";
 import { bytes, change, cores, count } from "./units.ts";

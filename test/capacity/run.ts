@@ -6,7 +6,7 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { CapacityDiff } from "../../core/capacity/diff.ts";
-import type { CapacityReport } from "../../core/capacity/report.ts";
+import type { CapacityReport } from "../../core/capacity/capacity-report.ts";
 import type { Diagnostic } from "../../core/diagnostics.ts";
 import { runCapacity } from "../../cli/capacity.ts";
 import type { FixtureRepo } from "../../scripts/lib/fleet-repo.ts";

@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { Testing } from "cdktf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Figures } from "../../core/capacity/figures.ts";
-import type { MunicipalityRow } from "../../core/capacity/report.ts";
+import type { MunicipalityRow } from "../../core/capacity/capacity-report.ts";
 import { loadFleet, planFleet } from "../../core/fleet.ts";
 import type { InstancePlan } from "../../core/plan.ts";
 import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";

@@ -6,8 +6,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../core/diagnostics.ts";
-import { formatGitlab } from "../../report/diagnostics/gitlab.ts";
-import { formatJunit } from "../../report/diagnostics/junit.ts";
+import { formatGitlab } from "../../report/diagnostics/gitlab-code-quality.ts";
+import { formatJunit } from "../../report/diagnostics/junit-diagnostics.ts";
 import { seiInfra } from "./run.ts";
 
 const error: Diagnostic = {

@@ -1,7 +1,7 @@
 /** The report formats on their own: colour only when asked, GitHub escaping, the JSON shape; a line break in a message is printed as an escape. */
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../core/diagnostics.ts";
-import { formatGithub } from "../../report/diagnostics/github.ts";
+import { formatGithub } from "../../report/diagnostics/github-annotations.ts";
 import { jsonReport } from "../../report/diagnostics/json.ts";
 import { formatText } from "../../report/diagnostics/text.ts";
 

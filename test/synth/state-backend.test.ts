@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import type { InstancePlan, StateBackendPlan } from "../../core/plan.ts";
-import { backendNotes } from "../../stacks/state-backend.ts";
+import { backendNotes } from "../../stacks/terraform-backend.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { REPO_ROOT, cleanScratch, synthStack, type StackJson } from "./support.ts";
 
