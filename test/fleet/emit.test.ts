@@ -292,7 +292,8 @@ esac
       env: {
         ...process.env,
         PATH: `${dir}:${process.env.PATH}`,
-        SEI_FLEET_WAVE_TIMEOUT: "1",
+        // Whole seconds (date +%s), and wave 1 needs three looks: 4 s leaves room on a loaded machine.
+        SEI_FLEET_WAVE_TIMEOUT: "4",
         SEI_FLEET_POLL_SECONDS: "0.2",
       },
       timeout: 30_000,
@@ -301,7 +302,7 @@ esac
     expect(run.stdout).toContain(
       "wave-1: 0/2 stacks done, 0 failed, 2 running\nwave-1: 1/2 stacks done, 0 failed, 2 running\nwave-1: 2/2 stacks done, 0 failed, 0 running\nwave-1: complete\nwave-2: 1/2 stacks done, 1 failed, 0 running\n",
     );
-    expect(run.stderr).toContain("wave-2: not done after 1 s; later waves are held");
+    expect(run.stderr).toContain("wave-2: not done after 4 s; later waves are held");
     const calls = readFileSync(join(dir, "calls"), "utf8");
     expect(calls).not.toContain("wave-3.yaml");
     expect(calls).toContain(`kubectl apply -f ${dir}/report.yaml`);
