@@ -11,7 +11,8 @@ import type { FleetCommand } from "../fleet/report.ts";
 import { fleetGate, fleetMerge } from "../fleet/report-commands.ts";
 import { listOption } from "../fleet/selection.ts";
 import { choiceOption } from "./choice-option.ts";
-import type { CommandSpec, Io } from "./command.ts";
+import type { CommandSpec } from "./command.ts";
+import type { Io } from "../shell/io.ts";
 
 /** The live progress line goes to standard error; it is drawn where the output is a terminal and not CI. */
 function fleetIo(io: Io): FleetIo {

@@ -28,7 +28,8 @@ import { startWriters, startWritersByHand, stopWriters, WRITERS, writerCounts } 
 import { workingTree } from "../sources/working-tree.ts";
 import { DURATION_HINT, parseDuration } from "../shell/duration.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
-import type { CommandSpec, Io } from "./command.ts";
+import type { CommandSpec } from "./command.ts";
+import type { Io } from "../shell/io.ts";
 import { requireDirectory, requireProjectRoot } from "./paths.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";

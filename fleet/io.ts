@@ -4,7 +4,8 @@ import { dirname, resolve } from "node:path";
 import { printable } from "../core/printable.ts";
 import type { Ask } from "./approval.ts";
 import { realFolderInside } from "../sources/working-tree.ts";
-import { EXIT, UsageError } from "../shell/exit.ts";
+import { UsageError } from "../shell/exit.ts";
+import { guarded as guardedCommand } from "../shell/guard.ts";
 
 export interface FleetIo {
   /** The project root, where platform.yaml is; relative paths are relative to it. */
@@ -39,15 +40,7 @@ export function writeOutput(cwd: string, file: string, text: string): void {
   }
 }
 
-/** Runs a command body; a UsageError becomes its message and exit code 2. */
-export async function guarded(io: FleetIo, body: () => Promise<number> | number): Promise<number> {
-  try {
-    return await body();
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`sei-infra fleet: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    throw error;
-  }
+/** Runs a fleet command body: a UsageError becomes `sei-infra fleet: <message>` and exit code 2 (shell/guard.ts). */
+export function guarded(io: FleetIo, body: () => Promise<number> | number): Promise<number> {
+  return guardedCommand("fleet", io.err, body);
 }

@@ -5,7 +5,8 @@
  */
 import { CommanderError } from "commander";
 import { describe, expect, it } from "vitest";
-import type { CommandSpec, Io } from "../../cli/command.ts";
+import type { CommandSpec } from "../../cli/command.ts";
+import type { Io } from "../../shell/io.ts";
 import { createProgram } from "../../cli/main.ts";
 
 function collectingIo(): Io & { readonly out: string[]; readonly err: string[] } {

@@ -3,11 +3,12 @@
  * environment and exit codes, "did you mean" for every enumerated value, the
  * format names people type, and no option that silently does nothing.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { processIo } from "../../cli/command.ts";
+import { processIo } from "../../shell/io.ts";
 import { createProgram } from "../../cli/main.ts";
 import { FixtureRepo, official } from "../../scripts/lib/fleet-repo.ts";
 import { REPO_ROOT, seiInfra } from "./run.ts";
@@ -98,4 +99,24 @@ describe("fleet apply --dry-run with --summary or --junit", () => {
       project.dispose();
     }
   });
+});
+
+describe("output into a pipe that closes early (`sei-infra … | head -1`)", () => {
+  it.each([[["validate", "--format", "json"]], [["--help"]], [["capacity"]]])(
+    "%j: no EPIPE stack trace, and the command's own exit code",
+    (args) => {
+      // `true` exits at once, so every write meets a closed pipe (EPIPE).
+      const run = spawnSync(
+        "bash",
+        ["-c", 'node bin/sei-infra.js "$@" | true; exit "${PIPESTATUS[0]}"', "--", ...args],
+        {
+          cwd: REPO_ROOT,
+          encoding: "utf8",
+          timeout: 60_000,
+        },
+      );
+      expect(run.stderr).not.toMatch(/EPIPE|\n\s+at /);
+      expect(run.status).toBe(0);
+    },
+  );
 });
