@@ -1,7 +1,8 @@
 /**
  * `sei-infra capacity`: what the fleet asks of its clusters, and with --base
  * what a change costs. Old revisions are read from git as data; the code that
- * resolves both revisions is the one checked out now.
+ * resolves both revisions is the one checked out now. Runs from any folder of
+ * the repository; --output and --chart are relative to where it runs.
  *
  * Exit codes (shell/exit.ts): 0 ok (warnings allowed); 1 invalid input files or
  * a rule error (a volume shrinks, a change overcommits a cluster); 2 usage, I/O
@@ -15,11 +16,10 @@ import { positionDiagnostics } from "../core/capacity/positions.ts";
 import type { Snapshot } from "../core/capacity/snapshot.ts";
 import { snapshotOf } from "../core/capacity/snapshot.ts";
 import { hasErrors } from "../core/diagnostics.ts";
-import { printable } from "../core/printable.ts";
-import { fleetPaths, loadFleet, MUNICIPALITIES_DIR, type DocumentCache } from "../core/fleet.ts";
+import { fleetPaths, type DocumentCache } from "../core/fleet.ts";
 import type { FileSource } from "../core/source.ts";
 import { renderChart } from "../report/capacity/chart.ts";
-import { formatDiagnostic, formatText } from "../report/diagnostics/text.ts";
+import { formatDiagnostic } from "../report/diagnostics/text.ts";
 import { FORMATS, type CapacityFormat } from "../report/formats.ts";
 import { GitError, gitRevisions } from "../sources/git-revisions.ts";
 import { workingTree } from "../sources/working-tree.ts";
@@ -27,10 +27,14 @@ import type { CommandSpec } from "./command.ts";
 import type { Io } from "../shell/io.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
 import { formatOption } from "./format-option.ts";
-import { isInsideProject, requireDirectory, requireProjectRoot } from "./paths.ts";
+import { usageLine } from "../shell/guard.ts";
+import { NOTHING } from "../shell/messages.ts";
+import { loadValidFleet, type OpenFleetOptions } from "../shell/open-fleet.ts";
+import { findProject, isInsideProject, municipalitiesFolder, MUNICIPALITIES_OPTION_HELP } from "../shell/paths.ts";
 
 export interface CapacityArgs {
-  readonly municipalities: string;
+  /** As typed, relative to where the command runs. @default the repository's municipalities/ */
+  readonly municipalities?: string;
   readonly format: CapacityFormat;
   readonly base?: string;
   readonly head?: string;
@@ -44,7 +48,7 @@ export const capacity: CommandSpec<CapacityArgs> = {
     "CPU, memory and storage per municipality, tier and cluster; with --base, what the change since that revision costs",
   define: (command) =>
     command
-      .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR)
+      .option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP)
       .addOption(formatOption(FORMATS.capacity, "text"))
       .option("--base <rev>", "git revision to compare against (e.g. origin/main)")
       .option("--head <rev>", "git revision to compare (default: the working tree); needs --base")
@@ -67,7 +71,7 @@ export function runCapacity(args: CapacityArgs, io: Io): number {
     return hasErrors(result.diagnostics) ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError || error instanceof GitError) {
-      io.stderr(`sei-infra capacity: ${printable(error.message)}\n`);
+      io.stderr(usageLine("capacity", error.message));
       return EXIT.usage;
     }
     throw error;
@@ -76,24 +80,36 @@ export function runCapacity(args: CapacityArgs, io: Io): number {
 
 /** The result, or undefined when an input file is invalid (its diagnostics are printed). */
 function analyse(options: CapacityArgs, { cwd, stderr }: Io): CapacityResult | undefined {
-  requireProjectRoot(cwd);
-  const dir = requireDirectory(cwd, options.municipalities, "municipalities folder");
+  const project = findProject(cwd);
+  const { root } = project;
+  const dir = municipalitiesFolder(project, options.municipalities);
   // Git paths cannot leave the project: the folder must be inside it.
   if (!isInsideProject(dir))
-    throw new UsageError(`--municipalities ${options.municipalities}: the folder must be inside ${cwd}`);
+    throw new UsageError(`--municipalities ${options.municipalities ?? dir}: the folder must be inside ${root}`);
   if (options.head !== undefined && options.base === undefined) throw new UsageError("--head needs --base");
+  const open = (source: FileSource, revision: string | undefined, cache?: DocumentCache) =>
+    snapshot({
+      project,
+      municipalitiesDir: dir,
+      source,
+      err: stderr,
+      stop: ["sei-infra capacity:", NOTHING.reported],
+      // Files of a git revision are named "REV:path", as git names them.
+      filePrefix: revision === undefined ? "" : `${revision}:`,
+      ...(cache ? { cache } : {}),
+    });
   if (options.base === undefined) {
-    const source = workingTree(cwd);
-    const head = snapshot(source, dir, "", stderr);
+    const source = workingTree(root);
+    const head = open(source, undefined);
     return head && positioned(analyseFleet(head), source);
   }
   const revisions = options.head === undefined ? [options.base] : [options.base, options.head];
   // Everything a fleet load reads, in one git batch.
-  const [baseSource, headSource = workingTree(cwd)] = gitRevisions({ root: cwd, revisions, prefetch: fleetPaths(dir) });
+  const [baseSource, headSource = workingTree(root)] = gitRevisions({ root, revisions, prefetch: fleetPaths(dir) });
   // One cache for both loads: files the change did not touch are parsed and validated once.
   const cache: DocumentCache = new Map();
-  const base = snapshot(baseSource!, dir, `${options.base}:`, stderr, cache);
-  const head = snapshot(headSource, dir, options.head === undefined ? "" : `${options.head}:`, stderr, cache);
+  const base = open(baseSource!, options.base, cache);
+  const head = open(headSource, options.head, cache);
   return base && head && positioned(analyseChange(base, head), headSource);
 }
 
@@ -103,21 +119,9 @@ function positioned(result: CapacityResult, source: FileSource): CapacityResult 
 }
 
 /** Loads and resolves one revision; prints its diagnostics and returns undefined when it has errors. */
-function snapshot(
-  source: FileSource,
-  dir: string,
-  prefix: string,
-  err: (text: string) => void,
-  cache?: DocumentCache,
-): Snapshot | undefined {
-  const fleet = loadFleet({ source, municipalitiesDir: dir, ...(cache ? { cache } : {}) });
-  if (hasErrors(fleet.diagnostics)) {
-    // Printed as validate prints them; files of a git revision are named "REV:path", as git names them.
-    const diagnostics = fleet.diagnostics.map((d) => ({ ...d, file: `${prefix}${d.file}` }));
-    err(formatText(diagnostics, { fileCount: fleet.checkedFiles.length }));
-    return undefined;
-  }
-  return snapshotOf(fleet, source.label);
+function snapshot(options: OpenFleetOptions & { readonly source: FileSource }): Snapshot | undefined {
+  const valid = loadValidFleet(options);
+  return valid && snapshotOf(valid.fleet, options.source.label);
 }
 
 /**

@@ -9,7 +9,7 @@ import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/index.ts";
 import type { FleetIo } from "../fleet/io.ts";
 import type { FleetCommand } from "../fleet/report.ts";
 import { fleetGate, fleetMerge } from "../fleet/report-commands.ts";
-import { listOption } from "../fleet/selection.ts";
+import { listOption } from "../shell/names.ts";
 import { choiceOption } from "./choice-option.ts";
 import type { CommandSpec } from "./command.ts";
 import type { Io } from "../shell/io.ts";

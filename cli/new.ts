@@ -20,7 +20,7 @@ import type { CommandSpec } from "./command.ts";
 import type { Io } from "../shell/io.ts";
 import { UsageError } from "../shell/exit.ts";
 import { officialByCode, officialByName } from "./find-official.ts";
-import { findProjectRoot, requireDirectory } from "./paths.ts";
+import { findProject, municipalitiesFolder, MUNICIPALITIES_OPTION_HELP } from "../shell/paths.ts";
 import { scaffoldMunicipality } from "./scaffold.ts";
 import { runValidate } from "./validate.ts";
 
@@ -49,23 +49,17 @@ export const newMunicipality: CommandSpec<NewArgs> = {
         ),
       )
       .option("--force", "write a --tier that does not fit the population (validate then warns)", false)
-      .option(
-        "--municipalities <dir>",
-        `folder of the municipality files (default: the repository's ${MUNICIPALITIES_DIR})`,
-      ),
+      .option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP),
   run: runNew,
 };
 
 /** Writes the file and validates it; returns the exit code of that validation. */
 function runNew(args: NewArgs, io: Io): number {
-  const root = findProjectRoot(io.cwd);
+  const project = findProject(io.cwd);
+  const { root } = project;
   const source = workingTree(root);
   const official = findOfficial(args, source);
-  const dir = requireDirectory(
-    root,
-    resolvePath(io.cwd, args.municipalities ?? join(root, MUNICIPALITIES_DIR)),
-    "municipalities folder",
-  );
+  const dir = municipalitiesFolder(project, args.municipalities);
   try {
     // The new file is written there: never through a link out of the project.
     realFolderInside(root, resolvePath(root, dir));

@@ -12,27 +12,22 @@
  * reached with the kubeconfig and context of the municipality's cluster entry
  * in platform.yaml. Exit codes: shell/exit.ts, EXIT_MEANINGS.restore.
  */
-import { hasErrors } from "../core/diagnostics.ts";
-import { loadFleet, MUNICIPALITIES_DIR, planFleet } from "../core/fleet.ts";
 import type { InstancePlan } from "../core/plan.ts";
 import { describeBytes } from "../core/quantity.ts";
-import { printable, quoted } from "../core/printable.ts";
+import { printable } from "../core/printable.ts";
 import { isRealDate } from "../core/schema/fields.ts";
-import { formatDiagnostic } from "../report/diagnostics/text.ts";
 import { targetProblems, type BackupSet } from "../restore/backup-source.ts";
 import { restoreJob, RESTORE_JOB_NAME } from "../restore/job.ts";
 import { kubectlFor, KubectlError, stopKubectl, type Kubectl } from "../restore/kubectl.ts";
 import { runJob } from "../restore/run-job.ts";
 import { volumeSource } from "../restore/volume-source.ts";
 import { startWriters, startWritersByHand, stopWriters, WRITERS, writerCounts } from "../restore/writers.ts";
-import { workingTree } from "../sources/working-tree.ts";
+import { restorablePlan } from "../restore/instance.ts";
 import { DURATION_HINT, parseDuration } from "../shell/duration.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
 import type { CommandSpec } from "./command.ts";
 import type { Io } from "../shell/io.ts";
-import { requireDirectory, requireProjectRoot } from "./paths.ts";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { MUNICIPALITIES_OPTION_HELP } from "../shell/paths.ts";
 
 export interface RestoreArgs {
   readonly name: string;
@@ -40,7 +35,8 @@ export interface RestoreArgs {
   readonly list: boolean;
   readonly dryRun: boolean;
   readonly yes: boolean;
-  readonly municipalities: string;
+  /** As typed, relative to where the command runs. @default the repository's municipalities/ */
+  readonly municipalities?: string;
   readonly timeout: string;
 }
 
@@ -55,7 +51,7 @@ export const restore: CommandSpec<RestoreArgs> = {
       .option("--list", "list the backup sets with their sizes and dates, and change nothing", false)
       .option("--dry-run", "run every check and show what would happen, and stop nothing", false)
       .option("--yes", "restore without a prompt (required when there is no terminal)", false)
-      .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR)
+      .option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP)
       .option("--timeout <duration>", `how long the restore Job may run (${DURATION_HINT})`, "6h"),
   run: runRestore,
 };
@@ -142,32 +138,7 @@ function dateFault(set: string): string {
 }
 
 function planOf(args: RestoreArgs, io: Io): InstancePlan | undefined {
-  requireProjectRoot(io.cwd);
-  const dir = requireDirectory(io.cwd, args.municipalities, "municipalities folder");
-  const file = `${dir}/${args.name}.yaml`;
-  if (!/^[a-z0-9-]{1,63}$/.test(args.name) || !existsSync(join(io.cwd, file)))
-    throw new UsageError(`there is no municipality ${quoted(args.name)}: ${quoted(file)} does not exist`);
-  const fleet = loadFleet({ source: workingTree(io.cwd), municipalitiesDir: dir, files: [file] });
-  if (hasErrors(fleet.diagnostics)) {
-    for (const d of fleet.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-    io.stderr("sei-infra restore: refused: the municipality's file is invalid; nothing was stopped or changed\n");
-    return undefined;
-  }
-  const plan = planFleet(fleet).find((p) => p.municipality.name === args.name);
-  if (!plan)
-    throw new UsageError(
-      `${args.name} has no instance: nothing is deployed before the contract is published on the PNCP`,
-    );
-  if (plan.municipality.phase === "suspended")
-    throw new UsageError(
-      `${plan.municipality.name} is suspended: its namespace's quota admits no pod, so neither its database nor a restore Job can run; ` +
-        `set phase production and deploy it first (docs/restore.md, "A suspended instance")`,
-    );
-  if (!plan.backup || !plan.release)
-    throw new UsageError(
-      `${plan.municipality.name} is in phase ${plan.municipality.phase}: only a production instance has backups and runs its database; restore into it in production`,
-    );
-  return plan;
+  return restorablePlan({ cwd: io.cwd, municipalities: args.municipalities }, args.name, io.stderr);
 }
 
 function setNames(sets: readonly BackupSet[]): string {

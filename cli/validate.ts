@@ -7,9 +7,12 @@
  * revision `--base` names, or else git HEAD when the project is a git checkout
  * (core/history/compare.ts: a deployed municipality renamed or gone is an
  * error, a shrinking volume a warning). Without git there is nothing to compare.
+ *
+ * Runs from any folder of the repository: paths typed are relative to where it
+ * runs, and diagnostics name files relative to the repository root.
  */
 import { hasErrors } from "../core/diagnostics.ts";
-import { fleetPaths, loadFleet, MUNICIPALITIES_DIR } from "../core/fleet.ts";
+import { fleetPaths, loadFleet } from "../core/fleet.ts";
 import type { FileSource } from "../core/source.ts";
 import { FORMATS, type DiagnosticFormat } from "../report/formats.ts";
 import { differsFromWorkingTree, GitError, gitRevisions } from "../sources/git-revisions.ts";
@@ -18,12 +21,19 @@ import type { CommandSpec } from "./command.ts";
 import type { Io } from "../shell/io.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
 import { formatOption } from "./format-option.ts";
-import { isInsideProject, requireDirectory, requireFile, requireProjectRoot } from "./paths.ts";
+import {
+  findProject,
+  isInsideProject,
+  municipalitiesFolder,
+  MUNICIPALITIES_OPTION_HELP,
+  requireFile,
+} from "../shell/paths.ts";
 
 export interface ValidateArgs {
   /** Municipality files to report on; all files of the folder when empty. */
   readonly files: readonly string[];
-  readonly municipalities: string;
+  /** As typed, relative to where the command runs. @default the repository's municipalities/ */
+  readonly municipalities?: string;
   readonly format: DiagnosticFormat;
   readonly strict: boolean;
   /** Git revision to compare with. @default HEAD, in a git checkout */
@@ -37,7 +47,7 @@ export const validate: CommandSpec<ValidateArgs> = {
   define: (command) =>
     command
       .argument("[files...]", "municipality files to report on (default: every file in the folder)")
-      .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR)
+      .option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP)
       .addOption(formatOption(FORMATS.diagnostics, "text"))
       .option("--strict", "warnings (population outside the tier's band) become errors", false)
       .option(
@@ -49,10 +59,10 @@ export const validate: CommandSpec<ValidateArgs> = {
 
 /** Validates and writes the report; returns the exit code (0 valid, 1 invalid; usage problems throw UsageError). */
 export function runValidate(args: ValidateArgs, io: Io): number {
-  const root = io.cwd;
-  requireProjectRoot(root);
-  const municipalitiesDir = requireDirectory(root, args.municipalities, "municipalities folder");
-  const files = args.files.map((file) => requireFile(root, file, "municipality file"));
+  const project = findProject(io.cwd);
+  const { root } = project;
+  const municipalitiesDir = municipalitiesFolder(project, args.municipalities);
+  const files = args.files.map((file) => requireFile(project, file, "municipality file"));
 
   const base = baseRevision(root, municipalitiesDir, args.base);
   const fleet = loadFleet({

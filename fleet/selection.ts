@@ -7,8 +7,9 @@
 import { didYouMean } from "../core/load/index.ts";
 import type { InstancePlan } from "../core/plan.ts";
 import { PHASES, TIER_IDS, isFormalized, type Phase, type TierId } from "../core/schema/municipality.ts";
-import { STACK_PREFIX } from "../core/rules/no-stack-prefix.ts";
 import { UsageError } from "../shell/exit.ts";
+import { NOT_FORMALIZED } from "../shell/messages.ts";
+import { namedPlans, type Naming } from "../shell/names.ts";
 
 /** One stack as the fleet commands see it. */
 export interface FleetStack {
@@ -30,6 +31,9 @@ export interface Selection {
   readonly clusters?: readonly string[];
 }
 
+/** --only: stack names (`sei-tiradentes`) and municipality names (`tiradentes`) alike. */
+export const ONLY: Naming = { flag: "--only", stacks: true };
+
 export function fleetStack(plan: InstancePlan): FleetStack {
   const m = plan.municipality;
   return {
@@ -40,17 +44,6 @@ export function fleetStack(plan: InstancePlan): FleetStack {
     cluster: plan.cluster.name,
     population: m.population,
   };
-}
-
-/** "a,b" and repeated flags alike → names, blanks dropped, duplicates removed, order kept. */
-export function listOption(values: readonly string[] | string | undefined): string[] | undefined {
-  if (values === undefined) return undefined;
-  const names = [values]
-    .flat()
-    .flatMap((v) => v.split(","))
-    .map((v) => v.trim())
-    .filter((v) => v !== "");
-  return [...new Set(names)];
 }
 
 /**
@@ -75,28 +68,12 @@ export function selectStacks(
   const phases = known("--phase", selection.phases, PHASES);
   const clusters = known("--cluster", selection.clusters, context.clusters);
   for (const phase of phases ?? []) {
-    if (!isFormalized(phase as Phase))
-      throw new UsageError(`--phase ${phase}: nothing is deployed before the contract is published on the PNCP`);
+    if (!isFormalized(phase as Phase)) throw new UsageError(`--phase ${phase}: ${NOT_FORMALIZED}`);
   }
 
-  let stacks = plans.map(fleetStack);
-  if (selection.only && selection.only.length > 0) {
-    const all = stacks;
-    stacks = selection.only.map((name) => {
-      // Exactly: a name with the stack prefix is a stack name (no municipality name has it: core rule no-stack-prefix).
-      const isStack = name.startsWith(STACK_PREFIX);
-      const stack = all.find((s) => (isStack ? s.name : s.municipality) === name);
-      if (stack) return stack;
-      const phase = context.phaseOf(isStack ? name.slice(STACK_PREFIX.length) : name);
-      if (phase)
-        throw new UsageError(
-          `--only ${name}: the municipality is ${phase}; nothing is deployed before the contract is published on the PNCP`,
-        );
-      const known = all.map((s) => (isStack ? s.name : s.municipality));
-      throw new UsageError(`--only ${name}: no municipality or stack of that name${didYouMean(name, known)}`);
-    });
-    stacks = [...new Map(stacks.map((s) => [s.name, s])).values()];
-  }
+  const named =
+    selection.only && selection.only.length > 0 ? namedPlans(plans, selection.only, ONLY, context.phaseOf) : plans;
+  const stacks = named.map(fleetStack);
   const selected = stacks
     .filter(
       (s) =>

@@ -12,17 +12,16 @@
  * was (stacks/output-dir.ts).
  */
 import "../runtime/preload.ts";
-import { posix, relative, resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { hasErrors } from "../core/diagnostics.ts";
+import type { InstancePlan } from "../core/plan.ts";
 import { printable } from "../core/printable.ts";
-import { formatDiagnostic } from "../report/diagnostics/text.ts";
-import { loadFleet, planFleet } from "../core/fleet.ts";
-import { listFolder } from "../core/source.ts";
-import { workingTree } from "../sources/working-tree.ts";
+import { UsageError } from "../shell/exit.ts";
+import { NOTHING } from "../shell/messages.ts";
+import { openFleet } from "../shell/open-fleet.ts";
 import { formatSummary } from "./fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "./output-dir.ts";
-import { parseOnly, selectPlans, unknownNames } from "./selection.ts";
+import { parseOnly, SEI_ONLY } from "./selection.ts";
 import { backendNotes } from "./terraform-backend.ts";
 import { synthesizeFleet } from "./synthesize.ts";
 
@@ -33,40 +32,29 @@ function fail(messages: readonly string[]): never {
   process.exit(1);
 }
 
+/** The plans to synthesize, through the one door every command opens the fleet by; exits 1 on an invalid file or name. */
+function selectedPlans(municipalitiesDir: string, only: string[] | undefined): InstancePlan[] {
+  try {
+    const opened = openFleet({
+      project: { root, cwd: root },
+      municipalitiesDir,
+      err: (text) => void process.stderr.write(text),
+      stop: ["synthesis", NOTHING.written],
+      ...(only ? { names: { list: only, naming: SEI_ONLY } } : {}),
+    });
+    return opened ? opened.plans : process.exit(1);
+  } catch (error) {
+    // SEI_ONLY and the file names are printed escaped (core/printable.ts), like every diagnostic.
+    if (error instanceof UsageError) fail([printable(error.message), `synthesis stopped: ${NOTHING.written}`]);
+    throw error;
+  }
+}
+
 async function main(): Promise<void> {
   const env = process.env;
   // The loader reads paths relative to the repository root; an absolute folder (a benchmark's temp dir) works too.
   const municipalitiesDir = relative(root, resolve(root, env.SEI_MUNICIPALITIES_DIR ?? "municipalities"));
-  const source = workingTree(root);
-  const only = parseOnly(env.SEI_ONLY);
-  if (only) {
-    // A folder the source refuses lists nothing here; loadFleet reports why.
-    const unknown = unknownNames(only, listFolder(source, municipalitiesDir).names);
-    // SEI_ONLY and the file names are printed escaped (core/printable.ts), like every diagnostic.
-    if (unknown.length)
-      fail([...unknown.map((message) => printable(message)), "synthesis stopped: nothing was written"]);
-  }
-
-  const fleet = loadFleet({
-    source,
-    municipalitiesDir,
-    files: only?.map((name) => posix.join(municipalitiesDir, `${name}.yaml`)),
-  });
-  for (const d of fleet.diagnostics) if (d.severity === "warning") process.stderr.write(`${formatDiagnostic(d)}\n`);
-  if (hasErrors(fleet.diagnostics)) {
-    fail([
-      ...fleet.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic),
-      "synthesis stopped: fix the errors above; nothing was written",
-    ]);
-  }
-
-  let plans = planFleet(fleet);
-  if (only) {
-    const phases = new Map(fleet.municipalities.map(({ municipality: m }) => [m.metadata.name, m.spec.phase]));
-    const selection = selectPlans(plans, only, (name) => phases.get(name));
-    if (selection.errors.length) fail([...selection.errors, "synthesis stopped: nothing was written"]);
-    plans = selection.plans;
-  }
+  const plans = selectedPlans(municipalitiesDir, parseOnly(env.SEI_ONLY));
   for (const note of backendNotes(plans)) process.stderr.write(`${note}\n`);
 
   const outdir = resolve(env.CDKTF_OUTDIR ?? "cdktf.out");

@@ -154,8 +154,32 @@ describe("sei-infra capacity", () => {
     expect(run(["--format", "yaml"]).code).toBe(2);
     expect(run(["--municipalities", "nowhere"]).code).toBe(2);
     expect(run(["--output", "no/such/folder/report.txt"]).code).toBe(2);
-    expect(run([], join(repo.root, "tiers")).code).toBe(2);
     expect(existsSync(join(repo.root, "no"))).toBe(false);
+    const outside = mkdtempSync(join(tmpdir(), "sei-capacity-outside-"));
+    try {
+      expect(run([], outside)).toMatchObject({
+        code: 2,
+        stderr: `sei-infra capacity: no platform.yaml in ${outside} or any folder above it: run sei-infra inside the repository\n`,
+      });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("runs from any folder of the repository; --output and --municipalities are relative to that folder", () => {
+    const fromRoot = run(["--base", "HEAD~1"]);
+    const tiers = join(repo.root, "tiers");
+    expect(run(["--base", "HEAD~1"], tiers)).toEqual(fromRoot);
+    const written = run(
+      ["--base", "HEAD~1", "--municipalities", "../municipalities", "--output", "capacity.txt"],
+      tiers,
+    );
+    expect([written.code, written.stdout]).toEqual([fromRoot.code, ""]);
+    try {
+      expect(readFileSync(join(tiers, "capacity.txt"), "utf8")).toBe(fromRoot.stdout);
+    } finally {
+      rmSync(join(tiers, "capacity.txt"));
+    }
   });
 
   it("never writes a report through a link (a committed capacity.md → ~/.bashrc)", () => {

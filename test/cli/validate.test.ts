@@ -29,6 +29,16 @@ describe("sei-infra validate", () => {
     expect(run.status).toBe(0);
   });
 
+  it("runs from any folder of the repository: paths typed are relative to it, files are named from the root", () => {
+    const fromRoot = seiInfra(["validate"]);
+    expect(seiInfra(["validate"], { cwd: join(REPO_ROOT, "docs") })).toEqual(fromRoot);
+    const invalid = seiInfra(["validate", "--municipalities", "invalid"], { cwd: join(REPO_ROOT, FIXTURES) });
+    expect(invalid).toEqual(seiInfra(["validate", "--municipalities", INVALID]));
+    expect(invalid.status).toBe(1);
+    const file = seiInfra(["validate", "tiradentes.yaml"], { cwd: join(REPO_ROOT, "municipalities") });
+    expect([file.status, file.stdout]).toEqual([0, "7 files valid\n"]);
+  });
+
   it("exits 0 on valid files and counts platform.yaml and the tiers as checked", () => {
     const run = seiInfra(["validate", "--municipalities", `${FIXTURES}/valid`]);
     expect([run.status, run.stdout]).toEqual([0, "8 files valid\n"]);
@@ -163,9 +173,11 @@ describe("sei-infra validate: usage and I/O errors exit 2, a file it will not re
     expect(run.status).toBe(2);
   });
 
-  it("outside a repository (no platform.yaml)", () => {
+  it("outside a repository (no platform.yaml here or above)", () => {
     const run = seiInfra(["validate"], { cwd: temporary });
-    expect(run.stderr).toBe(`sei-infra: no platform.yaml in ${temporary}: run sei-infra from the repository root\n`);
+    expect(run.stderr).toBe(
+      `sei-infra: no platform.yaml in ${temporary} or any folder above it: run sei-infra inside the repository\n`,
+    );
     expect(run.status).toBe(2);
   });
 

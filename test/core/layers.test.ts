@@ -22,8 +22,9 @@ const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** Bottom first. A folder may import its own layer's folder and the layers below; folders of one layer are independent. */
 const LAYERS: readonly (readonly string[])[] = [
   ["core"],
-  ["sources", "report", "shell", "runtime"],
-  ["constructs"],
+  ["sources", "report", "runtime"],
+  // shell/ opens the fleet for every command (shell/open-fleet.ts): it reads through sources/ and prints through report/.
+  ["shell", "constructs"],
   ["stacks", "restore"],
   ["fleet"],
   ["cli"],

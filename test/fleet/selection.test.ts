@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { InstancePlan } from "../../core/plan.ts";
-import { listOption, selectStacks } from "../../fleet/selection.ts";
+import { selectStacks } from "../../fleet/selection.ts";
+import { listOption } from "../../shell/names.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 
 function plan(
@@ -46,7 +47,7 @@ describe("selecting stacks", () => {
     [{ only: ["nowhere"] }, "--only nowhere: no municipality or stack of that name"],
     [
       { only: ["serra"] },
-      "--only serra: the municipality is contracted; nothing is deployed before the contract is published on the PNCP",
+      "--only serra: the municipality is in phase contracted; nothing is deployed before the contract is published on the PNCP",
     ],
     [{ tiers: ["huge"] }, "--tier huge: not one of pequeno-i, pequeno-ii, medio, grande, metropole"],
     [

@@ -3,10 +3,11 @@
  * kubectl stand-in (KUBECTL) that records every call and plays a cluster whose
  * read-only check passes and whose restore Job runs until stopped. The whole
  * flow against a real cluster is in test/e2e/workloads.test.ts; a signal at
- * the right moment is what only a stand-in can time. Also the kubectl wrapper
- * against a kubectl that exits before reading its input (EPIPE).
+ * the right moment is what only a stand-in can time. Also a dry run from a
+ * subfolder of the repository, and the kubectl wrapper against a kubectl that
+ * exits before reading its input (EPIPE).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -91,6 +92,33 @@ describe.each(["SIGTERM", "SIGINT"] as const)("restore stopped by %s while its J
       `sei-infra restore: ${signal}: stopping the restore and starting the app and scheduler again`,
     );
     expect(output).toContain("restore tiradentes: starting the app and the scheduler again");
+  });
+});
+
+describe("restore from a folder inside the repository", () => {
+  it("finds the repository root as validate does: --dry-run runs every read-only check and stops nothing", () => {
+    const log = join(work, "subfolder.log");
+    const run = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, "bin/sei-infra.js"), "restore", "tiradentes", "--set", "2026-12-01", "--dry-run"],
+      { cwd: join(REPO_ROOT, "docs"), env: { ...process.env, KUBECTL: standIn(log) }, encoding: "utf8" },
+    );
+    expect([run.status, run.stderr]).toEqual([0, ""]);
+    expect(run.stdout).toContain("Restore of Tiradentes (tiradentes, phase production)");
+    expect(run.stdout).toContain("restore tiradentes: dry run: every check passed; nothing was stopped or changed");
+    expect(calls(log).filter((c) => c.includes("scale"))).toEqual([]);
+  });
+
+  it("an unknown name gets the closest municipality as a suggestion", () => {
+    const run = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, "bin/sei-infra.js"), "restore", "tiradente", "--set", "2026-12-01", "--yes"],
+      { cwd: join(REPO_ROOT, "municipalities"), encoding: "utf8" },
+    );
+    expect([run.status, run.stderr]).toEqual([
+      2,
+      'sei-infra restore: "tiradente": no municipality of that name in municipalities/; did you mean "tiradentes"?\n',
+    ]);
   });
 });
 

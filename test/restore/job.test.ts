@@ -151,7 +151,7 @@ describe("sei-infra restore refuses, before touching a cluster", () => {
     const run = seiInfra(["restore", "atlantida", "--set", "2026-12-01"]);
     expect([run.status, run.stderr]).toEqual([
       2,
-      'sei-infra restore: there is no municipality "atlantida": "municipalities/atlantida.yaml" does not exist\n',
+      'sei-infra restore: "atlantida": no municipality of that name in municipalities/\n',
     ]);
   });
 
@@ -159,7 +159,7 @@ describe("sei-infra restore refuses, before touching a cluster", () => {
     const name = seiInfra(["restore", "\u001b[2Jtiradentes", "--set", "2026-12-01"]);
     expect([name.status, name.stderr]).toEqual([
       2,
-      'sei-infra restore: there is no municipality "\\u001b[2Jtiradentes": "municipalities/\\u001b[2Jtiradentes.yaml" does not exist\n',
+      'sei-infra restore: "\\u001b[2Jtiradentes": no municipality of that name in municipalities/; did you mean "tiradentes"?\n',
     ]);
     const set = seiInfra(["restore", "tiradentes", "--set", "\u001b]0;owned\u0007"]);
     expect([set.status, set.stderr]).toEqual([

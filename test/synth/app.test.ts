@@ -165,8 +165,17 @@ describe("SEI_ONLY", () => {
   });
 
   it.each([
-    ["an unknown name", "uberlandia,atlantis", /no municipality named "atlantis"/],
-    ["a municipality not yet published on the PNCP", CONTRACTED, /"serra-da-saudade" is in phase contracted/],
+    // The messages fleet --only and restore print too (shell/names.ts).
+    [
+      "an unknown name",
+      "uberlandia,atlantis",
+      /^SEI_ONLY atlantis: no municipality of that name in municipalities\/\n/m,
+    ],
+    [
+      "a municipality not yet published on the PNCP",
+      CONTRACTED,
+      /^SEI_ONLY serra-da-saudade: the municipality is in phase contracted; nothing is deployed before the contract is published on the PNCP\n/m,
+    ],
   ])("refuses %s and writes nothing", (_, only, message) => {
     const { outdir, before } = previousOutput();
     const run = runApp({ CDKTF_OUTDIR: outdir, SEI_ONLY: only });
