@@ -87,6 +87,15 @@ function backupGrants({ engine, user, databases }: BackupAccount): string[] {
 }
 
 /**
+ * The binlog shipper's account (images/database/offsite/binlog-shipper.sh): it reads the binary logs
+ * as a replica does (REPLICATION SLAVE) and, on its first start, lists them to find the oldest
+ * (BINLOG MONITOR); it reads no table and writes nothing.
+ */
+export function binlogShipperGrants(user: string): string[] {
+  return [`GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO '${user}'@'%';`];
+}
+
+/**
  * Writes the accounts SQL the server runs at every start (`--init-file`, as the
  * server itself: no root password needed), so the backup account exists with
  * exactly its privileges on a new database, on one created before it existed,

@@ -1,0 +1,97 @@
+#!/bin/bash
+# Ships the database's binary logs to the backup store, for point-in-time restores (issue 19).
+#
+# A reader, `mariadb-binlog --read-from-remote-server --raw --stop-never`, copies every binlog file
+# into BINLOG_DIR as the server writes it (a commit reaches the copy in milliseconds). It exits when
+# the server restarts, so this loop starts it again from the newest file it holds (re-read whole:
+# the copy of a file the server was still writing may be short). Every SHIP_INTERVAL_SECONDS the
+# folder goes to the store with `restic backup` (deduplicated: an unchanged file costs nothing), and
+# the time of the last successful shipping is written, as Unix seconds, to STATUS_FILE: what an
+# operator or a probe reads (`cat`), beside the store's own snapshot times (`restic snapshots
+# --tag kind=binlog`). The RPO is the shipping interval plus one restic run.
+#
+# Environment: MUNICIPALITY, DB_HOST, DB_PORT, DB_USER (an account with REPLICATION SLAVE and BINLOG
+# MONITOR only), MYSQL_PWD, BINLOG_DIR (writable), STATUS_FILE, SERVER_ID (this reader's id as a
+# replica, unlike the server's), SHIP_INTERVAL_SECONDS (default 60), KEEP_LOCAL_HOURS (local copies
+# older than this are deleted once shipped; default 48), and the store's (store.sh).
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=store.sh
+. "$(dirname "${BASH_SOURCE[0]}")/store.sh"
+
+store_check
+store_require DB_HOST DB_PORT DB_USER MYSQL_PWD BINLOG_DIR STATUS_FILE SERVER_ID
+interval="${SHIP_INTERVAL_SECONDS:-60}"
+keep_hours="${KEEP_LOCAL_HOURS:-48}"
+[[ "$SERVER_ID" =~ ^[1-9][0-9]{0,8}$ ]] || store_fail "SERVER_ID \"$SERVER_ID\" is not a positive number"
+[[ "$interval" =~ ^[1-9][0-9]{0,4}$ ]] || store_fail "SHIP_INTERVAL_SECONDS \"$interval\" is not a positive number"
+[[ "$keep_hours" =~ ^[1-9][0-9]{0,4}$ ]] || store_fail "KEEP_LOCAL_HOURS \"$keep_hours\" is not a positive number"
+[[ -d "$BINLOG_DIR" && -w "$BINLOG_DIR" ]] || store_fail "BINLOG_DIR ($BINLOG_DIR) is not a writable folder"
+
+client=(--host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER")
+reader_pid=""
+
+# The newest binlog copy here, or, on a first start, the oldest file the server still has.
+first_file() {
+  local newest
+  newest="$(find "$BINLOG_DIR" -maxdepth 1 -type f -name '*.[0-9][0-9][0-9][0-9][0-9][0-9]' -printf '%f\n' | sort | tail -n 1)"
+  if [[ -n "$newest" ]]; then
+    printf '%s\n' "$newest"
+    return
+  fi
+  mariadb "${client[@]}" --batch --skip-column-names -e 'SHOW BINARY LOGS' | awk 'NR == 1 { print $1 }'
+}
+
+start_reader() {
+  local file
+  file="$(first_file)" || file=""
+  if [[ ! "$file" =~ ^[A-Za-z0-9._-]+$ ]]; then
+    store_log "the server lists no binary log (is it up, with log_bin on?); trying again"
+    return
+  fi
+  store_log "reading binlogs from $file on"
+  mariadb-binlog "${client[@]}" --read-from-remote-server --raw --stop-never \
+    --stop-never-slave-server-id="$SERVER_ID" --result-file="$BINLOG_DIR/" "$file" &
+  reader_pid=$!
+}
+
+ship() {
+  if store_restic backup --quiet --host "$MUNICIPALITY" --tag "municipality=$MUNICIPALITY" --tag kind=binlog \
+    "$BINLOG_DIR"; then
+    date +%s >"$STATUS_FILE.new"
+    mv "$STATUS_FILE.new" "$STATUS_FILE"
+    # Shipped copies older than KEEP_LOCAL_HOURS go, never the newest (the reader writes it).
+    find "$BINLOG_DIR" -maxdepth 1 -type f -name '*.[0-9][0-9][0-9][0-9][0-9][0-9]' -mmin "+$((keep_hours * 60))" \
+      -printf '%f\n' | sort | head -n -1 | while read -r old; do rm -f "${BINLOG_DIR:?}/$old"; done
+  else
+    store_log "shipping failed (above); the next try is in $interval s"
+  fi
+}
+
+stop() {
+  store_log "stopping: a last shipping first"
+  if [[ -n "$reader_pid" ]]; then kill -TERM "$reader_pid" 2>/dev/null || true; wait "$reader_pid" 2>/dev/null || true; fi
+  ship
+  exit 0
+}
+trap stop TERM INT
+
+next_ship=0
+while true; do
+  if [[ -z "$reader_pid" ]] || ! kill -0 "$reader_pid" 2>/dev/null; then
+    if [[ -n "$reader_pid" ]]; then
+      rc=0
+      wait "$reader_pid" || rc=$?
+      store_log "the binlog reader exited ($rc): the server restarted or is away; starting it again"
+      reader_pid=""
+      sleep 1
+    fi
+    start_reader
+  fi
+  if ((SECONDS >= next_ship)); then
+    next_ship=$((SECONDS + interval))
+    ship
+  fi
+  # sleep in the background, so a TERM is handled at once.
+  sleep 1 &
+  wait $! || true
+done

@@ -1,0 +1,105 @@
+#!/bin/bash
+# Builds, from the backup store, the backup set of one instance as it was at a point in time
+# (issue 19): the newest nightly dump before it, with the shipped binlogs replayed from the dump's
+# position up to that time, and the documents of the newest documents snapshot before it. The set
+# has the layout restore/script.ts loads (sei.sql.gz, sip.sql.gz, documents/), so the restore that
+# follows keeps every rule it has: target checked empty first, staging databases loaded by the
+# least-privilege account sei_restore_load, one atomic RENAME TABLE.
+#
+# Why a scratch server: binlog row events are replayed with BINLOG statements, which MariaDB applies
+# without checking the table privileges of the account running them (tested on 10.11: an account
+# with BINLOG REPLAY and rights on one database wrote into mysql.db). So neither the dump nor the
+# binlogs from the store ever reach the instance's server directly: they are replayed into a private
+# mariadbd in TMPDIR (no network, discarded at the end), whatever they hold stays there, and only
+# its two databases leave it, as dumps, for the least-privilege load.
+#
+# Which snapshots to use is chosen by restore/restic-points.ts from `restic snapshots --json`.
+# Environment: MUNICIPALITY, DUMP_SNAPSHOT, BINLOG_POSITION (<file>:<position>, the dump's tag),
+# BINLOG_SNAPSHOT (a binlog snapshot taken after the time), STOP_DATETIME ('YYYY-MM-DD HH:MM:SS',
+# UTC: transactions from this second on are left out), DOCUMENTS_SNAPSHOT and DOCUMENTS_PATH (its
+# path in the snapshot; both empty for a set without documents), SEI_DATABASE, SIP_DATABASE,
+# SET_DIR (the folder to write, which must not exist), and the store's (store.sh).
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=store.sh
+. "$(dirname "${BASH_SOURCE[0]}")/store.sh"
+
+store_check
+id='^[0-9a-f]{8,64}$'
+[[ "${DUMP_SNAPSHOT:-}" =~ $id ]] || store_fail "DUMP_SNAPSHOT \"${DUMP_SNAPSHOT:-}\" is not a snapshot id"
+[[ "${BINLOG_SNAPSHOT:-}" =~ $id ]] || store_fail "BINLOG_SNAPSHOT \"${BINLOG_SNAPSHOT:-}\" is not a snapshot id"
+[[ -z "${DOCUMENTS_SNAPSHOT:-}" || "$DOCUMENTS_SNAPSHOT" =~ $id ]] ||
+  store_fail "DOCUMENTS_SNAPSHOT \"$DOCUMENTS_SNAPSHOT\" is not a snapshot id"
+[[ -z "${DOCUMENTS_SNAPSHOT:-}" || "${DOCUMENTS_PATH:-}" =~ ^/[A-Za-z0-9._/-]*$ && "$DOCUMENTS_PATH" != *..* ]] ||
+  store_fail "DOCUMENTS_PATH \"${DOCUMENTS_PATH:-}\" is not a plain absolute path"
+[[ "${BINLOG_POSITION:-}" =~ ^([A-Za-z0-9._-]+\.[0-9]{6}):([0-9]+)$ ]] ||
+  store_fail "BINLOG_POSITION \"${BINLOG_POSITION:-}\" is not <file>:<position>"
+start_file="${BASH_REMATCH[1]}" start_position="${BASH_REMATCH[2]}"
+[[ "${STOP_DATETIME:-}" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9]{2}:[0-9]{2}:[0-9]{2}$ ]] ||
+  store_fail "STOP_DATETIME \"${STOP_DATETIME:-}\" is not 'YYYY-MM-DD HH:MM:SS' (UTC)"
+for name in "${SEI_DATABASE:-}" "${SIP_DATABASE:-}"; do
+  [[ "$name" =~ ^[A-Za-z0-9_]{1,50}$ ]] || store_fail "database name \"$name\" must be 1-50 letters, digits or _"
+done
+[[ -n "${SET_DIR:-}" && ! -e "$SET_DIR" && ! -L "$SET_DIR" ]] || store_fail "SET_DIR \"${SET_DIR:-}\" is not a new path"
+[[ -d "$(dirname "$SET_DIR")" && -w "$(dirname "$SET_DIR")" ]] || store_fail "the folder of $SET_DIR is not writable"
+
+work="$(mktemp -d "$TMPDIR/point-in-time.XXXXXX")"
+partial="$SET_DIR.partial"
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work" "$partial"
+}
+trap cleanup EXIT
+
+# 1. The scratch server: the instance's character set and packet size, no network, no binlog.
+me="$(id -un)"
+mariadb-install-db --no-defaults --datadir="$work/data" --auth-root-authentication-method=normal \
+  --skip-test-db --user="$me" >"$work/install.log" 2>&1 || store_fail "the scratch server did not initialise: $(tail -n 3 "$work/install.log")"
+mariadbd --no-defaults --datadir="$work/data" --socket="$work/mariadb.sock" --pid-file="$work/mariadb.pid" \
+  --skip-networking --skip-log-bin --user="$me" --tmpdir="$work" \
+  --character-set-server=latin1 --collation-server=latin1_swedish_ci --max-allowed-packet=128M \
+  --innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=2 2>"$work/server.log" &
+server_pid=$!
+scratch() { mariadb --no-defaults --socket="$work/mariadb.sock" --user=root --max-allowed-packet=128M "$@"; }
+for _ in $(seq 60); do
+  scratch -e 'SELECT 1' >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || store_fail "the scratch server stopped: $(tail -n 3 "$work/server.log")"
+  sleep 1
+done
+scratch -e 'SELECT 1' >/dev/null || store_fail "the scratch server did not answer within 60 s"
+
+# 2. The dump, then the binlogs from its position to the time. mariadb-binlog reads the time in the
+# zone of TZ: UTC, as STOP_DATETIME is.
+store_log "loading the dump of snapshot $DUMP_SNAPSHOT into a scratch server"
+store_restic dump "$DUMP_SNAPSHOT" /databases.sql | scratch --batch ||
+  store_fail "the dump of snapshot $DUMP_SNAPSHOT did not load (above)"
+store_restic restore "$BINLOG_SNAPSHOT" --target "$work/binlogs" >/dev/null ||
+  store_fail "the binlogs of snapshot $BINLOG_SNAPSHOT could not be restored (above)"
+mapfile -t files < <(find "$work/binlogs" -type f -name '*.[0-9][0-9][0-9][0-9][0-9][0-9]' | sort)
+replay=()
+for file in "${files[@]}"; do
+  name="${file##*/}"
+  [[ "$name" < "$start_file" ]] || replay+=("$file")
+done
+[[ ${#replay[@]} -gt 0 && "${replay[0]##*/}" == "$start_file" ]] ||
+  store_fail "binlog snapshot $BINLOG_SNAPSHOT does not hold $start_file, where the dump's position is: the binlogs from the dump on were not shipped"
+store_log "replaying ${#replay[@]} binlog file(s) from $BINLOG_POSITION up to $STOP_DATETIME UTC"
+TZ=UTC mariadb-binlog --no-defaults --start-position="$start_position" --stop-datetime="$STOP_DATETIME" "${replay[@]}" |
+  scratch --batch || store_fail "the binlogs did not replay (above)"
+
+# 3. The set: both databases dumped from the scratch server, and the documents.
+mkdir "$partial"
+for database in "$SEI_DATABASE" "$SIP_DATABASE"; do
+  mariadb-dump --no-defaults --socket="$work/mariadb.sock" --user=root --single-transaction --quick \
+    --routines --triggers --events --no-tablespaces --default-character-set=latin1 --databases "$database" |
+    gzip -6 >"$partial/$database.sql.gz" || store_fail "the scratch server's $database did not dump"
+done
+if [[ -n "${DOCUMENTS_SNAPSHOT:-}" ]]; then
+  store_restic restore "$DOCUMENTS_SNAPSHOT" --target "$work/documents" >/dev/null ||
+    store_fail "the documents of snapshot $DOCUMENTS_SNAPSHOT could not be restored (above)"
+  mv "$work/documents$DOCUMENTS_PATH" "$partial/documents"
+else
+  mkdir "$partial/documents"
+fi
+mv "$partial" "$SET_DIR"
+store_log "set $SET_DIR written: the databases at $STOP_DATETIME UTC, the documents of snapshot ${DOCUMENTS_SNAPSHOT:-none}"
