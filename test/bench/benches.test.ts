@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { benchCapacity } from "../../bench/capacity-diff.ts";
+import { benchOffsite } from "../../bench/offsite-backup.ts";
 import { benchSynth } from "../../bench/synth-fleet.ts";
 import { benchValidate, type Timing } from "../../bench/validate-fleet.ts";
 
@@ -37,5 +38,13 @@ describe("benchmarks at a tiny size", () => {
     expect(figures.all.stdout).toContain("3 stack(s)");
     for (const run of [figures.all, figures.one])
       expect([measured(run.seconds), measured(run.peakBytes), measured(run.cpuSeconds)]).toEqual([true, true, true]);
+  }, 180_000);
+
+  it("bench:offsite measures the upload, the binlog RPO and a point-in-time restore", async () => {
+    const figures = await benchOffsite({ documentsMiB: 4, rows: 1000, shipSeconds: 1, observeSeconds: 3 });
+    expect(figures.documents.unchanged.read).toBeGreaterThanOrEqual(4 * 2 ** 20);
+    expect(figures.documents.ratio).toBeLessThan(0.05);
+    expect(figures.rpo.shippings).toBeGreaterThan(1);
+    expect([measured(figures.rpo.worstSeconds), measured(figures.restore.gibPerMinute)]).toEqual([true, true]);
   }, 180_000);
 });

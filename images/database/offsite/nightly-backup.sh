@@ -40,9 +40,11 @@ stop_restic() {
   store_restic unlock --quiet || true
 }
 
-# restic's --json summary line: "<bytes added> <bytes read> <snapshot id>".
+# restic's --json summary line: "<bytes added> <bytes read> <snapshot id>" ("? ? ?" if it has none).
 summary() {
-  sed -n 's/.*"message_type":"summary".*"data_added":\([0-9]*\).*"total_bytes_processed":\([0-9]*\).*"snapshot_id":"\([0-9a-f]*\)".*/\1 \2 \3/p' "$1"
+  local line
+  line="$(sed -n 's/.*"message_type":"summary".*"data_added":\([0-9]*\).*"total_bytes_processed":\([0-9]*\).*"snapshot_id":"\([0-9a-f]*\)".*/\1 \2 \3/p' "$1")"
+  printf '%s\n' "${line:-? ? ?}"
 }
 
 # 1. The databases. --master-data=2 --gtid write the dump's binlog position as comments at its top;

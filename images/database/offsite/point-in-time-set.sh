@@ -60,7 +60,9 @@ mariadbd --no-defaults --datadir="$work/data" --socket="$work/mariadb.sock" --pi
   --character-set-server=latin1 --collation-server=latin1_swedish_ci --max-allowed-packet=128M \
   --innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=2 2>"$work/server.log" &
 server_pid=$!
-scratch() { mariadb --no-defaults --socket="$work/mariadb.sock" --user=root --max-allowed-packet=128M "$@"; }
+# --sandbox: the client refuses \! (a shell command) and the commands that read or write files, which
+# a forged dump could hold; what it runs stays in SQL, inside the scratch server.
+scratch() { mariadb --no-defaults --socket="$work/mariadb.sock" --user=root --max-allowed-packet=128M --sandbox "$@"; }
 for _ in $(seq 60); do
   scratch -e 'SELECT 1' >/dev/null 2>&1 && break
   kill -0 "$server_pid" 2>/dev/null || store_fail "the scratch server stopped: $(tail -n 3 "$work/server.log")"
@@ -97,6 +99,8 @@ done
 if [[ -n "${DOCUMENTS_SNAPSHOT:-}" ]]; then
   store_restic restore "$DOCUMENTS_SNAPSHOT" --target "$work/documents" >/dev/null ||
     store_fail "the documents of snapshot $DOCUMENTS_SNAPSHOT could not be restored (above)"
+  [[ -d "$work/documents$DOCUMENTS_PATH" && ! -L "$work/documents$DOCUMENTS_PATH" ]] ||
+    store_fail "snapshot $DOCUMENTS_SNAPSHOT holds no folder $DOCUMENTS_PATH"
   mv "$work/documents$DOCUMENTS_PATH" "$partial/documents"
 else
   mkdir "$partial/documents"

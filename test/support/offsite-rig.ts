@@ -1,0 +1,204 @@
+/**
+ * The off-site backup path with real parts, for test/backup/offsite.test.ts and bench/offsite-backup.ts:
+ * a private versitygw store with one municipality's restic repository, a MariaDB 10.11 with the
+ * database image's binlog settings (images/database/binlog.cnf), the backup's account as the
+ * database pod makes it, the binlog shipper's account, and the scripts of images/database/offsite
+ * run as the pods run them.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { accountsScript, binlogShipperGrants } from "../../constructs/database-scripts.ts";
+import { restoreScript } from "../../restore/script.ts";
+import { choosePointInTime, parseResticSnapshots, type ResticSnapshot } from "../../restore/restic-points.ts";
+import { startMariaDb, type MariaDb } from "./mariadb.ts";
+import { startVersityStore, type VersityStore } from "./versity-store.ts";
+
+export const OFFSITE = resolve("images/database/offsite");
+export const MUNICIPALITY = "tiradentes";
+export const BACKUP_PASSWORD = "b4ckupTestPassw0rd";
+const SHIPPER_PASSWORD = "sh1pperTestPassw0rd";
+const ROOT_PASSWORD = "R00tTestPassword";
+
+export interface ScriptRun {
+  readonly status: number | null;
+  readonly log: string;
+}
+
+export interface OffsiteRig {
+  readonly db: MariaDb;
+  readonly storeEnv: Readonly<Record<string, string>>;
+  /** work: a scratch folder; documents: the repository; binlogs and status: the shipper's. */
+  readonly dirs: {
+    readonly work: string;
+    readonly documents: string;
+    readonly binlogs: string;
+    readonly status: string;
+  };
+  run(script: string, env: Record<string, string>): ScriptRun;
+  /** The nightly backup as the CronJob runs it, by default as the backup's own account. */
+  nightly(user?: string, password?: string): ScriptRun;
+  snapshots(): ResticSnapshot[];
+  startShipper(intervalSeconds: number): void;
+  shipperLog(): string;
+  /** Unix seconds of the shipper's last successful shipping, 0 before the first. */
+  shippedAt(): number;
+  /** The set of `at` built from the store into `<backups>/sets/<date>`, once a binlog snapshot after it exists. */
+  pointInTimeSet(at: Date, backups: string): ScriptRun & { readonly setName: string };
+  /** restore/script.ts loading a set into a server whose sei and sip are empty. */
+  restoreInto(target: MariaDb, backups: string, setName: string, documents: string): ScriptRun;
+  stop(): Promise<void>;
+}
+
+/** The database image's binlog settings, as mariadbd options. */
+export function binlogOptions(): string[] {
+  return readFileSync("images/database/binlog.cnf", "utf8")
+    .split("\n")
+    .map((line) => /^([a-z_]+)\s*=\s*(\S+)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => `--${m[1]}=${m[2]}`);
+}
+
+/** A server as the database pod's init script leaves it, with the administrator the restore uses. */
+export async function emptyInstanceServer(): Promise<MariaDb> {
+  const server = await startMariaDb();
+  server.query(`
+    CREATE OR REPLACE USER 'root'@'127.0.0.1' IDENTIFIED BY '${ROOT_PASSWORD}';
+    GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
+    CREATE DATABASE sei CHARACTER SET latin1; CREATE DATABASE sip CHARACTER SET latin1;`);
+  return server;
+}
+
+export async function startOffsiteRig(): Promise<OffsiteRig> {
+  const work = mkdtempSync(join(tmpdir(), "sei-offsite-"));
+  const dirs = {
+    work,
+    documents: join(work, "documents"),
+    binlogs: join(work, "binlogs"),
+    status: join(work, "binlog-last-shipped"),
+  };
+  mkdirSync(dirs.documents);
+  mkdirSync(dirs.binlogs);
+  const [store, db]: [VersityStore, MariaDb] = await Promise.all([
+    startVersityStore(),
+    startMariaDb({ serverArgs: binlogOptions() }),
+  ]);
+  const storeEnv = store.resticEnv(MUNICIPALITY);
+  db.query(`
+    CREATE DATABASE sei CHARACTER SET latin1; CREATE DATABASE sip CHARACTER SET latin1;
+    CREATE USER 'sei_binlog'@'%' IDENTIFIED BY '${SHIPPER_PASSWORD}';
+    ${binlogShipperGrants("sei_binlog").join("\n")}
+  `);
+  const accountsSql = join(work, "accounts.sql");
+  const account = {
+    engine: "mariadb",
+    user: "sei_backup",
+    databases: ["sei", "sip"],
+    passwordEnv: "DB_BACKUP_PASSWORD",
+  } as const;
+  // The backup's account exactly as the database pod makes it.
+  const accounts = spawnSync("bash", ["-c", accountsScript(account, accountsSql)], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, DB_BACKUP_PASSWORD: BACKUP_PASSWORD },
+  });
+  if (accounts.status !== 0) throw new Error(accounts.stderr);
+  db.query(readFileSync(accountsSql, "utf8"));
+
+  const databaseEnv = (user: string, password: string) => ({
+    DB_HOST: db.host,
+    DB_PORT: String(db.port),
+    DB_USER: user,
+    MYSQL_PWD: password,
+    SEI_DATABASE: "sei",
+    SIP_DATABASE: "sip",
+  });
+  const run = (script: string, env: Record<string, string>): ScriptRun => {
+    const result = spawnSync("bash", [join(OFFSITE, script)], {
+      encoding: "utf8",
+      env: { ...storeEnv, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { status: result.status, log: result.stdout + result.stderr };
+  };
+  const snapshots = () => {
+    const out = spawnSync("restic", ["snapshots", "--json"], { encoding: "utf8", env: storeEnv });
+    if (out.status !== 0) throw new Error(out.stderr);
+    return parseResticSnapshots(out.stdout, MUNICIPALITY);
+  };
+  let shipper: ChildProcess | undefined;
+  let shipperLog = "";
+
+  return {
+    db,
+    storeEnv,
+    dirs,
+    run,
+    nightly: (user = "sei_backup", password = BACKUP_PASSWORD) =>
+      run("nightly-backup.sh", { ...databaseEnv(user, password), DOCUMENTS: dirs.documents }),
+    snapshots,
+    startShipper(intervalSeconds) {
+      shipper = spawn("bash", [join(OFFSITE, "binlog-shipper.sh")], {
+        env: {
+          ...storeEnv,
+          ...databaseEnv("sei_binlog", SHIPPER_PASSWORD),
+          BINLOG_DIR: dirs.binlogs,
+          STATUS_FILE: dirs.status,
+          SERVER_ID: "4242",
+          SHIP_INTERVAL_SECONDS: String(intervalSeconds),
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      for (const stream of [shipper.stdout!, shipper.stderr!])
+        stream.on("data", (chunk: Buffer) => (shipperLog += chunk.toString()));
+    },
+    shipperLog: () => shipperLog,
+    shippedAt() {
+      try {
+        return Number(readFileSync(dirs.status, "utf8"));
+      } catch {
+        return 0;
+      }
+    },
+    pointInTimeSet(at, backups) {
+      const choice = choosePointInTime(snapshots(), at);
+      if ("problem" in choice) throw new Error(choice.problem);
+      const setName = at.toISOString().slice(0, 10);
+      mkdirSync(join(backups, "sets"), { recursive: true });
+      const built = run("point-in-time-set.sh", {
+        ...choice.point.env,
+        SEI_DATABASE: "sei",
+        SIP_DATABASE: "sip",
+        SET_DIR: join(backups, "sets", setName),
+      });
+      return { ...built, setName };
+    },
+    restoreInto(target, backups, setName, documents) {
+      const restored = spawnSync("bash", ["-c", restoreScript()], {
+        encoding: "utf8",
+        env: {
+          PATH: process.env.PATH,
+          RESTORE_SET: setName,
+          DB_HOST: target.host,
+          DB_PORT: String(target.port),
+          DB_ADMIN_USER: "root",
+          MYSQL_PWD: ROOT_PASSWORD,
+          SEI_DATABASE: "sei",
+          SIP_DATABASE: "sip",
+          BACKUPS: backups,
+          DOCUMENTS: documents,
+        },
+      });
+      return { status: restored.status, log: restored.stdout + restored.stderr };
+    },
+    async stop() {
+      if (shipper && shipper.exitCode === null) {
+        const exited = new Promise((r) => shipper!.once("exit", r));
+        shipper.kill("SIGTERM");
+        await exited;
+      }
+      await Promise.all([store.stop(), db.stop()]);
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
