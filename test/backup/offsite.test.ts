@@ -104,7 +104,7 @@ describe("the nightly off-site backup", () => {
     expect(locks.stdout.trim()).toBe("");
   }, 120_000);
 
-  it("refuses to start without the store's settings or a writable TMPDIR", () => {
+  it("refuses to start without the store's settings, a writable TMPDIR or valid shipper settings", () => {
     const withoutPassword = Object.fromEntries(
       Object.entries(rig.storeEnv).filter(([name]) => name !== "RESTIC_PASSWORD"),
     );
@@ -114,6 +114,24 @@ describe("the nightly off-site backup", () => {
     const readOnly = rig.run("nightly-backup.sh", { TMPDIR: join(rig.dirs.work, "no-such-folder") });
     expect(readOnly.log).toContain("is not a writable folder");
     expect(readOnly.status).toBe(1);
+    const shipperEnv = {
+      DB_HOST: "127.0.0.1",
+      DB_PORT: "1",
+      DB_USER: "sei_binlog",
+      MYSQL_PWD: "x",
+      BINLOG_DIR: rig.dirs.binlogs,
+      STATUS_FILE: rig.dirs.status,
+      SERVER_ID: "4242",
+    };
+    for (const [env, problem] of [
+      [{ SERVER_ID: "0" }, 'SERVER_ID "0" is not a positive number'],
+      [{ SHIP_INTERVAL_SECONDS: "1m" }, 'SHIP_INTERVAL_SECONDS "1m" is not a positive number'],
+      [{ STATUS_FILE: join(rig.dirs.work, "no-such-folder", "last") }, "the folder of STATUS_FILE"],
+    ] as const) {
+      const shipper = rig.run("binlog-shipper.sh", { ...shipperEnv, ...env });
+      expect(shipper.log).toContain(problem);
+      expect(shipper.status).toBe(1);
+    }
   });
 });
 

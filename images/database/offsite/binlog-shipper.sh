@@ -26,6 +26,8 @@ keep_hours="${KEEP_LOCAL_HOURS:-48}"
 [[ "$interval" =~ ^[1-9][0-9]{0,4}$ ]] || store_fail "SHIP_INTERVAL_SECONDS \"$interval\" is not a positive number"
 [[ "$keep_hours" =~ ^[1-9][0-9]{0,4}$ ]] || store_fail "KEEP_LOCAL_HOURS \"$keep_hours\" is not a positive number"
 [[ -d "$BINLOG_DIR" && -w "$BINLOG_DIR" ]] || store_fail "BINLOG_DIR ($BINLOG_DIR) is not a writable folder"
+status_dir="$(dirname "$STATUS_FILE")"
+[[ -d "$status_dir" && -w "$status_dir" ]] || store_fail "the folder of STATUS_FILE ($STATUS_FILE) is not writable"
 
 client=(--host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER")
 reader_pid=""
