@@ -91,8 +91,10 @@ for db in "$SEI_DATABASE" "$SIP_DATABASE"; do
   sql -e "CREATE DATABASE \\\`$(stage "$db")\\\` CHARACTER SET latin1 COLLATE latin1_swedish_ci;
     GRANT ALL PRIVILEGES ON \\\`$(grant_name "$(stage "$db")")\\\`.* TO '$load_user'@'%'"
 done
+# --sandbox: the client refuses \\! (a shell command) and the commands that read or write files, so a forged
+# dump cannot reach past SQL into the restore Job's container.
 load() {
-  MYSQL_PWD="$load_password" mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$load_user" --max-allowed-packet=128M --batch --database="$1"
+  MYSQL_PWD="$load_password" mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$load_user" --max-allowed-packet=128M --batch --sandbox --database="$1"
 }
 for db in "$SEI_DATABASE" "$SIP_DATABASE"; do
   log "loading $db.sql.gz of set $RESTORE_SET into $(stage "$db") (as $load_user, which may write only the staging databases)"

@@ -8,7 +8,7 @@
  * the volumes. The end-to-end suite runs the same scripts in their pods.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -269,5 +269,16 @@ describe("a forged set", () => {
     // The staging databases and the loading account are gone with the failed run.
     expect(db.query("SHOW DATABASES LIKE '%restore%'")).toBe("");
     expect(db.query("SELECT COUNT(*) FROM mysql.user WHERE user LIKE 'sei_restore%'")).toBe("0\n");
+  });
+
+  it("2026-01-05 (a shell command through the client) fails to load: the client runs in sandbox mode", () => {
+    emptyInstance();
+    const marker = join(dirs.backups, "forged-shell-ran");
+    forgedSet("2026-01-05", `CREATE TABLE protocolo (id INT PRIMARY KEY);\n\\! touch ${marker}\n`);
+    const refused = restore("2026-01-05");
+    expect(refused.status, refused.log).toBe(1);
+    expect(refused.log).toMatch(/sandbox/i);
+    expect(existsSync(marker)).toBe(false);
+    expect(db.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('sei', 'sip')")).toBe("0\n");
   });
 });
