@@ -10,11 +10,13 @@ import type { InstancePlan } from "../core/plan.ts";
 import { textTable } from "../report/table.ts";
 import { packageChart, type ChartPackage } from "./chart-package.ts";
 import { MunicipalityStack, chartOf, type StackInputs } from "./municipality-stack.ts";
+import { STACK_LOCK_FILE, readProviderLock } from "./provider-lock.ts";
 
 /**
  * The stacks' inputs for a synthesis into `outdir` (the folder the stacks
  * finally live in, under outdir/stacks/): every chart the plans name packaged
- * once, and the way from a stack folder back to the repository `root`.
+ * once, the way from a stack folder back to the repository `root`, and the
+ * provider lock file.
  */
 export function stackInputs(root: string, outdir: string, plans: readonly InstancePlan[]): StackInputs {
   const chartPaths = new Set(plans.flatMap((plan) => (plan.release ? [plan.release.chartPath] : [])));
@@ -24,7 +26,7 @@ export function stackInputs(root: string, outdir: string, plans: readonly Instan
   const rootFromStack = relative(join(resolve(outdir), "stacks", "any"), resolve(root))
     .split(sep)
     .join("/");
-  return { rootFromStack: rootFromStack || ".", charts };
+  return { rootFromStack: rootFromStack || ".", charts, providerLock: readProviderLock(root) };
 }
 
 export interface FleetAppOptions {
@@ -57,11 +59,15 @@ export function buildFleetApp(
   return { app, stacks };
 }
 
-/** Builds and synthesizes the app, then puts the packaged chart in the folder of every stack with a release. */
+/**
+ * Builds and synthesizes the app, then puts the provider lock file in every
+ * stack folder and the packaged chart in the folder of every stack with a release.
+ */
 export function synthesizeApp(plans: readonly InstancePlan[], options: FleetAppOptions): SummaryRow[] {
   const { app, stacks } = buildFleetApp(plans, options);
   app.synth();
   for (const { plan } of stacks) {
+    writeFileSync(join(options.outdir, "stacks", plan.stackName, STACK_LOCK_FILE), options.inputs.providerLock);
     if (!plan.release) continue;
     const chart = chartOf(options.inputs, plan.release.chartPath);
     writeFileSync(join(options.outdir, "stacks", plan.stackName, chart.fileName), chart.archive);

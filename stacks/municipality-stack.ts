@@ -40,6 +40,8 @@ export interface StackInputs {
   readonly rootFromStack: string;
   /** The packaged charts, by the chart path the plans name (each packaged once per synthesis). */
   readonly charts: ReadonlyMap<string, ChartPackage>;
+  /** The text of providers.lock.hcl, written into every stack folder (stacks/provider-lock.ts). */
+  readonly providerLock: string;
 }
 
 export interface MunicipalityStackProps {

@@ -17,6 +17,7 @@ import { fittingTier, municipalityYaml, official, officialList } from "./fleet-r
 /** What a deploy needs from the project: code, chart, tiers, data; municipalities are chosen per workspace. */
 export const PROJECT_ENTRIES = [
   "cdktf.json",
+  "providers.lock.hcl",
   "package.json",
   "tsconfig.json",
   "core",
