@@ -12,7 +12,6 @@ import { loadSelection } from "../../fleet/load.ts";
 import { UsageError } from "../../shell/exit.ts";
 import { FixtureRepo, official } from "../../scripts/lib/fleet-repo.ts";
 import { seiInfra } from "../cli/run.ts";
-import { pgPlatform } from "./project.ts";
 
 let repo: FixtureRepo;
 let base: string;
@@ -25,9 +24,7 @@ beforeEach(() => {
     .municipality({ official: official("Alfenas"), tier: "medio", sequence: 3 })
     .write("package-lock.json", "{}\n")
     .write("charts/sei/templates/app.yaml", "kind: Deployment\n")
-    .write("README.md", "# fixture\n")
-    // A shared state backend, as fleet emit requires (a CI runner's local state dies with it).
-    .write("platform.yaml", pgPlatform());
+    .write("README.md", "# fixture\n");
   base = repo.commit("three municipalities");
 });
 

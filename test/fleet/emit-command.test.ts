@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { fleetEmit, type EmitCommandOptions } from "../../fleet/emit/index.ts";
 import { shellWord } from "../../fleet/emit/options.ts";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
-import { collectingIo, pgPlatform, projectCopy } from "./project.ts";
+import { collectingIo, localPlatform, projectCopy } from "./project.ts";
 
 const base: EmitCommandOptions = {
   engine: "gitlab",
@@ -21,7 +21,7 @@ const base: EmitCommandOptions = {
 };
 
 async function emit(overrides: Partial<EmitCommandOptions>) {
-  const root = projectCopy({ "platform.yaml": pgPlatform() });
+  const root = projectCopy();
   const io = collectingIo(root);
   const code = await fleetEmit({ ...base, ...overrides }, io);
   return { code, root, output: io.output() };
@@ -53,7 +53,7 @@ describe("fleet emit options", () => {
   });
 
   it("refuses a platform that keeps state in local files: it would die with the runner", async () => {
-    const root = projectCopy();
+    const root = projectCopy({ "platform.yaml": localPlatform() });
     const io = collectingIo(root);
     expect(await fleetEmit(base, io)).toBe(2);
     expect(io.output()).toContain("platform.yaml keeps state in local files (stateBackend: local)");

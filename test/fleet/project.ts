@@ -9,12 +9,15 @@ import { join } from "node:path";
 import type { FleetIo } from "../../fleet/io.ts";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 
-/** platform.yaml with the pg state backend, as a CI pipeline needs (its state must outlive the runner). */
-export function pgPlatform(): string {
-  return readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8").replace(
-    /stateBackend:\n {4}type: local\n {4}directory: terraform-state\n/,
-    "stateBackend:\n    type: pg\n    connectionStringEnv: PG_CONN_STR\n",
+/** platform.yaml with local state files, as a throwaway checkout may keep them (the example keeps state in pg). */
+export function localPlatform(): string {
+  const platform = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8");
+  const local = platform.replace(
+    /stateBackend:\n {4}type: pg\n {4}connectionStringEnv: PG_CONN_STR.*\n/,
+    "stateBackend:\n    type: local\n    directory: terraform-state\n",
   );
+  if (local === platform) throw new Error("platform.yaml: the pg stateBackend block is not where the tests expect it");
+  return local;
 }
 
 /** A project root; `files` (paths relative to it) are written over the copied ones. */

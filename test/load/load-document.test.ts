@@ -170,10 +170,11 @@ describe("tier and platform files go through the same loader", () => {
   it("follows list indexes and the state backend's chosen type in a platform file", () => {
     const text = read("platform.yaml")
       .replace("    - name: prodemge-bh-2 ", "    - name: Prodemge_BH_2 ")
-      .replace("directory: terraform-state", "dir: terraform-state");
+      .replace("connectionStringEnv: PG_CONN_STR", "connectionString: PG_CONN_STR");
     expect(lines(validateBytes(Buffer.from(text), "platform.yaml", platformSchema).diagnostics)).toEqual([
       `error platform.yaml:${text.split("\n").indexOf("    - name: Prodemge_BH_2                   # example") + 1}:13 spec.clusters[1].name: must be lower-case letters, digits and hyphens, starting and ending with a letter or digit`,
-      `error platform.yaml:${text.split("\n").indexOf("    dir: terraform-state") + 1}:5 spec.stateBackend.dir: unknown field "dir"; allowed here: type, directory`,
+      `error platform.yaml:${text.split("\n").indexOf("  stateBackend:") + 1}:3 spec.stateBackend.connectionStringEnv: is required`,
+      `error platform.yaml:${text.split("\n").findIndex((l) => l.startsWith("    connectionString: PG_CONN_STR")) + 1}:5 spec.stateBackend.connectionString: unknown field "connectionString"; did you mean "connectionStringEnv"?`,
     ]);
   });
 

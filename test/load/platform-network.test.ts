@@ -86,12 +86,27 @@ describe("platform.yaml free-text fields have a pattern", () => {
     ["host: smtp.prodemge.mg.gov.br", "host: smtp.prodemge.mg.gov.br;", "spec.mail.host"],
     ["repository: sei-app", "repository: sei app", "spec.images.app.repository"],
     ["context: prodemge-bh-1 }", "context: 'a\"b' }", "spec.clusters[0].kubeconfig.context"],
-    ["directory: terraform-state", "directory: ../../etc", "spec.stateBackend.directory"],
+    [
+      "connectionStringEnv: PG_CONN_STR",
+      "connectionStringEnv: postgres://x:y@db/z",
+      "spec.stateBackend.connectionStringEnv",
+    ],
   ])("%s → %s is refused at %s", (from, to, field) => {
     const found = problems(from, to);
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(
       new RegExp(`^error platform\\.yaml:${lineOf(from)}:\\d+ ${field.replace(/[.[\]]/g, "\\$&")}: `),
     );
+  });
+
+  it("refuses a local state folder outside the repository at spec.stateBackend.directory", () => {
+    const found = problems(/type: pg\n( +)connectionStringEnv: PG_CONN_STR/, "type: local\n$1directory: ../../etc");
+    expect(found).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^error platform\\.yaml:${lineOf("connectionStringEnv: PG_CONN_STR")}:\\d+ spec\\.stateBackend\\.directory: `,
+        ),
+      ),
+    ]);
   });
 });
