@@ -10,6 +10,7 @@ import { firstAdministrator } from "./first-administrator.ts";
 import { formalizedNeedsPncp } from "./formalized-needs-pncp.ts";
 import { imageDigests } from "./image-digests.ts";
 import { defaultClusterDefined, knownCluster } from "./known-cluster.ts";
+import { knownNeverCanary } from "./known-never-canary.ts";
 import { launchAfterSigning } from "./launch-after-signing.ts";
 import { noStackPrefix } from "./no-stack-prefix.ts";
 import { officialMunicipality } from "./official-municipality.ts";
@@ -36,6 +37,7 @@ export const FLEET_RULES: readonly FleetRule[] = [
   domainSuffix,
   knownCluster,
   defaultClusterDefined,
+  knownNeverCanary,
   tierFileName,
   imageDigests,
 ];

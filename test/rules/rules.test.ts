@@ -324,6 +324,34 @@ rule("default-cluster-defined", () => {
   });
 });
 
+rule("known-never-canary", () => {
+  const platform = (names: string) =>
+    readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8").replace(
+      /\n {2}# fleet:\n {2}# {3}neverCanary: \[belo-horizonte\]\n/,
+      `\n  fleet:\n    neverCanary: [${names}]\n`,
+    );
+  const line = (text: string) =>
+    text.split("\n").indexOf(text.split("\n").find((l) => l.includes("neverCanary:"))!) + 1;
+  it("refuses a name in fleet.neverCanary that is no municipality's, suggesting the closest", () => {
+    const text = platform("tiradentes, diamantna, sei-tiradentes");
+    expect(text).not.toBe(readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8"));
+    const files = { "tiradentes.yaml": TIRADENTES, "diamantina.yaml": DIAMANTINA, "./platform.yaml": text };
+    expect(lines(fleetOf(files).diagnostics)).toEqual([
+      `error platform.yaml:${line(text)}:31 spec.fleet.neverCanary[1]: "diamantna" is not a municipality of the fleet, so it never reaches the canary choice; did you mean "diamantina"?`,
+      `error platform.yaml:${line(text)}:42 spec.fleet.neverCanary[2]: "sei-tiradentes" is not a municipality of the fleet, so it never reaches the canary choice; did you mean "tiradentes"? (give metadata.name, not the stack name)`,
+    ]);
+  });
+  it("accepts the names of municipality files, valid or not", () => {
+    const broken = edit(DIAMANTINA, "tier: pequeno-ii", "tier: pequeno-x");
+    const files = {
+      "tiradentes.yaml": TIRADENTES,
+      "diamantina.yaml": broken,
+      "./platform.yaml": platform("diamantina"),
+    };
+    expect(lines(fleetOf(files).diagnostics).filter((l) => l.includes("neverCanary"))).toEqual([]);
+  });
+});
+
 rule("tier-file-name", () => {
   it("refuses a tier file named after another tier", () => {
     const tier = readFileSync(join(REPO_ROOT, "tiers/pequeno-i.yaml"), "utf8");
