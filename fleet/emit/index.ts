@@ -4,7 +4,9 @@
  * (docs/architecture.md, "Operating the fleet"). Writes the pipeline and, beside it, the rollout plan
  * (fleet-plan.json) that its gate and report jobs read.
  */
+import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
+import { printable } from "../../core/printable.ts";
 import { RefusedPath } from "../../core/source.ts";
 import { readRegularFile } from "../../sources/working-tree.ts";
 import { stateEncryptionOf } from "../../core/resolve/state-backend.ts";
@@ -113,7 +115,9 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
 /**
  * `--check`: the committed pipeline against what `emit` writes today. Stale
  * after a municipality is added, removed or moved to another tier, a wave
- * changed, or a new version of sei-infra: exit 1, naming the files.
+ * changed, or a new version of sei-infra: exit 1, naming the files. Anything
+ * else in the output folder (a wave file of a rollout that has fewer waves
+ * now) is named too: emit overwrites its files but never deletes one.
  */
 function checkCommitted(files: ReadonlyMap<string, string>, output: string, io: FleetIo): number {
   const stale = [...files].flatMap(([name, text]) => {
@@ -128,12 +132,29 @@ function checkCommitted(files: ReadonlyMap<string, string>, output: string, io: 
     if (committed === undefined) return [`${output}/${name} is missing`];
     return committed.toString("utf8") === text ? [] : [`${output}/${name} differs`];
   });
-  if (stale.length === 0) {
+  const leftovers = entriesOf(resolve(io.cwd, output))
+    .filter((name) => !files.has(name))
+    .map((name) => `${output}/${printable(name)} is not written by emit any more`);
+  if (stale.length === 0 && leftovers.length === 0) {
     io.out(`${output}: the pipeline is up to date\n`);
     return EXIT.ok;
   }
+  const fix = [
+    ...(stale.length > 0 ? ["run the same fleet emit without --check"] : []),
+    ...(leftovers.length > 0 ? ["delete what emit no longer writes"] : []),
+  ];
   io.err(
-    `${stale.map((line) => `sei-infra fleet emit --check: ${line}`).join("\n")}\nthe committed pipeline is stale: run the same fleet emit without --check and commit ${output}/\n`,
+    `${[...stale, ...leftovers].map((line) => `sei-infra fleet emit --check: ${line}`).join("\n")}\nthe committed pipeline is stale: ${fix.join(", ")} and commit ${output}/\n`,
   );
   return EXIT.failed;
+}
+
+/** The names in a folder, sorted (none when it does not exist); links and folders are listed, never followed. */
+function entriesOf(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch (error) {
+    if (["ENOENT", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "")) return [];
+    throw error;
+  }
 }

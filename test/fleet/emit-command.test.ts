@@ -3,7 +3,7 @@
  * the pipeline files are checked before anything is written, and the files
  * name their paths from the repository root.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fleetEmit, type EmitCommandOptions } from "../../fleet/emit/index.ts";
@@ -113,6 +113,26 @@ describe("fleet emit options", () => {
     rmSync(join(root, "ci/fleet/fleet-pipeline.yml"));
     expect((await check()).output).toContain("ci/fleet/fleet-pipeline.yml is missing");
     expect(existsSync(join(root, "ci/fleet/fleet-pipeline.yml"))).toBe(false);
+  });
+
+  it("--check: names the files in the output folder that emit no longer writes", async () => {
+    const { code, root } = await emit({ engine: "k8s-job", image: "x", output: "ci/k8s", waves: "canary,80%,rest" });
+    expect(code).toBe(0);
+    expect(existsSync(join(root, "ci/k8s/wave-3.yaml"))).toBe(true);
+    mkdirSync(join(root, "ci/k8s/old"));
+    writeFileSync(join(root, "ci/k8s/\u001b[2Jnotes.txt"), "left by hand\n");
+    const io = collectingIo(root);
+    const check = { ...base, engine: "k8s-job", image: "x", output: "ci/k8s", waves: "canary,rest", check: true };
+    expect(await fleetEmit(check as EmitCommandOptions, io)).toBe(1);
+    const output = io.output();
+    expect(output).toContain("sei-infra fleet emit --check: ci/k8s/wave-3.yaml is not written by emit any more\n");
+    expect(output).toContain("sei-infra fleet emit --check: ci/k8s/old is not written by emit any more\n");
+    expect(output).toContain(
+      "sei-infra fleet emit --check: ci/k8s/\\u001b[2Jnotes.txt is not written by emit any more\n",
+    );
+    expect(output).not.toContain("\u001b");
+    expect(output).toContain("delete what emit no longer writes");
+    expect(existsSync(join(root, "ci/k8s/wave-3.yaml"))).toBe(true);
   });
 
   it("shell words: plain when safe, else single-quoted so that nothing in them runs", () => {
