@@ -7,7 +7,7 @@
  * not itself a link, and only its last TAIL_BYTES. A log that is refused gets a
  * one-line note in place of its text, never its content.
  */
-import { basename, dirname, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { printable } from "../core/printable.ts";
 import { RefusedPath } from "../core/source.ts";
 import { isInside, readRegularFileTail, realFolderInside } from "../sources/working-tree.ts";
@@ -18,13 +18,28 @@ export const TAIL_LINES = 60;
 /** Bytes read from the end of a log: 60 lines of an engine error are a few KiB. */
 export const TAIL_BYTES = 64 * 1024;
 
-/** The last lines of the logs of the stacks that need attention, by stack name; `logRoot` is absolute. */
+/**
+ * The last lines of the logs of the stacks that need attention, by stack name; `logRoot` is absolute.
+ *
+ * A report names its log relative to where its job ran, which is not always
+ * where the merge runs: GitHub's download-artifact puts the logs below its
+ * own folder, and the k8s merge Job works in the reports claim. So a log that
+ * is not where its report says is looked for where every emitted pipeline's
+ * `--logs` writes it, `<logRoot>/<stack>.log` (the stack name is a DNS label,
+ * checked with the report), under the same rules.
+ */
 export function logTails(report: FleetReport, cwd: string, logRoot: string): Map<string, string> {
   const tails = new Map<string, string>();
   for (const stack of report.stacks) {
     if (!stack.log || !BAD_STATUSES.includes(stack.status)) continue;
-    const tail = logTail(resolve(cwd, stack.log), logRoot, printable(stack.log));
-    if (tail !== undefined) tails.set(stack.name, tail);
+    const named = resolve(cwd, stack.log);
+    const byName = join(logRoot, `${stack.name}.log`);
+    const tail = logTail(named, logRoot, printable(stack.log));
+    const found =
+      named !== byName && (tail === undefined || !isInside(logRoot, named))
+        ? (logTail(byName, logRoot, printable(relative(cwd, byName))) ?? tail)
+        : tail;
+    if (found !== undefined) tails.set(stack.name, found);
   }
   return tails;
 }

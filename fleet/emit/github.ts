@@ -97,7 +97,8 @@ export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): stri
       ...setup,
       download,
       {
-        run: `${mergeCommand(options)}; status=$?; cat ${MERGED.summary} >> "$GITHUB_STEP_SUMMARY"; exit $status`,
+        // download-artifact put each job's fleet-logs/ below the download folder.
+        run: `${mergeCommand(options, REPORTS_DIR, `${REPORTS_DIR}/${LOGS_DIR}`)}; status=$?; cat ${MERGED.summary} >> "$GITHUB_STEP_SUMMARY"; exit $status`,
         shell: "bash {0}",
       },
       {

@@ -4,17 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fleetGate, fleetMerge } from "../../fleet/report-commands.ts";
-import {
-  REPORT_VERSION,
-  formatReport,
-  reportSchema,
-  summarize,
-  type FleetReport,
-  type StackReport,
-} from "../../fleet/report.ts";
+import { formatReport, reportSchema, type StackReport } from "../../fleet/report.ts";
 import { formatRolloutPlan, rolloutPlan } from "../../fleet/rollout-plan.ts";
 import { collectingIo, type CollectingIo } from "./project.ts";
-import { stack, stackReport } from "./support.ts";
+import { jobReport, stack, stackReport } from "./support.ts";
 
 const [a, b, c, d] = [stack("a"), stack("b", "medio"), stack("c"), stack("d")];
 const plan = rolloutPlan(
@@ -33,20 +26,7 @@ function ciFolder(reports: StackReport[]): { io: CollectingIo } {
   for (const r of reports) {
     // GitHub's download-artifact puts each artifact in a folder of its own.
     mkdirSync(join(cwd, "reports", r.name), { recursive: true });
-    const report: FleetReport = {
-      schemaVersion: REPORT_VERSION,
-      command: "apply",
-      selection: { municipalities: "municipalities", only: [r.name] },
-      engine: { name: "opentofu", version: "1.12.6", path: "/usr/bin/tofu" },
-      startedAt: "2026-05-04T10:00:00.000Z",
-      finishedAt: "2026-05-04T10:01:00.000Z",
-      concurrency: 4,
-      maxFailures: "0",
-      waves: [{ name: "canary", stacks: [r.name] }],
-      summary: summarize([r]),
-      stacks: [r],
-    };
-    writeFileSync(join(cwd, "reports", r.name, `${r.name}.json`), formatReport(report));
+    writeFileSync(join(cwd, "reports", r.name, `${r.name}.json`), formatReport(jobReport(r)));
   }
   return { io: collectingIo(cwd) };
 }
@@ -156,6 +136,22 @@ describe("fleet report merge: a forged report or artifact folder", () => {
     writeFileSync(join(io.cwd, "secret.txt"), SECRET);
     const junit = await junitOf(io);
     expect(junit).toContain(`(log not quoted: ${log} ${reason}`);
+    expect(junit).not.toContain("hunter2");
+    expect(junit).not.toMatch(/PATH=|HOME=/);
+  });
+
+  it("looks for a log that is not where its report says at <logs>/<stack>.log, under the same rules", async () => {
+    const { io } = ciFolder([
+      failedWithLog("/proc/self/environ"),
+      stackReport(d!, "failed", { log: "gone/sei-d.log" }),
+    ]);
+    mkdirSync(join(io.cwd, "logs"));
+    writeFileSync(join(io.cwd, "secret.txt"), SECRET);
+    symlinkSync(join(io.cwd, "secret.txt"), join(io.cwd, "logs/sei-c.log"));
+    writeFileSync(join(io.cwd, "logs/sei-d.log"), "Error: the end of sei-d's log\n");
+    const junit = await junitOf(io);
+    expect(junit).toContain("(log not quoted: logs/sei-c.log: is a symbolic link; links are not followed");
+    expect(junit).toContain("--- end of the log ---\nError: the end of sei-d's log");
     expect(junit).not.toContain("hunter2");
     expect(junit).not.toMatch(/PATH=|HOME=/);
   });

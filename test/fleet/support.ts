@@ -1,5 +1,5 @@
 /** Stacks and stack reports for fleet unit tests. */
-import type { StackReport, StackStatus } from "../../fleet/report.ts";
+import { REPORT_VERSION, summarize, type FleetReport, type StackReport, type StackStatus } from "../../fleet/report.ts";
 import type { FleetStack } from "../../fleet/selection.ts";
 
 export function stack(
@@ -29,5 +29,22 @@ export function stackReport(s: FleetStack, status: StackStatus, fields: Partial<
     error: status === "failed" ? "apply: boom" : null,
     timings: {},
     ...fields,
+  };
+}
+
+/** The report of one emitted job: `fleet apply --only <stack>`. */
+export function jobReport(r: StackReport): FleetReport {
+  return {
+    schemaVersion: REPORT_VERSION,
+    command: "apply",
+    selection: { municipalities: "municipalities", only: [r.name] },
+    engine: { name: "opentofu", version: "1.12.6", path: "/usr/bin/tofu" },
+    startedAt: "2026-05-04T10:00:00.000Z",
+    finishedAt: "2026-05-04T10:01:00.000Z",
+    concurrency: 4,
+    maxFailures: "0",
+    waves: [{ name: "canary", stacks: [r.name] }],
+    summary: summarize([r]),
+    stacks: [r],
   };
 }
