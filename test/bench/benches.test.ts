@@ -4,13 +4,16 @@
  * the next person who runs `npm run bench:*`. This checks that each produces
  * its figures; it times nothing (speed is the benchmarks' own business).
  * The cluster benchmarks (bench/fleet-plan.ts, bench/workloads.ts) start a
- * cluster of their own and are left to their own runs.
+ * cluster of their own and are left to their own runs; bench:changed-since
+ * runs here without one, its plan failing at the first API call.
  */
 import { describe, expect, it } from "vitest";
 import { benchCapacity } from "../../bench/capacity-diff.ts";
 import { benchOffsite } from "../../bench/offsite-backup.ts";
+import { benchChangedSince } from "../../bench/changed-since-plan.ts";
 import { benchSynth } from "../../bench/synth-fleet.ts";
 import { benchValidate, type Timing } from "../../bench/validate-fleet.ts";
+import { requireTools, toolchainEngine } from "../support/tools.ts";
 
 const measured = (value: number) => Number.isFinite(value) && value > 0;
 const timed = (timings: readonly Timing[]) => timings.length > 0 && timings.every((t) => measured(t.wallMs));
@@ -47,4 +50,17 @@ describe("benchmarks at a tiny size", () => {
     expect(figures.rpo.shippings).toBeGreaterThan(1);
     expect([measured(figures.rpo.worstSeconds), measured(figures.restore.gibPerMinute)]).toEqual([true, true]);
   }, 180_000);
+
+  it("bench:changed-since selects the edited stack of a fleet in git and runs the engine on it", async (ctx) => {
+    requireTools(ctx, toolchainEngine().missing, { builtByCi: true, why: "bash scripts/e2e/toolchain.sh builds them" });
+    const figures = await benchChangedSince({ size: 12, runs: 1, cluster: false });
+    const [run] = figures.runs;
+    expect(run!.output).toContain("--changed-since HEAD: 1 of 12 stack(s) selected");
+    expect(run!.report.stacks.map((s) => s.name)).toEqual([figures.edited]);
+    const stack = run!.report.stacks[0]!;
+    // init passed (lock file, mirror) and the plan ran, reaching for the cluster: a closed port here.
+    expect([stack.status, measured(stack.timings.planMs ?? NaN), run!.code]).toEqual(["failed", true, 1]);
+    expect(stack.error).toMatch(/127\.0\.0\.1:1|connection refused/);
+    expect([measured(run!.seconds), measured(run!.synthSeconds)]).toEqual([true, true]);
+  }, 240_000);
 });

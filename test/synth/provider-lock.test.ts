@@ -8,17 +8,15 @@
  * toolchain's provider mirror (scripts/e2e/toolchain.sh); CI builds both.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cachedTofu } from "../../fleet/engine.ts";
 import { stackInputs } from "../../stacks/fleet-app.ts";
 import { PROVIDER_LOCK_FILE, STACK_LOCK_FILE } from "../../stacks/provider-lock.ts";
 import { synthesizeFleet } from "../../stacks/synthesize.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { REGISTRY_HOSTS, generateLock, lockedProviders, requiredProviders } from "../../scripts/lib/provider-lock.ts";
-import { requireTools } from "../support/tools.ts";
+import { requireTools, toolchainEngine } from "../support/tools.ts";
 import { REPO_ROOT, cleanScratch, scratchDir } from "./support.ts";
 
 afterAll(cleanScratch);
@@ -61,14 +59,8 @@ const byAddress = (a: { address: string }, b: { address: string }) => a.address.
 // ---------------------------------------------------------------------------------------------
 // The real engines against the toolchain's mirror
 
-const works = (program: string) => spawnSync(program, ["version"], { encoding: "utf8" }).status === 0;
-const tofu = [cachedTofu(process.env), "tofu"].find(works);
-const terraform = works("terraform") ? "terraform" : undefined;
-const mirror = [
-  process.env.SEI_E2E_PROVIDER_MIRROR,
-  join(process.env.SEI_TOOLS_CACHE ?? join(homedir(), ".cache", "sei-infra"), "e2e", "providers"),
-].find((dir) => dir !== undefined && existsSync(join(dir, "registry.opentofu.org")));
-const missing = [...(tofu ? [] : ["OpenTofu"]), ...(mirror ? [] : ["the toolchain's provider mirror"])];
+const { tofu, mirror, missing } = toolchainEngine();
+const terraform = spawnSync("terraform", ["version"]).status === 0 ? "terraform" : undefined;
 const engines = [tofu, terraform].filter((e): e is string => e !== undefined);
 
 /** A CLI configuration that installs providers only from `dir`. */
