@@ -88,20 +88,20 @@ describe("the provider lock file and the engines", () => {
 });
 
 describe.skipIf(missing.length > 0)("the provider lock file and the engines", () => {
+  let scratch = "";
   let stack = "";
   let normal = "";
   let tampered = "";
 
-  beforeAll(async () => {
-    const outdir = scratchDir("sei-provider-lock-");
-    // Without state encryption, which Terraform refuses (test/synth/terraform-validate.test.ts).
-    const plan = { ...examplePlan({ tier: "pequeno-i", name: "lock" }), stateEncryption: null };
-    await synthesizeFleet([plan], { root: REPO_ROOT, outdir: join(outdir, "out"), workers: 1 });
-    stack = join(outdir, "out", "stacks", plan.stackName);
-    normal = cliConfig(mirror!);
-    // A copy of the mirror (hard links: no space) where one package differs by one byte, as a swapped binary would.
-    const copy = join(outdir, "mirror");
+  /** A copy of the mirror: hard links, no space. */
+  function mirrorCopy(name: string): string {
+    const copy = join(scratch, name);
     execFileSync("cp", ["-al", mirror!, copy]);
+    return copy;
+  }
+
+  /** Swaps the random provider of a mirror copy for one that differs by a byte, as a replaced binary would. */
+  function swapRandom(copy: string): void {
     for (const host of REGISTRY_HOSTS) {
       const binary = join(copy, host, "hashicorp/random/3.7.2/linux_amd64/terraform-provider-random_v3.7.2");
       const bytes = readFileSync(binary);
@@ -109,12 +109,25 @@ describe.skipIf(missing.length > 0)("the provider lock file and the engines", ()
       writeFileSync(binary, bytes, { mode: 0o755 });
       appendFileSync(binary, "\0");
     }
+  }
+
+  beforeAll(async () => {
+    scratch = scratchDir("sei-provider-lock-");
+    // Without state encryption, which Terraform refuses (test/synth/terraform-validate.test.ts).
+    const plan = { ...examplePlan({ tier: "pequeno-i", name: "lock" }), stateEncryption: null };
+    await synthesizeFleet([plan], { root: REPO_ROOT, outdir: join(scratch, "out"), workers: 1 });
+    stack = join(scratch, "out", "stacks", plan.stackName);
+    normal = cliConfig(mirror!);
+    const copy = mirrorCopy("mirror");
+    swapRandom(copy);
     tampered = cliConfig(copy);
   });
 
+  const dataDirOf = (engine: string, config: string) =>
+    join(stack, "..", `.data-${engine.split("/").pop()}-${config.split("/").pop()}`);
+
   function init(engine: string, config: string) {
-    const name = engine.split("/").pop()!;
-    const dataDir = join(stack, "..", `.data-${name}-${config.split("/").pop()}`);
+    const dataDir = dataDirOf(engine, config);
     rmSync(dataDir, { recursive: true, force: true });
     // A fresh copy of the lock for each run: init rewrites the stack's copy for its own engine.
     writeFileSync(join(stack, STACK_LOCK_FILE), checkedIn);
@@ -138,6 +151,22 @@ describe.skipIf(missing.length > 0)("the provider lock file and the engines", ()
     // The engines wrap the message at any space.
     expect(result.output.replace(/\s+/g, " ")).toContain(
       "hashicorp/random 3.7.2 doesn't match any of the checksums previously recorded in the dependency lock file",
+    );
+  });
+
+  it("refuses a provider swapped in the mirror after init when the engine starts it (fleet keeps its data folders)", () => {
+    const copy = mirrorCopy("mirror-swapped-later");
+    const config = cliConfig(copy);
+    expect(init(tofu!, config).status).toBe(0);
+    swapRandom(copy);
+    const validate = spawnSync(tofu!, ["validate", "-no-color"], {
+      cwd: stack,
+      encoding: "utf8",
+      env: { ...process.env, TF_CLI_CONFIG_FILE: config, TF_DATA_DIR: dataDirOf(tofu!, config) },
+    });
+    expect(validate.status).toBe(1);
+    expect((validate.stdout + validate.stderr).replace(/\s+/g, " ")).toMatch(
+      /the cached package for registry\.opentofu\.org\/hashicorp\/random 3\.7\.2 \(in \S+\) does not match any of the checksums recorded in the dependency lock file/,
     );
   });
 
