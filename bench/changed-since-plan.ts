@@ -49,6 +49,8 @@ export interface ChangedSinceRun {
   readonly report: FleetReport;
   /** "synthesized 1 stack(s) in 2.3 s", as the command printed it. */
   readonly synthSeconds: number;
+  /** The machine's load average when the run ended. */
+  readonly load: string;
 }
 
 export interface ChangedSinceFigures {
@@ -129,6 +131,9 @@ function measure(cwd: string, env: NodeJS.ProcessEnv): Promise<ChangedSinceRun> 
         output,
         report: reportSchema.parse(JSON.parse(readFileSync(reportFile, "utf8"))),
         synthSeconds: Number(/^synthesized \d+ stack\(s\) in ([\d.]+) s$/m.exec(output)?.[1] ?? NaN),
+        load: loadavg()
+          .map((l) => l.toFixed(2))
+          .join(" "),
       });
     });
   });
@@ -214,10 +219,6 @@ async function main(): Promise<void> {
     runs: option("--runs") ?? 3,
     cluster: true,
   });
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ");
   console.log(`sei-infra fleet plan --changed-since HEAD --report ${REPORT} (CI=1), in a git repository`);
   console.log(
     `fleet: ${figures.municipalities} municipalities committed; ${figures.edited}'s documents volume raised in the working tree; control plane started in ${figures.clusterStartSeconds?.toFixed(1)} s (not timed)`,
@@ -229,7 +230,7 @@ async function main(): Promise<void> {
       `  run ${i + 1} (${i === 0 ? "cold engine data folder" : "warm"}): ${run.seconds.toFixed(1)} s wall, CPU ${run.cpuSeconds.toFixed(1)} s, exit ${run.code}; ` +
         `${run.report.stacks.map((s) => `${s.name} ${s.status}`).join(", ")}; synthesis ${run.synthSeconds.toFixed(1)} s, ` +
         `init ${t(stack?.timings.initMs)}, plan ${t(stack?.timings.planMs)}, show ${t(stack?.timings.showMs)}, ` +
-        `selection and the rest ${(run.seconds - run.synthSeconds - (stack?.durationMs ?? 0) / 1000).toFixed(1)} s; load ${load()}`,
+        `selection and the rest ${(run.seconds - run.synthSeconds - (stack?.durationMs ?? 0) / 1000).toFixed(1)} s; load ${run.load}`,
     );
   }
   const worst = Math.max(...figures.runs.map((r) => r.seconds));
