@@ -9,8 +9,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { benchCapacity } from "../../bench/capacity-diff.ts";
-import { benchOffsite } from "../../bench/offsite-backup.ts";
 import { benchChangedSince } from "../../bench/changed-since-plan.ts";
+import { benchOffsite } from "../../bench/offsite-backup.ts";
 import { benchSynth } from "../../bench/synth-fleet.ts";
 import { benchValidate, type Timing } from "../../bench/validate-fleet.ts";
 import { requireTools, toolchainEngine } from "../support/tools.ts";
