@@ -36,6 +36,7 @@ export const NETWORK_POLICY_NAMES = {
   appToIngressController: "allow-app-egress-to-ingress",
   mailEgress: "allow-mail-egress",
   directoryEgress: "allow-directory-egress",
+  backupStoreEgress: "allow-backup-store-egress",
 } as const;
 
 /** Names of the two Secrets Terraform generates and the chart reads. */
@@ -47,6 +48,12 @@ export const SECRET_NAMES = {
   /** The directory's bind account (bindDn, password): a copy of platform.yaml's directory.bindSecret. */
   directory: "sei-directory-bind",
 } as const;
+
+/**
+ * The Secret of the off-site backup store in every namespace whose cluster has one
+ * (docs/backups.md): the contract the backup and restore scripts read.
+ */
+export const BACKUP_STORE_SECRET = "sei-backup-store";
 
 export const LABEL = {
   name: "app.kubernetes.io/name",
@@ -76,6 +83,18 @@ export const SECRET_KEYS = {
     seiAccessKey: "APP_SEI_CHAVE_ACESSO",
     sipAccessKey: "APP_SIP_CHAVE_ACESSO",
     solrPassword: "SOLR_PASSWORD",
+  },
+  /**
+   * The backup store: restic and the S3 client read these environment names as they are
+   * (envFrom the Secret). ca.crt only where platform.yaml gives the store a CA.
+   */
+  backupStore: {
+    repository: "RESTIC_REPOSITORY",
+    accessKeyId: "AWS_ACCESS_KEY_ID",
+    secretAccessKey: "AWS_SECRET_ACCESS_KEY",
+    region: "AWS_DEFAULT_REGION",
+    repositoryPassword: "RESTIC_PASSWORD",
+    ca: "ca.crt",
   },
   /** The directory's bind account: the keys of platform.yaml's directory.bindSecret, copied as they are. */
   directory: {

@@ -51,6 +51,15 @@ export interface VolumePlan {
   readonly accessMode: "ReadWriteOnce" | "ReadWriteMany";
 }
 
+/**
+ * The data volumes of an instance. The backup claim is null where the cluster has
+ * a backup store and the instance was not deployed with a claim before it
+ * (municipality spec.legacyBackupVolume).
+ */
+export type VolumesPlan = Readonly<Record<Exclude<VolumeKind, "backup">, VolumePlan>> & {
+  readonly backup: VolumePlan | null;
+};
+
 export interface DatabasePlan {
   readonly engine: Platform["spec"]["database"]["engine"];
   readonly image: string;
@@ -94,6 +103,41 @@ export interface BackupPlan {
   readonly labels: Readonly<Record<string, string>>;
   /** Size limit of the job's /tmp emptyDir: the container's ephemeral-storage limit less room for logs. */
   readonly tmpBytes: number;
+}
+
+/** Snapshots a repository keeps (restic forget --keep-daily/--keep-weekly/--keep-monthly). */
+export interface RetentionPlan {
+  readonly daily: number;
+  readonly weekly: number;
+  readonly monthly: number;
+}
+
+/**
+ * The municipality's restic repository in its cluster's off-site store
+ * (docs/backups.md). The namespace's Secret `secretName` holds the store user's
+ * key and the repository key; the administrator's key never enters a cluster.
+ */
+export interface BackupStorePlan {
+  /** The Secret of the namespace (keys: SECRET_KEYS.backupStore). */
+  readonly secretName: string;
+  /** https://host[:port] of the store. */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly bucket: string;
+  /** The municipality's prefix in the bucket, without slashes: its repository and the reach of its user. */
+  readonly prefix: string;
+  /** restic's repository URL: s3:<endpoint>/<bucket>/<prefix>. */
+  readonly repository: string;
+  /** The municipality's store user (its access key id): writes its prefix, deletes nothing, reads no other. */
+  readonly user: string;
+  /** PEM of the store's CA, where platform.yaml gives one. */
+  readonly ca: string | null;
+  /** The only egress of the backup pods out of the cluster. */
+  readonly egress: { readonly cidr: string; readonly port: number };
+  /** The tier's retention, applied by the operator's prune, never from the namespace. */
+  readonly retention: RetentionPlan;
+  /** Environment variables of the administrator's key: sei-infra reads them on the operator's side only. */
+  readonly adminCredentialEnv: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 export interface SecretsPlan {
@@ -278,7 +322,7 @@ export interface InstancePlan {
   readonly quota: QuotaPlan;
   readonly limitRange: LimitRangePlan;
   readonly network: NetworkPlan;
-  readonly volumes: Readonly<Record<VolumeKind, VolumePlan>>;
+  readonly volumes: VolumesPlan;
   readonly secrets: SecretsPlan;
   /** Null where the cluster has no directory: the first install then leaves no account that can log in. */
   readonly directory: DirectoryPlan | null;
@@ -287,6 +331,8 @@ export interface InstancePlan {
   readonly database: DatabasePlan;
   /** Null outside production: backups come with production (docs/architecture.md, "Lifecycle phases"). */
   readonly backup: BackupPlan | null;
+  /** Null where the cluster has no backup store (platform.yaml clusters[].backupStore); else in every phase. */
+  readonly backupStore: BackupStorePlan | null;
   /** Null once decommissioned: the release goes, the data stays. */
   readonly release: ReleasePlan | null;
   readonly waitForWorkloads: boolean;

@@ -127,7 +127,7 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
             },
           ],
           volumes: [
-            { name: "backups", persistentVolumeClaim: { claimName: plan.volumes.backup.claimName, readOnly: true } },
+            { name: "backups", persistentVolumeClaim: { claimName: backupClaimName(plan), readOnly: true } },
             {
               name: "documents",
               persistentVolumeClaim: { claimName: plan.volumes.documents.claimName, readOnly: !spec.writesDocuments },
@@ -138,4 +138,10 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
       },
     },
   };
+}
+
+/** The claim the sets are on; cli/restore.ts refuses an instance without one before anything runs. */
+export function backupClaimName(plan: InstancePlan): string {
+  if (!plan.volumes.backup) throw new Error(`${plan.municipality.name} has no backup claim`);
+  return plan.volumes.backup.claimName;
 }

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { InstancePlan } from "../core/plan.ts";
 import type { BackupSet, BackupSource, TargetState } from "./backup-source.ts";
 import { INSPECTION_PREFIX } from "./inspect-script.ts";
-import { inspectJob } from "./job.ts";
+import { backupClaimName, inspectJob } from "./job.ts";
 import { KubectlError, type Kubectl } from "./kubectl.ts";
 import { runJob } from "./run-job.ts";
 
@@ -51,7 +51,7 @@ export function volumeSource(
     return run;
   };
   return {
-    where: `the backup volume ${plan.volumes.backup.claimName} of namespace ${plan.namespace.name}`,
+    where: `the backup volume ${backupClaimName(plan)} of namespace ${plan.namespace.name}`,
     list: async () => (await inspect("")).sets,
     check: async (name) => {
       const { sets } = await inspect(name);

@@ -100,7 +100,9 @@ export class MunicipalityStack extends TerraformStack {
       dependsOn,
     });
     const solrVolume = volume("SolrVolume", volumes.solr);
-    const backupVolume = volume("BackupVolume", volumes.backup);
+    // Null once the cluster has a backup store, but for an instance that had its claim before
+    // (spec.legacyBackupVolume): the plan never drops an existing claim, new instances get none.
+    const backupVolume = volumes.backup && volume("BackupVolume", volumes.backup);
     // SEI's shared temp folder is scratch, yet keeps prevent_destroy like the data volumes: a plan that
     // replaced it (a shrink, another class) would delete a claim the running app pods mount, and the
     // apply would hang on its pvc-protection finalizer half-way; refused up front instead, like the others.
@@ -113,7 +115,8 @@ export class MunicipalityStack extends TerraformStack {
       dataClaimName: databaseVolume.claimName,
       serviceAccountName: plan.serviceAccountName,
       waitForRollout: plan.waitForWorkloads,
-      ...(plan.backup
+      // The nightly sets on the claim; the store's backups are the backup scripts' (docs/backups.md).
+      ...(plan.backup && backupVolume
         ? {
             backup: {
               plan: plan.backup,

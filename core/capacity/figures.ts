@@ -43,7 +43,7 @@ export const ZERO_FIGURES: Figures = {
 export function figuresOf(plan: InstancePlan): Figures {
   const atMin = sumWorkloads(plan.workloads, "minReplicas");
   const atMax = sumWorkloads(plan.workloads, "maxReplicas");
-  const storage = (kind: VolumeKind) => plan.volumes[kind].storageBytes;
+  const storage = (kind: VolumeKind) => plan.volumes[kind]?.storageBytes ?? 0;
   return {
     requests: { atMinReplicas: cpuMemory(atMin.requests), atMaxReplicas: cpuMemory(atMax.requests) },
     limits: { atMinReplicas: cpuMemory(atMin.limits), atMaxReplicas: cpuMemory(atMax.limits) },

@@ -6,13 +6,17 @@
  * refuses the plan if one still reaches Terraform.
  */
 import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
-import { VOLUME_KINDS, type VolumeKind, type VolumePlan } from "../plan.ts";
+import { VOLUME_KINDS, type VolumeKind, type VolumesPlan } from "../plan.ts";
 import { formatBytes } from "../quantity.ts";
 import type { Member } from "./identity.ts";
 
-export type Volumes = Readonly<Record<VolumeKind, VolumePlan>>;
+export type Volumes = VolumesPlan;
 
-/** One diagnostic per volume of `now` smaller than it `was` (the same municipality's volumes, resolved at two revisions). */
+/**
+ * One diagnostic per volume of `now` smaller than it `was` (the same municipality's volumes, resolved at two
+ * revisions), and an error for a claim that would go: a backup claim dropped because the cluster got a backup
+ * store (docs/backups.md, "Existing backup claims"); prevent_destroy would refuse that plan anyway.
+ */
 export function shrinkingVolumes(
   now: Member,
   was: Volumes,
@@ -20,15 +24,31 @@ export function shrinkingVolumes(
   severity: Diagnostic["severity"],
 ): Diagnostic[] {
   const { name } = now.municipality.metadata;
-  return VOLUME_KINDS.filter((kind) => is[kind].storageBytes < was[kind].storageBytes).map((kind) => {
-    const from = formatBytes(was[kind].storageBytes);
-    const to = formatBytes(is[kind].storageBytes);
-    return fileDiagnostic(
-      now.file,
-      `${name}: volume ${kind} (claim ${is[kind].claimName}) would shrink from ${from} to ${to}; ` +
-        `a volume cannot shrink without losing its data: keep it at ${from} or more with spec.overrides.${kind}Storage: ${from}`,
-      { severity, path: overridePath(kind, now) ?? "spec.tier" },
-    );
+  return VOLUME_KINDS.flatMap((kind) => {
+    const before = was[kind];
+    const after = is[kind];
+    if (!before) return [];
+    if (!after)
+      return [
+        fileDiagnostic(
+          now.file,
+          `${name}: the backup claim ${before.claimName} (${formatBytes(before.storageBytes)}) would be deleted: ` +
+            `its cluster now has a backup store, and only new instances go without a claim; keep it with ` +
+            `spec.legacyBackupVolume: true until its sets are migrated (docs/backups.md, "Existing backup claims")`,
+          { severity: "error", path: "spec" },
+        ),
+      ];
+    if (after.storageBytes >= before.storageBytes) return [];
+    const from = formatBytes(before.storageBytes);
+    const to = formatBytes(after.storageBytes);
+    return [
+      fileDiagnostic(
+        now.file,
+        `${name}: volume ${kind} (claim ${after.claimName}) would shrink from ${from} to ${to}; ` +
+          `a volume cannot shrink without losing its data: keep it at ${from} or more with spec.overrides.${kind}Storage: ${from}`,
+        { severity, path: overridePath(kind, now) ?? "spec.tier" },
+      ),
+    ];
   });
 }
 

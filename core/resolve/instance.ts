@@ -9,6 +9,7 @@
  *   quota.ts          quota and limit range arithmetic (capacity sums the same way)
  *   volumes.ts        data volume sizes, claim names, storage classes
  *   database.ts       the database server and its backup
+ *   backup-store.ts   the repository in the cluster's off-site backup store
  *   release.ts        the Helm release and every chart value
  *   network.ts        network policy names, peers and ports
  *   directory.ts      the directory SIP authenticates against, the first administrator
@@ -23,6 +24,7 @@ import type { InstancePlan } from "../plan.ts";
 import type { Municipality } from "../schema/municipality.ts";
 import type { Platform } from "../schema/platform.ts";
 import type { Tier } from "../schema/tier.ts";
+import { backupStoreOf } from "./backup-store.ts";
 import { backupOf, databaseOf } from "./database.ts";
 import { directoryOf, firstAdministratorOf } from "./directory.ts";
 import { namespaceOf } from "./namespace.ts";
@@ -31,7 +33,7 @@ import { phaseFacts } from "./phase.ts";
 import { limitRangeFor, quotaFor } from "./quota.ts";
 import { releaseOf } from "./release.ts";
 import { stateBackendOf, stateEncryptionOf } from "./state-backend.ts";
-import { volumesOf } from "./volumes.ts";
+import { presentVolumes, volumesOf } from "./volumes.ts";
 import { componentResources, workloadsOf } from "./workloads.ts";
 
 export interface PlanInput {
@@ -60,6 +62,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
   const database = databaseOf(tier, platform, phase, resources);
   const directory = directoryOf(cluster.directory, municipality);
   const firstAdministrator = firstAdministratorOf(municipality);
+  const backupStore = backupStoreOf(cluster.backupStore, municipality, tier);
 
   return {
     municipality: {
@@ -80,15 +83,16 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     namespace: namespaceOf(municipality, tier, platform),
     serviceAccountName: SERVICE_ACCOUNT_NAME,
     workloads,
-    quota: quotaFor(workloads, Object.values(volumes)),
+    quota: quotaFor(workloads, presentVolumes(volumes)),
     limitRange: limitRangeFor(workloads),
-    network: networkOf(platform, directory),
+    network: networkOf(platform, directory, backupStore),
     volumes,
     secrets: SECRET_NAMES,
     directory,
     firstAdministrator,
     database,
     backup: backupOf(tier, phase, database, resources),
+    backupStore,
     release: releaseOf({
       municipality,
       tier,

@@ -4,14 +4,13 @@
  * constructs/network-policies.ts renders them on top of the namespace's default deny.
  *
  * To allow a new connection, add its edge here (and its row to the document's table); a new
- * policy also needs its name in core/naming.ts NETWORK_POLICY_NAMES. For example an egress of the
- * backup to an object store outside the cluster:
- *   { from: pods("backup"), to: addresses("backup store", cidr), port: 443, protocols: TCP, egress: "backupStoreEgress" }
+ * policy also needs its name in core/naming.ts NETWORK_POLICY_NAMES.
  */
 import type { ComponentName } from "../components.ts";
 import { LABEL, NETWORK_POLICY_NAMES, PORTS } from "../naming.ts";
 import type {
   AddressPeer,
+  BackupStorePlan,
   DirectoryPlan,
   NamespacePeer,
   NetworkEdge,
@@ -35,7 +34,11 @@ const INGRESS_HTTPS_PORT = 443;
 const pods = (...components: ComponentName[]): PodsPeer => ({ kind: "pods", components });
 const addresses = (name: string, cidr: string): AddressPeer => ({ kind: "addresses", name, cidr });
 
-export function networkOf(platform: Platform, directory: DirectoryPlan | null): NetworkPlan {
+export function networkOf(
+  platform: Platform,
+  directory: DirectoryPlan | null,
+  backupStore: BackupStorePlan | null,
+): NetworkPlan {
   const p = platform.spec;
   const everyPod: PodsPeer = { kind: "pods", components: "every pod" };
   const dnsPods: NamespacePeer = {
@@ -91,6 +94,16 @@ export function networkOf(platform: Platform, directory: DirectoryPlan | null): 
       port: directory.port,
       protocols: TCP,
       egress: "directoryEgress",
+    });
+  }
+  // The backup pods reach the cluster's off-site store, nothing else outside: only where it has one.
+  if (backupStore) {
+    edges.push({
+      from: pods("backup"),
+      to: addresses("backup store", backupStore.egress.cidr),
+      port: backupStore.egress.port,
+      protocols: TCP,
+      egress: "backupStoreEgress",
     });
   }
   return { componentLabel: LABEL.component, policyNames: NETWORK_POLICY_NAMES, edges };

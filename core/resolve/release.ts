@@ -6,14 +6,7 @@
  */
 import type { HelmValues, ReleasedPhase } from "../schema/helm-values.ts";
 import { CHART_PATH, LABEL, PORTS, RELEASE_NAME, SECRET_NAMES, SERVICE_ACCOUNT_NAME } from "../naming.ts";
-import type {
-  DatabasePlan,
-  DirectoryPlan,
-  FirstAdministratorPlan,
-  ReleasePlan,
-  VolumePlan,
-  VolumeKind,
-} from "../plan.ts";
+import type { DatabasePlan, DirectoryPlan, FirstAdministratorPlan, ReleasePlan, VolumesPlan } from "../plan.ts";
 import { toMebibytes } from "../quantity.ts";
 import { renderResources } from "../render-resources.ts";
 import type { Municipality, Phase } from "../schema/municipality.ts";
@@ -31,7 +24,7 @@ export interface ReleaseInput {
   readonly phase: PhaseFacts;
   readonly resources: ComponentResources;
   readonly database: DatabasePlan;
-  readonly volumes: Readonly<Record<VolumeKind, VolumePlan>>;
+  readonly volumes: VolumesPlan;
   readonly directory: DirectoryPlan | null;
   readonly firstAdministrator: FirstAdministratorPlan | null;
 }

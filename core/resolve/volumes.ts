@@ -3,12 +3,12 @@
  * municipality's overrides; claim names; storage classes from the platform.
  * Volumes exist in every formalized phase, so no phase change can remove one.
  */
-import type { VolumeKind, VolumePlan } from "../plan.ts";
+import type { VolumeKind, VolumePlan, VolumesPlan } from "../plan.ts";
 import type { Municipality } from "../schema/municipality.ts";
 import type { Platform } from "../schema/platform.ts";
 import type { Tier } from "../schema/tier.ts";
 
-export function volumesOf(municipality: Municipality, tier: Tier, platform: Platform): Record<VolumeKind, VolumePlan> {
+export function volumesOf(municipality: Municipality, tier: Tier, platform: Platform): VolumesPlan {
   const t = tier.spec;
   const { storageClasses } = platform.spec;
   const overrides = municipality.spec.overrides ?? {};
@@ -25,12 +25,32 @@ export function volumesOf(municipality: Municipality, tier: Tier, platform: Plat
       storageClasses.readWriteOnce,
       "ReadWriteOnce",
     ),
-    backup: volume("backup", "sei-backups", backupStorage, storageClasses.readWriteOnce, "ReadWriteOnce"),
+    backup: hasBackupClaim(municipality, platform)
+      ? volume("backup", "sei-backups", backupStorage, storageClasses.readWriteOnce, "ReadWriteOnce")
+      : null,
     // SEI's /opt/sei/temp: an upload is written there by one request and read by a later one, which
     // may reach another app replica, so every replica and the scheduler (which empties it) share it.
     // Scratch: not backed up, and a backup set never grows with it.
     temp: volume("temp", "sei-temp", t.temp.storage, storageClasses.readWriteMany, "ReadWriteMany"),
   };
+}
+
+/** The volumes an instance has: every kind but a backup claim it does not have. */
+export function presentVolumes(volumes: VolumesPlan): VolumePlan[] {
+  return Object.values(volumes).filter((v): v is VolumePlan => v !== null);
+}
+
+/**
+ * Whether the instance has a backup claim: always where its cluster has no
+ * backup store; with one, only an instance marked as deployed with a claim
+ * before (spec.legacyBackupVolume), so no plan deletes an existing claim and
+ * no new instance gets one (docs/backups.md, "Existing backup claims").
+ */
+export function hasBackupClaim(municipality: Municipality, platform: Platform): boolean {
+  const p = platform.spec;
+  const clusterName = municipality.spec.cluster ?? p.defaultCluster;
+  const store = p.clusters.find((c) => c.name === clusterName)?.backupStore;
+  return !store || municipality.spec.legacyBackupVolume === true;
 }
 
 /**

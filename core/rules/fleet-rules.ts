@@ -12,6 +12,7 @@ import { imageDigests } from "./image-digests.ts";
 import { defaultClusterDefined, knownCluster } from "./known-cluster.ts";
 import { knownNeverCanary } from "./known-never-canary.ts";
 import { launchAfterSigning } from "./launch-after-signing.ts";
+import { legacyBackupVolume } from "./legacy-backup-volume.ts";
 import { noStackPrefix } from "./no-stack-prefix.ts";
 import { officialMunicipality } from "./official-municipality.ts";
 import { placeholdersReplaced } from "./placeholders.ts";
@@ -34,6 +35,7 @@ export const FLEET_RULES: readonly FleetRule[] = [
   launchAfterSigning,
   populationBand,
   backupRoomRule,
+  legacyBackupVolume,
   domainSuffix,
   knownCluster,
   defaultClusterDefined,

@@ -20,7 +20,7 @@ const DN =
   /^[A-Za-z][A-Za-z0-9-]*=[^,=+<>#;\\"\s][^,=+<>#;\\"]*(,[A-Za-z][A-Za-z0-9-]*=[^,=+<>#;\\"\s][^,=+<>#;\\"]*)*$/;
 
 /** One PEM certificate block: what libldap reads from LDAPTLS_CACERT. */
-const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n?$/;
+export const PEM_CERTIFICATE = /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n?$/;
 
 const distinguishedName = (max: number) =>
   z

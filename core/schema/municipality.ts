@@ -107,6 +107,10 @@ export const municipalitySchema = z.strictObject({
       itLead: person,
     }),
     overrides: overridesSchema.optional(),
+    legacyBackupVolume: z.boolean().optional().meta({
+      description:
+        'true keeps the backup claim (sei-backups) of an instance deployed before its cluster had a backup store; instances without it get none once the store is configured (docs/backups.md, "Existing backup claims")',
+    }),
     mail: z
       .strictObject({ authentication: smtpAuthentication })
       .optional()

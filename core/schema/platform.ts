@@ -10,6 +10,7 @@ import {
   MIN_RELEASE_TIMEOUT_SECONDS,
   MIN_UPDATER_SECONDS,
 } from "../release-timing.ts";
+import { backupStoreSchema } from "./backup-store.ts";
 import { directorySchema } from "./directory.ts";
 import { byteQuantity, cpuQuantity, dnsLabel, dnsSubdomain, header, smtpAuthentication } from "./fields.ts";
 import { cidr, isEveryAddress, isPrivateNetwork, mailPort, overlaps } from "./platform-network.ts";
@@ -87,6 +88,10 @@ const cluster = z.strictObject({
   directory: directorySchema.optional().meta({
     description:
       "PRODEMGE's directory the cluster's instances authenticate against (SIP's authentication server); without it the first install leaves no account that can log in",
+  }),
+  backupStore: backupStoreSchema.optional().meta({
+    description:
+      "The off-site object store the cluster's instances back up to (docs/backups.md); without it each instance keeps its nightly sets on a backup claim",
   }),
   podCidr: cidr.meta({ description: "The cluster's pod network (--cluster-cidr); the mail egress must not cover it" }),
   serviceCidr: cidr.meta({
@@ -295,6 +300,18 @@ export const platformSchema = z.strictObject({
       }),
     })
     .superRefine((spec, ctx) => {
+      // The backup store's egress must not reach into its own cluster either.
+      spec.clusters.forEach((cluster, index) => {
+        const store = cluster.backupStore;
+        if (!store) return;
+        const inside = [cluster.podCidr, cluster.serviceCidr].find((network) => overlaps(store.cidr, network));
+        if (inside === undefined) return;
+        ctx.addIssue({
+          code: "custom",
+          path: ["clusters", index, "backupStore", "cidr"],
+          message: `covers the cluster's own network ${inside}: backup egress would reach its pods or services; name the store's own network (it lives in another failure domain)`,
+        });
+      });
       // The mail NetworkPolicy's ipBlock must not reach into a cluster: its pods, or its services and API server.
       for (const cluster of spec.clusters) {
         const networks = [

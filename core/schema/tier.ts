@@ -104,7 +104,19 @@ export const tierSchema = z.strictObject({
     }),
     backup: z.strictObject({
       schedule: z.string().regex(/^(\S+\s+){4}\S+$/, { message: "must be a five-field cron expression" }),
-      retentionDays: z.int().min(1).max(365),
+      retentionDays: z.int().min(1).max(365).meta({
+        description: "Days the nightly sets stay on the backup claim (instances without a backup store)",
+      }),
+      retention: z
+        .strictObject({
+          daily: z.int().min(1).max(366),
+          weekly: z.int().min(0).max(260),
+          monthly: z.int().min(0).max(120),
+        })
+        .meta({
+          description:
+            "Snapshots the backup store keeps: the last of each of this many days, weeks and months (restic forget --keep-daily/--keep-weekly/--keep-monthly), pruned with the operator's credential",
+        }),
       storage: byteQuantity,
       resources: terraformPodResources("128Mi", "the job's /tmp"),
     }),

@@ -108,7 +108,7 @@ describe("the capacity report against the synthesized stack", () => {
       );
       expect(claims.size).toBe(5);
       for (const kind of ["database", "documents", "solr", "backup", "temp"] as const) {
-        expect(claims.get(plan.volumes[kind].claimName)).toBe(row.figures.storageBytes[kind]);
+        expect(claims.get(plan.volumes[kind]?.claimName ?? "")).toBe(row.figures.storageBytes[kind]);
       }
 
       // The namespace quota reserves exactly the report's maximum.
