@@ -11,6 +11,7 @@ import { Command, CommanderError } from "commander";
 // The version only: the bundle (runtime/cli-bundle.js) inlines this JSON, tsx reads it.
 import packageJson from "../package.json" with { type: "json" };
 import { printable } from "../core/printable.ts";
+import { backups } from "./backups.ts";
 import { capacity } from "./capacity.ts";
 import type { AnyCommandSpec } from "./command.ts";
 import { processIo, type Io } from "../shell/io.ts";
@@ -29,7 +30,7 @@ import { validate } from "./validate.ts";
  * is a CommandSpec with `subcommands: [plan, apply, drift, emit, …]`
  * (cli/fleet.ts) and no run of its own.
  */
-const COMMANDS: readonly AnyCommandSpec[] = [validate, newMunicipality, capacity, fleet, restore];
+const COMMANDS: readonly AnyCommandSpec[] = [validate, newMunicipality, capacity, fleet, restore, backups];
 
 export function createProgram(
   io: Io,

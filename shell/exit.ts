@@ -69,6 +69,12 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
     [EXIT.failed]: "more stacks failed or were refused than --max-failures: later waves are held",
     [EXIT.usage]: USAGE,
   },
+  "backups provision": {
+    [EXIT.ok]: "the bucket, the user, the bucket policy and the repository are in place (a second run changes nothing)",
+    [EXIT.failed]:
+      "refused or failed: an invalid file, the namespace's Secret missing or not the stack's, the store refused a call, or the repository exists under another key",
+    [EXIT.usage]: `${USAGE} (also: no such municipality, a cluster without a backup store, the administrator's key not in the environment)`,
+  },
   restore: {
     [EXIT.ok]: "restored (or, with --list or --dry-run, every check passed)",
     [EXIT.failed]:
