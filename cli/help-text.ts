@@ -87,6 +87,16 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: [["sei-infra fleet report gate reports/ --plan pipeline/fleet-plan.json", "may the next wave start?"]],
     environment: EVERY_COMMAND,
   },
+  "backups provision": {
+    examples: [["sei-infra backups provision tiradentes", "after the stack is applied, and again at will"]],
+    environment: {
+      ...EVERY_COMMAND,
+      "<adminCredentialEnv>": "the store administrator's key, in the two variables platform.yaml's backupStore names",
+      RESTIC: "the restic to run (default: restic on PATH)",
+      KUBECTL: "the kubectl to run (default: kubectl on PATH)",
+      KUBECONFIG: "read by kubectl, for the cluster's credentials",
+    },
+  },
   restore: {
     examples: [["sei-infra restore tiradentes --set 2026-11-30", "restore that night's set"]],
     environment: {

@@ -27,7 +27,8 @@ export function versitygwPath(): string {
   return execFileSync("bash", [join(REPO_ROOT, "scripts/tools/versitygw.sh")], { encoding: "utf8" }).trim();
 }
 
-export async function startVersitygw(): Promise<Versitygw> {
+/** With `tls`, it serves https with that certificate and key (PEM files). */
+export async function startVersitygw(tls?: { readonly cert: string; readonly key: string }): Promise<Versitygw> {
   const folder = mkdtempSync(join(tmpdir(), "sei-versitygw-"));
   const [root, iam, versions] = ["buckets", "iam", "versions"].map((name) => join(folder, name)) as [
     string,
@@ -49,6 +50,7 @@ export async function startVersitygw(): Promise<Versitygw> {
       "--iam-dir",
       iam,
       "--quiet",
+      ...(tls ? ["--cert", tls.cert, "--key", tls.key] : []),
       "posix",
       "--versioning-dir",
       versions,
@@ -67,7 +69,7 @@ export async function startVersitygw(): Promise<Versitygw> {
     throw error;
   }
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     region: "us-east-1",
     admin,
     root,

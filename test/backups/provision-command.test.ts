@@ -1,0 +1,143 @@
+/**
+ * `sei-infra backups provision` as an operator runs it: the real bin, a
+ * project whose platform.yaml gives the cluster a store, a real versitygw over
+ * https with a private CA (the platform's `ca`, trusted for the store alone),
+ * Debian's restic, and a kubectl stand-in (KUBECTL) that answers with the
+ * namespace's Secret as the stack writes it. Then the mistakes: no
+ * administrator's key, a Secret that is not the stack's, a cluster without a store.
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seiInfra } from "../cli/run.ts";
+import { REPO_ROOT, TIRADENTES } from "../load/support.ts";
+import { startVersitygw, type Versitygw } from "../support/versitygw.ts";
+
+const SECRET_KEY = "S3cretKeyOfTiradentesGenerated0123456789";
+const REPOSITORY_KEY = "RepositoryKeyOfTiradentes0123456789abcdef";
+
+let work: string;
+let store: Versitygw;
+
+function project(storeLines: readonly string[]): string {
+  const dir = mkdtempSync(join(work, "project-"));
+  for (const folder of ["tiers", "data"]) cpSync(join(REPO_ROOT, folder), join(dir, folder), { recursive: true });
+  const anchor = "      podCidr: 10.244.0.0/16";
+  const platform = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8");
+  writeFileSync(
+    join(dir, "platform.yaml"),
+    platform.replace(anchor, [...storeLines.map((line) => `      ${line}`), anchor].join("\n")),
+  );
+  mkdirSync(join(dir, "municipalities"));
+  writeFileSync(join(dir, "municipalities", "tiradentes.yaml"), TIRADENTES);
+  return dir;
+}
+
+/** A kubectl that answers `get secret` with the namespace's Secret, its values base64 as the API gives them. */
+function kubectlAnswering(values: Record<string, string>): string {
+  const data = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Buffer.from(v).toString("base64")]));
+  const path = join(work, `kubectl-${Object.keys(values).length}-${values.AWS_ACCESS_KEY_ID}`);
+  writeFileSync(path, `#!/bin/sh\ncat <<'EOF'\n${JSON.stringify({ kind: "Secret", data })}\nEOF\n`, { mode: 0o755 });
+  return path;
+}
+
+const THE_STACKS = {
+  AWS_ACCESS_KEY_ID: "sei-backup-tiradentes",
+  AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+  RESTIC_PASSWORD: REPOSITORY_KEY,
+};
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "sei-provision-"));
+  const [cert, key] = [join(work, "store.crt"), join(work, "store.key")];
+  execFileSync(
+    "openssl",
+    [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+      ...["-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=sei-test-store"],
+      ...["-addext", "subjectAltName=IP:127.0.0.1"],
+    ],
+    { stdio: "ignore" },
+  );
+  store = await startVersitygw({ cert, key });
+}, 60_000);
+afterAll(async () => {
+  await store?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+function storeLines(): string[] {
+  const ca = readFileSync(join(work, "store.crt"), "utf8").trimEnd().split("\n");
+  return [
+    "backupStore:",
+    `  endpoint: ${store.endpoint}`,
+    "  region: us-east-1",
+    "  bucket: sei-backups-bh-1",
+    "  cidr: 10.60.0.10/32",
+    "  ca: |",
+    ...ca.map((line) => `    ${line}`),
+    "  adminCredentialEnv: { accessKeyId: STORE_ADMIN_ID, secretAccessKey: STORE_ADMIN_SECRET }",
+  ];
+}
+
+const adminEnv = () => ({ STORE_ADMIN_ID: store.admin.accessKeyId, STORE_ADMIN_SECRET: store.admin.secretAccessKey });
+
+describe("sei-infra backups provision", () => {
+  it("provisions over https with the platform's CA, and changes nothing the second time", () => {
+    const cwd = project(storeLines());
+    const env = { ...adminEnv(), KUBECTL: kubectlAnswering(THE_STACKS) };
+    const first = seiInfra(["backups", "provision", "tiradentes"], { cwd, env });
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    const repository = `s3:${store.endpoint}/sei-backups-bh-1/tiradentes`;
+    expect(first.stdout.split("\n")).toEqual([
+      "backups provision tiradentes: bucket sei-backups-bh-1: created",
+      "backups provision tiradentes: bucket sei-backups-bh-1: versioning on",
+      "backups provision tiradentes: user sei-backup-tiradentes: created",
+      "backups provision tiradentes: bucket sei-backups-bh-1: policy for 1 municipalities written",
+      `backups provision tiradentes: repository ${repository}: created`,
+      expect.stringMatching(/^backups provision tiradentes: done; escrow the repository key/),
+      "",
+    ]);
+    const second = seiInfra(["backups", "provision", "tiradentes"], { cwd, env });
+    expect(second.status).toBe(0);
+    expect(second.stdout).not.toMatch(/created/);
+  }, 120_000);
+
+  it("refuses without the administrator's key, naming the variables", () => {
+    const cwd = project(storeLines());
+    const run = seiInfra(["backups", "provision", "tiradentes"], {
+      cwd,
+      env: { KUBECTL: kubectlAnswering(THE_STACKS), STORE_ADMIN_ID: "", STORE_ADMIN_SECRET: "" },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/read from STORE_ADMIN_ID and STORE_ADMIN_SECRET .*: set both/);
+  });
+
+  it("refuses a Secret that is not the stack's, before it calls the store", () => {
+    const cwd = project(storeLines());
+    const forged = { ...THE_STACKS, AWS_ACCESS_KEY_ID: "sei-backup-mariana" };
+    const other = seiInfra(["backups", "provision", "tiradentes"], {
+      cwd,
+      env: { ...adminEnv(), KUBECTL: kubectlAnswering(forged) },
+    });
+    expect(other.status).toBe(1);
+    expect(other.stderr).toMatch(/AWS_ACCESS_KEY_ID is not sei-backup-tiradentes, the plan's store user/);
+    const injected = { ...THE_STACKS, AWS_SECRET_ACCESS_KEY: "</Secret><Role>admin</Role><Secret>x" };
+    const run = seiInfra(["backups", "provision", "tiradentes"], {
+      cwd,
+      env: { ...adminEnv(), KUBECTL: kubectlAnswering(injected) },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/AWS_SECRET_ACCESS_KEY is not a generated key/);
+  });
+
+  it("refuses a municipality whose cluster has no store", () => {
+    const cwd = project([]);
+    const run = seiInfra(["backups", "provision", "tiradentes"], { cwd, env: adminEnv() });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/has no backupStore in platform\.yaml/);
+  });
+});
