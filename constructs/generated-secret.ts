@@ -23,6 +23,11 @@ export interface GeneratedSecretProps {
    * shape) replaces that password.
    */
   readonly keys: Readonly<Record<string, string | SecretValueShape>>;
+  /**
+   * Key → value of what is not secret and sits beside the passwords (a URL, a user
+   * name, a CA): written as it is, so it is in cdktf.out. @default none
+   */
+  readonly literals?: Readonly<Record<string, string>>;
 }
 
 /** A value that a program reads with rules of its own: a fixed prefix, then `length` random characters. */
@@ -49,7 +54,7 @@ export class GeneratedSecret extends Construct {
   constructor(scope: Construct, id: string, props: GeneratedSecretProps) {
     super(scope, id);
     const lifecycle = { lifecycle: { preventDestroy: true } };
-    const data: Record<string, string> = {};
+    const data: Record<string, string> = { ...props.literals };
     for (const [passwordId, value] of Object.entries(props.keys)) {
       const shape: SecretValueShape = typeof value === "string" ? { key: value } : value;
       const password = new Password(this, passwordId, {

@@ -18,6 +18,7 @@ import {
   type Construct,
 } from "../runtime/cdktf.ts";
 import type { InstancePlan, VolumePlan } from "../core/plan.ts";
+import { BackupStoreSecret } from "../constructs/backup-store-secret.ts";
 import { DataVolume } from "../constructs/data-volume.ts";
 import { DirectorySecret } from "../constructs/directory-secret.ts";
 import { Database } from "../constructs/database.ts";
@@ -126,6 +127,9 @@ export class MunicipalityStack extends TerraformStack {
           }
         : {}),
     });
+
+    // In every phase once the cluster has a store: the repository key is kept like the data.
+    if (plan.backupStore) new BackupStoreSecret(this, "BackupStore", { namespace, store: plan.backupStore });
 
     const directorySecret =
       plan.directory &&
