@@ -136,6 +136,8 @@ export interface BackupStorePlan {
   readonly egress: { readonly cidr: string; readonly port: number };
   /** The tier's retention, applied by the operator's prune, never from the namespace. */
   readonly retention: RetentionPlan;
+  /** Bytes the repository is expected to take in the store (core/resolve/backup-store.ts says how). */
+  readonly objectStorageBytes: number;
   /** Environment variables of the administrator's key: sei-infra reads them on the operator's side only. */
   readonly adminCredentialEnv: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }

@@ -22,6 +22,8 @@ export interface Figures {
   readonly requests: ReplicaRange;
   readonly limits: ReplicaRange;
   readonly storageBytes: StorageBytes;
+  /** Off-site object storage of the backups, where the cluster has a store: not the cluster's storage. */
+  readonly objectStorageBytes: number;
 }
 
 const ZERO_AMOUNT: CpuMemory = { cpuMillicores: 0, memoryBytes: 0 };
@@ -37,6 +39,7 @@ export const ZERO_FIGURES: Figures = {
   requests: { atMinReplicas: ZERO_AMOUNT, atMaxReplicas: ZERO_AMOUNT },
   limits: { atMinReplicas: ZERO_AMOUNT, atMaxReplicas: ZERO_AMOUNT },
   storageBytes: { database: 0, documents: 0, solr: 0, backup: 0, temp: 0, total: 0 },
+  objectStorageBytes: 0,
 };
 
 /** What one instance asks of its cluster, exactly as its plan deploys it. */
@@ -55,6 +58,7 @@ export function figuresOf(plan: InstancePlan): Figures {
       temp: storage("temp"),
       total: VOLUME_KINDS.reduce((sum, kind) => sum + storage(kind), 0),
     },
+    objectStorageBytes: plan.backupStore?.objectStorageBytes ?? 0,
   };
 }
 
@@ -80,6 +84,7 @@ function combine(a: Figures, b: Figures, op: (x: number, y: number) => number): 
       temp: s("temp"),
       total: s("total"),
     },
+    objectStorageBytes: op(a.objectStorageBytes, b.objectStorageBytes),
   };
 }
 
@@ -125,4 +130,5 @@ export const FIGURE_COLUMNS = [
   { key: "storageBackup", unit: "bytes", read: (f: Figures) => f.storageBytes.backup },
   { key: "storageTemp", unit: "bytes", read: (f: Figures) => f.storageBytes.temp },
   { key: "storageTotal", unit: "bytes", read: (f: Figures) => f.storageBytes.total },
+  { key: "objectStorage", unit: "bytes", read: (f: Figures) => f.objectStorageBytes },
 ] as const;

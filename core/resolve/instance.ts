@@ -62,7 +62,12 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
   const database = databaseOf(tier, platform, phase, resources);
   const directory = directoryOf(cluster.directory, municipality);
   const firstAdministrator = firstAdministratorOf(municipality);
-  const backupStore = backupStoreOf(cluster.backupStore, municipality, tier);
+  const backupStore = backupStoreOf(
+    cluster.backupStore,
+    municipality,
+    tier,
+    volumes.database.storageBytes + volumes.documents.storageBytes,
+  );
 
   return {
     municipality: {

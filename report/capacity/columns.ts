@@ -46,10 +46,12 @@ export const FULL: readonly FigureCell[] = [
   single("Solr", storage("solr"), bytes),
   single("Backup", storage("backup"), bytes),
   single("Storage", storage("total"), bytes),
+  single("Object storage", (f) => f.objectStorageBytes, bytes),
 ];
 
 export const COMPACT: readonly FigureCell[] = [
   single("CPU requests (max)", (f) => f.requests.atMaxReplicas.cpuMillicores, cores),
   single("Memory requests (max)", (f) => f.requests.atMaxReplicas.memoryBytes, bytes),
   single("Storage", storage("total"), bytes),
+  single("Object storage", (f) => f.objectStorageBytes, bytes),
 ];

@@ -6,13 +6,17 @@
  */
 import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import { printable } from "../../core/printable.ts";
+import { STORE_BYTES_PER_DATA_BYTE } from "../../core/resolve/backup-store.ts";
 
 export const JSON_SCHEMA_VERSION = 1;
 
 const UNITS = { cpu: "millicores", memory: "bytes", storage: "bytes", headroom: "percent" } as const;
 
+/** What estimated figures assume (docs/capacity.md): objectStorageBytes per byte of database and document room. */
+const ASSUMPTIONS = { objectStorageBytesPerDataByte: STORE_BYTES_PER_DATA_BYTE } as const;
+
 export function renderJson(result: CapacityResult): string {
-  const common = { schemaVersion: JSON_SCHEMA_VERSION, mode: result.mode, units: UNITS };
+  const common = { schemaVersion: JSON_SCHEMA_VERSION, mode: result.mode, units: UNITS, assumptions: ASSUMPTIONS };
   const document =
     result.mode === "report"
       ? { ...common, report: result.report, diagnostics: result.diagnostics }

@@ -58,13 +58,14 @@ const CLUSTER_HEADERS = [
   "Memory headroom",
   "Storage",
   "Storage headroom",
+  "Object storage",
   "Allocatable",
 ];
 
 function clustersTable(clusters: readonly ClusterRow[]): Table {
   return {
     headers: [...CLUSTER_HEADERS, "State"],
-    align: ["left", ...right(7), "left", "left"],
+    align: ["left", ...right(8), "left", "left"],
     rows: clusters.map((c) => [
       ...clusterCells(c, c),
       c.overcommitted.length ? `OVER: ${c.overcommitted.join(", ")}` : "ok",
@@ -75,7 +76,7 @@ function clustersTable(clusters: readonly ClusterRow[]): Table {
 function clusterDeltaTable(clusters: readonly ClusterDelta[]): Table {
   return {
     headers: CLUSTER_HEADERS,
-    align: ["left", ...right(7), "left"],
+    align: ["left", ...right(8), "left"],
     rows: clusters.map((c) => clusterCells(c.before, c.after, c.name)),
   };
 }
@@ -97,6 +98,7 @@ function clusterCells(
     cell((c) => percent(c.headroomPercent.memory)),
     cell((c) => bytes(c.usage.storageBytes)),
     cell((c) => percent(c.headroomPercent.storage)),
+    cell((c) => bytes(c.figures.objectStorageBytes)),
     latest
       ? `${cores(latest.allocatable.cpuMillicores)} cores, ${bytes(latest.allocatable.memoryBytes)}, ${bytes(latest.allocatable.storageBytes)}`
       : "",

@@ -2,6 +2,7 @@
 import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import type { Group } from "../../core/capacity/capacity-report.ts";
 import { printable } from "../../core/printable.ts";
+import { STORE_BYTES_PER_DATA_BYTE } from "../../core/resolve/backup-store.ts";
 import { plural } from "../plural.ts";
 import { bytes, change, cores, count } from "./units.ts";
 
@@ -19,7 +20,8 @@ export function summary(result: CapacityResult): string {
     const { totals, pipeline } = result.report;
     return (
       `${plural(totals.municipalities, "active municipality", "active municipalities", count)} and ${count(pipeline.municipalities)} in the pipeline. ` +
-      `Active fleet: ${need(totals)}.`
+      `Active fleet: ${need(totals)}.` +
+      objectStorageNote([totals, pipeline])
     );
   }
   const { changes, totals } = result.diff;
@@ -27,7 +29,19 @@ export function summary(result: CapacityResult): string {
     changes.length === 1
       ? "1 municipality changes"
       : `${plural(changes.length, "municipality", "municipalities", count)} change`;
-  return `${what}. Active fleet: ${need(totals.before, totals.after)}.`;
+  return (
+    `${what}. Active fleet: ${need(totals.before, totals.after)}.` +
+    objectStorageNote([totals.before, totals.after, result.diff.pipeline.before, result.diff.pipeline.after])
+  );
+}
+
+/** Where a cluster has a backup store: what its object storage figures assume. */
+function objectStorageNote(groups: readonly Group[]): string {
+  if (!groups.some((g) => g.figures.objectStorageBytes > 0)) return "";
+  return (
+    ` Object storage (off-site backups, not the clusters' storage) assumes ${STORE_BYTES_PER_DATA_BYTE} bytes per byte of ` +
+    "database and document room: restic keeps one deduplicated copy, and a quarter more holds the history the tier keeps."
+  );
 }
 
 /** Requests at maximum replicas and storage: what the clusters must hold. */

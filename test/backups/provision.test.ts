@@ -42,6 +42,7 @@ function planOf(name: "ouro" | "mariana"): BackupStorePlan {
     },
     exampleMunicipality({ tier: "pequeno-i", name }),
     tier,
+    60 * 2 ** 30,
   );
   return plan!;
 }

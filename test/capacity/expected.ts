@@ -39,6 +39,8 @@ export function figures(w: Written): Figures {
       temp: s.temp * Gi,
       total: (s.database + s.documents + s.solr + s.backup + s.temp) * Gi,
     },
+    // The repository's platform.yaml gives no cluster a backup store.
+    objectStorageBytes: 0,
   };
 }
 

@@ -62,6 +62,8 @@ describe("the backup store in the plan", () => {
       ca: null,
       egress: { cidr: "10.60.0.10/32", port: 7070 },
       retention: { daily: 14, weekly: 8, monthly: 12 },
+      // One deduplicated copy of the database and documents room, and a quarter for history.
+      objectStorageBytes: 1.25 * (plan.volumes.database.storageBytes + plan.volumes.documents.storageBytes),
       adminCredentialEnv: { accessKeyId: "SEI_BACKUP_ADMIN_KEY_ID", secretAccessKey: "SEI_BACKUP_ADMIN_SECRET" },
     });
     expect(plan.network.edges.filter((e) => e.egress === "backupStoreEgress")).toEqual([
