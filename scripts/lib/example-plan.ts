@@ -8,6 +8,8 @@ import { loadFleet } from "../../core/fleet.ts";
 import type { InstancePlan } from "../../core/plan.ts";
 import { planInstance } from "../../core/resolve/instance.ts";
 import { TIER_IDS, type Municipality, type Phase, type TierId } from "../../core/schema/municipality.ts";
+import type { BackupStore } from "../../core/schema/backup-store.ts";
+import type { Platform } from "../../core/schema/platform.ts";
 import { workingTree } from "../../sources/working-tree.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -21,6 +23,27 @@ export interface ExampleOptions {
   readonly phase?: Phase;
   readonly name?: string;
   readonly overrides?: Municipality["spec"]["overrides"];
+}
+
+/** An example backup store (docs/backups.md), for plans of a cluster that has one. */
+export const EXAMPLE_BACKUP_STORE: BackupStore = {
+  endpoint: "https://s3.dr.prodemge.mg.gov.br:7070",
+  region: "us-east-1",
+  bucket: "sei-backups-bh-1",
+  cidr: "10.60.0.10/32",
+  adminCredentialEnv: {
+    accessKeyId: "SEI_BACKUP_ADMIN_ACCESS_KEY_ID",
+    secretAccessKey: "SEI_BACKUP_ADMIN_SECRET_ACCESS_KEY",
+  },
+};
+
+/** The repository's platform with `store` on its clusters: what a platform with off-site backups resolves to. */
+export function platformWithStore(store: BackupStore = EXAMPLE_BACKUP_STORE): Platform {
+  const platform = fleet.platform!;
+  return {
+    ...platform,
+    spec: { ...platform.spec, clusters: platform.spec.clusters.map((c) => ({ ...c, backupStore: store })) },
+  };
 }
 
 export function exampleMunicipality({
@@ -51,15 +74,15 @@ export function exampleMunicipality({
   };
 }
 
-/** The plan a municipality of this tier and phase gets from the repository's tiers and platform. */
-export function examplePlan(options: ExampleOptions): InstancePlan {
+/** The plan a municipality of this tier and phase gets from the repository's tiers and platform (or `platform`). */
+export function examplePlan(options: ExampleOptions, platform?: Platform): InstancePlan {
   const tier = fleet.tiers.get(options.tier);
   if (!tier || !fleet.platform)
     throw new Error(`repository tiers/platform did not load: ${JSON.stringify(fleet.diagnostics)}`);
   return planInstance({
     municipality: exampleMunicipality(options),
     tier,
-    platform: fleet.platform,
+    platform: platform ?? fleet.platform,
     sourceFile: "test",
   });
 }

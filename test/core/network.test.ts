@@ -1,13 +1,14 @@
 /**
  * The plan's network edges are the table of docs/architecture.md ("Security"), row by row: the
  * document is what this test reads, so the two cannot drift apart. The plan is the repository's
- * own platform.yaml (whose clusters have a directory), with an example municipality.
+ * own platform.yaml (whose clusters have a directory) with an example backup store, so every
+ * conditional edge is there, and an example municipality.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { NetworkEdge } from "../../core/plan.ts";
-import { REPO_ROOT, examplePlan } from "../../scripts/lib/example-plan.ts";
+import { REPO_ROOT, examplePlan, platformWithStore } from "../../scripts/lib/example-plan.ts";
 
 const DOC = "docs/architecture.md";
 
@@ -44,7 +45,7 @@ function portText(edge: NetworkEdge): string {
 }
 
 describe("the network edges", () => {
-  const plan = examplePlan({ tier: "medio", phase: "production" });
+  const plan = examplePlan({ tier: "medio", phase: "production" }, platformWithStore());
 
   it(`are the table of ${DOC}, "Security", in its order`, () => {
     const planned = plan.network.edges.map((edge) => [peerName(edge.from), peerName(edge.to), portText(edge)]);
