@@ -35,6 +35,15 @@ const ENGINE = {
 
 const SELECTION = "--only tiradentes,diamantina";
 
+/** What `backups provision` and `backups prune` read: the administrator's key, restic, kubectl. */
+const BACKUP_STORE_ENVIRONMENT = {
+  ...EVERY_COMMAND,
+  "<adminCredentialEnv>": "the store administrator's key, in the two variables platform.yaml's backupStore names",
+  RESTIC: "the restic to run (default: restic on PATH)",
+  KUBECTL: "the kubectl to run (default: kubectl on PATH)",
+  KUBECONFIG: "read by kubectl, for the cluster's credentials",
+};
+
 export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   validate: {
     examples: [
@@ -89,13 +98,11 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
   },
   "backups provision": {
     examples: [["sei-infra backups provision tiradentes", "after the stack is applied, and again at will"]],
-    environment: {
-      ...EVERY_COMMAND,
-      "<adminCredentialEnv>": "the store administrator's key, in the two variables platform.yaml's backupStore names",
-      RESTIC: "the restic to run (default: restic on PATH)",
-      KUBECTL: "the kubectl to run (default: kubectl on PATH)",
-      KUBECONFIG: "read by kubectl, for the cluster's credentials",
-    },
+    environment: BACKUP_STORE_ENVIRONMENT,
+  },
+  "backups prune": {
+    examples: [["sei-infra backups prune tiradentes", "apply the tier's daily, weekly and monthly counts"]],
+    environment: BACKUP_STORE_ENVIRONMENT,
   },
   restore: {
     examples: [["sei-infra restore tiradentes --set 2026-11-30", "restore that night's set"]],

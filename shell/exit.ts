@@ -75,6 +75,12 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
       "refused or failed: an invalid file, the namespace's Secret missing or not the stack's, the store refused a call, or the repository exists under another key",
     [EXIT.usage]: `${USAGE} (also: no such municipality, a cluster without a backup store, the administrator's key not in the environment)`,
   },
+  "backups prune": {
+    [EXIT.ok]: "the snapshots the tier no longer keeps are forgotten and their data pruned",
+    [EXIT.failed]:
+      "refused or failed: an invalid file, the namespace's Secret missing or not the stack's, restic failed",
+    [EXIT.usage]: `${USAGE} (also: no such municipality, a cluster without a backup store, the administrator's key not in the environment)`,
+  },
   restore: {
     [EXIT.ok]: "restored (or, with --list or --dry-run, every check passed)",
     [EXIT.failed]:

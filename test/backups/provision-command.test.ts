@@ -106,6 +106,20 @@ describe("sei-infra backups provision", () => {
     expect(second.stdout).not.toMatch(/created/);
   }, 120_000);
 
+  it("prunes the provisioned repository with the administrator's key and the tier's counts", () => {
+    const cwd = project(storeLines());
+    const run = seiInfra(["backups", "prune", "tiradentes"], {
+      cwd,
+      env: { ...adminEnv(), KUBECTL: kubectlAnswering(THE_STACKS) },
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    // Tiradentes is pequeno-i: 7 days, 4 weeks, 12 months; nothing was backed up yet.
+    expect(run.stdout).toBe(
+      `backups prune tiradentes: repository s3:${store.endpoint}/sei-backups-bh-1/tiradentes: kept the last 7 daily, 4 weekly and 12 monthly snapshots: 0 left\n`,
+    );
+  }, 120_000);
+
   it("refuses without the administrator's key, naming the variables", () => {
     const cwd = project(storeLines());
     const run = seiInfra(["backups", "provision", "tiradentes"], {
