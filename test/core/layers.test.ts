@@ -26,7 +26,7 @@ const LAYERS: readonly (readonly string[])[] = [
   // shell/ opens the fleet for every command (shell/open-fleet.ts): it reads through sources/ and prints through report/.
   ["shell", "constructs"],
   ["stacks", "restore"],
-  ["fleet"],
+  ["fleet", "backups"],
   ["cli"],
   ["bin"],
 ];
@@ -140,7 +140,7 @@ describe("the layers", () => {
   it("reads every product folder", () => {
     const top = new Set(
       readdirSync(REPO_ROOT).filter((name) =>
-        /^(core|sources|report|shell|runtime|constructs|stacks|restore|fleet|cli|bin)$/.test(name),
+        /^(core|sources|report|shell|runtime|constructs|stacks|restore|fleet|backups|cli|bin)$/.test(name),
       ),
     );
     expect([...top].sort()).toEqual([...rank.keys()].sort());
