@@ -1,6 +1,6 @@
 /**
- * The bucket policy of a cluster's backup store (docs/backups.md, "The bucket
- * policy"): each municipality's user may read and write objects under its own
+ * The bucket policy of a cluster's backup store (docs/backups.md,
+ * "The bucket policy"): each municipality's user may read and write objects under its own
  * prefix, list only that prefix, and delete only restic's lock files there. No
  * user may delete a snapshot, a pack, an index or a key, list or read another
  * municipality's prefix, or change the bucket; the administrator (the bucket's

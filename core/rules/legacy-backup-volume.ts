@@ -1,7 +1,7 @@
 /**
  * spec.legacyBackupVolume keeps the backup claim of an instance deployed
- * before its cluster had a backup store (docs/backups.md, "Existing backup
- * claims"). On a cluster without a store every instance has its claim, so the
+ * before its cluster had a backup store (docs/backups.md,
+ * "Existing backup claims"). On a cluster without a store every instance has its claim, so the
  * mark says something false: it would keep the claim past the store's arrival
  * for an instance that may never have had one.
  */
