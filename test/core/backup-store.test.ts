@@ -12,7 +12,7 @@ import { validateBytes } from "../../core/load/index.ts";
 import { planInstance } from "../../core/resolve/instance.ts";
 import { platformSchema } from "../../core/schema/platform.ts";
 import { exampleMunicipality } from "../../scripts/lib/example-plan.ts";
-import { fleetOf, lines, overlay, repo, REPO_ROOT, TIRADENTES } from "../load/support.ts";
+import { lines, overlay, repo, REPO_ROOT, TIRADENTES } from "../load/support.ts";
 
 const PLATFORM = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8");
 
@@ -155,15 +155,6 @@ describe("existing backup claims", () => {
     ]);
     const marked = `${TIRADENTES.trimEnd()}\n  legacyBackupVolume: true\n`;
     expect(compare(PLATFORM, withStore(), marked)).toEqual([]);
-  });
-
-  it("refuses the mark on a cluster without a store, at its line", () => {
-    const marked = `${TIRADENTES.trimEnd()}\n  legacyBackupVolume: true\n`;
-    expect(lines(fleetOf({ "tiradentes.yaml": marked }).diagnostics)).toEqual([
-      expect.stringMatching(
-        /^error m\/tiradentes\.yaml:\d+:\d+ spec\.legacyBackupVolume: cluster prodemge-bh-1 has no backupStore/,
-      ),
-    ]);
   });
 });
 

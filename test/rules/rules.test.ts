@@ -287,6 +287,16 @@ rule("backup-room", () => {
   });
 });
 
+rule("legacy-backup-volume", () => {
+  it("refuses the mark on a cluster without a backup store, at its line", () => {
+    const marked = `${TIRADENTES}  legacyBackupVolume: true\n`;
+    expect(lines(fleetOf({ "tiradentes.yaml": marked }).diagnostics)).toEqual([
+      "error m/tiradentes.yaml:21:23 spec.legacyBackupVolume: cluster prodemge-bh-1 has no backupStore in platform.yaml, so every instance on it keeps its backup claim: " +
+        "remove this line; it is written when the cluster gets a store, on the instances deployed before it",
+    ]);
+  });
+});
+
 rule("domain-suffix", () => {
   it("refuses a domain outside platform.yaml's suffixes and shows the default", () => {
     const bad = edit(TIRADENTES, "domain:", "domain: sei.tiradentes.gov.br");
