@@ -11,31 +11,29 @@
  * shell/exit.ts, EXIT_MEANINGS["backups provision"] and ["backups prune"].
  */
 import type { Command } from "commander";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { hasErrors } from "../core/diagnostics.ts";
-import { loadFleet, MUNICIPALITIES_DIR, planFleet } from "../core/fleet.ts";
-import { printable, quoted } from "../core/printable.ts";
-import { formatDiagnostic } from "../report/diagnostics/text.ts";
+import { printable } from "../core/printable.ts";
 import { SecretProblem, tenantKeys } from "../backups/namespace-secret.ts";
 import { provision, ProvisionError } from "../backups/provision.ts";
 import { prune, PruneError } from "../backups/prune.ts";
 import { StoreError } from "../backups/store-client.ts";
 import { kubectlFor, KubectlError } from "../restore/kubectl.ts";
-import { workingTree } from "../sources/working-tree.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
-import type { CommandSpec, Io } from "./command.ts";
-import { requireDirectory, requireProjectRoot } from "./paths.ts";
+import { guarded as guardedUsage, usageLine } from "../shell/guard.ts";
+import type { Io } from "../shell/io.ts";
+import { namedPlans } from "../shell/names.ts";
+import { openFleet } from "../shell/open-fleet.ts";
+import { findProject, municipalitiesFolder, MUNICIPALITIES_OPTION_HELP } from "../shell/paths.ts";
+import type { CommandSpec } from "./command.ts";
 
 export interface ProvisionArgs {
   readonly name: string;
-  readonly municipalities: string;
+  readonly municipalities?: string;
 }
 
 const nameAndFolder = (command: Command) =>
   command
     .argument("<name>", "the municipality (its file name without .yaml)")
-    .option("--municipalities <dir>", "folder of the municipality files", MUNICIPALITIES_DIR);
+    .option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP);
 
 const provisionCommand: CommandSpec<ProvisionArgs> = {
   name: "provision",
@@ -61,29 +59,20 @@ export const backups: CommandSpec = {
 
 /** The municipality's plan, store and keys: everything both subcommands check before they touch the store. */
 async function storeAccess(args: ProvisionArgs, io: Io, command: string) {
-  requireProjectRoot(io.cwd);
-  const dir = requireDirectory(io.cwd, args.municipalities, "municipalities folder");
-  const file = `${dir}/${args.name}.yaml`;
-  if (!/^[a-z0-9-]{1,63}$/.test(args.name) || !existsSync(join(io.cwd, file)))
-    throw new UsageError(`there is no municipality ${quoted(args.name)}: ${quoted(file)} does not exist`);
+  const project = findProject(io.cwd);
   // Every file: the bucket's policy names every municipality on it.
-  const fleet = loadFleet({ source: workingTree(io.cwd), municipalitiesDir: dir });
-  if (hasErrors(fleet.diagnostics)) {
-    for (const d of fleet.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
-    throw new Refused(
-      `${command}: refused: a file is invalid, and the bucket policy names every municipality; nothing was changed`,
-    );
-  }
-  const plans = planFleet(fleet);
-  const plan = plans.find((p) => p.municipality.name === args.name);
-  if (!plan)
-    throw new UsageError(
-      `${args.name} has no instance: nothing is deployed before the contract is published on the PNCP`,
-    );
-  const store = plan.backupStore;
+  const opened = openFleet({
+    project,
+    municipalitiesDir: municipalitiesFolder(project, args.municipalities),
+    err: io.stderr,
+    stop: [`sei-infra ${command}:`, "nothing was changed in the store (the bucket policy names every municipality)"],
+  });
+  if (!opened) throw new Refused();
+  const [plan] = namedPlans(opened.plans, [args.name], { flag: "", stacks: false }, opened.phaseOf);
+  const store = plan!.backupStore;
   if (!store)
     throw new UsageError(
-      `cluster ${plan.cluster.name} of ${args.name} has no backupStore in platform.yaml: its backups stay on the backup claim`,
+      `cluster ${plan!.cluster.name} of ${args.name} has no backupStore in platform.yaml: its backups stay on the backup claim`,
     );
   const accessKeyId = io.env[store.adminCredentialEnv.accessKeyId];
   const secretAccessKey = io.env[store.adminCredentialEnv.secretAccessKey];
@@ -91,16 +80,17 @@ async function storeAccess(args: ProvisionArgs, io: Io, command: string) {
     throw new UsageError(
       `the store administrator's key is read from ${store.adminCredentialEnv.accessKeyId} and ${store.adminCredentialEnv.secretAccessKey} (platform.yaml backupStore.adminCredentialEnv): set both`,
     );
-  const tenant = await tenantKeys(kubectlFor(plan.cluster, io.env), plan.namespace.name, store);
+  const tenant = await tenantKeys(kubectlFor(plan!.cluster, io.env), plan!.namespace.name, store);
   return {
     store,
-    fleetStores: plans.flatMap((p) => (p.backupStore ? [p.backupStore] : [])),
+    fleetStores: opened.plans.flatMap((p) => (p.backupStore ? [p.backupStore] : [])),
     admin: { accessKeyId, secretAccessKey },
     tenant,
     ...(io.env.RESTIC ? { resticProgram: io.env.RESTIC } : {}),
   };
 }
 
+/** The files are invalid: openFleet printed why. */
 class Refused extends Error {}
 
 export function runProvision(args: ProvisionArgs, io: Io): Promise<number> {
@@ -130,30 +120,24 @@ export function runPrune(args: ProvisionArgs, io: Io): Promise<number> {
 }
 
 /** Runs `work`; the errors both subcommands expect become their exit codes and one line each. */
-async function guarded(command: string, io: Io, work: () => Promise<void>): Promise<number> {
-  const fail = (message: string) => io.stderr(`sei-infra ${command}: ${printable(message)}\n`);
-  try {
-    await work();
-    return EXIT.ok;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      fail(error.message);
-      return EXIT.usage;
+function guarded(command: string, io: Io, work: () => Promise<void>): Promise<number> {
+  return guardedUsage(command, io.stderr, async () => {
+    try {
+      await work();
+      return EXIT.ok;
+    } catch (error) {
+      if (error instanceof Refused) return EXIT.failed;
+      if (
+        error instanceof KubectlError ||
+        error instanceof SecretProblem ||
+        error instanceof StoreError ||
+        error instanceof ProvisionError ||
+        error instanceof PruneError
+      ) {
+        io.stderr(usageLine(command, error.message));
+        return EXIT.failed;
+      }
+      throw error;
     }
-    if (error instanceof Refused) {
-      io.stderr(`sei-infra ${printable(error.message)}\n`);
-      return EXIT.failed;
-    }
-    if (
-      error instanceof KubectlError ||
-      error instanceof SecretProblem ||
-      error instanceof StoreError ||
-      error instanceof ProvisionError ||
-      error instanceof PruneError
-    ) {
-      fail(error.message);
-      return EXIT.failed;
-    }
-    throw error;
-  }
+  });
 }
