@@ -117,12 +117,25 @@ function runCommand(name: Exclude<FleetCommand, "apply">, description: string): 
   return { name, description, define: defineRun, run: (args, io) => fleetRun(name, runOptions(args), fleetIo(io)) };
 }
 
+const plan: CommandSpec<RunArgs & { readonly out?: string }> = {
+  name: "plan",
+  description: "Plan every selected stack (no change is made); --out saves the plans for apply --plans",
+  define: (command) =>
+    defineRun(command).option(
+      "--out <dir>",
+      "save each plan with changes (encrypted) and its record in this new folder, for fleet apply --plans",
+    ),
+  run: (args, io) =>
+    fleetRun("plan", { ...runOptions(args), ...(args.out !== undefined ? { out: args.out } : {}) }, fleetIo(io)),
+};
+
 interface ApplyArgs extends RunArgs {
   readonly waves: string;
   readonly canary?: string[];
   readonly maxFailures: string;
   readonly dryRun: boolean;
   readonly yes: boolean;
+  readonly plans?: string;
 }
 
 const apply: CommandSpec<ApplyArgs> = {
@@ -131,7 +144,11 @@ const apply: CommandSpec<ApplyArgs> = {
   define: (command) =>
     defineWaves(defineRun(command))
       .option("--dry-run", "print the waves and run nothing", false)
-      .option("--yes", "apply more than one stack without asking (needed without a terminal)", false),
+      .option("--yes", "apply more than one stack without asking (needed without a terminal)", false)
+      .option(
+        "--plans <dir>",
+        "apply exactly the plans fleet plan --out saved there; a stack whose state or configuration moved since is refused",
+      ),
   run: (args, io) => {
     const options: ApplyOptions = {
       ...runOptions(args),
@@ -140,6 +157,7 @@ const apply: CommandSpec<ApplyArgs> = {
       maxFailures: args.maxFailures,
       dryRun: args.dryRun,
       yes: args.yes,
+      ...(args.plans !== undefined ? { plans: args.plans } : {}),
     };
     return fleetRun("apply", options, fleetIo(io));
   },
@@ -244,7 +262,7 @@ export const fleet: CommandSpec = {
   name: "fleet",
   description: "Plan, apply in waves and check for drift across many stacks; emit CI pipelines that do the same",
   subcommands: [
-    runCommand("plan", "Plan every selected stack (no change is made)"),
+    plan,
     apply,
     runCommand("drift", "Find stacks changed outside Terraform (and configuration changes not yet applied)"),
     emit,

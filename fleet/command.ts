@@ -9,13 +9,13 @@
  *   .sei-fleet/runs/<run>/logs/<stack>.log   one engine log per stack (or --logs DIR)
  *   .sei-fleet/runs/<run>/synth.log     the app's output
  */
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
 import { printable } from "../core/printable.ts";
 import { approveApply } from "./approval.ts";
 import { logTails } from "./log-tails.ts";
 import { join, relative, resolve } from "node:path";
 import { mkdirSync } from "node:fs";
-import { findEngine, engineLabel } from "./engine.ts";
+import { findEngine, engineLabel, type Engine } from "./engine.ts";
 import { interruptEngines } from "./engine-process.ts";
 import { DURATION_HINT, parseDuration } from "../shell/duration.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
@@ -38,8 +38,10 @@ import {
 import { formatRolloutPlan, formatWaves, rolloutPlan } from "./rollout-plan.ts";
 import { runWaves } from "./rollout.ts";
 import type { FleetStack } from "./selection.ts";
-import { runStack } from "./stack-run.ts";
-import { checkStateEncryption, rewritesStates } from "./state-encryption.ts";
+import { runStack, type StackRunContext } from "./stack-run.ts";
+import { checkStateEncryption, passphraseVariables, rewritesStates } from "./state-encryption.ts";
+import type { StateEncryptionPlan } from "../core/plan.ts";
+import { SUMMARY_FILE, prepareOutDir, readSavedPlans, recordKey, type SavedPlan } from "./saved-plans.ts";
 import { stateEncryptionOf } from "../core/resolve/state-backend.ts";
 import { synthesize } from "./synth.ts";
 import {
@@ -51,6 +53,7 @@ import {
   planWaves,
   canaryChoice,
   droppedWaves,
+  type FailureBudget,
   type Wave,
 } from "./waves.ts";
 
@@ -69,6 +72,8 @@ export interface RunOptions extends SelectOptions, OutputOptions {
   readonly workDir: string;
   /** How long the engine waits for a state lock (`-lock-timeout`). */
   readonly lockTimeout: string;
+  /** plan only: save each plan with changes, and its record, in this new folder (fleet/saved-plans.ts). */
+  readonly out?: string;
 }
 
 export interface ApplyOptions extends RunOptions {
@@ -79,6 +84,8 @@ export interface ApplyOptions extends RunOptions {
   readonly dryRun: boolean;
   /** Apply more than one stack without asking (needed without a terminal). */
   readonly yes: boolean;
+  /** Apply exactly the plans saved in this folder by `plan --out` (the selection narrows to them). */
+  readonly plans?: string;
 }
 
 export const DEFAULTS = {
@@ -90,140 +97,212 @@ export const DEFAULTS = {
   municipalities: "municipalities",
 } as const;
 
+/** A run ready to start: what was selected, in which waves, where it writes, and what it was given. */
+interface PreparedRun {
+  readonly command: FleetCommand;
+  readonly options: RunOptions;
+  readonly apply: ApplyOptions | undefined;
+  readonly stacks: readonly FleetStack[];
+  readonly waves: readonly Wave[];
+  readonly budget: FailureBudget | undefined;
+  readonly engine: Engine;
+  readonly startedAt: Date;
+  readonly logDir: string;
+  readonly outdir: string;
+  readonly context: StackRunContext;
+}
+
+/** `fleet plan|apply|drift`: prepare (select, ask, synthesize), roll out wave by wave, report. */
 export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptions, io: FleetIo): Promise<number> {
   return guarded(io, async () => {
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
-      throw new UsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
-    if (parseDuration(options.lockTimeout) === undefined)
-      throw new UsageError(`--lock-timeout ${options.lockTimeout}: ${DURATION_HINT}`);
-    const apply = command === "apply" ? (options as ApplyOptions) : undefined;
-    if (apply?.dryRun && (options.summary || options.junit))
-      throw new UsageError(
-        "--summary and --junit report what a run did, and --dry-run runs nothing: leave them out (--report writes the planned waves)",
-      );
-    const steps = apply ? parseWaves(apply.waves) : undefined;
-    const budget = apply ? parseFailureBudget(apply.maxFailures) : undefined;
-
-    const loaded = loadSelection(io.cwd, options, io.err);
-    if (!loaded.ok) return EXIT.failed;
-    const { stacks } = loaded;
-    if (stacks.length === 0) {
-      // Only --changed-since selects nothing (the other flags refuse an empty selection): nothing to do is success.
-      io.out(`sei-infra fleet ${command}: no stack selected; nothing ran\n`);
-      return EXIT.ok;
-    }
-    const waves: Wave[] = steps
-      ? planWaves(stacks, steps, canaryChoice(apply?.canary, loaded.platform))
-      : [{ name: "all", stacks }];
-    for (const line of steps ? droppedWaves(stacks.length, steps, waves) : []) io.err(`sei-infra fleet: ${line}\n`);
-
-    if (apply?.dryRun) {
-      io.out(
-        `${formatWaves(waves)}\n${stacks.length} stack(s) in ${waves.length} wave(s); --max-failures ${apply.maxFailures}; nothing was run\n`,
-      );
-      if (options.report) writeOutput(io.cwd, options.report, formatRolloutPlan(rolloutPlan(waves, apply.maxFailures)));
-      return EXIT.ok;
-    }
-
-    // Asked before anything else is looked at or touched: a refusal leaves no trace.
-    if (apply && !(await approveApply(waves, { yes: apply.yes, ask: io.ask, err: io.err }))) return EXIT.failed;
-    const engine = findEngine(io.env, io.cwd);
-    const encryption = stateEncryptionOf(loaded.platform);
-    checkStateEncryption(encryption, engine, io.env);
-    const startedAt = new Date();
-    const workDir = resolve(io.cwd, options.workDir);
-    const runDir = join(workDir, "runs", `${startedAt.toISOString().replace(/[:.]/g, "-")}-${command}-${process.pid}`);
-    const logDir = options.logs ? resolve(io.cwd, options.logs) : join(runDir, "logs");
-    const outdir = join(runDir, "out");
-    mkdirSync(runDir, { recursive: true });
-    mkdirSync(logDir, { recursive: true });
-    mkdirSync(join(workDir, "data", engine.name), { recursive: true, mode: 0o700 });
-    io.err(
-      `sei-infra fleet ${command}: ${stacks.length} stack(s)${apply ? ` in ${waves.length} wave(s)` : ""}, ${engineLabel(engine)}, concurrency ${options.concurrency}\n`,
-    );
-
-    const synthLog = join(runDir, "synth.log");
-    const synth = await synthesize(stacks, { root: io.cwd, outdir, log: synthLog, env: io.env });
-    if (!synth.ok) {
-      io.err(
-        `${readFileSync(synthLog, "utf8")}sei-infra fleet: synthesis failed (log: ${relative(io.cwd, synthLog)}); nothing ran\n`,
-      );
-      return EXIT.failed;
-    }
-    io.err(`synthesized ${stacks.length} stack(s) in ${duration(synth.ms)}\n`);
-
-    let stopped = false;
-    const stop = () => {
-      if (!stopped)
-        io.err("\nsei-infra fleet: interrupted: no further stack starts; running engines stop at a safe point\n");
-      stopped = true;
-      interruptEngines();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    const progress = createProgress({
-      total: stacks.length,
-      concurrency: options.concurrency,
-      live: io.live,
-      write: io.err,
-    });
-    const allowed = budget ? failuresAllowed(budget, stacks.length) : Infinity;
-    let reports: StackReport[];
-    try {
-      const context = {
-        command,
-        engine,
-        cwd: io.cwd,
-        outdir,
-        dataDir: join(workDir, "data", engine.name),
-        logDir,
-        lockTimeout: options.lockTimeout,
-        env: io.env,
-        rewriteStates: rewritesStates(encryption),
-      };
-      reports = await runWaves(waves, {
-        concurrency: options.concurrency,
-        failuresAllowed: allowed,
-        budgetLabel: budget ? formatBudget(budget) : "",
-        namedWaves: command === "apply",
-        run: (stack, wave) => runStack(stack, wave, context),
-        skip: skipped,
-        onWave: (wave, index, count) => progress.wave(wave, index, count),
-        onStart: (stack) => progress.start(stack),
-        onDone: (report) => progress.done(report),
-        stopped: () => stopped,
-      });
-    } finally {
-      progress.finish();
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      rmSync(outdir, { recursive: true, force: true });
-    }
-
-    const report: FleetReport = {
-      schemaVersion: REPORT_VERSION,
-      command,
-      selection: {
-        municipalities: options.municipalities,
-        ...(options.only ? { only: [...options.only] } : {}),
-        ...(options.tiers ? { tiers: [...options.tiers] } : {}),
-        ...(options.phases ? { phases: [...options.phases] } : {}),
-        ...(options.clusters ? { clusters: [...options.clusters] } : {}),
-        ...(options.changedSince !== undefined ? { changedSince: options.changedSince } : {}),
-      },
-      engine,
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      concurrency: options.concurrency,
-      maxFailures: apply ? apply.maxFailures : null,
-      waves: waves.map((w) => ({ name: w.name, stacks: w.stacks.map((s) => s.name) })),
-      summary: summarize(reports),
-      stacks: reports,
-    };
-    writeReports(report, options, io, logDir);
-    io.out(finalSummary(report));
-    return exitCodeOf(reports);
+    const prepared = await prepare(command, options, io);
+    if (typeof prepared === "number") return prepared;
+    const reports = await rollout(prepared, io);
+    return finish(prepared, reports, io);
   });
+}
+
+/**
+ * Everything before the first stack runs: options checked, the selection
+ * loaded (and narrowed to the saved plans with --plans), the waves, the
+ * approval, the engine, the work folders and one synthesis. Returns an exit
+ * code when the run ends here (a dry run, nothing selected, no approval, a
+ * failed synthesis).
+ */
+async function prepare(
+  command: FleetCommand,
+  options: RunOptions | ApplyOptions,
+  io: FleetIo,
+): Promise<PreparedRun | number> {
+  if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+    throw new UsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
+  if (parseDuration(options.lockTimeout) === undefined)
+    throw new UsageError(`--lock-timeout ${options.lockTimeout}: ${DURATION_HINT}`);
+  const apply = command === "apply" ? (options as ApplyOptions) : undefined;
+  if (apply?.dryRun && (options.summary || options.junit))
+    throw new UsageError(
+      "--summary and --junit report what a run did, and --dry-run runs nothing: leave them out (--report writes the planned waves)",
+    );
+  if (options.out !== undefined && command !== "plan") throw new UsageError("--out saves plans: it is for fleet plan");
+  const steps = apply ? parseWaves(apply.waves) : undefined;
+  const budget = apply ? parseFailureBudget(apply.maxFailures) : undefined;
+
+  const loaded = loadSelection(io.cwd, options, io.err);
+  if (!loaded.ok) return EXIT.failed;
+  const encryption = stateEncryptionOf(loaded.platform);
+  const saving = options.out !== undefined || apply?.plans !== undefined;
+  const key = saving ? savedPlanKey(encryption, options.out !== undefined ? "--out" : "--plans", io.env) : undefined;
+  let stacks = loaded.stacks;
+  let savedPlans: ReadonlyMap<string, SavedPlan> | undefined;
+  if (apply?.plans !== undefined) {
+    const saved = readSavedPlans(io.cwd, apply.plans, stacks, key!);
+    savedPlans = saved.plans;
+    stacks = stacks.filter((s) => saved.plans.has(s.name));
+    io.err(
+      `--plans ${printable(apply.plans)}: ${stacks.length} saved plan(s) of the selection${saved.notSelected.length > 0 ? `; not selected, left alone: ${saved.notSelected.join(", ")}` : ""}\n`,
+    );
+  }
+  if (stacks.length === 0) {
+    // Only --changed-since or --plans select nothing (the other flags refuse an empty selection): nothing to do is success.
+    io.out(`sei-infra fleet ${command}: no stack selected; nothing ran\n`);
+    return EXIT.ok;
+  }
+  const waves: Wave[] = steps
+    ? planWaves(stacks, steps, canaryChoice(apply?.canary, loaded.platform))
+    : [{ name: "all", stacks }];
+  for (const line of steps ? droppedWaves(stacks.length, steps, waves) : []) io.err(`sei-infra fleet: ${line}\n`);
+
+  if (apply?.dryRun) {
+    io.out(
+      `${formatWaves(waves)}\n${stacks.length} stack(s) in ${waves.length} wave(s); --max-failures ${apply.maxFailures}; nothing was run\n`,
+    );
+    if (options.report) writeOutput(io.cwd, options.report, formatRolloutPlan(rolloutPlan(waves, apply.maxFailures)));
+    return EXIT.ok;
+  }
+
+  // Asked before anything else is looked at or touched: a refusal leaves no trace.
+  if (apply && !(await approveApply(waves, { yes: apply.yes, ask: io.ask, err: io.err }))) return EXIT.failed;
+  const engine = findEngine(io.env, io.cwd);
+  checkStateEncryption(encryption, engine, io.env);
+  const startedAt = new Date();
+  const workDir = resolve(io.cwd, options.workDir);
+  const runDir = join(workDir, "runs", `${startedAt.toISOString().replace(/[:.]/g, "-")}-${command}-${process.pid}`);
+  const logDir = options.logs ? resolve(io.cwd, options.logs) : join(runDir, "logs");
+  const outdir = join(runDir, "out");
+  if (options.out !== undefined) prepareOutDir(io.cwd, options.out);
+  mkdirSync(runDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
+  mkdirSync(join(workDir, "data", engine.name), { recursive: true, mode: 0o700 });
+  io.err(
+    `sei-infra fleet ${command}: ${stacks.length} stack(s)${apply ? ` in ${waves.length} wave(s)` : ""}, ${engineLabel(engine)}, concurrency ${options.concurrency}\n`,
+  );
+
+  const synthLog = join(runDir, "synth.log");
+  const synth = await synthesize(stacks, { root: io.cwd, outdir, log: synthLog, env: io.env });
+  if (!synth.ok) {
+    io.err(
+      `${readFileSync(synthLog, "utf8")}sei-infra fleet: synthesis failed (log: ${relative(io.cwd, synthLog)}); nothing ran\n`,
+    );
+    return EXIT.failed;
+  }
+  io.err(`synthesized ${stacks.length} stack(s) in ${duration(synth.ms)}\n`);
+  const context: StackRunContext = {
+    command,
+    engine,
+    cwd: io.cwd,
+    outdir,
+    dataDir: join(workDir, "data", engine.name),
+    logDir,
+    lockTimeout: options.lockTimeout,
+    env: io.env,
+    rewriteStates: rewritesStates(encryption),
+    ...(options.out !== undefined ? { saveTo: { dir: options.out, key: key! } } : {}),
+    ...(savedPlans ? { savedPlans } : {}),
+  };
+  return { command, options, apply, stacks, waves, budget, engine, startedAt, logDir, outdir, context };
+}
+
+/** Saved plans hold every password: they exist only encrypted, and their records are signed from the passphrase. */
+function savedPlanKey(encryption: StateEncryptionPlan | null, flag: string, env: FleetIo["env"]): Buffer {
+  if (!encryption)
+    throw new UsageError(
+      `${flag}: saved plans hold every password of their stacks, so they are only kept encrypted: platform.yaml needs stateEncryption (docs/synth.md, "State encryption")`,
+    );
+  checkStateEncryption(encryption, { name: "opentofu" }, env);
+  return recordKey(env[passphraseVariables(encryption)[0]!]!);
+}
+
+/** The waves, at most --concurrency stacks at once, with progress; Ctrl-C starts no further stack. */
+async function rollout(run: PreparedRun, io: FleetIo): Promise<StackReport[]> {
+  let stopped = false;
+  const stop = () => {
+    if (!stopped)
+      io.err("\nsei-infra fleet: interrupted: no further stack starts; running engines stop at a safe point\n");
+    stopped = true;
+    interruptEngines();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const progress = createProgress({
+    total: run.stacks.length,
+    concurrency: run.options.concurrency,
+    live: io.live,
+    write: io.err,
+  });
+  try {
+    return await runWaves(run.waves, {
+      concurrency: run.options.concurrency,
+      failuresAllowed: run.budget ? failuresAllowed(run.budget, run.stacks.length) : Infinity,
+      budgetLabel: run.budget ? formatBudget(run.budget) : "",
+      namedWaves: run.command === "apply",
+      run: (stack, wave) => runStack(stack, wave, run.context),
+      skip: skipped,
+      onWave: (wave, index, count) => progress.wave(wave, index, count),
+      onStart: (stack) => progress.start(stack),
+      onDone: (report) => progress.done(report),
+      stopped: () => stopped,
+    });
+  } finally {
+    progress.finish();
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    rmSync(run.outdir, { recursive: true, force: true });
+  }
+}
+
+/** The report, summary and JUnit asked for, the summary beside saved plans, the final lines; the exit code. */
+function finish(run: PreparedRun, reports: StackReport[], io: FleetIo): number {
+  const { options } = run;
+  const report: FleetReport = {
+    schemaVersion: REPORT_VERSION,
+    command: run.command,
+    selection: {
+      municipalities: options.municipalities,
+      ...(options.only ? { only: [...options.only] } : {}),
+      ...(options.tiers ? { tiers: [...options.tiers] } : {}),
+      ...(options.phases ? { phases: [...options.phases] } : {}),
+      ...(options.clusters ? { clusters: [...options.clusters] } : {}),
+      ...(options.changedSince !== undefined ? { changedSince: options.changedSince } : {}),
+    },
+    engine: run.engine,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    concurrency: options.concurrency,
+    maxFailures: run.apply ? run.apply.maxFailures : null,
+    waves: run.waves.map((w) => ({ name: w.name, stacks: w.stacks.map((s) => s.name) })),
+    summary: summarize(reports),
+    stacks: reports,
+  };
+  writeReports(report, options, io, run.logDir);
+  io.out(finalSummary(report));
+  if (options.out !== undefined) {
+    writeOutput(io.cwd, join(options.out, SUMMARY_FILE), renderMarkdown(report));
+    const saved = readdirSync(resolve(io.cwd, options.out)).filter((name) => name.endsWith(".tfplan")).length;
+    io.out(
+      `saved ${saved} plan(s) in ${printable(options.out)}; review ${printable(join(options.out, SUMMARY_FILE))}, then: sei-infra fleet apply --plans ${printable(options.out)}\n`,
+    );
+  }
+  return exitCodeOf(reports);
 }
 
 function skipped(stack: FleetStack, wave: string | null, reason: string): StackReport {

@@ -25,7 +25,7 @@ export interface FleetIo {
  * planted at its predictable name is never written through, and a folder
  * inside the project reached through a link that leads out of it is refused.
  */
-export function writeOutput(cwd: string, file: string, text: string): void {
+export function writeOutput(cwd: string, file: string, text: string | Buffer, mode = 0o644): void {
   const path = resolve(cwd, file);
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -33,7 +33,7 @@ export function writeOutput(cwd: string, file: string, text: string): void {
     const temporary = `${path}.${process.pid}.tmp`;
     // A leftover of a killed run, or a planted link: removed (a link itself, never its target), then created anew.
     rmSync(temporary, { force: true });
-    writeFileSync(temporary, text, { flag: "wx" });
+    writeFileSync(temporary, text, { flag: "wx", mode });
     renameSync(temporary, path);
   } catch (error) {
     throw new UsageError(`cannot write ${printable(file)}: ${(error as Error).message}`);

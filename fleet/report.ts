@@ -27,6 +27,8 @@ const timingsSchema = z.strictObject({
   initMs: z.number().int().nonnegative().optional(),
   planMs: z.number().int().nonnegative().optional(),
   showMs: z.number().int().nonnegative().optional(),
+  /** `state pull`: the state's lineage and serial, for a saved plan (plan --out, apply --plans). */
+  stateMs: z.number().int().nonnegative().optional(),
   applyMs: z.number().int().nonnegative().optional(),
 });
 

@@ -1,16 +1,26 @@
 /**
- * One stack, one command: init, plan to a file, read the plan with
- * `show -json`, and for apply, apply exactly that saved plan — only when it
- * deletes or replaces no data-bearing resource.
+ * One stack, one command: init (skipped when nothing it depends on changed),
+ * plan to a file, decide from the plan, and for apply, apply exactly that
+ * saved plan — only when it deletes or replaces no data-bearing resource.
+ *
+ * OpenTofu streams the plan's machine-readable messages into a file while it
+ * plans (`-json-into`), and the decisions are read from that stream
+ * (fleet/plan-stream.ts): the providers start once per stack. Terraform, or a
+ * stream that cannot be trusted, falls back to `show -json` of the plan file.
+ *
+ * With `plan --out DIR` the stack's state identity (lineage, serial) is read
+ * before the plan and the plan is saved with its record (fleet/saved-plans.ts);
+ * with `apply --plans DIR` the saved plan is checked against the stack as it is
+ * now (configuration, state, engine), read with `show -json`, and applied.
  *
  * The engine runs in the synthesized stack folder with the stack's own
  * TF_DATA_DIR (outside the synthesized output, so a new synthesis keeps it),
  * never asks for input, waits up to --lock-timeout for a state lock, and
  * prints no colour. The plan file holds the state, passwords included: it
  * lives in the stack's private data folder and is deleted when the stack is
- * done. Its `show -json` is parsed in memory and never written anywhere.
+ * done. Its JSON is parsed in memory and never written anywhere.
  */
-import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import {
   countChanges,
@@ -26,8 +36,19 @@ import {
 } from "./classify.ts";
 import type { Engine } from "./engine.ts";
 import { openStackLog, runEngine, type EngineCall, type StackLog } from "./engine-process.ts";
+import { planFromStream } from "./plan-stream.ts";
 import { stackReportOf, type FleetCommand, type StackReport, type StackStatus } from "./report.ts";
+import {
+  movedSince,
+  readPlanFile,
+  savePlan,
+  sha256,
+  stateIdentity,
+  type SavedPlan,
+  type StateIdentity,
+} from "./saved-plans.ts";
 import type { FleetStack } from "./selection.ts";
+import { configDigest, forgetInit, initKey, rememberInit, reuseInit } from "./stack-folder.ts";
 
 export interface StackRunContext {
   readonly command: FleetCommand;
@@ -46,9 +67,13 @@ export interface StackRunContext {
    * the empty plan writes the state again under the new key (fleet/state-encryption.ts).
    */
   readonly rewriteStates: boolean;
+  /** plan --out: the folder (relative to cwd) the plans are saved in, and the key that signs their records. */
+  readonly saveTo?: { readonly dir: string; readonly key: Buffer };
+  /** apply --plans: the saved plan of each selected stack. */
+  readonly savedPlans?: ReadonlyMap<string, SavedPlan>;
 }
 
-type Timings = StackReport["timings"];
+type Timings = { -readonly [K in keyof StackReport["timings"]]: StackReport["timings"][K] };
 
 interface Outcome {
   readonly status: StackStatus;
@@ -58,12 +83,20 @@ interface Outcome {
   readonly error?: string;
 }
 
+/** One stack's engine calls: where they run, and the private files of its data folder. */
+interface StackCall extends EngineCall {
+  readonly dataDir: string;
+  readonly planFile: string;
+  readonly stream: string;
+  readonly lock: string;
+  readonly timings: Timings;
+}
+
 export async function runStack(stack: FleetStack, wave: string | null, context: StackRunContext): Promise<StackReport> {
   const started = Date.now();
   const dataDir = join(context.dataDir, stack.name);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   chmodSync(dataDir, 0o700);
-  const planFile = join(dataDir, "fleet.tfplan");
   const logPath = join(context.logDir, `${stack.name}.log`);
   let log: StackLog;
   try {
@@ -73,24 +106,30 @@ export async function runStack(stack: FleetStack, wave: string | null, context: 
       error: `cannot write its log ${relative(context.cwd, logPath)}: ${(error as Error).message}`,
     });
   }
-  const call: EngineCall = {
+  const call: StackCall = {
     engine: context.engine,
     cwd: join(context.outdir, "stacks", stack.name),
     env: { ...context.env, TF_DATA_DIR: dataDir, TF_IN_AUTOMATION: "1", TF_INPUT: "0", CHECKPOINT_DISABLE: "1" },
     log,
+    dataDir,
+    planFile: join(dataDir, "fleet.tfplan"),
+    stream: join(dataDir, "fleet.plan.jsonl"),
+    lock: `-lock-timeout=${context.lockTimeout}`,
+    timings: {},
   };
-  const timings: { -readonly [K in keyof Timings]: Timings[K] } = {};
   let outcome: Outcome;
   try {
     log.note(
       `# sei-infra fleet ${context.command} ${stack.name} (${stack.tier}, cluster ${stack.cluster}${wave ? `, wave ${wave}` : ""})`,
     );
-    outcome = await steps(call, context, planFile, timings);
+    const saved = context.savedPlans?.get(stack.name);
+    outcome = saved ? await applySaved(call, context, saved) : await planAndApply(call, context, stack);
   } catch (error) {
     outcome = { status: "failed", error: error instanceof Error ? error.message : String(error) };
     log.note(`# ${outcome.error}`);
   } finally {
-    rmSync(planFile, { force: true });
+    rmSync(call.planFile, { force: true });
+    rmSync(call.stream, { force: true });
   }
   log.note(`# ${stack.name}: ${outcome.status}${outcome.error ? `: ${outcome.error}` : ""}`);
   log.close();
@@ -101,25 +140,38 @@ export async function runStack(stack: FleetStack, wave: string | null, context: 
     durationMs: Date.now() - started,
     log: relative(context.cwd, logPath),
     error: outcome.error ?? null,
-    timings,
+    timings: call.timings,
   });
 }
 
-async function steps(
-  call: EngineCall,
-  context: StackRunContext,
-  planFile: string,
-  timings: { -readonly [K in keyof Timings]: Timings[K] },
-): Promise<Outcome> {
-  const lock = `-lock-timeout=${context.lockTimeout}`;
-  const init = await runEngine(call, ["init", "-input=false", "-no-color", lock]);
-  timings.initMs = init.ms;
-  if (init.code !== 0) return failed(call.log, "init", init.code);
+async function planAndApply(call: StackCall, context: StackRunContext, stack: FleetStack): Promise<Outcome> {
+  // Read before init puts a lock file into the folder: the digest is of what synthesis wrote.
+  const digest = context.saveTo ? configDigest(call.cwd) : undefined;
+  const key = initKey(call.cwd, call.engine, call.env);
+  const skipped = reuseInit(call.cwd, call.dataDir, key);
+  if (skipped) call.log.note("# init skipped: backend, providers and engine as at this stack's last init");
+  else {
+    const init = await initialize(call, key);
+    if (init) return init;
+  }
+  let state: StateIdentity | null = null;
+  if (context.saveTo) {
+    const pulled = await pullState(call);
+    if ("status" in pulled) return pulled;
+    state = pulled.state;
+  }
 
   // A normal plan for drift too: it refreshes like a refresh-only plan, and its resource_changes tell
   // real drift (what the plan would set back) from the engine's noise (fleet/classify.ts).
-  const plan = await runEngine(call, ["plan", "-input=false", "-no-color", lock, `-out=${planFile}`]);
-  timings.planMs = plan.ms;
+  let plan = await runPlan(call);
+  // A data folder kept from an older init that the engine does not accept any more: init, and plan once more.
+  // ("… run: tofu init", "please run \"tofu init\"": the engine's words, never the echo of an earlier init.)
+  if (plan.code !== 0 && skipped && /\brun:?\s+"?(?:tofu|terraform) init\b/.test(call.log.tail())) {
+    call.log.note("# the engine asks for init: init, then plan again");
+    const init = await initialize(call, key);
+    if (init) return init;
+    plan = await runPlan(call);
+  }
   if (plan.code !== 0) {
     const refused = engineRefusals(call.log.tail());
     if (refused.length > 0)
@@ -127,10 +179,8 @@ async function steps(
     return failed(call.log, "plan", plan.code);
   }
 
-  const show = await runEngine(call, ["show", "-json", "-no-color", planFile], { captureStdout: true });
-  timings.showMs = show.ms;
-  if (show.code !== 0) return failed(call.log, "show -json", show.code);
-  const json: PlanJson = parsePlanJson(show.stdout ?? "");
+  const json = await readPlan(call, true);
+  if ("status" in json) return json;
   const counts = countChanges(json);
   const drifted = driftedAddresses(json);
 
@@ -144,23 +194,128 @@ async function steps(
     };
   }
 
-  const refused = dataBearingDeletes(json);
-  if (refused.length > 0) {
-    call.log.note(`# refused: the plan deletes or replaces ${refused.join(", ")}; nothing was applied`);
-    return {
-      status: "refused",
-      counts,
-      drifted,
-      refused,
-      error: refusal(refused, "the plan deletes or replaces data-bearing resources"),
-    };
+  const refused = refusedDeletes(call.log, json, counts, drifted);
+  if (refused) return refused;
+  const applies = hasChanges(json) || context.rewriteStates;
+  if (!applies) return { status: "no-changes", counts };
+  if (context.command === "plan") {
+    if (context.saveTo) {
+      const plan = readFileSync(call.planFile);
+      savePlan(
+        context.cwd,
+        context.saveTo.dir,
+        plan,
+        {
+          schemaVersion: 1,
+          stack: stack.name,
+          engine: { name: call.engine.name, version: call.engine.version },
+          plannedAt: new Date().toISOString(),
+          configDigest: digest!,
+          state,
+          planDigest: sha256(plan),
+          summary: { ...counts, drifted },
+        },
+        context.saveTo.key,
+      );
+      call.log.note(`# saved the plan in ${context.saveTo.dir}/${stack.name}.tfplan`);
+    }
+    return hasChanges(json) ? { status: "changes", counts, drifted } : { status: "no-changes", counts };
   }
-  if (!hasChanges(json) && !(context.command === "apply" && context.rewriteStates))
-    return { status: "no-changes", counts };
-  if (context.command === "plan") return { status: "changes", counts, drifted };
+  return applyPlan(call, counts, drifted);
+}
 
-  const apply = await runEngine(call, ["apply", "-input=false", "-no-color", lock, planFile]);
-  timings.applyMs = apply.ms;
+/**
+ * apply --plans: the saved plan, only while the stack is what it was planned
+ * against (engine, configuration, state); read with show -json (the decisions
+ * come from the plan itself, not from its record) and applied.
+ */
+async function applySaved(call: StackCall, context: StackRunContext, saved: SavedPlan): Promise<Outcome> {
+  const digest = configDigest(call.cwd);
+  const key = initKey(call.cwd, call.engine, call.env);
+  if (reuseInit(call.cwd, call.dataDir, key)) call.log.note("# init skipped: as at this stack's last init");
+  else {
+    const init = await initialize(call, key);
+    if (init) return init;
+  }
+  const pulled = await pullState(call);
+  if ("status" in pulled) return pulled;
+  const why = movedSince(saved.record, { engine: call.engine, configDigest: digest, state: pulled.state });
+  if (why) {
+    call.log.note(`# refused: ${why}; nothing was applied`);
+    return { status: "refused", error: `saved plan refused: ${why}` };
+  }
+  writeFileSync(call.planFile, readPlanFile(saved), { mode: 0o600 });
+  const json = await readPlan(call, false);
+  if ("status" in json) return json;
+  const counts = countChanges(json);
+  const drifted = driftedAddresses(json);
+  const refused = refusedDeletes(call.log, json, counts, drifted);
+  if (refused) return refused;
+  if (!hasChanges(json) && !context.rewriteStates) return { status: "no-changes", counts };
+  return applyPlan(call, counts, drifted);
+}
+
+async function initialize(call: StackCall, key: string): Promise<Outcome | undefined> {
+  forgetInit(call.dataDir);
+  const init = await runEngine(call, ["init", "-input=false", "-no-color", call.lock]);
+  call.timings.initMs = (call.timings.initMs ?? 0) + init.ms;
+  if (init.code !== 0) return failed(call.log, "init", init.code);
+  rememberInit(call.cwd, call.dataDir, key);
+  return undefined;
+}
+
+function runPlan(call: StackCall) {
+  const args = ["plan", "-input=false", "-no-color", call.lock, `-out=${call.planFile}`];
+  // OpenTofu writes the machine-readable messages beside its usual output, which stays in the log.
+  if (call.engine.name === "opentofu") args.push(`-json-into=${call.stream}`);
+  return runEngine(call, args).then((result) => {
+    call.timings.planMs = (call.timings.planMs ?? 0) + result.ms;
+    return result;
+  });
+}
+
+/** The plan's JSON: from the plan's own stream when there is one it can trust, else `show -json` of the plan file. */
+async function readPlan(call: StackCall, streamed: boolean): Promise<PlanJson | Outcome> {
+  if (streamed && call.engine.name === "opentofu") {
+    const plan = planFromStream(readFileSync(call.stream, "utf8"));
+    if (plan) return plan;
+    call.log.note("# the plan's JSON stream is not one this version reads in full: reading the plan with show -json");
+  }
+  const show = await runEngine(call, ["show", "-json", "-no-color", call.planFile], { captureStdout: true });
+  call.timings.showMs = show.ms;
+  if (show.code !== 0) return failed(call.log, "show -json", show.code);
+  return parsePlanJson(show.stdout ?? "");
+}
+
+/** The state's lineage and serial (`state pull`; the state itself is parsed in memory and dropped). */
+async function pullState(call: StackCall): Promise<{ state: StateIdentity | null } | Outcome> {
+  const pull = await runEngine(call, ["state", "pull"], { captureStdout: true });
+  call.timings.stateMs = pull.ms;
+  if (pull.code !== 0) return failed(call.log, "state pull", pull.code);
+  return { state: stateIdentity(pull.stdout ?? "") };
+}
+
+function refusedDeletes(
+  log: StackLog,
+  json: PlanJson,
+  counts: ChangeCounts,
+  drifted: readonly string[],
+): Outcome | undefined {
+  const refused = dataBearingDeletes(json);
+  if (refused.length === 0) return undefined;
+  log.note(`# refused: the plan deletes or replaces ${refused.join(", ")}; nothing was applied`);
+  return {
+    status: "refused",
+    counts,
+    drifted,
+    refused,
+    error: refusal(refused, "the plan deletes or replaces data-bearing resources"),
+  };
+}
+
+async function applyPlan(call: StackCall, counts: ChangeCounts, drifted: readonly string[]): Promise<Outcome> {
+  const apply = await runEngine(call, ["apply", "-input=false", "-no-color", call.lock, call.planFile]);
+  call.timings.applyMs = apply.ms;
   if (apply.code !== 0) return { ...failed(call.log, "apply", apply.code), counts, drifted };
   return { status: "applied", counts, drifted };
 }

@@ -1,0 +1,71 @@
+/**
+ * What a synthesized stack folder is, as the fleet needs to know it:
+ *
+ * - its configuration digest: every file of the folder (cdk.tf.json, the
+ *   packaged chart, a lock file if synthesis writes one), so a saved plan
+ *   records exactly what it was made from and `apply --plans` sees any change
+ *   of code, data or chart since;
+ * - whether `init` can be skipped: init installs the providers and sets up the
+ *   backend, which only the `terraform` block (backend, required providers,
+ *   encryption), the engine and its CLI configuration decide. When none of
+ *   them changed since the stack's last successful init, the data folder is
+ *   still right and only the dependency lock file init wrote is missing (the
+ *   synthesized output is new each run): it is kept in the data folder and put
+ *   back. A plan that fails after a skipped init is retried once after a real
+ *   one (fleet/stack-run.ts), so a stale data folder costs a retry, never a
+ *   wrong result.
+ */
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Engine } from "./engine.ts";
+
+export const LOCK_FILE = ".terraform.lock.hcl";
+const INIT_KEY = "init.key";
+const INIT_LOCK = "init.lock.hcl";
+
+/** sha256 (hex) of the stack folder's files: names, sizes and contents, in name order, before the engine ran. */
+export function configDigest(stackFolder: string): string {
+  const hash = createHash("sha256");
+  for (const entry of readdirSync(stackFolder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    // Synthesis writes regular files only; anything else is not configuration and would make the digest lie.
+    if (!entry.isFile()) throw new Error(`${entry.name} in the synthesized stack folder is not a regular file`);
+    const content = readFileSync(join(stackFolder, entry.name));
+    hash.update(`${entry.name}\0${content.length}\0`).update(createHash("sha256").update(content).digest());
+  }
+  return hash.digest("hex");
+}
+
+/** What a stack's init depends on; equal keys mean the data folder of the last init is still right. */
+export function initKey(stackFolder: string, engine: Engine, env: NodeJS.ProcessEnv): string {
+  const config = JSON.parse(readFileSync(join(stackFolder, "cdk.tf.json"), "utf8")) as { terraform?: unknown };
+  return createHash("sha256")
+    .update(JSON.stringify([engine.path, engine.version, env.TF_CLI_CONFIG_FILE ?? "", config.terraform ?? null]))
+    .digest("hex");
+}
+
+/**
+ * True when init can be skipped: the data folder was initialized under the same
+ * key, and the lock file that init wrote is put back into the stack folder. A
+ * lock file already there (synthesis may write one) must be that same file.
+ */
+export function reuseInit(stackFolder: string, dataDir: string, key: string): boolean {
+  const keyFile = join(dataDir, INIT_KEY);
+  const kept = join(dataDir, INIT_LOCK);
+  if (!existsSync(keyFile) || readFileSync(keyFile, "utf8") !== key || !existsSync(kept)) return false;
+  const lock = join(stackFolder, LOCK_FILE);
+  if (existsSync(lock)) return readFileSync(lock).equals(readFileSync(kept));
+  copyFileSync(kept, lock);
+  return true;
+}
+
+/** After a successful init: its key and the lock file it wrote, for the next run. */
+export function rememberInit(stackFolder: string, dataDir: string, key: string): void {
+  if (existsSync(join(stackFolder, LOCK_FILE))) copyFileSync(join(stackFolder, LOCK_FILE), join(dataDir, INIT_LOCK));
+  writeFileSync(join(dataDir, INIT_KEY), key);
+}
+
+/** Before a real init: the next run inits again unless this one succeeds. */
+export function forgetInit(dataDir: string): void {
+  rmSync(join(dataDir, INIT_KEY), { force: true });
+}
