@@ -177,6 +177,7 @@ interface EmitArgs extends SelectArgs {
   readonly serviceAccount?: string;
   readonly envSecret?: string;
   readonly reportsClaim?: string;
+  readonly driftSchedule?: string;
   readonly check: boolean;
 }
 
@@ -200,6 +201,7 @@ const emit: CommandSpec<EmitArgs> = {
       .option("--service-account <name>", "k8s-job: service account of the pods")
       .option("--env-secret <name>", "k8s-job: Secret whose keys become the pods' environment")
       .option("--reports-claim <name>", "k8s-job: ReadWriteMany claim for reports and logs")
+      .option("--drift-schedule <cron>", "when the scheduled fleet drift runs (cron, UTC; default 17 3 * * *)")
       .option("--check", "write nothing; exit 1 when the pipeline in --output is stale (for CI)", false),
   run: (args, io) =>
     fleetEmit(

@@ -103,6 +103,8 @@ interface PreparedRun {
   readonly options: RunOptions;
   readonly apply: ApplyOptions | undefined;
   readonly stacks: readonly FleetStack[];
+  /** apply --plans: stacks whose saved plan had no changes; reported, never run. */
+  readonly unchanged: readonly FleetStack[];
   readonly waves: readonly Wave[];
   readonly budget: FailureBudget | undefined;
   readonly engine: Engine;
@@ -154,23 +156,30 @@ async function prepare(
   const key = saving ? savedPlanKey(encryption, options.out !== undefined ? "--out" : "--plans", io.env) : undefined;
   let stacks = loaded.stacks;
   let savedPlans: ReadonlyMap<string, SavedPlan> | undefined;
+  let unchanged: FleetStack[] = [];
   if (apply?.plans !== undefined) {
     const saved = readSavedPlans(io.cwd, apply.plans, stacks, key!);
     savedPlans = saved.plans;
-    stacks = stacks.filter((s) => saved.plans.has(s.name));
+    // Exactly the saved plans: a stack with none is not selected; one whose plan had no changes runs nothing.
+    unchanged = stacks.filter((s) => saved.plans.get(s.name)?.planFile === null);
+    stacks = stacks.filter((s) => saved.plans.get(s.name)?.planFile);
     io.err(
-      `--plans ${printable(apply.plans)}: ${stacks.length} saved plan(s) of the selection${saved.notSelected.length > 0 ? `; not selected, left alone: ${saved.notSelected.join(", ")}` : ""}\n`,
+      `--plans ${printable(apply.plans)}: ${stacks.length} plan(s) to apply, ${unchanged.length} without changes${saved.notSelected.length > 0 ? `; not selected, left alone: ${saved.notSelected.join(", ")}` : ""}\n`,
     );
   }
-  if (stacks.length === 0) {
+  if (stacks.length === 0 && unchanged.length === 0) {
     // Only --changed-since or --plans select nothing (the other flags refuse an empty selection): nothing to do is success.
     io.out(`sei-infra fleet ${command}: no stack selected; nothing ran\n`);
     return EXIT.ok;
   }
-  const waves: Wave[] = steps
-    ? planWaves(stacks, steps, canaryChoice(apply?.canary, loaded.platform))
-    : [{ name: "all", stacks }];
-  for (const line of steps ? droppedWaves(stacks.length, steps, waves) : []) io.err(`sei-infra fleet: ${line}\n`);
+  const waves: Wave[] =
+    stacks.length === 0
+      ? []
+      : steps
+        ? planWaves(stacks, steps, canaryChoice(apply?.canary, loaded.platform))
+        : [{ name: "all", stacks }];
+  for (const line of steps && stacks.length > 0 ? droppedWaves(stacks.length, steps, waves) : [])
+    io.err(`sei-infra fleet: ${line}\n`);
 
   if (apply?.dryRun) {
     io.out(
@@ -198,7 +207,11 @@ async function prepare(
   );
 
   const synthLog = join(runDir, "synth.log");
-  const synth = await synthesize(stacks, { root: io.cwd, outdir, log: synthLog, env: io.env });
+  // Nothing to synthesize when every saved plan is without changes (an empty SEI_ONLY would mean every stack).
+  const synth =
+    stacks.length > 0
+      ? await synthesize(stacks, { root: io.cwd, outdir, log: synthLog, env: io.env })
+      : { ok: true, ms: 0 };
   if (!synth.ok) {
     io.err(
       `${readFileSync(synthLog, "utf8")}sei-infra fleet: synthesis failed (log: ${relative(io.cwd, synthLog)}); nothing ran\n`,
@@ -219,7 +232,7 @@ async function prepare(
     ...(options.out !== undefined ? { saveTo: { dir: options.out, key: key! } } : {}),
     ...(savedPlans ? { savedPlans } : {}),
   };
-  return { command, options, apply, stacks, waves, budget, engine, startedAt, logDir, outdir, context };
+  return { command, options, apply, stacks, unchanged, waves, budget, engine, startedAt, logDir, outdir, context };
 }
 
 /** Saved plans hold every password: they exist only encrypted, and their records are signed from the passphrase. */
@@ -273,6 +286,7 @@ async function rollout(run: PreparedRun, io: FleetIo): Promise<StackReport[]> {
 /** The report, summary and JUnit asked for, the summary beside saved plans, the final lines; the exit code. */
 function finish(run: PreparedRun, reports: StackReport[], io: FleetIo): number {
   const { options } = run;
+  reports = [...reports, ...run.unchanged.map((s) => stackReportOf(s, null, "no-changes"))];
   const report: FleetReport = {
     schemaVersion: REPORT_VERSION,
     command: run.command,

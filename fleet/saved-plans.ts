@@ -11,7 +11,10 @@
  *   DIR/<stack>.json     its record: the engine, the stack folder's
  *                        configuration digest (fleet/stack-folder.ts), the
  *                        state's lineage and serial before the plan, the plan
- *                        file's digest, the plan's summary, and a MAC
+ *                        file's digest, the plan's summary, and a MAC; a
+ *                        stack whose plan had no changes has a record with
+ *                        no plan file (planDigest null): apply reports it
+ *                        `no-changes` and runs nothing for it
  *   DIR/summary.md       the plan run's summary, for the person who approves
  *
  * DIR comes back from CI artifacts, which anyone who can push a branch shapes,
@@ -56,8 +59,11 @@ const recordSchema = z.strictObject({
   configDigest: z.string().regex(/^[0-9a-f]{64}$/),
   /** The state the plan was made against; null when the stack had none yet. */
   state: stateSchema.nullable(),
-  /** sha256 of the plan file. */
-  planDigest: z.string().regex(/^[0-9a-f]{64}$/),
+  /** sha256 of the plan file; null when the plan had no changes and none was saved. */
+  planDigest: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .nullable(),
   summary: z.strictObject({
     add: z.number().int().nonnegative(),
     change: z.number().int().nonnegative(),
@@ -94,17 +100,17 @@ export function prepareOutDir(cwd: string, dir: string): string {
   return path;
 }
 
-/** Writes a stack's plan file and its signed record into DIR (each whole or not at all, mode 600). */
-export function savePlan(cwd: string, dir: string, plan: Buffer, record: UnsignedRecord, key: Buffer): void {
-  writeOutput(cwd, join(dir, `${record.stack}.tfplan`), plan, 0o600);
+/** Writes a stack's plan file (none for a plan without changes) and its signed record into DIR (each whole or not at all, mode 600). */
+export function savePlan(cwd: string, dir: string, plan: Buffer | null, record: UnsignedRecord, key: Buffer): void {
+  if (plan) writeOutput(cwd, join(dir, `${record.stack}.tfplan`), plan, 0o600);
   const signed: SavedPlanRecord = { ...record, mac: macOf(record, key) };
   writeOutput(cwd, join(dir, `${record.stack}.json`), `${JSON.stringify(signed, null, 2)}\n`, 0o600);
 }
 
 export interface SavedPlan {
   readonly record: SavedPlanRecord;
-  /** Absolute path of the plan file; read (bounded, checked against planDigest) when its stack runs. */
-  readonly planFile: string;
+  /** Absolute path of the plan file (read, bounded and checked against planDigest, when its stack runs); null for no changes. */
+  readonly planFile: string | null;
 }
 
 /**
@@ -142,10 +148,7 @@ export function readSavedPlans(
   const plans = new Map<string, SavedPlan>();
   const notSelected: string[] = [];
   for (const [stack, kinds] of [...found].sort(([a], [b]) => a.localeCompare(b))) {
-    if (!kinds.has("tfplan") || !kinds.has("json"))
-      throw new UsageError(
-        `${label(`${stack}.${kinds.has("json") ? "json" : "tfplan"}`)}: has no ${kinds.has("json") ? "plan file" : "record"} beside it`,
-      );
+    if (!kinds.has("json")) throw new UsageError(`${label(`${stack}.tfplan`)}: has no record beside it`);
     if (!selected.has(stack)) {
       notSelected.push(stack);
       continue;
@@ -159,13 +162,18 @@ export function readSavedPlans(
       );
     if (record.stack !== stack)
       throw new UsageError(`${label(`${stack}.json`)}: is the record of ${printable(record.stack)}, not of ${stack}`);
-    plans.set(stack, { record, planFile: join(path, `${stack}.tfplan`) });
+    if ((record.planDigest !== null) !== kinds.has("tfplan"))
+      throw new UsageError(
+        `${label(`${stack}.json`)}: ${kinds.has("tfplan") ? "records a plan without changes, yet a plan file is beside it" : "has no plan file beside it"}`,
+      );
+    plans.set(stack, { record, planFile: record.planDigest === null ? null : join(path, `${stack}.tfplan`) });
   }
   return { plans, notSelected };
 }
 
 /** A saved plan's bytes, bounded, never through a link, and exactly the file its record names. */
 export function readPlanFile(saved: SavedPlan): Buffer {
+  if (saved.planFile === null) throw new Error("the saved plan has no changes: there is no plan file to apply");
   let bytes: Buffer | undefined;
   try {
     bytes = readRegularFile(saved.planFile, MAX_PLAN_BYTES);

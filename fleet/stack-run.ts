@@ -197,10 +197,9 @@ async function planAndApply(call: StackCall, context: StackRunContext, stack: Fl
   const refused = refusedDeletes(call.log, json, counts, drifted);
   if (refused) return refused;
   const applies = hasChanges(json) || context.rewriteStates;
-  if (!applies) return { status: "no-changes", counts };
   if (context.command === "plan") {
     if (context.saveTo) {
-      const plan = readFileSync(call.planFile);
+      const plan = applies ? readFileSync(call.planFile) : null;
       savePlan(
         context.cwd,
         context.saveTo.dir,
@@ -212,15 +211,16 @@ async function planAndApply(call: StackCall, context: StackRunContext, stack: Fl
           plannedAt: new Date().toISOString(),
           configDigest: digest!,
           state,
-          planDigest: sha256(plan),
+          planDigest: plan ? sha256(plan) : null,
           summary: { ...counts, drifted },
         },
         context.saveTo.key,
       );
-      call.log.note(`# saved the plan in ${context.saveTo.dir}/${stack.name}.tfplan`);
+      call.log.note(`# saved the ${plan ? "plan" : "record of a plan without changes"} in ${context.saveTo.dir}`);
     }
     return hasChanges(json) ? { status: "changes", counts, drifted } : { status: "no-changes", counts };
   }
+  if (!applies) return { status: "no-changes", counts };
   return applyPlan(call, counts, drifted);
 }
 

@@ -1,19 +1,32 @@
 /**
- * A GitHub Actions workflow for a rollout: one job per wave, each a matrix
+ * A GitHub Actions workflow for a rollout: a `plan` job that plans every stack
+ * and uploads the saved plans (`fleet plan --out fleet-plans`) with their
+ * summary in the job summary; an `approve` job in the environment `sei-fleet`
+ * (its required reviewers, set in the repository's settings, approve the run
+ * there); then one job per wave, each a matrix
  * over its stacks (GitHub allows 256 entries per matrix, so a larger wave is
  * split into parts), `fail-fast: false` so a failed stack does not cancel the
  * others, `max-parallel` from --concurrency, and a concurrency group per
  * stack so two runs never apply one stack at once. A gate job before each
  * later wave fails past the failure budget; the report job always runs and
  * merges the per-stack reports into one, also written to the job summary.
+ * Each stack job applies its saved plan (`--plans`), never a new one.
+ *
+ * Beside it, a second workflow runs the scheduled tasks (`on: schedule`), one
+ * job per task, each only at its own cron (or by hand with its name).
  */
 import { stringify } from "yaml";
 import {
   GENERATED,
   LOGS_DIR,
   MERGED,
+  APPROVAL_ENVIRONMENT,
+  PLANS_DIR,
+  PLAN_SUMMARY,
   REPORTS_DIR,
   applyCommand,
+  planCommand,
+  scheduledTasks,
   gateCommand,
   gateId,
   mergeCommand,
@@ -22,23 +35,47 @@ import {
 } from "./jobs.ts";
 
 export const GITHUB_FILE = "sei-fleet-rollout.yml";
+export const GITHUB_SCHEDULE_FILE = "sei-fleet-schedule.yml";
 /** GitHub's limit of jobs one matrix may generate. */
 export const MATRIX_LIMIT = 256;
 
 const ARTIFACT_PREFIX = "fleet-report-";
 
 export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): string {
-  const setup = [
-    { uses: "actions/checkout@v4" },
-    { uses: "actions/setup-node@v4", with: { "node-version": 20, cache: "npm" } },
-    ...options.setup.map((run) => ({ run })),
-  ];
+  const setup = setupSteps(options);
   const download = {
     uses: "actions/download-artifact@v4",
     with: { pattern: `${ARTIFACT_PREFIX}*`, path: REPORTS_DIR, "merge-multiple": true },
   };
   const jobs: Record<string, unknown> = {};
-  let previous: string[] = [];
+  jobs.plan = {
+    name: "plan every stack",
+    "runs-on": runsOn,
+    ...(options.image ? { container: options.image } : {}),
+    steps: [
+      ...stackSetup(options),
+      {
+        name: "fleet plan",
+        ...secretEnv(options),
+        run: `${planCommand(options)}; status=$?; cat ${PLAN_SUMMARY} >> "$GITHUB_STEP_SUMMARY"; exit $status`,
+        shell: "bash {0}",
+      },
+      {
+        if: "${{ always() }}",
+        uses: "actions/upload-artifact@v4",
+        with: { name: PLANS_ARTIFACT, path: `${PLANS_DIR}/\n${LOGS_DIR}/\n`, "if-no-files-found": "ignore" },
+      },
+    ],
+  };
+  jobs.approve = {
+    name: "approve the saved plans",
+    needs: ["plan"],
+    // The environment's required reviewers approve here; the waves wait for it.
+    environment: APPROVAL_ENVIRONMENT,
+    "runs-on": runsOn,
+    steps: [{ run: `echo "approved: the saved plans are applied as reviewed"` }],
+  };
+  let previous: string[] = ["approve"];
   options.waves.forEach((wave, i) => {
     let needs = previous;
     if (i > 0) {
@@ -66,13 +103,8 @@ export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): stri
         concurrency: { group: "sei-fleet-${{ matrix.stack }}", "cancel-in-progress": false },
         strategy: { "fail-fast": false, "max-parallel": options.concurrency, matrix: { stack: stacks } },
         steps: [
-          ...setup,
-          ...engineSetup(options),
-          {
-            name: "kubeconfig",
-            env: { KUBECONFIG_DATA: `\${{ secrets.${KUBECONFIG_SECRET} }}` },
-            run: 'umask 077 && printf \'%s\' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig" && echo "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"',
-          },
+          ...stackSetup(options),
+          { uses: "actions/download-artifact@v4", with: { name: PLANS_ARTIFACT, path: "." } },
           { name: "fleet apply", ...secretEnv(options), run: applyCommand("${{ matrix.stack }}") },
           {
             if: "${{ always() }}",
@@ -115,6 +147,70 @@ export function emitGithub(options: EmitOptions, runsOn = "ubuntu-latest"): stri
     jobs,
   };
   return `# ${GENERATED}\n# Waves: ${options.waves.map((w, i) => `${waveId(i)} ${w.name} (${w.stacks.length})`).join(", ")}.\n${stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false })}`;
+}
+
+/** What a job that runs the engine needs first: the checkout, Node, the project, OpenTofu and the kubeconfig. */
+function stackSetup(options: EmitOptions): object[] {
+  return [
+    ...setupSteps(options),
+    ...engineSetup(options),
+    {
+      name: "kubeconfig",
+      env: { KUBECONFIG_DATA: `\${{ secrets.${KUBECONFIG_SECRET} }}` },
+      run: 'umask 077 && printf \'%s\' "$KUBECONFIG_DATA" > "$RUNNER_TEMP/kubeconfig" && echo "KUBECONFIG=$RUNNER_TEMP/kubeconfig" >> "$GITHUB_ENV"',
+    },
+  ];
+}
+
+function setupSteps(options: EmitOptions): object[] {
+  return [
+    { uses: "actions/checkout@v4" },
+    { uses: "actions/setup-node@v4", with: { "node-version": 20, cache: "npm" } },
+    ...options.setup.map((run) => ({ run })),
+  ];
+}
+
+/** The artifact of the plan job: the saved plans and the plan logs. */
+const PLANS_ARTIFACT = "fleet-plans";
+
+/**
+ * The scheduled tasks as their own workflow: one job per task, run at its cron
+ * (github.event.schedule is the cron that fired) or by hand with its name.
+ */
+export function emitGithubSchedule(options: EmitOptions, runsOn = "ubuntu-latest"): string {
+  const tasks = scheduledTasks(options);
+  const jobs: Record<string, unknown> = {};
+  for (const task of tasks) {
+    jobs[task.id] = {
+      name: `${task.id}: ${task.description}`,
+      if: `\${{ github.event.schedule == '${task.cron}' || inputs.task == '${task.id}' }}`,
+      "runs-on": runsOn,
+      ...(options.image ? { container: options.image } : {}),
+      steps: [
+        ...stackSetup(options),
+        { name: `fleet ${task.id}`, ...secretEnv(options), run: task.command },
+        {
+          if: "${{ always() }}",
+          uses: "actions/upload-artifact@v4",
+          with: { name: `fleet-${task.id}`, path: `${task.outputs.join("\n")}\n`, "if-no-files-found": "ignore" },
+        },
+      ],
+    };
+  }
+  const workflow = {
+    name: "SEI fleet schedule",
+    on: {
+      schedule: [...new Set(tasks.map((t) => t.cron))].map((cron) => ({ cron })),
+      workflow_dispatch: {
+        inputs: {
+          task: { description: "the task to run now", required: true, type: "choice", options: tasks.map((t) => t.id) },
+        },
+      },
+    },
+    permissions: { contents: "read" },
+    jobs,
+  };
+  return `# ${GENERATED}\n${stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false })}`;
 }
 
 /** The repository secret holding the kubeconfig of the target clusters, written to a private file in the stack jobs. */

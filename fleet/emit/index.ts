@@ -16,8 +16,8 @@ import { guarded, writeOutput, type FleetIo } from "../io.ts";
 import { loadSelection, type SelectOptions } from "../load.ts";
 import { formatRolloutPlan, rolloutPlan } from "../rollout-plan.ts";
 import { canaryChoice, droppedWaves, failuresAllowed, parseFailureBudget, parseWaves, planWaves } from "../waves.ts";
-import { GITHUB_FILE, emitGithub } from "./github.ts";
-import { GITLAB_FILE, emitGitlab } from "./gitlab.ts";
+import { GITHUB_FILE, GITHUB_SCHEDULE_FILE, emitGithub, emitGithubSchedule } from "./github.ts";
+import { GITLAB_FILE, GITLAB_SCHEDULE_FILE, emitGitlab, emitGitlabSchedule } from "./gitlab.ts";
 import type { EmitOptions } from "./jobs.ts";
 import { checkEmitOptions, outputFolder } from "./options.ts";
 import { pinnedTofuVersion } from "./tofu-version.ts";
@@ -28,6 +28,8 @@ export type CiEngine = (typeof CI_ENGINES)[number];
 
 export const PLAN_FILE = "fleet-plan.json";
 export const DEFAULT_SETUP = "npm ci --no-audit --no-fund";
+/** Nightly at 03:17 UTC (00:17 in Minas Gerais): off the hour, when nobody works in SEI. */
+export const DEFAULT_DRIFT_SCHEDULE = "17 3 * * *";
 
 export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions> {
   readonly engine: CiEngine;
@@ -42,6 +44,8 @@ export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions
   readonly image?: string;
   /** GitHub runner label. @default "ubuntu-latest" */
   readonly runsOn?: string;
+  /** When the scheduled drift check runs (cron, UTC). @default DEFAULT_DRIFT_SCHEDULE */
+  readonly driftSchedule?: string;
   /** Write nothing; exit 1 when the files in --output differ from what would be written (CI: the committed pipeline is stale). */
   readonly check?: boolean;
 }
@@ -86,15 +90,20 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
       failuresAllowed: failuresAllowed(budget, loaded.stacks.length),
       planFile,
       setup: options.setup && options.setup.length > 0 ? options.setup : [DEFAULT_SETUP],
+      driftSchedule: options.driftSchedule ?? DEFAULT_DRIFT_SCHEDULE,
       ...(options.image ? { image: options.image } : {}),
       ...(backend.type === "pg" ? { pgConnectionEnv: backend.connectionStringEnv } : {}),
       ...(encryption ? { passphraseEnv: passphraseVariables(encryption) } : {}),
       ...(options.engine === "github" ? { tofuVersion: pinnedTofuVersion(io.cwd) } : {}),
     };
     const files = new Map<string, string>([[PLAN_FILE, plan]]);
-    if (options.engine === "gitlab") files.set(GITLAB_FILE, emitGitlab(emit));
-    else if (options.engine === "github") files.set(GITHUB_FILE, emitGithub(emit, options.runsOn));
-    else {
+    if (options.engine === "gitlab") {
+      files.set(GITLAB_FILE, emitGitlab(emit));
+      files.set(GITLAB_SCHEDULE_FILE, emitGitlabSchedule(emit));
+    } else if (options.engine === "github") {
+      files.set(GITHUB_FILE, emitGithub(emit, options.runsOn));
+      files.set(GITHUB_SCHEDULE_FILE, emitGithubSchedule(emit, options.runsOn));
+    } else {
       const k8s: K8sJobOptions = {
         namespace: options.namespace ?? K8S_DEFAULTS.namespace,
         serviceAccount: options.serviceAccount ?? K8S_DEFAULTS.serviceAccount,

@@ -1,7 +1,10 @@
 /**
- * What every emitted CI job runs, whatever the engine: one stack's apply,
- * the failure-budget gate before a wave, and the final merge of the reports.
- * The emitters only place these commands in their engine's structure.
+ * What every emitted CI job runs, whatever the engine: the plan of every
+ * stack, saved for review (`fleet plan --out`), one stack's apply of its saved
+ * plan, the failure-budget gate before a wave, the final merge of the reports,
+ * and the scheduled tasks (drift; restore drills later). The emitters only
+ * place these commands in their engine's structure: plan, then a person's
+ * approval, then the waves.
  */
 import type { FailureBudget } from "../waves.ts";
 import { formatBudget } from "../waves.ts";
@@ -26,11 +29,19 @@ export interface EmitOptions {
   readonly passphraseEnv?: readonly string[];
   /** The OpenTofu version the project pins (scripts/e2e/toolchain.sh), for the engine setup step of CI engines that need one. */
   readonly tofuVersion?: string;
+  /** When the scheduled drift check runs (cron, UTC). */
+  readonly driftSchedule: string;
 }
 
 /** Where jobs leave their reports and logs (relative to the repository root). */
 export const REPORTS_DIR = "fleet-reports";
 export const LOGS_DIR = "fleet-logs";
+/** Where the plan job saves the plans (`fleet plan --out`) that the stack jobs apply (`--plans`). */
+export const PLANS_DIR = "fleet-plans";
+/** The plan's summary, which the person who approves reads (written by `fleet plan --out`). */
+export const PLAN_SUMMARY = `${PLANS_DIR}/summary.md`;
+/** The environment whose approval releases the waves (GitLab protected environment, GitHub environment with required reviewers). */
+export const APPROVAL_ENVIRONMENT = "sei-fleet";
 export const MERGED = {
   report: "fleet-report.json",
   summary: "fleet-report.md",
@@ -40,9 +51,60 @@ export const MERGED = {
 /** The project's own CLI; --no: never fetch a package of that name from a registry when the checkout lacks it. */
 export const SEI_INFRA = "npx --no sei-infra";
 
-/** Applies one stack (--yes: a job has no terminal to ask on); the report and log land where the job's artifacts pick them up. */
-export function applyCommand(stack: string, reportsDir = REPORTS_DIR, logsDir = LOGS_DIR): string {
-  return `${SEI_INFRA} fleet apply --yes --only ${stack} --report ${reportsDir}/${stack}.json --logs ${logsDir}`;
+/** Every stack of the pipeline, for the one job that plans them all (and the scheduled tasks). */
+function onlyStacks(options: EmitOptions): string {
+  return `--only ${options.waves.flatMap((w) => w.stacks.map((s) => s.name)).join(",")}`;
+}
+
+/** Plans every stack of the pipeline and saves the plans and their summary in `plansDir` (a new folder). */
+export function planCommand(options: EmitOptions, plansDir = PLANS_DIR, logsDir = LOGS_DIR): string {
+  return `${SEI_INFRA} fleet plan ${onlyStacks(options)} --concurrency ${options.concurrency} --out ${plansDir} --logs ${logsDir}`;
+}
+
+/**
+ * Applies one stack's saved plan (--yes: a job has no terminal to ask on); the report and log land where the
+ * job's artifacts pick them up. A stack whose plan moved since it was approved is refused, never planned again.
+ */
+export function applyCommand(
+  stack: string,
+  reportsDir = REPORTS_DIR,
+  logsDir = LOGS_DIR,
+  plansDir = PLANS_DIR,
+): string {
+  return `${SEI_INFRA} fleet apply --yes --only ${stack} --plans ${plansDir} --report ${reportsDir}/${stack}.json --logs ${logsDir}`;
+}
+
+/**
+ * A task the pipeline runs on a schedule rather than on a change: the one
+ * shape every emitter renders (GitLab: a job for pipeline schedules, selected
+ * by $CI_PIPELINE_SOURCE and SEI_FLEET_TASK; GitHub: `on: schedule`; k8s: a
+ * CronJob). Drift is the first; restore drills are meant to be the next.
+ */
+export interface ScheduledTask {
+  /** Name of the task: the job, the CronJob (sei-fleet-<id>) and the value of SEI_FLEET_TASK. */
+  readonly id: string;
+  readonly description: string;
+  /** Cron, five fields, UTC. */
+  readonly cron: string;
+  /** The command, run at the repository root; it writes `outputs`. */
+  readonly command: string;
+  /** Files the task leaves for people to read (artifacts; under the reports claim for k8s). */
+  readonly outputs: readonly string[];
+}
+
+/** The scheduled tasks; their files go under `outDir` (the repository root in CI, the reports claim for k8s). */
+export function scheduledTasks(options: EmitOptions, outDir = ""): ScheduledTask[] {
+  const out = (name: string) => (outDir ? `${outDir}/${name}` : name);
+  const drift = ["fleet-drift.json", "fleet-drift.md", "fleet-drift.junit.xml"].map(out);
+  return [
+    {
+      id: "drift",
+      description: "finds stacks changed outside Terraform (exit 3) or with a change not applied yet",
+      cron: options.driftSchedule,
+      command: `${SEI_INFRA} fleet drift ${onlyStacks(options)} --concurrency ${options.concurrency} --logs ${out(LOGS_DIR)} --report ${drift[0]} --summary ${drift[1]} --junit ${drift[2]}`,
+      outputs: [...drift, `${out(LOGS_DIR)}/`],
+    },
+  ];
 }
 
 /** Before wave `index` (0-based): fails (exit 1) when the waves before it count more failed, refused or unreported stacks than the budget. */

@@ -5,8 +5,15 @@
  * apply is looked at, not retried blindly) and `maxFailedIndexes` from the
  * failure budget, so the Job fails once more stacks failed than allowed.
  * Kubernetes knows no order between Jobs: rollout.sh, emitted beside them,
- * applies one wave at a time and stops at the first failed Job. The reports
- * go to a shared claim; the last Job merges them.
+ * runs them in order, with the operator as the approval gate between plan and
+ * apply:
+ *   sh rollout.sh plan    the plan Job: plans every stack, saves the plans on
+ *                         the claim (`fleet plan --out`), prints the summary;
+ *   sh rollout.sh apply   after the operator read it: one wave at a time, each
+ *                         pod applying its stack's saved plan (`--plans`),
+ *                         stopping at the first failed Job; then the merge Job.
+ * The reports go to a shared claim; the last Job merges them. The scheduled
+ * tasks (drift) are CronJobs (schedule.yaml).
  *
  * The pods need what any `fleet apply` needs: the project (the image), the
  * engine and providers, kubeconfigs of the target clusters and the state
@@ -14,7 +21,17 @@
  */
 import { stringify } from "yaml";
 import { shellWord } from "./options.ts";
-import { GENERATED, MERGED, SEI_INFRA, applyCommand, mergeCommand, waveId, type EmitOptions } from "./jobs.ts";
+import {
+  GENERATED,
+  MERGED,
+  SEI_INFRA,
+  applyCommand,
+  mergeCommand,
+  planCommand,
+  scheduledTasks,
+  waveId,
+  type EmitOptions,
+} from "./jobs.ts";
 
 export interface K8sJobOptions {
   readonly namespace: string;
@@ -36,6 +53,8 @@ const WORKDIR = "/work";
 const STACKS_MOUNT = "/etc/sei-fleet";
 const PLAN_MOUNT = "/etc/sei-fleet-plan";
 const REPORTS_MOUNT = `${WORKDIR}/fleet-out`;
+/** The saved plans on the claim: the plan Job writes them, the wave Jobs apply them. */
+const PLANS = `${REPORTS_MOUNT}/plans`;
 const LABELS = { "app.kubernetes.io/name": "sei-fleet", "app.kubernetes.io/managed-by": "sei-infra" };
 
 /** File name → content: one manifest file per wave, the merge Job, and the script that runs them in order. */
@@ -60,7 +79,7 @@ export function emitK8sJobs(
     const script = [
       'stack="$(sed -n "$((JOB_COMPLETION_INDEX + 1))p" ' + `${STACKS_MOUNT}/stacks)"`,
       'test -n "$stack"',
-      `exec ${applyCommand('"$stack"', `${REPORTS_MOUNT}/reports`, `${REPORTS_MOUNT}/logs`)}`,
+      `exec ${applyCommand('"$stack"', `${REPORTS_MOUNT}/reports`, `${REPORTS_MOUNT}/logs`, PLANS)}`,
     ].join("\n");
     const job = {
       apiVersion: "batch/v1",
@@ -118,6 +137,54 @@ export function emitK8sJobs(
     },
   };
   files.set("report.yaml", manifests("merges the reports of every wave", [plan, merge]));
+  const planJob = {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: "sei-fleet-plan", namespace: k8s.namespace, labels: LABELS },
+    spec: {
+      backoffLimit: 0,
+      ttlSecondsAfterFinished: 7 * 24 * 3600,
+      template: podTemplate(
+        options.image,
+        k8s,
+        // A new folder for each plan: old plans never mix with new ones.
+        [
+          "/bin/sh",
+          "-ec",
+          `rm -rf ${PLANS}\n${planCommand(options, PLANS, `${REPORTS_MOUNT}/logs`)} || status=$?\ncat ${PLANS}/summary.md\nexit "\${status:-0}"`,
+        ],
+        { name: "plan", mountPath: PLAN_MOUNT, configMap: { name: "sei-fleet-plan" } },
+      ),
+    },
+  };
+  files.set("plan.yaml", manifests("plans every stack and saves the plans for review", [plan, planJob]));
+  files.set(
+    "schedule.yaml",
+    manifests(
+      "the scheduled tasks",
+      scheduledTasks(options, REPORTS_MOUNT).map((task) => ({
+        apiVersion: "batch/v1",
+        kind: "CronJob",
+        metadata: { name: `sei-fleet-${task.id}`, namespace: k8s.namespace, labels: LABELS },
+        spec: {
+          schedule: task.cron,
+          timeZone: "Etc/UTC",
+          concurrencyPolicy: "Forbid",
+          jobTemplate: {
+            spec: {
+              backoffLimit: 0,
+              ttlSecondsAfterFinished: 7 * 24 * 3600,
+              template: podTemplate(options.image!, k8s, ["/bin/sh", "-ec", task.command], {
+                name: "plan",
+                mountPath: PLAN_MOUNT,
+                configMap: { name: "sei-fleet-plan" },
+              }),
+            },
+          },
+        },
+      })),
+    ),
+  );
   files.set("rollout.sh", rolloutScript(options, k8s));
   return files;
 }
@@ -174,10 +241,11 @@ function rolloutScript(options: EmitOptions, k8s: K8sJobOptions): string {
   const waves = options.waves.map((_, i) => waveId(i)).join(" ");
   return `#!/bin/sh
 # ${GENERATED}
-# Applies one wave's Job at a time and waits for it, printing its progress; stops at the first Job
-# that fails (more failed stacks than maxFailedIndexes) or that is not done within the timeout,
-# then runs the report Job in any case.
-#   sh rollout.sh    (kubectl pointed at the cluster that runs the Jobs)
+# "plan" runs the plan Job and prints the summary of the saved plans: the operator's review.
+# "apply" is the approval: it applies one wave's Job at a time (each pod applies its stack's saved
+# plan) and waits for it, printing its progress; stops at the first Job that fails (more failed
+# stacks than maxFailedIndexes) or that is not done within the timeout, then runs the report Job.
+#   sh rollout.sh plan; sh rollout.sh apply    (kubectl pointed at the cluster that runs the Jobs)
 #   SEI_FLEET_WAVE_TIMEOUT  seconds a wave may take (default ${WAVE_TIMEOUT_SECONDS}: ${WAVE_TIMEOUT_SECONDS / 3600} h)
 #   SEI_FLEET_POLL_SECONDS  seconds between two looks at a wave (default 10)
 set -u
@@ -185,6 +253,21 @@ here="$(cd "$(dirname "$0")" && pwd)"
 ns=${shellWord(k8s.namespace)}
 timeout="\${SEI_FLEET_WAVE_TIMEOUT:-${WAVE_TIMEOUT_SECONDS}}"
 poll="\${SEI_FLEET_POLL_SECONDS:-10}"
+case "\${1:-}" in
+  plan)
+    # Plans every stack and saves the plans on the claim; the operator reads the summary, then approves
+    # by running "sh rollout.sh apply". Nothing is applied here.
+    kubectl -n "$ns" delete job sei-fleet-plan --ignore-not-found || exit 2
+    kubectl apply -f "$here/plan.yaml" || exit 2
+    kubectl -n "$ns" wait --for=condition=Complete job/sei-fleet-plan --timeout="\${timeout}s"
+    planned=$?
+    kubectl -n "$ns" logs job/sei-fleet-plan
+    if [ "$planned" -ne 0 ]; then echo "the plan failed or is not done: nothing to approve" >&2; exit 1; fi
+    echo "review the summary above; to apply exactly these plans: sh $0 apply"
+    exit 0 ;;
+  apply) ;;
+  *) echo "usage: sh $0 plan   (then, after review)   sh $0 apply" >&2; exit 2 ;;
+esac
 status=0
 for wave in ${waves}; do
   kubectl apply -f "$here/$wave.yaml" || { status=2; break; }
@@ -211,7 +294,7 @@ done
 kubectl apply -f "$here/report.yaml"
 kubectl -n "$ns" wait --for=condition=Complete job/sei-fleet-report --timeout=10m && kubectl -n "$ns" logs job/sei-fleet-report
 exit "$status"
-# Each pod runs: ${SEI_INFRA} fleet apply --yes --only <stack of its index>
+# Each pod runs: ${SEI_INFRA} fleet apply --yes --only <stack of its index> --plans ${PLANS}
 `;
 }
 

@@ -21,7 +21,11 @@ const RUNNER_LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** A folder path relative to the repository root: no spaces, quotes or shell characters. */
 const RELATIVE_PATH = /^[A-Za-z0-9_.][A-Za-z0-9_./-]*$/;
 
+/** Five cron fields (minute hour day month weekday) of digits, '*', '/', ',' and '-'. */
+const CRON = /^[0-9*/,-]+( [0-9*/,-]+){4}$/;
+
 const CHECKS = {
+  driftSchedule: [CRON, "a cron schedule of five fields (minute hour day month weekday, UTC), such as '17 3 * * *'"],
   image: [IMAGE, "a container image reference (registry/path:tag or @sha256:digest, lower case)"],
   runsOn: [RUNNER_LABEL, "a runner label (letters, digits, '.', '_' and '-')"],
   namespace: [DNS_LABEL, "a Kubernetes namespace (lower-case letters, digits and hyphens, at most 63)"],
@@ -31,6 +35,7 @@ const CHECKS = {
 } as const;
 
 const FLAGS: Record<keyof typeof CHECKS, string> = {
+  driftSchedule: "--drift-schedule",
   image: "--image",
   runsOn: "--runs-on",
   namespace: "--namespace",

@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
-import { emitGithub, MATRIX_LIMIT } from "../../fleet/emit/github.ts";
-import { emitGitlab } from "../../fleet/emit/gitlab.ts";
+import { emitGithub, emitGithubSchedule, MATRIX_LIMIT } from "../../fleet/emit/github.ts";
+import { emitGitlab, emitGitlabSchedule } from "../../fleet/emit/gitlab.ts";
 import type { EmitOptions } from "../../fleet/emit/jobs.ts";
 import { emitK8sJobs } from "../../fleet/emit/k8s-job.ts";
 import { formatRolloutPlan, rolloutPlan } from "../../fleet/rollout-plan.ts";
@@ -36,6 +36,7 @@ function options(overrides: Partial<EmitOptions> = {}): EmitOptions {
     failuresAllowed: 1,
     planFile: "fleet/fleet-plan.json",
     setup: ["npm ci --no-audit --no-fund"],
+    driftSchedule: "17 3 * * *",
     ...overrides,
   };
 }
@@ -46,14 +47,47 @@ type Job = {
   script?: string[];
   extends?: string;
   when?: string;
+  allow_failure?: boolean;
+  environment?: { name: string };
+  rules?: { if: string }[];
   artifacts?: { paths: string[]; reports?: { junit: string } };
 };
 
 describe("GitLab child pipeline", () => {
   const pipeline = parse(emitGitlab(options())) as Record<string, Job> & { stages: string[] };
 
-  it("one stage per wave, a gate before each later wave, the report last", () => {
-    expect(pipeline.stages).toEqual(["wave-1", "gate-2", "wave-2", "gate-3", "wave-3", "report"]);
+  it("the plan, a manual approval, then one stage per wave, a gate before each later wave, the report last", () => {
+    expect(pipeline.stages).toEqual(["plan", "approve", "wave-1", "gate-2", "wave-2", "gate-3", "wave-3", "report"]);
+  });
+
+  it("plans every stack into saved plans (an artifact) and shows their summary; the approval is manual and protected", () => {
+    expect(pipeline["fleet-plan"]).toEqual({
+      stage: "plan",
+      script: [
+        'npx --no sei-infra fleet plan --only sei-a,sei-b,sei-c,sei-d,sei-e,sei-f,sei-g --concurrency 4 --out fleet-plans --logs fleet-logs || status=$?; cat fleet-plans/summary.md; exit "${status:-0}"',
+      ],
+      artifacts: { when: "always", expire_in: "30 days", paths: ["fleet-plans/", "fleet-logs/"] },
+    });
+    // Blocking (allow_failure false): no wave starts before someone allowed to deploy to sei-fleet starts it.
+    expect(pipeline.approve).toMatchObject({
+      stage: "approve",
+      when: "manual",
+      allow_failure: false,
+      environment: { name: "sei-fleet" },
+    });
+  });
+
+  it("runs drift from a pipeline schedule only, selected by the pipeline source and the task's name", () => {
+    const text = emitGitlabSchedule(options());
+    expect(text).toContain('#   SEI_FLEET_TASK=drift  cron "17 3 * * *" (UTC)');
+    const schedule = parse(text) as Record<string, Job>;
+    expect(Object.keys(schedule)).toEqual(["sei-fleet-drift"]);
+    expect(schedule["sei-fleet-drift"]).toMatchObject({
+      rules: [{ if: '$CI_PIPELINE_SOURCE == "schedule" && $SEI_FLEET_TASK == "drift"' }],
+      script: [
+        "npx --no sei-infra fleet drift --only sei-a,sei-b,sei-c,sei-d,sei-e,sei-f,sei-g --concurrency 4 --logs fleet-logs --report fleet-drift.json --summary fleet-drift.md --junit fleet-drift.junit.xml",
+      ],
+    });
   });
 
   it("one job per stack, named after it, serialized by a resource group of its own, keeping its report and log", () => {
@@ -64,7 +98,7 @@ describe("GitLab child pipeline", () => {
           stage: `wave-${i + 1}`,
           resource_group: name,
           script: [
-            `npx --no sei-infra fleet apply --yes --only ${name} --report fleet-reports/${name}.json --logs fleet-logs`,
+            `npx --no sei-infra fleet apply --yes --only ${name} --plans fleet-plans --report fleet-reports/${name}.json --logs fleet-logs`,
           ],
           artifacts: {
             when: "always",
@@ -119,7 +153,7 @@ describe("GitHub Actions workflow", () => {
     expect(result.status).toBe(0);
   });
 
-  it("gives the secrets only to the steps that apply a stack: no workflow env, none in gates or the report", () => {
+  it("gives the secrets only to the steps that plan or apply a stack: no workflow env, none in gates or the report", () => {
     const text = emitGithub(
       options({
         pgConnectionEnv: "SEI_PG_CONN",
@@ -139,11 +173,12 @@ describe("GitHub Actions workflow", () => {
     for (const [id, job] of Object.entries(workflow.jobs)) {
       expect(job.env, id).toBeUndefined();
       const withSecrets = job.steps.filter((step) => JSON.stringify(step).includes("secrets."));
-      if (!id.startsWith("wave-")) {
+      if (!id.startsWith("wave-") && id !== "plan") {
         expect(withSecrets, id).toEqual([]);
         continue;
       }
-      expect(withSecrets.map((step) => step.name)).toEqual(["kubeconfig", "fleet apply"]);
+      const step = id === "plan" ? "fleet plan" : "fleet apply";
+      expect(withSecrets.map((s) => s.name)).toEqual(["kubeconfig", step]);
       expect(withSecrets[1]!.env).toEqual({
         PG_CONN_STR: "${{ secrets.SEI_PG_CONN }}",
         TF_VAR_sei_state_passphrase: "${{ secrets.TF_VAR_SEI_STATE_PASSPHRASE }}",
@@ -152,7 +187,7 @@ describe("GitHub Actions workflow", () => {
       // The engine is set up before the apply, at the project's pinned version, without the wrapper script.
       const setup = job.steps.findIndex((step) => step.uses?.startsWith("opentofu/setup-opentofu@"));
       expect(job.steps[setup]!.with).toEqual({ tofu_version: "1.12.6", tofu_wrapper: false });
-      expect(setup).toBeLessThan(job.steps.findIndex((step) => step.name === "fleet apply"));
+      expect(setup).toBeLessThan(job.steps.findIndex((s) => s.name === step));
     }
     expect(lint(text).stdout).toBe("");
   });
@@ -174,7 +209,19 @@ describe("GitHub Actions workflow", () => {
         }
       >;
     };
-    expect(Object.keys(workflow.jobs)).toEqual(["wave-1", "gate-2", "wave-2", "gate-3", "wave-3", "report"]);
+    expect(Object.keys(workflow.jobs)).toEqual([
+      "plan",
+      "approve",
+      "wave-1",
+      "gate-2",
+      "wave-2",
+      "gate-3",
+      "wave-3",
+      "report",
+    ]);
+    // The waves wait for the approval in the environment whose required reviewers approve the run.
+    expect(workflow.jobs.approve).toMatchObject({ needs: ["plan"], environment: "sei-fleet" });
+    expect(workflow.jobs["wave-1"]).toMatchObject({ needs: ["approve"] });
     expect(workflow.jobs["wave-2"]).toMatchObject({
       needs: ["gate-2"],
       strategy: { "fail-fast": false, "max-parallel": 4, matrix: { stack: ["sei-c", "sei-d"] } },
@@ -182,9 +229,23 @@ describe("GitHub Actions workflow", () => {
     });
     expect(workflow.jobs["gate-2"]).toMatchObject({ needs: ["wave-1"], if: "${{ !cancelled() }}" });
     expect(workflow.jobs.report).toMatchObject({
-      needs: ["wave-1", "gate-2", "wave-2", "gate-3", "wave-3"],
+      needs: ["plan", "approve", "wave-1", "gate-2", "wave-2", "gate-3", "wave-3"],
       if: "${{ always() }}",
     });
+  });
+
+  it("runs drift on its schedule in a workflow of its own, which passes actionlint", () => {
+    const text = emitGithubSchedule(options({ pgConnectionEnv: "SEI_PG_CONN", tofuVersion: "1.12.6" }));
+    expect(lint(text).stdout + lint(text).stderr).toBe("");
+    const workflow = parse(text) as {
+      on: { schedule: { cron: string }[] };
+      jobs: Record<string, { if: string; steps: { name?: string; env?: object; run?: string }[] }>;
+    };
+    expect(workflow.on.schedule).toEqual([{ cron: "17 3 * * *" }]);
+    expect(workflow.jobs.drift!.if).toBe("${{ github.event.schedule == '17 3 * * *' || inputs.task == 'drift' }}");
+    const drift = workflow.jobs.drift!.steps.find((step) => step.name === "fleet drift")!;
+    expect(drift.env).toEqual({ PG_CONN_STR: "${{ secrets.SEI_PG_CONN }}" });
+    expect(drift.run).toMatch(/^npx --no sei-infra fleet drift --only sei-a,/);
   });
 
   it("splits a wave larger than 256 stacks into matrix parts", () => {
@@ -220,6 +281,9 @@ describe("Kubernetes Indexed Jobs", () => {
       "Job/sei-fleet-wave-3",
       "ConfigMap/sei-fleet-plan",
       "Job/sei-fleet-report",
+      "ConfigMap/sei-fleet-plan",
+      "Job/sei-fleet-plan",
+      "CronJob/sei-fleet-drift",
     ]);
     expect(all.flatMap((o) => schemas.validate(o))).toEqual([]);
     // The schemas do catch a wrong field.
@@ -239,7 +303,7 @@ describe("Kubernetes Indexed Jobs", () => {
     const script = (job.spec as { template: { spec: { containers: { command: string[] }[] } } }).template.spec
       .containers[0]!.command[2]!;
     expect(script).toContain('sed -n "$((JOB_COMPLETION_INDEX + 1))p" /etc/sei-fleet/stacks');
-    expect(script).toContain('npx --no sei-infra fleet apply --yes --only "$stack"');
+    expect(script).toContain('npx --no sei-infra fleet apply --yes --only "$stack" --plans /work/fleet-out/plans');
   });
 
   it("the index script picks the stack of each index", () => {
@@ -270,6 +334,30 @@ describe("Kubernetes Indexed Jobs", () => {
     expect(script).toContain("for wave in wave-1 wave-2 wave-3; do");
   });
 
+  it("rollout.sh plan runs the plan Job and shows its summary, applying nothing; without plan or apply it says how", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sei-fleet-rollout-plan-"));
+    for (const [name, text] of files) writeFileSync(join(dir, name), text);
+    writeFileSync(
+      join(dir, "kubectl"),
+      `#!/bin/sh\necho "kubectl $*" >> "${dir}/calls"\ncase "$*" in *"logs job/sei-fleet-plan"*) echo "## SEI fleet plan: 7 changes" ;; esac\n`,
+      { mode: 0o755 },
+    );
+    const run = (...args: string[]) =>
+      spawnSync("sh", [join(dir, "rollout.sh"), ...args], {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+      });
+    const plan = run("plan");
+    expect(plan.status).toBe(0);
+    expect(plan.stdout).toContain(
+      "## SEI fleet plan: 7 changes\nreview the summary above; to apply exactly these plans:",
+    );
+    const calls = readFileSync(join(dir, "calls"), "utf8");
+    expect(calls).toContain(`kubectl apply -f ${dir}/plan.yaml`);
+    expect(calls).not.toContain("wave-1.yaml");
+    expect(run().status).toBe(2);
+  });
+
   it("rollout.sh prints each wave's progress, and holds the later waves when one is not done in time", () => {
     const dir = mkdtempSync(join(tmpdir(), "sei-fleet-rollout-"));
     for (const [name, text] of files) writeFileSync(join(dir, name), text);
@@ -287,7 +375,7 @@ esac
 `,
       { mode: 0o755 },
     );
-    const run = spawnSync("sh", [join(dir, "rollout.sh")], {
+    const run = spawnSync("sh", [join(dir, "rollout.sh"), "apply"], {
       encoding: "utf8",
       env: {
         ...process.env,
