@@ -60,7 +60,8 @@ export function emitGitlab(options: EmitOptions): string {
   pipeline["fleet-plan"] = {
     stage: "plan",
     // The summary in the job log is what the person who approves reads (and the artifact keeps it).
-    script: [`${planCommand(options)} || status=$?; cat ${PLAN_SUMMARY}; exit "\${status:-0}"`],
+    // A runner that keeps its work tree between jobs may hold older plans: they never mix with these.
+    script: [`rm -rf ${PLANS_DIR} && ${planCommand(options)} || status=$?; cat ${PLAN_SUMMARY}; exit "\${status:-0}"`],
     artifacts: { when: "always", expire_in: "30 days", paths: [`${PLANS_DIR}/`, `${LOGS_DIR}/`] },
   };
   pipeline.approve = {

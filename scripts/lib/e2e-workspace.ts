@@ -240,8 +240,9 @@ export interface FleetMunicipality {
 export function createFleetWorkspace(
   counts: Readonly<Record<string, number>>,
   skip: Readonly<Record<string, number>> = {},
+  options: { stateEncryption?: boolean } = {},
 ): { dir: string; municipalities: FleetMunicipality[] } {
-  const dir = createWorkspace([], FLEET_CLUSTERS);
+  const dir = createWorkspace([], FLEET_CLUSTERS, options);
   const seen: Record<string, number> = {};
   const taken: Record<string, number> = {};
   const municipalities: FleetMunicipality[] = [];

@@ -1,12 +1,15 @@
 /**
  * End to end: the GitLab child pipeline `sei-infra fleet emit --engine gitlab`
- * writes, run for real by gitlab-ci-local (shell executor) in a checkout of a
- * workspace, against the local API server and PostgreSQL. The jobs inherit
- * the suite's environment (kubeconfig, state connection, engine), as a
- * runner's CI/CD variables would provide it.
+ * writes, run for real by gitlab-ci-local (shell executor) in a clone of the
+ * workspace at another path than the one that emitted it, against the local
+ * API server and PostgreSQL: plan (the saved plans, encrypted), the manual
+ * approval, then each stack job applying its saved plan. The jobs inherit the
+ * suite's environment (kubeconfig, state connection) and OpenTofu with the
+ * state passphrase, as a runner's CI/CD variables would provide them.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,14 +18,25 @@ import { addCommandLine, createFleetWorkspace, type FleetMunicipality } from "..
 import { fleet } from "./fleet-support.ts";
 import { kubectl, requireEnv, run, storageClassManifests } from "./support.ts";
 
+/** Where the pipeline was emitted, and the clone at another path where it runs. */
+let emittedIn: string;
 let dir: string;
 let municipalities: FleetMunicipality[];
 let canary: string[];
 let later: string[];
 
-/** The whole pipeline, or the jobs named. */
+/** OpenTofu and the state passphrase, as masked CI/CD variables give them to the jobs. */
+const engineEnv = {
+  TERRAFORM_BINARY_NAME: requireEnv("SEI_E2E_TOFU"),
+  TF_VAR_sei_state_passphrase: randomBytes(24).toString("base64url"),
+};
+
+/** The whole pipeline, or the jobs named; `--manual approve` is the person who approves. */
 function gitlabCiLocal(...jobs: string[]) {
-  return run("npx", ["gitlab-ci-local", "--file", "ci/fleet-pipeline.yml", "--no-color", ...jobs], { cwd: dir });
+  return run("npx", ["gitlab-ci-local", "--file", "ci/fleet-pipeline.yml", "--no-color", ...jobs], {
+    cwd: dir,
+    env: engineEnv,
+  });
 }
 
 const merged = (): FleetReport => reportSchema.parse(JSON.parse(readFileSync(join(dir, "fleet-report.json"), "utf8")));
@@ -31,22 +45,32 @@ describe("the emitted GitLab pipeline, run by gitlab-ci-local", () => {
   beforeAll(async () => {
     requireEnv("PG_CONN_STR");
     // Municipalities after those of fleet.test.ts, so the two files never share a stack.
-    ({ dir, municipalities } = createFleetWorkspace({ "pequeno-i": 3 }, { "pequeno-i": 8 }));
+    // Saved plans hold every password: the pipeline's plans exist only encrypted.
+    ({ dir: emittedIn, municipalities } = createFleetWorkspace(
+      { "pequeno-i": 3 },
+      { "pequeno-i": 8 },
+      { stateEncryption: true },
+    ));
+    dir = emittedIn;
     addCommandLine(dir);
     await kubectl(["apply", "-f", "-"], storageClassManifests().join("\n---\n"));
-    const emitted = await fleet(dir, [
-      "emit",
-      "--engine",
-      "gitlab",
-      "--output",
-      "ci",
-      "--waves",
-      "canary,rest",
-      "--max-failures",
-      "0",
-      "--setup",
-      "node --version",
-    ]);
+    const emitted = await fleet(
+      dir,
+      [
+        "emit",
+        "--engine",
+        "gitlab",
+        "--output",
+        "ci",
+        "--waves",
+        "canary,rest",
+        "--max-failures",
+        "0",
+        "--setup",
+        "node --version",
+      ],
+      engineEnv,
+    );
     expect(emitted.code, emitted.output).toBe(0);
     const pipeline = parse(readFileSync(join(dir, "ci", "fleet-pipeline.yml"), "utf8")) as Record<
       string,
@@ -55,21 +79,24 @@ describe("the emitted GitLab pipeline, run by gitlab-ci-local", () => {
     canary = Object.keys(pipeline).filter((job) => pipeline[job]!.stage === "wave-1");
     later = Object.keys(pipeline).filter((job) => pipeline[job]!.stage === "wave-2");
     expect([canary.length, later.length]).toEqual([2, 1]);
-    // gitlab-ci-local reads the project from git.
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, stdio: "pipe" });
+    // gitlab-ci-local reads the project from git; the runner's checkout is a clone at another path.
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: emittedIn, stdio: "pipe" });
     git("init", "-q", "-b", "main");
     git("add", "-A");
     git("-c", "user.name=sei", "-c", "user.email=sei@example.org", "commit", "-q", "-m", "fleet");
+    dir = `${emittedIn}-runner-checkout`;
+    execFileSync("git", ["clone", "-q", emittedIn, dir], { stdio: "pipe" });
   });
 
   afterAll(() => {
-    if (process.env.SEI_E2E_KEEP !== "1") rmSync(dir, { recursive: true, force: true });
+    if (process.env.SEI_E2E_KEEP === "1") return;
+    for (const folder of [emittedIn, dir]) rmSync(folder, { recursive: true, force: true });
   });
 
   it("a failed canary: its wave goes on, the gate holds the next wave, the report job merges what ran", async () => {
     const failing = canary[0]!;
     await kubectl(["create", "namespace", failing]);
-    const result = await gitlabCiLocal();
+    const result = await gitlabCiLocal("--manual", "approve");
     expect(result.code, result.output).not.toBe(0);
     expect(result.output).toMatch(
       new RegExp(`gate-2 +> +${failing}: failed: apply: namespaces "${failing}" already exists`),
@@ -95,9 +122,38 @@ describe("the emitted GitLab pipeline, run by gitlab-ci-local", () => {
     await kubectl(["delete", "namespace", failing, "--wait=true", "--timeout=120s"]);
   });
 
-  it("the whole pipeline once nothing is in the way: every stack applied or unchanged, one merged report", async () => {
-    const result = await gitlabCiLocal();
-    expect(result.code, result.output).toBe(0);
+  it("plan, then the approval, then the saved plans applied: every stack applied or unchanged, one merged report", async () => {
+    // The plan job alone: the saved plans and their summary, and nothing applied.
+    const planned = await gitlabCiLocal("fleet-plan");
+    expect(planned.code, planned.output).toBe(0);
+    expect(planned.output).toMatch(/fleet-plan +> ## SEI fleet plan: 1 no-changes, 2 changes/);
+    const saved = readdirSync(join(dir, "fleet-plans")).sort();
+    expect(saved).toEqual(
+      [
+        `${canary[0]}.json`,
+        `${canary[0]}.tfplan`,
+        `${canary[1]}.json`,
+        `${later[0]}.json`,
+        `${later[0]}.tfplan`,
+        "summary.md",
+      ].sort(),
+    );
+    // Encrypted (OpenTofu's encrypted envelope, not a plan archive), although it holds the prior state's passwords.
+    expect(readFileSync(join(dir, "fleet-plans", `${canary[0]}.tfplan`), "utf8")).toMatch(/^\{"meta":/);
+    expect(await kubectl(["get", "namespace", later[0]!, "--ignore-not-found", "-o", "name"])).toBe("");
+
+    // Approved: the later stages run on the plan job's artifacts, each stack job applying its saved plan.
+    const approved = await gitlabCiLocal(
+      "--manual",
+      "approve",
+      "approve",
+      ...canary,
+      "gate-2",
+      ...later,
+      "fleet-report",
+    );
+    expect(approved.code, approved.output).toBe(0);
+    expect(approved.output).toMatch(/--plans fleet-plans: 1 plan\(s\) to apply, 0 without changes/);
     const report = merged();
     expect(report.stacks.map((s) => [s.name, s.status])).toEqual([
       [canary[0], "applied"],
@@ -107,5 +163,6 @@ describe("the emitted GitLab pipeline, run by gitlab-ci-local", () => {
     expect(report.summary).toMatchObject({ applied: 2, "no-changes": 1, failed: 0, skipped: 0 });
     for (const name of [...canary, ...later])
       expect((await kubectl(["get", "namespace", name, "-o", "name"])).trim()).toBe(`namespace/${name}`);
+    expect(existsSync(join(emittedIn, "fleet-plans"))).toBe(false);
   });
 });

@@ -213,3 +213,77 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
     expect(statuses(readReport("chart-again.json").stacks)).toEqual(["no-changes"]);
   });
 });
+
+/**
+ * The reviewed plan is what is applied: a plan saved with `fleet plan --out`
+ * and applied with `fleet apply --plans` after someone else applied another
+ * change to that stack is refused, naming the stack and why, and changes
+ * nothing. Saved plans need state encryption, so OpenTofu (under Terraform
+ * this part has nothing to run); a workspace of its own with one stack no other
+ * test deploys (the fourth pequeno-ii).
+ */
+const underTerraform = /terraform$/.test(process.env.TERRAFORM_BINARY_NAME ?? "");
+describe.skipIf(underTerraform)("a saved plan against a stack someone else changed since", () => {
+  let ws: string;
+  let stack: string;
+  const env = () => ({
+    TERRAFORM_BINARY_NAME: requireEnv("SEI_E2E_TOFU"),
+    TF_VAR_sei_state_passphrase: "e2e saved plan passphrase",
+  });
+  /** The app Service's annotation, as one template line sets it: a chart change that updates only the release. */
+  const annotate = (value: string) => {
+    const template = join(ws, "charts", "sei", "templates", "service-app.yaml");
+    const original = readFileSync(template, "utf8").replace(
+      /\n {2}annotations: \{ sei\.mg\.gov\.br\/e2e-saved: .*\}/,
+      "",
+    );
+    writeFileSync(
+      template,
+      original.replace(/^( {2}name: .*)$/m, `$1\n  annotations: { sei.mg.gov.br/e2e-saved: "${value}" }`),
+    );
+  };
+
+  beforeAll(async () => {
+    let one: FleetMunicipality[];
+    ({ dir: ws, municipalities: one } = createFleetWorkspace(
+      { "pequeno-ii": 1 },
+      { "pequeno-ii": 3 },
+      { stateEncryption: true },
+    ));
+    stack = `sei-${one[0]!.name}`;
+    const deployed = await fleet(ws, ["apply", "--only", stack], env());
+    expect(deployed.code, deployed.output).toBe(0);
+  });
+
+  afterAll(() => {
+    if (process.env.SEI_E2E_KEEP !== "1") rmSync(ws, { recursive: true, force: true });
+  });
+
+  it("7. is refused, naming the stack and why; the change someone else applied stays", async () => {
+    annotate("reviewed");
+    const planned = await fleet(ws, ["plan", "--out", "plans"], env());
+    expect(planned.code, planned.output).toBe(0);
+    expect(planned.output).toContain(
+      `saved 1 plan(s) in plans; review plans/summary.md, then: sei-infra fleet apply --plans plans`,
+    );
+
+    // Someone else applies another change to the stack in between.
+    annotate("someone else");
+    const other = await fleet(ws, ["apply", "--only", stack], env());
+    expect(other.code, other.output).toBe(0);
+
+    // The reviewed configuration again: only the state moved since the plan.
+    annotate("reviewed");
+    const refused = await fleet(ws, ["apply", "--yes", "--plans", "plans", "--report", "saved.json"], env());
+    expect(refused.code, refused.output).toBe(1);
+    expect(refused.output).toMatch(
+      new RegExp(
+        `${stack} +refused .*saved plan refused: the state changed since the plan \\(serial \\d+ is now \\d+: applied by someone else\\): plan again`,
+      ),
+    );
+    const report = reportSchema.parse(JSON.parse(readFileSync(join(ws, "saved.json"), "utf8")));
+    expect(report.stacks.map((s) => [s.name, s.status, s.timings.applyMs])).toEqual([[stack, "refused", undefined]]);
+    const service = await get("service", "sei-app", stack);
+    expect(service.metadata.annotations?.["sei.mg.gov.br/e2e-saved"]).toBe("someone else");
+  });
+});

@@ -64,7 +64,7 @@ describe("GitLab child pipeline", () => {
     expect(pipeline["fleet-plan"]).toEqual({
       stage: "plan",
       script: [
-        'npx --no sei-infra fleet plan --only sei-a,sei-b,sei-c,sei-d,sei-e,sei-f,sei-g --concurrency 4 --out fleet-plans --logs fleet-logs || status=$?; cat fleet-plans/summary.md; exit "${status:-0}"',
+        'rm -rf fleet-plans && npx --no sei-infra fleet plan --only sei-a,sei-b,sei-c,sei-d,sei-e,sei-f,sei-g --concurrency 4 --out fleet-plans --logs fleet-logs || status=$?; cat fleet-plans/summary.md; exit "${status:-0}"',
       ],
       artifacts: { when: "always", expire_in: "30 days", paths: ["fleet-plans/", "fleet-logs/"] },
     });

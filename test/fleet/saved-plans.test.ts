@@ -36,6 +36,9 @@ import { runStack, type StackRunContext } from "../../fleet/stack-run.ts";
 import { encryptionConfiguration } from "../../stacks/state-encryption.ts";
 import { UsageError } from "../../shell/exit.ts";
 import { requireTools } from "../support/tools.ts";
+import { DEFAULTS, fleetRun, type ApplyOptions } from "../../fleet/command.ts";
+import { reportSchema } from "../../fleet/report.ts";
+import { collectingIo, projectCopy } from "./project.ts";
 import { stack } from "./support.ts";
 
 const works = (program: string) => spawnSync(program, ["version"], { encoding: "utf8" }).status === 0;
@@ -226,6 +229,60 @@ describe.skipIf(missing.length > 0)("saved plans with the real engine", { timeou
     const moved = await save("plans-3", "five");
     synthesize(root, "sei-a", "six");
     expect((await applySaved(moved)).error).toMatch(/^saved plan refused: the configuration changed since the plan/);
+  });
+});
+
+describe("fleet plan --out and fleet apply --plans of the project", () => {
+  const apply: ApplyOptions = { ...DEFAULTS, maxFailures: "0", dryRun: false, yes: true };
+
+  it("refuse to save or apply plans without state encryption: plans hold every password", async () => {
+    const root = projectCopy();
+    writeFileSync(
+      join(root, "platform.yaml"),
+      readFileSync(join(root, "platform.yaml"), "utf8").replace(/\n {2}stateEncryption:\n {4}keyName: \w+/, ""),
+    );
+    for (const [command, options] of [
+      ["plan", { ...apply, out: "plans" }],
+      ["apply", { ...apply, plans: "plans" }],
+    ] as const) {
+      const io = collectingIo(root);
+      expect(await fleetRun(command, options, io)).toBe(2);
+      expect(io.output()).toMatch(/saved plans hold every password of their stacks, so they are only kept encrypted/);
+    }
+    expect(existsSync(join(root, "plans"))).toBe(false);
+    expect(existsSync(join(root, DEFAULTS.workDir))).toBe(false);
+  });
+
+  it("apply --plans applies exactly the saved plans: one without changes is reported, and nothing runs for it", async (ctx) => {
+    requireTools(ctx, missing, { builtByCi: true, why: "bash scripts/e2e/toolchain.sh builds them" });
+    const root = projectCopy();
+    const passphrase = "0123456789abcdef-project";
+    savePlan(
+      root,
+      "plans",
+      null,
+      {
+        schemaVersion: 1,
+        stack: "sei-tiradentes",
+        engine: { name: "opentofu", version: "1.12.6" },
+        plannedAt: new Date().toISOString(),
+        configDigest: "a".repeat(64),
+        state: { lineage: "l", serial: 3 },
+        planDigest: null,
+        summary: { add: 0, change: 0, destroy: 0, drifted: [] },
+      },
+      recordKey(passphrase),
+    );
+    const io = collectingIo(root, {
+      env: { TERRAFORM_BINARY_NAME: tofu, TF_VAR_sei_state_passphrase: passphrase },
+    });
+    expect(await fleetRun("apply", { ...apply, plans: "plans", report: "applied.json" }, io)).toBe(0);
+    expect(io.output()).toContain("--plans plans: 0 plan(s) to apply, 1 without changes");
+    const report = reportSchema.parse(JSON.parse(readFileSync(join(root, "applied.json"), "utf8")));
+    expect(report.stacks.map((s) => [s.name, s.status])).toEqual([["sei-tiradentes", "no-changes"]]);
+    // No synthesis and no engine ran.
+    const runs = readdirSync(join(root, DEFAULTS.workDir, "runs"));
+    expect(runs.flatMap((run) => readdirSync(join(root, DEFAULTS.workDir, "runs", run)))).toEqual(["logs"]);
   });
 });
 
