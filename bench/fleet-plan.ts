@@ -4,8 +4,9 @@
  * minute, peak memory of the whole process tree (sei-infra, engines,
  * providers) — and where one stack's time goes.
  *
- *   npm run bench:fleet                 # 50 stacks, concurrency 1,2,4
+ *   npm run bench:fleet                 # 50 stacks, concurrency 1,2,4, side by side with main
  *   npm run bench:fleet -- 20 1,4       # other sizes
+ *   npm run bench:fleet -- 20 4 HEAD~3  # side by side with another revision ("-" for none)
  *
  * It builds (once) and starts its own control plane and PostgreSQL
  * (scripts/e2e/toolchain.sh, cluster.sh with a private SEI_E2E_WORK), deploys
@@ -13,20 +14,26 @@
  * no change, as a platform change over a deployed fleet begins. The engine is
  * OpenTofu unless TERRAFORM_BINARY_NAME names another. The municipalities are
  * real ones of the official list, in the fleet's tier proportions.
- * Target (issue 10): at least 20 stacks a minute on two cores.
+ *
+ * Side by side: the same plans with the code of another revision (default
+ * main), checked out into a temporary git worktree, run in a workspace of
+ * its own over the same municipalities and the same states, alternating
+ * revision, this checkout, revision, this checkout at each concurrency, so
+ * that the machine's load falls on both alike.
+ * Targets: at least 20 stacks a minute on two cores (issue 10); 35 (issue 17).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { reportSchema, type FleetReport } from "../fleet/report.ts";
 // The end-to-end suite's workspace: the same project copy, platform.yaml and municipalities.
-import { createFleetWorkspace, storageClassManifests } from "../scripts/lib/e2e-workspace.ts";
+import { PROJECT_ENTRIES, createFleetWorkspace, storageClassManifests } from "../scripts/lib/e2e-workspace.ts";
 import { startLocalCluster } from "../scripts/lib/local-cluster.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const TARGET_PER_MINUTE = 20;
+const TARGET_PER_MINUTE = 35;
 const FLEET = 750;
 /** The fleet's tier shares (bench:synth's 853 municipalities by population band). */
 const SHARES: Record<string, number> = { "pequeno-i": 667, "pequeno-ii": 114, medio: 38, grande: 33, metropole: 1 };
@@ -66,12 +73,17 @@ function treeRss(pid: number): number {
   return total;
 }
 
-function measure(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<Measured> {
+function measure(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  checkout: string = root,
+): Promise<Measured> {
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(
       "/usr/bin/time",
-      ["-f", "%U %S", process.execPath, join(root, "bin", "sei-infra.js"), ...args],
+      ["-f", "%U %S", process.execPath, join(checkout, "bin", "sei-infra.js"), ...args],
       { cwd, env, stdio: ["ignore", "ignore", "pipe"] },
     );
     let stderr = "";
@@ -132,11 +144,41 @@ function breakdown(dir: string, stack: string, engine: string, env: NodeJS.Proce
   return result;
 }
 
+/**
+ * The code of `ref` in a temporary git worktree, with node_modules entries
+ * linked from this checkout (its own node_modules folder, so the CLI's bundle
+ * cache of one checkout is never the other's).
+ */
+function checkoutOf(ref: string): { tree: string; remove: () => void } {
+  const tree = join(mkdtempSync(join(tmpdir(), "sei-bench-base-")), "tree");
+  execFileSync("git", ["worktree", "add", "--detach", tree, ref], { cwd: root, stdio: "ignore" });
+  mkdirSync(join(tree, "node_modules"));
+  for (const entry of readdirSync(join(root, "node_modules")).filter((e) => e !== ".cache"))
+    symlinkSync(join(root, "node_modules", entry), join(tree, "node_modules", entry));
+  return {
+    tree,
+    remove: () => execFileSync("git", ["worktree", "remove", "--force", tree], { cwd: root, stdio: "ignore" }),
+  };
+}
+
+/** A workspace with the code of `tree` and the data (platform.yaml, municipalities) of `dir`: the same stacks and states. */
+function workspaceOf(tree: string, dir: string): string {
+  const base = mkdtempSync(join(tmpdir(), "sei-bench-base-ws-"));
+  for (const entry of PROJECT_ENTRIES) cpSync(join(tree, entry), join(base, entry), { recursive: true });
+  symlinkSync(join(tree, "node_modules"), join(base, "node_modules"), "dir");
+  for (const entry of ["platform.yaml", "municipalities"])
+    cpSync(join(dir, entry), join(base, entry), { recursive: true });
+  return base;
+}
+
 async function main(): Promise<void> {
   const size = Number(process.argv[2] ?? 50);
   const concurrencies = (process.argv[3] ?? "1,2,4").split(",").map(Number);
+  const against = process.argv[4] ?? "main";
   const { env, stop } = startLocalCluster("sei-bench-fleet-");
   let dir = "";
+  let base: { tree: string; remove: () => void } | undefined;
+  let baseDir = "";
   try {
     const total = Object.values(SHARES).reduce((a, b) => a + b, 0);
     const counts = Object.fromEntries(
@@ -166,7 +208,7 @@ async function main(): Promise<void> {
     const report = (file: string): FleetReport => reportSchema.parse(JSON.parse(readFileSync(join(dir, file), "utf8")));
     const row = (label: string, m: Measured, r: FleetReport) => {
       const perMinute = (size / m.seconds) * 60;
-      const t = (key: "initMs" | "planMs" | "showMs" | "applyMs") => {
+      const t = (key: "initMs" | "planMs" | "showMs" | "applyMs" | "stateMs") => {
         const values = r.stacks.flatMap((s) => (s.timings[key] === undefined ? [] : [s.timings[key]!]));
         return values.length ? `${(mean(values) / 1000).toFixed(1)} s` : "-";
       };
@@ -185,15 +227,40 @@ async function main(): Promise<void> {
     if (deploy.code !== 0) throw new Error(`fleet apply failed (${deploy.code}); see ${dir}/apply.json`);
     row("apply (first deploy), concurrency 4", deploy, report("apply.json"));
 
+    if (against !== "-") {
+      base = checkoutOf(against);
+      baseDir = workspaceOf(base.tree, dir);
+      const rev = execFileSync("git", ["rev-parse", "--short", against], { cwd: root, encoding: "utf8" }).trim();
+      console.log(`side by side: ${against} (${rev}) in ${base.tree}, this checkout in ${root}`);
+    }
+    const plan = async (label: string, concurrency: number, workspace: string, checkout: string, run: number) => {
+      const file = `plan-${concurrency}-${run}.json`;
+      const m = await measure(
+        workspace,
+        ["fleet", "plan", "--concurrency", String(concurrency), "--report", file],
+        env,
+        checkout,
+      );
+      if (m.code !== 0) throw new Error(`fleet plan (${label}) failed (${m.code})`);
+      return row(
+        `plan, concurrency ${concurrency}, ${label}`,
+        m,
+        reportSchema.parse(JSON.parse(readFileSync(join(workspace, file), "utf8"))),
+      );
+    };
     const rates: number[] = [];
     for (const concurrency of concurrencies) {
-      const m = await measure(
-        dir,
-        ["fleet", "plan", "--concurrency", String(concurrency), "--report", `plan-${concurrency}.json`],
-        env,
-      );
-      if (m.code !== 0) throw new Error(`fleet plan failed (${m.code})`);
-      rates.push(row(`plan, concurrency ${concurrency}`, m, report(`plan-${concurrency}.json`)));
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (const run of base ? [1, 2] : [1]) {
+        if (base) theirs.push(await plan(against, concurrency, baseDir, base.tree, run));
+        ours.push(await plan("this checkout", concurrency, dir, root, run));
+      }
+      rates.push(...ours);
+      if (base)
+        console.log(
+          `  concurrency ${concurrency}: ${against} ${theirs.map((r) => r.toFixed(1)).join(", ")} stacks/min; this checkout ${ours.map((r) => r.toFixed(1)).join(", ")} stacks/min`,
+        );
     }
     const best = Math.max(...rates);
     console.log(
@@ -207,6 +274,8 @@ async function main(): Promise<void> {
   } finally {
     stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
+    if (baseDir) rmSync(baseDir, { recursive: true, force: true });
+    base?.remove();
   }
 }
 
