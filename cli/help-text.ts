@@ -70,6 +70,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: [
       ["sei-infra fleet plan", "plan every stack"],
       [`sei-infra fleet plan ${SELECTION} --summary plan.md`, "two municipalities, with a summary"],
+      ["sei-infra fleet plan --out plans", "save the plans (encrypted) and their summary for review"],
     ],
     environment: ENGINE,
   },
@@ -77,6 +78,7 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: [
       ["sei-infra fleet apply --dry-run", "print the waves; run nothing"],
       ["sei-infra fleet apply --max-failures 2 --report report.json", "apply in waves"],
+      ["sei-infra fleet apply --plans plans", "apply exactly the reviewed plans"],
     ],
     environment: ENGINE,
   },

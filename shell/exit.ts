@@ -41,11 +41,15 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
     [EXIT.failed]: "a file is invalid, or the change is refused (a volume would shrink)",
     [EXIT.usage]: USAGE,
   },
-  "fleet plan": FLEET_RUN,
+  "fleet plan": {
+    ...FLEET_RUN,
+    [EXIT.usage]: `${USAGE}; also --out without state encryption, or into a folder that is not empty`,
+  },
   "fleet apply": {
     ...FLEET_RUN,
-    [EXIT.failed]: "a stack failed or was refused (the report says which), or the rollout was not confirmed",
-    [EXIT.usage]: `${USAGE}; also more than one stack without a terminal to ask on and without --yes`,
+    [EXIT.failed]:
+      "a stack failed or was refused (the report says which; with --plans, also a saved plan whose state or configuration moved since), or the rollout was not confirmed",
+    [EXIT.usage]: `${USAGE}; also more than one stack without a terminal to ask on and without --yes, --plans without state encryption, or a --plans folder that is not what plan --out writes`,
   },
   "fleet drift": {
     [EXIT.ok]: "no drift on any selected stack",
