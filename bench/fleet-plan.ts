@@ -224,7 +224,18 @@ async function main(): Promise<void> {
       ["fleet", "apply", "--yes", "--waves", "rest", "--concurrency", "4", "--report", "apply.json"],
       env,
     );
-    if (deploy.code !== 0) throw new Error(`fleet apply failed (${deploy.code}); see ${dir}/apply.json`);
+    if (deploy.code !== 0) {
+      // The workspace goes with the cluster: say here why the stacks failed.
+      let failures: string[];
+      try {
+        failures = report("apply.json")
+          .stacks.filter((s) => s.status !== "applied")
+          .map((s) => `${s.name} ${s.status}: ${s.error}`);
+      } catch (error) {
+        failures = [`no report: ${String(error)}`];
+      }
+      throw new Error(`fleet apply failed (${deploy.code}):\n${failures.join("\n")}`);
+    }
     row("apply (first deploy), concurrency 4", deploy, report("apply.json"));
 
     if (against !== "-") {

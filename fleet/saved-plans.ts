@@ -209,12 +209,17 @@ export function movedSince(
   return undefined;
 }
 
-/** Lineage and serial of `state pull`'s output (the state in clear, read in memory and dropped); null for no state. */
+/**
+ * Lineage and serial of `state pull`'s output (the state in clear, read in
+ * memory and dropped); null for no state: nothing printed (local backend), or
+ * the empty state a pg backend shows before anything was written to it
+ * (lineage "", serial 0).
+ */
 export function stateIdentity(pulled: string): StateIdentity | null {
   if (pulled.trim() === "") return null;
-  const state = stateSchema.safeParse(
-    (({ lineage, serial }: { lineage?: unknown; serial?: unknown }) => ({ lineage, serial }))(JSON.parse(pulled)),
-  );
+  const { lineage, serial } = JSON.parse(pulled) as { lineage?: unknown; serial?: unknown };
+  if (lineage === "" && serial === 0) return null;
+  const state = stateSchema.safeParse({ lineage, serial });
   if (!state.success) throw new Error("state pull printed a state without lineage and serial");
   return state.data;
 }

@@ -86,6 +86,11 @@ describe("the emitted GitLab pipeline, run by gitlab-ci-local", () => {
     git("-c", "user.name=sei", "-c", "user.email=sei@example.org", "commit", "-q", "-m", "fleet");
     dir = `${emittedIn}-runner-checkout`;
     execFileSync("git", ["clone", "-q", emittedIn, dir], { stdio: "pipe" });
+    // A remote as a GitLab project has one (gitlab-ci-local derives the project's variables from it).
+    execFileSync("git", ["remote", "set-url", "origin", "https://gitlab.example.org/sei/municipios-infra.git"], {
+      cwd: dir,
+      stdio: "pipe",
+    });
   });
 
   afterAll(() => {

@@ -251,6 +251,8 @@ describe.skipIf(underTerraform)("a saved plan against a stack someone else chang
       { stateEncryption: true },
     ));
     stack = `sei-${one[0]!.name}`;
+    // The platform's storage classes (the stacks' preconditions check them), as this file's first part applies them.
+    await kubectl(["apply", "-f", "-"], storageClassManifests().join("\n---\n"));
     const deployed = await fleet(ws, ["apply", "--only", stack], env());
     expect(deployed.code, deployed.output).toBe(0);
   });
