@@ -29,7 +29,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { reportSchema, type FleetReport } from "../fleet/report.ts";
 // The end-to-end suite's workspace: the same project copy, platform.yaml and municipalities.
-import { PROJECT_ENTRIES, createFleetWorkspace, storageClassManifests } from "../scripts/lib/e2e-workspace.ts";
+import { createFleetWorkspace, storageClassManifests } from "../scripts/lib/e2e-workspace.ts";
 import { startLocalCluster } from "../scripts/lib/local-cluster.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -161,10 +161,16 @@ function checkoutOf(ref: string): { tree: string; remove: () => void } {
   };
 }
 
-/** A workspace with the code of `tree` and the data (platform.yaml, municipalities) of `dir`: the same stacks and states. */
+/**
+ * A workspace with the code of `tree` and the data (platform.yaml, municipalities) of `dir`: the same stacks and
+ * states. Every file of the revision is copied, not this checkout's PROJECT_ENTRIES: another revision's
+ * synthesis may read files this one does not have (or the reverse).
+ */
 function workspaceOf(tree: string, dir: string): string {
   const base = mkdtempSync(join(tmpdir(), "sei-bench-base-ws-"));
-  for (const entry of PROJECT_ENTRIES) cpSync(join(tree, entry), join(base, entry), { recursive: true });
+  const data = new Set([".git", "node_modules", "platform.yaml", "municipalities"]);
+  for (const entry of readdirSync(tree).filter((e) => !data.has(e)))
+    cpSync(join(tree, entry), join(base, entry), { recursive: true });
   symlinkSync(join(tree, "node_modules"), join(base, "node_modules"), "dir");
   for (const entry of ["platform.yaml", "municipalities"])
     cpSync(join(dir, entry), join(base, entry), { recursive: true });

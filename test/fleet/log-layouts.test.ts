@@ -30,6 +30,7 @@ const options: EmitOptions = {
   planFile: "ci/fleet-plan.json",
   setup: ["npm ci"],
   image: "registry.example/sei-fleet:1",
+  driftSchedule: "17 3 * * *",
 };
 
 /** `--logs` and the reports folder of the emitted `fleet report merge` command. */
@@ -57,7 +58,8 @@ interface Layout {
 
 const github = emitGithub(options);
 const k8sText = [...emitK8sJobs(options, "{}").values()].join("\n");
-const downloadPath = /download-artifact@v4\n\s+with:\n(?:.*\n)*?\s+path: (\S+)/.exec(github)![1]!;
+// The reports' download (by pattern), not the stack jobs' download of the saved plans.
+const downloadPath = /download-artifact@v4\n\s+with:\n\s+pattern: \S+\n\s+path: (\S+)/.exec(github)![1]!;
 const layouts: Record<string, Layout> = {
   // Artifacts come back at the paths the jobs wrote them.
   gitlab: { jobCwd: "/repo", mergeCwd: "/repo", landed: (p) => join("/repo", p), text: emitGitlab(options) },

@@ -1,7 +1,7 @@
 /**
  * Saved plans and the one-engine-run plan, with the real OpenTofu and the real
  * random provider of the toolchain's mirror, on a small stack with the same
- * state and plan encryption the synthesized stacks have (stacks/state-encryption.ts)
+ * state and plan encryption the synthesized stacks have (stacks/terraform-encryption.ts)
  * and a local backend:
  *
  * - the decisions read from the plan's own stream equal those of `show -json`
@@ -41,7 +41,7 @@ import {
   stateIdentity,
 } from "../../fleet/saved-plans.ts";
 import { runStack, type StackRunContext } from "../../fleet/stack-run.ts";
-import { encryptionConfiguration } from "../../stacks/state-encryption.ts";
+import { encryptionConfiguration } from "../../stacks/terraform-encryption.ts";
 import { UsageError } from "../../shell/exit.ts";
 import { requireTools } from "../support/tools.ts";
 import { DEFAULTS, fleetRun, type ApplyOptions } from "../../fleet/command.ts";
