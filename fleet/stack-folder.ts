@@ -7,11 +7,11 @@
  *   of code, data or chart since;
  * - whether `init` can be skipped: init installs the providers and sets up the
  *   backend, which only the `terraform` block (backend, required providers,
- *   encryption), the engine and its CLI configuration decide. When none of
- *   them changed since the stack's last successful init, the data folder is
- *   still right and only the dependency lock file init wrote is missing (the
- *   synthesized output is new each run): it is kept in the data folder and put
- *   back. A plan that fails after a skipped init is retried once after a real
+ *   encryption), the lock file synthesis wrote, the engine and its CLI
+ *   configuration decide. When none of them changed since the stack's last
+ *   successful init, the data folder is still right and only the lock file as
+ *   init left it is missing (the synthesized output is new each run): it is
+ *   kept in the data folder and put back. A plan that fails after a skipped init is retried once after a real
  *   one (fleet/stack-run.ts), so a stale data folder costs a retry, never a
  *   wrong result.
  */
@@ -36,26 +36,30 @@ export function configDigest(stackFolder: string): string {
   return hash.digest("hex");
 }
 
-/** What a stack's init depends on; equal keys mean the data folder of the last init is still right. */
+/**
+ * What a stack's init depends on; equal keys mean the data folder of the last
+ * init is still right. The lock file synthesis wrote is part of it: init
+ * rewrites that file (its header, entries of another registry), so the one
+ * init left is what a later run puts back, never what it compares.
+ */
 export function initKey(stackFolder: string, engine: Engine, env: NodeJS.ProcessEnv): string {
   const config = JSON.parse(readFileSync(join(stackFolder, "cdk.tf.json"), "utf8")) as { terraform?: unknown };
+  const lock = existsSync(join(stackFolder, LOCK_FILE)) ? readFileSync(join(stackFolder, LOCK_FILE), "utf8") : "";
   return createHash("sha256")
-    .update(JSON.stringify([engine.path, engine.version, env.TF_CLI_CONFIG_FILE ?? "", config.terraform ?? null]))
+    .update(JSON.stringify([engine.path, engine.version, env.TF_CLI_CONFIG_FILE ?? "", config.terraform ?? null, lock]))
     .digest("hex");
 }
 
 /**
  * True when init can be skipped: the data folder was initialized under the same
- * key, and the lock file that init wrote is put back into the stack folder. A
- * lock file already there (synthesis may write one) must be that same file.
+ * key (computed on the folder as synthesis wrote it), and the lock file that
+ * init left is put into the stack folder.
  */
 export function reuseInit(stackFolder: string, dataDir: string, key: string): boolean {
   const keyFile = join(dataDir, INIT_KEY);
   const kept = join(dataDir, INIT_LOCK);
   if (!existsSync(keyFile) || readFileSync(keyFile, "utf8") !== key || !existsSync(kept)) return false;
-  const lock = join(stackFolder, LOCK_FILE);
-  if (existsSync(lock)) return readFileSync(lock).equals(readFileSync(kept));
-  copyFileSync(kept, lock);
+  copyFileSync(kept, join(stackFolder, LOCK_FILE));
   return true;
 }
 

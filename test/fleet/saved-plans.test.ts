@@ -15,12 +15,14 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
   renameSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -44,6 +46,7 @@ import { runStack, type StackRunContext } from "../../fleet/stack-run.ts";
 import { encryptionConfiguration } from "../../stacks/terraform-encryption.ts";
 import { UsageError } from "../../shell/exit.ts";
 import { requireTools } from "../support/tools.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { DEFAULTS, fleetRun, type ApplyOptions } from "../../fleet/command.ts";
 import { reportSchema } from "../../fleet/report.ts";
 import { collectingIo, projectCopy } from "./project.ts";
@@ -85,7 +88,9 @@ function stackConfig(root: string, name: string, value: string): Record<string, 
   };
 }
 
+/** A new stack folder each time, as each fleet run synthesizes into a new output folder. */
 function synthesize(root: string, name: string, value: string): void {
+  rmSync(join(root, "out", "stacks", name), { recursive: true, force: true });
   mkdirSync(join(root, "out", "stacks", name), { recursive: true });
   writeFileSync(join(root, "out", "stacks", name, "cdk.tf.json"), JSON.stringify(stackConfig(root, name, value)));
 }
@@ -179,6 +184,20 @@ describe.skipIf(missing.length > 0)("saved plans with the real engine", { timeou
     expect(readFileSync(join(root, second.log!), "utf8")).toContain("# init skipped");
   });
 
+  it("skips init too when synthesis writes the lock file, which init rewrites", async () => {
+    const { root, context } = project();
+    const withLock = (value: string) => {
+      synthesize(root, "sei-a", value);
+      copyFileSync(join(REPO_ROOT, "providers.lock.hcl"), join(root, "out", "stacks", "sei-a", ".terraform.lock.hcl"));
+    };
+    withLock("one");
+    expect(await runStack(stack("a"), null, context("apply"))).toMatchObject({ status: "applied" });
+    withLock("two");
+    const second = await runStack(stack("a"), null, context("plan"));
+    expect(second).toMatchObject({ status: "changes", change: 1 });
+    expect(second.timings).not.toHaveProperty("initMs");
+  });
+
   it("saves an encrypted plan with its record, applies it, and refuses it once the state or configuration moved", async () => {
     const { root, context } = project();
     synthesize(root, "sei-a", "one");
@@ -199,8 +218,11 @@ describe.skipIf(missing.length > 0)("saved plans with the real engine", { timeou
       expect(planned.timings.stateMs).toBeGreaterThan(0);
       return readSavedPlans(root, dir, [stack("a")], key).plans;
     };
-    const applySaved = (plans: ReturnType<typeof readSavedPlans>["plans"]) =>
-      runStack(stack("a"), null, { ...context("apply"), savedPlans: plans });
+    /** A later run: synthesized again (with `value`), then the saved plans applied. */
+    const applySaved = (plans: ReturnType<typeof readSavedPlans>["plans"], value: string) => {
+      synthesize(root, "sei-a", value);
+      return runStack(stack("a"), null, { ...context("apply"), savedPlans: plans });
+    };
 
     // Saved: private files, the plan encrypted (the prior state's password nowhere in it).
     const plans = await save("plans-1", "two");
@@ -214,7 +236,7 @@ describe.skipIf(missing.length > 0)("saved plans with the real engine", { timeou
     expect(record).toMatchObject({ stack: "sei-a", state: { serial: expect.any(Number) }, summary: { change: 1 } });
 
     // Applied as saved: the synthesized folder is the same as when planned.
-    expect(await applySaved(plans)).toMatchObject({ status: "applied", change: 1 });
+    expect(await applySaved(plans, "two")).toMatchObject({ status: "applied", change: 1 });
     expect(tofuIn(join(root, "out", "stacks", "sei-a"), data, ["state", "show", "terraform_data.setting"])).toContain(
       '"two"',
     );
@@ -223,8 +245,7 @@ describe.skipIf(missing.length > 0)("saved plans with the real engine", { timeou
     const stale = await save("plans-2", "three");
     synthesize(root, "sei-a", "four");
     expect((await runStack(stack("a"), null, context("apply"))).status).toBe("applied");
-    synthesize(root, "sei-a", "three");
-    const refused = await applySaved(stale);
+    const refused = await applySaved(stale, "three");
     expect(refused.status).toBe("refused");
     expect(refused.error).toMatch(
       /^saved plan refused: the state changed since the plan \(serial \d+ is now \d+: applied by someone else\): plan again$/,
@@ -235,8 +256,9 @@ describe.skipIf(missing.length > 0)("saved plans with the real engine", { timeou
 
     // The configuration moved since the plan (code, data or chart): refused too.
     const moved = await save("plans-3", "five");
-    synthesize(root, "sei-a", "six");
-    expect((await applySaved(moved)).error).toMatch(/^saved plan refused: the configuration changed since the plan/);
+    expect((await applySaved(moved, "six")).error).toMatch(
+      /^saved plan refused: the configuration changed since the plan/,
+    );
   });
 });
 
