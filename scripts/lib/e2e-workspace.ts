@@ -26,6 +26,8 @@ export const PROJECT_ENTRIES = [
   "runtime",
   "constructs",
   "stacks",
+  // The synthesis imports shell/ (exit codes, messages, openFleet).
+  "shell",
   "charts",
   "tiers",
   "data",
