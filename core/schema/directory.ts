@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { dnsLabel } from "./fields.ts";
+import { egressCidr } from "./platform-network.ts";
 
 /**
  * ldap:// or ldaps://, a host name and an optional port. SIP stores the URL in
@@ -67,9 +68,10 @@ export const directorySchema = z.strictObject({
     .string()
     .regex(PEM_CERTIFICATE, { error: "must be one PEM certificate (-----BEGIN CERTIFICATE----- …)" })
     .meta({ description: "The CA certificate (PEM) the directory's TLS certificate is verified against" }),
-  cidr: z
-    .union([z.cidrv4(), z.cidrv6()], { error: 'must be a network in CIDR notation, such as "10.20.30.41/32"' })
-    .meta({ description: "Network of the directory servers, the only directory egress allowed" }),
+  cidr: egressCidr("the directory servers' own network", "the directory is PRODEMGE's, inside its network").meta({
+    description:
+      "Network of the directory servers, the only directory egress allowed: private, covering neither the cluster's pod nor its service network",
+  }),
 });
 
 export type Directory = z.output<typeof directorySchema>;

@@ -1,9 +1,10 @@
 /**
  * The network settings of platform.yaml: each cluster's pod and service
- * networks, and the one mail egress every instance gets. The mail NetworkPolicy
- * allows egress to `mail.cidr` on `mail.port`, so a wide or public network
- * there would open every instance to the internet, or to the pods and the API
- * server of its own cluster. CIDR arithmetic is ipaddr.js's (a small, widely
+ * networks, and the egresses that leave the namespace for a network named
+ * there: mail (every instance) and each cluster's directory. Their
+ * NetworkPolicies allow egress to that CIDR, so a wide or public network there
+ * would open every instance to the internet, or to the pods and the API server
+ * of its own cluster. CIDR arithmetic is ipaddr.js's (a small, widely
  * used library; Node has none), not hand-written bit twiddling.
  */
 import ipaddr from "ipaddr.js";
@@ -21,6 +22,42 @@ export const mailPort = z.union(
   MAIL_PORTS.map((port) => z.literal(port)),
   { error: `must be an SMTP port: ${MAIL_PORTS.slice(0, -1).join(", ")} or ${MAIL_PORTS.at(-1)}` },
 );
+
+/**
+ * The CIDR of an egress (a private network, never every address): `own` names
+ * the servers' network ("the SMTP relay's own network"), `privateWhy` says why it must be private. Whether it covers a cluster's own
+ * networks is checked where the cluster is known (clusterNetworkCovered).
+ */
+export function egressCidr(own: string, privateWhy: string) {
+  return cidr
+    .refine((network) => !isEveryAddress(network), {
+      error: `is every address, the internet and the API server included: name ${own}`,
+      abort: true,
+    })
+    .refine(isPrivateNetwork, {
+      error: `must be a private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or fc00::/7 for IPv6): ${privateWhy}`,
+    });
+}
+
+/**
+ * Why an egress to `network` (to `target`, whose servers sit in `own`) would reach into `cluster`,
+ * or undefined when it covers neither the cluster's pod nor its service network.
+ */
+export function clusterNetworkCovered(
+  network: string,
+  cluster: { readonly name: string; readonly podCidr: string; readonly serviceCidr: string },
+  target: string,
+  own: string,
+): string | undefined {
+  const networks = [
+    [cluster.podCidr, "pod network", "pods"],
+    [cluster.serviceCidr, "service network", "services and the API server"],
+  ] as const;
+  const covered = networks.find(([clusterNetwork]) => overlaps(network, clusterNetwork));
+  if (!covered) return undefined;
+  const [clusterNetwork, what, reached] = covered;
+  return `covers the ${what} ${clusterNetwork} of cluster ${cluster.name}: egress to ${target} would reach ${reached}; name ${own}`;
+}
 
 /** Private ranges: ipaddr.js's names for RFC 1918 (IPv4) and unique-local fc00::/7 (IPv6). */
 const PRIVATE_RANGES = new Set(["private", "uniqueLocal"]);

@@ -13,7 +13,7 @@ import {
 import { backupStoreSchema } from "./backup-store.ts";
 import { directorySchema } from "./directory.ts";
 import { byteQuantity, cpuQuantity, dnsLabel, dnsSubdomain, header, smtpAuthentication } from "./fields.ts";
-import { cidr, isEveryAddress, isPrivateNetwork, mailPort, overlaps } from "./platform-network.ts";
+import { cidr, clusterNetworkCovered, egressCidr, mailPort, overlaps } from "./platform-network.ts";
 
 /*
  * Every free-text field has a pattern: these values reach Terraform, the
@@ -79,26 +79,40 @@ const image = z.strictObject({
     .meta({ description: "Pins the image: every node runs exactly this build, whatever the tag points at later" }),
 });
 
-const cluster = z.strictObject({
-  name: dnsLabel(40),
-  kubeconfig: z.strictObject({ path: filePath, context: contextName }),
-  allocatable: z
-    .strictObject({ cpu: cpuQuantity, memory: byteQuantity, storage: byteQuantity })
-    .meta({ description: "What the cluster can give SEI instances, for capacity planning" }),
-  directory: directorySchema.optional().meta({
-    description:
-      "PRODEMGE's directory the cluster's instances authenticate against (SIP's authentication server); without it the first install leaves no account that can log in",
-  }),
-  backupStore: backupStoreSchema.optional().meta({
-    description:
-      "The off-site object store the cluster's instances back up to (docs/backups.md); without it each instance keeps its nightly sets on a backup claim",
-  }),
-  podCidr: cidr.meta({ description: "The cluster's pod network (--cluster-cidr); the mail egress must not cover it" }),
-  serviceCidr: cidr.meta({
-    description:
-      "The cluster's service network (--service-cluster-ip-range), the API server's address in it; the mail egress must not cover it",
-  }),
-});
+const cluster = z
+  .strictObject({
+    name: dnsLabel(40),
+    kubeconfig: z.strictObject({ path: filePath, context: contextName }),
+    allocatable: z
+      .strictObject({ cpu: cpuQuantity, memory: byteQuantity, storage: byteQuantity })
+      .meta({ description: "What the cluster can give SEI instances, for capacity planning" }),
+    directory: directorySchema.optional().meta({
+      description:
+        "PRODEMGE's directory the cluster's instances authenticate against (SIP's authentication server); without it the first install leaves no account that can log in",
+    }),
+    backupStore: backupStoreSchema.optional().meta({
+      description:
+        "The off-site object store the cluster's instances back up to (docs/backups.md); without it each instance keeps its nightly sets on a backup claim",
+    }),
+    podCidr: cidr.meta({
+      description: "The cluster's pod network (--cluster-cidr); the mail egress must not cover it",
+    }),
+    serviceCidr: cidr.meta({
+      description:
+        "The cluster's service network (--service-cluster-ip-range), the API server's address in it; the mail egress must not cover it",
+    }),
+  })
+  .superRefine((entry, ctx) => {
+    // The directory's NetworkPolicy is an egress to its cidr: it must not reach into this cluster either.
+    if (!entry.directory) return;
+    const covered = clusterNetworkCovered(
+      entry.directory.cidr,
+      entry,
+      "the directory",
+      "the directory servers' own network",
+    );
+    if (covered) ctx.addIssue({ code: "custom", path: ["directory", "cidr"], message: covered });
+  });
 
 /** Kubernetes label keys and values (prefix/name = value), as a selector's matchLabels takes them. */
 const LABEL_KEY =
@@ -260,19 +274,10 @@ export const platformSchema = z.strictObject({
         security: z.enum(MAIL_SECURITY),
         // No authentication when absent; a municipality may set its own account (spec.mail).
         authentication: smtpAuthentication.optional(),
-        cidr: cidr
-          .refine((network) => !isEveryAddress(network), {
-            error: "is every address, the internet and the API server included: name the SMTP relay's own network",
-            abort: true,
-          })
-          .refine(isPrivateNetwork, {
-            error:
-              "must be a private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or fc00::/7 for IPv6): mail leaves only through PRODEMGE's relay",
-          })
-          .meta({
-            description:
-              "Network of the SMTP relay, the only mail egress allowed: private, covering no cluster's pod or service network",
-          }),
+        cidr: egressCidr("the SMTP relay's own network", "mail leaves only through PRODEMGE's relay").meta({
+          description:
+            "Network of the SMTP relay, the only mail egress allowed: private, covering no cluster's pod or service network",
+        }),
       }),
       stateBackend,
       stateEncryption: stateEncryption.optional(),
@@ -314,19 +319,10 @@ export const platformSchema = z.strictObject({
       });
       // The mail NetworkPolicy's ipBlock must not reach into a cluster: its pods, or its services and API server.
       for (const cluster of spec.clusters) {
-        const networks = [
-          [cluster.podCidr, "pod network", "pods"],
-          [cluster.serviceCidr, "service network", "services and the API server"],
-        ] as const;
-        for (const [network, what, reached] of networks) {
-          if (!overlaps(spec.mail.cidr, network)) continue;
-          ctx.addIssue({
-            code: "custom",
-            path: ["mail", "cidr"],
-            message: `covers the ${what} ${network} of cluster ${cluster.name}: egress to mail would reach ${reached}; name the relay's own network`,
-          });
-          return;
-        }
+        const covered = clusterNetworkCovered(spec.mail.cidr, cluster, "mail", "the relay's own network");
+        if (!covered) continue;
+        ctx.addIssue({ code: "custom", path: ["mail", "cidr"], message: covered });
+        return;
       }
     }),
 });

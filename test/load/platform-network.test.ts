@@ -1,7 +1,8 @@
 /**
  * platform.yaml's network settings and free-text fields are checked before
  * they reach a NetworkPolicy or the chart: the mail egress is a private relay
- * network that covers no cluster's pods or services, on a mail port; every
+ * network that covers no cluster's pods or services, on a mail port; each
+ * cluster's directory egress a private network that covers none of its own; every
  * free-text field has a pattern. Each error is positioned at its field.
  */
 import { readFileSync } from "node:fs";
@@ -65,6 +66,36 @@ describe("platform.yaml network settings", () => {
   it("accepts a private relay network, IPv6 unique-local too", () => {
     expect(problems("cidr: 10.20.30.40/32", "cidr: 192.168.7.0/24")).toEqual([]);
     expect(problems("cidr: 10.20.30.40/32", 'cidr: "fd12:3456::/64"')).toEqual([]);
+  });
+
+  // The directory's NetworkPolicy is an egress to its cidr, like mail's: the same checks, against its own cluster.
+  it.each([
+    [
+      "0.0.0.0/0",
+      "is every address, the internet and the API server included: name the directory servers' own network",
+    ],
+    [
+      "8.8.8.0/24",
+      "must be a private network (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, or fc00::/7 for IPv6): the directory is PRODEMGE's, inside its network",
+    ],
+    ['"::/0"', "is every address, the internet and the API server included: name the directory servers' own network"],
+    [
+      "10.0.0.0/8",
+      "covers the pod network 10.244.0.0/16 of cluster prodemge-bh-1: egress to the directory would reach pods; name the directory servers' own network",
+    ],
+    [
+      "10.96.0.1/32",
+      "covers the service network 10.96.0.0/12 of cluster prodemge-bh-1: egress to the directory would reach services and the API server; name the directory servers' own network",
+    ],
+  ])("refuses directory.cidr %s, at the field", (cidr, message) => {
+    expect(problems("cidr: 10.20.30.50/32", `cidr: ${cidr}`)).toEqual([
+      `error platform.yaml:${lineOf("cidr: 10.20.30.50/32")}:15 spec.clusters[0].directory.cidr: ${message}`,
+    ]);
+  });
+
+  it("accepts a private directory network, IPv6 unique-local too", () => {
+    expect(problems("cidr: 10.20.30.50/32", "cidr: 192.168.8.0/24")).toEqual([]);
+    expect(problems("cidr: 10.20.30.50/32", 'cidr: "fd12:3456::1/128"')).toEqual([]);
   });
 
   it("takes mail ports from the short list of SMTP ports", () => {
