@@ -18,7 +18,7 @@
  * - In production, a backup CronJob (see DatabaseBackup).
  */
 import { ConfigMapV1, Construct, ServiceV1, StatefulSetV1 } from "../runtime/cdktf.ts";
-import type { BackupPlan, DatabasePlan, SecretsPlan } from "../core/plan.ts";
+import type { BackupPlan, DatabasePlan, PasswordRotationPlan, SecretsPlan } from "../core/plan.ts";
 import { SIP_SYSTEMS, accessKeyShape } from "../core/image-contract.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { formatBytes } from "../core/quantity.ts";
@@ -42,6 +42,8 @@ export interface DatabaseProps {
   readonly database: DatabasePlan;
   /** Names of the two generated Secrets. */
   readonly secrets: SecretsPlan;
+  /** Which generation of the accounts' passwords the credentials Secret holds. */
+  readonly passwordRotation: PasswordRotationPlan;
   /** Claim holding the data directory. */
   readonly dataClaimName: string;
   /** ServiceAccount of the pods. */
@@ -82,6 +84,13 @@ export class Database extends Construct {
       namespace,
       name: props.secrets.database,
       keys: { ...SECRET_KEYS.database },
+      rotation: {
+        // The construct ids (SECRET_KEYS' names) of the rotated accounts' passwords.
+        ids: Object.entries(keys)
+          .filter(([, key]) => props.passwordRotation.accounts.some((a) => a.passwordKey === key))
+          .map(([id]) => id),
+        generation: props.passwordRotation.generation,
+      },
     });
     this.appSecrets = new GeneratedSecret(this, "AppSecrets", {
       namespace,

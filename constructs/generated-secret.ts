@@ -28,6 +28,15 @@ export interface GeneratedSecretProps {
    * name, a CA): written as it is, so it is in cdktf.out. @default none
    */
   readonly literals?: Readonly<Record<string, string>>;
+  /**
+   * Passwords rotated as a reviewed change: each id listed gets one password
+   * per generation, `<id>` for 0 and `<id>Rotation<n>` for n ≥ 1, and the
+   * Secret holds the newest. Every generation stays in the configuration, so a
+   * rotation only adds resources (prevent_destroy still refuses replacing one);
+   * lowering the generation would delete the newer ones, which the plan shows.
+   * @default - no rotation
+   */
+  readonly rotation?: { readonly ids: readonly string[]; readonly generation: number };
 }
 
 /** A value that a program reads with rules of its own: a fixed prefix, then `length` random characters. */
@@ -57,13 +66,17 @@ export class GeneratedSecret extends Construct {
     const data: Record<string, string> = { ...props.literals };
     for (const [passwordId, value] of Object.entries(props.keys)) {
       const shape: SecretValueShape = typeof value === "string" ? { key: value } : value;
-      const password = new Password(this, passwordId, {
-        ...PASSWORD,
-        ...(shape.length === undefined ? {} : { length: shape.length }),
-        ...(shape.lowerCase ? { upper: false } : {}),
-        ...lifecycle,
-      });
-      data[shape.key] = `${shape.prefix ?? ""}${password.result}`;
+      const generations = props.rotation?.ids.includes(passwordId) ? props.rotation.generation : 0;
+      let result = "";
+      for (let generation = 0; generation <= generations; generation++) {
+        result = new Password(this, generation === 0 ? passwordId : `${passwordId}Rotation${generation}`, {
+          ...PASSWORD,
+          ...(shape.length === undefined ? {} : { length: shape.length }),
+          ...(shape.lowerCase ? { upper: false } : {}),
+          ...lifecycle,
+        }).result;
+      }
+      data[shape.key] = `${shape.prefix ?? ""}${result}`;
     }
     this.resource = new SecretV1(this, "Resource", {
       metadata: { name: props.name, namespace: props.namespace },

@@ -142,6 +142,31 @@ export interface BackupStorePlan {
   readonly adminCredentialEnv: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
+/**
+ * Rotation of the database accounts' passwords (core/resolve/rotation.ts): the
+ * generation picks the generated passwords the Secret holds; the Jobs move the
+ * accounts over while the instance serves. `accept` (before the release) lets
+ * each account log in with the Secret's new password as well as its current
+ * one; the release then rolls the app and scheduler onto the new Secret;
+ * `retire` (after it) leaves only the new password.
+ */
+export interface PasswordRotationPlan {
+  /** spec.rotation.databasePasswords; 0 until the first rotation. */
+  readonly generation: number;
+  /** The accounts whose passwords rotate, each with the Secret key of its password. */
+  readonly accounts: readonly { readonly user: string; readonly passwordKey: string }[];
+  /** Null at generation 0 and while no pod runs (the Jobs then run at the next deploy that runs pods). */
+  readonly jobs: {
+    readonly acceptName: string;
+    readonly retireName: string;
+    readonly image: string;
+    readonly imagePullSecrets: readonly string[];
+    readonly resources: ComputeResources;
+    /** The first install's labels: its NetworkPolicy reaches the database, and the updater's quota slot (free outside a Helm upgrade) holds it. */
+    readonly labels: Readonly<Record<string, string>>;
+  } | null;
+}
+
 export interface SecretsPlan {
   /** Database credentials: root, sei, sip and backup users. */
   readonly database: string;
@@ -331,6 +356,7 @@ export interface InstancePlan {
   /** Null until the municipality file marks one (required from phase training on). */
   readonly firstAdministrator: FirstAdministratorPlan | null;
   readonly database: DatabasePlan;
+  readonly passwordRotation: PasswordRotationPlan;
   /** Null outside production: backups come with production (docs/architecture.md, "Lifecycle phases"). */
   readonly backup: BackupPlan | null;
   /** Null where the cluster has no backup store (platform.yaml clusters[].backupStore); else in every phase. */

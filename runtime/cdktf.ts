@@ -26,6 +26,7 @@ import type * as ConfigMapModule from "@cdktf/provider-kubernetes/lib/config-map
 import type * as CronJobModule from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import type * as SecretDataModule from "@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1";
 import type * as StorageClassDataModule from "@cdktf/provider-kubernetes/lib/data-kubernetes-storage-class-v1";
+import type * as JobModule from "@cdktf/provider-kubernetes/lib/job-v1";
 import type * as LimitRangeModule from "@cdktf/provider-kubernetes/lib/limit-range-v1";
 import type * as NamespaceModule from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import type * as NetworkPolicyModule from "@cdktf/provider-kubernetes/lib/network-policy-v1";
@@ -90,6 +91,8 @@ export const { ServiceV1 } = load("@cdktf/provider-kubernetes/lib/service-v1") a
 export type ServiceV1 = ServiceModule.ServiceV1;
 export const { CronJobV1 } = load("@cdktf/provider-kubernetes/lib/cron-job-v1") as typeof CronJobModule;
 export type CronJobV1 = CronJobModule.CronJobV1;
+export const { JobV1 } = load("@cdktf/provider-kubernetes/lib/job-v1") as typeof JobModule;
+export type JobV1 = JobModule.JobV1;
 
 export const { HelmProvider } = load("@cdktf/provider-helm/lib/provider") as typeof HelmProviderModule;
 export const { Release } = load("@cdktf/provider-helm/lib/release") as typeof HelmReleaseModule;

@@ -16,6 +16,7 @@ import {
   TerraformOutput,
   TerraformStack,
   type Construct,
+  type ITerraformDependable,
 } from "../runtime/cdktf.ts";
 import type { InstancePlan, VolumePlan } from "../core/plan.ts";
 import { BackupStoreSecret } from "../constructs/backup-store-secret.ts";
@@ -23,6 +24,7 @@ import { DataVolume } from "../constructs/data-volume.ts";
 import { DirectorySecret } from "../constructs/directory-secret.ts";
 import { Database } from "../constructs/database.ts";
 import { DocumentStorage } from "../constructs/document-storage.ts";
+import { PasswordRotationJob } from "../constructs/password-rotation.ts";
 import { SeiRelease } from "../constructs/sei-release.ts";
 import { StorageClassGuard } from "../constructs/storage-class-guard.ts";
 import { Tenancy } from "../constructs/tenancy.ts";
@@ -113,6 +115,7 @@ export class MunicipalityStack extends TerraformStack {
       namespace,
       database: plan.database,
       secrets: plan.secrets,
+      passwordRotation: plan.passwordRotation,
       dataClaimName: databaseVolume.claimName,
       serviceAccountName: plan.serviceAccountName,
       waitForRollout: plan.waitForWorkloads,
@@ -139,8 +142,25 @@ export class MunicipalityStack extends TerraformStack {
         directory: plan.directory,
       });
 
+    // A password rotation: the accounts take the new passwords beside the old before the release rolls
+    // the app onto them, and drop the old ones after (constructs/password-rotation.ts).
+    const rotation = plan.passwordRotation;
+    const rotationJob = (step: "accept" | "retire", dependsOn: ITerraformDependable[]) =>
+      rotation.jobs &&
+      new PasswordRotationJob(this, step === "accept" ? "PasswordRotationAccept" : "PasswordRotationRetire", {
+        namespace,
+        step,
+        rotation: { ...rotation, jobs: rotation.jobs },
+        database: plan.database,
+        credentialsSecretName: database.credentials.secretName,
+        serviceAccountName: plan.serviceAccountName,
+        waitForCompletion: plan.waitForWorkloads,
+        dependsOn,
+      });
+    const accept = rotationJob("accept", [database.credentials.resource, database.resource, database.service]);
+
     if (plan.release) {
-      new SeiRelease(this, "Release", {
+      const release = new SeiRelease(this, "Release", {
         namespace,
         release: plan.release,
         chartFile: chartOf(props.inputs, plan.release.chartPath).fileName,
@@ -156,8 +176,10 @@ export class MunicipalityStack extends TerraformStack {
           documents.resource,
           solrVolume.resource,
           tempVolume.resource,
+          ...(accept ? [accept.resource] : []),
         ],
       });
+      rotationJob("retire", [release.resource]);
     }
 
     new TerraformOutput(this, "url", { value: plan.url, description: "Public address of the SEI instance" });

@@ -31,6 +31,7 @@ import { namespaceOf } from "./namespace.ts";
 import { networkOf } from "./network.ts";
 import { phaseFacts } from "./phase.ts";
 import { limitRangeFor, quotaFor } from "./quota.ts";
+import { passwordRotationOf } from "./rotation.ts";
 import { releaseOf } from "./release.ts";
 import { stateBackendOf, stateEncryptionOf } from "./state-backend.ts";
 import { presentVolumes, volumesOf } from "./volumes.ts";
@@ -68,6 +69,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     tier,
     volumes.database.storageBytes + volumes.documents.storageBytes,
   );
+  const passwordRotation = passwordRotationOf(municipality, phase, database, resources);
 
   return {
     municipality: {
@@ -96,6 +98,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     directory,
     firstAdministrator,
     database,
+    passwordRotation,
     backup: backupOf(tier, phase, database, resources),
     backupStore,
     release: releaseOf({
@@ -108,6 +111,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
       volumes,
       directory,
       firstAdministrator,
+      passwordRotation,
     }),
     waitForWorkloads: p.deploy.waitForWorkloads,
   };

@@ -6,7 +6,14 @@
  */
 import type { HelmValues, ReleasedPhase } from "../schema/helm-values.ts";
 import { CHART_PATH, LABEL, PORTS, RELEASE_NAME, SECRET_NAMES, SERVICE_ACCOUNT_NAME } from "../naming.ts";
-import type { DatabasePlan, DirectoryPlan, FirstAdministratorPlan, ReleasePlan, VolumesPlan } from "../plan.ts";
+import type {
+  DatabasePlan,
+  DirectoryPlan,
+  FirstAdministratorPlan,
+  PasswordRotationPlan,
+  ReleasePlan,
+  VolumesPlan,
+} from "../plan.ts";
 import { toMebibytes } from "../quantity.ts";
 import { renderResources } from "../render-resources.ts";
 import type { Municipality, Phase } from "../schema/municipality.ts";
@@ -27,6 +34,7 @@ export interface ReleaseInput {
   readonly volumes: VolumesPlan;
   readonly directory: DirectoryPlan | null;
   readonly firstAdministrator: FirstAdministratorPlan | null;
+  readonly passwordRotation: PasswordRotationPlan;
 }
 
 export function releaseOf(input: ReleaseInput): ReleasePlan | null {
@@ -54,6 +62,7 @@ function helmValuesOf(
     volumes,
     directory,
     firstAdministrator,
+    passwordRotation,
   }: ReleaseInput,
   timeoutSeconds: number,
 ): HelmValues {
@@ -139,6 +148,7 @@ function helmValuesOf(
       sipUsername: database.sipUser,
       rootUsername: database.adminUser,
       secretName: SECRET_NAMES.database,
+      passwordGeneration: passwordRotation.generation,
     },
     documents: { existingClaim: volumes.documents.claimName, mountPath: "/var/sei/arquivos" },
     temp: { existingClaim: volumes.temp.claimName, mountPath: "/opt/sei/temp" },

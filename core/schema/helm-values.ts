@@ -196,6 +196,10 @@ export const helmValuesSchema = z
         sipUsername: sqlUser,
         rootUsername: sqlUser,
         secretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.database)}` }),
+        passwordGeneration: z.int().min(0).meta({
+          description:
+            "Generation of the app accounts' passwords (spec.rotation.databasePasswords); above 0 it is a pod annotation, so a rotation rolls the app and scheduler onto the Secret's new passwords",
+        }),
       })
       .meta({ description: "The database Terraform runs" }),
     documents: sharedClaim.meta({ description: "The document repository" }),

@@ -68,6 +68,22 @@ export const overridesSchema = z.strictObject({
   }),
 });
 
+/**
+ * Credential rotation as a reviewed change: raising a number gives the
+ * credentials it covers new generated values at the next deploy, and the
+ * deploy moves the instance over while it serves (docs/runbooks/rotate-credentials.md).
+ */
+export const rotationSchema = z.strictObject({
+  databasePasswords: z
+    .int({ error: "must be a whole number: 0, then 1, 2, … one more for each rotation" })
+    .min(0)
+    .max(9999)
+    .meta({
+      description:
+        "Generation of the database accounts' passwords (sei_user, sip_user, the backup's account); raise it by one to rotate them, never lower it",
+    }),
+});
+
 export const municipalitySchema = z.strictObject({
   ...header("Municipality"),
   metadata: z.strictObject({
@@ -111,6 +127,9 @@ export const municipalitySchema = z.strictObject({
       description:
         'true keeps the backup claim (sei-backups) of an instance deployed before its cluster had a backup store; instances without it get none once the store is configured (docs/backups.md, "Existing backup claims")',
     }),
+    rotation: rotationSchema
+      .optional()
+      .meta({ description: "Credentials rotated since the first deploy: a generation per kind, 0 when absent" }),
     mail: z
       .strictObject({ authentication: smtpAuthentication })
       .optional()

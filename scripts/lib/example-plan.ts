@@ -23,6 +23,7 @@ export interface ExampleOptions {
   readonly phase?: Phase;
   readonly name?: string;
   readonly overrides?: Municipality["spec"]["overrides"];
+  readonly rotation?: Municipality["spec"]["rotation"];
 }
 
 /** An example backup store (docs/backups.md), for plans of a cluster that has one. */
@@ -51,6 +52,7 @@ export function exampleMunicipality({
   phase = "production",
   name = "exemplo",
   overrides,
+  rotation,
 }: ExampleOptions): Municipality {
   return {
     apiVersion: "sei.mg.gov.br/v1",
@@ -70,6 +72,7 @@ export function exampleMunicipality({
         itLead: { name: "Caio", email: "caio@example.org", login: "caio", firstAdministrator: true },
       },
       ...(overrides ? { overrides } : {}),
+      ...(rotation ? { rotation } : {}),
     },
   };
 }

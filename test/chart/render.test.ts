@@ -484,6 +484,27 @@ describe("scheduler", () => {
   });
 });
 
+describe("database password rotation", () => {
+  const ANNOTATION = "sei.mg.gov.br/database-password-generation";
+  const annotationsOf = (manifests: Manifest[], kind: string, workload: string) =>
+    (podTemplate(get(manifests, kind, workload)).metadata as { annotations?: Record<string, string> }).annotations ??
+    {};
+
+  it("a raised generation annotates the app's and the scheduler's pods, so the release rolls them onto the new Secret", async () => {
+    const values = examplePlan({ tier: "medio", phase: "production", rotation: { databasePasswords: 2 } }).release!
+      .values;
+    const manifests = await helmTemplate(values);
+    expect(annotationsOf(manifests, "Deployment", "sei-app")[ANNOTATION]).toBe("2");
+    expect(annotationsOf(manifests, "Deployment", "sei-scheduler")[ANNOTATION]).toBe("2");
+  });
+
+  it("generation 0 adds no annotation: an instance never rotated keeps its pods", () => {
+    const c = cases.find((x) => x.tier === "medio" && x.phase === "production")!;
+    for (const workload of workloads(manifestsOf(c)))
+      expect(Object.keys(podTemplate(workload).metadata.annotations ?? {})).not.toContain(ANNOTATION);
+  });
+});
+
 describe("SMTP authentication", () => {
   it("with an account, every SEI workload gets its user and its password from the Secret named, by reference", async () => {
     const values = examplePlan({ tier: "medio", phase: "production" }).release!.values;

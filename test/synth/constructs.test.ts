@@ -292,6 +292,7 @@ describe("Database", () => {
       namespace: "sei-exemplo",
       database: plan.database,
       secrets: plan.secrets,
+      passwordRotation: plan.passwordRotation,
       dataClaimName: "sei-database-data",
       serviceAccountName: "sei",
       waitForRollout: false,

@@ -1,0 +1,103 @@
+/**
+ * A password rotation as the stack carries it (spec.rotation.databasePasswords):
+ * generation 0 is the stack as it always was; a raised generation adds one
+ * password per rotated account (nothing is replaced or deleted), points the
+ * Secret at it, and orders the two Jobs around the release: accept, then the
+ * release (its pods annotated with the generation, so they roll), then retire.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { examplePlan } from "../../scripts/lib/example-plan.ts";
+import { cleanScratch, resourcesOf, synthStack, type StackJson } from "./support.ts";
+import { releaseValues } from "./workloads.ts";
+
+afterAll(cleanScratch);
+
+const synth = (generation: number | undefined, phase: "production" | "suspended" = "production") =>
+  synthStack(
+    examplePlan({
+      tier: "pequeno-i",
+      phase,
+      ...(generation === undefined ? {} : { rotation: { databasePasswords: generation } }),
+    }),
+  ).json;
+
+type Job = {
+  metadata: { name: string };
+  depends_on?: string[];
+  wait_for_completion?: boolean;
+  spec: { template: { metadata: { labels: Record<string, string> }; spec: { container: { env: unknown[] }[] } } };
+};
+const jobs = (json: StackJson) => resourcesOf(json, "kubernetes_job_v1") as Record<string, Job>;
+const passwords = (json: StackJson) => Object.keys(resourcesOf(json, "random_password")).sort();
+const credentials = (json: StackJson) =>
+  (
+    Object.values(resourcesOf(json, "kubernetes_secret_v1")) as {
+      metadata: { name: string };
+      data: Record<string, string>;
+    }[]
+  ).find((s) => s.metadata.name === "sei-database-credentials")!.data;
+
+describe("database password rotation in the stack", () => {
+  const before = synth(undefined);
+  const zero = synth(0);
+  const first = synth(1);
+  const second = synth(2);
+
+  it("generation 0 (or none) is the stack as before: no Job, no new password, no generation annotation", () => {
+    expect(zero).toEqual(before);
+    expect(jobs(before)).toEqual({});
+    expect(releaseValues(before)!.database.passwordGeneration).toBe(0);
+  });
+
+  it("a rotation only adds passwords (one per rotated account and generation) and the Secret holds the newest", () => {
+    const added = (json: StackJson) => passwords(json).filter((id) => !passwords(before).includes(id));
+    expect(passwords(first).filter((id) => passwords(before).includes(id))).toEqual(passwords(before));
+    expect(added(first).map((id) => id.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "Database_Credentials_backupPasswordRotation1",
+      "Database_Credentials_seiPasswordRotation1",
+      "Database_Credentials_sipPasswordRotation1",
+    ]);
+    expect(added(second)).toHaveLength(6);
+    const ref = (json: StackJson, key: string) => credentials(json)[key];
+    for (const key of ["APP_DB_SEI_PASSWORD", "APP_DB_SIP_PASSWORD", "DB_BACKUP_PASSWORD"]) {
+      expect(ref(first, key)).toMatch(
+        /^\$\{random_password\.Database_Credentials_\w+PasswordRotation1_[0-9A-F]{8}\.result\}$/,
+      );
+      expect(ref(second, key)).toMatch(/Rotation2_/);
+    }
+    // The administrator's password is not rotated: the first install, the updater and a restore log in with it.
+    expect(ref(first, "APP_DB_ROOT_PASSWORD")).toBe(ref(before, "APP_DB_ROOT_PASSWORD"));
+    for (const json of [first, second]) {
+      for (const password of Object.values(resourcesOf(json, "random_password")))
+        expect(password.lifecycle).toEqual({ prevent_destroy: true });
+    }
+  });
+
+  it("accept runs after the Secret and the database, the release after accept, retire after the release", () => {
+    const byName = Object.fromEntries(Object.entries(jobs(first)).map(([id, job]) => [job.metadata.name, { id, job }]));
+    expect(Object.keys(byName).sort()).toEqual(["sei-passwords-1-accept", "sei-passwords-1-retire"]);
+    const accept = byName["sei-passwords-1-accept"]!;
+    const retire = byName["sei-passwords-1-retire"]!;
+    expect(accept.job.depends_on).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kubernetes_secret_v1\.Database_Credentials_[0-9A-F]{8}$/),
+        expect.stringMatching(/^kubernetes_stateful_set_v1\.Database_[0-9A-F]{8}$/),
+      ]),
+    );
+    const release = Object.entries(resourcesOf(first, "helm_release"))[0]!;
+    expect(release[1].depends_on).toContain(`kubernetes_job_v1.${accept.id}`);
+    expect(retire.job.depends_on).toEqual([`helm_release.${release[0]}`]);
+    // The first install's labels: its NetworkPolicy reaches the database, its quota slot holds the pod.
+    expect(accept.job.spec.template.metadata.labels).toMatchObject({ "app.kubernetes.io/component": "bootstrap" });
+  });
+
+  it("the release carries the generation, which the chart puts on the app's and scheduler's pods", () => {
+    expect(releaseValues(first)!.database.passwordGeneration).toBe(1);
+  });
+
+  it("no Job while no pod runs (suspended): the Secret rotates, and the next deploy that runs pods moves the accounts", () => {
+    const suspended = synth(1, "suspended");
+    expect(jobs(suspended)).toEqual({});
+    expect(credentials(suspended)["APP_DB_SEI_PASSWORD"]).toMatch(/Rotation1_/);
+  });
+});
