@@ -17,7 +17,8 @@
  * sizes the rows and documents written, for timing backups and restores.
  */
 import { spawn } from "node:child_process";
-import { readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,6 +32,7 @@ import {
 import { DATA_TABLE, backupNow, loseDataVolumes, writeData } from "../../scripts/lib/instance-data.ts";
 import { installIngressFixture, removeIngressFixture, testCaCertificate } from "../../scripts/lib/ingress-fixture.ts";
 import { documentTree, tableChecksums } from "../../scripts/lib/checksums.ts";
+import { runbookStep } from "../../scripts/lib/runbook-steps.ts";
 import {
   connectFromApp,
   connectsFrom,
@@ -52,6 +54,7 @@ import {
   list,
   planExitCode,
   requireEnv,
+  stackDir,
   run,
   storageManifest,
   volumePath,
@@ -499,7 +502,210 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       0,
     );
   });
+  // The runbooks of docs/runbooks/, run as written (sh step= blocks) on this instance: no other deploy, no other cluster.
+  // Operators have helm on PATH; here it is the toolchain's.
+  let operatorBin: string;
+  const runbook = (page: string, step: string, env: NodeJS.ProcessEnv = {}) =>
+    run("bash", ["-euo", "pipefail", "-c", runbookStep(page, step)], {
+      cwd: workspace,
+      env: { NAME: main, PATH: `${operatorBin}:${process.env.PATH}`, ...env },
+    });
+
+  it("7. runbooks: a password rotation's deploy fails on a release stuck in pending-upgrade; stuck-release recovers it, deploy-failed retries only that stack, and the passwords rotate with the login page answering throughout", async () => {
+    operatorBin = mkdtempSync(join(tmpdir(), "sei-e2e-operator-"));
+    const helm = requireEnv("SEI_HELM");
+    symlinkSync(helm, join(operatorBin, "helm"));
+    const before = await secretValues(ns(main), "sei-database-credentials");
+
+    // The reviewed change (docs/runbooks/rotate-credentials.md): one more generation of the database passwords.
+    editMunicipality(workspace, main, ["spec", "rotation"], { databasePasswords: 1 });
+
+    // A Helm upgrade interrupted for real: killed while its pre-upgrade hooks run, the release stays pending-upgrade.
+    const upgrade = spawn(
+      helm,
+      ["-n", ns(main), "upgrade", "sei", join(workspace, "charts", "sei"), "--reuse-values", "--wait", "--timeout=10m"],
+      { cwd: workspace, stdio: "ignore" },
+    );
+    const releaseStatus = async () => {
+      const shown = await run(helm, ["-n", ns(main), "status", "sei", "-o", "json"], { cwd: workspace });
+      return /"status":"([a-z-]+)"/.exec(shown.output)?.[1];
+    };
+    for (let waited = 0; (await releaseStatus()) !== "pending-upgrade"; waited += 250) {
+      if (waited > 120_000) throw new Error("the interrupted upgrade never reached pending-upgrade");
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    upgrade.kill("SIGKILL");
+    await new Promise((resolve) => upgrade.on("close", resolve));
+    expect(await releaseStatus()).toBe("pending-upgrade");
+    // The killed client's hook Job ends on its own; the rotation's Job then has the quota slot they share.
+    await runbook("stuck-release.md", "wait-jobs");
+
+    const fixture = await ingressFixtureAddress();
+    // The rotation's deploy, as a pipeline runs it: it fails on the stuck release (the accounts already accept both passwords).
+    const failed = await whileServing(fixture, () =>
+      run("npx", ["sei-infra", "fleet", "apply", "--only", main, "--report", "apply.json"], {
+        cwd: workspace,
+        env: { CI: "1" },
+      }),
+    );
+    expect(failed.result.code, failed.result.output).toBe(1);
+
+    // deploy-failed.md: which stacks failed, and why.
+    const listed = await runbook("deploy-failed.md", "failed-stacks", { REPORT: "apply.json" });
+    expect(listed.code, listed.output).toBe(0);
+    expect(listed.output).toMatch(new RegExp(`^${ns(main)}\tfailed\t`, "m"));
+    const causes = await runbook("deploy-failed.md", "failed-logs", { REPORT: "apply.json" });
+    expect(causes.code, causes.output).toBe(0);
+    expect(causes.output).toContain("another operation (install/upgrade/rollback) is in progress");
+
+    // stuck-release.md: look, let running Jobs end, roll back to the deployed revision, check.
+    const shown = await runbook("stuck-release.md", "release-status");
+    expect(shown.output).toContain("STATUS: pending-upgrade");
+    expect((await runbook("stuck-release.md", "wait-jobs")).code).toBe(0);
+    const rolledBack = await timed("runbook stuck-release: rollback", () => runbook("stuck-release.md", "rollback"));
+    expect(rolledBack.code, rolledBack.output).toBe(0);
+    const settled = await runbook("stuck-release.md", "release-check");
+    expect(settled.code, settled.output).toBe(0);
+    expect(settled.output.split("\n")[0]).toBe("deployed");
+
+    // deploy-failed.md: retry only the failed stack; the rotation completes while the instance serves.
+    const retried = await whileServing(fixture, () =>
+      timed("runbook deploy-failed: retry (the rotation)", () =>
+        runbook("deploy-failed.md", "retry", { REPORT: "apply.json", CI: "1" }),
+      ),
+    );
+    expect(retried.result.code, retried.result.output).toBe(0);
+    const checked = await runbook("deploy-failed.md", "retry-check", { REPORT: "apply.json" });
+    expect(checked.code, checked.output).toBe(0);
+    expect(checked.output).toMatch(new RegExp(`^true$[\\s\\S]*${ns(main)}\\s+no-changes`, "m"));
+
+    // Served throughout: the login page (SIP's database, as sip_user) answered, and never "database unavailable".
+    const probes = [...failed.probes, ...retried.probes];
+    timings.push(
+      `login page probes during both deploys: ${probes.filter((p) => p.ok).length}/${probes.length} answered`,
+    );
+    expect(probes.filter((p) => p.body.includes("database or session store unavailable"))).toEqual([]);
+    expect(probes.filter((p) => !p.ok).length, JSON.stringify(probes.filter((p) => !p.ok))).toBeLessThanOrEqual(2);
+    expect(retried.probes.at(-1)?.ok).toBe(true);
+
+    // rotate-credentials.md: the retire Job ran; the new passwords log in, the old ones no longer do; root unchanged.
+    const rotated = await runbook("rotate-credentials.md", "rotation-check");
+    expect(rotated.code, rotated.output).toBe(0);
+    expect(rotated.output).toContain("retire: sei_user logs in with the new password only");
+    expect(rotated.output).toContain("retire: done");
+    const after = await secretValues(ns(main), "sei-database-credentials");
+    expect(after.APP_DB_ROOT_PASSWORD).toBe(before.APP_DB_ROOT_PASSWORD);
+    const backup = backupAccount(await get("cronjob", "sei-backup", ns(main)));
+    for (const [user, key, database] of [
+      ["sei_user", "APP_DB_SEI_PASSWORD", "sei"],
+      ["sip_user", "APP_DB_SIP_PASSWORD", "sip"],
+      [backup.user, backup.passwordKey, "sei"],
+    ] as const) {
+      expect(after[key], key).not.toBe(before[key]);
+      expect(await loginFromApp(ns(main), "sei-database", user, after[key]!, database), `${user}, new`).toBe("ok");
+      expect(await loginFromApp(ns(main), "sei-database", user, before[key]!, database), `${user}, old`).toMatch(
+        /^refused: Access denied/,
+      );
+    }
+    expect((await eventually(dependencies, (r) => r.ok, 30)).ok).toBe(true);
+  });
+
+  it("8. runbook state-lock (pg): a hung engine's lock is found and its session ended; the stack plans again", async () => {
+    // An apply waiting at its prompt holds the lock; stopped, it hangs with its database session open, as a lost runner does.
+    const holder = spawn(requireEnv("SEI_E2E_TERRAFORM"), ["apply", "-no-color"], {
+      cwd: stackDir(workspace, main),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let held = "";
+    holder.stdout.on("data", (chunk: Buffer) => (held += chunk.toString()));
+    const ended = new Promise((resolve) => holder.on("close", resolve));
+    try {
+      for (let i = 0; i < 180 && !held.includes("Enter a value"); i++) await new Promise((r) => setTimeout(r, 1000));
+      expect(held).toContain("Enter a value");
+      holder.kill("SIGSTOP");
+
+      const blocked = await run("npx", ["sei-infra", "fleet", "plan", "--only", main, "--lock-timeout", "5s"], {
+        cwd: workspace,
+        env: { CI: "1" },
+      });
+      expect(blocked.code, blocked.output).toBe(1);
+      expect(blocked.output).toMatch(/state lock|Workspace is already locked/i);
+
+      const found = await runbook("state-lock.md", "lock-holder");
+      expect(found.code, found.output).toBe(0);
+      expect(found.output).toMatch(/^\d+\|/m);
+      const released = await runbook("state-lock.md", "lock-release");
+      expect(released.code, released.output).toBe(0);
+      expect(released.output.trim()).toBe("t");
+      const checked = await timed("runbook state-lock: plan after release", () =>
+        runbook("state-lock.md", "lock-check", { CI: "1" }),
+      );
+      expect(checked.code, checked.output).toBe(0);
+      expect(checked.output).toMatch(new RegExp(`${ns(main)}\\s+no-changes`));
+    } finally {
+      holder.kill("SIGKILL");
+      await ended;
+    }
+  });
 });
+
+/** The ingress-controller fixture's pod address, where the instance's host is served over HTTPS. */
+async function ingressFixtureAddress(): Promise<string> {
+  return (
+    await kubectl([
+      "-n",
+      INGRESS_NAMESPACE,
+      "get",
+      "pods",
+      "-l",
+      "app.kubernetes.io/name=ingress-fixture",
+      "--field-selector=status.phase=Running",
+      "-o",
+      "jsonpath={.items[0].status.podIP}",
+    ])
+  ).trim();
+}
+
+interface Probe {
+  readonly ok: boolean;
+  readonly status: string;
+  readonly body: string;
+}
+
+/** Runs `action` while asking the instance's login page through the Ingress once a second, as a browser would. */
+async function whileServing<T>(fixture: string, action: () => Promise<T>): Promise<{ result: T; probes: Probe[] }> {
+  const probes: Probe[] = [];
+  let done = false;
+  const probing = (async () => {
+    while (!done) {
+      const answer = await run(
+        "curl",
+        [
+          "-sS",
+          "--max-time",
+          "10",
+          "-w",
+          "\nstatus=%{http_code}",
+          "--cacert",
+          testCaCertificate(),
+          "--resolve",
+          `sei.${main}.mg.gov.br:443:${fixture}`,
+          `https://sei.${main}.mg.gov.br/sip/login.php?sigla_orgao_sistema=OLHOS-D-AGUA&sigla_sistema=SEI`,
+        ],
+        { cwd: workspace },
+      );
+      const status = /status=(\d+)$/.exec(answer.output)?.[1] ?? "none";
+      probes.push({ ok: status === "200" && answer.output.includes('id="pwdSenha"'), status, body: answer.output });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  })();
+  try {
+    return { result: await action(), probes };
+  } finally {
+    done = true;
+    await probing;
+  }
+}
 
 /** The account the backup CronJob connects with: its user (root unless the job names one) and the Secret key of its password. */
 function backupAccount(cronJob: KubeObject): { user: string; passwordKey: string } {
