@@ -78,9 +78,9 @@ describe("bootstrap on a new instance", () => {
     const job = runJob();
     expect(job.stderr).toBe("");
     expect(job.status).toBe(0);
-    expect(job.stdout).toContain(`installed SEI ${SEI_VERSION}: sei holds 5 tables, sip holds 12`);
+    expect(job.stdout).toContain(`installed SEI ${SEI_VERSION}: sei holds 7 tables, sip holds 12`);
 
-    expect(tables("sei")).toBe("contato\ninfra_parametro\norgao\nseq_contato\nusuario");
+    expect(tables("sei")).toBe("contato\ninfra_parametro\norgao\norgao_historico\nseq_contato\ntipo_contato\nusuario");
     expect(tables("sip")).toBe(
       "administrador_sistema\ninfra_parametro\ninfra_sequencia\norgao\nperfil\npermissao\nrel_orgao_autenticacao\nservidor_autenticacao\nsistema\ntipo_permissao\nunidade\nusuario",
     );
@@ -106,6 +106,60 @@ describe("bootstrap on a new instance", () => {
     ]);
   });
 
+  it("renames the organisation wherever SEI keeps its name: search text, history, contact, contact-type parameters", () => {
+    const row = (query: string) => db.query(query, "sei").trim().split("\t");
+    expect(row("SELECT idx_orgao, id_contato FROM orgao WHERE id_orgao = 0")).toEqual([
+      "olhos-dagua prefeitura municipal de olhos-d'agua",
+      "100000010",
+    ]);
+    expect(row("SELECT sigla, descricao, dta_fim IS NULL FROM orgao_historico WHERE id_orgao = 0")).toEqual([
+      "OLHOS-DAGUA",
+      DESCRICAO,
+      "1",
+    ]);
+    // The organisation's contact (what SEI shows as the sender and addressee "Órgão"), type 6 "Órgãos" kept.
+    expect(row("SELECT sigla, nome, idx_contato, id_tipo_contato FROM contato WHERE id_contato = 100000010")).toEqual([
+      "OLHOS-DAGUA",
+      DESCRICAO,
+      "olhos-dagua prefeitura municipal de olhos-d'agua",
+      "6",
+    ]);
+    // SEI finds the contact types of the organisation's units and users by <sigla>_ID_TIPO_CONTATO_*.
+    expect(
+      db
+        .query(
+          "SELECT p.nome, p.valor, t.nome, t.descricao FROM infra_parametro p JOIN tipo_contato t ON t.id_tipo_contato = p.valor WHERE p.nome LIKE '%\\_ID\\_TIPO\\_CONTATO\\_%' ORDER BY 1",
+          "sei",
+        )
+        .trim()
+        .split("\n"),
+    ).toEqual([
+      "OLHOS-DAGUA_ID_TIPO_CONTATO_UNIDADES\t5\tUnidades OLHOS-DAGUA\tUnidades OLHOS-DAGUA",
+      "OLHOS-DAGUA_ID_TIPO_CONTATO_USUARIOS\t1\tUsuários OLHOS-DAGUA\tUsuários OLHOS-DAGUA",
+    ]);
+    // Nothing in either database still carries the reference organisation's sigla.
+    for (const database of ["sei", "sip"]) {
+      const columns = db
+        .query(
+          `SELECT CONCAT(table_name, '.', column_name) FROM information_schema.columns WHERE table_schema = '${database}' AND data_type IN ('varchar', 'char', 'longtext', 'text')`,
+        )
+        .trim()
+        .split("\n");
+      const left = columns.filter((column) => {
+        const [table, name] = column.split(".");
+        return (
+          db
+            .query(
+              `SELECT COUNT(*) FROM \`${table}\` WHERE BINARY \`${name}\` REGEXP '(^|[^A-Z])ABC([^A-Z]|$)'`,
+              database,
+            )
+            .trim() !== "0"
+        );
+      });
+      expect(left, database).toEqual([]);
+    }
+  });
+
   it("stores access-key hashes and crcs that SIP's algorithm accepts for the Secret's keys, and no other key", () => {
     for (const system of Object.values(SIP_SYSTEMS)) {
       const row = systemRow(system.sigla);
@@ -124,7 +178,7 @@ describe("bootstrap on a new instance", () => {
     const job = runJob();
     expect(job.status).toBe(0);
     expect(job.stdout).toContain(
-      "sei holds 5 tables and sip holds 12: an installed instance; the reference dumps are not loaded and nothing is changed",
+      "sei holds 7 tables and sip holds 12: an installed instance; the reference dumps are not loaded and nothing is changed",
     );
     expect(job.stdout).toContain("access key of SEI: matches APP_SEI_CHAVE_ACESSO");
     expect(job.stdout).toContain("access key of SIP: matches APP_SIP_CHAVE_ACESSO");

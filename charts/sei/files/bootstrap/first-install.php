@@ -316,6 +316,48 @@ function authentication(mysqli $db, string $sei, string $sip): void {
   say("first administrator $login ($admin): SIP's and SEI's administrator profiles, logs in through the directory");
 }
 
+/** The contact types SEI names after an organisation, by the suffix of their parameter `<sigla>_ID_TIPO_CONTATO_*`. */
+const CONTACT_TYPES = [
+  '_ID_TIPO_CONTATO_UNIDADES' => 'Unidades',
+  '_ID_TIPO_CONTATO_USUARIOS' => 'Usuários',
+  '_ID_TIPO_CONTATO_USUARIOS_EXTERNOS' => 'Usuários Externos',
+];
+
+/**
+ * Organisation 0 becomes the municipality everywhere SEI keeps its name, as
+ * SEI does when an organisation is renamed on its screens: SIP's orgao; SEI's
+ * orgao with its search text (idx_orgao), its open history row (orgao_historico,
+ * which SEI shows for documents dated in that period), its contact (sender and
+ * addressee of documents), and the parameters <sigla>_ID_TIPO_CONTATO_* by which
+ * SEI finds the contact types of the organisation's units and users, with those
+ * types' names ("Usuários ABC" becomes "Usuários <sigla>"). A reference without
+ * one of them stops the install: a name left behind would be shown to users.
+ */
+function renameOrganisation(mysqli $db, string $sei, string $sip, string $orgao, string $descricao): void {
+  foreach ([$sip, $sei] as $database) {
+    if ($db->execute_query("SELECT COUNT(*) FROM $database.orgao WHERE id_orgao = 0")->fetch_row()[0] != 1) {
+      stop("the reference database $database has no organisation 0");
+    }
+  }
+  [$old, $contato] = $db->query("SELECT sigla, id_contato FROM $sei.orgao WHERE id_orgao = 0")->fetch_row();
+  $db->execute_query("UPDATE $sip.orgao SET sigla = ?, descricao = ? WHERE id_orgao = 0", [$orgao, $descricao]);
+  $db->execute_query("UPDATE $sei.orgao SET sigla = ?, descricao = ?, idx_orgao = ? WHERE id_orgao = 0", [$orgao, $descricao, searchText($orgao, $descricao)]);
+  $db->execute_query("UPDATE $sei.orgao_historico SET sigla = ?, descricao = ? WHERE id_orgao = 0 AND dta_fim IS NULL", [$orgao, $descricao]);
+  if ($db->affected_rows !== 1) stop("$sei.orgao_historico has no single open row of organisation 0 to rename");
+  $db->execute_query("UPDATE $sei.contato SET sigla = ?, nome = ?, idx_contato = ? WHERE id_contato = ?", [$orgao, $descricao, searchText($orgao, $descricao), $contato]);
+  if ($db->affected_rows !== 1) stop("$sei.contato has no contact $contato of organisation 0 to rename");
+  $renamed = [];
+  foreach (CONTACT_TYPES as $suffix => $label) {
+    $type = $db->execute_query("SELECT valor FROM $sei.infra_parametro WHERE nome = ?", [$old . $suffix])->fetch_row();
+    if ($type === null) continue;
+    $db->execute_query("UPDATE $sei.infra_parametro SET nome = ? WHERE nome = ?", [$orgao . $suffix, $old . $suffix]);
+    $db->execute_query("UPDATE $sei.tipo_contato SET nome = ?, descricao = ? WHERE id_tipo_contato = ?", ["$label $orgao", "$label $orgao", (int) $type[0]]);
+    $renamed[] = $orgao . $suffix;
+  }
+  if ($renamed === []) stop("$sei.infra_parametro has no {$old}_ID_TIPO_CONTATO_* parameter of organisation 0 to rename");
+  say("organisation $old renamed $orgao in sip and sei: orgao, idx_orgao, orgao_historico, contact $contato, " . implode(', ', $renamed));
+}
+
 function apply(string $seiName, string $sipName): void {
   $db = connect();
   $sei = identifier($seiName);
@@ -325,12 +367,7 @@ function apply(string $seiName, string $sipName): void {
   $descricao = env('APP_ORGAO_DESCRICAO');
 
   $db->begin_transaction();
-  foreach ([$sip, $sei] as $database) {
-    if ($db->execute_query("SELECT COUNT(*) FROM $database.orgao WHERE id_orgao = 0")->fetch_row()[0] != 1) {
-      stop("the reference database $database has no organisation 0");
-    }
-    $db->execute_query("UPDATE $database.orgao SET sigla = ?, descricao = ? WHERE id_orgao = 0", [$orgao, $descricao]);
-  }
+  renameOrganisation($db, $sei, $sip, $orgao, $descricao);
   $pages = [
     'SIP' => ["$base/sip", null],
     'SEI' => ["$base/sei/inicializar.php", "$base/sei/controlador_ws.php?servico=sip"],
