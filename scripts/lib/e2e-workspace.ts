@@ -136,6 +136,15 @@ export function createWorkspace(
   return dir;
 }
 
+/** Makes `directory` (platform.yaml's directory: url, type, baseDn, …) the directory of every cluster of the workspace. */
+export function useDirectory(dir: string, directory: object): void {
+  const file = join(dir, "platform.yaml");
+  const platform = parseDocument(readFileSync(file, "utf8"));
+  const clusters = platform.getIn(["spec", "clusters"]) as { items: unknown[] };
+  clusters.items.forEach((_, index) => platform.setIn(["spec", "clusters", index, "directory"], { ...directory }));
+  writeFileSync(file, platform.toString());
+}
+
 /** The images of platform.yaml, in the order of its `images` map, and the local recipe each runs (scripts/e2e/images). */
 export const LOCAL_IMAGE_RECIPES = {
   app: "sei-app",

@@ -7,6 +7,7 @@
 #   python3-venv    the virtualenv scripts/tools/hadolint.sh installs hadolint into
 #   python3-yaml    the JOD stand-in's test (it reads images/jod/application.yaml)
 #   restic          the off-site backup tests (encrypted, deduplicated snapshots in the S3 store)
+#   slapd, php8.2-ldap  the stand-in's login against a private OpenLDAP (test/standin/standin.test.ts)
 # npm test runs this in pretest, so a clean machine's CI installs them; a warm one
 # only runs dpkg-query (well under a second). Needs root and apt-get (Debian 12).
 # Services are not started: the tests run their own processes.
@@ -16,7 +17,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$here/lib.sh"
 
 packages=(mariadb-server mariadb-client memcached php8.2-cli php8.2-mysql php8.2-memcached php8.2-curl
-  apache2 libapache2-mod-php8.2 shellcheck python3-venv python3-yaml restic)
+  apache2 libapache2-mod-php8.2 shellcheck python3-venv python3-yaml restic slapd php8.2-ldap)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -28,9 +28,11 @@ import {
   addMunicipality,
   createRunningWorkspace,
   localImage,
+  useDirectory,
 } from "../../scripts/lib/e2e-workspace.ts";
 import { DATA_TABLE, backupNow, loseDataVolumes, writeData } from "../../scripts/lib/instance-data.ts";
 import { installIngressFixture, removeIngressFixture, testCaCertificate } from "../../scripts/lib/ingress-fixture.ts";
+import { installDirectory, newPassword, removeDirectory } from "../../scripts/lib/directory-fixture.ts";
 import { documentTree, tableChecksums } from "../../scripts/lib/checksums.ts";
 import { runbookStep } from "../../scripts/lib/runbook-steps.ts";
 import {
@@ -71,6 +73,9 @@ let otherWorkspace: string;
 let main: string; // pequeno-i in production, pods running
 let other: string; // another municipality, deployed without waiting (its pods need not run)
 let mail: Server;
+/** The first administrator's password in the cluster's directory: made by this run, never in git. */
+const adminPassword = newPassword();
+const ADMIN_LOGIN = "carla"; // the e2e municipality file's firstAdministrator (scripts/lib/fleet-repo.ts)
 const ns = (name: string) => `sei-${name}`;
 const timings: string[] = [];
 
@@ -129,6 +134,25 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       jodOn: ["pequeno-i", "pequeno-ii"],
     });
     main = addMunicipality(workspace, "Olhos-d'Água", "pequeno-i", "production", 1);
+    // PRODEMGE's directory, with the municipality's branch and its first administrator.
+    const base = "ou=municipios,dc=sei-e2e,dc=local";
+    useDirectory(
+      workspace,
+      await installDirectory({
+        baseDn: base,
+        bindDn: `cn=sip-search,${base}`,
+        bindPassword: newPassword(),
+        people: [
+          {
+            municipality: main,
+            login: ADMIN_LOGIN,
+            name: "Carla Dias",
+            email: "carla@example.org",
+            password: adminPassword,
+          },
+        ],
+      }),
+    );
     addCommandLine(workspace);
     otherWorkspace = createWorkspace([]);
     other = addMunicipality(otherWorkspace, "Serra da Saudade", "pequeno-i", "provisioning", 2);
@@ -141,6 +165,7 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     if (process.env.SEI_E2E_KEEP === "1") return;
     // Running pods hold the node's CPU: the next test files need it.
     await removeIngressFixture(INGRESS_NAMESPACE).catch(() => undefined);
+    await removeDirectory().catch(() => undefined);
     for (const name of [main, other])
       await kubectl(["delete", "namespace", ns(name), "--ignore-not-found", "--wait=false"]).catch(() => undefined);
     for (const dir of [workspace, otherWorkspace]) if (dir) rmSync(dir, { recursive: true, force: true });
@@ -301,6 +326,78 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     );
     expect(browser.output).toContain('id="pwdSenha"');
     expect(browser.output).toMatch(/\nredirects=1$/);
+  });
+
+  it("2b. signs in through the Ingress as the first administrator against the cluster's directory; teste/teste and password = login fail; no redirect loop", async () => {
+    const fixture = (
+      await kubectl(["-n", INGRESS_NAMESPACE, "get", "service", "ingress-fixture", "-o", "jsonpath={.spec.clusterIP}"])
+    ).trim();
+    const host = `sei.${main}.mg.gov.br`;
+    const jars = mkdtempSync(join(tmpdir(), "sei-e2e-cookies-"));
+    /** A browser: follows redirects (at most 5), keeps cookies in its own jar, reports how many redirects it took. */
+    const browse = async (jar: string, path: string, form?: Record<string, string>) => {
+      const result = await run(
+        "curl",
+        [
+          "-sS",
+          "-L",
+          "--max-redirs",
+          "5",
+          "--max-time",
+          "30",
+          "-c",
+          join(jars, jar),
+          "-b",
+          join(jars, jar),
+          "-w",
+          "\nredirects=%{num_redirects}",
+          "--cacert",
+          testCaCertificate(),
+          "--resolve",
+          `${host}:443:${fixture}`,
+          ...(form ? ["--data-binary", "@-", "-H", "content-type: application/x-www-form-urlencoded"] : []),
+          `https://${host}${path}`,
+        ],
+        { cwd: workspace, ...(form ? { input: new URLSearchParams(form).toString() } : {}) },
+      );
+      expect(result.code, result.output).toBe(0);
+      return { page: result.output, redirects: Number(/\nredirects=(\d+)$/.exec(result.output)?.[1]) };
+    };
+    const login = "/sip/login.php?sigla_orgao_sistema=OLHOS-D-AGUA&sigla_sistema=SEI";
+    const signIn = async (jar: string, user: string, password: string) => {
+      const form = await browse(jar, "/sei/");
+      expect(form.page).toContain('id="pwdSenha"');
+      expect(form.redirects).toBe(1);
+      return browse(jar, login, { txtUsuario: user, pwdSenha: password, selOrgao: "OLHOS-D-AGUA" });
+    };
+    try {
+      // SIP (the stand-in) binds to the directory from the app pod: the egress policy lets it through.
+      const admin = await signIn("admin", ADMIN_LOGIN, adminPassword);
+      expect(admin.page).toContain(`signed in as ${ADMIN_LOGIN}`);
+      expect(admin.redirects).toBe(1); // SIP's one redirect to SEI's start page, over https: no loop
+      // The session holds: SEI's start page answers without another login.
+      const again = await browse("admin", "/sei/inicializar.php");
+      expect(again.page).toContain(`signed in as ${ADMIN_LOGIN}`);
+      expect(again.redirects).toBe(0);
+      for (const [user, password] of [
+        ["teste", "teste"],
+        [ADMIN_LOGIN, ADMIN_LOGIN],
+        [ADMIN_LOGIN, `${adminPassword}x`],
+      ] as const) {
+        const refused = await signIn(`refused-${user}-${password.length}`, user, password);
+        expect(refused.page, `${user}/${password}`).toContain("Usu&aacute;rio ou senha inv&aacute;lida.");
+        expect(refused.page).not.toContain("signed in as");
+        expect(refused.redirects).toBe(0);
+      }
+    } finally {
+      rmSync(jars, { recursive: true, force: true });
+    }
+
+    // allow-directory-egress: the app reaches the directory; the scheduler, in the same namespace, does not.
+    const directoryHost = "directory.sei-directory.svc.cluster.local";
+    expect(await connectFromApp(ns(main), directoryHost, 636)).toBe("connected");
+    expect(await connectsFrom(ns(main), "deploy/sei-scheduler", directoryHost, 636)).toBe(false);
+    expect(await connectsFrom(ns(main), "deploy/sei-scheduler", "sei-database", 3306), "control").toBe(true);
   });
 
   it("3. network: the app reaches its dependencies and the mail relay; another municipality's pod reaches none of them; only the ingress controller's namespace reaches the app", async () => {

@@ -28,11 +28,12 @@ import { join, resolve } from "node:path";
 import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOGIN_FORM, SEI_VERSION, SIP_SYSTEMS, SIP_VERSION } from "../../core/image-contract.ts";
-import { runBootstrapJob } from "../support/bootstrap-job.ts";
+import { ADMIN_ENV, runBootstrapJob } from "../support/bootstrap-job.ts";
 import { freePort, startMariaDb, type MariaDb } from "../support/mariadb.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { get as getManifest, helmTemplate, podTemplate } from "../chart/support.ts";
 import { inImageLayout, phpIniScanDir } from "../support/app-runtime.ts";
+import { newPassword, startPrivateDirectory, type PrivateDirectory } from "../../scripts/lib/directory-fixture.ts";
 
 const RUNTIME = resolve("images/app/runtime");
 const WEB = resolve("images/standin/web");
@@ -55,6 +56,25 @@ let apache: ChildProcess;
 let apachePort: number;
 let jod: ChildProcess;
 let jodPort: number;
+let directory: PrivateDirectory;
+/** The directory's accounts: passwords made per run, never in git. */
+const BASE_DN = "ou=municipios,dc=sei-test,dc=local";
+const directoryEntries = {
+  baseDn: BASE_DN,
+  bindDn: `cn=sip-search,${BASE_DN}`,
+  bindPassword: newPassword(),
+  people: [
+    {
+      municipality: "olhos-dagua",
+      login: ADMIN_ENV.APP_ADMIN_LOGIN,
+      name: ADMIN_ENV.APP_ADMIN_NAME,
+      email: ADMIN_ENV.APP_ADMIN_EMAIL,
+      password: newPassword(),
+    },
+    // The same login in another municipality's branch: SIP searches only its own.
+    { municipality: "serra", login: "teste", name: "Outro", email: "o@serra.test", password: "teste" },
+  ],
+};
 const seen = { solrCores: new Set<string>() };
 
 /** Runs as the pod does: the image's /opt/infra, user 33, its output to a file. */
@@ -125,6 +145,8 @@ function standinEnv(): Record<string, string> {
     STANDIN_JOD_URL: `http://127.0.0.1:${jodPort}/conversion?format=pdf`,
     SEI_DOCUMENTS_PATH: join(work, "arquivos"),
     SEI_TEMP_PATH: join(work, "temp"),
+    // As the chart sets it where the cluster has a directory: libldap checks the directory's certificate.
+    LDAPTLS_CACERT: directory.caFile,
   };
 }
 
@@ -143,7 +165,16 @@ beforeAll(async () => {
       "CREATE USER 'sei_user'@'%' IDENTIFIED BY 'SeiUserPassword1'; GRANT ALL PRIVILEGES ON sei.* TO 'sei_user'@'%';" +
       "CREATE USER 'sip_user'@'%' IDENTIFIED BY 'SipUserPassword1'; GRANT ALL PRIVILEGES ON sip.* TO 'sip_user'@'%';",
   );
-  const bootstrap = runBootstrapJob(db, keys, { APP_PROTOCOLO: "http", APP_HOST: "127.0.0.1" });
+  directory = await startPrivateDirectory(directoryEntries, await freePort());
+  const bootstrap = runBootstrapJob(db, keys, {
+    APP_PROTOCOLO: "http",
+    APP_HOST: "127.0.0.1",
+    APP_DIRECTORY_URL: directory.url,
+    APP_DIRECTORY_PORT: String(directory.port),
+    APP_DIRECTORY_SEARCH_BASE: `ou=olhos-dagua,${BASE_DN}`,
+    APP_DIRECTORY_BIND_DN: directoryEntries.bindDn,
+    APP_DIRECTORY_BIND_PASSWORD: directoryEntries.bindPassword,
+  });
   if (bootstrap.status !== 0) throw new Error(`bootstrap failed:\n${bootstrap.log}`);
 
   memcachedPort = await freePort();
@@ -201,6 +232,7 @@ afterAll(async () => {
   for (const child of [apache, memcached, jod]) child?.kill("SIGTERM");
   await new Promise<void>((done) => (fakes ? fakes.close(() => done()) : done()));
   await db?.stop();
+  await directory?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -218,6 +250,78 @@ function phpCli(args: string[], input?: string, env: Record<string, string> = {}
     env: { ...standinEnv(), PHP_INI_SCAN_DIR: phpIniScanDir("cli"), ...env },
   });
 }
+
+// First: the last tests of the next block stop memcached and the database.
+describe("the stand-in's login binds to the directory as SIP does (not SIP)", () => {
+  const loginPage = `${LOGIN_FORM.path}?sigla_orgao_sistema=OLHOS-DAGUA&sigla_sistema=SEI`;
+  const admin = directoryEntries.people[0]!;
+  async function signIn(login: string, password: string) {
+    const form = await get(loginPage, viaIngress);
+    const cookie = /PHPSESSID=[^;]+/.exec(form.headers.get("set-cookie") ?? "")?.[0] ?? "";
+    const response = await get(loginPage, {
+      method: "POST",
+      headers: { ...viaIngress.headers, cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ txtUsuario: login, pwdSenha: password, selOrgao: "OLHOS-DAGUA" }).toString(),
+    });
+    const session = /PHPSESSID=[^;]+/.exec(response.headers.get("set-cookie") ?? "")?.[0] ?? cookie;
+    return {
+      status: response.status,
+      location: response.headers.get("location"),
+      page: await response.text(),
+      session,
+    };
+  }
+
+  it("signs the first administrator in with the directory's password and sends them to SEI's start page", async () => {
+    const signed = await signIn(admin.login, admin.password);
+    expect(signed.status, signed.page).toBe(302);
+    expect(signed.location).toBe("http://127.0.0.1/sei/inicializar.php");
+    const home = await get("/sei/inicializar.php", { headers: { ...viaIngress.headers, cookie: signed.session } });
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain(`signed in as ${admin.login}`);
+    // Without the session SEI's start page sends the browser to the login.
+    expect((await get("/sei/inicializar.php", viaIngress)).status).toBe(302);
+  });
+
+  it("refuses teste/teste, the login as its own password, a wrong or empty password, and an unknown login", async () => {
+    for (const [login, password] of [
+      ["teste", "teste"],
+      [admin.login, admin.login],
+      [admin.login, `${admin.password}x`],
+      [admin.login, ""],
+      ["ninguem", "ninguem"],
+    ] as const) {
+      const refused = await signIn(login, password);
+      expect(refused.status, `${login}/${password}`).toBe(200);
+      expect(refused.location).toBeNull();
+      expect(refused.page).toContain("Usu&aacute;rio ou senha inv&aacute;lida.");
+      expect(refused.page).toContain(LOGIN_FORM.marker);
+    }
+  });
+
+  it("fails where SIP would on the reference data: teste/teste signs in while the organisation does not authenticate", async () => {
+    db.query("UPDATE orgao SET sin_autenticar = 'N'; UPDATE usuario SET sin_ativo = 'S' WHERE sigla = 'teste'", "sip");
+    try {
+      expect((await signIn("teste", "teste")).status).toBe(302);
+    } finally {
+      db.query(
+        "UPDATE orgao SET sin_autenticar = 'S'; UPDATE usuario SET sin_ativo = 'N' WHERE sigla = 'teste'",
+        "sip",
+      );
+    }
+    expect((await signIn("teste", "teste")).status).toBe(200);
+  });
+
+  it("refuses every login when SIP's search account no longer binds", async () => {
+    db.query("UPDATE servidor_autenticacao SET senha_pesquisa = 'wrong'", "sip");
+    try {
+      expect((await signIn(admin.login, admin.password)).status).toBe(200);
+    } finally {
+      db.query(`UPDATE servidor_autenticacao SET senha_pesquisa = '${directoryEntries.bindPassword}'`, "sip");
+    }
+    expect((await signIn(admin.login, admin.password)).status).toBe(302);
+  });
+});
 
 describe("stand-in app in the app image's runtime (not SEI)", () => {
   it("reports every dependency of the contract reachable, machine-readably", async () => {

@@ -11,7 +11,7 @@ repo="$(cd "$RECIPE/../../../.." && pwd)"
 sei_version="$(sed -n 's/^export const SEI_VERSION = "\(.*\)";$/\1/p' "$repo/core/image-contract.ts")"
 sip_version="$(sed -n 's/^export const SIP_VERSION = "\(.*\)";$/\1/p' "$repo/core/image-contract.ts")"
 IMAGE_TAG="$sei_version-standin-1"
-DEBIAN_PACKAGES=(apache2 libapache2-mod-php8.2 php8.2-cli php8.2-mysql php8.2-curl php8.2-memcached ca-certificates curl)
+DEBIAN_PACKAGES=(apache2 libapache2-mod-php8.2 php8.2-cli php8.2-mysql php8.2-curl php8.2-memcached php8.2-ldap ca-certificates curl)
 mapfile -t IMAGE_INPUTS < <(find "$repo/images/app/runtime" "$repo/images/standin" -type f ! -name Containerfile | sort)
 IMAGE_INPUTS+=("$("$RECIPE/../../test-ca.sh" cert)")
 IMAGE_ENTRYPOINT=(/usr/local/bin/sei-entrypoint)
