@@ -47,6 +47,8 @@ export const SECRET_NAMES = {
   app: "sei-app-secrets",
   /** The directory's bind account (bindDn, password): a copy of platform.yaml's directory.bindSecret. */
   directory: "sei-directory-bind",
+  /** The SMTP password: a copy of the Secret mail.authentication.passwordSecret names (platform or municipality). */
+  mail: "sei-mail-password",
 } as const;
 
 /**

@@ -174,6 +174,15 @@ export interface SecretsPlan {
   readonly app: string;
   /** The directory's bind account, copied from platform.yaml's directory.bindSecret. */
   readonly directory: string;
+  /** The SMTP password, copied from the Secret mail.authentication names. */
+  readonly mail: string;
+}
+
+/** The SMTP account SEI sends mail with: the municipality's own, else the platform's. */
+export interface MailAuthenticationPlan {
+  readonly username: string;
+  /** The Secret and key holding the password, in PRODEMGE's namespace; the stack copies it as secrets.mail. */
+  readonly passwordSource: { readonly namespace: string; readonly name: string; readonly key: string };
 }
 
 /**
@@ -355,6 +364,8 @@ export interface InstancePlan {
   readonly directory: DirectoryPlan | null;
   /** Null until the municipality file marks one (required from phase training on). */
   readonly firstAdministrator: FirstAdministratorPlan | null;
+  /** Null where neither platform.yaml nor the municipality file names an SMTP account: SEI sends unauthenticated. */
+  readonly mailAuthentication: MailAuthenticationPlan | null;
   readonly database: DatabasePlan;
   readonly passwordRotation: PasswordRotationPlan;
   /** Null outside production: backups come with production (docs/architecture.md, "Lifecycle phases"). */

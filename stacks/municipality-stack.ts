@@ -20,8 +20,9 @@ import {
 } from "../runtime/cdktf.ts";
 import type { InstancePlan, VolumePlan } from "../core/plan.ts";
 import { BackupStoreSecret } from "../constructs/backup-store-secret.ts";
+import { SECRET_KEYS } from "../core/naming.ts";
 import { DataVolume } from "../constructs/data-volume.ts";
-import { DirectorySecret } from "../constructs/directory-secret.ts";
+import { CopiedSecret } from "../constructs/copied-secret.ts";
 import { Database } from "../constructs/database.ts";
 import { DocumentStorage } from "../constructs/document-storage.ts";
 import { PasswordRotationJob } from "../constructs/password-rotation.ts";
@@ -136,10 +137,23 @@ export class MunicipalityStack extends TerraformStack {
 
     const directorySecret =
       plan.directory &&
-      new DirectorySecret(this, "DirectorySecret", {
+      new CopiedSecret(this, "DirectorySecret", {
         namespace,
         name: plan.secrets.directory,
-        directory: plan.directory,
+        source: plan.directory.bindSecretSource,
+        keys: Object.values(SECRET_KEYS.directory),
+        namedBy: "platform.yaml directory.bindSecret",
+        holds: "the directory's bind account the first install registers in SIP",
+      });
+    const mailSecret =
+      plan.mailAuthentication &&
+      new CopiedSecret(this, "MailSecret", {
+        namespace,
+        name: plan.secrets.mail,
+        source: plan.mailAuthentication.passwordSource,
+        keys: [plan.mailAuthentication.passwordSource.key],
+        namedBy: "mail.authentication.passwordSecret of platform.yaml or the municipality file",
+        holds: "the SMTP password SEI sends mail with",
       });
 
     // A password rotation: the accounts take the new passwords beside the old before the release rolls
@@ -169,6 +183,7 @@ export class MunicipalityStack extends TerraformStack {
           database.credentials.resource,
           database.appSecrets.resource,
           ...(directorySecret ? [directorySecret.resource] : []),
+          ...(mailSecret ? [mailSecret.resource] : []),
           // The updater hook migrates the databases: with waiting on, the server is up first.
           database.resource,
           database.service,

@@ -30,6 +30,7 @@ import { directoryOf, firstAdministratorOf } from "./directory.ts";
 import { namespaceOf } from "./namespace.ts";
 import { networkOf } from "./network.ts";
 import { phaseFacts } from "./phase.ts";
+import { mailAuthenticationOf } from "./mail.ts";
 import { limitRangeFor, quotaFor } from "./quota.ts";
 import { passwordRotationOf } from "./rotation.ts";
 import { releaseOf } from "./release.ts";
@@ -70,6 +71,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     volumes.database.storageBytes + volumes.documents.storageBytes,
   );
   const passwordRotation = passwordRotationOf(municipality, phase, database, resources);
+  const mailAuthentication = mailAuthenticationOf(municipality, platform);
 
   return {
     municipality: {
@@ -97,6 +99,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     secrets: SECRET_NAMES,
     directory,
     firstAdministrator,
+    mailAuthentication,
     database,
     passwordRotation,
     backup: backupOf(tier, phase, database, resources),
@@ -112,6 +115,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
       directory,
       firstAdministrator,
       passwordRotation,
+      mailAuthentication,
     }),
     waitForWorkloads: p.deploy.waitForWorkloads,
   };

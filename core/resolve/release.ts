@@ -10,6 +10,7 @@ import type {
   DatabasePlan,
   DirectoryPlan,
   FirstAdministratorPlan,
+  MailAuthenticationPlan,
   PasswordRotationPlan,
   ReleasePlan,
   VolumesPlan,
@@ -34,6 +35,7 @@ export interface ReleaseInput {
   readonly volumes: VolumesPlan;
   readonly directory: DirectoryPlan | null;
   readonly firstAdministrator: FirstAdministratorPlan | null;
+  readonly mailAuthentication: MailAuthenticationPlan | null;
   readonly passwordRotation: PasswordRotationPlan;
 }
 
@@ -63,6 +65,7 @@ function helmValuesOf(
     directory,
     firstAdministrator,
     passwordRotation,
+    mailAuthentication,
   }: ReleaseInput,
   timeoutSeconds: number,
 ): HelmValues {
@@ -165,8 +168,11 @@ function helmValuesOf(
       host: p.mail.host,
       port: p.mail.port,
       security: p.mail.security,
-      // The municipality's own account wins over the platform's; none: SEI sends unauthenticated.
-      authentication: spec.mail?.authentication ?? p.mail.authentication ?? null,
+      // The password from the namespace's copy of the Secret (secrets.mail).
+      authentication: mailAuthentication && {
+        username: mailAuthentication.username,
+        passwordSecret: { name: SECRET_NAMES.mail, key: mailAuthentication.passwordSource.key },
+      },
     },
     directory: directory && {
       url: directory.url,

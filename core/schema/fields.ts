@@ -85,13 +85,16 @@ export const smtpAuthentication = z
       .max(256)
       .regex(/^[^\s\p{Cc}]+$/u, { message: "must have no spaces or control characters" }),
     passwordSecret: z.strictObject({
-      name: dnsSubdomain.meta({ description: "Secret in the instance's namespace" }),
+      namespace: dnsLabel(63).meta({
+        description: "Namespace of the Secret (PRODEMGE's); each instance gets a copy in its own namespace",
+      }),
+      name: dnsSubdomain.meta({ description: "Secret with the SMTP password" }),
       key: z
         .string()
         .regex(/^[-._a-zA-Z0-9]{1,253}$/, { message: "must be a Secret key: letters, digits, '-', '_' and '.'" }),
     }),
   })
-  .meta({ description: "SMTP user and the Secret (name, key) with its password" });
+  .meta({ description: "SMTP user and the Secret (namespace, name, key) with its password" });
 
 /** The common header of every document this project reads. */
 export function header<K extends string>(kind: K) {

@@ -12,8 +12,19 @@ import { REPO_ROOT, exampleMunicipality } from "../../scripts/lib/example-plan.t
 import { workingTree } from "../../sources/working-tree.ts";
 
 const fleet = loadFleet({ source: workingTree(REPO_ROOT) });
-const platformAccount = { username: "sei-prodemge", passwordSecret: { name: "sei-mail", key: "password" } };
-const ownAccount = { username: "sei@exemplo.mg.gov.br", passwordSecret: { name: "exemplo-mail", key: "senha" } };
+const platformAccount = {
+  username: "sei-prodemge",
+  passwordSecret: { namespace: "sei-platform", name: "sei-mail", key: "password" },
+};
+const ownAccount = {
+  username: "sei@exemplo.mg.gov.br",
+  passwordSecret: { namespace: "sei-platform", name: "exemplo-mail", key: "senha" },
+};
+/** What the chart gets: the user, and the key of the namespace's copy of the Secret. */
+const inRelease = (account: typeof platformAccount) => ({
+  username: account.username,
+  passwordSecret: { name: "sei-mail-password", key: account.passwordSecret.key },
+});
 
 function mailOf(platformAuthentication?: typeof platformAccount, own?: typeof ownAccount) {
   const loaded = fleet.platform!;
@@ -32,9 +43,9 @@ function mailOf(platformAuthentication?: typeof platformAccount, own?: typeof ow
 describe("SMTP authentication", () => {
   it("uses the platform's account, a municipality's own instead, or none", () => {
     expect(mailOf().authentication).toBeNull();
-    expect(mailOf(platformAccount).authentication).toEqual(platformAccount);
-    expect(mailOf(platformAccount, ownAccount).authentication).toEqual(ownAccount);
-    expect(mailOf(undefined, ownAccount).authentication).toEqual(ownAccount);
+    expect(mailOf(platformAccount).authentication).toEqual(inRelease(platformAccount));
+    expect(mailOf(platformAccount, ownAccount).authentication).toEqual(inRelease(ownAccount));
+    expect(mailOf(undefined, ownAccount).authentication).toEqual(inRelease(ownAccount));
   });
 
   it("refuses an account with a space in its user or a Secret that is no Kubernetes name, and a password in the file", () => {
@@ -51,6 +62,13 @@ describe("SMTP authentication", () => {
       }).success,
     ).toBe(false);
     expect(platform.safeParse({ ...base, authentication: { ...platformAccount, password: "x" } }).success).toBe(false);
+    // The Secret's namespace is PRODEMGE's and must be named: the stack copies the Secret from there.
+    expect(
+      platform.safeParse({
+        ...base,
+        authentication: { ...platformAccount, passwordSecret: { name: "sei-mail", key: "password" } },
+      }).success,
+    ).toBe(false);
     const own = municipalitySchema.shape.spec.shape.mail;
     expect(own.safeParse({ authentication: ownAccount }).success).toBe(true);
     expect(own.safeParse({ authentication: { username: "sei", password: "x" } }).success).toBe(false);
