@@ -98,6 +98,23 @@ async function secretValues(namespace: string, name: string): Promise<Record<str
   );
 }
 
+/** The ingress fixture pod's address: this machine reaches pods, not Services. */
+async function ingressFixturePod(): Promise<string> {
+  return (
+    await kubectl([
+      "-n",
+      INGRESS_NAMESPACE,
+      "get",
+      "pods",
+      "-l",
+      "app.kubernetes.io/name=ingress-fixture",
+      "--field-selector=status.phase=Running",
+      "-o",
+      "jsonpath={.items[0].status.podIP}",
+    ])
+  ).trim();
+}
+
 interface DependencyReport {
   ok: boolean;
   standIn: string;
@@ -278,19 +295,7 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     await kubectl(["-n", ns(main), "rollout", "status", "deployment/sei-app", "--timeout=300s"]);
 
     // A browser's request: HTTPS to the controller, the host's certificate, routed to the app, whose login form answers.
-    const fixture = (
-      await kubectl([
-        "-n",
-        INGRESS_NAMESPACE,
-        "get",
-        "pods",
-        "-l",
-        "app.kubernetes.io/name=ingress-fixture",
-        "--field-selector=status.phase=Running",
-        "-o",
-        "jsonpath={.items[0].status.podIP}",
-      ])
-    ).trim();
+    const fixture = await ingressFixturePod();
     const page = await run(
       "curl",
       [
@@ -329,9 +334,7 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
   });
 
   it("2b. signs in through the Ingress as the first administrator against the cluster's directory; teste/teste and password = login fail; no redirect loop", async () => {
-    const fixture = (
-      await kubectl(["-n", INGRESS_NAMESPACE, "get", "service", "ingress-fixture", "-o", "jsonpath={.spec.clusterIP}"])
-    ).trim();
+    const fixture = await ingressFixturePod();
     const host = `sei.${main}.mg.gov.br`;
     const jars = mkdtempSync(join(tmpdir(), "sei-e2e-cookies-"));
     /** A browser: follows redirects (at most 5), keeps cookies in its own jar, reports how many redirects it took. */
