@@ -116,12 +116,15 @@ export interface ClusterDirectory {
 
 const NAMESPACE = "sei-directory";
 const NAME = "directory";
-const PORT = 636;
+// The pod shares the node's network (hostNetwork), so its address lies outside the pod and service
+// networks, as PRODEMGE's directory does and as the platform's directory CIDR rule requires. A host
+// network keeps the kernel's floor of 1024 for unprivileged ports, hence not 636.
+export const DIRECTORY_PORT = 10636;
 
 /**
  * Runs the directory in the local cluster with these entries, and the bind Secret (keys bindDn, password)
- * in its namespace. The egress policy of each instance allows the directory's pod address alone (its
- * `cidr`): a bare Pod keeps its address for the run.
+ * in its namespace. The egress policy of each instance allows the directory's address alone (its `cidr`:
+ * the node's, since the pod uses the host network).
  */
 export async function installDirectory(entries: DirectoryEntries): Promise<ClusterDirectory> {
   const host = `${NAME}.${NAMESPACE}.svc.cluster.local`;
@@ -153,17 +156,18 @@ export async function installDirectory(entries: DirectoryEntries): Promise<Clust
           runAsGroup: 10389,
           fsGroup: 10389,
           seccompProfile: { type: "RuntimeDefault" },
-          // ldaps on 636 without any capability.
-          sysctls: [{ name: "net.ipv4.ip_unprivileged_port_start", value: "0" }],
         },
+        hostNetwork: true,
         containers: [
           {
             name: "slapd",
             image: localImage(NAME),
             imagePullPolicy: "Never",
-            env: Object.entries(directoryEnv(entries)).map(([name, value]) => ({ name, value })),
-            ports: [{ name: "ldaps", containerPort: PORT }],
-            readinessProbe: { tcpSocket: { port: PORT }, periodSeconds: 2 },
+            env: Object.entries({ ...directoryEnv(entries), SEI_DIRECTORY_URLS: `ldaps://:${DIRECTORY_PORT}/` }).map(
+              ([name, value]) => ({ name, value }),
+            ),
+            ports: [{ name: "ldaps", containerPort: DIRECTORY_PORT }],
+            readinessProbe: { tcpSocket: { port: DIRECTORY_PORT }, periodSeconds: 2 },
             resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { memory: "256Mi" } },
             securityContext: {
               allowPrivilegeEscalation: false,
@@ -188,14 +192,14 @@ export async function installDirectory(entries: DirectoryEntries): Promise<Clust
       apiVersion: "v1",
       kind: "Service",
       metadata: { name: NAME, namespace: NAMESPACE, labels },
-      spec: { selector: labels, ports: [{ name: "ldaps", port: PORT, targetPort: "ldaps" }] },
+      spec: { selector: labels, ports: [{ name: "ldaps", port: DIRECTORY_PORT, targetPort: "ldaps" }] },
     },
   ];
   await kubectl(["apply", "-f", "-"], objects.map((o) => JSON.stringify(o)).join("\n"));
   await kubectl(["-n", NAMESPACE, "wait", "--for=condition=Ready", `pod/${NAME}`, "--timeout=120s"]);
   const address = (await kubectl(["-n", NAMESPACE, "get", "pod", NAME, "-o", "jsonpath={.status.podIP}"])).trim();
   return {
-    url: `ldaps://${host}:${PORT}`,
+    url: `ldaps://${host}:${DIRECTORY_PORT}`,
     type: "LDAP",
     baseDn: entries.baseDn,
     loginAttribute: "uid",

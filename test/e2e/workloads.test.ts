@@ -32,7 +32,7 @@ import {
 } from "../../scripts/lib/e2e-workspace.ts";
 import { DATA_TABLE, backupNow, loseDataVolumes, writeData } from "../../scripts/lib/instance-data.ts";
 import { installIngressFixture, removeIngressFixture, testCaCertificate } from "../../scripts/lib/ingress-fixture.ts";
-import { installDirectory, newPassword, removeDirectory } from "../../scripts/lib/directory-fixture.ts";
+import { DIRECTORY_PORT, installDirectory, newPassword, removeDirectory } from "../../scripts/lib/directory-fixture.ts";
 import { documentTree, tableChecksums } from "../../scripts/lib/checksums.ts";
 import { runbookStep } from "../../scripts/lib/runbook-steps.ts";
 import {
@@ -398,8 +398,8 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
 
     // allow-directory-egress: the app reaches the directory; the scheduler, in the same namespace, does not.
     const directoryHost = "directory.sei-directory.svc.cluster.local";
-    expect(await connectFromApp(ns(main), directoryHost, 636)).toBe("connected");
-    expect(await connectsFrom(ns(main), "deploy/sei-scheduler", directoryHost, 636)).toBe(false);
+    expect(await connectFromApp(ns(main), directoryHost, DIRECTORY_PORT)).toBe("connected");
+    expect(await connectsFrom(ns(main), "deploy/sei-scheduler", directoryHost, DIRECTORY_PORT)).toBe(false);
     expect(await connectsFrom(ns(main), "deploy/sei-scheduler", "sei-database", 3306), "control").toBe(true);
   });
 
