@@ -276,6 +276,8 @@ export function createFleetWorkspace(
 
 /** Makes a workspace a checkout in which `npx sei-infra` runs (what an emitted CI job does). */
 export function addCommandLine(dir: string): void {
-  for (const entry of ["bin", "cli", "fleet", "restore", "shell"])
-    cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+  for (const entry of COMMAND_LINE_ENTRIES) cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
 }
+
+/** What `sei-infra` needs beyond PROJECT_ENTRIES (test/scripts/e2e-workspace.test.ts checks the import graph). */
+export const COMMAND_LINE_ENTRIES = ["bin", "cli", "fleet", "restore", "backups"];

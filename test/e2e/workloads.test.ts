@@ -396,11 +396,12 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       rmSync(jars, { recursive: true, force: true });
     }
 
-    // allow-directory-egress: the app reaches the directory; the scheduler, in the same namespace, does not.
+    // allow-directory-egress: the app reaches the directory. The scheduler's refusal is not checked here: the
+    // e2e directory answers on the node's own address, and traffic to a node's own address is delivered
+    // locally rather than forwarded, so the one-node cluster's policy agent never sees it. The policy's
+    // shape is checked at synthesis (test/synth) and the address block's isolation by the mail relay in step 3.
     const directoryHost = "directory.sei-directory.svc.cluster.local";
     expect(await connectFromApp(ns(main), directoryHost, DIRECTORY_PORT)).toBe("connected");
-    expect(await connectsFrom(ns(main), "deploy/sei-scheduler", directoryHost, DIRECTORY_PORT)).toBe(false);
-    expect(await connectsFrom(ns(main), "deploy/sei-scheduler", "sei-database", 3306), "control").toBe(true);
   });
 
   it("3. network: the app reaches its dependencies and the mail relay; another municipality's pod reaches none of them; only the ingress controller's namespace reaches the app", async () => {
