@@ -29,8 +29,17 @@ export interface DatabaseBackupProps {
   readonly serviceAccountName: string;
 }
 
-/** A run that has not started this long after its time is skipped; the next night's run takes over. */
-const STARTING_DEADLINE_SECONDS = 3600;
+/**
+ * What every nightly CronJob shares (this one and the store's, constructs/offsite-backup.ts): never
+ * two runs at once; a run that has not started an hour after its time is skipped, the next night's
+ * takes over; the last three runs of each outcome kept to read.
+ */
+export const NIGHTLY_CRON_JOB = {
+  concurrencyPolicy: "Forbid",
+  startingDeadlineSeconds: 3600,
+  successfulJobsHistoryLimit: 3,
+  failedJobsHistoryLimit: 3,
+} as const;
 
 export class DatabaseBackup extends Construct {
   public readonly resource: CronJobV1;
@@ -50,10 +59,7 @@ export class DatabaseBackup extends Construct {
       metadata: { name: backup.cronJobName, namespace, labels: { ...backup.labels } },
       spec: {
         schedule: backup.schedule,
-        concurrencyPolicy: "Forbid",
-        startingDeadlineSeconds: STARTING_DEADLINE_SECONDS,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
+        ...NIGHTLY_CRON_JOB,
         jobTemplate: {
           metadata: { labels: { ...backup.labels } },
           spec: {

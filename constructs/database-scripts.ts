@@ -95,34 +95,55 @@ export function binlogShipperGrants(user: string): string[] {
   return [`GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO '${user}'@'%';`];
 }
 
+/** The binlog shipper's account, where the instance ships binlogs (plan.backup.offsite). */
+export interface ShipperAccount {
+  readonly user: string;
+  /** Environment variable that carries its password. */
+  readonly passwordEnv: string;
+}
+
 /**
  * Writes the accounts SQL the server runs at every start (`--init-file`, as the
- * server itself: no root password needed), so the backup account exists with
- * exactly its privileges on a new database, on one created before it existed,
- * and after anyone changed it by hand: created if missing, its password set
- * from the Secret, every privilege revoked and the dump's granted again.
+ * server itself: no root password needed), so each account exists with exactly
+ * its privileges on a new database, on one created before it existed, and
+ * after anyone changed it by hand: created if missing, its password set from
+ * the Secret, every privilege revoked and its own granted again. The backup's
+ * account always; the binlog shipper's where the instance ships binlogs.
  * One statement per line (older servers read the file line by line); MariaDB
  * logs a failing statement and starts anyway, skipping the rest of the file.
  * Runs in an init container of the database pod with the database image.
  */
-export function accountsScript(account: BackupAccount, sqlFile: string = ACCOUNTS_SQL_FILE): string {
-  const { user, passwordEnv } = account;
-  const identified = `'${user}'@'%' IDENTIFIED BY '\${${passwordEnv}}'`;
+export function accountsScript(
+  account: BackupAccount,
+  sqlFile: string = ACCOUNTS_SQL_FILE,
+  shipper: ShipperAccount | null = null,
+): string {
+  const accounts = [
+    { user: account.user, passwordEnv: account.passwordEnv, grants: backupGrants(account) },
+    ...(shipper ? [{ ...shipper, grants: binlogShipperGrants(shipper.user) }] : []),
+  ];
   return [
     "#!/bin/bash",
-    "# Writes the SQL the database server runs at every start (--init-file): the backup's own account.",
+    `# Writes the SQL the database server runs at every start (--init-file): ${accounts.length === 1 ? "the backup's own account" : "the backup's and the binlog shipper's own accounts"}.`,
     "set -euo pipefail",
-    `: "\${${passwordEnv}:?is not set}"`,
-    "# random_password with special = false: letters and digits, safe inside SQL quotes. Anything else stops here.",
-    `[[ "$${passwordEnv}" =~ ^[A-Za-z0-9]+$ ]] || { echo "${passwordEnv} must be letters and digits" >&2; exit 1; }`,
+    ...accounts.flatMap(({ passwordEnv }) => [
+      `: "\${${passwordEnv}:?is not set}"`,
+      "# random_password with special = false: letters and digits, safe inside SQL quotes. Anything else stops here.",
+      `[[ "$${passwordEnv}" =~ ^[A-Za-z0-9]+$ ]] || { echo "${passwordEnv} must be letters and digits" >&2; exit 1; }`,
+    ]),
     "umask 077",
     `cat > "${sqlFile}" <<EOSQL`,
-    `CREATE USER IF NOT EXISTS ${identified};`,
-    `ALTER USER ${identified};`,
-    `REVOKE ALL PRIVILEGES, GRANT OPTION FROM '${user}'@'%';`,
-    ...backupGrants(account),
+    ...accounts.flatMap(({ user, passwordEnv, grants }) => {
+      const identified = `'${user}'@'%' IDENTIFIED BY '\${${passwordEnv}}'`;
+      return [
+        `CREATE USER IF NOT EXISTS ${identified};`,
+        `ALTER USER ${identified};`,
+        `REVOKE ALL PRIVILEGES, GRANT OPTION FROM '${user}'@'%';`,
+        ...grants,
+      ];
+    }),
     "EOSQL",
-    `echo "accounts: ${sqlFile} written (${user})"`,
+    `echo "accounts: ${sqlFile} written (${accounts.map((a) => a.user).join(", ")})"`,
     "",
   ].join("\n");
 }

@@ -59,6 +59,11 @@ export interface DatabaseProps {
     readonly backupClaimName: string;
     readonly documentsClaimName: string;
   };
+  /**
+   * The binlog shipper's account, made by the accounts script with a generated password.
+   * @default - none (no backup store, or before production)
+   */
+  readonly binlogShipper?: { readonly user: string };
 }
 
 const DATA_DIR = "/var/lib/mysql";
@@ -79,11 +84,16 @@ export class Database extends Construct {
     super(scope, id);
     const { namespace, database } = props;
     const keys = SECRET_KEYS.database;
+    const shipperKey = SECRET_KEYS.binlogShipper.password;
 
     this.credentials = new GeneratedSecret(this, "Credentials", {
       namespace,
       name: props.secrets.database,
-      keys: { ...SECRET_KEYS.database },
+      // The ids are a contract: renaming one regenerates that key. The shipper's only where it runs.
+      keys: {
+        ...SECRET_KEYS.database,
+        ...(props.binlogShipper ? { binlogShipperPassword: shipperKey } : {}),
+      },
       rotation: {
         // The construct ids (SECRET_KEYS' names) of the rotated accounts' passwords.
         ids: Object.entries(keys)
@@ -119,12 +129,16 @@ export class Database extends Construct {
           }),
         ),
         [ACCOUNTS_SCRIPT_KEY]: terraformLiteral(
-          accountsScript({
-            engine: database.engine,
-            user: database.backupUser,
-            databases: [database.seiDatabase, database.sipDatabase],
-            passwordEnv: keys.backupPassword,
-          }),
+          accountsScript(
+            {
+              engine: database.engine,
+              user: database.backupUser,
+              databases: [database.seiDatabase, database.sipDatabase],
+              passwordEnv: keys.backupPassword,
+            },
+            ACCOUNTS_SQL_FILE,
+            props.binlogShipper ? { user: props.binlogShipper.user, passwordEnv: shipperKey } : null,
+          ),
         ),
       },
     });
@@ -156,7 +170,10 @@ export class Database extends Construct {
                 name: "accounts",
                 image: database.image,
                 command: ["/bin/bash", `/opt/sei-database/${ACCOUNTS_SCRIPT_KEY}`],
-                env: [fromSecret(keys.backupPassword, keys.backupPassword)],
+                env: [
+                  fromSecret(keys.backupPassword, keys.backupPassword),
+                  ...(props.binlogShipper ? [fromSecret(shipperKey, shipperKey)] : []),
+                ],
                 resources: renderResources(database.resources),
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMount: [

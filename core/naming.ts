@@ -81,6 +81,13 @@ export const SECRET_KEYS = {
     /** The backup's own read-only account (not an SEI variable: only the database and the backup read it). */
     backupPassword: "DB_BACKUP_PASSWORD",
   },
+  /**
+   * The binlog shipper's account, in the database credentials Secret too, but only where the
+   * instance ships binlogs (plan.backup.offsite): apart from `database`, which the chart reads whole.
+   */
+  binlogShipper: {
+    password: "DB_BINLOG_SHIPPER_PASSWORD",
+  },
   app: {
     seiAccessKey: "APP_SEI_CHAVE_ACESSO",
     sipAccessKey: "APP_SIP_CHAVE_ACESSO",

@@ -103,6 +103,48 @@ export interface BackupPlan {
   readonly labels: Readonly<Record<string, string>>;
   /** Size limit of the job's /tmp emptyDir: the container's ephemeral-storage limit less room for logs. */
   readonly tmpBytes: number;
+  /** The backup into the cluster's off-site store (docs/offsite-backups.md); null where the cluster has none. */
+  readonly offsite: OffsiteBackupPlan | null;
+}
+
+/**
+ * The pods that write to the backup store, running the database image's scripts
+ * (images/database/offsite): the nightly CronJob, on the backup's schedule, image,
+ * resources and labels, and the binlog shipper. Each writable folder is an emptyDir
+ * limited to the backup's tmpBytes; the container's ephemeral-storage limit bounds their sum.
+ */
+export interface OffsiteBackupPlan {
+  readonly cronJobName: string;
+  /** Where the image holds the scripts. */
+  readonly scriptsDir: string;
+  /** Mount points: restic's TMPDIR and RESTIC_CACHE_DIR, the documents (read-only), the store's CA. */
+  readonly mounts: {
+    readonly tmp: string;
+    readonly cache: string;
+    readonly documents: string;
+    readonly storeCa: string;
+  };
+  readonly shipper: BinlogShipperPlan;
+}
+
+/** The one-replica Deployment that ships the binary logs (images/database/offsite/binlog-shipper.sh). */
+export interface BinlogShipperPlan {
+  readonly name: string;
+  /** The backup's labels (so the backup edges apply), its name apart: its selector matches no job pod. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Its database account: REPLICATION SLAVE and BINLOG MONITOR only (binlogShipperGrants). */
+  readonly user: string;
+  /** Its id as a replica: unlike the server's (images/database/binlog.cnf server_id = 1). */
+  readonly serverId: number;
+  readonly intervalSeconds: number;
+  /** Local copies older than this go once shipped. */
+  readonly keepLocalHours: number;
+  /** Where the binlog copies are written (an emptyDir). */
+  readonly binlogDir: string;
+  /** Unix time of the last successful shipping: what an operator reads (docs/offsite-backups.md). */
+  readonly statusFile: string;
+  /** Time it gets on SIGTERM for its last shipping. */
+  readonly stopGraceSeconds: number;
 }
 
 /** Snapshots a repository keeps (restic forget --keep-daily/--keep-weekly/--keep-monthly). */

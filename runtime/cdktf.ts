@@ -24,6 +24,7 @@ import type * as HelmProviderModule from "@cdktf/provider-helm/lib/provider";
 import type * as HelmReleaseModule from "@cdktf/provider-helm/lib/release";
 import type * as ConfigMapModule from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import type * as CronJobModule from "@cdktf/provider-kubernetes/lib/cron-job-v1";
+import type * as DeploymentModule from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import type * as SecretDataModule from "@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1";
 import type * as StorageClassDataModule from "@cdktf/provider-kubernetes/lib/data-kubernetes-storage-class-v1";
 import type * as JobModule from "@cdktf/provider-kubernetes/lib/job-v1";
@@ -93,6 +94,8 @@ export const { CronJobV1 } = load("@cdktf/provider-kubernetes/lib/cron-job-v1") 
 export type CronJobV1 = CronJobModule.CronJobV1;
 export const { JobV1 } = load("@cdktf/provider-kubernetes/lib/job-v1") as typeof JobModule;
 export type JobV1 = JobModule.JobV1;
+export const { DeploymentV1 } = load("@cdktf/provider-kubernetes/lib/deployment-v1") as typeof DeploymentModule;
+export type DeploymentV1 = DeploymentModule.DeploymentV1;
 
 export const { HelmProvider } = load("@cdktf/provider-helm/lib/provider") as typeof HelmProviderModule;
 export const { Release } = load("@cdktf/provider-helm/lib/release") as typeof HelmReleaseModule;

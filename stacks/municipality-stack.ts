@@ -24,6 +24,7 @@ import { SECRET_KEYS } from "../core/naming.ts";
 import { DataVolume } from "../constructs/data-volume.ts";
 import { CopiedSecret } from "../constructs/copied-secret.ts";
 import { Database } from "../constructs/database.ts";
+import { OffsiteBackup } from "../constructs/offsite-backup.ts";
 import { DocumentStorage } from "../constructs/document-storage.ts";
 import { PasswordRotationJob } from "../constructs/password-rotation.ts";
 import { SeiRelease } from "../constructs/sei-release.ts";
@@ -112,6 +113,7 @@ export class MunicipalityStack extends TerraformStack {
     // apply would hang on its pvc-protection finalizer half-way; refused up front instead, like the others.
     const tempVolume = volume("TempVolume", volumes.temp);
 
+    const offsite = plan.backup?.offsite;
     const database = new Database(this, "Database", {
       namespace,
       database: plan.database,
@@ -130,10 +132,24 @@ export class MunicipalityStack extends TerraformStack {
             },
           }
         : {}),
+      ...(offsite ? { binlogShipper: { user: offsite.shipper.user } } : {}),
     });
 
     // In every phase once the cluster has a store: the repository key is kept like the data.
     if (plan.backupStore) new BackupStoreSecret(this, "BackupStore", { namespace, store: plan.backupStore });
+    // In production, the backups into the store: the nightly job and the binlog shipper.
+    if (plan.backup && offsite && plan.backupStore) {
+      new OffsiteBackup(this, "OffsiteBackup", {
+        namespace,
+        municipality: plan.municipality.name,
+        backup: { ...plan.backup, offsite },
+        store: plan.backupStore,
+        database: plan.database,
+        credentialsSecretName: database.credentials.secretName,
+        documentsClaimName: documents.claimName,
+        serviceAccountName: plan.serviceAccountName,
+      });
+    }
 
     const directorySecret =
       plan.directory &&

@@ -2,8 +2,8 @@
  * The database Terraform runs (docs/architecture.md, "The SEI instance"): engine, names, users,
  * engine settings; and in production its nightly backup.
  */
-import { componentLabels, PORTS } from "../naming.ts";
-import type { BackupPlan, DatabasePlan } from "../plan.ts";
+import { componentLabels, LABEL, PORTS } from "../naming.ts";
+import type { BackupPlan, BackupStorePlan, DatabasePlan, OffsiteBackupPlan } from "../plan.ts";
 import { toMebibytes } from "../quantity.ts";
 import { scratchBytes } from "../scratch.ts";
 import type { Platform } from "../schema/platform.ts";
@@ -46,6 +46,7 @@ export function backupOf(
   phase: PhaseFacts,
   database: DatabasePlan,
   res: ComponentResources,
+  store: BackupStorePlan | null,
 ): BackupPlan | null {
   if (!phase.production) return null;
   return {
@@ -57,6 +58,30 @@ export function backupOf(
     resources: res.backup,
     labels: componentLabels("backup"),
     tmpBytes: scratchBytes(res.backup.limits.ephemeralStorageBytes),
+    offsite: store ? offsiteBackup() : null,
+  };
+}
+
+/** The store's pods (docs/offsite-backups.md): names, mount points and the shipper's settings. */
+function offsiteBackup(): OffsiteBackupPlan {
+  const tmp = "/tmp";
+  return {
+    cronJobName: "sei-offsite-backup",
+    scriptsDir: "/opt/sei-offsite",
+    mounts: { tmp, cache: "/var/cache/restic", documents: "/documents", storeCa: "/etc/sei-backup-store" },
+    shipper: {
+      name: "sei-binlog-shipper",
+      labels: { ...componentLabels("backup"), [LABEL.name]: "sei-binlog-shipper" },
+      user: "sei_binlog",
+      serverId: 2,
+      intervalSeconds: 60,
+      keepLocalHours: 48,
+      binlogDir: "/var/lib/sei-binlogs",
+      // In TMPDIR, not the binlog folder: the folder is what gets shipped.
+      statusFile: `${tmp}/binlog-last-shipped`,
+      // A last shipping is one restic run: a minute is ample for a folder shipped every minute.
+      stopGraceSeconds: 120,
+    },
   };
 }
 

@@ -52,7 +52,6 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
   const p = platform.spec;
   const phase = phaseFacts(spec.phase);
   const resources = componentResources(tier);
-  const workloads = workloadsOf(tier, phase, resources);
   const volumes = volumesOf(municipality, tier, platform);
 
   const cluster = p.clusters.find((c) => c.name === (spec.cluster ?? p.defaultCluster));
@@ -72,6 +71,8 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
   );
   const passwordRotation = passwordRotationOf(municipality, phase, database, resources);
   const mailAuthentication = mailAuthenticationOf(municipality, platform);
+  const backup = backupOf(tier, phase, database, resources, backupStore);
+  const workloads = workloadsOf(tier, phase, resources, { claim: volumes.backup !== null, backup });
 
   return {
     municipality: {
@@ -102,7 +103,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     mailAuthentication,
     database,
     passwordRotation,
-    backup: backupOf(tier, phase, database, resources),
+    backup,
     backupStore,
     release: releaseOf({
       municipality,

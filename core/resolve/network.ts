@@ -64,7 +64,8 @@ export function networkOf(
     backend("solr", "solrIngress"),
     backend("memcached", "memcachedIngress"),
     backend("jod", "jodIngress"),
-    // The nightly dump, and the first install loading the reference dumps: the database only.
+    // The nightly dumps and the binlog shipper (backup pods), and the first install loading the
+    // reference dumps: the database only.
     {
       from: pods("backup"),
       to: pods("database"),
@@ -96,7 +97,8 @@ export function networkOf(
       egress: "directoryEgress",
     });
   }
-  // The backup pods reach the cluster's off-site store, nothing else outside: only where it has one.
+  // The backup pods (the store's nightly job, the binlog shipper) reach the cluster's off-site store,
+  // nothing else outside: only where it has one.
   if (backupStore) {
     edges.push({
       from: pods("backup"),

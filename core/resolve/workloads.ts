@@ -4,7 +4,7 @@
  * database, backup and Helm values all read these.
  */
 import type { ComponentName } from "../components.ts";
-import type { ComputeResources, WorkloadPlan } from "../plan.ts";
+import type { BackupPlan, ComputeResources, WorkloadPlan } from "../plan.ts";
 import type { Tier } from "../schema/tier.ts";
 import type { PhaseFacts } from "./phase.ts";
 
@@ -33,7 +33,19 @@ export function appReplicas(tier: Tier, phase: PhaseFacts): { readonly min: numb
   return phase.production ? tier.spec.app.replicas : { min: 1, max: 1 };
 }
 
-export function workloadsOf(tier: Tier, phase: PhaseFacts, res: ComponentResources): WorkloadPlan[] {
+/** The backup pods there may be: the nightly job on the claim, where there is one, and the store's pods. */
+export interface BackupPods {
+  /** The instance has a backup claim (its nightly job writes there). */
+  readonly claim: boolean;
+  readonly backup: BackupPlan | null;
+}
+
+export function workloadsOf(
+  tier: Tier,
+  phase: PhaseFacts,
+  res: ComponentResources,
+  { claim, backup }: BackupPods,
+): WorkloadPlan[] {
   const { running } = phase;
   const replicas = appReplicas(tier, phase);
   const workloads: WorkloadPlan[] = [
@@ -47,7 +59,11 @@ export function workloadsOf(tier: Tier, phase: PhaseFacts, res: ComponentResourc
     workload("database", running(1), running(1), res.database),
   ];
   if (tier.spec.jod.enabled) workloads.push(workload("jod", running(1), running(1), res.jod));
-  if (phase.production) workloads.push(workload("backup", 0, 1, res.backup));
+  if (backup) {
+    // The store's pods: the binlog shipper always (Recreate: never two), its nightly job beside it.
+    const store = backup.offsite ? 1 : 0;
+    workloads.push(workload("backup", store, (claim ? 1 : 0) + 2 * store, res.backup));
+  }
   return workloads;
 }
 

@@ -9,7 +9,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { accountsScript, binlogShipperGrants } from "../../constructs/database-scripts.ts";
+import { accountsScript } from "../../constructs/database-scripts.ts";
+import { SECRET_KEYS } from "../../core/naming.ts";
 import { restoreScript } from "../../restore/script.ts";
 import { choosePointInTime, parseResticSnapshots, type ResticSnapshot } from "../../restore/restic-points.ts";
 import { startMariaDb, type MariaDb } from "./mariadb.ts";
@@ -87,8 +88,6 @@ export async function startOffsiteRig(): Promise<OffsiteRig> {
   const storeEnv = store.resticEnv(MUNICIPALITY);
   db.query(`
     CREATE DATABASE sei CHARACTER SET latin1; CREATE DATABASE sip CHARACTER SET latin1;
-    CREATE USER 'sei_binlog'@'%' IDENTIFIED BY '${SHIPPER_PASSWORD}';
-    ${binlogShipperGrants("sei_binlog").join("\n")}
   `);
   const accountsSql = join(work, "accounts.sql");
   const account = {
@@ -97,10 +96,15 @@ export async function startOffsiteRig(): Promise<OffsiteRig> {
     databases: ["sei", "sip"],
     passwordEnv: "DB_BACKUP_PASSWORD",
   } as const;
-  // The backup's account exactly as the database pod makes it.
-  const accounts = spawnSync("bash", ["-c", accountsScript(account, accountsSql)], {
+  // The backup's and the shipper's accounts exactly as the database pod makes them.
+  const shipperAccount = { user: "sei_binlog", passwordEnv: SECRET_KEYS.binlogShipper.password };
+  const accounts = spawnSync("bash", ["-c", accountsScript(account, accountsSql, shipperAccount)], {
     encoding: "utf8",
-    env: { PATH: process.env.PATH, DB_BACKUP_PASSWORD: BACKUP_PASSWORD },
+    env: {
+      PATH: process.env.PATH,
+      DB_BACKUP_PASSWORD: BACKUP_PASSWORD,
+      [shipperAccount.passwordEnv]: SHIPPER_PASSWORD,
+    },
   });
   if (accounts.status !== 0) throw new Error(accounts.stderr);
   db.query(readFileSync(accountsSql, "utf8"));
