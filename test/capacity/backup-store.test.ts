@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { runCapacity } from "../../cli/capacity.ts";
 import { STORE_BYTES_PER_DATA_BYTE } from "../../core/resolve/backup-store.ts";
 import { official, type FixtureRepo, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
-import { Gi, PEQUENO_I_PRODUCTION, PEQUENO_II_PRODUCTION } from "./expected.ts";
+import { Gi, PEQUENO_I_PRODUCTION, PEQUENO_II_PRODUCTION, withStorePods } from "./expected.ts";
 import { repoPerTest } from "./per-test.ts";
 import { capacity } from "./run.ts";
 
@@ -60,9 +60,10 @@ describe("capacity with a backup store", () => {
     expect(code).toBe(0);
     expect(json!.changes.map((c) => c.name).sort()).toEqual(["abadia-dos-dourados", "abaete", "abre-campo"]);
     const after = Object.fromEntries(json!.changes.map((c) => [c.name, c.after!.figures]));
-    // The existing instances keep their claims and add their repositories.
+    // The existing instances keep their claims and add their repositories, and the store's pods
+    // (pequeno-i's backup container: 100m/128Mi → 500m/256Mi).
     expect(after["abadia-dos-dourados"]).toEqual({
-      ...PEQUENO_I_PRODUCTION,
+      ...withStorePods(PEQUENO_I_PRODUCTION, { requests: [100, 128], limits: [500, 256] }),
       objectStorageBytes: objectStorage(PEQUENO_I_PRODUCTION),
     });
     expect(after["abaete"]!.storageBytes).toEqual(PEQUENO_II_PRODUCTION.storageBytes);

@@ -101,3 +101,30 @@ export const ZERO = figures({
   limits: { min: [0, 0], max: [0, 0] },
   storageGi: { database: 0, documents: 0, solr: 0, backup: 0, temp: 0 },
 });
+
+/**
+ * A production instance that keeps its backup claim on a cluster with a backup store
+ * (core/resolve/workloads.ts): the binlog shipper always runs, one backup pod more at the minimum,
+ * and the store's nightly job may run beside it and the claim's job, two more at the maximum.
+ * `backup`: the tier's backup container, [millicores, MiB] requested and at the limit.
+ */
+export function withStorePods(
+  f: Figures,
+  backup: { readonly requests: readonly [number, number]; readonly limits: readonly [number, number] },
+): Figures {
+  const plus = (a: Figures["requests"]["atMinReplicas"], [cpu, mem]: readonly [number, number], pods: number) => ({
+    cpuMillicores: a.cpuMillicores + pods * cpu,
+    memoryBytes: a.memoryBytes + pods * mem * Mi,
+  });
+  return {
+    ...f,
+    requests: {
+      atMinReplicas: plus(f.requests.atMinReplicas, backup.requests, 1),
+      atMaxReplicas: plus(f.requests.atMaxReplicas, backup.requests, 2),
+    },
+    limits: {
+      atMinReplicas: plus(f.limits.atMinReplicas, backup.limits, 1),
+      atMaxReplicas: plus(f.limits.atMaxReplicas, backup.limits, 2),
+    },
+  };
+}

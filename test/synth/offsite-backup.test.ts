@@ -1,5 +1,5 @@
 /**
- * The store-backed backup pods (docs/offsite-backups.md, "Wiring"): with a store, a production
+ * The store-backed backup pods (docs/offsite-backups.md, "What the stack runs"): with a store, a production
  * instance gets the nightly CronJob running nightly-backup.sh and the one-replica binlog shipper
  * running binlog-shipper.sh, both from the database image, with the Secret sei-backup-store as
  * their environment, restic's writable folders as emptyDirs under a read-only root, the restricted
