@@ -262,7 +262,13 @@ export const IMAGES = {
     uid: 999,
     gid: 999,
     writablePaths: ["/var/lib/mysql", "/run/mysqld", "/tmp"],
-    env: ["MYSQL_ROOT_PASSWORD", "APP_DB_SEI_PASSWORD", "APP_DB_SIP_PASSWORD", SECRET_KEYS.database.backupPassword],
+    env: [
+      "MYSQL_ROOT_PASSWORD",
+      "APP_DB_SEI_PASSWORD",
+      "APP_DB_SIP_PASSWORD",
+      SECRET_KEYS.database.backupPassword,
+      SECRET_KEYS.binlogShipper.password,
+    ],
     probe: { tcp: 3306 },
     bakedIn: [
       "the official mariadb:10.11 image; databases and users come from the init script, data from the bootstrap",
