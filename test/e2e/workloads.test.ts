@@ -275,7 +275,7 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     );
     expect(report.checks.solr?.detail).toContain("with basic auth");
     // Over Spring's default 1 MB: JOD runs with the JOD image's own limits.
-    expect(report.checks.jod?.detail).toContain("converted a text file of 2 MB to PDF");
+    expect(report.checks.jod?.detail).toContain("converted a text file of 5 MB to PDF");
     expect(report.ok).toBe(true);
 
     // Two app replicas (the quota counts one surge pod): each upload's second request, through the Ingress,

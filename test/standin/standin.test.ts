@@ -351,7 +351,7 @@ describe("stand-in app in the app image's runtime (not SEI)", () => {
     expect([...seen.solrCores].sort()).toEqual(["sei-bases-conhecimento", "sei-protocolos", "sei-publicacoes"]);
     // Over Spring's default 1 MB a file: only a JOD configured for SEI's documents converts it.
     expect(report.checks.jod?.detail).toBe(
-      `converted a text file of 2 MB to PDF at http://127.0.0.1:${jodPort}/conversion?format=pdf`,
+      `converted a text file of 5 MB to PDF at http://127.0.0.1:${jodPort}/conversion?format=pdf`,
     );
     expect(report.checks.upload?.detail).toBe(
       "20 two-request uploads through APP_HOST, every one found; served by 1 pod(s)",

@@ -8,8 +8,8 @@
  */
 require_once 'Infra.php';
 
-/** The document the JOD check converts: over Spring's default 1 MB a file, as SEI's documents often are. */
-const STANDIN_JOD_DOCUMENT_BYTES = 2 * 1048576;
+/** The document the JOD check converts: 5 MB, over Spring's default 1 MB a file, as SEI's documents often are. */
+const STANDIN_JOD_DOCUMENT_BYTES = 5 * 1048576;
 /** Uploads the upload check makes: enough that two replicas without a shared temp folder miss one. */
 const STANDIN_UPLOADS = 20;
 
