@@ -641,7 +641,7 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     // The killed client's hook Job ends on its own; the rotation's Job then has the quota slot they share.
     await runbook("stuck-release.md", "wait-jobs");
 
-    const fixture = await ingressFixtureAddress();
+    const fixture = await ingressFixturePod();
     // The rotation's deploy, as a pipeline runs it: it fails on the stuck release (the accounts already accept both passwords).
     const failed = await whileServing(fixture, () =>
       run("npx", ["sei-infra", "fleet", "apply", "--only", main, "--report", "apply.json"], {
@@ -749,23 +749,6 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     }
   });
 });
-
-/** The ingress-controller fixture's pod address, where the instance's host is served over HTTPS. */
-async function ingressFixtureAddress(): Promise<string> {
-  return (
-    await kubectl([
-      "-n",
-      INGRESS_NAMESPACE,
-      "get",
-      "pods",
-      "-l",
-      "app.kubernetes.io/name=ingress-fixture",
-      "--field-selector=status.phase=Running",
-      "-o",
-      "jsonpath={.items[0].status.podIP}",
-    ])
-  ).trim();
-}
 
 interface Probe {
   readonly ok: boolean;
