@@ -117,46 +117,34 @@ export function emitK8sJobs(
     metadata: { name: "sei-fleet-plan", namespace: k8s.namespace, labels: LABELS },
     data: { "fleet-plan.json": planText },
   };
-  const merge = {
+  // A one-off Job of the fleet image with the saved fleet plan mounted: the report merge and the plan.
+  const image: string = options.image;
+  const planMountedJob = (name: string, command: string[]) => ({
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: "sei-fleet-report", namespace: k8s.namespace, labels: LABELS },
+    metadata: { name, namespace: k8s.namespace, labels: LABELS },
     spec: {
       backoffLimit: 0,
       ttlSecondsAfterFinished: 7 * 24 * 3600,
-      template: podTemplate(
-        options.image,
-        k8s,
-        [
-          "/bin/sh",
-          "-ec",
-          `cd ${REPORTS_MOUNT}\n${mergeCommand({ ...options, planFile: `${PLAN_MOUNT}/fleet-plan.json` }, "reports", "logs")} || test $? -eq 1\ncat ${MERGED.summary}`,
-        ],
-        { name: "plan", mountPath: PLAN_MOUNT, configMap: { name: "sei-fleet-plan" } },
-      ),
+      template: podTemplate(image, k8s, command, {
+        name: "plan",
+        mountPath: PLAN_MOUNT,
+        configMap: { name: "sei-fleet-plan" },
+      }),
     },
-  };
+  });
+  const merge = planMountedJob("sei-fleet-report", [
+    "/bin/sh",
+    "-ec",
+    `cd ${REPORTS_MOUNT}\n${mergeCommand({ ...options, planFile: `${PLAN_MOUNT}/fleet-plan.json` }, "reports", "logs")} || test $? -eq 1\ncat ${MERGED.summary}`,
+  ]);
   files.set("report.yaml", manifests("merges the reports of every wave", [plan, merge]));
-  const planJob = {
-    apiVersion: "batch/v1",
-    kind: "Job",
-    metadata: { name: "sei-fleet-plan", namespace: k8s.namespace, labels: LABELS },
-    spec: {
-      backoffLimit: 0,
-      ttlSecondsAfterFinished: 7 * 24 * 3600,
-      template: podTemplate(
-        options.image,
-        k8s,
-        // A new folder for each plan: old plans never mix with new ones.
-        [
-          "/bin/sh",
-          "-ec",
-          `rm -rf ${PLANS}\n${planCommand(options, PLANS, `${REPORTS_MOUNT}/logs`)} || status=$?\ncat ${PLANS}/summary.md\nexit "\${status:-0}"`,
-        ],
-        { name: "plan", mountPath: PLAN_MOUNT, configMap: { name: "sei-fleet-plan" } },
-      ),
-    },
-  };
+  // A new folder for each plan: old plans never mix with new ones.
+  const planJob = planMountedJob("sei-fleet-plan", [
+    "/bin/sh",
+    "-ec",
+    `rm -rf ${PLANS}\n${planCommand(options, PLANS, `${REPORTS_MOUNT}/logs`)} || status=$?\ncat ${PLANS}/summary.md\nexit "\${status:-0}"`,
+  ]);
   files.set("plan.yaml", manifests("plans every stack and saves the plans for review", [plan, planJob]));
   files.set(
     "schedule.yaml",
