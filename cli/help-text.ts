@@ -107,7 +107,11 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     environment: BACKUP_STORE_ENVIRONMENT,
   },
   restore: {
-    examples: [["sei-infra restore tiradentes --set 2026-11-30", "restore that night's set"]],
+    examples: [
+      ["sei-infra restore tiradentes --list", "what the backup store (and a backup volume) holds"],
+      ["sei-infra restore tiradentes --to 2026-12-07T10:15:00-03:00", "the instance as it was at that second"],
+      ["sei-infra restore tiradentes --set 2026-11-30", "restore that night's set of the backup volume"],
+    ],
     environment: {
       ...EVERY_COMMAND,
       KUBECTL: "the kubectl to run (default: kubectl on PATH)",

@@ -17,6 +17,7 @@ import { SECRET_KEYS } from "../core/naming.ts";
 import type { BackupPlan, BackupStorePlan, DatabasePlan, OffsiteBackupPlan } from "../core/plan.ts";
 import { formatBytes } from "../core/quantity.ts";
 import { NIGHTLY_CRON_JOB } from "./database-backup.ts";
+import { storeAccess } from "./backup-store-access.ts";
 import { renderResources } from "./render.ts";
 import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSpec } from "./security.ts";
 
@@ -53,8 +54,8 @@ export class OffsiteBackup extends Construct {
       name: "MYSQL_PWD",
       valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key } },
     });
-    const caFile = store.ca ? `${mounts.storeCa}/${SECRET_KEYS.backupStore.ca}` : null;
     const scratch = (name: string) => ({ name, emptyDir: { sizeLimit: formatBytes(backup.tmpBytes) } });
+    const access = storeAccess(store, offsite, backup.tmpBytes);
     // What both pods share: the store's environment, its CA, restic's writable folders, the pod's security.
     const common = {
       env: [
@@ -62,30 +63,11 @@ export class OffsiteBackup extends Construct {
         env("DB_HOST", database.serviceName),
         env("DB_PORT", database.port),
         env("TMPDIR", mounts.tmp),
-        env("RESTIC_CACHE_DIR", mounts.cache),
-        ...(caFile ? [env("BACKUP_STORE_CA", caFile)] : []),
+        ...access.env,
       ],
-      envFrom: [{ secretRef: { name: store.secretName } }],
-      mounts: [
-        { name: "tmp", mountPath: mounts.tmp },
-        { name: "cache", mountPath: mounts.cache },
-        ...(caFile ? [{ name: "store-ca", mountPath: mounts.storeCa, readOnly: true }] : []),
-      ],
-      volumes: [
-        scratch("tmp"),
-        scratch("cache"),
-        ...(caFile
-          ? [
-              {
-                name: "store-ca",
-                secret: {
-                  secretName: store.secretName,
-                  items: [{ key: SECRET_KEYS.backupStore.ca, path: SECRET_KEYS.backupStore.ca }],
-                },
-              },
-            ]
-          : []),
-      ],
+      envFrom: access.envFrom,
+      mounts: [{ name: "tmp", mountPath: mounts.tmp }, ...access.mounts],
+      volumes: [scratch("tmp"), ...access.volumes],
       pod: restrictedPodSpec({
         serviceAccountName: props.serviceAccountName,
         imagePullSecrets: database.imagePullSecrets,

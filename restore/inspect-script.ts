@@ -20,7 +20,7 @@
  * Environment: RESTORE_SET ("" or YYYY-MM-DD), DB_HOST, DB_PORT, DB_USER,
  * MYSQL_PWD, SEI_DATABASE, SIP_DATABASE, BACKUPS and DOCUMENTS (mount points).
  */
-import { RESTORE_PARTIAL_DIR } from "./script.ts";
+import { RESTORE_PARTIAL_DIR, RESTORE_STORE_DIR } from "./script.ts";
 
 /** The prefix of the check's one line of results. */
 export const INSPECTION_PREFIX = "INSPECTION ";
@@ -53,7 +53,18 @@ if [ -d "$sets_dir" ]; then
   done < <(find "$sets_dir" -mindepth 1 -maxdepth 1 -type d -regextype posix-extended -regex '.*/[0-9]{4}-[0-9]{2}-[0-9]{2}' -printf '%f\\n' | sort -r)
 fi
 
-sql() { mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --batch --skip-column-names -e "$1"; }
+${targetInspection()}
+printf '${INSPECTION_PREFIX}{"sets":[%s],"target":{%s}}\\n' "$sets" "$target"
+`;
+}
+
+/**
+ * Shell that sets \`target\` to the JSON fields of the target's state (reachable, databases, tables,
+ * documentEntries), read as the backup's read-only account; shared by the store's check
+ * (store-inspect-script.ts). The hidden folders of a restore in progress are not documents.
+ */
+export function targetInspection(): string {
+  return `sql() { mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" --batch --skip-column-names -e "$1"; }
 names="'$SEI_DATABASE', '$SIP_DATABASE'"
 if found="$(sql "SELECT (SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name IN ($names)),
     (SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ($names))")"; then
@@ -62,7 +73,6 @@ if found="$(sql "SELECT (SELECT COUNT(*) FROM information_schema.schemata WHERE 
 else
   database='"reachable":false,"databases":0,"tables":0'
 fi
-entries="$(find "$DOCUMENTS" -mindepth 1 -maxdepth 1 ! -name lost+found ! -name "${RESTORE_PARTIAL_DIR}" -printf x | wc -c)"
-printf '${INSPECTION_PREFIX}{"sets":[%s],"target":{%s,"documentEntries":%s}}\\n' "$sets" "$database" "$entries"
-`;
+entries="$(find "$DOCUMENTS" -mindepth 1 -maxdepth 1 ! -name lost+found ! -name "${RESTORE_PARTIAL_DIR}" ! -name "${RESTORE_STORE_DIR}" -printf x | wc -c)"
+target="$database,\\"documentEntries\\":$entries"`;
 }

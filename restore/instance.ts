@@ -43,9 +43,5 @@ export function restorablePlan(
     throw new UsageError(
       `${plan.municipality.name} is in phase ${plan.municipality.phase}: only a production instance has backups and runs its database; restore into it in production`,
     );
-  if (!plan.volumes.backup)
-    throw new UsageError(
-      `${plan.municipality.name} has no backup claim: its cluster's backups go to the backup store (docs/backups.md), which restore does not read yet`,
-    );
   return plan;
 }

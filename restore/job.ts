@@ -12,16 +12,25 @@
  *   the target while the instance keeps running.
  * - `sei-restore` restores one set, as the administrator (restore/script.ts
  *   says what runs with which rights).
+ *
+ * From the backup store (docs/offsite-backups.md) the same two names: the check
+ * reads the repository with the namespace's own store Secret (restic
+ * --no-lock) and the target; the restore builds the set of a time and loads it
+ * (restore/store-restore-script.ts). They get the Secret `sei-backup-store` as
+ * their environment, as the backup pods do, and no backup claim.
  */
 import { IMAGES } from "../core/image-contract.ts";
 import { SECRET_KEYS, componentLabels } from "../core/naming.ts";
-import type { InstancePlan } from "../core/plan.ts";
+import type { ComputeResources, InstancePlan } from "../core/plan.ts";
 import { formatBytes } from "../core/quantity.ts";
 import { renderResources } from "../constructs/render.ts";
 import { BACKUP_MOUNTS } from "../constructs/database-scripts.ts";
+import { storeAccess } from "../constructs/backup-store-access.ts";
 import { restrictedContainerSecurityContext } from "../constructs/security.ts";
 import { inspectScript } from "./inspect-script.ts";
 import { restoreScript } from "./script.ts";
+import { storeInspectScript } from "./store-inspect-script.ts";
+import { storeRestoreScript } from "./store-restore-script.ts";
 
 export const RESTORE_JOB_NAME = "sei-restore";
 
@@ -40,7 +49,8 @@ export function restoreJob(plan: InstancePlan, set: string): Record<string, unkn
     script: restoreScript(),
     set,
     writesDocuments: true,
-    account: { userEnv: "DB_ADMIN_USER", user: plan.database.adminUser, key: SECRET_KEYS.database.rootPassword },
+    account: adminAccount(plan),
+    source: "volume",
   });
 }
 
@@ -52,9 +62,59 @@ export function inspectJob(plan: InstancePlan, set?: string): Record<string, unk
     script: inspectScript(),
     set: set ?? "",
     writesDocuments: false,
-    account: { userEnv: "DB_USER", user: plan.database.backupUser, key: SECRET_KEYS.database.backupPassword },
+    account: backupAccount(plan),
+    source: "volume",
   });
 }
+
+/** The read-only check of the backup store: its snapshots and the target. */
+export function storeInspectJob(plan: InstancePlan): Record<string, unknown> {
+  return jobOf(plan, {
+    name: INSPECT_JOB_NAME,
+    deadlineSeconds: INSPECT_DEADLINE_SECONDS,
+    script: storeInspectScript(),
+    set: "",
+    writesDocuments: false,
+    account: backupAccount(plan),
+    source: "store",
+  });
+}
+
+/**
+ * The restore of a point in time from the backup store: `set` names the set it builds (the day of
+ * the time), `point` is point-in-time-set.sh's environment (restic-points.ts, choosePointInTime).
+ * It runs only while the app is stopped, so it takes the app's resources (its room in the quota):
+ * the set is built in a scratch database server, which the backup's few hundred MiB would not hold.
+ */
+export function storeRestoreJob(
+  plan: InstancePlan,
+  set: string,
+  point: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  const app = plan.workloads.find((w) => w.component === "app");
+  return jobOf(plan, {
+    name: RESTORE_JOB_NAME,
+    deadlineSeconds: DEADLINE_SECONDS,
+    script: storeRestoreScript(),
+    set,
+    writesDocuments: true,
+    account: adminAccount(plan),
+    source: "store",
+    env: { ...point, RESTORE_SCRIPT: restoreScript() },
+    ...(app ? { resources: app.resources } : {}),
+  });
+}
+
+const adminAccount = (plan: InstancePlan) => ({
+  userEnv: "DB_ADMIN_USER",
+  user: plan.database.adminUser,
+  key: SECRET_KEYS.database.rootPassword,
+});
+const backupAccount = (plan: InstancePlan) => ({
+  userEnv: "DB_USER",
+  user: plan.database.backupUser,
+  key: SECRET_KEYS.database.backupPassword,
+});
 
 interface JobSpec {
   readonly name: string;
@@ -64,6 +124,12 @@ interface JobSpec {
   readonly writesDocuments: boolean;
   /** The database account the script connects as, and the Secret key of its password. */
   readonly account: { readonly userEnv: string; readonly user: string; readonly key: string };
+  /** Where the sets come from: the backup claim (mounted read-only), or the backup store (its Secret). */
+  readonly source: "volume" | "store";
+  /** More environment variables. @default none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** @default the backup's */
+  readonly resources?: ComputeResources;
 }
 
 function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
@@ -75,6 +141,7 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
   const labels = { ...componentLabels("backup"), ...(spec.set ? { "sei.mg.gov.br/restore-set": spec.set } : {}) };
   const env = (name: string, value: string | number) => ({ name, value: String(value) });
   const uid = IMAGES.app.uid;
+  const source = spec.source === "store" ? storeParts(plan) : volumeParts(plan);
   return {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -103,6 +170,7 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
               name: "restore",
               image: database.image,
               command: ["/bin/bash", "-c", spec.script],
+              ...(source.envFrom ? { envFrom: source.envFrom } : {}),
               env: [
                 env("RESTORE_SET", spec.set),
                 env("DB_HOST", database.serviceName),
@@ -114,20 +182,21 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
                 },
                 env("SEI_DATABASE", database.seiDatabase),
                 env("SIP_DATABASE", database.sipDatabase),
-                env("BACKUPS", BACKUP_MOUNTS.backups),
                 env("DOCUMENTS", BACKUP_MOUNTS.documents),
+                ...source.env,
+                ...Object.entries(spec.env ?? {}).map(([name, value]) => env(name, value)),
               ],
-              resources: renderResources(backup.resources),
+              resources: renderResources(spec.resources ?? backup.resources),
               securityContext: restrictedContainerSecurityContext(),
               volumeMounts: [
-                { name: "backups", mountPath: BACKUP_MOUNTS.backups, readOnly: true },
+                ...source.mounts,
                 { name: "documents", mountPath: BACKUP_MOUNTS.documents, readOnly: !spec.writesDocuments },
                 { name: "tmp", mountPath: "/tmp" },
               ],
             },
           ],
           volumes: [
-            { name: "backups", persistentVolumeClaim: { claimName: backupClaimName(plan), readOnly: true } },
+            ...source.volumes,
             {
               name: "documents",
               persistentVolumeClaim: { claimName: plan.volumes.documents.claimName, readOnly: !spec.writesDocuments },
@@ -137,6 +206,40 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
         },
       },
     },
+  };
+}
+
+interface SourceParts {
+  readonly env: readonly { readonly name: string; readonly value: string }[];
+  readonly envFrom?: readonly Record<string, unknown>[];
+  readonly mounts: readonly Record<string, unknown>[];
+  readonly volumes: readonly Record<string, unknown>[];
+}
+
+function volumeParts(plan: InstancePlan): SourceParts {
+  return {
+    env: [{ name: "BACKUPS", value: BACKUP_MOUNTS.backups }],
+    mounts: [{ name: "backups", mountPath: BACKUP_MOUNTS.backups, readOnly: true }],
+    volumes: [{ name: "backups", persistentVolumeClaim: { claimName: backupClaimName(plan), readOnly: true } }],
+  };
+}
+
+/** The store as the backup pods get it (constructs/offsite-backup.ts, storeAccess). */
+function storeParts(plan: InstancePlan): SourceParts {
+  const store = plan.backupStore;
+  const offsite = plan.backup?.offsite;
+  if (!store || !offsite) throw new Error(`${plan.municipality.name}'s cluster has no backup store`);
+  const access = storeAccess(store, offsite, plan.backup!.tmpBytes);
+  return {
+    env: [
+      { name: "MUNICIPALITY", value: plan.municipality.name },
+      { name: "OFFSITE_SCRIPTS", value: offsite.scriptsDir },
+      { name: "TMPDIR", value: "/tmp" },
+      ...access.env,
+    ],
+    envFrom: access.envFrom,
+    mounts: access.mounts,
+    volumes: access.volumes,
   };
 }
 

@@ -97,6 +97,37 @@ export function choosePointInTime(
   };
 }
 
+/** A time to the second as `--to` takes it, in UTC: 2026-12-07T13:15:00Z. */
+export function restoreTimeText(at: Date): string {
+  return at.toISOString().slice(0, 19) + "Z";
+}
+
+/**
+ * The times `choosePointInTime` can restore, to the whole second: from just after the oldest dump
+ * with a binlog position to the newest binlog snapshot less the shipping margin; undefined when
+ * there is no such time.
+ */
+export function restoreRange(
+  snapshots: readonly ResticSnapshot[],
+): { readonly from: Date; readonly to: Date } | undefined {
+  const dump = snapshots.find((s) => s.kind === "databases" && s.binlog !== undefined);
+  const binlogs = snapshots.filter((s) => s.kind === "binlog").at(-1);
+  if (!dump || !binlogs) return undefined;
+  const second = 1000;
+  const from = new Date((Math.floor(dump.time.getTime() / second) + 1) * second);
+  const to = new Date(Math.floor((binlogs.time.getTime() - SHIPPING_MARGIN_MS) / second) * second);
+  return to < from ? undefined : { from, to };
+}
+
+/** "any time from … to …" of the store, or why there is none, for --list and a refusal. */
+export function describeRange(snapshots: readonly ResticSnapshot[]): string {
+  const range = restoreRange(snapshots);
+  if (range) return `any time from ${restoreTimeText(range.from)} to ${restoreTimeText(range.to)}`;
+  const dumps = snapshots.some((s) => s.kind === "databases" && s.binlog !== undefined);
+  const binlogs = snapshots.some((s) => s.kind === "binlog");
+  return `no time yet: ${!dumps ? "no nightly database backup" : !binlogs ? "no binlogs shipped" : "no binlogs shipped since the first nightly backup"}`;
+}
+
 const RESTORE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})$/;
 
 /**

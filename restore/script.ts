@@ -23,11 +23,18 @@
  * (made by its init script from its Secret) are kept.
  *
  * Environment: RESTORE_SET (YYYY-MM-DD), DB_HOST, DB_PORT, DB_ADMIN_USER,
- * MYSQL_PWD, SEI_DATABASE, SIP_DATABASE, BACKUPS and DOCUMENTS (mount points).
+ * MYSQL_PWD, SEI_DATABASE, SIP_DATABASE, BACKUPS and DOCUMENTS (mount points),
+ * RESTORE_MOVE_DOCUMENTS (1: move the set's documents instead of copying them).
  */
 
 /** Hidden folder of the document repository that holds a restore in progress. */
 export const RESTORE_PARTIAL_DIR = ".sei-restore-partial";
+
+/**
+ * Hidden folder of the document repository where a restore from the backup store builds its set
+ * (restore/store-restore-script.ts): the repository is empty at a restore, so it has the room.
+ */
+export const RESTORE_STORE_DIR = ".sei-restore-store";
 
 export function restoreScript(): string {
   return `#!/bin/bash
@@ -70,7 +77,7 @@ done
 tables="$(sql -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema IN ('$SEI_DATABASE', '$SIP_DATABASE')")"
 [ "$tables" = 0 ] ||
   fail "$SEI_DATABASE and $SIP_DATABASE hold $tables tables: a restore never overwrites data (docs/restore.md says how to set the current data aside first); nothing was changed"
-first="$(find "$DOCUMENTS" -mindepth 1 -maxdepth 1 ! -name lost+found ! -name "${RESTORE_PARTIAL_DIR}" -print -quit)"
+first="$(find "$DOCUMENTS" -mindepth 1 -maxdepth 1 ! -name lost+found ! -name "${RESTORE_PARTIAL_DIR}" ! -name "${RESTORE_STORE_DIR}" -print -quit)"
 [ -z "$first" ] ||
   fail "the document repository is not empty ($first): a restore never overwrites documents; nothing was changed"
 
@@ -110,9 +117,17 @@ others="$(sql -e "SELECT CONCAT_WS(', ',
     (SELECT GROUP_CONCAT(routine_name) FROM information_schema.routines WHERE routine_schema IN ($staged)),
     (SELECT GROUP_CONCAT(event_name) FROM information_schema.events WHERE event_schema IN ($staged)))")"
 [ -z "$others" ] || fail "the set defines views, triggers, routines or events ($others), which this restore cannot move atomically; nothing was changed"
-log "copying the documents of set $RESTORE_SET"
+tree_sum() { (cd "$1" && find . -path "./${RESTORE_PARTIAL_DIR}" -prune -o -path "./${RESTORE_STORE_DIR}" -prune -o -path ./lost+found -prune -o -type f -print0 | sort -z | xargs -0 -r sha256sum | sha256sum | cut -d' ' -f1); }
+expected_sum="$(tree_sum "$set_dir/documents")"
 mkdir "$partial"
-cp -R --preserve=mode,timestamps "$set_dir/documents/." "$partial/"
+if [ "\${RESTORE_MOVE_DOCUMENTS:-}" = 1 ]; then
+  # A set built from the store on this same volume: its documents are moved, not copied (twice the room).
+  log "moving the documents of set $RESTORE_SET"
+  find "$set_dir/documents" -mindepth 1 -maxdepth 1 -exec mv -t "$partial" {} +
+else
+  log "copying the documents of set $RESTORE_SET"
+  cp -R --preserve=mode,timestamps "$set_dir/documents/." "$partial/"
+fi
 
 # 4. Into place: every table at once, then the documents' top-level entries.
 renames="$(sql --init-command='SET SESSION group_concat_max_len = 4194304' -e "SELECT GROUP_CONCAT(CONCAT('\\\`', table_schema, '\\\`.\\\`', table_name, '\\\` TO \\\`',
@@ -126,8 +141,7 @@ trap - EXIT
 drop_staging
 
 # 5. What was restored, and a check that the documents equal the set's.
-tree_sum() { (cd "$1" && find . -path "./${RESTORE_PARTIAL_DIR}" -prune -o -path ./lost+found -prune -o -type f -print0 | sort -z | xargs -0 -r sha256sum | sha256sum | cut -d' ' -f1); }
-[ "$(tree_sum "$set_dir/documents")" = "$(tree_sum "$DOCUMENTS")" ] || fail "the restored documents differ from set $RESTORE_SET"
+[ "$expected_sum" = "$(tree_sum "$DOCUMENTS")" ] || fail "the restored documents differ from set $RESTORE_SET"
 files="$(find "$DOCUMENTS" -type f | wc -l)"
 for db in "$SEI_DATABASE" "$SIP_DATABASE"; do
   log "$db: $(sql -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '$db'") tables restored"

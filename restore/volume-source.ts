@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { InstancePlan } from "../core/plan.ts";
 import type { BackupSet, BackupSource, TargetState } from "./backup-source.ts";
 import { INSPECTION_PREFIX } from "./inspect-script.ts";
-import { backupClaimName, inspectJob } from "./job.ts";
+import { backupClaimName, INSPECT_JOB_NAME, inspectJob } from "./job.ts";
 import { KubectlError, type Kubectl } from "./kubectl.ts";
 import { runJob } from "./run-job.ts";
 
@@ -67,13 +67,37 @@ async function inspectOnce(
   set: string,
   options: { readonly timeoutMs: number; readonly onLine: (line: string) => void },
 ): Promise<Inspection> {
+  const log = await checkJob(plan, kubectl, inspectJob(plan, set || undefined), {
+    ...options,
+    quiet: (line) => line.startsWith(INSPECTION_PREFIX),
+  });
+  try {
+    return parseInspection(log);
+  } catch (error) {
+    throw new KubectlError(`the read-only check (Job ${INSPECT_JOB_NAME}): ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Runs a read-only check Job to its end and deletes it; its log's lines pass to `onLine` but those
+ * `quiet` names (its results). Returns the whole log; throws KubectlError when the Job did not complete.
+ */
+export async function checkJob(
+  plan: InstancePlan,
+  kubectl: Kubectl,
+  manifest: Record<string, unknown>,
+  options: {
+    readonly timeoutMs: number;
+    readonly onLine: (line: string) => void;
+    readonly quiet: (line: string) => boolean;
+  },
+): Promise<string> {
   const namespace = plan.namespace.name;
-  const manifest = inspectJob(plan, set || undefined);
   const name = (manifest.metadata as { name: string }).name;
   const { outcome, log } = await runJob(kubectl, namespace, manifest, {
     timeoutMs: options.timeoutMs,
     onLine: (line) => {
-      if (!line.startsWith(INSPECTION_PREFIX)) options.onLine(line);
+      if (!options.quiet(line)) options.onLine(line);
     },
   });
   await kubectl(["--namespace", namespace, "delete", "job", name, "--ignore-not-found", "--wait=true"]);
@@ -81,11 +105,7 @@ async function inspectOnce(
     throw new KubectlError(
       `the read-only check (Job ${name}) ${outcome === "Timeout" ? "did not finish in time" : "failed"}: ${log.trim().split("\n").slice(-3).join(" / ") || "no log"}`,
     );
-  try {
-    return parseInspection(log);
-  } catch (error) {
-    throw new KubectlError(`the read-only check (Job ${name}): ${(error as Error).message}`);
-  }
+  return log;
 }
 
 /** The check's results from its log; throws when there are none, or they are not what the script prints. */

@@ -9,7 +9,7 @@ import type { InstancePlan } from "../core/plan.ts";
 import { printable } from "../core/printable.ts";
 import { EXIT } from "../shell/exit.ts";
 import type { Io } from "../shell/io.ts";
-import { restoreJob, RESTORE_JOB_NAME } from "./job.ts";
+import { RESTORE_JOB_NAME } from "./job.ts";
 import { KubectlError, stopKubectl, type Kubectl } from "./kubectl.ts";
 import { runJob } from "./run-job.ts";
 import { startWriters, startWritersByHand, stopWriters, WRITERS } from "./writers.ts";
@@ -17,9 +17,15 @@ import { startWriters, startWritersByHand, stopWriters, WRITERS } from "./writer
 /** Not a failure of the restore: a person or the system asked it to stop. */
 class Interrupted extends Error {}
 
+/** What is restored: "set 2026-12-01" or "the point 2026-12-07T13:15:00Z" for messages, and the Job that does it. */
+export interface RestoreRun {
+  readonly label: string;
+  readonly job: Record<string, unknown>;
+}
+
 export async function restoreWithWritersStopped(
   plan: InstancePlan,
-  set: string,
+  { label, job }: RestoreRun,
   timeoutMs: number,
   kubectl: Kubectl,
   io: Pick<Io, "stdout" | "stderr">,
@@ -39,15 +45,15 @@ export async function restoreWithWritersStopped(
   process.on("SIGTERM", onSignal);
   let code: number = EXIT.failed;
   try {
-    say("stopping the app and the scheduler (nothing may write while the set is restored)");
+    say("stopping the app and the scheduler (nothing may write while the restore runs)");
     await stopWriters(step, namespace);
     say(`waiting for the database (${plan.database.statefulSetName})`);
     const ns = ["--namespace", namespace];
     await step([...ns, "rollout", "status", "statefulset", plan.database.statefulSetName, "--timeout=600s"]);
-    say(`running the restore Job of set ${set}; its log follows`);
+    say(`running the restore Job of ${label}; its log follows`);
     const started = Date.now();
     let lastOutput = started;
-    const { outcome } = await runJob(step, namespace, restoreJob(plan, set), {
+    const { outcome } = await runJob(step, namespace, job, {
       timeoutMs,
       onLine: (line) => {
         lastOutput = Date.now();
@@ -62,7 +68,7 @@ export async function restoreWithWritersStopped(
     });
     if (outcome !== "Complete") {
       io.stderr(
-        `sei-infra restore: the restore of set ${set} ${outcome === "Failed" ? "failed" : `did not finish within ${timeoutMs / 1000} s`}; its log is above (kubectl logs job/${RESTORE_JOB_NAME} -n ${namespace})\n`,
+        `sei-infra restore: the restore of ${label} ${outcome === "Failed" ? "failed" : `did not finish within ${timeoutMs / 1000} s`}; its log is above (kubectl logs job/${RESTORE_JOB_NAME} -n ${namespace})\n`,
       );
     } else code = EXIT.ok;
   } catch (error) {
@@ -109,10 +115,10 @@ export async function restoreWithWritersStopped(
     ]);
   } catch (error) {
     io.stderr(
-      `sei-infra restore: set ${set} is restored, but the app did not become ready: ${printable((error as Error).message)} (kubectl -n ${namespace} get pods)\n`,
+      `sei-infra restore: ${label} is restored, but the app did not become ready: ${printable((error as Error).message)} (kubectl -n ${namespace} get pods)\n`,
     );
     return EXIT.failed;
   }
-  say(`set ${set} restored; the app is ready`);
+  say(`${label} restored; the app is ready`);
   return EXIT.ok;
 }

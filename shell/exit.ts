@@ -88,8 +88,8 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
   restore: {
     [EXIT.ok]: "restored (or, with --list or --dry-run, every check passed)",
     [EXIT.failed]:
-      "refused before anything was stopped (invalid file, no such set or an incomplete one, a target that holds data, not confirmed), or the restore failed: the app and scheduler were started again and the target is as it was",
-    [EXIT.usage]: `${USAGE} (also: no such municipality, a phase that cannot be restored, a set name that is not a real date, no terminal and no --yes)`,
+      "refused before anything was stopped (invalid file, no such set or an incomplete one, a --to time the store holds no backup for, a target that holds data, not confirmed), or the restore failed (a set that could not be built from the store, a forged dump or binlog): the app and scheduler were started again and the target is as it was",
+    [EXIT.usage]: `${USAGE} (also: no such municipality, a phase that cannot be restored, a set name that is not a real date, a --to time without its offset, not real or in the future, --set without a backup volume or --to without a backup store, no terminal and no --yes)`,
     [EXIT.interrupted]:
       "interrupted by SIGINT or SIGTERM after the app was stopped: the restore Job was stopped and the app and scheduler started again",
   },

@@ -4,8 +4,7 @@
  * (test/support/offsite-rig.ts). The scripts of images/database/offsite run as the pods run them.
  */
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { choosePointInTime } from "../../restore/restic-points.ts";
@@ -13,6 +12,8 @@ import {
   MUNICIPALITY,
   OFFSITE,
   emptyInstanceServer,
+  seedInstance,
+  insertProtocolos as insertProtocolosInto,
   startOffsiteRig,
   type OffsiteRig,
 } from "../support/offsite-rig.ts";
@@ -39,24 +40,12 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60
     await sleep(250);
   }
 }
-const insertProtocolos = (from: number, to: number) =>
-  rig.db.query(
-    `SET SESSION max_recursive_iterations = 100000;
-     INSERT INTO sei.protocolo WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${to})
-       SELECT i, CONCAT('Processo nº ', i, ': solicitação'), NOW() FROM n;`,
-  );
+const insertProtocolos = (from: number, to: number) => insertProtocolosInto(rig.db, from, to);
 const databaseSnapshots = () => rig.snapshots().filter((s) => s.kind === "databases");
 
 beforeAll(async () => {
   rig = await startOffsiteRig();
-  rig.db.query(`
-    CREATE TABLE sei.protocolo (id INT PRIMARY KEY, descricao VARCHAR(200), criado DATETIME) CHARACTER SET latin1;
-    CREATE TABLE sip.orgao (id_orgao INT PRIMARY KEY, sigla VARCHAR(30)) CHARACTER SET latin1;
-  `);
-  for (let i = 0; i < DOCUMENT_FILES; i++) {
-    mkdirSync(join(rig.dirs.documents, "2026", String(i % 4)), { recursive: true });
-    writeFileSync(join(rig.dirs.documents, "2026", String(i % 4), `${i}.pdf`), randomBytes(DOCUMENT_BYTES));
-  }
+  seedInstance(rig, DOCUMENT_FILES, DOCUMENT_BYTES, 4);
   rig.startShipper(1);
 }, 180_000);
 

@@ -9,7 +9,13 @@ import { inspectScript } from "../../restore/inspect-script.ts";
 import { restoreScript } from "../../restore/script.ts";
 import { SECRET_KEYS, componentLabels } from "../../core/naming.ts";
 import { formatBytes } from "../../core/quantity.ts";
-import { INSPECT_JOB_NAME, inspectJob, restoreJob } from "../../restore/job.ts";
+import { INSPECT_JOB_NAME, inspectJob, restoreJob, storeInspectJob, storeRestoreJob } from "../../restore/job.ts";
+import { storeInspectScript } from "../../restore/store-inspect-script.ts";
+import { storeRestoreScript } from "../../restore/store-restore-script.ts";
+import { loadFleet } from "../../core/fleet.ts";
+import { planInstance } from "../../core/resolve/instance.ts";
+import { exampleMunicipality, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
+import { workingTree } from "../../sources/working-tree.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { KubernetesSchemas, helmTools, type Manifest } from "../chart/support.ts";
 import { seiInfra } from "../cli/run.ts";
@@ -101,6 +107,8 @@ describe("the restore Job", () => {
   it.each([
     ["restore", restoreScript],
     ["check", inspectScript],
+    ["store's restore", storeRestoreScript],
+    ["store's check", storeInspectScript],
   ])("runs a %s script that passes shellcheck", (_, script) => {
     const result = spawnSync("shellcheck", ["--format=gcc", "--shell=bash", "-"], {
       input: script(),
@@ -114,6 +122,65 @@ describe("the restore Job", () => {
     expect(() => restoreJob(examplePlan({ tier: "pequeno-i", phase: "training" }), "2026-12-01")).toThrow(
       /phase training: backups \(and so restores\) come with production/,
     );
+  });
+});
+
+describe("the Jobs of a restore from the backup store", () => {
+  const fleet = loadFleet({ source: workingTree(REPO_ROOT) });
+  const loaded = fleet.platform!;
+  const [first, ...rest] = loaded.spec.clusters;
+  const CA = "-----BEGIN CERTIFICATE-----\nMIIBexample\n-----END CERTIFICATE-----\n";
+  const store = {
+    endpoint: "https://s3.dr.prodemge.mg.gov.br:7070",
+    region: "us-east-1",
+    bucket: "sei-backups-bh-1",
+    ca: CA,
+    cidr: "10.60.0.10/32",
+    adminCredentialEnv: { accessKeyId: "ADMIN_ID", secretAccessKey: "ADMIN_SECRET" },
+  };
+  const storePlan = planInstance({
+    municipality: exampleMunicipality({ tier: "pequeno-i", phase: "production" }),
+    tier: fleet.tiers.get("pequeno-i")!,
+    platform: { ...loaded, spec: { ...loaded.spec, clusters: [{ ...first!, backupStore: store }, ...rest] } },
+    sourceFile: "test",
+  });
+  const point = { DUMP_SNAPSHOT: "a".repeat(64), STOP_DATETIME: "2026-12-07 13:15:00" };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely, as above
+  const jobs = [storeInspectJob(storePlan), storeRestoreJob(storePlan, "2026-12-07", point)] as any[];
+
+  it("are valid Jobs that take the store Secret whole and its CA as a file, and mount no backup claim", () => {
+    const schemas = new KubernetesSchemas(helmTools().openApiDir);
+    for (const storeJob of jobs) {
+      expect(schemas.validate(storeJob as Manifest)).toEqual([]);
+      const storePod = storeJob.spec.template.spec;
+      expect(storePod.containers[0].envFrom).toEqual([{ secretRef: { name: "sei-backup-store" } }]);
+      expect(storePod.containers[0].env).toContainEqual({
+        name: "BACKUP_STORE_CA",
+        value: "/etc/sei-backup-store/ca.crt",
+      });
+      expect(storePod.volumes).toContainEqual({
+        name: "store-ca",
+        secret: { secretName: "sei-backup-store", items: [{ key: "ca.crt", path: "ca.crt" }] },
+      });
+      expect(JSON.stringify(storePod)).not.toContain('sei-backups"');
+      expect(storeJob.spec.template.metadata.labels).toMatchObject(componentLabels("backup"));
+    }
+  });
+
+  it("check read-only as the backup's account; restore as the administrator, in the app's room, with the snapshots chosen", () => {
+    const [check, load] = jobs;
+    expect(check.metadata.name).toBe(INSPECT_JOB_NAME);
+    expect(check.spec.template.spec.volumes).toContainEqual({
+      name: "documents",
+      persistentVolumeClaim: { claimName: "sei-documents", readOnly: true },
+    });
+    expect(JSON.stringify(check)).not.toContain(SECRET_KEYS.database.rootPassword);
+    const container = load.spec.template.spec.containers[0];
+    expect(container.env).toContainEqual({ name: "DUMP_SNAPSHOT", value: "a".repeat(64) });
+    expect(container.env).toContainEqual({ name: "RESTORE_SET", value: "2026-12-07" });
+    expect(container.env).toContainEqual({ name: "RESTORE_SCRIPT", value: restoreScript() });
+    const app = storePlan.workloads.find((w) => w.component === "app")!;
+    expect(container.resources.limits.memory).toBe(formatBytes(app.resources.limits.memoryBytes));
   });
 });
 

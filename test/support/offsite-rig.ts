@@ -6,7 +6,8 @@
  * run as the pods run them.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { accountsScript } from "../../constructs/database-scripts.ts";
@@ -20,7 +21,7 @@ export const OFFSITE = resolve("images/database/offsite");
 export const MUNICIPALITY = "tiradentes";
 export const BACKUP_PASSWORD = "b4ckupTestPassw0rd";
 const SHIPPER_PASSWORD = "sh1pperTestPassw0rd";
-const ROOT_PASSWORD = "R00tTestPassword";
+export const ROOT_PASSWORD = "R00tTestPassword";
 
 export interface ScriptRun {
   readonly status: number | null;
@@ -50,6 +51,30 @@ export interface OffsiteRig {
   /** restore/script.ts loading a set into a server whose sei and sip are empty. */
   restoreInto(target: MariaDb, backups: string, setName: string, documents: string): ScriptRun;
   stop(): Promise<void>;
+}
+
+/**
+ * The tests' instance: the tables sei.protocolo and sip.orgao, and `files` random documents of
+ * `bytes` each, spread over `folders` folders under 2026/ of the repository.
+ */
+export function seedInstance(rig: OffsiteRig, files: number, bytes: number, folders: number): void {
+  rig.db.query(`
+    CREATE TABLE sei.protocolo (id INT PRIMARY KEY, descricao VARCHAR(200), criado DATETIME) CHARACTER SET latin1;
+    CREATE TABLE sip.orgao (id_orgao INT PRIMARY KEY, sigla VARCHAR(30)) CHARACTER SET latin1;
+  `);
+  for (let i = 0; i < files; i++) {
+    mkdirSync(join(rig.dirs.documents, "2026", String(i % folders)), { recursive: true });
+    writeFileSync(join(rig.dirs.documents, "2026", String(i % folders), `${i}.pdf`), randomBytes(bytes));
+  }
+}
+
+/** Rows of the test table sei.protocolo (made by the tests), ids from..to, written in one statement. */
+export function insertProtocolos(db: MariaDb, from: number, to: number): string {
+  return db.query(
+    `SET SESSION max_recursive_iterations = 100000;
+     INSERT INTO sei.protocolo WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${to})
+       SELECT i, CONCAT('Processo nº ', i, ': solicitação'), NOW() FROM n;`,
+  );
 }
 
 /** The database image's binlog settings, as mariadbd options. */

@@ -43,11 +43,13 @@ done
 [[ -d "$(dirname "$SET_DIR")" && -w "$(dirname "$SET_DIR")" ]] || store_fail "the folder of $SET_DIR is not writable"
 
 work="$(mktemp -d "$TMPDIR/point-in-time.XXXXXX")"
+# A socket's path may not pass 107 bytes, which TMPDIR on a deep mount can: the socket gets a short one.
+sockets="$(mktemp -d /tmp/sei-pit.XXXXXX)"
 partial="$SET_DIR.partial"
 server_pid=""
 cleanup() {
   if [[ -n "$server_pid" ]]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  rm -rf "$work" "$partial"
+  rm -rf "$work" "$partial" "$sockets"
 }
 trap cleanup EXIT
 
@@ -55,20 +57,41 @@ trap cleanup EXIT
 me="$(id -un)"
 mariadb-install-db --no-defaults --datadir="$work/data" --auth-root-authentication-method=normal \
   --skip-test-db --user="$me" >"$work/install.log" 2>&1 || store_fail "the scratch server did not initialise: $(tail -n 3 "$work/install.log")"
-mariadbd --no-defaults --datadir="$work/data" --socket="$work/mariadb.sock" --pid-file="$work/mariadb.pid" \
-  --skip-networking --skip-log-bin --user="$me" --tmpdir="$work" \
+# --secure-file-priv: what a forged statement may read or write as a file (LOAD DATA, INTO OUTFILE)
+# is an empty folder of its own, never this Job's files.
+mkdir "$work/files"
+mariadbd --no-defaults --datadir="$work/data" --socket="$sockets/mariadb.sock" --pid-file="$work/mariadb.pid" \
+  --skip-networking --skip-log-bin --user="$me" --tmpdir="$work" --secure-file-priv="$work/files" \
   --character-set-server=latin1 --collation-server=latin1_swedish_ci --max-allowed-packet=128M \
   --innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=2 2>"$work/server.log" &
 server_pid=$!
 # --sandbox: the client refuses \! (a shell command) and the commands that read or write files, which
 # a forged dump could hold; what it runs stays in SQL, inside the scratch server.
-scratch() { mariadb --no-defaults --socket="$work/mariadb.sock" --user=root --max-allowed-packet=128M --sandbox "$@"; }
+scratch() { mariadb --no-defaults --socket="$sockets/mariadb.sock" --user=root --max-allowed-packet=128M --sandbox "$@"; }
 for _ in $(seq 60); do
   scratch -e 'SELECT 1' >/dev/null 2>&1 && break
   kill -0 "$server_pid" 2>/dev/null || store_fail "the scratch server stopped: $(tail -n 3 "$work/server.log")"
   sleep 1
 done
 scratch -e 'SELECT 1' >/dev/null || store_fail "the scratch server did not answer within 60 s"
+
+# What the server holds outside the two databases: every database, table, view and trigger there,
+# and a checksum of each of its tables, but the accounts (a real binlog holds a password rotation, or
+# a past restore's loading account; accounts never leave this server) and the statistics (written in
+# the background). A dump or binlog that changes any of it is not the instance's: refused.
+outside() {
+  local own="'$SEI_DATABASE', '$SIP_DATABASE', 'information_schema', 'performance_schema'" tables
+  scratch --batch --skip-column-names -e "
+    SELECT CONCAT('database ', schema_name) FROM information_schema.schemata WHERE schema_name NOT IN ($own) ORDER BY 1;
+    SELECT CONCAT(LOWER(table_type), ' ', table_schema, '.', table_name) FROM information_schema.tables WHERE table_schema NOT IN ($own) ORDER BY 1;
+    SELECT CONCAT('trigger ', trigger_schema, '.', trigger_name) FROM information_schema.triggers WHERE trigger_schema NOT IN ($own) ORDER BY 1"
+  tables="$(scratch --batch --skip-column-names -e "SET SESSION group_concat_max_len = 1048576; SELECT GROUP_CONCAT(CONCAT('\`', table_schema, '\`.\`', table_name, '\`') ORDER BY table_schema, table_name)
+    FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ($own) AND NOT (table_schema = 'mysql' AND
+      table_name IN ('global_priv', 'db', 'tables_priv', 'columns_priv', 'procs_priv', 'proxies_priv', 'roles_mapping',
+        'innodb_table_stats', 'innodb_index_stats', 'table_stats', 'column_stats', 'index_stats'))")"
+  scratch --batch --skip-column-names -e "CHECKSUM TABLE $tables EXTENDED" | sed 's/^/checksum /'
+}
+outside >"$work/outside.before" || store_fail "the scratch server's own tables could not be read"
 
 # 2. The dump, then the binlogs from its position to the time. mariadb-binlog reads the time in the
 # zone of TZ: UTC, as STOP_DATETIME is.
@@ -86,13 +109,27 @@ done
 [[ ${#replay[@]} -gt 0 && "${replay[0]##*/}" == "$start_file" ]] ||
   store_fail "binlog snapshot $BINLOG_SNAPSHOT does not hold $start_file, where the dump's position is: the binlogs from the dump on were not shipped"
 store_log "replaying ${#replay[@]} binlog file(s) from $BINLOG_POSITION up to $STOP_DATETIME UTC"
-TZ=UTC mariadb-binlog --no-defaults --start-position="$start_position" --stop-datetime="$STOP_DATETIME" "${replay[@]}" |
-  scratch --batch || store_fail "the binlogs did not replay (above)"
+# Accounts never leave this server, and it has none of the instance's: a statement about one (a
+# password rotation, a grant) fails here and is skipped (--force); any other error stops the build.
+set +e
+TZ=UTC mariadb-binlog --no-defaults --start-position="$start_position" --stop-datetime="$STOP_DATETIME" "${replay[@]}" \
+  2>"$work/binlog.err" | scratch --batch --force >/dev/null 2>"$work/replay.err"
+read_status="${PIPESTATUS[0]}"
+set -e
+[[ "$read_status" == 0 ]] || store_fail "the binlogs could not be read: $(tail -n 3 "$work/binlog.err" | tr '\n' ' ')"
+# 1396 CREATE/ALTER/DROP USER failed, 1133 no such user, 1141/1147/1403 no such grant, 1269 cannot revoke.
+failed="$(grep '^ERROR' "$work/replay.err" | grep -Ev '^ERROR (1396|1133|1141|1147|1403|1269) ' || true)"
+[[ -z "$failed" ]] || store_fail "the binlogs did not replay: $(head -n 3 <<<"$failed" | tr '\n' ' ')"
+
+outside >"$work/outside.after" || store_fail "the scratch server's own tables could not be read after the replay"
+if ! changed="$(diff "$work/outside.before" "$work/outside.after")"; then
+  store_fail "the dump or the binlogs in the store change what lies outside $SEI_DATABASE and $SIP_DATABASE ($(grep '^[<>]' <<<"$changed" | head -n 5 | tr '\n' ' ')): they are not this instance's; refused, nothing was changed"
+fi
 
 # 3. The set: both databases dumped from the scratch server, and the documents.
 mkdir "$partial"
 for database in "$SEI_DATABASE" "$SIP_DATABASE"; do
-  mariadb-dump --no-defaults --socket="$work/mariadb.sock" --user=root --single-transaction --quick \
+  mariadb-dump --no-defaults --socket="$sockets/mariadb.sock" --user=root --single-transaction --quick \
     --routines --triggers --events --no-tablespaces --default-character-set=latin1 --databases "$database" |
     gzip -6 >"$partial/$database.sql.gz" || store_fail "the scratch server's $database did not dump"
 done
