@@ -175,6 +175,69 @@ describe("restore --list and --to, from the store into a new instance", () => {
   }, 240_000);
 });
 
+describe("another cluster (docs/runbooks/move-cluster.md)", () => {
+  it("the runbook's restic copy into the new cluster's repository, with the escrowed key, restores the same point", async () => {
+    // The new cluster's repository: another prefix, another key, made as `backups provision` makes it.
+    const newEnv = {
+      ...rig.storeEnv,
+      RESTIC_REPOSITORY: `${rig.storeEnv.RESTIC_REPOSITORY}-new-cluster`,
+      RESTIC_PASSWORD: "the-new-namespace-key",
+    };
+    const keys = mkdtempSync(join(rig.dirs.work, "keys-"));
+    writeFileSync(join(keys, "old"), rig.storeEnv.RESTIC_PASSWORD!); // from the vault
+    writeFileSync(join(keys, "new"), newEnv.RESTIC_PASSWORD);
+    const restic = (args: string[]) => spawnSync("restic", args, { encoding: "utf8", env: newEnv });
+    expect(restic(["init"]).status).toBe(0);
+    // The runbook's shell has the administrator's S3 key in its environment, and no repository or password.
+    const withoutPassword = Object.fromEntries(
+      Object.entries(newEnv).filter(([name]) => name !== "RESTIC_PASSWORD" && name !== "RESTIC_REPOSITORY"),
+    );
+    // Step 3 of the runbook, as written there.
+    const copied = spawnSync(
+      "restic",
+      [
+        ...["--repo", newEnv.RESTIC_REPOSITORY, "--password-file", join(keys, "new")],
+        ...["copy", "--from-repo", rig.storeEnv.RESTIC_REPOSITORY!, "--from-password-file", join(keys, "old")],
+        ...["--host", MUNICIPALITY],
+      ],
+      { encoding: "utf8", env: withoutPassword },
+    );
+    expect(copied.status, copied.stderr).toBe(0);
+    const target = await emptyInstanceServer();
+    const documents = mkdtempSync(join(rig.dirs.work, "new-cluster-documents-"));
+    try {
+      const env = { RESTIC_REPOSITORY: newEnv.RESTIC_REPOSITORY, RESTIC_PASSWORD: newEnv.RESTIC_PASSWORD };
+      const listed = runJobScript(storeInspectScript(), {
+        ...env,
+        DB_HOST: target.host,
+        DB_PORT: String(target.port),
+        DB_USER: "root",
+        MYSQL_PWD: ROOT_PASSWORD,
+        DOCUMENTS: documents,
+      });
+      expect(listed.status, listed.log).toBe(0);
+      const choice = choosePointInTime(parseStoreInspection(listed.stdout, MUNICIPALITY).snapshots, at);
+      if (!("point" in choice)) throw new Error(choice.problem);
+      const run = runJobScript(storeRestoreScript(), {
+        ...env,
+        ...choice.point.env,
+        RESTORE_SET: restoreTimeText(at).slice(0, 10),
+        RESTORE_SCRIPT: restoreScript(),
+        DB_HOST: target.host,
+        DB_PORT: String(target.port),
+        DB_ADMIN_USER: "root",
+        MYSQL_PWD: ROOT_PASSWORD,
+        DOCUMENTS: documents,
+      });
+      expect(run.status, run.log).toBe(0);
+      expect(target.query("SELECT COUNT(*), MIN(id), MAX(id) FROM sei.protocolo").trim()).toBe("800\t1\t800");
+      expect(sha256Tree(documents)).toEqual(documentSums);
+    } finally {
+      await target.stop();
+    }
+  }, 300_000);
+});
+
 describe("a forged backup in the store", () => {
   /**
    * What someone with the namespace's store credentials could write: a dump of their own, and a
