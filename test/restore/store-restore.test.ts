@@ -52,12 +52,13 @@ function runJobScript(script: string, env: Record<string, string>) {
 }
 
 /** The read-only check of `sei-infra restore --list` / `--to` against a target server and document repository. */
-function inspect(target: MariaDb, documents: string, user = "root", password = ROOT_PASSWORD): StoreInspection {
+function inspect(target: MariaDb, documents: string, store: Record<string, string> = {}): StoreInspection {
   const run = runJobScript(storeInspectScript(), {
+    ...store,
     DB_HOST: target.host,
     DB_PORT: String(target.port),
-    DB_USER: user,
-    MYSQL_PWD: password,
+    DB_USER: "root",
+    MYSQL_PWD: ROOT_PASSWORD,
     DOCUMENTS: documents,
   });
   expect(run.status, run.log).toBe(0);
@@ -65,8 +66,15 @@ function inspect(target: MariaDb, documents: string, user = "root", password = R
 }
 
 /** The restore Job of `sei-infra restore --to` into a target, as restore/job.ts (storeRestoreJob) sets it up. */
-function restoreTo(target: MariaDb, documents: string, point: Readonly<Record<string, string>>, time: Date) {
+function restoreTo(
+  target: MariaDb,
+  documents: string,
+  point: Readonly<Record<string, string>>,
+  time: Date,
+  store: Record<string, string> = {},
+) {
   return runJobScript(storeRestoreScript(), {
+    ...store,
     ...point,
     RESTORE_SET: restoreTimeText(time).slice(0, 10),
     RESTORE_SCRIPT: restoreScript(),
@@ -206,29 +214,10 @@ describe("another cluster (docs/runbooks/move-cluster.md)", () => {
     const target = await emptyInstanceServer();
     const documents = mkdtempSync(join(rig.dirs.work, "new-cluster-documents-"));
     try {
-      const env = { RESTIC_REPOSITORY: newEnv.RESTIC_REPOSITORY, RESTIC_PASSWORD: newEnv.RESTIC_PASSWORD };
-      const listed = runJobScript(storeInspectScript(), {
-        ...env,
-        DB_HOST: target.host,
-        DB_PORT: String(target.port),
-        DB_USER: "root",
-        MYSQL_PWD: ROOT_PASSWORD,
-        DOCUMENTS: documents,
-      });
-      expect(listed.status, listed.log).toBe(0);
-      const choice = choosePointInTime(parseStoreInspection(listed.stdout, MUNICIPALITY).snapshots, at);
+      const store = { RESTIC_REPOSITORY: newEnv.RESTIC_REPOSITORY, RESTIC_PASSWORD: newEnv.RESTIC_PASSWORD };
+      const choice = choosePointInTime(inspect(target, documents, store).snapshots, at);
       if (!("point" in choice)) throw new Error(choice.problem);
-      const run = runJobScript(storeRestoreScript(), {
-        ...env,
-        ...choice.point.env,
-        RESTORE_SET: restoreTimeText(at).slice(0, 10),
-        RESTORE_SCRIPT: restoreScript(),
-        DB_HOST: target.host,
-        DB_PORT: String(target.port),
-        DB_ADMIN_USER: "root",
-        MYSQL_PWD: ROOT_PASSWORD,
-        DOCUMENTS: documents,
-      });
+      const run = restoreTo(target, documents, choice.point.env, at, store);
       expect(run.status, run.log).toBe(0);
       expect(target.query("SELECT COUNT(*), MIN(id), MAX(id) FROM sei.protocolo").trim()).toBe("800\t1\t800");
       expect(sha256Tree(documents)).toEqual(documentSums);
