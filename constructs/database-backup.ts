@@ -9,7 +9,9 @@ import type { BackupPlan, DatabasePlan } from "../core/plan.ts";
 import { formatBytes } from "../core/quantity.ts";
 import { BACKUP_MOUNTS, BACKUP_SCRIPT_KEY, backupScript } from "./database-scripts.ts";
 import { renderResources, terraformLiteral } from "./render.ts";
-import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSpec } from "./security.ts";
+import { IMAGES } from "../core/image-contract.ts";
+import { restrictedContainerSecurityContext } from "../core/pod-security.ts";
+import { terraformRestrictedPodSpec } from "./security.ts";
 
 export interface DatabaseBackupProps {
   /** Namespace of the CronJob. */
@@ -68,10 +70,10 @@ export class DatabaseBackup extends Construct {
               metadata: { labels: { ...backup.labels } },
               spec: {
                 restartPolicy: "Never",
-                ...restrictedPodSpec({
+                ...terraformRestrictedPodSpec({
                   serviceAccountName: props.serviceAccountName,
                   imagePullSecrets: database.imagePullSecrets,
-                  uid: MYSQL_UID,
+                  user: IMAGES.database,
                 }),
                 container: [
                   {

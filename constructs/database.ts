@@ -33,7 +33,9 @@ import {
 } from "./database-scripts.ts";
 import { GeneratedSecret } from "./generated-secret.ts";
 import { renderResources, terraformLiteral } from "./render.ts";
-import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSpec } from "./security.ts";
+import { IMAGES } from "../core/image-contract.ts";
+import { restrictedContainerSecurityContext } from "../core/pod-security.ts";
+import { terraformRestrictedPodSpec } from "./security.ts";
 
 export interface DatabaseProps {
   /** Namespace of every object. */
@@ -158,10 +160,10 @@ export class Database extends Construct {
         template: {
           metadata: { labels: { ...database.labels } },
           spec: {
-            ...restrictedPodSpec({
+            ...terraformRestrictedPodSpec({
               serviceAccountName: props.serviceAccountName,
               imagePullSecrets: database.imagePullSecrets,
-              uid: MYSQL_UID,
+              user: IMAGES.database,
             }),
             terminationGracePeriodSeconds: 60,
             // Writes the accounts SQL (the backup's own account) that the server runs at every start.

@@ -19,7 +19,9 @@ import { formatBytes } from "../core/quantity.ts";
 import { NIGHTLY_CRON_JOB } from "./database-backup.ts";
 import { storeAccess } from "./backup-store-access.ts";
 import { renderResources } from "./render.ts";
-import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSpec } from "./security.ts";
+import { IMAGES } from "../core/image-contract.ts";
+import { restrictedContainerSecurityContext } from "../core/pod-security.ts";
+import { terraformRestrictedPodSpec } from "./security.ts";
 
 export interface OffsiteBackupProps {
   readonly namespace: string;
@@ -68,10 +70,10 @@ export class OffsiteBackup extends Construct {
       envFrom: access.envFrom,
       mounts: [{ name: "tmp", mountPath: mounts.tmp }, ...access.mounts],
       volumes: [scratch("tmp"), ...access.volumes],
-      pod: restrictedPodSpec({
+      pod: terraformRestrictedPodSpec({
         serviceAccountName: props.serviceAccountName,
         imagePullSecrets: database.imagePullSecrets,
-        uid: MYSQL_UID,
+        user: IMAGES.database,
       }),
     };
     const container = (name: string, script: string) => ({

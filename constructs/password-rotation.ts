@@ -13,7 +13,9 @@ import type { DatabasePlan, PasswordRotationPlan } from "../core/plan.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { passwordRotationScript, type RotationStep } from "./password-rotation-script.ts";
 import { renderResources, terraformLiteral } from "./render.ts";
-import { MYSQL_UID, restrictedContainerSecurityContext, restrictedPodSpec } from "./security.ts";
+import { IMAGES } from "../core/image-contract.ts";
+import { restrictedContainerSecurityContext } from "../core/pod-security.ts";
+import { terraformRestrictedPodSpec } from "./security.ts";
 
 export interface PasswordRotationJobProps {
   readonly namespace: string;
@@ -60,10 +62,10 @@ export class PasswordRotationJob extends Construct {
           metadata: { labels: { ...jobs.labels } },
           spec: {
             restartPolicy: "Never",
-            ...restrictedPodSpec({
+            ...terraformRestrictedPodSpec({
               serviceAccountName: props.serviceAccountName,
               imagePullSecrets: jobs.imagePullSecrets,
-              uid: MYSQL_UID,
+              user: IMAGES.database,
             }),
             container: [
               {

@@ -1,50 +1,21 @@
 /**
- * Secure defaults for the pods Terraform creates itself (database, backup): the
- * Kubernetes "restricted" Pod Security Standard, which the namespace enforces.
- * Written in code on day one: turning them on later would be a breaking change.
+ * The restricted pod of core/pod-security.ts in the Kubernetes provider's
+ * shape, for the pods Terraform creates itself (database, backups, password
+ * rotation): the provider types user and group ids as strings.
  */
+import { restrictedPodSpec, type RestrictedPodProps } from "../core/pod-security.ts";
 
-/** User and group of the `mysql` account in the official MariaDB and MySQL images. */
-export const MYSQL_UID = 999;
-
-export function restrictedPodSecurityContext(uid: number) {
+/** restrictedPodSpec with the ids as the provider's strings. */
+export function terraformRestrictedPodSpec(props: RestrictedPodProps) {
+  const { securityContext, ...pod } = restrictedPodSpec(props);
+  const { runAsUser, runAsGroup, fsGroup, ...rest } = securityContext;
   return {
-    runAsNonRoot: true,
-    runAsUser: String(uid),
-    runAsGroup: String(uid),
-    fsGroup: String(uid),
-    // Re-owning a large volume at every start would slow restarts; only do it once.
-    fsGroupChangePolicy: "OnRootMismatch",
-    seccompProfile: { type: "RuntimeDefault" },
-  };
-}
-
-export function restrictedContainerSecurityContext() {
-  return {
-    allowPrivilegeEscalation: false,
-    readOnlyRootFilesystem: true,
-    runAsNonRoot: true,
-    capabilities: { drop: ["ALL"] },
-    seccompProfile: { type: "RuntimeDefault" },
-  };
-}
-
-export interface RestrictedPodProps {
-  /** ServiceAccount of the pod; its token is never mounted. */
-  readonly serviceAccountName: string;
-  /** Pull secrets of the private registry. */
-  readonly imagePullSecrets: readonly string[];
-  /** User and group the pod runs as. */
-  readonly uid: number;
-}
-
-/** The pod-level fields every pod Terraform creates shares: no API token, no service links, the restricted context. */
-export function restrictedPodSpec({ serviceAccountName, imagePullSecrets, uid }: RestrictedPodProps) {
-  return {
-    serviceAccountName,
-    automountServiceAccountToken: false,
-    enableServiceLinks: false,
-    imagePullSecrets: imagePullSecrets.map((name) => ({ name })),
-    securityContext: restrictedPodSecurityContext(uid),
+    ...pod,
+    securityContext: {
+      ...rest,
+      runAsUser: String(runAsUser),
+      runAsGroup: String(runAsGroup),
+      ...(fsGroup === undefined ? {} : { fsGroup: String(fsGroup) }),
+    },
   };
 }

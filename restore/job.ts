@@ -26,7 +26,7 @@ import { formatBytes } from "../core/quantity.ts";
 import { renderResources } from "../constructs/render.ts";
 import { BACKUP_MOUNTS } from "../constructs/database-scripts.ts";
 import { storeAccess } from "../constructs/backup-store-access.ts";
-import { restrictedContainerSecurityContext } from "../constructs/security.ts";
+import { restrictedContainerSecurityContext, restrictedPodSpec } from "../core/pod-security.ts";
 import { inspectScript } from "./inspect-script.ts";
 import { restoreScript } from "./script.ts";
 import { storeInspectScript } from "./store-inspect-script.ts";
@@ -140,7 +140,6 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
     );
   const labels = { ...componentLabels("backup"), ...(spec.set ? { "sei.mg.gov.br/restore-set": spec.set } : {}) };
   const env = (name: string, value: string | number) => ({ name, value: String(value) });
-  const uid = IMAGES.app.uid;
   const source = spec.source === "store" ? storeParts(plan) : volumeParts(plan);
   return {
     apiVersion: "batch/v1",
@@ -154,17 +153,12 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
         metadata: { labels },
         spec: {
           restartPolicy: "Never",
-          serviceAccountName: plan.serviceAccountName,
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          imagePullSecrets: database.imagePullSecrets.map((name) => ({ name })),
-          // No fsGroup: the backup volume is only read, and its ownership stays the backup's.
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: uid,
-            runAsGroup: IMAGES.app.gid,
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          ...restrictedPodSpec({
+            serviceAccountName: plan.serviceAccountName,
+            imagePullSecrets: database.imagePullSecrets,
+            user: IMAGES.app,
+            optOut: { fsGroup: "the backup volume is only read, and its ownership stays the backup's" },
+          }),
           containers: [
             {
               name: "restore",

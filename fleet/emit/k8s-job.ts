@@ -20,6 +20,7 @@
  * backend's credentials (the Secret named by --env-secret, as environment).
  */
 import { stringify } from "yaml";
+import { restrictedContainerSecurityContext, restrictedPodSpec } from "../../core/pod-security.ts";
 import { shellWord } from "./options.ts";
 import {
   GENERATED,
@@ -48,6 +49,9 @@ export const K8S_DEFAULTS: K8sJobOptions = {
   envSecret: "sei-fleet-env",
   reportsClaim: "sei-fleet-reports",
 };
+
+/** The non-root user and group the fleet image (--image) runs as. */
+const FLEET_IMAGE_USER = { uid: 1000, gid: 1000 };
 
 const WORKDIR = "/work";
 const STACKS_MOUNT = "/etc/sei-fleet";
@@ -189,14 +193,7 @@ function podTemplate(image: string, k8s: K8sJobOptions, command: string[], confi
     metadata: { labels: LABELS },
     spec: {
       restartPolicy: "Never",
-      serviceAccountName: k8s.serviceAccount,
-      automountServiceAccountToken: false,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: 1000,
-        fsGroup: 1000,
-        seccompProfile: { type: "RuntimeDefault" },
-      },
+      ...restrictedPodSpec({ serviceAccountName: k8s.serviceAccount, imagePullSecrets: [], user: FLEET_IMAGE_USER }),
       containers: [
         {
           name: "fleet",
@@ -206,7 +203,9 @@ function podTemplate(image: string, k8s: K8sJobOptions, command: string[], confi
           envFrom: [{ secretRef: { name: k8s.envSecret } }],
           env: [{ name: "CI", value: "true" }],
           resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "2Gi" } },
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+          securityContext: restrictedContainerSecurityContext({
+            readOnlyRootFilesystem: "the engine writes its working folders and provider plugins beside the project",
+          }),
           volumeMounts: [
             { name: "reports", mountPath: REPORTS_MOUNT },
             { name: config.name, mountPath: config.mountPath, readOnly: true },
