@@ -103,6 +103,43 @@ export interface ImageContract {
 /** The document repository, shared by every app replica and the scheduler (ConfiguracaoSEI `RepositorioArquivos`). */
 export const DOCUMENTS_PATH = "/var/sei/arquivos";
 
+/** SEI's temp folder: an upload is written there by one request and read by a later one, on any replica. */
+export const SEI_TEMP_PATH = "/opt/sei/temp";
+
+/** Solr's home: the cores' indexes, on the claim Terraform creates. */
+export const SOLR_DATA_PATH = "/var/solr";
+
+/** A writable path the chart gives an emptyDir of this size: node-local scratch, gone with the pod. */
+export interface ScratchVolume {
+  readonly mountPath: string;
+  readonly sizeLimit: string;
+}
+
+/**
+ * The scratch volumes of the chart's pods: each image's writable paths that are
+ * not claims, with the emptyDir sizeLimit what the image writes there needs
+ * (the same in every tier; test/chart checks that every tier's
+ * ephemeral-storage limit holds them and the logs). The pods Terraform makes
+ * size their /tmp by their tier instead (core/scratch.ts).
+ */
+export const SCRATCH_VOLUMES = {
+  app: {
+    /** Uploads of up to ~500 MB, PHP sessions when they are not in memcached. */
+    tmp: { mountPath: "/tmp", sizeLimit: "2Gi" },
+    /** Apache's pid and locks. */
+    run: { mountPath: "/run", sizeLimit: "64Mi" },
+    sipTemp: { mountPath: "/opt/sip/temp", sizeLimit: "512Mi" },
+  },
+  solr: {
+    tmp: { mountPath: "/tmp", sizeLimit: "1Gi" },
+    /** Solr's log files (the logs also go to stdout), off the data volume. */
+    logs: { mountPath: `${SOLR_DATA_PATH}/logs`, sizeLimit: "1Gi" },
+  },
+  /** LibreOffice's profile (HOME) and the documents being converted. */
+  jod: { tmp: { mountPath: "/tmp", sizeLimit: "2Gi" } },
+  bootstrap: { tmp: { mountPath: "/tmp", sizeLimit: "256Mi" } },
+} as const satisfies Record<string, Record<string, ScratchVolume>>;
+
 /** Service names the SEI and SIP configuration hard-codes (one namespace per municipality makes them safe). */
 export const FIXED_SERVICE_NAMES = { jod: "jod", memcached: "memcached" } as const;
 
@@ -200,8 +237,15 @@ export const IMAGES = {
     port: 8000,
     uid: 33,
     gid: 33,
-    writablePaths: ["/tmp", "/run", "/opt/sei/temp", "/opt/sip/temp", DOCUMENTS_PATH],
-    env: [...SEI_APP_ENV, ...UPDATER_ENV],
+    writablePaths: [
+      SCRATCH_VOLUMES.app.tmp.mountPath,
+      SCRATCH_VOLUMES.app.run.mountPath,
+      SEI_TEMP_PATH,
+      SCRATCH_VOLUMES.app.sipTemp.mountPath,
+      DOCUMENTS_PATH,
+    ],
+    // LDAPTLS_CACERT: libldap verifies the directory's certificate against it when SIP binds at a login.
+    env: [...SEI_APP_ENV, ...UPDATER_ENV, "LDAPTLS_CACERT"],
     probe: { path: LOGIN_FORM.path, bodyContains: LOGIN_FORM.marker },
     bakedIn: [
       `SEI ${SEI_VERSION} source tree: /opt/sei, /opt/sip, /opt/infra`,
@@ -220,8 +264,17 @@ export const IMAGES = {
     port: 8983,
     uid: 8983,
     gid: 8983,
-    writablePaths: ["/var/solr", "/tmp"],
-    env: ["SOLR_HEAP", "SOLR_USERNAME", "SOLR_PASSWORD", "SEI_SOLR_CORES"],
+    writablePaths: [SOLR_DATA_PATH, SCRATCH_VOLUMES.solr.tmp.mountPath],
+    // The official image's SOLR_PORT, SOLR_JETTY_HOST and SOLR_LOGS_DIR; the chart's init container's SEI_SOLR_CORES.
+    env: [
+      "SOLR_HEAP",
+      "SOLR_PORT",
+      "SOLR_JETTY_HOST",
+      "SOLR_LOGS_DIR",
+      "SOLR_USERNAME",
+      "SOLR_PASSWORD",
+      "SEI_SOLR_CORES",
+    ],
     probe: { path: "/solr/admin/info/system" },
     bakedIn: [
       "the official solr:9 image (bash, init-var-solr, precreate-core)",
@@ -237,7 +290,7 @@ export const IMAGES = {
     port: 8080,
     uid: 1000,
     gid: 1000,
-    writablePaths: ["/tmp"],
+    writablePaths: [SCRATCH_VOLUMES.jod.tmp.mountPath],
     env: ["HOME", "JAVA_TOOL_OPTIONS"],
     probe: { tcp: 8080 },
     bakedIn: ["jodconverter 4.4.8 REST jar", "LibreOffice", "fonts (DejaVu, Liberation, Noto)", "HOME=/tmp"],
@@ -283,7 +336,7 @@ export const IMAGES = {
     port: null,
     uid: 65532,
     gid: 65532,
-    writablePaths: ["/tmp"],
+    writablePaths: [SCRATCH_VOLUMES.bootstrap.tmp.mountPath],
     env: BOOTSTRAP_ENV,
     probe: null,
     bakedIn: [
@@ -297,3 +350,12 @@ export const IMAGES = {
 } as const satisfies Record<string, ImageContract>;
 
 export type ImageName = keyof typeof IMAGES;
+
+/** Ports the components listen on, their images': the chart's Services and the network policies use the same. */
+export const PORTS = {
+  app: IMAGES.app.port,
+  database: IMAGES.database.port,
+  solr: IMAGES.solr.port,
+  memcached: IMAGES.memcached.port,
+  jod: IMAGES.jod.port,
+} as const;

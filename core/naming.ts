@@ -14,9 +14,6 @@ export const PART_OF = "sei-municipios";
 /** The ServiceAccount every SEI pod runs as. */
 export const SERVICE_ACCOUNT_NAME = "sei";
 
-/** Ports the components listen on: the chart's Services and the network policies use the same. */
-export const PORTS = { app: 8000, database: 3306, solr: 8983, memcached: 11211, jod: 8080 } as const;
-
 /**
  * The NetworkPolicies of every namespace, in the order they are made: a default deny, then
  * the policies that carry the allowed edges (core/resolve/network.ts). A key is also the

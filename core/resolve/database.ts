@@ -2,7 +2,8 @@
  * The database Terraform runs (docs/architecture.md, "The SEI instance"): engine, names, users,
  * engine settings; and in production its nightly backup.
  */
-import { componentLabels, LABEL, PORTS } from "../naming.ts";
+import { PORTS } from "../image-contract.ts";
+import { componentLabels, LABEL } from "../naming.ts";
 import type { BackupPlan, BackupStorePlan, DatabasePlan, OffsiteBackupPlan } from "../plan.ts";
 import { toMebibytes } from "../quantity.ts";
 import { scratchBytes } from "../scratch.ts";

@@ -7,7 +7,8 @@
  * policy also needs its name in core/naming.ts NETWORK_POLICY_NAMES.
  */
 import type { ComponentName } from "../components.ts";
-import { LABEL, NETWORK_POLICY_NAMES, PORTS } from "../naming.ts";
+import { PORTS } from "../image-contract.ts";
+import { LABEL, NETWORK_POLICY_NAMES } from "../naming.ts";
 import type {
   AddressPeer,
   BackupStorePlan,

@@ -5,7 +5,16 @@
  * Null once decommissioned: the release goes, the data stays.
  */
 import type { HelmValues, ReleasedPhase } from "../schema/helm-values.ts";
-import { CHART_PATH, LABEL, PORTS, RELEASE_NAME, SECRET_NAMES, SERVICE_ACCOUNT_NAME } from "../naming.ts";
+import {
+  DOCUMENTS_PATH,
+  IMAGES,
+  SCRATCH_VOLUMES,
+  SEI_TEMP_PATH,
+  SOLR_CORES,
+  SOLR_DATA_PATH,
+  type ImageName,
+} from "../image-contract.ts";
+import { CHART_PATH, LABEL, RELEASE_NAME, SECRET_NAMES, SERVICE_ACCOUNT_NAME } from "../naming.ts";
 import type {
   DatabasePlan,
   DirectoryPlan,
@@ -76,6 +85,7 @@ function helmValuesOf(
   const { runs, running } = phase;
   const replicas = appReplicas(tier, phase);
   const autoscaling = phase.production && replicas.max > replicas.min;
+  const [protocolos, basesConhecimento, publicacoes] = SOLR_CORES;
   return {
     municipality: {
       name,
@@ -99,7 +109,8 @@ function helmValuesOf(
       },
       podDisruptionBudget: { enabled: runs && phase.production && t.app.podDisruptionBudget, minAvailable: 1 },
       resources: renderResources(res.app),
-      port: PORTS.app,
+      ...contractOf("app"),
+      scratch: SCRATCH_VOLUMES.app,
     },
     scheduler: { enabled: runs, resources: renderResources(res.scheduler) },
     updater: {
@@ -112,19 +123,18 @@ function helmValuesOf(
       enabled: runs,
       image: image(platform, "bootstrap"),
       activeDeadlineSeconds: hookDeadlineSeconds(timeoutSeconds),
+      user: userOf("bootstrap"),
+      scratch: SCRATCH_VOLUMES.bootstrap,
     },
     solr: {
       image: image(platform, "solr"),
       replicas: running(1),
       heapMegabytes: toMebibytes(t.solr.heap),
       resources: renderResources(res.solr),
-      port: PORTS.solr,
-      existingClaim: volumes.solr.claimName,
-      cores: {
-        protocolos: "sei-protocolos",
-        basesConhecimento: "sei-bases-conhecimento",
-        publicacoes: "sei-publicacoes",
-      },
+      ...contractOf("solr"),
+      data: { existingClaim: volumes.solr.claimName, mountPath: SOLR_DATA_PATH },
+      scratch: SCRATCH_VOLUMES.solr,
+      cores: { protocolos, basesConhecimento, publicacoes },
     },
     memcached: {
       image: image(platform, "memcached"),
@@ -132,14 +142,15 @@ function helmValuesOf(
       cacheMegabytes: toMebibytes(t.memcached.cacheSize),
       sessions: t.app.memcachedSessions,
       resources: renderResources(res.memcached),
-      port: PORTS.memcached,
+      ...contractOf("memcached"),
     },
     jod: {
       enabled: t.jod.enabled,
       image: image(platform, "jod"),
       replicas: running(1),
       resources: renderResources(res.jod),
-      port: PORTS.jod,
+      ...contractOf("jod"),
+      scratch: SCRATCH_VOLUMES.jod,
     },
     database: {
       type: "MySql",
@@ -153,8 +164,8 @@ function helmValuesOf(
       secretName: SECRET_NAMES.database,
       passwordGeneration: passwordRotation.generation,
     },
-    documents: { existingClaim: volumes.documents.claimName, mountPath: "/var/sei/arquivos" },
-    temp: { existingClaim: volumes.temp.claimName, mountPath: "/opt/sei/temp" },
+    documents: { existingClaim: volumes.documents.claimName, mountPath: DOCUMENTS_PATH },
+    temp: { existingClaim: volumes.temp.claimName, mountPath: SEI_TEMP_PATH },
     secrets: { appSecretName: SECRET_NAMES.app },
     ingress: {
       className: p.ingress.className,
@@ -185,6 +196,16 @@ function helmValuesOf(
     },
     firstAdministrator,
   };
+}
+
+/** The image's user and group, as the chart's pod security partial reads them. */
+function userOf(name: ImageName) {
+  return { uid: IMAGES[name].uid, gid: IMAGES[name].gid };
+}
+
+/** What a server component's values take from its image: the port it listens on and its user. */
+function contractOf(name: "app" | "solr" | "memcached" | "jod") {
+  return { port: IMAGES[name].port, user: userOf(name) };
 }
 
 /** The values contract has no contracted phase: nothing deploys before the contract is on the PNCP. */

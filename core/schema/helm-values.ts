@@ -34,14 +34,29 @@ const dnsName = z.string().max(253).regex(DNS_SUBDOMAIN);
 const sqlName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/);
 const sqlUser = z.string().regex(/^[A-Za-z0-9_]{1,32}$/);
 const count = (max: number, min = 0) => z.int().min(min).max(max);
-/** A ReadWriteMany claim Terraform creates, mounted by app and scheduler (and the updater) at one path. */
-const sharedClaim = z.strictObject({
-  existingClaim: objectName.meta({ description: "ReadWriteMany claim created by Terraform" }),
-  mountPath: z
-    .string()
-    .regex(/^(\/[A-Za-z0-9._-]+)+$/)
-    .meta({ description: "Where the pods mount it" }),
+const mountPath = z
+  .string()
+  .regex(/^(\/[A-Za-z0-9._-]+)+$/)
+  .meta({ description: "Where the pods mount it" });
+/** A claim Terraform creates, mounted at one path (the image's, core/image-contract.ts). */
+const claimMount = z.strictObject({
+  existingClaim: objectName.meta({ description: "Claim created by Terraform" }),
+  mountPath,
 });
+/** A writable path of an image that is not a claim: an emptyDir of the pod, at most sizeLimit on the node's disk. */
+const scratchVolume = z
+  .strictObject({
+    mountPath,
+    sizeLimit: z
+      .string()
+      .regex(/^[1-9][0-9]*(Ki|Mi|Gi)$/)
+      .meta({ description: 'emptyDir sizeLimit: "512Mi", "2Gi"' }),
+  })
+  .meta({ id: "scratchVolume" });
+/** The numeric non-root user and group of an image (core/image-contract.ts): the pod's runAsUser, runAsGroup and fsGroup. */
+const user = z
+  .strictObject({ uid: z.int().min(1).max(2147483647), gid: z.int().min(1).max(2147483647) })
+  .meta({ id: "user", description: "The image's numeric non-root user and group (core/image-contract.ts)" });
 
 const port = z.int().min(1).max(65535).meta({ id: "port" });
 
@@ -129,6 +144,10 @@ export const helmValuesSchema = z
         }),
         resources: renderedResourcesSchema,
         port,
+        user,
+        scratch: z.strictObject({ tmp: scratchVolume, run: scratchVolume, sipTemp: scratchVolume }).meta({
+          description: "The SEI image's writable paths that are not claims (also the scheduler's and updater's)",
+        }),
       })
       .meta({ description: "SEI + SIP (Apache + PHP)" }),
     scheduler: z
@@ -151,6 +170,8 @@ export const helmValuesSchema = z
         enabled: z.boolean().meta({ description: "Render the first-install hook Job (before the updater)" }),
         image,
         activeDeadlineSeconds: count(86400, 60).meta({ description: "How long the first install may run" }),
+        user,
+        scratch: z.strictObject({ tmp: scratchVolume }),
       })
       .meta({
         description: "The first-install Job, a Helm hook before the updater; it runs with the updater's resources",
@@ -162,7 +183,9 @@ export const helmValuesSchema = z
         heapMegabytes: count(65536, 128).meta({ description: "SOLR_HEAP in MiB" }),
         resources: renderedResourcesSchema,
         port,
-        existingClaim: objectName.meta({ description: "Solr data claim created by Terraform" }),
+        user,
+        data: claimMount.meta({ description: "Solr's home, the cores' indexes: a claim Terraform creates" }),
+        scratch: z.strictObject({ tmp: scratchVolume, logs: scratchVolume }),
         cores: z.strictObject({ protocolos: dnsLabel, basesConhecimento: dnsLabel, publicacoes: dnsLabel }),
       })
       .meta({ description: "Solr with SEI's three cores" }),
@@ -174,6 +197,7 @@ export const helmValuesSchema = z
         sessions: z.boolean().meta({ description: "PHP sessions in memcached (SEI 5): APP_MEMCACHED_SESSION" }),
         resources: renderedResourcesSchema,
         port,
+        user,
       })
       .meta({ description: "memcached (cache, and sessions where enabled)" }),
     jod: z
@@ -183,6 +207,8 @@ export const helmValuesSchema = z
         replicas: count(10),
         resources: renderedResourcesSchema,
         port,
+        user,
+        scratch: z.strictObject({ tmp: scratchVolume }),
       })
       .meta({ description: "JODConverter + LibreOffice" }),
     database: z
@@ -202,8 +228,8 @@ export const helmValuesSchema = z
         }),
       })
       .meta({ description: "The database Terraform runs" }),
-    documents: sharedClaim.meta({ description: "The document repository" }),
-    temp: sharedClaim.meta({
+    documents: claimMount.meta({ description: "The document repository, ReadWriteMany, shared by app and scheduler" }),
+    temp: claimMount.meta({
       description: "SEI's temp folder, shared so any replica finds an upload; the scheduler empties it",
     }),
     secrets: z

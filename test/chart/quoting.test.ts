@@ -13,7 +13,7 @@ describe("names that look like numbers", () => {
     const manifests = await helmTemplate({
       ...values,
       ingress: { ...values.ingress, className: "1234", tlsSecretName: "1e3" },
-      solr: { ...values.solr, existingClaim: "0777" },
+      solr: { ...values.solr, data: { ...values.solr.data, existingClaim: "0777" } },
       documents: { ...values.documents, existingClaim: "0778" },
     });
     const ingress = get(manifests, "Ingress", "sei-app").spec as {

@@ -637,7 +637,7 @@ describe("Solr", () => {
     const { spec } = podTemplate(solr);
     expect(spec.volumes).toContainEqual({
       name: "data",
-      persistentVolumeClaim: { claimName: c.values.solr.existingClaim },
+      persistentVolumeClaim: { claimName: c.values.solr.data.existingClaim },
     });
     const main = spec.containers[0]!;
     expect(envOf(main, "SOLR_HEAP")?.value).toBe(`${c.values.solr.heapMegabytes}m`);

@@ -60,7 +60,7 @@ describe("values.schema.json", () => {
     ],
     [
       "a missing key",
-      (v) => void delete (v.solr as Partial<HelmValues["solr"]>).existingClaim,
+      (v) => void delete (v.solr.data as Partial<HelmValues["solr"]["data"]>).existingClaim,
       "must have required property 'existingClaim'",
     ],
     [

@@ -8,11 +8,12 @@ compares them), resources, probes and volumes.
 Pod-level settings shared by every pod: the namespace's ServiceAccount without a
 token (nothing here talks to the API server), no service-link variables (they
 would shadow SOLR_PORT and friends), the registry pull secret, and the restricted
-Pod Security profile. Call with (list $ UID): the image's non-root user.
+Pod Security profile. Call with (list $ USER): the image's non-root user and
+group from the values (core/image-contract.ts), e.g. (list . .Values.app.user).
 */}}
 {{- define "sei.podSpecCommon" -}}
 {{- $root := index . 0 -}}
-{{- $uid := index . 1 -}}
+{{- $user := index . 1 -}}
 serviceAccountName: {{ $root.Values.serviceAccountName | quote }}
 automountServiceAccountToken: false
 enableServiceLinks: false
@@ -22,9 +23,9 @@ imagePullSecrets:
 {{- end }}
 securityContext:
   runAsNonRoot: true
-  runAsUser: {{ $uid }}
-  runAsGroup: {{ $uid }}
-  fsGroup: {{ $uid }}
+  runAsUser: {{ $user.uid }}
+  runAsGroup: {{ $user.gid }}
+  fsGroup: {{ $user.gid }}
   # Large volumes (documents, Solr) are chown-ed only when their root is not ours yet.
   fsGroupChangePolicy: OnRootMismatch
   seccompProfile:
@@ -61,17 +62,6 @@ resources:
 {{- end -}}
 
 {{/*
-Non-root users of the images. The SEI image (Apache + PHP) runs as www-data (33)
-like the Debian php:apache images it derives from; Solr and memcached use the
-users of their official images; JOD runs as an unprivileged 1000 with HOME in /tmp.
-*/}}
-{{- define "sei.uid.app" -}}33{{- end -}}
-{{- define "sei.uid.solr" -}}8983{{- end -}}
-{{- define "sei.uid.memcached" -}}11211{{- end -}}
-{{- define "sei.uid.jod" -}}1000{{- end -}}
-{{- define "sei.uid.bootstrap" -}}65532{{- end -}}
-
-{{/*
 The app probe: SIP's login form, found by its password field, which renders
 only when SEI, SIP and the database answer (a redirect from /sei/ proves none
 of them). An exec probe, because an HTTP probe checks the status only. It asks
@@ -87,36 +77,44 @@ exec:
 {{- end -}}
 
 {{/*
-Writable directories of the SEI image under a read-only root filesystem: /tmp
-(uploads up to ~500 MB, PHP sessions when they are not in memcached), /run
-(Apache pid and locks) and SIP's temp folder, each an emptyDir of the pod; and
-SEI's temp folder, the shared claim Terraform creates: an upload is written
-there by one request and read by a later one, which may reach another replica.
+A scratch volume: a writable path of an image that is not a claim, an emptyDir
+of the pod with its sizeLimit; both from the values (core/image-contract.ts
+SCRATCH_VOLUMES). Call with (list NAME SCRATCH), e.g. (list "tmp" .Values.jod.scratch.tmp).
+*/}}
+{{- define "sei.scratchMount" -}}
+- name: {{ index . 0 }}
+  mountPath: {{ (index . 1).mountPath }}
+{{- end -}}
+
+{{- define "sei.scratchVolume" -}}
+- name: {{ index . 0 }}
+  emptyDir:
+    sizeLimit: {{ (index . 1).sizeLimit }}
+{{- end -}}
+
+{{/*
+Writable directories of the SEI image under a read-only root filesystem: /tmp,
+/run and SIP's temp folder, each an emptyDir of the pod; and SEI's temp folder,
+the shared claim Terraform creates: an upload is written there by one request
+and read by a later one, which may reach another replica.
 */}}
 {{- define "sei.app.scratchMounts" -}}
-- name: tmp
-  mountPath: /tmp
-- name: run
-  mountPath: /run
+{{- $s := .Values.app.scratch -}}
+{{ include "sei.scratchMount" (list "tmp" $s.tmp) }}
+{{ include "sei.scratchMount" (list "run" $s.run) }}
 - name: sei-temp
   mountPath: {{ .Values.temp.mountPath }}
-- name: sip-temp
-  mountPath: /opt/sip/temp
+{{ include "sei.scratchMount" (list "sip-temp" $s.sipTemp) }}
 {{- end -}}
 
 {{- define "sei.app.scratchVolumes" -}}
-- name: tmp
-  emptyDir:
-    sizeLimit: 2Gi
-- name: run
-  emptyDir:
-    sizeLimit: 64Mi
+{{- $s := .Values.app.scratch -}}
+{{ include "sei.scratchVolume" (list "tmp" $s.tmp) }}
+{{ include "sei.scratchVolume" (list "run" $s.run) }}
 - name: sei-temp
   persistentVolumeClaim:
     claimName: {{ .Values.temp.existingClaim | quote }}
-- name: sip-temp
-  emptyDir:
-    sizeLimit: 512Mi
+{{ include "sei.scratchVolume" (list "sip-temp" $s.sipTemp) }}
 {{- end -}}
 
 {{/* The document repository (ReadWriteMany claim created by Terraform), shared by app and scheduler. */}}
