@@ -3,6 +3,7 @@
  * passwords only ever arrive through environment variables read from the
  * Secret, so no password is part of the text (nor of cdktf.out).
  */
+import { DATABASE_PATHS } from "../core/image-contract.ts";
 
 /** File name of the init script inside /docker-entrypoint-initdb.d. */
 export const INIT_SCRIPT_KEY = "create-databases.sh";
@@ -16,7 +17,7 @@ export const ACCOUNTS_SCRIPT_KEY = "accounts.sh";
  * The SQL the server runs at every start (`--init-file`), written by the accounts
  * script into /run/mysqld, which is in memory: the password in it never touches a disk.
  */
-export const ACCOUNTS_SQL_FILE = "/run/mysqld/sei-accounts.sql";
+export const ACCOUNTS_SQL_FILE = `${DATABASE_PATHS.run}/sei-accounts.sql`;
 
 export interface InitScriptNames {
   readonly seiDatabase: string;

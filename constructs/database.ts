@@ -33,7 +33,7 @@ import {
 } from "./database-scripts.ts";
 import { GeneratedSecret } from "./generated-secret.ts";
 import { renderResources, terraformLiteral } from "./render.ts";
-import { IMAGES } from "../core/image-contract.ts";
+import { DATABASE_PATHS, IMAGES, SCRATCH_VOLUMES } from "../core/image-contract.ts";
 import { restrictedContainerSecurityContext } from "../core/pod-security.ts";
 import { terraformRestrictedPodSpec } from "./security.ts";
 
@@ -67,10 +67,6 @@ export interface DatabaseProps {
    */
   readonly binlogShipper?: { readonly user: string };
 }
-
-const DATA_DIR = "/var/lib/mysql";
-/** /run/mysqld: the server's socket and pid file. */
-const RUN_SIZE = "16Mi";
 
 export class Database extends Construct {
   /** The StatefulSet. */
@@ -180,7 +176,7 @@ export class Database extends Construct {
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMount: [
                   { name: "accounts", mountPath: "/opt/sei-database", readOnly: true },
-                  { name: "run", mountPath: "/run/mysqld" },
+                  { name: "run", mountPath: DATABASE_PATHS.run },
                 ],
               },
             ],
@@ -200,11 +196,11 @@ export class Database extends Construct {
                 resources: renderResources(database.resources),
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMount: [
-                  { name: "data", mountPath: DATA_DIR },
+                  { name: "data", mountPath: DATABASE_PATHS.data },
                   { name: "config", mountPath: "/etc/mysql/conf.d", readOnly: true },
                   { name: "initdb", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
-                  { name: "run", mountPath: "/run/mysqld" },
-                  { name: "tmp", mountPath: "/tmp" },
+                  { name: "run", mountPath: DATABASE_PATHS.run },
+                  { name: "tmp", mountPath: DATABASE_PATHS.tmp },
                 ],
                 // A cold InnoDB start on a large volume can take minutes: generous start-up.
                 startupProbe: { ...probe, failureThreshold: 60 },
@@ -230,7 +226,7 @@ export class Database extends Construct {
                 },
               },
               // Socket, pid file and the accounts SQL (a password), in memory: never on the node's disk.
-              { name: "run", emptyDir: { medium: "Memory", sizeLimit: RUN_SIZE } },
+              { name: "run", emptyDir: { medium: "Memory", sizeLimit: SCRATCH_VOLUMES.database.run.sizeLimit } },
               // MariaDB's tmpdir, on the node's disk: the tier's ephemeral-storage limit less log room.
               { name: "tmp", emptyDir: { sizeLimit: formatBytes(database.tmpBytes) } },
             ],

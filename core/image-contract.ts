@@ -109,6 +109,12 @@ export const SEI_TEMP_PATH = "/opt/sei/temp";
 /** Solr's home: the cores' indexes, on the claim Terraform creates. */
 export const SOLR_DATA_PATH = "/var/solr";
 
+/**
+ * The database server's paths: its data (the claim), its socket, pid file and the
+ * accounts SQL (in memory), and MariaDB's tmpdir (sized by the tier, core/scratch.ts).
+ */
+export const DATABASE_PATHS = { data: "/var/lib/mysql", run: "/run/mysqld", tmp: "/tmp" } as const;
+
 /** A writable path the chart gives an emptyDir of this size: node-local scratch, gone with the pod. */
 export interface ScratchVolume {
   readonly mountPath: string;
@@ -116,11 +122,11 @@ export interface ScratchVolume {
 }
 
 /**
- * The scratch volumes of the chart's pods: each image's writable paths that are
- * not claims, with the emptyDir sizeLimit what the image writes there needs
- * (the same in every tier; test/chart checks that every tier's
- * ephemeral-storage limit holds them and the logs). The pods Terraform makes
- * size their /tmp by their tier instead (core/scratch.ts).
+ * The scratch volumes of a fixed size: each image's writable paths that are not
+ * claims, with the emptyDir sizeLimit what the image writes there needs (the
+ * same in every tier; test/chart checks that every tier's ephemeral-storage
+ * limit holds the chart's and the logs). The pods Terraform makes size their
+ * /tmp by their tier instead (core/scratch.ts).
  */
 export const SCRATCH_VOLUMES = {
   app: {
@@ -138,6 +144,8 @@ export const SCRATCH_VOLUMES = {
   /** LibreOffice's profile (HOME) and the documents being converted. */
   jod: { tmp: { mountPath: "/tmp", sizeLimit: "2Gi" } },
   bootstrap: { tmp: { mountPath: "/tmp", sizeLimit: "256Mi" } },
+  /** The server's socket and pid file, and the accounts SQL (a password): in memory, never on the node's disk. */
+  database: { run: { mountPath: DATABASE_PATHS.run, sizeLimit: "16Mi" } },
 } as const satisfies Record<string, Record<string, ScratchVolume>>;
 
 /** Service names the SEI and SIP configuration hard-codes (one namespace per municipality makes them safe). */
@@ -314,7 +322,7 @@ export const IMAGES = {
     port: 3306,
     uid: 999,
     gid: 999,
-    writablePaths: ["/var/lib/mysql", "/run/mysqld", "/tmp"],
+    writablePaths: [DATABASE_PATHS.data, DATABASE_PATHS.run, DATABASE_PATHS.tmp],
     env: [
       "MYSQL_ROOT_PASSWORD",
       "APP_DB_SEI_PASSWORD",

@@ -8,7 +8,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { IMAGES } from "../../core/image-contract.ts";
+import { IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
 import { restrictedContainerSecurityContext } from "../../core/pod-security.ts";
 import { terraformRestrictedPodSpec } from "../../constructs/security.ts";
 import { emitK8sJobs } from "../../fleet/emit/k8s-job.ts";
@@ -104,6 +104,8 @@ describe("the pods Terraform creates", () => {
       .filter((m) => !m.read_only)
       .map((m) => m.mount_path);
     expect(writable.sort()).toEqual([...IMAGES.database.writablePaths].sort());
+    const run = (database.volume as { name: string; empty_dir?: Json }[]).find((v) => v.name === "run");
+    expect(run?.empty_dir).toEqual({ medium: "Memory", size_limit: SCRATCH_VOLUMES.database.run.sizeLimit });
   });
 });
 
