@@ -1,7 +1,8 @@
 /**
  * The Helm release of the in-repo SEI chart (charts/sei) and the values it
  * gets: every value the chart reads is decided here, from the tier, the
- * platform and the names the Terraform side shares (core/naming.ts).
+ * platform, the names the Terraform side shares (core/naming.ts) and what each
+ * image needs (core/image-contract.ts: ports, users, paths, scratch sizes, Solr cores).
  * Null once decommissioned: the release goes, the data stays.
  */
 import type { HelmValues, ReleasedPhase } from "../schema/helm-values.ts";
