@@ -14,7 +14,7 @@
 # Work dir: ${SEI_E2E_WORK:-/tmp/sei-e2e} (pki/, etcd/, pg/, node/, logs/, pids/, kubeconfig).
 # Ports: SEI_E2E_API_PORT=56443 (on the node network's 10.213.N.1, see node.sh; 127.0.0.1 with
 # SEI_E2E_NODE=0), and on 127.0.0.1 SEI_E2E_ETCD_PORT=52379 (peer +1), SEI_E2E_KCM_PORT=50257,
-# SEI_E2E_PG_PORT=55432. A default port that is taken when `start` starts from nothing (e.g. another
+# SEI_E2E_PG_PORT=55432; the backup store on the API server's address, SEI_E2E_STORE_PORT=57070. A default port that is taken when `start` starts from nothing (e.g. another
 # work dir's cluster) is moved to a free one; the ports and the node slot of a work dir are kept in
 # $WORK/ports.env and used by `env`. Several clusters can run at once with different SEI_E2E_WORK.
 #
@@ -23,7 +23,9 @@
 # kube-controller-manager (namespace deletion, resource quota status, service accounts and their
 # tokens, garbage collection, kube-root-ca.crt, ...), kube-scheduler, a private PostgreSQL with
 # database terraform_backend (trust auth on 127.0.0.1) for the Terraform `pg` backend, and one node
-# (node.sh: containerd, kubelet, kube-proxy, CoreDNS, NetworkPolicy enforcement, images built here).
+# (node.sh: containerd, kubelet, kube-proxy, CoreDNS, NetworkPolicy enforcement, images built here),
+# and, outside the cluster as a real one is in another failure domain, the off-site backup store: a
+# versitygw over HTTPS (backup-store.sh).
 # Pods run; images come only from scripts/e2e/images (`images.sh ref NAME` names them). What does not
 # run: a storage provisioner (volumes are PersistentVolumes the tests create, e.g. hostPath) and an
 # ingress controller. SEI_E2E_NODE=0 starts the control plane without the node (and without root):
@@ -32,7 +34,8 @@
 # `env` prints: KUBECONFIG and KUBE_CONFIG_PATH (read by the Terraform kubernetes/helm providers),
 # KUBE_CTX=sei-e2e, SEI_E2E_PG_CONN and PG_CONN_STR (read by the Terraform pg backend), SEI_E2E_WORK,
 # SEI_E2E_HOST_IP (this machine's address on the node network: pods reach it, nothing else does; the
-# end-to-end suite's stand-in mail relay listens there), and the toolchain variables (see toolchain.sh).
+# end-to-end suite's stand-in mail relay listens there), the backup store's SEI_E2E_BACKUP_STORE_ENDPOINT,
+# _CIDR and _CA and its administrator's key (backup-store.sh), and the toolchain variables (see toolchain.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../tools/lib.sh
@@ -42,7 +45,7 @@ WORK="${SEI_E2E_WORK:-/tmp/sei-e2e}"
 PORTS_FILE="$WORK/ports.env"   # ports of this work dir's instance, written by `start`
 # Port precedence: SEI_E2E_*_PORT from the environment, else $PORTS_FILE, else the default; `start`
 # moves a default (not an explicit) port that is taken to the next free one and records it.
-rec_api="" rec_etcd="" rec_kcm="" rec_pg="" rec_slot=""
+rec_api="" rec_etcd="" rec_kcm="" rec_pg="" rec_slot="" rec_store=""
 # shellcheck disable=SC1090
 if [[ -f "$PORTS_FILE" ]]; then . "$PORTS_FILE"; fi
 API_PORT="${SEI_E2E_API_PORT:-${rec_api:-56443}}"
@@ -64,6 +67,8 @@ NODE_ENABLED="${SEI_E2E_NODE:-1}"
 if [[ -n "$rec_slot" ]]; then node_addresses "$rec_slot"; fi
 # The API server's address: the node network's when there is a node (pods and kubelet reach it there).
 api_addr() { if [[ "$NODE_ENABLED" == 1 && -n "$NODE_SLOT" ]]; then echo "$HOST_IP"; else echo 127.0.0.1; fi; }
+# shellcheck source=backup-store.sh
+. "$here/backup-store.sh"
 
 toolchain_env() {
   # Fast when built (only marker checks); builds everything on first use.
@@ -151,7 +156,7 @@ port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 # taken (another work dir's cluster, another service) to the next free one; record them in $PORTS_FILE.
 choose_ports() {
   local n any=0
-  for n in postgres etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy; do
+  for n in postgres etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy backup-store; do
     alive "$n" && any=1
   done
   if [[ $any == 0 ]]; then
@@ -171,8 +176,10 @@ choose_ports() {
     free_port ETCD_PORT "${SEI_E2E_ETCD_PORT:-}" 2
     free_port API_PORT "${SEI_E2E_API_PORT:-}" 1 "$(api_addr)"
     free_port KCM_PORT "${SEI_E2E_KCM_PORT:-}" 1
+    free_port STORE_PORT "${SEI_E2E_STORE_PORT:-}" 1 "$(store_addr)"
   fi
-  printf 'rec_api=%s\nrec_etcd=%s\nrec_kcm=%s\nrec_pg=%s\nrec_slot=%s\n' "$API_PORT" "$ETCD_PORT" "$KCM_PORT" "$PG_PORT" "$NODE_SLOT" >"$PORTS_FILE"
+  printf 'rec_api=%s\nrec_etcd=%s\nrec_kcm=%s\nrec_pg=%s\nrec_slot=%s\nrec_store=%s\n' "$API_PORT" "$ETCD_PORT" "$KCM_PORT" "$PG_PORT" \
+    "$NODE_SLOT" "$STORE_PORT" >"$PORTS_FILE"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -392,6 +399,7 @@ cmd_start() {
   fi
 
   start_postgres
+  store_start
   start_etcd
   wait_for "etcd on 127.0.0.1:$ETCD_PORT" etcd curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
   start_apiserver
@@ -439,7 +447,7 @@ run_steps() {
 }
 
 # The programs a cluster runs; with the work dir on their command line, a process is this cluster's.
-DAEMONS=" etcd kube-apiserver kube-controller-manager kube-scheduler postgres containerd containerd-shim-runc-v2 kubelet kube-proxy "
+DAEMONS=" etcd kube-apiserver kube-controller-manager kube-scheduler postgres containerd containerd-shim-runc-v2 kubelet kube-proxy versitygw "
 
 # survivors: the cluster's daemons still running, one "pid command" a line: a process of one of the
 # DAEMONS whose command line names this work dir (every daemon takes its files from there; the
@@ -478,6 +486,7 @@ cmd_stop() {
     "stop_one kube-apiserver TERM 3" \
     "stop_one etcd" \
     "stop_one postgres INT" \
+    "stop_one backup-store" \
     kill_survivors
 }
 
@@ -490,7 +499,7 @@ cmd_survivors() {
 
 cmd_status() {
   local n rc=0
-  for n in postgres etcd kube-apiserver kube-controller-manager kube-scheduler; do
+  for n in postgres etcd kube-apiserver kube-controller-manager kube-scheduler backup-store; do
     if alive "$n"; then echo "$n running (pid $(pid_of "$n"))"; else echo "$n stopped"; rc=1; fi
   done
   if [[ "$NODE_ENABLED" == 1 ]]; then node_status || rc=1; fi
@@ -510,6 +519,7 @@ export PG_CONN_STR='$(pg_conn)'
 export SEI_E2E_NODE_SOCK='$NODE_SOCK'
 export SEI_E2E_HOST_IP='${HOST_IP:-}'
 EOF
+  store_env
 }
 
 case "${1:-}" in

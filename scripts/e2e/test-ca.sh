@@ -5,7 +5,8 @@
 # certificates it issues. Kept in the cache, outside the repository, made once (ECDSA P-256, 10 years).
 #
 #   scripts/e2e/test-ca.sh cert                 path of the CA certificate (made when missing)
-#   scripts/e2e/test-ca.sh issue HOST DIR       DIR/tls.crt and DIR/tls.key for HOST, valid 30 days
+#   scripts/e2e/test-ca.sh issue HOST DIR       DIR/tls.crt and DIR/tls.key for HOST (a name or an IPv4
+#                                               address, such as the backup store's), valid 30 days
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../tools/lib.sh
@@ -31,12 +32,14 @@ ensure_ca() {
 issue() {
   local host="${1:?usage: test-ca.sh issue HOST DIR}" dir="${2:?usage: test-ca.sh issue HOST DIR}"
   [[ "$host" =~ ^[a-z0-9.-]+$ ]] || sei_die "not a host name: $host"
+  local san="DNS:$host"
+  if [[ "$host" =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]; then san="IP:$host"; fi
   ensure_ca
   mkdir -p "$dir"
   openssl ecparam -name prime256v1 -genkey -noout -out "$dir/tls.key" 2>/dev/null
   chmod 600 "$dir/tls.key"
   openssl req -new -key "$dir/tls.key" -subj "/CN=$host" -out "$dir/tls.csr"
-  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:%s\n' "$host" >"$dir/tls.ext"
+  printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' "$san" >"$dir/tls.ext"
   openssl x509 -req -in "$dir/tls.csr" -CA "$CA_DIR/ca.crt" -CAkey "$CA_DIR/ca.key" -set_serial "0x$(openssl rand -hex 16)" -sha256 -days 30 \
     -extfile "$dir/tls.ext" -out "$dir/tls.crt" 2>/dev/null
   rm -f "$dir/tls.csr" "$dir/tls.ext"

@@ -15,6 +15,7 @@
 #   SEI_E2E_BIN             kube-apiserver, kube-controller-manager, kube-scheduler, kubelet, kube-proxy, kubectl, etcd (on PATH)
 #   SEI_E2E_PG_BINDIR       PostgreSQL server binaries (initdb, pg_ctl, postgres)
 #   SEI_HELM, SEI_K8S_OPENAPI  from scripts/tools/helm.sh and scripts/tools/k8s-openapi.sh
+#   SEI_E2E_VERSITYGW       the off-site backup store's server, from scripts/tools/versitygw.sh (cluster.sh runs it)
 #   SEI_KUBE_VERSION        the Kubernetes release of the control plane and the OpenAPI spec
 #   SEI_E2E_CNI_BIN         CNI plugins of the node (ptp, host-local, loopback, portmap)
 #   SEI_E2E_COREDNS, SEI_E2E_KUBE_NETWORK_POLICIES  binaries that scripts/e2e/images.sh puts in images
@@ -336,10 +337,11 @@ fi
 command -v psql >/dev/null || sei_log "warning: no psql client on PATH (only needed for debugging)"
 
 # ---------------------------------------------------------------------------------------------
-# 5. Helm and OpenAPI spec (shared with unit tests), env.sh
+# 5. Helm, OpenAPI spec and versitygw (shared with unit tests), env.sh
 
 helm_bin="$("$here/../tools/helm.sh")"
 openapi_dir="$("$here/../tools/k8s-openapi.sh")"
+versitygw_bin="$("$here/../tools/versitygw.sh")"
 
 env_file="$E2E/env.sh"
 env_tmp="$env_file.$$"
@@ -355,6 +357,7 @@ export SEI_E2E_BIN='$BIN'
 export SEI_E2E_PG_BINDIR='$pg_bindir'
 export SEI_HELM='$helm_bin'
 export SEI_K8S_OPENAPI='$openapi_dir'
+export SEI_E2E_VERSITYGW='$versitygw_bin'
 export SEI_KUBE_VERSION='$SEI_KUBE_VERSION'
 export SEI_E2E_CNI_BIN='$cni_dir'
 export SEI_E2E_COREDNS='$coredns_dir/coredns'

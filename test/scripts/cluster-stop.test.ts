@@ -7,7 +7,8 @@
  * then is gone by the delete (`Cannot find device "seie2e1h"`), which stopped
  * the teardown before kube-controller-manager and kube-scheduler. The end-to-end
  * run asserts the same of its real cluster (`cluster.sh survivors` in
- * scripts/e2e/run.sh).
+ * scripts/e2e/run.sh). The off-site backup store (versitygw, recorded as
+ * `backup-store`) runs outside the cluster but stops with it.
  */
 import { spawn, spawnSync } from "node:child_process";
 import {
@@ -27,6 +28,9 @@ import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 
 const CONTROL_PLANE = ["postgres", "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"];
 const NODE = ["containerd", "kubelet", "kube-proxy"];
+/** Recorded under its role (scripts/e2e/backup-store.sh), running the program versitygw. */
+const STORE = "backup-store";
+const programOf = (name: string) => (name === STORE ? "versitygw" : name);
 const SLEEP = spawnSync("sh", ["-c", "command -v sleep"], { encoding: "utf8" }).stdout.trim();
 
 /** A node slot nobody's cluster uses: no network namespace, no cgroup. */
@@ -76,9 +80,9 @@ function cluster(options: { stubbornVeth: boolean; lostPidFile?: string }) {
   writeFileSync(join(work, "fakebin", "ip"), fakeIp(options.stubbornVeth));
   chmodSync(join(work, "fakebin", "ip"), 0o755);
   const pids: Record<string, number> = {};
-  for (const name of [...CONTROL_PLANE, ...NODE]) {
+  for (const name of [...CONTROL_PLANE, ...NODE, STORE]) {
     // The program's path names the work dir, as every real daemon's arguments do.
-    const bin = join(work, "bin", name);
+    const bin = join(work, "bin", programOf(name));
     copyFileSync(SLEEP, bin);
     chmodSync(bin, 0o755);
     const child = spawn(bin, ["600"], { detached: true, stdio: "ignore" });
@@ -101,13 +105,15 @@ describe("cluster.sh stop", () => {
     expect(Object.values(pids).every(running)).toBe(true);
     const listed = run("survivors");
     expect(listed.status).toBe(1);
-    expect(listed.stdout.trim().split("\n")).toHaveLength(CONTROL_PLANE.length + NODE.length);
+    expect(listed.stdout.trim().split("\n")).toHaveLength(CONTROL_PLANE.length + NODE.length + 1);
+    expect(listed.stdout).toMatch(/^\d+ \S*\/versitygw 600/m);
   });
 
   it("stops everything when the veth is gone by the time it is deleted", () => {
     const { pids, run } = cluster({ stubbornVeth: false });
     const stop = run("stop");
     expect(stop.stderr).toContain("stopped kube-controller-manager");
+    expect(stop.stderr).toContain(`stopped ${STORE}`);
     expect(stop.status).toBe(0);
     expect(Object.entries(pids).filter(([, pid]) => running(pid))).toEqual([]);
     expect(run("survivors")).toMatchObject({ status: 0, stdout: "" });
@@ -119,6 +125,14 @@ describe("cluster.sh stop", () => {
     expect(stop.stderr).toMatch(/stop: 'node_network_down' failed; stopping the rest anyway/);
     expect(stop.status).toBe(1);
     expect(Object.entries(pids).filter(([, pid]) => running(pid))).toEqual([]);
+  });
+
+  it("kills the backup store when its pid file was lost, naming it", () => {
+    const { pids, run } = cluster({ stubbornVeth: false, lostPidFile: STORE });
+    const stop = run("stop");
+    expect(stop.stderr).toMatch(/still running after the stop, killed: \d+ \S*versitygw/);
+    expect(stop.status).toBe(0);
+    expect(running(pids[STORE]!)).toBe(false);
   });
 
   it("kills a daemon whose pid file was lost, naming it", () => {
