@@ -136,13 +136,41 @@ export function createWorkspace(
   return dir;
 }
 
-/** Makes `directory` (platform.yaml's directory: url, type, baseDn, …) the directory of every cluster of the workspace. */
-export function useDirectory(dir: string, directory: object): void {
+/** Sets `key` of every cluster entry of the workspace's platform.yaml to `value`. */
+function setOnEveryCluster(dir: string, key: string, value: object): void {
   const file = join(dir, "platform.yaml");
   const platform = parseDocument(readFileSync(file, "utf8"));
   const clusters = platform.getIn(["spec", "clusters"]) as { items: unknown[] };
-  clusters.items.forEach((_, index) => platform.setIn(["spec", "clusters", index, "directory"], { ...directory }));
+  clusters.items.forEach((_, index) => platform.setIn(["spec", "clusters", index, key], { ...value }));
   writeFileSync(file, platform.toString());
+}
+
+/** Makes `directory` (platform.yaml's directory: url, type, baseDn, …) the directory of every cluster of the workspace. */
+export function useDirectory(dir: string, directory: object): void {
+  setOnEveryCluster(dir, "directory", directory);
+}
+
+/** The bucket of the local cluster's backup store: `sei-infra backups provision` creates it. */
+export const E2E_BACKUP_BUCKET = "sei-backups-e2e";
+
+/**
+ * Makes the local cluster's off-site backup store (scripts/e2e/backup-store.sh: a versitygw on this
+ * machine, outside the cluster) the `backupStore` of every cluster of the workspace, from what
+ * `cluster.sh env` exports: its endpoint, the cidr of its address, the test CA of its certificate,
+ * and the administrator's key in the variables named here, as an operator's environment holds it.
+ */
+export function useBackupStore(dir: string): void {
+  setOnEveryCluster(dir, "backupStore", {
+    endpoint: requireEnv("SEI_E2E_BACKUP_STORE_ENDPOINT"),
+    region: "us-east-1",
+    bucket: E2E_BACKUP_BUCKET,
+    cidr: requireEnv("SEI_E2E_BACKUP_STORE_CIDR"),
+    ca: readFileSync(requireEnv("SEI_E2E_BACKUP_STORE_CA"), "utf8"),
+    adminCredentialEnv: {
+      accessKeyId: "SEI_BACKUP_ADMIN_ACCESS_KEY_ID",
+      secretAccessKey: "SEI_BACKUP_ADMIN_SECRET_ACCESS_KEY",
+    },
+  });
 }
 
 /** The images of platform.yaml, in the order of its `images` map, and the local recipe each runs (scripts/e2e/images). */
