@@ -4,7 +4,7 @@
  * (test/support/offsite-rig.ts). The scripts of images/database/offsite run as the pods run them.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { choosePointInTime } from "../../restore/restic-points.ts";
@@ -229,5 +229,35 @@ describe("the binlog shipper", () => {
       env: rig.storeEnv,
     });
     expect(shipped.stdout).toContain(`/${file}`);
+  }, 120_000);
+
+  it("starts over from the server's first binlog when the server's history was replaced, as by a restore", async () => {
+    // A restore or a lost volume gives the server a new data directory: its binlogs begin again at .000001,
+    // and the newest copy here names a file it no longer has. RESET MASTER does the same to a running server.
+    rig.db.query("FLUSH BINARY LOGS; FLUSH BINARY LOGS;");
+    const [newest] = rig.db.query("SHOW MASTER STATUS").split("\t") as [string];
+    await until("the newest binlog copied", () => (existsSync(join(rig.dirs.binlogs, newest)) ? true : undefined));
+    rig.db.query("RESET MASTER");
+    const resetAt = Date.now();
+    insertProtocolos(9100, 9110);
+    const [file] = rig.db.query("SHOW MASTER STATUS").split("\t") as [string];
+    const row = Buffer.from("Processo nº 9105: solicitação", "latin1");
+    await until("the new history copied and shipped", () => {
+      let copy: Buffer;
+      try {
+        copy = readFileSync(join(rig.dirs.binlogs, file));
+      } catch {
+        return undefined;
+      }
+      return copy.includes(row) && rig.shippedAt() * 1000 > resetAt ? true : undefined;
+    });
+    expect(rig.shipperLog()).toMatch(
+      /the server no longer has mysql-bin\.\d{6}: .*starting over from mysql-bin\.000001/,
+    );
+    const shipped = spawnSync("restic", ["dump", "latest", join(rig.dirs.binlogs, file), "--tag", "kind=binlog"], {
+      env: rig.storeEnv,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(shipped.stdout.includes(row)).toBe(true);
   }, 120_000);
 });

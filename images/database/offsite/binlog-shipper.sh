@@ -4,11 +4,16 @@
 # A reader, `mariadb-binlog --read-from-remote-server --raw --stop-never`, copies every binlog file
 # into BINLOG_DIR as the server writes it (a commit reaches the copy in milliseconds). It exits when
 # the server restarts, so this loop starts it again from the newest file it holds (re-read whole:
-# the copy of a file the server was still writing may be short). Every SHIP_INTERVAL_SECONDS the
-# folder goes to the store with `restic backup` (deduplicated: an unchanged file costs nothing), and
-# the time of the last successful shipping is written, as Unix seconds, to STATUS_FILE: what an
-# operator or a probe reads (`cat`), beside the store's own snapshot times (`restic snapshots
-# --tag kind=binlog`). The RPO is the shipping interval plus one restic run.
+# the copy of a file the server was still writing may be short). When the server no longer has that
+# file, its history was replaced (a restore or a lost volume gave it a new data directory, whose
+# binlogs start again at .000001) or purged while the shipper was away: the copies here are shipped
+# once more, removed, and the reader starts over from the server's oldest file. Every
+# SHIP_INTERVAL_SECONDS the folder goes to the store with `restic backup` (deduplicated: an unchanged
+# file costs nothing). STATUS_FILE holds, as Unix seconds, the start of the last successful shipping
+# made while the reader was reading: every commit before it is on the store. That is what an
+# operator or a probe reads (`cat`), beside the store's own snapshot times (`restic snapshots --tag
+# kind=binlog`); while the reader cannot read, it grows old. The RPO is the shipping interval plus
+# one restic run.
 #
 # Environment: MUNICIPALITY, DB_HOST, DB_PORT, DB_USER (an account with REPLICATION SLAVE and BINLOG
 # MONITOR only), MYSQL_PWD, BINLOG_DIR (writable), STATUS_FILE, SERVER_ID (this reader's id as a
@@ -32,22 +37,28 @@ status_dir="$(dirname "$STATUS_FILE")"
 client=(--host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER")
 reader_pid=""
 
-# The newest binlog copy here, or, on a first start, the oldest file the server still has.
-first_file() {
-  local newest
-  newest="$(find "$BINLOG_DIR" -maxdepth 1 -type f -name '*.[0-9][0-9][0-9][0-9][0-9][0-9]' -printf '%f\n' | sort | tail -n 1)"
-  if [[ -n "$newest" ]]; then
-    printf '%s\n' "$newest"
+copies() { find "$BINLOG_DIR" -maxdepth 1 -type f -name '*.[0-9][0-9][0-9][0-9][0-9][0-9]' -printf '%f\n' | sort; }
+
+# Starts the reader from the newest copy here, or from the server's oldest file on a first start or
+# when the server no longer has the newest copy (its history was replaced or purged).
+start_reader() {
+  local listed newest file
+  listed="$(mariadb "${client[@]}" --batch --skip-column-names -e 'SHOW BINARY LOGS' | awk '{ print $1 }')" || listed=""
+  if [[ -z "$listed" ]]; then
+    store_log "the server lists no binary log (is it up, with log_bin on?); trying again"
     return
   fi
-  mariadb "${client[@]}" --batch --skip-column-names -e 'SHOW BINARY LOGS' | awk 'NR == 1 { print $1 }'
-}
-
-start_reader() {
-  local file
-  file="$(first_file)" || file=""
+  newest="$(copies | tail -n 1)"
+  if [[ -n "$newest" ]] && ! grep -qxF -- "$newest" <<<"$listed"; then
+    store_log "the server no longer has $newest: its binlogs were replaced (a restore, a new data directory) or purged; shipping the copies here once more, then starting over from $(head -n 1 <<<"$listed")"
+    # Removed only once on the store: the new history reuses their names.
+    ship || return 0
+    copies | while read -r old; do rm -f "${BINLOG_DIR:?}/$old"; done
+    newest=""
+  fi
+  file="${newest:-$(head -n 1 <<<"$listed")}"
   if [[ ! "$file" =~ ^[A-Za-z0-9._-]+$ ]]; then
-    store_log "the server lists no binary log (is it up, with log_bin on?); trying again"
+    store_log "the server lists no usable binary log name; trying again"
     return
   fi
   store_log "reading binlogs from $file on"
@@ -56,23 +67,31 @@ start_reader() {
   reader_pid=$!
 }
 
+# ship: the folder to the store; returns 1 when restic failed.
 ship() {
-  if store_restic backup --quiet --host "$MUNICIPALITY" --tag "municipality=$MUNICIPALITY" --tag kind=binlog \
+  local started reading=0
+  started="$(date +%s)"
+  # Only a reader that is reading makes the copies whole up to now.
+  if [[ -n "$reader_pid" ]] && kill -0 "$reader_pid" 2>/dev/null; then reading=1; fi
+  if ! store_restic backup --quiet --host "$MUNICIPALITY" --tag "municipality=$MUNICIPALITY" --tag kind=binlog \
     "$BINLOG_DIR"; then
-    date +%s >"$STATUS_FILE.new"
-    mv "$STATUS_FILE.new" "$STATUS_FILE"
-    # Shipped copies older than KEEP_LOCAL_HOURS go, never the newest (the reader writes it).
-    find "$BINLOG_DIR" -maxdepth 1 -type f -name '*.[0-9][0-9][0-9][0-9][0-9][0-9]' -mmin "+$((keep_hours * 60))" \
-      -printf '%f\n' | sort | head -n -1 | while read -r old; do rm -f "${BINLOG_DIR:?}/$old"; done
-  else
     store_log "shipping failed (above); the next try is in $interval s"
+    return 1
   fi
+  if ((reading)); then
+    printf '%s\n' "$started" >"$STATUS_FILE.new"
+    mv "$STATUS_FILE.new" "$STATUS_FILE"
+  fi
+  # Shipped copies older than KEEP_LOCAL_HOURS go, never the newest (the reader writes it).
+  find "$BINLOG_DIR" -maxdepth 1 -type f -name '*.[0-9][0-9][0-9][0-9][0-9][0-9]' -mmin "+$((keep_hours * 60))" \
+    -printf '%f\n' | sort | head -n -1 | while read -r old; do rm -f "${BINLOG_DIR:?}/$old"; done
 }
 
 stop() {
   store_log "stopping: a last shipping first"
   if [[ -n "$reader_pid" ]]; then kill -TERM "$reader_pid" 2>/dev/null || true; wait "$reader_pid" 2>/dev/null || true; fi
-  ship
+  reader_pid=""
+  ship || true
   exit 0
 }
 trap stop TERM INT
@@ -91,7 +110,7 @@ while true; do
   fi
   if ((SECONDS >= next_ship)); then
     next_ship=$((SECONDS + interval))
-    ship
+    ship || true
   fi
   # sleep in the background, so a TERM is handled at once.
   sleep 1 &
