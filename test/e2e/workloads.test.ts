@@ -469,6 +469,8 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
   });
 
   let written: Awaited<ReturnType<typeof data>>;
+  /** When step 5's restore ended: the database had a new data directory from then on. */
+  let restoredAt = 0;
 
   it("4. rows and documents survive a move up a tier, a suspension and a resume", async () => {
     const rows = await writeData(ns(main), DATA_MIB);
@@ -639,6 +641,7 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     ).toBe("0\n");
 
     const restored = await timed("restore (sei-infra restore)", () => restoreCli("--set", set, "--yes"));
+    restoredAt = Date.now();
     expect(restored.output).toContain(`restore: set ${set} restored`);
     // Progress lines from the Job while it ran, and the loading account of least privilege.
     expect(restored.output).toMatch(/ {2}restore: loading sei\.sql\.gz of set .* \(as sei_restore_load, .*\(\d+ s\)/);
@@ -822,6 +825,14 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       holder.kill("SIGKILL");
       await ended;
     }
+  });
+
+  it("8b. off-site: the binlog shipper followed the server through step 5's restore (a new data directory, binlogs from .000001 again) and has shipped while reading it since", async () => {
+    expect(restoredAt).toBeGreaterThan(0);
+    const log = await kubectl(["-n", ns(main), "logs", "deploy/sei-binlog-shipper"]);
+    expect(log).toMatch(/the server no longer has mysql-bin\.\d{6}: .*starting over from mysql-bin\.\d{6}/);
+    const status = await exec(ns(main), "deploy/sei-binlog-shipper", ["cat", "/tmp/binlog-last-shipped"]);
+    expect(Number(status.output.trim()) * 1000).toBeGreaterThan(restoredAt);
   });
 });
 
