@@ -156,6 +156,21 @@ describe("the Containerfiles build what the contract says", () => {
     }
   });
 
+  it("the local cluster's MariaDB image (scripts/e2e/images/mariadb) installs the database image's own files where its Containerfile copies them, with restic", () => {
+    const recipe = readFileSync("scripts/e2e/images/mariadb/recipe.sh", "utf8");
+    const copies = instructions("database")
+      .filter((i) => i.keyword === "COPY" && !i.args.startsWith("--from"))
+      .map((i) => i.args.split(" ") as [string, string]);
+    expect(copies.map(([source]) => source).sort()).toEqual(["binlog.cnf", "offsite/"]);
+    for (const [source, target] of copies) {
+      const from = source.endsWith("/") ? `"$DATABASE_IMAGE"/${source}*` : `"$DATABASE_IMAGE/${source}"`;
+      expect(recipe).toContain(`${from} "$ROOTFS"${target}`);
+    }
+    expect(recipe).toMatch(/^DATABASE_IMAGE=.*images\/database" && pwd\)"$/m);
+    expect(instructions("database").some((i) => i.keyword === "COPY" && i.args.includes("/usr/bin/restic"))).toBe(true);
+    expect(recipe).toMatch(/^DEBIAN_PACKAGES=\(.*\brestic\b.*\)$/m);
+  });
+
   it("passes hadolint", () => {
     const hadolint = execFileSync("bash", ["scripts/tools/hadolint.sh"], { encoding: "utf8" }).trim();
     const files = readdirSync("images")
