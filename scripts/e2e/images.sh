@@ -189,8 +189,12 @@ build_one() {
     tar --create --file "$out.tmp" --directory "$oci" --sort=name --mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 --numeric-owner .
     mv "$work/packages" "${out%.oci.tar}.packages"
     mv "$out.tmp" "$out"
-    # Older builds of this image are dead weight.
-    find "$(dirname "$out")" -maxdepth 1 -type f ! -name "$(basename "$out")" ! -name "$(basename "${out%.oci.tar}.packages")" -delete
+    # Older builds of this image are dead weight, except the one before: two checkouts of one cache whose
+    # recipes differ (a branch that changes an image, and main) would otherwise delete each other's build
+    # and rebuild it on every run.
+    local old
+    find "$(dirname "$out")" -maxdepth 1 -type f -name '*.oci.tar' ! -name "$(basename "$out")" -printf '%T@ %p\n' |
+      sort -rn | tail -n +2 | cut -d' ' -f2- | while read -r old; do rm -f "$old" "${old%.oci.tar}.packages"; done
   )
   rm -rf "$work"
   trap - EXIT
