@@ -13,12 +13,22 @@
  *
  * Every step is idempotent: a second run changes nothing but the policy, to the
  * same document. A repository that exists under another key is refused, never
- * re-created.
+ * re-created. Steps 1 (versioning) to 4 run under the bucket's provision lock
+ * (backups/provision-lock.ts), so runs that start at once, for one
+ * municipality or several, follow each other.
  */
 import type { BackupStorePlan } from "../core/plan.ts";
 import { bucketPolicy } from "./bucket-policy.ts";
+import { LOCK_TIMING, withBucketLock, type LockTiming } from "./provision-lock.ts";
 import { restic, type ResticRun } from "./restic.ts";
-import { expectStatus, storeRequest, StoreError, type StoreCredential, type StoreTarget } from "./store-client.ts";
+import {
+  errorText,
+  expectStatus,
+  storeRequest,
+  StoreError,
+  type StoreCredential,
+  type StoreTarget,
+} from "./store-client.ts";
 
 export interface ProvisionInput {
   /** The municipality's store, from its plan. */
@@ -30,6 +40,8 @@ export interface ProvisionInput {
   readonly tenant: { readonly secretAccessKey: string; readonly repositoryPassword: string };
   readonly onLine: (line: string) => void;
   readonly resticProgram?: string;
+  /** How long a run waits for another's lock, and when a lock is a dead run's. @default LOCK_TIMING */
+  readonly lockTiming?: LockTiming;
 }
 
 export class ProvisionError extends Error {}
@@ -37,23 +49,27 @@ export class ProvisionError extends Error {}
 export async function provision(input: ProvisionInput): Promise<void> {
   const { store, admin, onLine } = input;
   const target: StoreTarget = { endpoint: store.endpoint, region: store.region, ca: store.ca };
+  // The lock lives in the bucket: making it is the one step outside the lock, and it is atomic on the store.
   await ensureBucket(target, admin, store.bucket, onLine);
-  await ensureVersioning(target, admin, store.bucket, onLine);
-  await ensureUser(target, admin, store.user, input.tenant.secretAccessKey, onLine);
-  // A store refuses a policy naming a user it does not have: the municipalities not provisioned yet wait for theirs.
-  const users = await existingUsers(target, admin);
-  const policy = bucketPolicy(
-    store.bucket,
-    input.fleetStores.filter((s) => users.has(s.user)),
-  );
-  await expectStatus(
-    target,
-    admin,
-    { method: "PUT", path: `/${store.bucket}?policy`, body: JSON.stringify(policy.document) },
-    `writing the policy of bucket ${store.bucket}`,
-  );
-  onLine(`bucket ${store.bucket}: policy for ${policy.municipalities} municipalities written`);
-  await ensureRepository(input, target);
+  const lock = { target, admin, bucket: store.bucket, timing: input.lockTiming ?? LOCK_TIMING, onLine };
+  await withBucketLock(lock, async () => {
+    await ensureVersioning(target, admin, store.bucket, onLine);
+    await ensureUser(target, admin, store.user, input.tenant.secretAccessKey, onLine);
+    // A store refuses a policy naming a user it does not have: the municipalities not provisioned yet wait for theirs.
+    const users = await existingUsers(target, admin);
+    const policy = bucketPolicy(
+      store.bucket,
+      input.fleetStores.filter((s) => users.has(s.user)),
+    );
+    await expectStatus(
+      target,
+      admin,
+      { method: "PUT", path: `/${store.bucket}?policy`, body: JSON.stringify(policy.document) },
+      `writing the policy of bucket ${store.bucket}`,
+    );
+    onLine(`bucket ${store.bucket}: policy for ${policy.municipalities} municipalities written`);
+    await ensureRepository(input, target);
+  });
 }
 
 async function ensureBucket(target: StoreTarget, admin: StoreCredential, bucket: string, onLine: Line) {
@@ -63,7 +79,14 @@ async function ensureBucket(target: StoreTarget, admin: StoreCredential, bucket:
     throw new ProvisionError(
       `bucket ${bucket}: the store answered ${head.status} to the administrator's key; check the key and platform.yaml backupStore`,
     );
-  await expectStatus(target, admin, { method: "PUT", path: `/${bucket}` }, `creating bucket ${bucket}`);
+  const created = await storeRequest(target, admin, { method: "PUT", path: `/${bucket}` });
+  // Another run made it between the two calls: the store says so, and it is ours all the same.
+  if (created.status === 409 && created.body.includes("BucketAlreadyOwnedByYou")) return;
+  if (created.status !== 200)
+    throw new StoreError(
+      `creating bucket ${bucket}: the store answered ${created.status} ${errorText(created.body)}`,
+      created,
+    );
   onLine(`bucket ${bucket}: created`);
 }
 

@@ -24,6 +24,8 @@ export interface StoreTarget {
 export interface StoreResponse {
   readonly status: number;
   readonly body: string;
+  /** The answer's headers, names in lower case (an object's ETag and Last-Modified, the store's Date). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface StoreRequest {
@@ -80,7 +82,9 @@ export async function storeRequest(
           }
           chunks.push(chunk);
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }),
+        );
         res.on("error", reject);
       },
     );

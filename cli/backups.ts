@@ -14,6 +14,7 @@ import type { Command } from "commander";
 import { printable } from "../core/printable.ts";
 import { SecretProblem, tenantKeys } from "../backups/namespace-secret.ts";
 import { provision, ProvisionError } from "../backups/provision.ts";
+import { LockError } from "../backups/provision-lock.ts";
 import { prune, PruneError } from "../backups/prune.ts";
 import { StoreError } from "../backups/store-client.ts";
 import { kubectlFor, KubectlError } from "../restore/kubectl.ts";
@@ -132,6 +133,7 @@ function guarded(command: string, io: Io, work: () => Promise<void>): Promise<nu
         error instanceof SecretProblem ||
         error instanceof StoreError ||
         error instanceof ProvisionError ||
+        error instanceof LockError ||
         error instanceof PruneError
       ) {
         io.stderr(usageLine(command, error.message));

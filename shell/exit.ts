@@ -76,7 +76,7 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
   "backups provision": {
     [EXIT.ok]: "the bucket, the user, the bucket policy and the repository are in place (a second run changes nothing)",
     [EXIT.failed]:
-      "refused or failed: an invalid file, the namespace's Secret missing or not the stack's, the store refused a call, or the repository exists under another key",
+      "refused or failed: an invalid file, the namespace's Secret missing or not the stack's, the store refused a call, the repository exists under another key, or another run held the bucket's provision lock too long",
     [EXIT.usage]: `${USAGE} (also: no such municipality, a cluster without a backup store, the administrator's key not in the environment)`,
   },
   "backups prune": {
