@@ -414,6 +414,11 @@ export interface InstancePlan {
   readonly backup: BackupPlan | null;
   /** Null where the cluster has no backup store (platform.yaml clusters[].backupStore); else in every phase. */
   readonly backupStore: BackupStorePlan | null;
+  /**
+   * The backup claim the stack removes from its state without deleting it, its sets moved into the
+   * store (spec.legacyBackupVolume: "migrated", docs/backups.md "Existing backup claims"); else null.
+   */
+  readonly migratedBackupClaim: string | null;
   /** Null once decommissioned: the release goes, the data stays. */
   readonly release: ReleasePlan | null;
   readonly waitForWorkloads: boolean;

@@ -22,6 +22,7 @@ import type { InstancePlan, VolumePlan } from "../core/plan.ts";
 import { BackupStoreSecret } from "../constructs/backup-store-secret.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { DataVolume } from "../constructs/data-volume.ts";
+import { ForgottenClaim } from "../constructs/forgotten-claim.ts";
 import { CopiedSecret } from "../constructs/copied-secret.ts";
 import { Database } from "../constructs/database.ts";
 import { OffsiteBackup } from "../constructs/offsite-backup.ts";
@@ -108,6 +109,8 @@ export class MunicipalityStack extends TerraformStack {
     // Null once the cluster has a backup store, but for an instance that had its claim before
     // (spec.legacyBackupVolume): the plan never drops an existing claim, new instances get none.
     const backupVolume = volumes.backup && volume("BackupVolume", volumes.backup);
+    // Its sets moved into the store (backups migrate-claim): the same address leaves the state, the claim stays.
+    if (plan.migratedBackupClaim) new ForgottenClaim(this, "BackupVolume");
     // SEI's shared temp folder is scratch, yet keeps prevent_destroy like the data volumes: a plan that
     // replaced it (a shrink, another class) would delete a claim the running app pods mount, and the
     // apply would hang on its pvc-protection finalizer half-way; refused up front instead, like the others.

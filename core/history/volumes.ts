@@ -15,7 +15,8 @@ export type Volumes = VolumesPlan;
 /**
  * One diagnostic per volume of `now` smaller than it `was` (the same municipality's volumes, resolved at two
  * revisions), and an error for a claim that would go: a backup claim dropped because the cluster got a backup
- * store (docs/backups.md, "Existing backup claims"); prevent_destroy would refuse that plan anyway.
+ * store (docs/backups.md, "Existing backup claims"); prevent_destroy would refuse that plan anyway. A claim
+ * marked "migrated" goes from the state only (a `removed` block), so that is no error.
  */
 export function shrinkingVolumes(
   now: Member,
@@ -28,6 +29,8 @@ export function shrinkingVolumes(
     const before = was[kind];
     const after = is[kind];
     if (!before) return [];
+    // Its sets are in the store (backups migrate-claim): the stack forgets the claim and the volume stays.
+    if (!after && now.municipality.spec.legacyBackupVolume === "migrated") return [];
     if (!after)
       return [
         fileDiagnostic(

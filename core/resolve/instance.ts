@@ -35,7 +35,7 @@ import { limitRangeFor, quotaFor } from "./quota.ts";
 import { passwordRotationOf } from "./rotation.ts";
 import { releaseOf } from "./release.ts";
 import { stateBackendOf, stateEncryptionOf } from "./state-backend.ts";
-import { presentVolumes, volumesOf } from "./volumes.ts";
+import { migratedBackupClaim, presentVolumes, volumesOf } from "./volumes.ts";
 import { componentResources, workloadsOf } from "./workloads.ts";
 
 export interface PlanInput {
@@ -105,6 +105,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     passwordRotation,
     backup,
     backupStore,
+    migratedBackupClaim: migratedBackupClaim(municipality, platform),
     release: releaseOf({
       municipality,
       tier,

@@ -26,7 +26,7 @@ export function volumesOf(municipality: Municipality, tier: Tier, platform: Plat
       "ReadWriteOnce",
     ),
     backup: hasBackupClaim(municipality, platform)
-      ? volume("backup", "sei-backups", backupStorage, storageClasses.readWriteOnce, "ReadWriteOnce")
+      ? volume("backup", BACKUP_CLAIM, backupStorage, storageClasses.readWriteOnce, "ReadWriteOnce")
       : null,
     // SEI's /opt/sei/temp: an upload is written there by one request and read by a later one, which
     // may reach another app replica, so every replica and the scheduler (which empties it) share it.
@@ -34,6 +34,9 @@ export function volumesOf(municipality: Municipality, tier: Tier, platform: Plat
     temp: volume("temp", "sei-temp", t.temp.storage, storageClasses.readWriteMany, "ReadWriteMany"),
   };
 }
+
+/** The nightly sets' claim of an instance without a backup store (docs/backups.md, "Existing backup claims"). */
+export const BACKUP_CLAIM = "sei-backups";
 
 /** The volumes an instance has: every kind but a backup claim it does not have. */
 export function presentVolumes(volumes: VolumesPlan): VolumePlan[] {
@@ -51,6 +54,17 @@ export function hasBackupClaim(municipality: Municipality, platform: Platform): 
   const clusterName = municipality.spec.cluster ?? p.defaultCluster;
   const store = p.clusters.find((c) => c.name === clusterName)?.backupStore;
   return !store || municipality.spec.legacyBackupVolume === true;
+}
+
+/**
+ * The backup claim whose sets `sei-infra backups migrate-claim` moved into the store
+ * (spec.legacyBackupVolume: "migrated"), which the stack removes from its state without
+ * deleting it; null otherwise. On a cluster without a store the mark is rule
+ * legacy-backup-volume's error, and the claim stays.
+ */
+export function migratedBackupClaim(municipality: Municipality, platform: Platform): string | null {
+  const migrated = municipality.spec.legacyBackupVolume === "migrated";
+  return migrated && !hasBackupClaim(municipality, platform) ? BACKUP_CLAIM : null;
 }
 
 /**

@@ -123,10 +123,13 @@ export const municipalitySchema = z.strictObject({
       itLead: person,
     }),
     overrides: overridesSchema.optional(),
-    legacyBackupVolume: z.boolean().optional().meta({
-      description:
-        'true keeps the backup claim (sei-backups) of an instance deployed before its cluster had a backup store; instances without it get none once the store is configured (docs/backups.md, "Existing backup claims")',
-    }),
+    legacyBackupVolume: z
+      .union([z.boolean(), z.literal("migrated")], { message: 'must be true, false or "migrated"' })
+      .optional()
+      .meta({
+        description:
+          'true keeps the backup claim (sei-backups) of an instance deployed before its cluster had a backup store; instances without it get none once the store is configured. "migrated", written by `sei-infra backups migrate-claim` once the claim\'s sets are in the store, removes the claim from the stack\'s state and leaves the volume (docs/backups.md, "Existing backup claims")',
+      }),
     rotation: rotationSchema
       .optional()
       .meta({ description: "Credentials rotated since the first deploy: a generation per kind, 0 when absent" }),

@@ -156,6 +156,36 @@ describe("existing backup claims", () => {
     const marked = `${TIRADENTES.trimEnd()}\n  legacyBackupVolume: true\n`;
     expect(compare(PLATFORM, withStore(), marked)).toEqual([]);
   });
+
+  it("lets a migrated claim go from the plan: the stack forgets it, the volume stays", () => {
+    const kept = `${TIRADENTES.trimEnd()}\n  legacyBackupVolume: true\n`;
+    const migrated = `${TIRADENTES.trimEnd()}\n  legacyBackupVolume: migrated\n`;
+    const loaded = loadFleet({
+      source: overlay(repo, { "platform.yaml": withStore(), "m/tiradentes.yaml": migrated }),
+      base: overlay(repo, { "platform.yaml": withStore(), "m/tiradentes.yaml": kept }),
+      municipalitiesDir: "m",
+    });
+    expect(lines(loaded.diagnostics)).toEqual([]);
+    const [tiradentes] = loaded.municipalities;
+    const plan = planInstance({
+      municipality: tiradentes!.municipality,
+      tier: loaded.tiers.get(tiradentes!.municipality.spec.tier)!,
+      platform: loaded.platform!,
+      sourceFile: tiradentes!.file,
+    });
+    expect(plan.volumes.backup).toBeNull();
+    expect(plan.migratedBackupClaim).toBe("sei-backups");
+    expect(planWith(withStore(), true).migratedBackupClaim).toBeNull();
+  });
+
+  it("refuses any other word than true, false or migrated, at the line", () => {
+    const typo = `${TIRADENTES.trimEnd()}\n  legacyBackupVolume: migrate\n`;
+    expect(compare(withStore(), withStore(), typo)).toEqual([
+      expect.stringMatching(
+        /^error m\/tiradentes\.yaml:\d+:\d+ spec\.legacyBackupVolume: must be true, false or "migrated"/,
+      ),
+    ]);
+  });
 });
 
 it("keeps the platform file's example store commented out", () => {
