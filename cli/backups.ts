@@ -11,6 +11,7 @@
  * shell/exit.ts, EXIT_MEANINGS["backups provision"] and ["backups prune"].
  */
 import type { Command } from "commander";
+import type { BackupStorePlan, InstancePlan } from "../core/plan.ts";
 import { printable } from "../core/printable.ts";
 import { SecretProblem, tenantKeys } from "../backups/namespace-secret.ts";
 import { provision, ProvisionError } from "../backups/provision.ts";
@@ -44,11 +45,21 @@ const provisionCommand: CommandSpec<ProvisionArgs> = {
   run: runProvision,
 };
 
-const pruneCommand: CommandSpec<ProvisionArgs> = {
+export interface PruneArgs {
+  readonly name?: string;
+  readonly all?: boolean;
+  readonly municipalities?: string;
+}
+
+const pruneCommand: CommandSpec<PruneArgs> = {
   name: "prune",
   description:
-    "forget and prune the snapshots the municipality's tier no longer keeps, with the administrator's key (docs/backups.md)",
-  define: nameAndFolder,
+    "forget and prune the snapshots the municipality's tier no longer keeps (--all: every production instance with off-site backups, as fleet emit schedules it), with the administrator's key (docs/backups.md)",
+  define: (command) =>
+    command
+      .argument("[name]", "the municipality (its file name without .yaml)")
+      .option("--all", "every production instance whose cluster has a backup store")
+      .option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP),
   run: runPrune,
 };
 
@@ -58,10 +69,9 @@ export const backups: CommandSpec = {
   subcommands: [provisionCommand, pruneCommand],
 };
 
-/** The municipality's plan, store and keys: everything both subcommands check before they touch the store. */
-async function storeAccess(args: ProvisionArgs, io: Io, command: string) {
+/** The fleet, valid and planned: every file, since the bucket's policy names every municipality on it. */
+function openPlans(args: { readonly municipalities?: string }, io: Io, command: string) {
   const project = findProject(io.cwd);
-  // Every file: the bucket's policy names every municipality on it.
   const opened = openFleet({
     project,
     municipalitiesDir: municipalitiesFolder(project, args.municipalities),
@@ -69,25 +79,39 @@ async function storeAccess(args: ProvisionArgs, io: Io, command: string) {
     stop: [`sei-infra ${command}:`, "nothing was changed in the store (the bucket policy names every municipality)"],
   });
   if (!opened) throw new Refused();
-  const [plan] = namedPlans(opened.plans, [args.name], { flag: "", stacks: false }, opened.phaseOf);
-  const store = plan!.backupStore;
-  if (!store)
-    throw new UsageError(
-      `cluster ${plan!.cluster.name} of ${args.name} has no backupStore in platform.yaml: its backups stay on the backup claim`,
-    );
+  return opened;
+}
+
+/** The store's administrator key, from the variables platform.yaml names. */
+function adminKey(store: BackupStorePlan, io: Io) {
   const accessKeyId = io.env[store.adminCredentialEnv.accessKeyId];
   const secretAccessKey = io.env[store.adminCredentialEnv.secretAccessKey];
   if (!accessKeyId || !secretAccessKey)
     throw new UsageError(
       `the store administrator's key is read from ${store.adminCredentialEnv.accessKeyId} and ${store.adminCredentialEnv.secretAccessKey} (platform.yaml backupStore.adminCredentialEnv): set both`,
     );
-  const tenant = await tenantKeys(kubectlFor(plan!.cluster, io.env), plan!.namespace.name, store);
+  return { accessKeyId, secretAccessKey };
+}
+
+/** A municipality's store and keys: everything a subcommand checks before it touches the store. */
+async function accessOf(plan: InstancePlan, io: Io) {
+  const store = plan.backupStore;
+  if (!store)
+    throw new UsageError(
+      `cluster ${plan.cluster.name} of ${plan.municipality.name} has no backupStore in platform.yaml: its backups stay on the backup claim`,
+    );
+  const admin = adminKey(store, io);
+  const tenant = await tenantKeys(kubectlFor(plan.cluster, io.env), plan.namespace.name, store);
+  return { store, admin, tenant, ...(io.env.RESTIC ? { resticProgram: io.env.RESTIC } : {}) };
+}
+
+/** The named municipality's plan, store and keys, and the stores of the fleet. */
+async function storeAccess(args: ProvisionArgs, io: Io, command: string) {
+  const opened = openPlans(args, io, command);
+  const [plan] = namedPlans(opened.plans, [args.name], { flag: "", stacks: false }, opened.phaseOf);
   return {
-    store,
+    ...(await accessOf(plan!, io)),
     fleetStores: opened.plans.flatMap((p) => (p.backupStore ? [p.backupStore] : [])),
-    admin: { accessKeyId, secretAccessKey },
-    tenant,
-    ...(io.env.RESTIC ? { resticProgram: io.env.RESTIC } : {}),
   };
 }
 
@@ -107,16 +131,36 @@ export function runProvision(args: ProvisionArgs, io: Io): Promise<number> {
   });
 }
 
-export function runPrune(args: ProvisionArgs, io: Io): Promise<number> {
+export function runPrune(args: PruneArgs, io: Io): Promise<number> {
   return guarded("backups prune", io, async () => {
-    const access = await storeAccess(args, io, "backups prune");
-    await prune({
-      store: access.store,
-      admin: access.admin,
-      repositoryPassword: access.tenant.repositoryPassword,
-      onLine: (line) => io.stdout(`backups prune ${args.name}: ${printable(line)}\n`),
-      ...(access.resticProgram ? { resticProgram: access.resticProgram } : {}),
-    });
+    if ((args.name === undefined) === (args.all !== true))
+      throw new UsageError("name one municipality, or give --all (every production instance with off-site backups)");
+    if (args.name !== undefined)
+      return pruneOne(await storeAccess({ ...args, name: args.name }, io, "backups prune"), args.name, io);
+    // --all: the instances whose backups go to a store, which are the ones provisioned and backed up every night.
+    const plans = openPlans(args, io, "backups prune").plans.filter((p) => p.backup?.offsite);
+    if (plans.length === 0) io.stdout("backups prune: no production instance has off-site backups; nothing to prune\n");
+    // Each on its own: one unreachable namespace or failed repository does not keep the others from their retention.
+    const failed: string[] = [];
+    for (const plan of plans)
+      try {
+        await pruneOne(await accessOf(plan, io), plan.municipality.name, io);
+      } catch (error) {
+        if (!isExpected(error)) throw error;
+        io.stderr(usageLine(`backups prune ${plan.municipality.name}`, error.message));
+        failed.push(plan.municipality.name);
+      }
+    if (failed.length > 0) throw new PruneError(`${failed.length} of ${plans.length} failed: ${failed.join(", ")}`);
+  });
+}
+
+async function pruneOne(access: Awaited<ReturnType<typeof accessOf>>, name: string, io: Io): Promise<void> {
+  await prune({
+    store: access.store,
+    admin: access.admin,
+    repositoryPassword: access.tenant.repositoryPassword,
+    onLine: (line) => io.stdout(`backups prune ${name}: ${printable(line)}\n`),
+    ...(access.resticProgram ? { resticProgram: access.resticProgram } : {}),
   });
 }
 
@@ -128,18 +172,23 @@ function guarded(command: string, io: Io, work: () => Promise<void>): Promise<nu
       return EXIT.ok;
     } catch (error) {
       if (error instanceof Refused) return EXIT.failed;
-      if (
-        error instanceof KubectlError ||
-        error instanceof SecretProblem ||
-        error instanceof StoreError ||
-        error instanceof ProvisionError ||
-        error instanceof LockError ||
-        error instanceof PruneError
-      ) {
+      if (isExpected(error)) {
         io.stderr(usageLine(command, error.message));
         return EXIT.failed;
       }
       throw error;
     }
   });
+}
+
+/** The failures a subcommand reports as one line and exit 1: the store, the Secret, kubectl, restic. */
+function isExpected(error: unknown): error is Error {
+  return (
+    error instanceof KubectlError ||
+    error instanceof SecretProblem ||
+    error instanceof StoreError ||
+    error instanceof ProvisionError ||
+    error instanceof LockError ||
+    error instanceof PruneError
+  );
 }

@@ -178,6 +178,7 @@ interface EmitArgs extends SelectArgs {
   readonly envSecret?: string;
   readonly reportsClaim?: string;
   readonly driftSchedule?: string;
+  readonly pruneSchedule?: string;
   readonly check: boolean;
 }
 
@@ -202,6 +203,10 @@ const emit: CommandSpec<EmitArgs> = {
       .option("--env-secret <name>", "k8s-job: Secret whose keys become the pods' environment")
       .option("--reports-claim <name>", "k8s-job: ReadWriteMany claim for reports and logs")
       .option("--drift-schedule <cron>", "when the scheduled fleet drift runs (cron, UTC; default 17 3 * * *)")
+      .option(
+        "--prune-schedule <cron>",
+        "when the scheduled prune of the off-site backups runs, where a cluster has a backup store (cron, UTC; default 47 5 * * *)",
+      )
       .option("--check", "write nothing; exit 1 when the pipeline in --output is stale (for CI)", false),
   run: (args, io) =>
     fleetEmit(

@@ -80,10 +80,11 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
     [EXIT.usage]: `${USAGE} (also: no such municipality, a cluster without a backup store, the administrator's key not in the environment)`,
   },
   "backups prune": {
-    [EXIT.ok]: "the snapshots the tier no longer keeps are forgotten and their data pruned",
+    [EXIT.ok]:
+      "the snapshots the tier no longer keeps are forgotten and their data pruned (with --all: in every production instance with off-site backups, or there is none)",
     [EXIT.failed]:
-      "refused or failed: an invalid file, the namespace's Secret missing or not the stack's, restic failed",
-    [EXIT.usage]: `${USAGE} (also: no such municipality, a cluster without a backup store, the administrator's key not in the environment)`,
+      "refused or failed: an invalid file, the namespace's Secret missing or not the stack's, restic failed (with --all: for any instance; the others were pruned)",
+    [EXIT.usage]: `${USAGE} (also: no such municipality, both or neither of a name and --all, a cluster without a backup store, the administrator's key not in the environment)`,
   },
   restore: {
     [EXIT.ok]: "restored (or, with --list or --dry-run, every check passed)",

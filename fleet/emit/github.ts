@@ -188,12 +188,16 @@ export function emitGithubSchedule(options: EmitOptions, runsOn = "ubuntu-latest
       ...(options.image ? { container: options.image } : {}),
       steps: [
         ...stackSetup(options),
-        { name: `fleet ${task.id}`, ...secretEnv(options), run: task.command },
-        {
-          if: "${{ always() }}",
-          uses: "actions/upload-artifact@v4",
-          with: { name: `fleet-${task.id}`, path: `${task.outputs.join("\n")}\n`, "if-no-files-found": "ignore" },
-        },
+        { name: `fleet ${task.id}`, ...secretEnv(options, task.secrets), run: task.command },
+        ...(task.outputs.length > 0
+          ? [
+              {
+                if: "${{ always() }}",
+                uses: "actions/upload-artifact@v4",
+                with: { name: `fleet-${task.id}`, path: `${task.outputs.join("\n")}\n`, "if-no-files-found": "ignore" },
+              },
+            ]
+          : []),
       ],
     };
   }
@@ -228,10 +232,12 @@ function engineSetup(options: EmitOptions): object[] {
  * the secret platform.yaml names) and the state passphrases (from secrets of
  * their own names, upper case as GitHub shows secret names).
  */
-function secretEnv(options: EmitOptions): { env?: Record<string, string> } {
+function secretEnv(options: EmitOptions, more: readonly string[] = []): { env?: Record<string, string> } {
   const env: Record<string, string> = {
     ...(options.pgConnectionEnv ? { PG_CONN_STR: `\${{ secrets.${options.pgConnectionEnv} }}` } : {}),
-    ...Object.fromEntries((options.passphraseEnv ?? []).map((name) => [name, `\${{ secrets.${name.toUpperCase()} }}`])),
+    ...Object.fromEntries(
+      [...(options.passphraseEnv ?? []), ...more].map((name) => [name, `\${{ secrets.${name.toUpperCase()} }}`]),
+    ),
   };
   return Object.keys(env).length > 0 ? { env } : {};
 }

@@ -121,7 +121,9 @@ export function emitGitlabSchedule(options: EmitOptions): string {
       ...(options.image ? { image: options.image } : {}),
       before_script: [...options.setup],
       script: [task.command],
-      artifacts: { when: "always", expire_in: "30 days", paths: [...task.outputs] },
+      ...(task.outputs.length > 0
+        ? { artifacts: { when: "always", expire_in: "30 days", paths: [...task.outputs] } }
+        : {}),
     };
   }
   const schedules = tasks.map((t) => `#   SEI_FLEET_TASK=${t.id}  cron "${t.cron}" (UTC): ${t.description}`).join("\n");

@@ -19,6 +19,7 @@ import { canaryChoice, droppedWaves, failuresAllowed, parseFailureBudget, parseW
 import { GITHUB_FILE, GITHUB_SCHEDULE_FILE, emitGithub, emitGithubSchedule } from "./github.ts";
 import { GITLAB_FILE, GITLAB_SCHEDULE_FILE, emitGitlab, emitGitlabSchedule } from "./gitlab.ts";
 import type { EmitOptions } from "./jobs.ts";
+import type { Platform } from "../../core/schema/platform.ts";
 import { checkEmitOptions, outputFolder } from "./options.ts";
 import { pinnedTofuVersion } from "./tofu-version.ts";
 import { K8S_DEFAULTS, emitK8sJobs, type K8sJobOptions } from "./k8s-job.ts";
@@ -30,6 +31,8 @@ export const PLAN_FILE = "fleet-plan.json";
 export const DEFAULT_SETUP = "npm ci --no-audit --no-fund";
 /** Nightly at 03:17 UTC (00:17 in Minas Gerais): off the hour, when nobody works in SEI. */
 export const DEFAULT_DRIFT_SCHEDULE = "17 3 * * *";
+/** Daily at 05:47 UTC (02:47 in Minas Gerais): after the nightly backups, before anyone works in SEI. */
+export const DEFAULT_PRUNE_SCHEDULE = "47 5 * * *";
 
 export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions> {
   readonly engine: CiEngine;
@@ -46,6 +49,8 @@ export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions
   readonly runsOn?: string;
   /** When the scheduled drift check runs (cron, UTC). @default DEFAULT_DRIFT_SCHEDULE */
   readonly driftSchedule?: string;
+  /** When the scheduled prune of the off-site backups runs (cron, UTC), where a cluster has a store. @default DEFAULT_PRUNE_SCHEDULE */
+  readonly pruneSchedule?: string;
   /** Write nothing; exit 1 when the files in --output differ from what would be written (CI: the committed pipeline is stale). */
   readonly check?: boolean;
 }
@@ -91,6 +96,7 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
       planFile,
       setup: options.setup && options.setup.length > 0 ? options.setup : [DEFAULT_SETUP],
       driftSchedule: options.driftSchedule ?? DEFAULT_DRIFT_SCHEDULE,
+      ...pruneTask(loaded.platform, options.pruneSchedule),
       ...(options.image ? { image: options.image } : {}),
       ...(backend.type === "pg" ? { pgConnectionEnv: backend.connectionStringEnv } : {}),
       ...(encryption ? { passphraseEnv: passphraseVariables(encryption) } : {}),
@@ -119,6 +125,16 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
     );
     return EXIT.ok;
   });
+}
+
+/** The scheduled prune where a cluster has a backup store, with the variables of every store's administrator key. */
+function pruneTask(platform: Platform, schedule = DEFAULT_PRUNE_SCHEDULE): Pick<EmitOptions, "prune"> {
+  const stores = platform.spec.clusters.flatMap((c) => (c.backupStore ? [c.backupStore] : []));
+  if (stores.length === 0) return {};
+  const adminEnv = [
+    ...new Set(stores.flatMap((s) => [s.adminCredentialEnv.accessKeyId, s.adminCredentialEnv.secretAccessKey])),
+  ];
+  return { prune: { schedule, adminEnv } };
 }
 
 /**

@@ -31,6 +31,11 @@ export interface EmitOptions {
   readonly tofuVersion?: string;
   /** When the scheduled drift check runs (cron, UTC). */
   readonly driftSchedule: string;
+  /**
+   * The scheduled prune of the off-site backups (`backups prune --all`), only where a cluster of
+   * platform.yaml has a backup store: its cron, and the variables of the store administrator's key.
+   */
+  readonly prune?: { readonly schedule: string; readonly adminEnv: readonly string[] };
 }
 
 /** Where jobs leave their reports and logs (relative to the repository root). */
@@ -78,7 +83,8 @@ export function applyCommand(
  * A task the pipeline runs on a schedule rather than on a change: the one
  * shape every emitter renders (GitLab: a job for pipeline schedules, selected
  * by $CI_PIPELINE_SOURCE and SEI_FLEET_TASK; GitHub: `on: schedule`; k8s: a
- * CronJob). Drift is the first; restore drills are meant to be the next.
+ * CronJob). Drift, and the prune of the off-site backups where there is a store;
+ * restore drills are meant to be the next.
  */
 export interface ScheduledTask {
   /** Name of the task: the job, the CronJob (sei-fleet-<id>) and the value of SEI_FLEET_TASK. */
@@ -88,8 +94,10 @@ export interface ScheduledTask {
   readonly cron: string;
   /** The command, run at the repository root; it writes `outputs`. */
   readonly command: string;
-  /** Files the task leaves for people to read (artifacts; under the reports claim for k8s). */
+  /** Files the task leaves for people to read (artifacts; under the reports claim for k8s); none for some. */
   readonly outputs: readonly string[];
+  /** Environment variables the task needs from the CI engine's secrets, beyond every job's. */
+  readonly secrets: readonly string[];
 }
 
 /** The scheduled tasks; their files go under `outDir` (the repository root in CI, the reports claim for k8s). */
@@ -103,7 +111,21 @@ export function scheduledTasks(options: EmitOptions, outDir = ""): ScheduledTask
       cron: options.driftSchedule,
       command: `${SEI_INFRA} fleet drift ${onlyStacks(options)} --concurrency ${options.concurrency} --logs ${out(LOGS_DIR)} --report ${drift[0]} --summary ${drift[1]} --junit ${drift[2]}`,
       outputs: [...drift, `${out(LOGS_DIR)}/`],
+      secrets: [],
     },
+    ...(options.prune
+      ? [
+          {
+            id: "prune",
+            description:
+              "applies each tier's retention to the off-site backups of every production instance (backups prune --all)",
+            cron: options.prune.schedule,
+            command: `${SEI_INFRA} backups prune --all`,
+            outputs: [],
+            secrets: options.prune.adminEnv,
+          },
+        ]
+      : []),
   ];
 }
 

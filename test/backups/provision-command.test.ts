@@ -120,6 +120,37 @@ describe("sei-infra backups provision", () => {
     );
   }, 120_000);
 
+  it("prunes every production instance with off-site backups with --all, as fleet emit schedules it", () => {
+    const cwd = project(storeLines());
+    const env = { ...adminEnv(), KUBECTL: kubectlAnswering(THE_STACKS) };
+    const run = seiInfra(["backups", "prune", "--all"], { cwd, env });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^backups prune tiradentes: repository .*: 0 left\n$/);
+    // A name and --all, or neither: which one was meant is unclear.
+    for (const args of [["tiradentes", "--all"], []]) {
+      const unclear = seiInfra(["backups", "prune", ...args], { cwd, env });
+      expect(unclear.status).toBe(2);
+      expect(unclear.stderr).toMatch(/name one municipality, or give --all/);
+    }
+    // On a fleet without a store there is nothing to prune, and no key is needed.
+    const none = seiInfra(["backups", "prune", "--all"], { cwd: project([]), env: {} });
+    expect(none.status).toBe(0);
+    expect(none.stdout).toBe("backups prune: no production instance has off-site backups; nothing to prune\n");
+  }, 120_000);
+
+  it("goes on with the others when one instance fails, and exits 1 naming it", () => {
+    const cwd = project(storeLines());
+    const forged = { ...THE_STACKS, AWS_ACCESS_KEY_ID: "sei-backup-mariana" };
+    const run = seiInfra(["backups", "prune", "--all"], {
+      cwd,
+      env: { ...adminEnv(), KUBECTL: kubectlAnswering(forged) },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/backups prune tiradentes: .*AWS_ACCESS_KEY_ID is not sei-backup-tiradentes/);
+    expect(run.stderr).toMatch(/backups prune: 1 of 1 failed: tiradentes/);
+  });
+
   it("refuses without the administrator's key, naming the variables", () => {
     const cwd = project(storeLines());
     const run = seiInfra(["backups", "provision", "tiradentes"], {

@@ -41,6 +41,21 @@ function options(overrides: Partial<EmitOptions> = {}): EmitOptions {
   };
 }
 
+/** The real actionlint on a workflow (built once into the tools cache). */
+let actionlint: string | undefined;
+function lint(text: string) {
+  actionlint ??= execFileSync("bash", [join(REPO_ROOT, "scripts/tools/actionlint.sh")], {
+    encoding: "utf8",
+    timeout: 600_000,
+  }).trim();
+  const dir = mkdtempSync(join(tmpdir(), "sei-fleet-gh-"));
+  writeFileSync(join(dir, "rollout.yml"), text);
+  return spawnSync(actionlint, ["-no-color", "-shellcheck=", "-pyflakes=", "rollout.yml"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+}
+
 type Job = {
   stage?: string;
   resource_group?: string;
@@ -134,19 +149,6 @@ describe("GitLab child pipeline", () => {
 });
 
 describe("GitHub Actions workflow", () => {
-  const actionlint = execFileSync("bash", [join(REPO_ROOT, "scripts/tools/actionlint.sh")], {
-    encoding: "utf8",
-    timeout: 600_000,
-  }).trim();
-  const lint = (text: string) => {
-    const dir = mkdtempSync(join(tmpdir(), "sei-fleet-gh-"));
-    writeFileSync(join(dir, "rollout.yml"), text);
-    return spawnSync(actionlint, ["-no-color", "-shellcheck=", "-pyflakes=", "rollout.yml"], {
-      cwd: dir,
-      encoding: "utf8",
-    });
-  };
-
   it("passes actionlint", () => {
     const result = lint(emitGithub(options({ pgConnectionEnv: "SEI_PG_CONN" })));
     expect(result.stdout + result.stderr).toBe("");
@@ -261,6 +263,61 @@ describe("GitHub Actions workflow", () => {
       ["wave-1-part-3", 600 - 2 * MATRIX_LIMIT],
     ]);
     expect(lint(text).status).toBe(0);
+  });
+});
+
+describe("the scheduled prune of the off-site backups", () => {
+  const prune = { schedule: "47 5 * * *", adminEnv: ["SEI_BACKUP_ADMIN_ID", "SEI_BACKUP_ADMIN_SECRET"] };
+  const COMMAND = "npx --no sei-infra backups prune --all";
+
+  it("is scheduled beside drift only where a cluster has a store", () => {
+    expect(Object.keys(parse(emitGitlabSchedule(options())) as object)).toEqual(["sei-fleet-drift"]);
+    const text = emitGitlabSchedule(options({ prune }));
+    expect(text).toContain('#   SEI_FLEET_TASK=prune  cron "47 5 * * *" (UTC)');
+    const schedule = parse(text) as Record<string, Job>;
+    expect(Object.keys(schedule)).toEqual(["sei-fleet-drift", "sei-fleet-prune"]);
+    // It leaves no files: no artifacts, which GitLab would refuse empty.
+    expect(schedule["sei-fleet-prune"]).toEqual({
+      rules: [{ if: '$CI_PIPELINE_SOURCE == "schedule" && $SEI_FLEET_TASK == "prune"' }],
+      before_script: ["npm ci --no-audit --no-fund"],
+      script: [COMMAND],
+    });
+  });
+
+  it("gets the store administrator's key from GitHub's secrets, in a workflow actionlint passes", () => {
+    const text = emitGithubSchedule(options({ prune, pgConnectionEnv: "SEI_PG_CONN" }));
+    expect(lint(text).stdout + lint(text).stderr).toBe("");
+    const workflow = parse(text) as {
+      on: { schedule: { cron: string }[] };
+      jobs: Record<string, { if: string; steps: { name?: string; env?: object; run?: string; uses?: string }[] }>;
+    };
+    expect(workflow.on.schedule).toEqual([{ cron: "17 3 * * *" }, { cron: "47 5 * * *" }]);
+    expect(workflow.jobs.prune!.if).toBe("${{ github.event.schedule == '47 5 * * *' || inputs.task == 'prune' }}");
+    const step = workflow.jobs.prune!.steps.find((s) => s.name === "fleet prune")!;
+    expect(step).toEqual({
+      name: "fleet prune",
+      env: {
+        PG_CONN_STR: "${{ secrets.SEI_PG_CONN }}",
+        SEI_BACKUP_ADMIN_ID: "${{ secrets.SEI_BACKUP_ADMIN_ID }}",
+        SEI_BACKUP_ADMIN_SECRET: "${{ secrets.SEI_BACKUP_ADMIN_SECRET }}",
+      },
+      run: COMMAND,
+    });
+    expect(workflow.jobs.prune!.steps.some((s) => s.uses?.startsWith("actions/upload-artifact"))).toBe(false);
+    // Drift's step does not get the store's key.
+    expect(workflow.jobs.drift!.steps.find((s) => s.name === "fleet drift")!.env).toEqual({
+      PG_CONN_STR: "${{ secrets.SEI_PG_CONN }}",
+    });
+  });
+
+  it("is a CronJob of its own for k8s-job, which passes the Kubernetes schemas", () => {
+    const files = emitK8sJobs(options({ prune, image: "registry.example.org/sei/fleet:1" }), "{}");
+    const cronJobs = parseAllDocuments(files.get("schedule.yaml")!).map((d) => d.toJS() as Manifest);
+    expect(cronJobs.map((o) => o.metadata.name)).toEqual(["sei-fleet-drift", "sei-fleet-prune"]);
+    const schemas = new KubernetesSchemas(helmTools().openApiDir);
+    expect(cronJobs.flatMap((o) => schemas.validate(o))).toEqual([]);
+    expect(JSON.stringify(cronJobs[1])).toContain(`"${COMMAND}"`);
+    expect((cronJobs[1]!.spec as { schedule: string }).schedule).toBe("47 5 * * *");
   });
 });
 
