@@ -14,7 +14,7 @@
  */
 import { Construct, CronJobV1, DeploymentV1 } from "../runtime/cdktf.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
-import type { BackupPlan, BackupStorePlan, DatabasePlan, OffsiteBackupPlan } from "../core/plan.ts";
+import type { BackupPlan, BackupStorePlan, ComputeResources, DatabasePlan, OffsiteBackupPlan } from "../core/plan.ts";
 import { formatBytes } from "../core/quantity.ts";
 import { NIGHTLY_CRON_JOB } from "./database-backup.ts";
 import { storeAccess } from "./backup-store-access.ts";
@@ -76,12 +76,12 @@ export class OffsiteBackup extends Construct {
         user: IMAGES.database,
       }),
     };
-    const container = (name: string, script: string) => ({
+    const container = (name: string, script: string, resources: ComputeResources) => ({
       name,
       image: backup.image,
       command: ["/bin/bash", `${offsite.scriptsDir}/${script}`],
       envFrom: common.envFrom,
-      resources: renderResources(backup.resources),
+      resources: renderResources(resources),
       securityContext: restrictedContainerSecurityContext(),
     });
 
@@ -101,7 +101,7 @@ export class OffsiteBackup extends Construct {
                 ...common.pod,
                 container: [
                   {
-                    ...container("backup", "nightly-backup.sh"),
+                    ...container("backup", "nightly-backup.sh", backup.resources),
                     env: [
                       ...common.env,
                       // Its own read-only account, never root (constructs/database-scripts.ts, backupGrants).
@@ -139,7 +139,7 @@ export class OffsiteBackup extends Construct {
             terminationGracePeriodSeconds: shipper.stopGraceSeconds,
             container: [
               {
-                ...container("binlog-shipper", "binlog-shipper.sh"),
+                ...container("binlog-shipper", "binlog-shipper.sh", shipper.resources),
                 env: [
                   ...common.env,
                   // REPLICATION SLAVE and BINLOG MONITOR only (binlogShipperGrants).
@@ -154,7 +154,8 @@ export class OffsiteBackup extends Construct {
                 volumeMount: [...common.mounts, { name: "binlogs", mountPath: shipper.binlogDir }],
               },
             ],
-            volume: [...common.volumes, scratch("binlogs")],
+            // The tier's room for 48 h of binlogs, not the backup's scratch: a busy instance outgrows that.
+            volume: [...common.volumes, { name: "binlogs", emptyDir: { sizeLimit: formatBytes(shipper.binlogBytes) } }],
           },
         },
       },

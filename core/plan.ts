@@ -139,8 +139,12 @@ export interface BinlogShipperPlan {
   readonly intervalSeconds: number;
   /** Local copies older than this go once shipped. */
   readonly keepLocalHours: number;
-  /** Where the binlog copies are written (an emptyDir). */
+  /** Where the binlog copies are written (an emptyDir of binlogBytes). */
   readonly binlogDir: string;
+  /** The tier's room for the local copies (spec.backup.binlogStorage): the binlog folder's size limit. */
+  readonly binlogBytes: number;
+  /** The backup's resources with binlogBytes more ephemeral storage, requested and allowed: the quota counts them. */
+  readonly resources: ComputeResources;
   /** Unix time of the last successful shipping: what an operator reads (docs/offsite-backups.md). */
   readonly statusFile: string;
   /** Time it gets on SIGTERM for its last shipping. */

@@ -4,7 +4,14 @@
  */
 import { PORTS } from "../image-contract.ts";
 import { componentLabels, LABEL } from "../naming.ts";
-import type { BackupPlan, BackupStorePlan, DatabasePlan, OffsiteBackupPlan } from "../plan.ts";
+import type {
+  BackupPlan,
+  BackupStorePlan,
+  ComputeAmount,
+  ComputeResources,
+  DatabasePlan,
+  OffsiteBackupPlan,
+} from "../plan.ts";
 import { toMebibytes } from "../quantity.ts";
 import { scratchBytes } from "../scratch.ts";
 import type { Platform } from "../schema/platform.ts";
@@ -59,13 +66,18 @@ export function backupOf(
     resources: res.backup,
     labels: componentLabels("backup"),
     tmpBytes: scratchBytes(res.backup.limits.ephemeralStorageBytes),
-    offsite: store ? offsiteBackup() : null,
+    offsite: store ? offsiteBackup(tier, res.backup) : null,
   };
 }
 
 /** The store's pods (docs/offsite-backups.md): names, mount points and the shipper's settings. */
-function offsiteBackup(): OffsiteBackupPlan {
+function offsiteBackup(tier: Tier, backup: ComputeResources): OffsiteBackupPlan {
   const tmp = "/tmp";
+  const binlogBytes = tier.spec.backup.binlogStorage;
+  const more = (amount: ComputeAmount) => ({
+    ...amount,
+    ephemeralStorageBytes: amount.ephemeralStorageBytes + binlogBytes,
+  });
   return {
     cronJobName: "sei-offsite-backup",
     scriptsDir: "/opt/sei-offsite",
@@ -78,6 +90,8 @@ function offsiteBackup(): OffsiteBackupPlan {
       intervalSeconds: 60,
       keepLocalHours: 48,
       binlogDir: "/var/lib/sei-binlogs",
+      binlogBytes,
+      resources: { requests: more(backup.requests), limits: more(backup.limits) },
       // In TMPDIR, not the binlog folder: the folder is what gets shipped.
       statusFile: `${tmp}/binlog-last-shipped`,
       // A last shipping is one restic run: a minute is ample for a folder shipped every minute.

@@ -60,9 +60,10 @@ export function workloadsOf(
   ];
   if (tier.spec.jod.enabled) workloads.push(workload("jod", running(1), running(1), res.jod));
   if (backup) {
-    // The store's pods: the binlog shipper always (Recreate: never two), its nightly job beside it.
-    const store = backup.offsite ? 1 : 0;
-    workloads.push(workload("backup", store, (claim ? 1 : 0) + 2 * store, res.backup));
+    // The nightly jobs: the claim's, where there is one, and the store's.
+    workloads.push(workload("backup", 0, (claim ? 1 : 0) + (backup.offsite ? 1 : 0), res.backup));
+    // The binlog shipper always (Recreate: never two), with its room for the local binlog copies.
+    if (backup.offsite) workloads.push(workload("backup", 1, 1, backup.offsite.shipper.resources));
   }
   return workloads;
 }

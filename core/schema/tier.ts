@@ -118,6 +118,10 @@ export const tierSchema = z.strictObject({
             "Snapshots the backup store keeps: the last of each of this many days, weeks and months (restic forget --keep-daily/--keep-weekly/--keep-monthly), pruned with the operator's credential",
         }),
       storage: byteQuantity,
+      binlogStorage: byteQuantity.meta({
+        description:
+          "The binlog shipper's local copies (48 h of binary logs, docs/offsite-backups.md): an emptyDir of its own, added to the backup's ephemeral storage for the shipper alone",
+      }),
       resources: terraformPodResources("128Mi", "the job's /tmp"),
     }),
   }),

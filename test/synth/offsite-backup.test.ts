@@ -13,6 +13,7 @@ import { planInstance } from "../../core/resolve/instance.ts";
 import type { Platform } from "../../core/schema/platform.ts";
 import { exampleMunicipality, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { workingTree } from "../../sources/working-tree.ts";
+import { formatBytes } from "../../core/quantity.ts";
 import { cleanScratch, resourcesOf, synthStack, type StackJson } from "./support.ts";
 
 afterAll(cleanScratch);
@@ -183,9 +184,41 @@ describe("a production instance on a cluster with a backup store", () => {
     });
   });
 
-  it("counts the shipper and both nightly jobs in the quota", () => {
-    const backup = p.workloads.find((w) => w.component === "backup")!;
-    expect([backup.minReplicas, backup.maxReplicas]).toEqual([1, 2]);
+  it("counts the shipper, with its binlog room, and the nightly job in the quota", () => {
+    const backup = p.workloads.filter((w) => w.component === "backup");
+    const tier = p.backup!.resources;
+    const room = 4 * 2 ** 30; // tiers/medio.yaml spec.backup.binlogStorage
+    expect(offsite.shipper.binlogBytes).toBe(room);
+    expect(backup).toEqual([
+      { component: "backup", minReplicas: 0, maxReplicas: 1, resources: tier },
+      {
+        component: "backup",
+        minReplicas: 1,
+        maxReplicas: 1,
+        resources: {
+          requests: { ...tier.requests, ephemeralStorageBytes: tier.requests.ephemeralStorageBytes + room },
+          limits: { ...tier.limits, ephemeralStorageBytes: tier.limits.ephemeralStorageBytes + room },
+        },
+      },
+    ]);
+    const quota = Object.values(resourcesOf(json, "kubernetes_resource_quota_v1"))[0] as {
+      spec: { hard: Record<string, string> };
+    };
+    expect(quota.spec.hard["limits.ephemeral-storage"]).toBe(formatBytes(p.quota.limits.ephemeralStorageBytes));
+  });
+
+  it("gives the shipper's binlog folder the tier's room, and its container that much more ephemeral storage", () => {
+    const pod = deployment(json, offsite.shipper.name)!.spec.template;
+    const [c] = pod.spec.container;
+    const binlogs = pod.spec.volume.find((v) => v.name === mountsOf(c!)["/var/lib/sei-binlogs"]!.name)!;
+    expect(binlogs.empty_dir).toEqual({ size_limit: "4Gi" });
+    expect(c!.resources).toMatchObject({
+      requests: { "ephemeral-storage": formatBytes(64 * 2 ** 20 + 4 * 2 ** 30) },
+      limits: { "ephemeral-storage": formatBytes(256 * 2 ** 20 + 4 * 2 ** 30) },
+    });
+    // The nightly job keeps the backup's own.
+    const nightly = cronJob(json, offsite.cronJobName)!.spec.job_template.spec.template.spec.container[0]!;
+    expect(nightly.resources).toMatchObject({ limits: { "ephemeral-storage": "256Mi" } });
   });
 
   it("writes no password in clear into cdktf.out", () => {
