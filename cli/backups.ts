@@ -17,6 +17,10 @@ import { SecretProblem, tenantKeys } from "../backups/namespace-secret.ts";
 import { provision, ProvisionError } from "../backups/provision.ts";
 import { LockError } from "../backups/provision-lock.ts";
 import { prune, PruneError } from "../backups/prune.ts";
+import { MarkError } from "../backups/mark-migrated.ts";
+import { migrateClaim, MigrateError } from "../backups/migrate-claim.ts";
+import { writeOutput } from "../fleet/io.ts";
+import { basename, dirname, resolve } from "node:path";
 import { StoreError } from "../backups/store-client.ts";
 import { kubectlFor, KubectlError } from "../restore/kubectl.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
@@ -63,10 +67,19 @@ const pruneCommand: CommandSpec<PruneArgs> = {
   run: runPrune,
 };
 
+const migrateClaimCommand: CommandSpec<ProvisionArgs> = {
+  name: "migrate-claim",
+  description:
+    "upload the sets of the municipality's legacy backup claim to its repository, prove the copy, then mark the file legacyBackupVolume: migrated so the next apply forgets the claim and keeps the volume (docs/backups.md)",
+  define: nameAndFolder,
+  run: runMigrateClaim,
+};
+
 export const backups: CommandSpec = {
   name: "backups",
-  description: "the off-site backup store: provision a municipality's repository, prune it (docs/backups.md)",
-  subcommands: [provisionCommand, pruneCommand],
+  description:
+    "the off-site backup store: provision a municipality's repository, prune it, migrate a legacy backup claim into it (docs/backups.md)",
+  subcommands: [provisionCommand, pruneCommand, migrateClaimCommand],
 };
 
 /** The fleet, valid and planned: every file, since the bucket's policy names every municipality on it. */
@@ -79,7 +92,7 @@ function openPlans(args: { readonly municipalities?: string }, io: Io, command: 
     stop: [`sei-infra ${command}:`, "nothing was changed in the store (the bucket policy names every municipality)"],
   });
   if (!opened) throw new Refused();
-  return opened;
+  return { ...opened, root: project.root };
 }
 
 /** The store's administrator key, from the variables platform.yaml names. */
@@ -164,6 +177,25 @@ async function pruneOne(access: Awaited<ReturnType<typeof accessOf>>, name: stri
   });
 }
 
+export function runMigrateClaim(args: ProvisionArgs, io: Io): Promise<number> {
+  return guarded("backups migrate-claim", io, async () => {
+    const opened = openPlans(args, io, "backups migrate-claim");
+    const [plan] = namedPlans(opened.plans, [args.name], { flag: "", stacks: false }, opened.phaseOf);
+    const access = await accessOf(plan!, io);
+    const file = resolve(opened.root, plan!.municipality.sourceFile);
+    await migrateClaim({
+      plan: plan!,
+      file,
+      kubectl: kubectlFor(plan!.cluster, io.env),
+      admin: access.admin,
+      repositoryPassword: access.tenant.repositoryPassword,
+      write: (text) => writeOutput(dirname(file), basename(file), text),
+      onLine: (line) => io.stdout(`backups migrate-claim ${args.name}: ${printable(line)}\n`),
+      ...(access.resticProgram ? { resticProgram: access.resticProgram } : {}),
+    });
+  });
+}
+
 /** Runs `work`; the errors both subcommands expect become their exit codes and one line each. */
 function guarded(command: string, io: Io, work: () => Promise<void>): Promise<number> {
   return guardedUsage(command, io.stderr, async () => {
@@ -189,6 +221,8 @@ function isExpected(error: unknown): error is Error {
     error instanceof StoreError ||
     error instanceof ProvisionError ||
     error instanceof LockError ||
-    error instanceof PruneError
+    error instanceof PruneError ||
+    error instanceof MigrateError ||
+    error instanceof MarkError
   );
 }

@@ -86,6 +86,13 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
       "refused or failed: an invalid file, the namespace's Secret missing or not the stack's, restic failed (with --all: for any instance; the others were pruned)",
     [EXIT.usage]: `${USAGE} (also: no such municipality, both or neither of a name and --all, a cluster without a backup store, the administrator's key not in the environment)`,
   },
+  "backups migrate-claim": {
+    [EXIT.ok]:
+      "every set of the backup claim is in the store, proved file by file and by restic check --read-data; the file now says legacyBackupVolume: migrated",
+    [EXIT.failed]:
+      "refused before anything ran (an invalid file, no legacyBackupVolume: true, the claim not Bound, the repository not provisioned, the Secret not the stack's), or the Job or its proof failed: the file is unchanged and the claim stays in the stack",
+    [EXIT.usage]: `${USAGE} (also: no such municipality, a cluster without a backup store, the administrator's key not in the environment)`,
+  },
   restore: {
     [EXIT.ok]: "restored (or, with --list or --dry-run, every check passed)",
     [EXIT.failed]:

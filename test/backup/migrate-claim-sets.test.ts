@@ -94,7 +94,7 @@ it("names a set whose copy in the store differs from the claim", () => {
     `#!/bin/bash\n/usr/bin/restic "$@"; rc=$?\nif [[ " $* " == *" backup "* ]]; then echo changed >> "${claim}/sets/2026-12-01/sip.sql.gz"; fi\nexit $rc\n`,
     { mode: 0o755 },
   );
-  const run = migrate({ ...env, PATH: `${fake}:${env.PATH}` });
+  const run = migrate({ ...env, PATH: `${fake}:${process.env.PATH ?? "/usr/bin:/bin"}` });
   expect(run.status).toBe(1);
   expect(run.err).toContain("set 2026-12-01: the uploaded copy differs from the claim");
   expect(run.err).toMatch(/< [0-9a-f]{64} {2}\.\/sip\.sql\.gz/);

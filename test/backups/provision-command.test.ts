@@ -6,14 +6,13 @@
  * namespace's Secret as the stack writes it. Then the mistakes: no
  * administrator's key, a Secret that is not the stack's, a cluster without a store.
  */
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seiInfra } from "../cli/run.ts";
 import { REPO_ROOT, TIRADENTES } from "../load/support.ts";
-import { startVersitygw, type Versitygw } from "../support/versitygw.ts";
+import { startVersitygw, storeCertificate, type Versitygw } from "../support/versitygw.ts";
 
 const SECRET_KEY = "S3cretKeyOfTiradentesGenerated0123456789";
 const REPOSITORY_KEY = "RepositoryKeyOfTiradentes0123456789abcdef";
@@ -51,16 +50,7 @@ const THE_STACKS = {
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "sei-provision-"));
-  const [cert, key] = [join(work, "store.crt"), join(work, "store.key")];
-  execFileSync(
-    "openssl",
-    [
-      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
-      ...["-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=sei-test-store"],
-      ...["-addext", "subjectAltName=IP:127.0.0.1"],
-    ],
-    { stdio: "ignore" },
-  );
+  const { cert, key } = storeCertificate(work);
   store = await startVersitygw({ cert, key });
 }, 60_000);
 afterAll(async () => {

@@ -95,3 +95,18 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
   }
   throw new Error(`versitygw did not listen on ${port} within 20 s: ${stderr()}`);
 }
+
+/** A self-signed certificate for 127.0.0.1 in `dir` (store.crt, store.key): a store with a private CA. */
+export function storeCertificate(dir: string): { readonly cert: string; readonly key: string } {
+  const [cert, key] = [join(dir, "store.crt"), join(dir, "store.key")];
+  execFileSync(
+    "openssl",
+    [
+      ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"],
+      ...["-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=sei-test-store"],
+      ...["-addext", "subjectAltName=IP:127.0.0.1"],
+    ],
+    { stdio: "ignore" },
+  );
+  return { cert, key };
+}
