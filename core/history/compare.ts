@@ -1,8 +1,10 @@
 /**
  * What `validate` tells by comparing the fleet with an earlier revision of it
  * (git HEAD in a checkout, or `--base REV`): a deployed municipality renamed or
- * gone is an error (identity.ts), and a volume that would shrink is a warning
- * (volumes.ts; `capacity --base` makes it an error).
+ * gone is an error (identity.ts), so are a lowered rotation generation
+ * (rotation.ts) and a move to another cluster that is not declared
+ * (cluster-move.ts), and a volume that would shrink is a warning (volumes.ts;
+ * `capacity --base` makes it an error).
  *
  * One revision alone cannot tell any of this: a rename or a removal leaves no
  * trace in the files that remain, `cdktf.out` is a build output that may be
@@ -11,10 +13,13 @@
  */
 import type { Diagnostic } from "../diagnostics.ts";
 import { volumesOf } from "../resolve/volumes.ts";
-import { isFormalized, type TierId } from "../schema/municipality.ts";
+import type { TierId } from "../schema/municipality.ts";
 import type { Platform } from "../schema/platform.ts";
 import type { Tier } from "../schema/tier.ts";
+import { undeclaredClusterMoves } from "./cluster-move.ts";
+import { deployedPairs, type Deployed } from "./deployed.ts";
 import { identityChanges, type Member } from "./identity.ts";
+import { loweredRotations } from "./rotation.ts";
 import { shrinkingVolumes } from "./volumes.ts";
 
 /** One revision (a loaded Fleet is one): its municipality files that are valid on their own, its platform and tiers. */
@@ -27,18 +32,19 @@ export interface Revision {
 }
 
 export function compareRevisions(before: Revision, after: Revision): Diagnostic[] {
+  const deployed = deployedPairs(before.municipalities, after.municipalities);
   return [
     ...identityChanges(before.municipalities, after.municipalities, after.files),
-    ...shrinkWarnings(before, after),
+    ...loweredRotations(deployed),
+    ...(before.platform && after.platform
+      ? undeclaredClusterMoves(deployed, { before: before.platform, after: after.platform })
+      : []),
+    ...shrinkWarnings(deployed, before, after),
   ];
 }
 
-function shrinkWarnings(before: Revision, after: Revision): Diagnostic[] {
-  const was = new Map(before.municipalities.map((m) => [m.municipality.metadata.name, m]));
-  return after.municipalities.flatMap((now) => {
-    const old = was.get(now.municipality.metadata.name);
-    // A pipeline municipality has no volume yet, so nothing can be lost.
-    if (!old || !isFormalized(old.municipality.spec.phase)) return [];
+function shrinkWarnings(deployed: readonly Deployed[], before: Revision, after: Revision): Diagnostic[] {
+  return deployed.flatMap(({ old, now }) => {
     const oldTier = before.tiers.get(old.municipality.spec.tier);
     const newTier = after.tiers.get(now.municipality.spec.tier);
     if (!before.platform || !after.platform || !oldTier || !newTier) return [];

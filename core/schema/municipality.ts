@@ -117,6 +117,10 @@ export const municipalitySchema = z.strictObject({
     cluster: dnsLabel(40)
       .optional()
       .meta({ description: "Cluster name from platform.yaml; the platform default if absent" }),
+    movedFrom: dnsLabel(40).optional().meta({
+      description:
+        "The cluster a deployed municipality runs on, in the change that moves it to spec.cluster (docs/runbooks/move-cluster.md); without it validate refuses a new cluster",
+    }),
     team: z.strictObject({
       projectManager: person,
       businessLead: person,

@@ -5,19 +5,30 @@
  * the git side is tested in test/cli/validate.test.ts and test/capacity/.
  */
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { loadFleet } from "../../core/fleet.ts";
-import { DIAMANTINA, edit, lines, overlay, repo, TIRADENTES } from "../load/support.ts";
+import { DIAMANTINA, edit, lines, overlay, repo, REPO_ROOT, TIRADENTES } from "../load/support.ts";
 
-/** Loads `now` compared with `before`, each a set of municipality files in "m/". */
+/** Loads `now` compared with `before`, each a set of municipality files in "m/" (and other files, by path). */
 function compare(
   before: Record<string, string>,
   now: Record<string, string>,
-  options: { strict?: boolean; files?: string[] } = {},
+  options: { strict?: boolean; files?: string[]; platform?: { before?: string; now?: string } } = {},
 ) {
-  const inFolder = (files: Record<string, string>) =>
-    overlay(repo, Object.fromEntries(Object.entries(files).map(([name, text]) => [`m/${name}`, text])));
+  const { platform, ...load } = options;
+  const inFolder = (files: Record<string, string>, platformText: string | undefined) =>
+    overlay(repo, {
+      ...Object.fromEntries(Object.entries(files).map(([name, text]) => [`m/${name}`, text])),
+      ...(platformText ? { "platform.yaml": platformText } : {}),
+    });
   return lines(
-    loadFleet({ source: inFolder(now), base: inFolder(before), municipalitiesDir: "m", ...options }).diagnostics,
+    loadFleet({
+      source: inFolder(now, platform?.now),
+      base: inFolder(before, platform?.before),
+      municipalitiesDir: "m",
+      ...load,
+    }).diagnostics,
   );
 }
 
@@ -153,5 +164,92 @@ describe("compared with an earlier revision", () => {
         /^error m\/diamantina\.yaml:0:0 : the file of diamantina \(phase provisioning\) is removed/,
       ),
     ]);
+  });
+
+  describe("a rotation generation", () => {
+    const rotated = (text: string, generation: number) => `${text}  rotation:\n    databasePasswords: ${generation}\n`;
+    const lowered = (from: number, to: number) =>
+      `tiradentes: spec.rotation.databasePasswords goes down from ${from} to ${to}: the deploy would delete the newer passwords ` +
+      `from the Terraform state and put back in the Secret an older one, which the accounts no longer accept or a rotation retired; ` +
+      `keep ${from}, or raise it to ${from + 1} to rotate again (docs/runbooks/rotate-credentials.md, "Undo")`;
+
+    it("can be raised", () => {
+      expect(
+        compare({ "tiradentes.yaml": rotated(TIRADENTES, 1) }, { "tiradentes.yaml": rotated(TIRADENTES, 2) }),
+      ).toEqual([]);
+    });
+
+    it("is refused lower for a deployed municipality, at the number", () => {
+      expect(
+        compare({ "tiradentes.yaml": rotated(TIRADENTES, 2) }, { "tiradentes.yaml": rotated(TIRADENTES, 1) }),
+      ).toEqual([`error m/tiradentes.yaml:22:24 spec.rotation.databasePasswords: ${lowered(2, 1)}`]);
+    });
+
+    it("is refused removed, at spec", () => {
+      expect(compare({ "tiradentes.yaml": rotated(TIRADENTES, 1) }, { "tiradentes.yaml": TIRADENTES })).toEqual([
+        `error m/tiradentes.yaml:5:1 spec.rotation.databasePasswords: ${lowered(1, 0)}`,
+      ]);
+    });
+
+    it("may go down before anything is deployed", () => {
+      const contracted = edit(edit(TIRADENTES, "phase:", "phase: contracted"), "pncpId:", "");
+      expect(compare({ "tiradentes.yaml": rotated(contracted, 2) }, { "tiradentes.yaml": contracted })).toEqual([]);
+    });
+  });
+
+  describe("a cluster", () => {
+    const RUNBOOK = "docs/runbooks/move-cluster.md";
+    const on = (cluster: string, text = TIRADENTES) => `${text}  cluster: ${cluster}\n`;
+    const declared = (cluster: string, from: string) => `${on(cluster)}  movedFrom: ${from}\n`;
+    const platformText = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8");
+
+    it("cannot change for a deployed municipality without the move declared, at the cluster", () => {
+      expect(compare({ "tiradentes.yaml": TIRADENTES }, { "tiradentes.yaml": on("prodemge-bh-2") })).toEqual([
+        "error m/tiradentes.yaml:21:12 spec.cluster: tiradentes moves from cluster prodemge-bh-1 to prodemge-bh-2: " +
+          "the deploy would build a new, empty instance on prodemge-bh-2 and leave the one on prodemge-bh-1, its volumes and its data unmanaged; " +
+          `a move is a final backup, this change and a restore: declare it with spec.movedFrom: prodemge-bh-1 as ${RUNBOOK} says`,
+      ]);
+    });
+
+    it("changes when the move is declared from where it runs", () => {
+      expect(
+        compare({ "tiradentes.yaml": TIRADENTES }, { "tiradentes.yaml": declared("prodemge-bh-2", "prodemge-bh-1") }),
+      ).toEqual([]);
+      // The declaration left in the file after the move is harmless.
+      const moved = declared("prodemge-bh-2", "prodemge-bh-1");
+      expect(compare({ "tiradentes.yaml": moved }, { "tiradentes.yaml": moved })).toEqual([]);
+    });
+
+    it("refuses a declaration that names another cluster than the one it runs on, at the declaration", () => {
+      const stale = declared("prodemge-bh-1", "prodemge-bh-1");
+      expect(compare({ "tiradentes.yaml": on("prodemge-bh-2") }, { "tiradentes.yaml": stale })).toEqual([
+        "error m/tiradentes.yaml:22:14 spec.movedFrom: tiradentes runs on cluster prodemge-bh-2, not prodemge-bh-1: " +
+          `a move to prodemge-bh-1 is declared with spec.movedFrom: prodemge-bh-2 (${RUNBOOK})`,
+      ]);
+    });
+
+    it("refuses a new default cluster that would move municipalities without spec.cluster", () => {
+      const moved = platformText.replace("defaultCluster: prodemge-bh-1", "defaultCluster: prodemge-bh-2");
+      expect(
+        compare(
+          { "tiradentes.yaml": TIRADENTES },
+          { "tiradentes.yaml": TIRADENTES },
+          { platform: { before: platformText, now: moved } },
+        ),
+      ).toEqual([
+        "error m/tiradentes.yaml:5:1 spec.cluster: tiradentes moves from cluster prodemge-bh-1 to prodemge-bh-2 " +
+          "(platform.yaml's spec.defaultCluster changed, and it has no spec.cluster): " +
+          "the deploy would build a new, empty instance on prodemge-bh-2 and leave the one on prodemge-bh-1, its volumes and its data unmanaged; " +
+          "keep it where it is with spec.cluster: prodemge-bh-1, or move it: " +
+          `a move is a final backup, this change and a restore: declare it with spec.movedFrom: prodemge-bh-1 as ${RUNBOOK} says`,
+      ]);
+    });
+
+    it("may change before anything is deployed", () => {
+      const contracted = edit(edit(TIRADENTES, "phase:", "phase: contracted"), "pncpId:", "");
+      expect(
+        compare({ "tiradentes.yaml": contracted }, { "tiradentes.yaml": on("prodemge-bh-2", contracted) }),
+      ).toEqual([]);
+    });
   });
 });
