@@ -40,6 +40,8 @@ import { terraformRestrictedPodSpec } from "./security.ts";
 export interface DatabaseProps {
   /** Namespace of every object. */
   readonly namespace: string;
+  /** The same namespace as a plain name (the plan reads the live credentials Secret there: GeneratedSecret). */
+  readonly namespaceName: string;
   /** Engine, image, names, replicas, resources and engine settings. */
   readonly database: DatabasePlan;
   /** Names of the two generated Secrets. */
@@ -87,6 +89,7 @@ export class Database extends Construct {
     this.credentials = new GeneratedSecret(this, "Credentials", {
       namespace,
       name: props.secrets.database,
+      namespaceName: props.namespaceName,
       // The ids are a contract: renaming one regenerates that key. The shipper's only where it runs.
       keys: {
         ...SECRET_KEYS.database,

@@ -9,8 +9,17 @@
  * credential locks the application out of its data (database passwords) or
  * breaks SEI↔SIP (access keys) and Solr, and nothing asks before it happens.
  * A plan that would delete or replace one fails.
+ *
+ * A rotated Secret also says which generation it holds (an annotation), and
+ * the plan reads the live Secret: a configuration with a lower generation
+ * fails its precondition before anything changes. `prevent_destroy` cannot
+ * stop that one, because lowering the number removes the newer passwords
+ * from the configuration, their lifecycle with them; `validate --base` says it
+ * at review (core/history/rotation.ts), this stops `cdktf deploy` and any
+ * engine run by hand.
  */
-import { Construct, Password, SecretV1 } from "../runtime/cdktf.ts";
+import { ROTATION_GENERATION_ANNOTATION } from "../core/naming.ts";
+import { Construct, DataKubernetesSecretV1, Password, SecretV1 } from "../runtime/cdktf.ts";
 
 export interface GeneratedSecretProps {
   /** Namespace of the Secret. */
@@ -37,6 +46,11 @@ export interface GeneratedSecretProps {
    * @default - no rotation
    */
   readonly rotation?: { readonly ids: readonly string[]; readonly generation: number };
+  /**
+   * The namespace as a plain name, not a reference to the namespace resource: the plan reads the live Secret
+   * there (the rotation guard), and a name known in advance lets it read during the plan. Required with `rotation`.
+   */
+  readonly namespaceName?: string;
 }
 
 /** A value that a program reads with rules of its own: a fixed prefix, then `length` random characters. */
@@ -78,12 +92,38 @@ export class GeneratedSecret extends Construct {
       }
       data[shape.key] = `${shape.prefix ?? ""}${result}`;
     }
+    const generation = props.rotation?.generation ?? 0;
     this.resource = new SecretV1(this, "Resource", {
-      metadata: { name: props.name, namespace: props.namespace },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        // Absent at 0, so a stack that never rotated is unchanged.
+        ...(generation > 0 ? { annotations: { [ROTATION_GENERATION_ANNOTATION]: String(generation) } } : {}),
+      },
       type: "Opaque",
       data,
-      ...lifecycle,
+      lifecycle: {
+        ...lifecycle.lifecycle,
+        ...(props.rotation ? { precondition: [this.generationNeverLower(props, generation)] } : {}),
+      },
     });
+  }
+
+  /** Fails the plan when the live Secret holds a newer generation than this configuration (none yet: 0). */
+  private generationNeverLower(props: GeneratedSecretProps, generation: number) {
+    if (props.namespaceName === undefined) throw new Error(`${props.name}: a rotated Secret needs namespaceName`);
+    const live = new DataKubernetesSecretV1(this, "Live", {
+      metadata: { name: props.name, namespace: props.namespaceName },
+    });
+    // A Secret not there yet (the first deploy) or never rotated has no annotation: generation 0.
+    const deployed = `tonumber(try(${live.fqn}.metadata[0].annotations["${ROTATION_GENERATION_ANNOTATION}"], "0"))`;
+    return {
+      condition: `\${${deployed} <= ${generation}}`,
+      errorMessage:
+        `Secret ${props.namespaceName}/${props.name} holds a newer generation of rotated passwords than ${generation}: ` +
+        `lowering spec.rotation.databasePasswords would delete the newer passwords and put a retired one back; ` +
+        `set it back to the deployed generation, or one more to rotate again (docs/runbooks/rotate-credentials.md, "Undo").`,
+    };
   }
 
   /** The Secret name, as a reference that orders dependents after the Secret. */

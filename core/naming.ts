@@ -54,6 +54,12 @@ export const SECRET_NAMES = {
  */
 export const BACKUP_STORE_SECRET = "sei-backup-store";
 
+/**
+ * The generation of rotated passwords a Secret holds (an annotation of the Secret, and of the app's and
+ * scheduler's pods, which roll when it changes: charts/sei/templates/deployment-*.yaml write it literally).
+ */
+export const ROTATION_GENERATION_ANNOTATION = "sei.mg.gov.br/database-password-generation";
+
 export const LABEL = {
   name: "app.kubernetes.io/name",
   instance: "app.kubernetes.io/instance",

@@ -119,6 +119,7 @@ export class MunicipalityStack extends TerraformStack {
     const offsite = plan.backup?.offsite;
     const database = new Database(this, "Database", {
       namespace,
+      namespaceName: plan.namespace.name,
       database: plan.database,
       secrets: plan.secrets,
       passwordRotation: plan.passwordRotation,

@@ -290,6 +290,7 @@ describe("Database", () => {
   const text = Testing.synthScope((scope) => {
     new Database(scope, "Database", {
       namespace: "sei-exemplo",
+      namespaceName: "sei-exemplo",
       database: plan.database,
       secrets: plan.secrets,
       passwordRotation: plan.passwordRotation,

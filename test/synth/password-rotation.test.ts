@@ -29,13 +29,16 @@ type Job = {
 };
 const jobs = (json: StackJson) => resourcesOf(json, "kubernetes_job_v1") as Record<string, Job>;
 const passwords = (json: StackJson) => Object.keys(resourcesOf(json, "random_password")).sort();
-const credentials = (json: StackJson) =>
-  (
-    Object.values(resourcesOf(json, "kubernetes_secret_v1")) as {
-      metadata: { name: string };
-      data: Record<string, string>;
-    }[]
-  ).find((s) => s.metadata.name === "sei-database-credentials")!.data;
+type Secret = {
+  metadata: { name: string; annotations?: Record<string, string> };
+  data: Record<string, string>;
+  lifecycle: { precondition?: { condition: string; error_message: string }[] };
+};
+const credentialsSecret = (json: StackJson) =>
+  (Object.values(resourcesOf(json, "kubernetes_secret_v1")) as Secret[]).find(
+    (s) => s.metadata.name === "sei-database-credentials",
+  )!;
+const credentials = (json: StackJson) => credentialsSecret(json).data;
 
 describe("database password rotation in the stack", () => {
   const before = synth(undefined);
@@ -89,6 +92,30 @@ describe("database password rotation in the stack", () => {
     expect(retire.job.depends_on).toEqual([`helm_release.${release[0]}`]);
     // The first install's labels: its NetworkPolicy reaches the database, its quota slot holds the pod.
     expect(accept.job.spec.template.metadata.labels).toMatchObject({ "app.kubernetes.io/component": "bootstrap" });
+  });
+
+  it("the plan reads the live Secret and fails when it holds a newer generation than the configuration", () => {
+    const data = (json: StackJson) =>
+      Object.entries(
+        ((json as { data?: Record<string, Record<string, { metadata: { name: string; namespace: string } }>> }).data ??
+          {})["kubernetes_secret_v1"] ?? {},
+      );
+    const [id, read] = data(second).find(([, d]) => d.metadata.name === "sei-database-credentials")!;
+    // A plain namespace name, not a reference: the read happens during the plan, before anything changes.
+    expect(read.metadata.namespace).toBe("sei-exemplo");
+    const guard = credentialsSecret(second).lifecycle.precondition!;
+    expect(guard).toEqual([
+      {
+        condition: `\${tonumber(try(data.kubernetes_secret_v1.${id}.metadata[0].annotations["sei.mg.gov.br/database-password-generation"], "0")) <= 2}`,
+        error_message: expect.stringMatching(/^Secret sei-exemplo\/sei-database-credentials holds a newer generation/),
+      },
+    ]);
+    expect(credentialsSecret(second).metadata.annotations).toEqual({
+      "sei.mg.gov.br/database-password-generation": "2",
+    });
+    // A stack that never rotated says no generation (its Secret is unchanged) and is guarded all the same.
+    expect(credentialsSecret(zero).metadata.annotations).toBeUndefined();
+    expect(credentialsSecret(zero).lifecycle.precondition![0]!.condition).toMatch(/ <= 0\}$/);
   });
 
   it("the release carries the generation, which the chart puts on the app's and scheduler's pods", () => {
