@@ -20,7 +20,7 @@
 import { ConfigMapV1, Construct, ServiceV1, StatefulSetV1 } from "../runtime/cdktf.ts";
 import type { BackupPlan, DatabasePlan, PasswordRotationPlan, SecretsPlan } from "../core/plan.ts";
 import { SIP_SYSTEMS, accessKeyShape } from "../core/image-contract.ts";
-import { SECRET_KEYS } from "../core/naming.ts";
+import { ADMINISTRATOR_GENERATION_ANNOTATION, ROTATION_GENERATION_ANNOTATION, SECRET_KEYS } from "../core/naming.ts";
 import { formatBytes } from "../core/quantity.ts";
 import { DatabaseBackup } from "./database-backup.ts";
 import {
@@ -85,6 +85,7 @@ export class Database extends Construct {
     const { namespace, database } = props;
     const keys = SECRET_KEYS.database;
     const shipperKey = SECRET_KEYS.binlogShipper.password;
+    const rotation = props.passwordRotation;
 
     this.credentials = new GeneratedSecret(this, "Credentials", {
       namespace,
@@ -95,13 +96,25 @@ export class Database extends Construct {
         ...SECRET_KEYS.database,
         ...(props.binlogShipper ? { binlogShipperPassword: shipperKey } : {}),
       },
-      rotation: {
-        // The construct ids (SECRET_KEYS' names) of the rotated accounts' passwords.
-        ids: Object.entries(keys)
-          .filter(([, key]) => props.passwordRotation.accounts.some((a) => a.passwordKey === key))
-          .map(([id]) => id),
-        generation: props.passwordRotation.generation,
-      },
+      rotations: [
+        {
+          // The construct ids (SECRET_KEYS' names) of the rotated accounts' passwords.
+          ids: Object.entries(keys)
+            .filter(([, key]) => rotation.accounts.some((a) => a.passwordKey === key))
+            .map(([id]) => id),
+          generation: rotation.generation,
+          annotation: ROTATION_GENERATION_ANNOTATION,
+          field: "spec.rotation.databasePasswords",
+        },
+        {
+          ids: ["rootPassword" satisfies keyof typeof keys],
+          generation: rotation.administrator.generation,
+          annotation: ADMINISTRATOR_GENERATION_ANNOTATION,
+          field: "spec.rotation.administratorPassword",
+          // The administrator's rotation Jobs log in with the previous password until the database takes the new one.
+          previousKeys: { rootPassword: rotation.administrator.previousPasswordKey },
+        },
+      ],
     });
     this.appSecrets = new GeneratedSecret(this, "AppSecrets", {
       namespace,

@@ -1,26 +1,35 @@
 /**
- * PasswordRotationJob: one step of a database password rotation
- * (docs/runbooks/rotate-credentials.md; the steps in password-rotation-script.ts)
- * as a Kubernetes Job Terraform runs once per generation. The stack orders
- * them: the Secret's new passwords, then `accept` (each account takes the new
- * password beside its current ones), then the release (the app and scheduler
- * roll onto the new Secret, waited for), then `retire` (only the new password
- * is left). Named for the generation, so each rotation runs both steps once,
- * and a deploy after a suspension runs them again (they are idempotent).
+ * RotationJob: one step of a database password rotation
+ * (docs/runbooks/rotate-credentials.md; the steps in password-rotation-script.ts
+ * and administrator-rotation-script.ts) as a Kubernetes Job Terraform runs once
+ * per generation. The stack orders them: the Secret's new passwords, then the
+ * administrator's `accept` (the other Jobs log in as it), the accounts'
+ * `accept` (each account takes the new password beside its current ones), the
+ * release (the app and scheduler roll onto the new Secret, waited for), the
+ * accounts' `retire` (only the new password is left), and the
+ * administrator's `retire`, last. Named for the generation, so each rotation
+ * runs its steps once, and a deploy after a suspension runs them again (they
+ * are idempotent).
  */
 import { Construct, JobV1, type ITerraformDependable } from "../runtime/cdktf.ts";
-import type { DatabasePlan, PasswordRotationPlan } from "../core/plan.ts";
+import type { DatabasePlan, PasswordRotationPlan, RotationJobsPlan } from "../core/plan.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
+import { administratorRotationScript } from "./administrator-rotation-script.ts";
 import { passwordRotationScript, type RotationStep } from "./password-rotation-script.ts";
 import { renderResources, terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { restrictedContainerSecurityContext } from "../core/pod-security.ts";
 import { terraformRestrictedPodSpec } from "./security.ts";
 
-export interface PasswordRotationJobProps {
+/** What the accounts' or the administrator's rotation is: which Jobs, which script, which passwords. */
+export type RotationKind = "accounts" | "administrator";
+
+export interface RotationJobProps {
   readonly namespace: string;
+  readonly kind: RotationKind;
   readonly step: RotationStep;
-  readonly rotation: PasswordRotationPlan & { readonly jobs: NonNullable<PasswordRotationPlan["jobs"]> };
+  readonly rotation: PasswordRotationPlan;
+  readonly jobs: RotationJobsPlan;
   readonly database: DatabasePlan;
   /** The database credentials Secret: the administrator's password and the accounts' new ones. */
   readonly credentialsSecretName: string;
@@ -33,22 +42,38 @@ export interface PasswordRotationJobProps {
 /** A Job that has not completed by then fails the apply; the next apply runs it again. */
 const TIMEOUT = "10m";
 
-export class PasswordRotationJob extends Construct {
+export class RotationJob extends Construct {
   public readonly resource: JobV1;
 
-  constructor(scope: Construct, id: string, props: PasswordRotationJobProps) {
+  constructor(scope: Construct, id: string, props: RotationJobProps) {
     super(scope, id);
-    const { namespace, step, rotation, database } = props;
-    const { jobs } = rotation;
+    const { namespace, step, rotation, database, jobs } = props;
     const fromSecret = (name: string, key: string) => ({
       name,
       valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key } },
     });
     const env = (name: string, value: string | number) => ({ name, value: String(value) });
-    const script = passwordRotationScript(
-      step,
-      rotation.accounts.map(({ user, passwordKey }) => ({ user, passwordEnv: passwordKey })),
-    );
+    const { administrator } = rotation;
+    // The client reads MYSQL_PWD (or the script hands it the one that logs in), so no password is ever on a command line.
+    const { script, secrets } =
+      props.kind === "accounts"
+        ? {
+            script: passwordRotationScript(
+              step,
+              rotation.accounts.map(({ user, passwordKey }) => ({ user, passwordEnv: passwordKey })),
+            ),
+            secrets: [
+              fromSecret("MYSQL_PWD", SECRET_KEYS.database.rootPassword),
+              ...rotation.accounts.map(({ passwordKey }) => fromSecret(passwordKey, passwordKey)),
+            ],
+          }
+        : {
+            script: administratorRotationScript(step),
+            secrets: [
+              fromSecret("ADMIN_PASSWORD", administrator.passwordKey),
+              fromSecret("ADMIN_PREVIOUS_PASSWORD", administrator.previousPasswordKey),
+            ],
+          };
 
     this.resource = new JobV1(this, "Resource", {
       metadata: {
@@ -69,7 +94,7 @@ export class PasswordRotationJob extends Construct {
             }),
             container: [
               {
-                name: `passwords-${step}`,
+                name: props.kind === "accounts" ? `passwords-${step}` : `administrator-${step}`,
                 image: jobs.image,
                 command: ["/bin/bash", "-c", terraformLiteral(script)],
                 env: [
@@ -77,9 +102,7 @@ export class PasswordRotationJob extends Construct {
                   env("DB_PORT", database.port),
                   env("DB_ADMIN", database.adminUser),
                   env("ENGINE", database.engine),
-                  // The client reads MYSQL_PWD, so no password is ever on a command line.
-                  fromSecret("MYSQL_PWD", SECRET_KEYS.database.rootPassword),
-                  ...rotation.accounts.map(({ passwordKey }) => fromSecret(passwordKey, passwordKey)),
+                  ...secrets,
                 ],
                 resources: renderResources(jobs.resources),
                 securityContext: restrictedContainerSecurityContext(),

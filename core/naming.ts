@@ -59,6 +59,8 @@ export const BACKUP_STORE_SECRET = "sei-backup-store";
  * scheduler's pods, which roll when it changes: charts/sei/templates/deployment-*.yaml write it literally).
  */
 export const ROTATION_GENERATION_ANNOTATION = "sei.mg.gov.br/database-password-generation";
+/** The generation of the administrator's password a Secret holds (nothing rolls on it: no pod of the app logs in as it). */
+export const ADMINISTRATOR_GENERATION_ANNOTATION = "sei.mg.gov.br/administrator-password-generation";
 
 export const LABEL = {
   name: "app.kubernetes.io/name",
@@ -90,6 +92,13 @@ export const SECRET_KEYS = {
    */
   binlogShipper: {
     password: "DB_BINLOG_SHIPPER_PASSWORD",
+  },
+  /**
+   * The administrator's password before its newest rotation, in the database credentials Secret from the
+   * first rotation on, for the rotation Jobs alone (apart from `database`, which the chart reads whole).
+   */
+  administratorRotation: {
+    previousPassword: "DB_ADMIN_PREVIOUS_PASSWORD",
   },
   app: {
     seiAccessKey: "APP_SEI_CHAVE_ACESSO",

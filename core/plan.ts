@@ -189,12 +189,14 @@ export interface BackupStorePlan {
 }
 
 /**
- * Rotation of the database accounts' passwords (core/resolve/rotation.ts): the
+ * Rotation of the database passwords (core/resolve/rotation.ts): each
  * generation picks the generated passwords the Secret holds; the Jobs move the
- * accounts over while the instance serves. `accept` (before the release) lets
+ * database over while the instance serves. `accept` (before the release) lets
  * each account log in with the Secret's new password as well as its current
  * one; the release then rolls the app and scheduler onto the new Secret;
- * `retire` (after it) leaves only the new password.
+ * `retire` (after it) leaves only the new password. The administrator's
+ * rotation has its own generation and Jobs, first and last: the others log in
+ * as it.
  */
 export interface PasswordRotationPlan {
   /** spec.rotation.databasePasswords; 0 until the first rotation. */
@@ -202,15 +204,27 @@ export interface PasswordRotationPlan {
   /** The accounts whose passwords rotate, each with the Secret key of its password. */
   readonly accounts: readonly { readonly user: string; readonly passwordKey: string }[];
   /** Null at generation 0 and while no pod runs (the Jobs then run at the next deploy that runs pods). */
-  readonly jobs: {
-    readonly acceptName: string;
-    readonly retireName: string;
-    readonly image: string;
-    readonly imagePullSecrets: readonly string[];
-    readonly resources: ComputeResources;
-    /** The first install's labels: its NetworkPolicy reaches the database, and the updater's quota slot (free outside a Helm upgrade) holds it. */
-    readonly labels: Readonly<Record<string, string>>;
-  } | null;
+  readonly jobs: RotationJobsPlan | null;
+  readonly administrator: {
+    /** spec.rotation.administratorPassword; 0 until the first rotation. */
+    readonly generation: number;
+    /** The Secret key of its password (the administrator is plan.database.adminUser). */
+    readonly passwordKey: string;
+    /** The Secret key holding the generation before the newest (from the first rotation on): accept logs in with it. */
+    readonly previousPasswordKey: string;
+    /** As `jobs`, for the administrator's generation. */
+    readonly jobs: RotationJobsPlan | null;
+  };
+}
+
+export interface RotationJobsPlan {
+  readonly acceptName: string;
+  readonly retireName: string;
+  readonly image: string;
+  readonly imagePullSecrets: readonly string[];
+  readonly resources: ComputeResources;
+  /** The first install's labels: its NetworkPolicy reaches the database, and the updater's quota slot (free outside a Helm upgrade) holds it. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface SecretsPlan {

@@ -27,7 +27,8 @@ import { CopiedSecret } from "../constructs/copied-secret.ts";
 import { Database } from "../constructs/database.ts";
 import { OffsiteBackup } from "../constructs/offsite-backup.ts";
 import { DocumentStorage } from "../constructs/document-storage.ts";
-import { PasswordRotationJob } from "../constructs/password-rotation.ts";
+import { RotationJob, type RotationKind } from "../constructs/password-rotation.ts";
+import type { RotationStep } from "../constructs/password-rotation-script.ts";
 import { SeiRelease } from "../constructs/sei-release.ts";
 import { StorageClassGuard } from "../constructs/storage-class-guard.ts";
 import { Tenancy } from "../constructs/tenancy.ts";
@@ -177,21 +178,32 @@ export class MunicipalityStack extends TerraformStack {
       });
 
     // A password rotation: the accounts take the new passwords beside the old before the release rolls
-    // the app onto them, and drop the old ones after (constructs/password-rotation.ts).
+    // the app onto them, and drop the old ones after (constructs/password-rotation.ts). The administrator's
+    // rotation goes first and last around them: their Jobs, the release's hooks and a restore log in as it.
     const rotation = plan.passwordRotation;
-    const rotationJob = (step: "accept" | "retire", dependsOn: ITerraformDependable[]) =>
-      rotation.jobs &&
-      new PasswordRotationJob(this, step === "accept" ? "PasswordRotationAccept" : "PasswordRotationRetire", {
+    const rotationJob = (kind: RotationKind, step: RotationStep, dependsOn: ITerraformDependable[]) => {
+      const jobs = kind === "accounts" ? rotation.jobs : rotation.administrator.jobs;
+      if (!jobs) return undefined;
+      const prefix = kind === "accounts" ? "PasswordRotation" : "AdministratorPassword";
+      return new RotationJob(this, `${prefix}${step === "accept" ? "Accept" : "Retire"}`, {
         namespace,
+        kind,
         step,
-        rotation: { ...rotation, jobs: rotation.jobs },
+        rotation,
+        jobs,
         database: plan.database,
         credentialsSecretName: database.credentials.secretName,
         serviceAccountName: plan.serviceAccountName,
         waitForCompletion: plan.waitForWorkloads,
         dependsOn,
       });
-    const accept = rotationJob("accept", [database.credentials.resource, database.resource, database.service]);
+    };
+    const ready = [database.credentials.resource, database.resource, database.service];
+    const administratorAccept = rotationJob("administrator", "accept", ready);
+    const accept = rotationJob("accounts", "accept", [
+      ...ready,
+      ...(administratorAccept ? [administratorAccept.resource] : []),
+    ]);
 
     if (plan.release) {
       const release = new SeiRelease(this, "Release", {
@@ -211,10 +223,11 @@ export class MunicipalityStack extends TerraformStack {
           documents.resource,
           solrVolume.resource,
           tempVolume.resource,
-          ...(accept ? [accept.resource] : []),
+          ...[administratorAccept, accept].flatMap((job) => (job ? [job.resource] : [])),
         ],
       });
-      rotationJob("retire", [release.resource]);
+      const retire = rotationJob("accounts", "retire", [release.resource]);
+      rotationJob("administrator", "retire", [release.resource, ...(retire ? [retire.resource] : [])]);
     }
 
     new TerraformOutput(this, "url", { value: plan.url, description: "Public address of the SEI instance" });

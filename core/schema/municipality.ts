@@ -73,16 +73,22 @@ export const overridesSchema = z.strictObject({
  * credentials it covers new generated values at the next deploy, and the
  * deploy moves the instance over while it serves (docs/runbooks/rotate-credentials.md).
  */
+const generation = () =>
+  z.int({ error: "must be a whole number: 0, then 1, 2, … one more for each rotation" }).min(0).max(9999);
+
 export const rotationSchema = z.strictObject({
-  databasePasswords: z
-    .int({ error: "must be a whole number: 0, then 1, 2, … one more for each rotation" })
-    .min(0)
-    .max(9999)
-    .meta({
-      description:
-        "Generation of the database accounts' passwords (sei_user, sip_user, the backup's account); raise it by one to rotate them, never lower it",
-    }),
+  databasePasswords: generation().optional().meta({
+    description:
+      "Generation of the database accounts' passwords (sei_user, sip_user, the backup's account); raise it by one to rotate them, never lower it",
+  }),
+  administratorPassword: generation().optional().meta({
+    description:
+      "Generation of the database administrator's (root) password; raise it by one to rotate it, never lower it",
+  }),
 });
+
+/** The rotation counters, each a field of spec.rotation. */
+export const ROTATION_FIELDS = ["databasePasswords", "administratorPassword"] as const;
 
 export const municipalitySchema = z.strictObject({
   ...header("Municipality"),

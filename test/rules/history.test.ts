@@ -170,7 +170,7 @@ describe("compared with an earlier revision", () => {
     const rotated = (text: string, generation: number) => `${text}  rotation:\n    databasePasswords: ${generation}\n`;
     const lowered = (from: number, to: number) =>
       `tiradentes: spec.rotation.databasePasswords goes down from ${from} to ${to}: the deploy would delete the newer passwords ` +
-      `from the Terraform state and put back in the Secret an older one, which the accounts no longer accept or a rotation retired; ` +
+      `from the Terraform state and put back in the Secret an older one, which the database no longer accepts or a rotation retired; ` +
       `keep ${from}, or raise it to ${from + 1} to rotate again (docs/runbooks/rotate-credentials.md, "Undo")`;
 
     it("can be raised", () => {
@@ -188,6 +188,16 @@ describe("compared with an earlier revision", () => {
     it("is refused removed, at spec", () => {
       expect(compare({ "tiradentes.yaml": rotated(TIRADENTES, 1) }, { "tiradentes.yaml": TIRADENTES })).toEqual([
         `error m/tiradentes.yaml:5:1 spec.rotation.databasePasswords: ${lowered(1, 0)}`,
+      ]);
+    });
+
+    it("is refused lower for the administrator's password too, at its number", () => {
+      const administrator = (generation: number) =>
+        `${rotated(TIRADENTES, 1)}    administratorPassword: ${generation}\n`;
+      expect(compare({ "tiradentes.yaml": administrator(2) }, { "tiradentes.yaml": administrator(1) })).toEqual([
+        expect.stringMatching(
+          /^error m\/tiradentes\.yaml:23:28 spec\.rotation\.administratorPassword: tiradentes: spec\.rotation\.administratorPassword goes down from 2 to 1: /,
+        ),
       ]);
     });
 

@@ -30,7 +30,11 @@ describe("a cluster with a directory", () => {
       "Secret sei-platform/sei-directory-bind (platform.yaml directory.bindSecret) must exist with the keys bindDn and password",
     );
     const sources = Object.values(json.data?.kubernetes_secret_v1 ?? {}) as { metadata: unknown }[];
-    expect(sources.map((s) => s.metadata)).toEqual([{ name: "sei-directory-bind", namespace: "sei-platform" }]);
+    // Beside it, the plan reads the instance's own credentials Secret (the rotation guard: generated-secret.ts).
+    expect(sources.map((s) => s.metadata)).toEqual([
+      { name: "sei-database-credentials", namespace: "sei-exemplo" },
+      { name: "sei-directory-bind", namespace: "sei-platform" },
+    ]);
   });
 
   it("lets the app pods, and only them, reach the directory servers on the URL's port", () => {
@@ -74,8 +78,12 @@ describe("a cluster without a directory", () => {
   }).json;
 
   it("copies no bind account and opens no directory egress", () => {
-    expect(json.data?.kubernetes_secret_v1).toBeDefined();
-    expect(bare.data?.kubernetes_secret_v1).toBeUndefined();
+    const read = (stack: typeof json) =>
+      Object.values(stack.data?.kubernetes_secret_v1 ?? {}).map(
+        (s) => (s as { metadata: { name: string } }).metadata.name,
+      );
+    expect(read(json)).toContain("sei-directory-bind");
+    expect(read(bare)).toEqual(["sei-database-credentials"]);
     const names = Object.values(resourcesOf(bare, "kubernetes_network_policy_v1")).map(
       (p) => (p as { metadata: { name: string } }).metadata.name,
     );

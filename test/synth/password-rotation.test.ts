@@ -12,12 +12,23 @@ import { releaseValues } from "./workloads.ts";
 
 afterAll(cleanScratch);
 
-const synth = (generation: number | undefined, phase: "production" | "suspended" = "production") =>
+const synth = (
+  generation: number | undefined,
+  phase: "production" | "suspended" = "production",
+  administratorPassword?: number,
+) =>
   synthStack(
     examplePlan({
       tier: "pequeno-i",
       phase,
-      ...(generation === undefined ? {} : { rotation: { databasePasswords: generation } }),
+      ...(generation === undefined && administratorPassword === undefined
+        ? {}
+        : {
+            rotation: {
+              ...(generation === undefined ? {} : { databasePasswords: generation }),
+              ...(administratorPassword === undefined ? {} : { administratorPassword }),
+            },
+          }),
     }),
   ).json;
 
@@ -104,18 +115,80 @@ describe("database password rotation in the stack", () => {
     // A plain namespace name, not a reference: the read happens during the plan, before anything changes.
     expect(read.metadata.namespace).toBe("sei-exemplo");
     const guard = credentialsSecret(second).lifecycle.precondition!;
+    const annotated = (annotation: string, generation: number) => ({
+      condition: `\${tonumber(try(data.kubernetes_secret_v1.${id}.metadata[0].annotations["${annotation}"], "0")) <= ${generation}}`,
+      error_message: expect.stringMatching(/^Secret sei-exemplo\/sei-database-credentials holds a newer generation/),
+    });
     expect(guard).toEqual([
-      {
-        condition: `\${tonumber(try(data.kubernetes_secret_v1.${id}.metadata[0].annotations["sei.mg.gov.br/database-password-generation"], "0")) <= 2}`,
-        error_message: expect.stringMatching(/^Secret sei-exemplo\/sei-database-credentials holds a newer generation/),
-      },
+      annotated("sei.mg.gov.br/database-password-generation", 2),
+      annotated("sei.mg.gov.br/administrator-password-generation", 0),
     ]);
+    expect(guard[1]!.error_message).toContain("lowering spec.rotation.administratorPassword");
     expect(credentialsSecret(second).metadata.annotations).toEqual({
       "sei.mg.gov.br/database-password-generation": "2",
     });
     // A stack that never rotated says no generation (its Secret is unchanged) and is guarded all the same.
     expect(credentialsSecret(zero).metadata.annotations).toBeUndefined();
-    expect(credentialsSecret(zero).lifecycle.precondition![0]!.condition).toMatch(/ <= 0\}$/);
+    expect(credentialsSecret(zero).lifecycle.precondition!.map((p) => p.condition.slice(-6))).toEqual([
+      " <= 0}",
+      " <= 0}",
+    ]);
+  });
+
+  describe("the administrator's password", () => {
+    const administrator = synth(undefined, "production", 1);
+    const both = synth(1, "production", 1);
+    const named = (json: StackJson) =>
+      Object.fromEntries(Object.entries(jobs(json)).map(([id, job]) => [job.metadata.name, { id, job }]));
+
+    it("rotates on its own generation: one password more, the previous one kept for the Jobs, its own annotation", () => {
+      const added = passwords(administrator).filter((id) => !passwords(before).includes(id));
+      expect(added.map((id) => id.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+        "Database_Credentials_rootPasswordRotation1",
+      ]);
+      const data = credentials(administrator);
+      expect(data["APP_DB_ROOT_PASSWORD"]).toMatch(/^\$\{random_password\.Database_Credentials_rootPasswordRotation1_/);
+      expect(data["DB_ADMIN_PREVIOUS_PASSWORD"]).toBe(credentials(before)["APP_DB_ROOT_PASSWORD"]);
+      expect(credentials(before)["DB_ADMIN_PREVIOUS_PASSWORD"]).toBeUndefined();
+      // The accounts' passwords are not touched.
+      expect(data["APP_DB_SEI_PASSWORD"]).toBe(credentials(before)["APP_DB_SEI_PASSWORD"]);
+      expect(credentialsSecret(administrator).metadata.annotations).toEqual({
+        "sei.mg.gov.br/administrator-password-generation": "1",
+      });
+      expect(Object.keys(named(administrator)).sort()).toEqual([
+        "sei-administrator-password-1-accept",
+        "sei-administrator-password-1-retire",
+      ]);
+    });
+
+    it("its Jobs log in with the new and the previous password, never the accounts' ones", () => {
+      const env = named(administrator)["sei-administrator-password-1-accept"]!.job.spec.template.spec.container[0]!
+        .env as { name: string; value?: string; value_from?: { secret_key_ref: { key: string } } }[];
+      expect(env.map(({ name, value, value_from }) => [name, value ?? value_from?.secret_key_ref.key])).toEqual([
+        ["DB_HOST", "sei-database"],
+        ["DB_PORT", "3306"],
+        ["DB_ADMIN", "root"],
+        ["ENGINE", "mariadb"],
+        ["ADMIN_PASSWORD", "APP_DB_ROOT_PASSWORD"],
+        ["ADMIN_PREVIOUS_PASSWORD", "DB_ADMIN_PREVIOUS_PASSWORD"],
+      ]);
+    });
+
+    it("goes first and last: its accept before the accounts' accept and the release, its retire after everything", () => {
+      const jobsOf = named(both);
+      const id = (name: string) => `kubernetes_job_v1.${jobsOf[name]!.id}`;
+      const release = `helm_release.${Object.keys(resourcesOf(both, "helm_release"))[0]!}`;
+      const releaseDepends = Object.values(resourcesOf(both, "helm_release"))[0]!.depends_on;
+      expect(jobsOf["sei-passwords-1-accept"]!.job.depends_on).toContain(id("sei-administrator-password-1-accept"));
+      expect(releaseDepends).toEqual(
+        expect.arrayContaining([id("sei-administrator-password-1-accept"), id("sei-passwords-1-accept")]),
+      );
+      expect(jobsOf["sei-passwords-1-retire"]!.job.depends_on).toEqual([release]);
+      expect(jobsOf["sei-administrator-password-1-retire"]!.job.depends_on).toEqual([
+        release,
+        id("sei-passwords-1-retire"),
+      ]);
+    });
   });
 
   it("the release carries the generation, which the chart puts on the app's and scheduler's pods", () => {

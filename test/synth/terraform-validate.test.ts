@@ -23,7 +23,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cachedTofu } from "../../fleet/engine.ts";
 import { requireTools } from "../support/tools.ts";
-import { cleanScratch, runApp, scratchDir } from "./support.ts";
+import { examplePlan } from "../../scripts/lib/example-plan.ts";
+import { cleanScratch, runApp, scratchDir, synthStack } from "./support.ts";
 
 afterAll(cleanScratch);
 
@@ -75,6 +76,20 @@ describe.skipIf(!hasTofu)("OpenTofu validate", () => {
 
   it.each(stacks)("accepts %s as synthesized", (stack) => {
     expect(validate(tofuProgram!, join(outdir, "stacks", stack))).toContain("The configuration is valid");
+  });
+
+  it("accepts a stack whose passwords and administrator's password are rotated (Jobs, guards, previous password)", () => {
+    const rotated = synthStack(
+      examplePlan({
+        tier: "pequeno-i",
+        phase: "production",
+        rotation: { databasePasswords: 2, administratorPassword: 1 },
+      }),
+    );
+    const dir = scratchDir("sei-validate-rotated-");
+    writeFileSync(join(dir, "cdk.tf.json"), rotated.text);
+    expect(rotated.text).toContain("sei-administrator-password-1-retire");
+    expect(validate(tofuProgram!, dir)).toContain("The configuration is valid");
   });
 });
 
