@@ -21,7 +21,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SIP_SYSTEMS } from "../../core/image-contract.ts";
@@ -693,14 +693,15 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       env: { NAME: main, PATH: `${operatorBin}:${process.env.PATH}`, ...env },
     });
 
-  it("7. runbooks: a password rotation's deploy fails on a release stuck in pending-upgrade; stuck-release recovers it, deploy-failed retries only that stack, and the passwords rotate with the login page answering throughout", async () => {
+  it("7. runbooks: a password rotation's deploy fails on a release stuck in pending-upgrade; stuck-release recovers it, deploy-failed retries only that stack, and the passwords (the administrator's too) rotate with the login page answering throughout; a lowered generation is refused at plan", async () => {
     operatorBin = mkdtempSync(join(tmpdir(), "sei-e2e-operator-"));
     const helm = requireEnv("SEI_HELM");
     symlinkSync(helm, join(operatorBin, "helm"));
     const before = await secretValues(ns(main), "sei-database-credentials");
 
-    // The reviewed change (docs/runbooks/rotate-credentials.md): one more generation of the database passwords.
-    editMunicipality(workspace, main, ["spec", "rotation"], { databasePasswords: 1 });
+    // The reviewed change (docs/runbooks/rotate-credentials.md): one more generation of the database passwords
+    // and of the administrator's, whose Jobs run first and last around the accounts' ones and the release.
+    editMunicipality(workspace, main, ["spec", "rotation"], { databasePasswords: 1, administratorPassword: 1 });
 
     // A Helm upgrade interrupted for real: killed while its pre-upgrade hooks run, the release stays pending-upgrade.
     const upgrade = spawn(
@@ -770,18 +771,22 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     expect.soft(probes.filter((p) => !p.ok).length, JSON.stringify(probes.filter((p) => !p.ok))).toBeLessThanOrEqual(2);
     expect.soft(retried.probes.at(-1)?.ok).toBe(true);
 
-    // rotate-credentials.md: the retire Job ran; the new passwords log in, the old ones no longer do; root unchanged.
+    // rotate-credentials.md: the retire Jobs ran; the new passwords log in, the old ones no longer do, root's too.
     const rotated = await runbook("rotate-credentials.md", "rotation-check");
     expect.soft(rotated.code, rotated.output).toBe(0);
     expect.soft(rotated.output).toContain("retire: sei_user logs in with the new password only");
     expect.soft(rotated.output).toContain("retire: done");
+    const administrator = await runbook("rotate-credentials.md", "administrator-check");
+    expect.soft(administrator.code, administrator.output).toBe(0);
+    expect.soft(administrator.output).toContain("retire: root logs in with the new password only (% localhost)");
     const after = await secretValues(ns(main), "sei-database-credentials");
-    expect(after.APP_DB_ROOT_PASSWORD).toBe(before.APP_DB_ROOT_PASSWORD);
+    expect(after.DB_ADMIN_PREVIOUS_PASSWORD).toBe(before.APP_DB_ROOT_PASSWORD);
     const backup = backupAccount(await get("cronjob", "sei-backup", ns(main)));
     for (const [user, key, database] of [
       ["sei_user", "APP_DB_SEI_PASSWORD", "sei"],
       ["sip_user", "APP_DB_SIP_PASSWORD", "sip"],
       [backup.user, backup.passwordKey, "sei"],
+      ["root", "APP_DB_ROOT_PASSWORD", "sei"],
     ] as const) {
       expect(after[key], key).not.toBe(before[key]);
       expect(await loginFromApp(ns(main), "sei-database", user, after[key]!, database), `${user}, new`).toBe("ok");
@@ -790,6 +795,30 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       );
     }
     expect((await eventually(dependencies, (r) => r.ok, 30)).ok).toBe(true);
+
+    // A lowered generation never reaches the cluster: the stack's own plan refuses it by the live Secret's
+    // annotation (what stops `cdktf deploy` too), and deploy-failed.md's log step shows why.
+    editMunicipality(workspace, main, ["spec", "rotation"], { databasePasswords: 0, administratorPassword: 1 });
+    try {
+      const lowered = await run("npx", ["sei-infra", "fleet", "plan", "--only", main, "--report", "lowered.json"], {
+        cwd: workspace,
+        env: { CI: "1" },
+      });
+      expect(lowered.code, lowered.output).toBe(1);
+      const report = JSON.parse(readFileSync(join(workspace, "lowered.json"), "utf8")) as {
+        stacks: { name: string; status: string; log: string | null }[];
+      };
+      const log = report.stacks.find((entry) => entry.status === "failed")?.log;
+      expect(typeof log, JSON.stringify(report)).toBe("string");
+      const text = readFileSync(isAbsolute(log!) ? log! : join(workspace, log!), "utf8");
+      expect(text).toContain("holds a newer generation than 0");
+      expect(text).toContain("lowering spec.rotation.databasePasswords");
+      const why = await runbook("deploy-failed.md", "failed-logs", { REPORT: "lowered.json" });
+      expect.soft(why.output).toContain("Resource precondition failed");
+    } finally {
+      editMunicipality(workspace, main, ["spec", "rotation"], { databasePasswords: 1, administratorPassword: 1 });
+    }
+    expect(await secretValues(ns(main), "sei-database-credentials")).toEqual(after);
   });
 
   it("8. runbook state-lock (pg): a hung engine's lock is found and its session ended; the stack plans again", async () => {
