@@ -4,7 +4,8 @@
  *
  *   terraform.encryption   a pbkdf2 key provider per key name, its passphrase
  *                          from a sensitive variable (TF_VAR_<name>, so it is
- *                          never in git or cdktf.out); AES-GCM; state and plan
+ *                          never in git or cdktf.out), PBKDF2-HMAC-SHA512 at
+ *                          KEY_DERIVATION's iterations; AES-GCM; state and plan
  *                          files both `enforced` (OpenTofu refuses to write
  *                          either unencrypted); while rotating, the previous
  *                          key as the state's `fallback`; while turning
@@ -22,6 +23,21 @@
 import { TerraformElement, type Construct } from "../runtime/cdktf.ts";
 import type { StateEncryptionPlan } from "../core/plan.ts";
 import { UNENCRYPTED } from "../core/schema/platform.ts";
+
+/**
+ * The pbkdf2 key provider's work factor, written out rather than left to
+ * OpenTofu's default. OpenTofu 1.12 defaults to 600,000 iterations of
+ * HMAC-SHA512: OWASP's figure for HMAC-SHA256 applied to SHA-512. OWASP's
+ * Password Storage Cheat Sheet gives 210,000 for HMAC-SHA512, which is what
+ * this is: a deliberate, documented choice (docs/synth.md, "State
+ * encryption"), about a third of the default's guessing cost, still above
+ * OpenTofu's floor of 200,000. Why: OpenTofu derives the key on every state
+ * read and write, each engine call of every stack (1.1–1.7 s of CPU an
+ * engine call at 600,000, 0.4–0.6 s at 210,000; BENCHMARKS.md). Each state
+ * records the iterations it was written with, so states written under the
+ * default are still read, and written back at these.
+ */
+export const KEY_DERIVATION = { hash_function: "sha512", iterations: 210_000 } as const;
 
 export class StateEncryption extends TerraformElement {
   constructor(
@@ -64,7 +80,9 @@ export function encryptionConfiguration(plan: StateEncryptionPlan): Record<strin
     terraform: {
       encryption: {
         key_provider: {
-          pbkdf2: Object.fromEntries(keys.map((k) => [k.keyName, { passphrase: `\${var.${k.passphraseVariable}}` }])),
+          pbkdf2: Object.fromEntries(
+            keys.map((k) => [k.keyName, { passphrase: `\${var.${k.passphraseVariable}}`, ...KEY_DERIVATION }]),
+          ),
         },
         method: methods,
         // A state written under the previous key (or in clear) is read with it and written back under the new one.

@@ -97,10 +97,14 @@ describe("state encryption (OpenTofu)", () => {
     expect(json).not.toHaveProperty("variable");
   });
 
-  it("a pbkdf2 key from a sensitive variable; state and plan files encrypted, both enforced", () => {
+  it("a pbkdf2 key from a sensitive variable, its work factor written out; state and plan files encrypted, both enforced", () => {
     const json = withEncryption(KEY);
     expect(json.terraform!.encryption).toEqual({
-      key_provider: { pbkdf2: { sei_2026: { passphrase: "${var.sei_state_passphrase}" } } },
+      key_provider: {
+        pbkdf2: {
+          sei_2026: { passphrase: "${var.sei_state_passphrase}", hash_function: "sha512", iterations: 210_000 },
+        },
+      },
       method: { aes_gcm: { sei_2026: { keys: "key_provider.pbkdf2.sei_2026" } } },
       state: { method: "method.aes_gcm.sei_2026", enforced: true },
       plan: { method: "method.aes_gcm.sei_2026", enforced: true },
