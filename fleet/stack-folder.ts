@@ -13,7 +13,14 @@
  *   init left it is missing (the synthesized output is new each run): it is
  *   kept in the data folder and put back. A plan that fails after a skipped init is retried once after a real
  *   one (fleet/stack-run.ts), so a stale data folder costs a retry, never a
- *   wrong result.
+ *   wrong result;
+ * - whether init kept to the lock file synthesis copied in. Init rewrites it
+ *   (its own header, only its own registry's entries) and the engine then
+ *   needs it as rewritten (a plan refuses entries it has no package for, and
+ *   `-lockfile=readonly` refuses to drop the other registry's), so the copy
+ *   cannot simply be put back; instead what init left is verified against
+ *   the copy: a provider, version or hash the copy does not hold means init
+ *   trusted a package nobody reviewed, and the stack fails.
  */
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -67,6 +74,39 @@ export function reuseInit(stackFolder: string, dataDir: string, key: string): bo
 export function rememberInit(stackFolder: string, dataDir: string, key: string): void {
   if (existsSync(join(stackFolder, LOCK_FILE))) copyFileSync(join(stackFolder, LOCK_FILE), join(dataDir, INIT_LOCK));
   writeFileSync(join(dataDir, INIT_KEY), key);
+}
+
+/** A lock file's providers: address → version and hashes. Reads the engines' own layout, nothing more. */
+export function lockEntries(text: string): Map<string, { readonly version: string; readonly hashes: string[] }> {
+  const entries = new Map<string, { version: string; hashes: string[] }>();
+  for (const block of text.matchAll(/^provider "([^"]+)" \{\n([\s\S]*?)^\}/gm)) {
+    const body = block[2]!;
+    entries.set(block[1]!, {
+      version: /^\s*version\s*=\s*"([^"]*)"/m.exec(body)?.[1] ?? "",
+      hashes: [...body.matchAll(/"((?:h1|zh):[^"]+)"/g)].map((m) => m[1]!).sort(),
+    });
+  }
+  return entries;
+}
+
+/**
+ * After init: what the lock file init left holds that the copied one does not
+ * (a provider, a version, a hash), a line each; empty when init kept to it.
+ */
+export function lockAdditions(copied: string, left: string): string[] {
+  const known = lockEntries(copied);
+  const added: string[] = [];
+  for (const [address, entry] of lockEntries(left)) {
+    const before = known.get(address);
+    if (!before) added.push(`${address} (not in the copied lock file)`);
+    else if (before.version !== entry.version)
+      added.push(`${address} ${entry.version} (the lock says ${before.version})`);
+    else {
+      const extra = entry.hashes.filter((hash) => !before.hashes.includes(hash));
+      if (extra.length > 0) added.push(`${address} ${entry.version}: hashes ${extra.join(", ")}`);
+    }
+  }
+  return added;
 }
 
 /** Before a real init: the next run inits again unless this one succeeds. */

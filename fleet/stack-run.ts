@@ -20,7 +20,7 @@
  * lives in the stack's private data folder and is deleted when the stack is
  * done. Its JSON is parsed in memory and never written anywhere.
  */
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import {
   countChanges,
@@ -48,7 +48,15 @@ import {
   type StateIdentity,
 } from "./saved-plans.ts";
 import type { FleetStack } from "./selection.ts";
-import { configDigest, forgetInit, initKey, rememberInit, reuseInit } from "./stack-folder.ts";
+import {
+  LOCK_FILE,
+  configDigest,
+  forgetInit,
+  initKey,
+  lockAdditions,
+  rememberInit,
+  reuseInit,
+} from "./stack-folder.ts";
 
 export interface StackRunContext {
   readonly command: FleetCommand;
@@ -257,9 +265,18 @@ async function applySaved(call: StackCall, context: StackRunContext, saved: Save
 
 async function initialize(call: StackCall, key: string): Promise<Outcome | undefined> {
   forgetInit(call.dataDir);
+  const lockFile = join(call.cwd, LOCK_FILE);
+  const copied = existsSync(lockFile) ? readFileSync(lockFile, "utf8") : undefined;
   const init = await runEngine(call, ["init", "-input=false", "-no-color", call.lock]);
   call.timings.initMs = (call.timings.initMs ?? 0) + init.ms;
   if (init.code !== 0) return failed(call.log, "init", init.code);
+  // Init rewrites the copied lock file; it may drop entries, never add one (fleet/stack-folder.ts).
+  const added = copied === undefined ? [] : lockAdditions(copied, readFileSync(lockFile, "utf8"));
+  if (added.length > 0) {
+    const why = `init added to the provider lock file what providers.lock.hcl does not hold: ${added.join("; ")}`;
+    call.log.note(`# ${why}`);
+    return { status: "failed", error: `init: ${why}: regenerate it (scripts/providers-lock.ts)` };
+  }
   rememberInit(call.cwd, call.dataDir, key);
   return undefined;
 }

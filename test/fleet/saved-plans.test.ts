@@ -43,6 +43,7 @@ import {
   stateIdentity,
 } from "../../fleet/saved-plans.ts";
 import { runStack, type StackRunContext } from "../../fleet/stack-run.ts";
+import { lockAdditions } from "../../fleet/stack-folder.ts";
 import { encryptionConfiguration } from "../../stacks/terraform-encryption.ts";
 import { UsageError } from "../../shell/exit.ts";
 import { requireTools } from "../support/tools.ts";
@@ -184,18 +185,41 @@ describe.skipIf(missing.length > 0)("saved plans with the real engine", { timeou
     expect(readFileSync(join(root, second.log!), "utf8")).toContain("# init skipped");
   });
 
-  it("skips init too when synthesis writes the lock file, which init rewrites", async () => {
+  it("checks what init makes of the copied lock file, and skips init when nothing changed", async () => {
     const { root, context } = project();
+    const lockFile = join(root, "out", "stacks", "sei-a", ".terraform.lock.hcl");
     const withLock = (value: string) => {
       synthesize(root, "sei-a", value);
-      copyFileSync(join(REPO_ROOT, "providers.lock.hcl"), join(root, "out", "stacks", "sei-a", ".terraform.lock.hcl"));
+      copyFileSync(join(REPO_ROOT, "providers.lock.hcl"), lockFile);
     };
     withLock("one");
-    expect(await runStack(stack("a"), null, context("apply"))).toMatchObject({ status: "applied" });
+    const first = await runStack(stack("a"), null, context("apply"));
+    expect(first).toMatchObject({ status: "applied" });
+    expect(first.timings.initMs).toBeGreaterThan(0);
+    // Init rewrote it (its header, only its registry's entries) and added nothing: the check passed.
+    const rewritten = readFileSync(lockFile, "utf8");
+    expect(rewritten).not.toBe(readFileSync(join(REPO_ROOT, "providers.lock.hcl"), "utf8"));
+    expect(lockAdditions(readFileSync(join(REPO_ROOT, "providers.lock.hcl"), "utf8"), rewritten)).toEqual([]);
     withLock("two");
     const second = await runStack(stack("a"), null, context("plan"));
     expect(second).toMatchObject({ status: "changes", change: 1 });
     expect(second.timings).not.toHaveProperty("initMs");
+  });
+
+  it("fails a stack whose init trusted a provider the copied lock file does not name", async () => {
+    const { root, context } = project();
+    synthesize(root, "sei-a", "one");
+    const without = readFileSync(join(REPO_ROOT, "providers.lock.hcl"), "utf8").replace(
+      /^provider "registry\.opentofu\.org\/hashicorp\/random" \{\n[\s\S]*?^\}\n/m,
+      "",
+    );
+    writeFileSync(join(root, "out", "stacks", "sei-a", ".terraform.lock.hcl"), without);
+    const report = await runStack(stack("a"), null, context("apply"));
+    expect(report.status).toBe("failed");
+    expect(report.error).toMatch(
+      /^init: init added to the provider lock file what providers\.lock\.hcl does not hold: registry\.opentofu\.org\/hashicorp\/random \(not in the copied lock file\)/,
+    );
+    expect(report.timings).not.toHaveProperty("planMs");
   });
 
   it("saves an encrypted plan with its record, applies it, and refuses it once the state or configuration moved", async () => {
