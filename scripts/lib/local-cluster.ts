@@ -3,6 +3,11 @@
  * then scripts/e2e/cluster.sh start in a work dir of its own, and the
  * cluster's environment (kubeconfig, PG_CONN_STR, engine, provider mirror) in
  * process.env, as scripts/e2e/run.sh sets it for the end-to-end suite.
+ *
+ * The cluster's processes run detached from the terminal, so a Ctrl-C (or a
+ * SIGTERM, SIGHUP) that ends the benchmark would leave them running, holding
+ * ports and the machine's one cluster slot: from the moment the start begins,
+ * such a signal stops the cluster, deletes its work dir and then exits 130.
  */
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
@@ -15,9 +20,11 @@ export interface LocalCluster {
   readonly env: NodeJS.ProcessEnv;
   /** Seconds `cluster.sh start` took (control plane, PostgreSQL and, unless SEI_E2E_NODE=0, the node). */
   readonly startSeconds: number;
-  /** Stops the cluster and deletes its work dir. */
+  /** Stops the cluster and deletes its work dir (once; later calls do nothing). */
   stop(): void;
 }
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 export function startLocalCluster(prefix: string): LocalCluster {
   const work = mkdtempSync(join(tmpdir(), prefix));
@@ -31,8 +38,28 @@ export function startLocalCluster(prefix: string): LocalCluster {
       stdio: ["ignore", "pipe", "inherit"],
     });
   sh("scripts/e2e/toolchain.sh >/dev/null");
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    for (const signal of SIGNALS) process.off(signal, interrupted);
+    sh("scripts/e2e/cluster.sh stop >&2 || true");
+    rmSync(work, { recursive: true, force: true });
+  };
+  function interrupted(signal: NodeJS.Signals): void {
+    process.stderr.write(`\n${signal}: stopping the benchmark's cluster (${work})\n`);
+    stop();
+    process.exit(130);
+  }
+  for (const signal of SIGNALS) process.on(signal, interrupted);
   const started = Date.now();
-  sh("scripts/e2e/cluster.sh start >&2");
+  try {
+    sh("scripts/e2e/cluster.sh start >&2");
+  } catch (error) {
+    // A start that failed (or was interrupted) half way leaves processes: stop what there is.
+    stop();
+    throw error;
+  }
   const startSeconds = (Date.now() - started) / 1000;
   for (const line of sh('eval "$(scripts/e2e/toolchain.sh)"; eval "$(scripts/e2e/cluster.sh env)"; env -0').split(
     "\0",
@@ -42,12 +69,5 @@ export function startLocalCluster(prefix: string): LocalCluster {
   }
   // The workspace helpers and kubectl read the process environment.
   Object.assign(process.env, env);
-  return {
-    env,
-    startSeconds,
-    stop() {
-      sh("scripts/e2e/cluster.sh stop >&2 || true");
-      rmSync(work, { recursive: true, force: true });
-    },
-  };
+  return { env, startSeconds, stop };
 }
