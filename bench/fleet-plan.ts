@@ -13,7 +13,11 @@
  * the municipalities with `fleet apply` (timed too), then plans them all with
  * no change, as a platform change over a deployed fleet begins. The engine is
  * OpenTofu unless TERRAFORM_BINARY_NAME names another. The municipalities are
- * real ones of the official list, in the fleet's tier proportions.
+ * real ones of the official list, in the fleet's tier proportions. The state
+ * is encrypted as the example platform.yaml encrypts it (OpenTofu derives
+ * the key on every state read and write, a large part of a stack's CPU);
+ * SEI_BENCH_STATE=clear plans without encryption, as the figures before
+ * 2026-12-07 afternoon were taken.
  *
  * Side by side: the same plans with the code of another revision (default
  * main), checked out into a temporary git worktree, run in a workspace of
@@ -24,6 +28,7 @@
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -181,7 +186,13 @@ async function main(): Promise<void> {
   const size = Number(process.argv[2] ?? 50);
   const concurrencies = (process.argv[3] ?? "1,2,4").split(",").map(Number);
   const against = process.argv[4] ?? "main";
-  const { env, stop } = startLocalCluster("sei-bench-fleet-");
+  const encrypted = process.env.SEI_BENCH_STATE !== "clear";
+  const cluster = startLocalCluster("sei-bench-fleet-");
+  const { stop } = cluster;
+  const env: NodeJS.ProcessEnv = {
+    ...cluster.env,
+    ...(encrypted ? { TF_VAR_sei_state_passphrase: randomBytes(24).toString("base64") } : {}),
+  };
   let dir = "";
   let base: { tree: string; remove: () => void } | undefined;
   let baseDir = "";
@@ -191,7 +202,7 @@ async function main(): Promise<void> {
       Object.entries(SHARES).map(([tier, n]) => [tier, Math.round((size * n) / total)]),
     );
     counts["pequeno-i"]! += size - Object.values(counts).reduce((a, b) => a + b, 0);
-    ({ dir } = createFleetWorkspace(counts));
+    ({ dir } = createFleetWorkspace(counts, {}, { stateEncryption: encrypted }));
     execFileSync("kubectl", ["apply", "-f", "-"], {
       input: storageClassManifests().join("\n---\n"),
       env,
@@ -208,7 +219,9 @@ async function main(): Promise<void> {
       `fleet: ${size} municipalities (${Object.entries(counts)
         .filter(([, n]) => n > 0)
         .map(([t, n]) => `${t} ${n}`)
-        .join(", ")}), two cluster entries`,
+        .join(
+          ", ",
+        )}), two cluster entries, state ${encrypted ? "encrypted (pbkdf2 key as each revision synthesizes it)" : "in clear (SEI_BENCH_STATE=clear)"}`,
     );
 
     const report = (file: string): FleetReport => reportSchema.parse(JSON.parse(readFileSync(join(dir, file), "utf8")));
