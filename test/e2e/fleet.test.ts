@@ -5,8 +5,10 @@
  * state in the real PostgreSQL. One municipality is made to fail: its
  * namespace already exists, made by someone else.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportSchema, type FleetReport, type StackReport } from "../../fleet/report.ts";
@@ -21,6 +23,8 @@ let municipalities: FleetMunicipality[];
 let plan: RolloutPlan;
 /** The municipality whose namespace someone else made: a canary, so the first run holds every later wave. */
 let failing: string;
+/** The workspace copied to another path (steps 7 and 8). */
+let clone: string;
 
 const readReport = (file: string): FleetReport => reportSchema.parse(JSON.parse(readFileSync(join(dir, file), "utf8")));
 const byName = (report: FleetReport) => new Map(report.stacks.map((s) => [s.name, s]));
@@ -35,7 +39,9 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
   });
 
   afterAll(() => {
-    if (process.env.SEI_E2E_KEEP !== "1") rmSync(dir, { recursive: true, force: true });
+    if (process.env.SEI_E2E_KEEP === "1") return;
+    rmSync(dir, { recursive: true, force: true });
+    if (clone) rmSync(join(clone, "..", ".."), { recursive: true, force: true });
   });
 
   it("1. --dry-run prints the waves and writes them; nothing runs", async () => {
@@ -212,6 +218,46 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
     expect(again.code, again.output).toBe(0);
     expect(statuses(readReport("chart-again.json").stacks)).toEqual(["no-changes"]);
   });
+
+  it("7. a second clone at another path plans no changes on any stack: no checkout path is in a stack", async () => {
+    // Another engineer's or CI runner's checkout: a deeper path, no work folder (.sei-fleet) of its own yet.
+    clone = join(mkdtempSync(join(tmpdir(), "sei-e2e-clone-")), "another", "checkout");
+    cpSync(dir, clone, { recursive: true, verbatimSymlinks: true, filter: (path) => basename(path) !== ".sei-fleet" });
+    const planned = await fleet(clone, ["plan", "--concurrency", "4", "--report", ".sei-fleet/clone.json"]);
+    expect(planned.code, planned.output).toBe(0);
+    const report = reportSchema.parse(JSON.parse(readFileSync(join(clone, ".sei-fleet", "clone.json"), "utf8")));
+    expect(report.stacks).toHaveLength(12);
+    expect(report.stacks.filter((s) => s.status !== "no-changes").map((s) => [s.name, s.status, s.error])).toEqual([]);
+  });
+
+  it("8. --changed-since after a one-municipality edit selects that stack only, and plans its change", async () => {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: clone, encoding: "utf8" });
+    // What git must not see: anything untracked that reaches a stack would select every stack.
+    writeFileSync(join(clone, ".gitignore"), "node_modules\n.sei-fleet/\n");
+    git("init", "-q", "-b", "main");
+    git("config", "user.email", "e2e@example.org");
+    git("config", "user.name", "fleet e2e");
+    git("config", "commit.gpgsign", "false");
+    git("add", "-A");
+    git("commit", "-q", "-m", "the deployed fleet");
+    // A new display name: the release's values change, nothing else of the stack.
+    const edited = municipalities.find((m) => m.name !== failing && m.tier === "pequeno-i")!.name;
+    const file = join(clone, "municipalities", `${edited}.yaml`);
+    const text = readFileSync(file, "utf8");
+    expect(text).toMatch(/^ {2}displayName: "(.*)"$/m);
+    writeFileSync(file, text.replace(/^( {2}displayName: ".*)"$/m, '$1 (e2e)"'));
+
+    const planned = await fleet(clone, ["plan", "--changed-since", "HEAD", "--report", ".sei-fleet/changed.json"]);
+    expect(planned.code, planned.output).toBe(0);
+    expect(planned.output).toContain(`municipalities/${edited}.yaml`);
+    expect(planned.output).toMatch(new RegExp(`sei-${edited}: resolved plan differs in [a-z, ]*\\brelease\\b`));
+    expect(planned.output).toContain("--changed-since HEAD: 1 of 12 stack(s) selected");
+    const report = reportSchema.parse(JSON.parse(readFileSync(join(clone, ".sei-fleet", "changed.json"), "utf8")));
+    expect(report.selection.changedSince).toBe("HEAD");
+    expect(report.stacks.map((s) => [s.name, s.status, s.add, s.change, s.destroy])).toEqual([
+      [`sei-${edited}`, "changes", 0, 1, 0],
+    ]);
+  });
 });
 
 /**
@@ -261,7 +307,7 @@ describe.skipIf(underTerraform)("a saved plan against a stack someone else chang
     if (process.env.SEI_E2E_KEEP !== "1") rmSync(ws, { recursive: true, force: true });
   });
 
-  it("7. is refused, naming the stack and why; the change someone else applied stays", async () => {
+  it("9. is refused, naming the stack and why; the change someone else applied stays", async () => {
     annotate("reviewed");
     const planned = await fleet(ws, ["plan", "--out", "plans"], env());
     expect(planned.code, planned.output).toBe(0);
