@@ -180,6 +180,7 @@ interface EmitArgs extends SelectArgs {
   readonly driftSchedule?: string;
   readonly pruneSchedule?: string;
   readonly check: boolean;
+  readonly prune: boolean;
 }
 
 const emit: CommandSpec<EmitArgs> = {
@@ -207,7 +208,12 @@ const emit: CommandSpec<EmitArgs> = {
         "--prune-schedule <cron>",
         "when the scheduled prune of the off-site backups runs, where a cluster has a backup store (cron, UTC; default 47 5 * * *)",
       )
-      .option("--check", "write nothing; exit 1 when the pipeline in --output is stale (for CI)", false),
+      .option("--check", "write nothing; exit 1 when the pipeline in --output is stale (for CI)", false)
+      .option(
+        "--prune",
+        "after writing, delete the files in --output that emit wrote before and no longer writes",
+        false,
+      ),
   run: (args, io) =>
     fleetEmit(
       { ...args, ...selection(args), ...(args.canary ? { canary: listOption(args.canary) ?? [] } : {}) },

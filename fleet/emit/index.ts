@@ -4,7 +4,6 @@
  * (docs/architecture.md, "Operating the fleet"). Writes the pipeline and, beside it, the rollout plan
  * (fleet-plan.json) that its gate and report jobs read.
  */
-import { readdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { printable } from "../../core/printable.ts";
 import { RefusedPath } from "../../core/source.ts";
@@ -23,6 +22,7 @@ import type { Platform } from "../../core/schema/platform.ts";
 import { checkEmitOptions, outputFolder } from "./options.ts";
 import { pinnedTofuVersion } from "./tofu-version.ts";
 import { K8S_DEFAULTS, emitK8sJobs, type K8sJobOptions } from "./k8s-job.ts";
+import { leftovers, pruneLeftovers } from "./leftovers.ts";
 
 export const CI_ENGINES = ["gitlab", "github", "k8s-job"] as const;
 export type CiEngine = (typeof CI_ENGINES)[number];
@@ -53,6 +53,8 @@ export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions
   readonly pruneSchedule?: string;
   /** Write nothing; exit 1 when the files in --output differ from what would be written (CI: the committed pipeline is stale). */
   readonly check?: boolean;
+  /** After writing, delete the files in --output that emit owns and no longer writes (fleet/emit/leftovers.ts). */
+  readonly prune?: boolean;
 }
 
 export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<number> {
@@ -66,6 +68,8 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
     if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
       throw new UsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
     checkEmitOptions(options);
+    if (options.check && options.prune)
+      throw new UsageError("--check writes nothing and --prune deletes: give one of them");
     const output = outputFolder(io.cwd, options.output);
     const steps = parseWaves(options.waves);
     const budget = parseFailureBudget(options.maxFailures);
@@ -123,6 +127,14 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
     io.out(
       `${options.engine}: ${loaded.stacks.length} stack(s) in ${waves.length} wave(s) → ${[...files.keys()].map((f) => `${output}/${f}`).join(", ")}\n`,
     );
+    const left = leftovers(outDir, new Set(files.keys()), PLAN_FILE);
+    const removed = new Set(options.prune ? pruneLeftovers(outDir, left) : []);
+    for (const { name, owned } of left) {
+      const path = `${output}/${printable(name)}`;
+      if (removed.has(name)) io.out(`removed ${path}: emit no longer writes it\n`);
+      else if (owned) io.err(`sei-infra fleet emit: ${path} is not written by emit any more: --prune deletes it\n`);
+      else io.err(`sei-infra fleet emit: ${path} is not a file emit writes: left alone\n`);
+    }
     return EXIT.ok;
   });
 }
@@ -142,7 +154,7 @@ function pruneTask(platform: Platform, schedule = DEFAULT_PRUNE_SCHEDULE): Pick<
  * after a municipality is added, removed or moved to another tier, a wave
  * changed, or a new version of sei-infra: exit 1, naming the files. Anything
  * else in the output folder (a wave file of a rollout that has fewer waves
- * now) is named too: emit overwrites its files but never deletes one.
+ * now) is named too: emit deletes only with --prune.
  */
 function checkCommitted(files: ReadonlyMap<string, string>, output: string, io: FleetIo): number {
   const stale = [...files].flatMap(([name, text]) => {
@@ -157,29 +169,19 @@ function checkCommitted(files: ReadonlyMap<string, string>, output: string, io: 
     if (committed === undefined) return [`${output}/${name} is missing`];
     return committed.toString("utf8") === text ? [] : [`${output}/${name} differs`];
   });
-  const leftovers = entriesOf(resolve(io.cwd, output))
-    .filter((name) => !files.has(name))
-    .map((name) => `${output}/${printable(name)} is not written by emit any more`);
-  if (stale.length === 0 && leftovers.length === 0) {
+  const left = leftovers(resolve(io.cwd, output), new Set(files.keys()), PLAN_FILE).map(
+    ({ name }) => `${output}/${printable(name)} is not written by emit any more`,
+  );
+  if (stale.length === 0 && left.length === 0) {
     io.out(`${output}: the pipeline is up to date\n`);
     return EXIT.ok;
   }
   const fix = [
     ...(stale.length > 0 ? ["run the same fleet emit without --check"] : []),
-    ...(leftovers.length > 0 ? ["delete what emit no longer writes"] : []),
+    ...(left.length > 0 ? ["delete what emit no longer writes (--prune deletes the files it owns)"] : []),
   ];
   io.err(
-    `${[...stale, ...leftovers].map((line) => `sei-infra fleet emit --check: ${line}`).join("\n")}\nthe committed pipeline is stale: ${fix.join(", ")} and commit ${output}/\n`,
+    `${[...stale, ...left].map((line) => `sei-infra fleet emit --check: ${line}`).join("\n")}\nthe committed pipeline is stale: ${fix.join(", ")} and commit ${output}/\n`,
   );
   return EXIT.failed;
-}
-
-/** The names in a folder, sorted (none when it does not exist); links and folders are listed, never followed. */
-function entriesOf(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch (error) {
-    if (["ENOENT", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "")) return [];
-    throw error;
-  }
 }

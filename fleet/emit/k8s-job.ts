@@ -34,6 +34,20 @@ import {
   type EmitOptions,
 } from "./jobs.ts";
 
+/** The files of every rollout beside the wave files (waveFile). */
+export const K8S_FILES = {
+  plan: "plan.yaml",
+  report: "report.yaml",
+  schedule: "schedule.yaml",
+  script: "rollout.sh",
+} as const;
+
+/** The Job file of wave `index` (0-based): wave-1.yaml, wave-2.yaml… */
+export function waveFile(index: number): string {
+  return `${waveId(index)}.yaml`;
+}
+export const WAVE_FILE = /^wave-[1-9]\d*\.yaml$/;
+
 export interface K8sJobOptions {
   readonly namespace: string;
   readonly serviceAccount: string;
@@ -108,7 +122,7 @@ export function emitK8sJobs(
       },
     };
     files.set(
-      `${waveId(i)}.yaml`,
+      waveFile(i),
       manifests(`wave ${i + 1} of ${options.waves.length} (${wave.name}): ${wave.stacks.length} stack(s)`, [
         configMap,
         job,
@@ -142,16 +156,16 @@ export function emitK8sJobs(
     "-ec",
     `cd ${REPORTS_MOUNT}\n${mergeCommand({ ...options, planFile: `${PLAN_MOUNT}/fleet-plan.json` }, "reports", "logs")} || test $? -eq 1\ncat ${MERGED.summary}`,
   ]);
-  files.set("report.yaml", manifests("merges the reports of every wave", [plan, merge]));
+  files.set(K8S_FILES.report, manifests("merges the reports of every wave", [plan, merge]));
   // A new folder for each plan: old plans never mix with new ones.
   const planJob = planMountedJob("sei-fleet-plan", [
     "/bin/sh",
     "-ec",
     `rm -rf ${PLANS}\n${planCommand(options, PLANS, `${REPORTS_MOUNT}/logs`)} || status=$?\ncat ${PLANS}/summary.md\nexit "\${status:-0}"`,
   ]);
-  files.set("plan.yaml", manifests("plans every stack and saves the plans for review", [plan, planJob]));
+  files.set(K8S_FILES.plan, manifests("plans every stack and saves the plans for review", [plan, planJob]));
   files.set(
-    "schedule.yaml",
+    K8S_FILES.schedule,
     manifests(
       "the scheduled tasks",
       scheduledTasks(options, REPORTS_MOUNT).map((task) => ({
@@ -177,7 +191,7 @@ export function emitK8sJobs(
       })),
     ),
   );
-  files.set("rollout.sh", rolloutScript(options, k8s));
+  files.set(K8S_FILES.script, rolloutScript(options, k8s));
   return files;
 }
 
@@ -245,7 +259,7 @@ case "\${1:-}" in
     # Plans every stack and saves the plans on the claim; the operator reads the summary, then approves
     # by running "sh rollout.sh apply". Nothing is applied here.
     kubectl -n "$ns" delete job sei-fleet-plan --ignore-not-found || exit 2
-    kubectl apply -f "$here/plan.yaml" || exit 2
+    kubectl apply -f "$here/${K8S_FILES.plan}" || exit 2
     kubectl -n "$ns" wait --for=condition=Complete job/sei-fleet-plan --timeout="\${timeout}s"
     planned=$?
     kubectl -n "$ns" logs job/sei-fleet-plan
@@ -278,7 +292,7 @@ for wave in ${waves}; do
   done
   [ "$status" -eq 0 ] || break
 done
-kubectl apply -f "$here/report.yaml"
+kubectl apply -f "$here/${K8S_FILES.report}"
 kubectl -n "$ns" wait --for=condition=Complete job/sei-fleet-report --timeout=10m && kubectl -n "$ns" logs job/sei-fleet-report
 exit "$status"
 # Each pod runs: ${SEI_INFRA} fleet apply --yes --only <stack of its index> --plans ${PLANS}

@@ -3,7 +3,16 @@
  * the pipeline files are checked before anything is written, and the files
  * name their paths from the repository root.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fleetEmit, type EmitCommandOptions } from "../../fleet/emit/index.ts";
@@ -131,8 +140,71 @@ describe("fleet emit options", () => {
       "sei-infra fleet emit --check: ci/k8s/\\u001b[2Jnotes.txt is not written by emit any more\n",
     );
     expect(output).not.toContain("\u001b");
-    expect(output).toContain("delete what emit no longer writes");
+    expect(output).toContain("delete what emit no longer writes (--prune deletes the files it owns)");
     expect(existsSync(join(root, "ci/k8s/wave-3.yaml"))).toBe(true);
+  });
+
+  it("--prune deletes only what emit owns: its files of an earlier run, never a link, a folder or another file", async () => {
+    const k8s = { engine: "k8s-job", image: "x", output: "ci/k8s" } as const;
+    const { code, root } = await emit({ ...k8s, waves: "canary,80%,rest" });
+    expect(code).toBe(0);
+    const dir = join(root, "ci/k8s");
+    expect(existsSync(join(dir, "wave-3.yaml"))).toBe(true);
+    // A killed run's temporary file; a link at a name emit owns, to a file outside; someone's notes; a folder.
+    writeFileSync(join(dir, "plan.yaml.4242.tmp"), "half written\n");
+    writeFileSync(join(root, "outside.txt"), "not emit's\n");
+    symlinkSync(join(root, "outside.txt"), join(dir, "wave-7.yaml"));
+    writeFileSync(join(dir, "notes.txt"), "left by hand\n");
+    mkdirSync(join(dir, "wave-9.yaml"));
+
+    // Without --prune: named, nothing deleted.
+    const kept = collectingIo(root);
+    expect(await fleetEmit({ ...base, ...k8s, waves: "canary,rest" }, kept)).toBe(0);
+    expect(kept.output()).toContain(
+      "sei-infra fleet emit: ci/k8s/wave-3.yaml is not written by emit any more: --prune deletes it\n",
+    );
+    expect(existsSync(join(dir, "wave-3.yaml"))).toBe(true);
+
+    const pruned = collectingIo(root);
+    expect(await fleetEmit({ ...base, ...k8s, waves: "canary,rest", prune: true }, pruned)).toBe(0);
+    const output = pruned.output();
+    expect(output).toContain("removed ci/k8s/wave-3.yaml: emit no longer writes it\n");
+    expect(output).toContain("removed ci/k8s/plan.yaml.4242.tmp: emit no longer writes it\n");
+    for (const name of ["notes.txt", "wave-7.yaml", "wave-9.yaml"])
+      expect(output).toContain(`sei-infra fleet emit: ci/k8s/${name} is not a file emit writes: left alone\n`);
+    expect(readdirSync(dir).sort()).toEqual([
+      "fleet-plan.json",
+      "notes.txt",
+      "plan.yaml",
+      "report.yaml",
+      "rollout.sh",
+      "schedule.yaml",
+      "wave-1.yaml",
+      "wave-2.yaml",
+      "wave-7.yaml",
+      "wave-9.yaml",
+    ]);
+    expect(lstatSync(join(dir, "wave-7.yaml")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(root, "outside.txt"), "utf8")).toBe("not emit's\n");
+
+    // Another engine into the same folder: the k8s files are emit's too, and go.
+    const gitlab = collectingIo(root);
+    expect(await fleetEmit({ ...base, output: "ci/k8s", prune: true }, gitlab)).toBe(0);
+    expect(gitlab.output()).toContain("removed ci/k8s/rollout.sh: emit no longer writes it\n");
+    expect(readdirSync(dir).sort()).toEqual([
+      "fleet-pipeline.yml",
+      "fleet-plan.json",
+      "fleet-schedule.yml",
+      "notes.txt",
+      "wave-7.yaml",
+      "wave-9.yaml",
+    ]);
+  });
+
+  it("--prune with --check is a usage error: one writes nothing, the other deletes", async () => {
+    const { code, output } = await emit({ check: true, prune: true });
+    expect(code).toBe(2);
+    expect(output).toContain("--check writes nothing and --prune deletes: give one of them");
   });
 
   it("shell words: plain when safe, else single-quoted so that nothing in them runs", () => {
