@@ -69,6 +69,10 @@ helm|3.1.1|github.com/hashicorp/terraform-provider-helm|v1.3.3-0.20260629194918-
 random|3.7.2|github.com/terraform-providers/terraform-provider-random|v1.3.2-0.20260824155315-e1092b0cfc07|github.com/terraform-providers/terraform-provider-random
 '
 if [[ -n "${SEI_E2E_PROVIDERS_FILE:-}" ]]; then PROVIDERS="$(cat "$SEI_E2E_PROVIDERS_FILE")"; else PROVIDERS="$PROVIDERS_DEFAULT"; fi
+# The Go release whose provider builds providers.lock.hcl hashes (the builds are reproducible, but only
+# with the same Go): building with another one stops, unless SEI_GO_ANY_RELEASE=1 (then run
+# scripts/providers-lock.ts). Change it together with providers.lock.hcl.
+PROVIDERS_GO="go1.26.8"
 
 # ---------------------------------------------------------------------------------------------
 # Go helpers
@@ -185,6 +189,7 @@ while IFS='|' read -r pname pver pmod pmodver ppkg; do
   if [[ -x "$pbin" && "$(cat "$pdir/.source" 2>/dev/null)" == "$stamp" ]]; then continue; fi
   sei_lock "provider-$pname"
   sei_go_env
+  sei_require_go_release "$PROVIDERS_GO" "provider hashicorp/$pname (providers.lock.hcl holds the hashes of $PROVIDERS_GO builds)"
   sei_log "building provider hashicorp/$pname $pver from $stamp"
   tmp="$E2E/tmp-provider-$pname"
   rm -rf "$tmp"

@@ -22,6 +22,21 @@ sei_go_env() {
   # Build with the default GOMAXPROCS / -p (= cores); no extra parallelism.
 }
 
+# sei_require_go_release RELEASE WHAT: stop unless `go` is exactly RELEASE (go1.26.8), saying why.
+# For builds whose bytes something else pins (providers.lock.hcl hashes the providers toolchain.sh
+# builds): another Go release builds other bytes, which `init` would refuse much later and obscurely.
+# SEI_GO_ANY_RELEASE=1 builds anyway (then regenerate what pins the bytes).
+sei_require_go_release() {
+  local want="$1" what="$2" have
+  have="$(go env GOVERSION 2>/dev/null || true)"
+  [[ "$have" == "$want" ]] && return 0
+  if [[ "${SEI_GO_ANY_RELEASE:-}" == 1 ]]; then
+    sei_log "WARNING: building $what with ${have:-an unknown Go}, not $want (SEI_GO_ANY_RELEASE=1): regenerate what pins its bytes"
+    return 0
+  fi
+  sei_die "$what must be built with $want, and go here is ${have:-unknown}: another Go release builds other bytes than the ones pinned. Put $want on PATH, or build anyway with SEI_GO_ANY_RELEASE=1 and regenerate the pins"
+}
+
 # Common flags for release-like, small binaries (used by scripts/e2e/toolchain.sh).
 # shellcheck disable=SC2034
 SEI_GO_BUILD_FLAGS=(-trimpath -ldflags "-s -w")
