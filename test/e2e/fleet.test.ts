@@ -240,12 +240,15 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
     git("config", "commit.gpgsign", "false");
     git("add", "-A");
     git("commit", "-q", "-m", "the deployed fleet");
-    // A new display name: the release's values change, nothing else of the stack.
+    // Another host name: the release's values and the url output change, no other resource of the stack.
     const edited = municipalities.find((m) => m.name !== failing && m.tier === "pequeno-i")!.name;
     const file = join(clone, "municipalities", `${edited}.yaml`);
     const text = readFileSync(file, "utf8");
-    expect(text).toMatch(/^ {2}displayName: "(.*)"$/m);
-    writeFileSync(file, text.replace(/^( {2}displayName: ".*)"$/m, '$1 (e2e)"'));
+    expect(text).toContain(`\n  domain: sei.${edited}.mg.gov.br\n`);
+    writeFileSync(
+      file,
+      text.replace(`\n  domain: sei.${edited}.mg.gov.br\n`, `\n  domain: sei-e2e.${edited}.mg.gov.br\n`),
+    );
 
     const planned = await fleet(clone, ["plan", "--changed-since", "HEAD", "--report", ".sei-fleet/changed.json"]);
     expect(planned.code, planned.output).toBe(0);
