@@ -29,11 +29,11 @@ import { UNENCRYPTED } from "../core/schema/platform.ts";
  * OpenTofu's default. OpenTofu 1.12 defaults to 600,000 iterations of
  * HMAC-SHA512: OWASP's figure for HMAC-SHA256 applied to SHA-512. OWASP's
  * Password Storage Cheat Sheet gives 210,000 for HMAC-SHA512, which is what
- * this is: a deliberate, documented choice (docs/synth.md, "State
- * encryption"), about a third of the default's guessing cost, still above
- * OpenTofu's floor of 200,000. Why: OpenTofu derives the key on every state
- * read and write, each engine call of every stack (1.1–1.7 s of CPU an
- * engine call at 600,000, 0.4–0.6 s at 210,000; BENCHMARKS.md). Each state
+ * this is: a deliberate, documented choice, about a third of the default's
+ * guessing cost, still above OpenTofu's floor of 200,000 (docs/synth.md,
+ * "State encryption"). Why: OpenTofu derives the key on every state read and
+ * write, each engine call of every stack (OpenTofu 1.12.6: 1.1–1.7 s of CPU
+ * an engine call at 600,000, 0.4–0.6 s at 210,000). Each state
  * records the iterations it was written with, so states written under the
  * default are still read, and written back at these.
  */
