@@ -1,30 +1,18 @@
 /**
  * `sei-infra fleet …`: the command-line face of fleet/ (plan, apply, drift,
  * emit, report merge|gate). Only option declarations live here; fleet/ does
- * the work, through FleetIo, made from the command's Io.
+ * the work, with the command's Io. plan, apply, drift and emit run from any
+ * folder of the repository, with paths relative to where they are typed.
  */
 import type { Command } from "commander";
 import { DEFAULTS, fleetRun, type ApplyOptions, type RunOptions } from "../fleet/command.ts";
 import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/index.ts";
-import type { FleetIo } from "../fleet/io.ts";
 import type { FleetCommand } from "../fleet/report.ts";
 import { fleetGate, fleetMerge } from "../fleet/report-commands.ts";
 import { listOption } from "../shell/names.ts";
+import { MUNICIPALITIES_OPTION_HELP } from "../shell/paths.ts";
 import { choiceOption } from "./choice-option.ts";
 import type { CommandSpec } from "./command.ts";
-import type { Io } from "../shell/io.ts";
-
-/** The live progress line goes to standard error; it is drawn where the output is a terminal and not CI. */
-function fleetIo(io: Io): FleetIo {
-  return {
-    cwd: io.cwd,
-    env: io.env,
-    out: io.stdout,
-    err: io.stderr,
-    live: io.colour && !io.env.CI,
-    ...(io.ask ? { ask: io.ask } : {}),
-  };
-}
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const integer = (value: string) => (/^\d+$/.test(value) ? Number(value) : NaN);
@@ -34,7 +22,7 @@ interface SelectArgs {
   readonly tier?: string[];
   readonly phase?: string[];
   readonly cluster?: string[];
-  readonly municipalities: string;
+  readonly municipalities?: string;
   readonly changedSince?: string;
 }
 
@@ -44,7 +32,7 @@ function defineSelect(command: Command): Command {
     .option("--tier <tiers>", "only these tiers (repeatable)", collect)
     .option("--phase <phases>", "only these phases (repeatable)", collect)
     .option("--cluster <clusters>", "only these clusters of platform.yaml (repeatable)", collect)
-    .option("--municipalities <dir>", "folder of the municipality files", DEFAULTS.municipalities)
+    .option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP)
     .option(
       "--changed-since <rev>",
       "only stacks whose resolved plan differs from the one at this git revision; every stack when code, the chart or dependencies changed",
@@ -54,7 +42,7 @@ function defineSelect(command: Command): Command {
 function selection(args: SelectArgs) {
   const [only, tiers, phases, clusters] = [args.only, args.tier, args.phase, args.cluster].map(listOption);
   return {
-    municipalities: args.municipalities,
+    ...(args.municipalities !== undefined ? { municipalities: args.municipalities } : {}),
     ...(only ? { only } : {}),
     ...(tiers ? { tiers } : {}),
     ...(phases ? { phases } : {}),
@@ -69,7 +57,7 @@ interface RunArgs extends SelectArgs {
   readonly summary?: string;
   readonly junit?: string;
   readonly logs?: string;
-  readonly workDir: string;
+  readonly workDir?: string;
   readonly lockTimeout: string;
 }
 
@@ -80,7 +68,10 @@ function defineRun(command: Command): Command {
     .option("--summary <file.md>", "write a markdown summary (for a pull request)")
     .option("--junit <file.xml>", "write JUnit XML (for CI test views)")
     .option("--logs <dir>", "folder of the per-stack logs (default: under the work folder)")
-    .option("--work-dir <dir>", "per-stack engine data, synthesized output and logs", DEFAULTS.workDir)
+    .option(
+      "--work-dir <dir>",
+      `per-stack engine data, synthesized output and logs (default: the repository's ${DEFAULTS.workDir}/)`,
+    )
     .option("--lock-timeout <duration>", "how long to wait for a state lock", DEFAULTS.lockTimeout);
 }
 
@@ -89,7 +80,7 @@ function runOptions(args: RunArgs): RunOptions {
   return {
     ...selection(args),
     concurrency,
-    workDir,
+    ...(workDir !== undefined ? { workDir } : {}),
     lockTimeout,
     ...(report ? { report } : {}),
     ...(summary ? { summary } : {}),
@@ -114,7 +105,7 @@ function defineWaves(command: Command): Command {
 }
 
 function runCommand(name: Exclude<FleetCommand, "apply">, description: string): CommandSpec<RunArgs> {
-  return { name, description, define: defineRun, run: (args, io) => fleetRun(name, runOptions(args), fleetIo(io)) };
+  return { name, description, define: defineRun, run: (args, io) => fleetRun(name, runOptions(args), io) };
 }
 
 const plan: CommandSpec<RunArgs & { readonly out?: string }> = {
@@ -126,7 +117,7 @@ const plan: CommandSpec<RunArgs & { readonly out?: string }> = {
       "save each plan with changes (encrypted) and its record in this new folder, for fleet apply --plans",
     ),
   run: (args, io) =>
-    fleetRun("plan", { ...runOptions(args), ...(args.out !== undefined ? { out: args.out } : {}) }, fleetIo(io)),
+    fleetRun("plan", { ...runOptions(args), ...(args.out !== undefined ? { out: args.out } : {}) }, io),
 };
 
 interface ApplyArgs extends RunArgs {
@@ -159,7 +150,7 @@ const apply: CommandSpec<ApplyArgs> = {
       yes: args.yes,
       ...(args.plans !== undefined ? { plans: args.plans } : {}),
     };
-    return fleetRun("apply", options, fleetIo(io));
+    return fleetRun("apply", options, io);
   },
 };
 
@@ -215,10 +206,7 @@ const emit: CommandSpec<EmitArgs> = {
         false,
       ),
   run: (args, io) =>
-    fleetEmit(
-      { ...args, ...selection(args), ...(args.canary ? { canary: listOption(args.canary) ?? [] } : {}) },
-      fleetIo(io),
-    ),
+    fleetEmit({ ...args, ...selection(args), ...(args.canary ? { canary: listOption(args.canary) ?? [] } : {}) }, io),
 };
 
 interface MergeArgs {
@@ -244,7 +232,7 @@ const merge: CommandSpec<MergeArgs> = {
         "--logs <dir>",
         `the only folder whose stack logs the JUnit quotes (default: the work folder, ${DEFAULTS.workDir})`,
       ),
-  run: (args, io) => fleetMerge(args, fleetIo(io)),
+  run: (args, io) => fleetMerge(args, io),
 };
 
 interface GateArgs {
@@ -268,7 +256,7 @@ const gate: CommandSpec<GateArgs> = {
         "the wave about to start (with --plan: a stack of an earlier wave without a report counts as failed)",
         integer,
       ),
-  run: (args, io) => fleetGate(args, fleetIo(io)),
+  run: (args, io) => fleetGate(args, io),
 };
 
 export const fleet: CommandSpec = {

@@ -19,7 +19,10 @@ import { findEngine, engineLabel, type Engine } from "./engine.ts";
 import { interruptEngines } from "./engine-process.ts";
 import { DURATION_HINT, parseDuration } from "../shell/duration.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
-import { guarded, writeOutput, type FleetIo } from "./io.ts";
+import { guarded } from "../shell/guard.ts";
+import { atRoot, rebased } from "../shell/paths.ts";
+import type { Io } from "../shell/io.ts";
+import { writeOutput } from "../shell/output-file.ts";
 import { loadSelection, type SelectOptions } from "./load.ts";
 import { createProgress, duration, stackLine } from "./progress.ts";
 import { renderJunit } from "./render/junit.ts";
@@ -68,8 +71,8 @@ export interface RunOptions extends SelectOptions, OutputOptions {
   readonly concurrency: number;
   /** Folder of the stack logs. @default <work>/runs/<run>/logs */
   readonly logs?: string;
-  /** @default ".sei-fleet" */
-  readonly workDir: string;
+  /** @default ".sei-fleet" at the repository root */
+  readonly workDir?: string;
   /** How long the engine waits for a state lock (`-lock-timeout`). */
   readonly lockTimeout: string;
   /** plan only: save each plan with changes, and its record, in this new folder (fleet/saved-plans.ts). */
@@ -94,14 +97,18 @@ export const DEFAULTS = {
   lockTimeout: "5m",
   waves: DEFAULT_WAVES,
   maxFailures: "0",
-  municipalities: "municipalities",
 } as const;
+
+/** The options of a run that name files or folders: typed where the command runs, used at the root. */
+const RUN_PATHS = ["municipalities", "report", "summary", "junit", "logs", "workDir", "out", "plans"] as const;
 
 /** A run ready to start: what was selected, in which waves, where it writes, and what it was given. */
 interface PreparedRun {
   readonly command: FleetCommand;
   readonly options: RunOptions;
   readonly apply: ApplyOptions | undefined;
+  /** The folder of the municipality files, relative to the root. */
+  readonly municipalities: string;
   readonly stacks: readonly FleetStack[];
   /** apply --plans: stacks whose saved plan had no changes; reported, never run. */
   readonly unchanged: readonly FleetStack[];
@@ -115,8 +122,10 @@ interface PreparedRun {
 }
 
 /** `fleet plan|apply|drift`: prepare (select, ask, synthesize), roll out wave by wave, report. */
-export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptions, io: FleetIo): Promise<number> {
-  return guarded(io, async () => {
+export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptions, started: Io): Promise<number> {
+  return guarded("fleet", started.stderr, async () => {
+    const { io, typed } = atRoot(started);
+    options = rebased(options as ApplyOptions, RUN_PATHS, typed);
     const prepared = await prepare(command, options, io);
     if (typeof prepared === "number") return prepared;
     const reports = await rollout(prepared, io);
@@ -134,7 +143,7 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
 async function prepare(
   command: FleetCommand,
   options: RunOptions | ApplyOptions,
-  io: FleetIo,
+  io: Io,
 ): Promise<PreparedRun | number> {
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
     throw new UsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
@@ -149,7 +158,7 @@ async function prepare(
   const steps = apply ? parseWaves(apply.waves) : undefined;
   const budget = apply ? parseFailureBudget(apply.maxFailures) : undefined;
 
-  const loaded = loadSelection(io.cwd, options, io.err);
+  const loaded = loadSelection(io.cwd, options, io.stderr);
   if (!loaded.ok) return EXIT.failed;
   const encryption = stateEncryptionOf(loaded.platform);
   const saving = options.out !== undefined || apply?.plans !== undefined;
@@ -163,13 +172,13 @@ async function prepare(
     // Exactly the saved plans: a stack with none is not selected; one whose plan had no changes runs nothing.
     unchanged = stacks.filter((s) => saved.plans.get(s.name)?.planFile === null);
     stacks = stacks.filter((s) => saved.plans.get(s.name)?.planFile);
-    io.err(
+    io.stderr(
       `--plans ${printable(apply.plans)}: ${stacks.length} plan(s) to apply, ${unchanged.length} without changes${saved.notSelected.length > 0 ? `; not selected, left alone: ${saved.notSelected.join(", ")}` : ""}\n`,
     );
   }
   if (stacks.length === 0 && unchanged.length === 0) {
     // Only --changed-since or --plans select nothing (the other flags refuse an empty selection): nothing to do is success.
-    io.out(`sei-infra fleet ${command}: no stack selected; nothing ran\n`);
+    io.stdout(`sei-infra fleet ${command}: no stack selected; nothing ran\n`);
     return EXIT.ok;
   }
   const waves: Wave[] =
@@ -179,10 +188,10 @@ async function prepare(
         ? planWaves(stacks, steps, canaryChoice(apply?.canary, loaded.platform))
         : [{ name: "all", stacks }];
   for (const line of steps && stacks.length > 0 ? droppedWaves(stacks.length, steps, waves) : [])
-    io.err(`sei-infra fleet: ${line}\n`);
+    io.stderr(`sei-infra fleet: ${line}\n`);
 
   if (apply?.dryRun) {
-    io.out(
+    io.stdout(
       `${formatWaves(waves)}\n${stacks.length} stack(s) in ${waves.length} wave(s); --max-failures ${apply.maxFailures}; nothing was run\n`,
     );
     if (options.report) writeOutput(io.cwd, options.report, formatRolloutPlan(rolloutPlan(waves, apply.maxFailures)));
@@ -190,11 +199,11 @@ async function prepare(
   }
 
   // Asked before anything else is looked at or touched: a refusal leaves no trace.
-  if (apply && !(await approveApply(waves, { yes: apply.yes, ask: io.ask, err: io.err }))) return EXIT.failed;
+  if (apply && !(await approveApply(waves, { yes: apply.yes, ask: io.ask, err: io.stderr }))) return EXIT.failed;
   const engine = findEngine(io.env, io.cwd);
   checkStateEncryption(encryption, engine, io.env);
   const startedAt = new Date();
-  const workDir = resolve(io.cwd, options.workDir);
+  const workDir = resolve(io.cwd, options.workDir ?? DEFAULTS.workDir);
   const runDir = join(workDir, "runs", `${startedAt.toISOString().replace(/[:.]/g, "-")}-${command}-${process.pid}`);
   const logDir = options.logs ? resolve(io.cwd, options.logs) : join(runDir, "logs");
   const outdir = join(runDir, "out");
@@ -202,7 +211,7 @@ async function prepare(
   mkdirSync(runDir, { recursive: true });
   mkdirSync(logDir, { recursive: true });
   mkdirSync(join(workDir, "data", engine.name), { recursive: true, mode: 0o700 });
-  io.err(
+  io.stderr(
     `sei-infra fleet ${command}: ${stacks.length} stack(s)${apply ? ` in ${waves.length} wave(s)` : ""}, ${engineLabel(engine)}, concurrency ${options.concurrency}\n`,
   );
 
@@ -213,12 +222,12 @@ async function prepare(
       ? await synthesize(stacks, { root: io.cwd, outdir, log: synthLog, env: io.env })
       : { ok: true, ms: 0 };
   if (!synth.ok) {
-    io.err(
+    io.stderr(
       `${readFileSync(synthLog, "utf8")}sei-infra fleet: synthesis failed (log: ${relative(io.cwd, synthLog)}); nothing ran\n`,
     );
     return EXIT.failed;
   }
-  io.err(`synthesized ${stacks.length} stack(s) in ${duration(synth.ms)}\n`);
+  io.stderr(`synthesized ${stacks.length} stack(s) in ${duration(synth.ms)}\n`);
   const context: StackRunContext = {
     command,
     engine,
@@ -232,11 +241,25 @@ async function prepare(
     ...(options.out !== undefined ? { saveTo: { dir: options.out, key: key! } } : {}),
     ...(savedPlans ? { savedPlans } : {}),
   };
-  return { command, options, apply, stacks, unchanged, waves, budget, engine, startedAt, logDir, outdir, context };
+  return {
+    command,
+    options,
+    apply,
+    municipalities: loaded.municipalities,
+    stacks,
+    unchanged,
+    waves,
+    budget,
+    engine,
+    startedAt,
+    logDir,
+    outdir,
+    context,
+  };
 }
 
 /** Saved plans hold every password: they exist only encrypted, and their records are signed from the passphrase. */
-function savedPlanKey(encryption: StateEncryptionPlan | null, flag: string, env: FleetIo["env"]): Buffer {
+function savedPlanKey(encryption: StateEncryptionPlan | null, flag: string, env: Io["env"]): Buffer {
   if (!encryption)
     throw new UsageError(
       `${flag}: saved plans hold every password of their stacks, so they are only kept encrypted: platform.yaml needs stateEncryption (docs/synth.md, "State encryption")`,
@@ -246,11 +269,11 @@ function savedPlanKey(encryption: StateEncryptionPlan | null, flag: string, env:
 }
 
 /** The waves, at most --concurrency stacks at once, with progress; Ctrl-C starts no further stack. */
-async function rollout(run: PreparedRun, io: FleetIo): Promise<StackReport[]> {
+async function rollout(run: PreparedRun, io: Io): Promise<StackReport[]> {
   let stopped = false;
   const stop = () => {
     if (!stopped)
-      io.err("\nsei-infra fleet: interrupted: no further stack starts; running engines stop at a safe point\n");
+      io.stderr("\nsei-infra fleet: interrupted: no further stack starts; running engines stop at a safe point\n");
     stopped = true;
     interruptEngines();
   };
@@ -259,8 +282,9 @@ async function rollout(run: PreparedRun, io: FleetIo): Promise<StackReport[]> {
   const progress = createProgress({
     total: run.stacks.length,
     concurrency: run.options.concurrency,
-    live: io.live,
-    write: io.err,
+    // Drawn where the output is a terminal and not CI.
+    live: io.colour && !io.env.CI,
+    write: io.stderr,
   });
   try {
     return await runWaves(run.waves, {
@@ -284,14 +308,14 @@ async function rollout(run: PreparedRun, io: FleetIo): Promise<StackReport[]> {
 }
 
 /** The report, summary and JUnit asked for, the summary beside saved plans, the final lines; the exit code. */
-function finish(run: PreparedRun, reports: StackReport[], io: FleetIo): number {
+function finish(run: PreparedRun, reports: StackReport[], io: Io): number {
   const { options } = run;
   reports = [...reports, ...run.unchanged.map((s) => stackReportOf(s, null, "no-changes"))];
   const report: FleetReport = {
     schemaVersion: REPORT_VERSION,
     command: run.command,
     selection: {
-      municipalities: options.municipalities,
+      municipalities: run.municipalities,
       ...(options.only ? { only: [...options.only] } : {}),
       ...(options.tiers ? { tiers: [...options.tiers] } : {}),
       ...(options.phases ? { phases: [...options.phases] } : {}),
@@ -308,11 +332,11 @@ function finish(run: PreparedRun, reports: StackReport[], io: FleetIo): number {
     stacks: reports,
   };
   writeReports(report, options, io, run.logDir);
-  io.out(finalSummary(report));
+  io.stdout(finalSummary(report));
   if (options.out !== undefined) {
     writeOutput(io.cwd, join(options.out, SUMMARY_FILE), renderMarkdown(report));
     const saved = readdirSync(resolve(io.cwd, options.out)).filter((name) => name.endsWith(".tfplan")).length;
-    io.out(
+    io.stdout(
       `saved ${saved} plan(s) in ${printable(options.out)}; review ${printable(join(options.out, SUMMARY_FILE))}, then: sei-infra fleet apply --plans ${printable(options.out)}\n`,
     );
   }
@@ -328,7 +352,7 @@ function skipped(stack: FleetStack, wave: string | null, reason: string): StackR
  * asked for. The JUnit quotes the end of the failed stacks' logs, read only
  * under `logRoot` (absolute; fleet/log-tails.ts).
  */
-export function writeReports(report: FleetReport, options: OutputOptions, io: FleetIo, logRoot: string): void {
+export function writeReports(report: FleetReport, options: OutputOptions, io: Io, logRoot: string): void {
   if (options.report) writeOutput(io.cwd, options.report, formatReport(report));
   if (options.summary) writeOutput(io.cwd, options.summary, renderMarkdown(report));
   if (options.junit) writeOutput(io.cwd, options.junit, renderJunit(report, logTails(report, io.cwd, logRoot)));

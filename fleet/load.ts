@@ -14,23 +14,30 @@ import { changedStacks, type ChangedStacksInput } from "./changed-since.ts";
 import { UsageError } from "../shell/exit.ts";
 import { NOTHING } from "../shell/messages.ts";
 import { openFleet } from "../shell/open-fleet.ts";
-import { requireDirectory, requireProjectRoot } from "../shell/paths.ts";
+import { findProject, municipalitiesFolder } from "../shell/paths.ts";
 import { ONLY, selectStacks, type FleetStack, type Selection } from "./selection.ts";
 
 export interface SelectOptions extends Selection {
-  /** Folder of the municipality files, relative to the project root. */
-  readonly municipalities: string;
+  /** Folder of the municipality files, relative to the project root. @default the repository's municipalities/ */
+  readonly municipalities?: string;
   /** Only the stacks a change since this git revision touches (fleet/changed-since.ts). */
   readonly changedSince?: string;
 }
 
 export type Loaded =
-  { readonly ok: true; readonly stacks: FleetStack[]; readonly platform: Platform } | { readonly ok: false };
+  | {
+      readonly ok: true;
+      readonly stacks: FleetStack[];
+      readonly platform: Platform;
+      /** The folder of the municipality files, relative to the root. */
+      readonly municipalities: string;
+    }
+  | { readonly ok: false };
 
-/** Loads and selects; an invalid input file prints its diagnostics through `err` and gives { ok: false } (exit 1). */
+/** Loads and selects at the root `cwd`; an invalid input file prints its diagnostics through `err` and gives { ok: false } (exit 1). */
 export function loadSelection(cwd: string, options: SelectOptions, err: (text: string) => void): Loaded {
-  const project = requireProjectRoot(cwd);
-  const dir = requireDirectory(project, options.municipalities, "municipalities folder");
+  const project = findProject(cwd);
+  const dir = municipalitiesFolder(project, options.municipalities);
   // Shared with the load of --changed-since's revision: a file both revisions hold is parsed once.
   const cache: DocumentCache = new Map();
   const opened = openFleet({
@@ -50,7 +57,7 @@ export function loadSelection(cwd: string, options: SelectOptions, err: (text: s
     { ...(tiers ? { tiers } : {}), ...(phases ? { phases } : {}), ...(clusters ? { clusters } : {}) },
     { clusters: platform.spec.clusters.map((c) => c.name), phaseOf: opened.phaseOf },
   );
-  if (options.changedSince === undefined) return { ok: true, stacks, platform };
+  if (options.changedSince === undefined) return { ok: true, stacks, platform, municipalities: dir };
 
   const selected = new Set(stacks.map((s) => s.name));
   const changes = sinceRevision(options.changedSince, {
@@ -62,7 +69,7 @@ export function loadSelection(cwd: string, options: SelectOptions, err: (text: s
   const changed = stacks.filter((s) => changes.reasons.has(s.name));
   const count = `--changed-since ${options.changedSince}: ${changed.length} of ${stacks.length} stack(s) selected`;
   err([...changes.lines, count].map((line) => `${printable(line)}\n`).join(""));
-  return { ok: true, stacks: changed, platform };
+  return { ok: true, stacks: changed, platform, municipalities: dir };
 }
 
 function sinceRevision(revision: string, input: Omit<ChangedStacksInput, "revision">) {

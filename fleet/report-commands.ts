@@ -14,7 +14,8 @@ import { resolve } from "node:path";
 import { DEFAULTS, writeReports, type OutputOptions } from "./command.ts";
 import { printable } from "../core/printable.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
-import { guarded, type FleetIo } from "./io.ts";
+import { guarded } from "../shell/guard.ts";
+import type { Io } from "../shell/io.ts";
 import { mergeReports, summaryLine, type NamedReport } from "./merge.ts";
 import { jsonFilesOf, readJsonFile } from "./read-json.ts";
 import { FAILURE_STATUSES, exitCodeOf, reportSchema } from "./report.ts";
@@ -28,7 +29,7 @@ export interface ReportInputs {
   readonly plan?: string;
 }
 
-function readInputs(inputs: ReportInputs, io: FleetIo): { reports: NamedReport[]; plan: RolloutPlan | undefined } {
+function readInputs(inputs: ReportInputs, io: Io): { reports: NamedReport[]; plan: RolloutPlan | undefined } {
   const plan = inputs.plan ? readJsonFile(io.cwd, inputs.plan, rolloutPlanSchema, "rollout plan") : undefined;
   const files = jsonFilesOf(io.cwd, inputs.files, plan !== undefined);
   const reports = files.map((file) => ({ file, report: readJsonFile(io.cwd, file, reportSchema, "fleet report") }));
@@ -40,14 +41,14 @@ export interface MergeOptions extends ReportInputs, OutputOptions {
   readonly logs?: string;
 }
 
-export function fleetMerge(options: MergeOptions, io: FleetIo): Promise<number> {
-  return guarded(io, () => {
+export function fleetMerge(options: MergeOptions, io: Io): Promise<number> {
+  return guarded("fleet", io.stderr, () => {
     if (!options.report && !options.summary && !options.junit)
       throw new UsageError("report merge: give --report, --summary or --junit (where to write)");
     const { reports, plan } = readInputs(options, io);
     const merged = mergeReports(reports, plan);
     writeReports(merged, options, io, resolve(io.cwd, options.logs ?? DEFAULTS.workDir));
-    io.out(`merged ${reports.length} report(s): ${summaryLine(merged)}\n`);
+    io.stdout(`merged ${reports.length} report(s): ${summaryLine(merged)}\n`);
     return exitCodeOf(merged.stacks);
   });
 }
@@ -58,8 +59,8 @@ export interface GateOptions extends ReportInputs {
   readonly wave?: number;
 }
 
-export function fleetGate(options: GateOptions, io: FleetIo): Promise<number> {
-  return guarded(io, () => {
+export function fleetGate(options: GateOptions, io: Io): Promise<number> {
+  return guarded("fleet", io.stderr, () => {
     const budget = parseFailureBudget(options.maxFailures);
     const { reports, plan } = readInputs(options, io);
     if (budget.kind === "percent" && !plan)
@@ -87,13 +88,13 @@ export function fleetGate(options: GateOptions, io: FleetIo): Promise<number> {
     });
     const allowed = failuresAllowed(budget, plan ? plan.stacks.length : reported.size);
     if (failures.length > allowed) {
-      io.err(
+      io.stderr(
         `gate: ${failures.length} stack(s) failed or were refused, more than --max-failures ${options.maxFailures} (${allowed}): later waves are held\n`,
       );
-      for (const line of failures) io.err(`  ${line}\n`);
+      for (const line of failures) io.stderr(`  ${line}\n`);
       return EXIT.failed;
     }
-    io.out(
+    io.stdout(
       `gate: ${failures.length} failed or refused stack(s) of ${counted.length}; --max-failures ${options.maxFailures} (${allowed}): the next wave may start\n`,
     );
     return EXIT.ok;

@@ -35,7 +35,7 @@ import { RefusedPath } from "../core/source.ts";
 import { readRegularFile } from "../sources/working-tree.ts";
 import { UsageError } from "../shell/exit.ts";
 import type { Engine } from "./engine.ts";
-import { writeOutput } from "./io.ts";
+import { writeOutput } from "../shell/output-file.ts";
 import { readJsonFile } from "./read-json.ts";
 import type { FleetStack } from "./selection.ts";
 

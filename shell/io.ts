@@ -1,8 +1,8 @@
 /**
  * What a sei-infra command may touch, and this process's own: the folder it
  * runs in, the standard streams, the environment, the clock and a terminal to
- * ask on. cli/ hands one Io to every command; fleet/ takes its own view of it
- * (fleet/io.ts), tests pass collectors.
+ * ask on. cli/ hands one Io to every command, fleet's included; tests pass
+ * collectors.
  */
 import { createInterface } from "node:readline";
 

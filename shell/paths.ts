@@ -8,6 +8,7 @@ import { lstatSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { MUNICIPALITIES_DIR, PLATFORM_FILE } from "../core/fleet.ts";
 import { UsageError } from "./exit.ts";
+import type { Io } from "./io.ts";
 
 export interface Project {
   /** The repository root: every FileSource path is relative to it. */
@@ -39,13 +40,34 @@ export function findProject(cwd: string): Project {
 }
 
 /**
- * The project whose root is `cwd`: fleet runs only there, because its work
- * folder, logs and reports are named relative to the root in what it writes.
+ * A command that works at the repository root, started from any folder inside
+ * it: fleet names its work folder, logs and reports relative to the root in
+ * what it writes. Its Io moves to the root, and `typed` rebases a path typed
+ * where the command was started (`--report` typed in a subfolder names a file
+ * of that subfolder) onto the root.
  */
-export function requireProjectRoot(cwd: string): Project {
-  if (!exists(join(cwd, PLATFORM_FILE)))
-    throw new UsageError(`no ${PLATFORM_FILE} in ${cwd}: run sei-infra from the repository root`);
-  return { root: resolve(cwd), cwd: resolve(cwd) };
+export function atRoot(io: Io): { readonly io: Io; readonly typed: (path: string) => string } {
+  const project = findProject(io.cwd);
+  return {
+    io: { ...io, cwd: project.root },
+    // An absolute path stays as typed (messages quote it so).
+    typed: (path) => (isAbsolute(path) ? path : sourcePath(project.root, resolve(project.cwd, path))),
+  };
+}
+
+/** `options` with the typed paths under `keys` (one path or a list of them) rebased by `typed`; absent ones stay absent. */
+export function rebased<T extends object>(
+  options: T,
+  keys: readonly (keyof T & string)[],
+  typed: (path: string) => string,
+): T {
+  const copy = { ...options } as Record<string, unknown>;
+  for (const key of keys) {
+    const value = copy[key];
+    if (typeof value === "string") copy[key] = typed(value);
+    else if (Array.isArray(value)) copy[key] = value.map((path) => typed(String(path)));
+  }
+  return copy as T;
 }
 
 /** A file the user named; a link, a folder or a FIFO there is an error of that file (the loader's), not a usage error. */

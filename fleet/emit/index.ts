@@ -11,7 +11,10 @@ import { readRegularFile } from "../../sources/working-tree.ts";
 import { stateEncryptionOf } from "../../core/resolve/state-backend.ts";
 import { passphraseVariables } from "../state-encryption.ts";
 import { EXIT, UsageError } from "../../shell/exit.ts";
-import { guarded, writeOutput, type FleetIo } from "../io.ts";
+import { guarded } from "../../shell/guard.ts";
+import { atRoot, rebased } from "../../shell/paths.ts";
+import type { Io } from "../../shell/io.ts";
+import { writeOutput } from "../../shell/output-file.ts";
 import { loadSelection, type SelectOptions } from "../load.ts";
 import { formatRolloutPlan, rolloutPlan } from "../rollout-plan.ts";
 import { canaryChoice, droppedWaves, failuresAllowed, parseFailureBudget, parseWaves, planWaves } from "../waves.ts";
@@ -57,8 +60,10 @@ export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions
   readonly prune?: boolean;
 }
 
-export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<number> {
-  return guarded(io, () => {
+export function fleetEmit(options: EmitCommandOptions, started: Io): Promise<number> {
+  return guarded("fleet", started.stderr, () => {
+    const { io, typed } = atRoot(started);
+    options = rebased(options, ["municipalities", "output"], typed);
     if (!CI_ENGINES.includes(options.engine))
       throw new UsageError(`--engine ${options.engine}: not one of ${CI_ENGINES.join(", ")}`);
     if (options.engine === "k8s-job" && !options.image)
@@ -73,11 +78,11 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
     const output = outputFolder(io.cwd, options.output);
     const steps = parseWaves(options.waves);
     const budget = parseFailureBudget(options.maxFailures);
-    const loaded = loadSelection(io.cwd, options, io.err);
+    const loaded = loadSelection(io.cwd, options, io.stderr);
     if (!loaded.ok) return EXIT.failed;
     if (loaded.stacks.length === 0) {
       // Only --changed-since selects nothing: no pipeline is written rather than one without jobs.
-      io.out("sei-infra fleet emit: no stack selected; nothing was written\n");
+      io.stdout("sei-infra fleet emit: no stack selected; nothing was written\n");
       return EXIT.ok;
     }
 
@@ -87,7 +92,7 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
         "platform.yaml keeps state in local files (stateBackend: local): a CI job's files die with its runner, and with them every stack's state. Use a shared backend (pg, s3 or kubernetes) to emit a pipeline",
       );
     const waves = planWaves(loaded.stacks, steps, canaryChoice(options.canary, loaded.platform));
-    for (const line of droppedWaves(loaded.stacks.length, steps, waves)) io.err(`sei-infra fleet: ${line}\n`);
+    for (const line of droppedWaves(loaded.stacks.length, steps, waves)) io.stderr(`sei-infra fleet: ${line}\n`);
     const encryption = stateEncryptionOf(loaded.platform);
     const outDir = resolve(io.cwd, output);
     const planFile = `${output}/${PLAN_FILE}`;
@@ -124,16 +129,16 @@ export function fleetEmit(options: EmitCommandOptions, io: FleetIo): Promise<num
     }
     if (options.check) return checkCommitted(files, output, io);
     for (const [name, text] of files) writeOutput(outDir, name, text);
-    io.out(
+    io.stdout(
       `${options.engine}: ${loaded.stacks.length} stack(s) in ${waves.length} wave(s) → ${[...files.keys()].map((f) => `${output}/${f}`).join(", ")}\n`,
     );
     const left = leftovers(outDir, new Set(files.keys()), PLAN_FILE);
     const removed = new Set(options.prune ? pruneLeftovers(outDir, left) : []);
     for (const { name, owned } of left) {
       const path = `${output}/${printable(name)}`;
-      if (removed.has(name)) io.out(`removed ${path}: emit no longer writes it\n`);
-      else if (owned) io.err(`sei-infra fleet emit: ${path} is not written by emit any more: --prune deletes it\n`);
-      else io.err(`sei-infra fleet emit: ${path} is not a file emit writes: left alone\n`);
+      if (removed.has(name)) io.stdout(`removed ${path}: emit no longer writes it\n`);
+      else if (owned) io.stderr(`sei-infra fleet emit: ${path} is not written by emit any more: --prune deletes it\n`);
+      else io.stderr(`sei-infra fleet emit: ${path} is not a file emit writes: left alone\n`);
     }
     return EXIT.ok;
   });
@@ -156,7 +161,7 @@ function pruneTask(platform: Platform, schedule = DEFAULT_PRUNE_SCHEDULE): Pick<
  * else in the output folder (a wave file of a rollout that has fewer waves
  * now) is named too: emit deletes only with --prune.
  */
-function checkCommitted(files: ReadonlyMap<string, string>, output: string, io: FleetIo): number {
+function checkCommitted(files: ReadonlyMap<string, string>, output: string, io: Io): number {
   const stale = [...files].flatMap(([name, text]) => {
     let committed: Buffer | undefined;
     try {
@@ -173,14 +178,14 @@ function checkCommitted(files: ReadonlyMap<string, string>, output: string, io: 
     ({ name }) => `${output}/${printable(name)} is not written by emit any more`,
   );
   if (stale.length === 0 && left.length === 0) {
-    io.out(`${output}: the pipeline is up to date\n`);
+    io.stdout(`${output}: the pipeline is up to date\n`);
     return EXIT.ok;
   }
   const fix = [
     ...(stale.length > 0 ? ["run the same fleet emit without --check"] : []),
     ...(left.length > 0 ? ["delete what emit no longer writes (--prune deletes the files it owns)"] : []),
   ];
-  io.err(
+  io.stderr(
     `${[...stale, ...left].map((line) => `sei-infra fleet emit --check: ${line}`).join("\n")}\nthe committed pipeline is stale: ${fix.join(", ")} and commit ${output}/\n`,
   );
   return EXIT.failed;

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCapacity } from "../../cli/capacity.ts";
+import { runCapacity } from "../../commands/capacity.ts";
 import { STORE_BYTES_PER_DATA_BYTE } from "../../core/resolve/backup-store.ts";
 import { official, type FixtureRepo, type MunicipalityFixture } from "../../scripts/lib/fleet-repo.ts";
 import { Gi, PEQUENO_I_PRODUCTION, PEQUENO_II_PRODUCTION, withStorePods } from "./expected.ts";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { CapacityDiff } from "../../core/capacity/diff.ts";
 import type { CapacityReport } from "../../core/capacity/capacity-report.ts";
 import type { Diagnostic } from "../../core/diagnostics.ts";
-import { runCapacity } from "../../cli/capacity.ts";
+import { runCapacity } from "../../commands/capacity.ts";
 import type { FixtureRepo } from "../../scripts/lib/fleet-repo.ts";
 
 export interface DiffJson extends Omit<CapacityDiff, "base" | "head"> {

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDocument, type ScalarTag } from "yaml";
-import { scaffoldMunicipality } from "../../cli/scaffold.ts";
+import { scaffoldMunicipality } from "../../core/scaffold.ts";
 import { PLACEHOLDER_TAG } from "../../core/load/index.ts";
 import { compileSchema } from "../support/ajv.ts";
 import { REPO_ROOT } from "./run.ts";

@@ -25,7 +25,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["sources", "report", "runtime"],
   // shell/ opens the fleet for every command (shell/open-fleet.ts): it reads through sources/ and prints through report/.
   ["shell", "constructs"],
-  ["stacks", "restore"],
+  // commands/ does the work of validate, new and capacity (cli/ only declares their options).
+  ["stacks", "restore", "commands"],
   ["fleet", "backups"],
   ["cli"],
   ["bin"],
@@ -140,7 +141,7 @@ describe("the layers", () => {
   it("reads every product folder", () => {
     const top = new Set(
       readdirSync(REPO_ROOT).filter((name) =>
-        /^(core|sources|report|shell|runtime|constructs|stacks|restore|fleet|backups|cli|bin)$/.test(name),
+        /^(core|sources|report|shell|runtime|constructs|stacks|restore|commands|fleet|backups|cli|bin)$/.test(name),
       ),
     );
     expect([...top].sort()).toEqual([...rank.keys()].sort());

@@ -6,7 +6,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FleetIo } from "../../fleet/io.ts";
+import type { Io } from "../../shell/io.ts";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 
 /** platform.yaml with local state files, as a throwaway checkout may keep them (the example keeps state in pg). */
@@ -29,17 +29,18 @@ export function projectCopy(files: Readonly<Record<string, string>> = {}): strin
   return root;
 }
 
-export type CollectingIo = FleetIo & { readonly output: () => string };
+export type CollectingIo = Io & { readonly output: () => string };
 
-/** A FleetIo over `cwd` that collects standard output and error in one text. */
-export function collectingIo(cwd: string, overrides: Partial<FleetIo> = {}): CollectingIo {
+/** An Io over `cwd` without a terminal that collects standard output and error in one text. */
+export function collectingIo(cwd: string, overrides: Partial<Io> = {}): CollectingIo {
   let output = "";
   return {
     cwd,
     env: {},
-    live: false,
-    out: (t: string) => void (output += t),
-    err: (t: string) => void (output += t),
+    colour: false,
+    now: () => new Date(),
+    stdout: (t: string) => void (output += t),
+    stderr: (t: string) => void (output += t),
     output: () => output,
     ...overrides,
   };

@@ -6,10 +6,10 @@
  * tagged value is replaced (core/rules/placeholders.ts).
  */
 import { stringify } from "yaml";
-import type { OfficialMunicipality } from "../core/ibge.ts";
-import { slugOf } from "../core/ibge.ts";
-import { PLACEHOLDER_TAG } from "../core/load/index.ts";
-import type { TierId } from "../core/schema/municipality.ts";
+import type { OfficialMunicipality } from "./ibge.ts";
+import { slugOf } from "./ibge.ts";
+import { PLACEHOLDER_TAG } from "./load/index.ts";
+import type { TierId } from "./schema/municipality.ts";
 
 export interface ScaffoldInput {
   readonly official: OfficialMunicipality;
