@@ -52,6 +52,7 @@ git add .
 git commit -q -m "sample change"
 
 report="$(node "$root/bin/sei-infra.js" capacity --base HEAD~1 --head HEAD --format markdown --chart "$root/docs/capacity-sample.svg")"
+# shellcheck disable=SC2016 # a JavaScript program: its $ are JavaScript's
 node -e '
   const fs = require("node:fs");
   const [doc, report] = [process.argv[1], process.argv[2]];

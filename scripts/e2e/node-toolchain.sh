@@ -44,7 +44,8 @@ node_debian_packages() {
   [[ ${#missing[@]} -eq 0 ]] && return 0
   command -v apt-get >/dev/null || sei_die "no apt-get: install ${missing[*]} by hand"
   sei_log "node: apt-get install ${missing[*]}"
-  (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2)
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 }
 
 # node_build NAME DIR FILE... : run the rest of the arguments (a build into DIR.tmp) unless every FILE

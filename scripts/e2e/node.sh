@@ -286,6 +286,7 @@ node_ready() {
   [[ "$(kubectl_ get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" == True ]]
 }
 
+# shellcheck disable=SC2154 # here: the folder of cluster.sh, which sources this file
 image_ref() { "$here/images.sh" ref "$1"; }
 
 apply_addons() {

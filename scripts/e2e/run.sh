@@ -13,7 +13,8 @@ root="$(cd "$here/../.." && pwd)"
 eval "$("$here/toolchain.sh")"
 
 # A fresh control plane and state database for every run, so no run depends on an earlier one.
-export SEI_E2E_WORK="$(mktemp -d /tmp/sei-e2e.XXXXXX)"
+SEI_E2E_WORK="$(mktemp -d /tmp/sei-e2e.XXXXXX)"
+export SEI_E2E_WORK
 chmod 755 "$SEI_E2E_WORK" # PostgreSQL refuses to run as root; its own user must reach its folder
 # The stop runs every step even when one fails (cluster.sh); then no daemon of this cluster may be
 # left, or the next cluster finds its ports taken: the run fails, naming them.

@@ -336,7 +336,8 @@ find_pg() {
 if ! find_pg; then
   sei_log "PostgreSQL server binaries missing: apt-get install postgresql"
   command -v apt-get >/dev/null || sei_die "no apt-get: install PostgreSQL (initdb, pg_ctl, postgres) by hand"
-  (export DEBIAN_FRONTEND=noninteractive; apt-get update -qq >&2 && apt-get install -y -qq postgresql >&2)
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
   find_pg || sei_die "postgresql installed but no /usr/lib/postgresql/*/bin/initdb"
 fi
 command -v psql >/dev/null || sei_log "warning: no psql client on PATH (only needed for debugging)"
