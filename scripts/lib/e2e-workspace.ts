@@ -308,4 +308,4 @@ export function addCommandLine(dir: string): void {
 }
 
 /** What `sei-infra` needs beyond PROJECT_ENTRIES (test/scripts/e2e-workspace.test.ts checks the import graph). */
-export const COMMAND_LINE_ENTRIES = ["bin", "cli", "fleet", "restore", "backups"];
+export const COMMAND_LINE_ENTRIES = ["bin", "cli", "commands", "fleet", "restore", "backups"];
