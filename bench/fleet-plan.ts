@@ -36,6 +36,7 @@ import { reportSchema, type FleetReport } from "../fleet/report.ts";
 // The end-to-end suite's workspace: the same project copy, platform.yaml and municipalities.
 import { createFleetWorkspace, storageClassManifests } from "../scripts/lib/e2e-workspace.ts";
 import { startLocalCluster } from "../scripts/lib/local-cluster.ts";
+import { checkoutOf } from "../scripts/lib/revision-checkout.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const TARGET_PER_MINUTE = 35;
@@ -147,23 +148,6 @@ function breakdown(dir: string, stack: string, engine: string, env: NodeJS.Proce
   };
   rmSync(join(out, ".."), { recursive: true, force: true });
   return result;
-}
-
-/**
- * The code of `ref` in a temporary git worktree, with node_modules entries
- * linked from this checkout (its own node_modules folder, so the CLI's bundle
- * cache of one checkout is never the other's).
- */
-function checkoutOf(ref: string): { tree: string; remove: () => void } {
-  const tree = join(mkdtempSync(join(tmpdir(), "sei-bench-base-")), "tree");
-  execFileSync("git", ["worktree", "add", "--detach", tree, ref], { cwd: root, stdio: "ignore" });
-  mkdirSync(join(tree, "node_modules"));
-  for (const entry of readdirSync(join(root, "node_modules")).filter((e) => e !== ".cache"))
-    symlinkSync(join(root, "node_modules", entry), join(tree, "node_modules", entry));
-  return {
-    tree,
-    remove: () => execFileSync("git", ["worktree", "remove", "--force", tree], { cwd: root, stdio: "ignore" }),
-  };
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
  * Database: the MariaDB/MySQL server of one SEI instance (docs/architecture.md, "The SEI instance")
- * and the secrets SEI needs.
+ * and its credentials.
  *
- * - Passwords are generated at deploy time into two Secrets, never replaced:
- *   database credentials (root, sei, sip) and application secrets (SEI/SIP
- *   access keys, Solr password). Keys are the `APP_*` names the SEI
- *   images read (core/naming.ts).
+ * - Passwords are generated at deploy time into the credentials Secret, never
+ *   replaced (root, sei, sip, the backup's and the shipper's). Keys are the
+ *   names the SEI images read (core/naming.ts). The application's own keys
+ *   (access keys, Solr) are ApplicationKeys'.
  * - A ConfigMap carries the engine settings (latin1, 128M packets, buffer
  *   pool), the init script that creates the `sei` and `sip` databases with
  *   their own users (once, on an empty data directory), and the accounts
@@ -19,7 +19,6 @@
  */
 import { ConfigMapV1, Construct, ServiceV1, StatefulSetV1 } from "../runtime/cdktf.ts";
 import type { BackupPlan, DatabasePlan, PasswordRotationPlan, SecretsPlan } from "../core/plan.ts";
-import { SIP_SYSTEMS, accessKeyShape } from "../core/image-contract.ts";
 import { ADMINISTRATOR_GENERATION_ANNOTATION, ROTATION_GENERATION_ANNOTATION, SECRET_KEYS } from "../core/naming.ts";
 import { formatBytes } from "../core/quantity.ts";
 import { DatabaseBackup } from "./database-backup.ts";
@@ -44,7 +43,7 @@ export interface DatabaseProps {
   readonly namespaceName: string;
   /** Engine, image, names, replicas, resources and engine settings. */
   readonly database: DatabasePlan;
-  /** Names of the two generated Secrets. */
+  /** Names of the generated Secrets: the credentials Secret is this construct's. */
   readonly secrets: SecretsPlan;
   /** Which generation of the accounts' passwords the credentials Secret holds. */
   readonly passwordRotation: PasswordRotationPlan;
@@ -75,8 +74,6 @@ export class Database extends Construct {
   public readonly resource: StatefulSetV1;
   /** Database credentials; prevent_destroy (as every generated Secret): losing them orphans the data. */
   public readonly credentials: GeneratedSecret;
-  /** SEI/SIP access keys and the Solr password; prevent_destroy: new keys break SEI↔SIP. */
-  public readonly appSecrets: GeneratedSecret;
   public readonly service: ServiceV1;
   public readonly backup?: DatabaseBackup;
 
@@ -115,16 +112,6 @@ export class Database extends Construct {
           previousKeys: { rootPassword: rotation.administrator.previousPasswordKey },
         },
       ],
-    });
-    this.appSecrets = new GeneratedSecret(this, "AppSecrets", {
-      namespace,
-      name: props.secrets.app,
-      keys: {
-        // SIP accepts only keys of its own shape (docs/images.md, "Access keys").
-        seiAccessKey: accessKeyShape(SIP_SYSTEMS.sei),
-        sipAccessKey: accessKeyShape(SIP_SYSTEMS.sip),
-        solrPassword: SECRET_KEYS.app.solrPassword,
-      },
     });
     const credentials = this.credentials.secretName;
 

@@ -26,6 +26,7 @@ import { ForgottenClaim } from "../constructs/forgotten-claim.ts";
 import { CopiedSecret } from "../constructs/copied-secret.ts";
 import { Database } from "../constructs/database.ts";
 import { OffsiteBackup } from "../constructs/offsite-backup.ts";
+import { ApplicationKeys } from "../constructs/application-keys.ts";
 import { DocumentStorage } from "../constructs/document-storage.ts";
 import { RotationJob, type RotationKind } from "../constructs/password-rotation.ts";
 import type { RotationStep } from "../constructs/password-rotation-script.ts";
@@ -140,6 +141,8 @@ export class MunicipalityStack extends TerraformStack {
       ...(offsite ? { binlogShipper: { user: offsite.shipper.user } } : {}),
     });
 
+    const applicationKeys = new ApplicationKeys(this, "ApplicationKeys", { namespace, name: plan.secrets.app });
+
     // In every phase once the cluster has a store: the repository key is kept like the data.
     if (plan.backupStore) new BackupStoreSecret(this, "BackupStore", { namespace, store: plan.backupStore });
     // In production, the backups into the store: the nightly job and the binlog shipper.
@@ -213,7 +216,7 @@ export class MunicipalityStack extends TerraformStack {
         dependsOn: [
           ...tenancy.dependables,
           database.credentials.resource,
-          database.appSecrets.resource,
+          applicationKeys.resource,
           ...(directorySecret ? [directorySecret.resource] : []),
           ...(mailSecret ? [mailSecret.resource] : []),
           // The updater hook migrates the databases: with waiting on, the server is up first.

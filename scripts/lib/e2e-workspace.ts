@@ -5,7 +5,17 @@
  * and the fleet benchmark.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
@@ -96,26 +106,29 @@ spec:
  * storage classes above, and no waiting for workloads (the SEI images of
  * platform.yaml are not on the local node, so those pods never start). `municipalities` are copied from the
  * repository's examples. The state is not encrypted unless asked (`stateEncryption`): either engine can
- * then run the workspace without a passphrase (test/e2e/state-encryption.test.ts asks).
+ * then run the workspace without a passphrase (test/e2e/state-encryption.test.ts asks). `from` is
+ * another revision's tree (scripts/lib/revision-checkout.ts): the workspace then has its code and
+ * data, the entries of PROJECT_ENTRIES it holds.
  */
 export function createWorkspace(
   municipalities: readonly string[],
   clusters: readonly string[] = ["e2e"],
-  options: { stateEncryption?: boolean; into?: string } = {},
+  options: { stateEncryption?: boolean; into?: string; from?: string } = {},
 ): string {
-  const { into } = options;
+  const { into, from = REPO_ROOT } = options;
   const dir = into ?? mkdtempSync(join(tmpdir(), "sei-e2e-ws-"));
   if (into) {
     rmSync(into, { recursive: true, force: true });
     mkdirSync(into, { recursive: true });
   }
-  for (const entry of PROJECT_ENTRIES) cpSync(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
+  for (const entry of PROJECT_ENTRIES.filter((e) => existsSync(join(from, e))))
+    cpSync(join(from, entry), join(dir, entry), { recursive: true });
   symlinkSync(join(REPO_ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   mkdirSync(join(dir, "municipalities"), { recursive: true });
   for (const name of municipalities) {
-    cpSync(join(REPO_ROOT, "municipalities", `${name}.yaml`), join(dir, "municipalities", `${name}.yaml`));
+    cpSync(join(from, "municipalities", `${name}.yaml`), join(dir, "municipalities", `${name}.yaml`));
   }
-  const platform = parseDocument(readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8"));
+  const platform = parseDocument(readFileSync(join(from, "platform.yaml"), "utf8"));
   platform.setIn(["spec", "defaultCluster"], clusters[0]);
   platform.setIn(
     ["spec", "clusters"],

@@ -3,6 +3,10 @@
  * the rest of the suite runs): a municipality deployed into the local cluster
  * by `cdktf deploy` and `sei-infra fleet`, with its state in a local file.
  *
+ * - The first deploy is the code of the revision before the application keys
+ *   left Database (constructs/application-keys.ts): today's code then finds
+ *   them at their former addresses, and its `moved` blocks rename them in the
+ *   state; nothing is created, changed or destroyed, and the keys stay.
  * - Turning encryption on over a state written in clear (previousKeyName:
  *   unencrypted) rewrites it encrypted with `fleet apply`.
  * - The state file at rest holds none of the instance's passwords, keys or the
@@ -16,11 +20,13 @@
  *   passphrase no longer opens it.
  */
 import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addCommandLine } from "../../scripts/lib/e2e-workspace.ts";
+import { checkoutOf, revisionBefore } from "../../scripts/lib/revision-checkout.ts";
 import { createWorkspace, kubectl, requireEnv, run, stackDir, storageClassManifests } from "./support.ts";
 
 // A formalized example no other end-to-end test deploys: medio, in training.
@@ -87,31 +93,80 @@ function stateFolder(): string {
     .join("\n");
 }
 
+/** The workspace with the code and data of `from` (a revision's tree; this checkout's by default), state in a local file. */
+function makeWorkspace(from?: string): void {
+  workspace = createWorkspace([NAME], ["e2e"], {
+    ...(workspace ? { into: workspace } : {}),
+    ...(from ? { from } : {}),
+  });
+  // The state in a file of the workspace, so that its bytes at rest can be read.
+  setPlatform(["spec", "stateBackend"], { type: "local", directory: "terraform-state" });
+}
+
+/** The application keys' addresses in the state file (in clear), former (Database's) or current. */
+function keyAddresses(): { former: string[]; current: string[] } {
+  const { resources } = JSON.parse(readFileSync(stateFile, "utf8")) as {
+    resources: { type: string; name: string }[];
+  };
+  const addresses = resources.map((r) => `${r.type}.${r.name}`);
+  return {
+    former: addresses.filter((a) => /^(random_password|kubernetes_secret_v1)\.Database_AppSecrets_/.test(a)),
+    current: addresses.filter((a) => /^(random_password|kubernetes_secret_v1)\.ApplicationKeys_/.test(a)),
+  };
+}
+
 describe("state encryption with OpenTofu", () => {
+  let previousSecrets: string[] = [];
+
   beforeAll(async () => {
-    // Written in clear first, as every state was before stateEncryption: the workspace starts without it.
-    workspace = createWorkspace([NAME]);
-    addCommandLine(workspace);
-    // The state in a file of the workspace, so that its bytes at rest can be read.
-    setPlatform(["spec", "stateBackend"], { type: "local", directory: "terraform-state" });
-    stateFile = join(workspace, "terraform-state", `${STACK}.tfstate`);
     await kubectl(["apply", "-f", "-"], storageClassManifests().join("\n---\n"));
+    // Deployed first with the code of the revision before the application keys moved: their former addresses.
+    const previous = checkoutOf(revisionBefore("constructs/application-keys.ts"));
+    try {
+      makeWorkspace(previous.tree);
+      stateFile = join(workspace, "terraform-state", `${STACK}.tfstate`);
+      const deploy = await run(
+        "npx",
+        ["cdktf", "deploy", STACK, "--auto-approve", "--skip-provider-lock", "--no-color"],
+        {
+          cwd: workspace,
+          env: { TERRAFORM_BINARY_NAME: requireEnv("SEI_E2E_TOFU"), SEI_ONLY: NAME, CI: "1" },
+        },
+      );
+      expect(deploy.code, deploy.output).toBe(0);
+      expect(keyAddresses().former).toHaveLength(4);
+      expect(keyAddresses().current).toEqual([]);
+      previousSecrets = await secretValues();
+    } finally {
+      previous.remove();
+    }
+    // Today's code over the same state, written in clear, as every state was before stateEncryption.
+    const state = join(mkdtempSync(join(tmpdir(), "sei-e2e-state-")), "terraform-state");
+    cpSync(join(workspace, "terraform-state"), state, { recursive: true });
+    makeWorkspace();
+    cpSync(state, join(workspace, "terraform-state"), { recursive: true });
+    addCommandLine(workspace);
   });
 
   afterAll(() => {
     if (process.env.SEI_E2E_KEEP !== "1") rmSync(workspace, { recursive: true, force: true });
   });
 
+  it("moves the application keys of a stack deployed before they left Database: nothing is created or destroyed", async () => {
+    // Plans and applies today's code over the former addresses: the moves only.
+    const moved = await fleet(["apply", "--yes", "--waves", "rest"], {
+      TERRAFORM_BINARY_NAME: requireEnv("SEI_E2E_TOFU"),
+      CI: "1",
+    });
+    expect(moved.code, moved.output).toBe(0);
+    expect(moved.output).toMatch(/sei-ouro-preto\s+applied\s+\+0 ~0 -0/);
+    const keys = keyAddresses();
+    expect(keys.former).toEqual([]);
+    expect(keys.current).toHaveLength(4);
+    expect(await secretValues()).toEqual(previousSecrets);
+  });
+
   it("turns encryption on over a state written in clear: fleet apply writes it encrypted", async () => {
-    const deploy = await run(
-      "npx",
-      ["cdktf", "deploy", STACK, "--auto-approve", "--skip-provider-lock", "--no-color"],
-      {
-        cwd: workspace,
-        env: { TERRAFORM_BINARY_NAME: requireEnv("SEI_E2E_TOFU"), SEI_ONLY: NAME, CI: "1" },
-      },
-    );
-    expect(deploy.code, deploy.output).toBe(0);
     const secrets = await secretValues();
     expect(secrets).toHaveLength(7);
     // In clear, the state holds every one of them: what the scans below look for can be found.

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { ACCESS_KEY, PORTS, SIP_SYSTEMS } from "../../core/image-contract.ts";
 import { SECRET_KEYS } from "../../core/naming.ts";
 import { DataVolume } from "../../constructs/data-volume.ts";
+import { ApplicationKeys } from "../../constructs/application-keys.ts";
 import { Database } from "../../constructs/database.ts";
 import { DocumentStorage } from "../../constructs/document-storage.ts";
 import { SeiRelease } from "../../constructs/sei-release.ts";
@@ -286,34 +287,39 @@ describe("DataVolume and DocumentStorage", () => {
   });
 });
 
-describe("Database", () => {
-  const text = Testing.synthScope((scope) => {
-    new Database(scope, "Database", {
-      namespace: "sei-exemplo",
-      namespaceName: "sei-exemplo",
-      database: plan.database,
-      secrets: plan.secrets,
-      passwordRotation: plan.passwordRotation,
-      dataClaimName: "sei-database-data",
-      serviceAccountName: "sei",
-      waitForRollout: false,
-      backup: { plan: plan.backup!, backupClaimName: "sei-backups", documentsClaimName: "sei-documents" },
-    });
-  });
-  const json = parse(text);
+describe("ApplicationKeys", () => {
+  const json = parse(
+    Testing.synthScope((scope) => {
+      new ApplicationKeys(scope, "ApplicationKeys", { namespace: "sei-exemplo", name: plan.secrets.app });
+    }),
+  );
 
-  it("fills both Secrets with generated passwords only, under the keys the chart reads", () => {
+  it("fills the application Secret with generated passwords only, under the keys the chart reads", () => {
     const secrets = resources(json, "kubernetes_secret_v1") as {
       metadata: { name: string };
       data: Record<string, string>;
     }[];
-    const byName = new Map(secrets.map((s) => [one(s.metadata).name, s.data]));
-    expect(Object.keys(byName.get(plan.secrets.database)!).sort()).toEqual(Object.values(SECRET_KEYS.database).sort());
-    expect(Object.keys(byName.get(plan.secrets.app)!).sort()).toEqual(Object.values(SECRET_KEYS.app).sort());
-    for (const data of byName.values()) {
-      for (const value of Object.values(data))
-        expect(value).toMatch(/^(d27791b8|7babf862)?\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
-    }
+    expect(secrets.map((s) => one(s.metadata).name)).toEqual([plan.secrets.app]);
+    const data = secrets[0]!.data;
+    expect(Object.keys(data).sort()).toEqual(Object.values(SECRET_KEYS.app).sort());
+    for (const value of Object.values(data))
+      expect(value).toMatch(/^(d27791b8|7babf862)?\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
+  });
+
+  it("moves each of its resources from its address in Database, where a stack deployed before keeps it", () => {
+    // As the stack of the example municipality had them (test/fleet/fixtures/plans/opentofu-drift.json).
+    const former = [
+      "kubernetes_secret_v1.Database_AppSecrets_D6176A18",
+      "random_password.Database_AppSecrets_seiAccessKey_A65CFC08",
+      "random_password.Database_AppSecrets_sipAccessKey_671F4A86",
+      "random_password.Database_AppSecrets_solrPassword_B2F4DCCD",
+    ];
+    const moved = (json as { moved?: { from: string; to: string }[] }).moved ?? [];
+    expect(moved.map((m) => m.from).sort()).toEqual(former);
+    const current = Object.entries(json.resource ?? {}).flatMap(([type, named]) =>
+      Object.keys(named as object).map((name) => `${type}.${name}`),
+    );
+    expect(moved.map((m) => m.to).sort()).toEqual(current.sort());
   });
 
   it("generates access keys of SIP's shape: the system's crc, then 64 random lower-case letters and digits", () => {
@@ -335,6 +341,34 @@ describe("Database", () => {
       });
     }
     expect(app[SECRET_KEYS.app.solrPassword]).toMatch(/^\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
+  });
+});
+
+describe("Database", () => {
+  const text = Testing.synthScope((scope) => {
+    new Database(scope, "Database", {
+      namespace: "sei-exemplo",
+      namespaceName: "sei-exemplo",
+      database: plan.database,
+      secrets: plan.secrets,
+      passwordRotation: plan.passwordRotation,
+      dataClaimName: "sei-database-data",
+      serviceAccountName: "sei",
+      waitForRollout: false,
+      backup: { plan: plan.backup!, backupClaimName: "sei-backups", documentsClaimName: "sei-documents" },
+    });
+  });
+  const json = parse(text);
+
+  it("fills the credentials Secret with generated passwords only, under the keys the chart reads", () => {
+    const secrets = resources(json, "kubernetes_secret_v1") as {
+      metadata: { name: string };
+      data: Record<string, string>;
+    }[];
+    expect(secrets.map((s) => one(s.metadata).name)).toEqual([plan.secrets.database]);
+    const data = secrets[0]!.data;
+    expect(Object.keys(data).sort()).toEqual(Object.values(SECRET_KEYS.database).sort());
+    for (const value of Object.values(data)) expect(value).toMatch(/^\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
   });
 
   it("runs the database from the Terraform claim, never a claim template, without waiting when asked", () => {

@@ -1,0 +1,47 @@
+/**
+ * ApplicationKeys: the keys SEI's applications share, generated at deploy
+ * time into the application Secret (secrets.app): SEI's and SIP's access keys,
+ * of the shape SIP accepts (docs/images.md, "Access keys"), and the Solr
+ * password. The database's credentials are Database's; these change for
+ * other reasons (SIP's registry of systems, Solr) and so live apart.
+ *
+ * Never replaced (GeneratedSecret's prevent_destroy): new access keys break
+ * SEI↔SIP. Until they moved here they were part of Database, and a stack
+ * deployed then keeps them at their former addresses in its state: each
+ * resource names its former address in a `moved` block, so the engine renames
+ * it in the state instead of destroying one key and creating another.
+ */
+import { TerraformResource, type Construct } from "../runtime/cdktf.ts";
+import { SIP_SYSTEMS, accessKeyShape } from "../core/image-contract.ts";
+import { SECRET_KEYS } from "../core/naming.ts";
+import { GeneratedSecret } from "./generated-secret.ts";
+
+/**
+ * Each resource's address while the keys were Database's "AppSecrets" (the
+ * ids the construct path hashed to then: they are the same in every stack).
+ */
+const FORMER_ADDRESSES = {
+  Resource: "kubernetes_secret_v1.Database_AppSecrets_D6176A18",
+  seiAccessKey: "random_password.Database_AppSecrets_seiAccessKey_A65CFC08",
+  sipAccessKey: "random_password.Database_AppSecrets_sipAccessKey_671F4A86",
+  solrPassword: "random_password.Database_AppSecrets_solrPassword_B2F4DCCD",
+} as const;
+
+export class ApplicationKeys extends GeneratedSecret {
+  constructor(scope: Construct, id: string, props: { readonly namespace: string; readonly name: string }) {
+    super(scope, id, {
+      ...props,
+      // The ids are a contract: renaming one regenerates that key.
+      keys: {
+        seiAccessKey: accessKeyShape(SIP_SYSTEMS.sei),
+        sipAccessKey: accessKeyShape(SIP_SYSTEMS.sip),
+        solrPassword: SECRET_KEYS.app.solrPassword,
+      },
+    });
+    for (const [child, former] of Object.entries(FORMER_ADDRESSES)) {
+      const resource = this.node.findChild(child);
+      if (!TerraformResource.isTerraformResource(resource)) throw new Error(`ApplicationKeys: ${child} is no resource`);
+      resource.moveFromId(former);
+    }
+  }
+}
