@@ -19,6 +19,8 @@ export interface ResourceChange {
   readonly mode: "managed" | "data";
   readonly type: string;
   readonly change: { readonly actions: readonly Action[] };
+  /** The address the resource had in the state, when a `moved` block gives it a new one. */
+  readonly previous_address?: string;
 }
 
 export type Action = "no-op" | "create" | "read" | "update" | "delete" | "forget";
@@ -59,6 +61,12 @@ export function parsePlanJson(text: string): PlanJson {
 const managed = (changes: readonly ResourceChange[] | undefined) => (changes ?? []).filter((c) => c.mode === "managed");
 const deletes = (c: ResourceChange) => c.change.actions.includes("delete");
 const acts = (c: ResourceChange) => c.change.actions.some((a) => a !== "no-op" && a !== "read");
+/**
+ * Moved to a new address (a `moved` block): the object stays as it is, but
+ * only an apply records the new address in the state; until then the block
+ * cannot be dropped without the engine destroying and creating the object.
+ */
+const moves = (c: ResourceChange) => c.previous_address !== undefined && c.previous_address !== c.address;
 
 /** Counted as the engines count their "Plan: N to add, N to change, N to destroy" line. */
 export function countChanges(plan: PlanJson): ChangeCounts {
@@ -81,10 +89,10 @@ export function dataBearingDeletes(plan: PlanJson): string[] {
     .sort();
 }
 
-/** True when applying the plan would change a resource or an output (outputs live in the state too). */
+/** True when applying the plan would change a resource, its address or an output (outputs live in the state too). */
 export function hasChanges(plan: PlanJson): boolean {
   return (
-    managed(plan.resource_changes).some(acts) ||
+    managed(plan.resource_changes).some((c) => acts(c) || moves(c)) ||
     Object.values(plan.output_changes ?? {}).some((c) => c.actions.some((a) => a !== "no-op"))
   );
 }

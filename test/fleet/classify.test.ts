@@ -55,6 +55,22 @@ describe.each(ENGINES)("plans recorded from %s", (engine) => {
     expect(classifyDrift(plan(engine, "no-changes"))).toEqual({ state: "in-sync" });
   });
 
+  it("a move (a moved block) is a change of the state: applied, counted as nothing added, changed or destroyed", () => {
+    const p = plan(engine, "no-changes");
+    const secret = p.resource_changes!.find((c) => c.type === "kubernetes_secret_v1")!;
+    // The JSON plan of a moved resource: its new address, the former one, and no action on the object.
+    const moved: PlanJson = {
+      ...p,
+      resource_changes: p.resource_changes!.map((c) =>
+        c === secret ? { ...c, previous_address: `${secret.type}.Former_0A1B2C3D` } : c,
+      ),
+    };
+    expect(hasChanges(p)).toBe(false);
+    expect(hasChanges(moved)).toBe(true);
+    expect(countChanges(moved)).toEqual({ add: 0, change: 0, destroy: 0 });
+    expect(classifyDrift(moved)).toEqual({ state: "pending", counts: { add: 0, change: 0, destroy: 0 } });
+  });
+
   it("a label of the namespace and a quota changed with kubectl: exactly those two addresses drifted", () => {
     expect(classifyDrift(plan(engine, "drift"))).toEqual({ state: "drifted", addresses: [NAMESPACE, QUOTA] });
   });
