@@ -21,6 +21,8 @@ import { countChanges } from "./classify.ts";
 interface StreamChange {
   readonly resource: { readonly addr: string; readonly resource: string; readonly resource_type: string };
   readonly action: string;
+  /** Where a `moved` block moves the resource from. */
+  readonly previous_resource?: { readonly addr: string };
 }
 
 interface StreamMessage {
@@ -93,5 +95,6 @@ function resourceChange(change: StreamChange | undefined): ResourceChange | unde
     mode: /^data\./.test(change.resource.resource) ? "data" : "managed",
     type: change.resource.resource_type,
     change: { actions },
+    ...(change.previous_resource ? { previous_address: change.previous_resource.addr } : {}),
   };
 }
