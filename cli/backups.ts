@@ -19,7 +19,7 @@ import { LockError } from "../backups/provision-lock.ts";
 import { prune, PruneError } from "../backups/prune.ts";
 import { MarkError } from "../backups/mark-migrated.ts";
 import { migrateClaim, MigrateError } from "../backups/migrate-claim.ts";
-import { writeOutput } from "../fleet/io.ts";
+import { writeOutput } from "../shell/output-file.ts";
 import { basename, dirname, resolve } from "node:path";
 import { StoreError } from "../backups/store-client.ts";
 import { kubectlFor, KubectlError } from "../restore/kubectl.ts";
