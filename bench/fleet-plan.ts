@@ -27,7 +27,7 @@
  * Targets: at least 20 stacks a minute on two cores (issue 10); 35 (issue 17).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
