@@ -86,7 +86,7 @@ describe("the nightly off-site backup", () => {
     expect(halfway.log).toMatch(/the dump failed \(exit \d+\): .*sip.*restic was stopped before it wrote a snapshot/);
     expect(halfway.status).toBe(1);
     const never = rig.nightly("sei_backup", "wrongPassw0rd");
-    expect(never.log).toMatch(/the dump failed or holds no binlog position .*Access denied.*no snapshot was made/);
+    expect(never.log).toMatch(/the tables of sei and sip could not be listed: .*Access denied.*; no snapshot was made/);
     expect(never.status).toBe(1);
     expect(databaseSnapshots()).toHaveLength(before);
     const locks = spawnSync("restic", ["list", "locks", "--no-lock"], { encoding: "utf8", env: rig.storeEnv });
@@ -260,4 +260,92 @@ describe("the binlog shipper", () => {
     });
     expect(shipped.stdout.includes(row)).toBe(true);
   }, 120_000);
+});
+
+describe("a restore drill", () => {
+  const restic = (args: string[], input?: Buffer) => {
+    const out = spawnSync("restic", args, { env: rig.storeEnv, input, maxBuffer: 64 * 1024 * 1024 });
+    if (out.status !== 0) throw new Error(`restic ${args.join(" ")}: ${out.stderr.toString()}`);
+    return out.stdout;
+  };
+  const snapshotId = (summary: Buffer) => /"snapshot_id":"([0-9a-f]{8,64})"/.exec(summary.toString())![1]!;
+  const newestManifest = () => {
+    const manifest = rig
+      .snapshots()
+      .filter((s) => s.kind === "manifest")
+      .at(-1)!;
+    return { ...manifest, text: restic(["dump", manifest.id, "/manifest"]).toString("utf8") };
+  };
+  /** A manifest snapshot with some of its lines replaced: what a corrupted night would have written. */
+  const forgeManifest = (text: string) =>
+    restic(
+      ["backup", "--json", "--host", MUNICIPALITY, "--stdin", "--stdin-filename", "manifest"].concat(
+        ["municipality=tiradentes", "kind=manifest"].flatMap((tag) => ["--tag", tag]),
+      ),
+      Buffer.from(text),
+    );
+  /** The drill needs the binlogs up to the manifest's position: one shipping after it. */
+  const shippedAfter = (time: Date) =>
+    until("a binlog snapshot after the manifest", () =>
+      rig.snapshots().some((s) => s.kind === "binlog" && s.time.getTime() > time.getTime() + 2000) ? true : undefined,
+    );
+  let good: ReturnType<typeof newestManifest>;
+
+  it("records each table's count and checksum and every document's hash, and a drill of it passes", async () => {
+    // A name with a newline and a backslash: one line of the manifest all the same.
+    writeFileSync(join(rig.dirs.documents, "2026", "odd\nname\\.pdf"), "odd");
+    const { status, log } = rig.nightly();
+    expect(log).toMatch(/manifest: snapshot [0-9a-f]+, 2 tables, 33 documents/);
+    expect(status).toBe(0);
+    good = newestManifest();
+    const rows = rig.db.query("SELECT COUNT(*) FROM sei.protocolo").trim();
+    const checksum = rig.db.query("CHECKSUM TABLE sei.protocolo").trim().split("\t")[1];
+    expect(good.text).toContain(`\ntable sei protocolo ${rows} ${checksum}\n`);
+    expect(good.text).toMatch(/\ndocument [0-9a-f]{64} 2026\/odd\\nname\\\\\.pdf\n/);
+    await shippedAfter(good.time);
+    const drill = await rig.drill("good");
+    expect(drill.log).toContain("drill check passed: 2 tables and 33 documents as the backup recorded them");
+    expect(drill.log).not.toContain("DIFF");
+    expect(drill.status).toBe(0);
+  }, 240_000);
+
+  it("fails on a dump with a changed row, naming the table and its checksum", async () => {
+    const databases = /\ndatabases ([0-9a-f]{8,64})\n/.exec(good.text)![1]!;
+    const position = /\ndump-binlog (\S+)\n/.exec(good.text)![1]!;
+    const dump = restic(["dump", databases, "/databases.sql"]).toString("latin1");
+    const changed = dump.replace("(7,'Processo nº 7: solicitação'", "(7,'Processo nº 7: adulterado'");
+    expect(changed).not.toBe(dump);
+    const forged = snapshotId(
+      restic(
+        ["backup", "--json", "--host", MUNICIPALITY, "--stdin", "--stdin-filename", "databases.sql"].concat(
+          ["municipality=tiradentes", "kind=databases", `binlog=${position}`].flatMap((tag) => ["--tag", tag]),
+        ),
+        Buffer.from(changed, "latin1"),
+      ),
+    );
+    forgeManifest(good.text.replace(`\ndatabases ${databases}\n`, `\ndatabases ${forged}\n`));
+    await shippedAfter(newestManifest().time);
+    const drill = await rig.drill("changed-row");
+    expect(drill.log).toMatch(/^DIFF table sei protocolo checksum \d+ \d+$/m);
+    expect(drill.log).not.toMatch(/DIFF table sei protocolo count|DIFF table sip|DIFF document/);
+    expect(drill.log).toContain("1 difference(s) from the manifest");
+    expect(drill.status).toBe(1);
+  }, 240_000);
+
+  it("fails on a changed and a missing document, naming each", async () => {
+    const forgedDocuments = join(rig.dirs.work, "forged-documents");
+    spawnSync("cp", ["-a", rig.dirs.documents, forgedDocuments]);
+    writeFileSync(join(forgedDocuments, "2026", "1", "5.pdf"), "not the document");
+    spawnSync("rm", [join(forgedDocuments, "2026", "2", "6.pdf")]);
+    const forged = snapshotId(
+      restic(["backup", "--json", "--host", MUNICIPALITY, "--tag", "kind=documents", forgedDocuments]),
+    );
+    forgeManifest(good.text.replace(/\ndocuments [0-9a-f]{8,64} .*\n/, `\ndocuments ${forged} ${forgedDocuments}\n`));
+    await shippedAfter(newestManifest().time);
+    const drill = await rig.drill("changed-document");
+    expect(drill.log).toMatch(/^DIFF document 2026\/1\/5\.pdf changed$/m);
+    expect(drill.log).toMatch(/^DIFF document 2026\/2\/6\.pdf missing$/m);
+    expect(drill.log).toContain("2 difference(s) from the manifest");
+    expect(drill.status).toBe(1);
+  }, 240_000);
 });

@@ -50,6 +50,11 @@ export interface OffsiteRig {
   pointInTimeSet(at: Date, backups: string): ScriptRun & { readonly setName: string };
   /** restore/script.ts loading a set into a server whose sei and sip are empty. */
   restoreInto(target: MariaDb, backups: string, setName: string, documents: string): ScriptRun;
+  /**
+   * A restore drill as its Job runs it (docs/drills.md): the set of the newest manifest built from the
+   * store (drill-set.sh), restored into a fresh server, and checked there (drill-check.sh).
+   */
+  drill(label: string): Promise<ScriptRun>;
   stop(): Promise<void>;
 }
 
@@ -219,6 +224,41 @@ export async function startOffsiteRig(): Promise<OffsiteRig> {
         },
       });
       return { status: restored.status, log: restored.stdout + restored.stderr };
+    },
+    async drill(label) {
+      const backups = join(work, `drill-${label}`);
+      const setName = new Date().toISOString().slice(0, 10);
+      mkdirSync(join(backups, "sets"), { recursive: true });
+      const manifest = join(backups, "manifest");
+      const built = run("drill-set.sh", {
+        SEI_DATABASE: "sei",
+        SIP_DATABASE: "sip",
+        SET_DIR: join(backups, "sets", setName),
+        MANIFEST: manifest,
+      });
+      if (built.status !== 0) return built;
+      const fresh = await emptyInstanceServer();
+      try {
+        const documents = join(backups, "restored-documents");
+        mkdirSync(documents);
+        const restored = this.restoreInto(fresh, backups, setName, documents);
+        if (restored.status !== 0) return { status: restored.status, log: built.log + restored.log };
+        const check = spawnSync("bash", [join(OFFSITE, "drill-check.sh")], {
+          encoding: "utf8",
+          env: {
+            PATH: process.env.PATH,
+            MANIFEST: manifest,
+            DB_HOST: fresh.host,
+            DB_PORT: String(fresh.port),
+            DB_USER: "root",
+            MYSQL_PWD: ROOT_PASSWORD,
+            DOCUMENTS: documents,
+          },
+        });
+        return { status: check.status, log: built.log + restored.log + check.stdout + check.stderr };
+      } finally {
+        await fresh.stop();
+      }
     },
     async stop() {
       if (shipper && shipper.exitCode === null) {

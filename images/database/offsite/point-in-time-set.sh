@@ -16,7 +16,9 @@
 # Which snapshots to use is chosen by restore/restic-points.ts from `restic snapshots --json`.
 # Environment: MUNICIPALITY, DUMP_SNAPSHOT, BINLOG_POSITION (<file>:<position>, the dump's tag),
 # BINLOG_SNAPSHOT (a binlog snapshot taken after the time), STOP_DATETIME ('YYYY-MM-DD HH:MM:SS',
-# UTC: transactions from this second on are left out), DOCUMENTS_SNAPSHOT and DOCUMENTS_PATH (its
+# UTC: transactions from this second on are left out) or, for a restore drill, STOP_POSITION
+# (<file>:<position>, a manifest's: the events before it are replayed, and the snapshot must hold
+# them all), DOCUMENTS_SNAPSHOT and DOCUMENTS_PATH (its
 # path in the snapshot; both empty for a set without documents), SEI_DATABASE, SIP_DATABASE,
 # SET_DIR (the folder to write, which must not exist), and the store's (store.sh).
 set -euo pipefail
@@ -34,8 +36,21 @@ id='^[0-9a-f]{8,64}$'
 [[ "${BINLOG_POSITION:-}" =~ ^([A-Za-z0-9._-]+\.[0-9]{6}):([0-9]+)$ ]] ||
   store_fail "BINLOG_POSITION \"${BINLOG_POSITION:-}\" is not <file>:<position>"
 start_file="${BASH_REMATCH[1]}" start_position="${BASH_REMATCH[2]}"
-[[ "${STOP_DATETIME:-}" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9]{2}:[0-9]{2}:[0-9]{2}$ ]] ||
-  store_fail "STOP_DATETIME \"${STOP_DATETIME:-}\" is not 'YYYY-MM-DD HH:MM:SS' (UTC)"
+stop=()
+if [[ -n "${STOP_POSITION:-}" ]]; then
+  [[ -z "${STOP_DATETIME:-}" ]] || store_fail "give STOP_DATETIME or STOP_POSITION, not both"
+  [[ "$STOP_POSITION" =~ ^([A-Za-z0-9._-]+\.[0-9]{6}):([0-9]+)$ ]] ||
+    store_fail "STOP_POSITION \"$STOP_POSITION\" is not <file>:<position>"
+  stop_file="${BASH_REMATCH[1]}" stop_position="${BASH_REMATCH[2]}"
+  if [[ "$stop_file" < "$start_file" || ("$stop_file" == "$start_file" && "$stop_position" -lt "$start_position") ]]; then
+    store_fail "STOP_POSITION $STOP_POSITION is before BINLOG_POSITION $BINLOG_POSITION"
+  fi
+  stop=(--stop-position="$stop_position") stop_label="$STOP_POSITION"
+else
+  [[ "${STOP_DATETIME:-}" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}\ [0-9]{2}:[0-9]{2}:[0-9]{2}$ ]] ||
+    store_fail "STOP_DATETIME \"${STOP_DATETIME:-}\" is not 'YYYY-MM-DD HH:MM:SS' (UTC)"
+  stop=(--stop-datetime="$STOP_DATETIME") stop_label="$STOP_DATETIME UTC" stop_file=""
+fi
 for name in "${SEI_DATABASE:-}" "${SIP_DATABASE:-}"; do
   [[ "$name" =~ ^[A-Za-z0-9_]{1,50}$ ]] || store_fail "database name \"$name\" must be 1-50 letters, digits or _"
 done
@@ -104,15 +119,21 @@ mapfile -t files < <(find "$work/binlogs" -type f -name '*.[0-9][0-9][0-9][0-9][
 replay=()
 for file in "${files[@]}"; do
   name="${file##*/}"
-  [[ "$name" < "$start_file" ]] || replay+=("$file")
+  # --stop-position applies to the last file named: none after the stop's.
+  [[ "$name" < "$start_file" || (-n "$stop_file" && "$name" > "$stop_file") ]] || replay+=("$file")
 done
 [[ ${#replay[@]} -gt 0 && "${replay[0]##*/}" == "$start_file" ]] ||
   store_fail "binlog snapshot $BINLOG_SNAPSHOT does not hold $start_file, where the dump's position is: the binlogs from the dump on were not shipped"
-store_log "replaying ${#replay[@]} binlog file(s) from $BINLOG_POSITION up to $STOP_DATETIME UTC"
+if [[ -n "$stop_file" ]]; then
+  last="${replay[-1]}"
+  [[ "${last##*/}" == "$stop_file" && "$(stat -c %s "$last")" -ge "$stop_position" ]] ||
+    store_fail "binlog snapshot $BINLOG_SNAPSHOT does not reach $STOP_POSITION: the binlogs up to it were not shipped yet"
+fi
+store_log "replaying ${#replay[@]} binlog file(s) from $BINLOG_POSITION up to $stop_label"
 # Accounts never leave this server, and it has none of the instance's: a statement about one (a
 # password rotation, a grant) fails here and is skipped (--force); any other error stops the build.
 set +e
-TZ=UTC mariadb-binlog --no-defaults --start-position="$start_position" --stop-datetime="$STOP_DATETIME" "${replay[@]}" \
+TZ=UTC mariadb-binlog --no-defaults --start-position="$start_position" "${stop[@]}" "${replay[@]}" \
   2>"$work/binlog.err" | scratch --batch --force >/dev/null 2>"$work/replay.err"
 read_status="${PIPESTATUS[0]}"
 set -e
@@ -143,4 +164,4 @@ else
   mkdir "$partial/documents"
 fi
 mv "$partial" "$SET_DIR"
-store_log "set $SET_DIR written: the databases at $STOP_DATETIME UTC, the documents of snapshot ${DOCUMENTS_SNAPSHOT:-none}"
+store_log "set $SET_DIR written: the databases at $stop_label, the documents of snapshot ${DOCUMENTS_SNAPSHOT:-none}"
