@@ -9,6 +9,7 @@ import { DEFAULTS, fleetRun, type ApplyOptions, type RunOptions } from "../fleet
 import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/index.ts";
 import type { FleetCommand } from "../fleet/report.ts";
 import { fleetGate, fleetMerge } from "../fleet/report-commands.ts";
+import { fleetDrill } from "../fleet/drill/run.ts";
 import { listOption } from "../shell/names.ts";
 import { MUNICIPALITIES_OPTION_HELP } from "../shell/paths.ts";
 import { choiceOption } from "./choice-option.ts";
@@ -170,6 +171,7 @@ interface EmitArgs extends SelectArgs {
   readonly reportsClaim?: string;
   readonly driftSchedule?: string;
   readonly pruneSchedule?: string;
+  readonly drillSchedule?: string;
   readonly check: boolean;
   readonly prune: boolean;
 }
@@ -199,6 +201,7 @@ const emit: CommandSpec<EmitArgs> = {
         "--prune-schedule <cron>",
         "when the scheduled prune of the off-site backups runs, where a cluster has a backup store (cron, UTC; default 47 5 * * *)",
       )
+      .option("--drill-schedule <cron>", "when the scheduled fleet drill runs (cron, UTC; default 43 5 * * *)")
       .option("--check", "write nothing; exit 1 when the pipeline in --output is stale (for CI)", false)
       .option(
         "--prune",
@@ -259,6 +262,36 @@ const gate: CommandSpec<GateArgs> = {
   run: (args, io) => fleetGate(args, io),
 };
 
+interface DrillArgs extends SelectArgs {
+  readonly report?: string;
+  readonly summary?: string;
+  readonly junit?: string;
+}
+
+const drill: CommandSpec<DrillArgs> = {
+  name: "drill",
+  description:
+    "Restore each selected instance's newest off-site backup into a scratch namespace and check it against what the backup recorded (docs/drills.md)",
+  define: (command) =>
+    defineSelect(command)
+      .option(
+        "--report <file.json>",
+        "write the JSON report (an existing one gives each municipality's last good drill)",
+      )
+      .option("--summary <file.md>", "write a markdown summary")
+      .option("--junit <file.xml>", "write JUnit XML (for CI test views)"),
+  run: (args, io) =>
+    fleetDrill(
+      {
+        ...selection(args),
+        ...(args.report ? { report: args.report } : {}),
+        ...(args.summary ? { summary: args.summary } : {}),
+        ...(args.junit ? { junit: args.junit } : {}),
+      },
+      io,
+    ),
+};
+
 export const fleet: CommandSpec = {
   name: "fleet",
   description: "Plan, apply in waves and check for drift across many stacks; emit CI pipelines that do the same",
@@ -267,6 +300,7 @@ export const fleet: CommandSpec = {
     apply,
     runCommand("drift", "Find stacks changed outside Terraform (and configuration changes not yet applied)"),
     emit,
+    drill,
     {
       name: "report",
       description: "Merge the reports of a CI rollout, or gate its next wave",

@@ -8,6 +8,7 @@
  */
 import type { DocumentCache } from "../core/fleet.ts";
 import { printable } from "../core/printable.ts";
+import type { InstancePlan } from "../core/plan.ts";
 import type { Platform } from "../core/schema/platform.ts";
 import { GitError } from "../sources/git-revisions.ts";
 import { changedStacks, type ChangedStacksInput } from "./changed-since.ts";
@@ -28,6 +29,8 @@ export type Loaded =
   | {
       readonly ok: true;
       readonly stacks: FleetStack[];
+      /** The plans of the selected stacks, in the same order. */
+      readonly plans: InstancePlan[];
       readonly platform: Platform;
       /** The folder of the municipality files, relative to the root. */
       readonly municipalities: string;
@@ -57,7 +60,9 @@ export function loadSelection(cwd: string, options: SelectOptions, err: (text: s
     { ...(tiers ? { tiers } : {}), ...(phases ? { phases } : {}), ...(clusters ? { clusters } : {}) },
     { clusters: platform.spec.clusters.map((c) => c.name), phaseOf: opened.phaseOf },
   );
-  if (options.changedSince === undefined) return { ok: true, stacks, platform, municipalities: dir };
+  const plansOf = (chosen: readonly FleetStack[]) =>
+    chosen.map((stack) => plans.find((plan) => plan.stackName === stack.name)!);
+  if (options.changedSince === undefined) return { ok: true, stacks, plans: plansOf(stacks), platform, municipalities: dir };
 
   const selected = new Set(stacks.map((s) => s.name));
   const changes = sinceRevision(options.changedSince, {
@@ -69,7 +74,7 @@ export function loadSelection(cwd: string, options: SelectOptions, err: (text: s
   const changed = stacks.filter((s) => changes.reasons.has(s.name));
   const count = `--changed-since ${options.changedSince}: ${changed.length} of ${stacks.length} stack(s) selected`;
   err([...changes.lines, count].map((line) => `${printable(line)}\n`).join(""));
-  return { ok: true, stacks: changed, platform, municipalities: dir };
+  return { ok: true, stacks: changed, plans: plansOf(changed), platform, municipalities: dir };
 }
 
 function sinceRevision(revision: string, input: Omit<ChangedStacksInput, "revision">) {

@@ -15,7 +15,7 @@ export const EXIT = {
   usage: 2,
   /** `fleet drift` only: the command ran and found drift. */
   drift: 3,
-  /** `restore` only: stopped by SIGINT or SIGTERM after it had stopped the app (which it started again). */
+  /** Stopped by SIGINT or SIGTERM after it had changed something, which it undid: `restore` (the app started again), `fleet drill` (the scratch namespace deleted). */
   interrupted: 130,
 } as const;
 
@@ -62,6 +62,14 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
       "pipeline written, or --changed-since selected no stack and nothing was written (with --check: the pipeline in --output is up to date)",
     [EXIT.failed]: "the pipeline cannot be emitted (with --check: the pipeline in --output is stale)",
     [EXIT.usage]: `${USAGE}; also a platform that keeps state in local files`,
+  },
+  "fleet drill": {
+    [EXIT.ok]: "every selected instance with an off-site backup was restored and matched what its backup recorded",
+    [EXIT.failed]:
+      "a drill failed (the report names each table, count or checksum and document that differs, or why the drill could not run), or a file is invalid",
+    [EXIT.usage]: `${USAGE}; also a --report file that is not a drill report`,
+    [EXIT.interrupted]:
+      "interrupted by SIGINT or SIGTERM: the running drill was stopped and its scratch namespace deleted",
   },
   "fleet report merge": {
     [EXIT.ok]: "merged; no stack failed",

@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drillOutcome } from "../../fleet/drill/outcome.ts";
 import { choosePointInTime } from "../../restore/restic-points.ts";
 import {
   MUNICIPALITY,
@@ -307,6 +308,10 @@ describe("a restore drill", () => {
     expect(drill.log).toContain("drill check passed: 2 tables and 33 documents as the backup recorded them");
     expect(drill.log).not.toContain("DIFF");
     expect(drill.status).toBe(0);
+    // What sei-infra reads of the Job's log: the backup drilled and the newest shipping.
+    const outcome = drillOutcome(drill.log, MUNICIPALITY);
+    expect(outcome).toMatchObject({ passed: true, differenceCount: 0, backupAt: good.time });
+    expect(outcome.lastShippedAt!.getTime()).toBeGreaterThan(good.time.getTime());
   }, 240_000);
 
   it("fails on a dump with a changed row, naming the table and its checksum", async () => {
@@ -329,6 +334,10 @@ describe("a restore drill", () => {
     expect(drill.log).toMatch(/^DIFF table sei protocolo checksum \d+ \d+$/m);
     expect(drill.log).not.toMatch(/DIFF table sei protocolo count|DIFF table sip|DIFF document/);
     expect(drill.log).toContain("1 difference(s) from the manifest");
+    expect(drillOutcome(drill.log, MUNICIPALITY)).toMatchObject({
+      passed: false,
+      differences: [expect.stringMatching(/^table sei protocolo checksum \d+ \d+$/)],
+    });
     expect(drill.status).toBe(1);
   }, 240_000);
 

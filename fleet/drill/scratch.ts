@@ -1,0 +1,334 @@
+/**
+ * The scratch namespace of one restore drill (docs/drills.md), from the instance's plan: every size,
+ * image and name comes from it. What it holds:
+ *
+ * - the namespace, enforcing the restricted Pod Security profile as every instance's does;
+ * - a quota that holds exactly the two pods and two claims below;
+ * - NetworkPolicies: everything denied, then DNS, the drill Job to the database's port, and the
+ *   Job to the store's address and port (the only way out of the cluster);
+ * - the Secret `sei-backup-store`, the municipality's own store credential copied from its
+ *   namespace (never the administrator's key, which stays on the operator's side), and the
+ *   scratch database's generated administrator password;
+ * - a MariaDB pod on the instance's image and server settings, with empty sei and sip;
+ * - the Job: drill-set.sh builds the newest manifest's set from the store, restore/script.ts loads
+ *   it into the scratch database as a restore loads an instance, drill-check.sh compares.
+ *
+ * Nothing here touches the instance's namespace; deleting the scratch namespace removes it all.
+ */
+import { SECRET_KEYS, componentLabels, LABEL, BACKUP_STORE_SECRET } from "../../core/naming.ts";
+import type { InstancePlan, NamespacePeer } from "../../core/plan.ts";
+import { formatBytes, formatCpu } from "../../core/quantity.ts";
+import { renderResources } from "../../constructs/render.ts";
+import { INIT_SCRIPT_KEY, SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
+import {
+  MYSQL_UID,
+  restrictedContainerSecurityContext,
+  restrictedPodSecurityContext,
+} from "../../constructs/security.ts";
+import { restoreScript } from "../../restore/script.ts";
+
+export const DRILL_JOB = "sei-drill";
+export const DRILL_DATABASE = "sei-drill-database";
+const DRILL_SECRET = "sei-drill-database";
+const SCRATCH_CLAIM = "sei-drill-scratch";
+/** The label every object of a scratch namespace carries: which municipality it drills. */
+export const DRILL_LABEL = "sei.mg.gov.br/drill-of";
+
+/** How long the Job may run: a large document repository takes hours to restore. */
+export const DRILL_DEADLINE_SECONDS = 6 * 3600;
+/** Where the Job's claim is mounted: restic's folders, the set, the restored documents. */
+const SCRATCH = "/scratch";
+
+export interface DrillInput {
+  readonly plan: InstancePlan;
+  /** The scratch namespace's name (scratchNamespaceName). */
+  readonly namespace: string;
+  /** The data of the instance's Secret sei-backup-store, base64 as the API gives it. */
+  readonly storeSecretData: Readonly<Record<string, string>>;
+  /** The scratch database's administrator password, generated for this drill. */
+  readonly rootPassword: string;
+  /** The set's name: the drill's date (restore/script.ts wants a date). */
+  readonly setName: string;
+}
+
+/** `sei-drill-<suffix>-<municipality>`, cut to a DNS label's 63 characters. */
+export function scratchNamespaceName(municipality: string, suffix: string): string {
+  return `sei-drill-${suffix}-${municipality}`.slice(0, 63).replace(/-+$/, "");
+}
+
+type Manifest = Record<string, unknown>;
+
+export function scratchManifests(input: DrillInput): Manifest[] {
+  const { plan, namespace } = input;
+  const store = plan.backupStore;
+  if (!store || !plan.backup?.offsite)
+    throw new Error(`${plan.municipality.name}: no off-site backup to drill (its cluster has no backupStore)`);
+  const meta = (name: string, labels: Readonly<Record<string, string>> = {}) => ({
+    name,
+    namespace,
+    labels: { ...labels, [DRILL_LABEL]: plan.municipality.name, [LABEL.managedBy]: "sei-infra" },
+  });
+  const database = plan.database;
+  const databaseLabels = { ...componentLabels("database"), [LABEL.name]: DRILL_DATABASE };
+  const jobLabels = { ...componentLabels("backup"), [LABEL.name]: DRILL_JOB };
+  const podSecurity = Object.fromEntries(
+    Object.entries(plan.namespace.labels).filter(([key]) => key.startsWith("pod-security.kubernetes.io/")),
+  );
+  const databaseBytes = plan.volumes.database.storageBytes;
+  // The Job's claim holds the scratch server of point-in-time-set.sh and the set's dumps (each at most the
+  // database's size), and the restored documents.
+  const scratchBytes = plan.volumes.documents.storageBytes + 2 * databaseBytes;
+  const jobResources = plan.backup.resources;
+  const both = (pick: (r: typeof jobResources) => number) => pick(database.resources) + pick(jobResources);
+  const dns = plan.network.edges.find((e) => e.egress === "dnsEgress")?.to as NamespacePeer | undefined;
+  if (!dns) throw new Error("the plan has no DNS edge");
+  const podSpec = (uid: number) => ({
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    imagePullSecrets: database.imagePullSecrets.map((name) => ({ name })),
+    securityContext: { ...restrictedPodSecurityContext(uid), runAsUser: uid, runAsGroup: uid, fsGroup: uid },
+  });
+  const policy = (name: string, spec: Record<string, unknown>) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: meta(name),
+    spec,
+  });
+  const claim = (name: string, bytes: number) => ({
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: meta(name),
+    spec: {
+      accessModes: ["ReadWriteOnce"],
+      storageClassName: plan.volumes.database.storageClass,
+      resources: { requests: { storage: formatBytes(bytes) } },
+    },
+  });
+  const env = (name: string, value: string) => ({ name, value });
+  const rootPassword = { name: "MYSQL_PWD", valueFrom: { secretKeyRef: { name: DRILL_SECRET, key: "root-password" } } };
+
+  return [
+    {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: namespace, labels: { ...podSecurity, ...meta("").labels } },
+    },
+    {
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: meta("sei-drill"),
+      spec: {
+        hard: {
+          pods: "2",
+          persistentvolumeclaims: "2",
+          "requests.storage": formatBytes(databaseBytes + scratchBytes),
+          "requests.cpu": formatCpu(both((r) => r.requests.cpuMillicores)),
+          "limits.cpu": formatCpu(both((r) => r.limits.cpuMillicores)),
+          "requests.memory": formatBytes(both((r) => r.requests.memoryBytes)),
+          "limits.memory": formatBytes(both((r) => r.limits.memoryBytes)),
+          "requests.ephemeral-storage": formatBytes(both((r) => r.requests.ephemeralStorageBytes)),
+          "limits.ephemeral-storage": formatBytes(both((r) => r.limits.ephemeralStorageBytes)),
+        },
+      },
+    },
+    policy("default-deny-all", { podSelector: {}, policyTypes: ["Ingress", "Egress"] }),
+    policy("allow-dns-egress", {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": dns.namespace } },
+              ...(dns.podLabels ? { podSelector: { matchLabels: { ...dns.podLabels } } } : {}),
+            },
+          ],
+          ports: [
+            { port: 53, protocol: "UDP" },
+            { port: 53, protocol: "TCP" },
+          ],
+        },
+      ],
+    }),
+    policy("allow-drill-to-database", {
+      podSelector: { matchLabels: jobLabels },
+      policyTypes: ["Egress"],
+      egress: [
+        { to: [{ podSelector: { matchLabels: databaseLabels } }], ports: [{ port: database.port, protocol: "TCP" }] },
+      ],
+    }),
+    policy("allow-database-from-drill", {
+      podSelector: { matchLabels: databaseLabels },
+      policyTypes: ["Ingress"],
+      ingress: [
+        { from: [{ podSelector: { matchLabels: jobLabels } }], ports: [{ port: database.port, protocol: "TCP" }] },
+      ],
+    }),
+    policy("allow-drill-store-egress", {
+      podSelector: { matchLabels: jobLabels },
+      policyTypes: ["Egress"],
+      egress: [
+        { to: [{ ipBlock: { cidr: store.egress.cidr } }], ports: [{ port: store.egress.port, protocol: "TCP" }] },
+      ],
+    }),
+    {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: meta(BACKUP_STORE_SECRET),
+      type: "Opaque",
+      data: { ...input.storeSecretData },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: meta(DRILL_SECRET),
+      type: "Opaque",
+      stringData: { "root-password": input.rootPassword },
+    },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(DRILL_DATABASE),
+      data: {
+        [SERVER_CONFIG_KEY]: database.serverConfig,
+        // Empty sei and sip, as restore/script.ts wants its target; the image runs it once, on the empty volume.
+        [INIT_SCRIPT_KEY]: `mariadb --user=root <<'SQL'\n${[database.seiDatabase, database.sipDatabase]
+          .map((name) => `CREATE DATABASE \`${name}\` CHARACTER SET latin1;`)
+          .join("\n")}\nSQL\n`,
+      },
+    },
+    claim(DRILL_DATABASE, databaseBytes),
+    claim(SCRATCH_CLAIM, scratchBytes),
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta(DRILL_DATABASE),
+      spec: { selector: databaseLabels, ports: [{ name: "mysql", port: database.port, targetPort: database.port }] },
+    },
+    {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: meta(DRILL_DATABASE, databaseLabels),
+      spec: {
+        ...podSpec(MYSQL_UID),
+        containers: [
+          {
+            name: "database",
+            image: database.image,
+            args: [database.serverCommand],
+            ports: [{ name: "mysql", containerPort: database.port }],
+            env: [{ ...rootPassword, name: "MYSQL_ROOT_PASSWORD" }],
+            resources: renderResources(database.resources),
+            securityContext: restrictedContainerSecurityContext(),
+            volumeMounts: [
+              { name: "data", mountPath: "/var/lib/mysql" },
+              { name: "config", mountPath: "/etc/mysql/conf.d", readOnly: true },
+              { name: "initdb", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+              { name: "run", mountPath: "/run/mysqld" },
+              { name: "tmp", mountPath: "/tmp" },
+            ],
+          },
+        ],
+        volumes: [
+          { name: "data", persistentVolumeClaim: { claimName: DRILL_DATABASE } },
+          {
+            name: "config",
+            configMap: { name: DRILL_DATABASE, items: [{ key: SERVER_CONFIG_KEY, path: SERVER_CONFIG_KEY }] },
+          },
+          {
+            name: "initdb",
+            configMap: { name: DRILL_DATABASE, items: [{ key: INIT_SCRIPT_KEY, path: INIT_SCRIPT_KEY }] },
+          },
+          { name: "run", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+          { name: "tmp", emptyDir: { sizeLimit: formatBytes(database.tmpBytes) } },
+        ],
+      },
+    },
+    {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: meta(DRILL_JOB, jobLabels),
+      spec: {
+        backoffLimit: 0,
+        activeDeadlineSeconds: DRILL_DEADLINE_SECONDS,
+        template: {
+          metadata: { labels: { ...jobLabels, [DRILL_LABEL]: plan.municipality.name } },
+          spec: {
+            ...podSpec(MYSQL_UID),
+            restartPolicy: "Never",
+            containers: [
+              {
+                name: "drill",
+                image: database.image,
+                command: ["/bin/bash", "-c", DRILL_SCRIPT],
+                envFrom: [{ secretRef: { name: BACKUP_STORE_SECRET } }],
+                env: [
+                  env("MUNICIPALITY", plan.municipality.name),
+                  env("SEI_DATABASE", database.seiDatabase),
+                  env("SIP_DATABASE", database.sipDatabase),
+                  env("TMPDIR", `${SCRATCH}/tmp`),
+                  env("RESTIC_CACHE_DIR", `${SCRATCH}/cache`),
+                  env("BACKUPS", `${SCRATCH}/backups`),
+                  env("RESTORE_SET", input.setName),
+                  env("SET_DIR", `${SCRATCH}/backups/sets/${input.setName}`),
+                  env("MANIFEST", `${SCRATCH}/backups/manifest`),
+                  env("DOCUMENTS", `${SCRATCH}/documents`),
+                  env("DB_HOST", DRILL_DATABASE),
+                  env("DB_PORT", String(database.port)),
+                  env("DB_USER", "root"),
+                  env("DB_ADMIN_USER", "root"),
+                  env("OFFSITE", plan.backup.offsite.scriptsDir),
+                  env("RESTORE_SCRIPT", restoreScript()),
+                  ...(store.ca
+                    ? [env("BACKUP_STORE_CA", `${plan.backup.offsite.mounts.storeCa}/${SECRET_KEYS.backupStore.ca}`)]
+                    : []),
+                  rootPassword,
+                ],
+                resources: renderResources(jobResources),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: [
+                  { name: "scratch", mountPath: SCRATCH },
+                  ...(store.ca
+                    ? [{ name: "store-ca", mountPath: plan.backup.offsite.mounts.storeCa, readOnly: true }]
+                    : []),
+                ],
+              },
+            ],
+            volumes: [
+              { name: "scratch", persistentVolumeClaim: { claimName: SCRATCH_CLAIM } },
+              ...(store.ca
+                ? [
+                    {
+                      name: "store-ca",
+                      secret: {
+                        secretName: BACKUP_STORE_SECRET,
+                        items: [{ key: SECRET_KEYS.backupStore.ca, path: SECRET_KEYS.backupStore.ca }],
+                      },
+                    },
+                  ]
+                : []),
+            ],
+          },
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * The Job's three steps. The scratch database may still be starting (a cold InnoDB, the init script):
+ * the set is built first, then the server is waited for. Each step's lines are what sei-infra reads
+ * (fleet/drill/outcome.ts); "DRILL-RESTORED <seconds>" is the restore's own duration.
+ */
+const DRILL_SCRIPT = `set -euo pipefail
+mkdir -p "$TMPDIR" "$RESTIC_CACHE_DIR" "$BACKUPS/sets" "$DOCUMENTS"
+"$OFFSITE/drill-set.sh"
+for _ in $(seq 120); do
+  mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" -e 'SELECT 1' >/dev/null 2>&1 && break
+  sleep 5
+done
+started=$SECONDS
+bash -c "$RESTORE_SCRIPT"
+echo "DRILL-RESTORED $((SECONDS - started))"
+"$OFFSITE/drill-check.sh"
+`;

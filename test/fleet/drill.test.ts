@@ -1,0 +1,166 @@
+/**
+ * `fleet drill` without a cluster (fleet/drill/): the scratch namespace's objects, validated against
+ * the Kubernetes API schemas and read for what they allow; the report's three forms with hostile
+ * text in a difference; and the refusals of the command line. The drill's scripts run for real in
+ * test/backup/offsite.test.ts (versitygw, restic, MariaDB 10.11).
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { BACKUP_STORE_SECRET, SECRET_KEYS } from "../../core/naming.ts";
+import { drillOutcome } from "../../fleet/drill/outcome.ts";
+import { renderDrillJunit, renderDrillMarkdown, type DrillReport } from "../../fleet/drill/report.ts";
+import { DRILL_JOB, scratchManifests, scratchNamespaceName } from "../../fleet/drill/scratch.ts";
+import { examplePlan, platformWithStore } from "../../scripts/lib/example-plan.ts";
+import { KubernetesSchemas, helmTools, type Manifest } from "../chart/support.ts";
+import { seiInfra } from "../cli/run.ts";
+
+const plan = examplePlan({ tier: "medio", phase: "production" }, platformWithStore());
+const storeSecretData = Object.fromEntries(
+  Object.values(SECRET_KEYS.backupStore).map((key) => [key, Buffer.from(`value of ${key}`).toString("base64")]),
+);
+const namespace = scratchNamespaceName(plan.municipality.name, "a1b2c3");
+const objects = scratchManifests({ plan, namespace, storeSecretData, rootPassword: "r00t", setName: "2026-12-07" });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely: the test names the fields it checks
+const kind = (k: string): any[] => objects.filter((o) => o.kind === k);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+const pods: any[] = [...kind("Pod").map((p) => p.spec), kind("Job")[0].spec.template.spec];
+
+describe("the scratch namespace of a drill", () => {
+  it("is valid Kubernetes, every object in the scratch namespace and nothing in the instance's", () => {
+    const schemas = new KubernetesSchemas(helmTools().openApiDir);
+    expect(objects.flatMap((o) => schemas.validate(o as Manifest))).toEqual([]);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+    const namespaces = objects.filter((o) => o.kind !== "Namespace").map((o) => (o.metadata as any).namespace);
+    expect(new Set(namespaces)).toEqual(new Set([namespace]));
+    expect(namespace).toBe("sei-drill-a1b2c3-exemplo");
+    expect(scratchNamespaceName("a".repeat(60), "a1b2c3")).toMatch(/^sei-drill-a1b2c3-a+$/);
+    expect(scratchNamespaceName("a".repeat(60), "a1b2c3")).toHaveLength(63);
+  });
+
+  it("enforces the restricted Pod Security profile, and every pod meets it without an API token", () => {
+    expect(kind("Namespace")[0].metadata.labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "sei.mg.gov.br/drill-of": "exemplo",
+    });
+    expect(pods).toHaveLength(2);
+    for (const pod of pods) {
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      for (const container of pod.containers)
+        expect(container.securityContext).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+        });
+    }
+  });
+
+  it("denies every connection but DNS, the Job to the database, and the Job to the store's address", () => {
+    const policies = kind("NetworkPolicy");
+    expect(policies[0].spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    const outside = policies.flatMap((p) => (p.spec.egress ?? []).flatMap((e: { to: object[] }) => e.to));
+    const blocks = outside.filter((to: { ipBlock?: object }) => to.ipBlock);
+    expect(blocks).toEqual([{ ipBlock: { cidr: plan.backupStore!.egress.cidr } }]);
+    const store = policies.find((p) => p.metadata.name === "allow-drill-store-egress");
+    expect(store.spec.podSelector.matchLabels["app.kubernetes.io/name"]).toBe(DRILL_JOB);
+    expect(store.spec.egress[0].ports).toEqual([{ port: plan.backupStore!.egress.port, protocol: "TCP" }]);
+  });
+
+  it("holds the municipality's own store credential, never the administrator's, and a quota of its two pods", () => {
+    const secret = kind("Secret").find((s) => s.metadata.name === BACKUP_STORE_SECRET);
+    expect(secret.data).toEqual(storeSecretData);
+    const text = JSON.stringify(objects);
+    for (const name of Object.values(plan.backupStore!.adminCredentialEnv)) expect(text).not.toContain(name);
+    expect(kind("ResourceQuota")[0].spec.hard).toMatchObject({ pods: "2", persistentvolumeclaims: "2" });
+    const job = kind("Job")[0];
+    expect(job.spec.backoffLimit).toBe(0);
+    expect(job.spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: BACKUP_STORE_SECRET } }]);
+  });
+});
+
+describe("the drill report", () => {
+  const hostile = "document 2026/\u001b[31mred</failure>&.pdf changed";
+  const log = [
+    'DRILL-SNAPSHOTS [{"id":"' +
+      "a".repeat(64) +
+      '","time":"2026-12-07T03:00:00.123456789Z","hostname":"exemplo","paths":["/manifest"],"tags":["kind=manifest"]},{"id":"' +
+      "b".repeat(64) +
+      '","time":"2026-12-07T10:00:00Z","hostname":"exemplo","paths":["/var/lib/sei-binlogs"],"tags":["kind=binlog"]}]',
+    "DRILL-RESTORED 42",
+    `DIFF ${hostile}`,
+    "drill-check.sh: ERROR: 1 difference(s) from the manifest (2 tables, 3 documents recorded)",
+  ].join("\n");
+  const outcome = drillOutcome(log, "exemplo");
+
+  it("reads the Job's log: the backup's time, the last shipping, the restore's duration, each difference", () => {
+    expect(outcome).toMatchObject({
+      passed: false,
+      restoreSeconds: 42,
+      backupAt: new Date("2026-12-07T03:00:00.123Z"),
+      lastShippedAt: new Date("2026-12-07T10:00:00Z"),
+      differenceCount: 1,
+    });
+    expect(outcome.differences[0]).not.toContain("\u001b");
+  });
+
+  it("writes markdown and JUnit that carry the difference, escaped", () => {
+    const report: DrillReport = {
+      schemaVersion: 1,
+      command: "drill",
+      startedAt: "2026-12-07T10:05:00.000Z",
+      finishedAt: "2026-12-07T10:30:00.000Z",
+      drills: [
+        {
+          municipality: "exemplo",
+          tier: "medio",
+          cluster: "prodemge-bh-1",
+          status: "failed",
+          scratchNamespace: namespace,
+          startedAt: "2026-12-07T10:05:00.000Z",
+          rtoSeconds: 1500,
+          restoreSeconds: 42,
+          rpoSeconds: 300,
+          backupAt: "2026-12-07T03:00:00.123Z",
+          lastGoodDrill: "2026-12-06T10:05:00.000Z",
+          differences: [...outcome.differences],
+          differenceCount: 1,
+          error: null,
+        },
+      ],
+    };
+    const junit = renderDrillJunit(report);
+    expect(junit).toContain('<testcase classname="sei-infra.fleet.drill" name="exemplo" time="1500">');
+    expect(junit).toMatch(
+      /<failure type="failed" message="1 difference\(s\) from the backup's manifest">document 2026\/.*&lt;\/failure&gt;&amp;\.pdf changed<\/failure>/,
+    );
+    const markdown = renderDrillMarkdown(report);
+    expect(markdown).toContain("## Restore drills: 0 of 1 passed");
+    expect(markdown).toMatch(
+      /\| exemplo \| prodemge-bh-1 \| failed \| 25 min \| 5 min \| .* \| 2026-12-06T10:05:00.000Z \| document 2026/,
+    );
+  });
+});
+
+describe("fleet drill refuses before it touches a cluster", () => {
+  it("refuses a --report file that is not a drill report, naming the field", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sei-drill-"));
+    const forged = join(dir, "drills.json");
+    writeFileSync(
+      forged,
+      JSON.stringify({ schemaVersion: 1, command: "drill", startedAt: "yesterday", finishedAt: "x", drills: [] }),
+    );
+    const run = seiInfra(["fleet", "drill", "--report", forged]);
+    expect(run.stderr).toMatch(/--report .*drills\.json: not a drill report \(version 1\): startedAt: /);
+    expect(run.status).toBe(2);
+    writeFileSync(forged, "{ not json");
+    expect(seiInfra(["fleet", "drill", "--report", forged]).status).toBe(2);
+  });
+
+  it("drills nothing where no cluster has a store, and says so", () => {
+    const run = seiInfra(["fleet", "drill", "--only", "tiradentes"]);
+    expect(run.stderr).toContain("1 selected instance(s) have no off-site backup");
+    expect(run.status).toBe(0);
+  });
+});
