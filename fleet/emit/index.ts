@@ -36,6 +36,8 @@ export const DEFAULT_SETUP = "npm ci --no-audit --no-fund";
 export const DEFAULT_DRIFT_SCHEDULE = "17 3 * * *";
 /** Daily at 05:47 UTC (02:47 in Minas Gerais): after the nightly backups, before anyone works in SEI. */
 export const DEFAULT_PRUNE_SCHEDULE = "47 5 * * *";
+/** After the nightly backups (the tiers schedule them in the small hours), before the working day. */
+export const DEFAULT_DRILL_SCHEDULE = "43 5 * * *";
 
 export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions> {
   readonly engine: CiEngine;
@@ -54,6 +56,8 @@ export interface EmitCommandOptions extends SelectOptions, Partial<K8sJobOptions
   readonly driftSchedule?: string;
   /** When the scheduled prune of the off-site backups runs (cron, UTC), where a cluster has a store. @default DEFAULT_PRUNE_SCHEDULE */
   readonly pruneSchedule?: string;
+  /** When the scheduled restore drills run (cron, UTC). @default DEFAULT_DRILL_SCHEDULE */
+  readonly drillSchedule?: string;
   /** Write nothing; exit 1 when the files in --output differ from what would be written (CI: the committed pipeline is stale). */
   readonly check?: boolean;
   /** After writing, delete the files in --output that emit owns and no longer writes (fleet/emit/leftovers.ts). */
@@ -106,6 +110,7 @@ export function fleetEmit(options: EmitCommandOptions, started: Io): Promise<num
       setup: options.setup && options.setup.length > 0 ? options.setup : [DEFAULT_SETUP],
       driftSchedule: options.driftSchedule ?? DEFAULT_DRIFT_SCHEDULE,
       ...pruneTask(loaded.platform, options.pruneSchedule),
+      ...drillTask(loaded.platform, options.drillSchedule),
       ...(options.image ? { image: options.image } : {}),
       ...(backend.type === "pg" ? { pgConnectionEnv: backend.connectionStringEnv } : {}),
       ...(encryption ? { passphraseEnv: passphraseVariables(encryption) } : {}),
@@ -152,6 +157,11 @@ function pruneTask(platform: Platform, schedule = DEFAULT_PRUNE_SCHEDULE): Pick<
     ...new Set(stores.flatMap((s) => [s.adminCredentialEnv.accessKeyId, s.adminCredentialEnv.secretAccessKey])),
   ];
   return { prune: { schedule, adminEnv } };
+}
+
+/** The scheduled restore drills, where a cluster of platform.yaml has a backup store to drill from. */
+function drillTask(platform: Platform, schedule = DEFAULT_DRILL_SCHEDULE): Pick<EmitOptions, "drill"> {
+  return platform.spec.clusters.some((c) => c.backupStore) ? { drill: { schedule } } : {};
 }
 
 /**

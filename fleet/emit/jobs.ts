@@ -2,7 +2,7 @@
  * What every emitted CI job runs, whatever the engine: the plan of every
  * stack, saved for review (`fleet plan --out`), one stack's apply of its saved
  * plan, the failure-budget gate before a wave, the final merge of the reports,
- * and the scheduled tasks (drift; restore drills later). The emitters only
+ * and the scheduled tasks (drift, restore drills). The emitters only
  * place these commands in their engine's structure: plan, then a person's
  * approval, then the waves.
  */
@@ -36,6 +36,8 @@ export interface EmitOptions {
    * platform.yaml has a backup store: its cron, and the variables of the store administrator's key.
    */
   readonly prune?: { readonly schedule: string; readonly adminEnv: readonly string[] };
+  /** The scheduled restore drills (`fleet drill`), only where a cluster of platform.yaml has a backup store. */
+  readonly drill?: { readonly schedule: string };
 }
 
 /** Where jobs leave their reports and logs (relative to the repository root). */
@@ -83,8 +85,8 @@ export function applyCommand(
  * A task the pipeline runs on a schedule rather than on a change: the one
  * shape every emitter renders (GitLab: a job for pipeline schedules, selected
  * by $CI_PIPELINE_SOURCE and SEI_FLEET_TASK; GitHub: `on: schedule`; k8s: a
- * CronJob). Drift, and the prune of the off-site backups where there is a store;
- * restore drills are meant to be the next.
+ * CronJob): the drift check, and where a cluster has a backup store the prune
+ * of the off-site backups and the restore drills.
  */
 export interface ScheduledTask {
   /** Name of the task: the job, the CronJob (sei-fleet-<id>) and the value of SEI_FLEET_TASK. */
@@ -104,6 +106,7 @@ export interface ScheduledTask {
 export function scheduledTasks(options: EmitOptions, outDir = ""): ScheduledTask[] {
   const out = (name: string) => (outDir ? `${outDir}/${name}` : name);
   const drift = ["fleet-drift.json", "fleet-drift.md", "fleet-drift.junit.xml"].map(out);
+  const drill = ["fleet-drill.json", "fleet-drill.md", "fleet-drill.junit.xml"].map(out);
   return [
     {
       id: "drift",
@@ -123,6 +126,21 @@ export function scheduledTasks(options: EmitOptions, outDir = ""): ScheduledTask
             command: `${SEI_INFRA} backups prune --all`,
             outputs: [],
             secrets: options.prune.adminEnv,
+          },
+        ]
+      : []),
+    ...(options.drill
+      ? [
+          {
+            // Its report is also its input: where the file survives (k8s: the reports claim), it carries each
+            // municipality's last good drill over from the night before.
+            id: "drill",
+            description:
+              "restores each instance's newest off-site backup into a scratch namespace and checks it (exit 1: a drill failed)",
+            cron: options.drill.schedule,
+            command: `${SEI_INFRA} fleet drill ${onlyStacks(options)} --report ${drill[0]} --summary ${drill[1]} --junit ${drill[2]}`,
+            outputs: drill,
+            secrets: [],
           },
         ]
       : []),

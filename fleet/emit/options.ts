@@ -27,6 +27,7 @@ const CRON = /^[0-9*/,-]+( [0-9*/,-]+){4}$/;
 const CHECKS = {
   driftSchedule: [CRON, "a cron schedule of five fields (minute hour day month weekday, UTC), such as '17 3 * * *'"],
   pruneSchedule: [CRON, "a cron schedule of five fields (minute hour day month weekday, UTC), such as '47 5 * * *'"],
+  drillSchedule: [CRON, "a cron schedule of five fields (minute hour day month weekday, UTC), such as '43 5 * * *'"],
   image: [IMAGE, "a container image reference (registry/path:tag or @sha256:digest, lower case)"],
   runsOn: [RUNNER_LABEL, "a runner label (letters, digits, '.', '_' and '-')"],
   namespace: [DNS_LABEL, "a Kubernetes namespace (lower-case letters, digits and hyphens, at most 63)"],
@@ -38,6 +39,7 @@ const CHECKS = {
 const FLAGS: Record<keyof typeof CHECKS, string> = {
   driftSchedule: "--drift-schedule",
   pruneSchedule: "--prune-schedule",
+  drillSchedule: "--drill-schedule",
   image: "--image",
   runsOn: "--runs-on",
   namespace: "--namespace",

@@ -37,6 +37,7 @@ function options(overrides: Partial<EmitOptions> = {}): EmitOptions {
     planFile: "fleet/fleet-plan.json",
     setup: ["npm ci --no-audit --no-fund"],
     driftSchedule: "17 3 * * *",
+    drillSchedule: "43 5 * * *",
     ...overrides,
   };
 }
@@ -92,11 +93,18 @@ describe("GitLab child pipeline", () => {
     });
   });
 
-  it("runs drift from a pipeline schedule only, selected by the pipeline source and the task's name", () => {
+  it("runs drift and the drills from pipeline schedules only, selected by the pipeline source and the task's name", () => {
     const text = emitGitlabSchedule(options());
     expect(text).toContain('#   SEI_FLEET_TASK=drift  cron "17 3 * * *" (UTC)');
     const schedule = parse(text) as Record<string, Job>;
-    expect(Object.keys(schedule)).toEqual(["sei-fleet-drift"]);
+    expect(Object.keys(schedule)).toEqual(["sei-fleet-drift", "sei-fleet-drill"]);
+    expect(text).toContain('#   SEI_FLEET_TASK=drill  cron "43 5 * * *" (UTC)');
+    expect(schedule["sei-fleet-drill"]).toMatchObject({
+      rules: [{ if: '$CI_PIPELINE_SOURCE == "schedule" && $SEI_FLEET_TASK == "drill"' }],
+      script: [
+        "npx --no sei-infra fleet drill --only sei-a,sei-b,sei-c,sei-d,sei-e,sei-f,sei-g --report fleet-drill.json --summary fleet-drill.md --junit fleet-drill.junit.xml",
+      ],
+    });
     expect(schedule["sei-fleet-drift"]).toMatchObject({
       rules: [{ if: '$CI_PIPELINE_SOURCE == "schedule" && $SEI_FLEET_TASK == "drift"' }],
       script: [
@@ -236,14 +244,17 @@ describe("GitHub Actions workflow", () => {
     });
   });
 
-  it("runs drift on its schedule in a workflow of its own, which passes actionlint", () => {
+  it("runs drift and the drills on their schedules in a workflow of its own, which passes actionlint", () => {
     const text = emitGithubSchedule(options({ pgConnectionEnv: "SEI_PG_CONN", tofuVersion: "1.12.6" }));
     expect(lint(text).stdout + lint(text).stderr).toBe("");
     const workflow = parse(text) as {
       on: { schedule: { cron: string }[] };
       jobs: Record<string, { if: string; steps: { name?: string; env?: object; run?: string }[] }>;
     };
-    expect(workflow.on.schedule).toEqual([{ cron: "17 3 * * *" }]);
+    expect(workflow.on.schedule).toEqual([{ cron: "17 3 * * *" }, { cron: "43 5 * * *" }]);
+    expect(workflow.jobs.drill!.if).toBe("${{ github.event.schedule == '43 5 * * *' || inputs.task == 'drill' }}");
+    const drill = workflow.jobs.drill!.steps.find((step) => step.name === "fleet drill")!;
+    expect(drill.run).toMatch(/^npx --no sei-infra fleet drill --only sei-a,.* --report fleet-drill\.json /);
     expect(workflow.jobs.drift!.if).toBe("${{ github.event.schedule == '17 3 * * *' || inputs.task == 'drift' }}");
     const drift = workflow.jobs.drift!.steps.find((step) => step.name === "fleet drift")!;
     expect(drift.env).toEqual({ PG_CONN_STR: "${{ secrets.SEI_PG_CONN }}" });
@@ -341,6 +352,7 @@ describe("Kubernetes Indexed Jobs", () => {
       "ConfigMap/sei-fleet-plan",
       "Job/sei-fleet-plan",
       "CronJob/sei-fleet-drift",
+      "CronJob/sei-fleet-drill",
     ]);
     expect(all.flatMap((o) => schemas.validate(o))).toEqual([]);
     // The schemas do catch a wrong field.
