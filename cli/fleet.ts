@@ -10,6 +10,7 @@ import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/index.ts";
 import type { FleetCommand } from "../fleet/report.ts";
 import { fleetGate, fleetMerge } from "../fleet/report-commands.ts";
 import { fleetDrill } from "../fleet/drill/run.ts";
+import { BACKUPS_FORMATS, fleetBackups } from "../fleet/backups.ts";
 import { listOption } from "../shell/names.ts";
 import { MUNICIPALITIES_OPTION_HELP } from "../shell/paths.ts";
 import { choiceOption } from "./choice-option.ts";
@@ -292,6 +293,17 @@ const drill: CommandSpec<DrillArgs> = {
     ),
 };
 
+const backups: CommandSpec<SelectArgs & { readonly format: (typeof BACKUPS_FORMATS)[number] }> = {
+  name: "backups",
+  description:
+    "List the instances whose newest off-site backup or binlog shipping is older than its RPO, from the store (docs/drills.md)",
+  define: (command) =>
+    defineSelect(command).addOption(
+      choiceOption("--format <format>", "output format", BACKUPS_FORMATS).default("table"),
+    ),
+  run: (args, io) => fleetBackups({ ...selection(args), format: args.format }, fleetIo(io)),
+};
+
 export const fleet: CommandSpec = {
   name: "fleet",
   description: "Plan, apply in waves and check for drift across many stacks; emit CI pipelines that do the same",
@@ -301,6 +313,7 @@ export const fleet: CommandSpec = {
     runCommand("drift", "Find stacks changed outside Terraform (and configuration changes not yet applied)"),
     emit,
     drill,
+    backups,
     {
       name: "report",
       description: "Merge the reports of a CI rollout, or gate its next wave",

@@ -125,6 +125,8 @@ export interface OffsiteBackupPlan {
     readonly storeCa: string;
   };
   readonly shipper: BinlogShipperPlan;
+  /** The most a loss may cost: `fleet backups` names an instance whose newest backup or shipping is older. */
+  readonly rpo: { readonly backupSeconds: number; readonly binlogSeconds: number };
 }
 
 /** The one-replica Deployment that ships the binary logs (images/database/offsite/binlog-shipper.sh). */

@@ -71,6 +71,12 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
     [EXIT.interrupted]:
       "interrupted by SIGINT or SIGTERM: the running drill was stopped and its scratch namespace deleted",
   },
+  "fleet backups": {
+    [EXIT.ok]: "every selected instance's newest backup and binlog shipping are within its RPO",
+    [EXIT.failed]:
+      "an instance is late (its newest backup or shipping is older than its RPO), or could not be read, or a file is invalid",
+    [EXIT.usage]: `${USAGE}; also a store administrator's key not in the environment`,
+  },
   "fleet report merge": {
     [EXIT.ok]: "merged; no stack failed",
     [EXIT.failed]: "merged; a stack failed or was refused",

@@ -97,6 +97,9 @@ function offsiteBackup(tier: Tier, backup: ComputeResources): OffsiteBackupPlan 
       // A last shipping is one restic run: a minute is ample for a folder shipped every minute.
       stopGraceSeconds: 120,
     },
+    // A nightly backup: a day, and two hours for one night's run to finish. The binlogs: issue 19's
+    // five minutes, five shipping intervals.
+    rpo: { backupSeconds: 26 * 3600, binlogSeconds: 300 },
   };
 }
 

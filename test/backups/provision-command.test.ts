@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seiInfra } from "../cli/run.ts";
 import { REPO_ROOT, TIRADENTES } from "../load/support.ts";
 import { startVersitygw, storeCertificate, type Versitygw } from "../support/versitygw.ts";
+import { restic } from "../../backups/restic.ts";
 
 const SECRET_KEY = "S3cretKeyOfTiradentesGenerated0123456789";
 const REPOSITORY_KEY = "RepositoryKeyOfTiradentes0123456789abcdef";
@@ -174,5 +175,68 @@ describe("sei-infra backups provision", () => {
     const run = seiInfra(["backups", "provision", "tiradentes"], { cwd, env: adminEnv() });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/has no backupStore in platform\.yaml/);
+  });
+});
+
+describe("sei-infra fleet backups", () => {
+  /** A snapshot of `kind`, taken `hoursAgo`, as the nightly backup or the shipper would have written it. */
+  const snapshot = async (kind: string, hoursAgo: number) => {
+    const time = new Date(Date.now() - hoursAgo * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
+    const run = await restic(
+      {
+        store: {
+          repository: `s3:${store.endpoint}/sei-backups-bh-1/tiradentes`,
+          region: "us-east-1",
+          ca: readFileSync(join(work, "store.crt"), "utf8"),
+        },
+        credential: store.admin,
+        repositoryPassword: REPOSITORY_KEY,
+      },
+      ["backup", "--host", "tiradentes", "--tag", `kind=${kind}`, "--time", time, "--stdin", "--stdin-filename", kind],
+      Buffer.from(kind),
+    );
+    expect(run.stderr).toBe("");
+  };
+
+  it("names an instance whose newest backup and shipping are older than their RPO, then none once they are new", async () => {
+    const cwd = project(storeLines());
+    const env = { ...adminEnv(), KUBECTL: kubectlAnswering(THE_STACKS), TZ: "UTC" };
+    expect(seiInfra(["backups", "provision", "tiradentes"], { cwd, env }).status).toBe(0);
+    await snapshot("manifest", 30);
+    await snapshot("binlog", 0.2);
+    const late = seiInfra(["fleet", "backups", "--only", "tiradentes"], { cwd, env });
+    expect(late.stdout).toMatch(
+      /^tiradentes +\S+ +30 h ago +12 min ago +never +backup \(RPO 26 h\), binlog \(RPO 5 min\)$/m,
+    );
+    expect(late.stdout).toContain("0 of 1 instance(s) with off-site backups on time");
+    expect(late.status).toBe(1);
+
+    await snapshot("manifest", 1);
+    await snapshot("binlog", 0);
+    const onTime = seiInfra(["fleet", "backups", "--only", "tiradentes", "--format", "json"], { cwd, env });
+    expect(onTime.status).toBe(0);
+    const report = JSON.parse(onTime.stdout) as { instances: { municipality: string; late: string[]; error: null }[] };
+    expect(report.instances).toEqual([
+      expect.objectContaining({
+        municipality: "tiradentes",
+        late: [],
+        error: null,
+        rpo: { backupSeconds: 93600, binlogSeconds: 300 },
+      }),
+    ]);
+  }, 120_000);
+
+  it("refuses without the administrator's key, and names an instance it cannot read", () => {
+    const cwd = project(storeLines());
+    const without = seiInfra(["fleet", "backups"], {
+      cwd,
+      env: { KUBECTL: kubectlAnswering(THE_STACKS), STORE_ADMIN_ID: "" },
+    });
+    expect(without.stderr).toMatch(/read from STORE_ADMIN_ID and STORE_ADMIN_SECRET .*: set both/);
+    expect(without.status).toBe(2);
+    const forged = { ...THE_STACKS, AWS_ACCESS_KEY_ID: "sei-backup-mariana" };
+    const unread = seiInfra(["fleet", "backups"], { cwd, env: { ...adminEnv(), KUBECTL: kubectlAnswering(forged) } });
+    expect(unread.stdout).toMatch(/^tiradentes .*AWS_ACCESS_KEY_ID is not sei-backup-tiradentes/m);
+    expect(unread.status).toBe(1);
   });
 });

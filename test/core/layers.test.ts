@@ -27,7 +27,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ["shell", "constructs"],
   // commands/ does the work of validate, new and capacity (cli/ only declares their options).
   ["stacks", "restore", "commands"],
-  ["fleet", "backups"],
+  // The store's side of the backups; fleet/ reads it for its drills and watch (fleet drill, fleet backups).
+  ["backups"],
+  ["fleet"],
   ["cli"],
   ["bin"],
 ];

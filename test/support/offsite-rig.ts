@@ -160,6 +160,25 @@ export async function startOffsiteRig(): Promise<OffsiteRig> {
     if (out.status !== 0) throw new Error(out.stderr);
     return parseResticSnapshots(out.stdout, MUNICIPALITY);
   };
+  const restoreInto = (target: MariaDb, backups: string, setName: string, documents: string): ScriptRun => {
+    const restored = spawnSync("bash", ["-c", restoreScript()], {
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        RESTORE_SET: setName,
+        DB_HOST: target.host,
+        DB_PORT: String(target.port),
+        DB_ADMIN_USER: "root",
+        MYSQL_PWD: ROOT_PASSWORD,
+        SEI_DATABASE: "sei",
+        SIP_DATABASE: "sip",
+        BACKUPS: backups,
+        DOCUMENTS: documents,
+      },
+    });
+    return { status: restored.status, log: restored.stdout + restored.stderr };
+  };
+
   let shipper: ChildProcess | undefined;
   let shipperLog = "";
 
@@ -207,24 +226,7 @@ export async function startOffsiteRig(): Promise<OffsiteRig> {
       });
       return { ...built, setName };
     },
-    restoreInto(target, backups, setName, documents) {
-      const restored = spawnSync("bash", ["-c", restoreScript()], {
-        encoding: "utf8",
-        env: {
-          PATH: process.env.PATH,
-          RESTORE_SET: setName,
-          DB_HOST: target.host,
-          DB_PORT: String(target.port),
-          DB_ADMIN_USER: "root",
-          MYSQL_PWD: ROOT_PASSWORD,
-          SEI_DATABASE: "sei",
-          SIP_DATABASE: "sip",
-          BACKUPS: backups,
-          DOCUMENTS: documents,
-        },
-      });
-      return { status: restored.status, log: restored.stdout + restored.stderr };
-    },
+    restoreInto,
     async drill(label) {
       const backups = join(work, `drill-${label}`);
       const setName = new Date().toISOString().slice(0, 10);
@@ -241,7 +243,7 @@ export async function startOffsiteRig(): Promise<OffsiteRig> {
       try {
         const documents = join(backups, "restored-documents");
         mkdirSync(documents);
-        const restored = this.restoreInto(fresh, backups, setName, documents);
+        const restored = restoreInto(fresh, backups, setName, documents);
         if (restored.status !== 0) return { status: restored.status, log: built.log + restored.log };
         const check = spawnSync("bash", [join(OFFSITE, "drill-check.sh")], {
           encoding: "utf8",
