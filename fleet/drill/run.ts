@@ -10,7 +10,7 @@
  * key (which could read and delete every repository) never enters a cluster.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { lstatSync } from "node:fs";
 import { resolve } from "node:path";
 import { tenantKeys } from "../../backups/namespace-secret.ts";
 import { SECRET_KEYS } from "../../core/naming.ts";
@@ -19,12 +19,13 @@ import { printable } from "../../core/printable.ts";
 import { textTable } from "../../report/table.ts";
 import { kubectlFor, stopKubectl, type Kubectl } from "../../restore/kubectl.ts";
 import { runJob } from "../../restore/run-job.ts";
-import { EXIT, UsageError } from "../../shell/exit.ts";
+import { EXIT } from "../../shell/exit.ts";
 import { guarded } from "../../shell/guard.ts";
 import type { Io } from "../../shell/io.ts";
 import { writeOutput } from "../../shell/output-file.ts";
 import { atRoot, rebased } from "../../shell/paths.ts";
 import { loadSelection, type SelectOptions } from "../load.ts";
+import { readJsonFile } from "../read-json.ts";
 import { drillOutcome } from "./outcome.ts";
 import {
   drillReportSchema,
@@ -95,24 +96,13 @@ export function fleetDrill(options: DrillOptions, started: Io): Promise<number> 
   });
 }
 
-/** A report written by an earlier run, read back through the schema; a broken or forged one is refused. */
+/**
+ * A report written by an earlier run, read back as fleet reports are (fleet/read-json.ts: a regular file,
+ * never through a link, bounded in size, checked against the schema); none yet is no error.
+ */
 function previousReport(cwd: string, file: string): DrillReport | undefined {
-  const path = resolve(cwd, file);
-  if (!existsSync(path)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new UsageError(`--report ${printable(file)}: not a JSON drill report: ${(error as Error).message}`);
-  }
-  const checked = drillReportSchema.safeParse(parsed);
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!;
-    throw new UsageError(
-      `--report ${printable(file)}: not a drill report (version 1): ${issue.path.join(".") || "the document"}: ${issue.message}`,
-    );
-  }
-  return checked.data;
+  if (!lstatSync(resolve(cwd, file), { throwIfNoEntry: false })) return undefined;
+  return readJsonFile(cwd, file, drillReportSchema, "drill report (--report, read for the last good drills)");
 }
 
 async function drillOne(plan: InstancePlan, io: Io, interrupted: () => boolean): Promise<DrillReportEntry> {

@@ -4,7 +4,8 @@
  * text in a difference; and the refusals of the command line. The drill's scripts run for real in
  * test/backup/offsite.test.ts (versitygw, restic, MariaDB 10.11).
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -152,10 +153,19 @@ describe("fleet drill refuses before it touches a cluster", () => {
       JSON.stringify({ schemaVersion: 1, command: "drill", startedAt: "yesterday", finishedAt: "x", drills: [] }),
     );
     const run = seiInfra(["fleet", "drill", "--report", forged]);
-    expect(run.stderr).toMatch(/--report .*drills\.json: not a drill report \(version 1\): startedAt: /);
+    expect(run.stderr).toMatch(/drills\.json:1:\d+: error: startedAt: /);
     expect(run.status).toBe(2);
     writeFileSync(forged, "{ not json");
     expect(seiInfra(["fleet", "drill", "--report", forged]).status).toBe(2);
+    // A FIFO would block a reader forever, a link may lead anywhere: both refused before anything runs.
+    const fifo = join(dir, "fifo.json");
+    execFileSync("mkfifo", [fifo]);
+    const blocked = seiInfra(["fleet", "drill", "--report", fifo]);
+    expect(blocked.stderr).toMatch(/fifo\.json: cannot read the drill report/);
+    expect(blocked.status).toBe(2);
+    const link = join(dir, "link.json");
+    symlinkSync("/etc/passwd", link);
+    expect(seiInfra(["fleet", "drill", "--report", link]).status).toBe(2);
   });
 
   it("drills nothing where no cluster has a store, and says so", () => {
