@@ -19,7 +19,7 @@ import { SECRET_KEYS, componentLabels, LABEL, BACKUP_STORE_SECRET } from "../../
 import type { InstancePlan, NamespacePeer } from "../../core/plan.ts";
 import { formatBytes, formatCpu } from "../../core/quantity.ts";
 import { renderResources } from "../../constructs/render.ts";
-import { INIT_SCRIPT_KEY, SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
+import { SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
 import {
   MYSQL_UID,
   restrictedContainerSecurityContext,
@@ -31,6 +31,8 @@ export const DRILL_JOB = "sei-drill";
 export const DRILL_DATABASE = "sei-drill-database";
 const DRILL_SECRET = "sei-drill-database";
 const SCRATCH_CLAIM = "sei-drill-scratch";
+/** The image runs a *.sql file of /docker-entrypoint-initdb.d as root on an empty data directory. */
+const INIT_SQL = "create-databases.sql";
 /** The label every object of a scratch namespace carries: which municipality it drills. */
 export const DRILL_LABEL = "sei.mg.gov.br/drill-of";
 
@@ -191,10 +193,10 @@ export function scratchManifests(input: DrillInput): Manifest[] {
       metadata: meta(DRILL_DATABASE),
       data: {
         [SERVER_CONFIG_KEY]: database.serverConfig,
-        // Empty sei and sip, as restore/script.ts wants its target; the image runs it once, on the empty volume.
-        [INIT_SCRIPT_KEY]: `mariadb --user=root <<'SQL'\n${[database.seiDatabase, database.sipDatabase]
-          .map((name) => `CREATE DATABASE \`${name}\` CHARACTER SET latin1;`)
-          .join("\n")}\nSQL\n`,
+        // Empty sei and sip, as restore/script.ts wants its target: SQL the image runs once, as root, on the empty volume.
+        [INIT_SQL]: [database.seiDatabase, database.sipDatabase]
+          .map((name) => `CREATE DATABASE \`${name}\` CHARACTER SET latin1 COLLATE latin1_swedish_ci;\n`)
+          .join(""),
       },
     },
     claim(DRILL_DATABASE, databaseBytes),
@@ -237,7 +239,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
           },
           {
             name: "initdb",
-            configMap: { name: DRILL_DATABASE, items: [{ key: INIT_SCRIPT_KEY, path: INIT_SCRIPT_KEY }] },
+            configMap: { name: DRILL_DATABASE, items: [{ key: INIT_SQL, path: INIT_SQL }] },
           },
           { name: "run", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
           { name: "tmp", emptyDir: { sizeLimit: formatBytes(database.tmpBytes) } },
