@@ -90,6 +90,20 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     examples: [["sei-infra fleet emit --engine gitlab --output pipeline", "a GitLab child pipeline"]],
     environment: EVERY_COMMAND,
   },
+  "fleet drill": {
+    examples: [
+      [`sei-infra fleet drill ${SELECTION} --report drills.json`, "restore and check two instances' newest backups"],
+    ],
+    environment: {
+      ...EVERY_COMMAND,
+      KUBECTL: "the kubectl to run (default: kubectl on PATH)",
+      KUBECONFIG: "read by kubectl, for the cluster's credentials (the drill reads the store in the cluster)",
+    },
+  },
+  "fleet backups": {
+    examples: [["sei-infra fleet backups --format json", "every instance's newest backup and shipping, and its RPO"]],
+    environment: BACKUP_STORE_ENVIRONMENT,
+  },
   "fleet report merge": {
     examples: [["sei-infra fleet report merge reports/ --summary summary.md", "one report of the pipeline's jobs"]],
     environment: EVERY_COMMAND,

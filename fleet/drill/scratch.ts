@@ -20,11 +20,8 @@ import type { InstancePlan, NamespacePeer } from "../../core/plan.ts";
 import { formatBytes, formatCpu } from "../../core/quantity.ts";
 import { renderResources } from "../../constructs/render.ts";
 import { SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
-import {
-  MYSQL_UID,
-  restrictedContainerSecurityContext,
-  restrictedPodSecurityContext,
-} from "../../constructs/security.ts";
+import { DATABASE_PATHS, IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../core/pod-security.ts";
 import { restoreScript } from "../../restore/script.ts";
 
 export const DRILL_JOB = "sei-drill";
@@ -84,12 +81,13 @@ export function scratchManifests(input: DrillInput): Manifest[] {
   const both = (pick: (r: typeof jobResources) => number) => pick(database.resources) + pick(jobResources);
   const dns = plan.network.edges.find((e) => e.egress === "dnsEgress")?.to as NamespacePeer | undefined;
   if (!dns) throw new Error("the plan has no DNS edge");
-  const podSpec = (uid: number) => ({
+  // The scratch namespace's default ServiceAccount, whose token is never mounted.
+  const podSpec = {
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     imagePullSecrets: database.imagePullSecrets.map((name) => ({ name })),
-    securityContext: { ...restrictedPodSecurityContext(uid), runAsUser: uid, runAsGroup: uid, fsGroup: uid },
-  });
+    securityContext: restrictedPodSecurityContext(IMAGES.database),
+  };
   const policy = (name: string, spec: Record<string, unknown>) => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -212,7 +210,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
       kind: "Pod",
       metadata: meta(DRILL_DATABASE, databaseLabels),
       spec: {
-        ...podSpec(MYSQL_UID),
+        ...podSpec,
         containers: [
           {
             name: "database",
@@ -223,11 +221,11 @@ export function scratchManifests(input: DrillInput): Manifest[] {
             resources: renderResources(database.resources),
             securityContext: restrictedContainerSecurityContext(),
             volumeMounts: [
-              { name: "data", mountPath: "/var/lib/mysql" },
+              { name: "data", mountPath: DATABASE_PATHS.data },
               { name: "config", mountPath: "/etc/mysql/conf.d", readOnly: true },
               { name: "initdb", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
-              { name: "run", mountPath: "/run/mysqld" },
-              { name: "tmp", mountPath: "/tmp" },
+              { name: "run", mountPath: DATABASE_PATHS.run },
+              { name: "tmp", mountPath: DATABASE_PATHS.tmp },
             ],
           },
         ],
@@ -241,7 +239,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
             name: "initdb",
             configMap: { name: DRILL_DATABASE, items: [{ key: INIT_SQL, path: INIT_SQL }] },
           },
-          { name: "run", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+          { name: "run", emptyDir: { medium: "Memory", sizeLimit: SCRATCH_VOLUMES.database.run.sizeLimit } },
           { name: "tmp", emptyDir: { sizeLimit: formatBytes(database.tmpBytes) } },
         ],
       },
@@ -256,7 +254,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
         template: {
           metadata: { labels: { ...jobLabels, [DRILL_LABEL]: plan.municipality.name } },
           spec: {
-            ...podSpec(MYSQL_UID),
+            ...podSpec,
             restartPolicy: "Never",
             containers: [
               {

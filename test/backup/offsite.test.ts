@@ -4,7 +4,7 @@
  * (test/support/offsite-rig.ts). The scripts of images/database/offsite run as the pods run them.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { drillOutcome } from "../../fleet/drill/outcome.ts";
