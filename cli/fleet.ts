@@ -301,7 +301,7 @@ const backups: CommandSpec<SelectArgs & { readonly format: (typeof BACKUPS_FORMA
     defineSelect(command).addOption(
       choiceOption("--format <format>", "output format", BACKUPS_FORMATS).default("table"),
     ),
-  run: (args, io) => fleetBackups({ ...selection(args), format: args.format }, fleetIo(io)),
+  run: (args, io) => fleetBackups({ ...selection(args), format: args.format }, io),
 };
 
 export const fleet: CommandSpec = {

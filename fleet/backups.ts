@@ -12,7 +12,9 @@ import { printable } from "../core/printable.ts";
 import { textTable } from "../report/table.ts";
 import { kubectlFor, KubectlError, type Kubectl } from "../restore/kubectl.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
-import { guarded, type FleetIo } from "./io.ts";
+import { guarded } from "../shell/guard.ts";
+import type { Io } from "../shell/io.ts";
+import { atRoot, rebased } from "../shell/paths.ts";
 import { loadSelection, type SelectOptions } from "./load.ts";
 
 export const BACKUPS_FORMATS = ["table", "json"] as const;
@@ -33,11 +35,13 @@ interface Watched {
   readonly error: string | null;
 }
 
-export function fleetBackups(options: BackupsOptions, io: FleetIo): Promise<number> {
-  return guarded(io, async () => {
+export function fleetBackups(options: BackupsOptions, started: Io): Promise<number> {
+  return guarded("fleet", started.stderr, async () => {
+    const { io, typed } = atRoot(started);
+    options = rebased(options, ["municipalities"], typed);
     if (!BACKUPS_FORMATS.includes(options.format))
       throw new UsageError(`--format ${printable(options.format)}: not one of ${BACKUPS_FORMATS.join(", ")}`);
-    const loaded = loadSelection(io.cwd, options, io.err);
+    const loaded = loadSelection(io.cwd, options, io.stderr);
     if (!loaded.ok) return EXIT.failed;
     const plans = loaded.plans.filter((p) => p.backupStore && p.backup?.offsite);
     // Every key is looked for before any store is called.
@@ -47,15 +51,15 @@ export function fleetBackups(options: BackupsOptions, io: FleetIo): Promise<numb
     for (const [i, plan] of plans.entries()) watched.push(await watch(plan, admins[i]!, io, now));
     const bad = watched.filter((w) => w.late.length > 0 || w.error);
     if (options.format === "json")
-      io.out(
+      io.stdout(
         `${JSON.stringify({ schemaVersion: 1, command: "backups", checkedAt: now.toISOString(), instances: watched }, null, 2)}\n`,
       );
-    else io.out(backupsTable(bad, watched.length, now));
+    else io.stdout(backupsTable(bad, watched.length, now));
     return bad.length > 0 ? EXIT.failed : EXIT.ok;
   });
 }
 
-function adminOf(plan: InstancePlan, env: FleetIo["env"]) {
+function adminOf(plan: InstancePlan, env: Io["env"]) {
   const names = plan.backupStore!.adminCredentialEnv;
   const accessKeyId = env[names.accessKeyId];
   const secretAccessKey = env[names.secretAccessKey];
@@ -69,7 +73,7 @@ function adminOf(plan: InstancePlan, env: FleetIo["env"]) {
 async function watch(
   plan: InstancePlan,
   admin: { accessKeyId: string; secretAccessKey: string },
-  io: FleetIo,
+  io: Io,
   now: Date,
 ): Promise<Watched> {
   const offsite = plan.backup!.offsite!;

@@ -62,7 +62,8 @@ export function loadSelection(cwd: string, options: SelectOptions, err: (text: s
   );
   const plansOf = (chosen: readonly FleetStack[]) =>
     chosen.map((stack) => plans.find((plan) => plan.stackName === stack.name)!);
-  if (options.changedSince === undefined) return { ok: true, stacks, plans: plansOf(stacks), platform, municipalities: dir };
+  if (options.changedSince === undefined)
+    return { ok: true, stacks, plans: plansOf(stacks), platform, municipalities: dir };
 
   const selected = new Set(stacks.map((s) => s.name));
   const changes = sinceRevision(options.changedSince, {

@@ -37,7 +37,7 @@ function options(overrides: Partial<EmitOptions> = {}): EmitOptions {
     planFile: "fleet/fleet-plan.json",
     setup: ["npm ci --no-audit --no-fund"],
     driftSchedule: "17 3 * * *",
-    drillSchedule: "43 5 * * *",
+    drill: { schedule: "43 5 * * *" },
     ...overrides,
   };
 }

@@ -31,7 +31,7 @@ const options: EmitOptions = {
   setup: ["npm ci"],
   image: "registry.example/sei-fleet:1",
   driftSchedule: "17 3 * * *",
-  drillSchedule: "43 5 * * *",
+  drill: { schedule: "43 5 * * *" },
 };
 
 /** `--logs` and the reports folder of the emitted `fleet report merge` command. */

@@ -137,7 +137,7 @@ describe("the Jobs the CLI makes", () => {
         planFile: "fleet/fleet-plan.json",
         setup: [],
         driftSchedule: "17 3 * * *",
-        drillSchedule: "43 5 * * *",
+        drill: { schedule: "43 5 * * *" },
         image: "registry.example.org/sei/fleet:1",
       },
       "plan",
