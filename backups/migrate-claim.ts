@@ -1,7 +1,7 @@
 /**
- * `sei-infra backups migrate-claim NAME` (docs/backups.md, "Existing backup
- * claims"): a legacy backup claim's sets into the municipality's repository,
- * proved, and only then the claim out of the stack.
+ * `sei-infra backups migrate-claim NAME` (docs/backups.md,
+ * "Existing backup claims"): a legacy backup claim's sets into the
+ * municipality's repository, proved, and only then the claim out of the stack.
  *
  * 1. Every check first, nothing changed: the file says `legacyBackupVolume:
  *    true` and can be edited in place; the claim exists and is bound; the

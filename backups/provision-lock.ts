@@ -1,5 +1,5 @@
 /**
- * One provision at a time per bucket (docs/backups.md, "Provisioning"). Two
+ * One provision at a time per bucket (docs/backups.md, provisioning). Two
  * operators or two CI jobs provisioning at once would each write the bucket
  * policy from the users they saw, the later write dropping a user the other
  * had just made, and two runs for one municipality would both `restic init`,

@@ -117,7 +117,19 @@ export const COMMAND_HELP: Readonly<Record<string, CommandHelp>> = {
     environment: BACKUP_STORE_ENVIRONMENT,
   },
   "backups prune": {
-    examples: [["sei-infra backups prune tiradentes", "apply the tier's daily, weekly and monthly counts"]],
+    examples: [
+      ["sei-infra backups prune tiradentes", "apply the tier's daily, weekly and monthly counts"],
+      ["sei-infra backups prune --all", "every production instance with off-site backups (the scheduled prune)"],
+    ],
+    environment: BACKUP_STORE_ENVIRONMENT,
+  },
+  "backups migrate-claim": {
+    examples: [
+      [
+        "sei-infra backups migrate-claim tiradentes",
+        "upload the backup claim's sets, prove them, mark the file migrated",
+      ],
+    ],
     environment: BACKUP_STORE_ENVIRONMENT,
   },
   restore: {

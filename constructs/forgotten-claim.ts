@@ -3,8 +3,8 @@
  * Terraform `removed` block with `lifecycle { destroy = false }` for the
  * address the claim's DataVolume had, so the next apply drops it from the
  * state and the PersistentVolumeClaim, its volume and data stay in the
- * cluster for an operator to reclaim by hand (docs/backups.md, "Existing
- * backup claims"). Used for a backup claim whose sets `sei-infra backups
+ * cluster for an operator to reclaim by hand (docs/backups.md,
+ * "Existing backup claims"). Used for a backup claim whose sets `sei-infra backups
  * migrate-claim` moved into the backup store.
  *
  * The address is computed from the same construct path the DataVolume had

@@ -28,6 +28,9 @@ const waves: Wave[] = [
   { name: "rest", stacks: [stack("e"), stack("f"), stack("g")] },
 ];
 
+/** The scheduled restore drills, as emit gives them where a cluster has a backup store. */
+const DRILL = { schedule: "43 5 * * *" };
+
 function options(overrides: Partial<EmitOptions> = {}): EmitOptions {
   return {
     waves,
@@ -37,7 +40,6 @@ function options(overrides: Partial<EmitOptions> = {}): EmitOptions {
     planFile: "fleet/fleet-plan.json",
     setup: ["npm ci --no-audit --no-fund"],
     driftSchedule: "17 3 * * *",
-    drill: { schedule: "43 5 * * *" },
     ...overrides,
   };
 }
@@ -94,7 +96,7 @@ describe("GitLab child pipeline", () => {
   });
 
   it("runs drift and the drills from pipeline schedules only, selected by the pipeline source and the task's name", () => {
-    const text = emitGitlabSchedule(options());
+    const text = emitGitlabSchedule(options({ drill: DRILL }));
     expect(text).toContain('#   SEI_FLEET_TASK=drift  cron "17 3 * * *" (UTC)');
     const schedule = parse(text) as Record<string, Job>;
     expect(Object.keys(schedule)).toEqual(["sei-fleet-drift", "sei-fleet-drill"]);
@@ -245,7 +247,7 @@ describe("GitHub Actions workflow", () => {
   });
 
   it("runs drift and the drills on their schedules in a workflow of its own, which passes actionlint", () => {
-    const text = emitGithubSchedule(options({ pgConnectionEnv: "SEI_PG_CONN", tofuVersion: "1.12.6" }));
+    const text = emitGithubSchedule(options({ pgConnectionEnv: "SEI_PG_CONN", tofuVersion: "1.12.6", drill: DRILL }));
     expect(lint(text).stdout + lint(text).stderr).toBe("");
     const workflow = parse(text) as {
       on: { schedule: { cron: string }[] };
@@ -334,7 +336,7 @@ describe("the scheduled prune of the off-site backups", () => {
 
 describe("Kubernetes Indexed Jobs", () => {
   const plan = formatRolloutPlan(rolloutPlan(waves, "1"));
-  const files = emitK8sJobs(options({ image: "registry.example.org/sei/fleet:1" }), plan);
+  const files = emitK8sJobs(options({ image: "registry.example.org/sei/fleet:1", drill: DRILL }), plan);
   const objects = (name: string) => parseAllDocuments(files.get(name)!).map((d) => d.toJS() as Manifest);
 
   it("pass the Kubernetes OpenAPI schemas, strictly", () => {
