@@ -79,7 +79,16 @@ async function ensureBucket(target: StoreTarget, admin: StoreCredential, bucket:
     throw new ProvisionError(
       `bucket ${bucket}: the store answered ${head.status} to the administrator's key; check the key and platform.yaml backupStore`,
     );
-  const created = await storeRequest(target, admin, { method: "PUT", path: `/${bucket}` });
+  let created = await storeRequest(target, admin, { method: "PUT", path: `/${bucket}` });
+  // Runs creating the bucket at once can make the store fail inside (versitygw's posix backend answers
+  // 500 InternalError to the losers of a race on the bucket's folder): the bucket may be there all the
+  // same, so look again, and try again a few times before giving up.
+  for (let attempt = 1; attempt <= 5 && created.status >= 500; attempt++) {
+    await new Promise((done) => setTimeout(done, 200 * attempt));
+    const again = await storeRequest(target, admin, { method: "HEAD", path: `/${bucket}` });
+    if (again.status === 200) return;
+    created = await storeRequest(target, admin, { method: "PUT", path: `/${bucket}` });
+  }
   // Another run made it between the two calls: the store says so, and it is ours all the same.
   if (created.status === 409 && created.body.includes("BucketAlreadyOwnedByYou")) return;
   if (created.status !== 200)
