@@ -5,6 +5,10 @@
  */
 import { kubectl, run, type RunResult } from "./run.ts";
 import { REPO_ROOT } from "./example-plan.ts";
+import { SECRET_KEYS, SECRET_NAMES } from "../../core/naming.ts";
+
+const DATABASE_CREDENTIALS = SECRET_NAMES.database;
+const ROOT_PASSWORD_KEY = SECRET_KEYS.database.rootPassword;
 
 /**
  * Runs a command in a pod (or `deploy/NAME`), in `container` when the pod has more than one (kubectl
@@ -21,19 +25,29 @@ export function exec(
   });
 }
 
-/** Runs SQL in the database pod as the administrator, with the password the pod itself has. */
+/**
+ * Runs SQL in the database pod as the administrator, with the password the credentials Secret holds
+ * now: after a rotation of the administrator's password the pod's own environment still has the old
+ * one until the pod is replaced (docs/runbooks/rotate-credentials.md). The password goes in on
+ * standard input, never on a command line.
+ */
 export async function sql(namespace: string, query: string): Promise<string> {
-  const result = await exec(
-    namespace,
-    "sei-database-0",
+  const secret = JSON.parse(await kubectl(["-n", namespace, "get", "secret", DATABASE_CREDENTIALS, "-o", "json"])) as {
+    data?: Record<string, string>;
+  };
+  const encoded = secret.data?.[ROOT_PASSWORD_KEY];
+  if (!encoded) throw new Error(`Secret ${namespace}/${DATABASE_CREDENTIALS} has no ${ROOT_PASSWORD_KEY}`);
+  const result = await run(
+    "kubectl",
     [
+      ...["-n", namespace, "exec", "-i", "sei-database-0", "-c", "database", "--"],
       "bash",
       "-c",
-      'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" exec mariadb --user=root --batch --skip-column-names --default-character-set=utf8mb4 -e "$1"',
+      'IFS= read -r MYSQL_PWD && export MYSQL_PWD && exec mariadb --user=root --batch --skip-column-names --default-character-set=utf8mb4 -e "$1"',
       "sql",
       query,
     ],
-    "database",
+    { cwd: REPO_ROOT, input: `${Buffer.from(encoded, "base64").toString("utf8")}\n` },
   );
   if (result.code !== 0) throw new Error(`SQL in ${namespace} failed: ${query}\n${result.output}`);
   return result.output;

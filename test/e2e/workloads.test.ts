@@ -831,7 +831,12 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
 
   it("8. runbook state-lock (pg): a hung engine's lock is found and its session ended; the stack plans again", async () => {
     // An apply waiting at its prompt holds the lock; stopped, it hangs with its database session open, as a lost runner does.
-    const holder = spawn(requireEnv("SEI_E2E_TERRAFORM"), ["apply", "-no-color"], {
+    // After step 7 the stack has no change to prompt for: -replace of a ConfigMap gives it one, never confirmed.
+    const listed = await run(requireEnv("SEI_E2E_TERRAFORM"), ["state", "list"], { cwd: stackDir(workspace, main) });
+    expect(listed.code, listed.output).toBe(0);
+    const configMap = listed.output.split("\n").find((address) => address.startsWith("kubernetes_config_map_v1."));
+    expect(configMap, listed.output).toBeDefined();
+    const holder = spawn(requireEnv("SEI_E2E_TERRAFORM"), ["apply", "-no-color", `-replace=${configMap!}`], {
       cwd: stackDir(workspace, main),
       stdio: ["pipe", "pipe", "pipe"],
     });
