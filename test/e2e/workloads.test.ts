@@ -52,6 +52,7 @@ import {
   waitForNoPods,
 } from "./pods.ts";
 import {
+  DATA_CLAIMS,
   createWorkspace,
   deploy,
   editMunicipality,
@@ -74,6 +75,8 @@ const DATA_MIB = Number(process.env.SEI_E2E_DATA_MIB ?? "8");
 const COMPONENTS = ["app", "backup", "database", "jod", "memcached", "scheduler", "solr"];
 /** The RPO the off-site backups promise (issue 19): a commit is on the store within 5 minutes. */
 const RPO_SECONDS = 300;
+/** An operator's time in Minas Gerais: to the second, with its offset, as `--to` takes it. */
+const brasilia = (at: Date) => `${new Date(at.getTime() - 3 * 3600_000).toISOString().slice(0, 19)}-03:00`;
 
 let workspace: string;
 let otherWorkspace: string;
@@ -875,6 +878,77 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     expect(log).toMatch(/the server no longer has mysql-bin\.\d{6}: .*starting over from mysql-bin\.\d{6}/);
     const status = await exec(ns(main), "deploy/sei-binlog-shipper", ["cat", "/tmp/binlog-last-shipped"]);
     expect(Number(status.output.trim()) * 1000).toBeGreaterThan(restoredAt);
+  });
+
+  it("9. the whole namespace is lost after a bad DELETE: deployed again, `restore --to` the noted time brings back every row up to it and nothing after, with the documents of the nightly backup (RTO measured)", async () => {
+    const store = await namespaceStore(ns(main), main);
+    const writeDocument = async (name: string) => {
+      const written = await exec(ns(main), "deploy/sei-app", [
+        "sh",
+        "-c",
+        `mkdir -p /var/sei/arquivos/pitr && head -c 65536 /dev/urandom > /var/sei/arquivos/pitr/${name}.bin`,
+      ]);
+      expect(written.code, written.output).toBe(0);
+    };
+    const pitrRows = () => sql(ns(main), "SELECT GROUP_CONCAT(id, ':', fase ORDER BY id) FROM sei.e2e_pitr");
+
+    // Rows and documents, then the nightly backup.
+    await sql(
+      ns(main),
+      "CREATE TABLE sei.e2e_pitr (id INT PRIMARY KEY, fase VARCHAR(16)); INSERT INTO sei.e2e_pitr VALUES (1, 'antes'), (2, 'antes');",
+    );
+    await writeDocument("antes");
+    await kubectl(["-n", ns(main), "create", "job", "e2e-offsite-pitr", "--from=cronjob/sei-offsite-backup"]);
+    await kubectl(["-n", ns(main), "wait", "--for=condition=complete", "job/e2e-offsite-pitr", "--timeout=900s"]);
+    const backedUp = await data();
+
+    // More work after the backup, then the time an operator notes: the next whole second, once it has passed.
+    await sql(ns(main), "INSERT INTO sei.e2e_pitr VALUES (3, 'depois'), (4, 'depois');");
+    await writeDocument("depois");
+    const noted = new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000);
+    await new Promise((resolve) => setTimeout(resolve, noted.getTime() - Date.now() + 500));
+    const atNoted = await data();
+    expect(await pitrRows()).toBe("1:antes,2:antes,3:depois,4:depois\n");
+
+    // The bad DELETE, and work after it: none of it may come back.
+    await sql(ns(main), "DELETE FROM sei.e2e_pitr; INSERT INTO sei.e2e_pitr VALUES (9, 'tarde');");
+    await writeDocument("tarde");
+    const failed = Date.now();
+    // The failure: by now the shipper has the DELETE's binlog on the store (within its minute).
+    let shipped: Date | undefined;
+    for (let waited = 0; !shipped; waited += 5000) {
+      shipped = (await store.snapshots()).find((s) => s.kind === "binlog" && s.time.getTime() >= failed + 2000)?.time;
+      if (!shipped && waited > RPO_SECONDS * 1000) throw new Error("no binlog reached the store after the failure");
+      if (!shipped) await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+    timings.push(
+      `off-site RPO at the failure: binlogs on the store ${((shipped.getTime() - failed) / 1000).toFixed(0)} s after it`,
+    );
+
+    // The whole namespace goes, its volumes and the old backup claim with it; the store, outside the cluster, stays.
+    await timed("namespace deleted", () => kubectl(["delete", "namespace", ns(main), "--timeout=600s"]));
+    await kubectl(["delete", "persistentvolume", ...DATA_CLAIMS.map((claim) => `sei-${main}-${claim}`)]);
+    for (const claim of DATA_CLAIMS) rmSync(volumePath(main, claim), { recursive: true, force: true });
+    await kubectl(["apply", "-f", "-"], storageManifest([main]));
+
+    // Recovery: deploy again (a new namespace, the Secrets' keys from the state), then the restore to the noted time.
+    const recovery = Date.now();
+    await deployed(workspace, main, "deploy again into a new namespace");
+    // The first install took the empty instance for a new one: its tables are set aside (docs/restore.md).
+    await loseDataVolumes(ns(main), main);
+    const restored = await timed("restore --to from the store", () =>
+      run("node", ["bin/sei-infra.js", "restore", main, "--to", brasilia(noted), "--yes"], { cwd: workspace }),
+    );
+    expect(restored.code, restored.output).toBe(0);
+    timings.push(`off-site RTO (deploy again and restore --to): ${((Date.now() - recovery) / 1000).toFixed(0)} s`);
+
+    // Every row up to the noted time, nothing after it; the documents of the nightly backup (documents are shipped nightly).
+    expect(await pitrRows()).toBe("1:antes,2:antes,3:depois,4:depois\n");
+    const now = await data();
+    expect(now.tables).toEqual(atNoted.tables);
+    expect(now.documents).toEqual(backedUp.documents);
+    expect(Object.keys(now.documents).filter((f) => f.startsWith("pitr/"))).toEqual(["pitr/antes.bin"]);
+    expect(await expectAllReady(ns(main))).toEqual(COMPONENTS);
   });
 });
 
