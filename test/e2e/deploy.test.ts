@@ -30,6 +30,7 @@ import {
   run,
   stackDir,
   storageManifest,
+  synth,
   type KubeObject,
 } from "./support.ts";
 
@@ -233,7 +234,7 @@ describe("deploying SEI instances to a local Kubernetes cluster (deploys do not 
     const other = cloneWorkspace(workspace);
     workspaces.push(other);
     editMunicipality(other, SMALL, ["spec", "overrides"], { documentsStorage: "200Gi" });
-    const synthesized = await synth(other);
+    const synthesized = await synth(other, SMALL);
     expect(synthesized.code, synthesized.output).toBe(0);
 
     // Their apply holds the state lock while it waits at its confirmation prompt.
@@ -305,11 +306,6 @@ async function releaseHooks(namespace: string): Promise<{ kind: string; name: st
     hooks: { kind: string; name: string; events: string[] }[];
   };
   return release.hooks.map(({ kind, name, events }) => ({ kind, name, events }));
-}
-
-/** Synthesizes a workspace's stacks without deploying (`cdktf synth`). */
-function synth(dir: string) {
-  return run("npx", ["cdktf", "synth", "--no-color"], { cwd: dir, env: { SEI_ONLY: SMALL, CI: "1" } });
 }
 
 async function runOrThrow(command: string, args: string[], cwd: string): Promise<void> {

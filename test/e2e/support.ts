@@ -48,7 +48,15 @@ export function destroy(workspace: string, name: string): Promise<RunResult> {
   });
 }
 
-/** The synthesized stack folder, initialized by an earlier deploy. */
+/** Synthesizes one municipality's stack into the workspace's cdktf.out without deploying (`cdktf synth`). */
+export function synth(workspace: string, name: string): Promise<RunResult> {
+  return run("npx", ["cdktf", "synth", "--no-color"], { cwd: workspace, env: { SEI_ONLY: name, CI: "1" } });
+}
+
+/**
+ * The stack folder `cdktf deploy` and `cdktf synth` write (fleet commands synthesize into a run folder of their
+ * own): it holds the configuration of the last of those, initialized by an earlier deploy.
+ */
 export function stackDir(workspace: string, name: string): string {
   return join(workspace, "cdktf.out", "stacks", `sei-${name}`);
 }

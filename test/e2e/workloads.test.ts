@@ -62,6 +62,7 @@ import {
   planExitCode,
   requireEnv,
   stackDir,
+  synth,
   run,
   storageManifest,
   volumePath,
@@ -831,6 +832,14 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
 
   it("8. runbook state-lock (pg): a hung engine's lock is found and its session ended; the stack plans again", async () => {
     // An apply waiting at its prompt holds the lock; stopped, it hangs with its database session open, as a lost runner does.
+    // Step 7 deployed through fleet apply, which synthesizes into a run folder of its own: the stack folder still
+    // holds the first deploy's configuration (no rotation), whose plan the live Secret's generation refuses.
+    const synthesized = await synth(workspace, main);
+    expect(synthesized.code, synthesized.output).toBe(0);
+    const initialized = await run(requireEnv("SEI_E2E_TERRAFORM"), ["init", "-input=false", "-no-color"], {
+      cwd: stackDir(workspace, main),
+    });
+    expect(initialized.code, initialized.output).toBe(0);
     // After step 7 the stack has no change to prompt for: -replace of a ConfigMap gives it one, never confirmed.
     const listed = await run(requireEnv("SEI_E2E_TERRAFORM"), ["state", "list"], { cwd: stackDir(workspace, main) });
     expect(listed.code, listed.output).toBe(0);
