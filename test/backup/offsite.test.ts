@@ -236,6 +236,8 @@ describe("the binlog shipper", () => {
     // A restore or a lost volume gives the server a new data directory: its binlogs begin again at .000001,
     // and the newest copy here names a file it no longer has. RESET MASTER does the same to a running server.
     rig.db.query("FLUSH BINARY LOGS; FLUSH BINARY LOGS;");
+    // Made anew clearly after the newest dump (point-in-time-set.sh allows the clocks 5 s): the next test's.
+    await sleep(Math.max(0, databaseSnapshots().at(-1)!.time.getTime() + 7000 - Date.now()));
     const [newest] = rig.db.query("SHOW MASTER STATUS").split("\t") as [string];
     await until("the newest binlog copied", () => (existsSync(join(rig.dirs.binlogs, newest)) ? true : undefined));
     rig.db.query("RESET MASTER");
@@ -260,6 +262,30 @@ describe("the binlog shipper", () => {
       maxBuffer: 64 * 1024 * 1024,
     });
     expect(shipped.stdout.includes(row)).toBe(true);
+  }, 120_000);
+
+  it("is never paired with a dump of the history before it: a time after a database made anew is refused until its first nightly backup", async () => {
+    // The newest dump is of the old history; the new one reaches the dump's file name, as a server that
+    // restarted a few times since would, so only the files' own times tell the histories apart.
+    const dump = databaseSnapshots().at(-1)!;
+    const dumpFile = dump.binlog!.split(":")[0]!;
+    const current = () => rig.db.query("SHOW MASTER STATUS").split("\t")[0]!;
+    while (current() < dumpFile) rig.db.query("FLUSH BINARY LOGS");
+    insertProtocolos(9200, 9210);
+    await sleep(1000 - (Date.now() % 1000) + 20);
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const shippedSince = Date.now();
+    await until("a shipping after the time", () => (rig.shippedAt() * 1000 > shippedSince + 2000 ? true : undefined));
+    const built = rig.pointInTimeSet(at, join(rig.dirs.work, "new-history"));
+    expect(built.status, built.log).toBe(1);
+    expect(built.log).toMatch(
+      new RegExp(
+        `${dumpFile.replace(".", "\\.")} of binlog snapshot [0-9a-f]+ began at .* after the dump of snapshot ${dump.id}`,
+      ),
+    );
+    expect(built.log).toContain("a database made anew");
+    expect(existsSync(join(rig.dirs.work, "new-history", "sets"))).toBe(true);
+    expect(readdirSync(join(rig.dirs.work, "new-history", "sets"))).toEqual([]);
   }, 120_000);
 });
 

@@ -124,6 +124,22 @@ for file in "${files[@]}"; do
 done
 [[ ${#replay[@]} -gt 0 && "${replay[0]##*/}" == "$start_file" ]] ||
   store_fail "binlog snapshot $BINLOG_SNAPSHOT does not hold $start_file, where the dump's position is: the binlogs from the dump on were not shipped"
+# The dump and the binlogs must be of one history. A database made anew (a restore, a lost volume, a
+# new namespace) begins its binlogs again at .000001, and what its shipper stores since has the same
+# names as the old history's: the file of the dump's position must have begun before the dump did. A
+# binlog file's first event, after its 4-byte magic, starts with the time it was written (Unix
+# seconds, little-endian); the dump's time is its snapshot's. Five seconds allow the database pod's
+# clock and the backup pod's to differ.
+dump_time="$(store_restic --no-lock snapshots --json "$DUMP_SNAPSHOT" | grep -o '"time":"[^"]*"' | head -n 1 | cut -d '"' -f 4)" ||
+  store_fail "the time of snapshot $DUMP_SNAPSHOT could not be read (above)"
+dump_epoch=""
+[[ ! "$dump_time" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T ]] || dump_epoch="$(date -d "$dump_time" +%s 2>/dev/null)" || true
+[[ -n "$dump_epoch" ]] || store_fail "snapshot $DUMP_SNAPSHOT has no readable time (\"$dump_time\")"
+begun="$(od --endian=little -An -tu4 -j4 -N4 "${replay[0]}" | tr -d ' ')"
+[[ "$begun" =~ ^[0-9]+$ ]] || store_fail "$start_file of binlog snapshot $BINLOG_SNAPSHOT is not a binlog file"
+if ((begun > dump_epoch + 5)); then
+  store_fail "$start_file of binlog snapshot $BINLOG_SNAPSHOT began at $(date -u -d "@$begun" '+%F %T') UTC, after the dump of snapshot $DUMP_SNAPSHOT ($(date -u -d "@$dump_epoch" '+%F %T') UTC): its binlogs are of a database made anew since (a restore, a lost volume), not the dump's; choose a time before that, or after the next nightly backup"
+fi
 if [[ -n "$stop_file" ]]; then
   last="${replay[-1]}"
   [[ "${last##*/}" == "$stop_file" && "$(stat -c %s "$last")" -ge "$stop_position" ]] ||
