@@ -40,7 +40,8 @@ export interface OffsiteFigures {
 const FILE_BYTES = 256 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function nightly(rig: OffsiteRig): { databases: Upload; documents: Upload } {
+/** The nightly backup as its CronJob runs it, with what it read and uploaded of each kind. */
+export function nightly(rig: OffsiteRig): { databases: Upload; documents: Upload } {
   const started = performance.now();
   const { status, log } = rig.nightly();
   const seconds = (performance.now() - started) / 1000;

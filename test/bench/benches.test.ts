@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { benchCapacity } from "../../bench/capacity-diff.ts";
 import { benchChangedSince } from "../../bench/changed-since-plan.ts";
 import { benchOffsite } from "../../bench/offsite-backup.ts";
+import { benchRestore } from "../../bench/restore-drill.ts";
 import { benchSynth } from "../../bench/synth-fleet.ts";
 import { benchValidate, type Timing } from "../../bench/validate-fleet.ts";
 import { requireTools, toolchainEngine } from "../support/tools.ts";
@@ -49,6 +50,18 @@ describe("benchmarks at a tiny size", () => {
     expect(figures.documents.ratio).toBeLessThan(0.05);
     expect(figures.rpo.shippings).toBeGreaterThan(1);
     expect([measured(figures.rpo.worstSeconds), measured(figures.restore.gibPerMinute)]).toEqual([true, true]);
+  }, 180_000);
+
+  it("bench:restore drills a tier's scaled backup from the store and gives its throughput", async () => {
+    // 1/262144 of pequeno-i's claims: 40 KiB of dump (~170 rows), 200 KiB of documents (one file).
+    const [figures, ...more] = await benchRestore({ scale: 1 / 262_144, tiers: ["pequeno-i"] });
+    expect(more).toEqual([]);
+    expect([figures!.tier, figures!.rows > 100, figures!.documents]).toEqual(["pequeno-i", true, 1]);
+    expect(figures!.bytes.databases).toBeGreaterThan(figures!.rows * 100);
+    expect(figures!.bytes.documents).toBe(256 * 1024);
+    const { set, server, restore, check, drill } = figures!.seconds;
+    expect([set, server, restore, check, drill, figures!.gibPerMinute].every((v) => measured(v ?? NaN))).toBe(true);
+    expect(drill).toBeGreaterThan(figures!.restoreSeconds);
   }, 180_000);
 
   it("bench:changed-since selects the edited stack of a fleet in git and runs the engine on it", async (ctx) => {

@@ -28,6 +28,18 @@ export interface ScriptRun {
   readonly log: string;
 }
 
+/** Wall seconds of a drill's steps, for bench/restore-drill.ts (a step that did not run is absent). */
+export interface DrillSeconds {
+  /** drill-set.sh: the set built from the store (dump loaded and binlogs replayed in a scratch server, documents restored). */
+  readonly set?: number;
+  /** The fresh server's start (the scratch database pod's, in a real drill). */
+  readonly server?: number;
+  /** restore/script.ts: the set loaded into the fresh server, the documents copied. */
+  readonly restore?: number;
+  /** drill-check.sh: counts, checksums and every document's hash against the manifest. */
+  readonly check?: number;
+}
+
 export interface OffsiteRig {
   readonly db: MariaDb;
   readonly storeEnv: Readonly<Record<string, string>>;
@@ -54,7 +66,7 @@ export interface OffsiteRig {
    * A restore drill as its Job runs it (docs/drills.md): the set of the newest manifest built from the
    * store (drill-set.sh), restored into a fresh server, and checked there (drill-check.sh).
    */
-  drill(label: string): Promise<ScriptRun>;
+  drill(label: string): Promise<ScriptRun & { readonly seconds: DrillSeconds }>;
   stop(): Promise<void>;
 }
 
@@ -232,32 +244,47 @@ export async function startOffsiteRig(): Promise<OffsiteRig> {
       const setName = new Date().toISOString().slice(0, 10);
       mkdirSync(join(backups, "sets"), { recursive: true });
       const manifest = join(backups, "manifest");
-      const built = run("drill-set.sh", {
-        SEI_DATABASE: "sei",
-        SIP_DATABASE: "sip",
-        SET_DIR: join(backups, "sets", setName),
-        MANIFEST: manifest,
-      });
-      if (built.status !== 0) return built;
+      const seconds: { -readonly [K in keyof DrillSeconds]: number } = {};
+      const timed = <T>(step: keyof DrillSeconds, act: () => T): T => {
+        const started = performance.now();
+        try {
+          return act();
+        } finally {
+          seconds[step] = (performance.now() - started) / 1000;
+        }
+      };
+      const built = timed("set", () =>
+        run("drill-set.sh", {
+          SEI_DATABASE: "sei",
+          SIP_DATABASE: "sip",
+          SET_DIR: join(backups, "sets", setName),
+          MANIFEST: manifest,
+        }),
+      );
+      if (built.status !== 0) return { ...built, seconds };
+      const serverStarted = performance.now();
       const fresh = await emptyInstanceServer();
+      seconds.server = (performance.now() - serverStarted) / 1000;
       try {
         const documents = join(backups, "restored-documents");
         mkdirSync(documents);
-        const restored = restoreInto(fresh, backups, setName, documents);
-        if (restored.status !== 0) return { status: restored.status, log: built.log + restored.log };
-        const check = spawnSync("bash", [join(OFFSITE, "drill-check.sh")], {
-          encoding: "utf8",
-          env: {
-            PATH: process.env.PATH,
-            MANIFEST: manifest,
-            DB_HOST: fresh.host,
-            DB_PORT: String(fresh.port),
-            DB_USER: "root",
-            MYSQL_PWD: ROOT_PASSWORD,
-            DOCUMENTS: documents,
-          },
-        });
-        return { status: check.status, log: built.log + restored.log + check.stdout + check.stderr };
+        const restored = timed("restore", () => restoreInto(fresh, backups, setName, documents));
+        if (restored.status !== 0) return { status: restored.status, log: built.log + restored.log, seconds };
+        const check = timed("check", () =>
+          spawnSync("bash", [join(OFFSITE, "drill-check.sh")], {
+            encoding: "utf8",
+            env: {
+              PATH: process.env.PATH,
+              MANIFEST: manifest,
+              DB_HOST: fresh.host,
+              DB_PORT: String(fresh.port),
+              DB_USER: "root",
+              MYSQL_PWD: ROOT_PASSWORD,
+              DOCUMENTS: documents,
+            },
+          }),
+        );
+        return { status: check.status, log: built.log + restored.log + check.stdout + check.stderr, seconds };
       } finally {
         await fresh.stop();
       }
