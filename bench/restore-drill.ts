@@ -12,7 +12,9 @@
  *   the binlogs replayed, the documents restored) plus loading it (restore/script.ts into a fresh
  *   server, documents copied), in GiB/min of what the nightly backup read (dump + documents);
  * - drill: the whole of it, the fresh server's start and drill-check.sh included (the cluster's
- *   part of a real drill, a namespace and a pod, is not here).
+ *   part of a real drill, a namespace and a pod, is not here);
+ * - over every tier run, the restore's fixed seconds and its rate (a least-squares line): at these
+ *   scales the fixed part is much of each restore, and the rate is what larger instances tend to.
  *
  * Run: npm run bench:restore [-- --scale 1/1024] [-- --tiers pequeno-i,medio].
  * The default scale, 1/8192, is a few minutes on two shared cores (metropole: 75 MiB of dump,
@@ -139,6 +141,20 @@ export async function benchRestore(
   return figures;
 }
 
+/**
+ * The least-squares line through the tiers' restores, seconds = fixed + bytes / rate: at small scales
+ * the fixed part (the scratch server's start, restic's start-ups) is most of each restore, and the
+ * rate is what a larger instance's restore tends to.
+ */
+export function restoreLine(figures: readonly TierRestore[]): { fixedSeconds: number; gibPerMinute: number } {
+  const points = figures.map((f) => ({ x: (f.bytes.databases + f.bytes.documents) / 2 ** 30, y: f.restoreSeconds }));
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const [mx, my] = [mean(points.map((p) => p.x)), mean(points.map((p) => p.y))];
+  const slope =
+    points.reduce((sum, p) => sum + (p.x - mx) * (p.y - my), 0) / points.reduce((sum, p) => sum + (p.x - mx) ** 2, 0);
+  return { fixedSeconds: my - slope * mx, gibPerMinute: 60 / slope };
+}
+
 /** "1/8192" or "0.001": a fraction in (0, 1]. */
 function parseScale(text: string): number {
   const m = /^1\/([1-9][0-9]*)$/.exec(text);
@@ -168,7 +184,7 @@ async function main(): Promise<void> {
   console.log(`scale ${scaleText} of each tier's database and documents claims; tiers ${options.tiers.join(", ")}`);
   const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   const s = (seconds: number | undefined) => `${(seconds ?? NaN).toFixed(1)} s`;
-  await benchRestore(options, (f) => {
+  const figures = await benchRestore(options, (f) => {
     console.log(
       `${f.tier}: dump ${mib(f.bytes.databases)} (${f.rows} rows) + documents ${mib(f.bytes.documents)} (${f.documents} files)`,
     );
@@ -179,6 +195,12 @@ async function main(): Promise<void> {
       `  drill ${s(f.seconds.drill)} (server start ${s(f.seconds.server)}, check ${s(f.seconds.check)}); load ${f.load.map((l) => l.toFixed(1)).join(" → ")}`,
     );
   });
+  if (figures.length > 1) {
+    const line = restoreLine(figures);
+    console.log(
+      `restore line through the tiers: ${s(line.fixedSeconds)} + ${line.gibPerMinute.toFixed(2)} GiB/min (least squares)`,
+    );
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
