@@ -1,9 +1,9 @@
 /**
- * The off-site backup path with real parts, for test/backup/offsite.test.ts and bench/offsite-backup.ts:
- * a private versitygw store with one municipality's restic repository, a MariaDB 10.11 with the
- * database image's binlog settings (images/database/binlog.cnf), the backup's account as the
- * database pod makes it, the binlog shipper's account, and the scripts of images/database/offsite
- * run as the pods run them.
+ * The off-site backup path with real parts, for test/backup/offsite.test.ts, bench/offsite-backup.ts
+ * and bench/restore-drill.ts: a private versitygw store with one municipality's restic repository,
+ * a MariaDB 10.11 with the database image's binlog settings (images/database/binlog.cnf), the
+ * backup's account as the database pod makes it, the binlog shipper's account, and the scripts of
+ * images/database/offsite run as the pods run them.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
