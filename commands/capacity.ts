@@ -8,7 +8,6 @@
  * a rule error (a volume shrinks, a change overcommits a cluster); 2 usage, I/O
  * or git error (an unknown revision).
  */
-import { closeSync, constants, openSync, writeFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import type { CapacityResult } from "../core/capacity/analyse.ts";
 import { analyseChange, analyseFleet } from "../core/capacity/analyse.ts";
@@ -28,6 +27,7 @@ import { EXIT, UsageError } from "../shell/exit.ts";
 import { usageLine } from "../shell/guard.ts";
 import { NOTHING } from "../shell/messages.ts";
 import { loadValidFleet, type OpenFleetOptions } from "../shell/open-fleet.ts";
+import { writeOutput } from "../shell/output-file.ts";
 import { findProject, isInsideProject, municipalitiesFolder } from "../shell/paths.ts";
 
 export interface CapacityArgs {
@@ -48,9 +48,10 @@ export function runCapacity(args: CapacityArgs, io: Io): number {
     if (!result) return EXIT.failed;
     for (const d of result.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
     const text = FORMATS.capacity[args.format](result);
-    if (args.output) write(resolvePath(cwd, args.output), text);
+    // Named by their full path in a refusal: --output is relative to where the command runs, from any folder.
+    if (args.output) writeOutput(cwd, resolvePath(cwd, args.output), text);
     else io.stdout(text);
-    if (args.chart) write(resolvePath(cwd, args.chart), renderChart(result));
+    if (args.chart) writeOutput(cwd, resolvePath(cwd, args.chart), renderChart(result));
     return hasErrors(result.diagnostics) ? EXIT.failed : EXIT.ok;
   } catch (error) {
     if (error instanceof UsageError || error instanceof GitError) {
@@ -106,36 +107,3 @@ function snapshot(options: OpenFleetOptions & { readonly source: FileSource }): 
   const valid = loadValidFleet(options);
   return valid && snapshotOf(valid.fleet, options.source.label);
 }
-
-/**
- * Writes a report file, never through a link and never into a FIFO: in CI the
- * report is written inside a pull request's checkout, where a committed link
- * named capacity.md could otherwise point anywhere the job may write.
- */
-function write(file: string, text: string): void {
-  try {
-    // writeFileSync takes its flags as text only; these need the numbers.
-    const fd = openSync(file, WRITE_FLAGS, 0o666);
-    try {
-      writeFileSync(fd, text);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ELOOP"
-        ? "it is a symbolic link, which is not written through"
-        : code === "ENXIO"
-          ? "it is a FIFO"
-          : (error as Error).message;
-    throw new UsageError(`cannot write ${file}: ${reason}`);
-  }
-}
-
-const WRITE_FLAGS =
-  constants.O_WRONLY |
-  constants.O_CREAT |
-  constants.O_TRUNC |
-  (constants.O_NOFOLLOW ?? 0) |
-  (constants.O_NONBLOCK ?? 0);

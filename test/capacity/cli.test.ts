@@ -1,6 +1,6 @@
 /** `sei-infra capacity` as a real child process: formats, files it writes, exit codes. */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -153,8 +153,11 @@ describe("sei-infra capacity", () => {
     expect(run(["--head", "HEAD"])).toMatchObject({ code: 2, stderr: "sei-infra capacity: --head needs --base\n" });
     expect(run(["--format", "yaml"]).code).toBe(2);
     expect(run(["--municipalities", "nowhere"]).code).toBe(2);
-    expect(run(["--output", "no/such/folder/report.txt"]).code).toBe(2);
-    expect(existsSync(join(repo.root, "no"))).toBe(false);
+    // An output folder that cannot be made (a file is in its way), as fleet's reports: nothing written.
+    expect(run(["--output", "platform.yaml/report.txt"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/^sei-infra capacity: cannot write \S+platform\.yaml\/report\.txt: /m),
+    });
     const outside = mkdtempSync(join(tmpdir(), "sei-capacity-outside-"));
     try {
       expect(run([], outside)).toMatchObject({
@@ -197,6 +200,17 @@ describe("sei-infra capacity", () => {
     } finally {
       repo.remove("capacity.md");
       rmSync(outside, { recursive: true });
+    }
+  });
+
+  it("never writes a report into a FIFO (it would block until someone reads it)", () => {
+    execFileSync("mkfifo", [join(repo.root, "capacity.md")]);
+    try {
+      const { code, stderr } = run(["--format", "markdown", "--output", "capacity.md"]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^sei-infra capacity: cannot write \S+capacity\.md: it is a FIFO$/m);
+    } finally {
+      repo.remove("capacity.md");
     }
   });
 });

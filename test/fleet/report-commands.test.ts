@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -202,6 +202,21 @@ describe("fleet report merge: a forged report or artifact folder", () => {
     expect(await fleetMerge({ files: ["reports"], report: "out/fleet.json" }, io)).toBe(0);
     expect(readFileSync(victim, "utf8")).toBe("untouched");
     expect(reportSchema.parse(JSON.parse(readFileSync(join(io.cwd, "out/fleet.json"), "utf8"))).stacks).toHaveLength(1);
+  });
+
+  it("refuses a link or a FIFO at the report's own name, and leaves it as it is", async () => {
+    const { io } = ciFolder([stackReport(a!, "applied")]);
+    const victim = join(io.cwd, "victim.txt");
+    writeFileSync(victim, "untouched");
+    symlinkSync(victim, join(io.cwd, "fleet.json"));
+    expect(await fleetMerge({ files: ["reports"], report: "fleet.json" }, io)).toBe(2);
+    expect(io.output()).toContain("cannot write fleet.json: it is a symbolic link, which is not written through");
+    expect(lstatSync(join(io.cwd, "fleet.json")).isSymbolicLink()).toBe(true);
+    expect(readFileSync(victim, "utf8")).toBe("untouched");
+    execFileSync("mkfifo", [join(io.cwd, "fleet.xml")]);
+    expect(await fleetMerge({ files: ["reports"], junit: "fleet.xml" }, io)).toBe(2);
+    expect(io.output()).toContain("cannot write fleet.xml: it is a FIFO");
+    expect(lstatSync(join(io.cwd, "fleet.xml")).isFIFO()).toBe(true);
   });
 
   it("refuses an output folder reached through a link that leads out of the project", async () => {
