@@ -11,7 +11,7 @@
  * shell/exit.ts, EXIT_MEANINGS["backups provision"] and ["backups prune"].
  */
 import type { Command } from "commander";
-import type { BackupStorePlan, InstancePlan } from "../core/plan.ts";
+import { hasOffsiteBackups, type BackupStorePlan, type InstancePlan } from "../core/plan.ts";
 import { printable } from "../core/printable.ts";
 import { SecretProblem, tenantKeys } from "../backups/namespace-secret.ts";
 import { provision, ProvisionError } from "../backups/provision.ts";
@@ -151,7 +151,7 @@ export function runPrune(args: PruneArgs, io: Io): Promise<number> {
     if (args.name !== undefined)
       return pruneOne(await storeAccess({ ...args, name: args.name }, io, "backups prune"), args.name, io);
     // --all: the instances whose backups go to a store, which are the ones provisioned and backed up every night.
-    const plans = openPlans(args, io, "backups prune").plans.filter((p) => p.backup?.offsite);
+    const plans = openPlans(args, io, "backups prune").plans.filter(hasOffsiteBackups);
     if (plans.length === 0) io.stdout("backups prune: no production instance has off-site backups; nothing to prune\n");
     // Each on its own: one unreachable namespace or failed repository does not keep the others from their retention.
     const failed: string[] = [];

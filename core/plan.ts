@@ -443,3 +443,17 @@ export interface InstancePlan {
   readonly release: ReleasePlan | null;
   readonly waitForWorkloads: boolean;
 }
+
+/** An instance whose backups go to its cluster's store (docs/offsite-backups.md): what hasOffsiteBackups tells. */
+export type OffsiteInstancePlan = InstancePlan & {
+  readonly backup: BackupPlan & { readonly offsite: OffsiteBackupPlan };
+  readonly backupStore: BackupStorePlan;
+};
+
+/**
+ * Whether the instance has off-site backups: production on a cluster with a backup store, as the resolver
+ * decided it (backup.offsite). Every command that picks such instances asks here, and gets the plan typed so.
+ */
+export function hasOffsiteBackups(plan: InstancePlan): plan is OffsiteInstancePlan {
+  return plan.backup?.offsite != null && plan.backupStore !== null;
+}

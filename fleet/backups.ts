@@ -7,7 +7,7 @@
  */
 import { SecretProblem, tenantKeys } from "../backups/namespace-secret.ts";
 import { lateOf, storeTimes, WatchError, type StoreTimes } from "../backups/watch.ts";
-import type { InstancePlan } from "../core/plan.ts";
+import { hasOffsiteBackups, type OffsiteInstancePlan } from "../core/plan.ts";
 import { printable } from "../core/printable.ts";
 import { textTable } from "../report/table.ts";
 import { kubectlFor, KubectlError, type Kubectl } from "../restore/kubectl.ts";
@@ -43,7 +43,7 @@ export function fleetBackups(options: BackupsOptions, started: Io): Promise<numb
       throw new UsageError(`--format ${printable(options.format)}: not one of ${BACKUPS_FORMATS.join(", ")}`);
     const loaded = loadSelection(io.cwd, options, io.stderr);
     if (!loaded.ok) return EXIT.failed;
-    const plans = loaded.plans.filter((p) => p.backupStore && p.backup?.offsite);
+    const plans = loaded.plans.filter(hasOffsiteBackups);
     // Every key is looked for before any store is called.
     const admins = plans.map((plan) => adminOf(plan, io.env));
     const now = new Date();
@@ -59,8 +59,8 @@ export function fleetBackups(options: BackupsOptions, started: Io): Promise<numb
   });
 }
 
-function adminOf(plan: InstancePlan, env: Io["env"]) {
-  const names = plan.backupStore!.adminCredentialEnv;
+function adminOf(plan: OffsiteInstancePlan, env: Io["env"]) {
+  const names = plan.backupStore.adminCredentialEnv;
   const accessKeyId = env[names.accessKeyId];
   const secretAccessKey = env[names.secretAccessKey];
   if (!accessKeyId || !secretAccessKey)
@@ -71,19 +71,19 @@ function adminOf(plan: InstancePlan, env: Io["env"]) {
 }
 
 async function watch(
-  plan: InstancePlan,
+  plan: OffsiteInstancePlan,
   admin: { accessKeyId: string; secretAccessKey: string },
   io: Io,
   now: Date,
 ): Promise<Watched> {
-  const offsite = plan.backup!.offsite!;
+  const offsite = plan.backup.offsite;
   const kubectl = kubectlFor(plan.cluster, io.env);
   const base = { municipality: plan.municipality.name, cluster: plan.cluster.name, rpo: offsite.rpo };
   try {
-    const tenant = await tenantKeys(kubectl, plan.namespace.name, plan.backupStore!);
+    const tenant = await tenantKeys(kubectl, plan.namespace.name, plan.backupStore);
     const times: StoreTimes = await storeTimes({
       municipality: plan.municipality.name,
-      store: plan.backupStore!,
+      store: plan.backupStore,
       admin,
       repositoryPassword: tenant.repositoryPassword,
       ...(io.env.RESTIC ? { resticProgram: io.env.RESTIC } : {}),
@@ -110,8 +110,8 @@ async function watch(
 }
 
 /** The shipper's status file (Unix seconds), or null: a pod that is gone or says anything else is no answer. */
-async function shipperReport(kubectl: Kubectl, plan: InstancePlan): Promise<string | null> {
-  const shipper = plan.backup!.offsite!.shipper;
+async function shipperReport(kubectl: Kubectl, plan: OffsiteInstancePlan): Promise<string | null> {
+  const shipper = plan.backup.offsite.shipper;
   const text = await kubectl([
     ...["--namespace", plan.namespace.name, "--request-timeout=15s", "exec", `deployment/${shipper.name}`],
     ...["--", "cat", shipper.statusFile],

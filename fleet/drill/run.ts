@@ -14,7 +14,7 @@ import { lstatSync } from "node:fs";
 import { resolve } from "node:path";
 import { tenantKeys } from "../../backups/namespace-secret.ts";
 import { SECRET_KEYS } from "../../core/naming.ts";
-import type { InstancePlan } from "../../core/plan.ts";
+import { hasOffsiteBackups, type OffsiteInstancePlan } from "../../core/plan.ts";
 import { printable } from "../../core/printable.ts";
 import { textTable } from "../../report/table.ts";
 import { kubectlFor, stopKubectl, type Kubectl } from "../../restore/kubectl.ts";
@@ -51,7 +51,7 @@ export function fleetDrill(options: DrillOptions, started: Io): Promise<number> 
     const previous = options.report ? previousReport(io.cwd, options.report) : undefined;
     const loaded = loadSelection(io.cwd, options, io.stderr);
     if (!loaded.ok) return EXIT.failed;
-    const plans = loaded.plans.filter((p) => p.backupStore && p.backup?.offsite);
+    const plans = loaded.plans.filter(hasOffsiteBackups);
     const without = loaded.plans.length - plans.length;
     if (without > 0)
       io.stderr(
@@ -105,7 +105,7 @@ function previousReport(cwd: string, file: string): DrillReport | undefined {
   return readJsonFile(cwd, file, drillReportSchema, "drill report (--report, read for the last good drills)");
 }
 
-async function drillOne(plan: InstancePlan, io: Io, interrupted: () => boolean): Promise<DrillReportEntry> {
+async function drillOne(plan: OffsiteInstancePlan, io: Io, interrupted: () => boolean): Promise<DrillReportEntry> {
   const kubectl = kubectlFor(plan.cluster, io.env);
   const municipality = plan.municipality.name;
   const namespace = scratchNamespaceName(municipality, randomBytes(3).toString("hex"));
@@ -191,8 +191,8 @@ async function drillOne(plan: InstancePlan, io: Io, interrupted: () => boolean):
 }
 
 /** The instance's store credential: checked as `backups provision` checks it, then its keys as the API gives them. */
-async function storeSecretOf(kubectl: Kubectl, plan: InstancePlan): Promise<Record<string, string>> {
-  const store = plan.backupStore!;
+async function storeSecretOf(kubectl: Kubectl, plan: OffsiteInstancePlan): Promise<Record<string, string>> {
+  const store = plan.backupStore;
   await tenantKeys(kubectl, plan.namespace.name, store);
   const secret = JSON.parse(
     await kubectl(["get", "secret", store.secretName, "--namespace", plan.namespace.name, "--output", "json"]),

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadFleet } from "../../core/fleet.ts";
 import { validateBytes } from "../../core/load/index.ts";
+import { hasOffsiteBackups } from "../../core/plan.ts";
 import { planInstance } from "../../core/resolve/instance.ts";
 import { platformSchema } from "../../core/schema/platform.ts";
 import { exampleMunicipality } from "../../scripts/lib/example-plan.ts";
@@ -88,6 +89,19 @@ describe("the backup store in the plan", () => {
     expect(without.network.edges.some((e) => e.egress === "backupStoreEgress")).toBe(false);
     expect(kept.quota.persistentVolumeClaims - bare.quota.persistentVolumeClaims).toBe(1);
     expect(kept.quota.storageBytes - bare.quota.storageBytes).toBe(without.volumes.backup!.storageBytes);
+  });
+
+  it("tells which instances have off-site backups: production instances on a cluster with a store", () => {
+    expect(hasOffsiteBackups(planWith(withStore()))).toBe(true);
+    expect(hasOffsiteBackups(planWith(PLATFORM))).toBe(false);
+    const fleet = loadFleet({ source: repo });
+    const training = planInstance({
+      municipality: exampleMunicipality({ tier: "medio", phase: "training" }),
+      tier: fleet.tiers.get("medio")!,
+      platform: platformOf(withStore()).value!,
+      sourceFile: "test",
+    });
+    expect([training.backupStore === null, hasOffsiteBackups(training)]).toEqual([false, false]);
   });
 
   it("takes the port of https when the endpoint names none", () => {
