@@ -19,7 +19,7 @@
  */
 import { RefusedPath } from "../core/source.ts";
 import { readRegularFile } from "../sources/working-tree.ts";
-import type { InstancePlan } from "../core/plan.ts";
+import { hasOffsiteBackups, type InstancePlan } from "../core/plan.ts";
 import { printable } from "../core/printable.ts";
 import type { Kubectl } from "../restore/kubectl.ts";
 import { runJob } from "../restore/run-job.ts";
@@ -53,7 +53,7 @@ export async function migrateClaim(input: MigrateClaimInput): Promise<readonly s
   const claim = plan.volumes.backup;
   if (!store)
     throw new MigrateError(`cluster ${plan.cluster.name} has no backupStore in platform.yaml: nowhere to migrate to`);
-  if (!plan.backup?.offsite)
+  if (!hasOffsiteBackups(plan))
     throw new MigrateError(
       `${plan.municipality.name} is in phase ${plan.municipality.phase}: its backups go to the store from production on`,
     );

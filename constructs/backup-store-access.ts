@@ -1,42 +1,61 @@
 /**
- * How a pod reaches its cluster's backup store: what the backup pods (offsite-backup.ts) and the
- * restore Jobs from the store (restore/job.ts) share. Plain objects, no cdktf, so the restore
- * command does not load it.
+ * How a pod reaches its cluster's backup store: what the backup pods (offsite-backup.ts), the restore Jobs from the
+ * store (restore/job.ts), the claim's migration (backups/migrate-claim-job.ts) and the restore drill
+ * (fleet/drill/scratch.ts) share. Plain objects, no cdktf, so the commands that apply these Jobs do not load it.
  */
 import { SECRET_KEYS } from "../core/naming.ts";
 import type { BackupStorePlan, OffsiteBackupPlan } from "../core/plan.ts";
 import { formatBytes } from "../core/quantity.ts";
 
+/** What a pod gets to reach the store: environment, the Secret as environment, mounts and volumes. */
+export interface StoreAccess {
+  // Mutable arrays: the Terraform provider's types (offsite-backup.ts) take no readonly ones.
+  readonly env: { name: string; value: string }[];
+  readonly envFrom: { secretRef: { name: string } }[];
+  readonly mounts: { name: string; mountPath: string; readOnly?: boolean }[];
+  readonly volumes: (
+    | { name: string; emptyDir: { sizeLimit: string } }
+    | { name: string; secret: { secretName: string; items: { key: string; path: string }[] } }
+  )[];
+}
+
 /**
- * How a pod reaches the store (here, and in restore/job.ts): the Secret whole as its environment,
- * restic's cache folder (an emptyDir of `scratchBytes`), and the store's CA as a file where it has one.
+ * The store's credential: the Secret whole as the pod's environment, and the store's CA as a file where it has one.
+ * A pod that keeps restic's folders elsewhere (a drill's scratch claim) takes only this.
  */
-export function storeAccess(store: BackupStorePlan, offsite: OffsiteBackupPlan, scratchBytes: number) {
+export function storeCredentials(store: BackupStorePlan, offsite: OffsiteBackupPlan): StoreAccess {
   const { mounts } = offsite;
   const caFile = store.ca ? `${mounts.storeCa}/${SECRET_KEYS.backupStore.ca}` : null;
   return {
-    env: [
-      { name: "RESTIC_CACHE_DIR", value: mounts.cache },
-      ...(caFile ? [{ name: "BACKUP_STORE_CA", value: caFile }] : []),
-    ],
+    env: caFile ? [{ name: "BACKUP_STORE_CA", value: caFile }] : [],
     envFrom: [{ secretRef: { name: store.secretName } }],
-    mounts: [
-      { name: "cache", mountPath: mounts.cache },
-      ...(caFile ? [{ name: "store-ca", mountPath: mounts.storeCa, readOnly: true }] : []),
-    ],
-    volumes: [
-      { name: "cache", emptyDir: { sizeLimit: formatBytes(scratchBytes) } },
-      ...(caFile
-        ? [
-            {
-              name: "store-ca",
-              secret: {
-                secretName: store.secretName,
-                items: [{ key: SECRET_KEYS.backupStore.ca, path: SECRET_KEYS.backupStore.ca }],
-              },
+    mounts: caFile ? [{ name: "store-ca", mountPath: mounts.storeCa, readOnly: true }] : [],
+    volumes: caFile
+      ? [
+          {
+            name: "store-ca",
+            secret: {
+              secretName: store.secretName,
+              items: [{ key: SECRET_KEYS.backupStore.ca, path: SECRET_KEYS.backupStore.ca }],
             },
-          ]
-        : []),
-    ],
+          },
+        ]
+      : [],
+  };
+}
+
+/**
+ * The store's credential, and restic's writable folders under a read-only root: its TMPDIR and its cache
+ * (RESTIC_CACHE_DIR), each an emptyDir of `scratchBytes` at the plan's mount point.
+ */
+export function storeAccess(store: BackupStorePlan, offsite: OffsiteBackupPlan, scratchBytes: number): StoreAccess {
+  const { mounts } = offsite;
+  const credentials = storeCredentials(store, offsite);
+  const scratch = (name: string) => ({ name, emptyDir: { sizeLimit: formatBytes(scratchBytes) } });
+  return {
+    env: [{ name: "TMPDIR", value: mounts.tmp }, { name: "RESTIC_CACHE_DIR", value: mounts.cache }, ...credentials.env],
+    envFrom: credentials.envFrom,
+    mounts: [{ name: "tmp", mountPath: mounts.tmp }, { name: "cache", mountPath: mounts.cache }, ...credentials.mounts],
+    volumes: [scratch("tmp"), scratch("cache"), ...credentials.volumes],
   };
 }

@@ -56,7 +56,6 @@ export class OffsiteBackup extends Construct {
       name: "MYSQL_PWD",
       valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key } },
     });
-    const scratch = (name: string) => ({ name, emptyDir: { sizeLimit: formatBytes(backup.tmpBytes) } });
     const access = storeAccess(store, offsite, backup.tmpBytes);
     // What both pods share: the store's environment, its CA, restic's writable folders, the pod's security.
     const common = {
@@ -64,12 +63,11 @@ export class OffsiteBackup extends Construct {
         env("MUNICIPALITY", props.municipality),
         env("DB_HOST", database.serviceName),
         env("DB_PORT", database.port),
-        env("TMPDIR", mounts.tmp),
         ...access.env,
       ],
       envFrom: access.envFrom,
-      mounts: [{ name: "tmp", mountPath: mounts.tmp }, ...access.mounts],
-      volumes: [scratch("tmp"), ...access.volumes],
+      mounts: access.mounts,
+      volumes: access.volumes,
       pod: terraformRestrictedPodSpec({
         serviceAccountName: props.serviceAccountName,
         imagePullSecrets: database.imagePullSecrets,

@@ -21,12 +21,13 @@
  */
 import { IMAGES } from "../core/image-contract.ts";
 import { SECRET_KEYS, componentLabels } from "../core/naming.ts";
-import type { ComputeResources, InstancePlan } from "../core/plan.ts";
+import { hasOffsiteBackups, type ComputeResources, type InstancePlan } from "../core/plan.ts";
 import { formatBytes } from "../core/quantity.ts";
 import { renderResources } from "../constructs/render.ts";
 import { BACKUP_MOUNTS } from "../constructs/database-scripts.ts";
 import { storeAccess } from "../constructs/backup-store-access.ts";
-import { restrictedContainerSecurityContext, restrictedPodSpec } from "../core/pod-security.ts";
+import { runOnceJob, storeJob, type RunOnceJob } from "../constructs/store-job.ts";
+import { restrictedPodSpec } from "../core/pod-security.ts";
 import { inspectScript } from "./inspect-script.ts";
 import { restoreScript } from "./script.ts";
 import { storeInspectScript } from "./store-inspect-script.ts";
@@ -140,100 +141,80 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
     );
   const labels = { ...componentLabels("backup"), ...(spec.set ? { "sei.mg.gov.br/restore-set": spec.set } : {}) };
   const env = (name: string, value: string | number) => ({ name, value: String(value) });
-  const source = spec.source === "store" ? storeParts(plan) : volumeParts(plan);
-  return {
-    apiVersion: "batch/v1",
-    kind: "Job",
+  const jobWith = (parts: SourceParts): RunOnceJob => ({
     metadata: { name: spec.name, namespace: plan.namespace.name, labels },
-    spec: {
-      // A failed restore is for a person to read: it changed nothing, and a retry would do the same.
-      backoffLimit: 0,
-      activeDeadlineSeconds: spec.deadlineSeconds,
-      template: {
-        metadata: { labels },
-        spec: {
-          restartPolicy: "Never",
-          ...restrictedPodSpec({
-            serviceAccountName: plan.serviceAccountName,
-            imagePullSecrets: database.imagePullSecrets,
-            user: IMAGES.app,
-            optOut: { fsGroup: "the backup volume is only read, and its ownership stays the backup's" },
-          }),
-          containers: [
-            {
-              name: "restore",
-              image: database.image,
-              command: ["/bin/bash", "-c", spec.script],
-              ...(source.envFrom ? { envFrom: source.envFrom } : {}),
-              env: [
-                env("RESTORE_SET", spec.set),
-                env("DB_HOST", database.serviceName),
-                env("DB_PORT", database.port),
-                env(spec.account.userEnv, spec.account.user),
-                {
-                  name: "MYSQL_PWD",
-                  valueFrom: { secretKeyRef: { name: plan.secrets.database, key: spec.account.key } },
-                },
-                env("SEI_DATABASE", database.seiDatabase),
-                env("SIP_DATABASE", database.sipDatabase),
-                env("DOCUMENTS", BACKUP_MOUNTS.documents),
-                ...source.env,
-                ...Object.entries(spec.env ?? {}).map(([name, value]) => env(name, value)),
-              ],
-              resources: renderResources(spec.resources ?? backup.resources),
-              securityContext: restrictedContainerSecurityContext(),
-              volumeMounts: [
-                ...source.mounts,
-                { name: "documents", mountPath: BACKUP_MOUNTS.documents, readOnly: !spec.writesDocuments },
-                { name: "tmp", mountPath: "/tmp" },
-              ],
-            },
-          ],
-          volumes: [
-            ...source.volumes,
-            {
-              name: "documents",
-              persistentVolumeClaim: { claimName: plan.volumes.documents.claimName, readOnly: !spec.writesDocuments },
-            },
-            { name: "tmp", emptyDir: { sizeLimit: formatBytes(backup.tmpBytes) } },
-          ],
+    deadlineSeconds: spec.deadlineSeconds,
+    pod: restrictedPodSpec({
+      serviceAccountName: plan.serviceAccountName,
+      imagePullSecrets: database.imagePullSecrets,
+      user: IMAGES.app,
+      optOut: { fsGroup: "the backup volume is only read, and its ownership stays the backup's" },
+    }),
+    container: {
+      name: "restore",
+      image: database.image,
+      command: ["/bin/bash", "-c", spec.script],
+      env: [
+        env("RESTORE_SET", spec.set),
+        env("DB_HOST", database.serviceName),
+        env("DB_PORT", database.port),
+        env(spec.account.userEnv, spec.account.user),
+        {
+          name: "MYSQL_PWD",
+          valueFrom: { secretKeyRef: { name: plan.secrets.database, key: spec.account.key } },
         },
-      },
+        env("SEI_DATABASE", database.seiDatabase),
+        env("SIP_DATABASE", database.sipDatabase),
+        env("DOCUMENTS", BACKUP_MOUNTS.documents),
+        ...parts.env,
+        ...Object.entries(spec.env ?? {}).map(([name, value]) => env(name, value)),
+      ],
+      resources: renderResources(spec.resources ?? backup.resources),
+      volumeMounts: [
+        ...parts.mounts,
+        { name: "documents", mountPath: BACKUP_MOUNTS.documents, readOnly: !spec.writesDocuments },
+      ],
     },
-  };
+    volumes: [
+      ...parts.volumes,
+      {
+        name: "documents",
+        persistentVolumeClaim: { claimName: plan.volumes.documents.claimName, readOnly: !spec.writesDocuments },
+      },
+    ],
+  });
+  if (spec.source === "volume") return runOnceJob(jobWith(volumeParts(plan, backup.tmpBytes)));
+  // The store as the backup pods get it (constructs/offsite-backup.ts): its Secret, its CA, restic's folders.
+  if (!hasOffsiteBackups(plan)) throw new Error(`${plan.municipality.name}'s cluster has no backup store`);
+  return storeJob(
+    jobWith({
+      env: [env("MUNICIPALITY", plan.municipality.name), env("OFFSITE_SCRIPTS", plan.backup.offsite.scriptsDir)],
+      mounts: [],
+      volumes: [],
+    }),
+    storeAccess(plan.backupStore, plan.backup.offsite, backup.tmpBytes),
+  );
 }
 
+/** What the sets' source adds to the container and the pod. */
 interface SourceParts {
   readonly env: readonly { readonly name: string; readonly value: string }[];
-  readonly envFrom?: readonly Record<string, unknown>[];
   readonly mounts: readonly Record<string, unknown>[];
   readonly volumes: readonly Record<string, unknown>[];
 }
 
-function volumeParts(plan: InstancePlan): SourceParts {
+/** The backup claim, read-only, and a /tmp of the backup's scratch size (a store's Job gets its /tmp with its access). */
+function volumeParts(plan: InstancePlan, tmpBytes: number): SourceParts {
   return {
     env: [{ name: "BACKUPS", value: BACKUP_MOUNTS.backups }],
-    mounts: [{ name: "backups", mountPath: BACKUP_MOUNTS.backups, readOnly: true }],
-    volumes: [{ name: "backups", persistentVolumeClaim: { claimName: backupClaimName(plan), readOnly: true } }],
-  };
-}
-
-/** The store as the backup pods get it (constructs/offsite-backup.ts, storeAccess). */
-function storeParts(plan: InstancePlan): SourceParts {
-  const store = plan.backupStore;
-  const offsite = plan.backup?.offsite;
-  if (!store || !offsite) throw new Error(`${plan.municipality.name}'s cluster has no backup store`);
-  const access = storeAccess(store, offsite, plan.backup!.tmpBytes);
-  return {
-    env: [
-      { name: "MUNICIPALITY", value: plan.municipality.name },
-      { name: "OFFSITE_SCRIPTS", value: offsite.scriptsDir },
-      { name: "TMPDIR", value: "/tmp" },
-      ...access.env,
+    mounts: [
+      { name: "backups", mountPath: BACKUP_MOUNTS.backups, readOnly: true },
+      { name: "tmp", mountPath: "/tmp" },
     ],
-    envFrom: access.envFrom,
-    mounts: access.mounts,
-    volumes: access.volumes,
+    volumes: [
+      { name: "backups", persistentVolumeClaim: { claimName: backupClaimName(plan), readOnly: true } },
+      { name: "tmp", emptyDir: { sizeLimit: formatBytes(tmpBytes) } },
+    ],
   };
 }
 

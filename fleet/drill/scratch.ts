@@ -15,10 +15,12 @@
  *
  * Nothing here touches the instance's namespace; deleting the scratch namespace removes it all.
  */
-import { SECRET_KEYS, componentLabels, LABEL, BACKUP_STORE_SECRET } from "../../core/naming.ts";
-import type { InstancePlan, NamespacePeer } from "../../core/plan.ts";
+import { componentLabels, LABEL, BACKUP_STORE_SECRET } from "../../core/naming.ts";
+import { hasOffsiteBackups, type InstancePlan, type NamespacePeer } from "../../core/plan.ts";
 import { formatBytes, formatCpu } from "../../core/quantity.ts";
 import { renderResources } from "../../constructs/render.ts";
+import { storeCredentials } from "../../constructs/backup-store-access.ts";
+import { storeJob } from "../../constructs/store-job.ts";
 import { SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
 import { DATABASE_PATHS, IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../core/pod-security.ts";
@@ -59,9 +61,9 @@ type Manifest = Record<string, unknown>;
 
 export function scratchManifests(input: DrillInput): Manifest[] {
   const { plan, namespace } = input;
-  const store = plan.backupStore;
-  if (!store || !plan.backup?.offsite)
+  if (!hasOffsiteBackups(plan))
     throw new Error(`${plan.municipality.name}: no off-site backup to drill (its cluster has no backupStore)`);
+  const store = plan.backupStore;
   const meta = (name: string, labels: Readonly<Record<string, string>> = {}) => ({
     name,
     namespace,
@@ -244,74 +246,43 @@ export function scratchManifests(input: DrillInput): Manifest[] {
         ],
       },
     },
-    {
-      apiVersion: "batch/v1",
-      kind: "Job",
-      metadata: meta(DRILL_JOB, jobLabels),
-      spec: {
-        backoffLimit: 0,
-        activeDeadlineSeconds: DRILL_DEADLINE_SECONDS,
-        template: {
-          metadata: { labels: { ...jobLabels, [DRILL_LABEL]: plan.municipality.name } },
-          spec: {
-            ...podSpec,
-            restartPolicy: "Never",
-            containers: [
-              {
-                name: "drill",
-                image: database.image,
-                command: ["/bin/bash", "-c", DRILL_SCRIPT],
-                envFrom: [{ secretRef: { name: BACKUP_STORE_SECRET } }],
-                env: [
-                  env("MUNICIPALITY", plan.municipality.name),
-                  env("SEI_DATABASE", database.seiDatabase),
-                  env("SIP_DATABASE", database.sipDatabase),
-                  env("TMPDIR", `${SCRATCH}/tmp`),
-                  env("RESTIC_CACHE_DIR", `${SCRATCH}/cache`),
-                  env("BACKUPS", `${SCRATCH}/backups`),
-                  env("RESTORE_SET", input.setName),
-                  env("SET_DIR", `${SCRATCH}/backups/sets/${input.setName}`),
-                  env("MANIFEST", `${SCRATCH}/backups/manifest`),
-                  env("DOCUMENTS", `${SCRATCH}/documents`),
-                  env("DB_HOST", DRILL_DATABASE),
-                  env("DB_PORT", String(database.port)),
-                  env("DB_USER", "root"),
-                  env("DB_ADMIN_USER", "root"),
-                  env("OFFSITE", plan.backup.offsite.scriptsDir),
-                  env("RESTORE_SCRIPT", restoreScript()),
-                  ...(store.ca
-                    ? [env("BACKUP_STORE_CA", `${plan.backup.offsite.mounts.storeCa}/${SECRET_KEYS.backupStore.ca}`)]
-                    : []),
-                  rootPassword,
-                ],
-                resources: renderResources(jobResources),
-                securityContext: restrictedContainerSecurityContext(),
-                volumeMounts: [
-                  { name: "scratch", mountPath: SCRATCH },
-                  ...(store.ca
-                    ? [{ name: "store-ca", mountPath: plan.backup.offsite.mounts.storeCa, readOnly: true }]
-                    : []),
-                ],
-              },
-            ],
-            volumes: [
-              { name: "scratch", persistentVolumeClaim: { claimName: SCRATCH_CLAIM } },
-              ...(store.ca
-                ? [
-                    {
-                      name: "store-ca",
-                      secret: {
-                        secretName: BACKUP_STORE_SECRET,
-                        items: [{ key: SECRET_KEYS.backupStore.ca, path: SECRET_KEYS.backupStore.ca }],
-                      },
-                    },
-                  ]
-                : []),
-            ],
-          },
+    storeJob(
+      {
+        metadata: meta(DRILL_JOB, jobLabels),
+        podLabels: { ...jobLabels, [DRILL_LABEL]: plan.municipality.name },
+        deadlineSeconds: DRILL_DEADLINE_SECONDS,
+        pod: podSpec,
+        container: {
+          name: "drill",
+          image: database.image,
+          command: ["/bin/bash", "-c", DRILL_SCRIPT],
+          env: [
+            env("MUNICIPALITY", plan.municipality.name),
+            env("SEI_DATABASE", database.seiDatabase),
+            env("SIP_DATABASE", database.sipDatabase),
+            // restic's folders on the scratch claim, beside the set it builds: no emptyDir would hold them.
+            env("TMPDIR", `${SCRATCH}/tmp`),
+            env("RESTIC_CACHE_DIR", `${SCRATCH}/cache`),
+            env("BACKUPS", `${SCRATCH}/backups`),
+            env("RESTORE_SET", input.setName),
+            env("SET_DIR", `${SCRATCH}/backups/sets/${input.setName}`),
+            env("MANIFEST", `${SCRATCH}/backups/manifest`),
+            env("DOCUMENTS", `${SCRATCH}/documents`),
+            env("DB_HOST", DRILL_DATABASE),
+            env("DB_PORT", String(database.port)),
+            env("DB_USER", "root"),
+            env("DB_ADMIN_USER", "root"),
+            env("OFFSITE", plan.backup.offsite.scriptsDir),
+            env("RESTORE_SCRIPT", restoreScript()),
+            rootPassword,
+          ],
+          resources: renderResources(jobResources),
+          volumeMounts: [{ name: "scratch", mountPath: SCRATCH }],
         },
+        volumes: [{ name: "scratch", persistentVolumeClaim: { claimName: SCRATCH_CLAIM } }],
       },
-    },
+      storeCredentials(store, plan.backup.offsite),
+    ),
   ];
 }
 
