@@ -10,13 +10,14 @@
  * command decides from that (the administrator's confirmation in the store, the file's edit,
  * every refusal before anything runs) is real. The Job in a real cluster is not run here.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seiInfra } from "../cli/run.ts";
-import { REPO_ROOT, TIRADENTES } from "../load/support.ts";
+import { TIRADENTES } from "../load/support.ts";
 import { startVersitygw, storeCertificate, type Versitygw } from "../support/versitygw.ts";
+import { storeLines, storeProject } from "./support.ts";
 
 const SECRET_KEY = "S3cretKeyOfTiradentesGenerated0123456789";
 const REPOSITORY_KEY = "RepositoryKeyOfTiradentes0123456789abcdef";
@@ -39,32 +40,7 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function project(file: string): string {
-  const dir = mkdtempSync(join(work, "project-"));
-  for (const folder of ["tiers", "data"]) cpSync(join(REPO_ROOT, folder), join(dir, folder), { recursive: true });
-  const anchor = "      podCidr: 10.244.0.0/16";
-  const lines = [
-    "backupStore:",
-    `  endpoint: ${store.endpoint}`,
-    "  region: us-east-1",
-    "  bucket: sei-backups-bh-1",
-    "  cidr: 10.60.0.10/32",
-    "  ca: |",
-    ...readFileSync(caFile, "utf8")
-      .trimEnd()
-      .split("\n")
-      .map((line) => `    ${line}`),
-    "  adminCredentialEnv: { accessKeyId: STORE_ADMIN_ID, secretAccessKey: STORE_ADMIN_SECRET }",
-  ];
-  const platform = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8");
-  writeFileSync(
-    join(dir, "platform.yaml"),
-    platform.replace(anchor, [...lines.map((l) => `      ${l}`), anchor].join("\n")),
-  );
-  mkdirSync(join(dir, "municipalities"));
-  writeFileSync(join(dir, "municipalities", "tiradentes.yaml"), file);
-  return dir;
-}
+const project = (file: string) => storeProject(work, storeLines(store.endpoint, caFile), file);
 
 /** The stand-in cluster: the Secret, the claim's phase, and a Job run as its script on `claim`. */
 function cluster(claim: string, claimPhase = "Bound"): string {

@@ -6,13 +6,14 @@
  * namespace's Secret as the stack writes it. Then the mistakes: no
  * administrator's key, a Secret that is not the stack's, a cluster without a store.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seiInfra } from "../cli/run.ts";
-import { REPO_ROOT, TIRADENTES } from "../load/support.ts";
+import { TIRADENTES } from "../load/support.ts";
 import { startVersitygw, storeCertificate, type Versitygw } from "../support/versitygw.ts";
+import { storeLines, storeProject } from "./support.ts";
 import { restic } from "../../backups/restic.ts";
 
 const SECRET_KEY = "S3cretKeyOfTiradentesGenerated0123456789";
@@ -21,19 +22,7 @@ const REPOSITORY_KEY = "RepositoryKeyOfTiradentes0123456789abcdef";
 let work: string;
 let store: Versitygw;
 
-function project(storeLines: readonly string[]): string {
-  const dir = mkdtempSync(join(work, "project-"));
-  for (const folder of ["tiers", "data"]) cpSync(join(REPO_ROOT, folder), join(dir, folder), { recursive: true });
-  const anchor = "      podCidr: 10.244.0.0/16";
-  const platform = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8");
-  writeFileSync(
-    join(dir, "platform.yaml"),
-    platform.replace(anchor, [...storeLines.map((line) => `      ${line}`), anchor].join("\n")),
-  );
-  mkdirSync(join(dir, "municipalities"));
-  writeFileSync(join(dir, "municipalities", "tiradentes.yaml"), TIRADENTES);
-  return dir;
-}
+const project = (lines: readonly string[]) => storeProject(work, lines, TIRADENTES);
 
 /** A kubectl that answers `get secret` with the namespace's Secret, its values base64 as the API gives them. */
 function kubectlAnswering(values: Record<string, string>): string {
@@ -59,25 +48,13 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function storeLines(): string[] {
-  const ca = readFileSync(join(work, "store.crt"), "utf8").trimEnd().split("\n");
-  return [
-    "backupStore:",
-    `  endpoint: ${store.endpoint}`,
-    "  region: us-east-1",
-    "  bucket: sei-backups-bh-1",
-    "  cidr: 10.60.0.10/32",
-    "  ca: |",
-    ...ca.map((line) => `    ${line}`),
-    "  adminCredentialEnv: { accessKeyId: STORE_ADMIN_ID, secretAccessKey: STORE_ADMIN_SECRET }",
-  ];
-}
+const theStore = () => storeLines(store.endpoint, join(work, "store.crt"));
 
 const adminEnv = () => ({ STORE_ADMIN_ID: store.admin.accessKeyId, STORE_ADMIN_SECRET: store.admin.secretAccessKey });
 
 describe("sei-infra backups provision", () => {
   it("provisions over https with the platform's CA, and changes nothing the second time", () => {
-    const cwd = project(storeLines());
+    const cwd = project(theStore());
     const env = { ...adminEnv(), KUBECTL: kubectlAnswering(THE_STACKS) };
     const first = seiInfra(["backups", "provision", "tiradentes"], { cwd, env });
     expect(first.stderr).toBe("");
@@ -98,7 +75,7 @@ describe("sei-infra backups provision", () => {
   }, 120_000);
 
   it("prunes the provisioned repository with the administrator's key and the tier's counts", () => {
-    const cwd = project(storeLines());
+    const cwd = project(theStore());
     const run = seiInfra(["backups", "prune", "tiradentes"], {
       cwd,
       env: { ...adminEnv(), KUBECTL: kubectlAnswering(THE_STACKS) },
@@ -112,7 +89,7 @@ describe("sei-infra backups provision", () => {
   }, 120_000);
 
   it("prunes every production instance with off-site backups with --all, as fleet emit schedules it", () => {
-    const cwd = project(storeLines());
+    const cwd = project(theStore());
     const env = { ...adminEnv(), KUBECTL: kubectlAnswering(THE_STACKS) };
     const run = seiInfra(["backups", "prune", "--all"], { cwd, env });
     expect(run.stderr).toBe("");
@@ -131,7 +108,7 @@ describe("sei-infra backups provision", () => {
   }, 120_000);
 
   it("goes on with the others when one instance fails, and exits 1 naming it", () => {
-    const cwd = project(storeLines());
+    const cwd = project(theStore());
     const forged = { ...THE_STACKS, AWS_ACCESS_KEY_ID: "sei-backup-mariana" };
     const run = seiInfra(["backups", "prune", "--all"], {
       cwd,
@@ -143,7 +120,7 @@ describe("sei-infra backups provision", () => {
   });
 
   it("refuses without the administrator's key, naming the variables", () => {
-    const cwd = project(storeLines());
+    const cwd = project(theStore());
     const run = seiInfra(["backups", "provision", "tiradentes"], {
       cwd,
       env: { KUBECTL: kubectlAnswering(THE_STACKS), STORE_ADMIN_ID: "", STORE_ADMIN_SECRET: "" },
@@ -153,7 +130,7 @@ describe("sei-infra backups provision", () => {
   });
 
   it("refuses a Secret that is not the stack's, before it calls the store", () => {
-    const cwd = project(storeLines());
+    const cwd = project(theStore());
     const forged = { ...THE_STACKS, AWS_ACCESS_KEY_ID: "sei-backup-mariana" };
     const other = seiInfra(["backups", "provision", "tiradentes"], {
       cwd,
@@ -199,7 +176,7 @@ describe("sei-infra fleet backups", () => {
   };
 
   it("names an instance whose newest backup and shipping are older than their RPO, then none once they are new", async () => {
-    const cwd = project(storeLines());
+    const cwd = project(theStore());
     const env = { ...adminEnv(), KUBECTL: kubectlAnswering(THE_STACKS), TZ: "UTC" };
     expect(seiInfra(["backups", "provision", "tiradentes"], { cwd, env }).status).toBe(0);
     await snapshot("manifest", 30);
@@ -227,7 +204,7 @@ describe("sei-infra fleet backups", () => {
   }, 120_000);
 
   it("refuses without the administrator's key, and names an instance it cannot read", () => {
-    const cwd = project(storeLines());
+    const cwd = project(theStore());
     const without = seiInfra(["fleet", "backups"], {
       cwd,
       env: { KUBECTL: kubectlAnswering(THE_STACKS), STORE_ADMIN_ID: "" },

@@ -13,18 +13,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadFleet } from "../../core/fleet.ts";
 import type { BackupStorePlan } from "../../core/plan.ts";
-import { backupStoreOf } from "../../core/resolve/backup-store.ts";
 import { provision } from "../../backups/provision.ts";
 import { PROVISION_LOCK } from "../../backups/provision-lock.ts";
 import { restic } from "../../backups/restic.ts";
 import { storeRequest } from "../../backups/store-client.ts";
-import { exampleMunicipality, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
-import { workingTree } from "../../sources/working-tree.ts";
 import { startVersitygw, type Versitygw } from "../support/versitygw.ts";
+import { storePlanOf } from "./support.ts";
 
-const tier = loadFleet({ source: workingTree(REPO_ROOT) }).tiers.get("pequeno-i")!;
 const BUCKET = "sei-backups-race";
 const NAMES = ["ouro", "mariana", "sabara", "caete"] as const;
 
@@ -46,20 +42,7 @@ const run = (i: number, lines: string[] = [], lockTiming = fast) =>
 
 beforeAll(async () => {
   store = await startVersitygw();
-  stores = NAMES.map((name) =>
-    backupStoreOf(
-      {
-        endpoint: store.endpoint,
-        region: store.region,
-        bucket: BUCKET,
-        cidr: "127.0.0.1/32",
-        adminCredentialEnv: { accessKeyId: "A", secretAccessKey: "B" },
-      },
-      exampleMunicipality({ tier: "pequeno-i", name }),
-      tier,
-      0,
-    )!,
-  );
+  stores = NAMES.map((name) => storePlanOf(store, BUCKET, name));
 }, 60_000);
 afterAll(async () => store?.stop());
 

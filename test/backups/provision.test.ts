@@ -7,17 +7,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadFleet } from "../../core/fleet.ts";
 import type { BackupStorePlan } from "../../core/plan.ts";
-import { backupStoreOf } from "../../core/resolve/backup-store.ts";
 import { provision } from "../../backups/provision.ts";
 import { restic } from "../../backups/restic.ts";
 import { storeRequest, type StoreCredential } from "../../backups/store-client.ts";
-import { exampleMunicipality, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
-import { workingTree } from "../../sources/working-tree.ts";
 import { startVersitygw, type Versitygw } from "../support/versitygw.ts";
+import { storePlanOf } from "./support.ts";
 
-const tier = loadFleet({ source: workingTree(REPO_ROOT) }).tiers.get("pequeno-i")!;
 const BUCKET = "sei-backups-test";
 
 let store: Versitygw;
@@ -31,21 +27,7 @@ function key(): string {
   return randomBytes(24).toString("base64url").replace(/[-_]/g, "x");
 }
 
-function planOf(name: "ouro" | "mariana"): BackupStorePlan {
-  const plan = backupStoreOf(
-    {
-      endpoint: store.endpoint,
-      region: store.region,
-      bucket: BUCKET,
-      cidr: "127.0.0.1/32",
-      adminCredentialEnv: { accessKeyId: "A", secretAccessKey: "B" },
-    },
-    exampleMunicipality({ tier: "pequeno-i", name }),
-    tier,
-    60 * 2 ** 30,
-  );
-  return plan!;
-}
+const planOf = (name: "ouro" | "mariana") => storePlanOf(store, BUCKET, name, 60 * 2 ** 30);
 
 const credentialOf = (name: "ouro" | "mariana"): StoreCredential => ({
   accessKeyId: stores[name].user,

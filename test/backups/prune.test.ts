@@ -6,15 +6,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { loadFleet } from "../../core/fleet.ts";
 import type { BackupStorePlan } from "../../core/plan.ts";
-import { backupStoreOf } from "../../core/resolve/backup-store.ts";
 import { provision } from "../../backups/provision.ts";
 import { prune } from "../../backups/prune.ts";
 import { restic } from "../../backups/restic.ts";
-import { exampleMunicipality, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
-import { workingTree } from "../../sources/working-tree.ts";
 import { startVersitygw, type Versitygw } from "../support/versitygw.ts";
+import { storePlanOf } from "./support.ts";
 
 let store: Versitygw;
 let plan: BackupStorePlan;
@@ -25,19 +22,7 @@ const tenant = {
 
 beforeAll(async () => {
   store = await startVersitygw();
-  const tier = loadFleet({ source: workingTree(REPO_ROOT) }).tiers.get("pequeno-i")!;
-  const resolved = backupStoreOf(
-    {
-      endpoint: store.endpoint,
-      region: store.region,
-      bucket: "sei-backups-prune",
-      cidr: "127.0.0.1/32",
-      adminCredentialEnv: { accessKeyId: "A", secretAccessKey: "B" },
-    },
-    exampleMunicipality({ tier: "pequeno-i", name: "sabara" }),
-    tier,
-    0,
-  )!;
+  const resolved = storePlanOf(store, "sei-backups-prune", "sabara");
   plan = { ...resolved, retention: { daily: 3, weekly: 2, monthly: 1 } };
   await provision({ store: plan, fleetStores: [plan], admin: store.admin, tenant, onLine: () => {} });
   const asTenant = { store: plan, credential: { accessKeyId: plan.user, secretAccessKey: tenant.secretAccessKey } };

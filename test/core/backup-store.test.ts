@@ -14,15 +14,12 @@ import { planInstance } from "../../core/resolve/instance.ts";
 import { platformSchema } from "../../core/schema/platform.ts";
 import { exampleMunicipality } from "../../scripts/lib/example-plan.ts";
 import { lines, overlay, repo, REPO_ROOT, TIRADENTES } from "../load/support.ts";
+import { platformYamlWithStore } from "../backups/support.ts";
 
 const PLATFORM = readFileSync(join(REPO_ROOT, "platform.yaml"), "utf8");
 
 /** platform.yaml with a backup store on its first cluster (prodemge-bh-1, the default). */
-function withStore(lines: readonly string[] = STORE): string {
-  const anchor = "      podCidr: 10.244.0.0/16";
-  if (!PLATFORM.includes(anchor)) throw new Error("platform.yaml changed: update the anchor");
-  return PLATFORM.replace(anchor, [...lines.map((line) => `      ${line}`), anchor].join("\n"));
-}
+const withStore = (lines: readonly string[] = STORE) => platformYamlWithStore(lines);
 
 const STORE = [
   "backupStore:",
