@@ -12,13 +12,10 @@ import { formatBytes } from "../../core/quantity.ts";
 import { INSPECT_JOB_NAME, inspectJob, restoreJob, storeInspectJob, storeRestoreJob } from "../../restore/job.ts";
 import { storeInspectScript } from "../../restore/store-inspect-script.ts";
 import { storeRestoreScript } from "../../restore/store-restore-script.ts";
-import { loadFleet } from "../../core/fleet.ts";
-import { planInstance } from "../../core/resolve/instance.ts";
-import { exampleMunicipality, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
-import { workingTree } from "../../sources/working-tree.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { KubernetesSchemas, helmTools, type Manifest } from "../chart/support.ts";
 import { seiInfra } from "../cli/run.ts";
+import { planWithStore } from "../synth/backup-store-plan.ts";
 import { FixtureRepo, official } from "../../scripts/lib/fleet-repo.ts";
 
 const plan = examplePlan({ tier: "pequeno-i", phase: "production" });
@@ -126,24 +123,7 @@ describe("the restore Job", () => {
 });
 
 describe("the Jobs of a restore from the backup store", () => {
-  const fleet = loadFleet({ source: workingTree(REPO_ROOT) });
-  const loaded = fleet.platform!;
-  const [first, ...rest] = loaded.spec.clusters;
-  const CA = "-----BEGIN CERTIFICATE-----\nMIIBexample\n-----END CERTIFICATE-----\n";
-  const store = {
-    endpoint: "https://s3.dr.prodemge.mg.gov.br:7070",
-    region: "us-east-1",
-    bucket: "sei-backups-bh-1",
-    ca: CA,
-    cidr: "10.60.0.10/32",
-    adminCredentialEnv: { accessKeyId: "ADMIN_ID", secretAccessKey: "ADMIN_SECRET" },
-  };
-  const storePlan = planInstance({
-    municipality: exampleMunicipality({ tier: "pequeno-i", phase: "production" }),
-    tier: fleet.tiers.get("pequeno-i")!,
-    platform: { ...loaded, spec: { ...loaded.spec, clusters: [{ ...first!, backupStore: store }, ...rest] } },
-    sourceFile: "test",
-  });
+  const storePlan = planWithStore(undefined, { tier: "pequeno-i" });
   const point = { DUMP_SNAPSHOT: "a".repeat(64), STOP_DATETIME: "2026-12-07 13:15:00" };
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely, as above
   const jobs = [storeInspectJob(storePlan), storeRestoreJob(storePlan, "2026-12-07", point)] as any[];

@@ -8,40 +8,18 @@
  * references. Without a store nothing of it appears (the example fleet's snapshots cover that).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { loadFleet } from "../../core/fleet.ts";
-import { planInstance } from "../../core/resolve/instance.ts";
-import type { Platform } from "../../core/schema/platform.ts";
-import { exampleMunicipality, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
-import { workingTree } from "../../sources/working-tree.ts";
+import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { formatBytes } from "../../core/quantity.ts";
 import { cleanScratch, resourcesOf, synthStack, type StackJson } from "./support.ts";
+import { planWithStore } from "./backup-store-plan.ts";
 
 afterAll(cleanScratch);
 
-const fleet = loadFleet({ source: workingTree(REPO_ROOT) });
-const CA = "-----BEGIN CERTIFICATE-----\nMIIBexample\n-----END CERTIFICATE-----\n";
-
 function plan(options: { store: boolean; ca?: boolean; phase?: "production" | "training" }) {
-  const loaded = fleet.platform!;
-  const [first, ...rest] = loaded.spec.clusters;
-  const store = {
-    endpoint: "https://s3.dr.prodemge.mg.gov.br:7070",
-    region: "us-east-1",
-    bucket: "sei-backups-bh-1",
-    ...(options.ca === false ? {} : { ca: CA }),
-    cidr: "10.60.0.10/32",
-    adminCredentialEnv: { accessKeyId: "ADMIN_ID", secretAccessKey: "ADMIN_SECRET" },
-  };
-  const platform: Platform = {
-    ...loaded,
-    spec: { ...loaded.spec, clusters: [{ ...first!, ...(options.store ? { backupStore: store } : {}) }, ...rest] },
-  };
-  return planInstance({
-    municipality: exampleMunicipality({ tier: "medio", phase: options.phase ?? "production" }),
-    tier: fleet.tiers.get("medio")!,
-    platform,
-    sourceFile: "test",
-  });
+  const phase = options.phase ?? "production";
+  return options.store
+    ? planWithStore(undefined, { phase, ca: options.ca !== false })
+    : examplePlan({ tier: "medio", phase });
 }
 
 interface Container {
