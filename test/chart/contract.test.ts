@@ -19,15 +19,12 @@ import {
 } from "../../core/image-contract.ts";
 import { LABEL } from "../../core/naming.ts";
 import { restrictedContainerSecurityContext, restrictedPodSpec } from "../../core/pod-security.ts";
-import type { HelmValues } from "../../core/schema/helm-values.ts";
-import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
-import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import {
   allContainers,
+  chartRenders,
   get,
-  helmTemplate,
-  helmTools,
   podTemplate,
+  releaseCases,
   workloads,
   type Container,
   type Manifest,
@@ -44,23 +41,9 @@ const IMAGE_OF: Record<string, ImageName> = {
   jod: "jod",
 };
 
-interface Case {
-  readonly name: string;
-  readonly values: HelmValues;
-  manifests: Manifest[];
-}
-
-const cases: Case[] = TIER_IDS.flatMap((tier) =>
-  PHASES.filter(isFormalized).flatMap((phase) => {
-    const release = examplePlan({ tier, phase }).release;
-    return release ? [{ name: `${tier}/${phase}`, values: release.values, manifests: [] }] : [];
-  }),
-);
-
-beforeAll(async () => {
-  helmTools();
-  await Promise.all(cases.map(async (c) => (c.manifests = await helmTemplate(c.values))));
-}, 900_000);
+const cases = releaseCases();
+const { render, manifestsOf } = chartRenders(cases);
+beforeAll(render, 900_000);
 
 const imageOf = (workload: Manifest): ImageName => {
   const component = podTemplate(workload).metadata.labels[LABEL.component]!;
@@ -75,8 +58,8 @@ const writableIn = (image: ImageName, path: string) =>
 
 describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
   it("every pod runs as its image's user and group, with the restricted pod and containers of core/pod-security.ts", () => {
-    expect(workloads(c.manifests).length).toBeGreaterThanOrEqual(4);
-    for (const workload of workloads(c.manifests)) {
+    expect(workloads(manifestsOf(c)).length).toBeGreaterThanOrEqual(4);
+    for (const workload of workloads(manifestsOf(c))) {
       const image = imageOf(workload);
       const spec = podTemplate(workload).spec as unknown as Record<string, unknown>;
       const expected = restrictedPodSpec({
@@ -104,7 +87,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
       "sei-memcached": "memcached",
       "sei-jod": "jod",
     };
-    for (const workload of workloads(c.manifests)) {
+    for (const workload of workloads(manifestsOf(c))) {
       const image = servers[workload.metadata.name];
       for (const container of podTemplate(workload).spec.containers) {
         const ports = (container as { ports?: { containerPort: number }[] }).ports ?? [];
@@ -114,7 +97,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
         ).toEqual(image ? [IMAGES[image].port] : []);
       }
     }
-    for (const service of c.manifests.filter((m) => m.kind === "Service")) {
+    for (const service of manifestsOf(c).filter((m) => m.kind === "Service")) {
       const selector = (service.spec as { selector: Record<string, string> }).selector;
       const image = IMAGE_OF[selector[LABEL.component]!]!;
       const [port] = (service.spec as { ports: { port: number }[] }).ports;
@@ -123,7 +106,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
   });
 
   it("every container writes only its image's writable paths; the scratch ones are emptyDirs of the contract's size", () => {
-    for (const workload of workloads(c.manifests)) {
+    for (const workload of workloads(manifestsOf(c))) {
       const image = imageOf(workload);
       const { spec } = podTemplate(workload);
       const scratch: Record<string, ScratchVolume> =
@@ -154,7 +137,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
       ...(c.values.jod.enabled ? [["Deployment", "sei-jod"] as const] : []),
       ["Deployment", "sei-memcached"],
     ] as const) {
-      const workload = get(c.manifests, kind, name);
+      const workload = get(manifestsOf(c), kind, name);
       const [main] = podTemplate(workload).spec.containers;
       const paths: readonly string[] = IMAGES[imageOf(workload)].writablePaths;
       const writable = ((main!.volumeMounts ?? []) as { mountPath: string; readOnly?: boolean }[])
@@ -165,8 +148,8 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
   });
 
   it("every container reads only its image's variables; the SEI images and the first install read all of theirs", () => {
-    const config = Object.keys(get(c.manifests, "ConfigMap", "sei-env").data!);
-    for (const workload of workloads(c.manifests)) {
+    const config = Object.keys(get(manifestsOf(c), "ConfigMap", "sei-env").data!);
+    for (const workload of workloads(manifestsOf(c))) {
       const image = imageOf(workload);
       for (const container of allContainers(workload)) {
         const read = [...envNames(container), ...(container.envFrom?.length ? config : [])];
@@ -175,7 +158,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
     }
     if (!c.values.updater.enabled) return;
     const readBy = (kind: string, name: string) => {
-      const container = podTemplate(get(c.manifests, kind, name)).spec.containers[0]!;
+      const container = podTemplate(get(manifestsOf(c), kind, name)).spec.containers[0]!;
       return new Set([...envNames(container), ...(container.envFrom?.length ? config : [])]);
     };
     const mail = c.values.mail.authentication ? [] : ["APP_MAIL_SENHA"];
@@ -184,9 +167,9 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
     expect(readBy("Deployment", "sei-app")).toEqual(contract("APP_DB_ROOT_PASSWORD", ...mail, ...directory));
     expect(readBy("Job", "sei-updater")).toEqual(contract("LDAPTLS_CACERT", ...mail));
     expect(UPDATER_ENV.every((name) => readBy("Job", "sei-updater").has(name))).toBe(true);
-    const solr = get(c.manifests, "StatefulSet", "sei-solr");
+    const solr = get(manifestsOf(c), "StatefulSet", "sei-solr");
     expect(new Set(allContainers(solr).flatMap(envNames))).toEqual(new Set(IMAGES.solr.env));
-    const bootstrap = envNames(podTemplate(get(c.manifests, "Job", "sei-bootstrap")).spec.containers[0]!);
+    const bootstrap = envNames(podTemplate(get(manifestsOf(c), "Job", "sei-bootstrap")).spec.containers[0]!);
     expect(new Set(bootstrap)).toEqual(new Set(BOOTSTRAP_ENV));
   });
 });

@@ -12,16 +12,17 @@ import { BOOTSTRAP_ENV, FIXED_SERVICE_NAMES, IMAGES, LOGIN_FORM } from "../../co
 import { parseBytes } from "../../core/quantity.ts";
 import { imageReference } from "../../core/resolve/images.ts";
 import { LOG_ROOM_BYTES } from "../../core/scratch.ts";
-import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
 import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
 import {
   KubernetesSchemas,
   allContainers,
+  chartRenders,
   find,
   get,
   helmTemplate,
   helmTools,
   podTemplate,
+  releaseCases,
   workloads,
   type Container,
   type Manifest,
@@ -30,9 +31,6 @@ import {
 /** Component label values the namespace's NetworkPolicies (made by Terraform) select. */
 const COMPONENTS = ["app", "scheduler", "updater", "bootstrap", "solr", "memcached", "jod"] as const;
 type Component = (typeof COMPONENTS)[number];
-
-/** Phases that deploy a release: formalized (past contracted) and not decommissioned. */
-const RELEASE_PHASES = PHASES.filter(isFormalized);
 
 /** docs/architecture.md, "The SEI instance": settings in the ConfigMap, secrets by reference. */
 const CONFIG_NAMES = [
@@ -66,30 +64,11 @@ const CONFIG_NAMES = [
   "SOLR_USERNAME",
 ];
 
-interface Case {
-  readonly tier: (typeof TIER_IDS)[number];
-  readonly phase: (typeof PHASES)[number];
-  readonly values: HelmValues;
-}
-
-const cases: Case[] = TIER_IDS.flatMap((tier) =>
-  RELEASE_PHASES.flatMap((phase) => {
-    const release = examplePlan({ tier, phase }).release;
-    return release ? [{ tier, phase, values: release.values }] : [];
-  }),
-);
-const name = (c: Case) => `${c.tier}/${c.phase}`;
+const cases = releaseCases();
 const running = cases.filter((c) => c.phase !== "suspended");
 const suspended = cases.filter((c) => c.phase === "suspended");
-
-const rendered = new Map<string, Manifest[]>();
-const manifestsOf = (c: Case): Manifest[] => rendered.get(name(c))!;
-
-beforeAll(async () => {
-  helmTools();
-  const all = await Promise.all(cases.map(async (c) => [name(c), await helmTemplate(c.values)] as const));
-  for (const [key, manifests] of all) rendered.set(key, manifests);
-}, 900_000);
+const { render, manifestsOf } = chartRenders(cases);
+beforeAll(render, 900_000);
 
 const componentOf = (workload: Manifest): Component =>
   podTemplate(workload).metadata.labels[LABEL.component] as Component;
@@ -124,13 +103,13 @@ describe("Kubernetes API schemas (strict)", () => {
     schemas = new KubernetesSchemas(helmTools().openApiDir);
   });
 
-  it.each(cases.map((c) => [name(c), c] as const))("%s: every object is valid", (_, c) => {
+  it.each(cases.map((c) => [c.name, c] as const))("%s: every object is valid", (_, c) => {
     expect(manifestsOf(c).flatMap((m) => schemas.validate(m))).toEqual([]);
   });
 });
 
 describe("resources", () => {
-  it.each(cases.map((c) => [name(c), c] as const))(
+  it.each(cases.map((c) => [c.name, c] as const))(
     "%s: every container and init container has the values' requests and limits",
     (_, c) => {
       for (const workload of workloads(manifestsOf(c))) {
@@ -144,7 +123,7 @@ describe("resources", () => {
 });
 
 describe("node-local disk", () => {
-  it.each(cases.map((c) => [name(c), c] as const))(
+  it.each(cases.map((c) => [c.name, c] as const))(
     "%s: every emptyDir has a sizeLimit, and the pod's ephemeral-storage limit holds them and the logs",
     (_, c) => {
       for (const workload of workloads(manifestsOf(c))) {
@@ -169,7 +148,7 @@ describe("node-local disk", () => {
 });
 
 describe("restricted Pod Security", () => {
-  it.each(cases.map((c) => [name(c), c] as const))("%s: every pod and container", (_, c) => {
+  it.each(cases.map((c) => [c.name, c] as const))("%s: every pod and container", (_, c) => {
     for (const workload of workloads(manifestsOf(c))) {
       const { spec } = podTemplate(workload);
       const where = workload.metadata.name;
@@ -201,7 +180,7 @@ describe("restricted Pod Security", () => {
 });
 
 describe("labels and selectors", () => {
-  it.each(cases.map((c) => [name(c), c] as const))(
+  it.each(cases.map((c) => [c.name, c] as const))(
     "%s: narrow selectors that the NetworkPolicies and Services match",
     (_, c) => {
       const manifests = manifestsOf(c);
@@ -244,7 +223,7 @@ describe("labels and selectors", () => {
 });
 
 describe("app", () => {
-  it.each(cases.map((c) => [name(c), c] as const))(
+  it.each(cases.map((c) => [c.name, c] as const))(
     "%s: replicas, autoscaler, disruption budget, rolling update",
     (_, c) => {
       const manifests = manifestsOf(c);
@@ -326,7 +305,7 @@ describe("a cluster without a directory", () => {
 });
 
 describe("environment", () => {
-  it.each(cases.map((c) => [name(c), c] as const))(
+  it.each(cases.map((c) => [c.name, c] as const))(
     "%s: APP_* settings from the ConfigMap, secrets by reference only",
     (_, c) => {
       const manifests = manifestsOf(c);
@@ -399,37 +378,34 @@ describe("environment", () => {
   );
 
   // SECRET_KEYS (core/naming.ts) names the keys Terraform generates; the chart must read those and no others.
-  it.each(running.map((c) => [name(c), c] as const))(
-    "%s: reads exactly the Secret keys Terraform generates",
-    (_, c) => {
-      // The backup's password is for the pods Terraform makes (database, backup), never the chart's.
-      const chartDatabaseKeys = Object.fromEntries(
-        Object.entries(SECRET_KEYS.database).filter(([id]) => id !== "backupPassword"),
-      );
-      const generated = new Map<string, Readonly<Record<string, string>>>([
-        [c.values.database.secretName, chartDatabaseKeys],
-        [c.values.secrets.appSecretName, SECRET_KEYS.app],
-        // Not generated: Terraform's copy of the directory's bind account.
-        ...(c.values.directory ? [[c.values.directory.bindSecretName, SECRET_KEYS.directory] as const] : []),
-      ]);
-      const read = new Map<string, Set<string>>();
-      for (const workload of workloads(manifestsOf(c))) {
-        for (const container of allContainers(workload)) {
-          for (const entry of container.env ?? []) {
-            const ref = entry.valueFrom?.secretKeyRef;
-            if (ref) read.set(ref.name, (read.get(ref.name) ?? new Set<string>()).add(ref.key));
-          }
+  it.each(running.map((c) => [c.name, c] as const))("%s: reads exactly the Secret keys Terraform generates", (_, c) => {
+    // The backup's password is for the pods Terraform makes (database, backup), never the chart's.
+    const chartDatabaseKeys = Object.fromEntries(
+      Object.entries(SECRET_KEYS.database).filter(([id]) => id !== "backupPassword"),
+    );
+    const generated = new Map<string, Readonly<Record<string, string>>>([
+      [c.values.database.secretName, chartDatabaseKeys],
+      [c.values.secrets.appSecretName, SECRET_KEYS.app],
+      // Not generated: Terraform's copy of the directory's bind account.
+      ...(c.values.directory ? [[c.values.directory.bindSecretName, SECRET_KEYS.directory] as const] : []),
+    ]);
+    const read = new Map<string, Set<string>>();
+    for (const workload of workloads(manifestsOf(c))) {
+      for (const container of allContainers(workload)) {
+        for (const entry of container.env ?? []) {
+          const ref = entry.valueFrom?.secretKeyRef;
+          if (ref) read.set(ref.name, (read.get(ref.name) ?? new Set<string>()).add(ref.key));
         }
       }
-      expect([...read.keys()].sort()).toEqual([...generated.keys()].sort());
-      for (const [secret, keys] of generated)
-        expect([...read.get(secret)!].sort(), secret).toEqual(Object.values(keys).sort());
-    },
-  );
+    }
+    expect([...read.keys()].sort()).toEqual([...generated.keys()].sort());
+    for (const [secret, keys] of generated)
+      expect([...read.get(secret)!].sort(), secret).toEqual(Object.values(keys).sort());
+  });
 });
 
 describe("scheduler", () => {
-  it.each(running.map((c) => [name(c), c] as const))(
+  it.each(running.map((c) => [c.name, c] as const))(
     "%s: exactly one replica, never two at once, sharing the documents",
     (_, c) => {
       const scheduler = get(manifestsOf(c), "Deployment", "sei-scheduler");
@@ -538,7 +514,7 @@ describe("SMTP authentication", () => {
 });
 
 describe("updater", () => {
-  it.each(running.map((c) => [name(c), c] as const))("%s: a pre-install/pre-upgrade hook Job", (_, c) => {
+  it.each(running.map((c) => [c.name, c] as const))("%s: a pre-install/pre-upgrade hook Job", (_, c) => {
     const job = get(manifestsOf(c), "Job", "sei-updater");
     expect(job.metadata.annotations).toMatchObject({
       "helm.sh/hook": "pre-install,pre-upgrade",
@@ -571,7 +547,7 @@ describe("updater", () => {
 });
 
 describe("bootstrap", () => {
-  it.each(running.map((c) => [name(c), c] as const))(
+  it.each(running.map((c) => [c.name, c] as const))(
     "%s: a hook Job before the updater, its scripts in a hook ConfigMap before it",
     (_, c) => {
       const manifests = manifestsOf(c);
@@ -629,7 +605,7 @@ describe("bootstrap", () => {
 });
 
 describe("Solr", () => {
-  it.each(running.map((c) => [name(c), c] as const))("%s: its own Terraform claim, heap, cores, auth", (_, c) => {
+  it.each(running.map((c) => [c.name, c] as const))("%s: its own Terraform claim, heap, cores, auth", (_, c) => {
     const manifests = manifestsOf(c);
     const solr = get(manifests, "StatefulSet", "sei-solr");
     expect(solr.spec).toMatchObject({ replicas: c.values.solr.replicas, serviceName: "sei-solr-headless" });
@@ -656,7 +632,7 @@ describe("Solr", () => {
 });
 
 describe("memcached and JOD", () => {
-  it.each(cases.map((c) => [name(c), c] as const))("%s: cache size, JOD only where enabled, one pod each", (_, c) => {
+  it.each(cases.map((c) => [c.name, c] as const))("%s: cache size, JOD only where enabled, one pod each", (_, c) => {
     const manifests = manifestsOf(c);
     const memcached = get(manifests, "Deployment", "sei-memcached");
     expect(memcached.spec).toMatchObject({ replicas: c.values.memcached.replicas, strategy: { type: "Recreate" } });
@@ -677,7 +653,7 @@ describe("memcached and JOD", () => {
 });
 
 describe("Ingress", () => {
-  it.each(cases.map((c) => [name(c), c] as const))(
+  it.each(cases.map((c) => [c.name, c] as const))(
     "%s: TLS, 510m bodies, affinity only without memcached sessions",
     (_, c) => {
       const ingress = get(manifestsOf(c), "Ingress", "sei-app");
@@ -726,7 +702,7 @@ describe("Ingress", () => {
 });
 
 describe("suspended", () => {
-  it.each(suspended.map((c) => [name(c), c] as const))(
+  it.each(suspended.map((c) => [c.name, c] as const))(
     "%s: zero pods, every object kept for a cheap restore",
     (_, c) => {
       const manifests = manifestsOf(c);

@@ -13,7 +13,9 @@ import { Ajv, type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
 import { CHART_DIR } from "../../scripts/chart-ci-values.ts";
 import { compileSchema } from "../support/ajv.ts";
-import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
+import { REPO_ROOT, TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
+import type { HelmValues } from "../../core/schema/helm-values.ts";
+import { PHASES, isFormalized, type Phase, type TierId } from "../../core/schema/municipality.ts";
 
 export { CHART_DIR };
 
@@ -83,6 +85,45 @@ export async function helmTemplate(values: unknown): Promise<Manifest[]> {
       return doc.toJS() as Manifest | null;
     })
     .filter((m): m is Manifest => m !== null);
+}
+
+/** One release the plan gives: a tier in a phase that deploys one (formalized, not decommissioned), and its values. */
+export interface ReleaseCase {
+  readonly tier: TierId;
+  readonly phase: Phase;
+  /** "tier/phase", the case's name in test titles. */
+  readonly name: string;
+  readonly values: HelmValues;
+}
+
+/** Every release the plan gives: each tier in each formalized phase that has one. */
+export function releaseCases(): ReleaseCase[] {
+  return TIER_IDS.flatMap((tier) =>
+    PHASES.filter(isFormalized).flatMap((phase) => {
+      const release = examplePlan({ tier, phase }).release;
+      return release ? [{ tier, phase, name: `${tier}/${phase}`, values: release.values }] : [];
+    }),
+  );
+}
+
+/**
+ * `helm template` of each case, once per test file: `render` in beforeAll (helm is built first, once), then
+ * `manifestsOf(c)` in the tests.
+ */
+export function chartRenders(cases: readonly ReleaseCase[]) {
+  const rendered = new Map<string, Manifest[]>();
+  return {
+    async render(): Promise<void> {
+      helmTools();
+      const all = await Promise.all(cases.map(async (c) => [c.name, await helmTemplate(c.values)] as const));
+      for (const [name, manifests] of all) rendered.set(name, manifests);
+    },
+    manifestsOf(c: ReleaseCase): Manifest[] {
+      const manifests = rendered.get(c.name);
+      if (!manifests) throw new Error(`${c.name}: not rendered (call render in beforeAll)`);
+      return manifests;
+    },
+  };
 }
 
 /** `helm lint --strict` of the chart with one values file; resolves to helm's output. */
