@@ -8,7 +8,14 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
 import { LABEL, SECRET_KEYS } from "../../core/naming.ts";
-import { BOOTSTRAP_ENV, FIXED_SERVICE_NAMES, IMAGES, LOGIN_FORM } from "../../core/image-contract.ts";
+import {
+  BOOTSTRAP_ENV,
+  FIXED_SERVICE_NAMES,
+  IMAGES,
+  LOGIN_FORM,
+  SEI_APP_ENV,
+  UPDATER_ENV,
+} from "../../core/image-contract.ts";
 import { parseBytes } from "../../core/quantity.ts";
 import { imageReference } from "../../core/resolve/images.ts";
 import { LOG_ROOM_BYTES } from "../../core/scratch.ts";
@@ -32,37 +39,16 @@ import {
 const COMPONENTS = ["app", "scheduler", "updater", "bootstrap", "solr", "memcached", "jod"] as const;
 type Component = (typeof COMPONENTS)[number];
 
-/** docs/architecture.md, "The SEI instance": settings in the ConfigMap, secrets by reference. */
-const CONFIG_NAMES = [
-  "APP_PROTOCOLO",
-  "APP_HOST",
-  "APP_ORGAO",
-  "APP_ORGAO_DESCRICAO",
-  "APP_NOMECOMPLEMENTO",
-  "APP_DB_TIPO",
-  "APP_DB_HOST",
-  "APP_DB_PORTA",
-  "APP_DB_SEI_BASE",
-  "APP_DB_SEI_USERNAME",
-  "APP_DB_SIP_BASE",
-  "APP_DB_SIP_USERNAME",
-  "APP_DB_ROOT_USERNAME",
-  "APP_SOLR_URL",
-  "APP_SOLR_CORE_PROTOCOLOS",
-  "APP_SOLR_CORE_BASECONHECIMENTO",
-  "APP_SOLR_CORE_PUBLICACOES",
-  "APP_SOLR_TEMPO_COMMIT_PROTOCOLOS",
-  "APP_SOLR_TEMPO_COMMIT_BASECONHECIMENTO",
-  "APP_SOLR_TEMPO_COMMIT_PUBLICACOES",
-  "APP_MEMCACHED_HOST",
-  "APP_MEMCACHED_SESSION",
-  "APP_MAIL_TIPO",
-  "APP_MAIL_SERVIDOR",
-  "APP_MAIL_PORTA",
-  "APP_MAIL_SEGURANCA",
-  "APP_MAIL_USUARIO",
-  "SOLR_USERNAME",
-];
+/**
+ * The ConfigMap's keys: the SEI images' variables (core/image-contract.ts) but those the chart takes from a
+ * Secret, which are named as the Secrets' keys (core/naming.ts) or, for the SMTP password, the platform's.
+ */
+const BY_SECRET = new Set<string>([
+  ...Object.values(SECRET_KEYS.database),
+  ...Object.values(SECRET_KEYS.app),
+  "APP_MAIL_SENHA",
+]);
+const CONFIG_NAMES = [...SEI_APP_ENV, ...UPDATER_ENV].filter((name) => !BY_SECRET.has(name));
 
 const cases = releaseCases();
 const running = cases.filter((c) => c.phase !== "suspended");
