@@ -10,10 +10,16 @@
  * deployed then keeps them at their former addresses in its state: each
  * resource names its former address in a `moved` block, so the engine renames
  * it in the state instead of destroying one key and creating another.
+ *
+ * The Solr password rotates as a reviewed change (spec.rotation.solrPassword,
+ * docs/runbooks/rotate-credentials.md) with a user of its own per generation:
+ * the Secret holds the newest user and password, and from the first rotation
+ * on the previous ones, which the rotation Jobs and Solr's init container read.
  */
 import { TerraformResource, type Construct } from "../runtime/cdktf.ts";
 import { SIP_SYSTEMS, accessKeyShape } from "../core/image-contract.ts";
-import { SECRET_KEYS } from "../core/naming.ts";
+import { SECRET_KEYS, SOLR_GENERATION_ANNOTATION } from "../core/naming.ts";
+import type { PasswordRotationPlan } from "../core/plan.ts";
 import { GeneratedSecret } from "./generated-secret.ts";
 
 /**
@@ -28,9 +34,37 @@ const FORMER_ADDRESSES = {
 } as const;
 
 export class ApplicationKeys extends GeneratedSecret {
-  constructor(scope: Construct, id: string, props: { readonly namespace: string; readonly name: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      readonly namespace: string;
+      /** The same namespace as a plain name (the plan reads the live Secret there: GeneratedSecret). */
+      readonly namespaceName: string;
+      readonly name: string;
+      readonly solr: PasswordRotationPlan["solr"];
+    },
+  ) {
+    const { solr } = props;
+    const rotation = SECRET_KEYS.solrRotation;
     super(scope, id, {
-      ...props,
+      namespace: props.namespace,
+      namespaceName: props.namespaceName,
+      name: props.name,
+      // The users are names, not secrets: the Secret holds them beside the passwords SEI logs in with.
+      literals: {
+        [SECRET_KEYS.app.solrUsername]: solr.user,
+        ...(solr.previousUser === null ? {} : { [rotation.previousUsername]: solr.previousUser }),
+      },
+      rotations: [
+        {
+          ids: ["solrPassword"],
+          generation: solr.generation,
+          annotation: SOLR_GENERATION_ANNOTATION,
+          field: "spec.rotation.solrPassword",
+          previousKeys: { solrPassword: rotation.previousPassword },
+        },
+      ],
       // The ids are a contract: renaming one regenerates that key.
       keys: {
         seiAccessKey: accessKeyShape(SIP_SYSTEMS.sei),

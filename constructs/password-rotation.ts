@@ -11,15 +11,14 @@
  * runs its steps once, and a deploy after a suspension runs them again (they
  * are idempotent).
  */
-import { Construct, JobV1, type ITerraformDependable } from "../runtime/cdktf.ts";
+import { Construct, type JobV1, type ITerraformDependable } from "../runtime/cdktf.ts";
 import type { DatabasePlan, PasswordRotationPlan, RotationJobsPlan } from "../core/plan.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { administratorRotationScript } from "./administrator-rotation-script.ts";
 import { passwordRotationScript, type RotationStep } from "./password-rotation-script.ts";
-import { renderResources, terraformLiteral } from "./render.ts";
+import { terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
-import { restrictedContainerSecurityContext } from "../core/pod-security.ts";
-import { terraformRestrictedPodSpec } from "./security.ts";
+import { rotationJob } from "./rotation-job.ts";
 
 /** What the accounts' or the administrator's rotation is: which Jobs, which script, which passwords. */
 export type RotationKind = "accounts" | "administrator";
@@ -38,9 +37,6 @@ export interface RotationJobProps {
   readonly waitForCompletion: boolean;
   readonly dependsOn: ITerraformDependable[];
 }
-
-/** A Job that has not completed by then fails the apply; the next apply runs it again. */
-const TIMEOUT = "10m";
 
 export class RotationJob extends Construct {
   public readonly resource: JobV1;
@@ -75,44 +71,24 @@ export class RotationJob extends Construct {
             ],
           };
 
-    this.resource = new JobV1(this, "Resource", {
-      metadata: {
-        name: step === "accept" ? jobs.acceptName : jobs.retireName,
-        namespace,
-        labels: { ...jobs.labels },
-      },
-      spec: {
-        backoffLimit: 2,
-        template: {
-          metadata: { labels: { ...jobs.labels } },
-          spec: {
-            restartPolicy: "Never",
-            ...terraformRestrictedPodSpec({
-              serviceAccountName: props.serviceAccountName,
-              imagePullSecrets: jobs.imagePullSecrets,
-              user: IMAGES.database,
-            }),
-            container: [
-              {
-                name: props.kind === "accounts" ? `passwords-${step}` : `administrator-${step}`,
-                image: jobs.image,
-                command: ["/bin/bash", "-c", terraformLiteral(script)],
-                env: [
-                  env("DB_HOST", database.serviceName),
-                  env("DB_PORT", database.port),
-                  env("DB_ADMIN", database.adminUser),
-                  env("ENGINE", database.engine),
-                  ...secrets,
-                ],
-                resources: renderResources(jobs.resources),
-                securityContext: restrictedContainerSecurityContext(),
-              },
-            ],
-          },
-        },
+    this.resource = rotationJob(this, "Resource", {
+      namespace,
+      step,
+      jobs,
+      serviceAccountName: props.serviceAccountName,
+      user: IMAGES.database,
+      container: {
+        name: props.kind === "accounts" ? `passwords-${step}` : `administrator-${step}`,
+        command: ["/bin/bash", "-c", terraformLiteral(script)],
+        env: [
+          env("DB_HOST", database.serviceName),
+          env("DB_PORT", database.port),
+          env("DB_ADMIN", database.adminUser),
+          env("ENGINE", database.engine),
+          ...secrets,
+        ],
       },
       waitForCompletion: props.waitForCompletion,
-      timeouts: { create: TIMEOUT, update: TIMEOUT },
       dependsOn: props.dependsOn,
     });
   }

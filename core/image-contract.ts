@@ -273,7 +273,8 @@ export const IMAGES = {
     uid: 8983,
     gid: 8983,
     writablePaths: [SOLR_DATA_PATH, SCRATCH_VOLUMES.solr.tmp.mountPath],
-    // The official image's SOLR_PORT, SOLR_JETTY_HOST and SOLR_LOGS_DIR; the chart's init container's SEI_SOLR_CORES.
+    // The official image's SOLR_PORT, SOLR_JETTY_HOST and SOLR_LOGS_DIR; the chart's init container's SEI_SOLR_CORES,
+    // and SOLR_PREVIOUS_USERNAME, the user it keeps during a rotation.
     env: [
       "SOLR_HEAP",
       "SOLR_PORT",
@@ -281,6 +282,7 @@ export const IMAGES = {
       "SOLR_LOGS_DIR",
       "SOLR_USERNAME",
       "SOLR_PASSWORD",
+      "SOLR_PREVIOUS_USERNAME",
       "SEI_SOLR_CORES",
     ],
     probe: { path: "/solr/admin/info/system" },

@@ -61,6 +61,11 @@ export const BACKUP_STORE_SECRET = "sei-backup-store";
 export const ROTATION_GENERATION_ANNOTATION = "sei.mg.gov.br/database-password-generation";
 /** The generation of the administrator's password a Secret holds (nothing rolls on it: no pod of the app logs in as it). */
 export const ADMINISTRATOR_GENERATION_ANNOTATION = "sei.mg.gov.br/administrator-password-generation";
+/**
+ * The generation of the Solr user and password the application Secret holds (an annotation of the Secret, and of
+ * the app's and scheduler's pods, which roll when it changes: charts/sei/templates/deployment-*.yaml write it literally).
+ */
+export const SOLR_GENERATION_ANNOTATION = "sei.mg.gov.br/solr-password-generation";
 
 export const LABEL = {
   name: "app.kubernetes.io/name",
@@ -100,10 +105,20 @@ export const SECRET_KEYS = {
   administratorRotation: {
     previousPassword: "DB_ADMIN_PREVIOUS_PASSWORD",
   },
+  /**
+   * The Solr user and password before their newest rotation, in the application Secret from the first rotation
+   * on: the rotation Jobs log in with them, and Solr's init container keeps that user while a rotation is under way.
+   */
+  solrRotation: {
+    previousUsername: "SOLR_PREVIOUS_USERNAME",
+    previousPassword: "SOLR_PREVIOUS_PASSWORD",
+  },
   app: {
     seiAccessKey: "APP_SEI_CHAVE_ACESSO",
     sipAccessKey: "APP_SIP_CHAVE_ACESSO",
     solrPassword: "SOLR_PASSWORD",
+    /** The Solr user SEI logs in as: a new one per rotation (core/resolve/rotation.ts), so Solr can take both during one. */
+    solrUsername: "SOLR_USERNAME",
   },
   /**
    * The backup store: restic and the S3 client read these environment names as they are

@@ -217,6 +217,22 @@ export interface PasswordRotationPlan {
     /** As `jobs`, for the administrator's generation. */
     readonly jobs: RotationJobsPlan | null;
   };
+  /**
+   * Solr's user and password (spec.rotation.solrPassword), in the application Secret. Solr's basic auth has
+   * one password per user, so each generation has a user of its own: `accept` adds it beside the current one
+   * through Solr's API, the release rolls the app and scheduler onto it, `retire` removes the previous user.
+   */
+  readonly solr: {
+    /** spec.rotation.solrPassword; 0 until the first rotation. */
+    readonly generation: number;
+    /** The user of this generation, and of the one before (null at 0). */
+    readonly user: string;
+    readonly previousUser: string | null;
+    /** Solr's base URL inside the namespace (the chart's Solr Service): the Jobs call its API there. */
+    readonly url: string;
+    /** As `jobs`, run in the app image (it has curl) with the updater's labels (its NetworkPolicy reaches Solr). */
+    readonly jobs: RotationJobsPlan | null;
+  };
 }
 
 export interface RotationJobsPlan {

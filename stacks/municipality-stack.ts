@@ -31,6 +31,7 @@ import { DocumentStorage } from "../constructs/document-storage.ts";
 import { RotationJob, type RotationKind } from "../constructs/password-rotation.ts";
 import type { RotationStep } from "../constructs/password-rotation-script.ts";
 import { SeiRelease } from "../constructs/sei-release.ts";
+import { SolrRotationJob } from "../constructs/solr-rotation.ts";
 import { StorageClassGuard } from "../constructs/storage-class-guard.ts";
 import { Tenancy } from "../constructs/tenancy.ts";
 import { prepareStandaloneStack } from "../runtime/prepare-stack.ts";
@@ -141,7 +142,12 @@ export class MunicipalityStack extends TerraformStack {
       ...(offsite ? { binlogShipper: { user: offsite.shipper.user } } : {}),
     });
 
-    const applicationKeys = new ApplicationKeys(this, "ApplicationKeys", { namespace, name: plan.secrets.app });
+    const applicationKeys = new ApplicationKeys(this, "ApplicationKeys", {
+      namespace,
+      namespaceName: plan.namespace.name,
+      name: plan.secrets.app,
+      solr: plan.passwordRotation.solr,
+    });
 
     // In every phase once the cluster has a store: the repository key is kept like the data.
     if (plan.backupStore) new BackupStoreSecret(this, "BackupStore", { namespace, store: plan.backupStore });
@@ -207,6 +213,26 @@ export class MunicipalityStack extends TerraformStack {
       ...ready,
       ...(administratorAccept ? [administratorAccept.resource] : []),
     ]);
+    // Solr's user and password the same way (constructs/solr-rotation.ts), after the database's Jobs: one
+    // rotation Job at a time, in the quota's one slot for them.
+    const solrJob = (step: RotationStep, dependsOn: ITerraformDependable[]) => {
+      const jobs = rotation.solr.jobs;
+      if (!jobs) return undefined;
+      return new SolrRotationJob(this, `SolrPassword${step === "accept" ? "Accept" : "Retire"}`, {
+        namespace,
+        step,
+        solr: rotation.solr,
+        jobs,
+        appSecretName: applicationKeys.secretName,
+        serviceAccountName: plan.serviceAccountName,
+        waitForCompletion: plan.waitForWorkloads,
+        dependsOn,
+      });
+    };
+    const solrAccept = solrJob("accept", [
+      applicationKeys.resource,
+      ...[administratorAccept, accept].flatMap((job) => (job ? [job.resource] : [])),
+    ]);
 
     if (plan.release) {
       const release = new SeiRelease(this, "Release", {
@@ -226,11 +252,15 @@ export class MunicipalityStack extends TerraformStack {
           documents.resource,
           solrVolume.resource,
           tempVolume.resource,
-          ...[administratorAccept, accept].flatMap((job) => (job ? [job.resource] : [])),
+          ...[administratorAccept, accept, solrAccept].flatMap((job) => (job ? [job.resource] : [])),
         ],
       });
       const retire = rotationJob("accounts", "retire", [release.resource]);
-      rotationJob("administrator", "retire", [release.resource, ...(retire ? [retire.resource] : [])]);
+      const solrRetire = solrJob("retire", [release.resource, ...(retire ? [retire.resource] : [])]);
+      rotationJob("administrator", "retire", [
+        release.resource,
+        ...[retire, solrRetire].flatMap((job) => (job ? [job.resource] : [])),
+      ]);
     }
 
     new TerraformOutput(this, "url", { value: plan.url, description: "Public address of the SEI instance" });

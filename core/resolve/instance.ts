@@ -33,6 +33,7 @@ import { phaseFacts } from "./phase.ts";
 import { mailAuthenticationOf } from "./mail.ts";
 import { limitRangeFor, quotaFor } from "./quota.ts";
 import { passwordRotationOf } from "./rotation.ts";
+import { image, imageReference } from "./images.ts";
 import { releaseOf } from "./release.ts";
 import { stateBackendOf, stateEncryptionOf } from "./state-backend.ts";
 import { migratedBackupClaim, presentVolumes, volumesOf } from "./volumes.ts";
@@ -69,7 +70,13 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     tier,
     volumes.database.storageBytes + volumes.documents.storageBytes,
   );
-  const passwordRotation = passwordRotationOf(municipality, phase, database, resources);
+  const passwordRotation = passwordRotationOf(
+    municipality,
+    phase,
+    database,
+    resources,
+    imageReference(image(platform, "app")),
+  );
   const mailAuthentication = mailAuthenticationOf(municipality, platform);
   const backup = backupOf(tier, phase, database, resources, backupStore);
   const workloads = workloadsOf(tier, phase, resources, { claim: volumes.backup !== null, backup });

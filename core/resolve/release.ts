@@ -136,6 +136,7 @@ function helmValuesOf(
       data: { existingClaim: volumes.solr.claimName, mountPath: SOLR_DATA_PATH },
       scratch: SCRATCH_VOLUMES.solr,
       cores: { protocolos, basesConhecimento, publicacoes },
+      passwordGeneration: passwordRotation.solr.generation,
     },
     memcached: {
       image: image(platform, "memcached"),

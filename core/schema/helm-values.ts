@@ -187,6 +187,10 @@ export const helmValuesSchema = z
         data: claimMount.meta({ description: "Solr's home, the cores' indexes: a claim Terraform creates" }),
         scratch: z.strictObject({ tmp: scratchVolume, logs: scratchVolume }),
         cores: z.strictObject({ protocolos: dnsLabel, basesConhecimento: dnsLabel, publicacoes: dnsLabel }),
+        passwordGeneration: z.int().min(0).meta({
+          description:
+            "Generation of the Solr user and password (spec.rotation.solrPassword); above 0 it is a pod annotation, so a rotation rolls the app and scheduler onto the Secret's new user",
+        }),
       })
       .meta({ description: "Solr with SEI's three cores" }),
     memcached: z

@@ -85,10 +85,14 @@ export const rotationSchema = z.strictObject({
     description:
       "Generation of the database administrator's (root) password; raise it by one to rotate it, never lower it",
   }),
+  solrPassword: generation().optional().meta({
+    description:
+      "Generation of the Solr user and password SEI logs in to Solr with; raise it by one to rotate them, never lower it",
+  }),
 });
 
 /** The rotation counters, each a field of spec.rotation. */
-export const ROTATION_FIELDS = ["databasePasswords", "administratorPassword"] as const;
+export const ROTATION_FIELDS = ["databasePasswords", "administratorPassword", "solrPassword"] as const;
 
 export const municipalitySchema = z.strictObject({
   ...header("Municipality"),

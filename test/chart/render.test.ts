@@ -328,6 +328,8 @@ describe("environment", () => {
         APP_DB_SIP_PASSWORD: { name: db, key: SECRET_KEYS.database.sipPassword },
         APP_SEI_CHAVE_ACESSO: { name: app, key: SECRET_KEYS.app.seiAccessKey },
         APP_SIP_CHAVE_ACESSO: { name: app, key: SECRET_KEYS.app.sipAccessKey },
+        // The user too: a rotation (spec.rotation.solrPassword) gives SEI a new one without restarting Solr.
+        SOLR_USERNAME: { name: app, key: SECRET_KEYS.app.solrUsername },
         SOLR_PASSWORD: { name: app, key: SECRET_KEYS.app.solrPassword },
       };
       const seiWorkloads = workloads(manifests).filter((w) => ["app", "scheduler", "updater"].includes(componentOf(w)));
@@ -371,7 +373,12 @@ describe("environment", () => {
     );
     const generated = new Map<string, Readonly<Record<string, string>>>([
       [c.values.database.secretName, chartDatabaseKeys],
-      [c.values.secrets.appSecretName, SECRET_KEYS.app],
+      // Solr's init container also reads the user a rotation keeps (optional: only from the first one on);
+      // the previous password is for the rotation Jobs alone.
+      [
+        c.values.secrets.appSecretName,
+        { ...SECRET_KEYS.app, previousUsername: SECRET_KEYS.solrRotation.previousUsername },
+      ],
       // Not generated: Terraform's copy of the directory's bind account.
       ...(c.values.directory ? [[c.values.directory.bindSecretName, SECRET_KEYS.directory] as const] : []),
     ]);
@@ -464,6 +471,27 @@ describe("database password rotation", () => {
     const c = cases.find((x) => x.tier === "medio" && x.phase === "production")!;
     for (const workload of workloads(manifestsOf(c)))
       expect(Object.keys(podTemplate(workload).metadata.annotations ?? {})).not.toContain(ANNOTATION);
+  });
+});
+
+describe("Solr password rotation", () => {
+  const ANNOTATION = "sei.mg.gov.br/solr-password-generation";
+
+  it("a raised generation rolls the app and the scheduler, never Solr: its pod reads the user from the Secret", async () => {
+    const values = (solrPassword?: number) =>
+      examplePlan({ tier: "medio", phase: "production", ...(solrPassword ? { rotation: { solrPassword } } : {}) })
+        .release!.values;
+    const [before, rotated] = await Promise.all([helmTemplate(values()), helmTemplate(values(2))]);
+    for (const workload of ["sei-app", "sei-scheduler"]) {
+      expect(podTemplate(get(rotated, "Deployment", workload)).metadata.annotations?.[ANNOTATION]).toBe("2");
+      expect(Object.keys(podTemplate(get(before, "Deployment", workload)).metadata.annotations ?? {})).not.toContain(
+        ANNOTATION,
+      );
+    }
+    // An unchanged pod template: Solr keeps running, and the rotation's Jobs move its users through its API.
+    expect(podTemplate(get(rotated, "StatefulSet", "sei-solr"))).toEqual(
+      podTemplate(get(before, "StatefulSet", "sei-solr")),
+    );
   });
 });
 
@@ -611,6 +639,16 @@ describe("Solr", () => {
     expect(envOf(init, "SOLR_PASSWORD")?.valueFrom?.secretKeyRef).toEqual({
       name: c.values.secrets.appSecretName,
       key: SECRET_KEYS.app.solrPassword,
+    });
+    // The user from the Secret: a rotation changes it without changing (so restarting) the StatefulSet.
+    expect(envOf(init, "SOLR_USERNAME")?.valueFrom?.secretKeyRef).toEqual({
+      name: c.values.secrets.appSecretName,
+      key: SECRET_KEYS.app.solrUsername,
+    });
+    expect(envOf(init, "SOLR_PREVIOUS_USERNAME")?.valueFrom?.secretKeyRef).toEqual({
+      name: c.values.secrets.appSecretName,
+      key: SECRET_KEYS.solrRotation.previousUsername,
+      optional: true,
     });
     expect(get(manifests, "Service", "sei-solr-headless").spec).toMatchObject({ clusterIP: "None" });
     expect(get(manifests, "Service", "sei-solr").spec).toMatchObject({ ports: [{ port: c.values.solr.port }] });

@@ -201,6 +201,16 @@ describe("compared with an earlier revision", () => {
       ]);
     });
 
+    it("is refused lower for Solr's password too, at its number", () => {
+      const solr = (generation: number) => `${rotated(TIRADENTES, 1)}    solrPassword: ${generation}\n`;
+      expect(compare({ "tiradentes.yaml": solr(3) }, { "tiradentes.yaml": solr(2) })).toEqual([
+        expect.stringMatching(
+          /^error m\/tiradentes\.yaml:23:19 spec\.rotation\.solrPassword: tiradentes: spec\.rotation\.solrPassword goes down from 3 to 2: /,
+        ),
+      ]);
+      expect(compare({ "tiradentes.yaml": solr(1) }, { "tiradentes.yaml": solr(2) })).toEqual([]);
+    });
+
     it("may go down before anything is deployed", () => {
       const contracted = edit(edit(TIRADENTES, "phase:", "phase: contracted"), "pncpId:", "");
       expect(compare({ "tiradentes.yaml": rotated(contracted, 2) }, { "tiradentes.yaml": contracted })).toEqual([]);

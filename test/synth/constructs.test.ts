@@ -290,11 +290,16 @@ describe("DataVolume and DocumentStorage", () => {
 describe("ApplicationKeys", () => {
   const json = parse(
     Testing.synthScope((scope) => {
-      new ApplicationKeys(scope, "ApplicationKeys", { namespace: "sei-exemplo", name: plan.secrets.app });
+      new ApplicationKeys(scope, "ApplicationKeys", {
+        namespace: "sei-exemplo",
+        namespaceName: "sei-exemplo",
+        name: plan.secrets.app,
+        solr: plan.passwordRotation.solr,
+      });
     }),
   );
 
-  it("fills the application Secret with generated passwords only, under the keys the chart reads", () => {
+  it("fills the application Secret with generated passwords, and the Solr user, under the keys the chart reads", () => {
     const secrets = resources(json, "kubernetes_secret_v1") as {
       metadata: { name: string };
       data: Record<string, string>;
@@ -302,7 +307,10 @@ describe("ApplicationKeys", () => {
     expect(secrets.map((s) => one(s.metadata).name)).toEqual([plan.secrets.app]);
     const data = secrets[0]!.data;
     expect(Object.keys(data).sort()).toEqual(Object.values(SECRET_KEYS.app).sort());
-    for (const value of Object.values(data))
+    const { [SECRET_KEYS.app.solrUsername]: solrUser, ...passwords } = data;
+    // The user before any rotation: the one every instance deployed so far has in its security.json.
+    expect(solrUser).toBe("sei");
+    for (const value of Object.values(passwords))
       expect(value).toMatch(/^(d27791b8|7babf862)?\$\{random_password\.[A-Za-z0-9_]+\.result\}$/);
   });
 

@@ -30,8 +30,9 @@ describe("a cluster with a directory", () => {
       "Secret sei-platform/sei-directory-bind (platform.yaml directory.bindSecret) must exist with the keys bindDn and password",
     );
     const sources = Object.values(json.data?.kubernetes_secret_v1 ?? {}) as { metadata: unknown }[];
-    // Beside it, the plan reads the instance's own credentials Secret (the rotation guard: generated-secret.ts).
+    // Beside it, the plan reads the instance's own rotated Secrets (the rotation guard: generated-secret.ts).
     expect(sources.map((s) => s.metadata)).toEqual([
+      { name: "sei-app-secrets", namespace: "sei-exemplo" },
       { name: "sei-database-credentials", namespace: "sei-exemplo" },
       { name: "sei-directory-bind", namespace: "sei-platform" },
     ]);
@@ -83,7 +84,7 @@ describe("a cluster without a directory", () => {
         (s) => (s as { metadata: { name: string } }).metadata.name,
       );
     expect(read(json)).toContain("sei-directory-bind");
-    expect(read(bare)).toEqual(["sei-database-credentials"]);
+    expect(read(bare)).toEqual(["sei-app-secrets", "sei-database-credentials"]);
     const names = Object.values(resourcesOf(bare, "kubernetes_network_policy_v1")).map(
       (p) => (p as { metadata: { name: string } }).metadata.name,
     );

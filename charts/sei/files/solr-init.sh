@@ -7,7 +7,11 @@
 #   3. security.json: basic auth for user $SOLR_USERNAME with $SOLR_PASSWORD from
 #      the app Secret, rewritten on every start so a new password in the Secret
 #      takes effect with a restart. Probe paths stay open (role null); every other
-#      request needs the user.
+#      request needs the user. During a rotation (docs/runbooks/rotate-credentials.md)
+#      the Secret also names the previous user, $SOLR_PREVIOUS_USERNAME: while
+#      security.json still has it (the rotation's accept added the new user through
+#      Solr's API, its retire has not removed the old one yet), it stays, with its
+#      hash as it is, so the pods not yet rolled keep logging in.
 # Sourcing this file only defines the functions (the chart tests use that).
 set -euo pipefail
 
@@ -30,19 +34,26 @@ hex_to_bytes() {
   printf '%b' "$escaped"
 }
 
-# Usage: security_json USER HASH
+# Usage: security_json USER HASH [USER HASH]...  (every user gets the admin role)
 security_json() {
+  local credentials="" roles="" separator=""
+  while (($# >= 2)); do
+    credentials+="$separator\"$1\": \"$2\""
+    roles+="$separator\"$1\": [\"admin\"]"
+    separator=", "
+    shift 2
+  done
   cat <<JSON
 {
   "authentication": {
     "class": "solr.BasicAuthPlugin",
     "blockUnknown": false,
     "forwardCredentials": false,
-    "credentials": { "$1": "$2" }
+    "credentials": { $credentials }
   },
   "authorization": {
     "class": "solr.RuleBasedAuthorizationPlugin",
-    "user-role": { "$1": ["admin"] },
+    "user-role": { $roles },
     "permissions": [
       { "name": "probe-system-info", "role": null, "collection": null, "path": "/admin/info/system" },
       { "name": "probe-ping", "role": null, "collection": "*", "path": "/admin/ping" },
@@ -51,6 +62,16 @@ security_json() {
   }
 }
 JSON
+}
+
+# The hash security.json FILE holds for USER, or nothing (no file, no such user). Solr rewrites the file
+# when its API edits it, in a layout of its own: the entry is found by its shape, "USER" : "HASH SALT".
+# Usage: stored_hash FILE USER
+stored_hash() {
+  local file=$1 user=$2
+  [[ -f $file && $user =~ ^[a-z][a-z0-9-]*$ ]] || return 0
+  tr -d '\n' <"$file" | grep -o "\"$user\"[[:space:]]*:[[:space:]]*\"[A-Za-z0-9+/=]* [A-Za-z0-9+/=]*\"" |
+    head -n 1 | sed 's/.*:[[:space:]]*"\(.*\)"$/\1/' || true
 }
 
 main() {
@@ -72,7 +93,15 @@ main() {
     precreate-core "$core" "$configsets/$core"
   done
 
-  security_json "$SOLR_USERNAME" "$(solr_password_hash "$SOLR_PASSWORD")" >"$solr_home/security.json.new"
+  local users=("$SOLR_USERNAME" "$(solr_password_hash "$SOLR_PASSWORD")") previous=${SOLR_PREVIOUS_USERNAME:-} kept
+  if [[ -n $previous && $previous != "$SOLR_USERNAME" ]]; then
+    kept=$(stored_hash "$solr_home/security.json" "$previous")
+    if [[ -n $kept ]]; then
+      users+=("$previous" "$kept")
+      echo "solr-init: keeping $previous beside $SOLR_USERNAME (a rotation is under way)"
+    fi
+  fi
+  security_json "${users[@]}" >"$solr_home/security.json.new"
   chmod 600 "$solr_home/security.json.new"
   mv -f "$solr_home/security.json.new" "$solr_home/security.json"
   echo "solr-init: cores ready ($SEI_SOLR_CORES), basic auth for $SOLR_USERNAME"

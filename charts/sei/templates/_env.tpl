@@ -1,7 +1,5 @@
 {{/* The environment of the SEI images: settings, and secrets by reference. */}}
 
-{{/* The Solr user SEI authenticates as (basic auth); its password is SOLR_PASSWORD of the app Secret. */}}
-{{- define "sei.solr.username" -}}sei{{- end -}}
 
 {{/* Space-separated Solr core names, in a fixed order. */}}
 {{- define "sei.solr.cores" -}}
@@ -50,7 +48,6 @@ APP_MAIL_PORTA: {{ $v.mail.port | quote }}
 APP_MAIL_SEGURANCA: {{ $v.mail.security | quote }}
 # Empty: no SMTP authentication; otherwise APP_MAIL_SENHA comes from its Secret.
 APP_MAIL_USUARIO: {{ with $v.mail.authentication }}{{ .username | quote }}{{ else }}""{{ end }}
-SOLR_USERNAME: {{ include "sei.solr.username" . | quote }}
 {{- end -}}
 
 {{/* One env entry taken from a key of a Secret Terraform created. Call with (list NAME SECRET KEY). */}}
@@ -80,6 +77,8 @@ root password.
 {{- end }}
 {{ include "sei.secretEnv" (list "APP_SEI_CHAVE_ACESSO" $app "APP_SEI_CHAVE_ACESSO") }}
 {{ include "sei.secretEnv" (list "APP_SIP_CHAVE_ACESSO" $app "APP_SIP_CHAVE_ACESSO") }}
+{{- /* The Solr user too: a rotation gives it a new one (spec.rotation.solrPassword). */}}
+{{ include "sei.secretEnv" (list "SOLR_USERNAME" $app "SOLR_USERNAME") }}
 {{ include "sei.secretEnv" (list "SOLR_PASSWORD" $app "SOLR_PASSWORD") }}
 {{- with $v.mail.authentication }}
 {{ include "sei.secretEnv" (list "APP_MAIL_SENHA" .passwordSecret.name .passwordSecret.key) }}

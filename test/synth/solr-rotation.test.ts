@@ -1,0 +1,159 @@
+/**
+ * A rotation of Solr's user and password as the stack carries it
+ * (spec.rotation.solrPassword): generation 0 keeps the user every instance has
+ * (`sei`); a raised one adds a password (nothing is replaced or deleted), a
+ * user of its own, the previous ones for the Jobs and Solr's init container, and
+ * the two Jobs around the release, one rotation Job at a time.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { examplePlan, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
+import { cleanScratch, resourcesOf, synthStack, type StackJson } from "./support.ts";
+import { releaseValues } from "./workloads.ts";
+
+afterAll(cleanScratch);
+
+type Rotation = { databasePasswords?: number; administratorPassword?: number; solrPassword?: number };
+const synth = (rotation: Rotation | undefined, phase: "production" | "suspended" = "production") =>
+  synthStack(examplePlan({ tier: "pequeno-i", phase, ...(rotation ? { rotation } : {}) })).json;
+
+type Env = { name: string; value?: string; value_from?: { secret_key_ref: { name: string; key: string } } };
+type Job = {
+  metadata: { name: string };
+  depends_on?: string[];
+  spec: {
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: { container: { image: string; command: string[]; env: Env[] }[] };
+    };
+  };
+};
+const named = (json: StackJson) =>
+  Object.fromEntries(
+    Object.entries(resourcesOf(json, "kubernetes_job_v1") as Record<string, Job>).map(([id, job]) => [
+      job.metadata.name,
+      { id, job, ref: `kubernetes_job_v1.${id}` },
+    ]),
+  );
+type Secret = {
+  metadata: { name: string; annotations?: Record<string, string> };
+  data: Record<string, string>;
+  lifecycle: { precondition?: { condition: string; error_message: string }[] };
+};
+const appSecret = (json: StackJson) =>
+  (Object.values(resourcesOf(json, "kubernetes_secret_v1")) as Secret[]).find(
+    (s) => s.metadata.name === "sei-app-secrets",
+  )!;
+const passwords = (json: StackJson) => Object.keys(resourcesOf(json, "random_password")).sort();
+
+describe("Solr password rotation in the stack", () => {
+  const before = synth(undefined);
+  const first = synth({ solrPassword: 1 });
+
+  it("generation 0: the user every instance has, no previous one, no Job, no annotation; guarded all the same", () => {
+    const secret = appSecret(before);
+    expect(secret.data["SOLR_USERNAME"]).toBe("sei");
+    expect(Object.keys(secret.data)).not.toContain("SOLR_PREVIOUS_USERNAME");
+    expect(Object.keys(secret.data)).not.toContain("SOLR_PREVIOUS_PASSWORD");
+    expect(secret.metadata.annotations).toBeUndefined();
+    expect(secret.lifecycle.precondition!.map((p) => p.condition.slice(-6))).toEqual([" <= 0}"]);
+    expect(Object.keys(named(before)).filter((name) => name.startsWith("sei-solr"))).toEqual([]);
+    expect(releaseValues(before)!.solr.passwordGeneration).toBe(0);
+  });
+
+  it("a rotation adds one password, a new user, and keeps the previous ones for the move; the access keys stay", () => {
+    const added = passwords(first).filter((id) => !passwords(before).includes(id));
+    expect(added.map((id) => id.replace(/_[0-9A-F]{8}$/, ""))).toEqual(["ApplicationKeys_solrPasswordRotation1"]);
+    expect(passwords(before).every((id) => passwords(first).includes(id))).toBe(true);
+    const data = appSecret(first).data;
+    expect(data["SOLR_PASSWORD"]).toMatch(
+      /^\$\{random_password\.ApplicationKeys_solrPasswordRotation1_[0-9A-F]{8}\.result\}$/,
+    );
+    expect(data["SOLR_PREVIOUS_PASSWORD"]).toBe(appSecret(before).data["SOLR_PASSWORD"]);
+    expect(data["SOLR_USERNAME"]).toBe("sei-1");
+    expect(data["SOLR_PREVIOUS_USERNAME"]).toBe("sei");
+    for (const key of ["APP_SEI_CHAVE_ACESSO", "APP_SIP_CHAVE_ACESSO"])
+      expect(data[key]).toBe(appSecret(before).data[key]);
+    expect(appSecret(first).metadata.annotations).toEqual({ "sei.mg.gov.br/solr-password-generation": "1" });
+    expect(appSecret(synth({ solrPassword: 2 })).data["SOLR_PREVIOUS_USERNAME"]).toBe("sei-1");
+    for (const password of Object.values(resourcesOf(first, "random_password")))
+      expect(password.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("the plan refuses a lowered generation by the live Secret's annotation, naming the field", () => {
+    const [guard] = appSecret(first).lifecycle.precondition!;
+    expect(guard!.condition).toMatch(
+      /^\$\{tonumber\(try\(data\.kubernetes_secret_v1\.ApplicationKeys_Live_[0-9A-F]{8}\.metadata\[0\]\.annotations\["sei\.mg\.gov\.br\/solr-password-generation"\], "0"\)\) <= 1\}$/,
+    );
+    expect(guard!.error_message).toContain("Secret sei-exemplo/sei-app-secrets holds a newer generation than 1");
+    expect(guard!.error_message).toContain("lowering spec.rotation.solrPassword");
+  });
+
+  it("its Jobs run the script file in the app image with the updater's labels and the Solr users by reference", () => {
+    const jobs = named(first);
+    expect(Object.keys(jobs).sort()).toEqual(["sei-solr-password-1-accept", "sei-solr-password-1-retire"]);
+    const plan = examplePlan({ tier: "pequeno-i", phase: "production", rotation: { solrPassword: 1 } });
+    for (const [name, step] of [
+      ["sei-solr-password-1-accept", "accept"],
+      ["sei-solr-password-1-retire", "retire"],
+    ] as const) {
+      const { spec } = jobs[name]!.job.spec.template;
+      const container = spec.container[0]!;
+      expect(container.image).toBe(plan.passwordRotation.solr.jobs!.image);
+      expect(container.image).toMatch(/\/sei-app:/);
+      const script = readFileSync(join(REPO_ROOT, "constructs", "solr-rotation.sh"), "utf8");
+      // Terraform's own escape of ${ and %{ (the engine gives the script back as written).
+      expect(container.command).toEqual([
+        "/bin/bash",
+        "-c",
+        script.replaceAll("${", () => "$${").replaceAll("%{", () => "%%{"),
+        "solr-rotation.sh",
+        step,
+      ]);
+      expect(jobs[name]!.job.spec.template.metadata.labels).toMatchObject({
+        "app.kubernetes.io/component": "updater",
+      });
+      expect(
+        container.env.map(({ name: env, value, value_from }) => [env, value ?? value_from?.secret_key_ref.key]),
+      ).toEqual([
+        ["SOLR_URL", "http://sei-solr:8983/solr"],
+        ["SOLR_USERNAME", "SOLR_USERNAME"],
+        ["SOLR_PASSWORD", "SOLR_PASSWORD"],
+        ["SOLR_PREVIOUS_USERNAME", "SOLR_PREVIOUS_USERNAME"],
+        ["SOLR_PREVIOUS_PASSWORD", "SOLR_PREVIOUS_PASSWORD"],
+      ]);
+    }
+  });
+
+  it("accept after the Secret and the database's accepts, the release after it, retire after the release; one Job at a time", () => {
+    const all = synth({ databasePasswords: 1, administratorPassword: 1, solrPassword: 1 });
+    const jobs = named(all);
+    const [releaseId, release] = Object.entries(resourcesOf(all, "helm_release"))[0]!;
+    const secretId = Object.entries(resourcesOf(all, "kubernetes_secret_v1")).find(
+      ([, s]) => (s as Secret).metadata.name === "sei-app-secrets",
+    )![0];
+    expect(jobs["sei-solr-password-1-accept"]!.job.depends_on).toEqual([
+      `kubernetes_secret_v1.${secretId}`,
+      jobs["sei-administrator-password-1-accept"]!.ref,
+      jobs["sei-passwords-1-accept"]!.ref,
+    ]);
+    expect(release.depends_on).toContain(jobs["sei-solr-password-1-accept"]!.ref);
+    expect(jobs["sei-solr-password-1-retire"]!.job.depends_on).toEqual([
+      `helm_release.${releaseId}`,
+      jobs["sei-passwords-1-retire"]!.ref,
+    ]);
+    expect(jobs["sei-administrator-password-1-retire"]!.job.depends_on).toEqual([
+      `helm_release.${releaseId}`,
+      jobs["sei-passwords-1-retire"]!.ref,
+      jobs["sei-solr-password-1-retire"]!.ref,
+    ]);
+    expect(releaseValues(all)!.solr.passwordGeneration).toBe(1);
+  });
+
+  it("no Job while no pod runs (suspended): the Secret rotates, Solr and the app start on the new user", () => {
+    const suspended = synth({ solrPassword: 1 }, "suspended");
+    expect(Object.keys(named(suspended)).filter((name) => name.startsWith("sei-solr"))).toEqual([]);
+    expect(appSecret(suspended).data["SOLR_USERNAME"]).toBe("sei-1");
+  });
+});
