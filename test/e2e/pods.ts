@@ -46,6 +46,27 @@ echo $c ? "ok" : "refused: " . mysqli_connect_error();`;
   ).output.trim();
 }
 
+/**
+ * The HTTP status Solr answers a search of the protocols core made from the app's pod as `user` with
+ * `password` ("200", "401"), as SEI searches. Test credentials on the command line, as loginFromApp's.
+ */
+export async function solrSearchFromApp(namespace: string, user: string, password: string): Promise<string> {
+  const url = "http://sei-solr:8983/solr/sei-protocolos/select?q=*:*";
+  return (
+    await exec(namespace, "deploy/sei-app", [
+      "curl",
+      "-sS",
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{http_code}",
+      "-u",
+      `${user}:${password}`,
+      url,
+    ])
+  ).output.trim();
+}
+
 /** A TCP connection from a pod whose image has bash (the MariaDB image): true when it connects within 4 s. */
 export async function connectsFrom(namespace: string, pod: string, host: string, port: number): Promise<boolean> {
   const result = await exec(namespace, pod, [

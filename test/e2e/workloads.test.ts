@@ -47,6 +47,7 @@ import {
   expectAllReady,
   jobLog,
   loginFromApp,
+  solrSearchFromApp,
   sql,
   startMailListener,
   waitForNoPods,
@@ -694,15 +695,20 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       env: { NAME: main, PATH: `${operatorBin}:${process.env.PATH}`, ...env },
     });
 
-  it("7. runbooks: a password rotation's deploy fails on a release stuck in pending-upgrade; stuck-release recovers it, deploy-failed retries only that stack, and the passwords (the administrator's too) rotate with the login page answering throughout; a lowered generation is refused at plan", async () => {
+  it("7. runbooks: a password rotation's deploy fails on a release stuck in pending-upgrade; stuck-release recovers it, deploy-failed retries only that stack, and the passwords (the administrator's and Solr's too) rotate with the login page answering throughout; a lowered generation is refused at plan", async () => {
     operatorBin = mkdtempSync(join(tmpdir(), "sei-e2e-operator-"));
     const helm = requireEnv("SEI_HELM");
     symlinkSync(helm, join(operatorBin, "helm"));
     const before = await secretValues(ns(main), "sei-database-credentials");
+    const appBefore = await secretValues(ns(main), "sei-app-secrets");
+    const solrPod = async () => (await list("pod", ns(main))).find((p) => p.metadata.name.startsWith("sei-solr-"));
+    const solrBefore = (await solrPod())?.metadata.uid;
 
     // The reviewed change (docs/runbooks/rotate-credentials.md): one more generation of the database passwords
-    // and of the administrator's, whose Jobs run first and last around the accounts' ones and the release.
-    editMunicipality(workspace, main, ["spec", "rotation"], { databasePasswords: 1, administratorPassword: 1 });
+    // and of the administrator's, whose Jobs run first and last around the accounts' ones and the release, and
+    // of Solr's user and password, moved through Solr's API around the release.
+    const ROTATED = { databasePasswords: 1, administratorPassword: 1, solrPassword: 1 };
+    editMunicipality(workspace, main, ["spec", "rotation"], ROTATED);
 
     // A Helm upgrade interrupted for real: killed while its pre-upgrade hooks run, the release stays pending-upgrade.
     const upgrade = spawn(
@@ -797,9 +803,23 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     }
     expect((await eventually(dependencies, (r) => r.ok, 30)).ok).toBe(true);
 
+    // Solr's: the retire Job ran, the rolled app searches as the new user, the previous user is refused, and
+    // Solr itself never restarted (its users moved through its API).
+    const solr = await runbook("rotate-credentials.md", "solr-check");
+    expect.soft(solr.code, solr.output).toBe(0);
+    expect.soft(solr.output).toContain("retire: Solr takes sei-1 with the new password only (sei is refused)");
+    expect.soft(solr.output.trim().split("\n").at(-1)).toBe("200");
+    const appAfter = await secretValues(ns(main), "sei-app-secrets");
+    expect(appAfter).toMatchObject({ SOLR_USERNAME: "sei-1", SOLR_PREVIOUS_USERNAME: "sei" });
+    expect(appAfter.SOLR_PREVIOUS_PASSWORD).toBe(appBefore.SOLR_PASSWORD);
+    expect(appAfter.SOLR_PASSWORD).not.toBe(appBefore.SOLR_PASSWORD);
+    expect(await solrSearchFromApp(ns(main), "sei-1", appAfter.SOLR_PASSWORD!)).toBe("200");
+    expect(await solrSearchFromApp(ns(main), "sei", appBefore.SOLR_PASSWORD!)).toBe("401");
+    expect.soft((await solrPod())?.metadata.uid).toBe(solrBefore);
+
     // A lowered generation never reaches the cluster: the stack's own plan refuses it by the live Secret's
     // annotation (what stops `cdktf deploy` too), and deploy-failed.md's log step shows why.
-    editMunicipality(workspace, main, ["spec", "rotation"], { databasePasswords: 0, administratorPassword: 1 });
+    editMunicipality(workspace, main, ["spec", "rotation"], { ...ROTATED, databasePasswords: 0 });
     try {
       const lowered = await run("npx", ["sei-infra", "fleet", "plan", "--only", main, "--report", "lowered.json"], {
         cwd: workspace,
@@ -818,7 +838,7 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
       const why = await runbook("deploy-failed.md", "failed-logs", { REPORT: "lowered.json" });
       expect.soft(why.output).toContain("Resource precondition failed");
     } finally {
-      editMunicipality(workspace, main, ["spec", "rotation"], { databasePasswords: 1, administratorPassword: 1 });
+      editMunicipality(workspace, main, ["spec", "rotation"], ROTATED);
     }
     expect(await secretValues(ns(main), "sei-database-credentials")).toEqual(after);
     // The file as deployed plans no change (and the stack folder holds its configuration again for step 8).
