@@ -18,7 +18,7 @@
  */
 import { TerraformResource, type Construct } from "../runtime/cdktf.ts";
 import { SIP_SYSTEMS, accessKeyShape } from "../core/image-contract.ts";
-import { SECRET_KEYS, SOLR_GENERATION_ANNOTATION } from "../core/naming.ts";
+import { ACCESS_KEYS_GENERATION_ANNOTATION, SECRET_KEYS, SOLR_GENERATION_ANNOTATION } from "../core/naming.ts";
 import type { PasswordRotationPlan } from "../core/plan.ts";
 import { GeneratedSecret } from "./generated-secret.ts";
 
@@ -43,6 +43,7 @@ export class ApplicationKeys extends GeneratedSecret {
       readonly namespaceName: string;
       readonly name: string;
       readonly solr: PasswordRotationPlan["solr"];
+      readonly accessKeys: PasswordRotationPlan["accessKeys"];
     },
   ) {
     const { solr } = props;
@@ -63,6 +64,13 @@ export class ApplicationKeys extends GeneratedSecret {
           annotation: SOLR_GENERATION_ANNOTATION,
           field: "spec.rotation.solrPassword",
           previousKeys: { solrPassword: rotation.previousPassword },
+        },
+        {
+          // Each key keeps its system's crc prefix (accessKeyShape): a new generation is a new random part.
+          ids: ["seiAccessKey", "sipAccessKey"],
+          generation: props.accessKeys.generation,
+          annotation: ACCESS_KEYS_GENERATION_ANNOTATION,
+          field: "spec.rotation.accessKeys",
         },
       ],
       // The ids are a contract: renaming one regenerates that key.

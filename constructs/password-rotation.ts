@@ -73,7 +73,7 @@ export class RotationJob extends Construct {
 
     this.resource = rotationJob(this, "Resource", {
       namespace,
-      step,
+      name: step === "accept" ? jobs.acceptName : jobs.retireName,
       jobs,
       serviceAccountName: props.serviceAccountName,
       user: IMAGES.database,

@@ -1,21 +1,21 @@
 /**
  * The Kubernetes Job of one rotation step (docs/runbooks/rotate-credentials.md), the shape every
- * rotation shares: named for its generation and step, the plan's image, labels and resources, the
+ * rotation shares: named for its generation (and step), the plan's image, labels and resources, the
  * restricted pod, one container, run once (a failed pod is retried twice, then the apply fails and the
- * next one runs it again). RotationJob (the database's) and SolrRotationJob give it the script and its
- * environment.
+ * next one runs it again). RotationJob (the database's), SolrRotationJob and AccessKeysJob give it
+ * the script and its environment.
  */
 import type { JobV1SpecTemplateSpecContainerEnv } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { JobV1, type Construct, type ITerraformDependable } from "../runtime/cdktf.ts";
 import type { RotationJobsPlan } from "../core/plan.ts";
 import { restrictedContainerSecurityContext, type PodUser } from "../core/pod-security.ts";
-import type { RotationStep } from "./password-rotation-script.ts";
 import { renderResources } from "./render.ts";
 import { terraformRestrictedPodSpec } from "./security.ts";
 
 export interface RotationJobSpec {
   readonly namespace: string;
-  readonly step: RotationStep;
+  /** The Job's name: the plan's acceptName or retireName. */
+  readonly name: string;
   readonly jobs: RotationJobsPlan;
   readonly serviceAccountName: string;
   /** The user the image runs as. */
@@ -37,7 +37,7 @@ export function rotationJob(scope: Construct, id: string, spec: RotationJobSpec)
   const { jobs } = spec;
   return new JobV1(scope, id, {
     metadata: {
-      name: spec.step === "accept" ? jobs.acceptName : jobs.retireName,
+      name: spec.name,
       namespace: spec.namespace,
       labels: { ...jobs.labels },
     },

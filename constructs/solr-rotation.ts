@@ -44,7 +44,7 @@ export class SolrRotationJob extends Construct {
 
     this.resource = rotationJob(this, "Resource", {
       namespace,
-      step,
+      name: step === "accept" ? jobs.acceptName : jobs.retireName,
       jobs,
       serviceAccountName: props.serviceAccountName,
       user: IMAGES.app,

@@ -66,6 +66,8 @@ export const ADMINISTRATOR_GENERATION_ANNOTATION = "sei.mg.gov.br/administrator-
  * the app's and scheduler's pods, which roll when it changes: charts/sei/templates/deployment-*.yaml write it literally).
  */
 export const SOLR_GENERATION_ANNOTATION = "sei.mg.gov.br/solr-password-generation";
+/** The generation of the access keys the application Secret holds (and the app's and scheduler's pods, as above). */
+export const ACCESS_KEYS_GENERATION_ANNOTATION = "sei.mg.gov.br/access-key-generation";
 
 export const LABEL = {
   name: "app.kubernetes.io/name",

@@ -233,6 +233,19 @@ export interface PasswordRotationPlan {
     /** As `jobs`, run in the app image (it has curl) with the updater's labels (its NetworkPolicy reaches Solr). */
     readonly jobs: RotationJobsPlan | null;
   };
+  /**
+   * SEI's and SIP's access keys (spec.rotation.accessKeys), in the application Secret. SIP keeps one hash
+   * per system, so there is no accept/retire: one Job (its `acceptName`, sei-access-keys-<generation>) stores the new keys' hashes in
+   * sip.sistema just before the release rolls the app and scheduler onto them.
+   */
+  readonly accessKeys: {
+    /** spec.rotation.accessKeys; 0 until the first rotation. */
+    readonly generation: number;
+    /** The SIP database the Job writes. */
+    readonly sipDatabase: string;
+    /** As `jobs`, in the first install's image (php, the bootstrap's key hashing) with its labels. */
+    readonly jobs: RotationJobsPlan | null;
+  };
 }
 
 export interface RotationJobsPlan {

@@ -32,6 +32,7 @@ import { RotationJob, type RotationKind } from "../constructs/password-rotation.
 import type { RotationStep } from "../constructs/password-rotation-script.ts";
 import { SeiRelease } from "../constructs/sei-release.ts";
 import { SolrRotationJob } from "../constructs/solr-rotation.ts";
+import { AccessKeysJob } from "../constructs/access-keys-rotation.ts";
 import { StorageClassGuard } from "../constructs/storage-class-guard.ts";
 import { Tenancy } from "../constructs/tenancy.ts";
 import { prepareStandaloneStack } from "../runtime/prepare-stack.ts";
@@ -147,6 +148,7 @@ export class MunicipalityStack extends TerraformStack {
       namespaceName: plan.namespace.name,
       name: plan.secrets.app,
       solr: plan.passwordRotation.solr,
+      accessKeys: plan.passwordRotation.accessKeys,
     });
 
     // In every phase once the cluster has a store: the repository key is kept like the data.
@@ -233,6 +235,26 @@ export class MunicipalityStack extends TerraformStack {
       applicationKeys.resource,
       ...[administratorAccept, accept].flatMap((job) => (job ? [job.resource] : [])),
     ]);
+    // The access keys: SIP takes the new keys' hashes last before the release, which rolls the app onto them
+    // at once (constructs/access-keys-rotation.ts); SEI's calls to SIP from pods not rolled yet are refused.
+    const accessKeysJobs = rotation.accessKeys.jobs;
+    const accessKeys =
+      accessKeysJobs &&
+      new AccessKeysJob(this, "AccessKeys", {
+        namespace,
+        accessKeys: rotation.accessKeys,
+        jobs: accessKeysJobs,
+        database: plan.database,
+        credentialsSecretName: database.credentials.secretName,
+        appSecretName: applicationKeys.secretName,
+        serviceAccountName: plan.serviceAccountName,
+        waitForCompletion: plan.waitForWorkloads,
+        dependsOn: [
+          ...ready,
+          applicationKeys.resource,
+          ...[administratorAccept, accept, solrAccept].flatMap((job) => (job ? [job.resource] : [])),
+        ],
+      });
 
     if (plan.release) {
       const release = new SeiRelease(this, "Release", {
@@ -252,7 +274,7 @@ export class MunicipalityStack extends TerraformStack {
           documents.resource,
           solrVolume.resource,
           tempVolume.resource,
-          ...[administratorAccept, accept, solrAccept].flatMap((job) => (job ? [job.resource] : [])),
+          ...[administratorAccept, accept, solrAccept, accessKeys].flatMap((job) => (job ? [job.resource] : [])),
         ],
       });
       const retire = rotationJob("accounts", "retire", [release.resource]);

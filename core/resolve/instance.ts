@@ -76,6 +76,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     database,
     resources,
     imageReference(image(platform, "app")),
+    imageReference(image(platform, "bootstrap")),
   );
   const mailAuthentication = mailAuthenticationOf(municipality, platform);
   const backup = backupOf(tier, phase, database, resources, backupStore);

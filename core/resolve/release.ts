@@ -168,7 +168,7 @@ function helmValuesOf(
     },
     documents: { existingClaim: volumes.documents.claimName, mountPath: DOCUMENTS_PATH },
     temp: { existingClaim: volumes.temp.claimName, mountPath: SEI_TEMP_PATH },
-    secrets: { appSecretName: SECRET_NAMES.app },
+    secrets: { appSecretName: SECRET_NAMES.app, accessKeyGeneration: passwordRotation.accessKeys.generation },
     ingress: {
       className: p.ingress.className,
       clusterIssuer: p.ingress.clusterIssuer,

@@ -25,12 +25,14 @@ export function passwordRotationOf(
   phase: PhaseFacts,
   database: DatabasePlan,
   resources: ComponentResources,
-  /** The app image (Solr's Jobs run in it), from the platform's registry like the database's. */
+  /** The app image (Solr's Jobs run in it) and the first install's (the access keys' Job), from the platform's registry. */
   appImage: string,
+  bootstrapImage: string,
 ): PasswordRotationPlan {
   const generation = municipality.spec.rotation?.databasePasswords ?? 0;
   const administrator = municipality.spec.rotation?.administratorPassword ?? 0;
   const solr = municipality.spec.rotation?.solrPassword ?? 0;
+  const accessKeys = municipality.spec.rotation?.accessKeys ?? 0;
   const keys = SECRET_KEYS.database;
   // The database's Jobs run in its image with the first install's labels; Solr's override them.
   const jobs = (prefix: string, generation: number, runner: Partial<RotationJobsPlan> = {}): RotationJobsPlan | null =>
@@ -72,6 +74,12 @@ export function passwordRotationOf(
         resources: resources.updater,
         labels: componentLabels("updater"),
       }),
+    },
+    accessKeys: {
+      generation: accessKeys,
+      sipDatabase: database.sipDatabase,
+      // One Job, no retire: named for the generation alone.
+      jobs: jobs("sei-access-keys", accessKeys, { image: bootstrapImage, acceptName: `sei-access-keys-${accessKeys}` }),
     },
   };
 }

@@ -237,7 +237,13 @@ export const helmValuesSchema = z
       description: "SEI's temp folder, shared so any replica finds an upload; the scheduler empties it",
     }),
     secrets: z
-      .strictObject({ appSecretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.app)}` }) })
+      .strictObject({
+        appSecretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.app)}` }),
+        accessKeyGeneration: z.int().min(0).meta({
+          description:
+            "Generation of the access keys (spec.rotation.accessKeys); above 0 it is a pod annotation, so a rotation rolls the app and scheduler onto the Secret's new keys",
+        }),
+      })
       .meta({ description: "Secrets Terraform generates" }),
     ingress: z.strictObject({
       className: objectName,

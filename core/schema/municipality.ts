@@ -89,10 +89,14 @@ export const rotationSchema = z.strictObject({
     description:
       "Generation of the Solr user and password SEI logs in to Solr with; raise it by one to rotate them, never lower it",
   }),
+  accessKeys: generation().optional().meta({
+    description:
+      "Generation of SEI's and SIP's access keys; raise it by one to rotate them (SEI's calls to SIP are refused for the moments the app takes to roll), never lower it",
+  }),
 });
 
 /** The rotation counters, each a field of spec.rotation. */
-export const ROTATION_FIELDS = ["databasePasswords", "administratorPassword", "solrPassword"] as const;
+export const ROTATION_FIELDS = ["databasePasswords", "administratorPassword", "solrPassword", "accessKeys"] as const;
 
 export const municipalitySchema = z.strictObject({
   ...header("Municipality"),

@@ -3,38 +3,21 @@
  * the Job runs it (bash, the mariadb client, php-cli, the APP_* environment)
  * against a real MariaDB 10.11 holding the reference-schema fixture
  * (test/fixtures/reference-dumps: the tables and columns the bootstrap touches).
- * The stored access keys are checked with an implementation written here
- * (bcryptjs, node's md5 and crc32), not with the script's own PHP.
+ * The stored access keys are checked with an implementation written apart
+ * (test/support/access-keys.ts: bcryptjs, node's md5 and crc32), not with the
+ * script's own PHP.
  */
-import { createHash, randomInt } from "node:crypto";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import bcrypt from "bcryptjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ACCESS_KEY, SEI_VERSION, SIP_SYSTEMS, referenceDumpFile } from "../../core/image-contract.ts";
+import { newKey, sipAccepts } from "../support/access-keys.ts";
 import { ADMIN_ENV, DIRECTORY_ENV, FIXTURE_DUMPS, runBootstrapJob } from "../support/bootstrap-job.ts";
 import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
 
 const DESCRICAO = "Prefeitura Municipal de Olhos-d'Água";
-
-/** SIP's verification, written independently: crc = crc32b(id) = key prefix, bcrypt(md5(rest)) = stored hash. */
-function sipAccepts(key: string, row: { id: number; crc: string; hash: string }): boolean {
-  const crc = crc32(String(row.id)).toString(16).padStart(8, "0");
-  const md5 = createHash("md5").update(key.slice(ACCESS_KEY.crcLength)).digest("hex");
-  return ACCESS_KEY.pattern.test(key) && key.startsWith(crc) && row.crc === crc && bcrypt.compareSync(md5, row.hash);
-}
-
-/** A key as Terraform will generate it: the system's crc, then 64 random [0-9a-z]. */
-function newKey(idSistema: number): string {
-  const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-  const rest = Array.from(
-    { length: ACCESS_KEY.length - ACCESS_KEY.crcLength },
-    () => alphabet[randomInt(alphabet.length)],
-  ).join("");
-  return crc32(String(idSistema)).toString(16).padStart(8, "0") + rest;
-}
 
 let db: MariaDb;
 beforeAll(async () => {

@@ -495,6 +495,22 @@ describe("Solr password rotation", () => {
   });
 });
 
+describe("access keys rotation", () => {
+  it("a raised generation rolls the app and the scheduler onto the Secret's new keys; none before the first", async () => {
+    const ANNOTATION = "sei.mg.gov.br/access-key-generation";
+    const values = (accessKeys?: number) =>
+      examplePlan({ tier: "medio", phase: "production", ...(accessKeys ? { rotation: { accessKeys } } : {}) }).release!
+        .values;
+    const [before, rotated] = await Promise.all([helmTemplate(values()), helmTemplate(values(3))]);
+    for (const workload of ["sei-app", "sei-scheduler"]) {
+      expect(podTemplate(get(rotated, "Deployment", workload)).metadata.annotations?.[ANNOTATION]).toBe("3");
+      expect(Object.keys(podTemplate(get(before, "Deployment", workload)).metadata.annotations ?? {})).not.toContain(
+        ANNOTATION,
+      );
+    }
+  });
+});
+
 describe("SMTP authentication", () => {
   it("with an account, every SEI workload gets its user and its password from the Secret named, by reference", async () => {
     const values = examplePlan({ tier: "medio", phase: "production" }).release!.values;

@@ -211,6 +211,15 @@ describe("compared with an earlier revision", () => {
       expect(compare({ "tiradentes.yaml": solr(1) }, { "tiradentes.yaml": solr(2) })).toEqual([]);
     });
 
+    it("is refused lower for the access keys too, at its number", () => {
+      const keys = (generation: number) => `${rotated(TIRADENTES, 1)}    accessKeys: ${generation}\n`;
+      expect(compare({ "tiradentes.yaml": keys(1) }, { "tiradentes.yaml": keys(0) })).toEqual([
+        expect.stringMatching(
+          /^error m\/tiradentes\.yaml:23:17 spec\.rotation\.accessKeys: tiradentes: spec\.rotation\.accessKeys goes down from 1 to 0: /,
+        ),
+      ]);
+    });
+
     it("may go down before anything is deployed", () => {
       const contracted = edit(edit(TIRADENTES, "phase:", "phase: contracted"), "pncpId:", "");
       expect(compare({ "tiradentes.yaml": rotated(contracted, 2) }, { "tiradentes.yaml": contracted })).toEqual([]);

@@ -295,6 +295,7 @@ describe("ApplicationKeys", () => {
         namespaceName: "sei-exemplo",
         name: plan.secrets.app,
         solr: plan.passwordRotation.solr,
+        accessKeys: plan.passwordRotation.accessKeys,
       });
     }),
   );

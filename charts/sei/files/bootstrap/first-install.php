@@ -6,6 +6,7 @@
  *   php first-install.php validate            check the APP_* inputs, touch nothing
  *   php first-install.php apply SEI_DB SIP_DB  write the settings, one transaction
  *   php first-install.php report SEI_DB SIP_DB read only: say what is stored
+ *   php first-install.php keys SIP_DB          store the Secret's access keys (a rotation)
  *
  * apply: orgao 0 of both databases gets APP_ORGAO and APP_ORGAO_DESCRICAO;
  * sip.sistema SIP gets its page at APP_PROTOCOLO://APP_HOST/sip, SEI its page and
@@ -413,10 +414,59 @@ function report(string $seiName, string $sipName): void {
   }
 }
 
+/**
+ * keys: a rotation of the access keys (spec.rotation.accessKeys, docs/runbooks/rotate-credentials.md,
+ * "The access keys"), run by its Job before the release rolls the app onto the Secret's new keys. SIP
+ * keeps one hash per system and checks every call against it, so from the commit on the pods still on
+ * the old key are refused until they roll: a short maintenance window. Both systems in one transaction,
+ * each hash verified before the commit; a key already stored is left as it is (a retried Job changes
+ * nothing); an instance not installed yet (no sip.sistema) is left to its first install.
+ */
+function keys(string $sipName): void {
+  $db = connect();
+  $sip = identifier($sipName);
+  $found = $db->execute_query(
+    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'sistema'",
+    [$sipName],
+  )->fetch_row();
+  if ((int) $found[0] === 0) {
+    say("$sipName has no sistema table yet: the first install stores the Secret's access keys");
+    return;
+  }
+  foreach (SYSTEMS as $system) {
+    $key = env($system['key']);
+    if (strlen($key) !== KEY_LENGTH || preg_match('/[^0-9a-z]/', $key)) {
+      stop("{$system['key']} must be " . KEY_LENGTH . ' characters of [0-9a-z] (SIP refuses any other key); nothing was written');
+    }
+  }
+  $db->begin_transaction();
+  foreach (SYSTEMS as $system) {
+    $key = env($system['key']);
+    $id = systemId($db, $sip, $system['sigla']);
+    $crc = crcOf($id);
+    if (substr($key, 0, CRC_LENGTH) !== $crc) {
+      stop("{$system['key']} must begin with $crc, the crc SIP derives from id_sistema $id; nothing was written");
+    }
+    $stored = fn () => $db->execute_query("SELECT crc, chave_acesso FROM $sip.sistema WHERE id_sistema = ? FOR UPDATE", [$id])->fetch_row();
+    [$oldCrc, $oldHash] = $stored();
+    if (keyMatches($key, $oldCrc, $oldHash)) {
+      say("access key of {$system['sigla']}: SIP has the Secret's already");
+      continue;
+    }
+    $db->execute_query("UPDATE $sip.sistema SET crc = ?, chave_acesso = ? WHERE id_sistema = ?", [$crc, accessKeyHash($key), $id]);
+    [$newCrc, $newHash] = $stored();
+    if (!keyMatches($key, $newCrc, $newHash)) stop("the stored hash of {$system['key']} does not verify; nothing was written");
+    say("access key of {$system['sigla']}: SIP now takes the Secret's key, and no longer the one before");
+  }
+  $db->commit();
+  say('access keys: done');
+}
+
 $mode = $argv[1] ?? '';
 match ($mode) {
   'validate' => validate(),
   'apply' => apply($argv[2] ?? stop('apply needs SEI_DB SIP_DB'), $argv[3] ?? stop('apply needs SEI_DB SIP_DB')),
   'report' => report($argv[2] ?? stop('report needs SEI_DB SIP_DB'), $argv[3] ?? stop('report needs SEI_DB SIP_DB')),
-  default => stop("usage: first-install.php validate | apply SEI_DB SIP_DB | report SEI_DB SIP_DB (got \"$mode\")"),
+  'keys' => keys($argv[2] ?? stop('keys needs SIP_DB')),
+  default => stop("usage: first-install.php validate | apply SEI_DB SIP_DB | report SEI_DB SIP_DB | keys SIP_DB (got \"$mode\")"),
 };

@@ -1,9 +1,11 @@
 /**
- * A rotation of Solr's user and password as the stack carries it
- * (spec.rotation.solrPassword): generation 0 keeps the user every instance has
- * (`sei`); a raised one adds a password (nothing is replaced or deleted), a
- * user of its own, the previous ones for the Jobs and Solr's init container, and
- * the two Jobs around the release, one rotation Job at a time.
+ * The rotations of the application Secret (sei-app-secrets) as the stack
+ * carries them. Solr's user and password (spec.rotation.solrPassword):
+ * generation 0 keeps the user every instance has (`sei`); a raised one adds a
+ * password (nothing is replaced or deleted), a user of its own, the previous
+ * ones for the Jobs and Solr's init container, and the two Jobs around the
+ * release, one rotation Job at a time. The access keys (spec.rotation.accessKeys):
+ * new keys of SIP's shape and one Job, last before the release.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,7 +16,12 @@ import { releaseValues } from "./workloads.ts";
 
 afterAll(cleanScratch);
 
-type Rotation = { databasePasswords?: number; administratorPassword?: number; solrPassword?: number };
+type Rotation = {
+  databasePasswords?: number;
+  administratorPassword?: number;
+  solrPassword?: number;
+  accessKeys?: number;
+};
 const synth = (rotation: Rotation | undefined, phase: "production" | "suspended" = "production") =>
   synthStack(examplePlan({ tier: "pequeno-i", phase, ...(rotation ? { rotation } : {}) })).json;
 
@@ -47,8 +54,9 @@ const appSecret = (json: StackJson) =>
   )!;
 const passwords = (json: StackJson) => Object.keys(resourcesOf(json, "random_password")).sort();
 
+const before = synth(undefined);
+
 describe("Solr password rotation in the stack", () => {
-  const before = synth(undefined);
   const first = synth({ solrPassword: 1 });
 
   it("generation 0: the user every instance has, no previous one, no Job, no annotation; guarded all the same", () => {
@@ -57,7 +65,7 @@ describe("Solr password rotation in the stack", () => {
     expect(Object.keys(secret.data)).not.toContain("SOLR_PREVIOUS_USERNAME");
     expect(Object.keys(secret.data)).not.toContain("SOLR_PREVIOUS_PASSWORD");
     expect(secret.metadata.annotations).toBeUndefined();
-    expect(secret.lifecycle.precondition!.map((p) => p.condition.slice(-6))).toEqual([" <= 0}"]);
+    expect(secret.lifecycle.precondition!.map((p) => p.condition.slice(-6))).toEqual([" <= 0}", " <= 0}"]);
     expect(Object.keys(named(before)).filter((name) => name.startsWith("sei-solr"))).toEqual([]);
     expect(releaseValues(before)!.solr.passwordGeneration).toBe(0);
   });
@@ -155,5 +163,79 @@ describe("Solr password rotation in the stack", () => {
     const suspended = synth({ solrPassword: 1 }, "suspended");
     expect(Object.keys(named(suspended)).filter((name) => name.startsWith("sei-solr"))).toEqual([]);
     expect(appSecret(suspended).data["SOLR_USERNAME"]).toBe("sei-1");
+  });
+});
+
+describe("access keys rotation in the stack", () => {
+  const first = synth({ accessKeys: 1 });
+
+  it("adds one key per system, of SIP's shape (its crc, then the new random part); nothing else changes", () => {
+    const added = passwords(first).filter((id) => !passwords(before).includes(id));
+    expect(added.map((id) => id.replace(/_[0-9A-F]{8}$/, ""))).toEqual([
+      "ApplicationKeys_seiAccessKeyRotation1",
+      "ApplicationKeys_sipAccessKeyRotation1",
+    ]);
+    const data = appSecret(first).data;
+    expect(data["APP_SEI_CHAVE_ACESSO"]).toMatch(
+      /^7babf862\$\{random_password\.ApplicationKeys_seiAccessKeyRotation1_[0-9A-F]{8}\.result\}$/,
+    );
+    expect(data["APP_SIP_CHAVE_ACESSO"]).toMatch(
+      /^d27791b8\$\{random_password\.ApplicationKeys_sipAccessKeyRotation1_[0-9A-F]{8}\.result\}$/,
+    );
+    const shapes = resourcesOf(first, "random_password") as Record<string, { length: number; upper?: boolean }>;
+    for (const id of added) expect(shapes[id]).toMatchObject({ length: 64, upper: false, special: false });
+    expect(data["SOLR_PASSWORD"]).toBe(appSecret(before).data["SOLR_PASSWORD"]);
+    expect(appSecret(first).metadata.annotations).toEqual({ "sei.mg.gov.br/access-key-generation": "1" });
+    expect(appSecret(first).lifecycle.precondition!.map((p) => p.error_message)).toEqual([
+      expect.stringContaining("lowering spec.rotation.solrPassword"),
+      expect.stringContaining("lowering spec.rotation.accessKeys"),
+    ]);
+    expect(releaseValues(first)!.secrets.accessKeyGeneration).toBe(1);
+  });
+
+  it("one Job stores the keys with the first install's PHP, in its image and with its labels, last before the release", () => {
+    const all = synth({ databasePasswords: 1, administratorPassword: 1, solrPassword: 1, accessKeys: 1 });
+    const jobs = named(all);
+    const job = jobs["sei-access-keys-1"]!;
+    expect(Object.keys(jobs).filter((name) => name.startsWith("sei-access-keys"))).toEqual(["sei-access-keys-1"]);
+    const container = job.job.spec.template.spec.container[0]!;
+    expect(container.image).toMatch(/\/sei-bootstrap:/);
+    expect(job.job.spec.template.metadata.labels).toMatchObject({ "app.kubernetes.io/component": "bootstrap" });
+    const php = readFileSync(join(REPO_ROOT, "charts", "sei", "files", "bootstrap", "first-install.php"), "utf8");
+    expect(container.command).toEqual([
+      "php",
+      "-r",
+      php
+        .replace(/^<\?php\n/, "")
+        .replaceAll("${", () => "$${")
+        .replaceAll("%{", () => "%%{"),
+      "--",
+      "keys",
+      "sip",
+    ]);
+    expect(
+      container.env.map(({ name, value, value_from }) => [name, value ?? value_from?.secret_key_ref.name]),
+    ).toEqual([
+      ["APP_DB_HOST", "sei-database"],
+      ["APP_DB_PORTA", "3306"],
+      ["APP_DB_ROOT_USERNAME", "root"],
+      // By reference to the Secrets' resources, so the Job runs after them.
+      ["APP_DB_ROOT_PASSWORD", expect.stringMatching(/^\$\{kubernetes_secret_v1\.Database_Credentials_/)],
+      ["APP_SEI_CHAVE_ACESSO", expect.stringMatching(/^\$\{kubernetes_secret_v1\.ApplicationKeys_/)],
+      ["APP_SIP_CHAVE_ACESSO", expect.stringMatching(/^\$\{kubernetes_secret_v1\.ApplicationKeys_/)],
+    ]);
+    expect(job.job.depends_on).toEqual(
+      expect.arrayContaining([
+        jobs["sei-administrator-password-1-accept"]!.ref,
+        jobs["sei-passwords-1-accept"]!.ref,
+        jobs["sei-solr-password-1-accept"]!.ref,
+      ]),
+    );
+    const release = Object.values(resourcesOf(all, "helm_release"))[0]!;
+    expect(release.depends_on).toContain(job.ref);
+  });
+
+  it("no Job while no pod runs (suspended): the first start after it reads the new keys, SIP's rows at the resume", () => {
+    expect(Object.keys(named(synth({ accessKeys: 1 }, "suspended")))).toEqual([]);
   });
 });
