@@ -101,6 +101,31 @@ spec:
 }
 
 /**
+ * Volumes of the ReadWriteOnce class bound to no claim, as a dynamic provisioner would offer them: a
+ * claim whose namespace is named at run time (a restore drill's scratch namespace) binds to one of
+ * them. Folders of this run's work dir, open to every uid as storageManifest's are. Released ones
+ * are never reused (Retain): delete them with `kubectl delete persistentvolume NAME…`.
+ */
+export function spareVolumesManifest(names: readonly string[]): string {
+  return names
+    .map((name) => {
+      const path = join(requireEnv("SEI_E2E_WORK"), "volumes", "spare", name);
+      mkdirSync(path, { recursive: true });
+      chmodSync(path, 0o777);
+      return `apiVersion: v1
+kind: PersistentVolume
+metadata: { name: ${name} }
+spec:
+  capacity: { storage: 100Ti }
+  accessModes: [ReadWriteOnce]
+  storageClassName: ${STORAGE_CLASSES.readWriteOnce}
+  persistentVolumeReclaimPolicy: Retain
+  hostPath: { path: ${path}, type: Directory }`;
+    })
+    .join("\n---\n");
+}
+
+/**
  * A copy of the project with platform.yaml set for the local control plane:
  * its kubeconfig under each cluster name given, the pg state backend, the
  * storage classes above, and no waiting for workloads (the SEI images of
@@ -223,10 +248,15 @@ export interface RunningWorkspaceOptions {
   readonly jodOn?: readonly string[];
   /** The folder to write it to (replaced). @default a new temporary folder */
   readonly into?: string;
+  /**
+   * false: a deploy neither waits for rollouts nor runs the release's hooks (no first install), though
+   * the pods do start on the local images. @default true
+   */
+  readonly waitForWorkloads?: boolean;
 }
 
 /**
- * A workspace whose instances run: deploy.waitForWorkloads is true (Terraform and Helm wait for
+ * A workspace whose instances run: deploy.waitForWorkloads is true unless asked (Terraform and Helm wait for
  * rollouts, the first-install and updater hooks run), every image of platform.yaml is a local one
  * built by scripts/e2e/images.sh (the stand-in app, NOT SEI; the bootstrap with the reference-dump
  * FIXTURE; real MariaDB and memcached; the Solr and JOD stand-ins), no pull secret, and the mail
@@ -236,7 +266,7 @@ export function createRunningWorkspace(municipalities: readonly string[], option
   const dir = createWorkspace(municipalities, ["e2e"], { into: options.into });
   const file = join(dir, "platform.yaml");
   const platform = parseDocument(readFileSync(file, "utf8"));
-  platform.setIn(["spec", "deploy", "waitForWorkloads"], true);
+  platform.setIn(["spec", "deploy", "waitForWorkloads"], options.waitForWorkloads ?? true);
   platform.setIn(["spec", "registry"], LOCAL_REGISTRY);
   platform.deleteIn(["spec", "imagePullSecret"]);
   for (const [image, recipe] of Object.entries(LOCAL_IMAGE_RECIPES))

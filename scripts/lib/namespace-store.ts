@@ -21,6 +21,11 @@ export interface NamespaceStore {
    * a dump, a folder for documents and binlogs), then removes the folder.
    */
   restored<T>(snapshot: ResticSnapshot, read: (path: string) => T): Promise<T>;
+  /**
+   * Writes a snapshot as the namespace's credential can (`restic backup` with `args`, `input` on its
+   * standard input): what a compromised namespace or a broken night leaves on the store. Its id.
+   */
+  backup(args: readonly string[], input?: Buffer): Promise<string>;
 }
 
 export async function namespaceStore(namespace: string, municipality: string): Promise<NamespaceStore> {
@@ -34,8 +39,8 @@ export async function namespaceStore(namespace: string, municipality: string): P
     credential: { accessKeyId: value(keys.accessKeyId), secretAccessKey: value(keys.secretAccessKey) },
     repositoryPassword: value(keys.repositoryPassword),
   };
-  const checked = async (args: string[]) => {
-    const result = await restic(context, ["--no-lock", ...args]);
+  const checked = async (args: readonly string[], input?: Buffer) => {
+    const result = await restic(context, args[0] === "backup" ? args : ["--no-lock", ...args], input);
     if (result.code !== 0) throw new Error(`restic ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
     return result.stdout;
   };
@@ -52,6 +57,12 @@ export async function namespaceStore(namespace: string, municipality: string): P
       } finally {
         rmSync(target, { recursive: true, force: true });
       }
+    },
+    async backup(args, input) {
+      const summary = await checked(["backup", "--json", ...args], input);
+      const id = /"snapshot_id":"([0-9a-f]{64})"/.exec(summary)?.[1];
+      if (!id) throw new Error(`restic backup ${args.join(" ")} made no snapshot: ${summary.slice(-500)}`);
+      return id;
     },
   };
 }

@@ -19,7 +19,7 @@
  * sizes the rows and documents written, for timing backups and restores.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import type { Server } from "node:net";
@@ -30,6 +30,7 @@ import {
   addMunicipality,
   createRunningWorkspace,
   localImage,
+  spareVolumesManifest,
   useBackupStore,
   useDirectory,
 } from "../../scripts/lib/e2e-workspace.ts";
@@ -39,6 +40,7 @@ import { installIngressFixture, removeIngressFixture, testCaCertificate } from "
 import { DIRECTORY_PORT, installDirectory, newPassword, removeDirectory } from "../../scripts/lib/directory-fixture.ts";
 import { documentTree, tableChecksums } from "../../scripts/lib/checksums.ts";
 import { runbookStep } from "../../scripts/lib/runbook-steps.ts";
+import { drillReportSchema, type DrillReport } from "../../fleet/drill/report.ts";
 import {
   connectFromApp,
   connectsFrom,
@@ -54,7 +56,6 @@ import {
 } from "./pods.ts";
 import {
   DATA_CLAIMS,
-  createWorkspace,
   deploy,
   editMunicipality,
   get,
@@ -83,7 +84,7 @@ const brasilia = (at: Date) => `${new Date(at.getTime() - 3 * 3600_000).toISOStr
 let workspace: string;
 let otherWorkspace: string;
 let main: string; // pequeno-i in production, pods running
-let other: string; // another municipality, deployed without waiting (its pods need not run)
+let other: string; // another municipality, deployed without waiting (its pods need not be Ready)
 let mail: Server;
 /** The first administrator's password in the cluster's directory: made by this run, never in git. */
 const adminPassword = newPassword();
@@ -186,8 +187,11 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     useBackupStore(workspace);
     editMunicipality(workspace, main, ["spec", "legacyBackupVolume"], true);
     addCommandLine(workspace);
-    otherWorkspace = createWorkspace([]);
-    other = addMunicipality(otherWorkspace, "Serra da Saudade", "pequeno-i", "provisioning", 2);
+    // On the local images, deployed without waiting (no first install), in production with the store: its pods
+    // run in step 3 and stop after it; its database and binlog shipper run again for step 4c's drills.
+    otherWorkspace = createRunningWorkspace([], { mail: { host: hostIp, port: MAIL_PORT }, waitForWorkloads: false });
+    useBackupStore(otherWorkspace);
+    other = addMunicipality(otherWorkspace, "Serra da Saudade", "pequeno-i", "production", 2);
     await kubectl(["apply", "-f", "-"], storageManifest([main, other]));
   });
 
@@ -469,8 +473,10 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     ]);
     expect(fromController.output.trim()).toBe("connected");
 
-    // Its pods never run here (its images are not on the node); the node's CPU goes back to the instance under test.
-    await kubectl(["delete", "namespace", ns(other), "--wait=false"]);
+    // Its pods stop (its namespace, Secrets and volumes stay for step 4c); the node's CPU goes back to the instance under test.
+    await kubectl(["-n", ns(other), "delete", "pod", "e2e-probe", "--wait=false"]);
+    await kubectl(["-n", ns(other), "scale", "deployment,statefulset", "--all", "--replicas=0"]);
+    await timed("the second municipality's pods stopped", () => waitForNoPods(ns(other)));
   });
 
   let written: Awaited<ReturnType<typeof data>>;
@@ -581,6 +587,172 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     // versitygw by test/backups/provision.test.ts.
   });
 
+  it("4c. drills (docs/drills.md): the newest off-site backups of two municipalities restore into scratch namespaces and check as recorded, in JSON, markdown and JUnit; a corrupted backup fails, naming what differs", async () => {
+    // The second municipality: step 3's deploy, its pods stopped since. One fleet for both: the bucket policy
+    // `backups provision` writes names every municipality of the workspace, so its file joins the main workspace.
+    const otherFile = join(workspace, "municipalities", `${other}.yaml`);
+    cpSync(join(otherWorkspace, "municipalities", `${other}.yaml`), otherFile);
+    // The local cluster has no volume provisioner: unclaimed volumes stand in for one (two claims a drill).
+    const spares = Array.from({ length: 6 }, (_, i) => `e2e-drill-spare-${i}`);
+    await kubectl(["apply", "-f", "-"], spareVolumesManifest(spares));
+    // Room on the node for a scratch database and its Job beside both instances: the main one's app and JOD rest.
+    const resting = ["-l", "app.kubernetes.io/component in (app,jod)"];
+    await kubectl(["-n", ns(main), "scale", "deployment", ...resting, "--replicas=0"]);
+    const drill = (only: string[]) =>
+      run(
+        "node",
+        [
+          ...["bin/sei-infra.js", "fleet", "drill", "--only", only.join(",")],
+          ...["--report", "drill.json", "--summary", "drill.md", "--junit", "drill.xml"],
+        ],
+        { cwd: workspace },
+      );
+    const report = (): DrillReport =>
+      drillReportSchema.parse(JSON.parse(readFileSync(join(workspace, "drill.json"), "utf8")));
+    try {
+      const provisioned = await run("npx", ["sei-infra", "backups", "provision", other], { cwd: workspace });
+      expect(provisioned.code, provisioned.output).toBe(0);
+      await kubectl([
+        "-n",
+        ns(other),
+        "scale",
+        "statefulset/sei-database",
+        "deployment/sei-binlog-shipper",
+        "--replicas=1",
+      ]);
+      await kubectl(["-n", ns(other), "rollout", "status", "statefulset/sei-database", "--timeout=300s"]);
+      // Its own rows and documents, then its own nightly backup, then a row after it (left out by the drill's replay).
+      await sql(
+        ns(other),
+        "CREATE TABLE sei.e2e_drill (id INT PRIMARY KEY, texto VARCHAR(64)); INSERT INTO sei.e2e_drill VALUES (1, 'processo-1'), (2, 'processo-2');",
+      );
+      const documents = volumePath(other, "sei-documents");
+      mkdirSync(join(documents, "drill"), { recursive: true });
+      for (const name of ["1.pdf", "2.pdf"]) writeFileSync(join(documents, "drill", name), `documento ${name}\n`);
+      await timed("drills: the second municipality's nightly backup Job", async () => {
+        await kubectl(["-n", ns(other), "create", "job", "e2e-drill-nightly", "--from=cronjob/sei-offsite-backup"]);
+        await kubectl(["-n", ns(other), "wait", "--for=condition=complete", "job/e2e-drill-nightly", "--timeout=600s"]);
+      });
+      await sql(ns(other), "INSERT INTO sei.e2e_drill VALUES (3, 'depois');");
+      // A drill replays the binlogs up to the manifest's position: one shipping after the manifest.
+      const store = await namespaceStore(ns(other), other);
+      const manifest = (await store.snapshots()).filter((s) => s.kind === "manifest").at(-1)!;
+      expect(manifest, "the nightly backup wrote no manifest").toBeDefined();
+      const shipped = await eventually(
+        async () =>
+          (await store.snapshots()).some(
+            (s) => s.kind === "binlog" && s.time.getTime() > manifest.time.getTime() + 2000,
+          ),
+        (shipped) => shipped,
+        RPO_SECONDS,
+      );
+      expect(shipped, "no binlog shipping after the manifest").toBe(true);
+
+      // Both pass: every table and document as recorded; the scratch namespaces are deleted.
+      const both = await drill([main, other]);
+      expect(both.code, both.output).toBe(0);
+      const passed = report();
+      expect(passed.drills.map((d) => [d.municipality, d.status, d.differenceCount, d.error])).toEqual([
+        [main, "passed", 0, null],
+        [other, "passed", 0, null],
+      ]);
+      for (const d of passed.drills) {
+        expect(d.rtoSeconds, d.municipality).toBeGreaterThan(0);
+        expect(d.restoreSeconds, d.municipality).not.toBeNull();
+        expect(d.rpoSeconds, d.municipality).not.toBeNull();
+        expect(d.lastGoodDrill).toBe(d.startedAt);
+        timings.push(
+          `drill of ${d.municipality} (${d.tier}): RTO ${d.rtoSeconds} s, restore ${d.restoreSeconds} s, RPO ${d.rpoSeconds} s`,
+        );
+      }
+      expect(passed.drills[1]!.backupAt).toBe(manifest.time.toISOString());
+      expect(readFileSync(join(workspace, "drill.md"), "utf8")).toContain("## Restore drills: 2 of 2 passed");
+      expect(readFileSync(join(workspace, "drill.xml"), "utf8")).toContain('tests="2" failures="0"');
+      const scratchNamespaces = () =>
+        kubectl(["get", "namespaces", "-l", "sei.mg.gov.br/drill-of", "-o", "name"]).then((out) => out.trim());
+      expect(await eventually(scratchNamespaces, (left) => left === "", 180)).toBe("");
+
+      // A corrupted backup, as a compromised namespace or a broken night leaves it: a changed row in the dump and a
+      // changed document, under a manifest that names them (written with the namespace's own credential).
+      const snapshots = await store.snapshots();
+      const byId = (id: string) => snapshots.find((s) => s.id.startsWith(id))!;
+      const recorded = await store.restored(manifest, (file) => readFileSync(file, "utf8"));
+      const dumpId = /\ndatabases ([0-9a-f]{8,64})\n/.exec(recorded)![1]!;
+      const documentsLine = /\ndocuments ([0-9a-f]{8,64}) (.*)\n/.exec(recorded)!;
+      const dump = await store.restored(byId(dumpId), (file) => readFileSync(file, "latin1"));
+      const changed = dump.replace("(2,'processo-2')", "(2,'adulterado')");
+      expect(changed).not.toBe(dump);
+      const tags = (...values: string[]) => values.flatMap((tag) => ["--tag", tag]);
+      const forgedDump = await store.backup(
+        ["--host", other, "--stdin", "--stdin-filename", "databases.sql"].concat(
+          tags(`municipality=${other}`, "kind=databases", `binlog=${byId(dumpId).binlog}`),
+        ),
+        Buffer.from(changed, "latin1"),
+      );
+      const forgedTree = mkdtempSync(join(tmpdir(), "sei-e2e-forged-"));
+      try {
+        await store.restored(byId(documentsLine[1]!), (dir) => cpSync(dir, forgedTree, { recursive: true }));
+        writeFileSync(join(forgedTree, "drill", "2.pdf"), "not the document\n");
+        const forgedDocuments = await store.backup([
+          "--host",
+          other,
+          ...tags(`municipality=${other}`, "kind=documents"),
+          forgedTree,
+        ]);
+        await store.backup(
+          [
+            "--host",
+            other,
+            "--stdin",
+            "--stdin-filename",
+            "manifest",
+            ...tags(`municipality=${other}`, "kind=manifest"),
+          ],
+          Buffer.from(
+            recorded
+              .replace(`\ndatabases ${dumpId}\n`, `\ndatabases ${forgedDump}\n`)
+              .replace(documentsLine[0], `\ndocuments ${forgedDocuments} ${forgedTree}\n`),
+          ),
+        );
+      } finally {
+        rmSync(forgedTree, { recursive: true, force: true });
+      }
+
+      const corrupted = await drill([other]);
+      expect(corrupted.code, corrupted.output).toBe(1);
+      const failed = report();
+      expect(failed.drills).toHaveLength(1);
+      const entry = failed.drills[0]!;
+      expect(entry).toMatchObject({ municipality: other, status: "failed", differenceCount: 2, error: null });
+      expect([...entry.differences].sort()).toEqual([
+        "document drill/2.pdf changed",
+        expect.stringMatching(/^table sei e2e_drill checksum \d+ \d+$/),
+      ]);
+      // The last good drill is the one before.
+      expect(entry.lastGoodDrill).toBe(passed.drills[1]!.startedAt);
+      timings.push(
+        `drill of ${other}, corrupted: RTO ${entry.rtoSeconds} s, failed naming ${entry.differences.join("; ")}`,
+      );
+      expect(readFileSync(join(workspace, "drill.md"), "utf8")).toContain("document drill/2.pdf changed");
+      expect(readFileSync(join(workspace, "drill.xml"), "utf8")).toMatch(
+        /tests="1" failures="1"[\s\S]*<failure type="failed" message="2 difference\(s\) from the backup's manifest">[^<]*document drill\/2\.pdf changed/,
+      );
+      expect(await eventually(scratchNamespaces, (left) => left === "", 180)).toBe("");
+    } finally {
+      rmSync(otherFile, { force: true });
+      await kubectl(["-n", ns(other), "scale", "deployment,statefulset", "--all", "--replicas=0"]).catch(
+        () => undefined,
+      );
+      await kubectl(["delete", "persistentvolume", "--ignore-not-found", "--wait=false", ...spares]).catch(
+        () => undefined,
+      );
+      await kubectl(["-n", ns(main), "scale", "deployment", ...resting, "--replicas=1"]);
+      await kubectl(["-n", ns(main), "rollout", "status", "deployment", ...resting, "--timeout=300s"]);
+    }
+    await waitForNoPods(ns(other));
+    expect(await expectAllReady(ns(main))).toEqual(COMPONENTS);
+  });
+
   it("5. backup, then restore into a fresh database and a fresh document repository with sei-infra restore: every table and file equal", async () => {
     const before = await data();
     const set = await timed(`backup (${DATA_MIB} MiB of rows, ${DATA_MIB} MiB of documents)`, () =>
@@ -659,6 +831,37 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     // Terraform sees what it made: nothing to change.
     const plan = await planExitCode(workspace, main);
     expect(plan.code, plan.output).toBe(0);
+  });
+
+  it("5b. backups migrate-claim: the claim's sets reach the store, proved by the namespace's Job and confirmed by the store, and the file is marked migrated (then put back: steps 7-9 keep the claim)", async () => {
+    const file = join(workspace, "municipalities", `${main}.yaml`);
+    const before = readFileSync(file, "utf8");
+    try {
+      const migrated = await timed("backups migrate-claim (the claim's sets to the store, proved)", () =>
+        run("npx", ["sei-infra", "backups", "migrate-claim", main], { cwd: workspace }),
+      );
+      expect(migrated.code, migrated.output).toBe(0);
+      expect(migrated.output).toMatch(/: \d+ sets are in s3:\S+, proved; .* now says legacyBackupVolume: migrated/);
+      expect(readFileSync(file, "utf8")).toBe(
+        before.replace("legacyBackupVolume: true", "legacyBackupVolume: migrated"),
+      );
+      // Read back as the namespace reads its repository: each set of the claim, file for file.
+      const store = await namespaceStore(ns(main), main);
+      const uploaded = (await store.snapshots()).filter((s) => s.kind === "claim-set");
+      const claimSets = readdirSync(join(volumePath(main, "sei-backups"), "sets")).filter((d) =>
+        /^\d{4}-\d\d-\d\d$/.test(d),
+      );
+      expect(uploaded.map((s) => s.paths[0]!.split("/").at(-1)).sort()).toEqual(claimSets.sort());
+      for (const snapshot of uploaded) {
+        const set = snapshot.paths[0]!.split("/").at(-1)!;
+        expect(await store.restored(snapshot, (dir) => documentTree(dir)), set).toEqual(
+          documentTree(join(volumePath(main, "sei-backups"), "sets", set)),
+        );
+      }
+    } finally {
+      // The stack keeps its claim for the steps after this one: the mark is the command's only edit.
+      writeFileSync(file, before);
+    }
   });
 
   it("6. refuses a pod that breaks the namespace's Pod Security level", async () => {
