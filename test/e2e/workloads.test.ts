@@ -474,7 +474,7 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     expect(fromController.output.trim()).toBe("connected");
 
     // Its pods stop (its namespace, Secrets and volumes stay for step 4c); the node's CPU goes back to the instance under test.
-    await kubectl(["-n", ns(other), "delete", "pod", "e2e-probe", "--wait=false"]);
+    await kubectl(["-n", ns(other), "delete", "pod", "e2e-probe", "--grace-period=1", "--wait=false"]);
     await kubectl(["-n", ns(other), "scale", "deployment,statefulset", "--all", "--replicas=0"]);
     await timed("the second municipality's pods stopped", () => waitForNoPods(ns(other)));
   });
