@@ -277,9 +277,16 @@ export function scratchManifests(input: DrillInput): Manifest[] {
             rootPassword,
           ],
           resources: renderResources(jobResources),
-          volumeMounts: [{ name: "scratch", mountPath: SCRATCH }],
+          volumeMounts: [
+            { name: "scratch", mountPath: SCRATCH },
+            // point-in-time-set.sh's server socket: TMPDIR on a deep mount may pass a socket path's 107 bytes.
+            { name: "tmp", mountPath: "/tmp" },
+          ],
         },
-        volumes: [{ name: "scratch", persistentVolumeClaim: { claimName: SCRATCH_CLAIM } }],
+        volumes: [
+          { name: "scratch", persistentVolumeClaim: { claimName: SCRATCH_CLAIM } },
+          { name: "tmp", emptyDir: { sizeLimit: formatBytes(plan.backup.tmpBytes) } },
+        ],
       },
       storeCredentials(store, plan.backup.offsite),
     ),

@@ -5,7 +5,7 @@
  * test/backup/offsite.test.ts (versitygw, restic, MariaDB 10.11).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { BACKUP_STORE_SECRET, SECRET_KEYS } from "../../core/naming.ts";
 import { drillOutcome } from "../../fleet/drill/outcome.ts";
 import { renderDrillJunit, renderDrillMarkdown, type DrillReport } from "../../fleet/drill/report.ts";
 import { DRILL_JOB, scratchManifests, scratchNamespaceName } from "../../fleet/drill/scratch.ts";
-import { examplePlan, platformWithStore } from "../../scripts/lib/example-plan.ts";
+import { REPO_ROOT, examplePlan, platformWithStore } from "../../scripts/lib/example-plan.ts";
 import { KubernetesSchemas, helmTools, type Manifest } from "../chart/support.ts";
 import { seiInfra } from "../cli/run.ts";
 
@@ -56,6 +56,27 @@ describe("the scratch namespace of a drill", () => {
           capabilities: { drop: ["ALL"] },
         });
     }
+  });
+
+  it("gives the Job's scripts a writable folder wherever they write, /tmp included (its root is read-only)", () => {
+    // The first e2e drill failed here: point-in-time-set.sh makes its server's socket folder in /tmp
+    // (TMPDIR may be too deep for a socket's 107 bytes), and the Job had no /tmp of its own.
+    const container = kind("Job")[0].spec.template.spec.containers[0];
+    const writable: string[] = container.volumeMounts
+      .filter((m: { readOnly?: boolean }) => !m.readOnly)
+      .map((m: { mountPath: string }) => m.mountPath);
+    const scripts = ["drill-set.sh", "point-in-time-set.sh", "drill-check.sh", "store.sh"].map((name) =>
+      readFileSync(join(REPO_ROOT, "images", "database", "offsite", name), "utf8"),
+    );
+    // Folders named outright where a script makes a temporary file or folder (`mktemp -d /tmp/x.XXXXXX`).
+    const named = scripts.flatMap((text) => [...text.matchAll(/mktemp (?:-d )?"?(\/[^"$\s]*)\//g)].map((m) => m[1]!));
+    expect(named).toContain("/tmp");
+    const tmpdir = container.env.find((e: { name: string }) => e.name === "TMPDIR").value as string;
+    for (const folder of [...new Set(named), tmpdir])
+      expect(
+        writable.some((mount) => folder === mount || folder.startsWith(`${mount}/`)),
+        `${folder} is on no writable mount`,
+      ).toBe(true);
   });
 
   it("denies every connection but DNS, the Job to the database, and the Job to the store's address", () => {
