@@ -11,8 +11,10 @@
  * ingress-controller fixture), the network policies both ways, data through
  * a tier change, a suspension and a resume, the off-site backups on the
  * cluster's store (scripts/e2e/backup-store.sh: a real versitygw outside the
- * cluster) with the RPO of the binlog shipper, backup then restore with
- * `sei-infra restore`, and Pod Security.
+ * cluster) with the RPO of the binlog shipper, restore drills of two
+ * municipalities (`fleet drill`: passed, then failed on a corrupted backup),
+ * backup then restore with `sei-infra restore`, a legacy backup claim's sets
+ * migrated to the store (`backups migrate-claim`), and Pod Security.
  *
  * The workspace turns JOD on in the pequeno tiers (off in the real ones) so
  * that one small instance exercises every dependency. SEI_E2E_DATA_MIB (8)
