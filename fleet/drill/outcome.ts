@@ -23,6 +23,8 @@ export interface DrillOutcome {
   readonly lastShippedAt: Date | null;
   /** The scripts' own ERROR lines, when the drill could not run to its check. */
   readonly errors: readonly string[];
+  /** The log's last line but the markers: why a Job stopped where no script said (a failed mktemp). */
+  readonly lastLine: string | null;
 }
 
 export function drillOutcome(log: string, municipality: string): DrillOutcome {
@@ -30,6 +32,7 @@ export function drillOutcome(log: string, municipality: string): DrillOutcome {
   const differences = lines.filter((l) => l.startsWith("DIFF ")).map((l) => printable(l.slice(5), 300));
   const restored = lines.map((l) => /^DRILL-RESTORED (\d{1,9})$/.exec(l)?.[1]).find((s) => s !== undefined);
   const snapshots = snapshotsOf(lines, municipality);
+  const lastLine = lines.filter((l) => l.trim() !== "" && !l.startsWith("DRILL-")).at(-1);
   const newest = (kind: string) => snapshots.filter((s) => s.kind === kind).at(-1)?.time ?? null;
   return {
     passed: differences.length === 0 && lines.some((l) => l.startsWith("drill-check.sh: drill check passed:")),
@@ -39,6 +42,7 @@ export function drillOutcome(log: string, municipality: string): DrillOutcome {
     backupAt: newest("manifest"),
     lastShippedAt: newest("binlog"),
     errors: lines.filter((l) => /^[a-z-]+\.sh: ERROR: /.test(l)).map((l) => printable(l, 500)),
+    lastLine: lastLine === undefined ? null : printable(lastLine, 500),
   };
 }
 

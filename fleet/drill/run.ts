@@ -173,7 +173,7 @@ async function drillOne(plan: OffsiteInstancePlan, io: Io, interrupted: () => bo
           : run.outcome === "Timeout"
             ? `the drill Job did not finish within ${DRILL_DEADLINE_SECONDS / 3600} h`
             : (outcome.errors.at(-1) ??
-              `the drill Job ${run.outcome === "Failed" ? "failed" : "ended"} without a check`),
+              `the drill Job ${run.outcome === "Failed" ? "failed" : "ended"} without a check${outcome.lastLine ? `; its last line: ${outcome.lastLine}` : ""}`),
     };
   } catch (error) {
     if (interrupted()) return { ...entry, status: "interrupted", error: "interrupted by a signal" };

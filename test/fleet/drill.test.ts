@@ -127,6 +127,23 @@ describe("the drill report", () => {
     expect(outcome.differences[0]).not.toContain("\u001b");
   });
 
+  it("keeps the log's last line, for a Job that failed before a script said why", () => {
+    // What the first e2e drill logged (its Job had no writable /tmp): the report said only "failed without a check".
+    const log = [
+      'DRILL-SNAPSHOTS [{"time":"2026-12-07T14:20:42.733Z"}]',
+      "drill-set.sh: drilling the backup of databases 5b24beca, documents b78122ab, up to binlog mysql-bin.000004:2098",
+      "mktemp: failed to create directory via template '/tmp/sei-pit.XXXXXX': Read-only file system\u001b[2J",
+      "",
+    ].join("\n");
+    const outcome = drillOutcome(log, "exemplo");
+    expect(outcome).toMatchObject({ passed: false, errors: [] });
+    expect(outcome.lastLine).toContain(
+      "mktemp: failed to create directory via template '/tmp/sei-pit.XXXXXX': Read-only file system",
+    );
+    expect(outcome.lastLine).not.toContain("\u001b");
+    expect(drillOutcome("", "exemplo").lastLine).toBeNull();
+  });
+
   it("writes markdown and JUnit that carry the difference, escaped", () => {
     const report: DrillReport = {
       schemaVersion: 1,
