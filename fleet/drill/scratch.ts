@@ -300,7 +300,8 @@ export function scratchManifests(input: DrillInput): Manifest[] {
  */
 const DRILL_SCRIPT = `set -euo pipefail
 mkdir -p "$TMPDIR" "$RESTIC_CACHE_DIR" "$BACKUPS/sets" "$DOCUMENTS"
-"$OFFSITE/drill-set.sh"
+# MYSQL_PWD is the scratch database's: point-in-time-set.sh's private server has a root without one.
+env -u MYSQL_PWD "$OFFSITE/drill-set.sh"
 for _ in $(seq 120); do
   mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" -e 'SELECT 1' >/dev/null 2>&1 && break
   sleep 5

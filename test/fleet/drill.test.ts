@@ -4,7 +4,7 @@
  * text in a difference; and the refusals of the command line. The drill's scripts run for real in
  * test/backup/offsite.test.ts (versitygw, restic, MariaDB 10.11).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -77,6 +77,32 @@ describe("the scratch namespace of a drill", () => {
         writable.some((mount) => folder === mount || folder.startsWith(`${mount}/`)),
         `${folder} is on no writable mount`,
       ).toBe(true);
+  });
+
+  it("runs drill-set.sh without the scratch database's password: its private server's root has none", () => {
+    // The second e2e drill failed here: MYSQL_PWD, meant for the scratch database, reached point-in-time-set.sh's
+    // private server ("Access denied for user 'root'@'localhost' (using password: YES)").
+    const container = kind("Job")[0].spec.template.spec.containers[0];
+    const dir = mkdtempSync(join(tmpdir(), "sei-drill-job-"));
+    // The Job's own command, up to its first step: a drill-set.sh that says what it was given, then stops the Job.
+    writeFileSync(join(dir, "drill-set.sh"), 'echo "MYSQL_PWD=${MYSQL_PWD-unset}"; exit 7\n', { mode: 0o755 });
+    const env = Object.fromEntries(
+      container.env.map((e: { name: string; value?: string }) => [e.name, e.value ?? "the scratch root password"]),
+    );
+    const ran = spawnSync(container.command[0], container.command.slice(1), {
+      encoding: "utf8",
+      env: {
+        ...env,
+        PATH: process.env.PATH,
+        OFFSITE: dir,
+        TMPDIR: join(dir, "tmp"),
+        RESTIC_CACHE_DIR: join(dir, "cache"),
+        BACKUPS: join(dir, "backups"),
+        DOCUMENTS: join(dir, "documents"),
+      },
+    });
+    expect(ran.status, ran.stderr).toBe(7);
+    expect(ran.stdout).toBe("MYSQL_PWD=unset\n");
   });
 
   it("denies every connection but DNS, the Job to the database, and the Job to the store's address", () => {
