@@ -60,7 +60,8 @@ export async function namespaceStore(namespace: string, municipality: string): P
     },
     async backup(args, input) {
       const summary = await checked(["backup", "--json", ...args], input);
-      const id = /"snapshot_id":"([0-9a-f]{64})"/.exec(summary)?.[1];
+      // restic 0.14 prints the short id in its summary (8 hex digits); every command takes it.
+      const id = /"snapshot_id":"([0-9a-f]{8,64})"/.exec(summary)?.[1];
       if (!id) throw new Error(`restic backup ${args.join(" ")} made no snapshot: ${summary.slice(-500)}`);
       return id;
     },
