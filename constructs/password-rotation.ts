@@ -1,7 +1,7 @@
 /**
  * RotationJob: one step of a database password rotation
- * (docs/runbooks/rotate-credentials.md; the steps in password-rotation-script.ts
- * and administrator-rotation-script.ts) as a Kubernetes Job Terraform runs once
+ * (docs/runbooks/rotate-credentials.md; the steps in password-rotation.sh
+ * and administrator-rotation.sh) as a Kubernetes Job Terraform runs once
  * per generation. The stack orders them: the Secret's new passwords, then the
  * administrator's `accept` (the other Jobs log in as it), the accounts'
  * `accept` (each account takes the new password beside its current ones), the
@@ -11,17 +11,25 @@
  * runs its steps once, and a deploy after a suspension runs them again (they
  * are idempotent).
  */
+import { readFileSync } from "node:fs";
 import { Construct, type JobV1, type ITerraformDependable } from "../runtime/cdktf.ts";
 import type { DatabasePlan, PasswordRotationPlan, RotationJobsPlan } from "../core/plan.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
-import { administratorRotationScript } from "./administrator-rotation-script.ts";
-import { passwordRotationScript, type RotationStep } from "./password-rotation-script.ts";
 import { terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { rotationJob } from "./rotation-job.ts";
 
 /** What the accounts' or the administrator's rotation is: which Jobs, which script, which passwords. */
 export type RotationKind = "accounts" | "administrator";
+
+/** `accept`: the new password beside the current ones; `retire`: the new one only. */
+export type RotationStep = "accept" | "retire";
+
+/** Each kind's script, read once; its inputs come through the environment (the script's header names them). */
+const SCRIPTS: Record<RotationKind, string> = {
+  accounts: readFileSync(new URL("./password-rotation.sh", import.meta.url), "utf8"),
+  administrator: readFileSync(new URL("./administrator-rotation.sh", import.meta.url), "utf8"),
+};
 
 export interface RotationJobProps {
   readonly namespace: string;
@@ -51,25 +59,21 @@ export class RotationJob extends Construct {
     const env = (name: string, value: string | number) => ({ name, value: String(value) });
     const { administrator } = rotation;
     // The client reads MYSQL_PWD (or the script hands it the one that logs in), so no password is ever on a command line.
-    const { script, secrets } =
+    const inputs =
       props.kind === "accounts"
-        ? {
-            script: passwordRotationScript(
-              step,
-              rotation.accounts.map(({ user, passwordKey }) => ({ user, passwordEnv: passwordKey })),
+        ? [
+            // Each account's new password is in the variable named after its Secret key.
+            env(
+              "ROTATED_ACCOUNTS",
+              rotation.accounts.map(({ user, passwordKey }) => `${user}=${passwordKey}`).join(" "),
             ),
-            secrets: [
-              fromSecret("MYSQL_PWD", SECRET_KEYS.database.rootPassword),
-              ...rotation.accounts.map(({ passwordKey }) => fromSecret(passwordKey, passwordKey)),
-            ],
-          }
-        : {
-            script: administratorRotationScript(step),
-            secrets: [
-              fromSecret("ADMIN_PASSWORD", administrator.passwordKey),
-              fromSecret("ADMIN_PREVIOUS_PASSWORD", administrator.previousPasswordKey),
-            ],
-          };
+            fromSecret("MYSQL_PWD", SECRET_KEYS.database.rootPassword),
+            ...rotation.accounts.map(({ passwordKey }) => fromSecret(passwordKey, passwordKey)),
+          ]
+        : [
+            fromSecret("ADMIN_PASSWORD", administrator.passwordKey),
+            fromSecret("ADMIN_PREVIOUS_PASSWORD", administrator.previousPasswordKey),
+          ];
 
     this.resource = rotationJob(this, "Resource", {
       namespace,
@@ -79,13 +83,14 @@ export class RotationJob extends Construct {
       user: IMAGES.database,
       container: {
         name: props.kind === "accounts" ? `passwords-${step}` : `administrator-${step}`,
-        command: ["/bin/bash", "-c", terraformLiteral(script)],
+        command: ["/bin/bash", "-c", terraformLiteral(SCRIPTS[props.kind])],
         env: [
+          env("ROTATION_STEP", step),
           env("DB_HOST", database.serviceName),
           env("DB_PORT", database.port),
           env("DB_ADMIN", database.adminUser),
           env("ENGINE", database.engine),
-          ...secrets,
+          ...inputs,
         ],
       },
       waitForCompletion: props.waitForCompletion,

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { Construct, type JobV1, type ITerraformDependable } from "../runtime/cdktf.ts";
 import type { PasswordRotationPlan, RotationJobsPlan } from "../core/plan.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
-import type { RotationStep } from "./password-rotation-script.ts";
+import type { RotationStep } from "./password-rotation.ts";
 import { terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { rotationJob } from "./rotation-job.ts";

@@ -1,16 +1,18 @@
 /**
- * The administrator's rotation steps (constructs/administrator-rotation-script.ts)
- * run by bash against a real MariaDB 10.11 as the Jobs run them. The
+ * The administrator's rotation steps (constructs/administrator-rotation.sh),
+ * the file itself run by bash against a real MariaDB 10.11 as the Jobs run them. The
  * administrator has two entries, like root in the MariaDB image: '%' (what the
  * Jobs log in as) and 'localhost' with `OR unix_socket` (a shell in the
  * database pod). During the rotation the previous and the new password log
  * in, afterwards only the new one, and the socket login stays.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { administratorRotationScript } from "../../constructs/administrator-rotation-script.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
 
+const SCRIPT = join(REPO_ROOT, "constructs/administrator-rotation.sh");
 const ADMIN = "rootish";
 let db: MariaDb;
 const password = (generation: number) => `AdminGen${generation}`;
@@ -33,11 +35,12 @@ function step(step: "accept" | "retire", to: number, from = to - 1, override: Re
     DB_PORT: String(db.port),
     DB_ADMIN: ADMIN,
     ENGINE: "mariadb",
+    ROTATION_STEP: step,
     ADMIN_PASSWORD: password(to),
     ADMIN_PREVIOUS_PASSWORD: password(from),
     ...override,
   };
-  const run = spawnSync("bash", ["-c", administratorRotationScript(step)], { env, encoding: "utf8" });
+  const run = spawnSync("bash", [SCRIPT], { env, encoding: "utf8" });
   return { code: run.status, output: `${run.stdout}${run.stderr}` };
 }
 

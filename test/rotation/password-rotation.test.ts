@@ -1,15 +1,18 @@
 /**
- * The two steps of a password rotation (constructs/password-rotation-script.ts),
- * run by bash against a real MariaDB 10.11 as the rotation Jobs run them:
+ * The two steps of a password rotation (constructs/password-rotation.sh),
+ * the file itself run by bash against a real MariaDB 10.11 as the rotation Jobs run them:
  * during the rotation both the old and the new password log in (the running
  * pods keep working while the new ones start), afterwards only the new one.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { passwordRotationScript, type RotatedAccount } from "../../constructs/password-rotation-script.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
 
-const ACCOUNTS: RotatedAccount[] = [
+const SCRIPT = join(REPO_ROOT, "constructs/password-rotation.sh");
+/** Each account, and the variable (its Secret key) that holds its new password. */
+const ACCOUNTS = [
   { user: "sei_user", passwordEnv: "APP_DB_SEI_PASSWORD" },
   { user: "sip_user", passwordEnv: "APP_DB_SIP_PASSWORD" },
   { user: "sei_backup", passwordEnv: "DB_BACKUP_PASSWORD" },
@@ -27,7 +30,12 @@ beforeAll(async () => {
 afterAll(() => db?.stop());
 
 /** Runs one step with generation `generation`'s passwords; returns its exit code and output. */
-function step(step: "accept" | "retire", generation: number, passwords: Record<string, string> = {}) {
+function step(
+  step: "accept" | "retire",
+  generation: number,
+  passwords: Record<string, string> = {},
+  accounts = ACCOUNTS.map(({ user, passwordEnv }) => `${user}=${passwordEnv}`).join(" "),
+) {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     DB_HOST: db.host,
@@ -35,9 +43,11 @@ function step(step: "accept" | "retire", generation: number, passwords: Record<s
     DB_ADMIN: db.adminUser,
     MYSQL_PWD: db.adminPassword,
     ENGINE: "mariadb",
+    ROTATION_STEP: step,
+    ROTATED_ACCOUNTS: accounts,
   };
   for (const { user, passwordEnv } of ACCOUNTS) env[passwordEnv] = passwords[user] ?? password(user, generation);
-  const run = spawnSync("bash", ["-c", passwordRotationScript(step, ACCOUNTS)], { env, encoding: "utf8" });
+  const run = spawnSync("bash", [SCRIPT], { env, encoding: "utf8" });
   return { code: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -89,6 +99,23 @@ describe("password rotation steps on a real MariaDB", () => {
     const hostile = step("accept", 4, { sei_user: "x' OR '1'='1" });
     expect(hostile.code).not.toBe(0);
     expect(hostile.output).toContain("the new password of sei_user must be letters and digits");
+    expect(logins()).toEqual(every([3]));
+  });
+
+  it("refuses an account list that is not user=VARIABLE, or a step it does not know, before touching any account", () => {
+    for (const accounts of [
+      "sei_user=APP_DB_SEI_PASSWORD sip_user",
+      "sei_user'@'%=APP_DB_SEI_PASSWORD",
+      "sei_user=A-B",
+    ]) {
+      const refused = step("accept", 4, {}, accounts);
+      expect(refused.code, accounts).toBe(1);
+      expect(refused.output).toMatch(/^ROTATED_ACCOUNTS: ".*" is not user=VARIABLE$/m);
+      expect(refused.output).not.toContain("logs in");
+    }
+    const unknown = step("rotate" as "accept", 4);
+    expect(unknown.code).toBe(1);
+    expect(unknown.output).toContain('ROTATION_STEP must be accept or retire, not "rotate"');
     expect(logins()).toEqual(every([3]));
   });
 

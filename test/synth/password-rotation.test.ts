@@ -5,8 +5,11 @@
  * Secret at it, and orders the two Jobs around the release: accept, then the
  * release (its pods annotated with the generation, so they roll), then retire.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { examplePlan } from "../../scripts/lib/example-plan.ts";
+import { examplePlan, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
+import { terraformLiteral } from "../../constructs/render.ts";
 import { cleanScratch, resourcesOf, synthStack, type StackJson } from "./support.ts";
 import { releaseValues } from "./workloads.ts";
 
@@ -105,6 +108,26 @@ describe("database password rotation in the stack", () => {
     expect(accept.job.spec.template.metadata.labels).toMatchObject({ "app.kubernetes.io/component": "bootstrap" });
   });
 
+  it("each Job runs the script file as it is, its step and accounts in the environment (test/rotation runs the file)", () => {
+    const script = readFileSync(join(REPO_ROOT, "constructs/password-rotation.sh"), "utf8");
+    for (const job of Object.values(jobs(first))) {
+      const container = job.spec.template.spec.container[0]! as {
+        command: string[];
+        env: { name: string; value?: string; value_from?: { secret_key_ref: { key: string } } }[];
+      };
+      expect(container.command).toEqual(["/bin/bash", "-c", terraformLiteral(script)]);
+      const value = (name: string) => container.env.find((variable) => variable.name === name)?.value;
+      expect(value("ROTATION_STEP")).toBe(job.metadata.name.endsWith("-accept") ? "accept" : "retire");
+      const accounts = value("ROTATED_ACCOUNTS")!.split(" ");
+      expect(accounts.map((account) => account.split("=")[0])).toEqual(["sei_user", "sip_user", "sei_backup"]);
+      for (const variable of accounts.map((account) => account.split("=")[1]))
+        expect(container.env).toContainEqual({
+          name: variable,
+          value_from: { secret_key_ref: expect.objectContaining({ key: variable }) },
+        });
+    }
+  });
+
   it("the plan reads the live Secret and fails when it holds a newer generation than the configuration", () => {
     const data = (json: StackJson) =>
       Object.entries(
@@ -165,6 +188,7 @@ describe("database password rotation in the stack", () => {
       const env = named(administrator)["sei-administrator-password-1-accept"]!.job.spec.template.spec.container[0]!
         .env as { name: string; value?: string; value_from?: { secret_key_ref: { key: string } } }[];
       expect(env.map(({ name, value, value_from }) => [name, value ?? value_from?.secret_key_ref.key])).toEqual([
+        ["ROTATION_STEP", "accept"],
         ["DB_HOST", "sei-database"],
         ["DB_PORT", "3306"],
         ["DB_ADMIN", "root"],
