@@ -2,12 +2,13 @@
  * DatabaseBackup: the nightly backup of a production instance, one dated set
  * per run on the backup claim: both databases, then a hard-linked snapshot of
  * the document repository; sets older than the retention are deleted
- * (script in database-scripts.ts).
+ * (database-backup.sh).
  */
+import { readFileSync } from "node:fs";
 import { ConfigMapV1, Construct, CronJobV1 } from "../runtime/cdktf.ts";
 import type { BackupPlan, DatabasePlan } from "../core/plan.ts";
 import { formatBytes } from "../core/quantity.ts";
-import { BACKUP_MOUNTS, BACKUP_SCRIPT_KEY, backupScript } from "./database-scripts.ts";
+import { BACKUP_MOUNTS } from "./database-scripts.ts";
 import { renderResources, terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { restrictedContainerSecurityContext } from "../core/pod-security.ts";
@@ -43,6 +44,11 @@ export const NIGHTLY_CRON_JOB = {
   failedJobsHistoryLimit: 3,
 } as const;
 
+/** File name of the backup script in its ConfigMap. */
+const BACKUP_SCRIPT_KEY = "backup.sh";
+/** The backup script, read once; its inputs come through the environment (its header names them). */
+const BACKUP_SCRIPT = readFileSync(new URL("./database-backup.sh", import.meta.url), "utf8");
+
 export class DatabaseBackup extends Construct {
   public readonly resource: CronJobV1;
 
@@ -52,7 +58,7 @@ export class DatabaseBackup extends Construct {
 
     const script = new ConfigMapV1(this, "Script", {
       metadata: { name: backup.scriptConfigMapName, namespace, labels: { ...backup.labels } },
-      data: { [BACKUP_SCRIPT_KEY]: terraformLiteral(backupScript()) },
+      data: { [BACKUP_SCRIPT_KEY]: terraformLiteral(BACKUP_SCRIPT) },
     });
 
     const env = (name: string, value: string | number) => ({ name, value: String(value) });
@@ -81,6 +87,8 @@ export class DatabaseBackup extends Construct {
                     image: backup.image,
                     command: ["/bin/bash", `/scripts/${BACKUP_SCRIPT_KEY}`],
                     env: [
+                      env("BACKUPS", BACKUP_MOUNTS.backups),
+                      env("DOCUMENTS", BACKUP_MOUNTS.documents),
                       env("DB_HOST", database.serviceName),
                       env("DB_PORT", database.port),
                       // Its own read-only account, never root (constructs/database-scripts.ts, backupGrants).

@@ -1,7 +1,7 @@
 /**
  * The restore Job's script (docs/restore.md): one backup set
  * (docs/architecture.md, "Backups": both databases, then the document
- * repository, one dated set; written by backupScript in constructs/database-scripts.ts) into an instance
+ * repository, one dated set; written by constructs/database-backup.sh) into an instance
  * whose databases hold no table and whose document repository is empty.
  *
  * Nothing is overwritten and nothing is left half-restored: the dumps load

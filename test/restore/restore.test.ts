@@ -13,11 +13,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accountsScript, backupScript, type BackupAccount } from "../../constructs/database-scripts.ts";
+import { accountsScript, type BackupAccount } from "../../constructs/database-scripts.ts";
 import { restoreScript } from "../../restore/script.ts";
 import { inspectScript } from "../../restore/inspect-script.ts";
 import { parseInspection } from "../../restore/volume-source.ts";
 import { targetProblems } from "../../restore/backup-source.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
 import { documentTree, tableChecksums } from "../../scripts/lib/checksums.ts";
 
@@ -51,7 +52,13 @@ function runScript(script: string, env: Record<string, string>) {
 
 /** As the CronJob runs it: its own read-only account (constructs/database-scripts.ts), never root. */
 const backup = () =>
-  runScript(backupScript(dirs), { RETENTION_DAYS: "7", DB_USER: BACKUP_ACCOUNT.user, MYSQL_PWD: BACKUP_PASSWORD });
+  runScript(readFileSync(join(REPO_ROOT, "constructs/database-backup.sh"), "utf8"), {
+    BACKUPS: dirs.backups,
+    DOCUMENTS: dirs.documents,
+    RETENTION_DAYS: "7",
+    DB_USER: BACKUP_ACCOUNT.user,
+    MYSQL_PWD: BACKUP_PASSWORD,
+  });
 const restore = (set: string) =>
   runScript(restoreScript(), {
     RESTORE_SET: set,

@@ -16,7 +16,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accountsScript, backupScript, type BackupAccount } from "../../constructs/database-scripts.ts";
+import { accountsScript, type BackupAccount } from "../../constructs/database-scripts.ts";
+import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
 import { cleanScratch, scratchDir } from "./support.ts";
 
@@ -67,12 +68,12 @@ function backUp(
   rmSync(backups, { recursive: true, force: true });
   mkdirSync(backups, { recursive: true });
   mkdirSync(documents, { recursive: true });
-  const file = join(root, "backup.sh");
-  writeFileSync(file, backupScript({ backups, documents }));
-  const result = spawnSync("bash", [file], {
+  const result = spawnSync("bash", [join(REPO_ROOT, "constructs/database-backup.sh")], {
     encoding: "utf8",
     env: {
       PATH: process.env.PATH,
+      BACKUPS: backups,
+      DOCUMENTS: documents,
       DB_HOST: db.host,
       DB_PORT: String(db.port),
       DB_USER: user,

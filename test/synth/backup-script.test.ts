@@ -19,29 +19,31 @@ import {
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { backupScript } from "../../constructs/database-scripts.ts";
-import { cleanScratch, scratchDir } from "./support.ts";
+import { terraformLiteral } from "../../constructs/render.ts";
+import { examplePlan, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
+import { cleanScratch, resourcesOf, scratchDir, synthStack } from "./support.ts";
 
 afterAll(cleanScratch);
 
-describe("backup.sh", () => {
+describe("backup.sh (constructs/database-backup.sh)", () => {
   const root = scratchDir("sei-backup-");
   const backups = join(root, "backup");
   const documents = join(root, "documents");
   const bin = join(root, "bin");
-  const script = join(root, "backup.sh");
+  const script = join(REPO_ROOT, "constructs/database-backup.sh");
   mkdirSync(backups);
   mkdirSync(documents);
   mkdirSync(bin);
   writeFileSync(join(bin, "mariadb-dump"), '#!/bin/sh\necho "-- dump: $*"\n');
   chmodSync(join(bin, "mariadb-dump"), 0o755);
-  writeFileSync(script, backupScript({ backups, documents }));
 
   const run = () =>
     execFileSync("bash", [script], {
       encoding: "utf8",
       env: {
         PATH: `${bin}:${process.env.PATH}`,
+        BACKUPS: backups,
+        DOCUMENTS: documents,
         DB_HOST: "sei-database",
         DB_PORT: "3306",
         DB_USER: "sei_backup",
@@ -93,9 +95,39 @@ describe("backup.sh", () => {
     for (const name of readdirSync(sets))
       renameSync(join(sets, name), join(sets, name === today ? "2002-02-02" : "2002-02-01"));
     // Only the retention part of the script, over the two old sets.
-    const lines = backupScript({ backups, documents }).split("\n");
+    const lines = readFileSync(script, "utf8").split("\n");
     const retention = lines.slice(lines.findIndex((l) => l.startsWith("cutoff=")));
     execFileSync("bash", ["-c", [`set -euo pipefail`, `sets=${sets}`, "RETENTION_DAYS=7", ...retention].join("\n")]);
     expect(readdirSync(sets)).toEqual(["2002-02-02"]);
+  });
+});
+
+describe("the backup CronJob", () => {
+  const json = synthStack(examplePlan({ tier: "pequeno-i", phase: "production" })).json;
+  type Container = {
+    command: string[];
+    env: { name: string; value?: string }[];
+    volume_mount: { name: string; mount_path: string }[];
+  };
+  const cronJob = Object.values(resourcesOf(json, "kubernetes_cron_job_v1"))[0] as {
+    spec: { job_template: { spec: { template: { spec: { container: Container[] } } } } };
+  };
+  const container = cronJob.spec.job_template.spec.template.spec.container[0]!;
+  const configMap = Object.values(resourcesOf(json, "kubernetes_config_map_v1")).find(
+    (map) => (map as { data: Record<string, string> }).data["backup.sh"] !== undefined,
+  ) as { data: Record<string, string> };
+
+  it("runs the script file as it is, from its ConfigMap", () => {
+    expect(configMap.data["backup.sh"]).toBe(
+      terraformLiteral(readFileSync(join(REPO_ROOT, "constructs/database-backup.sh"), "utf8")),
+    );
+    expect(container.command).toEqual(["/bin/bash", "/scripts/backup.sh"]);
+  });
+
+  it("tells it where the backup volume and the document repository are mounted", () => {
+    const value = (name: string) => container.env.find((variable) => variable.name === name)?.value;
+    const mount = (name: string) => container.volume_mount.find((volume) => volume.name === name)?.mount_path;
+    expect([value("BACKUPS"), value("DOCUMENTS")]).toEqual([mount("backups"), mount("documents")]);
+    expect(value("BACKUPS")).toBeDefined();
   });
 });
