@@ -5,7 +5,7 @@
  *   of a 1 GiB repository);
  * - the RPO of binlog shipping every SHIP seconds while rows are written each second: the worst
  *   time between a shipping's start (what it holds) and the next shipping's end (target: 5 min);
- * - a point-in-time restore (set built from the store, then loaded by restore/script.ts), in GiB/min.
+ * - a point-in-time restore (set built from the store, then loaded by restore/restore.sh), in GiB/min.
  *
  * Run: npm run bench:offsite [-- --documents-mib 1024] [-- --rows 200000] [-- --ship 60] [-- --observe 150].
  * `npm test` runs benchOffsite at a tiny size (test/bench/benches.test.ts).

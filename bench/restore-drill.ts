@@ -2,14 +2,14 @@
  * Benchmark (not a test): the restore of a backup set from the off-site store, and the restore
  * drill around it, per tier, with real parts (a private versitygw store, restic, MariaDB 10.11:
  * test/support/offsite-rig.ts, whose drill runs images/database/offsite/drill-set.sh,
- * restore/script.ts and drill-check.sh as the drill Job of fleet/drill/scratch.ts runs them).
+ * restore/restore.sh and drill-check.sh as the drill Job of fleet/drill/scratch.ts runs them).
  *
  * Each tier's instance is its database and document claims (tiers/*.yaml, database.storage and
  * documents.storage) times SCALE, full: rows of ~240 bytes in the dump until the database's share,
  * 256 KiB random documents until the documents' share. It is backed up by nightly-backup.sh, its
  * binlogs shipped, then drilled. Figures per tier:
  * - restore: building the set from the store (drill-set.sh: the dump loaded into a scratch server,
- *   the binlogs replayed, the documents restored) plus loading it (restore/script.ts into a fresh
+ *   the binlogs replayed, the documents restored) plus loading it (restore/restore.sh into a fresh
  *   server, documents copied), in GiB/min of what the nightly backup read (dump + documents);
  * - drill: the whole of it, the fresh server's start and drill-check.sh included (the cluster's
  *   part of a real drill, a namespace and a pod, is not here);

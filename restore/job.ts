@@ -10,13 +10,13 @@
  * - `sei-restore-check` only reads (both volumes mounted read-only, the
  *   backup's read-only database account): it lists the sets and checks one and
  *   the target while the instance keeps running.
- * - `sei-restore` restores one set, as the administrator (restore/script.ts
+ * - `sei-restore` restores one set, as the administrator (restore/restore.sh
  *   says what runs with which rights).
  *
  * From the backup store (docs/offsite-backups.md) the same two names: the check
  * reads the repository with the namespace's own store Secret (restic
  * --no-lock) and the target; the restore builds the set of a time and loads it
- * (restore/store-restore-script.ts). They get the Secret `sei-backup-store` as
+ * (restore/store-restore.sh). They get the Secret `sei-backup-store` as
  * their environment, as the backup pods do, and no backup claim.
  */
 import { IMAGES } from "../core/image-contract.ts";
@@ -28,10 +28,7 @@ import { BACKUP_MOUNTS } from "../constructs/database-scripts.ts";
 import { storeAccess } from "../constructs/backup-store-access.ts";
 import { runOnceJob, storeJob, type RunOnceJob } from "../constructs/store-job.ts";
 import { restrictedPodSpec } from "../core/pod-security.ts";
-import { inspectScript } from "./inspect-script.ts";
-import { restoreScript } from "./script.ts";
-import { storeInspectScript } from "./store-inspect-script.ts";
-import { storeRestoreScript } from "./store-restore-script.ts";
+import { RESTORE_SCRIPTS } from "./scripts.ts";
 
 export const RESTORE_JOB_NAME = "sei-restore";
 
@@ -47,7 +44,7 @@ export function restoreJob(plan: InstancePlan, set: string): Record<string, unkn
   return jobOf(plan, {
     name: RESTORE_JOB_NAME,
     deadlineSeconds: DEADLINE_SECONDS,
-    script: restoreScript(),
+    script: RESTORE_SCRIPTS.restore,
     set,
     writesDocuments: true,
     account: adminAccount(plan),
@@ -60,11 +57,12 @@ export function inspectJob(plan: InstancePlan, set?: string): Record<string, unk
   return jobOf(plan, {
     name: INSPECT_JOB_NAME,
     deadlineSeconds: INSPECT_DEADLINE_SECONDS,
-    script: inspectScript(),
+    script: RESTORE_SCRIPTS.inspect,
     set: set ?? "",
     writesDocuments: false,
     account: backupAccount(plan),
     source: "volume",
+    env: { TARGET_INSPECTION_SCRIPT: RESTORE_SCRIPTS.targetInspection },
   });
 }
 
@@ -73,11 +71,12 @@ export function storeInspectJob(plan: InstancePlan): Record<string, unknown> {
   return jobOf(plan, {
     name: INSPECT_JOB_NAME,
     deadlineSeconds: INSPECT_DEADLINE_SECONDS,
-    script: storeInspectScript(),
+    script: RESTORE_SCRIPTS.storeInspect,
     set: "",
     writesDocuments: false,
     account: backupAccount(plan),
     source: "store",
+    env: { TARGET_INSPECTION_SCRIPT: RESTORE_SCRIPTS.targetInspection },
   });
 }
 
@@ -96,12 +95,12 @@ export function storeRestoreJob(
   return jobOf(plan, {
     name: RESTORE_JOB_NAME,
     deadlineSeconds: DEADLINE_SECONDS,
-    script: storeRestoreScript(),
+    script: RESTORE_SCRIPTS.storeRestore,
     set,
     writesDocuments: true,
     account: adminAccount(plan),
     source: "store",
-    env: { ...point, RESTORE_SCRIPT: restoreScript() },
+    env: { ...point, RESTORE_SCRIPT: RESTORE_SCRIPTS.restore },
     ...(app ? { resources: app.resources } : {}),
   });
 }

@@ -1,7 +1,7 @@
 /**
  * The restore points of an instance on its cluster's backup store (docs/offsite-backups.md), and
  * the state of the target, read by one read-only Job (`sei-restore-check`,
- * restore/store-inspect-script.ts) in the instance's namespace with the namespace's own store
+ * restore/store-inspect.sh) in the instance's namespace with the namespace's own store
  * Secret, while the instance keeps serving. What the store holds is parsed by restic-points.ts.
  */
 import type { InstancePlan } from "../core/plan.ts";
@@ -9,8 +9,7 @@ import type { TargetState } from "./backup-source.ts";
 import { storeInspectJob } from "./job.ts";
 import { KubectlError, type Kubectl } from "./kubectl.ts";
 import { parseResticSnapshots, type ResticSnapshot } from "./restic-points.ts";
-import { STORE_SIZE_PREFIX, STORE_SNAPSHOTS_PREFIX } from "./store-inspect-script.ts";
-import { INSPECTION_PREFIX } from "./inspect-script.ts";
+import { INSPECTION_PREFIX, STORE_SIZE_PREFIX, STORE_SNAPSHOTS_PREFIX } from "./scripts.ts";
 import { checkJob, parseInspection } from "./volume-source.ts";
 
 export interface StoreInspection {

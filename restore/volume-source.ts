@@ -1,13 +1,13 @@
 /**
  * The backup sets on an instance's own backup volume, and the state of the
  * target, read by one read-only Job (`sei-restore-check`, restore/
- * inspect-script.ts) while the instance keeps serving. Its results are kept
+ * inspect.sh) while the instance keeps serving. Its results are kept
  * for the run, so `check` and `target` cost one Job together.
  */
 import { z } from "zod";
 import type { InstancePlan } from "../core/plan.ts";
 import type { BackupSet, BackupSource, TargetState } from "./backup-source.ts";
-import { INSPECTION_PREFIX } from "./inspect-script.ts";
+import { INSPECTION_PREFIX } from "./scripts.ts";
 import { backupClaimName, INSPECT_JOB_NAME, inspectJob } from "./job.ts";
 import { KubectlError, type Kubectl } from "./kubectl.ts";
 import { runJob } from "./run-job.ts";

@@ -4,7 +4,7 @@
 // Loading through tsx's loader costs most of a run before any work: it hooks
 // every import (zod and yaml are ~200 modules) and transforms each .ts file.
 // So the CLI is bundled once with esbuild (a direct dependency, also tsx's own)
-// into node_modules/.cache/sei-infra/cli.mjs, and later runs import that one
+// into node_modules/.cache/sei-infra/cli-<digest>.mjs, and later runs import that one
 // file. The bundle is rebuilt when any of its inputs changed (size or mtime),
 // so `npm ci` is enough: no build step, nothing built is committed. When the
 // cache cannot be built or written (read-only node_modules), it falls back to
@@ -13,14 +13,15 @@
 //
 // The cdktf app (stacks/main.ts, cdktf.json's `app` through runtime/synth-app.js) is bundled the
 // same way (loadSynthApp): a one-stack synthesis spent about half its CPU in tsx's loader (1.7 s
-// CPU through tsx, 0.9 s from the bundle, same output). Its files may read import.meta.url (the
-// repository root, cdktf's require, the worker's module): in that bundle each file's import.meta.url
-// is its own source file's URL, so it finds what it found through tsx; the bundle's name carries a
-// digest of the checkout's path, since such a bundle is only right for the checkout it was built from.
+// CPU through tsx, 0.9 s from the bundle, same output). The files of either may read
+// import.meta.url (the repository root, cdktf's require, the worker's module, the shell scripts
+// the Jobs run, such as restore/*.sh): in a bundle each file's import.meta.url is its own source
+// file's URL, so it finds what it found through tsx; each bundle's name carries a digest of the
+// checkout's path, since such a bundle is only right for the checkout it was built from.
 //
 // Relies on: esbuild's metafile (the inputs), zod 4's locale index at
 // zod/v4/locales/index.js (only English is kept), and no project file reading
-// import.meta (checked at build time: such a file makes the CLI run through tsx).
+// import.meta beyond import.meta.url (checked at build time: such a file makes it run through tsx).
 // Proved unchanged by: test/cli/validate.test.ts ("gives the same report
 // through the tsx fallback as through the bundle"); every CLI test runs the
 // real bin, so through the bundle.
@@ -34,14 +35,12 @@ const cacheDir = join(root, "node_modules", ".cache", "sei-infra");
 /** Bump when the build options below change, so old bundles are rebuilt. */
 const BUILD_ID = 3;
 
-/** The CLI: one bundle; a project file that reads import.meta cannot be in it. */
-const CLI = { entry: join(root, "cli", "main.ts"), name: "cli", importMeta: "refuse" };
-/** The cdktf app: one bundle per checkout, each file's import.meta.url its source's. */
-const SYNTH = {
-  entry: join(root, "stacks", "main.ts"),
-  name: `synth-${createHash("sha256").update(root).digest("hex").slice(0, 12)}`,
-  importMeta: "source",
-};
+/** Which checkout a bundle was built from: each file's import.meta.url in it is its source's there. */
+const CHECKOUT = createHash("sha256").update(root).digest("hex").slice(0, 12);
+/** The CLI: one bundle per checkout. */
+const CLI = { entry: join(root, "cli", "main.ts"), name: `cli-${CHECKOUT}` };
+/** The cdktf app: one bundle per checkout. */
+const SYNTH = { entry: join(root, "stacks", "main.ts"), name: `synth-${CHECKOUT}` };
 
 /** The CLI module (cli/main.ts): from the bundle when it can be used, else through tsx. */
 export function loadCli() {
@@ -103,29 +102,22 @@ const englishOnlyZod = {
 /**
  * In a bundle, import.meta.url is the bundle's own location, not the source
  * file's: a project file that uses it to find data would read the wrong path.
- * "refuse": such a file fails the build, so the CLI runs through tsx, slower
- * but right. "source": each project file's import.meta.url is replaced by its
- * own source file's URL (the bundle is then only right for this checkout).
+ * So each project file's import.meta.url is replaced by its own source file's
+ * URL (the bundle is then only right for this checkout: its name says which).
  */
-function importMetaPlugin(mode) {
-  return {
-    name: "project-import-meta",
-    setup(build) {
-      build.onLoad({ filter: /\.ts$/ }, (args) => {
-        if (args.path.includes(`${join("node_modules", "")}`)) return undefined;
-        let contents = readFileSync(args.path, "utf8");
-        if (mode === "refuse" && contents.includes("import.meta"))
-          throw new Error(`${args.path} uses import.meta, which the bundle would change`);
-        if (mode === "source") {
-          contents = contents.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href));
-          if (contents.includes("import.meta"))
-            throw new Error(`${args.path} uses import.meta beyond import.meta.url, which the bundle would change`);
-        }
-        return { contents, loader: "ts" };
-      });
-    },
-  };
-}
+const importMetaPlugin = {
+  name: "project-import-meta",
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (args.path.includes(`${join("node_modules", "")}`)) return undefined;
+      let contents = readFileSync(args.path, "utf8");
+      contents = contents.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href));
+      if (contents.includes("import.meta"))
+        throw new Error(`${args.path} uses import.meta beyond import.meta.url, which the bundle would change`);
+      return { contents, loader: "ts" };
+    });
+  },
+};
 
 async function buildBundle(target) {
   const bundlePath = join(cacheDir, `${target.name}.mjs`);
@@ -145,7 +137,7 @@ async function buildBundle(target) {
     // Less source for V8 to parse on every start; names are kept for readable stack traces.
     minifyWhitespace: true,
     minifySyntax: true,
-    plugins: [englishOnlyZod, importMetaPlugin(target.importMeta)],
+    plugins: [englishOnlyZod, importMetaPlugin],
     // Bundled CommonJS packages (commander) call require() for Node built-ins.
     banner: {
       js: 'import { createRequire as __seiCreateRequire } from "node:module"; const require = __seiCreateRequire(import.meta.url);',
@@ -156,7 +148,7 @@ async function buildBundle(target) {
     return [path, stat.size, stat.mtimeMs];
   });
   mkdirSync(cacheDir, { recursive: true });
-  if (target.importMeta === "source") forgetGoneCheckouts();
+  forgetGoneCheckouts();
   // Write then rename: a concurrent run sees the old bundle or the new one, never half of one.
   const temporary = `${bundlePath}.${process.pid}.tmp`;
   writeFileSync(temporary, result.outputFiles[0].contents);
@@ -169,12 +161,12 @@ async function buildBundle(target) {
 }
 
 /**
- * Checkouts that share this node_modules (the e2e workspaces link it) each get a synthesis bundle:
+ * Checkouts that share this node_modules (the e2e workspaces link it) each get their own bundles:
  * those of checkouts that no longer exist are deleted when a new one is built.
  */
 function forgetGoneCheckouts() {
   for (const name of readdirSync(cacheDir)) {
-    const match = /^(synth-[0-9a-f]{12})\.inputs\.json$/.exec(name);
+    const match = /^((?:cli|synth)-[0-9a-f]{12})\.inputs\.json$/.exec(name);
     if (!match) continue;
     let gone = false;
     try {

@@ -16,7 +16,7 @@ export interface DrillOutcome {
   /** "table sei protocolo checksum 1 2", "document 2026/1/5.pdf missing": the first LISTED_DIFFERENCES. */
   readonly differences: readonly string[];
   readonly differenceCount: number;
-  /** Seconds restore/script.ts took to load the set, when it ran. */
+  /** Seconds restore/restore.sh took to load the set, when it ran. */
   readonly restoreSeconds: number | null;
   /** The newest manifest (the backup the drill checked) and the newest shipped binlogs. */
   readonly backupAt: Date | null;

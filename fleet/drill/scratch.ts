@@ -10,7 +10,7 @@
  *   namespace (never the administrator's key, which stays on the operator's side), and the
  *   scratch database's generated administrator password;
  * - a MariaDB pod on the instance's image and server settings, with empty sei and sip;
- * - the Job: drill-set.sh builds the newest manifest's set from the store, restore/script.ts loads
+ * - the Job: drill-set.sh builds the newest manifest's set from the store, restore/restore.sh loads
  *   it into the scratch database as a restore loads an instance, drill-check.sh compares.
  *
  * Nothing here touches the instance's namespace; deleting the scratch namespace removes it all.
@@ -24,7 +24,7 @@ import { storeJob } from "../../constructs/store-job.ts";
 import { SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
 import { DATABASE_PATHS, IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../core/pod-security.ts";
-import { restoreScript } from "../../restore/script.ts";
+import { RESTORE_SCRIPTS } from "../../restore/scripts.ts";
 
 export const DRILL_JOB = "sei-drill";
 export const DRILL_DATABASE = "sei-drill-database";
@@ -48,7 +48,7 @@ export interface DrillInput {
   readonly storeSecretData: Readonly<Record<string, string>>;
   /** The scratch database's administrator password, generated for this drill. */
   readonly rootPassword: string;
-  /** The set's name: the drill's date (restore/script.ts wants a date). */
+  /** The set's name: the drill's date (restore/restore.sh wants a date). */
   readonly setName: string;
 }
 
@@ -193,7 +193,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
       metadata: meta(DRILL_DATABASE),
       data: {
         [SERVER_CONFIG_KEY]: database.serverConfig,
-        // Empty sei and sip, as restore/script.ts wants its target: SQL the image runs once, as root, on the empty volume.
+        // Empty sei and sip, as restore/restore.sh wants its target: SQL the image runs once, as root, on the empty volume.
         [INIT_SQL]: [database.seiDatabase, database.sipDatabase]
           .map((name) => `CREATE DATABASE \`${name}\` CHARACTER SET latin1 COLLATE latin1_swedish_ci;\n`)
           .join(""),
@@ -273,7 +273,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
             env("DB_USER", "root"),
             env("DB_ADMIN_USER", "root"),
             env("OFFSITE", plan.backup.offsite.scriptsDir),
-            env("RESTORE_SCRIPT", restoreScript()),
+            env("RESTORE_SCRIPT", RESTORE_SCRIPTS.restore),
             rootPassword,
           ],
           resources: renderResources(jobResources),

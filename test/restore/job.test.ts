@@ -5,13 +5,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { inspectScript } from "../../restore/inspect-script.ts";
-import { restoreScript } from "../../restore/script.ts";
+import { RESTORE_SCRIPTS } from "../../restore/scripts.ts";
 import { SECRET_KEYS, componentLabels } from "../../core/naming.ts";
 import { formatBytes } from "../../core/quantity.ts";
 import { INSPECT_JOB_NAME, inspectJob, restoreJob, storeInspectJob, storeRestoreJob } from "../../restore/job.ts";
-import { storeInspectScript } from "../../restore/store-inspect-script.ts";
-import { storeRestoreScript } from "../../restore/store-restore-script.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
 import { KubernetesSchemas, helmTools, type Manifest } from "../chart/support.ts";
 import { seiInfra } from "../cli/run.ts";
@@ -102,10 +99,10 @@ describe("the restore Job", () => {
   });
 
   it.each([
-    ["restore", restoreScript],
-    ["check", inspectScript],
-    ["store's restore", storeRestoreScript],
-    ["store's check", storeInspectScript],
+    ["restore", () => RESTORE_SCRIPTS.restore],
+    ["check", () => RESTORE_SCRIPTS.inspect],
+    ["store's restore", () => RESTORE_SCRIPTS.storeRestore],
+    ["store's check", () => RESTORE_SCRIPTS.storeInspect],
   ])("runs a %s script that passes shellcheck", (_, script) => {
     const result = spawnSync("shellcheck", ["--format=gcc", "--shell=bash", "-"], {
       input: script(),
@@ -158,7 +155,7 @@ describe("the Jobs of a restore from the backup store", () => {
     const container = load.spec.template.spec.containers[0];
     expect(container.env).toContainEqual({ name: "DUMP_SNAPSHOT", value: "a".repeat(64) });
     expect(container.env).toContainEqual({ name: "RESTORE_SET", value: "2026-12-07" });
-    expect(container.env).toContainEqual({ name: "RESTORE_SCRIPT", value: restoreScript() });
+    expect(container.env).toContainEqual({ name: "RESTORE_SCRIPT", value: RESTORE_SCRIPTS.restore });
     const app = storePlan.workloads.find((w) => w.component === "app")!;
     expect(container.resources.limits.memory).toBe(formatBytes(app.resources.limits.memoryBytes));
   });

@@ -1,8 +1,8 @@
 /**
  * The backup set and its restore (docs/restore.md), against a real MariaDB
  * 10.11 on loopback: the CronJob's own backup script (constructs/
- * database-scripts.ts) writes a set as the backup's own read-only account,
- * and the restore Job's script (restore/script.ts) puts it back into an
+ * database-backup.sh) writes a set as the backup's own read-only account,
+ * and the restore Job's script (restore/restore.sh) puts it back into an
  * emptied instance as the administrator. Both run as the
  * pods run them (bash, the mariadb client tools, coreutils), with folders for
  * the volumes. The end-to-end suite runs the same scripts in their pods.
@@ -14,8 +14,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountsScript, type BackupAccount } from "../../constructs/database-scripts.ts";
-import { restoreScript } from "../../restore/script.ts";
-import { inspectScript } from "../../restore/inspect-script.ts";
+import { RESTORE_SCRIPTS } from "../../restore/scripts.ts";
 import { parseInspection } from "../../restore/volume-source.ts";
 import { targetProblems } from "../../restore/backup-source.ts";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
@@ -60,7 +59,7 @@ const backup = () =>
     MYSQL_PWD: BACKUP_PASSWORD,
   });
 const restore = (set: string) =>
-  runScript(restoreScript(), {
+  runScript(RESTORE_SCRIPTS.restore, {
     RESTORE_SET: set,
     DB_ADMIN_USER: "root",
     BACKUPS: dirs.backups,
@@ -179,7 +178,8 @@ describe("a backup set restored into an emptied instance", () => {
 describe("the read-only check (the Job sei-restore-check runs it before anything stops)", () => {
   /** As the Job runs it: the backup's read-only account, both volumes read-only. */
   const inspect = (set: string) => {
-    const ran = runScript(inspectScript(), {
+    const ran = runScript(RESTORE_SCRIPTS.inspect, {
+      TARGET_INSPECTION_SCRIPT: RESTORE_SCRIPTS.targetInspection,
       RESTORE_SET: set,
       DB_USER: BACKUP_ACCOUNT.user,
       MYSQL_PWD: BACKUP_PASSWORD,
@@ -226,7 +226,8 @@ describe("the read-only check (the Job sei-restore-check runs it before anything
   });
 
   it("says when the database does not answer", () => {
-    const ran = runScript(inspectScript(), {
+    const ran = runScript(RESTORE_SCRIPTS.inspect, {
+      TARGET_INSPECTION_SCRIPT: RESTORE_SCRIPTS.targetInspection,
       RESTORE_SET: "",
       DB_USER: BACKUP_ACCOUNT.user,
       MYSQL_PWD: "not-the-password",

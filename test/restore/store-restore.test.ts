@@ -1,9 +1,9 @@
 /**
  * A restore from the backup store with real parts (test/support/offsite-rig.ts: a versitygw store,
  * Debian's restic, MariaDB 10.11 with the image's binlog settings): the scripts of the two Jobs
- * `sei-infra restore --list` and `--to` run (restore/store-inspect-script.ts,
- * restore/store-restore-script.ts with images/database/offsite/point-in-time-set.sh and
- * restore/script.ts), run here as their pods run them.
+ * `sei-infra restore --list` and `--to` run (restore/store-inspect.sh,
+ * restore/store-restore.sh with images/database/offsite/point-in-time-set.sh and
+ * restore/restore.sh), run here as their pods run them.
  *
  * The instance the backups came from is then gone (its server and documents are not used again):
  * the restore goes into a NEW, empty instance (a fresh server as the database pod's init script
@@ -16,9 +16,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pointsTable } from "../../restore/describe.ts";
 import { choosePointInTime, restoreRange, restoreTimeText } from "../../restore/restic-points.ts";
-import { restoreScript } from "../../restore/script.ts";
-import { storeInspectScript } from "../../restore/store-inspect-script.ts";
-import { storeRestoreScript } from "../../restore/store-restore-script.ts";
+import { RESTORE_SCRIPTS } from "../../restore/scripts.ts";
 import { parseStoreInspection, type StoreInspection } from "../../restore/store-source.ts";
 import { startMariaDb, type MariaDb } from "../support/mariadb.ts";
 import {
@@ -53,7 +51,8 @@ function runJobScript(script: string, env: Record<string, string>) {
 
 /** The read-only check of `sei-infra restore --list` / `--to` against a target server and document repository. */
 function inspect(target: MariaDb, documents: string, store: Record<string, string> = {}): StoreInspection {
-  const run = runJobScript(storeInspectScript(), {
+  const run = runJobScript(RESTORE_SCRIPTS.storeInspect, {
+    TARGET_INSPECTION_SCRIPT: RESTORE_SCRIPTS.targetInspection,
     ...store,
     DB_HOST: target.host,
     DB_PORT: String(target.port),
@@ -73,11 +72,11 @@ function restoreTo(
   time: Date,
   store: Record<string, string> = {},
 ) {
-  return runJobScript(storeRestoreScript(), {
+  return runJobScript(RESTORE_SCRIPTS.storeRestore, {
     ...store,
     ...point,
     RESTORE_SET: restoreTimeText(time).slice(0, 10),
-    RESTORE_SCRIPT: restoreScript(),
+    RESTORE_SCRIPT: RESTORE_SCRIPTS.restore,
     DB_HOST: target.host,
     DB_PORT: String(target.port),
     DB_ADMIN_USER: "root",

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { accountsScript } from "../../constructs/database-scripts.ts";
 import { SECRET_KEYS } from "../../core/naming.ts";
-import { restoreScript } from "../../restore/script.ts";
+import { RESTORE_SCRIPTS } from "../../restore/scripts.ts";
 import { choosePointInTime, parseResticSnapshots, type ResticSnapshot } from "../../restore/restic-points.ts";
 import { startMariaDb, type MariaDb } from "./mariadb.ts";
 import { startVersityStore, type VersityStore } from "./versity-store.ts";
@@ -60,7 +60,7 @@ export interface OffsiteRig {
   shippedAt(): number;
   /** The set of `at` built from the store into `<backups>/sets/<date>`, once a binlog snapshot after it exists. */
   pointInTimeSet(at: Date, backups: string): ScriptRun & { readonly setName: string };
-  /** restore/script.ts loading a set into a server whose sei and sip are empty. */
+  /** restore/restore.sh loading a set into a server whose sei and sip are empty. */
   restoreInto(target: MariaDb, backups: string, setName: string, documents: string): ScriptRun;
   /**
    * A restore drill as its Job runs it (docs/drills.md): the set of the newest manifest built from the
@@ -173,7 +173,7 @@ export async function startOffsiteRig(): Promise<OffsiteRig> {
     return parseResticSnapshots(out.stdout, MUNICIPALITY);
   };
   const restoreInto = (target: MariaDb, backups: string, setName: string, documents: string): ScriptRun => {
-    const restored = spawnSync("bash", ["-c", restoreScript()], {
+    const restored = spawnSync("bash", ["-c", RESTORE_SCRIPTS.restore], {
       encoding: "utf8",
       env: {
         PATH: process.env.PATH,

@@ -2,7 +2,7 @@
 # Builds, from the backup store, the backup set of one instance as it was at a point in time
 # (issue 19): the newest nightly dump before it, with the shipped binlogs replayed from the dump's
 # position up to that time, and the documents of the newest documents snapshot before it. The set
-# has the layout restore/script.ts loads (sei.sql.gz, sip.sql.gz, documents/), so the restore that
+# has the layout restore/restore.sh loads (sei.sql.gz, sip.sql.gz, documents/), so the restore that
 # follows keeps every rule it has: target checked empty first, staging databases loaded by the
 # least-privilege account sei_restore_load, one atomic RENAME TABLE.
 #
