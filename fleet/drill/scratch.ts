@@ -15,6 +15,7 @@
  *
  * Nothing here touches the instance's namespace; deleting the scratch namespace removes it all.
  */
+import { readFileSync } from "node:fs";
 import { componentLabels, LABEL, BACKUP_STORE_SECRET } from "../../core/naming.ts";
 import { hasOffsiteBackups, type InstancePlan, type NamespacePeer } from "../../core/plan.ts";
 import { formatBytes, formatCpu } from "../../core/quantity.ts";
@@ -25,6 +26,9 @@ import { SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
 import { DATABASE_PATHS, IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../core/pod-security.ts";
 import { RESTORE_SCRIPTS } from "../../restore/scripts.ts";
+
+/** The Job's three steps (drill.sh says which and what it takes), read once. */
+const DRILL_SCRIPT = readFileSync(new URL("./drill.sh", import.meta.url), "utf8");
 
 export const DRILL_JOB = "sei-drill";
 export const DRILL_DATABASE = "sei-drill-database";
@@ -292,22 +296,3 @@ export function scratchManifests(input: DrillInput): Manifest[] {
     ),
   ];
 }
-
-/**
- * The Job's three steps. The scratch database may still be starting (a cold InnoDB, the init script):
- * the set is built first, then the server is waited for. Each step's lines are what sei-infra reads
- * (fleet/drill/outcome.ts); "DRILL-RESTORED <seconds>" is the restore's own duration.
- */
-const DRILL_SCRIPT = `set -euo pipefail
-mkdir -p "$TMPDIR" "$RESTIC_CACHE_DIR" "$BACKUPS/sets" "$DOCUMENTS"
-# MYSQL_PWD is the scratch database's: point-in-time-set.sh's private server has a root without one.
-env -u MYSQL_PWD "$OFFSITE/drill-set.sh"
-for _ in $(seq 120); do
-  mariadb --host="$DB_HOST" --port="$DB_PORT" --user="$DB_USER" -e 'SELECT 1' >/dev/null 2>&1 && break
-  sleep 5
-done
-started=$SECONDS
-bash -c "$RESTORE_SCRIPT"
-echo "DRILL-RESTORED $((SECONDS - started))"
-"$OFFSITE/drill-check.sh"
-`;

@@ -330,8 +330,10 @@ describe("a restore drill", () => {
     expect(good.text).toContain(`\ntable sei protocolo ${rows} ${checksum}\n`);
     expect(good.text).toMatch(/\ndocument [0-9a-f]{64} 2026\/odd\\nname\\\\\.pdf\n/);
     await shippedAfter(good.time);
-    const drill = await rig.drill("good");
+    // As the cluster runs it: the drill Job's own script, with the Job's environment.
+    const drill = await rig.drillAsJob("good");
     expect(drill.log).toContain("drill check passed: 2 tables and 33 documents as the backup recorded them");
+    expect(drill.log).toMatch(/^DRILL-RESTORED \d+$/m);
     expect(drill.log).not.toContain("DIFF");
     expect(drill.status).toBe(0);
     // What sei-infra reads of the Job's log: the backup drilled and the newest shipping.

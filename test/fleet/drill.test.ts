@@ -126,6 +126,19 @@ describe("the scratch namespace of a drill", () => {
     expect(job.spec.backoffLimit).toBe(0);
     expect(job.spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: BACKUP_STORE_SECRET } }]);
   });
+
+  it("runs drill.sh as it is, with the restore's script beside it (test/backup/offsite.test.ts runs both)", () => {
+    const container = kind("Job")[0].spec.template.spec.containers[0];
+    expect(container.command).toEqual([
+      "/bin/bash",
+      "-c",
+      readFileSync(join(REPO_ROOT, "fleet/drill/drill.sh"), "utf8"),
+    ]);
+    expect(container.env).toContainEqual({
+      name: "RESTORE_SCRIPT",
+      value: readFileSync(join(REPO_ROOT, "restore/restore.sh"), "utf8"),
+    });
+  });
 });
 
 describe("the drill report", () => {

@@ -18,6 +18,7 @@ import { startMariaDb, type MariaDb } from "./mariadb.ts";
 import { startVersityStore, type VersityStore } from "./versity-store.ts";
 
 export const OFFSITE = resolve("images/database/offsite");
+const DRILL_SCRIPT = resolve("fleet/drill/drill.sh");
 export const MUNICIPALITY = "tiradentes";
 export const BACKUP_PASSWORD = "b4ckupTestPassw0rd";
 const SHIPPER_PASSWORD = "sh1pperTestPassw0rd";
@@ -34,7 +35,7 @@ export interface DrillSeconds {
   readonly set?: number;
   /** The fresh server's start (the scratch database pod's, in a real drill). */
   readonly server?: number;
-  /** restore/script.ts: the set loaded into the fresh server, the documents copied. */
+  /** restore/restore.sh: the set loaded into the fresh server, the documents copied. */
   readonly restore?: number;
   /** drill-check.sh: counts, checksums and every document's hash against the manifest. */
   readonly check?: number;
@@ -67,6 +68,11 @@ export interface OffsiteRig {
    * store (drill-set.sh), restored into a fresh server, and checked there (drill-check.sh).
    */
   drill(label: string): Promise<ScriptRun & { readonly seconds: DrillSeconds }>;
+  /**
+   * The drill Job's own script (fleet/drill/drill.sh) with the Job's environment (fleet/drill/scratch.ts),
+   * on a fresh server: what `drill` times step by step, as one run of what the cluster runs.
+   */
+  drillAsJob(label: string): Promise<ScriptRun>;
   stop(): Promise<void>;
 }
 
@@ -285,6 +291,39 @@ export async function startOffsiteRig(): Promise<OffsiteRig> {
           }),
         );
         return { status: check.status, log: built.log + restored.log + check.stdout + check.stderr, seconds };
+      } finally {
+        await fresh.stop();
+      }
+    },
+    async drillAsJob(label) {
+      const scratch = join(work, `drill-job-${label}`);
+      const setName = new Date().toISOString().slice(0, 10);
+      const fresh = await emptyInstanceServer();
+      try {
+        const drilled = spawnSync("bash", [DRILL_SCRIPT], {
+          encoding: "utf8",
+          env: {
+            ...storeEnv,
+            SEI_DATABASE: "sei",
+            SIP_DATABASE: "sip",
+            TMPDIR: join(scratch, "tmp"),
+            RESTIC_CACHE_DIR: join(scratch, "cache"),
+            BACKUPS: join(scratch, "backups"),
+            RESTORE_SET: setName,
+            SET_DIR: join(scratch, "backups", "sets", setName),
+            MANIFEST: join(scratch, "backups", "manifest"),
+            DOCUMENTS: join(scratch, "documents"),
+            DB_HOST: fresh.host,
+            DB_PORT: String(fresh.port),
+            DB_USER: "root",
+            DB_ADMIN_USER: "root",
+            MYSQL_PWD: ROOT_PASSWORD,
+            OFFSITE,
+            RESTORE_SCRIPT: RESTORE_SCRIPTS.restore,
+          },
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        return { status: drilled.status, log: drilled.stdout + drilled.stderr };
       } finally {
         await fresh.stop();
       }
