@@ -2,6 +2,13 @@
  * Shell scripts the database pods run, as text. Names come from the plan;
  * passwords only ever arrive through environment variables read from the
  * Secret, so no password is part of the text (nor of cdktf.out).
+ *
+ * These two stay generated, unlike the scripts that are `*.sh` files
+ * (database-backup.sh, password-rotation.sh): each is a here-document of SQL
+ * written from the plan (database, user and Secret key names, each account's
+ * grants) around a few lines of shell, and the SQL is the plan data.
+ * test/synth/database-scripts.test.ts runs shellcheck over them as the
+ * stacks carry them.
  */
 import { DATABASE_PATHS } from "../core/image-contract.ts";
 
