@@ -35,7 +35,7 @@ import {
   type DrillReport,
   type DrillReportEntry,
 } from "./report.ts";
-import { DRILL_DEADLINE_SECONDS, scratchManifests, scratchNamespaceName } from "./scratch.ts";
+import { drillDeadlineSeconds, scratchManifests, scratchNamespaceName } from "./scratch.ts";
 
 export interface DrillOptions extends SelectOptions {
   readonly report?: string;
@@ -148,7 +148,7 @@ async function drillOne(plan: OffsiteInstancePlan, io: Io, interrupted: () => bo
     const step: Kubectl = (args, input) =>
       interrupted() ? Promise.reject(new Error("interrupted")) : kubectl(args, input);
     const run = await runJob(step, namespace, job, {
-      timeoutMs: DRILL_DEADLINE_SECONDS * 1000,
+      timeoutMs: drillDeadlineSeconds(plan) * 1000,
       onLine: (line) => io.stdout(`  ${printable(line)}\n`),
       pollMs: 5000,
     });
@@ -171,7 +171,7 @@ async function drillOne(plan: OffsiteInstancePlan, io: Io, interrupted: () => bo
         passed || (outcome.differenceCount > 0 && outcome.errors.length <= 1)
           ? null
           : run.outcome === "Timeout"
-            ? `the drill Job did not finish within ${DRILL_DEADLINE_SECONDS / 3600} h`
+            ? `the drill Job did not finish within ${(drillDeadlineSeconds(plan) / 3600).toFixed(1)} h`
             : (outcome.errors.at(-1) ??
               `the drill Job ${run.outcome === "Failed" ? "failed" : "ended"} without a check${outcome.lastLine ? `; its last line: ${outcome.lastLine}` : ""}`),
     };

@@ -39,8 +39,18 @@ const INIT_SQL = "create-databases.sql";
 /** The label every object of a scratch namespace carries: which municipality it drills. */
 export const DRILL_LABEL = "sei.mg.gov.br/drill-of";
 
-/** How long the Job may run: a large document repository takes hours to restore. */
-export const DRILL_DEADLINE_SECONDS = 6 * 3600;
+/**
+ * How long an instance's drill Job may run: six hours, or longer where the instance's database and
+ * documents claims, restored at half the rate bench:restore measured on two loaded cores (1.0–1.1
+ * GiB/min, BENCHMARKS.md), would not fit in them with an hour to spare. A fixed deadline failed every
+ * drill of a full `medio` repository (400 GiB, about 6 h) and of any large metropole.
+ */
+const MINIMUM_DEADLINE_SECONDS = 6 * 3600;
+const ASSUMED_RESTORE_BYTES_PER_SECOND = (0.5 * 1024 ** 3) / 60;
+export function drillDeadlineSeconds(plan: InstancePlan): number {
+  const bytes = plan.volumes.database.storageBytes + plan.volumes.documents.storageBytes;
+  return Math.max(MINIMUM_DEADLINE_SECONDS, 3600 + Math.ceil(bytes / ASSUMED_RESTORE_BYTES_PER_SECOND));
+}
 /** Where the Job's claim is mounted: restic's folders, the set, the restored documents. */
 const SCRATCH = "/scratch";
 
@@ -254,7 +264,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
       {
         metadata: meta(DRILL_JOB, jobLabels),
         podLabels: { ...jobLabels, [DRILL_LABEL]: plan.municipality.name },
-        deadlineSeconds: DRILL_DEADLINE_SECONDS,
+        deadlineSeconds: drillDeadlineSeconds(plan),
         pod: podSpec,
         container: {
           name: "drill",

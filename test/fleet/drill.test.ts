@@ -127,6 +127,20 @@ describe("the scratch namespace of a drill", () => {
     expect(job.spec.template.spec.containers[0].envFrom).toEqual([{ secretRef: { name: BACKUP_STORE_SECRET } }]);
   });
 
+  it("gives the Job time to restore its claims at 0.5 GiB/min with an hour to spare, six hours at least", () => {
+    // tiers/: medio's database and documents claims are 60Gi and 400Gi; pequeno-i's fit in six hours.
+    expect(kind("Job")[0].spec.activeDeadlineSeconds).toBe(3600 + (60 + 400) * 120);
+    const small = examplePlan({ tier: "pequeno-i", phase: "production" }, platformWithStore());
+    const smallJob = scratchManifests({
+      plan: small,
+      namespace,
+      storeSecretData,
+      rootPassword: "r",
+      setName: "s",
+    }).find((o) => o.kind === "Job") as { spec: { activeDeadlineSeconds: number } };
+    expect(smallJob.spec.activeDeadlineSeconds).toBe(6 * 3600);
+  });
+
   it("runs drill.sh as it is, with the restore's script beside it (test/backup/offsite.test.ts runs both)", () => {
     const container = kind("Job")[0].spec.template.spec.containers[0];
     expect(container.command).toEqual([
