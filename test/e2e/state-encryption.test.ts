@@ -119,9 +119,10 @@ function makeWorkspace(from?: string): void {
 /** The application keys' addresses in the state file (in clear), former (Database's) or current. */
 function keyAddresses(): { former: string[]; current: string[] } {
   const { resources } = JSON.parse(readFileSync(stateFile, "utf8")) as {
-    resources: { type: string; name: string }[];
+    resources: { mode: string; type: string; name: string }[];
   };
-  const addresses = resources.map((r) => `${r.type}.${r.name}`);
+  // Managed resources only: the plan's read of the live Secret (a data source) is no key.
+  const addresses = resources.filter((r) => r.mode === "managed").map((r) => `${r.type}.${r.name}`);
   return {
     former: addresses.filter((a) => /^(random_password|kubernetes_secret_v1)\.Database_AppSecrets_/.test(a)),
     current: addresses.filter((a) => /^(random_password|kubernetes_secret_v1)\.ApplicationKeys_/.test(a)),
