@@ -13,6 +13,7 @@ import { SECRET_KEYS } from "../core/naming.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { terraformLiteral } from "./render.ts";
 import { rotationJob } from "./rotation-job.ts";
+import { plainEnv, secretEnv } from "./container-env.ts";
 
 /** The first install's PHP, given to `php -r` without its opening tag: no file to mount, no shell. */
 const FIRST_INSTALL = readFileSync(
@@ -40,11 +41,8 @@ export class AccessKeysJob extends Construct {
   constructor(scope: Construct, id: string, props: AccessKeysJobProps) {
     super(scope, id);
     const { database, jobs } = props;
-    const fromSecret = (secret: string, key: string) => ({
-      name: key,
-      valueFrom: { secretKeyRef: { name: secret, key } },
-    });
-    const env = (name: string, value: string | number) => ({ name, value: String(value) });
+    const fromSecret = (secret: string, key: string) => secretEnv(key, secret, key);
+    const env = plainEnv;
     this.resource = rotationJob(this, "Resource", {
       namespace: props.namespace,
       name: jobs.acceptName,

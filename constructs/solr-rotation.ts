@@ -14,6 +14,7 @@ import type { RotationStep } from "./password-rotation.ts";
 import { terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { rotationJob } from "./rotation-job.ts";
+import { secretEnv } from "./container-env.ts";
 
 /** The script both steps run (its own file, so shellcheck reads it). */
 const SCRIPT = readFileSync(new URL("./solr-rotation.sh", import.meta.url), "utf8");
@@ -37,10 +38,7 @@ export class SolrRotationJob extends Construct {
   constructor(scope: Construct, id: string, props: SolrRotationJobProps) {
     super(scope, id);
     const { namespace, step, solr, jobs } = props;
-    const fromSecret = (name: string, key: string) => ({
-      name,
-      valueFrom: { secretKeyRef: { name: props.appSecretName, key } },
-    });
+    const fromSecret = (name: string, key: string) => secretEnv(name, props.appSecretName, key);
 
     this.resource = rotationJob(this, "Resource", {
       namespace,

@@ -1,0 +1,11 @@
+/**
+ * A container's environment entries as the kubernetes provider takes them: a plain value, or a key
+ * of a Secret (never the value itself, so no password reaches the plan's text).
+ */
+export function plainEnv(name: string, value: string | number): { name: string; value: string } {
+  return { name, value: String(value) };
+}
+
+export function secretEnv(name: string, secret: string, key: string) {
+  return { name, valueFrom: { secretKeyRef: { name: secret, key } } };
+}
