@@ -22,7 +22,7 @@
  */
 import { loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
-import { loadFleet } from "../core/fleet.ts";
+import { loadFleet } from "../core/load-fleet.ts";
 import { TIER_IDS, type TierId } from "../core/schema/municipality.ts";
 import { workingTree } from "../sources/working-tree.ts";
 import { seedInstance, startOffsiteRig, type DrillSeconds, type OffsiteRig } from "../test/support/offsite-rig.ts";

@@ -15,7 +15,7 @@ import { positionDiagnostics } from "../core/capacity/positions.ts";
 import type { Snapshot } from "../core/capacity/snapshot.ts";
 import { snapshotOf } from "../core/capacity/snapshot.ts";
 import { hasErrors } from "../core/diagnostics.ts";
-import { fleetPaths, type DocumentCache } from "../core/fleet.ts";
+import { fleetPaths, type DocumentCache } from "../core/load-fleet.ts";
 import type { FileSource } from "../core/source.ts";
 import { renderChart } from "../report/capacity/chart.ts";
 import { formatDiagnostic } from "../report/diagnostics/text.ts";

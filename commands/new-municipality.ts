@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve as resolvePath, sep } from "node:path";
 import { loadOfficialList, type OfficialMunicipality } from "../core/ibge.ts";
 import { slugOf } from "../core/ibge.ts";
-import { loadFleet, MUNICIPALITIES_DIR } from "../core/fleet.ts";
+import { loadFleet, MUNICIPALITIES_DIR } from "../core/load-fleet.ts";
 import { describeBand, inBand, tierForPopulation } from "../core/population-band.ts";
 import { printable } from "../core/printable.ts";
 import type { TierId } from "../core/schema/municipality.ts";

@@ -12,7 +12,7 @@
  * runs, and diagnostics name files relative to the repository root.
  */
 import { hasErrors } from "../core/diagnostics.ts";
-import { fleetPaths, loadFleet } from "../core/fleet.ts";
+import { fleetPaths, loadFleet } from "../core/load-fleet.ts";
 import type { FileSource } from "../core/source.ts";
 import { FORMATS, type DiagnosticFormat } from "../report/formats.ts";
 import { differsFromWorkingTree, GitError, gitRevisions } from "../sources/git-revisions.ts";

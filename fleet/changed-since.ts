@@ -12,7 +12,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { hasErrors } from "../core/diagnostics.ts";
-import { fleetPaths, loadFleet, planFleet, type DocumentCache } from "../core/fleet.ts";
+import { fleetPaths, loadFleet, planFleet, type DocumentCache } from "../core/load-fleet.ts";
 import type { InstancePlan } from "../core/plan.ts";
 import { changedPaths, gitRevisions } from "../sources/git-revisions.ts";
 

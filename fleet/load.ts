@@ -6,7 +6,7 @@
  * the fleet rules), as the app does with SEI_ONLY: one municipality's broken
  * file never blocks another's rollout.
  */
-import type { DocumentCache } from "../core/fleet.ts";
+import type { DocumentCache } from "../core/load-fleet.ts";
 import { printable } from "../core/printable.ts";
 import type { InstancePlan } from "../core/plan.ts";
 import type { Platform } from "../core/schema/platform.ts";

@@ -8,7 +8,7 @@
  * municipalities. The root check comes before it: a Project (shell/paths.ts).
  */
 import { hasErrors } from "../core/diagnostics.ts";
-import { loadFleet, planFleet, type DocumentCache, type Fleet } from "../core/fleet.ts";
+import { loadFleet, planFleet, type DocumentCache, type Fleet } from "../core/load-fleet.ts";
 import type { InstancePlan } from "../core/plan.ts";
 import type { Phase } from "../core/schema/municipality.ts";
 import type { Platform } from "../core/schema/platform.ts";

@@ -6,7 +6,7 @@
  */
 import { lstatSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { MUNICIPALITIES_DIR, PLATFORM_FILE } from "../core/fleet.ts";
+import { MUNICIPALITIES_DIR, PLATFORM_FILE } from "../core/load-fleet.ts";
 import { UsageError } from "./exit.ts";
 import type { Io } from "./io.ts";
 

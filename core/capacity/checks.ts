@@ -15,7 +15,7 @@
  * - A tier should match the population band it is defined for.
  */
 import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
-import { PLATFORM_FILE } from "../fleet.ts";
+import { PLATFORM_FILE } from "../load-fleet.ts";
 import { identityChanges } from "../history/identity.ts";
 import { shrinkingVolumes } from "../history/volumes.ts";
 import { describeBytes, describeCpu } from "../quantity.ts";

@@ -9,8 +9,8 @@
  * adds the tier's high availability and backups, and those appear when the
  * file says production, like for every other municipality.
  */
-import type { Fleet } from "../fleet.ts";
-import { planFleet } from "../fleet.ts";
+import type { Fleet } from "../load-fleet.ts";
+import { planFleet } from "../load-fleet.ts";
 import type { InstancePlan } from "../plan.ts";
 import type { Municipality, Phase, TierId } from "../schema/municipality.ts";
 import { isFormalized } from "../schema/municipality.ts";

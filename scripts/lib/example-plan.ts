@@ -4,7 +4,7 @@
  * phase the caller chooses.
  */
 import { fileURLToPath } from "node:url";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import type { InstancePlan } from "../../core/plan.ts";
 import { planInstance } from "../../core/resolve/instance.ts";
 import { TIER_IDS, type Municipality, type Phase, type TierId } from "../../core/schema/municipality.ts";

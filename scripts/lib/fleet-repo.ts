@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { tierForPopulation } from "../../core/population-band.ts";
 import { loadOfficialList, OFFICIAL_LIST_PATH, slugOf, type OfficialMunicipality } from "../../core/ibge.ts";
 import type { Phase, TierId } from "../../core/schema/municipality.ts";

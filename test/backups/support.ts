@@ -4,7 +4,7 @@
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import type { BackupStorePlan } from "../../core/plan.ts";
 import type { Tier } from "../../core/schema/tier.ts";
 import { backupStoreOf } from "../../core/resolve/backup-store.ts";

@@ -1,6 +1,6 @@
 /** loadFleet's document cache, which the capacity diff shares between its two revisions. */
 import { describe, expect, it } from "vitest";
-import { loadFleet, type DocumentCache } from "../../core/fleet.ts";
+import { loadFleet, type DocumentCache } from "../../core/load-fleet.ts";
 import { gitRevisions } from "../../sources/git-revisions.ts";
 import { official } from "../../scripts/lib/fleet-repo.ts";
 import { repoPerTest } from "./per-test.ts";

@@ -20,7 +20,7 @@ import { Testing } from "cdktf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Figures } from "../../core/capacity/figures.ts";
 import type { MunicipalityRow } from "../../core/capacity/capacity-report.ts";
-import { loadFleet, planFleet } from "../../core/fleet.ts";
+import { loadFleet, planFleet } from "../../core/load-fleet.ts";
 import type { InstancePlan } from "../../core/plan.ts";
 import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
 import { workingTree } from "../../sources/working-tree.ts";

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { validateBytes } from "../../core/load/index.ts";
 import { hasOffsiteBackups } from "../../core/plan.ts";
 import { planInstance } from "../../core/resolve/instance.ts";

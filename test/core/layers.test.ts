@@ -161,15 +161,15 @@ describe("the checks themselves", () => {
     const made = new Map([
       ["core/naming.ts", ["core/plan.ts"]],
       ["core/plan.ts", ["core/naming.ts"]],
-      ["core/capacity/figures.ts", ["core/fleet.ts"]],
-      ["core/fleet.ts", ["core/history/compare.ts"]],
+      ["core/capacity/figures.ts", ["core/load-fleet.ts"]],
+      ["core/load-fleet.ts", ["core/history/compare.ts"]],
       ["core/history/volumes.ts", ["core/capacity/figures.ts"]],
       ["core/history/compare.ts", []],
       ["core/load/parse-yaml.ts", ["runtime/fast-yaml.ts"]],
     ]);
     expect(circles(made)).toEqual([["core/naming.ts", "core/plan.ts"]]);
     expect(circles(partGraph(made))).toEqual([
-      ["core/capacity/", "core/fleet.ts", "core/history/"],
+      ["core/capacity/", "core/history/", "core/load-fleet.ts"],
       ["core/naming.ts", "core/plan.ts"],
     ]);
     expect(backArrows(made)).toEqual(["core/load/parse-yaml.ts → runtime/fast-yaml.ts"]);

@@ -4,7 +4,7 @@
  * planned (a password never appears in them: only the Secret that holds it).
  */
 import { describe, expect, it } from "vitest";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { planInstance } from "../../core/resolve/instance.ts";
 import { municipalitySchema } from "../../core/schema/municipality.ts";
 import { platformSchema, type Platform } from "../../core/schema/platform.ts";

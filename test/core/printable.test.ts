@@ -8,7 +8,7 @@ import { RAW_CONTROL } from "../support/raw-control.ts";
 import { analyseFleet, type CapacityResult } from "../../core/capacity/analyse.ts";
 import { snapshotOf } from "../../core/capacity/snapshot.ts";
 import type { Diagnostic } from "../../core/diagnostics.ts";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { EXCERPT_LENGTH, printable, quoted, quotedAscii, TEXT_LIMIT } from "../../core/printable.ts";
 import { renderChart } from "../../report/capacity/chart.ts";
 import { FORMATS } from "../../report/formats.ts";

@@ -18,7 +18,7 @@ import {
 import { planInstance } from "../../core/resolve/instance.ts";
 import { platformSchema, type Platform } from "../../core/schema/platform.ts";
 import { tierSchema } from "../../core/schema/tier.ts";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { REPO_ROOT, exampleMunicipality } from "../../scripts/lib/example-plan.ts";
 import { workingTree } from "../../sources/working-tree.ts";
 

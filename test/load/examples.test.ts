@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { PHASES, TIER_IDS } from "../../core/schema/municipality.ts";
 import { REPO_ROOT, repo } from "./support.ts";
 

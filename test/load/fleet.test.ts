@@ -1,6 +1,6 @@
 /** loadFleet: what is loaded, what is reported, and the plans of the repository's own files. */
 import { describe, expect, it } from "vitest";
-import { loadFleet, planFleet } from "../../core/fleet.ts";
+import { loadFleet, planFleet } from "../../core/load-fleet.ts";
 import { formatText } from "../../report/diagnostics/text.ts";
 import { DIAMANTINA, edit, fleetOf, lines, overlay, repo, TIRADENTES } from "./support.ts";
 

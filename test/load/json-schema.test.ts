@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { jsonSchemaFiles } from "../../core/schema/json-schema.ts";
 import { compileSchema } from "../support/ajv.ts";
 import { REPO_ROOT, repo, TIRADENTES } from "./support.ts";

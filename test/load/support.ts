@@ -5,7 +5,7 @@
  */
 import { posix } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadFleet, type Fleet } from "../../core/fleet.ts";
+import { loadFleet, type Fleet } from "../../core/load-fleet.ts";
 import type { Diagnostic } from "../../core/diagnostics.ts";
 import { type FileSource } from "../../core/source.ts";
 import { workingTree } from "../../sources/working-tree.ts";

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { DIAMANTINA, edit, lines, overlay, repo, REPO_ROOT, TIRADENTES } from "../load/support.ts";
 
 /** Loads `now` compared with `before`, each a set of municipality files in "m/" (and other files, by path). */

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync
 import { dirname, join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatDiagnostic } from "../../report/diagnostics/text.ts";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { workingTree } from "../../sources/working-tree.ts";
 import { REPO_ROOT, cleanScratch, runApp, scratchDir, tree, type AppRun } from "./support.ts";
 

@@ -2,7 +2,7 @@
  * The plan of an example instance on a cluster with a backup store (production `medio` unless told), with or
  * without its claim's mark: the one fixture of a store-backed plan for the synthesis, restore and drill tests.
  */
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { planInstance } from "../../core/resolve/instance.ts";
 import type { BackupStore } from "../../core/schema/backup-store.ts";
 import type { Phase, TierId } from "../../core/schema/municipality.ts";

@@ -8,7 +8,7 @@
  * block at the claim's address) without deleting it.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { planInstance } from "../../core/resolve/instance.ts";
 import { exampleMunicipality, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { workingTree } from "../../sources/working-tree.ts";

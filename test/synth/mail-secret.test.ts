@@ -5,7 +5,7 @@
  * is created, and the release reads the copy. Without an account, no copy.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { loadFleet } from "../../core/fleet.ts";
+import { loadFleet } from "../../core/load-fleet.ts";
 import { planInstance } from "../../core/resolve/instance.ts";
 import { REPO_ROOT, exampleMunicipality, examplePlan } from "../../scripts/lib/example-plan.ts";
 import { workingTree } from "../../sources/working-tree.ts";
