@@ -11,7 +11,7 @@
 // tsx. SEI_INFRA_LOADER=tsx forces the fallback; SEI_INFRA_DEBUG=1 says why a
 // bundle was not used.
 //
-// The cdktf app (stacks/main.ts, cdktf.json's `app` through runtime/synth-app.js) is bundled the
+// The cdktf app (stacks/cdktf-app.ts, cdktf.json's `app` through runtime/synth-app.js) is bundled the
 // same way (loadSynthApp): a one-stack synthesis spent about half its CPU in tsx's loader (1.7 s
 // CPU through tsx, 0.9 s from the bundle, same output). The files of either may read
 // import.meta.url (the repository root, cdktf's require, the worker's module, the shell scripts
@@ -40,14 +40,14 @@ const CHECKOUT = createHash("sha256").update(root).digest("hex").slice(0, 12);
 /** The CLI: one bundle per checkout. */
 const CLI = { entry: join(root, "cli", "main.ts"), name: `cli-${CHECKOUT}` };
 /** The cdktf app: one bundle per checkout. */
-const SYNTH = { entry: join(root, "stacks", "main.ts"), name: `synth-${CHECKOUT}` };
+const SYNTH = { entry: join(root, "stacks", "cdktf-app.ts"), name: `synth-${CHECKOUT}` };
 
 /** The CLI module (cli/main.ts): from the bundle when it can be used, else through tsx. */
 export function loadCli() {
   return loadBundled(CLI);
 }
 
-/** Runs the cdktf app (stacks/main.ts, which synthesizes when imported): from its bundle when it can, else through tsx. */
+/** Runs the cdktf app (stacks/cdktf-app.ts, which synthesizes when imported): from its bundle when it can, else through tsx. */
 export function loadSynthApp() {
   return loadBundled(SYNTH);
 }

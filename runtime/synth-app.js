@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The cdktf app as cdktf.json runs it (`cdktf synth`, `npm run synth`, `sei-infra fleet`): stacks/main.ts,
+// The cdktf app as cdktf.json runs it (`cdktf synth`, `npm run synth`, `sei-infra fleet`): stacks/cdktf-app.ts,
 // from its cached bundle when it can be used, else through tsx (runtime/cli-bundle.js, loadSynthApp).
 import { loadSynthApp } from "./cli-bundle.js";
 

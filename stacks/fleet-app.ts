@@ -1,6 +1,6 @@
 /**
  * The cdktf app over a fleet: one MunicipalityStack per plan, synthesized
- * into a folder. Used by stacks/main.ts and by the synthesis tests, so both
+ * into a folder. Used by stacks/cdktf-app.ts and by the synthesis tests, so both
  * build exactly the same stacks.
  */
 import { writeFileSync } from "node:fs";

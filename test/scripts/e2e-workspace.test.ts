@@ -29,7 +29,7 @@ async function importedEntries(entryPoint: string): Promise<string[]> {
 
 describe("the e2e workspace", () => {
   it("copies every folder the synthesis imports", async () => {
-    const imported = await importedEntries("stacks/main.ts");
+    const imported = await importedEntries("stacks/cdktf-app.ts");
     expect(imported.length).toBeGreaterThan(3);
     expect(imported.filter((entry) => !PROJECT_ENTRIES.includes(entry))).toEqual([]);
   });
