@@ -5,7 +5,7 @@
  * folder of the repository, with paths relative to where they are typed.
  */
 import type { Command } from "commander";
-import { DEFAULTS, fleetRun, type ApplyOptions, type RunOptions } from "../fleet/command.ts";
+import { DEFAULTS, fleetRun, type ApplyOptions, type RunOptions } from "../fleet/engine-commands.ts";
 import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/index.ts";
 import type { FleetCommand } from "../fleet/report.ts";
 import { fleetGate, fleetMerge } from "../fleet/report-commands.ts";

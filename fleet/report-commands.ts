@@ -11,7 +11,7 @@
  *   without a report is a failure: its job died before it could write one.
  */
 import { resolve } from "node:path";
-import { DEFAULTS, writeReports, type OutputOptions } from "./command.ts";
+import { DEFAULTS, writeReports, type OutputOptions } from "./engine-commands.ts";
 import { printable } from "../core/printable.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
 import { guarded } from "../shell/guard.ts";

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { applyCounts, approveApply } from "../../fleet/approval.ts";
-import { DEFAULTS, fleetRun, type ApplyOptions } from "../../fleet/command.ts";
+import { DEFAULTS, fleetRun, type ApplyOptions } from "../../fleet/engine-commands.ts";
 import { UsageError } from "../../shell/exit.ts";
 import type { Wave } from "../../fleet/waves.ts";
 import { collectingIo, projectCopy } from "./project.ts";

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULTS, fleetRun, type ApplyOptions } from "../../fleet/command.ts";
+import { DEFAULTS, fleetRun, type ApplyOptions } from "../../fleet/engine-commands.ts";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { collectingIo, projectCopy } from "./project.ts";
 

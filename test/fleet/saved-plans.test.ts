@@ -48,7 +48,7 @@ import { encryptionConfiguration } from "../../stacks/terraform-encryption.ts";
 import { UsageError } from "../../shell/exit.ts";
 import { requireTools } from "../support/tools.ts";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
-import { DEFAULTS, fleetRun, type ApplyOptions } from "../../fleet/command.ts";
+import { DEFAULTS, fleetRun, type ApplyOptions } from "../../fleet/engine-commands.ts";
 import { reportSchema } from "../../fleet/report.ts";
 import { collectingIo, projectCopy } from "./project.ts";
 import { stack } from "./support.ts";
