@@ -2,7 +2,7 @@
  * Benchmark (not a test): the restore of a backup set from the off-site store, and the restore
  * drill around it, per tier, with real parts (a private versitygw store, restic, MariaDB 10.11:
  * test/support/offsite-rig.ts, whose drill runs images/database/offsite/drill-set.sh,
- * restore/restore.sh and drill-check.sh as the drill Job of fleet/drill/scratch.ts runs them).
+ * restore/restore.sh and drill-check.sh as the drill Job of fleet/drill/scratch-namespace.ts runs them).
  *
  * Each tier's instance is its database and document claims (tiers/*.yaml, database.storage and
  * documents.storage) times SCALE, full: rows of ~240 bytes in the dump until the database's share,

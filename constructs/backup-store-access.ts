@@ -1,7 +1,7 @@
 /**
  * How a pod reaches its cluster's backup store: what the backup pods (offsite-backup.ts), the restore Jobs from the
  * store (restore/job.ts), the claim's migration (backups/migrate-claim-job.ts) and the restore drill
- * (fleet/drill/scratch.ts) share. Plain objects, no cdktf, so the commands that apply these Jobs do not load it.
+ * (fleet/drill/scratch-namespace.ts) share. Plain objects, no cdktf, so the commands that apply these Jobs do not load it.
  */
 import { SECRET_KEYS } from "../core/naming.ts";
 import type { BackupStorePlan, OffsiteBackupPlan } from "../core/plan.ts";

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The restore drill Job's three steps (docs/drills.md; the Job in fleet/drill/scratch.ts). The
+# The restore drill Job's three steps (docs/drills.md; the Job in fleet/drill/scratch-namespace.ts). The
 # scratch database may still be starting (a cold InnoDB, the init script): the set is built first,
 # then the server is waited for. Each step's lines are what sei-infra reads
 # (fleet/drill/outcome.ts); "DRILL-RESTORED <seconds>" is the restore's own duration.

@@ -1,5 +1,5 @@
 /**
- * What a drill Job's log says (fleet/drill/scratch.ts runs drill-set.sh, the restore and
+ * What a drill Job's log says (fleet/drill/scratch-namespace.ts runs drill-set.sh, the restore and
  * drill-check.sh): the store's newest snapshots, the restore's duration, each difference from the
  * manifest, and whether the check passed. The log is the pod's output, made of what the store
  * holds (document names among it): read as hostile, every line kept printable and the differences

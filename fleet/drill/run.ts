@@ -1,6 +1,6 @@
 /**
  * `sei-infra fleet drill [SELECT]` (docs/drills.md): for each selected instance whose cluster has a
- * backup store, its newest backup restored into a scratch namespace (fleet/drill/scratch.ts) and
+ * backup store, its newest backup restored into a scratch namespace (fleet/drill/scratch-namespace.ts) and
  * checked against what the backup recorded; the scratch namespace deleted whatever happens (a
  * failure, SIGINT, SIGTERM); a report in JSON, markdown and JUnit. One drill at a time: each
  * restores a whole instance, which is load enough on a cluster and its store.
@@ -35,7 +35,7 @@ import {
   type DrillReport,
   type DrillReportEntry,
 } from "./report.ts";
-import { drillDeadlineSeconds, scratchManifests, scratchNamespaceName } from "./scratch.ts";
+import { drillDeadlineSeconds, scratchManifests, scratchNamespaceName } from "./scratch-namespace.ts";
 
 export interface DrillOptions extends SelectOptions {
   readonly report?: string;

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { BACKUP_STORE_SECRET, SECRET_KEYS } from "../../core/naming.ts";
 import { drillOutcome } from "../../fleet/drill/outcome.ts";
 import { renderDrillJunit, renderDrillMarkdown, type DrillReport } from "../../fleet/drill/report.ts";
-import { DRILL_JOB, scratchManifests, scratchNamespaceName } from "../../fleet/drill/scratch.ts";
+import { DRILL_JOB, scratchManifests, scratchNamespaceName } from "../../fleet/drill/scratch-namespace.ts";
 import { REPO_ROOT, examplePlan, platformWithStore } from "../../scripts/lib/example-plan.ts";
 import { KubernetesSchemas, helmTools, type Manifest } from "../chart/support.ts";
 import { seiInfra } from "../cli/run.ts";

@@ -69,7 +69,7 @@ export interface OffsiteRig {
    */
   drill(label: string): Promise<ScriptRun & { readonly seconds: DrillSeconds }>;
   /**
-   * The drill Job's own script (fleet/drill/drill.sh) with the Job's environment (fleet/drill/scratch.ts),
+   * The drill Job's own script (fleet/drill/drill.sh) with the Job's environment (fleet/drill/scratch-namespace.ts),
    * on a fresh server: what `drill` times step by step, as one run of what the cluster runs.
    */
   drillAsJob(label: string): Promise<ScriptRun>;
