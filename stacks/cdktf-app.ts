@@ -21,7 +21,7 @@ import { NOTHING } from "../shell/messages.ts";
 import { openFleet } from "../shell/open-fleet.ts";
 import { formatSummary } from "./fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "./output-dir.ts";
-import { parseOnly, SEI_ONLY } from "./selection.ts";
+import { parseOnly, SEI_ONLY } from "./sei-only.ts";
 import { backendNotes } from "./terraform-backend.ts";
 import { synthesizeFleet } from "./synthesize.ts";
 
