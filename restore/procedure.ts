@@ -5,7 +5,7 @@
  * (--to, docs/offsite-backups.md).
  *
  * Safe to get wrong: everything that can be checked without stopping anything
- * is checked first, read-only (the municipality and its phase: instance.ts;
+ * is checked first, read-only (the municipality and its phase: restorable-plan.ts;
  * the set or point exists and is usable, the target is empty: a read-only Job,
  * volume-source.ts or store-source.ts), then a summary, and a prompt on a
  * terminal (without one, --yes). Only then does writers-stopped.ts stop the app
@@ -23,7 +23,7 @@ import type { Io } from "../shell/io.ts";
 import { NOTHING } from "../shell/messages.ts";
 import { targetProblems } from "./backup-source.ts";
 import { pointSummary, pointsTable, restoreSummary, setNames, setTable } from "./describe.ts";
-import { restorablePlan } from "./instance.ts";
+import { restorablePlan } from "./restorable-plan.ts";
 import { restoreJob, storeRestoreJob } from "./job.ts";
 import { kubectlFor, KubectlError } from "./kubectl.ts";
 import { choosePointInTime, describeRange, parseRestoreTime, restoreTimeText } from "./restic-points.ts";
