@@ -10,7 +10,7 @@ import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/index.ts";
 import type { FleetCommand } from "../fleet/report.ts";
 import { fleetGate, fleetMerge } from "../fleet/report-commands.ts";
 import { fleetDrill } from "../fleet/drill/run.ts";
-import { BACKUPS_FORMATS, fleetBackups } from "../fleet/backups.ts";
+import { BACKUPS_FORMATS, fleetBackups } from "../fleet/watch-backups.ts";
 import { listOption } from "../shell/names.ts";
 import { MUNICIPALITIES_OPTION_HELP } from "../shell/paths.ts";
 import { choiceOption } from "./choice-option.ts";
