@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { findEngine } from "../fleet/engine.ts";
 import { PROVIDER_LOCK_FILE } from "../stacks/provider-lock.ts";
 import { REPO_ROOT } from "./lib/example-plan.ts";
-import { generateLock, requiredProviders, type LockSource } from "./lib/provider-lock.ts";
+import { generateLock, requiredProviders, type LockSource } from "./lib/write-provider-lock.ts";
 
 const HEADER = `# The provider lock file of every stack (stacks/provider-lock.ts; docs/synth.md, "Provider lock file").
 # Written by scripts/providers-lock.ts; regenerate it, never edit it.

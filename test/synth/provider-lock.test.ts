@@ -15,7 +15,12 @@ import { stackInputs } from "../../stacks/fleet-app.ts";
 import { PROVIDER_LOCK_FILE, STACK_LOCK_FILE } from "../../stacks/provider-lock.ts";
 import { synthesizeFleet } from "../../stacks/synthesize.ts";
 import { examplePlan } from "../../scripts/lib/example-plan.ts";
-import { REGISTRY_HOSTS, generateLock, lockedProviders, requiredProviders } from "../../scripts/lib/provider-lock.ts";
+import {
+  REGISTRY_HOSTS,
+  generateLock,
+  lockedProviders,
+  requiredProviders,
+} from "../../scripts/lib/write-provider-lock.ts";
 import { requireTools, toolchainEngine } from "../support/tools.ts";
 import { REPO_ROOT, cleanScratch, scratchDir } from "./support.ts";
 
