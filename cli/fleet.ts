@@ -9,7 +9,7 @@ import { DEFAULTS, fleetRun, type ApplyOptions, type RunOptions } from "../fleet
 import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/index.ts";
 import type { FleetCommand } from "../fleet/report.ts";
 import { fleetGate, fleetMerge } from "../fleet/report-commands.ts";
-import { fleetDrill } from "../fleet/drill/run.ts";
+import { fleetDrill } from "../fleet/drill/run-drills.ts";
 import { BACKUPS_FORMATS, fleetBackups } from "../fleet/watch-backups.ts";
 import { listOption } from "../shell/names.ts";
 import { MUNICIPALITIES_OPTION_HELP } from "../shell/paths.ts";
