@@ -15,7 +15,7 @@
  * generation fails its precondition before anything changes. `prevent_destroy` cannot
  * stop that one, because lowering the number removes the newer passwords
  * from the configuration, their lifecycle with them; `validate --base` says it
- * at review (core/history/rotation.ts), this stops `cdktf deploy` and any
+ * at review (core/history/lowered-rotations.ts), this stops `cdktf deploy` and any
  * engine run by hand.
  */
 import { Construct, DataKubernetesSecretV1, Password, SecretV1 } from "../runtime/cdktf.ts";

@@ -4,7 +4,7 @@
  * revisions; errors fail the command (exit 1), warnings are printed and pass.
  *
  * - A data volume never shrinks: the kubernetes provider replaces a claim whose
- *   size goes down, and the data goes with it (core/history/volumes.ts).
+ *   size goes down, and the data goes with it (core/history/shrinking-volumes.ts).
  * - A deployed municipality keeps its name and does not leave the fleet unless
  *   decommissioned (core/history/identity.ts); a decommissioned one that leaves
  *   is a warning, since its volumes are retained.
@@ -17,7 +17,7 @@
 import { fileDiagnostic, type Diagnostic } from "../diagnostics.ts";
 import { PLATFORM_FILE } from "../load-fleet.ts";
 import { identityChanges } from "../history/identity.ts";
-import { shrinkingVolumes } from "../history/volumes.ts";
+import { shrinkingVolumes } from "../history/shrinking-volumes.ts";
 import { describeBytes, describeCpu } from "../quantity.ts";
 import { describeBand, inBand, tierForPopulation } from "../population-band.ts";
 import type { Dimension } from "./clusters.ts";

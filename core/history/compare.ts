@@ -2,8 +2,8 @@
  * What `validate` tells by comparing the fleet with an earlier revision of it
  * (git HEAD in a checkout, or `--base REV`): a deployed municipality renamed or
  * gone is an error (identity.ts), so are a lowered rotation generation
- * (rotation.ts) and a move to another cluster that is not declared
- * (cluster-move.ts), and a volume that would shrink is a warning (volumes.ts;
+ * (lowered-rotations.ts) and a move to another cluster that is not declared
+ * (cluster-move.ts), and a volume that would shrink is a warning (shrinking-volumes.ts;
  * `capacity --base` makes it an error).
  *
  * One revision alone cannot tell any of this: a rename or a removal leaves no
@@ -19,8 +19,8 @@ import type { Tier } from "../schema/tier.ts";
 import { undeclaredClusterMoves } from "./cluster-move.ts";
 import { deployedPairs, type Deployed } from "./deployed.ts";
 import { identityChanges, type Member } from "./identity.ts";
-import { loweredRotations } from "./rotation.ts";
-import { shrinkingVolumes } from "./volumes.ts";
+import { loweredRotations } from "./lowered-rotations.ts";
+import { shrinkingVolumes } from "./shrinking-volumes.ts";
 
 /** One revision (a loaded Fleet is one): its municipality files that are valid on their own, its platform and tiers. */
 export interface Revision {

@@ -52,7 +52,7 @@ const person = z.strictObject({
  * keep one contract from eating a cluster; with one per volume, a tier
  * downgrade can keep every volume's size. Volumes may grow, never shrink: the
  * capacity diff refuses a shrink between revisions, and validate warns of one
- * (core/history/volumes.ts).
+ * (core/history/shrinking-volumes.ts).
  */
 export const overridesSchema = z.strictObject({
   documentsStorage: boundedByteQuantity("10Gi", "20Ti")

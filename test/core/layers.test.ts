@@ -163,7 +163,7 @@ describe("the checks themselves", () => {
       ["core/plan.ts", ["core/naming.ts"]],
       ["core/capacity/figures.ts", ["core/load-fleet.ts"]],
       ["core/load-fleet.ts", ["core/history/compare.ts"]],
-      ["core/history/volumes.ts", ["core/capacity/figures.ts"]],
+      ["core/history/shrinking-volumes.ts", ["core/capacity/figures.ts"]],
       ["core/history/compare.ts", []],
       ["core/load/parse-yaml.ts", ["runtime/fast-yaml.ts"]],
     ]);
