@@ -6,7 +6,7 @@
  */
 import type { Command } from "commander";
 import { DEFAULTS, fleetRun, type ApplyOptions, type RunOptions } from "../fleet/engine-commands.ts";
-import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/index.ts";
+import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/write-pipeline.ts";
 import type { FleetCommand } from "../fleet/report.ts";
 import { fleetGate, fleetMerge } from "../fleet/report-commands.ts";
 import { fleetDrill } from "../fleet/drill/run-drills.ts";

@@ -15,7 +15,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fleetEmit, type EmitCommandOptions } from "../../fleet/emit/index.ts";
+import { fleetEmit, type EmitCommandOptions } from "../../fleet/emit/write-pipeline.ts";
 import { shellWord } from "../../fleet/emit/options.ts";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { collectingIo, localPlatform, projectCopy } from "./project.ts";
