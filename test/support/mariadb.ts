@@ -7,9 +7,15 @@
  * The server is configured like the instance's database (latin1, 128M
  * packets); an administrator `sei_admin`@127.0.0.1 stands for the root account
  * the bootstrap Job uses.
+ *
+ * mariadb-install-db runs once per test run (or per process, for a bench), not
+ * once per server: every server starts on its own copy of that data directory
+ * (vitest's globalSetup, test/support/mariadb-run.ts, names the run's folder).
+ * Each server keeps its temporary tables in a folder of its own, not in the
+ * /tmp every other process shares.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,23 +42,74 @@ export interface MariaDbOptions {
   readonly serverArgs?: readonly string[];
 }
 
-export async function startMariaDb({ serverArgs = [] }: MariaDbOptions = {}): Promise<MariaDb> {
+/** At install and at every start alike, so that no start rebuilds the redo log. */
+const INNODB_OPTIONS = [
+  "--innodb-buffer-pool-size=32M",
+  "--innodb-log-file-size=16M",
+  "--innodb-flush-log-at-trx-commit=2",
+];
+
+/** mariadbd refuses to run as root unless told to; the tests run as root on CI. */
+const asUser = () => (process.getuid?.() === 0 ? ["--user=root"] : []);
+
+/** Under the run's lock: mariadb-install-db ($4...) into a folder renamed to $1 once complete, unless $1 exists. */
+const INSTALL_ONCE = `set -e
+initialised=$1 partial=$2 scratch=$3; shift 3
+test -d "$initialised" && exit 0
+rm -rf "$partial" "$scratch" && mkdir "$scratch"
+"$@" --datadir="$partial" --tmpdir="$scratch"
+mv "$partial" "$initialised"`;
+
+/** The environment variable that names the test run's folder (test/support/mariadb-run.ts). */
+export const MARIADB_RUN_ENV = "SEI_MARIADB_RUN";
+
+/**
+ * The data directory mariadb-install-db made, once for the run's folder: the first caller makes it
+ * under a lock (vitest's workers are processes), the others wait and copy it. Without a run's folder
+ * (a bench, a script) the process makes one of its own and removes it when it exits.
+ */
+function initialisedDatadir(): string {
   for (const binary of [MARIADBD, INSTALL_DB]) {
     if (!existsSync(binary))
       throw new Error(`${binary} is missing: run scripts/tools/debian-packages.sh (npm test does, in pretest)`);
   }
+  const run = process.env[MARIADB_RUN_ENV] ?? processRunFolder();
+  const template = join(run, "initialised");
+  if (existsSync(template)) return template;
+  execFileSync(
+    "flock",
+    [
+      join(run, "lock"),
+      "bash",
+      "-c",
+      INSTALL_ONCE,
+      "bash",
+      template,
+      join(run, "initialising"),
+      join(run, "install-tmp"),
+    ]
+      .concat([INSTALL_DB, "--no-defaults", "--auth-root-authentication-method=normal", "--skip-test-db"])
+      .concat(INNODB_OPTIONS, asUser()),
+    { stdio: "pipe" },
+  );
+  return template;
+}
+
+let ownRunFolder: string | undefined;
+function processRunFolder(): string {
+  if (ownRunFolder) return ownRunFolder;
+  const folder = mkdtempSync(join(tmpdir(), "sei-mariadb-run-"));
+  process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
+  return (ownRunFolder = folder);
+}
+
+export async function startMariaDb({ serverArgs = [] }: MariaDbOptions = {}): Promise<MariaDb> {
   const dir = mkdtempSync(join(tmpdir(), "sei-mariadb-"));
   const datadir = join(dir, "data");
+  const scratch = join(dir, "tmp");
   const socket = join(dir, "mariadb.sock");
-  // mariadbd refuses to run as root unless told to; the tests run as root on CI.
-  const asUser = process.getuid?.() === 0 ? ["--user=root"] : [];
-  execFileSync(
-    INSTALL_DB,
-    ["--no-defaults", `--datadir=${datadir}`, "--auth-root-authentication-method=normal", "--skip-test-db", ...asUser],
-    {
-      stdio: "pipe",
-    },
-  );
+  cpSync(initialisedDatadir(), datadir, { recursive: true });
+  mkdirSync(scratch);
   const port = await freePort();
   const args = [
     "--no-defaults",
@@ -61,14 +118,13 @@ export async function startMariaDb({ serverArgs = [] }: MariaDbOptions = {}): Pr
     `--port=${port}`,
     "--bind-address=127.0.0.1",
     `--pid-file=${join(dir, "mariadbd.pid")}`,
+    `--tmpdir=${scratch}`,
     "--skip-name-resolve",
     "--character-set-server=latin1",
     "--collation-server=latin1_swedish_ci",
     "--max-allowed-packet=128M",
-    "--innodb-buffer-pool-size=32M",
-    "--innodb-log-file-size=16M",
-    "--innodb-flush-log-at-trx-commit=2",
-    ...asUser,
+    ...INNODB_OPTIONS,
+    ...asUser(),
     ...serverArgs,
   ];
   const viaSocket = (sql: string) =>
