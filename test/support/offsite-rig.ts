@@ -56,6 +56,12 @@ export interface OffsiteRig {
   nightly(user?: string, password?: string): ScriptRun;
   snapshots(): ResticSnapshot[];
   startShipper(intervalSeconds: number): void;
+  /**
+   * Runs `act` while the shipper is held between two shippings (SIGSTOP once its restic has exited):
+   * the store then holds no lock of the shipper's, whose every-second restic would otherwise race a
+   * check for locks another script left behind.
+   */
+  whileShipperHeld<T>(act: () => T): Promise<T>;
   shipperLog(): string;
   /** Unix seconds of the shipper's last successful shipping, 0 before the first. */
   shippedAt(): number;
@@ -98,6 +104,20 @@ export function insertProtocolos(db: MariaDb, from: number, to: number): string 
      INSERT INTO sei.protocolo WITH RECURSIVE n(i) AS (SELECT ${from} UNION ALL SELECT i + 1 FROM n WHERE i < ${to})
        SELECT i, CONCAT('Processo nº ', i, ': solicitação'), NOW() FROM n;`,
   );
+}
+
+/** Whether a child of `pid` named `name` is running (an exited one waiting to be reaped is not). */
+function runningChild(pid: number, name: string): boolean {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean);
+  return children.some((child) => {
+    try {
+      // /proc/<pid>/stat: "<pid> (<comm>) <state> ..."
+      const [, comm, state] = /^\d+ \((.*)\) (\S)/.exec(readFileSync(`/proc/${child}/stat`, "utf8"))!;
+      return comm === name && state !== "Z";
+    } catch {
+      return false; // gone since listed
+    }
+  });
 }
 
 /** The database image's binlog settings, as mariadbd options. */
@@ -222,6 +242,20 @@ export async function startOffsiteRig(): Promise<OffsiteRig> {
       });
       for (const stream of [shipper.stdout!, shipper.stderr!])
         stream.on("data", (chunk: Buffer) => (shipperLog += chunk.toString()));
+    },
+    async whileShipperHeld(act) {
+      const held = shipper!;
+      held.kill("SIGSTOP");
+      try {
+        const deadline = Date.now() + 60_000;
+        while (runningChild(held.pid!, "restic")) {
+          if (Date.now() > deadline) throw new Error(`the shipper's restic did not end:\n${shipperLog}`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return act();
+      } finally {
+        held.kill("SIGCONT");
+      }
     },
     shipperLog: () => shipperLog,
     shippedAt() {
