@@ -236,8 +236,16 @@ afterAll(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-const get = (path: string, init?: RequestInit) =>
-  fetch(`http://127.0.0.1:${apachePort}${path}`, { redirect: "manual", ...init });
+/**
+ * One connection a request: a request sent on a kept-alive connection that Apache has just closed
+ * fails ("SocketError: other side closed"); under load the tests' spawnSync calls hold the event
+ * loop past Apache's KeepAliveTimeout, and the upload test failed so.
+ */
+function get(path: string, init: RequestInit = {}) {
+  const headers = new Headers(init.headers);
+  headers.set("connection", "close");
+  return fetch(`http://127.0.0.1:${apachePort}${path}`, { redirect: "manual", ...init, headers });
+}
 /** A browser's request as the Ingress forwards it after ending TLS. */
 const viaIngress = { headers: { "x-forwarded-proto": "https" } };
 
