@@ -127,6 +127,16 @@ export interface OffsiteBackupPlan {
   readonly shipper: BinlogShipperPlan;
   /** The most a loss may cost: `fleet backups` names an instance whose newest backup or shipping is older. */
   readonly rpo: { readonly backupSeconds: number; readonly binlogSeconds: number };
+  /** What `fleet drill` gives the restore of a backup into a scratch namespace (docs/drills.md). */
+  readonly drill: RestoreDrillPlan;
+}
+
+/** The restore drill's room and time (core/resolve/restore-drill.ts says how each is reckoned). */
+export interface RestoreDrillPlan {
+  /** The drill Job's claim: the point-in-time set's scratch server and dumps, and the restored documents. */
+  readonly scratchBytes: number;
+  /** The Job's activeDeadlineSeconds, and how long `fleet drill` waits for it. */
+  readonly deadlineSeconds: number;
 }
 
 /** The one-replica Deployment that ships the binary logs (images/database/offsite/binlog-shipper.sh). */

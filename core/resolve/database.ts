@@ -11,6 +11,7 @@ import type {
   ComputeResources,
   DatabasePlan,
   OffsiteBackupPlan,
+  VolumesPlan,
 } from "../plan.ts";
 import { toMebibytes } from "../quantity.ts";
 import { scratchBytes } from "../scratch.ts";
@@ -18,6 +19,7 @@ import type { Platform } from "../schema/platform.ts";
 import type { Tier } from "../schema/tier.ts";
 import { image, imageReference } from "./images.ts";
 import type { PhaseFacts } from "./phase.ts";
+import { restoreDrillOf } from "./restore-drill.ts";
 import type { ComponentResources } from "./workloads.ts";
 
 export function databaseOf(tier: Tier, platform: Platform, phase: PhaseFacts, res: ComponentResources): DatabasePlan {
@@ -54,6 +56,7 @@ export function backupOf(
   phase: PhaseFacts,
   database: DatabasePlan,
   res: ComponentResources,
+  volumes: VolumesPlan,
   store: BackupStorePlan | null,
 ): BackupPlan | null {
   if (!phase.production) return null;
@@ -66,12 +69,12 @@ export function backupOf(
     resources: res.backup,
     labels: componentLabels("backup"),
     tmpBytes: scratchBytes(res.backup.limits.ephemeralStorageBytes),
-    offsite: store ? offsiteBackup(tier, res.backup) : null,
+    offsite: store ? offsiteBackup(tier, res.backup, volumes) : null,
   };
 }
 
-/** The store's pods (docs/offsite-backups.md): names, mount points and the shipper's settings. */
-function offsiteBackup(tier: Tier, backup: ComputeResources): OffsiteBackupPlan {
+/** The store's pods (docs/offsite-backups.md): names, mount points and the shipper's settings; the drill of its backups. */
+function offsiteBackup(tier: Tier, backup: ComputeResources, volumes: VolumesPlan): OffsiteBackupPlan {
   const tmp = "/tmp";
   const binlogBytes = tier.spec.backup.binlogStorage;
   const more = (amount: ComputeAmount) => ({
@@ -100,6 +103,7 @@ function offsiteBackup(tier: Tier, backup: ComputeResources): OffsiteBackupPlan 
     // A nightly backup: a day, and two hours for one night's run to finish. The binlogs: issue 19's
     // five minutes, five shipping intervals.
     rpo: { backupSeconds: 26 * 3600, binlogSeconds: 300 },
+    drill: restoreDrillOf(volumes),
   };
 }
 

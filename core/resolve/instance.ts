@@ -10,6 +10,7 @@
  *   volumes.ts        data volume sizes, claim names, storage classes
  *   database.ts       the database server and its backup
  *   backup-store.ts   the repository in the cluster's off-site backup store
+ *   restore-drill.ts  the room and time of a drill of the off-site backups
  *   release.ts        the Helm release and every chart value
  *   network.ts        network policy names, peers and ports
  *   directory.ts      the directory SIP authenticates against, the first administrator
@@ -79,7 +80,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     imageReference(image(platform, "bootstrap")),
   );
   const mailAuthentication = mailAuthenticationOf(municipality, platform);
-  const backup = backupOf(tier, phase, database, resources, backupStore);
+  const backup = backupOf(tier, phase, database, resources, volumes, backupStore);
   const workloads = workloadsOf(tier, phase, resources, { claim: volumes.backup !== null, backup });
 
   return {

@@ -39,18 +39,6 @@ const INIT_SQL = "create-databases.sql";
 /** The label every object of a scratch namespace carries: which municipality it drills. */
 export const DRILL_LABEL = "sei.mg.gov.br/drill-of";
 
-/**
- * How long an instance's drill Job may run: six hours, or longer where the instance's database and
- * documents claims, restored at half the rate bench:restore measured on two loaded cores (1.0–1.1
- * GiB/min, BENCHMARKS.md), would not fit in them with an hour to spare. A fixed deadline failed every
- * drill of a full `medio` repository (400 GiB, about 6 h) and of any large metropole.
- */
-const MINIMUM_DEADLINE_SECONDS = 6 * 3600;
-const ASSUMED_RESTORE_BYTES_PER_SECOND = (0.5 * 1024 ** 3) / 60;
-export function drillDeadlineSeconds(plan: InstancePlan): number {
-  const bytes = plan.volumes.database.storageBytes + plan.volumes.documents.storageBytes;
-  return Math.max(MINIMUM_DEADLINE_SECONDS, 3600 + Math.ceil(bytes / ASSUMED_RESTORE_BYTES_PER_SECOND));
-}
 /** Where the Job's claim is mounted: restic's folders, the set, the restored documents. */
 const SCRATCH = "/scratch";
 
@@ -90,9 +78,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
     Object.entries(plan.namespace.labels).filter(([key]) => key.startsWith("pod-security.kubernetes.io/")),
   );
   const databaseBytes = plan.volumes.database.storageBytes;
-  // The Job's claim holds the scratch server of point-in-time-set.sh and the set's dumps (each at most the
-  // database's size), and the restored documents.
-  const scratchBytes = plan.volumes.documents.storageBytes + 2 * databaseBytes;
+  const drill = plan.backup.offsite.drill;
   const jobResources = plan.backup.resources;
   const both = (pick: (r: typeof jobResources) => number) => pick(database.resources) + pick(jobResources);
   const dns = plan.network.edges.find((e) => e.egress === "dnsEgress")?.to as NamespacePeer | undefined;
@@ -137,7 +123,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
         hard: {
           pods: "2",
           persistentvolumeclaims: "2",
-          "requests.storage": formatBytes(databaseBytes + scratchBytes),
+          "requests.storage": formatBytes(databaseBytes + drill.scratchBytes),
           "requests.cpu": formatCpu(both((r) => r.requests.cpuMillicores)),
           "limits.cpu": formatCpu(both((r) => r.limits.cpuMillicores)),
           "requests.memory": formatBytes(both((r) => r.requests.memoryBytes)),
@@ -214,7 +200,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
       },
     },
     claim(DRILL_DATABASE, databaseBytes),
-    claim(SCRATCH_CLAIM, scratchBytes),
+    claim(SCRATCH_CLAIM, drill.scratchBytes),
     {
       apiVersion: "v1",
       kind: "Service",
@@ -264,7 +250,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
       {
         metadata: meta(DRILL_JOB, jobLabels),
         podLabels: { ...jobLabels, [DRILL_LABEL]: plan.municipality.name },
-        deadlineSeconds: drillDeadlineSeconds(plan),
+        deadlineSeconds: drill.deadlineSeconds,
         pod: podSpec,
         container: {
           name: "drill",

@@ -129,8 +129,10 @@ describe("the scratch namespace of a drill", () => {
 
   it("gives the Job time to restore its claims at 0.5 GiB/min with an hour to spare, six hours at least", () => {
     // tiers/: medio's database and documents claims are 60Gi and 400Gi; pequeno-i's fit in six hours.
+    expect(plan.backup!.offsite!.drill.deadlineSeconds).toBe(3600 + (60 + 400) * 120);
     expect(kind("Job")[0].spec.activeDeadlineSeconds).toBe(3600 + (60 + 400) * 120);
     const small = examplePlan({ tier: "pequeno-i", phase: "production" }, platformWithStore());
+    expect(small.backup!.offsite!.drill.deadlineSeconds).toBe(6 * 3600);
     const smallJob = scratchManifests({
       plan: small,
       namespace,
@@ -139,6 +141,16 @@ describe("the scratch namespace of a drill", () => {
       setName: "s",
     }).find((o) => o.kind === "Job") as { spec: { activeDeadlineSeconds: number } };
     expect(smallJob.spec.activeDeadlineSeconds).toBe(6 * 3600);
+  });
+
+  it("gives the Job a claim of the documents and twice the database, and counts both claims in the quota", () => {
+    // medio: documents 400Gi, database 60Gi (the scratch server's and the set's dumps).
+    expect(plan.backup!.offsite!.drill.scratchBytes).toBe((400 + 2 * 60) * 2 ** 30);
+    const claims = Object.fromEntries(
+      kind("PersistentVolumeClaim").map((c) => [c.metadata.name, c.spec.resources.requests.storage]),
+    );
+    expect(claims).toEqual({ "sei-drill-database": "60Gi", "sei-drill-scratch": "520Gi" });
+    expect(kind("ResourceQuota")[0].spec.hard["requests.storage"]).toBe("580Gi");
   });
 
   it("runs drill.sh as it is, with the restore's script beside it (test/backup/offsite.test.ts runs both)", () => {
