@@ -137,6 +137,8 @@ export interface RestoreDrillPlan {
   readonly scratchBytes: number;
   /** The Job's activeDeadlineSeconds, and how long `fleet drill` waits for it. */
   readonly deadlineSeconds: number;
+  /** The scratch namespace's quota: the scratch database and the Job, the scratch database's claim and the Job's. */
+  readonly quota: QuotaPlan;
 }
 
 /** The one-replica Deployment that ships the binary logs (images/database/offsite/binlog-shipper.sh). */

@@ -8,7 +8,6 @@ import type {
   BackupPlan,
   BackupStorePlan,
   ComputeAmount,
-  ComputeResources,
   DatabasePlan,
   OffsiteBackupPlan,
   VolumesPlan,
@@ -69,12 +68,12 @@ export function backupOf(
     resources: res.backup,
     labels: componentLabels("backup"),
     tmpBytes: scratchBytes(res.backup.limits.ephemeralStorageBytes),
-    offsite: store ? offsiteBackup(tier, res.backup, volumes) : null,
+    offsite: store ? offsiteBackup(tier, res, volumes) : null,
   };
 }
 
 /** The store's pods (docs/offsite-backups.md): names, mount points and the shipper's settings; the drill of its backups. */
-function offsiteBackup(tier: Tier, backup: ComputeResources, volumes: VolumesPlan): OffsiteBackupPlan {
+function offsiteBackup(tier: Tier, res: ComponentResources, volumes: VolumesPlan): OffsiteBackupPlan {
   const tmp = "/tmp";
   const binlogBytes = tier.spec.backup.binlogStorage;
   const more = (amount: ComputeAmount) => ({
@@ -94,7 +93,7 @@ function offsiteBackup(tier: Tier, backup: ComputeResources, volumes: VolumesPla
       keepLocalHours: 48,
       binlogDir: "/var/lib/sei-binlogs",
       binlogBytes,
-      resources: { requests: more(backup.requests), limits: more(backup.limits) },
+      resources: { requests: more(res.backup.requests), limits: more(res.backup.limits) },
       // In TMPDIR, not the binlog folder: the folder is what gets shipped.
       statusFile: `${tmp}/binlog-last-shipped`,
       // A last shipping is one restic run: a minute is ample for a folder shipped every minute.
@@ -103,7 +102,7 @@ function offsiteBackup(tier: Tier, backup: ComputeResources, volumes: VolumesPla
     // A nightly backup: a day, and two hours for one night's run to finish. The binlogs: issue 19's
     // five minutes, five shipping intervals.
     rpo: { backupSeconds: 26 * 3600, binlogSeconds: 300 },
-    drill: restoreDrillOf(volumes),
+    drill: restoreDrillOf(volumes, res),
   };
 }
 

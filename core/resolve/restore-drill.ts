@@ -1,9 +1,11 @@
 /**
  * The restore drill of an instance with off-site backups (docs/drills.md): how much room its Job's
- * scratch claim gets and how long the Job may run. `fleet drill` makes its scratch namespace from
- * these and the instance's other plan fields.
+ * scratch claim gets, how long the Job may run, and the quota of its scratch namespace. `fleet drill`
+ * makes the scratch namespace from these and the instance's other plan fields.
  */
 import type { RestoreDrillPlan, VolumesPlan } from "../plan.ts";
+import { sumWorkloads } from "./quota.ts";
+import type { ComponentResources } from "./workloads.ts";
 
 /** Six hours: what every drill gets, however small its instance. */
 const MINIMUM_DEADLINE_SECONDS = 6 * 3600;
@@ -16,17 +18,35 @@ const SPARE_SECONDS = 3600;
  */
 const ASSUMED_RESTORE_BYTES_PER_SECOND = (0.5 * 1024 ** 3) / 60;
 
-export function restoreDrillOf(volumes: VolumesPlan): RestoreDrillPlan {
+export function restoreDrillOf(volumes: VolumesPlan, res: ComponentResources): RestoreDrillPlan {
   const databaseBytes = volumes.database.storageBytes;
   const documentsBytes = volumes.documents.storageBytes;
+  // The scratch server of point-in-time-set.sh and the set's dumps (each at most the database's size),
+  // and the restored documents.
+  const scratchBytes = documentsBytes + 2 * databaseBytes;
+  // Exactly two pods: the scratch database, sized as the instance's, and the drill Job, sized as its backup.
+  const pods = (["database", "backup"] as const).map((component) => ({
+    component,
+    minReplicas: 1,
+    maxReplicas: 1,
+    resources: res[component],
+  }));
+  const { requests, limits } = sumWorkloads(pods, "maxReplicas");
   return {
-    // The scratch server of point-in-time-set.sh and the set's dumps (each at most the database's size),
-    // and the restored documents.
-    scratchBytes: documentsBytes + 2 * databaseBytes,
+    scratchBytes,
     // Six hours, or longer where the database and documents claims would not restore in them with an hour to spare.
     deadlineSeconds: Math.max(
       MINIMUM_DEADLINE_SECONDS,
       SPARE_SECONDS + Math.ceil((databaseBytes + documentsBytes) / ASSUMED_RESTORE_BYTES_PER_SECOND),
     ),
+    // The two claims: the scratch database's (the database's size) and the Job's.
+    quota: {
+      name: "sei-drill",
+      requests,
+      limits,
+      storageBytes: databaseBytes + scratchBytes,
+      persistentVolumeClaims: 2,
+      pods: pods.length,
+    },
   };
 }

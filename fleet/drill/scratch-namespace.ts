@@ -79,8 +79,8 @@ export function scratchManifests(input: DrillInput): Manifest[] {
   );
   const databaseBytes = plan.volumes.database.storageBytes;
   const drill = plan.backup.offsite.drill;
+  const { quota } = drill;
   const jobResources = plan.backup.resources;
-  const both = (pick: (r: typeof jobResources) => number) => pick(database.resources) + pick(jobResources);
   const dns = plan.network.edges.find((e) => e.egress === "dnsEgress")?.to as NamespacePeer | undefined;
   if (!dns) throw new Error("the plan has no DNS edge");
   // The scratch namespace's default ServiceAccount, whose token is never mounted.
@@ -118,18 +118,18 @@ export function scratchManifests(input: DrillInput): Manifest[] {
     {
       apiVersion: "v1",
       kind: "ResourceQuota",
-      metadata: meta("sei-drill"),
+      metadata: meta(quota.name),
       spec: {
         hard: {
-          pods: "2",
-          persistentvolumeclaims: "2",
-          "requests.storage": formatBytes(databaseBytes + drill.scratchBytes),
-          "requests.cpu": formatCpu(both((r) => r.requests.cpuMillicores)),
-          "limits.cpu": formatCpu(both((r) => r.limits.cpuMillicores)),
-          "requests.memory": formatBytes(both((r) => r.requests.memoryBytes)),
-          "limits.memory": formatBytes(both((r) => r.limits.memoryBytes)),
-          "requests.ephemeral-storage": formatBytes(both((r) => r.requests.ephemeralStorageBytes)),
-          "limits.ephemeral-storage": formatBytes(both((r) => r.limits.ephemeralStorageBytes)),
+          pods: String(quota.pods),
+          persistentvolumeclaims: String(quota.persistentVolumeClaims),
+          "requests.storage": formatBytes(quota.storageBytes),
+          "requests.cpu": formatCpu(quota.requests.cpuMillicores),
+          "limits.cpu": formatCpu(quota.limits.cpuMillicores),
+          "requests.memory": formatBytes(quota.requests.memoryBytes),
+          "limits.memory": formatBytes(quota.limits.memoryBytes),
+          "requests.ephemeral-storage": formatBytes(quota.requests.ephemeralStorageBytes),
+          "limits.ephemeral-storage": formatBytes(quota.limits.ephemeralStorageBytes),
         },
       },
     },

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BACKUP_STORE_SECRET, SECRET_KEYS } from "../../core/naming.ts";
+import { parseBytes, parseCpuMillicores } from "../../core/quantity.ts";
 import { drillOutcome } from "../../fleet/drill/outcome.ts";
 import { renderDrillJunit, renderDrillMarkdown, type DrillReport } from "../../fleet/drill/report.ts";
 import { DRILL_JOB, scratchManifests, scratchNamespaceName } from "../../fleet/drill/scratch-namespace.ts";
@@ -151,6 +152,23 @@ describe("the scratch namespace of a drill", () => {
     );
     expect(claims).toEqual({ "sei-drill-database": "60Gi", "sei-drill-scratch": "520Gi" });
     expect(kind("ResourceQuota")[0].spec.hard["requests.storage"]).toBe("580Gi");
+  });
+
+  it("has a quota of exactly what its two pods and two claims ask, no more", () => {
+    const hard = kind("ResourceQuota")[0].spec.hard as Record<string, string>;
+    const containers = pods.flatMap((pod) => pod.containers);
+    const sum = (pick: (c: { resources: Record<string, Record<string, string>> }) => string, parse = parseBytes) =>
+      containers.reduce((total: number, c) => total + parse(pick(c)), 0);
+    expect(containers).toHaveLength(2);
+    expect(parseCpuMillicores(hard["requests.cpu"]!)).toBe(sum((c) => c.resources.requests!.cpu!, parseCpuMillicores));
+    expect(parseCpuMillicores(hard["limits.cpu"]!)).toBe(sum((c) => c.resources.limits!.cpu!, parseCpuMillicores));
+    for (const key of ["memory", "ephemeral-storage"]) {
+      expect(parseBytes(hard[`requests.${key}`]!), key).toBe(sum((c) => c.resources.requests![key]!));
+      expect(parseBytes(hard[`limits.${key}`]!), key).toBe(sum((c) => c.resources.limits![key]!));
+    }
+    const claims = kind("PersistentVolumeClaim").map((c) => parseBytes(c.spec.resources.requests.storage));
+    expect(parseBytes(hard["requests.storage"]!)).toBe(claims.reduce((a, b) => a + b, 0));
+    expect(hard).toMatchObject({ pods: String(pods.length), persistentvolumeclaims: String(claims.length) });
   });
 
   it("runs drill.sh as it is, with the restore's script beside it (test/backup/offsite.test.ts runs both)", () => {
