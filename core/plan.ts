@@ -67,6 +67,8 @@ export interface DatabasePlan {
   readonly imagePullSecrets: readonly string[];
   readonly statefulSetName: string;
   readonly serviceName: string;
+  /** The service's address from anywhere in the cluster (`<service>.<namespace>.svc:<port>`), the stack's output. */
+  readonly clusterAddress: string;
   /** ConfigMap holding the server configuration and the init script that creates the databases. */
   readonly configMapName: string;
   readonly port: number;

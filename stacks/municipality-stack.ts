@@ -287,7 +287,7 @@ export class MunicipalityStack extends TerraformStack {
     new TerraformOutput(this, "url", { value: plan.url, description: "Public address of the SEI instance" });
     new TerraformOutput(this, "namespace", { value: namespace, description: "Kubernetes namespace of the instance" });
     new TerraformOutput(this, "database_service", {
-      value: `${plan.database.serviceName}.${plan.namespace.name}.svc:${plan.database.port}`,
+      value: plan.database.clusterAddress,
       description: "In-cluster address of the database",
     });
     new TerraformOutput(this, "documents_volume", {

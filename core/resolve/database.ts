@@ -21,15 +21,24 @@ import type { PhaseFacts } from "./phase.ts";
 import { restoreDrillOf } from "./restore-drill.ts";
 import type { ComponentResources } from "./workloads.ts";
 
-export function databaseOf(tier: Tier, platform: Platform, phase: PhaseFacts, res: ComponentResources): DatabasePlan {
+/** `namespace`: the instance's namespace, where the database's service is. */
+export function databaseOf(
+  tier: Tier,
+  platform: Platform,
+  phase: PhaseFacts,
+  res: ComponentResources,
+  namespace: string,
+): DatabasePlan {
   const t = tier.spec.database;
   const p = platform.spec;
+  const serviceName = "sei-database";
   return {
     engine: p.database.engine,
     image: imageReference(image(platform, "database")),
     imagePullSecrets: p.imagePullSecret ? [p.imagePullSecret] : [],
     statefulSetName: "sei-database",
-    serviceName: "sei-database",
+    serviceName,
+    clusterAddress: `${serviceName}.${namespace}.svc:${PORTS.database}`,
     configMapName: "sei-database-config",
     port: PORTS.database,
     replicas: phase.running(1),

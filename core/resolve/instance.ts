@@ -62,7 +62,8 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     throw new Error(`${sourceFile}: cluster "${spec.cluster ?? p.defaultCluster}" is not in platform.yaml`);
   }
 
-  const database = databaseOf(tier, platform, phase, resources);
+  const namespace = namespaceOf(municipality, tier, platform);
+  const database = databaseOf(tier, platform, phase, resources, namespace.name);
   const directory = directoryOf(cluster.directory, municipality);
   const firstAdministrator = firstAdministratorOf(municipality);
   const backupStore = backupStoreOf(
@@ -99,7 +100,7 @@ export function planInstance({ municipality, tier, platform, sourceFile }: PlanI
     cluster: { name: cluster.name, kubeconfigPath: cluster.kubeconfig.path, context: cluster.kubeconfig.context },
     stateBackend: stateBackendOf(platform, name),
     stateEncryption: stateEncryptionOf(platform),
-    namespace: namespaceOf(municipality, tier, platform),
+    namespace,
     serviceAccountName: SERVICE_ACCOUNT_NAME,
     workloads,
     quota: quotaFor(workloads, presentVolumes(volumes)),
