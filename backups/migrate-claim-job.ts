@@ -16,8 +16,8 @@ import { storeJob } from "../constructs/store-job.ts";
 
 export const MIGRATE_JOB_NAME = "sei-migrate-claim";
 
-/** Uploading and hashing a claim of hundreds of GiB twice takes hours. */
-const DEADLINE_SECONDS = 24 * 3600;
+/** Uploading and hashing a claim of hundreds of GiB twice takes hours; the command waits as long. */
+export const MIGRATE_DEADLINE_SECONDS = 24 * 3600;
 
 /**
  * The Job; the plan has a backup claim (the caller checked). A failed run changed nothing but the store, which a
@@ -30,7 +30,7 @@ export function migrateClaimJob(plan: OffsiteInstancePlan): Record<string, unkno
   return storeJob(
     {
       metadata: { name: MIGRATE_JOB_NAME, namespace: plan.namespace.name, labels: { ...backup.labels } },
-      deadlineSeconds: DEADLINE_SECONDS,
+      deadlineSeconds: MIGRATE_DEADLINE_SECONDS,
       pod: restrictedPodSpec({
         serviceAccountName: plan.serviceAccountName,
         imagePullSecrets: plan.database.imagePullSecrets,

@@ -24,7 +24,7 @@ import { printable } from "../core/printable.ts";
 import type { Kubectl } from "../restore/kubectl.ts";
 import { runJob } from "../restore/run-job.ts";
 import { markMigrated } from "./mark-migrated.ts";
-import { migrateClaimJob } from "./migrate-claim-job.ts";
+import { MIGRATE_DEADLINE_SECONDS, migrateClaimJob } from "./migrate-claim-job.ts";
 import { restic, type ResticContext } from "./restic.ts";
 import type { StoreCredential } from "./store-client.ts";
 
@@ -84,7 +84,7 @@ export async function migrateClaim(input: MigrateClaimInput): Promise<readonly s
   );
 
   const job = await runJob(kubectl, ns, migrateClaimJob(plan), {
-    timeoutMs: input.timeoutMs ?? 24 * 3600_000,
+    timeoutMs: input.timeoutMs ?? MIGRATE_DEADLINE_SECONDS * 1000,
     onLine: (line) => onLine(`job: ${printable(line)}`),
     ...(input.pollMs ? { pollMs: input.pollMs } : {}),
   });
