@@ -45,7 +45,8 @@ export class AccessKeysJob extends Construct {
     const env = plainEnv;
     this.resource = rotationJob(this, "Resource", {
       namespace: props.namespace,
-      name: jobs.acceptName,
+      // Its one step, before the release: SIP keeps no previous key to retire.
+      step: "accept",
       jobs,
       serviceAccountName: props.serviceAccountName,
       user: IMAGES.bootstrap,

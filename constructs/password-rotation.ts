@@ -17,14 +17,11 @@ import type { DatabasePlan, PasswordRotationPlan, RotationJobsPlan } from "../co
 import { SECRET_KEYS } from "../core/naming.ts";
 import { terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
-import { rotationJob } from "./rotation-job.ts";
+import { rotationJob, type RotationStep } from "./rotation-job.ts";
 import { plainEnv, secretEnv } from "./container-env.ts";
 
 /** What the accounts' or the administrator's rotation is: which Jobs, which script, which passwords. */
 export type RotationKind = "accounts" | "administrator";
-
-/** `accept`: the new password beside the current ones; `retire`: the new one only. */
-export type RotationStep = "accept" | "retire";
 
 /** Each kind's script, read once; its inputs come through the environment (the script's header names them). */
 const SCRIPTS: Record<RotationKind, string> = {
@@ -75,7 +72,7 @@ export class RotationJob extends Construct {
 
     this.resource = rotationJob(this, "Resource", {
       namespace,
-      name: step === "accept" ? jobs.acceptName : jobs.retireName,
+      step,
       jobs,
       serviceAccountName: props.serviceAccountName,
       user: IMAGES.database,

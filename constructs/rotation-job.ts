@@ -12,10 +12,13 @@ import { restrictedContainerSecurityContext, type PodUser } from "../core/pod-se
 import { renderResources } from "./render.ts";
 import { terraformRestrictedPodSpec } from "./security.ts";
 
+/** `accept`: the new credential beside the current ones; `retire`: the new one only. */
+export type RotationStep = "accept" | "retire";
+
 export interface RotationJobSpec {
   readonly namespace: string;
-  /** The Job's name: the plan's acceptName or retireName. */
-  readonly name: string;
+  /** The step it runs, which names the Job: the plan's acceptName or retireName. */
+  readonly step: RotationStep;
   readonly jobs: RotationJobsPlan;
   readonly serviceAccountName: string;
   /** The user the image runs as. */
@@ -37,7 +40,7 @@ export function rotationJob(scope: Construct, id: string, spec: RotationJobSpec)
   const { jobs } = spec;
   return new JobV1(scope, id, {
     metadata: {
-      name: spec.name,
+      name: spec.step === "accept" ? jobs.acceptName : jobs.retireName,
       namespace: spec.namespace,
       labels: { ...jobs.labels },
     },

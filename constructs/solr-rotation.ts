@@ -10,10 +10,9 @@ import { readFileSync } from "node:fs";
 import { Construct, type JobV1, type ITerraformDependable } from "../runtime/cdktf.ts";
 import type { PasswordRotationPlan, RotationJobsPlan } from "../core/plan.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
-import type { RotationStep } from "./password-rotation.ts";
 import { terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
-import { rotationJob } from "./rotation-job.ts";
+import { rotationJob, type RotationStep } from "./rotation-job.ts";
 import { secretEnv } from "./container-env.ts";
 
 /** The script both steps run (its own file, so shellcheck reads it). */
@@ -42,7 +41,7 @@ export class SolrRotationJob extends Construct {
 
     this.resource = rotationJob(this, "Resource", {
       namespace,
-      name: step === "accept" ? jobs.acceptName : jobs.retireName,
+      step,
       jobs,
       serviceAccountName: props.serviceAccountName,
       user: IMAGES.app,
