@@ -13,6 +13,7 @@ import { renderResources } from "../constructs/render.ts";
 import { BACKUP_MOUNTS } from "../constructs/database-scripts.ts";
 import { storeAccess } from "../constructs/backup-store-access.ts";
 import { storeJob } from "../constructs/store-job.ts";
+import { plainEnv as env } from "../constructs/container-env.ts";
 
 export const MIGRATE_JOB_NAME = "sei-migrate-claim";
 
@@ -26,7 +27,6 @@ export const MIGRATE_DEADLINE_SECONDS = 24 * 3600;
 export function migrateClaimJob(plan: OffsiteInstancePlan): Record<string, unknown> {
   const { backup, backupStore: store, volumes } = plan;
   if (!volumes.backup) throw new Error(`${plan.municipality.name}: no backup claim to migrate from`);
-  const env = (name: string, value: string) => ({ name, value });
   return storeJob(
     {
       metadata: { name: MIGRATE_JOB_NAME, namespace: plan.namespace.name, labels: { ...backup.labels } },

@@ -13,7 +13,7 @@ import { SECRET_KEYS } from "../core/naming.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { terraformLiteral } from "./render.ts";
 import { rotationJob } from "./rotation-job.ts";
-import { plainEnv, secretEnv } from "./container-env.ts";
+import { plainEnv as env, secretEnv } from "./container-env.ts";
 
 /** The first install's PHP, given to `php -r` without its opening tag: no file to mount, no shell. */
 const FIRST_INSTALL = readFileSync(
@@ -42,7 +42,6 @@ export class AccessKeysJob extends Construct {
     super(scope, id);
     const { database, jobs } = props;
     const fromSecret = (secret: string, key: string) => secretEnv(key, secret, key);
-    const env = plainEnv;
     this.resource = rotationJob(this, "Resource", {
       namespace: props.namespace,
       // Its one step, before the release: SIP keeps no previous key to retire.

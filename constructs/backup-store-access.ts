@@ -6,6 +6,7 @@
 import { SECRET_KEYS } from "../core/naming.ts";
 import type { BackupStorePlan, OffsiteBackupPlan } from "../core/plan.ts";
 import { formatBytes } from "../core/quantity.ts";
+import { plainEnv } from "./container-env.ts";
 
 /** What a pod gets to reach the store: environment, the Secret as environment, mounts and volumes. */
 export interface StoreAccess {
@@ -27,7 +28,7 @@ export function storeCredentials(store: BackupStorePlan, offsite: OffsiteBackupP
   const { mounts } = offsite;
   const caFile = store.ca ? `${mounts.storeCa}/${SECRET_KEYS.backupStore.ca}` : null;
   return {
-    env: caFile ? [{ name: "BACKUP_STORE_CA", value: caFile }] : [],
+    env: caFile ? [plainEnv("BACKUP_STORE_CA", caFile)] : [],
     envFrom: [{ secretRef: { name: store.secretName } }],
     mounts: caFile ? [{ name: "store-ca", mountPath: mounts.storeCa, readOnly: true }] : [],
     volumes: caFile
@@ -53,7 +54,7 @@ export function storeAccess(store: BackupStorePlan, offsite: OffsiteBackupPlan, 
   const credentials = storeCredentials(store, offsite);
   const scratch = (name: string) => ({ name, emptyDir: { sizeLimit: formatBytes(scratchBytes) } });
   return {
-    env: [{ name: "TMPDIR", value: mounts.tmp }, { name: "RESTIC_CACHE_DIR", value: mounts.cache }, ...credentials.env],
+    env: [plainEnv("TMPDIR", mounts.tmp), plainEnv("RESTIC_CACHE_DIR", mounts.cache), ...credentials.env],
     envFrom: credentials.envFrom,
     mounts: [{ name: "tmp", mountPath: mounts.tmp }, { name: "cache", mountPath: mounts.cache }, ...credentials.mounts],
     volumes: [scratch("tmp"), scratch("cache"), ...credentials.volumes],

@@ -13,6 +13,7 @@ import { renderResources, terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { restrictedContainerSecurityContext } from "../core/pod-security.ts";
 import { terraformRestrictedPodSpec } from "./security.ts";
+import { plainEnv as env, secretEnv } from "./container-env.ts";
 
 export interface DatabaseBackupProps {
   /** Namespace of the CronJob. */
@@ -61,8 +62,6 @@ export class DatabaseBackup extends Construct {
       data: { [BACKUP_SCRIPT_KEY]: terraformLiteral(BACKUP_SCRIPT) },
     });
 
-    const env = (name: string, value: string | number) => ({ name, value: String(value) });
-
     this.resource = new CronJobV1(this, "Resource", {
       metadata: { name: backup.cronJobName, namespace, labels: { ...backup.labels } },
       spec: {
@@ -97,10 +96,7 @@ export class DatabaseBackup extends Construct {
                       env("SIP_DATABASE", database.sipDatabase),
                       env("RETENTION_DAYS", backup.retentionDays),
                       // The client reads MYSQL_PWD, so the password never appears in a process list.
-                      {
-                        name: "MYSQL_PWD",
-                        valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key: props.passwordKey } },
-                      },
+                      secretEnv("MYSQL_PWD", props.credentialsSecretName, props.passwordKey),
                     ],
                     resources: renderResources(backup.resources),
                     securityContext: restrictedContainerSecurityContext(),

@@ -35,6 +35,7 @@ import { renderResources, terraformLiteral } from "./render.ts";
 import { DATABASE_PATHS, IMAGES, SCRATCH_VOLUMES } from "../core/image-contract.ts";
 import { restrictedContainerSecurityContext } from "../core/pod-security.ts";
 import { terraformRestrictedPodSpec } from "./security.ts";
+import { secretEnv } from "./container-env.ts";
 
 export interface DatabaseProps {
   /** Namespace of every object. */
@@ -144,10 +145,7 @@ export class Database extends Construct {
       },
     });
 
-    const fromSecret = (name: string, key: string) => ({
-      name,
-      valueFrom: { secretKeyRef: { name: credentials, key } },
-    });
+    const fromSecret = (name: string, key: string) => secretEnv(name, credentials, key);
     const probe = { tcpSocket: [{ port: String(database.port) }], periodSeconds: 10, timeoutSeconds: 5 };
 
     this.resource = new StatefulSetV1(this, "Resource", {

@@ -22,6 +22,7 @@ import { renderResources } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { restrictedContainerSecurityContext } from "../core/pod-security.ts";
 import { terraformRestrictedPodSpec } from "./security.ts";
+import { plainEnv as env, secretEnv } from "./container-env.ts";
 
 export interface OffsiteBackupProps {
   readonly namespace: string;
@@ -50,12 +51,8 @@ export class OffsiteBackup extends Construct {
     const { mounts, shipper } = offsite;
     const labels = { ...backup.labels };
 
-    const env = (name: string, value: string | number) => ({ name, value: String(value) });
-    const password = (key: string) => ({
-      // The client reads MYSQL_PWD, so the password never appears in a process list.
-      name: "MYSQL_PWD",
-      valueFrom: { secretKeyRef: { name: props.credentialsSecretName, key } },
-    });
+    // The client reads MYSQL_PWD, so the password never appears in a process list.
+    const password = (key: string) => secretEnv("MYSQL_PWD", props.credentialsSecretName, key);
     const access = storeAccess(store, offsite, backup.tmpBytes);
     // What both pods share: the store's environment, its CA, restic's writable folders, the pod's security.
     const common = {

@@ -18,7 +18,7 @@ import { SECRET_KEYS } from "../core/naming.ts";
 import { terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { rotationJob, type RotationStep } from "./rotation-job.ts";
-import { plainEnv, secretEnv } from "./container-env.ts";
+import { plainEnv as env, secretEnv } from "./container-env.ts";
 
 /** What the accounts' or the administrator's rotation is: which Jobs, which script, which passwords. */
 export type RotationKind = "accounts" | "administrator";
@@ -51,7 +51,6 @@ export class RotationJob extends Construct {
     super(scope, id);
     const { namespace, step, rotation, database, jobs } = props;
     const fromSecret = (name: string, key: string) => secretEnv(name, props.credentialsSecretName, key);
-    const env = plainEnv;
     const { administrator } = rotation;
     // The client reads MYSQL_PWD (or the script hands it the one that logs in), so no password is ever on a command line.
     const inputs =

@@ -13,7 +13,7 @@ import { SECRET_KEYS } from "../core/naming.ts";
 import { terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { rotationJob, type RotationStep } from "./rotation-job.ts";
-import { secretEnv } from "./container-env.ts";
+import { plainEnv, secretEnv } from "./container-env.ts";
 
 /** The script both steps run (its own file, so shellcheck reads it). */
 const SCRIPT = readFileSync(new URL("./solr-rotation.sh", import.meta.url), "utf8");
@@ -50,7 +50,7 @@ export class SolrRotationJob extends Construct {
         // The script's $0 and $1: `bash -c SCRIPT NAME STEP`.
         command: ["/bin/bash", "-c", terraformLiteral(SCRIPT), "solr-rotation.sh", step],
         env: [
-          { name: "SOLR_URL", value: solr.url },
+          plainEnv("SOLR_URL", solr.url),
           fromSecret("SOLR_USERNAME", SECRET_KEYS.app.solrUsername),
           fromSecret("SOLR_PASSWORD", SECRET_KEYS.app.solrPassword),
           fromSecret("SOLR_PREVIOUS_USERNAME", SECRET_KEYS.solrRotation.previousUsername),

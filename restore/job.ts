@@ -27,6 +27,7 @@ import { renderResources } from "../constructs/render.ts";
 import { BACKUP_MOUNTS } from "../constructs/database-scripts.ts";
 import { storeAccess } from "../constructs/backup-store-access.ts";
 import { runOnceJob, storeJob, type RunOnceJob } from "../constructs/store-job.ts";
+import { plainEnv as env, secretEnv } from "../constructs/container-env.ts";
 import { restrictedPodSpec } from "../core/pod-security.ts";
 import { RESTORE_SCRIPTS } from "./scripts.ts";
 
@@ -139,7 +140,6 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
       `${plan.municipality.name} is in phase ${plan.municipality.phase}: backups (and so restores) come with production`,
     );
   const labels = { ...componentLabels("backup"), ...(spec.set ? { "sei.mg.gov.br/restore-set": spec.set } : {}) };
-  const env = (name: string, value: string | number) => ({ name, value: String(value) });
   const jobWith = (parts: SourceParts): RunOnceJob => ({
     metadata: { name: spec.name, namespace: plan.namespace.name, labels },
     deadlineSeconds: spec.deadlineSeconds,
@@ -158,10 +158,7 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
         env("DB_HOST", database.serviceName),
         env("DB_PORT", database.port),
         env(spec.account.userEnv, spec.account.user),
-        {
-          name: "MYSQL_PWD",
-          valueFrom: { secretKeyRef: { name: plan.secrets.database, key: spec.account.key } },
-        },
+        secretEnv("MYSQL_PWD", plan.secrets.database, spec.account.key),
         env("SEI_DATABASE", database.seiDatabase),
         env("SIP_DATABASE", database.sipDatabase),
         env("DOCUMENTS", BACKUP_MOUNTS.documents),
@@ -205,7 +202,7 @@ interface SourceParts {
 /** The backup claim, read-only, and a /tmp of the backup's scratch size (a store's Job gets its /tmp with its access). */
 function volumeParts(plan: InstancePlan, tmpBytes: number): SourceParts {
   return {
-    env: [{ name: "BACKUPS", value: BACKUP_MOUNTS.backups }],
+    env: [env("BACKUPS", BACKUP_MOUNTS.backups)],
     mounts: [
       { name: "backups", mountPath: BACKUP_MOUNTS.backups, readOnly: true },
       { name: "tmp", mountPath: "/tmp" },

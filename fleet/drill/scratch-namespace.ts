@@ -22,6 +22,7 @@ import { formatBytes, formatCpu } from "../../core/quantity.ts";
 import { renderResources } from "../../constructs/render.ts";
 import { storeCredentials } from "../../constructs/backup-store-access.ts";
 import { storeJob } from "../../constructs/store-job.ts";
+import { plainEnv as env, secretEnv } from "../../constructs/container-env.ts";
 import { SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
 import { DATABASE_PATHS, IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../core/pod-security.ts";
@@ -106,8 +107,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
       resources: { requests: { storage: formatBytes(bytes) } },
     },
   });
-  const env = (name: string, value: string) => ({ name, value });
-  const rootPassword = { name: "MYSQL_PWD", valueFrom: { secretKeyRef: { name: DRILL_SECRET, key: "root-password" } } };
+  const rootPassword = (name: string) => secretEnv(name, DRILL_SECRET, "root-password");
 
   return [
     {
@@ -219,7 +219,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
             image: database.image,
             args: [database.serverCommand],
             ports: [{ name: "mysql", containerPort: database.port }],
-            env: [{ ...rootPassword, name: "MYSQL_ROOT_PASSWORD" }],
+            env: [rootPassword("MYSQL_ROOT_PASSWORD")],
             resources: renderResources(database.resources),
             securityContext: restrictedContainerSecurityContext(),
             volumeMounts: [
@@ -269,12 +269,12 @@ export function scratchManifests(input: DrillInput): Manifest[] {
             env("MANIFEST", `${SCRATCH}/backups/manifest`),
             env("DOCUMENTS", `${SCRATCH}/documents`),
             env("DB_HOST", DRILL_DATABASE),
-            env("DB_PORT", String(database.port)),
+            env("DB_PORT", database.port),
             env("DB_USER", "root"),
             env("DB_ADMIN_USER", "root"),
             env("OFFSITE", plan.backup.offsite.scriptsDir),
             env("RESTORE_SCRIPT", RESTORE_SCRIPTS.restore),
-            rootPassword,
+            rootPassword("MYSQL_PWD"),
           ],
           resources: renderResources(jobResources),
           volumeMounts: [
