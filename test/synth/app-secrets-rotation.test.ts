@@ -11,7 +11,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { examplePlan, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
-import { cleanScratch, resourcesOf, synthStack, type StackJson } from "./support.ts";
+import {
+  cleanScratch,
+  jobsByName,
+  resourcesOf,
+  secretNamed,
+  synthStack,
+  type SecretResource,
+  type StackJson,
+} from "./support.ts";
 import { releaseValues } from "./workloads.ts";
 
 afterAll(cleanScratch);
@@ -25,33 +33,7 @@ type Rotation = {
 const synth = (rotation: Rotation | undefined, phase: "production" | "suspended" = "production") =>
   synthStack(examplePlan({ tier: "pequeno-i", phase, ...(rotation ? { rotation } : {}) })).json;
 
-type Env = { name: string; value?: string; value_from?: { secret_key_ref: { name: string; key: string } } };
-type Job = {
-  metadata: { name: string };
-  depends_on?: string[];
-  spec: {
-    template: {
-      metadata: { labels: Record<string, string> };
-      spec: { container: { image: string; command: string[]; env: Env[] }[] };
-    };
-  };
-};
-const named = (json: StackJson) =>
-  Object.fromEntries(
-    Object.entries(resourcesOf(json, "kubernetes_job_v1") as Record<string, Job>).map(([id, job]) => [
-      job.metadata.name,
-      { id, job, ref: `kubernetes_job_v1.${id}` },
-    ]),
-  );
-type Secret = {
-  metadata: { name: string; annotations?: Record<string, string> };
-  data: Record<string, string>;
-  lifecycle: { precondition?: { condition: string; error_message: string }[] };
-};
-const appSecret = (json: StackJson) =>
-  (Object.values(resourcesOf(json, "kubernetes_secret_v1")) as Secret[]).find(
-    (s) => s.metadata.name === "sei-app-secrets",
-  )!;
+const appSecret = (json: StackJson) => secretNamed(json, "sei-app-secrets");
 const passwords = (json: StackJson) => Object.keys(resourcesOf(json, "random_password")).sort();
 
 const before = synth(undefined);
@@ -65,8 +47,8 @@ describe("Solr password rotation in the stack", () => {
     expect(Object.keys(secret.data)).not.toContain("SOLR_PREVIOUS_USERNAME");
     expect(Object.keys(secret.data)).not.toContain("SOLR_PREVIOUS_PASSWORD");
     expect(secret.metadata.annotations).toBeUndefined();
-    expect(secret.lifecycle.precondition!.map((p) => p.condition.slice(-6))).toEqual([" <= 0}", " <= 0}"]);
-    expect(Object.keys(named(before)).filter((name) => name.startsWith("sei-solr"))).toEqual([]);
+    expect(secret.lifecycle!.precondition!.map((p) => p.condition.slice(-6))).toEqual([" <= 0}", " <= 0}"]);
+    expect(Object.keys(jobsByName(before)).filter((name) => name.startsWith("sei-solr"))).toEqual([]);
     expect(releaseValues(before)!.solr.passwordGeneration).toBe(0);
   });
 
@@ -90,7 +72,7 @@ describe("Solr password rotation in the stack", () => {
   });
 
   it("the plan refuses a lowered generation by the live Secret's annotation, naming the field", () => {
-    const [guard] = appSecret(first).lifecycle.precondition!;
+    const [guard] = appSecret(first).lifecycle!.precondition!;
     expect(guard!.condition).toMatch(
       /^\$\{tonumber\(try\(data\.kubernetes_secret_v1\.ApplicationKeys_Live_[0-9A-F]{8}\.metadata\[0\]\.annotations\["sei\.mg\.gov\.br\/solr-password-generation"\], "0"\)\) <= 1\}$/,
     );
@@ -99,7 +81,7 @@ describe("Solr password rotation in the stack", () => {
   });
 
   it("its Jobs run the script file in the app image with the updater's labels and the Solr users by reference", () => {
-    const jobs = named(first);
+    const jobs = jobsByName(first);
     expect(Object.keys(jobs).sort()).toEqual(["sei-solr-password-1-accept", "sei-solr-password-1-retire"]);
     const plan = examplePlan({ tier: "pequeno-i", phase: "production", rotation: { solrPassword: 1 } });
     for (const [name, step] of [
@@ -136,10 +118,10 @@ describe("Solr password rotation in the stack", () => {
 
   it("accept after the Secret and the database's accepts, the release after it, retire after the release; one Job at a time", () => {
     const all = synth({ databasePasswords: 1, administratorPassword: 1, solrPassword: 1 });
-    const jobs = named(all);
+    const jobs = jobsByName(all);
     const [releaseId, release] = Object.entries(resourcesOf(all, "helm_release"))[0]!;
     const secretId = Object.entries(resourcesOf(all, "kubernetes_secret_v1")).find(
-      ([, s]) => (s as Secret).metadata.name === "sei-app-secrets",
+      ([, s]) => (s as unknown as SecretResource).metadata.name === "sei-app-secrets",
     )![0];
     expect(jobs["sei-solr-password-1-accept"]!.job.depends_on).toEqual([
       `kubernetes_secret_v1.${secretId}`,
@@ -161,7 +143,7 @@ describe("Solr password rotation in the stack", () => {
 
   it("no Job while no pod runs (suspended): the Secret rotates, Solr and the app start on the new user", () => {
     const suspended = synth({ solrPassword: 1 }, "suspended");
-    expect(Object.keys(named(suspended)).filter((name) => name.startsWith("sei-solr"))).toEqual([]);
+    expect(Object.keys(jobsByName(suspended)).filter((name) => name.startsWith("sei-solr"))).toEqual([]);
     expect(appSecret(suspended).data["SOLR_USERNAME"]).toBe("sei-1");
   });
 });
@@ -186,7 +168,7 @@ describe("access keys rotation in the stack", () => {
     for (const id of added) expect(shapes[id]).toMatchObject({ length: 64, upper: false, special: false });
     expect(data["SOLR_PASSWORD"]).toBe(appSecret(before).data["SOLR_PASSWORD"]);
     expect(appSecret(first).metadata.annotations).toEqual({ "sei.mg.gov.br/access-key-generation": "1" });
-    expect(appSecret(first).lifecycle.precondition!.map((p) => p.error_message)).toEqual([
+    expect(appSecret(first).lifecycle!.precondition!.map((p) => p.error_message)).toEqual([
       expect.stringContaining("lowering spec.rotation.solrPassword"),
       expect.stringContaining("lowering spec.rotation.accessKeys"),
     ]);
@@ -195,7 +177,7 @@ describe("access keys rotation in the stack", () => {
 
   it("one Job stores the keys with the first install's PHP, in its image and with its labels, last before the release", () => {
     const all = synth({ databasePasswords: 1, administratorPassword: 1, solrPassword: 1, accessKeys: 1 });
-    const jobs = named(all);
+    const jobs = jobsByName(all);
     const job = jobs["sei-access-keys-1"]!;
     expect(Object.keys(jobs).filter((name) => name.startsWith("sei-access-keys"))).toEqual(["sei-access-keys-1"]);
     const container = job.job.spec.template.spec.container[0]!;
@@ -236,6 +218,6 @@ describe("access keys rotation in the stack", () => {
   });
 
   it("no Job while no pod runs (suspended): the first start after it reads the new keys, SIP's rows at the resume", () => {
-    expect(Object.keys(named(synth({ accessKeys: 1 }, "suspended")))).toEqual([]);
+    expect(Object.keys(jobsByName(synth({ accessKeys: 1 }, "suspended")))).toEqual([]);
   });
 });

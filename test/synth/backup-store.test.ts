@@ -13,17 +13,12 @@ import { planInstance } from "../../core/resolve/instance.ts";
 import { exampleMunicipality, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { workingTree } from "../../sources/working-tree.ts";
 import { CA, planWithStore } from "./backup-store-plan.ts";
-import { cleanScratch, resourcesOf, synthStack, type StackJson } from "./support.ts";
+import { cleanScratch, resourcesOf, secretNamed, synthStack, type StackJson } from "./support.ts";
 
 afterAll(cleanScratch);
 
 const fleet = loadFleet({ source: workingTree(REPO_ROOT) });
 
-interface Secret {
-  metadata: { name: string; namespace: string };
-  data: Record<string, string>;
-  lifecycle?: { prevent_destroy?: boolean };
-}
 const claims = (json: ReturnType<typeof synthStack>["json"]) =>
   Object.values(resourcesOf(json, "kubernetes_persistent_volume_claim_v1")).map(
     (c) => (c as { metadata: { name: string } }).metadata.name,
@@ -38,8 +33,7 @@ describe("a cluster with a backup store", () => {
   const { json, text } = synthStack(planWithStore());
 
   it("writes the Secret the backup scripts read: generated keys by reference only, the rest from the plan", () => {
-    const secrets = Object.values(resourcesOf(json, "kubernetes_secret_v1")) as unknown as Secret[];
-    const secret = secrets.find((s) => s.metadata.name === "sei-backup-store")!;
+    const secret = secretNamed(json, "sei-backup-store");
     expect(Object.keys(secret.data).sort()).toEqual([
       "AWS_ACCESS_KEY_ID",
       "AWS_DEFAULT_REGION",

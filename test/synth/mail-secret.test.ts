@@ -9,7 +9,7 @@ import { loadFleet } from "../../core/load-fleet.ts";
 import { planInstance } from "../../core/resolve/instance.ts";
 import { REPO_ROOT, exampleMunicipality, examplePlan } from "../../scripts/lib/example-plan.ts";
 import { workingTree } from "../../sources/working-tree.ts";
-import { cleanScratch, resourcesOf, synthStack } from "./support.ts";
+import { cleanScratch, resourcesOf, secretsOf, synthStack } from "./support.ts";
 import { releaseValues } from "./workloads.ts";
 
 afterAll(cleanScratch);
@@ -33,15 +33,6 @@ const plan = planInstance({
   platform: fleet.platform!,
   sourceFile: "test",
 });
-
-interface SecretResource {
-  metadata: { name: string; namespace: string };
-  data: Record<string, string>;
-  lifecycle?: { prevent_destroy?: boolean; precondition?: { condition: string; error_message: string }[] };
-}
-
-const secretsOf = (json: ReturnType<typeof synthStack>["json"]) =>
-  Object.values(resourcesOf(json, "kubernetes_secret_v1")) as unknown as SecretResource[];
 
 describe("an instance with an SMTP account", () => {
   const { json, text } = synthStack(plan);

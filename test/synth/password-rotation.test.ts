@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { examplePlan, REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { terraformLiteral } from "../../constructs/render.ts";
-import { cleanScratch, resourcesOf, synthStack, type StackJson } from "./support.ts";
+import { cleanScratch, jobsByName, resourcesOf, secretNamed, synthStack, type StackJson } from "./support.ts";
 import { releaseValues } from "./workloads.ts";
 
 afterAll(cleanScratch);
@@ -35,23 +35,8 @@ const synth = (
     }),
   ).json;
 
-type Job = {
-  metadata: { name: string };
-  depends_on?: string[];
-  wait_for_completion?: boolean;
-  spec: { template: { metadata: { labels: Record<string, string> }; spec: { container: { env: unknown[] }[] } } };
-};
-const jobs = (json: StackJson) => resourcesOf(json, "kubernetes_job_v1") as Record<string, Job>;
 const passwords = (json: StackJson) => Object.keys(resourcesOf(json, "random_password")).sort();
-type Secret = {
-  metadata: { name: string; annotations?: Record<string, string> };
-  data: Record<string, string>;
-  lifecycle: { precondition?: { condition: string; error_message: string }[] };
-};
-const credentialsSecret = (json: StackJson) =>
-  (Object.values(resourcesOf(json, "kubernetes_secret_v1")) as Secret[]).find(
-    (s) => s.metadata.name === "sei-database-credentials",
-  )!;
+const credentialsSecret = (json: StackJson) => secretNamed(json, "sei-database-credentials");
 const credentials = (json: StackJson) => credentialsSecret(json).data;
 
 describe("database password rotation in the stack", () => {
@@ -62,7 +47,7 @@ describe("database password rotation in the stack", () => {
 
   it("generation 0 (or none) is the stack as before: no Job, no new password, no generation annotation", () => {
     expect(zero).toEqual(before);
-    expect(jobs(before)).toEqual({});
+    expect(jobsByName(before)).toEqual({});
     expect(releaseValues(before)!.database.passwordGeneration).toBe(0);
   });
 
@@ -91,7 +76,7 @@ describe("database password rotation in the stack", () => {
   });
 
   it("accept runs after the Secret and the database, the release after accept, retire after the release", () => {
-    const byName = Object.fromEntries(Object.entries(jobs(first)).map(([id, job]) => [job.metadata.name, { id, job }]));
+    const byName = jobsByName(first);
     expect(Object.keys(byName).sort()).toEqual(["sei-passwords-1-accept", "sei-passwords-1-retire"]);
     const accept = byName["sei-passwords-1-accept"]!;
     const retire = byName["sei-passwords-1-retire"]!;
@@ -110,11 +95,8 @@ describe("database password rotation in the stack", () => {
 
   it("each Job runs the script file as it is, its step and accounts in the environment (test/rotation runs the file)", () => {
     const script = readFileSync(join(REPO_ROOT, "constructs/password-rotation.sh"), "utf8");
-    for (const job of Object.values(jobs(first))) {
-      const container = job.spec.template.spec.container[0]! as {
-        command: string[];
-        env: { name: string; value?: string; value_from?: { secret_key_ref: { key: string } } }[];
-      };
+    for (const { job } of Object.values(jobsByName(first))) {
+      const container = job.spec.template.spec.container[0]!;
       expect(container.command).toEqual(["/bin/bash", "-c", terraformLiteral(script)]);
       const value = (name: string) => container.env.find((variable) => variable.name === name)?.value;
       expect(value("ROTATION_STEP")).toBe(job.metadata.name.endsWith("-accept") ? "accept" : "retire");
@@ -137,7 +119,7 @@ describe("database password rotation in the stack", () => {
     const [id, read] = data(second).find(([, d]) => d.metadata.name === "sei-database-credentials")!;
     // A plain namespace name, not a reference: the read happens during the plan, before anything changes.
     expect(read.metadata.namespace).toBe("sei-exemplo");
-    const guard = credentialsSecret(second).lifecycle.precondition!;
+    const guard = credentialsSecret(second).lifecycle!.precondition!;
     const annotated = (annotation: string, generation: number) => ({
       condition: `\${tonumber(try(data.kubernetes_secret_v1.${id}.metadata[0].annotations["${annotation}"], "0")) <= ${generation}}`,
       error_message: expect.stringMatching(/^Secret sei-exemplo\/sei-database-credentials holds a newer generation/),
@@ -152,7 +134,7 @@ describe("database password rotation in the stack", () => {
     });
     // A stack that never rotated says no generation (its Secret is unchanged) and is guarded all the same.
     expect(credentialsSecret(zero).metadata.annotations).toBeUndefined();
-    expect(credentialsSecret(zero).lifecycle.precondition!.map((p) => p.condition.slice(-6))).toEqual([
+    expect(credentialsSecret(zero).lifecycle!.precondition!.map((p) => p.condition.slice(-6))).toEqual([
       " <= 0}",
       " <= 0}",
     ]);
@@ -161,8 +143,6 @@ describe("database password rotation in the stack", () => {
   describe("the administrator's password", () => {
     const administrator = synth(undefined, "production", 1);
     const both = synth(1, "production", 1);
-    const named = (json: StackJson) =>
-      Object.fromEntries(Object.entries(jobs(json)).map(([id, job]) => [job.metadata.name, { id, job }]));
 
     it("rotates on its own generation: one password more, the previous one kept for the Jobs, its own annotation", () => {
       const added = passwords(administrator).filter((id) => !passwords(before).includes(id));
@@ -178,15 +158,15 @@ describe("database password rotation in the stack", () => {
       expect(credentialsSecret(administrator).metadata.annotations).toEqual({
         "sei.mg.gov.br/administrator-password-generation": "1",
       });
-      expect(Object.keys(named(administrator)).sort()).toEqual([
+      expect(Object.keys(jobsByName(administrator)).sort()).toEqual([
         "sei-administrator-password-1-accept",
         "sei-administrator-password-1-retire",
       ]);
     });
 
     it("its Jobs log in with the new and the previous password, never the accounts' ones", () => {
-      const env = named(administrator)["sei-administrator-password-1-accept"]!.job.spec.template.spec.container[0]!
-        .env as { name: string; value?: string; value_from?: { secret_key_ref: { key: string } } }[];
+      const env =
+        jobsByName(administrator)["sei-administrator-password-1-accept"]!.job.spec.template.spec.container[0]!.env;
       expect(env.map(({ name, value, value_from }) => [name, value ?? value_from?.secret_key_ref.key])).toEqual([
         ["ROTATION_STEP", "accept"],
         ["DB_HOST", "sei-database"],
@@ -199,7 +179,7 @@ describe("database password rotation in the stack", () => {
     });
 
     it("goes first and last: its accept before the accounts' accept and the release, its retire after everything", () => {
-      const jobsOf = named(both);
+      const jobsOf = jobsByName(both);
       const id = (name: string) => `kubernetes_job_v1.${jobsOf[name]!.id}`;
       const release = `helm_release.${Object.keys(resourcesOf(both, "helm_release"))[0]!}`;
       const releaseDepends = Object.values(resourcesOf(both, "helm_release"))[0]!.depends_on;
@@ -221,7 +201,7 @@ describe("database password rotation in the stack", () => {
 
   it("no Job while no pod runs (suspended): the Secret rotates, and the next deploy that runs pods moves the accounts", () => {
     const suspended = synth(1, "suspended");
-    expect(jobs(suspended)).toEqual({});
+    expect(jobsByName(suspended)).toEqual({});
     expect(credentials(suspended)["APP_DB_SEI_PASSWORD"]).toMatch(/Rotation1_/);
   });
 });

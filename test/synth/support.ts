@@ -67,6 +67,54 @@ export function onlyResource(json: StackJson, type: string): Record<string, unkn
   return all[0]!;
 }
 
+/** A container's environment entry in the stack's JSON: a plain value, or a key of a Secret. */
+export interface EnvEntry {
+  name: string;
+  value?: string;
+  value_from?: { secret_key_ref: { name: string; key: string } };
+}
+
+/** A kubernetes_job_v1 resource, the parts the tests read. */
+export interface JobResource {
+  metadata: { name: string };
+  depends_on?: string[];
+  wait_for_completion?: boolean;
+  spec: {
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: { container: { image: string; command: string[]; env: EnvEntry[] }[] };
+    };
+  };
+}
+
+/** A kubernetes_secret_v1 resource, the parts the tests read. */
+export interface SecretResource {
+  metadata: { name: string; namespace: string; annotations?: Record<string, string> };
+  data: Record<string, string>;
+  lifecycle?: { prevent_destroy?: boolean; precondition?: { condition: string; error_message: string }[] };
+}
+
+/** The Jobs by Kubernetes name, each with its Terraform name and address. */
+export function jobsByName(json: StackJson): Record<string, { id: string; job: JobResource; ref: string }> {
+  return Object.fromEntries(
+    Object.entries(resourcesOf(json, "kubernetes_job_v1") as unknown as Record<string, JobResource>).map(
+      ([id, job]) => [job.metadata.name, { id, job, ref: `kubernetes_job_v1.${id}` }],
+    ),
+  );
+}
+
+/** The Secret resources, in the stack's order. */
+export function secretsOf(json: StackJson): SecretResource[] {
+  return Object.values(resourcesOf(json, "kubernetes_secret_v1")) as unknown as SecretResource[];
+}
+
+/** The Secret of that Kubernetes name; fails when the stack has none. */
+export function secretNamed(json: StackJson, name: string): SecretResource {
+  const secret = secretsOf(json).find((s) => s.metadata.name === name);
+  if (!secret) throw new Error(`no Secret ${name} in the stack`);
+  return secret;
+}
+
 /** Replaces the chart's digest, so a snapshot of the stack holds across chart edits (the digest has its own tests). */
 export function portable(text: string): string {
   return text.replace(/sei-[0-9a-f]{64}\.tgz/g, "sei-<chart digest>.tgz");
