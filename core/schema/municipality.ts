@@ -73,30 +73,30 @@ export const overridesSchema = z.strictObject({
  * credentials it covers new generated values at the next deploy, and the
  * deploy moves the instance over while it serves (docs/runbooks/rotate-credentials.md).
  */
-const generation = () =>
-  z.int({ error: "must be a whole number: 0, then 1, 2, … one more for each rotation" }).min(0).max(9999);
+/** One counter of spec.rotation: `covers` names its credentials, `rotate` says what raising it does. */
+const rotationCounter = (covers: string, rotate: string) =>
+  z
+    .int({ error: "must be a whole number: 0, then 1, 2, … one more for each rotation" })
+    .min(0)
+    .max(9999)
+    .optional()
+    .meta({ description: `Generation of ${covers}; raise it by one to ${rotate}, never lower it` });
 
 export const rotationSchema = z.strictObject({
-  databasePasswords: generation().optional().meta({
-    description:
-      "Generation of the database accounts' passwords (sei_user, sip_user, the backup's account); raise it by one to rotate them, never lower it",
-  }),
-  administratorPassword: generation().optional().meta({
-    description:
-      "Generation of the database administrator's (root) password; raise it by one to rotate it, never lower it",
-  }),
-  solrPassword: generation().optional().meta({
-    description:
-      "Generation of the Solr user and password SEI logs in to Solr with; raise it by one to rotate them, never lower it",
-  }),
-  accessKeys: generation().optional().meta({
-    description:
-      "Generation of SEI's and SIP's access keys; raise it by one to rotate them (SEI's calls to SIP are refused for the moments the app takes to roll), never lower it",
-  }),
+  databasePasswords: rotationCounter(
+    "the database accounts' passwords (sei_user, sip_user, the backup's account)",
+    "rotate them",
+  ),
+  administratorPassword: rotationCounter("the database administrator's (root) password", "rotate it"),
+  solrPassword: rotationCounter("the Solr user and password SEI logs in to Solr with", "rotate them"),
+  accessKeys: rotationCounter(
+    "SEI's and SIP's access keys",
+    "rotate them (SEI's calls to SIP are refused for the moments the app takes to roll)",
+  ),
 });
 
 /** The rotation counters, each a field of spec.rotation. */
-export const ROTATION_FIELDS = ["databasePasswords", "administratorPassword", "solrPassword", "accessKeys"] as const;
+export const ROTATION_FIELDS = rotationSchema.keyof().options;
 
 export const municipalitySchema = z.strictObject({
   ...header("Municipality"),
