@@ -141,6 +141,15 @@ export const SECRET_KEYS = {
   },
 } as const;
 
+/**
+ * The keys of the generated Secrets whose values are user names, not secrets: Solr's user is new with each
+ * rotation (core/resolve/rotation.ts), so it stands in the application Secret beside its password.
+ */
+export const USER_NAME_KEYS: ReadonlySet<string> = new Set([
+  SECRET_KEYS.app.solrUsername,
+  SECRET_KEYS.solrRotation.previousUsername,
+]);
+
 /** The labels of one component's pods; the chart's selector labels are the same. */
 export function componentLabels(component: ComponentName): Readonly<Record<string, string>> {
   return {

@@ -15,6 +15,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineRefusals } from "../../fleet/classify.ts";
 import { SIP_SYSTEMS } from "../../core/image-contract.ts";
+import { USER_NAME_KEYS } from "../../core/naming.ts";
 import {
   DATA_CLAIMS,
   cloneWorkspace,
@@ -31,7 +32,6 @@ import {
   stackDir,
   storageManifest,
   synth,
-  USER_NAME_KEYS,
   type KubeObject,
 } from "./support.ts";
 

@@ -25,17 +25,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { USER_NAME_KEYS } from "../../core/naming.ts";
 import { addCommandLine } from "../../scripts/lib/e2e-workspace.ts";
 import { checkoutOf, revisionBefore } from "../../scripts/lib/revision-checkout.ts";
-import {
-  USER_NAME_KEYS,
-  createWorkspace,
-  kubectl,
-  requireEnv,
-  run,
-  stackDir,
-  storageClassManifests,
-} from "./support.ts";
+import { createWorkspace, kubectl, requireEnv, run, stackDir, storageClassManifests } from "./support.ts";
 
 // A formalized example no other end-to-end test deploys: medio, in training.
 const NAME = "ouro-preto";

@@ -7,7 +7,6 @@ import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { SECRET_KEYS } from "../../core/naming.ts";
 import { PROJECT_ENTRIES, requireEnv } from "../../scripts/lib/e2e-workspace.ts";
 import { REPO_ROOT } from "../../scripts/lib/example-plan.ts";
 import { kubectl, run, type RunResult } from "../../scripts/lib/run.ts";
@@ -23,12 +22,6 @@ export {
   volumePath,
 } from "../../scripts/lib/e2e-workspace.ts";
 export { deploy, kubectl, run, type RunResult } from "../../scripts/lib/run.ts";
-
-/** Keys of the generated Secrets whose values are user names, not secrets (Solr's user changes with a rotation). */
-export const USER_NAME_KEYS: ReadonlySet<string> = new Set([
-  SECRET_KEYS.app.solrUsername,
-  SECRET_KEYS.solrRotation.previousUsername,
-]);
 
 /** Copies a workspace (a second engineer's checkout of the same configuration and state). */
 export function cloneWorkspace(source: string): string {
