@@ -11,6 +11,9 @@ export const CHART_PATH = "charts/sei";
 /** The `app.kubernetes.io/part-of` value of every object. */
 export const PART_OF = "sei-municipios";
 
+/** The `app.kubernetes.io/managed-by` value of the objects sei-infra applies itself (fleet Jobs, drill namespaces). */
+export const MANAGED_BY = "sei-infra";
+
 /** The ServiceAccount every SEI pod runs as. */
 export const SERVICE_ACCOUNT_NAME = "sei";
 
@@ -36,11 +39,11 @@ export const NETWORK_POLICY_NAMES = {
   backupStoreEgress: "allow-backup-store-egress",
 } as const;
 
-/** Names of the two Secrets Terraform generates and the chart reads. */
+/** Names of the Secrets Terraform writes and the chart reads: two it generates, two it copies. */
 export const SECRET_NAMES = {
   /** Database credentials: root, sei, sip and backup users. */
   database: "sei-database-credentials",
-  /** SEI/SIP access keys and the Solr password. */
+  /** SEI/SIP access keys and Solr's user and password. */
   app: "sei-app-secrets",
   /** The directory's bind account (bindDn, password): a copy of platform.yaml's directory.bindSecret. */
   directory: "sei-directory-bind",

@@ -16,7 +16,7 @@
  * Nothing here touches the instance's namespace; deleting the scratch namespace removes it all.
  */
 import { readFileSync } from "node:fs";
-import { componentLabels, LABEL, BACKUP_STORE_SECRET } from "../../core/naming.ts";
+import { componentLabels, LABEL, BACKUP_STORE_SECRET, MANAGED_BY } from "../../core/naming.ts";
 import { hasOffsiteBackups, type InstancePlan, type NamespacePeer } from "../../core/plan.ts";
 import { formatBytes, formatCpu } from "../../core/quantity.ts";
 import { renderResources } from "../../constructs/render.ts";
@@ -70,7 +70,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
   const meta = (name: string, labels: Readonly<Record<string, string>> = {}) => ({
     name,
     namespace,
-    labels: { ...labels, [DRILL_LABEL]: plan.municipality.name, [LABEL.managedBy]: "sei-infra" },
+    labels: { ...labels, [DRILL_LABEL]: plan.municipality.name, [LABEL.managedBy]: MANAGED_BY },
   });
   const database = plan.database;
   const databaseLabels = { ...componentLabels("database"), [LABEL.name]: DRILL_DATABASE };

@@ -20,6 +20,7 @@
  * backend's credentials (the Secret named by --env-secret, as environment).
  */
 import { stringify } from "yaml";
+import { LABEL, MANAGED_BY } from "../../core/naming.ts";
 import { restrictedContainerSecurityContext, restrictedPodSpec } from "../../core/pod-security.ts";
 import { shellWord } from "./options.ts";
 import {
@@ -73,7 +74,7 @@ const PLAN_MOUNT = "/etc/sei-fleet-plan";
 const REPORTS_MOUNT = `${WORKDIR}/fleet-out`;
 /** The saved plans on the claim: the plan Job writes them, the wave Jobs apply them. */
 const PLANS = `${REPORTS_MOUNT}/plans`;
-const LABELS = { "app.kubernetes.io/name": "sei-fleet", "app.kubernetes.io/managed-by": "sei-infra" };
+const LABELS = { [LABEL.name]: "sei-fleet", [LABEL.managedBy]: MANAGED_BY };
 
 /** File name → content: one manifest file per wave, the merge Job, and the script that runs them in order. */
 export function emitK8sJobs(
