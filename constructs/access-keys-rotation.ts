@@ -7,12 +7,12 @@
  * with its labels (its NetworkPolicy reaches the database). Named for the generation; run once.
  */
 import { readFileSync } from "node:fs";
-import { Construct, type JobV1, type ITerraformDependable } from "../runtime/cdktf.ts";
-import type { DatabasePlan, PasswordRotationPlan, RotationJobsPlan } from "../core/plan.ts";
+import { Construct, type JobV1 } from "../runtime/cdktf.ts";
+import type { DatabasePlan, PasswordRotationPlan } from "../core/plan.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { IMAGES } from "../core/image-contract.ts";
 import { terraformLiteral } from "./render.ts";
-import { rotationJob } from "./rotation-job.ts";
+import { rotationJob, type RotationJobTarget } from "./rotation-job.ts";
 import { plainEnv as env, secretEnv } from "./container-env.ts";
 
 /** The first install's PHP, given to `php -r` without its opening tag: no file to mount, no shell. */
@@ -21,18 +21,12 @@ const FIRST_INSTALL = readFileSync(
   "utf8",
 ).replace(/^<\?php\n/, "");
 
-export interface AccessKeysJobProps {
-  readonly namespace: string;
+export interface AccessKeysJobProps extends RotationJobTarget {
   readonly accessKeys: PasswordRotationPlan["accessKeys"];
-  readonly jobs: RotationJobsPlan;
   readonly database: DatabasePlan;
   /** The database credentials Secret (the administrator's password) and the application Secret (the keys). */
   readonly credentialsSecretName: string;
   readonly appSecretName: string;
-  readonly serviceAccountName: string;
-  /** Wait until the Job completes (false where no workload runs). */
-  readonly waitForCompletion: boolean;
-  readonly dependsOn: ITerraformDependable[];
 }
 
 export class AccessKeysJob extends Construct {
@@ -40,14 +34,11 @@ export class AccessKeysJob extends Construct {
 
   constructor(scope: Construct, id: string, props: AccessKeysJobProps) {
     super(scope, id);
-    const { database, jobs } = props;
+    const { database } = props;
     const fromSecret = (secret: string, key: string) => secretEnv(key, secret, key);
-    this.resource = rotationJob(this, "Resource", {
-      namespace: props.namespace,
+    this.resource = rotationJob(this, "Resource", props, {
       // Its one step, before the release: SIP keeps no previous key to retire.
       step: "accept",
-      jobs,
-      serviceAccountName: props.serviceAccountName,
       user: IMAGES.bootstrap,
       container: {
         name: "access-keys",
@@ -62,8 +53,6 @@ export class AccessKeysJob extends Construct {
           fromSecret(props.appSecretName, SECRET_KEYS.app.sipAccessKey),
         ],
       },
-      waitForCompletion: props.waitForCompletion,
-      dependsOn: props.dependsOn,
     });
   }
 }

@@ -12,12 +12,12 @@
  * are idempotent).
  */
 import { readFileSync } from "node:fs";
-import { Construct, type JobV1, type ITerraformDependable } from "../runtime/cdktf.ts";
-import type { DatabasePlan, PasswordRotationPlan, RotationJobsPlan } from "../core/plan.ts";
+import { Construct, type JobV1 } from "../runtime/cdktf.ts";
+import type { DatabasePlan, PasswordRotationPlan } from "../core/plan.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
-import { rotationJob, type RotationStep } from "./rotation-job.ts";
+import { rotationJob, type RotationJobTarget, type RotationStep } from "./rotation-job.ts";
 import { plainEnv as env, secretEnv } from "./container-env.ts";
 
 /** What the accounts' or the administrator's rotation is: which Jobs, which script, which passwords. */
@@ -29,19 +29,13 @@ const SCRIPTS: Record<RotationKind, string> = {
   administrator: readFileSync(new URL("./administrator-rotation.sh", import.meta.url), "utf8"),
 };
 
-export interface RotationJobProps {
-  readonly namespace: string;
+export interface RotationJobProps extends RotationJobTarget {
   readonly kind: RotationKind;
   readonly step: RotationStep;
   readonly rotation: PasswordRotationPlan;
-  readonly jobs: RotationJobsPlan;
   readonly database: DatabasePlan;
   /** The database credentials Secret: the administrator's password and the accounts' new ones. */
   readonly credentialsSecretName: string;
-  readonly serviceAccountName: string;
-  /** Wait until the Job completes (false where no workload runs). */
-  readonly waitForCompletion: boolean;
-  readonly dependsOn: ITerraformDependable[];
 }
 
 export class RotationJob extends Construct {
@@ -49,7 +43,7 @@ export class RotationJob extends Construct {
 
   constructor(scope: Construct, id: string, props: RotationJobProps) {
     super(scope, id);
-    const { namespace, step, rotation, database, jobs } = props;
+    const { step, rotation, database } = props;
     const fromSecret = (name: string, key: string) => secretEnv(name, props.credentialsSecretName, key);
     const { administrator } = rotation;
     // The client reads MYSQL_PWD (or the script hands it the one that logs in), so no password is ever on a command line.
@@ -69,11 +63,8 @@ export class RotationJob extends Construct {
             fromSecret("ADMIN_PREVIOUS_PASSWORD", administrator.previousPasswordKey),
           ];
 
-    this.resource = rotationJob(this, "Resource", {
-      namespace,
+    this.resource = rotationJob(this, "Resource", props, {
       step,
-      jobs,
-      serviceAccountName: props.serviceAccountName,
       user: IMAGES.database,
       container: {
         name: props.kind === "accounts" ? `passwords-${step}` : `administrator-${step}`,
@@ -87,8 +78,6 @@ export class RotationJob extends Construct {
           ...inputs,
         ],
       },
-      waitForCompletion: props.waitForCompletion,
-      dependsOn: props.dependsOn,
     });
   }
 }

@@ -15,12 +15,20 @@ import { terraformRestrictedPodSpec } from "./security.ts";
 /** `accept`: the new credential beside the current ones; `retire`: the new one only. */
 export type RotationStep = "accept" | "retire";
 
-export interface RotationJobSpec {
+/** Where and when a rotation's Job runs: the props every rotation construct takes from the stack. */
+export interface RotationJobTarget {
   readonly namespace: string;
-  /** The step it runs, which names the Job: the plan's acceptName or retireName. */
-  readonly step: RotationStep;
   readonly jobs: RotationJobsPlan;
   readonly serviceAccountName: string;
+  /** Wait until the Job completes (false where no workload runs). */
+  readonly waitForCompletion: boolean;
+  readonly dependsOn: ITerraformDependable[];
+}
+
+/** What one rotation's Job runs. */
+export interface RotationJobSpec {
+  /** The step it runs, which names the Job: the plan's acceptName or retireName. */
+  readonly step: RotationStep;
   /** The user the image runs as. */
   readonly user: PodUser;
   readonly container: {
@@ -28,20 +36,17 @@ export interface RotationJobSpec {
     readonly command: string[];
     readonly env: JobV1SpecTemplateSpecContainerEnv[];
   };
-  /** Wait until the Job completes (false where no workload runs). */
-  readonly waitForCompletion: boolean;
-  readonly dependsOn: ITerraformDependable[];
 }
 
 /** A Job that has not completed by then fails the apply; the next apply runs it again. */
 const TIMEOUT = "10m";
 
-export function rotationJob(scope: Construct, id: string, spec: RotationJobSpec): JobV1 {
-  const { jobs } = spec;
+export function rotationJob(scope: Construct, id: string, target: RotationJobTarget, spec: RotationJobSpec): JobV1 {
+  const { jobs } = target;
   return new JobV1(scope, id, {
     metadata: {
       name: spec.step === "accept" ? jobs.acceptName : jobs.retireName,
-      namespace: spec.namespace,
+      namespace: target.namespace,
       labels: { ...jobs.labels },
     },
     spec: {
@@ -51,7 +56,7 @@ export function rotationJob(scope: Construct, id: string, spec: RotationJobSpec)
         spec: {
           restartPolicy: "Never",
           ...terraformRestrictedPodSpec({
-            serviceAccountName: spec.serviceAccountName,
+            serviceAccountName: target.serviceAccountName,
             imagePullSecrets: jobs.imagePullSecrets,
             user: spec.user,
           }),
@@ -66,8 +71,8 @@ export function rotationJob(scope: Construct, id: string, spec: RotationJobSpec)
         },
       },
     },
-    waitForCompletion: spec.waitForCompletion,
+    waitForCompletion: target.waitForCompletion,
     timeouts: { create: TIMEOUT, update: TIMEOUT },
-    dependsOn: spec.dependsOn,
+    dependsOn: target.dependsOn,
   });
 }

@@ -7,28 +7,22 @@
  * (password-rotation.ts).
  */
 import { readFileSync } from "node:fs";
-import { Construct, type JobV1, type ITerraformDependable } from "../runtime/cdktf.ts";
-import type { PasswordRotationPlan, RotationJobsPlan } from "../core/plan.ts";
+import { Construct, type JobV1 } from "../runtime/cdktf.ts";
+import type { PasswordRotationPlan } from "../core/plan.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { terraformLiteral } from "./render.ts";
 import { IMAGES } from "../core/image-contract.ts";
-import { rotationJob, type RotationStep } from "./rotation-job.ts";
+import { rotationJob, type RotationJobTarget, type RotationStep } from "./rotation-job.ts";
 import { plainEnv, secretEnv } from "./container-env.ts";
 
 /** The script both steps run (its own file, so shellcheck reads it). */
 const SCRIPT = readFileSync(new URL("./solr-rotation.sh", import.meta.url), "utf8");
 
-export interface SolrRotationJobProps {
-  readonly namespace: string;
+export interface SolrRotationJobProps extends RotationJobTarget {
   readonly step: RotationStep;
   readonly solr: PasswordRotationPlan["solr"];
-  readonly jobs: RotationJobsPlan;
   /** The application Secret: the Solr users and passwords. */
   readonly appSecretName: string;
-  readonly serviceAccountName: string;
-  /** Wait until the Job completes (false where no workload runs). */
-  readonly waitForCompletion: boolean;
-  readonly dependsOn: ITerraformDependable[];
 }
 
 export class SolrRotationJob extends Construct {
@@ -36,14 +30,11 @@ export class SolrRotationJob extends Construct {
 
   constructor(scope: Construct, id: string, props: SolrRotationJobProps) {
     super(scope, id);
-    const { namespace, step, solr, jobs } = props;
+    const { step, solr } = props;
     const fromSecret = (name: string, key: string) => secretEnv(name, props.appSecretName, key);
 
-    this.resource = rotationJob(this, "Resource", {
-      namespace,
+    this.resource = rotationJob(this, "Resource", props, {
       step,
-      jobs,
-      serviceAccountName: props.serviceAccountName,
       user: IMAGES.app,
       container: {
         name: `solr-password-${step}`,
@@ -57,8 +48,6 @@ export class SolrRotationJob extends Construct {
           fromSecret("SOLR_PREVIOUS_PASSWORD", SECRET_KEYS.solrRotation.previousPassword),
         ],
       },
-      waitForCompletion: props.waitForCompletion,
-      dependsOn: props.dependsOn,
     });
   }
 }
