@@ -18,7 +18,7 @@ import {
   type Construct,
   type ITerraformDependable,
 } from "../runtime/cdktf.ts";
-import type { InstancePlan, VolumePlan } from "../core/plan.ts";
+import type { InstancePlan, RotationJobsPlan, VolumePlan } from "../core/plan.ts";
 import { BackupStoreSecret } from "../constructs/backup-store-secret.ts";
 import { SECRET_KEYS } from "../core/naming.ts";
 import { DataVolume } from "../constructs/data-volume.ts";
@@ -29,7 +29,7 @@ import { OffsiteBackup } from "../constructs/offsite-backup.ts";
 import { ApplicationKeys } from "../constructs/application-keys.ts";
 import { DocumentStorage } from "../constructs/document-storage.ts";
 import { RotationJob, type RotationKind } from "../constructs/password-rotation.ts";
-import type { RotationStep } from "../constructs/rotation-job.ts";
+import type { RotationJobTarget, RotationStep } from "../constructs/rotation-job.ts";
 import { SeiRelease } from "../constructs/sei-release.ts";
 import { SolrRotationJob } from "../constructs/solr-rotation.ts";
 import { AccessKeysJob } from "../constructs/access-keys-rotation.ts";
@@ -192,68 +192,60 @@ export class MunicipalityStack extends TerraformStack {
     // the app onto them, and drop the old ones after (constructs/password-rotation.ts). The administrator's
     // rotation goes first and last around them: their Jobs, the release's hooks and a restore log in as it.
     const rotation = plan.passwordRotation;
+    const target = (jobs: RotationJobsPlan, dependsOn: ITerraformDependable[]): RotationJobTarget => ({
+      namespace,
+      jobs,
+      serviceAccountName: plan.serviceAccountName,
+      waitForCompletion: plan.waitForWorkloads,
+      dependsOn,
+    });
+    /** The resources of the rotation Jobs this apply runs (none where no rotation is under way). */
+    const made = (...jobs: ({ resource: ITerraformDependable } | null | undefined)[]) =>
+      jobs.flatMap((job) => (job ? [job.resource] : []));
     const rotationJob = (kind: RotationKind, step: RotationStep, dependsOn: ITerraformDependable[]) => {
       const jobs = kind === "accounts" ? rotation.jobs : rotation.administrator.jobs;
       if (!jobs) return undefined;
       const prefix = kind === "accounts" ? "PasswordRotation" : "AdministratorPassword";
       return new RotationJob(this, `${prefix}${step === "accept" ? "Accept" : "Retire"}`, {
-        namespace,
+        ...target(jobs, dependsOn),
         kind,
         step,
         rotation,
-        jobs,
         database: plan.database,
         credentialsSecretName: database.credentials.secretName,
-        serviceAccountName: plan.serviceAccountName,
-        waitForCompletion: plan.waitForWorkloads,
-        dependsOn,
       });
     };
     const ready = [database.credentials.resource, database.resource, database.service];
     const administratorAccept = rotationJob("administrator", "accept", ready);
-    const accept = rotationJob("accounts", "accept", [
-      ...ready,
-      ...(administratorAccept ? [administratorAccept.resource] : []),
-    ]);
+    const accept = rotationJob("accounts", "accept", [...ready, ...made(administratorAccept)]);
     // Solr's user and password the same way (constructs/solr-rotation.ts), after the database's Jobs: one
     // rotation Job at a time, in the quota's one slot for them.
     const solrJob = (step: RotationStep, dependsOn: ITerraformDependable[]) => {
       const jobs = rotation.solr.jobs;
       if (!jobs) return undefined;
       return new SolrRotationJob(this, `SolrPassword${step === "accept" ? "Accept" : "Retire"}`, {
-        namespace,
+        ...target(jobs, dependsOn),
         step,
         solr: rotation.solr,
-        jobs,
         appSecretName: applicationKeys.secretName,
-        serviceAccountName: plan.serviceAccountName,
-        waitForCompletion: plan.waitForWorkloads,
-        dependsOn,
       });
     };
-    const solrAccept = solrJob("accept", [
-      applicationKeys.resource,
-      ...[administratorAccept, accept].flatMap((job) => (job ? [job.resource] : [])),
-    ]);
+    const solrAccept = solrJob("accept", [applicationKeys.resource, ...made(administratorAccept, accept)]);
     // The access keys: SIP takes the new keys' hashes last before the release, which rolls the app onto them
     // at once (constructs/access-keys-rotation.ts); SEI's calls to SIP from pods not rolled yet are refused.
     const accessKeysJobs = rotation.accessKeys.jobs;
     const accessKeys =
       accessKeysJobs &&
       new AccessKeysJob(this, "AccessKeys", {
-        namespace,
+        ...target(accessKeysJobs, [
+          ...ready,
+          applicationKeys.resource,
+          ...made(administratorAccept, accept, solrAccept),
+        ]),
         accessKeys: rotation.accessKeys,
-        jobs: accessKeysJobs,
         database: plan.database,
         credentialsSecretName: database.credentials.secretName,
         appSecretName: applicationKeys.secretName,
-        serviceAccountName: plan.serviceAccountName,
-        waitForCompletion: plan.waitForWorkloads,
-        dependsOn: [
-          ...ready,
-          applicationKeys.resource,
-          ...[administratorAccept, accept, solrAccept].flatMap((job) => (job ? [job.resource] : [])),
-        ],
       });
 
     if (plan.release) {
@@ -274,15 +266,12 @@ export class MunicipalityStack extends TerraformStack {
           documents.resource,
           solrVolume.resource,
           tempVolume.resource,
-          ...[administratorAccept, accept, solrAccept, accessKeys].flatMap((job) => (job ? [job.resource] : [])),
+          ...made(administratorAccept, accept, solrAccept, accessKeys),
         ],
       });
       const retire = rotationJob("accounts", "retire", [release.resource]);
-      const solrRetire = solrJob("retire", [release.resource, ...(retire ? [retire.resource] : [])]);
-      rotationJob("administrator", "retire", [
-        release.resource,
-        ...[retire, solrRetire].flatMap((job) => (job ? [job.resource] : [])),
-      ]);
+      const solrRetire = solrJob("retire", [release.resource, ...made(retire)]);
+      rotationJob("administrator", "retire", [release.resource, ...made(retire, solrRetire)]);
     }
 
     new TerraformOutput(this, "url", { value: plan.url, description: "Public address of the SEI instance" });
