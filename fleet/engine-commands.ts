@@ -44,6 +44,7 @@ import type { FleetStack } from "./selection.ts";
 import { runStack, type StackRunContext } from "./stack-run.ts";
 import { checkStateEncryption, passphraseVariables, rewritesStates } from "./state-encryption.ts";
 import type { StateEncryptionPlan } from "../core/plan.ts";
+import type { Platform } from "../core/schema/platform.ts";
 import { SUMMARY_FILE, prepareOutDir, readSavedPlans, recordKey, type SavedPlan } from "./saved-plans.ts";
 import { stateEncryptionOf } from "../core/resolve/state-backend.ts";
 import { synthesize } from "./synth.ts";
@@ -58,6 +59,7 @@ import {
   droppedWaves,
   type FailureBudget,
   type Wave,
+  type WaveStep,
 } from "./waves.ts";
 
 export interface OutputOptions {
@@ -102,8 +104,8 @@ export const DEFAULTS = {
 /** The options of a run that name files or folders: typed where the command runs, used at the root. */
 const RUN_PATHS = ["municipalities", "report", "summary", "junit", "logs", "workDir", "out", "plans"] as const;
 
-/** A run ready to start: what was selected, in which waves, where it writes, and what it was given. */
-interface PreparedRun {
+/** What a run is about: what was selected, in which waves, and what it was given. */
+interface ChosenRun {
   readonly command: FleetCommand;
   readonly options: RunOptions;
   readonly apply: ApplyOptions | undefined;
@@ -112,8 +114,17 @@ interface PreparedRun {
   readonly stacks: readonly FleetStack[];
   /** apply --plans: stacks whose saved plan had no changes; reported, never run. */
   readonly unchanged: readonly FleetStack[];
+  /** apply --plans: the saved plans of the stacks to run. */
+  readonly savedPlans: ReadonlyMap<string, SavedPlan> | undefined;
   readonly waves: readonly Wave[];
   readonly budget: FailureBudget | undefined;
+  readonly encryption: StateEncryptionPlan | null;
+  /** plan --out, apply --plans: the key saved plans are signed with. */
+  readonly key: Buffer | undefined;
+}
+
+/** A run ready to start: what it is about, and the engine and folders it runs with. */
+interface PreparedRun extends ChosenRun {
   readonly engine: Engine;
   readonly startedAt: Date;
   readonly logDir: string;
@@ -134,17 +145,56 @@ export function fleetRun(command: FleetCommand, options: RunOptions | ApplyOptio
 }
 
 /**
- * Everything before the first stack runs: options checked, the selection
- * loaded (and narrowed to the saved plans with --plans), the waves, the
- * approval, the engine, the work folders and one synthesis. Returns an exit
- * code when the run ends here (a dry run, nothing selected, no approval, a
- * failed synthesis).
+ * Everything before the first stack runs: what the run is about (chooseRun),
+ * then the ways it may end before any stack: nothing selected, a dry run, no
+ * approval, a failed synthesis, each of which returns its exit code.
  */
 async function prepare(
   command: FleetCommand,
   options: RunOptions | ApplyOptions,
   io: Io,
 ): Promise<PreparedRun | number> {
+  const run = chooseRun(command, options, io);
+  if (typeof run === "number") return run;
+  const { apply, stacks, waves } = run;
+  if (stacks.length === 0 && run.unchanged.length === 0) {
+    // Only --changed-since or --plans select nothing (the other flags refuse an empty selection): nothing to do is success.
+    io.stdout(`sei-infra fleet ${command}: no stack selected; nothing ran\n`);
+    return EXIT.ok;
+  }
+  if (apply?.dryRun) return dryRun(stacks, waves, apply, io);
+  // Asked before anything else is looked at or touched: a refusal leaves no trace.
+  if (apply && !(await approveApply(waves, { yes: apply.yes, ask: io.ask, err: io.stderr }))) return EXIT.failed;
+  const engine = findEngine(io.env, io.cwd);
+  checkStateEncryption(run.encryption, engine, io.env);
+  const folders = workFolders(command, options, engine, io.cwd);
+  io.stderr(
+    `sei-infra fleet ${command}: ${stacks.length} stack(s)${apply ? ` in ${waves.length} wave(s)` : ""}, ${engineLabel(engine)}, concurrency ${options.concurrency}\n`,
+  );
+  if (!(await synthesized(stacks, folders, io))) return EXIT.failed;
+  const { startedAt, logDir, outdir } = folders;
+  return { ...run, engine, startedAt, logDir, outdir, context: stackRunContext(run, engine, folders, io) };
+}
+
+/** What the run is about, decided from the files alone: options checked, the selection, saved plans, waves. */
+function chooseRun(command: FleetCommand, options: RunOptions | ApplyOptions, io: Io): ChosenRun | number {
+  const { apply, steps, budget } = checkedOptions(command, options);
+  const loaded = loadSelection(io.cwd, options, io.stderr);
+  if (!loaded.ok) return EXIT.failed;
+  const encryption = stateEncryptionOf(loaded.platform);
+  const saving = options.out !== undefined ? "--out" : apply?.plans !== undefined ? "--plans" : undefined;
+  const key = saving ? savedPlanKey(encryption, saving, io.env) : undefined;
+  const { stacks, unchanged, savedPlans } =
+    apply?.plans !== undefined
+      ? narrowedToSavedPlans(loaded.stacks, apply.plans, key!, io)
+      : { stacks: loaded.stacks, unchanged: [], savedPlans: undefined };
+  const waves = wavesOf(stacks, steps, apply, loaded.platform, io);
+  const { municipalities } = loaded;
+  return { command, options, apply, municipalities, stacks, unchanged, savedPlans, waves, budget, encryption, key };
+}
+
+/** The options no file is needed to judge, checked first: a typo costs no load. */
+function checkedOptions(command: FleetCommand, options: RunOptions | ApplyOptions) {
   if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
     throw new UsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
   if (parseDuration(options.lockTimeout) === undefined)
@@ -155,106 +205,109 @@ async function prepare(
       "--summary and --junit report what a run did, and --dry-run runs nothing: leave them out (--report writes the planned waves)",
     );
   if (options.out !== undefined && command !== "plan") throw new UsageError("--out saves plans: it is for fleet plan");
-  const steps = apply ? parseWaves(apply.waves) : undefined;
-  const budget = apply ? parseFailureBudget(apply.maxFailures) : undefined;
+  return {
+    apply,
+    steps: apply ? parseWaves(apply.waves) : undefined,
+    budget: apply ? parseFailureBudget(apply.maxFailures) : undefined,
+  };
+}
 
-  const loaded = loadSelection(io.cwd, options, io.stderr);
-  if (!loaded.ok) return EXIT.failed;
-  const encryption = stateEncryptionOf(loaded.platform);
-  const saving = options.out !== undefined || apply?.plans !== undefined;
-  const key = saving ? savedPlanKey(encryption, options.out !== undefined ? "--out" : "--plans", io.env) : undefined;
-  let stacks = loaded.stacks;
-  let savedPlans: ReadonlyMap<string, SavedPlan> | undefined;
-  let unchanged: FleetStack[] = [];
-  if (apply?.plans !== undefined) {
-    const saved = readSavedPlans(io.cwd, apply.plans, stacks, key!);
-    savedPlans = saved.plans;
-    // Exactly the saved plans: a stack with none is not selected; one whose plan had no changes runs nothing.
-    unchanged = stacks.filter((s) => saved.plans.get(s.name)?.planFile === null);
-    stacks = stacks.filter((s) => saved.plans.get(s.name)?.planFile);
-    io.stderr(
-      `--plans ${printable(apply.plans)}: ${stacks.length} plan(s) to apply, ${unchanged.length} without changes${saved.notSelected.length > 0 ? `; not selected, left alone: ${saved.notSelected.join(", ")}` : ""}\n`,
-    );
-  }
-  if (stacks.length === 0 && unchanged.length === 0) {
-    // Only --changed-since or --plans select nothing (the other flags refuse an empty selection): nothing to do is success.
-    io.stdout(`sei-infra fleet ${command}: no stack selected; nothing ran\n`);
-    return EXIT.ok;
-  }
-  const waves: Wave[] =
-    stacks.length === 0
-      ? []
-      : steps
-        ? planWaves(stacks, steps, canaryChoice(apply?.canary, loaded.platform))
-        : [{ name: "all", stacks }];
-  for (const line of steps && stacks.length > 0 ? droppedWaves(stacks.length, steps, waves) : [])
-    io.stderr(`sei-infra fleet: ${line}\n`);
-
-  if (apply?.dryRun) {
-    io.stdout(
-      `${formatWaves(waves)}\n${stacks.length} stack(s) in ${waves.length} wave(s); --max-failures ${apply.maxFailures}; nothing was run\n`,
-    );
-    if (options.report) writeOutput(io.cwd, options.report, formatRolloutPlan(rolloutPlan(waves, apply.maxFailures)));
-    return EXIT.ok;
-  }
-
-  // Asked before anything else is looked at or touched: a refusal leaves no trace.
-  if (apply && !(await approveApply(waves, { yes: apply.yes, ask: io.ask, err: io.stderr }))) return EXIT.failed;
-  const engine = findEngine(io.env, io.cwd);
-  checkStateEncryption(encryption, engine, io.env);
-  const startedAt = new Date();
-  const workDir = resolve(io.cwd, options.workDir ?? DEFAULTS.workDir);
-  const runDir = join(workDir, "runs", `${startedAt.toISOString().replace(/[:.]/g, "-")}-${command}-${process.pid}`);
-  const logDir = options.logs ? resolve(io.cwd, options.logs) : join(runDir, "logs");
-  const outdir = join(runDir, "out");
-  if (options.out !== undefined) prepareOutDir(io.cwd, options.out);
-  mkdirSync(runDir, { recursive: true });
-  mkdirSync(logDir, { recursive: true });
-  mkdirSync(join(workDir, "data", engine.name), { recursive: true, mode: 0o700 });
+/** apply --plans: exactly the saved plans; a stack with none is not selected, one whose plan had no changes runs nothing. */
+function narrowedToSavedPlans(selected: readonly FleetStack[], folder: string, key: Buffer, io: Io) {
+  const saved = readSavedPlans(io.cwd, folder, selected, key);
+  const unchanged = selected.filter((s) => saved.plans.get(s.name)?.planFile === null);
+  const stacks = selected.filter((s) => saved.plans.get(s.name)?.planFile);
   io.stderr(
-    `sei-infra fleet ${command}: ${stacks.length} stack(s)${apply ? ` in ${waves.length} wave(s)` : ""}, ${engineLabel(engine)}, concurrency ${options.concurrency}\n`,
+    `--plans ${printable(folder)}: ${stacks.length} plan(s) to apply, ${unchanged.length} without changes${saved.notSelected.length > 0 ? `; not selected, left alone: ${saved.notSelected.join(", ")}` : ""}\n`,
   );
+  return { stacks, unchanged, savedPlans: saved.plans };
+}
 
-  const synthLog = join(runDir, "synth.log");
+/** apply rolls out in the --waves steps (canary first); plan and drift run everything as one wave. */
+function wavesOf(
+  stacks: readonly FleetStack[],
+  steps: readonly WaveStep[] | undefined,
+  apply: ApplyOptions | undefined,
+  platform: Platform,
+  io: Io,
+): Wave[] {
+  if (stacks.length === 0) return [];
+  if (!steps) return [{ name: "all", stacks }];
+  const waves = planWaves(stacks, steps, canaryChoice(apply?.canary, platform));
+  for (const line of droppedWaves(stacks.length, steps, waves)) io.stderr(`sei-infra fleet: ${line}\n`);
+  return waves;
+}
+
+/** apply --dry-run: the waves shown (and written to --report), and nothing run. */
+function dryRun(stacks: readonly FleetStack[], waves: readonly Wave[], apply: ApplyOptions, io: Io): number {
+  io.stdout(
+    `${formatWaves(waves)}\n${stacks.length} stack(s) in ${waves.length} wave(s); --max-failures ${apply.maxFailures}; nothing was run\n`,
+  );
+  if (apply.report) writeOutput(io.cwd, apply.report, formatRolloutPlan(rolloutPlan(waves, apply.maxFailures)));
+  return EXIT.ok;
+}
+
+/** Where the run writes: its own run folder, its logs, and the engine's data kept between runs (private). */
+function workFolders(command: FleetCommand, options: RunOptions, engine: Engine, cwd: string) {
+  const startedAt = new Date();
+  const workDir = resolve(cwd, options.workDir ?? DEFAULTS.workDir);
+  const runDir = join(workDir, "runs", `${startedAt.toISOString().replace(/[:.]/g, "-")}-${command}-${process.pid}`);
+  const folders = {
+    startedAt,
+    runDir,
+    logDir: options.logs ? resolve(cwd, options.logs) : join(runDir, "logs"),
+    outdir: join(runDir, "out"),
+    dataDir: join(workDir, "data", engine.name),
+  };
+  if (options.out !== undefined) prepareOutDir(cwd, options.out);
+  mkdirSync(runDir, { recursive: true });
+  mkdirSync(folders.logDir, { recursive: true });
+  mkdirSync(folders.dataDir, { recursive: true, mode: 0o700 });
+  return folders;
+}
+
+/** One synthesis of the selected stacks; a failure prints its log and nothing runs. */
+async function synthesized(
+  stacks: readonly FleetStack[],
+  folders: { readonly runDir: string; readonly outdir: string },
+  io: Io,
+): Promise<boolean> {
+  const synthLog = join(folders.runDir, "synth.log");
   // Nothing to synthesize when every saved plan is without changes (an empty SEI_ONLY would mean every stack).
   const synth =
     stacks.length > 0
-      ? await synthesize(stacks, { root: io.cwd, outdir, log: synthLog, env: io.env })
+      ? await synthesize(stacks, { root: io.cwd, outdir: folders.outdir, log: synthLog, env: io.env })
       : { ok: true, ms: 0 };
   if (!synth.ok) {
     io.stderr(
       `${readFileSync(synthLog, "utf8")}sei-infra fleet: synthesis failed (log: ${relative(io.cwd, synthLog)}); nothing ran\n`,
     );
-    return EXIT.failed;
+    return false;
   }
   io.stderr(`synthesized ${stacks.length} stack(s) in ${duration(synth.ms)}\n`);
-  const context: StackRunContext = {
+  return true;
+}
+
+/** What each stack's engine run is given: the engine, its folders, and the saved plans it saves or applies. */
+function stackRunContext(
+  run: ChosenRun,
+  engine: Engine,
+  folders: { readonly outdir: string; readonly dataDir: string; readonly logDir: string },
+  io: Io,
+): StackRunContext {
+  const { command, options, key, savedPlans } = run;
+  return {
     command,
     engine,
     cwd: io.cwd,
-    outdir,
-    dataDir: join(workDir, "data", engine.name),
-    logDir,
+    outdir: folders.outdir,
+    dataDir: folders.dataDir,
+    logDir: folders.logDir,
     lockTimeout: options.lockTimeout,
     env: io.env,
-    rewriteStates: rewritesStates(encryption),
+    rewriteStates: rewritesStates(run.encryption),
     ...(options.out !== undefined ? { saveTo: { dir: options.out, key: key! } } : {}),
     ...(savedPlans ? { savedPlans } : {}),
-  };
-  return {
-    command,
-    options,
-    apply,
-    municipalities: loaded.municipalities,
-    stacks,
-    unchanged,
-    waves,
-    budget,
-    engine,
-    startedAt,
-    logDir,
-    outdir,
-    context,
   };
 }
 
