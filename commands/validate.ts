@@ -9,16 +9,18 @@
  * error, a shrinking volume a warning). Without git there is nothing to compare.
  *
  * Runs from any folder of the repository: paths typed are relative to where it
- * runs, and diagnostics name files relative to the repository root.
+ * runs, and diagnostics name files relative to the repository root. It loads
+ * through the fleet's one door (shell/open-fleet.ts readFleet) but goes no
+ * further: it reports every diagnostic, so it neither stops on errors nor plans.
  */
 import { hasErrors } from "../core/diagnostics.ts";
-import { fleetPaths, loadFleet } from "../core/load-fleet.ts";
+import { fleetPaths } from "../core/load-fleet.ts";
 import type { FileSource } from "../core/source.ts";
 import { FORMATS, type DiagnosticFormat } from "../report/formats.ts";
 import { differsFromWorkingTree, GitError, gitRevisions } from "../sources/git-revisions.ts";
-import { workingTree } from "../sources/working-tree.ts";
 import type { Io } from "../shell/io.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
+import { readFleet } from "../shell/open-fleet.ts";
 import { findProject, isInsideProject, municipalitiesFolder, requireFile } from "../shell/paths.ts";
 
 export interface ValidateArgs {
@@ -40,8 +42,8 @@ export function runValidate(args: ValidateArgs, io: Io): number {
   const files = args.files.map((file) => requireFile(project, file, "municipality file"));
 
   const base = baseRevision(root, municipalitiesDir, args.base);
-  const fleet = loadFleet({
-    source: workingTree(root),
+  const fleet = readFleet({
+    project,
     municipalitiesDir,
     ...(files.length > 0 ? { files } : {}),
     strict: args.strict,
