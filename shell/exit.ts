@@ -28,7 +28,10 @@ const FLEET_RUN = {
   [EXIT.usage]: USAGE,
 } as const;
 
-/** What each exit code means, per command path as typed after `sei-infra`; `--help` prints these. */
+/**
+ * What each exit code means, per command path as typed after `sei-infra`; `--help` prints these.
+ * `synth` is the cdktf app (stacks/cdktf-app.ts) that `npm run synth` and `cdktf synth` run.
+ */
 export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<ExitCode, string>>>>> = {
   validate: {
     [EXIT.ok]: "every file valid (warnings allowed)",
@@ -106,6 +109,11 @@ export const EXIT_MEANINGS: Readonly<Record<string, Readonly<Partial<Record<Exit
     [EXIT.failed]:
       "refused before anything ran (an invalid file, no legacyBackupVolume: true, the claim not Bound, the repository not provisioned, the Secret not the stack's), or the Job or its proof failed: the file is unchanged and the claim stays in the stack",
     [EXIT.usage]: `${USAGE} (also: no such municipality, a cluster without a backup store, the administrator's key not in the environment)`,
+  },
+  synth: {
+    [EXIT.ok]: "every selected stack synthesized into the output folder",
+    [EXIT.failed]:
+      "refused before anything was written (an invalid file, a SEI_ONLY name that is unknown or not formalized), or the synthesis failed and the previous output folder was left as it was",
   },
   restore: {
     [EXIT.ok]: "restored (or, with --list or --dry-run, every check passed)",

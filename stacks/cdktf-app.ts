@@ -16,7 +16,7 @@ import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { InstancePlan } from "../core/plan.ts";
 import { printable } from "../core/printable.ts";
-import { UsageError } from "../shell/exit.ts";
+import { EXIT, UsageError, type ExitCode } from "../shell/exit.ts";
 import { NOTHING } from "../shell/messages.ts";
 import { openFleet } from "../shell/open-fleet.ts";
 import { formatSummary } from "./fleet-app.ts";
@@ -27,34 +27,36 @@ import { synthesizeFleet } from "./synthesize.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-function fail(messages: readonly string[]): never {
+/** Prints the lines of a refusal or failure. */
+function printLines(messages: readonly string[]): void {
   for (const message of messages) process.stderr.write(`${message}\n`);
-  process.exit(1);
 }
 
-/** The plans to synthesize, through the one door every command opens the fleet by; exits 1 on an invalid file or name. */
-function selectedPlans(municipalitiesDir: string, only: string[] | undefined): InstancePlan[] {
+/** The plans to synthesize, through the one door every command opens the fleet by; undefined (why printed) on an invalid file or name. */
+function selectedPlans(municipalitiesDir: string, only: string[] | undefined): InstancePlan[] | undefined {
   try {
-    const opened = openFleet({
+    return openFleet({
       project: { root, cwd: root },
       municipalitiesDir,
       err: (text) => void process.stderr.write(text),
       stop: ["synthesis", NOTHING.written],
       ...(only ? { names: { list: only, naming: SEI_ONLY } } : {}),
-    });
-    return opened ? opened.plans : process.exit(1);
+    })?.plans;
   } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
     // SEI_ONLY and the file names are printed escaped (core/printable.ts), like every diagnostic.
-    if (error instanceof UsageError) fail([printable(error.message), `synthesis stopped: ${NOTHING.written}`]);
-    throw error;
+    printLines([printable(error.message), `synthesis stopped: ${NOTHING.written}`]);
+    return undefined;
   }
 }
 
-async function main(): Promise<void> {
+/** The synthesis, and its exit code (shell/exit.ts EXIT_MEANINGS.synth). */
+async function main(): Promise<ExitCode> {
   const env = process.env;
   // The loader reads paths relative to the repository root; an absolute folder (a benchmark's temp dir) works too.
   const municipalitiesDir = relative(root, resolve(root, env.SEI_MUNICIPALITIES_DIR ?? "municipalities"));
   const plans = selectedPlans(municipalitiesDir, parseOnly(env.SEI_ONLY));
+  if (!plans) return EXIT.failed;
   for (const note of backendNotes(plans)) process.stderr.write(`${note}\n`);
 
   const outdir = resolve(env.CDKTF_OUTDIR ?? "cdktf.out");
@@ -67,13 +69,17 @@ async function main(): Promise<void> {
       leaveOrphanStacks: env.CDKTF_OUTDIR !== undefined && env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined,
     });
     process.stdout.write(`${formatSummary(rows)}\n`);
+    return EXIT.ok;
   } catch (error) {
     discard(staging);
-    fail([
+    printLines([
       `synthesis failed: ${printable(error instanceof Error ? error.message : String(error))}`,
       "the previous output folder was left as it was",
     ]);
+    return EXIT.failed;
   }
 }
 
-await main();
+// A refusal or failure exits at once (a worker of a failed synthesis may still be running); success ends on its own.
+const code = await main();
+if (code !== EXIT.ok) process.exit(code);
