@@ -22,6 +22,7 @@ import { EXIT, UsageError } from "../shell/exit.ts";
 import { guarded } from "../shell/guard.ts";
 import { atRoot, rebased } from "../shell/paths.ts";
 import type { Io } from "../shell/io.ts";
+import { NOTHING, noStackSelected } from "../shell/messages.ts";
 import { writeOutput } from "../shell/output-file.ts";
 import { loadSelection, type SelectOptions } from "./load.ts";
 import { createProgress, duration, stackLine } from "./progress.ts";
@@ -159,7 +160,7 @@ async function prepare(
   const { apply, stacks, waves } = run;
   if (stacks.length === 0 && run.unchanged.length === 0) {
     // Only --changed-since or --plans select nothing (the other flags refuse an empty selection): nothing to do is success.
-    io.stdout(`sei-infra fleet ${command}: no stack selected; nothing ran\n`);
+    io.stdout(`${noStackSelected(`sei-infra fleet ${command}`, NOTHING.ran)}\n`);
     return EXIT.ok;
   }
   if (apply?.dryRun) return dryRun(stacks, waves, apply, io);
@@ -241,7 +242,7 @@ function wavesOf(
 /** apply --dry-run: the waves shown (and written to --report), and nothing run. */
 function dryRun(stacks: readonly FleetStack[], waves: readonly Wave[], apply: ApplyOptions, io: Io): number {
   io.stdout(
-    `${formatWaves(waves)}\n${stacks.length} stack(s) in ${waves.length} wave(s); --max-failures ${apply.maxFailures}; nothing was run\n`,
+    `${formatWaves(waves)}\n${stacks.length} stack(s) in ${waves.length} wave(s); --max-failures ${apply.maxFailures}; ${NOTHING.ran}\n`,
   );
   if (apply.report) writeOutput(io.cwd, apply.report, formatRolloutPlan(rolloutPlan(waves, apply.maxFailures)));
   return EXIT.ok;
@@ -280,7 +281,7 @@ async function synthesized(
       : { ok: true, ms: 0 };
   if (!synth.ok) {
     io.stderr(
-      `${readFileSync(synthLog, "utf8")}sei-infra fleet: synthesis failed (log: ${relative(io.cwd, synthLog)}); nothing ran\n`,
+      `${readFileSync(synthLog, "utf8")}sei-infra fleet: synthesis failed (log: ${relative(io.cwd, synthLog)}); ${NOTHING.ran}\n`,
     );
     return false;
   }

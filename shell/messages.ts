@@ -18,3 +18,8 @@ export const NOTHING = {
   stopped: "nothing was stopped or changed",
   reported: "nothing was reported",
 } as const;
+
+/** The line of a run whose selection is empty (--changed-since, --plans): nothing to do is success. */
+export function noStackSelected(who: string, nothingDone: string): string {
+  return `${who}: no stack selected; ${nothingDone}`;
+}

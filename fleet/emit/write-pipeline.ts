@@ -12,6 +12,7 @@ import { stateEncryptionOf } from "../../core/resolve/state-backend.ts";
 import { passphraseVariables } from "../state-encryption.ts";
 import { EXIT, UsageError } from "../../shell/exit.ts";
 import { guarded } from "../../shell/guard.ts";
+import { NOTHING, noStackSelected } from "../../shell/messages.ts";
 import { atRoot, rebased } from "../../shell/paths.ts";
 import type { Io } from "../../shell/io.ts";
 import { writeOutput } from "../../shell/output-file.ts";
@@ -86,7 +87,7 @@ export function fleetEmit(options: EmitCommandOptions, started: Io): Promise<num
     if (!loaded.ok) return EXIT.failed;
     if (loaded.stacks.length === 0) {
       // Only --changed-since selects nothing: no pipeline is written rather than one without jobs.
-      io.stdout("sei-infra fleet emit: no stack selected; nothing was written\n");
+      io.stdout(`${noStackSelected("sei-infra fleet emit", NOTHING.written)}\n`);
       return EXIT.ok;
     }
 

@@ -58,7 +58,7 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
     const canaries = plan.stacks.filter((s) => plan.waves[0]!.stacks.includes(s.name));
     expect(new Set(canaries.map((s) => `${s.tier}/${s.cluster}`)).size).toBe(canaries.length);
     expect(new Set(canaries.map((s) => s.cluster))).toEqual(new Set(["e2e-a", "e2e-b"]));
-    expect(result.output).toContain("nothing was run");
+    expect(result.output).toContain("nothing ran");
     expect(existsSync(join(dir, ".sei-fleet", "runs"))).toBe(false);
   });
 
