@@ -16,12 +16,12 @@ import {
   type ProvisionArgs,
   type PruneArgs,
 } from "../backups/store-commands.ts";
-import { MUNICIPALITIES_OPTION_HELP } from "../shell/paths.ts";
+import { MUNICIPALITIES_OPTION_HELP, MUNICIPALITY_ARGUMENT_HELP } from "../shell/paths.ts";
 import type { CommandSpec } from "./command.ts";
 
 const nameAndFolder = (command: Command) =>
   command
-    .argument("<name>", "the municipality (its file name without .yaml)")
+    .argument("<name>", MUNICIPALITY_ARGUMENT_HELP)
     .option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP);
 
 const provisionCommand: CommandSpec<ProvisionArgs> = {
@@ -38,7 +38,7 @@ const pruneCommand: CommandSpec<PruneArgs> = {
     "forget and prune the snapshots the municipality's tier no longer keeps (--all: every production instance with off-site backups, as fleet emit schedules it), with the administrator's key (docs/backups.md)",
   define: (command) =>
     command
-      .argument("[name]", "the municipality (its file name without .yaml)")
+      .argument("[name]", MUNICIPALITY_ARGUMENT_HELP)
       .option("--all", "every production instance whose cluster has a backup store")
       .option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP),
   run: runPrune,

@@ -3,7 +3,7 @@
  * restore/procedure.ts does the work (docs/restore.md).
  */
 import { DURATION_HINT } from "../shell/duration.ts";
-import { MUNICIPALITIES_OPTION_HELP } from "../shell/paths.ts";
+import { MUNICIPALITIES_OPTION_HELP, MUNICIPALITY_ARGUMENT_HELP } from "../shell/paths.ts";
 import { runRestore, type RestoreOptions } from "../restore/procedure.ts";
 import type { CommandSpec } from "./command.ts";
 
@@ -13,7 +13,7 @@ export const restore: CommandSpec<RestoreOptions> = {
     "restore a nightly set of the backup volume, or a point in time from the backup store, into a production instance whose databases and document repository are empty (docs/restore.md)",
   define: (command) =>
     command
-      .argument("<name>", "the municipality (its file name without .yaml)")
+      .argument("<name>", MUNICIPALITY_ARGUMENT_HELP)
       .option("--set <date>", "the backup set, YYYY-MM-DD (the day it was written; --list shows them)")
       .option(
         "--to <time>",

@@ -90,6 +90,9 @@ export function municipalitiesFolder(project: Project, typed: string | undefined
 /** The `--municipalities` help: its default is the repository's folder wherever the command runs. */
 export const MUNICIPALITIES_OPTION_HELP = `folder of the municipality files (default: the repository's ${MUNICIPALITIES_DIR}/)`;
 
+/** The help of a command's municipality argument (NAME): the name is the file's. */
+export const MUNICIPALITY_ARGUMENT_HELP = "the municipality (its file name without .yaml)";
+
 /** Whether a path as sourcePath gives it stays inside the project (git revisions see only the project). */
 export function isInsideProject(path: string): boolean {
   return path !== ".." && !path.startsWith("../") && !isAbsolute(path);
