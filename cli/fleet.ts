@@ -4,7 +4,7 @@
  * the work, with the command's Io. plan, apply, drift and emit run from any
  * folder of the repository, with paths relative to where they are typed.
  */
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { DEFAULTS, fleetRun, type ApplyOptions, type RunOptions } from "../fleet/engine-commands.ts";
 import { CI_ENGINES, fleetEmit, type CiEngine } from "../fleet/emit/write-pipeline.ts";
 import type { FleetCommand } from "../fleet/report.ts";
@@ -18,6 +18,11 @@ import type { CommandSpec } from "./command.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const integer = (value: string) => (/^\d+$/.test(value) ? Number(value) : NaN);
+/** --concurrency, the one check of it: commander refuses anything else before a command runs, quoting what was typed. */
+const stacksAtOnce = (typed: string) => {
+  if (/^[1-9]\d*$/.test(typed)) return Number(typed);
+  throw new InvalidArgumentError("Give a whole number from 1");
+};
 
 interface SelectArgs {
   readonly only?: string[];
@@ -65,7 +70,7 @@ interface RunArgs extends SelectArgs {
 
 function defineRun(command: Command): Command {
   return defineSelect(command)
-    .option("--concurrency <n>", "stacks at once", integer, DEFAULTS.concurrency)
+    .option("--concurrency <n>", "stacks at once", stacksAtOnce, DEFAULTS.concurrency)
     .option("--report <file.json>", "write the JSON report")
     .option("--summary <file.md>", "write a markdown summary (for a pull request)")
     .option("--junit <file.xml>", "write JUnit XML (for CI test views)")
@@ -187,7 +192,7 @@ const emit: CommandSpec<EmitArgs> = {
       .option(
         "--concurrency <n>",
         "stack jobs at once (GitHub max-parallel, Job parallelism)",
-        integer,
+        stacksAtOnce,
         DEFAULTS.concurrency,
       )
       .option("--setup <command>", "shell command every job runs first (repeatable; default: npm ci)", collect)

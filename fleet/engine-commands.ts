@@ -196,8 +196,6 @@ function chooseRun(command: FleetCommand, options: RunOptions | ApplyOptions, io
 
 /** The options no file is needed to judge, checked first: a typo costs no load. */
 function checkedOptions(command: FleetCommand, options: RunOptions | ApplyOptions) {
-  if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
-    throw new UsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
   if (parseDuration(options.lockTimeout) === undefined)
     throw new UsageError(`--lock-timeout ${options.lockTimeout}: ${DURATION_HINT}`);
   const apply = command === "apply" ? (options as ApplyOptions) : undefined;

@@ -39,8 +39,6 @@ export function fleetBackups(options: BackupsOptions, started: Io): Promise<numb
   return guarded("fleet", started.stderr, async () => {
     const { io, typed } = atRoot(started);
     options = rebased(options, ["municipalities"], typed);
-    if (!BACKUPS_FORMATS.includes(options.format))
-      throw new UsageError(`--format ${printable(options.format)}: not one of ${BACKUPS_FORMATS.join(", ")}`);
     const loaded = loadSelection(io.cwd, options, io.stderr);
     if (!loaded.ok) return EXIT.failed;
     const plans = loaded.plans.filter(hasOffsiteBackups);

@@ -69,14 +69,10 @@ export function fleetEmit(options: EmitCommandOptions, started: Io): Promise<num
   return guarded("fleet", started.stderr, () => {
     const { io, typed } = atRoot(started);
     options = rebased(options, ["municipalities", "output"], typed);
-    if (!CI_ENGINES.includes(options.engine))
-      throw new UsageError(`--engine ${options.engine}: not one of ${CI_ENGINES.join(", ")}`);
     if (options.engine === "k8s-job" && !options.image)
       throw new UsageError(
         "--engine k8s-job needs --image: the container image with the project, the engine and the providers",
       );
-    if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
-      throw new UsageError(`--concurrency ${options.concurrency}: give a whole number from 1`);
     checkEmitOptions(options);
     if (options.check && options.prune)
       throw new UsageError("--check writes nothing and --prune deletes: give one of them");

@@ -63,6 +63,19 @@ describe("did you mean, for enumerated values", () => {
   });
 });
 
+describe("--concurrency takes a whole number from 1, quoted as typed", () => {
+  it.each([
+    [["fleet", "plan"], "0"],
+    [["fleet", "drift"], "x"],
+    [["fleet", "apply", "--dry-run"], "1.5"],
+    [["fleet", "emit", "--engine", "github", "--output", "ci"], "-2"],
+  ])("%j --concurrency %s", (args, typed) => {
+    const run = seiInfra([...args, "--concurrency", typed]);
+    expect(run.stderr).toContain(`argument '${typed}' is invalid. Give a whole number from 1`);
+    expect(run.status).toBe(2);
+  });
+});
+
 describe("format names people type", () => {
   it("capacity --format md is markdown", () => {
     const run = seiInfra(["capacity", "--format", "md"]);
