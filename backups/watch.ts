@@ -51,8 +51,11 @@ export async function storeTimes(input: WatchInput): Promise<StoreTimes> {
   return { newestBackupAt: newest("manifest"), newestShippedAt: newest("binlog") };
 }
 
+/** What can be older than its RPO: the nightly backup, or the binlog shipping. */
+export type Late = "backup" | "binlog";
+
 /** Which of the two is older than its RPO at `now` (one never made is late). */
-export function lateOf(times: StoreTimes, rpo: OffsiteBackupPlan["rpo"], now: Date): ("backup" | "binlog")[] {
+export function lateOf(times: StoreTimes, rpo: OffsiteBackupPlan["rpo"], now: Date): Late[] {
   const older = (at: Date | null, seconds: number) => at === null || now.getTime() - at.getTime() > seconds * 1000;
   return [
     ...(older(times.newestBackupAt, rpo.backupSeconds) ? (["backup"] as const) : []),

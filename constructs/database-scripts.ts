@@ -11,6 +11,7 @@
  * stacks carry them.
  */
 import { DATABASE_PATHS } from "../core/image-contract.ts";
+import type { DatabaseEngine } from "../core/schema/platform.ts";
 
 /** File name of the init script inside /docker-entrypoint-initdb.d. */
 export const INIT_SCRIPT_KEY = "create-databases.sh";
@@ -63,7 +64,7 @@ export function initScript(n: InitScriptNames): string {
 }
 
 export interface BackupAccount {
-  readonly engine: "mariadb" | "mysql";
+  readonly engine: DatabaseEngine;
   /** The backup's user, and the databases it dumps. */
   readonly user: string;
   readonly databases: readonly string[];

@@ -7,7 +7,7 @@ import type { ComponentName } from "./components.ts";
 import type { NETWORK_POLICY_NAMES } from "./naming.ts";
 import type { Directory } from "./schema/directory.ts";
 import type { Phase, TierId } from "./schema/municipality.ts";
-import type { Platform } from "./schema/platform.ts";
+import type { DATABASE_SERVER_COMMANDS, DatabaseEngine, Platform } from "./schema/platform.ts";
 import type { HelmValues } from "./schema/helm-values.ts";
 
 /** CPU and memory: what the capacity report sums against what a cluster can give. */
@@ -61,7 +61,7 @@ export type VolumesPlan = Readonly<Record<Exclude<VolumeKind, "backup">, VolumeP
 };
 
 export interface DatabasePlan {
-  readonly engine: Platform["spec"]["database"]["engine"];
+  readonly engine: DatabaseEngine;
   readonly image: string;
   /** Pull secrets of the private registry the image comes from (platform.yaml imagePullSecret), used by the backup too. */
   readonly imagePullSecrets: readonly string[];
@@ -81,7 +81,7 @@ export interface DatabasePlan {
   /** The account the backup dumps with: read-only, only what the dump needs (constructs/database-scripts.ts). */
   readonly backupUser: string;
   /** The server program the image runs: the database's command line names it (mariadbd, mysqld). */
-  readonly serverCommand: "mariadbd" | "mysqld";
+  readonly serverCommand: (typeof DATABASE_SERVER_COMMANDS)[DatabaseEngine];
   /** The administrator: the image makes it from MYSQL_ROOT_PASSWORD; the updater, the first install and a restore use it. */
   readonly adminUser: string;
   readonly bufferPoolBytes: number;

@@ -17,8 +17,12 @@ import { homedir } from "node:os";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { UsageError } from "../shell/exit.ts";
 
+/** The engines fleet runs: OpenTofu (the default), or Terraform where TERRAFORM_BINARY_NAME names it. */
+export const ENGINE_NAMES = ["opentofu", "terraform"] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
 export interface Engine {
-  readonly name: "opentofu" | "terraform";
+  readonly name: EngineName;
   readonly version: string;
   /** Absolute path of the program. */
   readonly path: string;

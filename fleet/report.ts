@@ -9,6 +9,7 @@ import { z } from "zod";
 import { dnsLabel } from "../core/schema/fields.ts";
 import { TIER_IDS } from "../core/schema/municipality.ts";
 import { EXIT, type ExitCode } from "../shell/exit.ts";
+import { ENGINE_NAMES } from "./engine.ts";
 
 export const REPORT_VERSION = 1;
 
@@ -76,7 +77,7 @@ export const reportSchema = z.strictObject({
     changedSince: z.string().optional(),
   }),
   /** Null only in a merged report no stack job wrote a report for. */
-  engine: z.strictObject({ name: z.enum(["opentofu", "terraform"]), version: z.string(), path: z.string() }).nullable(),
+  engine: z.strictObject({ name: z.enum(ENGINE_NAMES), version: z.string(), path: z.string() }).nullable(),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
   concurrency: z.number().int().positive(),

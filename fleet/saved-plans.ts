@@ -34,7 +34,7 @@ import { printable } from "../core/printable.ts";
 import { RefusedPath } from "../core/source.ts";
 import { readRegularFile } from "../sources/working-tree.ts";
 import { UsageError } from "../shell/exit.ts";
-import type { Engine } from "./engine.ts";
+import { ENGINE_NAMES, type Engine } from "./engine.ts";
 import { writeOutput } from "../shell/output-file.ts";
 import { readJsonFile } from "./read-json.ts";
 import type { FleetStack } from "./selection.ts";
@@ -53,7 +53,7 @@ export type StateIdentity = z.output<typeof stateSchema>;
 const recordSchema = z.strictObject({
   schemaVersion: z.literal(SAVED_PLAN_VERSION),
   stack: dnsLabel(63),
-  engine: z.strictObject({ name: z.enum(["opentofu", "terraform"]), version: z.string().max(100) }),
+  engine: z.strictObject({ name: z.enum(ENGINE_NAMES), version: z.string().max(100) }),
   plannedAt: z.iso.datetime(),
   /** sha256 of the synthesized stack folder the plan was made from. */
   configDigest: z.string().regex(/^[0-9a-f]{64}$/),

@@ -6,7 +6,7 @@
  * answers, is shown beside: the store decides. Exit 1 when any instance is late or could not be read.
  */
 import { SecretProblem, tenantKeys } from "../backups/namespace-secret.ts";
-import { lateOf, storeTimes, WatchError, type StoreTimes } from "../backups/watch.ts";
+import { lateOf, storeTimes, WatchError, type Late, type StoreTimes } from "../backups/watch.ts";
 import { hasOffsiteBackups, type OffsiteInstancePlan } from "../core/plan.ts";
 import { printable } from "../core/printable.ts";
 import { textTable } from "../report/table.ts";
@@ -31,7 +31,7 @@ interface Watched {
   /** What the shipper's pod says (its STATUS_FILE), null where it did not answer. */
   readonly shipperReportedAt: string | null;
   readonly rpo: { readonly backupSeconds: number; readonly binlogSeconds: number };
-  readonly late: readonly ("backup" | "binlog")[];
+  readonly late: readonly Late[];
   readonly error: string | null;
 }
 

@@ -22,6 +22,7 @@ import { figuresOf } from "./figures.ts";
 /** The phase a contracted municipality gets when its contract is published on the PNCP. */
 export const PIPELINE_PHASE: Phase = "provisioning";
 
+/** Where a municipality counts: in the fleet's totals once formalized, before that in the pipeline. */
 export type Status = "active" | "pipeline";
 
 export interface Entry {

@@ -14,6 +14,9 @@ export interface Position {
   readonly column: number;
 }
 
+/** The part of a field a diagnostic points at: its key (an unknown key) or its value. */
+export type FieldPart = "key" | "value";
+
 /** Positions of fields in one parsed document. */
 export interface Locator {
   /**
@@ -37,7 +40,7 @@ export function createLocator(document: Document, lineCounter: LineCounter): Loc
     return { line, column: col };
   };
 
-  const find = (path: FieldPath, want: "key" | "value"): Position => {
+  const find = (path: FieldPath, want: FieldPart): Position => {
     let node: unknown = document.contents;
     let parentPair: Pair | undefined;
     for (const [index, segment] of path.entries()) {

@@ -8,7 +8,7 @@ import type { Diagnostic } from "../diagnostics.ts";
 import { dottedPath, valueAt } from "./field-path.ts";
 import { knownKeys } from "./known-keys.ts";
 import type { FieldPath } from "./field-path.ts";
-import type { Locator } from "./locate.ts";
+import type { FieldPart, Locator } from "./locate.ts";
 import { closest } from "./suggest.ts";
 import { codePointName, EXCERPT_LENGTH, quoted, quotedAscii } from "../printable.ts";
 
@@ -22,7 +22,7 @@ export interface IssueContext {
 export function issuesToDiagnostics(issues: readonly z.core.$ZodIssue[], context: IssueContext): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const reported = new Set<string>();
-  const push = (path: FieldPath, message: string, target: "key" | "value") => {
+  const push = (path: FieldPath, message: string, target: FieldPart) => {
     const dotted = dottedPath(path);
     // zod runs every check of a field; the first failure is the one worth reading.
     if (reported.has(dotted)) return;

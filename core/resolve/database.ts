@@ -14,7 +14,7 @@ import type {
 } from "../plan.ts";
 import { toMebibytes } from "../quantity.ts";
 import { scratchBytes } from "../scratch.ts";
-import type { Platform } from "../schema/platform.ts";
+import { DATABASE_SERVER_COMMANDS, type Platform } from "../schema/platform.ts";
 import type { Tier } from "../schema/tier.ts";
 import { image, imageReference } from "./images.ts";
 import type { PhaseFacts } from "./phase.ts";
@@ -47,7 +47,7 @@ export function databaseOf(
     seiUser: "sei_user",
     sipUser: "sip_user",
     backupUser: "sei_backup",
-    serverCommand: p.database.engine === "mariadb" ? "mariadbd" : "mysqld",
+    serverCommand: DATABASE_SERVER_COMMANDS[p.database.engine],
     adminUser: "root",
     bufferPoolBytes: t.bufferPool,
     maxConnections: t.maxConnections,

@@ -6,7 +6,7 @@
 import type { Diagnostic } from "../diagnostics.ts";
 import type { OfficialList } from "../ibge.ts";
 import type { FieldPath } from "../load/field-path.ts";
-import type { Locator } from "../load/locate.ts";
+import type { FieldPart, Locator } from "../load/locate.ts";
 import { dottedPath } from "../load/field-path.ts";
 import type { Municipality } from "../schema/municipality.ts";
 import type { Platform } from "../schema/platform.ts";
@@ -47,7 +47,7 @@ export interface Finding {
   /** @default "error" */
   readonly severity?: Diagnostic["severity"];
   /** Point at the key instead of the value. @default "value" */
-  readonly at?: "key" | "value";
+  readonly at?: FieldPart;
 }
 
 /** A diagnostic on `doc` at the field `path`. */

@@ -150,6 +150,13 @@ export const MAIL_SECURITY = ["", "TLS", "SSL"] as const;
 
 /** The database servers the instances may run: MariaDB, or MySQL where a cluster needs it. */
 export const DATABASE_ENGINES = ["mariadb", "mysql"] as const;
+export type DatabaseEngine = (typeof DATABASE_ENGINES)[number];
+
+/** The server program each engine's image runs: the database's command line names it. */
+export const DATABASE_SERVER_COMMANDS = { mariadb: "mariadbd", mysql: "mysqld" } as const satisfies Record<
+  DatabaseEngine,
+  string
+>;
 
 const stateBackend = z.discriminatedUnion("type", [
   z.strictObject({

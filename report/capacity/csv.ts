@@ -8,6 +8,7 @@ import type { CapacityResult } from "../../core/capacity/analyse.ts";
 import type { Figures } from "../../core/capacity/figures.ts";
 import { FIGURE_COLUMNS } from "../../core/capacity/figures.ts";
 import type { Group, MunicipalityRow } from "../../core/capacity/capacity-report.ts";
+import type { Status } from "../../core/capacity/snapshot.ts";
 import { printable } from "../../core/printable.ts";
 
 const HEADERS = [
@@ -26,7 +27,7 @@ const HEADERS = [
 type Side = "base" | "head" | "delta";
 
 interface Line {
-  readonly scope: "municipality" | "tier" | "cluster" | "active" | "pipeline";
+  readonly scope: "municipality" | "tier" | "cluster" | Status;
   readonly side: Side;
   readonly name: string;
   readonly row?: MunicipalityRow | null;

@@ -14,6 +14,7 @@ import {
   passphraseVariables,
   rewritesStates,
 } from "../../fleet/state-encryption.ts";
+import type { EngineName } from "../../fleet/engine.ts";
 import { seiInfra } from "../cli/run.ts";
 import { requireTools } from "../support/tools.ts";
 
@@ -27,11 +28,7 @@ const TURNING_ON: StateEncryptionPlan = { ...KEY, previous: { kind: "unencrypted
 const tofu = { name: "opentofu" } as const;
 const good = "a".repeat(MIN_PASSPHRASE_LENGTH);
 
-const refusal = (
-  encryption: StateEncryptionPlan | null,
-  engine: { name: "opentofu" | "terraform" },
-  env: NodeJS.ProcessEnv,
-) => {
+const refusal = (encryption: StateEncryptionPlan | null, engine: { name: EngineName }, env: NodeJS.ProcessEnv) => {
   try {
     checkStateEncryption(encryption, engine, env);
     return "ok";
