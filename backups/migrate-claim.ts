@@ -21,6 +21,7 @@ import { RefusedPath } from "../core/source.ts";
 import { readRegularFile } from "../sources/working-tree.ts";
 import { hasOffsiteBackups, type InstancePlan } from "../core/plan.ts";
 import { printable } from "../core/printable.ts";
+import { noBackupStore, noOffsiteBackups } from "../shell/messages.ts";
 import type { Kubectl } from "../restore/kubectl.ts";
 import { runJob } from "../restore/run-job.ts";
 import { markMigrated } from "./mark-migrated.ts";
@@ -51,12 +52,8 @@ export async function migrateClaim(input: MigrateClaimInput): Promise<readonly s
   const { plan, kubectl, onLine } = input;
   const store = plan.backupStore;
   const claim = plan.volumes.backup;
-  if (!store)
-    throw new MigrateError(`cluster ${plan.cluster.name} has no backupStore in platform.yaml: nowhere to migrate to`);
-  if (!hasOffsiteBackups(plan))
-    throw new MigrateError(
-      `${plan.municipality.name} is in phase ${plan.municipality.phase}: its backups go to the store from production on`,
-    );
+  if (!store) throw new MigrateError(`${noBackupStore(plan)}: nowhere to migrate to`);
+  if (!hasOffsiteBackups(plan)) throw new MigrateError(noOffsiteBackups(plan));
   const text = readText(input.file);
   const edited = markMigrated(input.file, text);
   if (!claim) throw new MigrateError(`${input.file}: the plan has no backup claim to migrate`);

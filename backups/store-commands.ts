@@ -15,6 +15,7 @@ import { EXIT, UsageError } from "../shell/exit.ts";
 import { guarded as guardedUsage, usageLine } from "../shell/guard.ts";
 import type { Io } from "../shell/io.ts";
 import { namedPlans } from "../shell/names.ts";
+import { noBackupStore } from "../shell/messages.ts";
 import { openFleet } from "../shell/open-fleet.ts";
 import { writeOutput } from "../shell/output-file.ts";
 import { findProject, municipalitiesFolder } from "../shell/paths.ts";
@@ -67,10 +68,7 @@ function adminKey(store: BackupStorePlan, io: Io) {
 /** A municipality's store and keys: everything a subcommand checks before it touches the store. */
 async function accessOf(plan: InstancePlan, io: Io) {
   const store = plan.backupStore;
-  if (!store)
-    throw new UsageError(
-      `cluster ${plan.cluster.name} of ${plan.municipality.name} has no backupStore in platform.yaml: its backups stay on the backup claim`,
-    );
+  if (!store) throw new UsageError(`${noBackupStore(plan)}: its backups stay on the backup claim`);
   const admin = adminKey(store, io);
   const tenant = await tenantKeys(kubectlFor(plan.cluster, io.env), plan.namespace.name, store);
   return { store, admin, tenant, ...(io.env.RESTIC ? { resticProgram: io.env.RESTIC } : {}) };

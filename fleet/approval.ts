@@ -5,6 +5,7 @@
  * which the emitted pipelines pass; one stack (`--only x`) needs neither.
  */
 import { UsageError } from "../shell/exit.ts";
+import { noTerminalGiveYes } from "../shell/messages.ts";
 import type { Wave } from "./waves.ts";
 
 /** Asks a question on the terminal and gives the answer; absent when there is no terminal to ask on. */
@@ -34,7 +35,7 @@ export async function approveApply(
   if (total <= 1 || options.yes) return true;
   if (!options.ask)
     throw new UsageError(
-      `fleet apply would touch ${applyCounts(waves)}; there is no terminal to ask on: give --yes to apply without asking (the emitted pipelines do)`,
+      `fleet apply would touch ${applyCounts(waves)}; ${noTerminalGiveYes("apply")} (the emitted pipelines do)`,
     );
   options.err(`sei-infra fleet apply: ${applyCounts(waves)}\n`);
   const answer = await options.ask(`Apply these ${total} stacks? Type "yes" to go on: `);

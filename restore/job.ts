@@ -29,6 +29,7 @@ import { storeAccess } from "../constructs/backup-store-access.ts";
 import { runOnceJob, storeJob, type RunOnceJob } from "../constructs/store-job.ts";
 import { plainEnv as env, secretEnv } from "../constructs/container-env.ts";
 import { restrictedPodSpec } from "../core/pod-security.ts";
+import { noOffsiteBackups } from "../shell/messages.ts";
 import { RESTORE_SCRIPTS } from "./scripts.ts";
 
 export const RESTORE_JOB_NAME = "sei-restore";
@@ -181,7 +182,7 @@ function jobOf(plan: InstancePlan, spec: JobSpec): Record<string, unknown> {
   });
   if (spec.source === "volume") return runOnceJob(jobWith(volumeParts(plan, backup.tmpBytes)));
   // The store as the backup pods get it (constructs/offsite-backup.ts): its Secret, its CA, restic's folders.
-  if (!hasOffsiteBackups(plan)) throw new Error(`${plan.municipality.name}'s cluster has no backup store`);
+  if (!hasOffsiteBackups(plan)) throw new Error(noOffsiteBackups(plan));
   return storeJob(
     jobWith({
       env: [env("MUNICIPALITY", plan.municipality.name), env("OFFSITE_SCRIPTS", plan.backup.offsite.scriptsDir)],

@@ -20,7 +20,7 @@ import { DURATION_HINT, parseDuration } from "../shell/duration.ts";
 import { EXIT, UsageError } from "../shell/exit.ts";
 import { guarded, usageLine } from "../shell/guard.ts";
 import type { Io } from "../shell/io.ts";
-import { NOTHING } from "../shell/messages.ts";
+import { noBackupStore, noTerminalGiveYes, NOTHING } from "../shell/messages.ts";
 import { targetProblems } from "./backup-source.ts";
 import { pointSummary, pointsTable, restoreSummary, setNames, setTable } from "./describe.ts";
 import { restorablePlan } from "./restorable-plan.ts";
@@ -71,9 +71,7 @@ async function checkedRestore(options: RestoreOptions, io: Io): Promise<number> 
   if (!plan) return EXIT.failed;
   requireSource(plan, { set, at });
   if (!options.list && !options.dryRun && !options.yes && !io.ask)
-    throw new UsageError(
-      "there is no terminal to confirm on: give --yes to restore without a prompt (or --dry-run to see what would happen)",
-    );
+    throw new UsageError(`${noTerminalGiveYes("restore")} (or --dry-run to see what would happen)`);
   const kubectl = kubectlFor(plan.cluster, io.env);
   const say = (text: string) => io.stdout(`restore ${plan.municipality.name}: ${text}\n`);
   // A Job's log may quote a dump's text (a forged one too): printed as printable text only.
@@ -166,6 +164,6 @@ function requireSource(plan: InstancePlan, { set, at }: { set?: string; at?: Dat
     );
   if (at && !plan.backupStore)
     throw new UsageError(
-      `${name}'s cluster ${plan.cluster.name} has no backup store, so there is no point in time to restore; restore a nightly set with --set DATE (--list shows them)`,
+      `${noBackupStore(plan)}, so there is no point in time to restore; restore a nightly set with --set DATE (--list shows them)`,
     );
 }

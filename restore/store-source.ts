@@ -5,6 +5,7 @@
  * Secret, while the instance keeps serving. What the store holds is parsed by restic-points.ts.
  */
 import type { InstancePlan } from "../core/plan.ts";
+import { noBackupStore } from "../shell/messages.ts";
 import type { TargetState } from "./backup-source.ts";
 import { storeInspectJob } from "./job.ts";
 import { KubectlError, type Kubectl } from "./kubectl.ts";
@@ -31,7 +32,7 @@ export function storeSource(
   kubectl: Kubectl,
   options: { readonly timeoutMs: number; readonly onLine: (line: string) => void },
 ): StoreSource {
-  if (!plan.backupStore) throw new Error(`${plan.municipality.name}'s cluster has no backup store`);
+  if (!plan.backupStore) throw new Error(noBackupStore(plan));
   let run: Promise<StoreInspection> | undefined;
   return {
     where: `the backup store ${plan.backupStore.repository}`,

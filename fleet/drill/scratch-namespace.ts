@@ -27,6 +27,7 @@ import { SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
 import { DATABASE_PATHS, IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../core/pod-security.ts";
 import { RESTORE_SCRIPTS } from "../../restore/scripts.ts";
+import { noOffsiteBackups } from "../../shell/messages.ts";
 
 /** The Job's three steps (drill.sh says which and what it takes), read once. */
 const DRILL_SCRIPT = readFileSync(new URL("./drill.sh", import.meta.url), "utf8");
@@ -64,8 +65,7 @@ type Manifest = Record<string, unknown>;
 
 export function scratchManifests(input: DrillInput): Manifest[] {
   const { plan, namespace } = input;
-  if (!hasOffsiteBackups(plan))
-    throw new Error(`${plan.municipality.name}: no off-site backup to drill (its cluster has no backupStore)`);
+  if (!hasOffsiteBackups(plan)) throw new Error(noOffsiteBackups(plan));
   const store = plan.backupStore;
   const meta = (name: string, labels: Readonly<Record<string, string>> = {}) => ({
     name,

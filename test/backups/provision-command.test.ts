@@ -151,7 +151,9 @@ describe("sei-infra backups provision", () => {
     const cwd = project([]);
     const run = seiInfra(["backups", "provision", "tiradentes"], { cwd, env: adminEnv() });
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/has no backupStore in platform\.yaml/);
+    expect(run.stderr).toMatch(
+      /cluster \S+ of tiradentes has no backupStore in platform\.yaml: its backups stay on the backup claim\n/,
+    );
   });
 });
 

@@ -231,11 +231,11 @@ describe("sei-infra restore refuses, before touching a cluster", () => {
     ]);
   });
 
-  it("a restore with no terminal to confirm on and no --yes", () => {
+  it("a restore with no terminal to ask on and no --yes", () => {
     const run = seiInfra(["restore", "tiradentes", "--set", "2026-12-01"]);
     expect([run.status, run.stderr]).toEqual([
       2,
-      "sei-infra restore: there is no terminal to confirm on: give --yes to restore without a prompt (or --dry-run to see what would happen)\n",
+      "sei-infra restore: there is no terminal to ask on: give --yes to restore without asking (or --dry-run to see what would happen)\n",
     ]);
   });
 

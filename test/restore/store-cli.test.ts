@@ -179,7 +179,7 @@ describe("restore --to refuses, before anything stops", () => {
     );
     expect([run.status, run.stderr]).toEqual([
       2,
-      "sei-infra restore: tiradentes's cluster prodemge-bh-1 has no backup store, so there is no point in time to restore; restore a nightly set with --set DATE (--list shows them)\n",
+      "sei-infra restore: cluster prodemge-bh-1 of tiradentes has no backupStore in platform.yaml, so there is no point in time to restore; restore a nightly set with --set DATE (--list shows them)\n",
     ]);
   });
 });
