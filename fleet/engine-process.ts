@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, constants, fstatSync, openSync, writeSync } from "node:fs";
 import { readRegularFileTail } from "../sources/working-tree.ts";
+import { plainKind, plainKindOf } from "../shell/plain-path.ts";
 import type { Engine } from "./engine.ts";
 
 /** Engine processes still running, so an interrupted run can stop them gracefully. */
@@ -39,22 +40,25 @@ const LOG_FLAGS =
 
 /**
  * Opens a stack's log for appending. The logs folder may be shared (--logs), so
- * a link or a FIFO planted at the log's name is refused (an Error saying so),
- * never written through.
+ * a link or a FIFO planted at the log's name is refused (a UsageError naming
+ * `label`), never written through: checked before the open, and by the open's
+ * flags and an fstat for one planted in between.
  */
-export function openStackLog(path: string): StackLog {
+export function openStackLog(path: string, label = path): StackLog {
+  plainKind(path, label, "file");
   let fd: number;
   try {
     fd = openSync(path, LOG_FLAGS, 0o644);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ELOOP") throw new Error("the log is a symbolic link; links are not written through");
-    if (code === "ENXIO") throw new Error("the log is a FIFO, a socket or a device, not a regular file");
+    // ELOOP or ENXIO: something was planted after the check; say what.
+    plainKind(path, label, "file");
     throw error;
   }
-  if (!fstatSync(fd).isFile()) {
+  try {
+    plainKindOf(fstatSync(fd), label, "file");
+  } catch (error) {
     closeSync(fd);
-    throw new Error("the log is not a regular file");
+    throw error;
   }
   return {
     path,

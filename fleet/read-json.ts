@@ -8,7 +8,7 @@
  * they are read like input files (regular files only, never through a link,
  * bounded in size), and no message quotes their content.
  */
-import { lstatSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { z } from "zod";
 import { formatDiagnostic } from "../report/diagnostics/text.ts";
@@ -17,6 +17,7 @@ import { printable } from "../core/printable.ts";
 import { RefusedPath } from "../core/source.ts";
 import { readRegularFile } from "../sources/working-tree.ts";
 import { UsageError } from "../shell/exit.ts";
+import { plainKind } from "../shell/plain-path.ts";
 
 /** A merged report of the whole fleet is about 1 KiB a stack: 16 MiB is room for ten thousand. */
 export const MAX_REPORT_BYTES = 16 * 1024 * 1024;
@@ -66,13 +67,12 @@ export function readJsonFile<S extends z.ZodType>(cwd: string, file: string, sch
  */
 export function jsonFilesOf(cwd: string, paths: readonly string[], allowEmpty = false): string[] {
   return paths.flatMap((path) => {
-    const stat = lstatSync(resolve(cwd, path), { throwIfNoEntry: false });
-    if (!stat) {
+    const kind = plainKind(resolve(cwd, path), path);
+    if (!kind) {
       if (allowEmpty) return [];
       throw new UsageError(`${printable(path)}: no such file or folder`);
     }
-    if (stat.isSymbolicLink()) throw new UsageError(`${printable(path)}: ${LINK_REFUSED}`);
-    if (!stat.isDirectory()) return [path];
+    if (kind === "file") return [path];
     const found = jsonFilesUnder(resolve(cwd, path))
       .map((file) => relative(cwd, file))
       .sort();
@@ -81,14 +81,11 @@ export function jsonFilesOf(cwd: string, paths: readonly string[], allowEmpty = 
   });
 }
 
-const LINK_REFUSED = "is a symbolic link; links in report folders are not followed";
-
-/** The *.json files under `folder`, descending into real folders only. */
+/** The *.json files under `folder`, descending into real folders only; a link, a FIFO or the like is refused. */
 function jsonFilesUnder(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const path = join(folder, entry.name);
-    if (entry.isSymbolicLink()) throw new UsageError(`${printable(path)}: ${LINK_REFUSED}`);
-    if (entry.isDirectory()) return jsonFilesUnder(path);
+    if (plainKind(path, path) === "folder") return jsonFilesUnder(path);
     return entry.name.endsWith(".json") ? [path] : [];
   });
 }

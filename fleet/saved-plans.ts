@@ -26,7 +26,7 @@
  * and a record cannot be moved to another stack or point at another plan file.
  */
 import { createHash, createHmac, pbkdf2Sync, timingSafeEqual } from "node:crypto";
-import { lstatSync, mkdirSync, readdirSync } from "node:fs";
+import { mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { dnsLabel } from "../core/schema/fields.ts";
@@ -34,6 +34,7 @@ import { printable } from "../core/printable.ts";
 import { RefusedPath } from "../core/source.ts";
 import { readRegularFile } from "../sources/working-tree.ts";
 import { UsageError } from "../shell/exit.ts";
+import { plainKind } from "../shell/plain-path.ts";
 import { ENGINE_NAMES, type Engine } from "./engine.ts";
 import { writeOutput } from "../shell/output-file.ts";
 import { readJsonFile } from "./read-json.ts";
@@ -90,11 +91,7 @@ export const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).dige
 /** Creates DIR (mode 700) for a plan run; it must not exist or be empty, so old plans never mix with new ones. */
 export function prepareOutDir(cwd: string, dir: string): string {
   const path = resolve(cwd, dir);
-  const stat = lstatSync(path, { throwIfNoEntry: false });
-  if (stat?.isSymbolicLink())
-    throw new UsageError(`--out ${printable(dir)}: is a symbolic link; links are not followed`);
-  if (stat && !stat.isDirectory()) throw new UsageError(`--out ${printable(dir)}: is not a folder`);
-  if (stat && readdirSync(path).length > 0)
+  if (plainKind(path, `--out ${dir}`, "folder") && readdirSync(path).length > 0)
     throw new UsageError(`--out ${printable(dir)}: the folder is not empty; give a new one, so old plans never mix in`);
   mkdirSync(path, { recursive: true, mode: 0o700 });
   return path;
@@ -127,17 +124,12 @@ export function readSavedPlans(
 ): { plans: Map<string, SavedPlan>; notSelected: string[] } {
   const path = resolve(cwd, dir);
   const label = (name?: string) => printable(name ? join(dir, name) : dir);
-  const stat = lstatSync(path, { throwIfNoEntry: false });
-  if (!stat) throw new UsageError(`--plans ${label()}: no such folder`);
-  if (stat.isSymbolicLink()) throw new UsageError(`--plans ${label()}: is a symbolic link; links are not followed`);
-  if (!stat.isDirectory()) throw new UsageError(`--plans ${label()}: is not a folder`);
+  if (!plainKind(path, `--plans ${dir}`, "folder")) throw new UsageError(`--plans ${label()}: no such folder`);
   const entries = readdirSync(path, { withFileTypes: true });
   if (entries.length > MAX_ENTRIES) throw new UsageError(`--plans ${label()}: more than ${MAX_ENTRIES} entries`);
   const found = new Map<string, Set<string>>();
   for (const entry of entries) {
-    if (entry.isSymbolicLink())
-      throw new UsageError(`${label(entry.name)}: is a symbolic link; links are not followed`);
-    if (!entry.isFile()) throw new UsageError(`${label(entry.name)}: is not a regular file`);
+    plainKind(join(path, entry.name), join(dir, entry.name), "file");
     if (entry.name === SUMMARY_FILE) continue;
     const match = NAME.exec(entry.name);
     if (!match)

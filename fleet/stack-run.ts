@@ -108,11 +108,9 @@ export async function runStack(stack: FleetStack, wave: string | null, context: 
   const logPath = join(context.logDir, `${stack.name}.log`);
   let log: StackLog;
   try {
-    log = openStackLog(logPath);
+    log = openStackLog(logPath, relative(context.cwd, logPath));
   } catch (error) {
-    return stackReportOf(stack, wave, "failed", {
-      error: `cannot write its log ${relative(context.cwd, logPath)}: ${(error as Error).message}`,
-    });
+    return stackReportOf(stack, wave, "failed", { error: `cannot write its log: ${(error as Error).message}` });
   }
   const call: StackCall = {
     engine: context.engine,

@@ -21,6 +21,7 @@ import { createHash } from "node:crypto";
 import { lstatSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { gzipSync } from "node:zlib";
+import { plainKind } from "../shell/plain-path.ts";
 
 export interface ChartPackage {
   /** sha256 (hex) of the uncompressed archive: the sorted paths and contents of the chart's files. */
@@ -45,11 +46,7 @@ export function packageChart(chartDir: string): ChartPackage {
   const blocks: Buffer[] = [];
   for (const path of files) {
     const absolute = join(chartDir, path);
-    const stat = lstatSync(absolute);
-    if (stat.isDirectory()) continue;
-    if (stat.isSymbolicLink()) throw new Error(`${absolute}: is a symbolic link; the chart packager follows no link`);
-    if (!stat.isFile())
-      throw new Error(`${absolute}: is not a regular file; the chart may hold only files and folders`);
+    if (plainKind(absolute, absolute) === "folder") continue;
     const content = readFileSync(absolute);
     blocks.push(tarHeader(`${name}/${path}`, content.length, absolute), content, padding(content.length));
   }
@@ -94,9 +91,7 @@ function padding(size: number): Buffer {
  */
 function ignoreRules(chartDir: string): (path: string) => boolean {
   const file = join(chartDir, IGNORE_FILE);
-  const stat = lstatSync(file, { throwIfNoEntry: false });
-  if (!stat) return () => false;
-  if (!stat.isFile()) throw new Error(`${file}: is not a regular file`);
+  if (!plainKind(file, file, "file")) return () => false;
   const rules = readFileSync(file, "utf8")
     .split("\n")
     .map((line, index) => ({ pattern: line.trim(), line: index + 1 }))

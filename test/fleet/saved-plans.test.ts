@@ -389,7 +389,11 @@ describe("the folder of saved plans is hostile input", () => {
   it("refuses links, FIFOs, folders, strange names and halves of a pair", async () => {
     const cases: [string, (dir: string) => void, RegExp][] = [
       ["link", (d) => symlinkSync("/etc/passwd", join(d, "sei-b.json")), /sei-b\.json: is a symbolic link/],
-      ["fifo", (d) => execFileSync("mkfifo", [join(d, "sei-b.tfplan")]), /sei-b\.tfplan: is not a regular file/],
+      [
+        "fifo",
+        (d) => execFileSync("mkfifo", [join(d, "sei-b.tfplan")]),
+        /sei-b\.tfplan: is a FIFO \(named pipe\), not a regular file/,
+      ],
       ["folder", (d) => mkdirSync(join(d, "sei-b.json")), /sei-b\.json: is not a regular file/],
       ["name", (d) => writeFileSync(join(d, "etc.json"), ""), /etc\.json: not a saved plan/],
       ["escape", (d) => writeFileSync(join(d, "sei-\x1b[31m.json"), ""), /not a saved plan/],
@@ -441,5 +445,9 @@ describe("the folder of saved plans is hostile input", () => {
     expect(() => prepareOutDir(root, "plans")).toThrow(/the folder is not empty/);
     symlinkSync(tmpdir(), join(root, "elsewhere"));
     expect(() => prepareOutDir(root, "elsewhere")).toThrow(/is a symbolic link/);
+    writeFileSync(join(root, "file"), "");
+    expect(() => prepareOutDir(root, "file")).toThrow("--out file: is not a folder");
+    execFileSync("mkfifo", [join(root, "pipe")]);
+    expect(() => prepareOutDir(root, "pipe")).toThrow("--out pipe: is a FIFO (named pipe), not a folder");
   });
 });

@@ -20,11 +20,11 @@ describe("stack log", () => {
     const dir = mkdtempSync(join(tmpdir(), "sei-fleet-log-"));
     writeFileSync(join(dir, "victim"), "untouched");
     symlinkSync(join(dir, "victim"), join(dir, "sei-a.log"));
-    expect(() => openStackLog(join(dir, "sei-a.log"))).toThrow(
-      "the log is a symbolic link; links are not written through",
+    expect(() => openStackLog(join(dir, "sei-a.log"), "logs/sei-a.log")).toThrow(
+      "logs/sei-a.log: is a symbolic link; links are not followed",
     );
     expect(readFileSync(join(dir, "victim"), "utf8")).toBe("untouched");
     execFileSync("mkfifo", [join(dir, "sei-b.log")]);
-    expect(() => openStackLog(join(dir, "sei-b.log"))).toThrow("the log is a FIFO, a socket or a device");
+    expect(() => openStackLog(join(dir, "sei-b.log"))).toThrow("sei-b.log: is a FIFO (named pipe), not a regular file");
   });
 });

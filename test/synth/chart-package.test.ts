@@ -91,6 +91,6 @@ describe("packageChart", () => {
     expect(() => packageChart(linked)).toThrow(/templates\/passwd\.yaml: is a symbolic link/);
     const fifo = chartCopy();
     execFileSync("mkfifo", [join(fifo, "files", "pipe")]);
-    expect(() => packageChart(fifo)).toThrow(/files\/pipe: is not a regular file/);
+    expect(() => packageChart(fifo)).toThrow(/files\/pipe: is a FIFO \(named pipe\), not a regular file/);
   });
 });
