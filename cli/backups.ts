@@ -20,9 +20,7 @@ import { MUNICIPALITIES_OPTION_HELP, MUNICIPALITY_ARGUMENT_HELP } from "../shell
 import type { CommandSpec } from "./command.ts";
 
 const nameAndFolder = (command: Command) =>
-  command
-    .argument("<name>", MUNICIPALITY_ARGUMENT_HELP)
-    .option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP);
+  command.argument("<name>", MUNICIPALITY_ARGUMENT_HELP).option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP);
 
 const provisionCommand: CommandSpec<ProvisionArgs> = {
   name: "provision",
