@@ -27,6 +27,9 @@ export const restore: CommandSpec<RestoreOptions> = {
       .option("--dry-run", "run every check and show what would happen, and stop nothing", false)
       .option("--yes", "restore without a prompt (required when there is no terminal)", false)
       .option("--municipalities <dir>", MUNICIPALITIES_OPTION_HELP)
-      .option("--timeout <duration>", `how long the restore Job may run (${DURATION_HINT})`, "6h"),
+      .option(
+        "--timeout <duration>",
+        `how long the restore Job may run and the command waits for it (${DURATION_HINT}); default: the plan's restore deadline, six hours or as long as the instance's database and documents take to restore (docs/restore.md); a shorter one is the operator's choice`,
+      ),
   run: runRestore,
 };

@@ -105,6 +105,12 @@ export interface BackupPlan {
   readonly labels: Readonly<Record<string, string>>;
   /** Size limit of the job's /tmp emptyDir: the container's ephemeral-storage limit less room for logs. */
   readonly tmpBytes: number;
+  /**
+   * How long `sei-infra restore` gives its Job and waits for it when `--timeout` says nothing
+   * (core/resolve/restore-deadline.ts). Here, not beside the drill: a restore comes with the
+   * backups, from the backup volume or the store, so every production instance has one.
+   */
+  readonly restoreDeadlineSeconds: number;
   /** The backup into the cluster's off-site store (docs/offsite-backups.md); null where the cluster has none. */
   readonly offsite: OffsiteBackupPlan | null;
 }

@@ -34,18 +34,22 @@ import { RESTORE_SCRIPTS } from "./scripts.ts";
 
 export const RESTORE_JOB_NAME = "sei-restore";
 
-/** How long the Job may run: large document repositories take hours to copy. */
-const DEADLINE_SECONDS = 6 * 3600;
-
 export const INSPECT_JOB_NAME = "sei-restore-check";
 
-/** How long the check may run: it reads every set's size and tests one set's dumps. */
+/**
+ * How long the check may run: it reads every set's size and tests one set's dumps (gzip -t), or
+ * lists and sizes the store's snapshots; it copies nothing, so an hour holds for any instance.
+ */
 const INSPECT_DEADLINE_SECONDS = 3600;
 
-export function restoreJob(plan: InstancePlan, set: string): Record<string, unknown> {
+/**
+ * `deadlineSeconds`: what the command waits for it (`--timeout`, by default the plan's
+ * backup.restoreDeadlineSeconds), so the cluster never stops a Job the command still waits for.
+ */
+export function restoreJob(plan: InstancePlan, set: string, deadlineSeconds: number): Record<string, unknown> {
   return jobOf(plan, {
     name: RESTORE_JOB_NAME,
-    deadlineSeconds: DEADLINE_SECONDS,
+    deadlineSeconds,
     script: RESTORE_SCRIPTS.restore,
     set,
     writesDocuments: true,
@@ -87,16 +91,18 @@ export function storeInspectJob(plan: InstancePlan): Record<string, unknown> {
  * the time), `point` is point-in-time-set.sh's environment (restic-points.ts, choosePointInTime).
  * It runs only while the app is stopped, so it takes the app's resources (its room in the quota):
  * the set is built in a scratch database server, which the backup's few hundred MiB would not hold.
+ * `deadlineSeconds` as restoreJob's.
  */
 export function storeRestoreJob(
   plan: InstancePlan,
   set: string,
   point: Readonly<Record<string, string>>,
+  deadlineSeconds: number,
 ): Record<string, unknown> {
   const app = plan.workloads.find((w) => w.component === "app");
   return jobOf(plan, {
     name: RESTORE_JOB_NAME,
-    deadlineSeconds: DEADLINE_SECONDS,
+    deadlineSeconds,
     script: RESTORE_SCRIPTS.storeRestore,
     set,
     writesDocuments: true,

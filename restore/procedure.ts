@@ -42,7 +42,8 @@ export interface RestoreOptions {
   readonly yes: boolean;
   /** As typed, relative to where the command runs. @default the repository's municipalities/ */
   readonly municipalities?: string;
-  readonly timeout: string;
+  /** How long the restore Job may run and the command waits for it. @default the plan's backup.restoreDeadlineSeconds */
+  readonly timeout?: string;
 }
 
 export function runRestore(options: RestoreOptions, io: Io): Promise<number> {
@@ -58,8 +59,9 @@ export function runRestore(options: RestoreOptions, io: Io): Promise<number> {
 }
 
 async function checkedRestore(options: RestoreOptions, io: Io): Promise<number> {
-  const timeoutMs = parseDuration(options.timeout);
-  if (timeoutMs === undefined) throw new UsageError(`--timeout ${options.timeout}: ${DURATION_HINT}`);
+  const givenMs = options.timeout === undefined ? undefined : parseDuration(options.timeout);
+  if (options.timeout !== undefined && givenMs === undefined)
+    throw new UsageError(`--timeout ${options.timeout}: ${DURATION_HINT}`);
   const chosen = [options.list && "--list", options.set !== undefined && "--set", options.to !== undefined && "--to"];
   if (chosen.filter(Boolean).length > 1)
     throw new UsageError(
@@ -70,6 +72,9 @@ async function checkedRestore(options: RestoreOptions, io: Io): Promise<number> 
   const plan = restorablePlan({ cwd: io.cwd, municipalities: options.municipalities }, options.name, io.stderr);
   if (!plan) return EXIT.failed;
   requireSource(plan, { set, at });
+  // The Job's deadline is what the command waits: whole seconds, as activeDeadlineSeconds takes them.
+  const deadlineSeconds = givenMs === undefined ? plan.backup!.restoreDeadlineSeconds : Math.ceil(givenMs / 1000);
+  const timeoutMs = deadlineSeconds * 1000;
   if (!options.list && !options.dryRun && !options.yes && !io.ask)
     throw new UsageError(`${noTerminalGiveYes("restore")} (or --dry-run to see what would happen)`);
   const kubectl = kubectlFor(plan.cluster, io.env);
@@ -106,7 +111,10 @@ async function checkedRestore(options: RestoreOptions, io: Io): Promise<number> 
     } else {
       problems = targetProblems(inspection.target, [plan.database.seiDatabase, plan.database.sipDatabase]);
       const setName = restoreTimeText(at).slice(0, 10);
-      run = { label: `the point ${restoreTimeText(at)}`, job: storeRestoreJob(plan, setName, choice.point.env) };
+      run = {
+        label: `the point ${restoreTimeText(at)}`,
+        job: storeRestoreJob(plan, setName, choice.point.env, deadlineSeconds),
+      };
       summary = pointSummary(plan, at, choice.point, inspection.sizes);
     }
   } else {
@@ -120,7 +128,7 @@ async function checkedRestore(options: RestoreOptions, io: Io): Promise<number> 
         ]
       : [`there is no set ${set} on ${volume.where}; the sets there are: ${setNames(all)}`];
     if (found) {
-      run = { label: `set ${set}`, job: restoreJob(plan, set!) };
+      run = { label: `set ${set}`, job: restoreJob(plan, set!, deadlineSeconds) };
       summary = restoreSummary(plan, found);
     }
   }

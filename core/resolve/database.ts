@@ -18,6 +18,7 @@ import { DATABASE_SERVER_COMMANDS, type Platform } from "../schema/platform.ts";
 import type { Tier } from "../schema/tier.ts";
 import { image, imageReference } from "./images.ts";
 import type { PhaseFacts } from "./phase.ts";
+import { restoreDeadlineSecondsOf } from "./restore-deadline.ts";
 import { restoreDrillOf } from "./restore-drill.ts";
 import type { ComponentResources } from "./workloads.ts";
 
@@ -68,6 +69,7 @@ export function backupOf(
   store: BackupStorePlan | null,
 ): BackupPlan | null {
   if (!phase.production) return null;
+  const restoreDeadlineSeconds = restoreDeadlineSecondsOf(volumes);
   return {
     cronJobName: "sei-backup",
     scriptConfigMapName: "sei-backup-script",
@@ -77,12 +79,18 @@ export function backupOf(
     resources: res.backup,
     labels: componentLabels("backup"),
     tmpBytes: scratchBytes(res.backup.limits.ephemeralStorageBytes),
-    offsite: store ? offsiteBackup(tier, res, volumes) : null,
+    restoreDeadlineSeconds,
+    offsite: store ? offsiteBackup(tier, res, volumes, restoreDeadlineSeconds) : null,
   };
 }
 
 /** The store's pods (docs/offsite-backups.md): names, mount points and the shipper's settings; the drill of its backups. */
-function offsiteBackup(tier: Tier, res: ComponentResources, volumes: VolumesPlan): OffsiteBackupPlan {
+function offsiteBackup(
+  tier: Tier,
+  res: ComponentResources,
+  volumes: VolumesPlan,
+  restoreDeadlineSeconds: number,
+): OffsiteBackupPlan {
   const tmp = "/tmp";
   const binlogBytes = tier.spec.backup.binlogStorage;
   const more = (amount: ComputeAmount) => ({
@@ -111,7 +119,7 @@ function offsiteBackup(tier: Tier, res: ComponentResources, volumes: VolumesPlan
     // A nightly backup: a day, and two hours for one night's run to finish. The binlogs: issue 19's
     // five minutes, five shipping intervals.
     rpo: { backupSeconds: 26 * 3600, binlogSeconds: 300 },
-    drill: restoreDrillOf(volumes, res),
+    drill: restoreDrillOf(volumes, res, restoreDeadlineSeconds),
   };
 }
 

@@ -17,9 +17,29 @@ import { FixtureRepo, official } from "../../scripts/lib/fleet-repo.ts";
 
 const plan = examplePlan({ tier: "pequeno-i", phase: "production" });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely: the test names the fields it checks
-const job = restoreJob(plan, "2026-12-01") as any;
+const job = restoreJob(plan, "2026-12-01", plan.backup!.restoreDeadlineSeconds) as any;
 const pod = job.spec.template.spec;
 const container = pod.containers[0];
+
+describe("the restore Job's deadline", () => {
+  it("is the plan's: time for a full medio's claims at the drill's 0.5 GiB/min, far beyond six hours", () => {
+    const medio = examplePlan({ tier: "medio", phase: "production" });
+    const claimsBytes = medio.volumes.database.storageBytes + medio.volumes.documents.storageBytes;
+    const deadline = medio.backup!.restoreDeadlineSeconds;
+    // tiers/: medio's claims are 60Gi and 400Gi, 920 min at 0.5 GiB/min, and an hour to spare.
+    expect(deadline).toBe(3600 + (60 + 400) * 120);
+    expect(deadline).toBeGreaterThanOrEqual(claimsBytes / ((0.5 * 1024 ** 3) / 60));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely, as above
+    expect((restoreJob(medio, "2026-12-01", deadline) as any).spec.activeDeadlineSeconds).toBe(deadline);
+  });
+
+  it("is what the command waits: the timeout it is given, longer or shorter than the plan's", () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely, as above
+    expect((restoreJob(plan, "2026-12-01", 20 * 3600) as any).spec.activeDeadlineSeconds).toBe(20 * 3600);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely, as above
+    expect((restoreJob(plan, "2026-12-01", 1800) as any).spec.activeDeadlineSeconds).toBe(1800);
+  });
+});
 
 describe("the restore Job", () => {
   it("is a valid Kubernetes v1.37 Job", () => {
@@ -113,7 +133,7 @@ describe("the restore Job", () => {
   });
 
   it("exists only for production instances, which have backups", () => {
-    expect(() => restoreJob(examplePlan({ tier: "pequeno-i", phase: "training" }), "2026-12-01")).toThrow(
+    expect(() => restoreJob(examplePlan({ tier: "pequeno-i", phase: "training" }), "2026-12-01", 3600)).toThrow(
       /phase training: backups \(and so restores\) come with production/,
     );
   });
@@ -122,8 +142,9 @@ describe("the restore Job", () => {
 describe("the Jobs of a restore from the backup store", () => {
   const storePlan = planWithStore(undefined, { tier: "pequeno-i" });
   const point = { DUMP_SNAPSHOT: "a".repeat(64), STOP_DATETIME: "2026-12-07 13:15:00" };
+  const deadline = storePlan.backup!.restoreDeadlineSeconds;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- read loosely, as above
-  const jobs = [storeInspectJob(storePlan), storeRestoreJob(storePlan, "2026-12-07", point)] as any[];
+  const jobs = [storeInspectJob(storePlan), storeRestoreJob(storePlan, "2026-12-07", point, deadline)] as any[];
 
   it("are valid Jobs that take the store Secret whole and its CA as a file, and mount no backup claim", () => {
     const schemas = new KubernetesSchemas(helmTools().openApiDir);

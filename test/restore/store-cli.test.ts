@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixtureRepo, official } from "../../scripts/lib/fleet-repo.ts";
 import { REPO_ROOT } from "../cli/run.ts";
+import { examplePlan } from "../../scripts/lib/example-plan.ts";
 
 const work = mkdtempSync(join(tmpdir(), "sei-restore-store-cli-"));
 let repo: FixtureRepo;
@@ -220,6 +221,10 @@ describe("restore --to a time the store holds", () => {
         restoreJob.spec.template.spec as { containers: { env: { name: string; value?: string }[] }[] }
       ).containers[0]!.env.map((e) => [e.name, e.value]),
     );
+    // No --timeout: the plan's restore deadline is the Job's, and the command waits as long.
+    expect((restoreJob.spec as { activeDeadlineSeconds?: number }).activeDeadlineSeconds).toBe(
+      examplePlan({ tier: "pequeno-i", phase: "production" }).backup!.restoreDeadlineSeconds,
+    );
     expect(env).toMatchObject({
       DUMP_SNAPSHOT: id("a"),
       BINLOG_POSITION: "mysql-bin.000007:1234",
@@ -229,5 +234,18 @@ describe("restore --to a time the store holds", () => {
       STOP_DATETIME: time.slice(0, 19).replace("T", " "),
       RESTORE_SET: time.slice(0, 10),
     });
+  });
+
+  it("--timeout 20h: the Job may run 20 h, as long as the command waits for it", () => {
+    const kubectl = standIn("timeout");
+    const run = restore(["--to", time, "--yes", "--timeout", "20h"], kubectl.path);
+    expect([run.status, run.stderr]).toEqual([0, ""]);
+    const restoreJob = kubectl
+      .applied()
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { metadata: { name: string }; spec: { activeDeadlineSeconds: number } })
+      .find((j) => j.metadata.name === "sei-restore")!;
+    expect(restoreJob.spec.activeDeadlineSeconds).toBe(20 * 3600);
   });
 });

@@ -113,7 +113,7 @@ describe("the Jobs the CLI makes", () => {
   const plan = examplePlan({ tier: "medio", phase: "production" });
 
   it.each([
-    ["restore", restoreJob(plan, "2026-01-01")],
+    ["restore", restoreJob(plan, "2026-01-01", plan.backup!.restoreDeadlineSeconds)],
     ["restore check", inspectJob(plan)],
   ])("%s: the restricted pod as the app image's user, the backup volume keeping its owner", (_, job) => {
     const pod = (job as { spec: { template: { spec: Json } } }).spec.template.spec;
