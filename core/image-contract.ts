@@ -361,6 +361,13 @@ export const IMAGES = {
 
 export type ImageName = keyof typeof IMAGES;
 
+/**
+ * The user and group the fleet image runs as (`fleet run --engine k8s-job --image`, docs/fleet.md): the
+ * operator builds it outside this repository (the project, the engine and the providers), so it has no
+ * recipe in IMAGES, but its pods are written for this non-root user.
+ */
+export const FLEET_IMAGE_USER = { uid: 1000, gid: 1000 } as const;
+
 /** Ports the components listen on, their images': the chart's Services and the network policies use the same. */
 export const PORTS = {
   app: IMAGES.app.port,

@@ -20,6 +20,7 @@
  * backend's credentials (the Secret named by --env-secret, as environment).
  */
 import { stringify } from "yaml";
+import { FLEET_IMAGE_USER } from "../../core/image-contract.ts";
 import { LABEL, MANAGED_BY } from "../../core/naming.ts";
 import { restrictedContainerSecurityContext, restrictedPodSpec } from "../../core/pod-security.ts";
 import { shellWord } from "./options.ts";
@@ -64,9 +65,6 @@ export const K8S_DEFAULTS: K8sJobOptions = {
   envSecret: "sei-fleet-env",
   reportsClaim: "sei-fleet-reports",
 };
-
-/** The non-root user and group the fleet image (--image) runs as. */
-const FLEET_IMAGE_USER = { uid: 1000, gid: 1000 };
 
 const WORKDIR = "/work";
 const STACKS_MOUNT = "/etc/sei-fleet";
