@@ -24,6 +24,7 @@ export interface ExampleOptions {
   readonly name?: string;
   readonly overrides?: Municipality["spec"]["overrides"];
   readonly rotation?: Municipality["spec"]["rotation"];
+  readonly legacyBackupVolume?: Municipality["spec"]["legacyBackupVolume"];
 }
 
 /** An example backup store (docs/backups.md), for plans of a cluster that has one. */
@@ -53,6 +54,7 @@ export function exampleMunicipality({
   name = "exemplo",
   overrides,
   rotation,
+  legacyBackupVolume,
 }: ExampleOptions): Municipality {
   return {
     apiVersion: "sei.mg.gov.br/v1",
@@ -73,6 +75,7 @@ export function exampleMunicipality({
       },
       ...(overrides ? { overrides } : {}),
       ...(rotation ? { rotation } : {}),
+      ...(legacyBackupVolume === undefined ? {} : { legacyBackupVolume }),
     },
   };
 }

@@ -2,16 +2,20 @@
  * Every pod the TypeScript makes, compared with the image contract
  * (core/image-contract.ts) and the one restricted pod (core/pod-security.ts):
  * the pods Terraform creates (database, nightly backup, off-site backup and
- * binlog shipper, password rotation Jobs) as synthesized, the restore Jobs
- * and the fleet's Kubernetes Jobs. User and group, the pod and container
+ * binlog shipper, the database, Solr and access-key rotation Jobs) as
+ * synthesized, the restore Jobs, the claim migration Job, the drill's scratch
+ * pods and the fleet's Kubernetes Jobs. User and group, the pod and container
  * security contexts, the database's port, environment and writable paths.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
-import { restrictedContainerSecurityContext } from "../../core/pod-security.ts";
+import { FLEET_IMAGE_USER, IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
+import { hasOffsiteBackups } from "../../core/plan.ts";
+import { restrictedContainerSecurityContext, restrictedPodSpec, type PodUser } from "../../core/pod-security.ts";
 import { terraformRestrictedPodSpec } from "../../constructs/security.ts";
-import { emitK8sJobs } from "../../fleet/emit/k8s-job.ts";
+import { migrateClaimJob } from "../../backups/migrate-claim-job.ts";
+import { scratchManifests, scratchNamespaceName } from "../../fleet/drill/scratch-namespace.ts";
+import { emitK8sJobs, K8S_DEFAULTS } from "../../fleet/emit/k8s-job.ts";
 import { parseFailureBudget } from "../../fleet/waves.ts";
 import { inspectJob, restoreJob } from "../../restore/job.ts";
 import { examplePlan, platformWithStore } from "../../scripts/lib/example-plan.ts";
@@ -56,41 +60,63 @@ function terraformPods(json: StackJson): TerraformPod[] {
 const containersOf = (spec: Json) => [...((spec.init_container as Json[]) ?? []), ...(spec.container as Json[])];
 const names = (list: unknown) => ((list as { name: string }[] | undefined) ?? []).map((e) => e.name);
 
-const production = examplePlan({ tier: "medio", phase: "production", rotation: { databasePasswords: 2 } });
+/** Every rotation at once, so each rotation Job is in the stack. */
+const production = examplePlan({
+  tier: "medio",
+  phase: "production",
+  rotation: { databasePasswords: 2, solrPassword: 1, accessKeys: 1 },
+});
 const withStore = examplePlan({ tier: "medio", phase: "production" }, platformWithStore());
 const pods = [synthStack(production).json, synthStack(withStore).json].flatMap(terraformPods);
+const idOf = (where: string) => where.replace(/_[0-9A-F]{8}$/, "");
+
+/** Whose image each pod runs, by resource: what the Job's script needs (Solr's client is in the app image). */
+const USER_OF: Record<string, PodUser> = {
+  "kubernetes_cron_job_v1.Database_Backup": IMAGES.database,
+  "kubernetes_cron_job_v1.OffsiteBackup_Nightly": IMAGES.database,
+  "kubernetes_deployment_v1.OffsiteBackup_BinlogShipper": IMAGES.database,
+  "kubernetes_job_v1.AccessKeys": IMAGES.bootstrap,
+  "kubernetes_job_v1.PasswordRotationAccept": IMAGES.database,
+  "kubernetes_job_v1.PasswordRotationRetire": IMAGES.database,
+  "kubernetes_job_v1.SolrPasswordAccept": IMAGES.app,
+  "kubernetes_job_v1.SolrPasswordRetire": IMAGES.app,
+  "kubernetes_stateful_set_v1.Database": IMAGES.database,
+};
+
+/** The fields of `expected` as `pod` has them (a list it leaves out is empty), then every container's context. */
+function expectRestrictedPod(
+  pod: Json,
+  expected: Json,
+  containers: Json[],
+  context: unknown = restrictedContainerSecurityContext(),
+): void {
+  expect(Object.fromEntries(Object.keys(expected).map((key) => [key, key in pod ? pod[key] : []]))).toEqual(expected);
+  for (const container of containers) expect(container.securityContext, String(container.name)).toEqual(context);
+}
 
 describe("the pods Terraform creates", () => {
-  it("are the database, both backups, the binlog shipper and the rotation Jobs", () => {
-    expect(pods.map((p) => p.where.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(
-      [
-        "kubernetes_cron_job_v1.Database_Backup",
-        "kubernetes_cron_job_v1.OffsiteBackup_Nightly",
-        "kubernetes_deployment_v1.OffsiteBackup_BinlogShipper",
-        "kubernetes_job_v1.PasswordRotationAccept",
-        "kubernetes_job_v1.PasswordRotationRetire",
-        "kubernetes_stateful_set_v1.Database",
-        "kubernetes_stateful_set_v1.Database",
-      ].sort(),
+  it("are the database, both backups, the binlog shipper and every rotation Job", () => {
+    expect(pods.map((p) => idOf(p.where)).sort()).toEqual(
+      [...Object.keys(USER_OF), "kubernetes_stateful_set_v1.Database"].sort(),
     );
   });
 
   it.each(pods.map((p) => [p.where, p] as const))(
-    "%s: the restricted pod as the database image's user, every container restricted",
-    (_, { spec }) => {
-      const expected = snake(
-        terraformRestrictedPodSpec({
-          serviceAccountName: production.serviceAccountName,
-          imagePullSecrets: production.database.imagePullSecrets,
-          user: IMAGES.database,
-        }),
+    "%s: the restricted pod as its image's user, every container restricted",
+    (where, { spec }) => {
+      const user = USER_OF[idOf(where)]!;
+      const expected = terraformRestrictedPodSpec({
+        serviceAccountName: production.serviceAccountName,
+        imagePullSecrets: production.database.imagePullSecrets,
+        user,
+      });
+      expectRestrictedPod(
+        spec,
+        snake(expected) as Json,
+        containersOf(spec).map((c) => ({ name: c.name, securityContext: c.security_context })),
+        snake(restrictedContainerSecurityContext()),
       );
-      expect(
-        Object.fromEntries(Object.keys(expected as Json).map((key) => [key, key in spec ? spec[key] : []])),
-      ).toEqual(expected);
-      expect((spec.security_context as Json).run_as_user).toBe(String(IMAGES.database.uid));
-      for (const container of containersOf(spec))
-        expect(container.security_context, String(container.name)).toEqual(snake(restrictedContainerSecurityContext()));
+      expect((spec.security_context as Json).run_as_user).toBe(String(user.uid));
     },
   );
 
@@ -109,25 +135,67 @@ describe("the pods Terraform creates", () => {
   });
 });
 
-describe("the Jobs the CLI makes", () => {
+/** The pod of a Job or CronJob, and its containers (init containers first). */
+function jobPod(object: Json): { pod: Json; containers: Json[] } {
+  const spec = object.spec as Json;
+  const job = object.kind === "CronJob" ? ((spec.jobTemplate as Json).spec as Json) : spec;
+  const pod = (job.template as Json).spec as Json;
+  return { pod, containers: [...((pod.initContainers as Json[]) ?? []), ...(pod.containers as Json[])] };
+}
+
+describe("the Jobs and pods the CLI makes", () => {
   const plan = examplePlan({ tier: "medio", phase: "production" });
 
+  const legacy = examplePlan({ tier: "medio", phase: "production", legacyBackupVolume: true }, platformWithStore());
+  if (!hasOffsiteBackups(legacy)) throw new Error("the example plan with a store has no off-site backups");
+
+  // Each reads a volume another pod wrote, which keeps its owner: no fsGroup.
   it.each([
-    ["restore", restoreJob(plan, "2026-01-01", plan.backup!.restoreDeadlineSeconds)],
-    ["restore check", inspectJob(plan)],
-  ])("%s: the restricted pod as the app image's user, the backup volume keeping its owner", (_, job) => {
-    const pod = (job as { spec: { template: { spec: Json } } }).spec.template.spec;
-    expect(pod.securityContext).toEqual({
-      runAsNonRoot: true,
-      runAsUser: IMAGES.app.uid,
-      runAsGroup: IMAGES.app.gid,
-      seccompProfile: { type: "RuntimeDefault" },
+    ["restore", restoreJob(plan, "2026-01-01", plan.backup!.restoreDeadlineSeconds), IMAGES.app],
+    ["restore check", inspectJob(plan), IMAGES.app],
+    ["backups migrate-claim", { kind: "Job", ...migrateClaimJob(legacy) }, IMAGES.database],
+  ])("%s: the restricted pod as its image's user, the volume it reads keeping its owner", (_, job, user) => {
+    const { pod, containers } = jobPod(job as Json);
+    const expected = restrictedPodSpec({
+      serviceAccountName: plan.serviceAccountName,
+      imagePullSecrets: plan.database.imagePullSecrets,
+      user,
+      optOut: { fsGroup: "the volume keeps its owner" },
     });
-    for (const container of pod.containers as Json[])
-      expect(container.securityContext).toEqual(restrictedContainerSecurityContext());
+    expectRestrictedPod(pod, expected as Json, containers);
   });
 
-  it("the fleet's Jobs: the restricted pod with one opt-out, a writable root filesystem", () => {
+  it("fleet drill: the scratch pods are the restricted pod as the database image's user, without an API token", () => {
+    const drilled = examplePlan({ tier: "medio", phase: "production" }, platformWithStore());
+    const objects = scratchManifests({
+      plan: drilled,
+      namespace: scratchNamespaceName(drilled.municipality.name, "a1b2c3"),
+      storeSecretData: {},
+      rootPassword: "r00t",
+      setName: "2026-12-07",
+    }) as Json[];
+    const scratchPods = [
+      ...objects.filter((o) => o.kind === "Pod").map((o) => o.spec as Json),
+      ...objects.filter((o) => o.kind === "Job").map((o) => jobPod(o).pod),
+    ];
+    expect(scratchPods).toHaveLength(2);
+    // The scratch namespace's default ServiceAccount: no serviceAccountName, and its token never mounted.
+    const { serviceAccountName, ...expected } = restrictedPodSpec({
+      serviceAccountName: "default",
+      imagePullSecrets: drilled.database.imagePullSecrets,
+      user: IMAGES.database,
+    });
+    expect(serviceAccountName).toBe("default");
+    for (const pod of scratchPods) {
+      expect(pod).not.toHaveProperty("serviceAccountName");
+      expectRestrictedPod(pod, expected as Json, [
+        ...((pod.initContainers as Json[]) ?? []),
+        ...(pod.containers as Json[]),
+      ]);
+    }
+  });
+
+  it("the fleet's Jobs: the restricted pod as the fleet image's user, with one opt-out, a writable root filesystem", () => {
     const files = emitK8sJobs(
       {
         waves: [{ name: "canary", stacks: [stack("a")] }],
@@ -142,23 +210,20 @@ describe("the Jobs the CLI makes", () => {
       },
       "plan",
     );
-    const podSpecs = [...files]
+    const jobs = [...files]
       .filter(([file]) => file.endsWith(".yaml"))
       .flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS() as Json))
       .filter((o) => o.kind === "Job" || o.kind === "CronJob")
-      .map((o) => {
-        const spec = o.spec as Json;
-        const job = o.kind === "CronJob" ? ((spec.jobTemplate as Json).spec as Json) : spec;
-        return (job.template as Json).spec as Json;
-      });
-    expect(podSpecs.length).toBeGreaterThanOrEqual(4);
-    for (const pod of podSpecs) {
-      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 });
-      for (const container of pod.containers as Json[])
-        expect(container.securityContext).toEqual({
-          ...restrictedContainerSecurityContext(),
-          readOnlyRootFilesystem: false,
-        });
-    }
+      .map(jobPod);
+    expect(jobs.length).toBeGreaterThanOrEqual(4);
+    const expected = restrictedPodSpec({
+      serviceAccountName: K8S_DEFAULTS.serviceAccount,
+      imagePullSecrets: [],
+      user: FLEET_IMAGE_USER,
+    });
+    const context = restrictedContainerSecurityContext({
+      readOnlyRootFilesystem: "the engine writes beside the project",
+    });
+    for (const { pod, containers } of jobs) expectRestrictedPod(pod, expected as Json, containers, context);
   });
 });
