@@ -30,15 +30,29 @@ export interface ContainerOptOuts {
   readonly readOnlyRootFilesystem?: string;
 }
 
-export interface RestrictedPodProps {
-  /** ServiceAccount of the pod; its token is never mounted. */
-  readonly serviceAccountName: string;
+/** Weakenings of the restricted pod spec: the security context's, and running without a ServiceAccount of its own. */
+export interface PodSpecOptOuts extends PodOptOuts {
+  /** No serviceAccountName: the pod runs as its namespace's default ServiceAccount (its token is still not mounted). */
+  readonly serviceAccount?: string;
+}
+
+interface RestrictedPodBase {
   /** Pull secrets of the private registry. */
   readonly imagePullSecrets: readonly string[];
   /** User and group the pod runs as. */
   readonly user: PodUser;
-  readonly optOut?: PodOptOuts;
 }
+
+/** A pod names its ServiceAccount, or opts out of one with its reason: never both, never neither. */
+export type RestrictedPodProps = RestrictedPodBase &
+  (
+    | {
+        /** ServiceAccount of the pod; its token is never mounted. */
+        readonly serviceAccountName: string;
+        readonly optOut?: PodOptOuts & { readonly serviceAccount?: never };
+      }
+    | { readonly serviceAccountName?: never; readonly optOut: PodSpecOptOuts & { readonly serviceAccount: string } }
+  );
 
 export interface PodSecurityContext {
   readonly runAsNonRoot: true;
@@ -49,7 +63,8 @@ export interface PodSecurityContext {
   readonly seccompProfile: { readonly type: "RuntimeDefault" };
 }
 
-export function restrictedPodSecurityContext(user: PodUser, optOut: PodOptOuts = {}): PodSecurityContext {
+/** `optOut` may carry the pod spec's opt-outs too: their reasons are checked here, and only fsGroup acts here. */
+export function restrictedPodSecurityContext(user: PodUser, optOut: PodSpecOptOuts = {}): PodSecurityContext {
   requireReasons(optOut);
   return {
     runAsNonRoot: true,
@@ -80,7 +95,7 @@ export function restrictedContainerSecurityContext(optOut: ContainerOptOuts = {}
 /** The pod-level fields every pod shares: no API token, no service links, the restricted context. */
 export function restrictedPodSpec({ serviceAccountName, imagePullSecrets, user, optOut }: RestrictedPodProps) {
   return {
-    serviceAccountName,
+    ...(serviceAccountName === undefined ? {} : { serviceAccountName }),
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     imagePullSecrets: imagePullSecrets.map((name) => ({ name })),
@@ -89,7 +104,7 @@ export function restrictedPodSpec({ serviceAccountName, imagePullSecrets, user, 
 }
 
 /** An opt-out is a decision someone explains: an empty reason is a mistake, not a weakening. */
-function requireReasons(optOut: PodOptOuts | ContainerOptOuts): void {
+function requireReasons(optOut: PodSpecOptOuts | ContainerOptOuts): void {
   for (const [field, reason] of Object.entries(optOut) as [string, string | undefined][])
     if (reason !== undefined && reason.trim() === "")
       throw new Error(`opting out of the restricted ${field} needs its reason, and the reason given is empty`);

@@ -52,6 +52,22 @@ describe("the restricted pod", () => {
     });
   });
 
+  it("opts out of a ServiceAccount of its own: the namespace's default, still without its token", () => {
+    const withAccount = restrictedPodSpec({ serviceAccountName: "sei", imagePullSecrets: ["registry"], user });
+    const { serviceAccountName, ...rest } = withAccount;
+    expect(serviceAccountName).toBe("sei");
+    const withoutAccount = restrictedPodSpec({
+      imagePullSecrets: ["registry"],
+      user,
+      optOut: { serviceAccount: "a scratch namespace has only its default ServiceAccount" },
+    });
+    expect(withoutAccount).not.toHaveProperty("serviceAccountName");
+    expect(withoutAccount).toStrictEqual(rest);
+    expect(() => restrictedPodSpec({ imagePullSecrets: [], user, optOut: { serviceAccount: "" } })).toThrow(
+      /serviceAccount needs its reason/,
+    );
+  });
+
   it("refuses an opt-out without a reason", () => {
     expect(() => restrictedPodSecurityContext(user, { fsGroup: " " })).toThrow(/fsGroup needs its reason/);
     expect(() => restrictedContainerSecurityContext({ readOnlyRootFilesystem: "" })).toThrow(
