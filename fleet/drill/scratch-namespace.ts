@@ -25,7 +25,7 @@ import { storeJob } from "../../constructs/store-job.ts";
 import { plainEnv as env, secretEnv } from "../../constructs/container-env.ts";
 import { SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
 import { DATABASE_PATHS, IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "../../core/pod-security.ts";
+import { restrictedContainerSecurityContext, restrictedPodSpec } from "../../core/pod-security.ts";
 import { RESTORE_SCRIPTS } from "../../restore/scripts.ts";
 import { noOffsiteBackups } from "../../shell/messages.ts";
 
@@ -84,13 +84,13 @@ export function scratchManifests(input: DrillInput): Manifest[] {
   const jobResources = plan.backup.resources;
   const dns = plan.network.edges.find((e) => e.egress === "dnsEgress")?.to as NamespacePeer | undefined;
   if (!dns) throw new Error("the plan has no DNS edge");
-  // The scratch namespace's default ServiceAccount, whose token is never mounted.
-  const podSpec = {
-    automountServiceAccountToken: false,
-    enableServiceLinks: false,
-    imagePullSecrets: database.imagePullSecrets.map((name) => ({ name })),
-    securityContext: restrictedPodSecurityContext(IMAGES.database),
-  };
+  const podSpec = restrictedPodSpec({
+    imagePullSecrets: database.imagePullSecrets,
+    user: IMAGES.database,
+    optOut: {
+      serviceAccount: "the scratch namespace has only its default ServiceAccount, whose token is never mounted",
+    },
+  });
   const policy = (name: string, spec: Record<string, unknown>) => ({
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
