@@ -157,15 +157,28 @@ export const JOD_CONVERSION_URL = `http://${FIXED_SERVICE_NAMES.jod}:8080/conver
 /** SIP's login form: SEI sends every browser here, so a page with the password field proves SEI, SIP and the database answer. */
 export const LOGIN_FORM = { path: "/sip/login.php", marker: 'id="pwdSenha"' } as const;
 
-/** Variables the SEI images (app, scheduler, updater) read; docs/architecture.md, "The SEI instance" plus what the entrypoints require. */
+/** The login page of an organisation (its APP_ORGAO): SIP asks which organisation and system a login is for. */
+export function loginPage(orgao: string): string {
+  return `${LOGIN_FORM.path}?sigla_orgao_sistema=${orgao}&sigla_sistema=SEI`;
+}
+
+/**
+ * Where the app image finds the CA of the directory's certificate (LDAPTLS_CACERT): libldap verifies the
+ * directory against it when SIP binds at a login. The chart mounts its directory CA ConfigMap there.
+ */
+export const DIRECTORY_CA_FILE = "/etc/sei/directory/ca.crt";
+
+/**
+ * Variables the SEI images (app, scheduler, updater) read; docs/architecture.md, "The SEI instance" plus what the
+ * entrypoints require. core/resolve/sei-env.ts gives each its value or Secret key, in this order (the pods' env
+ * order: a new order would roll them).
+ */
 export const SEI_APP_ENV = [
   "APP_PROTOCOLO",
   "APP_HOST",
   "APP_ORGAO",
   "APP_ORGAO_DESCRICAO",
   "APP_NOMECOMPLEMENTO",
-  "APP_SEI_CHAVE_ACESSO",
-  "APP_SIP_CHAVE_ACESSO",
   "APP_DB_TIPO",
   "APP_DB_HOST",
   "APP_DB_PORTA",
@@ -175,6 +188,8 @@ export const SEI_APP_ENV = [
   "APP_DB_SIP_BASE",
   "APP_DB_SIP_USERNAME",
   "APP_DB_SIP_PASSWORD",
+  "APP_SEI_CHAVE_ACESSO",
+  "APP_SIP_CHAVE_ACESSO",
   "APP_SOLR_URL",
   "APP_SOLR_CORE_PROTOCOLOS",
   "APP_SOLR_CORE_BASECONHECIMENTO",
@@ -238,6 +253,15 @@ export const BOOTSTRAP_ENV = [
 /** The SEI Solr cores; each needs its full `conf/` in the Solr image. */
 export const SOLR_CORES = ["sei-protocolos", "sei-bases-conhecimento", "sei-publicacoes"] as const;
 
+/**
+ * Solr's probes: `alive` answers once Solr runs (startup and liveness); `ready` once the protocols core, which
+ * every search uses, answers (readiness).
+ */
+export const SOLR_PROBE_PATHS = {
+  alive: "/solr/admin/info/system",
+  ready: `/solr/${SOLR_CORES[0]}/admin/ping`,
+} as const;
+
 export const IMAGES = {
   app: {
     role: "SEI and SIP under Apache + PHP 8.2 (mod_php); also runs the scheduler and the updater",
@@ -285,7 +309,7 @@ export const IMAGES = {
       "SOLR_PREVIOUS_USERNAME",
       "SEI_SOLR_CORES",
     ],
-    probe: { path: "/solr/admin/info/system" },
+    probe: { path: SOLR_PROBE_PATHS.alive },
     bakedIn: [
       "the official solr:9 image (bash, init-var-solr, precreate-core)",
       ...SOLR_CORES.map(

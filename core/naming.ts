@@ -8,6 +8,14 @@ import type { ComponentName } from "./components.ts";
 export const RELEASE_NAME = "sei";
 export const CHART_PATH = "charts/sei";
 
+/**
+ * The name the chart gives one component's objects in release RELEASE_NAME ("sei-solr"): charts/sei's
+ * sei.componentName, which is the release name when it holds the chart's name, then the component.
+ */
+export function releaseObjectName(component: string): string {
+  return `${RELEASE_NAME}-${component}`;
+}
+
 /** The `app.kubernetes.io/part-of` value of every object. */
 export const PART_OF = "sei-municipios";
 

@@ -7,12 +7,16 @@
  */
 import type { HelmValues, ReleasedPhase } from "../schema/helm-values.ts";
 import {
+  DIRECTORY_CA_FILE,
   DOCUMENTS_PATH,
   IMAGES,
+  LOGIN_FORM,
   SCRATCH_VOLUMES,
   SEI_TEMP_PATH,
   SOLR_CORES,
   SOLR_DATA_PATH,
+  SOLR_PROBE_PATHS,
+  loginPage,
   type ImageName,
 } from "../image-contract.ts";
 import { CHART_PATH, LABEL, RELEASE_NAME, SECRET_NAMES, SERVICE_ACCOUNT_NAME } from "../naming.ts";
@@ -33,6 +37,7 @@ import type { Tier } from "../schema/tier.ts";
 import { hookDeadlineSeconds, releaseTimeoutSeconds } from "../release-timing.ts";
 import { image } from "./images.ts";
 import type { PhaseFacts } from "./phase.ts";
+import { seiEnvOf } from "./sei-env.ts";
 import { appReplicas, type ComponentResources } from "./workloads.ts";
 
 export interface ReleaseInput {
@@ -111,6 +116,8 @@ function helmValuesOf(
       podDisruptionBudget: { enabled: runs && phase.production && t.app.podDisruptionBudget, minAvailable: 1 },
       resources: renderResources(res.app),
       ...contractOf("app"),
+      // The probe runs in the pod's shell, which puts the pod's own APP_ORGAO in the page.
+      probe: { path: loginPage("${APP_ORGAO}"), bodyContains: LOGIN_FORM.marker },
       scratch: SCRATCH_VOLUMES.app,
     },
     scheduler: { enabled: runs, resources: renderResources(res.scheduler) },
@@ -137,6 +144,7 @@ function helmValuesOf(
       scratch: SCRATCH_VOLUMES.solr,
       cores: { protocolos, basesConhecimento, publicacoes },
       passwordGeneration: passwordRotation.solr.generation,
+      probes: SOLR_PROBE_PATHS,
     },
     memcached: {
       image: image(platform, "memcached"),
@@ -168,6 +176,15 @@ function helmValuesOf(
     },
     documents: { existingClaim: volumes.documents.claimName, mountPath: DOCUMENTS_PATH },
     temp: { existingClaim: volumes.temp.claimName, mountPath: SEI_TEMP_PATH },
+    env: seiEnvOf({
+      municipality,
+      platform,
+      database,
+      memcachedSessions: t.app.memcachedSessions,
+      directory,
+      firstAdministrator,
+      mailAuthentication,
+    }),
     secrets: { appSecretName: SECRET_NAMES.app, accessKeyGeneration: passwordRotation.accessKeys.generation },
     ingress: {
       className: p.ingress.className,
@@ -195,6 +212,7 @@ function helmValuesOf(
       loginAttribute: directory.loginAttribute,
       ca: directory.ca,
       bindSecretName: SECRET_NAMES.directory,
+      caFile: DIRECTORY_CA_FILE,
     },
     firstAdministrator,
   };

@@ -60,6 +60,32 @@ const user = z
 
 const port = z.int().min(1).max(65535).meta({ id: "port" });
 
+/** A variable name as the SEI images and the official images spell theirs. */
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/);
+/** A key of a Secret (Kubernetes' ConfigMap/Secret key rule). */
+const secretKey = z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/);
+
+/**
+ * One variable of a container as Kubernetes takes it: a value, or a key of a Secret (never a secret value).
+ * The plan writes every name from the image contract (core/resolve/sei-env.ts); the chart renders the lists as given.
+ */
+const envVar = z
+  .union([
+    z.strictObject({ name: envName, value: z.string() }),
+    z.strictObject({
+      name: envName,
+      valueFrom: z.strictObject({ secretKeyRef: z.strictObject({ name: objectName, key: secretKey }) }),
+    }),
+  ])
+  .meta({ id: "envVar" });
+const envList = z.array(envVar);
+
+/**
+ * A URL path (and query) an exec probe asks for inside the container's shell: no quote, space, backslash,
+ * backquote, parenthesis or colon, so it cannot leave its double quotes; `${NAME}` reads a variable of the pod.
+ */
+const probePath = z.string().regex(/^\/[A-Za-z0-9._~/?&=%${}-]*$/);
+
 const image = z
   .strictObject({
     repository: z
@@ -145,6 +171,18 @@ export const helmValuesSchema = z
         resources: renderedResourcesSchema,
         port,
         user,
+        probe: z
+          .strictObject({
+            path: probePath.meta({ description: "The page startup and readiness ask for on the app's port" }),
+            bodyContains: z
+              .string()
+              .regex(/^[A-Za-z0-9 ="<>._-]+$/)
+              .meta({ description: "Text the page must hold (a status alone proves nothing)" }),
+          })
+          .meta({
+            description:
+              "SIP's login form (core/image-contract.ts LOGIN_FORM): it renders only when SEI, SIP and the database answer",
+          }),
         scratch: z.strictObject({ tmp: scratchVolume, run: scratchVolume, sipTemp: scratchVolume }).meta({
           description: "The SEI image's writable paths that are not claims (also the scheduler's and updater's)",
         }),
@@ -191,6 +229,12 @@ export const helmValuesSchema = z
           description:
             "Generation of the Solr user and password (spec.rotation.solrPassword); above 0 it is a pod annotation, so a rotation rolls the app and scheduler onto the Secret's new user",
         }),
+        probes: z
+          .strictObject({
+            alive: probePath.meta({ description: "Startup and liveness: answers once Solr runs" }),
+            ready: probePath.meta({ description: "Readiness: answers once the protocols core does" }),
+          })
+          .meta({ description: "HTTP probe paths on Solr's port (core/image-contract.ts SOLR_PROBE_PATHS)" }),
       })
       .meta({ description: "Solr with SEI's three cores" }),
     memcached: z
@@ -236,6 +280,21 @@ export const helmValuesSchema = z
     temp: claimMount.meta({
       description: "SEI's temp folder, shared so any replica finds an upload; the scheduler empties it",
     }),
+    env: z
+      .strictObject({
+        settings: z.array(z.strictObject({ name: envName, value: z.string() })).meta({
+          description:
+            "The SEI image's settings (no secret): the ConfigMap app and scheduler read whole; the updater, a hook that runs before the ConfigMap exists, gets them inline",
+        }),
+        app: envList.meta({ description: "The app's variables besides the settings: Secret keys, the directory's CA" }),
+        scheduler: envList.meta({ description: "The scheduler's variables besides the settings" }),
+        updater: envList.meta({ description: "The updater's variables besides the settings (with the database root)" }),
+        bootstrap: envList.meta({ description: "Every variable of the first-install Job" }),
+      })
+      .meta({
+        description:
+          "The environment of the SEI images and of the first install: each name from the image contract (core/image-contract.ts) with its value or Secret key, decided by the plan (core/resolve/sei-env.ts)",
+      }),
     secrets: z
       .strictObject({
         appSecretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.app)}` }),
@@ -265,7 +324,7 @@ export const helmValuesSchema = z
         authentication: z
           .strictObject({
             username: z.string().min(1),
-            passwordSecret: z.strictObject({ name: objectName, key: z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/) }),
+            passwordSecret: z.strictObject({ name: objectName, key: secretKey }),
           })
           .nullable()
           .meta({
@@ -294,6 +353,10 @@ export const helmValuesSchema = z
             .regex(/^-----BEGIN CERTIFICATE-----\n/)
             .meta({ description: "PEM of the CA the directory's certificate is verified against (LDAPTLS_CACERT)" }),
           bindSecretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.directory)}` }),
+          caFile: z
+            .string()
+            .regex(/^(\/[A-Za-z0-9._-]+){2,}$/)
+            .meta({ description: "Where the app finds the CA (LDAPTLS_CACERT): the chart mounts it there" }),
         }),
         z.null(),
       ])
@@ -328,3 +391,4 @@ export const helmValuesSchema = z
 
 export type HelmValues = z.output<typeof helmValuesSchema>;
 export type RenderedResources = z.output<typeof renderedResourcesSchema>;
+export type EnvVar = z.output<typeof envVar>;

@@ -39,6 +39,12 @@ export const EXAMPLE_BACKUP_STORE: BackupStore = {
   },
 };
 
+/** The repository's platform changed by `change`: a test's variant (a cluster without a directory, an SMTP account). */
+export function examplePlatform(change: (spec: Platform["spec"]) => Platform["spec"]): Platform {
+  const platform = fleet.platform!;
+  return { ...platform, spec: change(platform.spec) };
+}
+
 /** The repository's platform with `store` on its clusters: what a platform with off-site backups resolves to. */
 export function platformWithStore(store: BackupStore = EXAMPLE_BACKUP_STORE): Platform {
   const platform = fleet.platform!;

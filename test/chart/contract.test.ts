@@ -10,21 +10,26 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  BOOTSTRAP_ADMIN_ENV,
+  BOOTSTRAP_DIRECTORY_ENV,
   BOOTSTRAP_ENV,
   IMAGES,
   SCRATCH_VOLUMES,
-  UPDATER_ENV,
   type ImageName,
   type ScratchVolume,
 } from "../../core/image-contract.ts";
-import { LABEL } from "../../core/naming.ts";
+import { LABEL, SECRET_KEYS, SECRET_NAMES } from "../../core/naming.ts";
 import { restrictedContainerSecurityContext, restrictedPodSpec } from "../../core/pod-security.ts";
+import type { InstancePlan } from "../../core/plan.ts";
+import type { HelmValues } from "../../core/schema/helm-values.ts";
+import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
+import { TIER_IDS, examplePlan, examplePlatform } from "../../scripts/lib/example-plan.ts";
 import {
   allContainers,
-  chartRenders,
   get,
+  helmTemplate,
+  helmTools,
   podTemplate,
-  releaseCases,
   workloads,
   type Container,
   type Manifest,
@@ -41,9 +46,50 @@ const IMAGE_OF: Record<string, ImageName> = {
   jod: "jod",
 };
 
-const cases = releaseCases();
-const { render, manifestsOf } = chartRenders(cases);
-beforeAll(render, 900_000);
+interface Case {
+  readonly name: string;
+  readonly plan: InstancePlan;
+  readonly values: HelmValues;
+  manifests: Manifest[];
+}
+
+const caseOf = (name: string, plan: InstancePlan): Case[] =>
+  plan.release ? [{ name, plan, values: plan.release.values, manifests: [] }] : [];
+
+/** Every tier in every phase that has a release, and the platform variants that change the environment. */
+const cases: Case[] = [
+  ...TIER_IDS.flatMap((tier) =>
+    PHASES.filter(isFormalized).flatMap((phase) => caseOf(`${tier}/${phase}`, examplePlan({ tier, phase }))),
+  ),
+  ...caseOf(
+    "medio/production, a cluster without a directory",
+    examplePlan(
+      { tier: "medio", phase: "production" },
+      examplePlatform((spec) => ({ ...spec, clusters: spec.clusters.map(({ directory: _, ...cluster }) => cluster) })),
+    ),
+  ),
+  ...caseOf(
+    "medio/production, an SMTP account",
+    examplePlan(
+      { tier: "medio", phase: "production" },
+      examplePlatform((spec) => ({
+        ...spec,
+        mail: {
+          ...spec.mail,
+          authentication: {
+            username: "sei-exemplo",
+            passwordSecret: { namespace: "sei-platform", name: "sei-smtp", key: "password" },
+          },
+        },
+      })),
+    ),
+  ),
+];
+
+beforeAll(async () => {
+  helmTools();
+  await Promise.all(cases.map(async (c) => (c.manifests = await helmTemplate(c.values))));
+}, 900_000);
 
 const imageOf = (workload: Manifest): ImageName => {
   const component = podTemplate(workload).metadata.labels[LABEL.component]!;
@@ -58,8 +104,8 @@ const writableIn = (image: ImageName, path: string) =>
 
 describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
   it("every pod runs as its image's user and group, with the restricted pod and containers of core/pod-security.ts", () => {
-    expect(workloads(manifestsOf(c)).length).toBeGreaterThanOrEqual(4);
-    for (const workload of workloads(manifestsOf(c))) {
+    expect(workloads(c.manifests).length).toBeGreaterThanOrEqual(4);
+    for (const workload of workloads(c.manifests)) {
       const image = imageOf(workload);
       const spec = podTemplate(workload).spec as unknown as Record<string, unknown>;
       const expected = restrictedPodSpec({
@@ -87,7 +133,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
       "sei-memcached": "memcached",
       "sei-jod": "jod",
     };
-    for (const workload of workloads(manifestsOf(c))) {
+    for (const workload of workloads(c.manifests)) {
       const image = servers[workload.metadata.name];
       for (const container of podTemplate(workload).spec.containers) {
         const ports = (container as { ports?: { containerPort: number }[] }).ports ?? [];
@@ -97,7 +143,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
         ).toEqual(image ? [IMAGES[image].port] : []);
       }
     }
-    for (const service of manifestsOf(c).filter((m) => m.kind === "Service")) {
+    for (const service of c.manifests.filter((m) => m.kind === "Service")) {
       const selector = (service.spec as { selector: Record<string, string> }).selector;
       const image = IMAGE_OF[selector[LABEL.component]!]!;
       const [port] = (service.spec as { ports: { port: number }[] }).ports;
@@ -106,7 +152,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
   });
 
   it("every container writes only its image's writable paths; the scratch ones are emptyDirs of the contract's size", () => {
-    for (const workload of workloads(manifestsOf(c))) {
+    for (const workload of workloads(c.manifests)) {
       const image = imageOf(workload);
       const { spec } = podTemplate(workload);
       const scratch: Record<string, ScratchVolume> =
@@ -137,7 +183,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
       ...(c.values.jod.enabled ? [["Deployment", "sei-jod"] as const] : []),
       ["Deployment", "sei-memcached"],
     ] as const) {
-      const workload = get(manifestsOf(c), kind, name);
+      const workload = get(c.manifests, kind, name);
       const [main] = podTemplate(workload).spec.containers;
       const paths: readonly string[] = IMAGES[imageOf(workload)].writablePaths;
       const writable = ((main!.volumeMounts ?? []) as { mountPath: string; readOnly?: boolean }[])
@@ -147,29 +193,54 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
     }
   });
 
-  it("every container reads only its image's variables; the SEI images and the first install read all of theirs", () => {
-    const config = Object.keys(get(manifestsOf(c), "ConfigMap", "sei-env").data!);
-    for (const workload of workloads(manifestsOf(c))) {
+  it("every container reads only its image's variables; each component reads all the contract gives it", () => {
+    const config = Object.keys(get(c.manifests, "ConfigMap", "sei-env").data!);
+    const readBy = (workload: Manifest) =>
+      new Set(
+        allContainers(workload).flatMap((container) => [
+          ...envNames(container),
+          ...(container.envFrom?.length ? config : []),
+        ]),
+      );
+    for (const workload of workloads(c.manifests)) {
       const image = imageOf(workload);
-      for (const container of allContainers(workload)) {
-        const read = [...envNames(container), ...(container.envFrom?.length ? config : [])];
-        expect(IMAGES[image].env, `${workload.metadata.name}/${container.name}`).toEqual(expect.arrayContaining(read));
-      }
+      expect(IMAGES[image].env, workload.metadata.name).toEqual(expect.arrayContaining([...readBy(workload)]));
     }
-    if (!c.values.updater.enabled) return;
-    const readBy = (kind: string, name: string) => {
-      const container = podTemplate(get(manifestsOf(c), kind, name)).spec.containers[0]!;
-      return new Set([...envNames(container), ...(container.envFrom?.length ? config : [])]);
-    };
-    const mail = c.values.mail.authentication ? [] : ["APP_MAIL_SENHA"];
-    const directory = c.values.directory ? [] : ["LDAPTLS_CACERT"];
-    const contract = (...without: string[]) => new Set(IMAGES.app.env.filter((name) => !without.includes(name)));
-    expect(readBy("Deployment", "sei-app")).toEqual(contract("APP_DB_ROOT_PASSWORD", ...mail, ...directory));
-    expect(readBy("Job", "sei-updater")).toEqual(contract("LDAPTLS_CACERT", ...mail));
-    expect(UPDATER_ENV.every((name) => readBy("Job", "sei-updater").has(name))).toBe(true);
-    const solr = get(manifestsOf(c), "StatefulSet", "sei-solr");
-    expect(new Set(allContainers(solr).flatMap(envNames))).toEqual(new Set(IMAGES.solr.env));
-    const bootstrap = envNames(podTemplate(get(manifestsOf(c), "Job", "sei-bootstrap")).spec.containers[0]!);
-    expect(new Set(bootstrap)).toEqual(new Set(BOOTSTRAP_ENV));
+    // What this instance does not have: an SMTP account, a directory, a first administrator.
+    const absent = [
+      ...(c.plan.mailAuthentication ? [] : ["APP_MAIL_SENHA"]),
+      ...(c.plan.directory ? [] : ["LDAPTLS_CACERT", ...BOOTSTRAP_DIRECTORY_ENV]),
+      ...(c.plan.firstAdministrator ? [] : BOOTSTRAP_ADMIN_ENV),
+    ];
+    const all = (names: readonly string[], ...without: string[]) =>
+      new Set(names.filter((name) => !absent.includes(name) && !without.includes(name)));
+    // The Deployments and the StatefulSet stay in every phase; the hook Jobs only where the instance runs.
+    const expected: (readonly [kind: string, name: string, env: Set<string>])[] = [
+      ["Deployment", "sei-app", all(IMAGES.app.env, "APP_DB_ROOT_PASSWORD")],
+      ["Deployment", "sei-scheduler", all(IMAGES.app.env, "APP_DB_ROOT_PASSWORD", "LDAPTLS_CACERT")],
+      ["StatefulSet", "sei-solr", all(IMAGES.solr.env)],
+      ["Deployment", "sei-memcached", all(IMAGES.memcached.env)],
+      ...(c.values.updater.enabled
+        ? ([
+            ["Job", "sei-updater", all(IMAGES.app.env, "LDAPTLS_CACERT")],
+            ["Job", "sei-bootstrap", all(BOOTSTRAP_ENV)],
+          ] as const)
+        : []),
+      // The image's JAVA_TOOL_OPTIONS keeps its default.
+      ...(c.values.jod.enabled ? [["Deployment", "sei-jod", all(IMAGES.jod.env, "JAVA_TOOL_OPTIONS")] as const] : []),
+    ];
+    for (const [kind, name, env] of expected) expect(readBy(get(c.manifests, kind, name)), name).toEqual(env);
+  });
+
+  it("SEI logs in to Solr as the user Solr's init container creates: the same key of the app Secret", () => {
+    const solrUser = (kind: string, name: string, containers: "containers" | "initContainers") =>
+      podTemplate(get(c.manifests, kind, name))
+        .spec[containers]!.flatMap((container) => container.env ?? [])
+        .find((e) => e.name === "SOLR_USERNAME")?.valueFrom?.secretKeyRef;
+    const created = solrUser("StatefulSet", "sei-solr", "initContainers");
+    expect(created).toMatchObject({ name: SECRET_NAMES.app, key: SECRET_KEYS.app.solrUsername });
+    expect(solrUser("Deployment", "sei-app", "containers")).toEqual(created);
+    expect(solrUser("Deployment", "sei-scheduler", "containers")).toEqual(created);
+    expect(get(c.manifests, "ConfigMap", "sei-env").data).not.toHaveProperty("SOLR_USERNAME");
   });
 });

@@ -7,29 +7,21 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
-import { LABEL, SECRET_KEYS, USER_NAME_KEYS } from "../../core/naming.ts";
-import {
-  BOOTSTRAP_ENV,
-  FIXED_SERVICE_NAMES,
-  IMAGES,
-  LOGIN_FORM,
-  SEI_APP_ENV,
-  UPDATER_ENV,
-} from "../../core/image-contract.ts";
+import { LABEL, SECRET_KEYS, SECRET_NAMES } from "../../core/naming.ts";
+import { BOOTSTRAP_ENV, FIXED_SERVICE_NAMES, IMAGES, LOGIN_FORM } from "../../core/image-contract.ts";
 import { parseBytes } from "../../core/quantity.ts";
 import { imageReference } from "../../core/resolve/images.ts";
 import { LOG_ROOM_BYTES } from "../../core/scratch.ts";
-import { TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
+import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
+import { TIER_IDS, examplePlan, examplePlatform } from "../../scripts/lib/example-plan.ts";
 import {
   KubernetesSchemas,
   allContainers,
-  chartRenders,
   find,
   get,
   helmTemplate,
   helmTools,
   podTemplate,
-  releaseCases,
   workloads,
   type Container,
   type Manifest,
@@ -39,22 +31,64 @@ import {
 const COMPONENTS = ["app", "scheduler", "updater", "bootstrap", "solr", "memcached", "jod"] as const;
 type Component = (typeof COMPONENTS)[number];
 
-/**
- * The ConfigMap's keys: the SEI images' variables (core/image-contract.ts) but those the chart takes from a
- * Secret, which are named as the Secrets' keys (core/naming.ts) or, for the SMTP password, the platform's.
- */
-const BY_SECRET = new Set<string>([
-  ...Object.values(SECRET_KEYS.database),
-  ...Object.values(SECRET_KEYS.app),
-  "APP_MAIL_SENHA",
-]);
-const CONFIG_NAMES = [...SEI_APP_ENV, ...UPDATER_ENV].filter((name) => !BY_SECRET.has(name));
+/** Phases that deploy a release: formalized (past contracted) and not decommissioned. */
+const RELEASE_PHASES = PHASES.filter(isFormalized);
 
-const cases = releaseCases();
+/** docs/architecture.md, "The SEI instance": settings in the ConfigMap, secrets by reference. */
+const CONFIG_NAMES = [
+  "APP_PROTOCOLO",
+  "APP_HOST",
+  "APP_ORGAO",
+  "APP_ORGAO_DESCRICAO",
+  "APP_NOMECOMPLEMENTO",
+  "APP_DB_TIPO",
+  "APP_DB_HOST",
+  "APP_DB_PORTA",
+  "APP_DB_SEI_BASE",
+  "APP_DB_SEI_USERNAME",
+  "APP_DB_SIP_BASE",
+  "APP_DB_SIP_USERNAME",
+  "APP_DB_ROOT_USERNAME",
+  "APP_SOLR_URL",
+  "APP_SOLR_CORE_PROTOCOLOS",
+  "APP_SOLR_CORE_BASECONHECIMENTO",
+  "APP_SOLR_CORE_PUBLICACOES",
+  "APP_SOLR_TEMPO_COMMIT_PROTOCOLOS",
+  "APP_SOLR_TEMPO_COMMIT_BASECONHECIMENTO",
+  "APP_SOLR_TEMPO_COMMIT_PUBLICACOES",
+  "APP_MEMCACHED_HOST",
+  "APP_MEMCACHED_SESSION",
+  "APP_MAIL_TIPO",
+  "APP_MAIL_SERVIDOR",
+  "APP_MAIL_PORTA",
+  "APP_MAIL_SEGURANCA",
+  "APP_MAIL_USUARIO",
+];
+
+interface Case {
+  readonly tier: (typeof TIER_IDS)[number];
+  readonly phase: (typeof PHASES)[number];
+  readonly values: HelmValues;
+}
+
+const cases: Case[] = TIER_IDS.flatMap((tier) =>
+  RELEASE_PHASES.flatMap((phase) => {
+    const release = examplePlan({ tier, phase }).release;
+    return release ? [{ tier, phase, values: release.values }] : [];
+  }),
+);
+const name = (c: Case) => `${c.tier}/${c.phase}`;
 const running = cases.filter((c) => c.phase !== "suspended");
 const suspended = cases.filter((c) => c.phase === "suspended");
-const { render, manifestsOf } = chartRenders(cases);
-beforeAll(render, 900_000);
+
+const rendered = new Map<string, Manifest[]>();
+const manifestsOf = (c: Case): Manifest[] => rendered.get(name(c))!;
+
+beforeAll(async () => {
+  helmTools();
+  const all = await Promise.all(cases.map(async (c) => [name(c), await helmTemplate(c.values)] as const));
+  for (const [key, manifests] of all) rendered.set(key, manifests);
+}, 900_000);
 
 const componentOf = (workload: Manifest): Component =>
   podTemplate(workload).metadata.labels[LABEL.component] as Component;
@@ -89,13 +123,13 @@ describe("Kubernetes API schemas (strict)", () => {
     schemas = new KubernetesSchemas(helmTools().openApiDir);
   });
 
-  it.each(cases.map((c) => [c.name, c] as const))("%s: every object is valid", (_, c) => {
+  it.each(cases.map((c) => [name(c), c] as const))("%s: every object is valid", (_, c) => {
     expect(manifestsOf(c).flatMap((m) => schemas.validate(m))).toEqual([]);
   });
 });
 
 describe("resources", () => {
-  it.each(cases.map((c) => [c.name, c] as const))(
+  it.each(cases.map((c) => [name(c), c] as const))(
     "%s: every container and init container has the values' requests and limits",
     (_, c) => {
       for (const workload of workloads(manifestsOf(c))) {
@@ -109,7 +143,7 @@ describe("resources", () => {
 });
 
 describe("node-local disk", () => {
-  it.each(cases.map((c) => [c.name, c] as const))(
+  it.each(cases.map((c) => [name(c), c] as const))(
     "%s: every emptyDir has a sizeLimit, and the pod's ephemeral-storage limit holds them and the logs",
     (_, c) => {
       for (const workload of workloads(manifestsOf(c))) {
@@ -134,7 +168,7 @@ describe("node-local disk", () => {
 });
 
 describe("restricted Pod Security", () => {
-  it.each(cases.map((c) => [c.name, c] as const))("%s: every pod and container", (_, c) => {
+  it.each(cases.map((c) => [name(c), c] as const))("%s: every pod and container", (_, c) => {
     for (const workload of workloads(manifestsOf(c))) {
       const { spec } = podTemplate(workload);
       const where = workload.metadata.name;
@@ -166,7 +200,7 @@ describe("restricted Pod Security", () => {
 });
 
 describe("labels and selectors", () => {
-  it.each(cases.map((c) => [c.name, c] as const))(
+  it.each(cases.map((c) => [name(c), c] as const))(
     "%s: narrow selectors that the NetworkPolicies and Services match",
     (_, c) => {
       const manifests = manifestsOf(c);
@@ -209,7 +243,7 @@ describe("labels and selectors", () => {
 });
 
 describe("app", () => {
-  it.each(cases.map((c) => [c.name, c] as const))(
+  it.each(cases.map((c) => [name(c), c] as const))(
     "%s: replicas, autoscaler, disruption budget, rolling update",
     (_, c) => {
       const manifests = manifestsOf(c);
@@ -276,8 +310,13 @@ describe("a cluster without a directory", () => {
   // The plan's null deletes values.yaml's example directory (Helm drops a null key when it merges values), and
   // the schema must still accept the release: this is the e2e cluster's platform and any cluster before go-live.
   it("renders, with no directory variable, CA or bind Secret", async () => {
-    const values = { ...examplePlan({ tier: "pequeno-i", phase: "production" }).release!.values };
-    const manifests = await helmTemplate({ ...values, directory: null, firstAdministrator: null });
+    const platform = examplePlatform((spec) => ({
+      ...spec,
+      clusters: spec.clusters.map(({ directory: _, ...cluster }) => cluster),
+    }));
+    const values = examplePlan({ tier: "pequeno-i", phase: "production" }, platform).release!.values;
+    expect(values.directory).toBeNull();
+    const manifests = await helmTemplate(values);
     // Every env entry of every container, as `NAME` or `NAME<-secret>` for a Secret reference.
     const env = JSON.stringify(manifests).match(
       /"name":"[A-Z_]+"(,"value(From)?":\{"secretKeyRef":\{"name":"[^"]+")?/g,
@@ -291,7 +330,7 @@ describe("a cluster without a directory", () => {
 });
 
 describe("environment", () => {
-  it.each(cases.map((c) => [c.name, c] as const))(
+  it.each(cases.map((c) => [name(c), c] as const))(
     "%s: APP_* settings from the ConfigMap, secrets by reference only",
     (_, c) => {
       const manifests = manifestsOf(c);
@@ -366,37 +405,42 @@ describe("environment", () => {
   );
 
   // SECRET_KEYS (core/naming.ts) names the keys Terraform generates; the chart must read those and no others.
-  it.each(running.map((c) => [c.name, c] as const))("%s: reads exactly the Secret keys Terraform generates", (_, c) => {
-    // The backup's password is for the pods Terraform makes (database, backup), never the chart's.
-    const chartDatabaseKeys = Object.fromEntries(
-      Object.entries(SECRET_KEYS.database).filter(([id]) => id !== "backupPassword"),
-    );
-    const generated = new Map<string, readonly string[]>([
-      [c.values.database.secretName, Object.values(chartDatabaseKeys)],
-      // Solr's init container also reads the user a rotation keeps (optional: only from the first one on), so
-      // the chart reads every user name; the previous password is for the rotation Jobs alone.
-      [c.values.secrets.appSecretName, [...new Set([...Object.values(SECRET_KEYS.app), ...USER_NAME_KEYS])]],
-      // Not generated: Terraform's copy of the directory's bind account.
-      ...(c.values.directory
-        ? [[c.values.directory.bindSecretName, Object.values(SECRET_KEYS.directory)] as const]
-        : []),
-    ]);
-    const read = new Map<string, Set<string>>();
-    for (const workload of workloads(manifestsOf(c))) {
-      for (const container of allContainers(workload)) {
-        for (const entry of container.env ?? []) {
-          const ref = entry.valueFrom?.secretKeyRef;
-          if (ref) read.set(ref.name, (read.get(ref.name) ?? new Set<string>()).add(ref.key));
+  it.each(running.map((c) => [name(c), c] as const))(
+    "%s: reads exactly the Secret keys Terraform generates",
+    (_, c) => {
+      // The backup's password is for the pods Terraform makes (database, backup), never the chart's.
+      const chartDatabaseKeys = Object.fromEntries(
+        Object.entries(SECRET_KEYS.database).filter(([id]) => id !== "backupPassword"),
+      );
+      const generated = new Map<string, Readonly<Record<string, string>>>([
+        [c.values.database.secretName, chartDatabaseKeys],
+        // Solr's init container also reads the user a rotation keeps (optional: only from the first one on);
+        // the previous password is for the rotation Jobs alone.
+        [
+          c.values.secrets.appSecretName,
+          { ...SECRET_KEYS.app, previousUsername: SECRET_KEYS.solrRotation.previousUsername },
+        ],
+        // Not generated: Terraform's copy of the directory's bind account.
+        ...(c.values.directory ? [[c.values.directory.bindSecretName, SECRET_KEYS.directory] as const] : []),
+      ]);
+      const read = new Map<string, Set<string>>();
+      for (const workload of workloads(manifestsOf(c))) {
+        for (const container of allContainers(workload)) {
+          for (const entry of container.env ?? []) {
+            const ref = entry.valueFrom?.secretKeyRef;
+            if (ref) read.set(ref.name, (read.get(ref.name) ?? new Set<string>()).add(ref.key));
+          }
         }
       }
-    }
-    expect([...read.keys()].sort()).toEqual([...generated.keys()].sort());
-    for (const [secret, keys] of generated) expect([...read.get(secret)!].sort(), secret).toEqual([...keys].sort());
-  });
+      expect([...read.keys()].sort()).toEqual([...generated.keys()].sort());
+      for (const [secret, keys] of generated)
+        expect([...read.get(secret)!].sort(), secret).toEqual(Object.values(keys).sort());
+    },
+  );
 });
 
 describe("scheduler", () => {
-  it.each(running.map((c) => [c.name, c] as const))(
+  it.each(running.map((c) => [name(c), c] as const))(
     "%s: exactly one replica, never two at once, sharing the documents",
     (_, c) => {
       const scheduler = get(manifestsOf(c), "Deployment", "sei-scheduler");
@@ -511,9 +555,12 @@ describe("access keys rotation", () => {
 
 describe("SMTP authentication", () => {
   it("with an account, every SEI workload gets its user and its password from the Secret named, by reference", async () => {
-    const values = examplePlan({ tier: "medio", phase: "production" }).release!.values;
-    const authentication = { username: "sei-exemplo", passwordSecret: { name: "sei-mail", key: "password" } };
-    const manifests = await helmTemplate({ ...values, mail: { ...values.mail, authentication } });
+    const passwordSecret = { namespace: "sei-platform", name: "sei-smtp", key: "password" };
+    const platform = examplePlatform((spec) => ({
+      ...spec,
+      mail: { ...spec.mail, authentication: { username: "sei-exemplo", passwordSecret } },
+    }));
+    const manifests = await helmTemplate(examplePlan({ tier: "medio", phase: "production" }, platform).release!.values);
     const config = get(manifests, "ConfigMap", "sei-env").data!;
     expect(config.APP_MAIL_USUARIO).toBe("sei-exemplo");
     const seiWorkloads = workloads(manifests).filter((w) => ["app", "scheduler", "updater"].includes(componentOf(w)));
@@ -522,7 +569,8 @@ describe("SMTP authentication", () => {
       const container = podTemplate(workload).spec.containers[0]!;
       expect(envOf(container, "APP_MAIL_SENHA"), workload.metadata.name).toEqual({
         name: "APP_MAIL_SENHA",
-        valueFrom: { secretKeyRef: { name: "sei-mail", key: "password" } },
+        // The namespace's copy of the platform's Secret (secrets.mail), under the platform's key.
+        valueFrom: { secretKeyRef: { name: SECRET_NAMES.mail, key: "password" } },
       });
     }
     // The updater's inline environment carries the user too (a hook runs before the ConfigMap exists).
@@ -542,7 +590,7 @@ describe("SMTP authentication", () => {
 });
 
 describe("updater", () => {
-  it.each(running.map((c) => [c.name, c] as const))("%s: a pre-install/pre-upgrade hook Job", (_, c) => {
+  it.each(running.map((c) => [name(c), c] as const))("%s: a pre-install/pre-upgrade hook Job", (_, c) => {
     const job = get(manifestsOf(c), "Job", "sei-updater");
     expect(job.metadata.annotations).toMatchObject({
       "helm.sh/hook": "pre-install,pre-upgrade",
@@ -575,7 +623,7 @@ describe("updater", () => {
 });
 
 describe("bootstrap", () => {
-  it.each(running.map((c) => [c.name, c] as const))(
+  it.each(running.map((c) => [name(c), c] as const))(
     "%s: a hook Job before the updater, its scripts in a hook ConfigMap before it",
     (_, c) => {
       const manifests = manifestsOf(c);
@@ -633,7 +681,7 @@ describe("bootstrap", () => {
 });
 
 describe("Solr", () => {
-  it.each(running.map((c) => [c.name, c] as const))("%s: its own Terraform claim, heap, cores, auth", (_, c) => {
+  it.each(running.map((c) => [name(c), c] as const))("%s: its own Terraform claim, heap, cores, auth", (_, c) => {
     const manifests = manifestsOf(c);
     const solr = get(manifests, "StatefulSet", "sei-solr");
     expect(solr.spec).toMatchObject({ replicas: c.values.solr.replicas, serviceName: "sei-solr-headless" });
@@ -670,7 +718,7 @@ describe("Solr", () => {
 });
 
 describe("memcached and JOD", () => {
-  it.each(cases.map((c) => [c.name, c] as const))("%s: cache size, JOD only where enabled, one pod each", (_, c) => {
+  it.each(cases.map((c) => [name(c), c] as const))("%s: cache size, JOD only where enabled, one pod each", (_, c) => {
     const manifests = manifestsOf(c);
     const memcached = get(manifests, "Deployment", "sei-memcached");
     expect(memcached.spec).toMatchObject({ replicas: c.values.memcached.replicas, strategy: { type: "Recreate" } });
@@ -691,7 +739,7 @@ describe("memcached and JOD", () => {
 });
 
 describe("Ingress", () => {
-  it.each(cases.map((c) => [c.name, c] as const))(
+  it.each(cases.map((c) => [name(c), c] as const))(
     "%s: TLS, 510m bodies, affinity only without memcached sessions",
     (_, c) => {
       const ingress = get(manifestsOf(c), "Ingress", "sei-app");
@@ -740,7 +788,7 @@ describe("Ingress", () => {
 });
 
 describe("suspended", () => {
-  it.each(suspended.map((c) => [c.name, c] as const))(
+  it.each(suspended.map((c) => [name(c), c] as const))(
     "%s: zero pods, every object kept for a cheap restore",
     (_, c) => {
       const manifests = manifestsOf(c);

@@ -159,6 +159,27 @@ describe("helm enforces the contract", () => {
     expect(images).toContain(`${values.memcached.image.repository}:${values.memcached.image.tag}`);
   });
 
+  it("refuses a probe that would leave its quotes in the pod's shell", async () => {
+    for (const path of ['/sip/login.php" ; rm -rf /tmp; "', "/sip/$(id)", "/sip/`id`"]) {
+      const values = structuredClone(planValues("medio"));
+      values.app.probe.path = path;
+      await expect(helmTemplate(values), path).rejects.toThrow(/app\.probe\.path|app\/probe\/path/);
+    }
+    const values = structuredClone(planValues("medio"));
+    values.app.probe.bodyContains = "x' ; id ; '";
+    await expect(helmTemplate(values)).rejects.toThrow(/bodyContains/);
+  });
+
+  it("refuses an env entry that is both a value and a Secret key, or a secret value without a name", async () => {
+    const values = structuredClone(planValues("medio")) as HelmValues;
+    const ref = { secretKeyRef: { name: "sei-app-secrets", key: "SOLR_PASSWORD" } };
+    (values.env.app as unknown[]).push({ name: "SOLR_PASSWORD", value: "hunter2", valueFrom: ref });
+    await expect(helmTemplate(values)).rejects.toThrow(/env/);
+    const unnamed = structuredClone(planValues("medio")) as HelmValues;
+    (unnamed.env.scheduler as unknown[]).push({ name: "solr password", value: "x" });
+    await expect(helmTemplate(unnamed)).rejects.toThrow(/env/);
+  });
+
   it("refuses a disruption budget that would block every drain", async () => {
     const values = structuredClone(planValues("medio"));
     values.app.podDisruptionBudget.minAvailable = values.app.autoscaling.minReplicas;

@@ -62,18 +62,20 @@ resources:
 {{- end -}}
 
 {{/*
-The app probe: SIP's login form, found by its password field, which renders
-only when SEI, SIP and the database answer (a redirect from /sei/ proves none
-of them). An exec probe, because an HTTP probe checks the status only. It asks
-as the Ingress forwards a browser's request (X-Forwarded-Proto: https): SIP
-redirects any request it does not see as HTTPS.
+The app probe: SIP's login form (app.probe, from the image contract), found by
+its password field, which renders only when SEI, SIP and the database answer (a
+redirect from /sei/ proves none of them). An exec probe, because an HTTP probe
+checks the status only. It asks as the Ingress forwards a browser's request
+(X-Forwarded-Proto: https): SIP redirects any request it does not see as HTTPS.
 */}}
 {{- define "sei.app.loginProbe" -}}
 exec:
   command:
     - /bin/sh
     - -c
-    - {{ printf "curl -fsS --max-time 5 -H 'X-Forwarded-Proto: https' \"http://127.0.0.1:%v/sip/login.php?sigla_orgao_sistema=${APP_ORGAO}&sigla_sistema=SEI\" | grep -q 'id=\"pwdSenha\"'" .Values.app.port | quote }}
+    {{- with .Values.app }}
+    - {{ printf "curl -fsS --max-time 5 -H 'X-Forwarded-Proto: https' \"http://127.0.0.1:%v%s\" | grep -q '%s'" .port .probe.path .probe.bodyContains | quote }}
+    {{- end }}
 {{- end -}}
 
 {{/*
