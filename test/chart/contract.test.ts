@@ -14,7 +14,10 @@ import {
   BOOTSTRAP_DIRECTORY_ENV,
   BOOTSTRAP_ENV,
   IMAGES,
+  LOGIN_FORM,
   SCRATCH_VOLUMES,
+  SOLR_PROBE_PATHS,
+  loginPage,
   type ImageName,
   type ScratchVolume,
 } from "../../core/image-contract.ts";
@@ -230,6 +233,40 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
       ...(c.values.jod.enabled ? [["Deployment", "sei-jod", all(IMAGES.jod.env, "JAVA_TOOL_OPTIONS")] as const] : []),
     ];
     for (const [kind, name, env] of expected) expect(readBy(get(c.manifests, kind, name)), name).toEqual(env);
+  });
+
+  it("every probe asks what the image's contract says proves it serves", () => {
+    const main = (kind: string, name: string) => podTemplate(get(c.manifests, kind, name)).spec.containers[0]!;
+    const app = main("Deployment", "sei-app");
+    for (const probe of [app.startupProbe, app.readinessProbe]) {
+      const script = probe?.exec?.command.at(-1) ?? "";
+      expect(script).toContain(`http://127.0.0.1:${IMAGES.app.port}${loginPage("${APP_ORGAO}")}"`);
+      expect(script).toContain(`grep -q '${LOGIN_FORM.marker}'`);
+    }
+    const solr = main("StatefulSet", "sei-solr");
+    expect([solr.startupProbe, solr.livenessProbe, solr.readinessProbe].map((p) => p?.httpGet?.path)).toEqual([
+      IMAGES.solr.probe.path,
+      IMAGES.solr.probe.path,
+      SOLR_PROBE_PATHS.ready,
+    ]);
+    // The TCP probes name the container's port, which is the image's (tested above).
+    const tcpServers = [
+      ["Deployment", "sei-app"],
+      ["Deployment", "sei-memcached"],
+      ...(c.values.jod.enabled ? [["Deployment", "sei-jod"] as const] : []),
+    ] as const;
+    for (const [kind, name] of tcpServers) {
+      const container = main(kind, name) as Container & { ports: { name: string }[] };
+      const ports = [container.startupProbe, container.readinessProbe, container.livenessProbe].flatMap((p) =>
+        p?.tcpSocket ? [p.tcpSocket.port] : [],
+      );
+      expect(ports.length, name).toBeGreaterThan(0);
+      for (const port of ports)
+        expect(
+          container.ports.map((p) => p.name),
+          name,
+        ).toContain(port);
+    }
   });
 
   it("SEI logs in to Solr as the user Solr's init container creates: the same key of the app Secret", () => {
