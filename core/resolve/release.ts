@@ -96,7 +96,6 @@ function helmValuesOf(
     municipality: {
       name,
       ibgeCode: spec.ibgeCode,
-      displayName: spec.displayName,
       tier: tier.metadata.name,
       phase: releasedPhase(spec.phase),
     },
@@ -150,7 +149,6 @@ function helmValuesOf(
       image: image(platform, "memcached"),
       replicas: running(1),
       cacheMegabytes: toMebibytes(t.memcached.cacheSize),
-      sessions: t.app.memcachedSessions,
       resources: renderResources(res.memcached),
       ...contractOf("memcached"),
     },
@@ -162,18 +160,7 @@ function helmValuesOf(
       ...contractOf("jod"),
       scratch: SCRATCH_VOLUMES.jod,
     },
-    database: {
-      type: "MySql",
-      host: database.serviceName,
-      port: database.port,
-      seiDatabase: database.seiDatabase,
-      sipDatabase: database.sipDatabase,
-      seiUsername: database.seiUser,
-      sipUsername: database.sipUser,
-      rootUsername: database.adminUser,
-      secretName: SECRET_NAMES.database,
-      passwordGeneration: passwordRotation.generation,
-    },
+    database: { passwordGeneration: passwordRotation.generation },
     documents: { existingClaim: volumes.documents.claimName, mountPath: DOCUMENTS_PATH },
     temp: { existingClaim: volumes.temp.claimName, mountPath: SEI_TEMP_PATH },
     env: seiEnvOf({
@@ -194,27 +181,7 @@ function helmValuesOf(
       // With PHP sessions in memcached any replica can serve any request.
       stickySessions: !t.app.memcachedSessions,
     },
-    mail: {
-      host: p.mail.host,
-      port: p.mail.port,
-      security: p.mail.security,
-      // The password from the namespace's copy of the Secret (secrets.mail).
-      authentication: mailAuthentication && {
-        username: mailAuthentication.username,
-        passwordSecret: { name: SECRET_NAMES.mail, key: mailAuthentication.passwordSource.key },
-      },
-    },
-    directory: directory && {
-      url: directory.url,
-      type: directory.type,
-      port: directory.port,
-      searchBase: directory.searchBase,
-      loginAttribute: directory.loginAttribute,
-      ca: directory.ca,
-      bindSecretName: SECRET_NAMES.directory,
-      caFile: DIRECTORY_CA_FILE,
-    },
-    firstAdministrator,
+    directory: directory && { ca: directory.ca, caFile: DIRECTORY_CA_FILE },
   };
 }
 

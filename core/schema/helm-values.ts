@@ -9,12 +9,10 @@
  * rendering edge.
  */
 import { z } from "zod";
-import { LABEL, SECRET_KEYS } from "../naming.ts";
+import { LABEL, SECRET_KEYS, SECRET_NAMES } from "../naming.ts";
 import type { Phase } from "./municipality.ts";
 import { TIER_IDS } from "./municipality.ts";
-import { DIRECTORY_TYPES } from "./directory.ts";
 import { DNS_SUBDOMAIN } from "./fields.ts";
-import { MAIL_SECURITY } from "./platform.ts";
 
 /** Phases that have a release: contracted deploys nothing, decommissioned removes the release. */
 export const RELEASED_PHASES = [
@@ -31,8 +29,6 @@ const dnsLabel = z.string().max(63).regex(DNS_LABEL);
 /** A Kubernetes object name (DNS subdomain). */
 const objectName = z.string().max(253).regex(DNS_SUBDOMAIN);
 const dnsName = z.string().max(253).regex(DNS_SUBDOMAIN);
-const sqlName = z.string().regex(/^[A-Za-z0-9_]{1,64}$/);
-const sqlUser = z.string().regex(/^[A-Za-z0-9_]{1,32}$/);
 const count = (max: number, min = 0) => z.int().min(min).max(max);
 const mountPath = z
   .string()
@@ -135,13 +131,12 @@ export const helmValuesSchema = z
           .string()
           .regex(/^[0-9]{7}$/)
           .meta({ description: "7-digit IBGE code, as a string" }),
-        displayName: z.string().min(1).max(100).meta({ description: "Official IBGE name" }),
         tier: z.enum(TIER_IDS),
         phase: z.enum(RELEASED_PHASES).meta({
           description: "Phases that have a release (contracted deploys nothing; decommissioned removes the release)",
         }),
       })
-      .meta({ description: "Who the instance is for; labels objects and fills APP_ORGAO / APP_ORGAO_DESCRICAO" }),
+      .meta({ description: "Who the instance is for: labels its objects" }),
     host: dnsName.meta({ description: "Public host name: Ingress rule, TLS certificate and APP_HOST" }),
     serviceAccountName: objectName.meta({
       description: "ServiceAccount Terraform creates; its token is never mounted",
@@ -242,7 +237,6 @@ export const helmValuesSchema = z
         image,
         replicas: count(1).meta({ description: "A single memcached: SEI knows one cache host; 0 suspends" }),
         cacheMegabytes: count(65536, 16).meta({ description: "memcached -m, in MiB" }),
-        sessions: z.boolean().meta({ description: "PHP sessions in memcached (SEI 5): APP_MEMCACHED_SESSION" }),
         resources: renderedResourcesSchema,
         port,
         user,
@@ -261,15 +255,6 @@ export const helmValuesSchema = z
       .meta({ description: "JODConverter + LibreOffice" }),
     database: z
       .strictObject({
-        type: z.enum(["MySql"]).meta({ description: "APP_DB_TIPO; the platform runs MariaDB or MySQL" }),
-        host: dnsName.meta({ description: "Database Service Terraform creates" }),
-        port,
-        seiDatabase: sqlName,
-        sipDatabase: sqlName,
-        seiUsername: sqlUser,
-        sipUsername: sqlUser,
-        rootUsername: sqlUser,
-        secretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.database)}` }),
         passwordGeneration: z.int().min(0).meta({
           description:
             "Generation of the app accounts' passwords (spec.rotation.databasePasswords); above 0 it is a pod annotation, so a rotation rolls the app and scheduler onto the Secret's new passwords",
@@ -316,43 +301,13 @@ export const helmValuesSchema = z
         .boolean()
         .meta({ description: "Cookie session affinity (when PHP sessions are not in memcached)" }),
     }),
-    mail: z
-      .strictObject({
-        host: dnsName,
-        port,
-        security: z.enum(MAIL_SECURITY),
-        authentication: z
-          .strictObject({
-            username: z.string().min(1),
-            passwordSecret: z.strictObject({ name: objectName, key: secretKey }),
-          })
-          .nullable()
-          .meta({
-            description:
-              "SMTP user and the Secret key with its password (APP_MAIL_USUARIO, APP_MAIL_SENHA); null: none",
-          }),
-      })
-      .meta({ description: "The SMTP relay" }),
     directory: z
       .union([
         z.strictObject({
-          url: z
-            .string()
-            .max(100)
-            .regex(/^ldaps?:\/\/[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/),
-          type: z.enum(DIRECTORY_TYPES).meta({ description: "SIP's server type (servidor_autenticacao.sta_tipo)" }),
-          port,
-          searchBase: z
-            .string()
-            .min(1)
-            .max(100)
-            .meta({ description: "The municipality's branch of the directory: SIP searches logins there" }),
-          loginAttribute: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,99}$/),
           ca: z
             .string()
             .regex(/^-----BEGIN CERTIFICATE-----\n/)
             .meta({ description: "PEM of the CA the directory's certificate is verified against (LDAPTLS_CACERT)" }),
-          bindSecretName: objectName.meta({ description: `Secret with ${keyList(SECRET_KEYS.directory)}` }),
           caFile: z
             .string()
             .regex(/^(\/[A-Za-z0-9._-]+){2,}$/)
@@ -365,28 +320,14 @@ export const helmValuesSchema = z
       .optional()
       .meta({
         description:
-          "PRODEMGE's directory, registered as SIP's authentication server by the first install; null: no directory, nobody can log in",
-      }),
-    firstAdministrator: z
-      .union([
-        z.strictObject({
-          login: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,99}$/),
-          name: z.string().min(1).max(100),
-          email: z.string().min(3).max(100),
-        }),
-        z.null(),
-      ])
-      .optional() // null reaches the schema as a missing key, as for directory
-      .meta({
-        description:
-          "The team member the first install makes SIP's and SEI's administrator (logs in through the directory); null: none yet",
+          "The CA of PRODEMGE's directory, which SIP binds to at a login (the first install registers the directory: env.bootstrap); null: no directory, nobody can log in",
       }),
   })
   .meta({
     description:
       "Exactly the values object the resolved plan produces (core/schema/helm-values.ts). Every key is required and no other key is allowed. " +
-      `The Secrets named here are created by Terraform: database.secretName holds ${keyList(SECRET_KEYS.database)}; ` +
-      `secrets.appSecretName holds ${keyList(SECRET_KEYS.app)}.`,
+      `The Secrets named here are created by Terraform: ${SECRET_NAMES.database} holds ${keyList(SECRET_KEYS.database)}; ` +
+      `secrets.appSecretName holds ${keyList(SECRET_KEYS.app)}; ${SECRET_NAMES.directory} holds ${keyList(SECRET_KEYS.directory)}.`,
   });
 
 export type HelmValues = z.output<typeof helmValuesSchema>;

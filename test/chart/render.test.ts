@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { InstancePlan } from "../../core/plan.ts";
 import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
 import { LABEL, SECRET_KEYS, SECRET_NAMES } from "../../core/naming.ts";
 import { BOOTSTRAP_ENV, FIXED_SERVICE_NAMES, IMAGES, LOGIN_FORM } from "../../core/image-contract.ts";
@@ -68,15 +69,18 @@ const CONFIG_NAMES = [
 interface Case {
   readonly tier: (typeof TIER_IDS)[number];
   readonly phase: (typeof PHASES)[number];
+  readonly plan: InstancePlan;
   readonly values: HelmValues;
 }
 
 const cases: Case[] = TIER_IDS.flatMap((tier) =>
   RELEASE_PHASES.flatMap((phase) => {
-    const release = examplePlan({ tier, phase }).release;
-    return release ? [{ tier, phase, values: release.values }] : [];
+    const plan = examplePlan({ tier, phase });
+    return plan.release ? [{ tier, phase, plan, values: plan.release.values }] : [];
   }),
 );
+/** The repository's platform, as every case has it. */
+const platform = examplePlatform((spec) => spec);
 const name = (c: Case) => `${c.tier}/${c.phase}`;
 const running = cases.filter((c) => c.phase !== "suspended");
 const suspended = cases.filter((c) => c.phase === "suspended");
@@ -339,12 +343,17 @@ describe("environment", () => {
       expect(config).toMatchObject({
         APP_PROTOCOLO: "https",
         APP_HOST: c.values.host,
-        APP_DB_TIPO: c.values.database.type,
-        APP_DB_HOST: c.values.database.host,
-        APP_DB_PORTA: String(c.values.database.port),
-        APP_DB_SEI_USERNAME: c.values.database.seiUsername,
-        APP_DB_ROOT_USERNAME: c.values.database.rootUsername,
-        APP_NOMECOMPLEMENTO: c.values.municipality.displayName,
+        APP_ORGAO: "EXEMPLO",
+        APP_ORGAO_DESCRICAO: "Prefeitura Municipal de Uberlândia",
+        APP_DB_TIPO: "MySql",
+        APP_DB_HOST: c.plan.database.serviceName,
+        APP_DB_PORTA: String(c.plan.database.port),
+        APP_DB_SEI_BASE: c.plan.database.seiDatabase,
+        APP_DB_SEI_USERNAME: c.plan.database.seiUser,
+        APP_DB_SIP_BASE: c.plan.database.sipDatabase,
+        APP_DB_SIP_USERNAME: c.plan.database.sipUser,
+        APP_DB_ROOT_USERNAME: c.plan.database.adminUser,
+        APP_NOMECOMPLEMENTO: "Uberlândia",
         // Credentials reach Solr as SOLR_USERNAME/SOLR_PASSWORD (ConfiguracaoSEI Solr Usuario/Senha), never in the URL.
         APP_SOLR_URL: `http://sei-solr:${c.values.solr.port}/solr`,
         APP_SOLR_CORE_PROTOCOLOS: c.values.solr.cores.protocolos,
@@ -354,13 +363,16 @@ describe("environment", () => {
         APP_SOLR_TEMPO_COMMIT_BASECONHECIMENTO: "60",
         APP_SOLR_TEMPO_COMMIT_PUBLICACOES: "60",
         APP_MEMCACHED_HOST: FIXED_SERVICE_NAMES.memcached,
-        APP_MEMCACHED_SESSION: String(c.values.memcached.sessions),
-        APP_MAIL_SERVIDOR: c.values.mail.host,
-        APP_MAIL_PORTA: String(c.values.mail.port),
+        // Sticky sessions exactly where PHP's sessions are not in memcached.
+        APP_MEMCACHED_SESSION: String(!c.values.ingress.stickySessions),
+        APP_MAIL_TIPO: "2",
+        APP_MAIL_SERVIDOR: platform.spec.mail.host,
+        APP_MAIL_PORTA: String(platform.spec.mail.port),
+        APP_MAIL_SEGURANCA: platform.spec.mail.security,
         APP_MAIL_USUARIO: "",
       });
 
-      const db = c.values.database.secretName;
+      const db = SECRET_NAMES.database;
       const app = c.values.secrets.appSecretName;
       const secretRefs: Record<string, { name: string; key: string }> = {
         APP_DB_SEI_PASSWORD: { name: db, key: SECRET_KEYS.database.seiPassword },
@@ -413,7 +425,7 @@ describe("environment", () => {
         Object.entries(SECRET_KEYS.database).filter(([id]) => id !== "backupPassword"),
       );
       const generated = new Map<string, Readonly<Record<string, string>>>([
-        [c.values.database.secretName, chartDatabaseKeys],
+        [SECRET_NAMES.database, chartDatabaseKeys],
         // Solr's init container also reads the user a rotation keeps (optional: only from the first one on);
         // the previous password is for the rotation Jobs alone.
         [
@@ -421,7 +433,7 @@ describe("environment", () => {
           { ...SECRET_KEYS.app, previousUsername: SECRET_KEYS.solrRotation.previousUsername },
         ],
         // Not generated: Terraform's copy of the directory's bind account.
-        ...(c.values.directory ? [[c.values.directory.bindSecretName, SECRET_KEYS.directory] as const] : []),
+        ...(c.plan.directory ? [[SECRET_NAMES.directory, SECRET_KEYS.directory] as const] : []),
       ]);
       const read = new Map<string, Set<string>>();
       for (const workload of workloads(manifestsOf(c))) {
@@ -655,7 +667,7 @@ describe("bootstrap", () => {
       // Exactly the bootstrap image's variables (docs/images.md), secrets by reference only.
       expect((container.env ?? []).map((e) => e.name).sort()).toEqual([...BOOTSTRAP_ENV].sort());
       const config = get(manifests, "ConfigMap", "sei-env").data!;
-      const { directory, firstAdministrator } = c.values;
+      const { directory, firstAdministrator } = c.plan;
       const own: Record<string, string | undefined> = {
         APP_DIRECTORY_URL: directory?.url,
         APP_DIRECTORY_TYPE: directory?.type,
@@ -756,7 +768,8 @@ describe("Ingress", () => {
       } else {
         expect(affinity).toEqual([]);
       }
-      expect(c.values.ingress.stickySessions).toBe(!c.values.memcached.sessions);
+      const sessions = get(manifestsOf(c), "ConfigMap", "sei-env").data!.APP_MEMCACHED_SESSION;
+      expect(c.values.ingress.stickySessions).toBe(sessions === "false");
       expect(ingress.spec).toMatchObject({
         ingressClassName: c.values.ingress.className,
         tls: [{ hosts: [c.values.host], secretName: c.values.ingress.tlsSecretName }],

@@ -97,9 +97,9 @@ describe("values.schema.json", () => {
     ["a body size with a space", (v) => void (v.ingress.bodySize = "510 m"), "/ingress/bodySize must match pattern"],
     ["an upper-case host", (v) => void (v.host = "SEI.Exemplo.mg.gov.br"), "/host must match pattern"],
     [
-      "an unknown database type",
-      (v) => void ((v.database as { type: string }).type = "Sqlite"),
-      "/database/type must be equal to one of the allowed values",
+      "a variable name in lower case",
+      (v) => void (v.env.settings[0]!.name = "app_host"),
+      "/env/settings/0/name must match pattern",
     ],
     [
       "an IBGE code as a number",

@@ -36,13 +36,18 @@ function mailOf(platformAuthentication?: typeof platformAccount, own?: typeof ow
   const withOwn = own
     ? { ...municipality, spec: { ...municipality.spec, mail: { authentication: own } } }
     : municipality;
-  return planInstance({ municipality: withOwn, tier: fleet.tiers.get("medio")!, platform, sourceFile: "test" }).release!
-    .values.mail;
+  const { env } = planInstance({ municipality: withOwn, tier: fleet.tiers.get("medio")!, platform, sourceFile: "test" })
+    .release!.values;
+  // The SEI images' SMTP user (a setting) and password (a Secret key, never a value).
+  const username = env.settings.find((s) => s.name === "APP_MAIL_USUARIO")?.value;
+  const password = env.app.find((e) => e.name === "APP_MAIL_SENHA");
+  if (password && !("valueFrom" in password)) throw new Error("APP_MAIL_SENHA is a value, not a Secret key");
+  return { username, authentication: password ? { username, passwordSecret: password.valueFrom.secretKeyRef } : null };
 }
 
 describe("SMTP authentication", () => {
   it("uses the platform's account, a municipality's own instead, or none", () => {
-    expect(mailOf().authentication).toBeNull();
+    expect(mailOf()).toEqual({ username: "", authentication: null });
     expect(mailOf(platformAccount).authentication).toEqual(inRelease(platformAccount));
     expect(mailOf(platformAccount, ownAccount).authentication).toEqual(inRelease(ownAccount));
     expect(mailOf(undefined, ownAccount).authentication).toEqual(inRelease(ownAccount));

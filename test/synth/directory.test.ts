@@ -51,18 +51,24 @@ describe("a cluster with a directory", () => {
     });
   });
 
-  it("hands the chart the municipality's branch and the first administrator", () => {
+  it("hands the chart the municipality's branch, the bind account's Secret and the first administrator", () => {
     const values = releaseValues(json)!;
-    expect(values.directory).toMatchObject({
-      url: "ldaps://ldap-bh1.prodemge.mg.gov.br:636",
-      type: "LDAP",
-      port: 636,
-      searchBase: "ou=exemplo,ou=municipios,dc=prodemge,dc=mg,dc=gov,dc=br",
-      loginAttribute: "uid",
-      bindSecretName: "sei-directory-bind",
+    const bootstrap = Object.fromEntries(
+      values.env.bootstrap.map((e) => [e.name, "value" in e ? e.value : e.valueFrom.secretKeyRef]),
+    );
+    expect(bootstrap).toMatchObject({
+      APP_DIRECTORY_URL: "ldaps://ldap-bh1.prodemge.mg.gov.br:636",
+      APP_DIRECTORY_TYPE: "LDAP",
+      APP_DIRECTORY_PORT: "636",
+      APP_DIRECTORY_SEARCH_BASE: "ou=exemplo,ou=municipios,dc=prodemge,dc=mg,dc=gov,dc=br",
+      APP_DIRECTORY_LOGIN_ATTRIBUTE: "uid",
+      APP_DIRECTORY_BIND_DN: { name: "sei-directory-bind", key: "bindDn" },
+      APP_DIRECTORY_BIND_PASSWORD: { name: "sei-directory-bind", key: "password" },
+      APP_ADMIN_LOGIN: "caio",
+      APP_ADMIN_NAME: "Caio",
+      APP_ADMIN_EMAIL: "caio@example.org",
     });
     expect(values.directory?.ca).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
-    expect(values.firstAdministrator).toEqual({ login: "caio", name: "Caio", email: "caio@example.org" });
     expect(text).not.toMatch(/"password"\s*:\s*"[^$]/);
   });
 });

@@ -52,10 +52,13 @@ describe("an instance with an SMTP account", () => {
   });
 
   it("has the release read the copy, after the copy exists", () => {
-    expect(releaseValues(json)?.mail.authentication).toEqual({
-      username: "sei@exemplo.mg.gov.br",
-      passwordSecret: { name: "sei-mail-password", key: "senha" },
-    });
+    const { env } = releaseValues(json)!;
+    expect(env.settings).toContainEqual({ name: "APP_MAIL_USUARIO", value: "sei@exemplo.mg.gov.br" });
+    for (const list of [env.app, env.scheduler, env.updater])
+      expect(list).toContainEqual({
+        name: "APP_MAIL_SENHA",
+        valueFrom: { secretKeyRef: { name: "sei-mail-password", key: "senha" } },
+      });
     const release = Object.values(resourcesOf(json, "helm_release"))[0] as { depends_on?: string[] };
     expect(release.depends_on?.some((d) => d.startsWith("kubernetes_secret_v1.MailSecret_"))).toBe(true);
     expect(text).not.toMatch(/"senha":\s*"[^$]/);
@@ -66,6 +69,8 @@ describe("an instance without an SMTP account", () => {
   it("copies no mail Secret and reads none", () => {
     const { json } = synthStack(examplePlan({ tier: "medio", phase: "production" }));
     expect(secretsOf(json).map((s) => s.metadata.name)).not.toContain("sei-mail-password");
-    expect(releaseValues(json)?.mail.authentication).toBeNull();
+    const { env } = releaseValues(json)!;
+    expect(env.settings).toContainEqual({ name: "APP_MAIL_USUARIO", value: "" });
+    expect([...env.app, ...env.scheduler, ...env.updater].map((e) => e.name)).not.toContain("APP_MAIL_SENHA");
   });
 });
