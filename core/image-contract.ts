@@ -92,7 +92,10 @@ export interface ImageContract {
   readonly writablePaths: readonly string[];
   /** Environment variables it reads. */
   readonly env: readonly string[];
-  /** Readiness (and startup) probe; liveness is the TCP port where there is one. */
+  /**
+   * What proves the image serves: the chart's startup and readiness probe, liveness being the TCP port (Solr:
+   * startup and liveness, its readiness the protocols core's ping: SOLR_PROBE_PATHS).
+   */
   readonly probe: HttpProbe | { readonly exec: readonly string[] } | { readonly tcp: number } | null;
   /** What must be in the image when it is built. */
   readonly bakedIn: readonly string[];
