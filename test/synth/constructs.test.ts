@@ -448,6 +448,7 @@ describe("SeiRelease", () => {
       wait: false,
       wait_for_jobs: false,
     });
-    expect(JSON.parse((helm.values as string[])[0]!)).toEqual(release.values);
+    // Terraform turns "$${" back into "${": Helm gets the app probe's shell variable as the plan wrote it.
+    expect(JSON.parse((helm.values as string[])[0]!.replaceAll("$${", "${"))).toEqual(release.values);
   });
 });
