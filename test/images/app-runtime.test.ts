@@ -56,10 +56,12 @@ describe("the app image's PHP", () => {
   ] as const)(
     "the %s's command (no entrypoint) and environment start a session silently, with sessions in memcached or not",
     async (_, kind, name) => {
-      for (const sessions of [true, false]) {
-        const values = examplePlan({ tier: "medio", phase: "production" }).release!.values;
-        const manifests = await helmTemplate({ ...values, memcached: { ...values.memcached, sessions } });
+      const sessions: string[] = [];
+      // pequeno-i keeps PHP's sessions in files, medio in memcached (tiers/).
+      for (const tier of ["pequeno-i", "medio"] as const) {
+        const manifests = await helmTemplate(examplePlan({ tier, phase: "production" }).release!.values);
         const workload = getManifest(manifests, kind, name);
+        sessions.push(containerEnv(manifests, workload).APP_MEMCACHED_SESSION!);
         // The container's command replaces the image's entrypoint: PHP's ini files alone must do.
         expect(podTemplate(workload).spec.containers[0]!.command?.[0]).toBe("/bin/sh");
         // As SEI's framework does, a warning is an exception.
@@ -71,6 +73,7 @@ describe("the app image's PHP", () => {
         expect(started.stdout + started.stderr).toBe("");
         expect(started.status).toBe(0);
       }
+      expect(sessions).toEqual(["false", "true"]);
     },
   );
 });
