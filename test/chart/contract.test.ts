@@ -24,18 +24,17 @@ import {
 import { LABEL, SECRET_KEYS, SECRET_NAMES } from "../../core/naming.ts";
 import { restrictedContainerSecurityContext, restrictedPodSpec } from "../../core/pod-security.ts";
 import type { InstancePlan } from "../../core/plan.ts";
-import type { HelmValues } from "../../core/schema/helm-values.ts";
-import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
-import { TIER_IDS, examplePlan, examplePlatform } from "../../scripts/lib/example-plan.ts";
+import { examplePlan, examplePlatform } from "../../scripts/lib/example-plan.ts";
 import {
   allContainers,
+  chartRenders,
   get,
-  helmTemplate,
-  helmTools,
   podTemplate,
+  releaseCases,
   workloads,
   type Container,
   type Manifest,
+  type ReleaseCase,
 } from "./support.ts";
 
 /** The image each component's pods run. */
@@ -49,29 +48,20 @@ const IMAGE_OF: Record<string, ImageName> = {
   jod: "jod",
 };
 
-interface Case {
-  readonly name: string;
-  readonly plan: InstancePlan;
-  readonly values: HelmValues;
-  manifests: Manifest[];
-}
-
-const caseOf = (name: string, plan: InstancePlan): Case[] =>
-  plan.release ? [{ name, plan, values: plan.release.values, manifests: [] }] : [];
+const variant = (name: string, plan: InstancePlan): ReleaseCase[] =>
+  plan.release ? [{ tier: "medio", phase: "production", name, plan, values: plan.release.values }] : [];
 
 /** Every tier in every phase that has a release, and the platform variants that change the environment. */
-const cases: Case[] = [
-  ...TIER_IDS.flatMap((tier) =>
-    PHASES.filter(isFormalized).flatMap((phase) => caseOf(`${tier}/${phase}`, examplePlan({ tier, phase }))),
-  ),
-  ...caseOf(
+const cases: ReleaseCase[] = [
+  ...releaseCases(),
+  ...variant(
     "medio/production, a cluster without a directory",
     examplePlan(
       { tier: "medio", phase: "production" },
       examplePlatform((spec) => ({ ...spec, clusters: spec.clusters.map(({ directory: _, ...cluster }) => cluster) })),
     ),
   ),
-  ...caseOf(
+  ...variant(
     "medio/production, an SMTP account",
     examplePlan(
       { tier: "medio", phase: "production" },
@@ -88,11 +78,8 @@ const cases: Case[] = [
     ),
   ),
 ];
-
-beforeAll(async () => {
-  helmTools();
-  await Promise.all(cases.map(async (c) => (c.manifests = await helmTemplate(c.values))));
-}, 900_000);
+const { render, manifestsOf } = chartRenders(cases);
+beforeAll(render, 900_000);
 
 const imageOf = (workload: Manifest): ImageName => {
   const component = podTemplate(workload).metadata.labels[LABEL.component]!;
@@ -107,8 +94,8 @@ const writableIn = (image: ImageName, path: string) =>
 
 describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
   it("every pod runs as its image's user and group, with the restricted pod and containers of core/pod-security.ts", () => {
-    expect(workloads(c.manifests).length).toBeGreaterThanOrEqual(4);
-    for (const workload of workloads(c.manifests)) {
+    expect(workloads(manifestsOf(c)).length).toBeGreaterThanOrEqual(4);
+    for (const workload of workloads(manifestsOf(c))) {
       const image = imageOf(workload);
       const spec = podTemplate(workload).spec as unknown as Record<string, unknown>;
       const expected = restrictedPodSpec({
@@ -136,7 +123,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
       "sei-memcached": "memcached",
       "sei-jod": "jod",
     };
-    for (const workload of workloads(c.manifests)) {
+    for (const workload of workloads(manifestsOf(c))) {
       const image = servers[workload.metadata.name];
       for (const container of podTemplate(workload).spec.containers) {
         const ports = (container as { ports?: { containerPort: number }[] }).ports ?? [];
@@ -146,7 +133,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
         ).toEqual(image ? [IMAGES[image].port] : []);
       }
     }
-    for (const service of c.manifests.filter((m) => m.kind === "Service")) {
+    for (const service of manifestsOf(c).filter((m) => m.kind === "Service")) {
       const selector = (service.spec as { selector: Record<string, string> }).selector;
       const image = IMAGE_OF[selector[LABEL.component]!]!;
       const [port] = (service.spec as { ports: { port: number }[] }).ports;
@@ -155,7 +142,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
   });
 
   it("every container writes only its image's writable paths; the scratch ones are emptyDirs of the contract's size", () => {
-    for (const workload of workloads(c.manifests)) {
+    for (const workload of workloads(manifestsOf(c))) {
       const image = imageOf(workload);
       const { spec } = podTemplate(workload);
       const scratch: Record<string, ScratchVolume> =
@@ -186,7 +173,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
       ...(c.values.jod.enabled ? [["Deployment", "sei-jod"] as const] : []),
       ["Deployment", "sei-memcached"],
     ] as const) {
-      const workload = get(c.manifests, kind, name);
+      const workload = get(manifestsOf(c), kind, name);
       const [main] = podTemplate(workload).spec.containers;
       const paths: readonly string[] = IMAGES[imageOf(workload)].writablePaths;
       const writable = ((main!.volumeMounts ?? []) as { mountPath: string; readOnly?: boolean }[])
@@ -197,7 +184,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
   });
 
   it("every container reads only its image's variables; each component reads all the contract gives it", () => {
-    const config = Object.keys(get(c.manifests, "ConfigMap", "sei-env").data!);
+    const config = Object.keys(get(manifestsOf(c), "ConfigMap", "sei-env").data!);
     const readBy = (workload: Manifest) =>
       new Set(
         allContainers(workload).flatMap((container) => [
@@ -205,7 +192,7 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
           ...(container.envFrom?.length ? config : []),
         ]),
       );
-    for (const workload of workloads(c.manifests)) {
+    for (const workload of workloads(manifestsOf(c))) {
       const image = imageOf(workload);
       expect(IMAGES[image].env, workload.metadata.name).toEqual(expect.arrayContaining([...readBy(workload)]));
     }
@@ -232,11 +219,11 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
       // The image's JAVA_TOOL_OPTIONS keeps its default.
       ...(c.values.jod.enabled ? [["Deployment", "sei-jod", all(IMAGES.jod.env, "JAVA_TOOL_OPTIONS")] as const] : []),
     ];
-    for (const [kind, name, env] of expected) expect(readBy(get(c.manifests, kind, name)), name).toEqual(env);
+    for (const [kind, name, env] of expected) expect(readBy(get(manifestsOf(c), kind, name)), name).toEqual(env);
   });
 
   it("every probe asks what the image's contract says proves it serves", () => {
-    const main = (kind: string, name: string) => podTemplate(get(c.manifests, kind, name)).spec.containers[0]!;
+    const main = (kind: string, name: string) => podTemplate(get(manifestsOf(c), kind, name)).spec.containers[0]!;
     const app = main("Deployment", "sei-app");
     for (const probe of [app.startupProbe, app.readinessProbe]) {
       const script = probe?.exec?.command.at(-1) ?? "";
@@ -271,13 +258,13 @@ describe.each(cases.map((c) => [c.name, c] as const))("%s", (_, c) => {
 
   it("SEI logs in to Solr as the user Solr's init container creates: the same key of the app Secret", () => {
     const solrUser = (kind: string, name: string, containers: "containers" | "initContainers") =>
-      podTemplate(get(c.manifests, kind, name))
+      podTemplate(get(manifestsOf(c), kind, name))
         .spec[containers]!.flatMap((container) => container.env ?? [])
         .find((e) => e.name === "SOLR_USERNAME")?.valueFrom?.secretKeyRef;
     const created = solrUser("StatefulSet", "sei-solr", "initContainers");
     expect(created).toMatchObject({ name: SECRET_NAMES.app, key: SECRET_KEYS.app.solrUsername });
     expect(solrUser("Deployment", "sei-app", "containers")).toEqual(created);
     expect(solrUser("Deployment", "sei-scheduler", "containers")).toEqual(created);
-    expect(get(c.manifests, "ConfigMap", "sei-env").data).not.toHaveProperty("SOLR_USERNAME");
+    expect(get(manifestsOf(c), "ConfigMap", "sei-env").data).not.toHaveProperty("SOLR_USERNAME");
   });
 });

@@ -6,93 +6,60 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { InstancePlan } from "../../core/plan.ts";
 import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
 import { LABEL, SECRET_KEYS, SECRET_NAMES } from "../../core/naming.ts";
-import { BOOTSTRAP_ENV, FIXED_SERVICE_NAMES, IMAGES, LOGIN_FORM } from "../../core/image-contract.ts";
+import {
+  BOOTSTRAP_ENV,
+  FIXED_SERVICE_NAMES,
+  IMAGES,
+  LOGIN_FORM,
+  SEI_APP_ENV,
+  UPDATER_ENV,
+} from "../../core/image-contract.ts";
 import { parseBytes } from "../../core/quantity.ts";
 import { imageReference } from "../../core/resolve/images.ts";
 import { LOG_ROOM_BYTES } from "../../core/scratch.ts";
-import { PHASES, isFormalized } from "../../core/schema/municipality.ts";
 import { TIER_IDS, examplePlan, examplePlatform } from "../../scripts/lib/example-plan.ts";
 import {
   KubernetesSchemas,
   allContainers,
+  chartRenders,
   find,
   get,
   helmTemplate,
   helmTools,
   podTemplate,
+  releaseCases,
   workloads,
   type Container,
   type Manifest,
+  type ReleaseCase,
 } from "./support.ts";
 
 /** Component label values the namespace's NetworkPolicies (made by Terraform) select. */
 const COMPONENTS = ["app", "scheduler", "updater", "bootstrap", "solr", "memcached", "jod"] as const;
 type Component = (typeof COMPONENTS)[number];
 
-/** Phases that deploy a release: formalized (past contracted) and not decommissioned. */
-const RELEASE_PHASES = PHASES.filter(isFormalized);
+/**
+ * The ConfigMap's keys: the SEI images' variables (core/image-contract.ts) but those the chart takes from a
+ * Secret, which are named as the Secrets' keys (core/naming.ts) or, for the SMTP password, the platform's.
+ */
+const BY_SECRET = new Set<string>([
+  ...Object.values(SECRET_KEYS.database),
+  ...Object.values(SECRET_KEYS.app),
+  "APP_MAIL_SENHA",
+]);
+const CONFIG_NAMES = [...SEI_APP_ENV, ...UPDATER_ENV].filter((name) => !BY_SECRET.has(name));
 
-/** docs/architecture.md, "The SEI instance": settings in the ConfigMap, secrets by reference. */
-const CONFIG_NAMES = [
-  "APP_PROTOCOLO",
-  "APP_HOST",
-  "APP_ORGAO",
-  "APP_ORGAO_DESCRICAO",
-  "APP_NOMECOMPLEMENTO",
-  "APP_DB_TIPO",
-  "APP_DB_HOST",
-  "APP_DB_PORTA",
-  "APP_DB_SEI_BASE",
-  "APP_DB_SEI_USERNAME",
-  "APP_DB_SIP_BASE",
-  "APP_DB_SIP_USERNAME",
-  "APP_DB_ROOT_USERNAME",
-  "APP_SOLR_URL",
-  "APP_SOLR_CORE_PROTOCOLOS",
-  "APP_SOLR_CORE_BASECONHECIMENTO",
-  "APP_SOLR_CORE_PUBLICACOES",
-  "APP_SOLR_TEMPO_COMMIT_PROTOCOLOS",
-  "APP_SOLR_TEMPO_COMMIT_BASECONHECIMENTO",
-  "APP_SOLR_TEMPO_COMMIT_PUBLICACOES",
-  "APP_MEMCACHED_HOST",
-  "APP_MEMCACHED_SESSION",
-  "APP_MAIL_TIPO",
-  "APP_MAIL_SERVIDOR",
-  "APP_MAIL_PORTA",
-  "APP_MAIL_SEGURANCA",
-  "APP_MAIL_USUARIO",
-];
-
-interface Case {
-  readonly tier: (typeof TIER_IDS)[number];
-  readonly phase: (typeof PHASES)[number];
-  readonly plan: InstancePlan;
-  readonly values: HelmValues;
-}
-
-const cases: Case[] = TIER_IDS.flatMap((tier) =>
-  RELEASE_PHASES.flatMap((phase) => {
-    const plan = examplePlan({ tier, phase });
-    return plan.release ? [{ tier, phase, plan, values: plan.release.values }] : [];
-  }),
-);
-/** The repository's platform, as every case has it. */
-const platform = examplePlatform((spec) => spec);
-const name = (c: Case) => `${c.tier}/${c.phase}`;
+const cases = releaseCases();
+type Case = ReleaseCase;
+const name = (c: Case) => c.name;
 const running = cases.filter((c) => c.phase !== "suspended");
 const suspended = cases.filter((c) => c.phase === "suspended");
-
-const rendered = new Map<string, Manifest[]>();
-const manifestsOf = (c: Case): Manifest[] => rendered.get(name(c))!;
-
-beforeAll(async () => {
-  helmTools();
-  const all = await Promise.all(cases.map(async (c) => [name(c), await helmTemplate(c.values)] as const));
-  for (const [key, manifests] of all) rendered.set(key, manifests);
-}, 900_000);
+const { render, manifestsOf } = chartRenders(cases);
+beforeAll(render, 900_000);
+/** The repository's platform, as every case has it. */
+const platform = examplePlatform((spec) => spec);
 
 const componentOf = (workload: Manifest): Component =>
   podTemplate(workload).metadata.labels[LABEL.component] as Component;

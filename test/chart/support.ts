@@ -14,6 +14,7 @@ import { parseAllDocuments } from "yaml";
 import { CHART_DIR } from "../../scripts/chart-ci-values.ts";
 import { compileSchema } from "../support/ajv.ts";
 import { REPO_ROOT, TIER_IDS, examplePlan } from "../../scripts/lib/example-plan.ts";
+import type { InstancePlan } from "../../core/plan.ts";
 import type { HelmValues } from "../../core/schema/helm-values.ts";
 import { PHASES, isFormalized, type Phase, type TierId } from "../../core/schema/municipality.ts";
 
@@ -93,6 +94,8 @@ export interface ReleaseCase {
   readonly phase: Phase;
   /** "tier/phase", the case's name in test titles. */
   readonly name: string;
+  /** The plan the values come from: what the values no longer carry (the database, the directory) is read here. */
+  readonly plan: InstancePlan;
   readonly values: HelmValues;
 }
 
@@ -100,8 +103,8 @@ export interface ReleaseCase {
 export function releaseCases(): ReleaseCase[] {
   return TIER_IDS.flatMap((tier) =>
     PHASES.filter(isFormalized).flatMap((phase) => {
-      const release = examplePlan({ tier, phase }).release;
-      return release ? [{ tier, phase, name: `${tier}/${phase}`, values: release.values }] : [];
+      const plan = examplePlan({ tier, phase });
+      return plan.release ? [{ tier, phase, name: `${tier}/${phase}`, plan, values: plan.release.values }] : [];
     }),
   );
 }
