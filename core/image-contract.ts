@@ -265,6 +265,24 @@ export const SOLR_PROBE_PATHS = {
   ready: `/solr/${SOLR_CORES[0]}/admin/ping`,
 } as const;
 
+/**
+ * What Solr itself reads (the official image's variables): heap, port, the address it listens on, its log folder.
+ * core/resolve/solr-jod-env.ts gives each its value, in this order (the pod's env order: a new order would roll it).
+ */
+export const SOLR_SERVER_ENV = ["SOLR_HEAP", "SOLR_PORT", "SOLR_JETTY_HOST", "SOLR_LOGS_DIR"] as const;
+
+/**
+ * What the chart's init container of the Solr pod reads (charts/sei/files/solr-init.sh): the user and password
+ * security.json gets, SOLR_PREVIOUS_USERNAME, the user it keeps during a rotation, and the cores it creates.
+ */
+export const SOLR_INIT_ENV = ["SOLR_USERNAME", "SOLR_PASSWORD", "SOLR_PREVIOUS_USERNAME", "SEI_SOLR_CORES"] as const;
+
+/**
+ * What the JOD image reads: HOME, where LibreOffice writes its user profile, and the JVM's JAVA_TOOL_OPTIONS
+ * (the image's own; the chart leaves it).
+ */
+export const JOD_ENV = ["HOME", "JAVA_TOOL_OPTIONS"] as const;
+
 export const IMAGES = {
   app: {
     role: "SEI and SIP under Apache + PHP 8.2 (mod_php); also runs the scheduler and the updater",
@@ -300,18 +318,7 @@ export const IMAGES = {
     uid: 8983,
     gid: 8983,
     writablePaths: [SOLR_DATA_PATH, SCRATCH_VOLUMES.solr.tmp.mountPath],
-    // The official image's SOLR_PORT, SOLR_JETTY_HOST and SOLR_LOGS_DIR; the chart's init container's SEI_SOLR_CORES,
-    // and SOLR_PREVIOUS_USERNAME, the user it keeps during a rotation.
-    env: [
-      "SOLR_HEAP",
-      "SOLR_PORT",
-      "SOLR_JETTY_HOST",
-      "SOLR_LOGS_DIR",
-      "SOLR_USERNAME",
-      "SOLR_PASSWORD",
-      "SOLR_PREVIOUS_USERNAME",
-      "SEI_SOLR_CORES",
-    ],
+    env: [...SOLR_SERVER_ENV, ...SOLR_INIT_ENV],
     probe: { path: SOLR_PROBE_PATHS.alive },
     bakedIn: [
       "the official solr:9 image (bash, init-var-solr, precreate-core)",
@@ -328,7 +335,7 @@ export const IMAGES = {
     uid: 1000,
     gid: 1000,
     writablePaths: [SCRATCH_VOLUMES.jod.tmp.mountPath],
-    env: ["HOME", "JAVA_TOOL_OPTIONS"],
+    env: JOD_ENV,
     probe: { tcp: 8080 },
     bakedIn: ["jodconverter 4.4.8 REST jar", "LibreOffice", "fonts (DejaVu, Liberation, Noto)", "HOME=/tmp"],
     calls: [],

@@ -2,7 +2,7 @@
  * The Helm release of the in-repo SEI chart (charts/sei) and the values it
  * gets: every value the chart reads is decided here, from the tier, the
  * platform, the names the Terraform side shares (core/naming.ts) and what each
- * image needs (core/image-contract.ts: ports, users, paths, scratch sizes, Solr cores).
+ * image needs (core/image-contract.ts: ports, users, paths, scratch sizes, environments).
  * Null once decommissioned: the release goes, the data stays.
  */
 import type { HelmValues, ReleasedPhase } from "../schema/helm-values.ts";
@@ -13,7 +13,6 @@ import {
   LOGIN_FORM,
   SCRATCH_VOLUMES,
   SEI_TEMP_PATH,
-  SOLR_CORES,
   SOLR_DATA_PATH,
   SOLR_PROBE_PATHS,
   loginPage,
@@ -38,6 +37,7 @@ import { hookDeadlineSeconds, releaseTimeoutSeconds } from "../release-timing.ts
 import { image } from "./images.ts";
 import type { PhaseFacts } from "./phase.ts";
 import { seiEnvOf } from "./sei-env.ts";
+import { jodEnvOf, solrEnvOf } from "./solr-jod-env.ts";
 import { appReplicas, type ComponentResources } from "./workloads.ts";
 
 export interface ReleaseInput {
@@ -91,7 +91,6 @@ function helmValuesOf(
   const { runs, running } = phase;
   const replicas = appReplicas(tier, phase);
   const autoscaling = phase.production && replicas.max > replicas.min;
-  const [protocolos, basesConhecimento, publicacoes] = SOLR_CORES;
   return {
     municipality: {
       name,
@@ -136,12 +135,11 @@ function helmValuesOf(
     solr: {
       image: image(platform, "solr"),
       replicas: running(1),
-      heapMegabytes: toMebibytes(t.solr.heap),
       resources: renderResources(res.solr),
       ...contractOf("solr"),
       data: { existingClaim: volumes.solr.claimName, mountPath: SOLR_DATA_PATH },
       scratch: SCRATCH_VOLUMES.solr,
-      cores: { protocolos, basesConhecimento, publicacoes },
+      env: solrEnvOf(toMebibytes(t.solr.heap)),
       passwordGeneration: passwordRotation.solr.generation,
       probes: SOLR_PROBE_PATHS,
     },
@@ -159,6 +157,7 @@ function helmValuesOf(
       resources: renderResources(res.jod),
       ...contractOf("jod"),
       scratch: SCRATCH_VOLUMES.jod,
+      env: jodEnvOf(),
     },
     database: { passwordGeneration: passwordRotation.generation },
     documents: { existingClaim: volumes.documents.claimName, mountPath: DOCUMENTS_PATH },

@@ -15,9 +15,10 @@ import {
 } from "../image-contract.ts";
 import { SECRET_KEYS, SECRET_NAMES, releaseObjectName } from "../naming.ts";
 import type { DatabasePlan, DirectoryPlan, FirstAdministratorPlan, MailAuthenticationPlan } from "../plan.ts";
-import type { EnvVar, HelmValues } from "../schema/helm-values.ts";
+import type { HelmValues } from "../schema/helm-values.ts";
 import type { Municipality } from "../schema/municipality.ts";
 import type { Platform } from "../schema/platform.ts";
+import { envList, envVar, secretRef, type Source } from "./env-source.ts";
 
 export interface SeiEnvInput {
   readonly municipality: Municipality;
@@ -31,15 +32,6 @@ export interface SeiEnvInput {
 
 type AppVariable = (typeof IMAGES.app.env)[number];
 type BootstrapVariable = (typeof BOOTSTRAP_ENV)[number];
-interface SecretRef {
-  readonly secret: string;
-  readonly key: string;
-}
-/** A variable's value, its Secret key, or null: not set in this instance (no SMTP account, no directory). */
-type Source = string | SecretRef | null;
-
-const secretRef = (secret: string, key: string): SecretRef => ({ secret, key });
-
 /**
  * The organisation's sigla (sip.orgao.sigla, varchar 30; the probe's and the first install's APP_ORGAO): the
  * municipality's slug in capitals, cut at 30 characters, without a trailing hyphen.
@@ -71,17 +63,8 @@ export function seiEnvOf(input: SeiEnvInput): HelmValues["env"] {
     app: [...scheduler, ...(app.LDAPTLS_CACERT === null ? [] : [envVar("LDAPTLS_CACERT", app.LDAPTLS_CACERT)])],
     scheduler,
     updater: secretsOf(seiNames),
-    bootstrap: BOOTSTRAP_ENV.flatMap((name) => {
-      const source = bootstrap[name];
-      return source === null ? [] : [envVar(name, source)];
-    }),
+    bootstrap: envList(BOOTSTRAP_ENV, bootstrap),
   };
-}
-
-function envVar(name: string, source: string | SecretRef): EnvVar {
-  return typeof source === "string"
-    ? { name, value: source }
-    : { name, valueFrom: { secretKeyRef: { name: source.secret, key: source.key } } };
 }
 
 /** Every variable of the SEI image (docs/architecture.md, "The SEI instance"; docs/images.md, "app"). */

@@ -63,14 +63,21 @@ const secretKey = z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/);
 
 /**
  * One variable of a container as Kubernetes takes it: a value, or a key of a Secret (never a secret value).
- * The plan writes every name from the image contract (core/resolve/sei-env.ts); the chart renders the lists as given.
+ * The plan writes every name from the image contract (core/resolve/sei-env.ts, solr-jod-env.ts); the chart renders
+ * the lists as given.
  */
 const envVar = z
   .union([
     z.strictObject({ name: envName, value: z.string() }),
     z.strictObject({
       name: envName,
-      valueFrom: z.strictObject({ secretKeyRef: z.strictObject({ name: objectName, key: secretKey }) }),
+      valueFrom: z.strictObject({
+        secretKeyRef: z.strictObject({
+          name: objectName,
+          key: secretKey,
+          optional: z.literal(true).optional().meta({ description: "The key may be missing: the variable is unset" }),
+        }),
+      }),
     }),
   ])
   .meta({ id: "envVar" });
@@ -213,13 +220,19 @@ export const helmValuesSchema = z
       .strictObject({
         image,
         replicas: count(1).meta({ description: "One standalone Solr on one claim; 0 suspends" }),
-        heapMegabytes: count(65536, 128).meta({ description: "SOLR_HEAP in MiB" }),
         resources: renderedResourcesSchema,
         port,
         user,
         data: claimMount.meta({ description: "Solr's home, the cores' indexes: a claim Terraform creates" }),
         scratch: z.strictObject({ tmp: scratchVolume, logs: scratchVolume }),
-        cores: z.strictObject({ protocolos: dnsLabel, basesConhecimento: dnsLabel, publicacoes: dnsLabel }),
+        env: z
+          .strictObject({
+            server: envList.meta({ description: "Solr's own variables (heap, port, address, log folder)" }),
+            init: envList.meta({ description: "The init container's: the Solr user from the Secret, the cores" }),
+          })
+          .meta({
+            description: "Each name from the image contract, its value or Secret key (core/resolve/solr-jod-env.ts)",
+          }),
         passwordGeneration: z.int().min(0).meta({
           description:
             "Generation of the Solr user and password (spec.rotation.solrPassword); above 0 it is a pod annotation, so a rotation rolls the app and scheduler onto the Secret's new user",
@@ -251,6 +264,9 @@ export const helmValuesSchema = z
         port,
         user,
         scratch: z.strictObject({ tmp: scratchVolume }),
+        env: envList.meta({
+          description: "Each name from the image contract, its value (core/resolve/solr-jod-env.ts)",
+        }),
       })
       .meta({ description: "JODConverter + LibreOffice" }),
     database: z

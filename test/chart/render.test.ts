@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
 import { LABEL, SECRET_KEYS, SECRET_NAMES } from "../../core/naming.ts";
 import {
@@ -14,6 +15,7 @@ import {
   IMAGES,
   LOGIN_FORM,
   SEI_APP_ENV,
+  SOLR_CORES,
   UPDATER_ENV,
 } from "../../core/image-contract.ts";
 import { parseBytes } from "../../core/quantity.ts";
@@ -323,9 +325,9 @@ describe("environment", () => {
         APP_NOMECOMPLEMENTO: "Uberlândia",
         // Credentials reach Solr as SOLR_USERNAME/SOLR_PASSWORD (ConfiguracaoSEI Solr Usuario/Senha), never in the URL.
         APP_SOLR_URL: `http://sei-solr:${c.values.solr.port}/solr`,
-        APP_SOLR_CORE_PROTOCOLOS: c.values.solr.cores.protocolos,
-        APP_SOLR_CORE_BASECONHECIMENTO: c.values.solr.cores.basesConhecimento,
-        APP_SOLR_CORE_PUBLICACOES: c.values.solr.cores.publicacoes,
+        APP_SOLR_CORE_PROTOCOLOS: SOLR_CORES[0],
+        APP_SOLR_CORE_BASECONHECIMENTO: SOLR_CORES[1],
+        APP_SOLR_CORE_PUBLICACOES: SOLR_CORES[2],
         APP_SOLR_TEMPO_COMMIT_PROTOCOLOS: "300",
         APP_SOLR_TEMPO_COMMIT_BASECONHECIMENTO: "60",
         APP_SOLR_TEMPO_COMMIT_PUBLICACOES: "60",
@@ -671,12 +673,11 @@ describe("Solr", () => {
       persistentVolumeClaim: { claimName: c.values.solr.data.existingClaim },
     });
     const main = spec.containers[0]!;
-    expect(envOf(main, "SOLR_HEAP")?.value).toBe(`${c.values.solr.heapMegabytes}m`);
+    // The tier file's heap, in MiB as Solr's start script takes it.
+    const tierFile = parse(readFileSync(`tiers/${c.tier}.yaml`, "utf8")) as { spec: { solr: { heap: string } } };
+    expect(envOf(main, "SOLR_HEAP")?.value).toBe(`${parseBytes(tierFile.spec.solr.heap) / 2 ** 20}m`);
     const init = spec.initContainers![0]!;
-    const { cores } = c.values.solr;
-    expect(envOf(init, "SEI_SOLR_CORES")?.value).toBe(
-      `${cores.protocolos} ${cores.basesConhecimento} ${cores.publicacoes}`,
-    );
+    expect(envOf(init, "SEI_SOLR_CORES")?.value).toBe("sei-protocolos sei-bases-conhecimento sei-publicacoes");
     expect(envOf(init, "SOLR_PASSWORD")?.valueFrom?.secretKeyRef).toEqual({
       name: c.values.secrets.appSecretName,
       key: SECRET_KEYS.app.solrPassword,

@@ -1,24 +1,24 @@
 {{/*
-The environment of the SEI images and of the first install. The plan gives
-every variable, name and value or Secret key, in the values' env lists
-(core/resolve/sei-env.ts, from the image contract's names); these partials
-only render them. Secrets travel by reference, never as values.
+The environment of every container: the SEI images, the first install, Solr
+and JOD. The plan gives every variable, name and value or Secret key, in the
+values' env lists (core/resolve/sei-env.ts and solr-jod-env.ts, from the image
+contract's names); these partials only render them. Secrets travel by
+reference, never as values.
 */}}
 
-{{/* Space-separated Solr core names, in a fixed order. */}}
-{{- define "sei.solr.cores" -}}
-{{- with .Values.solr.cores -}}
-{{- printf "%s %s %s" .protocolos .basesConhecimento .publicacoes -}}
-{{- end -}}
-{{- end -}}
-
-{{/* One env entry taken from a key of a Secret Terraform created. Call with (list NAME SECRET KEY). */}}
+{{/*
+One env entry taken from a key of a Secret Terraform created. Call with (list NAME SECRET KEY OPTIONAL):
+OPTIONAL true when the key may be missing.
+*/}}
 {{- define "sei.secretEnv" -}}
 - name: {{ index . 0 }}
   valueFrom:
     secretKeyRef:
       name: {{ index . 1 }}
       key: {{ index . 2 }}
+      {{- if index . 3 }}
+      optional: true
+      {{- end }}
 {{- end -}}
 
 {{/* A list of env entries from the values, each a value or a Secret key. Call with a list, e.g. .Values.env.app. */}}
@@ -26,7 +26,9 @@ only render them. Secrets travel by reference, never as values.
 {{- range $i, $e := . -}}
 {{- if $i }}{{ "\n" }}{{ end -}}
 {{- if hasKey $e "valueFrom" -}}
-{{ include "sei.secretEnv" (list $e.name $e.valueFrom.secretKeyRef.name $e.valueFrom.secretKeyRef.key) }}
+{{- with $e.valueFrom.secretKeyRef }}
+{{- include "sei.secretEnv" (list $e.name .name .key (default false .optional)) }}
+{{- end }}
 {{- else -}}
 - name: {{ $e.name }}
   value: {{ $e.value | quote }}
