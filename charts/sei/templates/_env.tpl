@@ -14,8 +14,8 @@ OPTIONAL true when the key may be missing.
 - name: {{ index . 0 }}
   valueFrom:
     secretKeyRef:
-      name: {{ index . 1 }}
-      key: {{ index . 2 }}
+      name: {{ index . 1 | quote }}
+      key: {{ index . 2 | quote }}
       {{- if index . 3 }}
       optional: true
       {{- end }}
