@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { RenderedResources, HelmValues } from "../../core/schema/helm-values.ts";
-import { LABEL, SECRET_KEYS, SECRET_NAMES } from "../../core/naming.ts";
+import { LABEL, SECRET_KEYS, SECRET_NAMES, USER_NAME_KEYS } from "../../core/naming.ts";
 import {
   BOOTSTRAP_ENV,
   FIXED_SERVICE_NAMES,
@@ -393,16 +393,13 @@ describe("environment", () => {
       const chartDatabaseKeys = Object.fromEntries(
         Object.entries(SECRET_KEYS.database).filter(([id]) => id !== "backupPassword"),
       );
-      const generated = new Map<string, Readonly<Record<string, string>>>([
-        [SECRET_NAMES.database, chartDatabaseKeys],
-        // Solr's init container also reads the user a rotation keeps (optional: only from the first one on);
-        // the previous password is for the rotation Jobs alone.
-        [
-          c.values.secrets.appSecretName,
-          { ...SECRET_KEYS.app, previousUsername: SECRET_KEYS.solrRotation.previousUsername },
-        ],
+      const generated = new Map<string, readonly string[]>([
+        [SECRET_NAMES.database, Object.values(chartDatabaseKeys)],
+        // Solr's init container also reads the user a rotation keeps (optional: only from the first one on), so
+        // the chart reads every user name; the previous password is for the rotation Jobs alone.
+        [c.values.secrets.appSecretName, [...new Set([...Object.values(SECRET_KEYS.app), ...USER_NAME_KEYS])]],
         // Not generated: Terraform's copy of the directory's bind account.
-        ...(c.plan.directory ? [[SECRET_NAMES.directory, SECRET_KEYS.directory] as const] : []),
+        ...(c.plan.directory ? [[SECRET_NAMES.directory, Object.values(SECRET_KEYS.directory)] as const] : []),
       ]);
       const read = new Map<string, Set<string>>();
       for (const workload of workloads(manifestsOf(c))) {
@@ -414,8 +411,7 @@ describe("environment", () => {
         }
       }
       expect([...read.keys()].sort()).toEqual([...generated.keys()].sort());
-      for (const [secret, keys] of generated)
-        expect([...read.get(secret)!].sort(), secret).toEqual(Object.values(keys).sort());
+      for (const [secret, keys] of generated) expect([...read.get(secret)!].sort(), secret).toEqual([...keys].sort());
     },
   );
 });
