@@ -25,13 +25,17 @@
  * revision, this checkout, revision, this checkout at each concurrency, so
  * that the machine's load falls on both alike.
  * Targets: at least 20 stacks a minute on two cores (issue 10); 35 (issue 17).
+ *
+ * The measured part (benchFleetPlan: the plans and the breakdown) takes any
+ * deployed fleet workspace: `npm run test:e2e` runs it at a tiny size over the
+ * stacks test/e2e/fleet.test.ts has deployed, so that it cannot rot unseen.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { reportSchema, type FleetReport } from "../fleet/report.ts";
 // The end-to-end suite's workspace: the same project copy, platform.yaml and municipalities.
 import { createFleetWorkspace, storageClassManifests } from "../scripts/lib/e2e-workspace.ts";
@@ -44,7 +48,7 @@ const FLEET = 750;
 /** The fleet's tier shares (bench:synth's 853 municipalities by population band). */
 const SHARES: Record<string, number> = { "pequeno-i": 667, "pequeno-ii": 114, medio: 38, grande: 33, metropole: 1 };
 
-interface Measured {
+export interface Measured {
   readonly seconds: number;
   /** Highest sum of the resident memory of the process and all its descendants, sampled every 100 ms. */
   readonly peakTreeBytes: number;
@@ -114,40 +118,52 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const load = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 
-/** Where one stack's plan goes: the engine alone, the engine with its providers, a plan without and with refresh, show -json. */
-function breakdown(dir: string, stack: string, engine: string, env: NodeJS.ProcessEnv): Record<string, number> {
-  const out = join(mkdtempSync(join(tmpdir(), "sei-bench-one-")), "out");
-  execFileSync("sh", ["-c", JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app], {
-    cwd: dir,
-    env: { ...env, SEI_ONLY: stack.slice(4), CDKTF_OUTDIR: out },
-    stdio: "ignore",
-  });
-  const cwd = join(out, "stacks", stack);
-  const dataEnv = {
-    ...env,
-    TF_DATA_DIR: join(dir, ".sei-fleet", "data", engine.includes("tofu") ? "opentofu" : "terraform", stack),
-    TF_IN_AUTOMATION: "1",
-  };
-  const time = (args: string[]) => {
-    const runs = [0, 1, 2].map(() => {
-      const started = process.hrtime.bigint();
-      const result = spawnSync(engine, args, { cwd, env: dataEnv, stdio: "ignore" });
-      if (result.status !== 0) throw new Error(`${engine} ${args.join(" ")} failed (${result.status})`);
-      return Number(process.hrtime.bigint() - started) / 1e9;
+/**
+ * Where one stack's plan goes: the engine alone, the engine with its providers, a plan without and with refresh,
+ * show -json; each the median of `runs`.
+ */
+function breakdown(
+  dir: string,
+  stack: string,
+  engine: string,
+  env: NodeJS.ProcessEnv,
+  runs: number,
+): Record<string, number> {
+  const scratch = mkdtempSync(join(tmpdir(), "sei-bench-one-"));
+  try {
+    const out = join(scratch, "out");
+    execFileSync("sh", ["-c", JSON.parse(readFileSync(join(dir, "cdktf.json"), "utf8")).app], {
+      cwd: dir,
+      env: { ...env, SEI_ONLY: stack.slice(4), CDKTF_OUTDIR: out },
+      stdio: "ignore",
     });
-    return median(runs);
-  };
-  const plan = join(cwd, "bench.tfplan");
-  const result = {
-    "engine start (version)": time(["version"]),
-    init: time(["init", "-input=false", "-no-color"]),
-    "engine + 3 providers start (providers schema -json)": time(["providers", "schema", "-json"]),
-    "plan without refresh": time(["plan", "-refresh=false", "-input=false", "-no-color", `-out=${plan}`]),
-    "plan with refresh": time(["plan", "-input=false", "-no-color", `-out=${plan}`]),
-    "show -json": time(["show", "-json", plan]),
-  };
-  rmSync(join(out, ".."), { recursive: true, force: true });
-  return result;
+    const cwd = join(out, "stacks", stack);
+    const dataEnv = {
+      ...env,
+      TF_DATA_DIR: join(dir, ".sei-fleet", "data", engine.includes("tofu") ? "opentofu" : "terraform", stack),
+      TF_IN_AUTOMATION: "1",
+    };
+    const time = (args: string[]) =>
+      median(
+        Array.from({ length: runs }, () => {
+          const started = process.hrtime.bigint();
+          const result = spawnSync(engine, args, { cwd, env: dataEnv, stdio: "ignore" });
+          if (result.status !== 0) throw new Error(`${engine} ${args.join(" ")} failed (${result.status})`);
+          return Number(process.hrtime.bigint() - started) / 1e9;
+        }),
+      );
+    const plan = join(cwd, "bench.tfplan");
+    return {
+      "engine start (version)": time(["version"]),
+      init: time(["init", "-input=false", "-no-color"]),
+      "engine + 3 providers start (providers schema -json)": time(["providers", "schema", "-json"]),
+      "plan without refresh": time(["plan", "-refresh=false", "-input=false", "-no-color", `-out=${plan}`]),
+      "plan with refresh": time(["plan", "-input=false", "-no-color", `-out=${plan}`]),
+      "show -json": time(["show", "-json", plan]),
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -166,20 +182,116 @@ function workspaceOf(tree: string, dir: string): string {
   return base;
 }
 
+const readReport = (dir: string, file: string): FleetReport =>
+  reportSchema.parse(JSON.parse(readFileSync(join(dir, file), "utf8")));
+
+/** Prints one measured fleet command with the per-stack means of its report; returns its stacks per minute. */
+function printRow(label: string, m: Measured, r: FleetReport): number {
+  const perMinute = (r.stacks.length / m.seconds) * 60;
+  const t = (key: "initMs" | "planMs" | "showMs" | "applyMs" | "stateMs") => {
+    const values = r.stacks.flatMap((s) => (s.timings[key] === undefined ? [] : [s.timings[key]!]));
+    return values.length ? `${(mean(values) / 1000).toFixed(1)} s` : "-";
+  };
+  console.log(
+    `  ${label}: ${m.seconds.toFixed(1)} s, ${perMinute.toFixed(1)} stacks/min, peak ${Math.round(m.peakTreeBytes / 1e6)} MB (process tree), CPU ${m.cpuSeconds.toFixed(0)} s; ` +
+      `per stack init ${t("initMs")}, plan ${t("planMs")}, show ${t("showMs")}, apply ${t("applyMs")}; ${JSON.stringify(r.summary)}; load ${load()}`,
+  );
+  return perMinute;
+}
+
+export interface PlanRun {
+  /** "this checkout", or the revision planned side by side with it. */
+  readonly revision: string;
+  readonly concurrency: number;
+  readonly measured: Measured;
+  readonly stacksPerMinute: number;
+  readonly report: FleetReport;
+}
+
+export interface FleetPlanFigures {
+  readonly runs: readonly PlanRun[];
+  /** This checkout's best rate. */
+  readonly bestPerMinute: number;
+  /** The stack whose time the breakdown splits, and the seconds of each part. */
+  readonly breakdownStack: string;
+  readonly breakdown: Readonly<Record<string, number>>;
+}
+
+/**
+ * The measured part, on any cluster: `fleet plan` of every stack of `dir` (a fleet workspace whose stacks are
+ * deployed) at each concurrency, side by side with the revision `against` unless it is "-", then where one
+ * stack's time goes (each engine command the median of `breakdownRuns`). `env` is the cluster's environment.
+ * The benchmark runs it on a cluster and fleet of its own; test/e2e/fleet.test.ts at a tiny size on the stacks
+ * it has deployed.
+ */
+export async function benchFleetPlan(options: {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  concurrencies: readonly number[];
+  against: string;
+  breakdownRuns: number;
+}): Promise<FleetPlanFigures> {
+  const { dir, env, against } = options;
+  let base: { tree: string; remove: () => void } | undefined;
+  let baseDir = "";
+  try {
+    if (against !== "-") {
+      base = checkoutOf(against);
+      baseDir = workspaceOf(base.tree, dir);
+      const rev = execFileSync("git", ["rev-parse", "--short", against], { cwd: root, encoding: "utf8" }).trim();
+      console.log(`side by side: ${against} (${rev}) in ${base.tree}, this checkout in ${root}`);
+    }
+    const runs: PlanRun[] = [];
+    const plan = async (revision: string, concurrency: number, workspace: string, checkout: string, run: number) => {
+      const file = `plan-${concurrency}-${run}.json`;
+      const m = await measure(
+        workspace,
+        ["fleet", "plan", "--concurrency", String(concurrency), "--report", file],
+        env,
+        checkout,
+      );
+      if (m.code !== 0) throw new Error(`fleet plan (${revision}) failed (${m.code})`);
+      const report = readReport(workspace, file);
+      const stacksPerMinute = printRow(`plan, concurrency ${concurrency}, ${revision}`, m, report);
+      runs.push({ revision, concurrency, measured: m, stacksPerMinute, report });
+      return stacksPerMinute;
+    };
+    for (const concurrency of options.concurrencies) {
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (const run of base ? [1, 2] : [1]) {
+        if (base) theirs.push(await plan(against, concurrency, baseDir, base.tree, run));
+        ours.push(await plan("this checkout", concurrency, dir, root, run));
+      }
+      if (base)
+        console.log(
+          `  concurrency ${concurrency}: ${against} ${theirs.map((r) => r.toFixed(1)).join(", ")} stacks/min; this checkout ${ours.map((r) => r.toFixed(1)).join(", ")} stacks/min`,
+        );
+    }
+    const breakdownStack = `sei-${readdirSync(join(dir, "municipalities"))[0]!.slice(0, -".yaml".length)}`;
+    return {
+      runs,
+      bestPerMinute: Math.max(...runs.filter((r) => r.revision === "this checkout").map((r) => r.stacksPerMinute)),
+      breakdownStack,
+      breakdown: breakdown(dir, breakdownStack, env.TERRAFORM_BINARY_NAME!, env, options.breakdownRuns),
+    };
+  } finally {
+    if (baseDir) rmSync(baseDir, { recursive: true, force: true });
+    base?.remove();
+  }
+}
+
 async function main(): Promise<void> {
   const size = Number(process.argv[2] ?? 50);
   const concurrencies = (process.argv[3] ?? "1,2,4").split(",").map(Number);
   const against = process.argv[4] ?? "main";
   const encrypted = process.env.SEI_BENCH_STATE !== "clear";
   const cluster = startLocalCluster("sei-bench-fleet-");
-  const { stop } = cluster;
   const env: NodeJS.ProcessEnv = {
     ...cluster.env,
     ...(encrypted ? { TF_VAR_sei_state_passphrase: randomBytes(24).toString("base64") } : {}),
   };
   let dir = "";
-  let base: { tree: string; remove: () => void } | undefined;
-  let baseDir = "";
   try {
     const total = Object.values(SHARES).reduce((a, b) => a + b, 0);
     const counts = Object.fromEntries(
@@ -208,20 +320,6 @@ async function main(): Promise<void> {
         )}), two cluster entries, state ${encrypted ? "encrypted (pbkdf2 key as each revision synthesizes it)" : "in clear (SEI_BENCH_STATE=clear)"}`,
     );
 
-    const report = (file: string): FleetReport => reportSchema.parse(JSON.parse(readFileSync(join(dir, file), "utf8")));
-    const row = (label: string, m: Measured, r: FleetReport) => {
-      const perMinute = (size / m.seconds) * 60;
-      const t = (key: "initMs" | "planMs" | "showMs" | "applyMs" | "stateMs") => {
-        const values = r.stacks.flatMap((s) => (s.timings[key] === undefined ? [] : [s.timings[key]!]));
-        return values.length ? `${(mean(values) / 1000).toFixed(1)} s` : "-";
-      };
-      console.log(
-        `  ${label}: ${m.seconds.toFixed(1)} s, ${perMinute.toFixed(1)} stacks/min, peak ${Math.round(m.peakTreeBytes / 1e6)} MB (process tree), CPU ${m.cpuSeconds.toFixed(0)} s; ` +
-          `per stack init ${t("initMs")}, plan ${t("planMs")}, show ${t("showMs")}, apply ${t("applyMs")}; ${JSON.stringify(r.summary)}; load ${load()}`,
-      );
-      return perMinute;
-    };
-
     const deploy = await measure(
       dir,
       ["fleet", "apply", "--yes", "--waves", "rest", "--concurrency", "4", "--report", "apply.json"],
@@ -231,7 +329,7 @@ async function main(): Promise<void> {
       // The workspace goes with the cluster: say here why the stacks failed.
       let failures: string[];
       try {
-        failures = report("apply.json")
+        failures = readReport(dir, "apply.json")
           .stacks.filter((s) => s.status !== "applied")
           .map((s) => `${s.name} ${s.status}: ${s.error}`);
       } catch (error) {
@@ -239,58 +337,20 @@ async function main(): Promise<void> {
       }
       throw new Error(`fleet apply failed (${deploy.code}):\n${failures.join("\n")}`);
     }
-    row("apply (first deploy), concurrency 4", deploy, report("apply.json"));
+    printRow("apply (first deploy), concurrency 4", deploy, readReport(dir, "apply.json"));
 
-    if (against !== "-") {
-      base = checkoutOf(against);
-      baseDir = workspaceOf(base.tree, dir);
-      const rev = execFileSync("git", ["rev-parse", "--short", against], { cwd: root, encoding: "utf8" }).trim();
-      console.log(`side by side: ${against} (${rev}) in ${base.tree}, this checkout in ${root}`);
-    }
-    const plan = async (label: string, concurrency: number, workspace: string, checkout: string, run: number) => {
-      const file = `plan-${concurrency}-${run}.json`;
-      const m = await measure(
-        workspace,
-        ["fleet", "plan", "--concurrency", String(concurrency), "--report", file],
-        env,
-        checkout,
-      );
-      if (m.code !== 0) throw new Error(`fleet plan (${label}) failed (${m.code})`);
-      return row(
-        `plan, concurrency ${concurrency}, ${label}`,
-        m,
-        reportSchema.parse(JSON.parse(readFileSync(join(workspace, file), "utf8"))),
-      );
-    };
-    const rates: number[] = [];
-    for (const concurrency of concurrencies) {
-      const ours: number[] = [];
-      const theirs: number[] = [];
-      for (const run of base ? [1, 2] : [1]) {
-        if (base) theirs.push(await plan(against, concurrency, baseDir, base.tree, run));
-        ours.push(await plan("this checkout", concurrency, dir, root, run));
-      }
-      rates.push(...ours);
-      if (base)
-        console.log(
-          `  concurrency ${concurrency}: ${against} ${theirs.map((r) => r.toFixed(1)).join(", ")} stacks/min; this checkout ${ours.map((r) => r.toFixed(1)).join(", ")} stacks/min`,
-        );
-    }
-    const best = Math.max(...rates);
+    const figures = await benchFleetPlan({ dir, env, concurrencies, against, breakdownRuns: 3 });
+    const best = figures.bestPerMinute;
     console.log(
       `projection: ${FLEET} stacks at ${best.toFixed(1)} stacks/min ≈ ${(FLEET / best).toFixed(0)} min on this machine ` +
         `(${best >= TARGET_PER_MINUTE ? "meets" : "MISSES"} target: ≥ ${TARGET_PER_MINUTE} stacks/min); memory stays at the concurrency's peak`,
     );
-    const first = `sei-${readdirSync(join(dir, "municipalities"))[0]!.slice(0, -".yaml".length)}`;
-    console.log(`where one stack's time goes (${first}, alone, median of 3):`);
-    for (const [what, seconds] of Object.entries(breakdown(dir, first, env.TERRAFORM_BINARY_NAME!, env)))
-      console.log(`  ${what}: ${seconds.toFixed(2)} s`);
+    console.log(`where one stack's time goes (${figures.breakdownStack}, alone, median of 3):`);
+    for (const [what, seconds] of Object.entries(figures.breakdown)) console.log(`  ${what}: ${seconds.toFixed(2)} s`);
   } finally {
-    stop();
+    cluster.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    if (baseDir) rmSync(baseDir, { recursive: true, force: true });
-    base?.remove();
   }
 }
 
-await main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

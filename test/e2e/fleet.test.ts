@@ -3,7 +3,8 @@
  * two cluster entries (both the local API server), with the real engine
  * (OpenTofu unless TERRAFORM_BINARY_NAME names another), real providers and
  * state in the real PostgreSQL. One municipality is made to fail: its
- * namespace already exists, made by someone else.
+ * namespace already exists, made by someone else. At the end bench:fleet's
+ * plans run over the deployed stacks at a tiny size (bench/fleet-plan.ts).
  */
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { benchFleetPlan } from "../../bench/fleet-plan.ts";
 import { reportSchema, type FleetReport, type StackReport } from "../../fleet/report.ts";
 import { rolloutPlanSchema, type RolloutPlan } from "../../fleet/rollout-plan.ts";
 import { createFleetWorkspace, type FleetMunicipality } from "../../scripts/lib/e2e-workspace.ts";
@@ -29,6 +31,7 @@ let clone: string;
 const readReport = (file: string): FleetReport => reportSchema.parse(JSON.parse(readFileSync(join(dir, file), "utf8")));
 const byName = (report: FleetReport) => new Map(report.stacks.map((s) => [s.name, s]));
 const statuses = (stacks: readonly StackReport[]) => [...new Set(stacks.map((s) => s.status))];
+const positive = (value: number) => Number.isFinite(value) && value > 0;
 const waveOf = (name: string) => plan.waves.find((w) => w.stacks.includes(`sei-${name}`))!.name;
 
 describe("sei-infra fleet against a local Kubernetes API server", () => {
@@ -260,6 +263,26 @@ describe("sei-infra fleet against a local Kubernetes API server", () => {
     expect(report.stacks.map((s) => [s.name, s.status, s.add, s.change, s.destroy])).toEqual([
       [`sei-${edited}`, "changes", 0, 1, 0],
     ]);
+  });
+
+  it("8b. bench:fleet's measured part at a tiny size over the deployed stacks: every stack planned without changes, every figure given", async () => {
+    // bench/fleet-plan.ts times it; here it must only run and give its figures (one concurrency, no side by side).
+    const figures = await benchFleetPlan({
+      dir,
+      env: { ...process.env, CI: "1" },
+      concurrencies: [4],
+      against: "-",
+      breakdownRuns: 1,
+    });
+    expect(
+      figures.runs.map((r) => [r.revision, r.concurrency, r.report.stacks.length, statuses(r.report.stacks)]),
+    ).toEqual([["this checkout", 4, 12, ["no-changes"]]]);
+    const { measured, stacksPerMinute } = figures.runs[0]!;
+    const { seconds, peakTreeBytes, cpuSeconds } = measured;
+    expect([seconds, peakTreeBytes, cpuSeconds, stacksPerMinute, figures.bestPerMinute].every(positive)).toBe(true);
+    expect(municipalities.map((m) => `sei-${m.name}`)).toContain(figures.breakdownStack);
+    expect(Object.keys(figures.breakdown)).toHaveLength(6);
+    expect(Object.values(figures.breakdown).every(positive)).toBe(true);
   });
 });
 
