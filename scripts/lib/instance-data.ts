@@ -9,21 +9,21 @@ import { volumePath } from "./e2e-workspace.ts";
 import { exec, jobLog, sql } from "./pods.ts";
 import { kubectl } from "./run.ts";
 
-/** The table the rows go into (in `sei`). */
+/** The table the rows go into (in `sei`) unless another is named. */
 export const DATA_TABLE = "e2e_registro";
 
 /**
- * Writes about `mib` MiB of latin1 rows into sei.e2e_registro (512 bytes a row, accents included)
+ * Writes about `mib` MiB of latin1 rows into a new table sei.`table` (512 bytes a row, accents included)
  * and `mib` files of 1 MiB into the document repository, from the app's pod as SEI writes them.
  * Returns the number of rows.
  */
-export async function writeData(namespace: string, mib: number): Promise<number> {
+export async function writeData(namespace: string, mib: number, table: string = DATA_TABLE): Promise<number> {
   const rows = mib * 2048;
   await sql(
     namespace,
-    `CREATE TABLE sei.${DATA_TABLE} (id INT PRIMARY KEY, texto VARCHAR(1000)) CHARACTER SET latin1;
+    `CREATE TABLE sei.${table} (id INT PRIMARY KEY, texto VARCHAR(1000)) CHARACTER SET latin1;
      SET SESSION max_recursive_iterations = 100000000;
-     INSERT INTO sei.${DATA_TABLE} WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows})
+     INSERT INTO sei.${table} WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows})
        SELECT i, CONCAT('Registro nº ', i, ': ação, razão e índice — ', REPEAT(MD5(i), 14)) FROM n;`,
   );
   const files = await exec(namespace, "deploy/sei-app", [

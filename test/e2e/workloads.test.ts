@@ -14,7 +14,8 @@
  * cluster) with the RPO of the binlog shipper, restore drills of two
  * municipalities (`fleet drill`: passed, then failed on a corrupted backup),
  * backup then restore with `sei-infra restore`, a legacy backup claim's sets
- * migrated to the store (`backups migrate-claim`), and Pod Security.
+ * migrated to the store (`backups migrate-claim`), Pod Security, and
+ * bench:workloads' backup and restore at 1 MiB (bench/workloads.ts).
  *
  * The workspace turns JOD on in the pequeno tiers (off in the real ones) so
  * that one small instance exercises every dependency. SEI_E2E_DATA_MIB (8)
@@ -26,6 +27,7 @@ import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import type { Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { benchBackupRestore } from "../../bench/workloads.ts";
 import { SIP_SYSTEMS } from "../../core/image-contract.ts";
 import {
   addCommandLine,
@@ -1182,6 +1184,21 @@ describe("an SEI instance with its pods running (the app is a stand-in, NOT SEI)
     expect(now.tables).toEqual(atNoted.tables);
     expect(now.documents).toEqual(backedUp.documents);
     expect(Object.keys(now.documents).filter((f) => f.startsWith("pitr/"))).toEqual(["pitr/antes.bin"]);
+    expect(await expectAllReady(ns(main))).toEqual(COMPONENTS);
+  });
+
+  it("10. bench:workloads' backup and restore at 1 MiB on this instance: the restored data equal, every figure given", async () => {
+    // bench/workloads.ts times them (and its own two deploys); here they must only run and give their figures.
+    const figures = await timed("bench:workloads' backup and restore at 1 MiB", () =>
+      benchBackupRestore({ workspace, municipality: main, mib: 1 }),
+    );
+    expect([figures.rows, figures.set]).toEqual([2048, expect.stringMatching(/^\d{4}-\d\d-\d\d$/)]);
+    const { writeSeconds, backupSeconds, restoreSeconds, dumpMib, documentsMib, tableMib } = figures;
+    const positive = (value: number) => Number.isFinite(value) && value > 0;
+    expect([writeSeconds, backupSeconds, restoreSeconds, dumpMib, documentsMib, tableMib].every(positive)).toBe(true);
+    // The bench checked these equal after its restore: every table of sei and sip, and the written document.
+    expect(figures.tablesEqual).toBeGreaterThan(1);
+    expect(figures.documentsEqual).toBeGreaterThanOrEqual(1);
     expect(await expectAllReady(ns(main))).toEqual(COMPONENTS);
   });
 });
