@@ -3,9 +3,12 @@
  * elsewhere (a reworded tier, a renamed option) breaks `npm test` instead of
  * the next person who runs `npm run bench:*`. This checks that each produces
  * its figures; it times nothing (speed is the benchmarks' own business).
- * The cluster benchmarks (bench/fleet-plan.ts, bench/workloads.ts) start a
- * cluster of their own and are left to their own runs; bench:changed-since
- * runs here without one, its plan failing at the first API call.
+ * The cluster benchmarks' measured parts run in `npm run test:e2e` instead,
+ * on the cluster and deploys the suite already has: bench:fleet's plans over
+ * the stacks test/e2e/fleet.test.ts deployed, bench:workloads' backup and
+ * restore on the instance of test/e2e/workloads.test.ts; both at a tiny size,
+ * timing nothing either. bench:changed-since runs here without a cluster, its
+ * plan failing at the first API call.
  */
 import { describe, expect, it } from "vitest";
 import { benchCapacity } from "../../bench/capacity-diff.ts";
