@@ -130,6 +130,39 @@ describe("values.schema.json", () => {
   });
 });
 
+/** The value at a dotted key path ("solr.scratch.tmp"), or undefined. */
+const at = (value: unknown, path: string): unknown =>
+  path.split(".").reduce<unknown>((v, key) => (v as Record<string, unknown> | undefined)?.[key], value);
+
+describe("values.yaml's image facts", () => {
+  // What comes from core/image-contract.ts through the plan, the same in every tier and phase: the defaults a reader of
+  // values.yaml (or `helm install` without our values) sees must be those facts, not an older copy of them.
+  const CONTRACT_PATHS = [
+    ...["app", "solr", "memcached", "jod"].flatMap((c) => [`${c}.port`, `${c}.user`]),
+    ...["app", "solr", "jod"].map((c) => `${c}.scratch`), // memcached keeps nothing on disk
+    "bootstrap.user",
+    "bootstrap.scratch",
+    "app.probe",
+    "solr.probes",
+    "solr.data.mountPath",
+    "solr.env",
+    "jod.env",
+    "documents.mountPath",
+    "temp.mountPath",
+  ];
+  const defaults: unknown = parse(readFileSync(join(CHART_DIR, "values.yaml"), "utf8"));
+
+  it.each(CONTRACT_PATHS)("%s is what the plan gives every tier", (path) => {
+    const planned = cases.map((c) => at(planValues(c.tier, c.phase), path)).filter((v) => v !== undefined);
+    expect(planned.length).toBeGreaterThan(0);
+    // Solr's heap is a tier size inside solr.env; every other entry is a fact.
+    const facts = (v: unknown) =>
+      path === "solr.env" ? JSON.parse(JSON.stringify(v).replace(/"SOLR_HEAP","value":"[^"]*"/, '"SOLR_HEAP"')) : v;
+    for (const value of planned) expect(facts(value)).toEqual(facts(planned[0]));
+    expect(facts(at(defaults, path))).toEqual(facts(planned[0]));
+  });
+});
+
 describe("ci/<tier>-values.yaml", () => {
   it("exist for every tier and equal what scripts/chart-ci-values.ts generates from the plan", () => {
     const files = chartCiValueFiles();
