@@ -12,13 +12,14 @@
  * was (stacks/output-dir.ts).
  */
 import "../runtime/preload.ts";
-import { relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { InstancePlan } from "../core/plan.ts";
 import { printable } from "../core/printable.ts";
 import { EXIT, UsageError, type ExitCode } from "../shell/exit.ts";
 import { NOTHING } from "../shell/messages.ts";
 import { openFleet } from "../shell/open-fleet.ts";
+import { municipalitiesFolder } from "../shell/paths.ts";
 import { formatSummary } from "./fleet-app.ts";
 import { discard, publish, removeStaleStaging, stagingFor } from "./output-dir.ts";
 import { parseOnly, SEI_ONLY } from "./sei-only.ts";
@@ -32,12 +33,17 @@ function printLines(messages: readonly string[]): void {
   for (const message of messages) process.stderr.write(`${message}\n`);
 }
 
-/** The plans to synthesize, through the one door every command opens the fleet by; undefined (why printed) on an invalid file or name. */
-function selectedPlans(municipalitiesDir: string, only: string[] | undefined): InstancePlan[] | undefined {
+/**
+ * The plans to synthesize, through the one door every command opens the fleet by; undefined (why printed) on an
+ * invalid file or name, or a folder that does not exist: "no municipality" would publish an empty output folder.
+ */
+function selectedPlans(typedDir: string | undefined, only: string[] | undefined): InstancePlan[] | undefined {
+  const project = { root, cwd: root };
   try {
     return openFleet({
-      project: { root, cwd: root },
-      municipalitiesDir,
+      project,
+      // Relative to the repository root; an absolute folder (a benchmark's temp dir) works too.
+      municipalitiesDir: municipalitiesFolder(project, typedDir),
       err: (text) => void process.stderr.write(text),
       stop: ["synthesis", NOTHING.written],
       ...(only ? { names: { list: only, naming: SEI_ONLY } } : {}),
@@ -53,9 +59,7 @@ function selectedPlans(municipalitiesDir: string, only: string[] | undefined): I
 /** The synthesis, and its exit code (shell/exit.ts EXIT_MEANINGS.synth). */
 async function main(): Promise<ExitCode> {
   const env = process.env;
-  // The loader reads paths relative to the repository root; an absolute folder (a benchmark's temp dir) works too.
-  const municipalitiesDir = relative(root, resolve(root, env.SEI_MUNICIPALITIES_DIR ?? "municipalities"));
-  const plans = selectedPlans(municipalitiesDir, parseOnly(env.SEI_ONLY));
+  const plans = selectedPlans(env.SEI_MUNICIPALITIES_DIR, parseOnly(env.SEI_ONLY));
   if (!plans) return EXIT.failed;
   for (const note of backendNotes(plans)) process.stderr.write(`${note}\n`);
 

@@ -149,6 +149,16 @@ describe("an invalid municipality file", () => {
     expect(runApp({ CDKTF_OUTDIR: outdir, SEI_MUNICIPALITIES_DIR: dir, SEI_ONLY: "tiradentes" }).status).toBe(1);
   });
 
+  it("refuses a municipalities folder that does not exist (a typo), leaving the previous output as it was", () => {
+    // Synthesizing "no municipality" would publish an empty output folder, and cdktf would drop every stack folder.
+    const { outdir, before } = previousOutput();
+    const run = runApp({ CDKTF_OUTDIR: outdir, SEI_MUNICIPALITIES_DIR: join(dirname(dir), "municipalites") });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/municipalities folder .*municipalites: no such folder\nsynthesis stopped: /);
+    expect(tree(outdir)).toEqual(before);
+    expect(leftovers(outdir)).toEqual([]);
+  });
+
   it("writes no output folder at all when there was none", () => {
     const outdir = join(scratchDir("sei-out-"), "cdktf.out");
     const run = runApp({ CDKTF_OUTDIR: outdir, SEI_MUNICIPALITIES_DIR: dir });
