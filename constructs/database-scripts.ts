@@ -157,3 +157,15 @@ export function accountsScript(
 
 /** Mount points of the backup pod. */
 export const BACKUP_MOUNTS = { backups: "/backup", documents: "/documents" } as const;
+
+/**
+ * The database server container's mounts, the same in the instance's StatefulSet and the drill's scratch server:
+ * its data, its configuration and init scripts (read-only), and its writable scratch.
+ */
+export const DATABASE_SERVER_MOUNTS = [
+  { name: "data", mountPath: DATABASE_PATHS.data },
+  { name: "config", mountPath: DATABASE_PATHS.config, readOnly: true },
+  { name: "initdb", mountPath: DATABASE_PATHS.initdb, readOnly: true },
+  { name: "run", mountPath: DATABASE_PATHS.run },
+  { name: "tmp", mountPath: DATABASE_PATHS.tmp },
+];

@@ -25,6 +25,7 @@ import { DatabaseBackup } from "./database-backup.ts";
 import {
   ACCOUNTS_SCRIPT_KEY,
   ACCOUNTS_SQL_FILE,
+  DATABASE_SERVER_MOUNTS,
   INIT_SCRIPT_KEY,
   SERVER_CONFIG_KEY,
   accountsScript,
@@ -196,13 +197,7 @@ export class Database extends Construct {
                 ],
                 resources: renderResources(database.resources),
                 securityContext: restrictedContainerSecurityContext(),
-                volumeMount: [
-                  { name: "data", mountPath: DATABASE_PATHS.data },
-                  { name: "config", mountPath: "/etc/mysql/conf.d", readOnly: true },
-                  { name: "initdb", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
-                  { name: "run", mountPath: DATABASE_PATHS.run },
-                  { name: "tmp", mountPath: DATABASE_PATHS.tmp },
-                ],
+                volumeMount: DATABASE_SERVER_MOUNTS,
                 // A cold InnoDB start on a large volume can take minutes: generous start-up.
                 startupProbe: { ...probe, failureThreshold: 60 },
                 readinessProbe: { ...probe, failureThreshold: 3 },

@@ -116,7 +116,15 @@ export const SOLR_DATA_PATH = "/var/solr";
  * The database server's paths: its data (the claim), its socket, pid file and the
  * accounts SQL (in memory), and MariaDB's tmpdir (sized by the tier, core/scratch.ts).
  */
-export const DATABASE_PATHS = { data: "/var/lib/mysql", run: "/run/mysqld", tmp: "/tmp" } as const;
+export const DATABASE_PATHS = {
+  data: "/var/lib/mysql",
+  run: "/run/mysqld",
+  tmp: "/tmp",
+  /** The server reads its *.cnf files here. */
+  config: "/etc/mysql/conf.d",
+  /** The image runs the *.sh and *.sql files here once, on an empty data directory. */
+  initdb: "/docker-entrypoint-initdb.d",
+} as const;
 
 /** A writable path the chart gives an emptyDir of this size: node-local scratch, gone with the pod. */
 export interface ScratchVolume {

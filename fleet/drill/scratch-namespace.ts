@@ -23,8 +23,8 @@ import { renderResources } from "../../constructs/render.ts";
 import { storeCredentials } from "../../constructs/backup-store-access.ts";
 import { storeJob } from "../../constructs/store-job.ts";
 import { plainEnv as env, secretEnv } from "../../constructs/container-env.ts";
-import { SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
-import { DATABASE_PATHS, IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
+import { DATABASE_SERVER_MOUNTS, SERVER_CONFIG_KEY } from "../../constructs/database-scripts.ts";
+import { IMAGES, SCRATCH_VOLUMES } from "../../core/image-contract.ts";
 import { restrictedContainerSecurityContext, restrictedPodSpec } from "../../core/pod-security.ts";
 import { RESTORE_SCRIPTS } from "../../restore/scripts.ts";
 import { noOffsiteBackups } from "../../shell/messages.ts";
@@ -222,13 +222,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
             env: [rootPassword("MYSQL_ROOT_PASSWORD")],
             resources: renderResources(database.resources),
             securityContext: restrictedContainerSecurityContext(),
-            volumeMounts: [
-              { name: "data", mountPath: DATABASE_PATHS.data },
-              { name: "config", mountPath: "/etc/mysql/conf.d", readOnly: true },
-              { name: "initdb", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
-              { name: "run", mountPath: DATABASE_PATHS.run },
-              { name: "tmp", mountPath: DATABASE_PATHS.tmp },
-            ],
+            volumeMounts: DATABASE_SERVER_MOUNTS,
           },
         ],
         volumes: [
