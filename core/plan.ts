@@ -139,12 +139,10 @@ export interface OffsiteBackupPlan {
   readonly drill: RestoreDrillPlan;
 }
 
-/** The restore drill's room and time (core/resolve/restore-drill.ts says how each is reckoned). */
+/** The restore drill's room (core/resolve/restore-drill.ts); its time is the restore's, BackupPlan.restoreDeadlineSeconds. */
 export interface RestoreDrillPlan {
   /** The drill Job's claim: the point-in-time set's scratch server and dumps, and the restored documents. */
   readonly scratchBytes: number;
-  /** The Job's activeDeadlineSeconds, and how long `fleet drill` waits for it. */
-  readonly deadlineSeconds: number;
   /** The scratch namespace's quota: the scratch database and the Job, the scratch database's claim and the Job's. */
   readonly quota: QuotaPlan;
 }

@@ -80,17 +80,12 @@ export function backupOf(
     labels: componentLabels("backup"),
     tmpBytes: scratchBytes(res.backup.limits.ephemeralStorageBytes),
     restoreDeadlineSeconds,
-    offsite: store ? offsiteBackup(tier, res, volumes, restoreDeadlineSeconds) : null,
+    offsite: store ? offsiteBackup(tier, res, volumes) : null,
   };
 }
 
 /** The store's pods (docs/offsite-backups.md): names, mount points and the shipper's settings; the drill of its backups. */
-function offsiteBackup(
-  tier: Tier,
-  res: ComponentResources,
-  volumes: VolumesPlan,
-  restoreDeadlineSeconds: number,
-): OffsiteBackupPlan {
+function offsiteBackup(tier: Tier, res: ComponentResources, volumes: VolumesPlan): OffsiteBackupPlan {
   const tmp = "/tmp";
   const binlogBytes = tier.spec.backup.binlogStorage;
   const more = (amount: ComputeAmount) => ({
@@ -119,7 +114,7 @@ function offsiteBackup(
     // A nightly backup: a day, and two hours for one night's run to finish. The binlogs: issue 19's
     // five minutes, five shipping intervals.
     rpo: { backupSeconds: 26 * 3600, binlogSeconds: 300 },
-    drill: restoreDrillOf(volumes, res, restoreDeadlineSeconds),
+    drill: restoreDrillOf(volumes, res),
   };
 }
 

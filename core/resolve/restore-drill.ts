@@ -1,18 +1,15 @@
 /**
  * The restore drill of an instance with off-site backups (docs/drills.md): how much room its Job's
- * scratch claim gets, how long the Job may run (the restore's time, core/resolve/restore-deadline.ts), and the quota of its scratch namespace. `fleet drill`
- * makes the scratch namespace from these and the instance's other plan fields.
+ * scratch claim gets and the quota of its scratch namespace. Its Job may run as long as a restore
+ * (core/resolve/restore-deadline.ts). `fleet drill` makes the scratch namespace from these and the
+ * instance's other plan fields.
  */
 import type { RestoreDrillPlan, VolumesPlan } from "../plan.ts";
 import { sumWorkloads } from "./quota.ts";
 import type { ComponentResources } from "./workloads.ts";
 
-/** `restoreDeadlineSeconds`: the instance's restore's (BackupPlan): a drill restores what a restore does. */
-export function restoreDrillOf(
-  volumes: VolumesPlan,
-  res: ComponentResources,
-  restoreDeadlineSeconds: number,
-): RestoreDrillPlan {
+/** Its time is not here: a drill restores what a restore does, in BackupPlan.restoreDeadlineSeconds. */
+export function restoreDrillOf(volumes: VolumesPlan, res: ComponentResources): RestoreDrillPlan {
   const databaseBytes = volumes.database.storageBytes;
   const documentsBytes = volumes.documents.storageBytes;
   // The scratch server of point-in-time-set.sh and the set's dumps (each at most the database's size),
@@ -28,7 +25,6 @@ export function restoreDrillOf(
   const { requests, limits } = sumWorkloads(pods, "maxReplicas");
   return {
     scratchBytes,
-    deadlineSeconds: restoreDeadlineSeconds,
     // The two claims: the scratch database's (the database's size) and the Job's.
     quota: {
       name: "sei-drill",

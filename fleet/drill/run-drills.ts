@@ -148,7 +148,7 @@ async function drillOne(plan: OffsiteInstancePlan, io: Io, interrupted: () => bo
     const step: Kubectl = (args, input) =>
       interrupted() ? Promise.reject(new Error("interrupted")) : kubectl(args, input);
     const run = await runJob(step, namespace, job, {
-      timeoutMs: plan.backup.offsite.drill.deadlineSeconds * 1000,
+      timeoutMs: plan.backup.restoreDeadlineSeconds * 1000,
       onLine: (line) => io.stdout(`  ${printable(line)}\n`),
       pollMs: 5000,
     });
@@ -171,7 +171,7 @@ async function drillOne(plan: OffsiteInstancePlan, io: Io, interrupted: () => bo
         passed || (outcome.differenceCount > 0 && outcome.errors.length <= 1)
           ? null
           : run.outcome === "Timeout"
-            ? `the drill Job did not finish within ${(plan.backup.offsite.drill.deadlineSeconds / 3600).toFixed(1)} h`
+            ? `the drill Job did not finish within ${(plan.backup.restoreDeadlineSeconds / 3600).toFixed(1)} h`
             : (outcome.errors.at(-1) ??
               `the drill Job ${run.outcome === "Failed" ? "failed" : "ended"} without a check${outcome.lastLine ? `; its last line: ${outcome.lastLine}` : ""}`),
     };

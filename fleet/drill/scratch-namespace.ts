@@ -244,7 +244,7 @@ export function scratchManifests(input: DrillInput): Manifest[] {
       {
         metadata: meta(DRILL_JOB, jobLabels),
         podLabels: { ...jobLabels, [DRILL_LABEL]: plan.municipality.name },
-        deadlineSeconds: drill.deadlineSeconds,
+        deadlineSeconds: plan.backup.restoreDeadlineSeconds,
         pod: podSpec,
         container: {
           name: "drill",
