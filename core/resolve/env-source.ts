@@ -16,6 +16,9 @@ export type Source = string | SecretRef | null;
 
 export const secretRef = (secret: string, key: string): SecretRef => ({ secret, key });
 
+export function envVar(name: string, source: string): { name: string; value: string };
+export function envVar(name: string, source: SecretRef): Extract<EnvVar, { valueFrom: unknown }>;
+export function envVar(name: string, source: string | SecretRef): EnvVar;
 export function envVar(name: string, source: string | SecretRef): EnvVar {
   if (typeof source === "string") return { name, value: source };
   const { secret, key, optional } = source;
